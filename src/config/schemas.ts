@@ -1,0 +1,247 @@
+// Config schemas (SPEC §3). Every object is strict: an unknown key is an error that names its
+// path, because a silently ignored typo ("temprature") costs a whole generation run.
+import { z } from 'zod';
+import { PROVIDER_TYPES, type ProviderType } from '../core/types.ts';
+import { SecretValue, resolveSecretRef } from './secret-ref.ts';
+
+const OPENAI_COMPATIBLE_NOTE = 'vLLM, NIM, TGI, OpenRouter and other OpenAI-compatible servers use "openai"';
+
+export const providerTypeSchema = z.string().transform((value, ctx): ProviderType => {
+  const lowered = value.trim().toLowerCase();
+  if ((PROVIDER_TYPES as readonly string[]).includes(lowered)) return lowered as ProviderType;
+  ctx.addIssue({
+    code: 'custom',
+    message: `unknown provider type "${value}"; valid values are ${PROVIDER_TYPES.map((t) => `"${t}"`).join(', ')} (${OPENAI_COMPATIBLE_NOTE})`,
+  });
+  return z.NEVER;
+});
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const modelProviderSchema = z.strictObject({
+  name: z.string().min(1, 'provider name must not be empty'),
+  endpoint: z
+    .url({ message: 'endpoint must be an absolute http(s) URL, e.g. "https://api.openai.com/v1"' })
+    .transform((url) => url.replace(/\/+$/, '')),
+  providerType: providerTypeSchema.default('openai'),
+  /** Secret reference: an environment variable name, else the key itself. */
+  apiKey: z.string().optional(),
+  region: z.string().min(1).optional(),
+  extraBody: jsonObject.optional(),
+  extraHeaders: z.record(z.string(), z.string()).optional(),
+});
+export type ModelProviderInput = z.input<typeof modelProviderSchema>;
+export type ModelProvider = z.output<typeof modelProviderSchema>;
+
+export interface UniformDistribution {
+  distributionType: 'uniform';
+  params: { low: number; high: number };
+}
+export interface ManualDistribution {
+  distributionType: 'manual';
+  params: { values: number[]; weights?: number[] };
+}
+export type Distribution = UniformDistribution | ManualDistribution;
+
+const uniformDistributionSchema = z.strictObject({
+  distributionType: z.literal('uniform'),
+  params: z
+    .strictObject({ low: z.number(), high: z.number() })
+    .refine((p) => p.low < p.high, { message: 'low must be less than high', path: ['low'] }),
+});
+
+const manualDistributionSchema = z.strictObject({
+  distributionType: z.literal('manual'),
+  params: z
+    .strictObject({
+      values: z.array(z.number()).min(1, 'values must hold at least one number'),
+      weights: z.array(z.number().min(0, 'weights must not be negative')).optional(),
+    })
+    .superRefine((p, ctx) => {
+      if (!p.weights) return;
+      if (p.weights.length !== p.values.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['weights'],
+          message: `weights must have the same length as values (${p.weights.length} weights, ${p.values.length} values)`,
+        });
+        return;
+      }
+      if (p.weights.reduce((a, b) => a + b, 0) <= 0) {
+        ctx.addIssue({ code: 'custom', path: ['weights'], message: 'weights must sum to a non-zero value' });
+      }
+    })
+    .transform((p) => {
+      if (!p.weights) return p;
+      const sum = p.weights.reduce((a, b) => a + b, 0);
+      return { values: p.values, weights: p.weights.map((w) => w / sum) };
+    }),
+});
+
+const distributionSchema = z.discriminatedUnion('distributionType', [
+  uniformDistributionSchema,
+  manualDistributionSchema,
+]);
+
+function boundedParam(name: string, min: number, max: number) {
+  const message = `${name} defined in model config must be between ${min.toFixed(1)} and ${max.toFixed(1)}`;
+  return z.union([z.number(), distributionSchema]).superRefine((value, ctx) => {
+    if (typeof value === 'number') {
+      if (value < min || value > max) ctx.addIssue({ code: 'custom', message });
+      return;
+    }
+    if (value.distributionType === 'uniform') {
+      if (value.params.low < min || value.params.high > max) ctx.addIssue({ code: 'custom', message });
+    } else if (value.params.values.some((v) => v < min || v > max)) {
+      ctx.addIssue({ code: 'custom', message });
+    }
+  });
+}
+
+const maxParallelRequests = z.int().min(1, 'maxParallelRequests must be at least 1').default(4);
+const timeoutSeconds = z.number().min(1, 'timeoutSeconds must be at least 1').optional();
+
+export const chatInferenceParamsSchema = z.strictObject({
+  generationType: z.literal('chat-completion').default('chat-completion'),
+  temperature: boundedParam('temperature', 0, 2).optional(),
+  topP: boundedParam('topP', 0, 1).optional(),
+  maxTokens: z.int().min(1, 'maxTokens must be at least 1').optional(),
+  maxParallelRequests,
+  timeoutSeconds,
+  extraBody: jsonObject.optional(),
+});
+export type ChatInferenceParams = z.output<typeof chatInferenceParamsSchema>;
+
+export const embeddingInferenceParamsSchema = z.strictObject({
+  generationType: z.literal('embedding').default('embedding'),
+  encodingFormat: z.enum(['float', 'base64']).default('float'),
+  dimensions: z.int().min(1).optional(),
+  maxParallelRequests,
+  timeoutSeconds,
+  extraBody: jsonObject.optional(),
+});
+export type EmbeddingInferenceParams = z.output<typeof embeddingInferenceParamsSchema>;
+
+export type InferenceParams = ChatInferenceParams | EmbeddingInferenceParams;
+
+// A plain object is routed by `generationType`, or by embedding-only keys when that is absent
+// (the source system's coercion rule), so `{dimensions: 256}` needs no discriminator.
+export const inferenceParamsSchema = z.preprocess(
+  (raw) => {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+    const obj = raw as Record<string, unknown>;
+    if (obj.generationType !== undefined) return obj;
+    const embedding = 'encodingFormat' in obj || 'dimensions' in obj;
+    return { ...obj, generationType: embedding ? 'embedding' : 'chat-completion' };
+  },
+  z.discriminatedUnion(
+    'generationType',
+    [chatInferenceParamsSchema, embeddingInferenceParamsSchema],
+    {
+      error: (issue) =>
+        issue.code === 'invalid_union'
+          ? 'generationType must be "chat-completion" or "embedding" (image generation is not supported by this layer yet)'
+          : undefined,
+    },
+  ),
+);
+
+export const modelConfigSchema = z.strictObject({
+  alias: z.string().min(1, 'alias must not be empty'),
+  model: z.string().min(1, 'model must not be empty'),
+  provider: z.string().min(1, 'provider must name a configured provider'),
+  inferenceParameters: inferenceParamsSchema.default({ generationType: 'chat-completion', maxParallelRequests: 4 }),
+  skipHealthCheck: z.boolean().default(false),
+});
+export type ModelConfigInput = z.input<typeof modelConfigSchema>;
+export type ModelConfig = z.output<typeof modelConfigSchema>;
+
+export const mcpServerSchema = z.discriminatedUnion('transport', [
+  z.strictObject({
+    name: z.string().min(1),
+    transport: z.literal('stdio'),
+    command: z.string().min(1),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string(), z.string()).optional(),
+  }),
+  z.strictObject({
+    name: z.string().min(1),
+    transport: z.literal('streamable_http'),
+    url: z.url(),
+    apiKey: z.string().optional(),
+  }),
+]);
+export type McpServerConfig = z.output<typeof mcpServerSchema>;
+
+export const toolConfigSchema = z.strictObject({
+  toolAlias: z.string().min(1),
+  providers: z.array(z.string().min(1)).min(1, 'providers must name at least one MCP server'),
+  allowTools: z.array(z.string()).optional(),
+  maxToolCallTurns: z.int().min(0).default(5),
+  timeoutSeconds: z.number().positive().optional(),
+});
+export type ToolConfig = z.output<typeof toolConfigSchema>;
+
+export const dataDesignerConfigSchema = z
+  .strictObject({
+    providers: z.array(modelProviderSchema).min(1, 'at least one provider is required'),
+    models: z.array(modelConfigSchema).default([]),
+    tools: z.array(toolConfigSchema).default([]),
+    mcpServers: z.array(mcpServerSchema).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const duplicates = (names: string[]) => names.filter((n, i) => names.indexOf(n) !== i);
+    for (const name of new Set(duplicates(config.providers.map((p) => p.name)))) {
+      ctx.addIssue({ code: 'custom', path: ['providers'], message: `duplicate provider name "${name}"` });
+    }
+    for (const alias of new Set(duplicates(config.models.map((m) => m.alias)))) {
+      ctx.addIssue({ code: 'custom', path: ['models'], message: `duplicate model alias "${alias}"` });
+    }
+    const providerNames = new Set(config.providers.map((p) => p.name));
+    config.models.forEach((model, i) => {
+      if (!providerNames.has(model.provider)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', i, 'provider'],
+          message: `unknown provider "${model.provider}"; configured providers: ${[...providerNames].map((n) => `"${n}"`).join(', ')}`,
+        });
+      }
+    });
+    const serverNames = new Set(config.mcpServers.map((s) => s.name));
+    config.tools.forEach((tool, i) => {
+      tool.providers.forEach((server, j) => {
+        if (!serverNames.has(server)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tools', i, 'providers', j],
+            message: `unknown MCP server "${server}"; configured servers: ${[...serverNames].map((n) => `"${n}"`).join(', ') || '(none)'}`,
+          });
+        }
+      });
+    });
+  });
+export type DataDesignerConfigInput = z.input<typeof dataDesignerConfigSchema>;
+export type DataDesignerConfig = z.output<typeof dataDesignerConfigSchema>;
+
+/** A provider with its secret reference resolved; the key prints as `***`. */
+export interface ResolvedProvider extends Omit<ModelProvider, 'apiKey'> {
+  apiKey?: SecretValue;
+  /** Region for Bedrock: explicit, else parsed from the endpoint, else AWS_REGION. */
+  region?: string;
+}
+
+export function resolveProvider(
+  provider: ModelProvider,
+  env: Record<string, string | undefined> = process.env,
+): ResolvedProvider {
+  const { apiKey, ...rest } = provider;
+  const resolved: ResolvedProvider = { ...rest, apiKey: resolveSecretRef(apiKey, env) };
+  if (provider.providerType === 'bedrock') {
+    resolved.region =
+      provider.region ??
+      /bedrock-runtime(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com/.exec(provider.endpoint)?.[1] ??
+      env.AWS_REGION ??
+      env.AWS_DEFAULT_REGION;
+  }
+  return resolved;
+}

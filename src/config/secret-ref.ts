@@ -1,0 +1,52 @@
+import { inspect } from 'node:util';
+import { REDACTED, registerSecret } from '../core/secrets.ts';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A resolved credential. It prints as `***` through every path (String(), JSON, util.inspect)
+ * so it can sit inside config objects that end up in logs; only `reveal()` gives the value.
+ */
+export class SecretValue {
+  readonly #value: string;
+  /** Where the value came from: `env:NAME` or `literal`. Safe to print. */
+  readonly origin: string;
+
+  constructor(value: string, origin: string) {
+    this.#value = value;
+    this.origin = origin;
+    registerSecret(value);
+  }
+
+  reveal(): string {
+    return this.#value;
+  }
+
+  toString(): string {
+    return REDACTED;
+  }
+
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  [inspect.custom](): string {
+    return `SecretValue(${REDACTED}, ${this.origin})`;
+  }
+}
+
+/**
+ * A secret reference names an environment variable when one of that name is set; otherwise the
+ * reference itself is the secret (SPEC §3).
+ */
+export function resolveSecretRef(
+  reference: string | undefined,
+  env: Record<string, string | undefined> = process.env,
+): SecretValue | undefined {
+  if (reference === undefined || reference === '') return undefined;
+  if (ENV_NAME.test(reference)) {
+    const fromEnv = env[reference];
+    if (fromEnv !== undefined && fromEnv !== '') return new SecretValue(fromEnv, `env:${reference}`);
+  }
+  return new SecretValue(reference, 'literal');
+}

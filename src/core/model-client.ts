@@ -1,0 +1,77 @@
+import type { ModelConfig, ResolvedProvider } from '../config/schemas.ts';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ProviderType } from './types.ts';
+
+/** Time and randomness seams: replays and tests inject these so retries never wait for real. */
+export interface Runtime {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason when aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Uniform in [0, 1). */
+  random(): number;
+}
+
+export interface CallOptions {
+  /** Cancels the call, including any backoff sleep between attempts. */
+  signal?: AbortSignal;
+  /** Per-attempt deadline in ms; overrides the request's `timeout_ms` and the model default. */
+  timeoutMs?: number;
+  /** Overrides the client's runtime for this call only. */
+  runtime?: Partial<Runtime>;
+}
+
+/** One implementation per engine; the facade, registry and harness only ever see this. */
+export interface ModelClient {
+  readonly engine: EngineName;
+  readonly providerType: ProviderType;
+  readonly providerName: string;
+  readonly modelAlias: string;
+  chat(request: ChatRequest, options?: CallOptions): Promise<ChatResponse>;
+  embed(request: EmbeddingRequest, options?: CallOptions): Promise<EmbeddingResponse>;
+  /** Releases sockets and SDK clients; the client is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+export type EngineName = 'legacy' | 'v2';
+
+export interface ClientFactoryArgs {
+  provider: ResolvedProvider;
+  model: ModelConfig;
+  runtime?: Partial<Runtime>;
+}
+
+export type ClientFactory = (args: ClientFactoryArgs) => ModelClient | Promise<ModelClient>;
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+export const systemRuntime: Runtime = {
+  now: () => Date.now(),
+  random: () => Math.random(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+export function resolveRuntime(...layers: (Partial<Runtime> | undefined)[]): Runtime {
+  const merged: Runtime = { ...systemRuntime };
+  for (const layer of layers) {
+    if (!layer) continue;
+    if (layer.now) merged.now = layer.now;
+    if (layer.sleep) merged.sleep = layer.sleep;
+    if (layer.random) merged.random = layer.random;
+  }
+  return merged;
+}

@@ -1,0 +1,52 @@
+// Every resolved secret value is registered here so that any text headed for a log, an error
+// or a report can be scrubbed, whatever path the value took to get there.
+
+const registered = new Set<string>();
+
+// Values shorter than this are too likely to collide with ordinary words to scrub safely.
+const MIN_SECRET_LENGTH = 4;
+
+export const REDACTED = '***';
+
+export function registerSecret(value: string | undefined | null): void {
+  if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) registered.add(value);
+}
+
+export function registeredSecrets(): readonly string[] {
+  return [...registered];
+}
+
+// Credentials that may reach us without having been registered (e.g. echoed by a provider).
+const CREDENTIAL_PATTERNS: readonly RegExp[] = [
+  /(authorization["']?\s*[:=]\s*["']?)(bearer\s+)?[^\s"',}]+/gi,
+  /(x-api-key["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
+  /(x-amz-security-token["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
+  /(Signature=)[0-9a-f]{16,}/g,
+  /(Credential=)[A-Z0-9]{16,}/g,
+  /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g,
+  /()\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{12,}/g,
+];
+
+export function redactSecrets(text: string): string {
+  let out = text;
+  // Longest first so a secret that contains another is removed whole.
+  for (const secret of [...registered].sort((a, b) => b.length - a.length)) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  for (const pattern of CREDENTIAL_PATTERNS) {
+    out = out.replace(pattern, (_match, prefix: string) => `${prefix ?? ''}${REDACTED}`);
+  }
+  return out;
+}
+
+/** Deep copy of a JSON-like value with every string scrubbed. */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redactSecrets(value) as T;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = redactDeep(item);
+    return out as T;
+  }
+  return value;
+}

@@ -1,0 +1,38 @@
+// Public API. This file and src/engine.ts are the only places that know two engines exist.
+import { parseConfig } from './config/load-config.ts';
+import type { DataDesignerConfig, DataDesignerConfigInput } from './config/schemas.ts';
+import { createStderrLogger, type Logger } from './core/logger.ts';
+import type { Runtime } from './core/model-client.ts';
+import { describeRouting, loadClientFactory, resolveEngine, type EngineOption } from './engine.ts';
+import { ModelRegistry } from './facade/model-registry.ts';
+
+export interface CreateModelRegistryOptions {
+  /** Wins over DATA_DESIGNER_ASYNC_ENGINE. */
+  engine?: EngineOption;
+  env?: Record<string, string | undefined>;
+  runtime?: Partial<Runtime>;
+  logger?: Logger;
+}
+
+export function createModelRegistry(
+  config: DataDesignerConfig | DataDesignerConfigInput,
+  options: CreateModelRegistryOptions = {},
+): ModelRegistry {
+  const env = options.env ?? process.env;
+  const parsed = parseConfig(config);
+  const engines = resolveEngine(env, options.engine);
+  const logger = options.logger ?? createStderrLogger();
+  logger.info(`model engine routing: ${describeRouting(engines)}`);
+  return new ModelRegistry(parsed, { engines, loadFactory: loadClientFactory, env, runtime: options.runtime, logger });
+}
+
+export { ModelRegistry } from './facade/model-registry.ts';
+export { resolveEngine, describeRouting, ENGINE_ENV_VAR } from './engine.ts';
+export type { EngineOption, EngineRouting } from './engine.ts';
+export * from './core/errors.ts';
+export type * from './core/types.ts';
+export type { ModelClient, CallOptions, Runtime, EngineName } from './core/model-client.ts';
+export { loadConfigFile, parseConfig, parseConfigText } from './config/load-config.ts';
+export type * from './config/schemas.ts';
+export { redactSecrets } from './core/secrets.ts';
+export type { Logger } from './core/logger.ts';
