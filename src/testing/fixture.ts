@@ -1,0 +1,148 @@
+// The recorded-traffic contract (SPEC §10). Users record staging traffic into this format and
+// held-out corpora are written in it, so it only ever grows by optional fields.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { z } from 'zod';
+import type { ChatRequest, EmbeddingRequest, ProviderType } from '../core/types.ts';
+
+const exchangeRequestSchema = z.object({
+  method: z.string().min(1).default('POST'),
+  path: z.string().startsWith('/', 'path must start with "/"'),
+  body: z.unknown().optional(),
+  /** Key names dropped at any depth of both bodies before comparing. */
+  ignore: z.array(z.string()).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+const exchangeResponseSchema = z.object({
+  status: z.int().min(100).max(599),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.unknown().optional(),
+});
+
+export const exchangeSchema = z.object({
+  request: exchangeRequestSchema,
+  response: exchangeResponseSchema,
+});
+export type Exchange = z.output<typeof exchangeSchema>;
+
+const expectSchema = z.union([
+  z.object({
+    response: z.record(z.string(), z.unknown()),
+    attempts: z.int().min(1).optional(),
+    sleeps: z.array(z.number()).optional(),
+  }),
+  z.object({
+    error: z.string().regex(/^[A-Za-z]+Error$/, 'expect.error must be an error class name such as "ModelRateLimitError"'),
+    attempts: z.int().min(1).optional(),
+    sleeps: z.array(z.number()).optional(),
+  }),
+]);
+
+export const fixtureSchema = z.object({
+  name: z.string().min(1),
+  provider: z.enum(['openai', 'anthropic', 'bedrock']),
+  operation: z.enum(['chat', 'embedding']),
+  model: z.string().min(1),
+  source: z.string().optional(),
+  notes: z.string().optional(),
+  baseUrl: z.url().optional(),
+  request: z.record(z.string(), z.unknown()).optional(),
+  exchanges: z.array(exchangeSchema).min(1, 'a fixture needs at least one exchange'),
+  expect: expectSchema.optional(),
+});
+export type Fixture = z.output<typeof fixtureSchema>;
+
+export interface LoadedFixture {
+  file: string;
+  fixture: Fixture;
+}
+
+export const DEFAULT_BASE_URLS: Record<ProviderType, string> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com',
+  bedrock: 'https://bedrock-runtime.us-east-1.amazonaws.com',
+};
+
+export class FixtureError extends Error {
+  readonly file: string;
+  readonly field?: string;
+  constructor(file: string, field: string | undefined, problem: string) {
+    super(`${file}: ${field ? `${field}: ` : ''}${problem}`);
+    this.name = 'FixtureError';
+    this.file = file;
+    this.field = field;
+  }
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || '(root)';
+}
+
+export function parseFixture(raw: unknown, file: string): Fixture {
+  const result = fixtureSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new FixtureError(file, fieldPath(issue.path), issue.message);
+  }
+  return result.data;
+}
+
+/** `label` is how the file is named in errors (usually relative to the working directory). */
+export async function loadFixtureFile(file: string, label = file): Promise<Fixture> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new FixtureError(label, undefined, `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new FixtureError(label, undefined, `not valid JSON (${(error as Error).message})`);
+  }
+  return parseFixture(raw, label);
+}
+
+async function listJsonFiles(path: string): Promise<string[]> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new FixtureError(path, undefined, 'no such file or directory');
+  if (info.isFile()) return [path];
+  const out: string[] = [];
+  for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) out.push(...(await listJsonFiles(child)));
+    else if (entry.isFile() && entry.name.endsWith('.json')) out.push(child);
+  }
+  return out;
+}
+
+/** Loads every `.json` under the given files/directories, sorted; the first bad file throws. */
+export async function loadFixtures(paths: string[], cwd = process.cwd()): Promise<LoadedFixture[]> {
+  const files: string[] = [];
+  for (const path of paths) files.push(...(await listJsonFiles(resolve(cwd, path))));
+  const loaded: LoadedFixture[] = [];
+  for (const file of files) {
+    const shown = relative(cwd, file) || file;
+    loaded.push({ file: shown, fixture: await loadFixtureFile(file, shown) });
+  }
+  return loaded;
+}
+
+/** The canonical call a fixture makes; without `request`, a single user "Hello" (SPEC §10). */
+export function fixtureChatRequest(fixture: Fixture): ChatRequest {
+  const request = (fixture.request ?? { messages: [{ role: 'user', content: 'Hello' }] }) as Omit<ChatRequest, 'model'>;
+  return { ...request, model: fixture.model };
+}
+
+export function fixtureEmbeddingRequest(fixture: Fixture): EmbeddingRequest {
+  const request = (fixture.request ?? { input: ['Hello'] }) as Omit<EmbeddingRequest, 'model'>;
+  return { ...request, model: fixture.model };
+}
+
+/** Where the engine under test should point: the replay origin plus the recorded base path. */
+export function replayEndpoint(fixture: Fixture, replayOrigin: string): string {
+  const base = new URL(fixture.baseUrl ?? DEFAULT_BASE_URLS[fixture.provider]);
+  return `${replayOrigin}${base.pathname.replace(/\/+$/, '')}`;
+}

@@ -1,0 +1,189 @@
+// Runs one fixture through one engine against the replay server, and both engines side by side.
+// Engines are reached through `loadClientFactory` (src/engine.ts), never imported directly, so
+// deleting the legacy folder only removes one branch there.
+import { DataDesignerError } from '../core/errors.ts';
+import type { ClientFactory, EngineName, ModelClient, Runtime } from '../core/model-client.ts';
+import type { ChatResponse, EmbeddingResponse } from '../core/types.ts';
+import { modelConfigSchema, resolveProvider, modelProviderSchema } from '../config/schemas.ts';
+import { loadClientFactory } from '../engine.ts';
+import { fixtureChatRequest, fixtureEmbeddingRequest, replayEndpoint, type Fixture } from './fixture.ts';
+import { diffJson, diffSubset, dropKeys, type JsonDifference } from './json-diff.ts';
+import { startReplayServer, type ReplayDiff, type ServedRequest } from './replay-server.ts';
+
+/** Replays run on a fixed clock so HTTP-date retry hints mean the same thing on every machine. */
+export const REPLAY_EPOCH_MS = Date.parse('2026-01-01T00:00:00Z');
+/** Jitter factor 0.8 + 0.4 × 0.5 = 1.0: backoff sleeps are exactly 2000, 4000, 8000 ms. */
+export const REPLAY_RANDOM = 0.5;
+/** Credential the replay providers carry so auth headers are exercised; never a real key. */
+export const REPLAY_API_KEY = 'replay-test-key-not-a-secret';
+
+export interface RunHooks {
+  /** Test-only seam to plant a behaviour change in one engine without editing its source. */
+  wrapFactory?: (engine: EngineName, factory: ClientFactory) => ClientFactory;
+}
+
+export interface RunOptions {
+  hooks?: RunHooks;
+  /** Abort the whole run after this long (a hung engine must not hang the harness). */
+  timeoutMs?: number;
+}
+
+export interface RunError {
+  type: string;
+  message: string;
+  status?: number;
+  retryable?: boolean;
+  retryAfterMs?: number;
+}
+
+export interface FixtureRun {
+  engine: EngineName;
+  ok: boolean;
+  response?: ChatResponse | EmbeddingResponse;
+  error?: RunError;
+  attempts: number;
+  requests: ServedRequest[];
+  /** Backoff sleeps the engine asked for, in ms. */
+  sleeps: number[];
+  /** Recorded-vs-sent differences, unexpected requests, unused exchanges. */
+  diffs: ReplayDiff[];
+  expectation: { matches: boolean | null; diffs: JsonDifference[] };
+}
+
+function describeError(error: unknown): RunError {
+  if (error instanceof DataDesignerError) {
+    return {
+      type: error.name,
+      message: error.message,
+      status: error.status,
+      retryable: error.retryable,
+      retryAfterMs: error.retryAfterMs,
+    };
+  }
+  // Anything that is not one of our classes is an engine bug (a crash), and shows as such.
+  const name = error instanceof Error ? error.name : typeof error;
+  return { type: `Unmapped:${name}`, message: error instanceof Error ? error.message : String(error) };
+}
+
+function checkExpectation(fixture: Fixture, run: Omit<FixtureRun, 'expectation'>): FixtureRun['expectation'] {
+  const expected = fixture.expect;
+  const diffs: JsonDifference[] = [];
+  if (expected) {
+    if ('error' in expected) {
+      if (run.error?.type !== expected.error) diffs.push({ path: '$.error', left: expected.error, right: run.error?.type ?? null });
+    } else if (!run.ok) {
+      diffs.push({ path: '$.response', left: expected.response, right: run.error ?? null });
+    } else {
+      diffSubset(expected.response, run.response, '$.response', diffs);
+    }
+    if (expected.attempts !== undefined && expected.attempts !== run.attempts) {
+      diffs.push({ path: '$.attempts', left: expected.attempts, right: run.attempts });
+    }
+    if (expected.sleeps !== undefined) diffSubset(expected.sleeps, run.sleeps, '$.sleeps', diffs);
+  }
+  for (const d of run.diffs) diffs.push({ path: `$.${d.path}`, left: d.expected, right: d.actual });
+  // With nothing recorded to hold the engine to (no expect, no request bodies) there is no
+  // verdict to give, unless the replay itself went wrong (extra or missing requests).
+  const hasClaims = expected !== undefined || fixture.exchanges.some((e) => e.request.body !== undefined);
+  const matches = hasClaims || diffs.length > 0 ? diffs.length === 0 : null;
+  return { matches, diffs };
+}
+
+export async function runFixture(fixture: Fixture, engine: EngineName, options: RunOptions = {}): Promise<FixtureRun> {
+  const server = await startReplayServer(fixture.exchanges);
+  const sleeps: number[] = [];
+  let now = REPLAY_EPOCH_MS;
+  const runtime: Runtime = {
+    now: () => now,
+    random: () => REPLAY_RANDOM,
+    sleep: async (ms, signal) => {
+      if (signal?.aborted) throw signal.reason;
+      sleeps.push(ms);
+      now += ms; // time moves as if we had waited, so date-based hints stay consistent
+    },
+  };
+  const provider = resolveProvider(
+    modelProviderSchema.parse({
+      name: `${fixture.provider}-replay`,
+      endpoint: replayEndpoint(fixture, server.origin),
+      providerType: fixture.provider,
+      apiKey: REPLAY_API_KEY,
+      ...(fixture.provider === 'bedrock' ? { region: 'us-east-1' } : {}),
+    }),
+    {},
+  );
+  const model = modelConfigSchema.parse({
+    alias: 'replay',
+    model: fixture.model,
+    provider: provider.name,
+    inferenceParameters: fixture.operation === 'embedding' ? { generationType: 'embedding' } : {},
+  });
+
+  let client: ModelClient | undefined;
+  let response: FixtureRun['response'];
+  let error: RunError | undefined;
+  const abort = new AbortController();
+  const guard = setTimeout(() => abort.abort(new Error(`run exceeded ${options.timeoutMs ?? 30_000} ms`)), options.timeoutMs ?? 30_000);
+  try {
+    let factory = await loadClientFactory(engine);
+    if (options.hooks?.wrapFactory) factory = options.hooks.wrapFactory(engine, factory);
+    client = await factory({ provider, model, runtime });
+    response =
+      fixture.operation === 'embedding'
+        ? await client.embed(fixtureEmbeddingRequest(fixture), { signal: abort.signal })
+        : await client.chat(fixtureChatRequest(fixture), { signal: abort.signal });
+  } catch (caught) {
+    error = describeError(caught);
+  } finally {
+    clearTimeout(guard);
+    await client?.close().catch(() => {});
+    await server.close();
+  }
+
+  const base = {
+    engine,
+    ok: error === undefined,
+    response,
+    error,
+    attempts: server.requests.length,
+    requests: [...server.requests],
+    sleeps,
+    diffs: server.diffs(),
+  };
+  return { ...base, expectation: checkExpectation(fixture, base) };
+}
+
+export interface ParityDiff {
+  path: string;
+  legacy: unknown;
+  v2: unknown;
+}
+
+export interface EngineComparison {
+  legacy: FixtureRun;
+  v2: FixtureRun;
+  parity: boolean;
+  /** Both engines satisfy `expect` and every recorded body; null when there is nothing to match. */
+  matches: boolean | null;
+  diffs: ParityDiff[];
+}
+
+function canonicalOutcome(run: FixtureRun): unknown {
+  if (run.ok) return { response: dropKeys(run.response, new Set(['id'])) };
+  return { error: { type: run.error?.type, status: run.error?.status } };
+}
+
+export async function compareEngines(fixture: Fixture, options: RunOptions = {}): Promise<EngineComparison> {
+  const legacy = await runFixture(fixture, 'legacy', options);
+  const v2 = await runFixture(fixture, 'v2', options);
+  const diffs: ParityDiff[] = [];
+  for (const d of diffJson(canonicalOutcome(legacy), canonicalOutcome(v2))) diffs.push({ path: d.path, legacy: d.left, v2: d.right });
+  const ignore = new Set(fixture.exchanges.flatMap((e) => e.request.ignore ?? []));
+  const wire = (run: FixtureRun) => run.requests.map((r) => ({ method: r.method, path: r.path.split('?')[0].replace(/%[0-9a-f]{2}/gi, (s) => s.toUpperCase()), body: dropKeys(r.body, ignore) }));
+  for (const d of diffJson(wire(legacy), wire(v2), '$.requests')) diffs.push({ path: d.path, legacy: d.left, v2: d.right });
+  if (legacy.attempts !== v2.attempts) diffs.push({ path: '$.attempts', legacy: legacy.attempts, v2: v2.attempts });
+  const parity = diffs.length === 0;
+  const verdicts = [legacy.expectation.matches, v2.expectation.matches];
+  const matches = verdicts.every((v) => v === null) ? null : verdicts.every((v) => v !== false);
+  return { legacy, v2, parity, matches, diffs };
+}

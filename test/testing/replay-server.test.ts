@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startReplayServer, type ReplayServer } from '../../src/testing/replay-server.ts';
+import type { Exchange } from '../../src/testing/fixture.ts';
+
+const exchanges: Exchange[] = [
+  {
+    request: { method: 'POST', path: '/v1/chat/completions', body: { model: 'm', stream: true, temperature: 1 }, ignore: ['stream'] },
+    response: { status: 429, headers: { 'retry-after': '1', 'content-type': 'application/json' }, body: { error: { message: 'slow down' } } },
+  },
+  {
+    request: { method: 'POST', path: '/model/us.amazon.nova-micro-v1%3A0/converse' },
+    response: { status: 200, headers: { 'content-type': 'application/json' }, body: { ok: true } },
+  },
+];
+
+let server: ReplayServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${server!.origin}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+
+describe('replay server', () => {
+  it('serves exchanges once, in order, with recorded status and headers', async () => {
+    server = await startReplayServer(exchanges);
+    const first = await post('/v1/chat/completions', { model: 'm', temperature: 1 });
+    expect(first.status).toBe(429);
+    expect(first.headers.get('retry-after')).toBe('1');
+    expect(await first.json()).toEqual({ error: { message: 'slow down' } });
+    // Lower-case percent-encoding is the same path.
+    const second = await post('/model/us.amazon.nova-micro-v1%3a0/converse', {});
+    expect(second.status).toBe(200);
+    expect(server.served).toBe(2);
+    expect(server.diffs()).toEqual([]);
+  });
+
+  it('reports a body that differs from the recording, honouring ignore', async () => {
+    server = await startReplayServer(exchanges);
+    await post('/v1/chat/completions', { model: 'm', temperature: 0.5, stream: false });
+    const diffs = server.diffs();
+    expect(diffs.map((d) => d.path)).toEqual(['exchanges[0].request.body.temperature', 'exchanges[1]']);
+    expect(diffs[0]).toMatchObject({ expected: 1, actual: 0.5 });
+    expect(diffs[1].note).toMatch(/never requested/);
+  });
+
+  it('answers an out-of-order or extra request with a non-retryable error and a diff', async () => {
+    server = await startReplayServer(exchanges.slice(0, 1));
+    const wrong = await post('/v1/embeddings', {});
+    expect(wrong.status).toBe(500);
+    expect(wrong.headers.get('x-should-retry')).toBe('false');
+    await post('/v1/chat/completions', { model: 'm', temperature: 1 });
+    const extra = await post('/v1/chat/completions', { model: 'm', temperature: 1 });
+    expect(extra.status).toBe(500);
+    const notes = server.diffs().map((d) => d.note);
+    expect(notes[0]).toMatch(/does not match the next recorded exchange #1/);
+    expect(notes[1]).toMatch(/after all 1 recorded exchanges were used/);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('never records credential headers', async () => {
+    server = await startReplayServer(exchanges);
+    await post('/v1/chat/completions', { model: 'm', temperature: 1 }, { authorization: 'Bearer sk-live-123456789', 'x-api-key': 'k-987654321' });
+    expect(server.requests[0].headers.authorization).toBe('***');
+    expect(server.requests[0].headers['x-api-key']).toBe('***');
+    expect(JSON.stringify(server.requests)).not.toMatch(/sk-live|k-987654321/);
+  });
+});
