@@ -42,8 +42,9 @@ export class ModelRegistry {
   getModelConfig(alias: string): ModelConfig {
     const model = this.config.models.find((m) => m.alias === alias);
     if (!model) {
-      throw new ConfigError(`No model config with alias '${alias}' found`, {
-        solution: `Use one of the configured aliases: ${this.aliases.map((a) => `'${a}'`).join(', ') || '(none configured)'}.`,
+      const known = this.aliases.map((a) => `'${a}'`).join(', ') || '(none configured)';
+      throw new ConfigError(`No model config with alias '${alias}' found; configured aliases: ${known}`, {
+        solution: 'Use one of the configured aliases, or add a model config with this alias.',
       });
     }
     return model;
