@@ -12,6 +12,7 @@ import { sampleChatParams, sampleDistribution } from '../../src/config/sample-pa
 import { applyPrecedence } from '../../src/config/precedence.ts';
 import { resolveSecretRef } from '../../src/config/secret-ref.ts';
 import { inspect } from 'node:util';
+import type { ChatRequest } from '../../src/core/types.ts';
 
 // Deterministic PRNG so statistical assertions are reproducible (mulberry32).
 function seeded(seed: number): () => number {
@@ -214,7 +215,7 @@ describe('secret references', () => {
 
 describe('parameter precedence (reference case 45, without telemetry headers)', () => {
   it('call beats config; provider extra_body and headers win key by key', () => {
-    const merged = applyPrecedence(
+    const merged = applyPrecedence<Partial<ChatRequest>>(
       { temperature: 0.5, extra_body: { foo: 'config' } },
       { temperature: 0.9, extra_body: { foo: 'bar' }, extra_headers: { hello: 'caller', 'X-Trace-ID': 'abc' } },
       { extraBody: { foo_provider: 'bar_provider' }, extraHeaders: { hello: 'world', hola: 'mundo' } },
@@ -227,7 +228,7 @@ describe('parameter precedence (reference case 45, without telemetry headers)', 
   });
 
   it('leaves the request alone when the provider sets nothing', () => {
-    expect(applyPrecedence({ top_p: 0.5 }, {}, {})).toEqual({ top_p: 0.5 });
+    expect(applyPrecedence<Partial<ChatRequest>>({ top_p: 0.5 }, {}, {})).toEqual({ top_p: 0.5 });
   });
 });
 
