@@ -1,8 +1,12 @@
-// Holds one lazily created client per model alias. Engine-agnostic: the caller hands in how to
-// obtain a client factory for each provider type, so this file never names an engine module.
+// Holds one lazily created client and facade per model alias. Engine-agnostic: the caller hands
+// in how to obtain a client factory for each provider type, so this file never names an engine module.
 import { ConfigError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type { ClientFactory, EngineName, ModelClient, Runtime } from '../core/model-client.ts';
+import { ToolRegistry } from '../tools/tool-registry.ts';
+import { checkModelHealth } from './health-check.ts';
+import { ModelFacade } from './model-facade.ts';
+import { addSnapshots, summarise, type UsageSnapshot, type UsageSummary } from './usage.ts';
+import { resolveRuntime, type ClientFactory, type EngineName, type ModelClient, type Runtime } from '../core/model-client.ts';
 import type { ProviderType } from '../core/types.ts';
 import {
   resolveProvider,
@@ -26,6 +30,8 @@ export class ModelRegistry {
   readonly #options: ModelRegistryOptions;
   readonly #providers = new Map<string, ResolvedProvider>();
   readonly #clients = new Map<string, Promise<ModelClient>>();
+  readonly #facades = new Map<string, ModelFacade>();
+  #tools?: ToolRegistry;
   #closed = false;
 
   constructor(config: DataDesignerConfig, options: ModelRegistryOptions) {
@@ -83,10 +89,87 @@ export class ModelRegistry {
     return factory({ provider, model, runtime: this.#options.runtime });
   }
 
+  /** Tool aliases and their MCP servers; servers start only when a tool alias is first used. */
+  get tools(): ToolRegistry {
+    this.#tools ??= new ToolRegistry(
+      { tools: this.config.tools, mcpServers: this.config.mcpServers },
+      { env: this.#options.env, logger: this.#options.logger },
+    );
+    return this.#tools;
+  }
+
+  /** The facade for an alias, created on first use (its client is created on its first request). */
+  getModel(alias: string): ModelFacade {
+    if (this.#closed) throw new ConfigError('The model registry is closed');
+    let facade = this.#facades.get(alias);
+    if (!facade) {
+      const model = this.getModelConfig(alias);
+      facade = new ModelFacade({
+        modelConfig: model,
+        provider: this.getProvider(model.provider),
+        engine: this.engineFor(alias),
+        getClient: () => this.getClient(alias),
+        tools: this.tools,
+        runtime: this.#options.runtime,
+        logger: this.#options.logger,
+      });
+      this.#facades.set(alias, facade);
+    }
+    return facade;
+  }
+
+  /**
+   * Checks each alias with one real request (reference §6.10) unless it has skipHealthCheck.
+   * The first failure is rethrown as the model error it is, naming the alias.
+   */
+  async healthCheck(aliases: string[] = this.aliases): Promise<void> {
+    const logger = this.#options.logger;
+    for (const alias of aliases) {
+      const facade = this.getModel(alias);
+      if (facade.modelConfig.skipHealthCheck) {
+        logger.info(`health check of model '${alias}' skipped (skipHealthCheck)`);
+        continue;
+      }
+      try {
+        await checkModelHealth(facade);
+      } catch (error) {
+        logger.warn(`health check of model '${alias}' (${facade.modelName}): ❌ Failed!`);
+        throw error;
+      }
+      logger.info(`health check of model '${alias}' (${facade.modelName}): ✅ Passed!`);
+    }
+  }
+
+  /** Usage per model id (aliases of one model id are added up), only for models that were used. */
+  usageSummary(elapsedMs?: number): Record<string, UsageSummary> {
+    const byModel = new Map<string, { snapshot: UsageSnapshot; startedAt: number }>();
+    for (const facade of this.#facades.values()) {
+      if (!facade.usage.hasUsage) continue;
+      const current = byModel.get(facade.modelName);
+      const snapshot = facade.usage.snapshot();
+      byModel.set(
+        facade.modelName,
+        current
+          ? { snapshot: addSnapshots(current.snapshot, snapshot), startedAt: Math.min(current.startedAt, facade.usage.startedAt) }
+          : { snapshot, startedAt: facade.usage.startedAt },
+      );
+    }
+    const now = resolveRuntime(this.#options.runtime).now();
+    const out: Record<string, UsageSummary> = {};
+    for (const [model, { snapshot, startedAt }] of byModel) {
+      out[model] = summarise(snapshot, elapsedMs ?? now - startedAt);
+    }
+    return out;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     const clients = [...this.#clients.values()];
     this.#clients.clear();
-    await Promise.allSettled(clients.map(async (c) => (await c).close()));
+    this.#facades.clear();
+    await Promise.allSettled([
+      ...clients.map(async (c) => (await c).close()),
+      this.#tools?.close() ?? Promise.resolve(),
+    ]);
   }
 }
