@@ -1,8 +1,9 @@
-import { ConfigError } from '../core/errors.ts';
+// Entry point of the legacy engine; src/engine.ts imports this lazily.
 import type { ClientFactory } from '../core/model-client.ts';
+import { LegacyModelClient } from './legacy-model-client.ts';
 
-export const createClient: ClientFactory = ({ provider }) => {
-  throw new ConfigError(`The legacy engine is not built yet (provider '${provider.name}')`, {
-    solution: 'Route this provider type to the other engine with DATA_DESIGNER_ASYNC_ENGINE.',
-  });
-};
+export const createClient: ClientFactory = ({ provider, model, runtime }) =>
+  new LegacyModelClient({ provider, model, runtime });
+
+export { LegacyModelClient } from './legacy-model-client.ts';
+export { CustomRouter } from './custom-router.ts';

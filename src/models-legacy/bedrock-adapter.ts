@@ -1,0 +1,39 @@
+import type { ResolvedProvider } from '../config/schemas.ts';
+import { bedrockEmbeddingFamily, convertToBedrockEmbeddingBodies, parseBedrockEmbeddingResults } from './bedrock-embeddings.ts';
+import { convertToBedrockConverseRequest } from './convert-to-bedrock-converse-request.ts';
+import { parseBedrockConverseResponse } from './parse-bedrock-converse-response.ts';
+import { joinUrl, type ProviderAdapter } from './provider-adapter.ts';
+import { createBedrockRequestSigner } from './sign-bedrock-request.ts';
+
+/** Model ids carry `:` (`us.amazon.nova-micro-v1:0`), which must be escaped in the path. */
+export function bedrockModelPath(modelId: string, action: 'converse' | 'invoke'): string {
+  return `/model/${encodeURIComponent(modelId)}/${action}`;
+}
+
+export function createBedrockAdapter(provider: ResolvedProvider): ProviderAdapter {
+  const apiKey = provider.apiKey;
+  // With a Bedrock API key the request is a plain Bearer call; otherwise SigV4 over the final request.
+  const sign = apiKey ? undefined : createBedrockRequestSigner(provider.region);
+  return {
+    providerType: 'bedrock',
+    url: (path) => joinUrl(provider.endpoint, path),
+    headers: () => {
+      const headers: Record<string, string> = {};
+      if (apiKey) headers.authorization = `Bearer ${apiKey.reveal()}`;
+      return headers;
+    },
+    sign,
+    planChat: ({ request, model, extraBody }) => ({
+      call: { path: bedrockModelPath(model, 'converse'), body: convertToBedrockConverseRequest(request, extraBody) },
+      parse: (result) => parseBedrockConverseResponse(result.body),
+    }),
+    planEmbedding: ({ request, model, extraBody }) => {
+      const family = bedrockEmbeddingFamily(model);
+      const path = bedrockModelPath(model, 'invoke');
+      return {
+        calls: convertToBedrockEmbeddingBodies(family, request, extraBody).map((body) => ({ path, body })),
+        parse: (results) => parseBedrockEmbeddingResults(family, results, request.input.length),
+      };
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import type { EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
+import { checkEmbeddingCount, isNumberArray } from './embedding-checks.ts';
+import { asRecord, finiteNumber, type JsonRecord } from './json-guards.ts';
+import { unsupportedCapability } from './request-input-error.ts';
+import { ResponseShapeError } from './response-shape-error.ts';
+
+export type BedrockEmbeddingFamily = 'titan' | 'cohere';
+
+/** The id may carry a region prefix (`us.cohere.embed-v4:0`), hence `includes`. */
+export function bedrockEmbeddingFamily(modelId: string): BedrockEmbeddingFamily {
+  if (modelId.includes('amazon.titan-embed')) return 'titan';
+  if (modelId.includes('cohere.embed')) return 'cohere';
+  throw unsupportedCapability(
+    `Bedrock embedding model '${modelId}' belongs to no supported family (amazon.titan-embed-*, cohere.embed-*)`,
+    'Use an Amazon Titan or Cohere embedding model on Bedrock.',
+  );
+}
+
+export const COHERE_DEFAULT_INPUT_TYPE = 'search_document';
+
+/** InvokeModel bodies, one per HTTP request, in the order they must be sent. */
+export function convertToBedrockEmbeddingBodies(
+  family: BedrockEmbeddingFamily,
+  request: EmbeddingRequest,
+  extraBody: JsonRecord,
+): JsonRecord[] {
+  if (family === 'titan') {
+    // Titan embeds exactly one text per call.
+    return request.input.map((text) => {
+      const body: JsonRecord = { inputText: text };
+      if (request.dimensions !== undefined) body.dimensions = request.dimensions;
+      return { ...body, ...extraBody };
+    });
+  }
+  const inputType = typeof extraBody.input_type === 'string' ? extraBody.input_type : COHERE_DEFAULT_INPUT_TYPE;
+  return [{ texts: request.input, input_type: inputType, ...extraBody }];
+}
+
+export interface InvokeResult {
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+function parseTitan(results: readonly InvokeResult[], expectedCount: number): EmbeddingResponse {
+  const counts: (number | undefined)[] = [];
+  const data = results.map((result, index) => {
+    const root = asRecord(result.body);
+    if (!root || !isNumberArray(root.embedding)) {
+      throw new ResponseShapeError('a Titan embedding response without an "embedding" number array');
+    }
+    counts.push(finiteNumber(root.inputTextTokenCount));
+    return { index, embedding: root.embedding };
+  });
+  checkEmbeddingCount(data.length, expectedCount);
+  const response: EmbeddingResponse = { data };
+  if (counts.length > 0 && counts.every((c) => c !== undefined)) {
+    const total = counts.reduce<number>((sum, c) => sum + (c ?? 0), 0);
+    response.usage = { prompt_tokens: total, total_tokens: total };
+  }
+  return response;
+}
+
+function parseCohere(result: InvokeResult, expectedCount: number): EmbeddingResponse {
+  const root = asRecord(result.body);
+  // v3 answers `embeddings: [[...]]`; v4 answers `embeddings: {float: [[...]]}`.
+  const raw = root?.embeddings;
+  const vectors = Array.isArray(raw) ? raw : asRecord(raw)?.float;
+  if (!Array.isArray(vectors) || !vectors.every(isNumberArray)) {
+    throw new ResponseShapeError('a Cohere embedding response without float embeddings');
+  }
+  checkEmbeddingCount(vectors.length, expectedCount);
+  const response: EmbeddingResponse = { data: vectors.map((embedding, index) => ({ index, embedding })) };
+  // Cohere bodies carry no usage; Bedrock reports the count in a header.
+  const header = result.headers['x-amzn-bedrock-input-token-count'];
+  const tokens = header === undefined || header.trim() === '' ? undefined : Number(header);
+  if (tokens !== undefined && Number.isFinite(tokens)) response.usage = { prompt_tokens: tokens, total_tokens: tokens };
+  return response;
+}
+
+export function parseBedrockEmbeddingResults(
+  family: BedrockEmbeddingFamily,
+  results: readonly InvokeResult[],
+  expectedCount: number,
+): EmbeddingResponse {
+  return family === 'titan' ? parseTitan(results, expectedCount) : parseCohere(results[0], expectedCount);
+}

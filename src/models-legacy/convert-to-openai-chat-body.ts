@@ -1,0 +1,35 @@
+import type { ChatMessage, ChatRequest } from '../core/types.ts';
+import type { JsonRecord } from './json-guards.ts';
+
+// Canonical fields are OpenAI's own, so they pass through; only our bookkeeping keys are removed.
+const PASSTHROUGH_FIELDS = [
+  'tools',
+  'tool_choice',
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'stop',
+  'seed',
+  'response_format',
+  'n',
+  'frequency_penalty',
+  'presence_penalty',
+] as const;
+
+function toOpenAIMessage(message: ChatMessage): JsonRecord {
+  if (message.role !== 'assistant') return { ...message };
+  const { thinking_blocks: _thinking, reasoning_content, tool_calls, ...rest } = message;
+  const out: JsonRecord = { ...rest };
+  if (typeof reasoning_content === 'string' && reasoning_content.length > 0) out.reasoning_content = reasoning_content;
+  if (Array.isArray(tool_calls) && tool_calls.length > 0) out.tool_calls = tool_calls;
+  return out;
+}
+
+export function convertToOpenAIChatBody(request: ChatRequest, model: string, extraBody: JsonRecord): JsonRecord {
+  const body: JsonRecord = { model, messages: request.messages.map(toOpenAIMessage) };
+  for (const field of PASSTHROUGH_FIELDS) {
+    if (request[field] !== undefined) body[field] = request[field];
+  }
+  // Never validated client-side: vendor servers accept keys we cannot know about.
+  return { ...body, ...extraBody };
+}

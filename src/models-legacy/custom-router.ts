@@ -1,0 +1,334 @@
+// The legacy engine's router (the TypeScript analogue of LiteLLM's Router plus Data Designer's
+// CustomRouter): one deployment per model config, each with its own concurrency cap and socket
+// pool, and one retry loop with the router's own backoff and Retry-After handling.
+import type { ModelConfig, ResolvedProvider } from '../config/schemas.ts';
+import {
+  ConfigError,
+  DataDesignerError,
+  ModelAPIConnectionError,
+  ModelAPIError,
+  ModelAuthenticationError,
+  ModelBadRequestError,
+  ModelTimeoutError,
+  ModelUnsupportedCapabilityError,
+  type ModelErrorInit,
+} from '../core/errors.ts';
+import { resolveRuntime, type CallOptions, type Runtime } from '../core/model-client.ts';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ProviderType } from '../core/types.ts';
+import { createAnthropicAdapter } from './anthropic-adapter.ts';
+import { backoffDelayMs } from './backoff.ts';
+import { createBedrockAdapter } from './bedrock-adapter.ts';
+import { classifyHttpError } from './classify-http-error.ts';
+import { ConcurrencyLimiter } from './concurrency-limiter.ts';
+import { HttpTransport } from './http-transport.ts';
+import { isRecord, type JsonRecord } from './json-guards.ts';
+import { createOpenAIAdapter } from './openai-adapter.ts';
+import { parseRetryHintMs } from './parse-retry-hint.ts';
+import type { AdapterFactory, CallInput, ProviderAdapter, WireCall, WireResult } from './provider-adapter.ts';
+import { RequestInputError, badRequest } from './request-input-error.ts';
+import { resolveTimeoutMs } from './resolve-timeout.ts';
+import { ResponseShapeError } from './response-shape-error.ts';
+import { parseShouldRetry, retryBudget } from './retry-policy.ts';
+import { BedrockSigningSetupError } from './sign-bedrock-request.ts';
+import { validateChatRequest } from './validate-chat-request.ts';
+
+const ADAPTERS: Record<ProviderType, AdapterFactory> = {
+  openai: createOpenAIAdapter,
+  anthropic: createAnthropicAdapter,
+  bedrock: createBedrockAdapter,
+};
+
+export interface DeploymentConfig {
+  provider: ResolvedProvider;
+  model: ModelConfig;
+}
+
+export interface CustomRouterOptions {
+  deployments: DeploymentConfig[];
+  runtime?: Partial<Runtime>;
+}
+
+interface Deployment {
+  provider: ResolvedProvider;
+  model: ModelConfig;
+  adapter: ProviderAdapter;
+  limiter: ConcurrencyLimiter;
+  transport: HttpTransport;
+}
+
+interface CallContext {
+  deployment: Deployment;
+  runtime: Runtime;
+  signal?: AbortSignal;
+  timeoutMs: number;
+  extraHeaders: Record<string, string>;
+}
+
+type AttemptOutcome =
+  | { ok: true; result: WireResult; status: number }
+  | { ok: false; error: DataDesignerError; shouldRetry?: boolean; hintMs?: number };
+
+/** Our own per-attempt deadline, told apart from the caller's abort by identity. */
+class AttemptDeadline extends Error {
+  constructor(ms: number) {
+    super(`no response within ${ms} ms`);
+    this.name = 'AttemptDeadline';
+  }
+}
+
+function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
+  return out;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason;
+}
+
+export class CustomRouter {
+  readonly #deployments = new Map<string, Deployment>();
+  readonly #runtime?: Partial<Runtime>;
+  #closed = false;
+
+  constructor(options: CustomRouterOptions) {
+    this.#runtime = options.runtime;
+    for (const { provider, model } of options.deployments) {
+      if (this.#deployments.has(model.alias)) {
+        throw new ConfigError(`Duplicate deployment for model alias '${model.alias}'`, { modelAlias: model.alias });
+      }
+      const concurrency = model.inferenceParameters.maxParallelRequests;
+      this.#deployments.set(model.alias, {
+        provider,
+        model,
+        adapter: ADAPTERS[provider.providerType](provider),
+        limiter: new ConcurrencyLimiter(concurrency),
+        transport: new HttpTransport({ connections: concurrency }),
+      });
+    }
+  }
+
+  get aliases(): string[] {
+    return [...this.#deployments.keys()];
+  }
+
+  /** Requests currently holding a slot / waiting for one, per alias (for tests and diagnostics). */
+  load(alias: string): { active: number; waiting: number } {
+    const { limiter } = this.#deployment(alias);
+    return { active: limiter.active, waiting: limiter.waiting };
+  }
+
+  async chat(alias: string, request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
+    const deployment = this.#deployment(alias);
+    const context = this.#context(deployment, request, options);
+    const plan = this.#guardInput(deployment, () => {
+      validateChatRequest(request);
+      return deployment.adapter.planChat(this.#input(deployment, request));
+    });
+    const result = await this.#exchange(context, plan.call);
+    return this.#guardShape(deployment, () => plan.parse(result));
+  }
+
+  async embed(alias: string, request: EmbeddingRequest, options: CallOptions = {}): Promise<EmbeddingResponse> {
+    const deployment = this.#deployment(alias);
+    const context = this.#context(deployment, request, options);
+    const plan = this.#guardInput(deployment, () => {
+      const built = deployment.adapter.planEmbedding(this.#input(deployment, request));
+      if (!Array.isArray(request.input) || request.input.length === 0) {
+        throw badRequest('The embedding request has no input texts', 'Pass at least one text in `input`.');
+      }
+      if (request.input.some((text) => typeof text !== 'string')) {
+        throw badRequest('Every embedding input must be a string', 'Pass `input` as an array of strings.');
+      }
+      return built;
+    });
+    const results: WireResult[] = [];
+    // Sequential on purpose: Titan's per-text requests go out in input order.
+    for (const call of plan.calls) results.push(await this.#exchange(context, call));
+    return this.#guardShape(deployment, () => plan.parse(results));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.allSettled([...this.#deployments.values()].map((d) => d.transport.close()));
+  }
+
+  #deployment(alias: string): Deployment {
+    const deployment = this.#deployments.get(alias);
+    if (!deployment) {
+      throw new ConfigError(`No deployment for model alias '${alias}'`, {
+        solution: `Use one of: ${this.aliases.map((a) => `'${a}'`).join(', ') || '(none)'}.`,
+      });
+    }
+    if (this.#closed) {
+      throw new ConfigError(`The legacy client for model '${alias}' is closed`, {
+        modelAlias: alias,
+        solution: 'Create a new client (or registry) after closing the old one.',
+      });
+    }
+    return deployment;
+  }
+
+  #errorInit(deployment: Deployment): Pick<ModelErrorInit, 'providerName' | 'modelAlias'> {
+    return { providerName: deployment.provider.name, modelAlias: deployment.model.alias };
+  }
+
+  #context(deployment: Deployment, request: ChatRequest | EmbeddingRequest, options: CallOptions): CallContext {
+    const timeoutMs = this.#guardInput(deployment, () =>
+      resolveTimeoutMs(options.timeoutMs, request.timeout_ms, deployment.model.inferenceParameters.timeoutSeconds),
+    );
+    return {
+      deployment,
+      runtime: resolveRuntime(this.#runtime, options.runtime),
+      signal: options.signal,
+      timeoutMs,
+      // Provider headers merge over the caller's (SPEC §3).
+      extraHeaders: { ...lowerCaseKeys(request.extra_headers), ...lowerCaseKeys(deployment.provider.extraHeaders) },
+    };
+  }
+
+  #input<R extends ChatRequest | EmbeddingRequest>(deployment: Deployment, request: R): CallInput<R> {
+    const model = typeof request.model === 'string' && request.model !== '' ? request.model : deployment.model.model;
+    const callExtra = isRecord(request.extra_body) ? request.extra_body : {};
+    // Provider extraBody wins key by key over call/config extraBody (SPEC §3).
+    const extraBody: JsonRecord = { ...callExtra, ...(deployment.provider.extraBody ?? {}) };
+    return { request, model, extraBody };
+  }
+
+  /** Turns a converter's RequestInputError into the public class, before any request is sent. */
+  #guardInput<T>(deployment: Deployment, build: () => T): T {
+    try {
+      return build();
+    } catch (error) {
+      if (!(error instanceof RequestInputError)) throw error;
+      const init: ModelErrorInit = {
+        ...this.#errorInit(deployment),
+        causeText: `Invalid request for {subject}: ${error.message}.`,
+        solution: error.solution,
+        cause: error,
+      };
+      throw error.kind === 'unsupported_capability'
+        ? new ModelUnsupportedCapabilityError({ ...init, causeText: `${error.message} ({subject}).` })
+        : new ModelBadRequestError(init);
+    }
+  }
+
+  #guardShape<T>(deployment: Deployment, parse: () => T): T {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof ResponseShapeError)) throw error;
+      throw new ModelAPIError({
+        ...this.#errorInit(deployment),
+        causeText: `{subject} returned ${error.description}.`,
+        cause: error,
+      });
+    }
+  }
+
+  /** One logical exchange: attempts, classification and backoff per SPEC §7 (legacy). */
+  async #exchange(context: CallContext, call: WireCall): Promise<WireResult> {
+    const { deployment, runtime, signal } = context;
+    let retries = 0;
+    for (;;) {
+      throwIfAborted(signal);
+      const outcome = await deployment.limiter.run(() => this.#attempt(context, call), signal);
+      if (outcome.ok) return outcome.result;
+      if (retries >= retryBudget(outcome.error, outcome.shouldRetry)) throw outcome.error;
+      await runtime.sleep(backoffDelayMs(retries, runtime.random, outcome.hintMs), signal);
+      retries += 1;
+    }
+  }
+
+  async #attempt(context: CallContext, call: WireCall): Promise<AttemptOutcome> {
+    const { deployment, runtime, signal, timeoutMs } = context;
+    const { adapter } = deployment;
+    const url = adapter.url(call.path);
+    const body = JSON.stringify(call.body);
+    let headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...adapter.headers(),
+      ...context.extraHeaders,
+    };
+    if (adapter.sign) headers = { ...headers, ...(await this.#sign(deployment, { url, method: 'POST', headers, body })) };
+
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new AttemptDeadline(timeoutMs)), timeoutMs);
+    const attemptSignal = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
+    let response;
+    try {
+      response = await deployment.transport.send({ url, method: 'POST', headers, body, signal: attemptSignal });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (deadline.signal.aborted) {
+        return { ok: false, error: new ModelTimeoutError({ ...this.#errorInit(deployment), cause: error }) };
+      }
+      return { ok: false, error: this.#connectionError(deployment, error) };
+    } finally {
+      clearTimeout(timer);
+    }
+
+    const { status, headers: responseHeaders, bodyText } = response;
+    if (status >= 200 && status < 300) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(bodyText);
+      } catch (error) {
+        throw new ModelAPIError({
+          ...this.#errorInit(deployment),
+          status,
+          causeText: `{subject} answered HTTP ${status} with a body that is not JSON.`,
+          providerMessage: bodyText.slice(0, 500),
+          cause: error,
+        });
+      }
+      return { ok: true, result: { body: parsed, headers: responseHeaders }, status };
+    }
+
+    const classification = classifyHttpError(status, responseHeaders, bodyText);
+    const hintMs = parseRetryHintMs(responseHeaders, runtime.now());
+    const shouldRetry = parseShouldRetry(responseHeaders['x-should-retry']);
+    const init: ModelErrorInit = {
+      ...this.#errorInit(deployment),
+      status,
+      providerMessage: classification.providerMessage,
+      retryAfterMs: hintMs === undefined ? undefined : Math.max(0, hintMs),
+      retryable: shouldRetry,
+    };
+    const error = classification.multimodal
+      ? ModelBadRequestError.multimodal(init)
+      : new classification.errorClass(init);
+    return { ok: false, error, shouldRetry, hintMs };
+  }
+
+  async #sign(deployment: Deployment, request: Parameters<NonNullable<ProviderAdapter['sign']>>[0]): Promise<Record<string, string>> {
+    try {
+      return await deployment.adapter.sign!(request);
+    } catch (error) {
+      if (error instanceof BedrockSigningSetupError) {
+        throw new ConfigError(`${error.message} (provider '${deployment.provider.name}')`, {
+          ...this.#errorInit(deployment),
+          solution: "Set the provider's `region`, use a regional bedrock-runtime endpoint, or set AWS_REGION.",
+          cause: error,
+        });
+      }
+      throw new ModelAuthenticationError({
+        ...this.#errorInit(deployment),
+        causeText: `No usable AWS credentials were found to sign requests to {subject} (${(error as Error).message ?? 'unknown error'}).`,
+        solution:
+          'Configure AWS credentials (environment, shared config/SSO profile, or instance role), or set a Bedrock API key as the provider apiKey.',
+        cause: error,
+      });
+    }
+  }
+
+  #connectionError(deployment: Deployment, error: unknown): ModelAPIConnectionError {
+    const detail = (error as { code?: unknown })?.code ?? (error as Error)?.message;
+    return new ModelAPIConnectionError({
+      ...this.#errorInit(deployment),
+      causeText: `The connection to {subject} failed before a response arrived${detail ? ` (${String(detail)})` : ''}.`,
+      cause: error,
+    });
+  }
+}

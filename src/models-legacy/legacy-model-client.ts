@@ -1,0 +1,38 @@
+import type { ModelConfig, ResolvedProvider } from '../config/schemas.ts';
+import type { CallOptions, ModelClient, Runtime } from '../core/model-client.ts';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ProviderType } from '../core/types.ts';
+import { CustomRouter } from './custom-router.ts';
+
+export interface LegacyModelClientArgs {
+  provider: ResolvedProvider;
+  model: ModelConfig;
+  runtime?: Partial<Runtime>;
+}
+
+/** The `ModelClient` of the legacy engine: a router holding this model's single deployment. */
+export class LegacyModelClient implements ModelClient {
+  readonly engine = 'legacy' as const;
+  readonly providerType: ProviderType;
+  readonly providerName: string;
+  readonly modelAlias: string;
+  readonly router: CustomRouter;
+
+  constructor({ provider, model, runtime }: LegacyModelClientArgs) {
+    this.providerType = provider.providerType;
+    this.providerName = provider.name;
+    this.modelAlias = model.alias;
+    this.router = new CustomRouter({ deployments: [{ provider, model }], runtime });
+  }
+
+  chat(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
+    return this.router.chat(this.modelAlias, request, options);
+  }
+
+  embed(request: EmbeddingRequest, options?: CallOptions): Promise<EmbeddingResponse> {
+    return this.router.embed(this.modelAlias, request, options);
+  }
+
+  close(): Promise<void> {
+    return this.router.close();
+  }
+}

@@ -1,0 +1,20 @@
+import type { FinishReason } from '../core/types.ts';
+
+export function mapAnthropicStopReason(raw: unknown): FinishReason | null {
+  switch (raw) {
+    case 'end_turn':
+    case 'stop_sequence':
+    // pause_turn: the server paused a long tool turn; from the caller's view the turn ended.
+    case 'pause_turn':
+      return 'stop';
+    case 'max_tokens':
+    case 'model_context_window_exceeded':
+      return 'length';
+    case 'tool_use':
+      return 'tool_calls';
+    case 'refusal':
+      return 'content_filter';
+    default:
+      return null;
+  }
+}

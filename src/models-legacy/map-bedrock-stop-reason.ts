@@ -1,0 +1,19 @@
+import type { FinishReason } from '../core/types.ts';
+
+export function mapBedrockStopReason(raw: unknown): FinishReason | null {
+  switch (raw) {
+    case 'end_turn':
+    case 'stop_sequence':
+      return 'stop';
+    case 'max_tokens':
+    case 'model_context_window_exceeded':
+      return 'length';
+    case 'tool_use':
+      return 'tool_calls';
+    case 'guardrail_intervened':
+    case 'content_filtered':
+      return 'content_filter';
+    default:
+      return null;
+  }
+}

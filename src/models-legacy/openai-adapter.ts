@@ -1,0 +1,28 @@
+import type { ResolvedProvider } from '../config/schemas.ts';
+import { convertToOpenAIChatBody } from './convert-to-openai-chat-body.ts';
+import { convertToOpenAIEmbeddingBody, parseOpenAIEmbeddingResponse } from './openai-embeddings.ts';
+import { parseOpenAIChatResponse } from './parse-openai-chat-response.ts';
+import { joinUrl, type ProviderAdapter } from './provider-adapter.ts';
+
+/** OpenAI and every OpenAI-compatible server (vLLM, NIM, DeepSeek, xAI, Gemini-compat, Azure). */
+export function createOpenAIAdapter(provider: ResolvedProvider): ProviderAdapter {
+  return {
+    providerType: 'openai',
+    url: (path) => joinUrl(provider.endpoint, path),
+    headers: () => {
+      // Local servers often run without a key; an empty Bearer would be rejected by some.
+      const headers: Record<string, string> = {};
+      const key = provider.apiKey?.reveal();
+      if (key) headers.authorization = `Bearer ${key}`;
+      return headers;
+    },
+    planChat: ({ request, model, extraBody }) => ({
+      call: { path: '/chat/completions', body: convertToOpenAIChatBody(request, model, extraBody) },
+      parse: (result) => parseOpenAIChatResponse(result.body),
+    }),
+    planEmbedding: ({ request, model, extraBody }) => ({
+      calls: [{ path: '/embeddings', body: convertToOpenAIEmbeddingBody(request, model, extraBody) }],
+      parse: (results) => parseOpenAIEmbeddingResponse(results[0].body, request.input.length),
+    }),
+  };
+}

@@ -1,0 +1,76 @@
+import type { ChatResponse, ResponseMessage, ThinkingBlock, ToolCall, Usage } from '../core/types.ts';
+import { asRecord, finiteNumber, type JsonRecord } from './json-guards.ts';
+import { mapBedrockStopReason } from './map-bedrock-stop-reason.ts';
+import { ResponseShapeError } from './response-shape-error.ts';
+import { toolCallIdOrSynthesized } from './synthesize-tool-call-id.ts';
+
+function parseUsage(raw: JsonRecord): Usage {
+  // inputTokens excludes cache traffic while totalTokens includes it.
+  const input = finiteNumber(raw.inputTokens) ?? 0;
+  const cacheRead = finiteNumber(raw.cacheReadInputTokens);
+  const cacheWrite = finiteNumber(raw.cacheWriteInputTokens) ?? 0;
+  const prompt = input + (cacheRead ?? 0) + cacheWrite;
+  const completion = finiteNumber(raw.outputTokens) ?? 0;
+  const usage: Usage = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: finiteNumber(raw.totalTokens) ?? prompt + completion,
+  };
+  if (cacheRead !== undefined) usage.cached_prompt_tokens = cacheRead;
+  return usage;
+}
+
+export function parseBedrockConverseResponse(body: unknown): ChatResponse {
+  const root = asRecord(body);
+  const output = asRecord(root?.output);
+  if (!root || !output) throw new ResponseShapeError('a Bedrock Converse response without an "output" object');
+  const content = asRecord(output.message)?.content;
+  let text = '';
+  const reasoning: string[] = [];
+  const thinkingBlocks: ThinkingBlock[] = [];
+  const toolCalls: ToolCall[] = [];
+  // Converse blocks are member-keyed unions with no `type`: recognise them by which key is present.
+  for (const raw of Array.isArray(content) ? content : []) {
+    const block = asRecord(raw);
+    if (!block) continue;
+    if (typeof block.text === 'string') {
+      text += block.text;
+    } else if (asRecord(block.toolUse)) {
+      const use = asRecord(block.toolUse) ?? {};
+      const name = typeof use.name === 'string' ? use.name : '';
+      const args = JSON.stringify(use.input ?? {});
+      toolCalls.push({
+        id: toolCallIdOrSynthesized(use.toolUseId, toolCalls.length, name, args),
+        type: 'function',
+        function: { name, arguments: args },
+      });
+    } else if (asRecord(block.reasoningContent)) {
+      const reasoningContent = asRecord(block.reasoningContent) ?? {};
+      const reasoningText = asRecord(reasoningContent.reasoningText);
+      if (reasoningText && typeof reasoningText.text === 'string') {
+        reasoning.push(reasoningText.text);
+        const kept: ThinkingBlock = { type: 'thinking', thinking: reasoningText.text };
+        // gpt-oss and Kimi send reasoning without a signature.
+        if (typeof reasoningText.signature === 'string') kept.signature = reasoningText.signature;
+        thinkingBlocks.push(kept);
+      } else if (typeof reasoningContent.redactedContent === 'string') {
+        thinkingBlocks.push({ type: 'redacted_thinking', data: reasoningContent.redactedContent });
+      }
+    }
+  }
+  const joinedReasoning = reasoning.join('\n');
+  const message: ResponseMessage = {
+    role: 'assistant',
+    content: text.length > 0 ? text : null,
+    reasoning_content: joinedReasoning.length > 0 ? joinedReasoning : null,
+  };
+  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  if (thinkingBlocks.length > 0) message.thinking_blocks = thinkingBlocks;
+
+  const response: ChatResponse = {
+    choices: [{ index: 0, message, finish_reason: mapBedrockStopReason(root.stopReason) }],
+  };
+  const usage = asRecord(root.usage);
+  if (usage) response.usage = parseUsage(usage);
+  return response;
+}

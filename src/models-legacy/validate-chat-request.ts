@@ -1,0 +1,37 @@
+import type { ChatRequest } from '../core/types.ts';
+import { isRecord } from './json-guards.ts';
+import { badRequest } from './request-input-error.ts';
+
+const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
+
+// Checks every provider needs before a request is built, so bad input never costs a round trip.
+export function validateChatRequest(request: ChatRequest): void {
+  if (!Array.isArray(request.messages) || request.messages.length === 0) {
+    throw badRequest('The request has no messages', 'Pass at least one message in `messages`.');
+  }
+  request.messages.forEach((message, i) => {
+    if (!isRecord(message) || !ROLES.has(String((message as { role?: unknown }).role))) {
+      throw badRequest(
+        `messages[${i}] has no valid role`,
+        'Give every message a role of "system", "user", "assistant" or "tool".',
+      );
+    }
+    if (message.role === 'tool' && (typeof message.tool_call_id !== 'string' || message.tool_call_id === '')) {
+      throw badRequest(
+        `messages[${i}] is a tool message without a tool_call_id`,
+        'Set tool_call_id to the id of the assistant tool call this message answers.',
+      );
+    }
+    if (message.role === 'assistant' && Array.isArray(message.tool_calls)) {
+      message.tool_calls.forEach((call, j) => {
+        const name = isRecord(call) && isRecord(call.function) ? call.function.name : undefined;
+        if (typeof name !== 'string' || name === '') {
+          throw badRequest(
+            `messages[${i}].tool_calls[${j}] has no function name`,
+            'Give every tool call a function.name matching a tool definition.',
+          );
+        }
+      });
+    }
+  });
+}
