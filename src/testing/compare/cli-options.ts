@@ -1,0 +1,56 @@
+// Plumbing shared by the harness CLIs (compare, record, fake-provider): usage errors, number
+// options and the exit-code contract — 2 with one clear line for anything the user must fix.
+import { ConfigError } from '../../core/errors.ts';
+import { redactSecrets } from '../../core/secrets.ts';
+
+/** Bad flags or inputs: reported as one line, exit code 2, never a stack trace. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function numberOption(
+  value: string | undefined,
+  flag: string,
+  { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY, integer = false } = {},
+): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || (integer && !Number.isInteger(parsed)) || parsed < min || parsed > max) {
+    const range = [min > Number.NEGATIVE_INFINITY ? `≥ ${min}` : '', max < Number.POSITIVE_INFINITY ? `≤ ${max}` : ''].filter(Boolean).join(' and ');
+    throw new UsageError(`${flag} must be ${integer ? 'an integer' : 'a number'}${range ? ` ${range}` : ''}, got "${value}"`);
+  }
+  return parsed;
+}
+
+/** Errors the user fixes (flags, config, fixtures): one line on stderr and exit code 2. */
+export function isUserError(error: unknown): boolean {
+  if (error instanceof UsageError) return true;
+  if (error instanceof ConfigError) return true;
+  const name = (error as { name?: unknown } | null)?.name;
+  // node:util parseArgs reports unknown or malformed flags with these codes.
+  const code = (error as { code?: unknown } | null)?.code;
+  return name === 'FixtureError' || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+}
+
+export function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return redactSecrets(message.replace(/\s*\n\s*/g, '; ').trim());
+}
+
+/**
+ * Runs a CLI body and turns its outcome into the exit code: its own number when it returns one,
+ * 2 for user errors (one line), 1 with the message for anything unexpected.
+ */
+export async function runCli(name: string, main: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await main();
+  } catch (error) {
+    if (isUserError(error)) {
+      process.stderr.write(`${name}: ${oneLine(error)}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`${name}: unexpected failure: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+    process.exitCode = 1;
+  }
+}
