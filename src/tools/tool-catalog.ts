@@ -33,19 +33,12 @@ export class ToolCatalog {
   /** Lists every server of the alias (in parallel), rejecting ambiguous names and unknown allowed tools. */
   static async load(config: ToolConfig, servers: McpServerConnection[]): Promise<ToolCatalog> {
     const listings = await Promise.all(servers.map(async (server) => ({ server, tools: await server.listTools() })));
-    const owners = new Map<string, McpServerConnection>();
+    const offeredBy = new Map<string, McpServerConnection[]>();
     const tools = new Map<string, McpTool>();
     for (const { server, tools: listed } of listings) {
       for (const tool of listed) {
-        const owner = owners.get(tool.name);
-        if (owner && owner !== server) {
-          throw new DuplicateToolNameError(
-            `Tool '${tool.name}' is offered by both MCP server '${owner.name}' and MCP server '${server.name}' of tool alias '${config.toolAlias}'`,
-            { toolAlias: config.toolAlias },
-          );
-        }
-        owners.set(tool.name, server);
-        tools.set(tool.name, tool);
+        offeredBy.set(tool.name, [...(offeredBy.get(tool.name) ?? []), server]);
+        if (!tools.has(tool.name)) tools.set(tool.name, tool);
       }
     }
     let names = [...tools.keys()];
@@ -62,6 +55,18 @@ export class ToolCatalog {
       }
       const allowed = new Set(config.allowTools);
       names = names.filter((name) => allowed.has(name));
+    }
+    // Only an advertised name is ambiguous: a clash among tools allowTools leaves out is harmless.
+    const owners = new Map<string, McpServerConnection>();
+    for (const name of names) {
+      const [first, second] = offeredBy.get(name)!;
+      if (second) {
+        throw new DuplicateToolNameError(
+          `Tool '${name}' is offered by both MCP server '${first.name}' and MCP server '${second.name}' of tool alias '${config.toolAlias}'`,
+          { toolAlias: config.toolAlias },
+        );
+      }
+      owners.set(name, first);
     }
     const definitions = names.map((name) => toDefinition(tools.get(name)!));
     return new ToolCatalog(config, definitions, owners);
