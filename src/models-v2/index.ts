@@ -1,8 +1,22 @@
+// The v2 engine: ModelClient adapters over the official SDKs. Each adapter module (and so each
+// SDK) is imported only when a provider of its type is first used, so a user with only
+// OpenAI-compatible models never loads the Anthropic or AWS SDKs.
 import { ConfigError } from '../core/errors.ts';
-import type { ClientFactory } from '../core/model-client.ts';
+import type { ClientFactory, ModelClient } from '../core/model-client.ts';
 
-export const createClient: ClientFactory = ({ provider }) => {
-  throw new ConfigError(`The v2 engine is not built yet (provider '${provider.name}')`, {
-    solution: 'Route this provider type to the other engine with DATA_DESIGNER_ASYNC_ENGINE.',
-  });
+export const createClient: ClientFactory = async (args): Promise<ModelClient> => {
+  switch (args.provider.providerType) {
+    case 'openai':
+      return (await import('./openai-model-client.ts')).createOpenAIModelClient(args);
+    case 'anthropic':
+      return (await import('./anthropic-model-client.ts')).createAnthropicModelClient(args);
+    case 'bedrock':
+      return (await import('./bedrock-model-client.ts')).createBedrockModelClient(args);
+    default:
+      throw new ConfigError(`Provider '${args.provider.name}' has unknown type '${String(args.provider.providerType)}'`, {
+        solution: 'Use providerType "openai", "anthropic" or "bedrock".',
+      });
+  }
 };
+
+export type { RequestThrottle, ThrottleDomain, ThrottleOutcome, ThrottlePermit } from './adaptive-throttle.ts';

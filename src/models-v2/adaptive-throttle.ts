@@ -1,0 +1,169 @@
+// Admission before every attempt (SPEC §7): the retry executor asks a throttle for a permit and
+// reports how the attempt ended. `unthrottled` is the no-op seam; `AimdThrottle` is the adaptive
+// concurrency limit shared by every client of one (provider, model).
+import type { Runtime } from '../core/model-client.ts';
+
+export type ThrottleDomain = 'chat' | 'embedding';
+
+export type ThrottleOutcome =
+  | { kind: 'success' }
+  | { kind: 'rate_limited'; retryAfterMs?: number }
+  | { kind: 'failure' };
+
+export interface ThrottlePermit {
+  /** Called exactly once per permit; later calls are ignored. */
+  release(outcome: ThrottleOutcome): void;
+}
+
+export interface RequestThrottle {
+  /** Resolves when an attempt may start; rejects with the signal's reason when aborted. */
+  acquire(domain: ThrottleDomain, runtime: Runtime, signal?: AbortSignal): Promise<ThrottlePermit>;
+}
+
+const noopPermit: ThrottlePermit = { release: () => {} };
+
+export const unthrottled: RequestThrottle = {
+  acquire: async (_domain, _runtime, signal) => {
+    if (signal?.aborted) throw signal.reason;
+    return noopPermit;
+  },
+};
+
+export const AIMD_DECREASE_FACTOR = 0.75;
+export const AIMD_SUCCESSES_PER_INCREASE = 25;
+export const AIMD_DEFAULT_COOLDOWN_MS = 2000;
+/** Same ceiling as retry hints: a Retry-After of an hour must not freeze a whole model. */
+export const AIMD_MAX_COOLDOWN_MS = 60_000;
+
+export interface DomainSnapshot {
+  limit: number;
+  inFlight: number;
+  blockedUntil: number;
+  successStreak: number;
+}
+
+interface DomainState extends DomainSnapshot {
+  /** 429s since the last success; only the first of a cascade lowers the limit. */
+  consecutiveRateLimits: number;
+  waiters: Set<() => void>;
+}
+
+/**
+ * Additive-increase / multiplicative-decrease concurrency limit per domain (chat, embedding),
+ * each capped by the (provider, model) cap: ×0.75 once per 429 cascade, +1 after 25 straight
+ * successes, and a cooldown of Retry-After (or 2 s) during which no attempt starts.
+ */
+export class AimdThrottle implements RequestThrottle {
+  #cap: number;
+  readonly #domains = new Map<ThrottleDomain, DomainState>();
+
+  constructor(cap: number) {
+    this.#cap = Math.max(1, Math.floor(cap));
+  }
+
+  get cap(): number {
+    return this.#cap;
+  }
+
+  /** Another alias of the same model registered: the cap only ever tightens. */
+  clampCap(cap: number): void {
+    this.#cap = Math.max(1, Math.min(this.#cap, Math.floor(cap)));
+    for (const state of this.#domains.values()) state.limit = Math.min(state.limit, this.#cap);
+  }
+
+  snapshot(domain: ThrottleDomain): DomainSnapshot {
+    const { limit, inFlight, blockedUntil, successStreak } = this.#state(domain);
+    return { limit, inFlight, blockedUntil, successStreak };
+  }
+
+  async acquire(domain: ThrottleDomain, runtime: Runtime, signal?: AbortSignal): Promise<ThrottlePermit> {
+    const state = this.#state(domain);
+    // A cooldown is waited out once per value of blockedUntil: with an injected clock that does
+    // not advance during sleep, re-checking `now` would otherwise wait forever.
+    let waitedFor = Number.NEGATIVE_INFINITY;
+    for (;;) {
+      if (signal?.aborted) throw signal.reason;
+      const remaining = state.blockedUntil - runtime.now();
+      if (remaining > 0 && state.blockedUntil > waitedFor) {
+        waitedFor = state.blockedUntil;
+        await runtime.sleep(Math.min(remaining, AIMD_MAX_COOLDOWN_MS), signal);
+        continue;
+      }
+      if (state.inFlight < state.limit) {
+        state.inFlight += 1;
+        return this.#permit(state, runtime);
+      }
+      await waitForRelease(state, signal);
+    }
+  }
+
+  #permit(state: DomainState, runtime: Runtime): ThrottlePermit {
+    let released = false;
+    return {
+      release: (outcome) => {
+        if (released) return;
+        released = true;
+        state.inFlight -= 1;
+        this.#record(state, outcome, runtime);
+        for (const wake of [...state.waiters]) wake();
+      },
+    };
+  }
+
+  #record(state: DomainState, outcome: ThrottleOutcome, runtime: Runtime): void {
+    if (outcome.kind === 'success') {
+      state.consecutiveRateLimits = 0;
+      state.successStreak += 1;
+      if (state.successStreak >= AIMD_SUCCESSES_PER_INCREASE) {
+        state.limit = Math.min(this.#cap, state.limit + 1);
+        state.successStreak = 0;
+      }
+      return;
+    }
+    if (outcome.kind === 'rate_limited') {
+      const hint = outcome.retryAfterMs;
+      const cooldown = hint !== undefined && hint > 0 && hint <= AIMD_MAX_COOLDOWN_MS ? hint : AIMD_DEFAULT_COOLDOWN_MS;
+      state.blockedUntil = Math.max(state.blockedUntil, runtime.now() + cooldown);
+      state.successStreak = 0;
+      if (state.consecutiveRateLimits === 0) {
+        state.limit = Math.max(1, Math.floor(state.limit * AIMD_DECREASE_FACTOR));
+      }
+      state.consecutiveRateLimits += 1;
+      return;
+    }
+    // Interleaved 429/500/429 from one burst is still one cascade; it ends once the burst drains.
+    if (state.inFlight === 0) state.consecutiveRateLimits = 0;
+  }
+
+  #state(domain: ThrottleDomain): DomainState {
+    let state = this.#domains.get(domain);
+    if (!state) {
+      state = {
+        limit: this.#cap,
+        inFlight: 0,
+        blockedUntil: Number.NEGATIVE_INFINITY,
+        successStreak: 0,
+        consecutiveRateLimits: 0,
+        waiters: new Set(),
+      };
+      this.#domains.set(domain, state);
+    }
+    return state;
+  }
+}
+
+function waitForRelease(state: DomainState, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const wake = (): void => {
+      state.waiters.delete(wake);
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    const onAbort = (): void => {
+      state.waiters.delete(wake);
+      reject(signal?.reason);
+    };
+    state.waiters.add(wake);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,84 @@
+// Anthropic Messages response → canonical response (SPEC §4, docs/engine-rules.md).
+import type { Message } from '@anthropic-ai/sdk/resources/messages';
+import type { ChatResponse, FinishReason, ThinkingBlock, ToolCall, Usage } from '../core/types.ts';
+import { type ErrorSubject, malformedResponseError } from './failure-classification.ts';
+import { toolCallIdOr } from './tool-call-ids.ts';
+
+const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  pause_turn: 'stop',
+  max_tokens: 'length',
+  model_context_window_exceeded: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function usageOf(raw: unknown): Usage | undefined {
+  if (!isRecord(raw)) return undefined;
+  const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
+  const prompt = num(raw.input_tokens) + num(raw.cache_read_input_tokens) + num(raw.cache_creation_input_tokens);
+  const completion = num(raw.output_tokens);
+  const usage: Usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  if (typeof raw.cache_read_input_tokens === 'number') usage.cached_prompt_tokens = raw.cache_read_input_tokens;
+  return usage;
+}
+
+export function fromAnthropicMessage(raw: unknown, subject: ErrorSubject): ChatResponse {
+  if (!isRecord(raw) || !Array.isArray(raw.content)) throw malformedResponseError(subject, 'Anthropic message');
+  const message = raw as Partial<Message> & Record<string, unknown>;
+  let text = '';
+  const reasoning: string[] = [];
+  const thinkingBlocks: ThinkingBlock[] = [];
+  const toolCalls: ToolCall[] = [];
+  for (const block of raw.content as unknown[]) {
+    if (!isRecord(block)) continue;
+    if (block.type === 'text' && typeof block.text === 'string') {
+      text += block.text;
+    } else if (block.type === 'thinking') {
+      const thinking = typeof block.thinking === 'string' ? block.thinking : '';
+      reasoning.push(thinking);
+      thinkingBlocks.push({
+        type: 'thinking',
+        thinking,
+        ...(typeof block.signature === 'string' ? { signature: block.signature } : {}),
+      });
+    } else if (block.type === 'redacted_thinking') {
+      thinkingBlocks.push({ type: 'redacted_thinking', data: typeof block.data === 'string' ? block.data : '' });
+    } else if (block.type === 'tool_use') {
+      const name = typeof block.name === 'string' ? block.name : '';
+      const args = JSON.stringify(block.input ?? {});
+      toolCalls.push({
+        id: toolCallIdOr(block.id, toolCalls.length, name, args),
+        type: 'function',
+        function: { name, arguments: args },
+      });
+    }
+  }
+  const joinedReasoning = reasoning.join('\n');
+  const stopReason = typeof message.stop_reason === 'string' ? message.stop_reason : undefined;
+  const response: ChatResponse = {
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: text === '' ? null : text,
+          reasoning_content: joinedReasoning === '' ? null : joinedReasoning,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+          ...(thinkingBlocks.length > 0 ? { thinking_blocks: thinkingBlocks } : {}),
+        },
+        finish_reason: stopReason ? (FINISH_REASONS[stopReason] ?? null) : null,
+      },
+    ],
+  };
+  if (typeof message.id === 'string') response.id = message.id;
+  if (typeof message.model === 'string') response.model = message.model;
+  const usage = usageOf(message.usage);
+  if (usage) response.usage = usage;
+  return response;
+}

@@ -1,0 +1,98 @@
+// ModelClient over the official `@anthropic-ai/sdk`. Chat only: Anthropic has no embeddings API.
+import type { Anthropic } from '@anthropic-ai/sdk';
+import type { Message } from '@anthropic-ai/sdk/resources/messages';
+import { ModelUnsupportedCapabilityError } from '../core/errors.ts';
+import type { CallOptions, ClientFactoryArgs, ModelClient } from '../core/model-client.ts';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
+import { toAnthropicMessagesBody } from './anthropic-messages-request.ts';
+import { fromAnthropicMessage } from './anthropic-messages-response.ts';
+import { attemptTimeoutMs, mergedExtraBody, mergedExtraHeaders } from './call-settings.ts';
+import { checkChatRequest } from './canonical-request-checks.ts';
+import { sdkClientKey } from './sdk-client-key.ts';
+import { SdkModelClientBase } from './sdk-model-client-base.ts';
+import { SharedResourcePool } from './shared-resource-pool.ts';
+import { type StainlessErrorClasses, errorBodyCapturingFetch, fromStainlessError } from './stainless-sdk-errors.ts';
+import { acquireThrottle } from './throttle-registry.ts';
+
+interface AnthropicSdk {
+  client: Anthropic;
+  classes: StainlessErrorClasses;
+  errorBodies: WeakMap<object, string>;
+}
+
+// Passing some key stops the SDK from reading ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN or
+// probing a credential chain. The key itself travels as `x-api-key` (SPEC §5); the
+// `Authorization: Bearer` header the SDK would build from it is removed.
+const KEYLESS_PLACEHOLDER = 'no-key-configured';
+
+const sdks = new SharedResourcePool<AnthropicSdk>();
+
+/** The SDK appends `/v1/messages` itself, so an endpoint ending in `/v1` loses it. */
+export function anthropicBaseUrl(endpoint: string): string {
+  return endpoint.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+async function createSdk(args: ClientFactoryArgs): Promise<AnthropicSdk> {
+  const sdk = await import('@anthropic-ai/sdk');
+  const key = args.provider.apiKey?.reveal();
+  const errorBodies = new WeakMap<object, string>();
+  const client = new sdk.Anthropic({
+    apiKey: KEYLESS_PLACEHOLDER,
+    baseURL: anthropicBaseUrl(args.provider.endpoint),
+    maxRetries: 0,
+    fetch: errorBodyCapturingFetch(errorBodies),
+    defaultHeaders: { Authorization: null, ...(key ? { 'X-Api-Key': key } : {}) },
+  });
+  return { client, classes: sdk, errorBodies };
+}
+
+export async function createAnthropicModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
+  const [sdk, throttle] = await Promise.all([
+    sdks.acquire(sdkClientKey(args.provider), () => createSdk(args), () => {}),
+    acquireThrottle(args.provider, args.model),
+  ]);
+  return new AnthropicModelClient(args, sdk, throttle);
+}
+
+class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements ModelClient {
+  readonly providerType = 'anthropic' as const;
+
+  async chat(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
+    const sdk = this.sdk;
+    checkChatRequest(request, this.subject);
+    const body = toAnthropicMessagesBody(request, mergedExtraBody(this.model, request, this.provider), this.subject);
+    const timeoutMs = attemptTimeoutMs(options, request, this.model);
+    return this.run('chat', options, async ({ runtime }) => {
+      let raw: unknown;
+      try {
+        // `post` rather than `messages.create`: create() prints a console warning on every call
+        // for deprecated models and drops some body keys, neither of which a batch job wants.
+        raw = await sdk.client.post<Message>('/v1/messages', {
+          body,
+          timeout: timeoutMs,
+          maxRetries: 0,
+          headers: mergedExtraHeaders(request, this.provider),
+          ...(options?.signal ? { signal: options.signal } : {}),
+        });
+      } catch (error) {
+        throw fromStainlessError(error, {
+          classes: sdk.classes,
+          subject: this.subject,
+          nowMs: runtime.now(),
+          timeoutMs,
+          callerSignal: options?.signal,
+          bodies: sdk.errorBodies,
+        });
+      }
+      return fromAnthropicMessage(raw, this.subject);
+    });
+  }
+
+  async embed(_request: EmbeddingRequest, _options?: CallOptions): Promise<EmbeddingResponse> {
+    throw new ModelUnsupportedCapabilityError({
+      ...this.subject,
+      causeText: `{subject} (Anthropic) does not offer embeddings`,
+      solution: 'Configure an embedding model on an OpenAI-compatible or Bedrock provider.',
+    });
+  }
+}

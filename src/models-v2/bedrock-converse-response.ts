@@ -1,0 +1,91 @@
+// Bedrock Converse output (as deserialised by the SDK) → canonical response. Content blocks
+// carry no `type`: each is recognised by the key it holds, and unknown ones are skipped.
+import type { ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
+import type { ChatResponse, FinishReason, ThinkingBlock, ToolCall, Usage } from '../core/types.ts';
+import { type ErrorSubject, malformedResponseError } from './failure-classification.ts';
+import { toolCallIdOr } from './tool-call-ids.ts';
+
+const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  model_context_window_exceeded: 'length',
+  tool_use: 'tool_calls',
+  guardrail_intervened: 'content_filter',
+  content_filtered: 'content_filter',
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function base64Of(value: unknown): string {
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  return typeof value === 'string' ? value : '';
+}
+
+function usageOf(raw: unknown): Usage | undefined {
+  if (!isRecord(raw)) return undefined;
+  const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
+  const prompt = num(raw.inputTokens) + num(raw.cacheReadInputTokens) + num(raw.cacheWriteInputTokens);
+  const completion = num(raw.outputTokens);
+  const usage: Usage = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: typeof raw.totalTokens === 'number' ? raw.totalTokens : prompt + completion,
+  };
+  if (typeof raw.cacheReadInputTokens === 'number') usage.cached_prompt_tokens = raw.cacheReadInputTokens;
+  return usage;
+}
+
+export function fromBedrockConverseOutput(raw: ConverseCommandOutput | undefined, subject: ErrorSubject): ChatResponse {
+  const output = raw?.output as unknown;
+  if (!isRecord(output)) throw malformedResponseError(subject, 'Converse response');
+  const message = isRecord(output.message) ? output.message : {};
+  const blocks = Array.isArray(message.content) ? (message.content as unknown[]) : [];
+  let text = '';
+  const reasoning: string[] = [];
+  const thinkingBlocks: ThinkingBlock[] = [];
+  const toolCalls: ToolCall[] = [];
+  for (const block of blocks) {
+    if (!isRecord(block)) continue;
+    if (typeof block.text === 'string') {
+      text += block.text;
+    } else if (isRecord(block.toolUse)) {
+      const use = block.toolUse;
+      const name = typeof use.name === 'string' ? use.name : '';
+      const args = JSON.stringify(use.input ?? {});
+      toolCalls.push({ id: toolCallIdOr(use.toolUseId, toolCalls.length, name, args), type: 'function', function: { name, arguments: args } });
+    } else if (isRecord(block.reasoningContent)) {
+      const content = block.reasoningContent;
+      if (isRecord(content.reasoningText)) {
+        const thinking = typeof content.reasoningText.text === 'string' ? content.reasoningText.text : '';
+        reasoning.push(thinking);
+        const signature = content.reasoningText.signature;
+        thinkingBlocks.push({ type: 'thinking', thinking, ...(typeof signature === 'string' ? { signature } : {}) });
+      } else if (content.redactedContent !== undefined) {
+        thinkingBlocks.push({ type: 'redacted_thinking', data: base64Of(content.redactedContent) });
+      }
+    }
+  }
+  const joinedReasoning = reasoning.join('\n');
+  const stopReason = typeof raw?.stopReason === 'string' ? raw.stopReason : undefined;
+  const response: ChatResponse = {
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: text === '' ? null : text,
+          reasoning_content: joinedReasoning === '' ? null : joinedReasoning,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+          ...(thinkingBlocks.length > 0 ? { thinking_blocks: thinkingBlocks } : {}),
+        },
+        finish_reason: stopReason ? (FINISH_REASONS[stopReason] ?? null) : null,
+      },
+    ],
+  };
+  const usage = usageOf(raw?.usage);
+  if (usage) response.usage = usage;
+  return response;
+}

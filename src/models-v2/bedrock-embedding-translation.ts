@@ -1,0 +1,73 @@
+// Canonical embedding request ↔ Bedrock InvokeModel bodies, by model family (SPEC §5,
+// docs/engine-rules.md Embeddings). Titan embeds one text per request; Cohere takes a batch.
+import { ModelUnsupportedCapabilityError } from '../core/errors.ts';
+import type { EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
+import { checkVectorCount, vectorOf } from './embedding-vectors.ts';
+import { type ErrorSubject, malformedResponseError } from './failure-classification.ts';
+
+export type BedrockEmbeddingFamily = 'titan' | 'cohere';
+
+export const COHERE_DEFAULT_INPUT_TYPE = 'search_document';
+
+export function bedrockEmbeddingFamily(modelId: string, subject: ErrorSubject): BedrockEmbeddingFamily {
+  if (modelId.includes('amazon.titan-embed')) return 'titan';
+  if (modelId.includes('cohere.embed')) return 'cohere';
+  throw new ModelUnsupportedCapabilityError({
+    ...subject,
+    causeText: `{subject} (Bedrock model '${modelId}') is not a supported embedding family`,
+    solution: 'Use an Amazon Titan (amazon.titan-embed-*) or Cohere (cohere.embed-*) embedding model on Bedrock.',
+  });
+}
+
+export function titanEmbeddingBody(text: string, request: EmbeddingRequest, extraBody: Record<string, unknown>): Record<string, unknown> {
+  const body: Record<string, unknown> = { inputText: text };
+  if (request.dimensions !== undefined) body.dimensions = request.dimensions;
+  return { ...body, ...extraBody };
+}
+
+export function cohereEmbeddingBody(request: EmbeddingRequest, extraBody: Record<string, unknown>): Record<string, unknown> {
+  const inputType = typeof extraBody.input_type === 'string' ? extraBody.input_type : COHERE_DEFAULT_INPUT_TYPE;
+  return { texts: request.input, ...extraBody, input_type: inputType };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** One Titan response per input text, in input order. */
+export function fromTitanResponses(raws: unknown[], subject: ErrorSubject): EmbeddingResponse {
+  let tokens = 0;
+  let everyHasTokens = true;
+  const data = raws.map((raw, index) => {
+    const embedding = isRecord(raw) ? vectorOf(raw.embedding) : undefined;
+    if (!embedding || !isRecord(raw)) throw malformedResponseError(subject, 'Titan embedding response');
+    if (typeof raw.inputTextTokenCount === 'number') tokens += raw.inputTextTokenCount;
+    else everyHasTokens = false;
+    return { index, embedding };
+  });
+  const response: EmbeddingResponse = { data };
+  if (everyHasTokens && raws.length > 0) response.usage = { prompt_tokens: tokens, total_tokens: tokens };
+  return response;
+}
+
+/** Cohere v3 sends `embeddings: [[...]]`, v4 `embeddings: {float: [[...]]}`; usage is a header. */
+export function fromCohereResponse(
+  raw: unknown,
+  inputCount: number,
+  inputTokenHeader: string | undefined,
+  subject: ErrorSubject,
+): EmbeddingResponse {
+  if (!isRecord(raw)) throw malformedResponseError(subject, 'Cohere embedding response');
+  const embeddings = isRecord(raw.embeddings) ? raw.embeddings.float : raw.embeddings;
+  if (!Array.isArray(embeddings)) throw malformedResponseError(subject, 'Cohere embedding response');
+  const data = embeddings.map((item, index) => {
+    const embedding = vectorOf(item);
+    if (!embedding) throw malformedResponseError(subject, 'Cohere embedding response');
+    return { index, embedding };
+  });
+  checkVectorCount(data.length, inputCount, subject);
+  const response: EmbeddingResponse = { data };
+  const tokens = inputTokenHeader !== undefined && /^\d+$/.test(inputTokenHeader.trim()) ? Number(inputTokenHeader) : undefined;
+  if (tokens !== undefined) response.usage = { prompt_tokens: tokens, total_tokens: tokens };
+  return response;
+}

@@ -1,0 +1,211 @@
+// ModelClient over `@aws-sdk/client-bedrock-runtime`: Converse for chat, InvokeModel for
+// embeddings. The client runs on an HTTP/1.1 NodeHttpHandler: the SDK's default HTTP/2 handler
+// cannot be intercepted by recorders (SPEC §5) and buys nothing for request/response calls.
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { CallOptions, ClientFactoryArgs, ModelClient } from '../core/model-client.ts';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
+import { fromBedrockConverseOutput } from './bedrock-converse-response.ts';
+import { toBedrockConverseInput } from './bedrock-converse-request.ts';
+import {
+  bedrockEmbeddingFamily,
+  cohereEmbeddingBody,
+  fromCohereResponse,
+  fromTitanResponses,
+  titanEmbeddingBody,
+} from './bedrock-embedding-translation.ts';
+import { fromBedrockError } from './bedrock-sdk-errors.ts';
+import { attemptTimeoutMs, mergedExtraBody, mergedExtraHeaders } from './call-settings.ts';
+import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
+import { malformedResponseError } from './failure-classification.ts';
+import { sdkClientKey } from './sdk-client-key.ts';
+import { type AttemptContext, SdkModelClientBase } from './sdk-model-client-base.ts';
+import { SharedResourcePool } from './shared-resource-pool.ts';
+import { acquireThrottle } from './throttle-registry.ts';
+
+type BedrockModule = typeof import('@aws-sdk/client-bedrock-runtime');
+
+interface BedrockSdk {
+  module: BedrockModule;
+  client: BedrockRuntimeClient;
+  agents: [HttpAgent, HttpsAgent];
+  errorBodies: WeakMap<object, string>;
+}
+
+// Without a region the SDK cannot even build a request; the provider schema already takes it
+// from the endpoint or AWS_REGION, so this only applies to custom endpoints with neither.
+const FALLBACK_REGION = 'us-east-1';
+
+const sdks = new SharedResourcePool<BedrockSdk>();
+
+interface RawHttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
+  const [module, { NodeHttpHandler, streamCollector }] = await Promise.all([
+    import('@aws-sdk/client-bedrock-runtime'),
+    import('@smithy/node-http-handler'),
+  ]);
+  const sockets = args.model.inferenceParameters.maxParallelRequests;
+  const agents: [HttpAgent, HttpsAgent] = [
+    new HttpAgent({ keepAlive: true, maxSockets: sockets }),
+    new HttpsAgent({ keepAlive: true, maxSockets: sockets }),
+  ];
+  const key = args.provider.apiKey?.reveal();
+  const client = new module.BedrockRuntimeClient({
+    region: args.provider.region ?? FALLBACK_REGION,
+    endpoint: args.provider.endpoint,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({ httpAgent: agents[0], httpsAgent: agents[1] }),
+    // A Bedrock API key goes out as `Authorization: Bearer`; without one, SigV4 from the default
+    // credential chain. The preference is explicit so AWS_AUTH_SCHEME_PREFERENCE cannot flip it.
+    ...(key
+      ? { token: { token: key }, authSchemePreference: ['httpBearerAuth'] }
+      : { authSchemePreference: ['sigv4'] }),
+  });
+  const errorBodies = new WeakMap<object, string>();
+  // The SDK consumes error bodies while deserialising and keeps only `message`; the whole text
+  // is kept for classification (quota phrases, non-JSON proxy errors).
+  client.middlewareStack.add(
+    (next) => async (handlerArgs) => {
+      const result = await next(handlerArgs);
+      const response = result.response as RawHttpResponse;
+      if (response && response.statusCode >= 300) {
+        const bytes = await streamCollector(response.body as never);
+        response.body = bytes;
+        errorBodies.set(response, Buffer.from(bytes).toString('utf8'));
+      }
+      return result;
+    },
+    { step: 'deserialize', priority: 'low', name: 'dataDesignerErrorBodyCapture' },
+  );
+  return { module, client, agents, errorBodies };
+}
+
+function destroySdk(sdk: BedrockSdk): void {
+  sdk.client.destroy();
+  for (const agent of sdk.agents) agent.destroy();
+}
+
+export async function createBedrockModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
+  const sockets = args.model.inferenceParameters.maxParallelRequests;
+  const [sdk, throttle] = await Promise.all([
+    sdks.acquire(sdkClientKey(args.provider), () => createSdk(args), destroySdk, (shared) => {
+      // Another model on the same endpoint: its parallel requests need sockets of their own.
+      for (const agent of shared.agents) agent.maxSockets += sockets;
+    }),
+    acquireThrottle(args.provider, args.model),
+  ]);
+  return new BedrockModelClient(args, sdk, throttle);
+}
+
+type SendableCommand =
+  | InstanceType<BedrockModule['ConverseCommand']>
+  | InstanceType<BedrockModule['InvokeModelCommand']>;
+
+class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements ModelClient {
+  readonly providerType = 'bedrock' as const;
+
+  async chat(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
+    const sdk = this.sdk;
+    checkChatRequest(request, this.subject);
+    const input = toBedrockConverseInput(request, mergedExtraBody(this.model, request, this.provider), this.subject);
+    return this.run('chat', options, async (context) => {
+      const { output } = await this.#send(sdk, new sdk.module.ConverseCommand(input), request, options, context);
+      return fromBedrockConverseOutput(output as never, this.subject);
+    });
+  }
+
+  async embed(request: EmbeddingRequest, options?: CallOptions): Promise<EmbeddingResponse> {
+    const sdk = this.sdk;
+    checkEmbeddingRequest(request, this.subject);
+    const family = bedrockEmbeddingFamily(request.model, this.subject);
+    const extraBody = mergedExtraBody(this.model, request, this.provider);
+    if (family === 'cohere') {
+      const body = cohereEmbeddingBody(request, extraBody);
+      return this.run('embedding', options, async (context) => {
+        const { output, headers } = await this.#invoke(sdk, body, request, options, context);
+        return fromCohereResponse(output, request.input.length, headers['x-amzn-bedrock-input-token-count'], this.subject);
+      });
+    }
+    const outputs: unknown[] = [];
+    for (const text of request.input) {
+      const body = titanEmbeddingBody(text, request, extraBody);
+      outputs.push(
+        await this.run('embedding', options, async (context) => (await this.#invoke(sdk, body, request, options, context)).output),
+      );
+    }
+    return fromTitanResponses(outputs, this.subject);
+  }
+
+  async #invoke(
+    sdk: BedrockSdk,
+    body: Record<string, unknown>,
+    request: EmbeddingRequest,
+    options: CallOptions | undefined,
+    context: AttemptContext,
+  ): Promise<{ output: unknown; headers: Record<string, string> }> {
+    const command = new sdk.module.InvokeModelCommand({
+      modelId: request.model,
+      contentType: 'application/json',
+      accept: 'application/json',
+      body: new TextEncoder().encode(JSON.stringify(body)),
+    });
+    const { output, headers } = await this.#send(sdk, command, request, options, context);
+    const bytes = (output as { body?: { transformToString?: () => string } }).body;
+    try {
+      return { output: JSON.parse(bytes?.transformToString?.() ?? ''), headers };
+    } catch (error) {
+      throw malformedResponseError(this.subject, 'embedding response', error);
+    }
+  }
+
+  async #send(
+    sdk: BedrockSdk,
+    command: SendableCommand,
+    request: ChatRequest | EmbeddingRequest,
+    options: CallOptions | undefined,
+    { runtime }: AttemptContext,
+  ): Promise<{ output: unknown; headers: Record<string, string> }> {
+    const timeoutMs = attemptTimeoutMs(options, request, this.model);
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const abortSignal = options?.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    // Both command types share this path; a union would defeat the SDK's overloads.
+    const sendable = command as InstanceType<BedrockModule['ConverseCommand']>;
+    let headers: Record<string, string> = {};
+    const extraHeaders = mergedExtraHeaders(request, this.provider);
+    sendable.middlewareStack.add(
+      (next) => async (args) => {
+        const httpRequest = args.request as { headers?: Record<string, string> };
+        if (httpRequest?.headers) Object.assign(httpRequest.headers, extraHeaders);
+        return next(args);
+      },
+      { step: 'build', name: 'dataDesignerExtraHeaders' },
+    );
+    sendable.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        headers = (result.response as RawHttpResponse | undefined)?.headers ?? {};
+        return result;
+      },
+      { step: 'deserialize', name: 'dataDesignerResponseHeaders' },
+    );
+    try {
+      const output: unknown = await sdk.client.send(sendable, { abortSignal });
+      return { output, headers };
+    } catch (error) {
+      throw fromBedrockError(error, {
+        subject: this.subject,
+        nowMs: runtime.now(),
+        timeoutMs,
+        callerSignal: options?.signal,
+        deadline,
+        bodies: sdk.errorBodies,
+      });
+    }
+  }
+}

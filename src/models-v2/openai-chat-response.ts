@@ -1,0 +1,104 @@
+// OpenAI-compatible chat completion → canonical response (SPEC §4, docs/engine-rules.md).
+// Typed by the SDK's `ChatCompletion`, but read defensively: compatible servers add fields
+// (`reasoning`, `reasoning_content`) and leave others out.
+import type { ChatCompletion } from 'openai/resources/chat/completions';
+import type { ChatResponse, Choice, FinishReason, ToolCall, Usage } from '../core/types.ts';
+import { type ErrorSubject, malformedResponseError } from './failure-classification.ts';
+import { toolCallIdOr } from './tool-call-ids.ts';
+
+type WireMessage = Partial<ChatCompletion.Choice['message']> & {
+  content?: unknown;
+  reasoning?: unknown;
+  reasoning_content?: unknown;
+  tool_calls?: unknown;
+};
+
+const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  content_filter: 'content_filter',
+  function_call: 'tool_calls',
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function textOf(content: unknown): string | null {
+  let text = '';
+  if (typeof content === 'string') text = content;
+  else if (Array.isArray(content)) {
+    text = content
+      .filter((part) => isRecord(part) && part.type === 'text' && typeof part.text === 'string')
+      .map((part) => (part as { text: string }).text)
+      .join('');
+  }
+  return text === '' ? null : text;
+}
+
+function reasoningOf(message: WireMessage): string | null {
+  if (typeof message.reasoning === 'string' && message.reasoning !== '') return message.reasoning;
+  if (typeof message.reasoning_content === 'string' && message.reasoning_content !== '') return message.reasoning_content;
+  return null;
+}
+
+function argumentsOf(raw: unknown): string {
+  if (typeof raw === 'string') return raw.trim() === '' ? '{}' : raw;
+  if (raw === undefined || raw === null) return '{}';
+  return JSON.stringify(raw);
+}
+
+function toolCallsOf(raw: unknown): ToolCall[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.filter(isRecord).map((call, index) => {
+    const fn = isRecord(call.function) ? call.function : {};
+    const name = typeof fn.name === 'string' ? fn.name : '';
+    const args = argumentsOf(fn.arguments);
+    return { id: toolCallIdOr(call.id, index, name, args), type: 'function', function: { name, arguments: args } };
+  });
+}
+
+function usageOf(raw: unknown): Usage | undefined {
+  if (!isRecord(raw)) return undefined;
+  const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
+  const prompt = num(raw.prompt_tokens);
+  const completion = num(raw.completion_tokens);
+  const usage: Usage = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: typeof raw.total_tokens === 'number' ? raw.total_tokens : prompt + completion,
+  };
+  const reasoning = isRecord(raw.completion_tokens_details) ? raw.completion_tokens_details.reasoning_tokens : undefined;
+  if (typeof reasoning === 'number') usage.reasoning_tokens = reasoning;
+  const cached = isRecord(raw.prompt_tokens_details) ? raw.prompt_tokens_details.cached_tokens : undefined;
+  if (typeof cached === 'number') usage.cached_prompt_tokens = cached;
+  return usage;
+}
+
+export function fromOpenAIChatCompletion(raw: unknown, subject: ErrorSubject): ChatResponse {
+  if (!isRecord(raw) || !Array.isArray(raw.choices)) throw malformedResponseError(subject, 'chat completion');
+  const completion = raw as Partial<ChatCompletion> & Record<string, unknown>;
+  const choices: Choice[] = (raw.choices as unknown[]).map((rawChoice, position) => {
+    const choice = isRecord(rawChoice) ? rawChoice : {};
+    const message: WireMessage = isRecord(choice.message) ? choice.message : {};
+    const toolCalls = toolCallsOf(message.tool_calls);
+    const finish = typeof choice.finish_reason === 'string' ? (FINISH_REASONS[choice.finish_reason] ?? null) : null;
+    return {
+      index: typeof choice.index === 'number' ? choice.index : position,
+      message: {
+        role: 'assistant',
+        content: textOf(message.content),
+        reasoning_content: reasoningOf(message),
+        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+      },
+      finish_reason: finish,
+    };
+  });
+  const response: ChatResponse = { choices };
+  if (typeof completion.id === 'string') response.id = completion.id;
+  if (typeof completion.model === 'string') response.model = completion.model;
+  const usage = usageOf(completion.usage);
+  if (usage) response.usage = usage;
+  return response;
+}

@@ -1,0 +1,42 @@
+// Canonical embedding request ↔ OpenAI `/embeddings`. The SDK's `embeddings.create` silently sends
+// `encoding_format: "base64"` when none was asked for, which changes the wire body; the adapter
+// posts this body as it is and decodes base64 itself.
+import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
+import type { EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
+import { checkVectorCount, vectorOf } from './embedding-vectors.ts';
+import { type ErrorSubject, malformedResponseError } from './failure-classification.ts';
+
+export type OpenAIEmbeddingBody = EmbeddingCreateParams & Record<string, unknown>;
+
+export function toOpenAIEmbeddingBody(request: EmbeddingRequest, extraBody: Record<string, unknown>): OpenAIEmbeddingBody {
+  const body: Record<string, unknown> = { model: request.model, input: request.input };
+  if (request.encoding_format !== undefined) body.encoding_format = request.encoding_format;
+  if (request.dimensions !== undefined) body.dimensions = request.dimensions;
+  Object.assign(body, extraBody);
+  return body as OpenAIEmbeddingBody;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function fromOpenAIEmbeddingResponse(raw: unknown, inputCount: number, subject: ErrorSubject): EmbeddingResponse {
+  if (!isRecord(raw) || !Array.isArray(raw.data)) throw malformedResponseError(subject, 'embedding response');
+  const response = raw as Partial<CreateEmbeddingResponse> & Record<string, unknown>;
+  const items = (raw.data as unknown[]).map((item, position) => {
+    const record = isRecord(item) ? item : {};
+    const embedding = vectorOf(record.embedding);
+    if (!embedding) throw malformedResponseError(subject, 'embedding response');
+    return { order: typeof record.index === 'number' ? record.index : position, embedding };
+  });
+  items.sort((a, b) => a.order - b.order);
+  checkVectorCount(items.length, inputCount, subject);
+  const out: EmbeddingResponse = { data: items.map((item, index) => ({ index, embedding: item.embedding })) };
+  if (isRecord(response.usage)) {
+    const prompt = typeof response.usage.prompt_tokens === 'number' ? response.usage.prompt_tokens : 0;
+    const total = typeof response.usage.total_tokens === 'number' ? response.usage.total_tokens : prompt;
+    out.usage = { prompt_tokens: prompt, total_tokens: total };
+  }
+  if (typeof response.model === 'string') out.model = response.model;
+  return out;
+}

@@ -1,0 +1,111 @@
+// ModelClient over the official `openai` SDK, for OpenAI and every OpenAI-compatible server
+// (vLLM, NIM, DeepSeek, …): `baseURL` is the provider endpoint as configured.
+import type { OpenAI } from 'openai';
+import type { ModelClient, CallOptions, ClientFactoryArgs } from '../core/model-client.ts';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
+import { acquireThrottle } from './throttle-registry.ts';
+import { attemptTimeoutMs, mergedExtraBody, mergedExtraHeaders } from './call-settings.ts';
+import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
+import { toOpenAIChatBody } from './openai-chat-request.ts';
+import { fromOpenAIChatCompletion } from './openai-chat-response.ts';
+import { fromOpenAIEmbeddingResponse, toOpenAIEmbeddingBody } from './openai-embedding-translation.ts';
+import { sdkClientKey } from './sdk-client-key.ts';
+import { SdkModelClientBase } from './sdk-model-client-base.ts';
+import { SharedResourcePool } from './shared-resource-pool.ts';
+import { type StainlessErrorClasses, errorBodyCapturingFetch, fromStainlessError } from './stainless-sdk-errors.ts';
+
+interface OpenAISdk {
+  client: OpenAI;
+  classes: StainlessErrorClasses;
+  errorBodies: WeakMap<object, string>;
+}
+
+// The SDK refuses to start without a key. Keyless servers (local vLLM) get this placeholder,
+// and the `Authorization` header it would produce is removed on every request.
+const KEYLESS_PLACEHOLDER = 'no-key-configured';
+
+const sdks = new SharedResourcePool<OpenAISdk>();
+
+async function createSdk(args: ClientFactoryArgs): Promise<OpenAISdk> {
+  const sdk = await import('openai');
+  const key = args.provider.apiKey?.reveal();
+  const errorBodies = new WeakMap<object, string>();
+  const client = new sdk.OpenAI({
+    apiKey: key || KEYLESS_PLACEHOLDER,
+    baseURL: args.provider.endpoint,
+    // Explicit nulls keep OPENAI_ORG_ID / OPENAI_PROJECT_ID from adding headers behind our back.
+    organization: null,
+    project: null,
+    maxRetries: 0,
+    fetch: errorBodyCapturingFetch(errorBodies),
+    ...(key ? {} : { defaultHeaders: { Authorization: null } }),
+  });
+  return { client, classes: sdk, errorBodies };
+}
+
+export async function createOpenAIModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
+  const [sdk, throttle] = await Promise.all([
+    sdks.acquire(sdkClientKey(args.provider), () => createSdk(args), () => {}),
+    acquireThrottle(args.provider, args.model),
+  ]);
+  return new OpenAIModelClient(args, sdk, throttle);
+}
+
+type SdkRequestOptions = NonNullable<Parameters<OpenAI['post']>[1]> & { timeout: number; maxRetries: 0 };
+
+class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelClient {
+  readonly providerType = 'openai' as const;
+
+  async chat(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
+    const sdk = this.sdk;
+    checkChatRequest(request, this.subject);
+    const body = toOpenAIChatBody(request, mergedExtraBody(this.model, request, this.provider));
+    return this.run('chat', options, async ({ runtime }) => {
+      const raw = await this.#send(sdk, request, options, runtime.now, (sdkOptions) =>
+        sdk.client.chat.completions.create(body, sdkOptions),
+      );
+      return fromOpenAIChatCompletion(raw, this.subject);
+    });
+  }
+
+  async embed(request: EmbeddingRequest, options?: CallOptions): Promise<EmbeddingResponse> {
+    const sdk = this.sdk;
+    checkEmbeddingRequest(request, this.subject);
+    const body = toOpenAIEmbeddingBody(request, mergedExtraBody(this.model, request, this.provider));
+    return this.run('embedding', options, async ({ runtime }) => {
+      // Not `embeddings.create`: it rewrites the body (adds `encoding_format: "base64"` when
+      // none was asked for), so the wire would differ from the canonical request.
+      const raw = await this.#send(sdk, request, options, runtime.now, (sdkOptions) =>
+        sdk.client.post('/embeddings', { body, ...sdkOptions }),
+      );
+      return fromOpenAIEmbeddingResponse(raw, request.input.length, this.subject);
+    });
+  }
+
+  async #send(
+    sdk: OpenAISdk,
+    request: ChatRequest | EmbeddingRequest,
+    options: CallOptions | undefined,
+    now: () => number,
+    send: (sdkOptions: SdkRequestOptions) => Promise<unknown>,
+  ): Promise<unknown> {
+    const timeoutMs = attemptTimeoutMs(options, request, this.model);
+    try {
+      return await send({
+        timeout: timeoutMs,
+        maxRetries: 0,
+        headers: mergedExtraHeaders(request, this.provider),
+        ...(options?.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      throw fromStainlessError(error, {
+        classes: sdk.classes,
+        subject: this.subject,
+        nowMs: now(),
+        timeoutMs,
+        callerSignal: options?.signal,
+        bodies: sdk.errorBodies,
+      });
+    }
+  }
+}

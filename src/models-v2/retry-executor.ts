@@ -1,0 +1,49 @@
+// The one retry loop of the v2 engine. Every SDK runs with its own retries off, so the attempts a
+// provider sees are exactly the ones made here, under the same policy for all three providers.
+import { DataDesignerError, ModelRateLimitError } from '../core/errors.ts';
+import type { Runtime } from '../core/model-client.ts';
+import type { RequestThrottle, ThrottleDomain, ThrottleOutcome } from './adaptive-throttle.ts';
+import { retryBudget, retryDelayMs } from './retry-policy.ts';
+
+export interface RetryExecution {
+  runtime: Runtime;
+  throttle: RequestThrottle;
+  domain: ThrottleDomain;
+  /** The caller's signal: cancels admission, the attempt in flight and backoff sleeps. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs `attempt` until it succeeds or the policy gives up. `attempt` must throw a mapped
+ * `DataDesignerError` for provider failures; anything else (the caller's abort reason, a bug)
+ * is rethrown at once without a retry.
+ */
+export async function executeWithRetries<T>(
+  attempt: (retriesMade: number) => Promise<T>,
+  execution: RetryExecution,
+): Promise<T> {
+  const { runtime, throttle, domain, signal } = execution;
+  for (let retriesMade = 0; ; retriesMade += 1) {
+    if (signal?.aborted) throw signal.reason;
+    const permit = await throttle.acquire(domain, runtime, signal);
+    let result: T;
+    try {
+      result = await attempt(retriesMade);
+    } catch (error) {
+      permit.release(outcomeOf(error));
+      if (signal?.aborted) throw signal.reason;
+      if (!(error instanceof DataDesignerError)) throw error;
+      if (retriesMade >= retryBudget(error)) throw error;
+      const random = runtime.random();
+      await runtime.sleep(retryDelayMs(retriesMade, random, error.retryAfterMs), signal);
+      continue;
+    }
+    permit.release({ kind: 'success' });
+    return result;
+  }
+}
+
+function outcomeOf(error: unknown): ThrottleOutcome {
+  if (error instanceof ModelRateLimitError) return { kind: 'rate_limited', retryAfterMs: error.retryAfterMs };
+  return { kind: 'failure' };
+}
