@@ -1,0 +1,233 @@
+// The retry executor and the policy numbers, without any SDK: attempts are plain functions.
+import { describe, expect, it } from 'vitest';
+import {
+  ModelAPIConnectionError,
+  ModelAuthenticationError,
+  ModelBadRequestError,
+  ModelInternalServerError,
+  ModelQuotaExceededError,
+  ModelRateLimitError,
+  ModelTimeoutError,
+  type DataDesignerError,
+} from '../../src/core/errors.ts';
+import { AimdThrottle, unthrottled } from '../../src/models-v2/adaptive-throttle.ts';
+import { headerLookup } from '../../src/models-v2/header-lookup.ts';
+import { executeWithRetries } from '../../src/models-v2/retry-executor.ts';
+import { parseRetryHintMs, parseShouldRetry } from '../../src/models-v2/retry-hints.ts';
+import { retryDelayMs } from '../../src/models-v2/retry-policy.ts';
+import { recordingRuntime } from './factory-args.ts';
+
+function failing(errors: DataDesignerError[], result = 'ok'): { attempt: () => Promise<string>; calls: () => number } {
+  let calls = 0;
+  return {
+    attempt: async () => {
+      const error = errors[calls];
+      calls += 1;
+      if (error) throw error;
+      return result;
+    },
+    calls: () => calls,
+  };
+}
+
+async function runAll(errors: DataDesignerError[], random = 0.5) {
+  const runtime = recordingRuntime(random);
+  const script = failing(errors);
+  const outcome = await executeWithRetries(script.attempt, { runtime, throttle: unthrottled, domain: 'chat' }).catch(
+    (e: unknown) => e,
+  );
+  return { outcome, attempts: script.calls(), sleeps: runtime.sleeps };
+}
+
+const rate = (retryAfterMs?: number) => new ModelRateLimitError({ retryAfterMs });
+const server = () => new ModelInternalServerError({ status: 500 });
+
+describe('retry budgets', () => {
+  it.each([
+    ['rate limit', () => new ModelRateLimitError(), 4],
+    ['timeout', () => new ModelTimeoutError(), 4],
+    ['internal server', () => new ModelInternalServerError(), 3],
+    ['connection', () => new ModelAPIConnectionError(), 3],
+    ['bad request', () => new ModelBadRequestError(), 1],
+    ['authentication', () => new ModelAuthenticationError(), 1],
+    ['quota', () => new ModelQuotaExceededError(), 1],
+  ])('%s: %i attempts in total when it keeps failing', async (_name, make, attempts) => {
+    const result = await runAll(Array.from({ length: 10 }, make));
+    expect(result.attempts).toBe(attempts);
+    expect(result.sleeps).toHaveLength(attempts - 1);
+  });
+
+  it('x-should-retry: true gives a bad request the forced budget of 2', async () => {
+    const forced = () => new ModelBadRequestError({ status: 400, retryable: true });
+    expect((await runAll([forced(), forced(), forced(), forced()])).attempts).toBe(3);
+  });
+
+  it('x-should-retry: false stops even a rate limit', async () => {
+    const result = await runAll([new ModelRateLimitError({ retryable: false })]);
+    expect(result.attempts).toBe(1);
+    expect(result.outcome).toBeInstanceOf(ModelRateLimitError);
+  });
+
+  it('counts retries against the class of the latest error', async () => {
+    // 429, 429, then 500: two retries made, the 500's budget is 2, so no third retry.
+    const result = await runAll([rate(), rate(), server(), rate()]);
+    expect(result.attempts).toBe(3);
+    expect(result.outcome).toBeInstanceOf(ModelInternalServerError);
+  });
+
+  it('recovers and returns the result', async () => {
+    const result = await runAll([rate(), server()]);
+    expect(result.outcome).toBe('ok');
+    expect(result.attempts).toBe(3);
+  });
+
+  it('rethrows a non-model error at once', async () => {
+    const runtime = recordingRuntime();
+    const bug = new TypeError('bug');
+    let calls = 0;
+    await expect(
+      executeWithRetries(
+        async () => {
+          calls += 1;
+          throw bug;
+        },
+        { runtime, throttle: unthrottled, domain: 'chat' },
+      ),
+    ).rejects.toBe(bug);
+    expect(calls).toBe(1);
+  });
+});
+
+describe('backoff', () => {
+  it('sleeps 2 s × 2^k × (0.8 + 0.4·random)', async () => {
+    expect((await runAll([rate(), rate(), rate()], 0)).sleeps).toEqual([1600, 3200, 6400]);
+    expect((await runAll([rate(), rate(), rate()], 0.5)).sleeps).toEqual([2000, 4000, 8000]);
+    expect(retryDelayMs(1, 0.999, undefined)).toBeCloseTo(4000 * 1.1996);
+  });
+
+  it('uses a hint in (0, 60 s] and backoff otherwise', async () => {
+    expect((await runAll([rate(1500), rate(60_000), rate(60_001), rate(0)])).sleeps).toEqual([1500, 60_000, 8000]);
+    expect(retryDelayMs(0, 0.5, 0)).toBe(2000);
+  });
+
+  it('draws random once per retry even when a hint wins', async () => {
+    const runtime = recordingRuntime();
+    let draws = 0;
+    const counted = { ...runtime, random: () => (draws++, 0.5) };
+    const script = failing([rate(1000), rate(), rate(500)]);
+    await executeWithRetries(script.attempt, { runtime: counted, throttle: unthrottled, domain: 'chat' });
+    expect(draws).toBe(3);
+    expect(runtime.sleeps).toEqual([1000, 4000, 500]);
+  });
+
+  it('the caller signal cancels a backoff sleep with its reason', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const runtime = {
+      ...recordingRuntime(),
+      sleep: (_ms: number, signal?: AbortSignal) =>
+        new Promise<void>((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
+    };
+    const pending = executeWithRetries(failing([rate()]).attempt, {
+      runtime,
+      throttle: unthrottled,
+      domain: 'chat',
+      signal: controller.signal,
+    });
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+  });
+});
+
+describe('retry hints', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  const hint = (headers: Record<string, string>) => parseRetryHintMs(headerLookup(headers), now);
+
+  it('prefers retry-after-ms, even "0"', () => {
+    expect(hint({ 'retry-after-ms': '250', 'retry-after': '9' })).toBe(250);
+    expect(hint({ 'Retry-After-Ms': '0', 'retry-after': '9' })).toBe(0);
+  });
+
+  it('reads retry-after as fractional seconds or an HTTP-date against the injected clock', () => {
+    expect(hint({ 'retry-after': '0.1' })).toBe(100);
+    expect(hint({ 'Retry-After': '3' })).toBe(3000);
+    expect(hint({ 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' })).toBe(5000);
+    expect(hint({ 'retry-after': 'Wed, 31 Dec 2025 23:59:00 GMT' })).toBe(0);
+  });
+
+  it('ignores garbage and missing headers', () => {
+    expect(hint({})).toBeUndefined();
+    expect(hint({ 'retry-after': 'soon' })).toBeUndefined();
+    expect(hint({ 'retry-after-ms': 'x', 'retry-after': '2' })).toBe(2000);
+  });
+
+  it('reads x-should-retry', () => {
+    expect(parseShouldRetry(headerLookup({ 'x-should-retry': 'true' }))).toBe(true);
+    expect(parseShouldRetry(headerLookup({ 'X-Should-Retry': 'false' }))).toBe(false);
+    expect(parseShouldRetry(headerLookup({ 'x-should-retry': 'maybe' }))).toBeUndefined();
+  });
+});
+
+describe('AIMD throttle', () => {
+  it('cuts the limit by 0.75 once per 429 cascade and cools down before the next attempt', async () => {
+    const throttle = new AimdThrottle(8);
+    const runtime = recordingRuntime();
+    const permits = await Promise.all([1, 2, 3].map(() => throttle.acquire('chat', runtime)));
+    permits[0].release({ kind: 'rate_limited' });
+    permits[1].release({ kind: 'rate_limited', retryAfterMs: 5000 });
+    expect(throttle.snapshot('chat').limit).toBe(6);
+    permits[2].release({ kind: 'failure' });
+    const next = await throttle.acquire('chat', runtime);
+    expect(runtime.sleeps).toEqual([5000]);
+    next.release({ kind: 'rate_limited' });
+    // The cascade ended when the burst drained (a failure with nothing in flight), so this cuts again.
+    expect(throttle.snapshot('chat').limit).toBe(4);
+    expect(throttle.snapshot('embedding').limit).toBe(8);
+  });
+
+  it('adds one slot after 25 straight successes, up to the cap', async () => {
+    const throttle = new AimdThrottle(4);
+    const runtime = recordingRuntime();
+    (await throttle.acquire('chat', runtime)).release({ kind: 'rate_limited' });
+    expect(throttle.snapshot('chat').limit).toBe(3);
+    for (let i = 0; i < 25; i += 1) (await throttle.acquire('chat', runtime)).release({ kind: 'success' });
+    expect(throttle.snapshot('chat').limit).toBe(4);
+    for (let i = 0; i < 50; i += 1) (await throttle.acquire('chat', runtime)).release({ kind: 'success' });
+    expect(throttle.snapshot('chat').limit).toBe(4);
+  });
+
+  it('queues attempts beyond the limit until a permit is released', async () => {
+    const throttle = new AimdThrottle(1);
+    const runtime = recordingRuntime();
+    const first = await throttle.acquire('chat', runtime);
+    let secondStarted = false;
+    const second = throttle.acquire('chat', runtime).then((permit) => {
+      secondStarted = true;
+      return permit;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(secondStarted).toBe(false);
+    first.release({ kind: 'success' });
+    (await second).release({ kind: 'success' });
+    expect(secondStarted).toBe(true);
+  });
+
+  it('a waiting acquire is cancelled by the caller signal', async () => {
+    const throttle = new AimdThrottle(1);
+    const runtime = recordingRuntime();
+    await throttle.acquire('chat', runtime);
+    const controller = new AbortController();
+    const waiting = throttle.acquire('chat', runtime, controller.signal);
+    controller.abort(new Error('cancelled'));
+    await expect(waiting).rejects.toThrow('cancelled');
+    expect(throttle.snapshot('chat').inFlight).toBe(1);
+  });
+
+  it('clamps the cap down when another alias registers a smaller one', () => {
+    const throttle = new AimdThrottle(8);
+    throttle.clampCap(2);
+    throttle.clampCap(5);
+    expect(throttle.cap).toBe(2);
+    expect(throttle.snapshot('chat').limit).toBe(2);
+  });
+});
