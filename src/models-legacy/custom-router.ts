@@ -275,9 +275,9 @@ export class CustomRouter {
       try {
         parsed = JSON.parse(bodyText);
       } catch (error) {
+        // No `status` on purpose: the HTTP exchange succeeded; the body is what is wrong.
         throw new ModelAPIError({
           ...this.#errorInit(deployment),
-          status,
           causeText: `{subject} answered HTTP ${status} with a body that is not JSON.`,
           providerMessage: bodyText.slice(0, 500),
           cause: error,

@@ -1,3 +1,5 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ConfigError,
@@ -94,6 +96,32 @@ describe('legacy Bedrock client over HTTP', () => {
       );
       expect(request.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
       expect(request.headers['x-amz-security-token']).toBe('local-session-token-never-printed');
+
+      // Re-sign what actually arrived: the signature must cover the bytes and headers as sent.
+      const amzDate = request.headers['x-amz-date'];
+      const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+      const signedNames = /SignedHeaders=([^,]+)/.exec(request.headers.authorization)![1].split(';');
+      const verifier = new SignatureV4({
+        service: 'bedrock',
+        region: 'eu-west-3',
+        sha256: Sha256,
+        credentials: { accessKeyId: 'AKIDLOCALTEST0000001', secretAccessKey: 'local-secret-access-key-never-printed', sessionToken: 'local-session-token-never-printed' },
+      });
+      const url = new URL(request.path, server.origin);
+      const resigned = await verifier.sign(
+        {
+          method: request.method,
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: Number(url.port),
+          path: url.pathname,
+          query: {},
+          headers: Object.fromEntries(signedNames.map((name) => [name, request.headers[name]])),
+          body: request.bodyText,
+        },
+        { signingDate },
+      );
+      expect(resigned.headers.authorization).toBe(request.headers.authorization);
 
       // A rejected signature is an authentication error whose text carries no credential.
       const error = await client.chat(HELLO).catch((e: unknown) => e);
