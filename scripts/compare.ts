@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// npm run compare -- [--fixtures <dir|file>]... [--filter <text>] [--json <file>] [--html <file>]
+// npm run compare -- --live --config <file> --workload <file> [--filter <text>] [--json <file>] [--html <file>]
+// Runs every case through both engines and reports parity (SPEC §11). Exit 0: every case in
+// parity and matching; 1: any mismatch; 2: usage, config or fixture errors.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfigFile } from '../src/config/load-config.ts';
+import { runCli, UsageError } from '../src/testing/compare/cli-options.ts';
+import { compareFixtures, filterFixtures } from '../src/testing/compare/compare-fixtures.ts';
+import { loadCompareHooks } from '../src/testing/compare/compare-hooks.ts';
+import { buildReport, type CompareCase, type CompareReport } from '../src/testing/compare/compare-report.ts';
+import { renderHtml } from '../src/testing/compare/html-report.ts';
+import { compareLive } from '../src/testing/compare/live-compare.ts';
+import { createProgress, mismatchList, renderTable, summaryLine } from '../src/testing/compare/terminal-table.ts';
+import { loadFixtures } from '../src/testing/fixture.ts';
+import { loadWorkload } from '../src/testing/record/workload.ts';
+
+const USAGE = `Usage:
+  npm run compare -- [--fixtures <dir|file>]... [--filter <text>] [--json <file>] [--html <file>]
+  npm run compare -- --live --config <file> --workload <file> [--filter <text>] [--json <file>] [--html <file>]
+
+  --fixtures <path>   fixture file or directory (recursive; repeatable; default test/fixtures)
+  --filter <text>     only cases whose name or file contains <text> (case-insensitive)
+  --json <file>       write the machine-readable report (SPEC §11 shape)
+  --html <file>       write a self-contained HTML report
+  --live              call the real endpoints of --config with the calls of --workload through both
+                      engines and compare structure (success, tool names, JSON validity, usage)
+
+Exit codes: 0 every case in parity and matching, 1 any mismatch, 2 usage/config/fixture error.
+`;
+
+async function writeReportFile(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, content);
+}
+
+await runCli('compare', async () => {
+  const { values } = parseArgs({
+    options: {
+      fixtures: { type: 'string', multiple: true },
+      filter: { type: 'string' },
+      json: { type: 'string' },
+      html: { type: 'string' },
+      live: { type: 'boolean' },
+      config: { type: 'string' },
+      workload: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const hooks = await loadCompareHooks();
+  // Only a person at a terminal wants a progress bar; piped output stays clean for logs.
+  const interactive = process.stdout.isTTY === true;
+
+  let cases: CompareCase[];
+  let title: string;
+  if (values.live) {
+    if (!values.config || !values.workload) throw new UsageError('--live needs --config <file> and --workload <file>');
+    if (values.fixtures) throw new UsageError('--fixtures cannot be combined with --live (the workload defines the cases)');
+    const config = await loadConfigFile(values.config);
+    const workload = (await loadWorkload(values.workload, config)).filter(
+      (call) => !values.filter || call.name.toLowerCase().includes(values.filter.toLowerCase()),
+    );
+    if (workload.length === 0) throw new UsageError(`no workload calls match --filter "${values.filter}"`);
+    const progress = interactive ? createProgress(workload.length, process.stderr) : undefined;
+    cases = await compareLive(config, workload, { hooks, file: values.workload, onCase: (c) => progress?.tick(c.name) });
+    progress?.done();
+    title = `Live engine compare: ${values.workload}`;
+  } else {
+    if (values.config || values.workload) throw new UsageError('--config and --workload are only used with --live');
+    const sources = values.fixtures ?? ['test/fixtures'];
+    const fixtures = filterFixtures(await loadFixtures(sources), values.filter);
+    if (fixtures.length === 0) {
+      throw new UsageError(values.filter ? `no fixtures in ${sources.join(', ')} match --filter "${values.filter}"` : `no fixtures (*.json) found in ${sources.join(', ')}`);
+    }
+    const progress = interactive ? createProgress(fixtures.length, process.stderr) : undefined;
+    cases = await compareFixtures(fixtures, { hooks, onCase: (c) => progress?.tick(c.name) });
+    progress?.done();
+    title = `Engine compare: ${sources.join(', ')}`;
+  }
+
+  const report: CompareReport = buildReport(cases);
+  const color = interactive && !process.env.NO_COLOR;
+  process.stdout.write(renderTable(report, { color, width: process.stdout.columns ?? 160 }));
+  process.stdout.write(`\n${mismatchList(report)}${summaryLine(report)}\n`);
+  if (values.json) {
+    await writeReportFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`JSON report: ${values.json}\n`);
+  }
+  if (values.html) {
+    await writeReportFile(values.html, renderHtml(report, { title }));
+    process.stdout.write(`HTML report: ${values.html}\n`);
+  }
+  return report.summary.mismatched === 0 ? 0 : 1;
+});

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// npm run record -- --config <file> --workload <file> --out <dir> [--engine v2|legacy] [--filter <text>]
+// Runs a workload against the real endpoints of a config through a loopback recording proxy and
+// writes one SPEC §10 fixture per call, credentials removed. Exit 0: every call recorded;
+// 1: some call never reached its provider; 2: usage or config errors.
+import { parseArgs } from 'node:util';
+import { loadConfigFile } from '../src/config/load-config.ts';
+import { runCli, UsageError } from '../src/testing/compare/cli-options.ts';
+import { recordWorkload } from '../src/testing/record/record-workload.ts';
+import { loadWorkload } from '../src/testing/record/workload.ts';
+
+const USAGE = `Usage: npm run record -- --config <file> --workload <file> --out <dir> [options]
+
+  --config <file>      data designer config (JSON/YAML) whose provider endpoints are called
+  --workload <file>    calls to make (JSON/YAML list of {name?, alias, request?}), see docs/harness.md
+  --out <dir>          where fixtures go: <dir>/<provider>/<name>.json
+  --engine <name>      engine that makes the calls: v2 (default) or legacy
+  --filter <text>      only calls whose name contains <text>
+`;
+
+await runCli('record', async () => {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string' },
+      workload: { type: 'string' },
+      out: { type: 'string' },
+      engine: { type: 'string' },
+      filter: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const missing = (['config', 'workload', 'out'] as const).filter((flag) => !values[flag]);
+  if (missing.length > 0) throw new UsageError(`missing ${missing.map((f) => `--${f}`).join(', ')} (see --help)`);
+  const engine = values.engine ?? 'v2';
+  if (engine !== 'v2' && engine !== 'legacy') throw new UsageError(`--engine must be v2 or legacy, got "${engine}"`);
+
+  const config = await loadConfigFile(values.config as string);
+  const calls = (await loadWorkload(values.workload as string, config)).filter(
+    (call) => !values.filter || call.name.toLowerCase().includes(values.filter.toLowerCase()),
+  );
+  if (calls.length === 0) throw new UsageError(`no workload calls match --filter "${values.filter}"`);
+
+  const results = await recordWorkload(config, calls, {
+    outDir: values.out as string,
+    engine,
+    onCall: (r) => {
+      const what = r.file ? `${r.file} (${r.exchanges} exchange${r.exchanges === 1 ? '' : 's'}, ${r.outcome})` : `NOT RECORDED: no request reached the provider (${r.outcome})`;
+      process.stdout.write(`${r.name}: ${what}\n`);
+      for (const f of r.failures) process.stdout.write(`  ${f.method} ${f.path} failed upstream: ${f.message}\n`);
+    },
+  });
+  const written = results.filter((r) => r.file).length;
+  process.stdout.write(`recorded ${written}/${results.length} calls into ${values.out}\n`);
+  return written === results.length ? 0 : 1;
+});

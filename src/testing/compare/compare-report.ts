@@ -1,0 +1,126 @@
+// The compare report: the `--json` document of SPEC §11 and what the table and HTML render.
+// Its documented keys are an interface (migration gates and dashboards read them); anything
+// added here is an additional key, never a renamed or re-typed one.
+import { redactDeep } from '../../core/secrets.ts';
+import type { EngineName } from '../../core/model-client.ts';
+import type { Operation, ProviderType } from '../../core/types.ts';
+import type { EngineComparison, FixtureRun } from '../run-fixture.ts';
+
+export interface EngineOutcome {
+  ok: boolean;
+  response?: unknown;
+  error?: { type: string; message: string };
+  attempts: number;
+  requests: { method: string; path: string; body: unknown }[];
+  /** Added to the documented shape: backoff sleeps (ms) the engine asked for. */
+  sleeps: number[];
+  /** Added: where this engine fails `expect` or a recorded request body. */
+  mismatches: { path: string; expected: unknown; actual: unknown }[];
+}
+
+export interface ParityDifference {
+  path: string;
+  legacy: unknown;
+  v2: unknown;
+}
+
+export interface CompareCase {
+  name: string;
+  provider: ProviderType;
+  operation: Operation;
+  parity: boolean;
+  matches: boolean | null;
+  legacy: EngineOutcome;
+  v2: EngineOutcome;
+  diffs: ParityDifference[];
+  /** Added: the fixture file (or workload file) the case came from. */
+  file: string;
+}
+
+export interface CompareSummary {
+  total: number;
+  /** Cases whose engines agree. */
+  parity: number;
+  /** Cases that satisfy their expectations and recorded bodies (cases with nothing to match are not counted). */
+  matches: number;
+  /** Cases out of parity or failing a match: any of them makes compare exit 1. */
+  mismatched: number;
+}
+
+export interface CompareReport {
+  cases: CompareCase[];
+  summary: CompareSummary;
+}
+
+export const ENGINES: readonly EngineName[] = ['legacy', 'v2'];
+
+export function engineOutcome(run: FixtureRun): EngineOutcome {
+  const outcome: EngineOutcome = {
+    ok: run.ok,
+    attempts: run.attempts,
+    requests: run.requests.map((r) => ({ method: r.method, path: r.path, body: r.body })),
+    sleeps: run.sleeps,
+    mismatches: run.expectation.diffs.map((d) => ({ path: d.path, expected: d.left, actual: d.right })),
+  };
+  if (run.ok) outcome.response = run.response;
+  else outcome.error = { type: run.error?.type ?? 'UnknownError', message: run.error?.message ?? '' };
+  return outcome;
+}
+
+export interface CaseIdentity {
+  name: string;
+  provider: ProviderType;
+  operation: Operation;
+  file: string;
+}
+
+export function buildCase(identity: CaseIdentity, comparison: EngineComparison): CompareCase {
+  return {
+    name: identity.name,
+    provider: identity.provider,
+    operation: identity.operation,
+    parity: comparison.parity,
+    matches: comparison.matches,
+    legacy: engineOutcome(comparison.legacy),
+    v2: engineOutcome(comparison.v2),
+    diffs: comparison.diffs.map((d) => ({ path: d.path, legacy: d.legacy, v2: d.v2 })),
+    file: identity.file,
+  };
+}
+
+/** A case passes when its engines agree and it does not fail a match (no claims = judged on parity). */
+export function casePasses(c: Pick<CompareCase, 'parity' | 'matches'>): boolean {
+  return c.parity && c.matches !== false;
+}
+
+export function buildReport(cases: CompareCase[]): CompareReport {
+  // Reports get shared and committed: nothing that looks like a credential may survive into one.
+  const scrubbed = redactDeep(cases);
+  return {
+    cases: scrubbed,
+    summary: {
+      total: scrubbed.length,
+      parity: scrubbed.filter((c) => c.parity).length,
+      matches: scrubbed.filter((c) => c.matches === true).length,
+      mismatched: scrubbed.filter((c) => !casePasses(c)).length,
+    },
+  };
+}
+
+/** The first difference worth showing for a case: parity first, then either engine's mismatch. */
+export function firstDifference(c: CompareCase): { path: string; left: unknown; right: unknown; label: string } | undefined {
+  const parity = c.diffs[0];
+  if (parity) return { path: parity.path, left: parity.legacy, right: parity.v2, label: 'legacy ≠ v2' };
+  for (const engine of ENGINES) {
+    const mismatch = c[engine].mismatches[0];
+    if (mismatch) return { path: mismatch.path, left: mismatch.expected, right: mismatch.actual, label: `${engine}: expected ≠ actual` };
+  }
+  return undefined;
+}
+
+/** Short, single-line rendering of a JSON value for tables. */
+export function brief(value: unknown, max = 60): string {
+  const text = value === undefined ? 'absent' : JSON.stringify(value);
+  const single = text.replace(/\s+/g, ' ');
+  return single.length > max ? `${single.slice(0, max - 1)}…` : single;
+}

@@ -1,0 +1,100 @@
+// Records a workload against the real endpoints of a config into SPEC §10 fixtures: every
+// provider endpoint is rewritten to a loopback recording proxy, each call runs through one engine
+// (v2 by default), and what crossed the wire is written out with credentials removed.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { resolveProvider, type DataDesignerConfig, type ModelProvider } from '../../config/schemas.ts';
+import { DataDesignerError } from '../../core/errors.ts';
+import type { EngineName, ModelClient } from '../../core/model-client.ts';
+import type { ChatRequest, EmbeddingRequest } from '../../core/types.ts';
+import { loadClientFactory } from '../../engine.ts';
+import { parseFixture, type Fixture } from '../fixture.ts';
+import { startRecordingProxy, type ProxyFailure, type RecordingProxy } from './recording-proxy.ts';
+import { collectSecrets, createScrubber } from './secret-scrubber.ts';
+import { canonicalRequest, type WorkloadCall } from './workload.ts';
+
+export interface RecordOptions {
+  outDir: string;
+  engine?: EngineName;
+  env?: Record<string, string | undefined>;
+  /** The date written into each fixture's `source`. */
+  now?: Date;
+  onCall?: (result: RecordedCall) => void;
+}
+
+export interface RecordedCall {
+  name: string;
+  /** Written fixture, or undefined when nothing reached the provider. */
+  file?: string;
+  exchanges: number;
+  /** `ok`, or the error class the engine raised (the fixture is still written: errors are evidence too). */
+  outcome: string;
+  failures: ProxyFailure[];
+}
+
+/** One proxy per provider origin, started on first use. */
+async function proxyEndpoint(provider: ModelProvider, proxies: Map<string, RecordingProxy>, start: (target: string) => Promise<RecordingProxy>): Promise<{ endpoint: string; proxy: RecordingProxy }> {
+  const real = new URL(provider.endpoint);
+  let proxy = proxies.get(real.origin);
+  if (!proxy) {
+    proxy = await start(real.origin);
+    proxies.set(real.origin, proxy);
+  }
+  return { endpoint: `${proxy.origin}${real.pathname.replace(/\/+$/, '')}`, proxy };
+}
+
+export async function recordWorkload(config: DataDesignerConfig, calls: WorkloadCall[], options: RecordOptions): Promise<RecordedCall[]> {
+  const env = options.env ?? process.env;
+  const scrubber = createScrubber(collectSecrets(config, env));
+  const date = (options.now ?? new Date()).toISOString().slice(0, 10);
+  const factory = await loadClientFactory(options.engine ?? 'v2');
+  const proxies = new Map<string, RecordingProxy>();
+  const results: RecordedCall[] = [];
+  try {
+    // One call at a time, so every exchange a proxy sees belongs to the call in progress.
+    for (const call of calls) {
+      const { endpoint, proxy } = await proxyEndpoint(call.provider, proxies, (target) => startRecordingProxy({ target, scrubber }));
+      // Resolve against the real endpoint first: Bedrock reads its region from the hostname.
+      const provider = { ...resolveProvider(call.provider, env), endpoint };
+      const request = canonicalRequest(call);
+      let outcome = 'ok';
+      let client: ModelClient | undefined;
+      try {
+        client = await factory({ provider, model: call.model });
+        if (call.operation === 'embedding') await client.embed(request as EmbeddingRequest);
+        else await client.chat(request as ChatRequest);
+      } catch (error) {
+        outcome = error instanceof DataDesignerError ? error.name : `Unmapped:${error instanceof Error ? error.name : typeof error}`;
+      } finally {
+        await client?.close().catch(() => {});
+      }
+      const { exchanges, failures } = proxy.take();
+      const result: RecordedCall = { name: call.name, exchanges: exchanges.length, outcome, failures };
+      if (exchanges.length > 0) {
+        const { model: _model, timeout_ms: _deadline, ...canonical } = request as ChatRequest & EmbeddingRequest;
+        const fixture: Fixture = parseFixture(
+          {
+            name: `${call.provider.providerType}/${call.name}`,
+            provider: call.provider.providerType,
+            operation: call.operation,
+            model: call.model.model,
+            baseUrl: call.provider.endpoint,
+            source: `recorded by npm run record on ${date}`,
+            request: scrubber.value(canonical),
+            exchanges,
+          },
+          call.name,
+        );
+        const dir = join(options.outDir, call.provider.providerType);
+        await mkdir(dir, { recursive: true });
+        result.file = join(dir, `${call.name}.json`);
+        await writeFile(result.file, `${JSON.stringify(fixture, null, 1)}\n`);
+      }
+      results.push(result);
+      options.onCall?.(result);
+    }
+  } finally {
+    await Promise.all([...proxies.values()].map((p) => p.close()));
+  }
+  return results;
+}

@@ -1,0 +1,104 @@
+// A workload: canonical calls, each naming a model alias of a config. `npm run record` replays
+// one against real endpoints to capture fixtures; `npm run compare -- --live` runs one through
+// both engines. YAML or JSON: a list, or `{calls: [...]}`.
+//
+//   - name: weather-tool          # optional; default <alias>-<n>; the fixture file name
+//     alias: small-chat           # a model alias of the config
+//     request:                    # canonical request (SPEC §4) without `model`; default "Hello"
+//       messages: [{role: user, content: "What is the weather in Paris?"}]
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { applyPrecedence } from '../../config/precedence.ts';
+import { embeddingParams, sampleChatParams } from '../../config/sample-params.ts';
+import type { DataDesignerConfig, ModelConfig, ModelProvider } from '../../config/schemas.ts';
+import type { ChatRequest, EmbeddingRequest, Operation } from '../../core/types.ts';
+import { UsageError } from '../compare/cli-options.ts';
+
+const callSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name must be letters, digits, ".", "_" or "-" (it becomes a file name)')
+    .optional(),
+  alias: z.string().min(1, 'alias must name a model of the config'),
+  request: z.record(z.string(), z.unknown()).optional(),
+});
+
+const workloadSchema = z.union([z.array(callSchema).min(1, 'the workload has no calls'), z.strictObject({ calls: z.array(callSchema).min(1, 'the workload has no calls') })]);
+
+export interface WorkloadCall {
+  name: string;
+  alias: string;
+  operation: Operation;
+  model: ModelConfig;
+  provider: ModelProvider;
+  /** As written in the workload (without `model`). */
+  request: Record<string, unknown>;
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || '(root)';
+}
+
+export function parseWorkload(raw: unknown, config: DataDesignerConfig, label: string): WorkloadCall[] {
+  const parsed = workloadSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(`${label}: ${fieldPath(issue.path)}: ${issue.message}`);
+  }
+  const calls = Array.isArray(parsed.data) ? parsed.data : parsed.data.calls;
+  const seen = new Set<string>();
+  return calls.map((call, index) => {
+    const where = `${label}: [${index}]`;
+    const model = config.models.find((m) => m.alias === call.alias);
+    if (!model) {
+      throw new UsageError(`${where}.alias: unknown model alias "${call.alias}"; the config has ${config.models.map((m) => `"${m.alias}"`).join(', ') || 'no models'}`);
+    }
+    const provider = config.providers.find((p) => p.name === model.provider) as ModelProvider;
+    const operation: Operation = model.inferenceParameters.generationType === 'embedding' ? 'embedding' : 'chat';
+    const request = call.request ?? (operation === 'embedding' ? { input: ['Hello'] } : { messages: [{ role: 'user', content: 'Hello' }] });
+    if ('model' in request) throw new UsageError(`${where}.request.model: leave it out; the alias decides the model`);
+    if (operation === 'chat' && (!Array.isArray(request.messages) || request.messages.length === 0)) {
+      throw new UsageError(`${where}.request.messages: a chat call needs a non-empty messages list`);
+    }
+    if (operation === 'embedding' && (!Array.isArray(request.input) || request.input.some((t) => typeof t !== 'string'))) {
+      throw new UsageError(`${where}.request.input: an embedding call needs a list of strings`);
+    }
+    const name = call.name ?? `${call.alias}-${index + 1}`;
+    if (seen.has(name)) throw new UsageError(`${where}.name: "${name}" is used twice; names must be unique`);
+    seen.add(name);
+    return { name, alias: call.alias, operation, model, provider, request };
+  });
+}
+
+export async function loadWorkload(path: string, config: DataDesignerConfig): Promise<WorkloadCall[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read workload ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let raw: unknown;
+  try {
+    raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new UsageError(`${path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'} (${(error as Error).message.split('\n')[0]})`);
+  }
+  return parseWorkload(raw, config, path);
+}
+
+/**
+ * The canonical request the client receives, built the way the facade builds it (sampled config
+ * parameters < the call < the provider's extraBody), so a recorded fixture replays without the
+ * config. Provider headers are left to the provider: they are not part of a fixture and may
+ * carry credentials.
+ */
+export function canonicalRequest(call: WorkloadCall, random: () => number = Math.random): ChatRequest | EmbeddingRequest {
+  const params = call.model.inferenceParameters;
+  const provider = { extraBody: call.provider.extraBody };
+  const { timeout_ms: _deadline, ...sampled } =
+    params.generationType === 'embedding' ? embeddingParams(params) : sampleChatParams(params, random);
+  const merged = applyPrecedence<Record<string, unknown>>(sampled, call.request, provider);
+  return { ...merged, model: call.model.model } as unknown as ChatRequest | EmbeddingRequest;
+}
