@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+// dd-models: run one generation (or the health checks) through the model layer from a config
+// file, to try a model, a provider or an engine by hand. A thin shell over the public API.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { formatZodIssues } from '../src/config/load-config.ts';
+import { ConfigError, DataDesignerError } from '../src/core/errors.ts';
+import type { ModelFacade } from '../src/facade/model-facade.ts';
+import type { Parser } from '../src/facade/parsers/parser-error.ts';
+import { jsonParser } from '../src/facade/parsers/json-parser.ts';
+import { formatUsageSummary } from '../src/facade/usage.ts';
+import { createModelRegistry, loadConfigFile, type EngineName, type ModelRegistry } from '../src/index.ts';
+
+const HELP = `dd-models — call a configured model through the Data Designer model layer
+
+Usage:
+  dd-models generate --config <file> --model <alias> [options] "prompt"
+  dd-models health --config <file> [--model <alias>]... [--engine legacy|v2]
+  dd-models --help
+
+generate options:
+  --config <file>                  providers/models/tools config (YAML or JSON)
+  --model <alias>                  model alias to call
+  --json-schema <file>             parse the answer as JSON valid against this JSON Schema
+  --engine legacy|v2               engine for every provider (default: DATA_DESIGNER_ASYNC_ENGINE)
+  --system <text>                  system prompt
+  --tool-alias <alias>             let the model call the tools of this tool alias
+  --max-correction-steps <n>       correction turns after a parse failure (default 0)
+  --max-conversation-restarts <n>  restarts after corrections run out (default 0)
+  --json                           print one JSON document {output, engine, usage}
+
+The answer goes to stdout, followed by the engine used and the usage of this run.
+Exit status: 0 success, 1 the call failed, 2 bad command line.`;
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  config: { type: 'string' },
+  model: { type: 'string', multiple: true },
+  'json-schema': { type: 'string' },
+  engine: { type: 'string' },
+  system: { type: 'string' },
+  'tool-alias': { type: 'string' },
+  'max-correction-steps': { type: 'string' },
+  'max-conversation-restarts': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (command === 'generate') return generate(values, rest);
+  if (command === 'health') return health(values, rest);
+  throw new UsageError(`unknown command '${command}'`);
+}
+
+function engineOption(value: string | undefined): EngineName | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'legacy' && value !== 'v2') throw new UsageError(`--engine must be 'legacy' or 'v2', got '${value}'`);
+  return value;
+}
+
+function count(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a non-negative integer, got '${value}'`);
+  return Number(value);
+}
+
+async function openRegistry(values: Values): Promise<ModelRegistry> {
+  if (!values.config) throw new UsageError('--config <file> is required');
+  const engine = engineOption(values.engine);
+  const config = await loadConfigFile(values.config);
+  return createModelRegistry(config, { engine });
+}
+
+async function generate(values: Values, positionals: string[]): Promise<number> {
+  const aliases = values.model ?? [];
+  if (aliases.length !== 1) throw new UsageError('generate needs exactly one --model <alias>');
+  if (positionals.length !== 1) throw new UsageError('generate needs exactly one prompt argument (quote it)');
+  const [prompt] = positionals;
+  const maxCorrectionSteps = count(values['max-correction-steps'], '--max-correction-steps');
+  const maxConversationRestarts = count(values['max-conversation-restarts'], '--max-conversation-restarts');
+  const schema = values['json-schema'] ? await loadJsonSchema(values['json-schema']) : undefined;
+  const registry = await openRegistry(values);
+  try {
+    const facade = registry.getModel(aliases[0]);
+    const systemPrompt = [values.system, schema && schemaInstruction(schema.raw)].filter(Boolean).join('\n\n') || undefined;
+    const parser: Parser<unknown> = schema ? jsonParser(schema.zod) : (text) => text;
+    const { output } = await facade.generate(prompt, {
+      parser,
+      systemPrompt,
+      toolAlias: values['tool-alias'],
+      maxCorrectionSteps,
+      maxConversationRestarts,
+      purpose: 'running dd-models generate',
+    });
+    report(facade, output, values.json === true);
+    return 0;
+  } finally {
+    await registry.close();
+  }
+}
+
+async function health(values: Values, positionals: string[]): Promise<number> {
+  if (positionals.length > 0) throw new UsageError(`health takes no prompt (got '${positionals.join(' ')}')`);
+  const registry = await openRegistry(values);
+  try {
+    const aliases = values.model ?? registry.aliases;
+    await registry.healthCheck(aliases);
+    for (const alias of aliases) {
+      const skipped = registry.getModelConfig(alias).skipHealthCheck;
+      process.stdout.write(`${alias}: ${skipped ? 'skipped' : 'passed'} (engine: ${registry.engineFor(alias)})\n`);
+    }
+    return 0;
+  } finally {
+    await registry.close();
+  }
+}
+
+function report(facade: ModelFacade, output: unknown, asJson: boolean): void {
+  const summary = facade.usage.summary();
+  const engine = facade.engine ?? 'unknown';
+  if (asJson) {
+    const { tokens, requests, tools } = summary;
+    process.stdout.write(`${JSON.stringify({ output, engine, model: facade.modelName, usage: { tokens, requests, tools } }, null, 2)}\n`);
+    return;
+  }
+  const text = typeof output === 'string' ? output : JSON.stringify(output, null, 2);
+  process.stdout.write(`${text}\n\n`);
+  process.stdout.write(`engine: ${engine} (provider '${facade.providerName}', ${facade.provider.providerType})\n`);
+  process.stdout.write(`usage: ${formatUsageSummary(facade.modelName, summary)}\n`);
+}
+
+async function loadJsonSchema(path: string): Promise<{ raw: unknown; zod: z.ZodType }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Could not read JSON schema file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`JSON schema file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return { raw, zod: z.fromJSONSchema(raw as Parameters<typeof z.fromJSONSchema>[0]) };
+  } catch (error) {
+    const detail = error instanceof z.ZodError ? formatZodIssues(error, 'JSON schema') : (error as Error).message;
+    throw new ConfigError(`JSON schema file ${path} cannot be used: ${detail}`);
+  }
+}
+
+function schemaInstruction(schema: unknown): string {
+  return `Answer with JSON that matches this JSON Schema, inside one \`\`\`json fenced code block:\n${JSON.stringify(schema, null, 2)}`;
+}
+
+// Errors are reported as sentences with what to do next; stack traces only help us, not users.
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`dd-models: ${error.message}\nRun 'dd-models --help' for usage.\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (error instanceof DataDesignerError) {
+      process.stderr.write(`dd-models: ${error.name}: ${error.message}\n  solution: ${error.solution}\n`);
+    } else {
+      process.stderr.write(`dd-models: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+    process.exitCode = 1;
+  },
+);
