@@ -3,6 +3,7 @@ import type { JsonRecord } from './json-guards.ts';
 import { joinTextParts } from './message-text.ts';
 import { isDataUri, parseDataUri } from './parse-data-uri.ts';
 import { parseToolArguments } from './parse-tool-arguments.ts';
+import { unsupportedContentPart } from './request-input-error.ts';
 
 export interface AnthropicMessages {
   /** Every system message hoisted, joined with a blank line; absent when there is none. */
@@ -26,6 +27,9 @@ function contentBlocks(parts: readonly (TextPart | UserContentPart)[]): JsonReco
       if (part.text) blocks.push({ type: 'text', text: part.text });
     } else if (part.type === 'image_url') {
       blocks.push(imageBlock(part.image_url.url));
+    } else {
+      // Dropping an audio/video/file part would silently change the prompt.
+      throw unsupportedContentPart((part as { type: unknown }).type, 'Anthropic');
     }
   }
   return blocks;

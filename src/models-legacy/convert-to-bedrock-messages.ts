@@ -3,7 +3,7 @@ import type { JsonRecord } from './json-guards.ts';
 import { joinTextParts } from './message-text.ts';
 import { isDataUri, parseDataUri } from './parse-data-uri.ts';
 import { parseToolArguments } from './parse-tool-arguments.ts';
-import { unsupportedCapability } from './request-input-error.ts';
+import { unsupportedCapability, unsupportedContentPart } from './request-input-error.ts';
 
 export interface BedrockMessages {
   /** One `{text}` block per system message; absent when there is none. */
@@ -34,6 +34,9 @@ function contentBlocks(content: string | readonly (TextPart | UserContentPart)[]
       if (part.text) blocks.push({ text: part.text });
     } else if (part.type === 'image_url') {
       blocks.push(imageBlock(part.image_url.url));
+    } else {
+      // Dropping an audio/video/file part would silently change the prompt.
+      throw unsupportedContentPart((part as { type: unknown }).type, 'Bedrock Converse');
     }
   }
   return blocks;

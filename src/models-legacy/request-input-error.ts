@@ -23,3 +23,10 @@ export function badRequest(message: string, solution: string): RequestInputError
 export function unsupportedCapability(message: string, solution: string): RequestInputError {
   return new RequestInputError('unsupported_capability', message, solution);
 }
+
+export function unsupportedContentPart(type: unknown, providerLabel: string): RequestInputError {
+  return unsupportedCapability(
+    `${providerLabel} cannot take a content part of type '${String(type)}' through this layer`,
+    'Send text and image_url parts only, or use an OpenAI-compatible provider that accepts this part type.',
+  );
+}

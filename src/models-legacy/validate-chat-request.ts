@@ -4,6 +4,18 @@ import { badRequest } from './request-input-error.ts';
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
+function validateParts(parts: unknown[], messageIndex: number): void {
+  parts.forEach((part, j) => {
+    const where = `messages[${messageIndex}].content[${j}]`;
+    if (!isRecord(part) || typeof part.type !== 'string') {
+      throw badRequest(`${where} is not a content part`, 'Use parts of the form {"type": "text", "text": "..."} or {"type": "image_url", "image_url": {"url": "..."}}.');
+    }
+    if (part.type === 'image_url' && !(isRecord(part.image_url) && typeof part.image_url.url === 'string' && part.image_url.url !== '')) {
+      throw badRequest(`${where} is an image_url part without image_url.url`, 'Pass images as {"type": "image_url", "image_url": {"url": "https://... or data:..."}}.');
+    }
+  });
+}
+
 // Checks every provider needs before a request is built, so bad input never costs a round trip.
 export function validateChatRequest(request: ChatRequest): void {
   if (!Array.isArray(request.messages) || request.messages.length === 0) {
@@ -15,6 +27,16 @@ export function validateChatRequest(request: ChatRequest): void {
         `messages[${i}] has no valid role`,
         'Give every message a role of "system", "user", "assistant" or "tool".',
       );
+    }
+    if (message.role !== 'assistant') {
+      const { content } = message as { content?: unknown };
+      if (typeof content !== 'string' && !Array.isArray(content)) {
+        throw badRequest(
+          `messages[${i}] (${message.role}) has no content`,
+          'Give system, user and tool messages a string or an array of content parts.',
+        );
+      }
+      if (Array.isArray(content)) validateParts(content, i);
     }
     if (message.role === 'tool' && (typeof message.tool_call_id !== 'string' || message.tool_call_id === '')) {
       throw badRequest(
