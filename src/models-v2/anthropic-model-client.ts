@@ -6,6 +6,7 @@ import type { CallOptions, ClientFactoryArgs, ModelClient } from '../core/model-
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
 import { toAnthropicMessagesBody } from './anthropic-messages-request.ts';
 import { fromAnthropicMessage } from './anthropic-messages-response.ts';
+import { attemptSignals } from './attempt-deadline.ts';
 import { attemptTimeoutMs, mergedExtraBody, mergedExtraHeaders } from './call-settings.ts';
 import { checkChatRequest } from './canonical-request-checks.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
@@ -63,6 +64,7 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
     const body = toAnthropicMessagesBody(request, mergedExtraBody(this.model, request, this.provider), this.subject);
     const timeoutMs = attemptTimeoutMs(options, request, this.model);
     return this.run('chat', options, async ({ runtime }) => {
+      const { signal, deadline } = attemptSignals(timeoutMs, options?.signal);
       let raw: unknown;
       try {
         // `post` rather than `messages.create`: create() prints a console warning on every call
@@ -72,7 +74,7 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
           timeout: timeoutMs,
           maxRetries: 0,
           headers: mergedExtraHeaders(request, this.provider),
-          ...(options?.signal ? { signal: options.signal } : {}),
+          signal,
         });
       } catch (error) {
         throw fromStainlessError(error, {
@@ -81,6 +83,7 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
           nowMs: runtime.now(),
           timeoutMs,
           callerSignal: options?.signal,
+          deadline,
           bodies: sdk.errorBodies,
         });
       }

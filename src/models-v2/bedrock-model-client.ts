@@ -16,6 +16,7 @@ import {
   titanEmbeddingBody,
 } from './bedrock-embedding-translation.ts';
 import { fromBedrockError } from './bedrock-sdk-errors.ts';
+import { attemptSignals } from './attempt-deadline.ts';
 import { attemptTimeoutMs, mergedExtraBody, mergedExtraHeaders } from './call-settings.ts';
 import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
 import { malformedResponseError } from './failure-classification.ts';
@@ -172,8 +173,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     { runtime }: AttemptContext,
   ): Promise<{ output: unknown; headers: Record<string, string> }> {
     const timeoutMs = attemptTimeoutMs(options, request, this.model);
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const abortSignal = options?.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const { signal: abortSignal, deadline } = attemptSignals(timeoutMs, options?.signal);
     // Both command types share this path; a union would defeat the SDK's overloads.
     const sendable = command as InstanceType<BedrockModule['ConverseCommand']>;
     let headers: Record<string, string> = {};

@@ -4,6 +4,7 @@ import type { OpenAI } from 'openai';
 import type { ModelClient, CallOptions, ClientFactoryArgs } from '../core/model-client.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
 import { acquireThrottle } from './throttle-registry.ts';
+import { attemptSignals } from './attempt-deadline.ts';
 import { attemptTimeoutMs, mergedExtraBody, mergedExtraHeaders } from './call-settings.ts';
 import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
 import { toOpenAIChatBody } from './openai-chat-request.ts';
@@ -90,13 +91,9 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     send: (sdkOptions: SdkRequestOptions) => Promise<unknown>,
   ): Promise<unknown> {
     const timeoutMs = attemptTimeoutMs(options, request, this.model);
+    const { signal, deadline } = attemptSignals(timeoutMs, options?.signal);
     try {
-      return await send({
-        timeout: timeoutMs,
-        maxRetries: 0,
-        headers: mergedExtraHeaders(request, this.provider),
-        ...(options?.signal ? { signal: options.signal } : {}),
-      });
+      return await send({ timeout: timeoutMs, maxRetries: 0, headers: mergedExtraHeaders(request, this.provider), signal });
     } catch (error) {
       throw fromStainlessError(error, {
         classes: sdk.classes,
@@ -104,6 +101,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
         nowMs: now(),
         timeoutMs,
         callerSignal: options?.signal,
+        deadline,
         bodies: sdk.errorBodies,
       });
     }

@@ -46,6 +46,8 @@ export interface StainlessErrorContext {
   nowMs: number;
   timeoutMs: number;
   callerSignal?: AbortSignal;
+  /** Our attempt deadline; when it fired, whatever the SDK threw is a timeout. */
+  deadline: AbortSignal;
   bodies: WeakMap<object, string>;
 }
 
@@ -63,7 +65,7 @@ export function fromStainlessError(error: unknown, context: StainlessErrorContex
   const { classes, subject } = context;
   if (context.callerSignal?.aborted) return context.callerSignal.reason;
   if (error instanceof DataDesignerError) return error;
-  if (error instanceof classes.APIConnectionTimeoutError) {
+  if (error instanceof classes.APIConnectionTimeoutError || context.deadline.aborted) {
     return new ModelTimeoutError({
       ...subject,
       causeText: `The request to {subject} got no response within ${context.timeoutMs} ms`,

@@ -119,6 +119,16 @@ describe('v2 anthropic adapter', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('times out a stalled body and gives up after 1 + 3 attempts', async () => {
+    const stalled: ScriptedResponse = { status: 200, body: message, stallBodyMs: 1000 };
+    const { server, client } = await setup([stalled, stalled, stalled, stalled]);
+    const failure = (await client
+      .chat({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] }, { timeoutMs: 100 })
+      .catch((e: unknown) => e)) as Error;
+    expect(failure.name).toBe('ModelTimeoutError');
+    expect(server.requests).toHaveLength(4);
+  });
+
   it('refuses embeddings', async () => {
     const { server, client } = await setup([]);
     await expect(client.embed({ model: 'x', input: ['a'] })).rejects.toBeInstanceOf(ModelUnsupportedCapabilityError);

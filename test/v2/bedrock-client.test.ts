@@ -216,6 +216,38 @@ describe('v2 bedrock adapter', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('enforces the attempt deadline (slow headers, then a stalled body)', async () => {
+    const { server, client } = await setup(
+      [
+        { status: 200, body: converse, delayMs: 1000 },
+        { status: 200, body: converse, stallBodyMs: 1000 },
+        { status: 200, body: converse },
+      ],
+      { apiKey: 'bedrock-api-key-abcdef' },
+    );
+    const response = await client.chat({ model: 'm', messages: [{ role: 'user', content: 'Hi' }], timeout_ms: 150 });
+    expect(response.choices[0].message.content).toBe('Hello there');
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('rethrows the caller abort reason', async () => {
+    const { client } = await setup([{ status: 200, body: converse, delayMs: 1000 }], { apiKey: 'bedrock-api-key-abcdef' });
+    const controller = new AbortController();
+    const reason = new Error('stop now');
+    setTimeout(() => controller.abort(reason), 50);
+    await expect(
+      client.chat({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] }, { signal: controller.signal }),
+    ).rejects.toBe(reason);
+  });
+
+  it('reports a refused connection as ModelAPIConnectionError after 1 + 2 attempts', async () => {
+    const { server, client, runtime } = await setup([], { apiKey: 'bedrock-api-key-abcdef' });
+    await server.close();
+    const failure = (await client.chat({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] }).catch((e: unknown) => e)) as Error;
+    expect(failure.name).toBe('ModelAPIConnectionError');
+    expect(runtime.sleeps).toHaveLength(2);
+  });
+
   it('passes extra headers through middleware', async () => {
     const { server, client } = await setup([{ status: 200, body: converse }], {
       apiKey: 'bedrock-api-key-abcdef',

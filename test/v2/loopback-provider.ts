@@ -18,6 +18,8 @@ export interface ScriptedResponse {
   body?: unknown;
   /** Holds the response back, e.g. to trip a client deadline. */
   delayMs?: number;
+  /** Sends the headers and half the body, then holds the rest back this long. */
+  stallBodyMs?: number;
 }
 
 export interface LoopbackProvider {
@@ -49,6 +51,14 @@ export async function startLoopbackProvider(
     if (res.destroyed) return;
     const payload = typeof scripted.body === 'string' ? scripted.body : JSON.stringify(scripted.body ?? {});
     res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
+    if (scripted.stallBodyMs) {
+      const half = Math.floor(payload.length / 2);
+      res.write(payload.slice(0, half));
+      await new Promise((resolve) => setTimeout(resolve, scripted.stallBodyMs));
+      if (res.destroyed) return;
+      res.end(payload.slice(half));
+      return;
+    }
     res.end(payload);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -247,6 +247,14 @@ describe('v2 openai adapter: failures and retries', () => {
     expect(server.requests).toHaveLength(4);
   });
 
+  it('the deadline also covers a body that stalls after the headers', async () => {
+    const stalled: ScriptedResponse = { status: 200, body: completion, stallBodyMs: 1000 };
+    const { server, client } = await setup([stalled, { status: 200, body: completion }]);
+    const response = await client.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { timeoutMs: 150 });
+    expect(response.choices[0].message.content).toBe('Paris.');
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('rethrows the caller abort reason without retrying', async () => {
     const { server, client } = await setup([{ status: 200, body: completion, delayMs: 1000 }]);
     const controller = new AbortController();
