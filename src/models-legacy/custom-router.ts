@@ -234,7 +234,8 @@ export class CustomRouter {
       throwIfAborted(signal);
       const outcome = await deployment.limiter.run(() => this.#attempt(context, call), signal);
       if (outcome.ok) return outcome.result;
-      if (retries >= retryBudget(outcome.error, outcome.shouldRetry)) throw outcome.error;
+      // After close() the pools are gone: retrying could only fail again, after a real wait.
+      if (this.#closed || retries >= retryBudget(outcome.error, outcome.shouldRetry)) throw outcome.error;
       await runtime.sleep(backoffDelayMs(retries, runtime.random, outcome.hintMs), signal);
       retries += 1;
     }

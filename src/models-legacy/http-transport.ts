@@ -70,10 +70,6 @@ export class HttpTransport {
     return { status: response.statusCode, headers, bodyText };
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   async close(): Promise<void> {
     this.#closed = true;
     const pools = [...this.#pools.values()];
