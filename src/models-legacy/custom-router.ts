@@ -133,8 +133,12 @@ export class CustomRouter {
     const deployment = this.#deployment(alias);
     const context = this.#context(deployment, request, options);
     const plan = this.#guardInput(deployment, () => {
+      if (!Array.isArray(request.input)) {
+        throw badRequest('The embedding input is not an array of texts', 'Pass `input` as an array of strings.');
+      }
+      // The capability check comes first: an empty batch to Anthropic is still the wrong provider.
       const built = deployment.adapter.planEmbedding(this.#input(deployment, request));
-      if (!Array.isArray(request.input) || request.input.length === 0) {
+      if (request.input.length === 0) {
         throw badRequest('The embedding request has no input texts', 'Pass at least one text in `input`.');
       }
       if (request.input.some((text) => typeof text !== 'string')) {
