@@ -84,9 +84,11 @@ export class AimdThrottle implements RequestThrottle {
     for (;;) {
       if (signal?.aborted) throw signal.reason;
       const remaining = state.blockedUntil - runtime.now();
-      if (remaining > 0 && state.blockedUntil > waitedFor) {
+      // A cooldown is never set longer than the maximum, so a longer remainder means the caller's
+      // clock is not the one that set it (another runtime injected): it is not ours to wait out.
+      if (remaining > 0 && remaining <= AIMD_MAX_COOLDOWN_MS && state.blockedUntil > waitedFor) {
         waitedFor = state.blockedUntil;
-        await runtime.sleep(Math.min(remaining, AIMD_MAX_COOLDOWN_MS), signal);
+        await runtime.sleep(remaining, signal);
         continue;
       }
       if (state.inFlight < state.limit) {

@@ -25,6 +25,10 @@ export interface ScriptedResponse {
 export interface LoopbackProvider {
   url: string;
   requests: RecordedRequest[];
+  /** Most requests ever being answered at the same time. */
+  readonly maxConcurrent: number;
+  /** Open TCP connections right now. */
+  connections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -32,7 +36,14 @@ export async function startLoopbackProvider(
   script: ScriptedResponse[] | ((request: RecordedRequest, index: number) => ScriptedResponse),
 ): Promise<LoopbackProvider> {
   const requests: RecordedRequest[] = [];
+  let concurrent = 0;
+  let maxConcurrent = 0;
   const server = createServer(async (req, res) => {
+    concurrent += 1;
+    maxConcurrent = Math.max(maxConcurrent, concurrent);
+    res.on('close', () => {
+      concurrent -= 1;
+    });
     let rawBody = '';
     for await (const chunk of req) rawBody += chunk;
     let body: unknown;
@@ -66,6 +77,11 @@ export async function startLoopbackProvider(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    get maxConcurrent() {
+      return maxConcurrent;
+    },
+    connections: () =>
+      new Promise<number>((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
