@@ -270,7 +270,7 @@ export class ModelFacade {
       const request = this.#chatRequest(messages, options, { stripN: true });
       // Tools go out on every call, even after the budget is spent: the history holds tool turns,
       // and Bedrock rejects tool history without a tool config.
-      if (catalog) request.tools = catalog.definitions;
+      if (catalog && catalog.definitions.length > 0) request.tools = catalog.definitions;
       const response = await this.#chat(request, options);
       const message = response.choices[0]?.message;
       const toolCalls = catalog ? (message?.tool_calls ?? []) : [];

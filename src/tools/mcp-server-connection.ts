@@ -65,7 +65,8 @@ export class McpServerConnection {
       });
       return normaliseResult(result);
     } catch (error) {
-      if (options.signal?.aborted && error === options.signal.reason) throw error;
+      // A cancelled call rethrows the caller's own reason, whatever the SDK wrapped it in.
+      if (options.signal?.aborted) throw options.signal.reason;
       const init = { toolAlias: options.toolAlias, toolName: name, serverName: this.name, cause: error };
       if ((error as { code?: unknown }).code === REQUEST_TIMEOUT_CODE && options.timeoutMs !== undefined) {
         throw new MCPToolError(

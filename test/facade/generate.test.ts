@@ -350,6 +350,16 @@ describe.each(ENGINES)('ModelFacade.generate on the %s engine', (engine) => {
       expect(error.solution).toContain('boom');
     });
 
+    it("a cancelled call rejects with the caller's reason, unwrapped", async () => {
+      const facade = model();
+      server.reply({ ...openaiKit.reply({ text: 'late' }), delayMs: 5000 });
+      const controller = new AbortController();
+      const reason = new Error('row cancelled');
+      setTimeout(() => controller.abort(reason), 100);
+      await expect(facade.generate('Hi', { signal: controller.signal })).rejects.toBe(reason);
+      expect(facade.usage.snapshot().requests).toEqual({ successful: 0, failed: 1, total: 1 });
+    });
+
     it('negative retry limits are rejected before any request', async () => {
       const facade = model();
       await expect(facade.generate('Hi', { maxCorrectionSteps: -1 })).rejects.toThrow(/maxCorrectionSteps must be a non-negative integer/);

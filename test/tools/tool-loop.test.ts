@@ -314,6 +314,19 @@ describe.each(ENGINES)('tool loop on the %s engine', (engine) => {
       expect(server.received).toHaveLength(0);
     });
 
+    it("cancelling during a tool call rejects with the caller's reason", async () => {
+      server.reply(openaiKit.reply({ toolCalls: [{ id: 'call_sleep', name: 'sleep', args: { ms: 10_000 } }] }));
+      const controller = new AbortController();
+      const reason = new Error('row cancelled');
+      const pending = registry.getModel('model').generate('Sleep.', { toolAlias: 'budget-2', signal: controller.signal });
+      // Abort once the tool is running: the model has asked for it and the MCP call is in flight.
+      while (server.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      controller.abort(reason);
+      await expect(pending).rejects.toBe(reason);
+      expect(server.received).toHaveLength(1);
+    });
+
     it('an unknown tool alias is "not registered"', async () => {
       await expect(registry.getModel('model').generate('Hi', { toolAlias: 'nope' })).rejects.toThrow(/Tool alias 'nope' is not registered/);
       expect(server.received).toHaveLength(0);
