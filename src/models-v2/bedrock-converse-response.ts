@@ -4,6 +4,7 @@ import type { ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { ChatResponse, FinishReason, ThinkingBlock, ToolCall, Usage } from '../core/types.ts';
 import { type ErrorSubject, malformedResponseError } from './failure-classification.ts';
 import { toolCallIdOr } from './tool-call-ids.ts';
+import { isRecord } from './json-value.ts';
 
 const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
   end_turn: 'stop',
@@ -14,10 +15,6 @@ const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
   guardrail_intervened: 'content_filter',
   content_filtered: 'content_filter',
 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function base64Of(value: unknown): string {
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');

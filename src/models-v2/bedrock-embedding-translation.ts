@@ -4,6 +4,7 @@ import { ModelUnsupportedCapabilityError } from '../core/errors.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
 import { checkVectorCount, vectorOf } from './embedding-vectors.ts';
 import { type ErrorSubject, malformedResponseError } from './failure-classification.ts';
+import { isRecord } from './json-value.ts';
 
 export type BedrockEmbeddingFamily = 'titan' | 'cohere';
 
@@ -28,10 +29,6 @@ export function titanEmbeddingBody(text: string, request: EmbeddingRequest, extr
 export function cohereEmbeddingBody(request: EmbeddingRequest, extraBody: Record<string, unknown>): Record<string, unknown> {
   const inputType = typeof extraBody.input_type === 'string' ? extraBody.input_type : COHERE_DEFAULT_INPUT_TYPE;
   return { texts: request.input, ...extraBody, input_type: inputType };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** One Titan response per input text, in input order. */

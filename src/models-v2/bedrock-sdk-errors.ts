@@ -10,6 +10,7 @@ import {
 } from '../core/errors.ts';
 import { type ErrorSubject, classifyHttpFailure, malformedResponseError } from './failure-classification.ts';
 import { headerLookup } from './header-lookup.ts';
+import { parseJsonOrUndefined } from './json-value.ts';
 
 interface SmithyFailure extends Error {
   $metadata?: { httpStatusCode?: number };
@@ -25,15 +26,6 @@ export interface BedrockErrorContext {
   deadline: AbortSignal;
   /** Raw error bodies captured by the client's middleware, keyed by the `$response` object. */
   bodies: WeakMap<object, string>;
-}
-
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Returns what to throw: a `DataDesignerError`, or the caller's abort reason. */
@@ -58,7 +50,7 @@ export function fromBedrockError(error: unknown, context: BedrockErrorContext): 
       {
         status,
         header: headerLookup(failure.$response?.headers),
-        body: parseJson(rawBody),
+        body: parseJsonOrUndefined(rawBody),
         rawBody,
         sdkMessage: failure.message,
         awsErrorType: sdkName,

@@ -5,6 +5,7 @@ import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { ChatResponse, Choice, FinishReason, ToolCall, Usage } from '../core/types.ts';
 import { type ErrorSubject, malformedResponseError } from './failure-classification.ts';
 import { toolCallIdOr } from './tool-call-ids.ts';
+import { isRecord } from './json-value.ts';
 
 type WireMessage = Partial<ChatCompletion.Choice['message']> & {
   content?: unknown;
@@ -20,10 +21,6 @@ const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
   content_filter: 'content_filter',
   function_call: 'tool_calls',
 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function textOf(content: unknown): string | null {
   let text = '';

@@ -5,6 +5,7 @@ import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/reso
 import type { EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
 import { checkVectorCount, vectorOf } from './embedding-vectors.ts';
 import { type ErrorSubject, malformedResponseError } from './failure-classification.ts';
+import { isRecord } from './json-value.ts';
 
 export type OpenAIEmbeddingBody = EmbeddingCreateParams & Record<string, unknown>;
 
@@ -14,10 +15,6 @@ export function toOpenAIEmbeddingBody(request: EmbeddingRequest, extraBody: Reco
   if (request.dimensions !== undefined) body.dimensions = request.dimensions;
   Object.assign(body, extraBody);
   return body as OpenAIEmbeddingBody;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 export function fromOpenAIEmbeddingResponse(raw: unknown, inputCount: number, subject: ErrorSubject): EmbeddingResponse {

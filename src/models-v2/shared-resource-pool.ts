@@ -31,36 +31,30 @@ export class SharedResourcePool<T> {
     dispose: (value: T) => void | Promise<void>,
     onShare?: (value: T) => void,
   ): Promise<PoolLease<T>> {
-    let entry = this.#entries.get(key);
-    if (entry) {
-      entry.refs += 1;
-      const shared = entry;
-      const value = await shared.value.catch((error: unknown) => {
-        shared.refs -= 1;
-        throw error;
-      });
-      onShare?.(value);
-    } else {
-      entry = { value: Promise.resolve().then(create), refs: 1, dispose };
-      this.#entries.set(key, entry);
-      const created = entry;
-      // A failed creation is forgotten so the next caller retries it.
-      created.value.catch(() => {
-        if (this.#entries.get(key) === created) this.#entries.delete(key);
-      });
+    const existing = this.#entries.get(key);
+    const entry: Entry<T> = existing ?? { value: Promise.resolve().then(create), refs: 0, dispose };
+    if (!existing) this.#entries.set(key, entry);
+    entry.refs += 1;
+    let value: T;
+    try {
+      value = await entry.value;
+    } catch (error) {
+      entry.refs -= 1;
+      // A failed creation is forgotten so that the next caller tries again.
+      if (this.#entries.get(key) === entry) this.#entries.delete(key);
+      throw error;
     }
-    const value = await entry.value;
-    const held = entry;
+    if (existing) onShare?.(value);
     let released = false;
     return {
       value,
       release: async () => {
         if (released) return;
         released = true;
-        held.refs -= 1;
-        if (held.refs > 0) return;
-        if (this.#entries.get(key) === held) this.#entries.delete(key);
-        await held.dispose(value);
+        entry.refs -= 1;
+        if (entry.refs > 0) return;
+        if (this.#entries.get(key) === entry) this.#entries.delete(key);
+        await entry.dispose(value);
       },
     };
   }

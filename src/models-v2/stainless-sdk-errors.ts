@@ -5,6 +5,7 @@
 import { DataDesignerError, ModelAPIConnectionError, ModelAPIError, ModelTimeoutError } from '../core/errors.ts';
 import { type ErrorSubject, classifyHttpFailure } from './failure-classification.ts';
 import { headerLookup } from './header-lookup.ts';
+import { parseJsonOrUndefined } from './json-value.ts';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -51,15 +52,6 @@ export interface StainlessErrorContext {
   bodies: WeakMap<object, string>;
 }
 
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Returns what to throw: a `DataDesignerError`, or the caller's abort reason. */
 export function fromStainlessError(error: unknown, context: StainlessErrorContext): unknown {
   const { classes, subject } = context;
@@ -82,7 +74,7 @@ export function fromStainlessError(error: unknown, context: StainlessErrorContex
       {
         status: apiError.status,
         header: headerLookup(apiError.headers),
-        body: parseJson(rawBody) ?? apiError.error,
+        body: parseJsonOrUndefined(rawBody) ?? apiError.error,
         rawBody,
         sdkMessage: apiError.message,
       },
