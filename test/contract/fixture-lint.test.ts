@@ -1,0 +1,66 @@
+// Engine-independent checks of the bundled fixtures themselves, so the contract suite is right
+// before any engine runs: names match files, paths match providers and models, and every
+// expectation is internally consistent with the retry rules (docs/engine-rules.md).
+import { basename, dirname, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadFixtures } from '../../src/testing/fixture.ts';
+import { FIXTURES_DIR, REPO_ROOT } from './support.ts';
+
+const loaded = await loadFixtures([FIXTURES_DIR], REPO_ROOT);
+
+function expectedPath(provider: string, operation: string, model: string): RegExp | string {
+  if (provider === 'openai') return operation === 'embedding' ? '/v1/embeddings' : '/v1/chat/completions';
+  if (provider === 'anthropic') return '/v1/messages';
+  return `/model/${encodeURIComponent(model)}/${operation === 'embedding' ? 'invoke' : 'converse'}`;
+}
+
+describe('bundled fixtures', () => {
+  it('cover all three providers in roughly the planned proportions', () => {
+    const count = (p: string) => loaded.filter((l) => l.fixture.provider === p).length;
+    expect(loaded.length).toBeGreaterThanOrEqual(85);
+    expect(count('openai')).toBeGreaterThanOrEqual(35);
+    expect(count('anthropic')).toBeGreaterThanOrEqual(25);
+    expect(count('bedrock')).toBeGreaterThanOrEqual(25);
+  });
+
+  for (const { file, fixture } of loaded) {
+    it(`${fixture.name} is consistent`, () => {
+      const problems: string[] = [];
+      const rel = relative(FIXTURES_DIR, file.startsWith('/') ? file : `${REPO_ROOT}/${file}`);
+      if (`${basename(dirname(rel))}/${basename(rel, '.json')}` !== fixture.name) problems.push(`name ${fixture.name} does not match file ${rel}`);
+      if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(basename(rel, '.json'))) problems.push('file name is not kebab-case');
+      if (!fixture.source) problems.push('no source');
+      const path = expectedPath(fixture.provider, fixture.operation, fixture.model);
+      fixture.exchanges.forEach((e, i) => {
+        if (e.request.path !== path) problems.push(`exchanges[${i}].request.path ${e.request.path}, expected ${path}`);
+        if (e.request.method !== 'POST') problems.push(`exchanges[${i}].request.method ${e.request.method}`);
+        if (e.request.ignore?.length && !fixture.notes) problems.push(`exchanges[${i}] uses ignore without notes explaining it`);
+      });
+      const ex = fixture.expect;
+      if (!ex) problems.push('no expect');
+      else {
+        if (ex.attempts === undefined || ex.sleeps === undefined) problems.push('expect lacks attempts/sleeps');
+        // Every recorded exchange is meant to be used, and every retry sleeps once.
+        if (ex.attempts !== undefined && ex.attempts !== fixture.exchanges.length) {
+          problems.push(`expect.attempts ${ex.attempts} but ${fixture.exchanges.length} exchanges`);
+        }
+        // Only a Titan batch makes several successful requests (one per text) with no sleep.
+        const allOk = fixture.exchanges.every((e) => e.response.status < 300);
+        const retries = allOk ? 0 : fixture.exchanges.length - 1;
+        if (ex.sleeps !== undefined && ex.sleeps.length !== retries) problems.push(`${ex.sleeps.length} sleeps for ${retries} retries`);
+        // A success must end on a 2xx and a retried failure must not.
+        const last = fixture.exchanges.at(-1)!.response.status;
+        if ('response' in ex && (last < 200 || last > 299)) problems.push(`expects a response but the last exchange is ${last}`);
+        if (!allOk) for (const e of fixture.exchanges.slice(0, -1)) if (e.response.status < 300) problems.push('a 2xx before the last exchange');
+        if (allOk && fixture.exchanges.length > 1 && !fixture.model.includes('titan-embed')) problems.push('several 2xx exchanges outside a Titan batch');
+        // Backoff without hints is 2000 × 2^k with the replay's jitter factor of exactly 1.
+        ex.sleeps?.forEach((ms, k) => {
+          if (!(ms === 2000 * 2 ** k || (ms > 0 && ms <= 60_000))) problems.push(`sleeps[${k}] = ${ms} is neither a backoff nor a usable hint`);
+        });
+      }
+      // A request body is only recorded when the canonical request that produces it is written.
+      if (fixture.exchanges.some((e) => e.request.body !== undefined) && !fixture.request) problems.push('recorded body without request');
+      expect(problems).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,141 @@
+// Proves the contract suite itself is right, without either engine: an oracle client that does
+// exactly what each bundled fixture records must pass every fixture (so every expectation is
+// satisfiable and the checks are not over-strict), and planted deviations must each be caught
+// (so a green run is evidence, not a vacuous pass). Also proves the network guard bites.
+import { createServer } from 'node:http';
+import net from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MODEL_ERROR_CLASSES } from '../../src/core/errors.ts';
+import type { ClientFactory, ModelClient } from '../../src/core/model-client.ts';
+import { loadFixtures, type Fixture } from '../../src/testing/fixture.ts';
+import { runFixture } from '../../src/testing/run-fixture.ts';
+import { installNetworkGuard, type NetworkGuard } from './network-guard.ts';
+import { FIXTURES_DIR, fixtureProblems, REPO_ROOT, RUN_TIMEOUT_MS } from './support.ts';
+
+const loaded = await loadFixtures([FIXTURES_DIR], REPO_ROOT);
+const byName = new Map(loaded.map((l) => [l.fixture.name, l.fixture]));
+
+/** TEST-NET-3 (RFC 5737): never routable, so without the guard a connect would hang or fail late. */
+const UNROUTABLE = 'http://203.0.113.7/v1/chat/completions';
+
+interface Deviation {
+  body?: (recorded: unknown) => unknown;
+  response?: (expected: Record<string, unknown>) => unknown;
+  sleeps?: (expected: number[]) => number[];
+  /** Send only this many of the recorded exchanges (default: all). */
+  requests?: number;
+  extraRequest?: boolean;
+  escape?: boolean;
+}
+
+// A ModelClient that replays the fixture's own claims: the recorded bodies, in order, with the
+// expected sleeps between them, then the expected response or error.
+function oracle(fixture: Fixture, deviation: Deviation = {}): ClientFactory {
+  return ({ provider, model, runtime }) => {
+    const origin = new URL(provider.endpoint).origin;
+    const post = (path: string, body: unknown) =>
+      fetch(new URL(path, origin), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }).then((r) => r.arrayBuffer());
+    const call = async (): Promise<never> => {
+      const expected = fixture.expect!;
+      const sleeps = deviation.sleeps ? deviation.sleeps(expected.sleeps ?? []) : (expected.sleeps ?? []);
+      const count = deviation.requests ?? fixture.exchanges.length;
+      for (let i = 0; i < count; i++) {
+        const exchange = fixture.exchanges[i];
+        if (i > 0 && sleeps[i - 1] !== undefined) await runtime!.sleep!(sleeps[i - 1]);
+        await post(exchange.request.path, deviation.body ? deviation.body(structuredClone(exchange.request.body)) : exchange.request.body);
+      }
+      if (deviation.extraRequest) await post(fixture.exchanges[0].request.path, fixture.exchanges[0].request.body);
+      if (deviation.escape) await fetch(UNROUTABLE, { method: 'POST', body: '{}' }).catch(() => undefined);
+      if ('error' in expected) {
+        const Class = MODEL_ERROR_CLASSES[expected.error as keyof typeof MODEL_ERROR_CLASSES] as unknown as new (init: object) => Error;
+        throw new Class({ providerName: provider.name, modelAlias: model.alias });
+      }
+      const response = structuredClone(expected.response);
+      return (deviation.response ? deviation.response(response) : response) as never;
+    };
+    const client: ModelClient = {
+      engine: 'legacy',
+      providerType: provider.providerType,
+      providerName: provider.name,
+      modelAlias: model.alias,
+      chat: call,
+      embed: call,
+      close: async () => {},
+    };
+    return client;
+  };
+}
+
+async function runOracle(fixture: Fixture, deviation?: Deviation) {
+  const run = await runFixture(fixture, 'legacy', {
+    timeoutMs: RUN_TIMEOUT_MS,
+    hooks: { wrapFactory: () => oracle(fixture, deviation) },
+  });
+  return fixtureProblems(fixture, run, guard.take());
+}
+
+let guard: NetworkGuard;
+beforeAll(() => {
+  guard = installNetworkGuard();
+});
+afterAll(() => guard.uninstall());
+beforeEach(() => {
+  guard.take();
+});
+
+describe('an oracle client that does exactly what a fixture records', () => {
+  for (const { fixture } of loaded) {
+    it(`passes ${fixture.name}`, async () => {
+      expect(await runOracle(fixture)).toEqual([]);
+    });
+  }
+});
+
+describe('planted deviations are caught', () => {
+  const cases: [string, string, Deviation, RegExp][] = [
+    ['an extra key in the message', 'openai/chat-plain-text',
+      { response: (r) => ((r.choices as { message: Record<string, unknown> }[])[0].message.refusal = null, r) }, /^exact \$\.response\.choices\[0\]\.message\.refusal/],
+    ['a missing usage', 'anthropic/plain-text-max-tokens-default', { response: (r) => (delete r.usage, r) }, /\$\.response\.usage/],
+    ['usage invented where the provider sent none', 'anthropic/tool-use-single',
+      { response: (r) => ({ ...r, usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } }) }, /^exact \$\.response\.usage/],
+    ['a dropped parameter sent anyway', 'anthropic/params-mapped-and-dropped', { body: (b) => ({ ...(b as object), seed: 7 }) }, /request\.body\.seed/],
+    ['a thinking block sent after the text', 'anthropic/thinking-blocks-sent-back-in-tool-loop',
+      { body: (b) => { const m = (b as { messages: { content: unknown[] }[] }).messages[1]; m.content.push(m.content.shift()); return b; } }, /request\.body\.messages\[1\]\.content\[0\]/],
+    ['one retry too many', 'openai/429-insufficient-quota-not-retried', { extraRequest: true }, /requests\[1\]/],
+    ['one retry too few', 'bedrock/503-twice-then-success', { requests: 2, sleeps: () => [2000] }, /never requested|\$\.attempts/],
+    ['a hint ignored', 'openai/429-retry-after-ms-recovers', { sleeps: () => [2000] }, /\$\.sleeps\[0\]/],
+    ['a connection off the loopback', 'openai/chat-plain-text', { escape: true }, /^network: a connection to 203\.0\.113\.7/],
+  ];
+  for (const [what, name, deviation, finding] of cases) {
+    it(`${what} (${name})`, async () => {
+      const fixture = byName.get(name);
+      expect(fixture, `fixture ${name} exists`).toBeDefined();
+      const problems = await runOracle(fixture!, deviation);
+      expect(problems.some((p) => finding.test(p)), problems.join('\n')).toBe(true);
+    });
+  }
+});
+
+describe('the network guard', () => {
+  it('refuses a connection off the loopback at once and records it', async () => {
+    const started = Date.now();
+    const error = await new Promise<Error>((resolve) => net.connect(80, '203.0.113.7').on('error', resolve));
+    expect((error as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(guard.take()).toEqual(['203.0.113.7:80']);
+    await expect(fetch('https://api.openai.com/v1/models')).rejects.toThrow();
+    expect(guard.take()).toEqual(['api.openai.com:443']);
+  });
+
+  it('lets loopback traffic through', async () => {
+    const server = createServer((_, res) => res.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('ok');
+      expect(guard.take()).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+});
