@@ -2,12 +2,12 @@
 // in how to obtain a client factory for each provider type, so this file never names an engine module.
 import { ConfigError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import { resolveRuntime, type ClientFactory, type EngineName, type ModelClient, type Runtime } from '../core/model-client.ts';
+import type { ProviderType } from '../core/types.ts';
 import { ToolRegistry } from '../tools/tool-registry.ts';
 import { checkModelHealth } from './health-check.ts';
 import { ModelFacade } from './model-facade.ts';
 import { addSnapshots, summarise, type UsageSnapshot, type UsageSummary } from './usage.ts';
-import { resolveRuntime, type ClientFactory, type EngineName, type ModelClient, type Runtime } from '../core/model-client.ts';
-import type { ProviderType } from '../core/types.ts';
 import {
   resolveProvider,
   type DataDesignerConfig,

@@ -198,6 +198,17 @@ describe.each(ENGINES)('tool loop on the %s engine', (engine) => {
       if (kit.type !== 'openai') expect(toolTurn.thinking_blocks).toEqual([{ type: 'thinking', thinking: reasoning, signature }]);
     });
 
+    it.skipIf(kit.type === 'openai')('redacted reasoning of a tool turn is sent back unchanged', async () => {
+      const calls = [{ id: id(5), name: 'user-country', args: {} }];
+      const redacted = 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP';
+      script({ toolCalls: calls, redacted }, { text: 'Mexico City.' });
+      await registry.getModel('model').generate('Largest city in the user country?', { toolAlias: 'mixed', extra_body: extraBodyWithThinking(kit) });
+      const [, toolTurn] = kit.messages(server.bodies[1]);
+      const redactedBlock = kit.type === 'anthropic' ? { type: 'redacted_thinking', data: redacted } : { reasoningContent: { redactedContent: redacted } };
+      expect(toolTurn.content[0]).toEqual(redactedBlock);
+      expect(toolTurn.content.slice(1)).toEqual((wire.assistantToolTurn({ calls }) as { content: unknown[] }).content);
+    });
+
     it('case 46: with maxToolCallTurns 2, three tool turns run twice, the third is refused, the answer wins', async () => {
       const turn = (n: number): Turn => ({ toolCalls: [{ id: id(10 + n), name: 'multiply', args: { a: n, b: 10 } }] });
       script(turn(1), turn(2), turn(3), { text: 'Done: 10, 20.' });

@@ -17,6 +17,8 @@ export interface Turn {
   reasoning?: string;
   /** Thinking signature (Anthropic, Bedrock). */
   signature?: string;
+  /** Redacted reasoning blob (Anthropic redacted_thinking data, Bedrock redactedContent). */
+  redacted?: string;
   finish?: 'stop' | 'length' | 'tool_calls' | 'context_window';
   usage?: { input: number; output: number; reasoning?: number; total?: number };
 }
@@ -100,6 +102,7 @@ export const anthropicKit: ProviderKit = {
   reply(turn) {
     const content: Record<string, unknown>[] = [];
     if (turn.reasoning) content.push({ type: 'thinking', thinking: turn.reasoning, signature: turn.signature ?? 'EqEECkYICxgCKkAo3UA4' });
+    if (turn.redacted) content.push({ type: 'redacted_thinking', data: turn.redacted });
     if (turn.text) content.push({ type: 'text', text: turn.text });
     for (const call of turn.toolCalls ?? []) content.push({ type: 'tool_use', id: call.id, name: call.name, input: call.args });
     const usage = turn.usage ?? { input: 0, output: 0 };
@@ -141,6 +144,7 @@ export const bedrockKit: ProviderKit = {
       if (turn.signature) reasoningText.signature = turn.signature;
       content.push({ reasoningContent: { reasoningText } });
     }
+    if (turn.redacted) content.push({ reasoningContent: { redactedContent: turn.redacted } });
     if (turn.text) content.push({ text: turn.text });
     for (const call of turn.toolCalls ?? []) content.push({ toolUse: { toolUseId: call.id, name: call.name, input: call.args } });
     const usage = turn.usage ?? { input: 0, output: 0 };
