@@ -60,7 +60,10 @@ async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
   const client = new module.BedrockRuntimeClient({
     region: args.provider.region ?? FALLBACK_REGION,
     endpoint: args.provider.endpoint,
+    // Our executor owns retries. Both are explicit so AWS_MAX_ATTEMPTS / AWS_RETRY_MODE (whose
+    // "adaptive" mode adds a client-side rate limiter) cannot bring the SDK's own back.
     maxAttempts: 1,
+    retryMode: 'standard',
     requestHandler: new NodeHttpHandler({ httpAgent: agents[0], httpsAgent: agents[1] }),
     // A Bedrock API key goes out as `Authorization: Bearer`; without one, SigV4 from the default
     // credential chain. The preference is explicit so AWS_AUTH_SCHEME_PREFERENCE cannot flip it.

@@ -119,6 +119,22 @@ describe('v2 bedrock adapter', () => {
     expect(runtime.sleeps).toEqual([2000]);
   });
 
+  it('ignores AWS_MAX_ATTEMPTS / AWS_RETRY_MODE: attempts are ours alone', async () => {
+    process.env.AWS_MAX_ATTEMPTS = '6';
+    process.env.AWS_RETRY_MODE = 'adaptive';
+    const unavailable: ScriptedResponse = {
+      status: 503,
+      headers: { 'x-amzn-ErrorType': 'ServiceUnavailableException:http://internal.amazon.com/coral/com.amazon.bedrock/' },
+      body: { message: 'Bedrock is unable to process your request.' },
+    };
+    const { server, client } = await setup([unavailable, unavailable, unavailable, unavailable, unavailable, unavailable], {
+      apiKey: 'bedrock-api-key-abcdef',
+    });
+    const failure = (await client.chat({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] }).catch((e: unknown) => e)) as Error;
+    expect(failure.name).toBe('ModelInternalServerError');
+    expect(server.requests).toHaveLength(3);
+  });
+
   it('maps a 403 UnrecognizedClientException to authentication and never retries it', async () => {
     const { server, client } = await setup(
       [
