@@ -45,6 +45,7 @@ export interface DomainSnapshot {
 interface DomainState extends DomainSnapshot {
   /** 429s since the last success; only the first of a cascade lowers the limit. */
   consecutiveRateLimits: number;
+  /** Wake-up callbacks of queued acquires, oldest first. */
   waiters: Set<() => void>;
 }
 
@@ -106,8 +107,12 @@ export class AimdThrottle implements RequestThrottle {
         if (released) return;
         released = true;
         state.inFlight -= 1;
+        const limitBefore = state.limit;
         this.#record(state, outcome, runtime);
-        for (const wake of [...state.waiters]) wake();
+        // One freed slot wakes one waiter (FIFO); waking them all would cost O(waiters) per
+        // release when thousands of rows queue on a small limit.
+        wakeNext(state);
+        if (state.limit > limitBefore) wakeNext(state);
       },
     };
   }
@@ -152,6 +157,11 @@ export class AimdThrottle implements RequestThrottle {
     }
     return state;
   }
+}
+
+function wakeNext(state: DomainState): void {
+  const [first] = state.waiters;
+  first?.();
 }
 
 function waitForRelease(state: DomainState, signal: AbortSignal | undefined): Promise<void> {

@@ -212,6 +212,31 @@ describe('AIMD throttle', () => {
     expect(secondStarted).toBe(true);
   });
 
+  it('serves queued acquires in order, one per released slot', async () => {
+    const throttle = new AimdThrottle(2);
+    const runtime = recordingRuntime();
+    const held = [await throttle.acquire('chat', runtime), await throttle.acquire('chat', runtime)];
+    const order: number[] = [];
+    const queued = [0, 1, 2, 3].map((i) =>
+      throttle.acquire('chat', runtime).then((permit) => {
+        order.push(i);
+        return permit;
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(order).toEqual([]);
+    held[0].release({ kind: 'success' });
+    held[1].release({ kind: 'success' });
+    const [first, second] = await Promise.all(queued.slice(0, 2));
+    expect(order).toEqual([0, 1]);
+    expect(throttle.snapshot('chat').inFlight).toBe(2);
+    first.release({ kind: 'success' });
+    second.release({ kind: 'success' });
+    for (const permit of await Promise.all(queued.slice(2))) permit.release({ kind: 'success' });
+    expect(order).toEqual([0, 1, 2, 3]);
+    expect(throttle.snapshot('chat').inFlight).toBe(0);
+  });
+
   it('a waiting acquire is cancelled by the caller signal', async () => {
     const throttle = new AimdThrottle(1);
     const runtime = recordingRuntime();
