@@ -186,16 +186,15 @@ export class CustomRouter {
       runtime: resolveRuntime(this.#runtime, options.runtime),
       signal: options.signal,
       timeoutMs,
-      // Provider headers merge over the caller's (SPEC §3).
-      extraHeaders: { ...lowerCaseKeys(request.extra_headers), ...lowerCaseKeys(deployment.provider.extraHeaders) },
+      // The request arrives final: the facade has already applied provider precedence (SPEC §3),
+      // and applying it again here would undo what the facade removed (e.g. `n` for generate).
+      extraHeaders: lowerCaseKeys(request.extra_headers),
     };
   }
 
   #input<R extends ChatRequest | EmbeddingRequest>(deployment: Deployment, request: R): CallInput<R> {
     const model = typeof request.model === 'string' && request.model !== '' ? request.model : deployment.model.model;
-    const callExtra = isRecord(request.extra_body) ? request.extra_body : {};
-    // Provider extraBody wins key by key over call/config extraBody (SPEC §3).
-    const extraBody: JsonRecord = { ...callExtra, ...(deployment.provider.extraBody ?? {}) };
+    const extraBody: JsonRecord = isRecord(request.extra_body) ? { ...request.extra_body } : {};
     return { request, model, extraBody };
   }
 

@@ -56,15 +56,17 @@ describe('legacy OpenAI-compatible client over HTTP', () => {
     expect(client.engine).toBe('legacy');
   });
 
-  it('sends no Authorization header without a key, and merges provider extras over the caller\'s', async () => {
-    const { client, server } = await setup([OK], { extraHeaders: { 'X-Team': 'provider' }, extraBody: { top_k: 3 } });
+  it('sends no Authorization header without a key, and sends the request extras as given', async () => {
+    // Provider extras are the facade's job (applied once, before `n` is stripped for generate);
+    // the client must not re-apply them behind the facade's back.
+    const { client, server } = await setup([OK], { extraHeaders: { 'X-Team': 'provider' }, extraBody: { top_k: 3, n: 5 } });
     await client.chat({ ...HELLO, model: '', extra_headers: { 'x-team': 'caller', 'x-trace': 't1' }, extra_body: { top_k: 1, min_p: 0.1 } });
     const [request] = server.requests;
     expect(request.headers).not.toHaveProperty('authorization');
-    expect(request.headers['x-team']).toBe('provider');
+    expect(request.headers['x-team']).toBe('caller');
     expect(request.headers['x-trace']).toBe('t1');
     // An empty request model falls back to the model config's id.
-    expect(request.body).toEqual({ model: 'test-model-id', messages: [{ role: 'user', content: 'Hello' }], top_k: 3, min_p: 0.1 });
+    expect(request.body).toEqual({ model: 'test-model-id', messages: [{ role: 'user', content: 'Hello' }], top_k: 1, min_p: 0.1 });
   });
 
   it('retries 429s with 2 s × 2^k backoff and recovers', async () => {
