@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadFixtures } from '../../src/testing/fixture.ts';
 import { runFixture } from '../../src/testing/run-fixture.ts';
 import { installNetworkGuard, type NetworkGuard } from './network-guard.ts';
-import { ENGINES, FIXTURES_DIR, fixtureProblems, outcome, REPO_ROOT, RUN_TIMEOUT_MS } from './support.ts';
+import { ENGINES, FIXTURES_DIR, fixtureProblems, outcome, readExtensions, REPO_ROOT, RUN_TIMEOUT_MS } from './support.ts';
 
 const loaded = await loadFixtures([FIXTURES_DIR], REPO_ROOT);
 
@@ -28,7 +28,7 @@ describe.each(ENGINES)('%s engine replays every bundled fixture', (engine) => {
   for (const { file, fixture } of loaded) {
     it(fixture.name, async () => {
       const run = await runFixture(fixture, engine, { timeoutMs: RUN_TIMEOUT_MS });
-      const problems = fixtureProblems(fixture, run, guard.take());
+      const problems = fixtureProblems(fixture, run, guard.take(), readExtensions(file));
       if (problems.length > 0) expect.fail(`${file}\n${outcome(run)}\n  - ${problems.join('\n  - ')}`);
     });
   }

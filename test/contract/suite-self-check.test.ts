@@ -10,10 +10,11 @@ import type { ClientFactory, ModelClient } from '../../src/core/model-client.ts'
 import { loadFixtures, type Fixture } from '../../src/testing/fixture.ts';
 import { runFixture } from '../../src/testing/run-fixture.ts';
 import { installNetworkGuard, type NetworkGuard } from './network-guard.ts';
-import { FIXTURES_DIR, fixtureProblems, REPO_ROOT, RUN_TIMEOUT_MS } from './support.ts';
+import { FIXTURES_DIR, fixtureProblems, readExtensions, REPO_ROOT, RUN_TIMEOUT_MS } from './support.ts';
 
 const loaded = await loadFixtures([FIXTURES_DIR], REPO_ROOT);
 const byName = new Map(loaded.map((l) => [l.fixture.name, l.fixture]));
+const fileOf = new Map(loaded.map((l) => [l.fixture.name, l.file]));
 
 /** TEST-NET-3 (RFC 5737): never routable, so without the guard a connect would hang or fail late. */
 const UNROUTABLE = 'http://203.0.113.7/v1/chat/completions';
@@ -26,6 +27,8 @@ interface Deviation {
   requests?: number;
   extraRequest?: boolean;
   escape?: boolean;
+  /** Overrides what the thrown error carries. */
+  errorInit?: { status?: number; retryAfterMs?: number };
 }
 
 // A ModelClient that replays the fixture's own claims: the recorded bodies, in order, with the
@@ -48,7 +51,9 @@ function oracle(fixture: Fixture, deviation: Deviation = {}): ClientFactory {
       if (deviation.escape) await fetch(UNROUTABLE, { method: 'POST', body: '{}' }).catch(() => undefined);
       if ('error' in expected) {
         const Class = MODEL_ERROR_CLASSES[expected.error as keyof typeof MODEL_ERROR_CLASSES] as unknown as new (init: object) => Error;
-        throw new Class({ providerName: provider.name, modelAlias: model.alias });
+        const last = fixture.exchanges.at(-1)!.response.status;
+        const { retryAfterMs } = readExtensions(fileOf.get(fixture.name)!);
+        throw new Class({ providerName: provider.name, modelAlias: model.alias, status: last >= 300 ? last : undefined, retryAfterMs, ...deviation.errorInit });
       }
       const response = structuredClone(expected.response);
       return (deviation.response ? deviation.response(response) : response) as never;
@@ -71,7 +76,7 @@ async function runOracle(fixture: Fixture, deviation?: Deviation) {
     timeoutMs: RUN_TIMEOUT_MS,
     hooks: { wrapFactory: () => oracle(fixture, deviation) },
   });
-  return fixtureProblems(fixture, run, guard.take());
+  return fixtureProblems(fixture, run, guard.take(), readExtensions(fileOf.get(fixture.name)!));
 }
 
 let guard: NetworkGuard;
@@ -104,6 +109,8 @@ describe('planted deviations are caught', () => {
     ['one retry too many', 'openai/429-insufficient-quota-not-retried', { extraRequest: true }, /requests\[1\]/],
     ['one retry too few', 'bedrock/503-twice-then-success', { requests: 2, sleeps: () => [2000] }, /never requested|\$\.attempts/],
     ['a hint ignored', 'openai/429-retry-after-ms-recovers', { sleeps: () => [2000] }, /\$\.sleeps\[0\]/],
+    ['an error without its status', 'bedrock/403-unrecognized-client-is-authentication', { errorInit: { status: undefined } }, /^error\.status: expected 403/],
+    ['an error without its hint', 'openai/429-retry-after-ms-exhausted', { errorInit: { retryAfterMs: undefined } }, /^error\.retryAfterMs: expected 10/],
     ['a connection off the loopback', 'openai/chat-plain-text', { escape: true }, /^network: a connection to 203\.0\.113\.7/],
   ];
   for (const [what, name, deviation, finding] of cases) {

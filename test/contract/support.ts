@@ -1,6 +1,7 @@
 // Shared pieces of the contract suites: where things are, which engines exist, and what a
 // canonical result may look like (SPEC §4 and §6), written here independently of both engines.
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EngineName } from '../../src/core/model-client.ts';
 import type { Fixture } from '../../src/testing/fixture.ts';
@@ -142,10 +143,24 @@ export function outcome(run: FixtureRun): string {
 }
 
 /**
+ * Optional `expect` fields this suite adds to the format (test/fixtures/README.md). The fixture
+ * schema does not know them, so they are read from the file itself.
+ */
+export interface ExpectExtensions {
+  /** `retryAfterMs` of the error finally thrown (the last response's parseable hint). */
+  retryAfterMs?: number;
+}
+
+export function readExtensions(file: string): ExpectExtensions {
+  const raw = JSON.parse(readFileSync(isAbsolute(file) ? file : resolve(REPO_ROOT, file), 'utf8')) as { expect?: ExpectExtensions };
+  return { retryAfterMs: raw.expect?.retryAfterMs };
+}
+
+/**
  * Everything wrong with one engine's run of one bundled fixture; empty when it passes. `refused`
  * are the off-loopback connections the network guard stopped during the run.
  */
-export function fixtureProblems(fixture: Fixture, run: FixtureRun, refused: readonly string[]): string[] {
+export function fixtureProblems(fixture: Fixture, run: FixtureRun, refused: readonly string[], extensions: ExpectExtensions = {}): string[] {
   const problems: string[] = [];
   for (const where of refused) problems.push(`network: a connection to ${where} left the loopback`);
   if (run.error?.type.startsWith('Unmapped:')) problems.push(`crash: ${run.error.type}: ${run.error.message}`);
@@ -165,6 +180,16 @@ export function fixtureProblems(fixture: Fixture, run: FixtureRun, refused: read
     const inputs = (fixture.request as { input?: unknown[] } | undefined)?.input ?? ['Hello'];
     const shape = fixture.operation === 'embedding' ? embeddingShapeProblems(run.response, inputs.length) : chatShapeProblems(run.response);
     for (const p of shape) problems.push(`shape: ${p}`);
+  }
+
+  // An HTTP failure carries the status of the response it was built from (SPEC §6), and the
+  // compare CLI's parity includes it.
+  if (expected && 'error' in expected && !run.ok && run.attempts === fixture.exchanges.length) {
+    const last = fixture.exchanges.at(-1)!.response.status;
+    if (last >= 300 && run.error?.status !== last) problems.push(`error.status: expected ${last}, got ${show(run.error?.status)}`);
+  }
+  if (extensions.retryAfterMs !== undefined && run.error?.retryAfterMs !== extensions.retryAfterMs) {
+    problems.push(`error.retryAfterMs: expected ${extensions.retryAfterMs}, got ${show(run.error?.retryAfterMs)}`);
   }
   return problems;
 }
