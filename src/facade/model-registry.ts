@@ -7,7 +7,7 @@ import type { ProviderType } from '../core/types.ts';
 import { ToolRegistry } from '../tools/tool-registry.ts';
 import { checkModelHealth } from './health-check.ts';
 import { ModelFacade } from './model-facade.ts';
-import { addSnapshots, summarise, type UsageSnapshot, type UsageSummary } from './usage.ts';
+import { addSnapshots, formatUsageSummary, summarise, type UsageSnapshot, type UsageSummary } from './usage.ts';
 import {
   resolveProvider,
   type DataDesignerConfig,
@@ -160,6 +160,16 @@ export class ModelRegistry {
       out[model] = summarise(snapshot, elapsedMs ?? now - startedAt);
     }
     return out;
+  }
+
+  /** Writes the usage summary to the log at info level, one block per model id. */
+  logUsageSummary(elapsedMs?: number): void {
+    const summaries = Object.entries(this.usageSummary(elapsedMs));
+    if (summaries.length === 0) {
+      this.#options.logger.info('model usage: no model usage recorded');
+      return;
+    }
+    for (const [model, summary] of summaries) this.#options.logger.info(`model usage: ${formatUsageSummary(model, summary)}`);
   }
 
   async close(): Promise<void> {

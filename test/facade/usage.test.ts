@@ -6,7 +6,8 @@ import type { ModelRegistry } from '../../src/facade/model-registry.ts';
 import { jsonParser } from '../../src/facade/parsers/index.ts';
 import { ModelUsageStats, formatUsageSummary } from '../../src/facade/usage.ts';
 import { openaiEmbeddingReply, openaiErrorReply, openaiKit } from './helpers/provider-replies.ts';
-import { ENGINES, scriptedRegistry } from './helpers/scripted-registry.ts';
+import { createModelRegistry } from '../../src/index.ts';
+import { ENGINES, fastRuntime, scriptedConfig, scriptedRegistry } from './helpers/scripted-registry.ts';
 import { ScriptedProvider } from './helpers/scripted-provider.ts';
 
 describe('ModelUsageStats', () => {
@@ -131,5 +132,19 @@ describe.each(ENGINES)('usage accounting through the %s engine', (engine) => {
     expect(summary['gpt-4.1-mini'].tokensPerSecond).toBe(1);
     expect(summary['gpt-4.1-mini'].requestsPerMinute).toBe(7);
     expect(summary['text-embedding-3-small'].requests).toEqual({ successful: 1, failed: 0, total: 1 });
+  });
+
+  it('logs the summary per model id, or that nothing was recorded', async () => {
+    const lines: string[] = [];
+    const logger = { debug: () => {}, warn: () => {}, info: (line: string) => lines.push(line) };
+    registry = createModelRegistry(scriptedConfig(openaiKit, server), { engine, env: {}, runtime: fastRuntime, logger });
+    registry.logUsageSummary();
+    expect(lines.at(-1)).toBe('model usage: no model usage recorded');
+    server.reply(openaiKit.reply({ text: 'ok', usage: { input: 3, output: 2 } }));
+    await registry.getModel('model').generate('Hi');
+    registry.logUsageSummary(1_000);
+    expect(lines.at(-1)).toBe(
+      'model usage: gpt-4.1-mini:\n  tokens: input=3, output=2, total=5, tps=5\n  requests: success=1, failed=0, total=1, rpm=60',
+    );
   });
 });
