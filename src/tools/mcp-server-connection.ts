@@ -115,7 +115,14 @@ export class McpServerConnection {
       return Promise.reject(new MCPConfigurationError(`MCP server '${this.name}' is closed`, { serverName: this.name }));
     }
     if (!this.#client) {
-      const connecting = this.#open();
+      // A server that exits (or drops the HTTP session) is reopened on the next call rather than
+      // failing every later call of the run with "not connected".
+      const connecting: Promise<Client> = this.#open(() => {
+        if (this.#client !== connecting) return;
+        this.#client = undefined;
+        this.#tools = undefined;
+        this.#options.logger.warn(`MCP server '${this.name}' closed the connection; it will be reopened on next use`);
+      });
       this.#client = connecting;
       // A failed connection is not cached: the next tool call tries again and reports afresh.
       connecting.catch(() => {
@@ -125,7 +132,7 @@ export class McpServerConnection {
     return this.#client;
   }
 
-  async #open(): Promise<Client> {
+  async #open(onClosed: () => void): Promise<Client> {
     const [{ Client }, transport] = await Promise.all([
       import('@modelcontextprotocol/sdk/client/index.js'),
       this.#createTransport(),
@@ -158,6 +165,9 @@ export class McpServerConnection {
             : 'Check the server URL and API key, and that the server speaks streamable HTTP.',
       });
     }
+    client.onclose = () => {
+      if (!this.#closed) onClosed();
+    };
     this.#options.logger.debug(`connected to MCP server '${this.name}' (${this.config.transport})`);
     return client;
   }

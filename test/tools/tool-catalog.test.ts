@@ -102,6 +102,14 @@ describe('MCP tool catalog over stdio (tiny server)', () => {
     ]);
   });
 
+  it('a server that exits is started again on the next call', async () => {
+    const catalog = await registry.catalog('tiny');
+    expect((await catalog.execute([call('bye', 'exit-after-answer', {})]))[0].content).toBe('goodbye');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const again = await registry.catalog('tiny');
+    expect((await again.execute([call('m', 'multiply', { a: 3, b: 5 })]))[0].content).toBe('15');
+  });
+
   it('an unknown tool name is a configuration error', async () => {
     const catalog = await registry.catalog('tiny');
     await expect(catalog.execute([call('n', 'no-such-tool', {})])).rejects.toThrow(MCPConfigurationError);
