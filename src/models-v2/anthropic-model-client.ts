@@ -7,7 +7,7 @@ import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } f
 import { toAnthropicMessagesBody } from './anthropic-messages-request.ts';
 import { fromAnthropicMessage } from './anthropic-messages-response.ts';
 import { attemptSignals } from './attempt-deadline.ts';
-import { attemptTimeoutMs, mergedExtraBody, mergedExtraHeaders } from './call-settings.ts';
+import { attemptTimeoutMs, wireModelId } from './call-settings.ts';
 import { checkChatRequest } from './canonical-request-checks.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
 import { SdkModelClientBase } from './sdk-model-client-base.ts';
@@ -58,11 +58,12 @@ export async function createAnthropicModelClient(args: ClientFactoryArgs): Promi
 class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements ModelClient {
   readonly providerType = 'anthropic' as const;
 
-  async chat(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
+  async chat(given: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const sdk = this.sdk;
-    checkChatRequest(request, this.subject);
-    const body = toAnthropicMessagesBody(request, mergedExtraBody(this.model, request, this.provider), this.subject);
-    const timeoutMs = attemptTimeoutMs(options, request, this.model);
+    const request = { ...given, model: wireModelId(given, this.model) };
+    checkChatRequest(request, this.subject, true);
+    const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
+    const body = toAnthropicMessagesBody(request, request.extra_body ?? {}, this.subject);
     return this.run('chat', options, async ({ runtime }) => {
       const { signal, deadline } = attemptSignals(timeoutMs, options?.signal);
       let raw: unknown;
@@ -73,7 +74,7 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
           body,
           timeout: timeoutMs,
           maxRetries: 0,
-          headers: mergedExtraHeaders(request, this.provider),
+          headers: request.extra_headers ?? {},
           signal,
         });
       } catch (error) {

@@ -17,7 +17,7 @@ import {
 } from './bedrock-embedding-translation.ts';
 import { fromBedrockError } from './bedrock-sdk-errors.ts';
 import { attemptSignals } from './attempt-deadline.ts';
-import { attemptTimeoutMs, mergedExtraBody, mergedExtraHeaders } from './call-settings.ts';
+import { attemptTimeoutMs, wireModelId } from './call-settings.ts';
 import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
 import { malformedResponseError } from './failure-classification.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
@@ -114,25 +114,30 @@ type SendableCommand =
 class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements ModelClient {
   readonly providerType = 'bedrock' as const;
 
-  async chat(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
+  async chat(given: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const sdk = this.sdk;
-    checkChatRequest(request, this.subject);
-    const input = toBedrockConverseInput(request, mergedExtraBody(this.model, request, this.provider), this.subject);
+    const request = { ...given, model: wireModelId(given, this.model) };
+    checkChatRequest(request, this.subject, true);
+    const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
+    const input = toBedrockConverseInput(request, request.extra_body ?? {}, this.subject);
     return this.run('chat', options, async (context) => {
-      const { output } = await this.#send(sdk, new sdk.module.ConverseCommand(input), request, options, context);
+      const command = new sdk.module.ConverseCommand(input);
+      const { output } = await this.#send(sdk, command, request, timeoutMs, options, context);
       return fromBedrockConverseOutput(output as never, this.subject);
     });
   }
 
-  async embed(request: EmbeddingRequest, options?: CallOptions): Promise<EmbeddingResponse> {
+  async embed(given: EmbeddingRequest, options?: CallOptions): Promise<EmbeddingResponse> {
     const sdk = this.sdk;
+    const request = { ...given, model: wireModelId(given, this.model) };
     checkEmbeddingRequest(request, this.subject);
     const family = bedrockEmbeddingFamily(request.model, this.subject);
-    const extraBody = mergedExtraBody(this.model, request, this.provider);
+    const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
+    const extraBody = request.extra_body ?? {};
     if (family === 'cohere') {
       const body = cohereEmbeddingBody(request, extraBody);
       return this.run('embedding', options, async (context) => {
-        const { output, headers } = await this.#invoke(sdk, body, request, options, context);
+        const { output, headers } = await this.#invoke(sdk, body, request, timeoutMs, options, context);
         return fromCohereResponse(output, request.input.length, headers['x-amzn-bedrock-input-token-count'], this.subject);
       });
     }
@@ -140,7 +145,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     for (const text of request.input) {
       const body = titanEmbeddingBody(text, request, extraBody);
       outputs.push(
-        await this.run('embedding', options, async (context) => (await this.#invoke(sdk, body, request, options, context)).output),
+        await this.run('embedding', options, async (context) => (await this.#invoke(sdk, body, request, timeoutMs, options, context)).output),
       );
     }
     return fromTitanResponses(outputs, this.subject);
@@ -150,6 +155,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     sdk: BedrockSdk,
     body: Record<string, unknown>,
     request: EmbeddingRequest,
+    timeoutMs: number,
     options: CallOptions | undefined,
     context: AttemptContext,
   ): Promise<{ output: unknown; headers: Record<string, string> }> {
@@ -159,7 +165,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
       accept: 'application/json',
       body: new TextEncoder().encode(JSON.stringify(body)),
     });
-    const { output, headers } = await this.#send(sdk, command, request, options, context);
+    const { output, headers } = await this.#send(sdk, command, request, timeoutMs, options, context);
     const bytes = (output as { body?: { transformToString?: () => string } }).body;
     try {
       return { output: JSON.parse(bytes?.transformToString?.() ?? ''), headers };
@@ -172,15 +178,15 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     sdk: BedrockSdk,
     command: SendableCommand,
     request: ChatRequest | EmbeddingRequest,
+    timeoutMs: number,
     options: CallOptions | undefined,
     { runtime }: AttemptContext,
   ): Promise<{ output: unknown; headers: Record<string, string> }> {
-    const timeoutMs = attemptTimeoutMs(options, request, this.model);
     const { signal: abortSignal, deadline } = attemptSignals(timeoutMs, options?.signal);
     // Both command types share this path; a union would defeat the SDK's overloads.
     const sendable = command as InstanceType<BedrockModule['ConverseCommand']>;
     let headers: Record<string, string> = {};
-    const extraHeaders = mergedExtraHeaders(request, this.provider);
+    const extraHeaders = request.extra_headers ?? {};
     sendable.middlewareStack.add(
       (next) => async (args) => {
         const httpRequest = args.request as { headers?: Record<string, string> };

@@ -1,6 +1,6 @@
 // Requests the provider would reject anyway, or that we could not translate faithfully, fail
 // here with a clear local error before any attempt is made (docs/engine-rules.md).
-import { ModelBadRequestError } from '../core/errors.ts';
+import { ModelBadRequestError, ModelUnsupportedCapabilityError } from '../core/errors.ts';
 import type { ChatMessage, ChatRequest, EmbeddingRequest, TextPart, ToolCall } from '../core/types.ts';
 import type { ErrorSubject } from './failure-classification.ts';
 
@@ -12,11 +12,44 @@ export function badRequest(subject: ErrorSubject, problem: string, solution?: st
   });
 }
 
-export function checkChatRequest(request: ChatRequest, subject: ErrorSubject): void {
+function isPartArray(content: unknown): content is { type?: unknown }[] {
+  return Array.isArray(content) && content.every((part) => part !== null && typeof part === 'object');
+}
+
+/**
+ * Shape checks every provider needs. `textAndImagesOnly` is for Anthropic and Bedrock, which
+ * cannot carry other part types: those are refused rather than silently dropped.
+ */
+export function checkChatRequest(request: ChatRequest, subject: ErrorSubject, textAndImagesOnly = false): void {
   if (!Array.isArray(request.messages) || request.messages.length === 0) {
     throw badRequest(subject, 'it has no messages');
   }
   request.messages.forEach((message: ChatMessage, i) => {
+    const content: unknown = message.content;
+    const optional = message.role === 'assistant' && (content === null || content === undefined);
+    if (!optional && typeof content !== 'string' && !isPartArray(content)) {
+      throw badRequest(subject, `message ${i} (${message.role}) has content that is neither a string nor an array of parts`);
+    }
+    if (isPartArray(content)) {
+      content.forEach((part, j) => {
+        const type = part.type;
+        if (type === 'image_url') {
+          const url = (part as { image_url?: { url?: unknown } }).image_url?.url;
+          if (typeof url !== 'string' || url === '') {
+            throw badRequest(subject, `message ${i}, part ${j}: an image_url part needs image_url.url`);
+          }
+        }
+        if (!textAndImagesOnly) return;
+        const allowed = type === 'text' || (type === 'image_url' && message.role === 'user');
+        if (!allowed) {
+          throw new ModelUnsupportedCapabilityError({
+            ...subject,
+            causeText: `{subject} cannot take a '${String(type)}' part in a ${message.role} message (message ${i}, part ${j})`,
+            solution: 'Send text (and, in user messages, images); other content types are not supported by this provider.',
+          });
+        }
+      });
+    }
     if (message.role === 'tool' && (typeof message.tool_call_id !== 'string' || message.tool_call_id === '')) {
       throw badRequest(subject, `message ${i} has role 'tool' but no tool_call_id`);
     }

@@ -5,7 +5,7 @@ import type { ModelClient, CallOptions, ClientFactoryArgs } from '../core/model-
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
 import { acquireThrottle } from './throttle-registry.ts';
 import { attemptSignals } from './attempt-deadline.ts';
-import { attemptTimeoutMs, mergedExtraBody, mergedExtraHeaders } from './call-settings.ts';
+import { attemptTimeoutMs, wireModelId } from './call-settings.ts';
 import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
 import { toOpenAIChatBody } from './openai-chat-request.ts';
 import { fromOpenAIChatCompletion } from './openai-chat-response.ts';
@@ -57,26 +57,30 @@ type SdkRequestOptions = NonNullable<Parameters<OpenAI['post']>[1]> & { timeout:
 class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelClient {
   readonly providerType = 'openai' as const;
 
-  async chat(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
+  async chat(given: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const sdk = this.sdk;
+    const request = { ...given, model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject);
-    const body = toOpenAIChatBody(request, mergedExtraBody(this.model, request, this.provider));
+    const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
+    const body = toOpenAIChatBody(request, request.extra_body ?? {});
     return this.run('chat', options, async ({ runtime }) => {
-      const raw = await this.#send(sdk, request, options, runtime.now, (sdkOptions) =>
+      const raw = await this.#send(sdk, request, timeoutMs, options, runtime.now, (sdkOptions) =>
         sdk.client.chat.completions.create(body, sdkOptions),
       );
       return fromOpenAIChatCompletion(raw, this.subject);
     });
   }
 
-  async embed(request: EmbeddingRequest, options?: CallOptions): Promise<EmbeddingResponse> {
+  async embed(given: EmbeddingRequest, options?: CallOptions): Promise<EmbeddingResponse> {
     const sdk = this.sdk;
+    const request = { ...given, model: wireModelId(given, this.model) };
     checkEmbeddingRequest(request, this.subject);
-    const body = toOpenAIEmbeddingBody(request, mergedExtraBody(this.model, request, this.provider));
+    const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
+    const body = toOpenAIEmbeddingBody(request, request.extra_body ?? {});
     return this.run('embedding', options, async ({ runtime }) => {
       // Not `embeddings.create`: it rewrites the body (adds `encoding_format: "base64"` when
       // none was asked for), so the wire would differ from the canonical request.
-      const raw = await this.#send(sdk, request, options, runtime.now, (sdkOptions) =>
+      const raw = await this.#send(sdk, request, timeoutMs, options, runtime.now, (sdkOptions) =>
         sdk.client.post('/embeddings', { body, ...sdkOptions }),
       );
       return fromOpenAIEmbeddingResponse(raw, request.input.length, this.subject);
@@ -86,14 +90,14 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
   async #send(
     sdk: OpenAISdk,
     request: ChatRequest | EmbeddingRequest,
+    timeoutMs: number,
     options: CallOptions | undefined,
     now: () => number,
     send: (sdkOptions: SdkRequestOptions) => Promise<unknown>,
   ): Promise<unknown> {
-    const timeoutMs = attemptTimeoutMs(options, request, this.model);
     const { signal, deadline } = attemptSignals(timeoutMs, options?.signal);
     try {
-      return await send({ timeout: timeoutMs, maxRetries: 0, headers: mergedExtraHeaders(request, this.provider), signal });
+      return await send({ timeout: timeoutMs, maxRetries: 0, headers: request.extra_headers ?? {}, signal });
     } catch (error) {
       throw fromStainlessError(error, {
         classes: sdk.classes,

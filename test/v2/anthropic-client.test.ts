@@ -129,9 +129,21 @@ describe('v2 anthropic adapter', () => {
     expect(server.requests).toHaveLength(4);
   });
 
+  it('refuses content parts it cannot carry instead of dropping them', async () => {
+    const { server, client } = await setup([]);
+    const failure = (await client
+      .chat({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: {} }] }] } as never)
+      .catch((e: unknown) => e)) as Error;
+    expect(failure).toBeInstanceOf(ModelUnsupportedCapabilityError);
+    expect(failure.message).toMatch(/'input_audio' part in a user message/);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('refuses embeddings', async () => {
     const { server, client } = await setup([]);
     await expect(client.embed({ model: 'x', input: ['a'] })).rejects.toBeInstanceOf(ModelUnsupportedCapabilityError);
+    // Unsupported wins over input validation.
+    await expect(client.embed({ model: 'x', input: [] })).rejects.toBeInstanceOf(ModelUnsupportedCapabilityError);
     expect(server.requests).toHaveLength(0);
   });
 });

@@ -264,13 +264,26 @@ describe('v2 bedrock adapter', () => {
     expect(runtime.sleeps).toHaveLength(2);
   });
 
-  it('passes extra headers through middleware', async () => {
+  it('passes the request extra headers through middleware, and only those', async () => {
     const { server, client } = await setup([{ status: 200, body: converse }], {
       apiKey: 'bedrock-api-key-abcdef',
       extraHeaders: { 'x-team': 'dd' },
     });
     await client.chat({ model: 'm', messages: [{ role: 'user', content: 'Hi' }], extra_headers: { 'x-call': '1' } });
-    expect(server.requests[0].headers['x-team']).toBe('dd');
+    expect(server.requests[0].headers['x-team']).toBeUndefined();
     expect(server.requests[0].headers['x-call']).toBe('1');
+  });
+
+  it('refuses content parts it cannot carry instead of dropping them', async () => {
+    const { server, client } = await setup([], { apiKey: 'bedrock-api-key-abcdef' });
+    const audio = { type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } };
+    await expect(client.chat({ model: 'm', messages: [{ role: 'user', content: [audio] }] } as never)).rejects.toBeInstanceOf(
+      ModelUnsupportedCapabilityError,
+    );
+    const image = { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } };
+    await expect(
+      client.chat({ model: 'm', messages: [{ role: 'system', content: [image] }, { role: 'user', content: 'x' }] } as never),
+    ).rejects.toBeInstanceOf(ModelUnsupportedCapabilityError);
+    expect(server.requests).toHaveLength(0);
   });
 });

@@ -76,22 +76,41 @@ describe('v2 openai adapter: wire', () => {
     });
   });
 
-  it('sends the key as a bearer token and provider extras win over the call', async () => {
+  it('sends the key as a bearer token and the request as given (the facade owns precedence)', async () => {
     const { server, client } = await setup([{ status: 200, body: completion }], {
       apiKey: 'sk-test-abcdefghijklmnop',
-      extraBody: { seed: 7 },
+      extraBody: { seed: 7, n: 5 },
       extraHeaders: { 'x-trace': 'provider' },
-    });
+    }, { inferenceParameters: { extraBody: { top_k: 3 } } });
     await client.chat({
-      model: 'gpt-4o-mini',
+      model: '',
       messages: [{ role: 'user', content: 'hi' }],
       extra_body: { seed: 1 },
       extra_headers: { 'x-trace': 'caller' },
     });
     const [sent] = server.requests;
     expect(sent.headers.authorization).toBe('Bearer sk-test-abcdefghijklmnop');
-    expect(sent.headers['x-trace']).toBe('provider');
-    expect((sent.body as Record<string, unknown>).seed).toBe(7);
+    expect(sent.headers['x-trace']).toBe('caller');
+    // An empty request model falls back to the model config's id.
+    expect(sent.body).toEqual({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], seed: 1 });
+  });
+
+  it('rejects malformed requests before any attempt, naming what to fix', async () => {
+    const { server, client } = await setup([]);
+    const chat = (request: Record<string, unknown>, options?: Record<string, unknown>): Promise<Error> =>
+      client.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], ...request } as never, options).then(
+        () => new Error('expected a rejection'),
+        (e: unknown) => e as Error,
+      );
+    expect((await chat({ messages: [] })).message).toMatch(/no messages/);
+    expect((await chat({ messages: [{ role: 'user', content: 42 }] })).message).toMatch(/neither a string nor an array of parts/);
+    expect((await chat({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: {} }] }] })).message).toMatch(
+      /image_url part needs image_url.url/,
+    );
+    expect((await chat({ timeout_ms: 0 })).message).toMatch(/timeout_ms must be a positive number/);
+    expect((await chat({}, { timeoutMs: -5 })).message).toMatch(/CallOptions.timeoutMs must be a positive number/);
+    expect((await chat({ timeout_ms: 0 })).name).toBe('ModelBadRequestError');
+    expect(server.requests).toHaveLength(0);
   });
 
   it('never sends timeouts, thinking blocks or empty reasoning', async () => {
