@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// npm run bench -- --mode compare [--json file] [--time-ms N] [--concurrency N] [--latency-ms N]
+// Both engines, one process, against the fake provider running in a child process (so the CPU
+// we measure is the client's alone). Reports ratios: the machines are shared and noisy, so only
+// figures measured side by side in one run mean anything.
+import { spawn, execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { numberOption, runCli, UsageError } from '../src/testing/compare/cli-options.ts';
+import { DEFAULT_TARGETS, runEngineBench, type BenchReport } from '../src/testing/bench/run-engine-bench.ts';
+import type { EngineName } from '../src/core/model-client.ts';
+import type { ProviderType } from '../src/core/types.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const USAGE = `Usage: npm run bench -- --mode compare [options]
+
+  --mode compare        run both engines side by side (the only mode)
+  --json <file>         write the full report as JSON
+  --time-ms <n>         measured time per engine × provider × operation (default 3000)
+  --concurrency <n>     calls in flight per task (default 8)
+  --latency-ms <n>      fake provider latency per answer (default 2)
+  --cold-runs <n>       child processes per engine for cold-start timing (default 3)
+`;
+
+interface FakeProviderProcess {
+  endpoints: Record<ProviderType, string>;
+  stop(): Promise<void>;
+}
+
+async function startFakeProviderProcess(latencyMs: number): Promise<FakeProviderProcess> {
+  const child = spawn(process.execPath, [join(root, 'scripts/fake-provider.ts'), '--port', '0', '--latency-ms', String(latencyMs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error('fake provider did not start within 15 s')), 15_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const line = buffered.split('\n')[0];
+      if (buffered.includes('\n')) {
+        clearTimeout(timer);
+        resolveUrl(line.trim());
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`fake provider exited with code ${code}`)));
+  });
+  return {
+    endpoints: { openai: `${url}/v1`, anthropic: url, bedrock: url },
+    stop: () =>
+      new Promise<void>((done) => {
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+// Cold start: a fresh process imports the library, creates one client per provider and makes one
+// chat call each — SDK loading happens somewhere in there for v2, so all of it is counted.
+const COLD_START_SCRIPT = `
+const started = performance.now();
+const { createModelRegistry } = await import(process.argv[1]);
+const endpoints = JSON.parse(process.argv[3]);
+const providers = ['openai', 'anthropic', 'bedrock'].map((t) => ({ name: t, endpoint: endpoints[t], providerType: t, apiKey: 'bench-key-not-a-secret', region: t === 'bedrock' ? 'us-east-1' : undefined }));
+const models = [
+  { alias: 'openai', model: 'gpt-4o-mini', provider: 'openai' },
+  { alias: 'anthropic', model: 'claude-sonnet-4-5', provider: 'anthropic' },
+  { alias: 'bedrock', model: 'us.amazon.nova-micro-v1:0', provider: 'bedrock' },
+];
+const registry = createModelRegistry({ providers, models }, { engine: process.argv[2], env: {}, logger: { debug() {}, info() {}, warn() {} } });
+for (const alias of ['openai', 'anthropic', 'bedrock']) {
+  const client = await registry.getClient(alias);
+  await client.chat({ model: '', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 16 });
+}
+const elapsed = performance.now() - started;
+await registry.close();
+process.stdout.write(String(elapsed));
+`;
+
+async function coldStartMs(engine: EngineName, endpoints: Record<ProviderType, string>, runs: number): Promise<number> {
+  const run = promisify(execFile);
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', COLD_START_SCRIPT, pathToFileURL(join(root, 'src/index.ts')).href, engine, JSON.stringify(endpoints)]);
+    samples.push(Number(stdout));
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+function table(report: BenchReport, cold: Record<EngineName, number>): string {
+  const lines = ['', 'v2 / legacy ratios (ops/s > 1: v2 faster; latency and CPU < 1: v2 cheaper)', ''];
+  lines.push('provider   operation  ops/s   p50     p99     CPU/req');
+  for (const r of report.ratios) {
+    lines.push(
+      `${r.provider.padEnd(10)} ${r.operation.padEnd(10)} ${r.opsPerSec.toFixed(2).padEnd(7)} ${r.p50.toFixed(2).padEnd(7)} ${r.p99.toFixed(2).padEnd(7)} ${r.cpuPerRequest.toFixed(2)}`,
+    );
+  }
+  lines.push('');
+  lines.push(`cold start (import + 3 clients + 3 calls, median): legacy ${cold.legacy.toFixed(0)} ms, v2 ${cold.v2.toFixed(0)} ms, ratio ${(cold.v2 / cold.legacy).toFixed(2)}`);
+  lines.push(`peak RSS while each engine ran: legacy ${report.peakRssMb.legacy.toFixed(0)} MiB, v2 ${report.peakRssMb.v2.toFixed(0)} MiB (one process; v2 ran with legacy already loaded and vice versa)`);
+  return lines.join('\n');
+}
+
+await runCli('bench', async () => {
+  const { values } = parseArgs({
+    options: {
+      mode: { type: 'string' },
+      json: { type: 'string' },
+      'time-ms': { type: 'string' },
+      concurrency: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'cold-runs': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.mode !== 'compare') throw new UsageError(`--mode must be "compare" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`);
+  const timeMs = numberOption(values['time-ms'], '--time-ms', { min: 100, integer: true }) ?? 3000;
+  const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, integer: true }) ?? 8;
+  const latencyMs = numberOption(values['latency-ms'], '--latency-ms', { min: 0 }) ?? 2;
+  const coldRuns = numberOption(values['cold-runs'], '--cold-runs', { min: 1, integer: true }) ?? 3;
+
+  const fake = await startFakeProviderProcess(latencyMs);
+  try {
+    process.stdout.write(`bench: both engines, ${timeMs} ms per task, ${concurrency} in flight, fake provider latency ${latencyMs} ms, ${cpus().length} cores, node ${process.version}\n\n`);
+    const report = await runEngineBench({
+      endpoints: fake.endpoints,
+      targets: DEFAULT_TARGETS,
+      timeMs,
+      concurrency,
+      warmupCalls: 50,
+      onProgress: (line) => process.stdout.write(`${line}\n`),
+    });
+    const cold = { legacy: 0, v2: 0 };
+    // Interleaved so both engines see the same background load.
+    for (let i = 0; i < coldRuns; i++) {
+      cold.legacy += (await coldStartMs('legacy', fake.endpoints, 1)) / coldRuns;
+      cold.v2 += (await coldStartMs('v2', fake.endpoints, 1)) / coldRuns;
+    }
+    process.stdout.write(`${table(report, cold)}\n`);
+    if (values.json) {
+      await writeFile(
+        values.json,
+        `${JSON.stringify(
+          {
+            environment: { node: process.version, cores: cpus().length, date: new Date().toISOString() },
+            settings: { timeMs, concurrency, latencyMs, coldRuns },
+            results: report.rows,
+            ratios: report.ratios,
+            coldStartMs: { ...cold, ratio: cold.v2 / cold.legacy },
+            peakRssMb: report.peakRssMb,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      process.stdout.write(`JSON report written to ${values.json}\n`);
+    }
+    const errors = report.rows.reduce((sum, r) => sum + r.errors, 0);
+    if (errors > 0) process.stdout.write(`warning: ${errors} calls failed during the benchmark; figures include them\n`);
+    return errors > 0 ? 1 : 0;
+  } finally {
+    await fake.stop();
+  }
+});
