@@ -148,10 +148,9 @@ describe.each(ENGINES)('ModelFacade.generate on the %s engine', (engine) => {
       expect(server.bodies[0].seed).toBe(42);
     });
 
-    // Known v2 gap (reported): docs/engine-rules.md "The request a client receives is final" —
-    // v2 re-applies model and provider extraBody (models-v2/call-settings.ts) after the facade
-    // stripped `n`, so the provider's n: 5 comes back. The marker flips once v2 is fixed.
-    (engine === 'v2' ? it.fails : it)('config extraBody {n: 4, seed: 42} + provider extraBody {n: 5, provider: "kept"} → seed and provider, no n', async () => {
+    // Holds only because clients send the request as given (docs/engine-rules.md, "The request a
+    // client receives is final"): re-applying provider extraBody would bring n: 5 back.
+    it('config extraBody {n: 4, seed: 42} + provider extraBody {n: 5, provider: "kept"} → seed and provider, no n', async () => {
       const facade = model({
         provider: { extraBody: { n: 5, provider: 'kept' } },
         models: [{ alias: 'model', model: openaiKit.model, inferenceParameters: { extraBody: { n: 4, seed: 42 } } }],
