@@ -17,6 +17,8 @@ export function bedrockEmbeddingFamily(modelId: string): BedrockEmbeddingFamily 
 }
 
 export const COHERE_DEFAULT_INPUT_TYPE = 'search_document';
+/** Bedrock rejects a Cohere InvokeModel body with more texts than this. */
+export const COHERE_MAX_TEXTS_PER_CALL = 96;
 
 /** InvokeModel bodies, one per HTTP request, in the order they must be sent. */
 export function convertToBedrockEmbeddingBodies(
@@ -33,7 +35,11 @@ export function convertToBedrockEmbeddingBodies(
     });
   }
   const inputType = typeof extraBody.input_type === 'string' ? extraBody.input_type : COHERE_DEFAULT_INPUT_TYPE;
-  return [{ texts: request.input, input_type: inputType, ...extraBody }];
+  const bodies: JsonRecord[] = [];
+  for (let start = 0; start < request.input.length; start += COHERE_MAX_TEXTS_PER_CALL) {
+    bodies.push({ texts: request.input.slice(start, start + COHERE_MAX_TEXTS_PER_CALL), input_type: inputType, ...extraBody });
+  }
+  return bodies;
 }
 
 export interface InvokeResult {
@@ -60,7 +66,7 @@ function parseTitan(results: readonly InvokeResult[], expectedCount: number): Em
   return response;
 }
 
-function parseCohere(result: InvokeResult, expectedCount: number): EmbeddingResponse {
+function cohereVectors(result: InvokeResult): number[][] {
   const root = asRecord(result.body);
   // v3 answers `embeddings: [[...]]`; v4 answers `embeddings: {float: [[...]]}`.
   const raw = root?.embeddings;
@@ -68,12 +74,25 @@ function parseCohere(result: InvokeResult, expectedCount: number): EmbeddingResp
   if (!Array.isArray(vectors) || !vectors.every(isNumberArray)) {
     throw new ResponseShapeError('a Cohere embedding response without float embeddings');
   }
-  checkEmbeddingCount(vectors.length, expectedCount);
-  const response: EmbeddingResponse = { data: vectors.map((embedding, index) => ({ index, embedding })) };
+  return vectors;
+}
+
+function cohereTokens(result: InvokeResult): number | undefined {
   // Cohere bodies carry no usage; Bedrock reports the count in a header.
   const header = result.headers['x-amzn-bedrock-input-token-count'];
   const tokens = header === undefined || header.trim() === '' ? undefined : Number(header);
-  if (tokens !== undefined && Number.isFinite(tokens)) response.usage = { prompt_tokens: tokens, total_tokens: tokens };
+  return tokens !== undefined && Number.isFinite(tokens) ? tokens : undefined;
+}
+
+function parseCohere(results: readonly InvokeResult[], expectedCount: number): EmbeddingResponse {
+  const vectors = results.flatMap(cohereVectors);
+  checkEmbeddingCount(vectors.length, expectedCount);
+  const response: EmbeddingResponse = { data: vectors.map((embedding, index) => ({ index, embedding })) };
+  const tokens = results.map(cohereTokens);
+  if (tokens.every((t) => t !== undefined)) {
+    const total = tokens.reduce<number>((sum, t) => sum + (t ?? 0), 0);
+    response.usage = { prompt_tokens: total, total_tokens: total };
+  }
   return response;
 }
 
@@ -82,5 +101,5 @@ export function parseBedrockEmbeddingResults(
   results: readonly InvokeResult[],
   expectedCount: number,
 ): EmbeddingResponse {
-  return family === 'titan' ? parseTitan(results, expectedCount) : parseCohere(results[0], expectedCount);
+  return family === 'titan' ? parseTitan(results, expectedCount) : parseCohere(results, expectedCount);
 }

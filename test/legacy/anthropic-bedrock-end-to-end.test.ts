@@ -182,6 +182,22 @@ describe('legacy Bedrock client over HTTP', () => {
     expect(response.data[0].embedding).toHaveLength(5);
   });
 
+  it('splits more than 96 Cohere texts into sequential batches and sums the header usage', async () => {
+    const batch = (n: number, tokens: number): Reply => ({
+      status: 200,
+      headers: { 'content-type': 'application/json', 'x-amzn-bedrock-input-token-count': String(tokens) },
+      body: { embeddings: Array.from({ length: n }, (_, i) => [i]), id: 'x', response_type: 'embeddings_floats', texts: [] },
+    });
+    const { client, server } = await setup([batch(96, 100), batch(96, 100), batch(8, 9)], { providerType: 'bedrock', apiKey: 'bedrock-api-key-local-123456' }, { model: 'cohere.embed-english-v3' });
+    const input = Array.from({ length: 200 }, (_, i) => `text ${i}`);
+    const response = await client.embed({ model: '', input });
+    expect(server.requests.map((r) => (r.body as { texts: string[] }).texts.length)).toEqual([96, 96, 8]);
+    expect((server.requests[2].body as { texts: string[] }).texts[0]).toBe('text 192');
+    expect(response.data).toHaveLength(200);
+    expect(response.data[199]).toEqual({ index: 199, embedding: [7] });
+    expect(response.usage).toEqual({ prompt_tokens: 209, total_tokens: 209 });
+  });
+
   it('rejects unsupported embedding families and http images before any request', async () => {
     const { client, server } = await setup([converseOk], { providerType: 'bedrock', apiKey: 'bedrock-api-key-local-123456' }, { model: 'amazon.nova-pro-v1:0' });
     await expect(client.embed({ model: '', input: ['a'] })).rejects.toBeInstanceOf(ModelUnsupportedCapabilityError);
