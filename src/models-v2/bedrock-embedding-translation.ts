@@ -9,6 +9,8 @@ import { isRecord } from './json-value.ts';
 export type BedrockEmbeddingFamily = 'titan' | 'cohere';
 
 export const COHERE_DEFAULT_INPUT_TYPE = 'search_document';
+/** Texts per Cohere InvokeModel call: Bedrock rejects larger batches. */
+export const COHERE_BATCH_LIMIT = 96;
 
 export function bedrockEmbeddingFamily(modelId: string, subject: ErrorSubject): BedrockEmbeddingFamily {
   if (modelId.includes('amazon.titan-embed')) return 'titan';
@@ -26,9 +28,14 @@ export function titanEmbeddingBody(text: string, request: EmbeddingRequest, extr
   return { ...body, ...extraBody };
 }
 
-export function cohereEmbeddingBody(request: EmbeddingRequest, extraBody: Record<string, unknown>): Record<string, unknown> {
+/** One body per batch of at most COHERE_BATCH_LIMIT texts, in input order. */
+export function cohereEmbeddingBodies(request: EmbeddingRequest, extraBody: Record<string, unknown>): Record<string, unknown>[] {
   const inputType = typeof extraBody.input_type === 'string' ? extraBody.input_type : COHERE_DEFAULT_INPUT_TYPE;
-  return { texts: request.input, ...extraBody, input_type: inputType };
+  const batches: Record<string, unknown>[] = [];
+  for (let offset = 0; offset < request.input.length; offset += COHERE_BATCH_LIMIT) {
+    batches.push({ texts: request.input.slice(offset, offset + COHERE_BATCH_LIMIT), ...extraBody, input_type: inputType });
+  }
+  return batches;
 }
 
 /** One Titan response per input text, in input order. */
@@ -47,24 +54,31 @@ export function fromTitanResponses(raws: unknown[], subject: ErrorSubject): Embe
   return response;
 }
 
-/** Cohere v3 sends `embeddings: [[...]]`, v4 `embeddings: {float: [[...]]}`; usage is a header. */
-export function fromCohereResponse(
-  raw: unknown,
-  inputCount: number,
-  inputTokenHeader: string | undefined,
-  subject: ErrorSubject,
-): EmbeddingResponse {
-  if (!isRecord(raw)) throw malformedResponseError(subject, 'Cohere embedding response');
-  const embeddings = isRecord(raw.embeddings) ? raw.embeddings.float : raw.embeddings;
-  if (!Array.isArray(embeddings)) throw malformedResponseError(subject, 'Cohere embedding response');
-  const data = embeddings.map((item, index) => {
-    const embedding = vectorOf(item);
-    if (!embedding) throw malformedResponseError(subject, 'Cohere embedding response');
-    return { index, embedding };
-  });
+export interface CohereBatchResult {
+  output: unknown;
+  /** `x-amzn-bedrock-input-token-count`: Cohere bodies carry no usage. */
+  inputTokenHeader: string | undefined;
+}
+
+/** Cohere v3 sends `embeddings: [[...]]`, v4 `embeddings: {float: [[...]]}`; batches concatenate. */
+export function fromCohereResponses(batches: CohereBatchResult[], inputCount: number, subject: ErrorSubject): EmbeddingResponse {
+  const data: EmbeddingResponse['data'] = [];
+  let tokens = 0;
+  let everyHasTokens = batches.length > 0;
+  for (const { output, inputTokenHeader } of batches) {
+    if (!isRecord(output)) throw malformedResponseError(subject, 'Cohere embedding response');
+    const embeddings = isRecord(output.embeddings) ? output.embeddings.float : output.embeddings;
+    if (!Array.isArray(embeddings)) throw malformedResponseError(subject, 'Cohere embedding response');
+    for (const item of embeddings) {
+      const embedding = vectorOf(item);
+      if (!embedding) throw malformedResponseError(subject, 'Cohere embedding response');
+      data.push({ index: data.length, embedding });
+    }
+    if (inputTokenHeader !== undefined && /^\d+$/.test(inputTokenHeader.trim())) tokens += Number(inputTokenHeader);
+    else everyHasTokens = false;
+  }
   checkVectorCount(data.length, inputCount, subject);
   const response: EmbeddingResponse = { data };
-  const tokens = inputTokenHeader !== undefined && /^\d+$/.test(inputTokenHeader.trim()) ? Number(inputTokenHeader) : undefined;
-  if (tokens !== undefined) response.usage = { prompt_tokens: tokens, total_tokens: tokens };
+  if (everyHasTokens) response.usage = { prompt_tokens: tokens, total_tokens: tokens };
   return response;
 }

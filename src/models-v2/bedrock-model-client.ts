@@ -10,8 +10,9 @@ import { fromBedrockConverseOutput } from './bedrock-converse-response.ts';
 import { toBedrockConverseInput } from './bedrock-converse-request.ts';
 import {
   bedrockEmbeddingFamily,
-  cohereEmbeddingBody,
-  fromCohereResponse,
+  cohereEmbeddingBodies,
+  fromCohereResponses,
+  type CohereBatchResult,
   fromTitanResponses,
   titanEmbeddingBody,
 } from './bedrock-embedding-translation.ts';
@@ -135,11 +136,16 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     const extraBody = request.extra_body ?? {};
     if (family === 'cohere') {
-      const body = cohereEmbeddingBody(request, extraBody);
-      return this.run('embedding', options, async (context) => {
-        const { output, headers } = await this.#invoke(sdk, body, request, timeoutMs, options, context);
-        return fromCohereResponse(output, request.input.length, headers['x-amzn-bedrock-input-token-count'], this.subject);
-      });
+      const batches: CohereBatchResult[] = [];
+      for (const body of cohereEmbeddingBodies(request, extraBody)) {
+        batches.push(
+          await this.run('embedding', options, async (context) => {
+            const { output, headers } = await this.#invoke(sdk, body, request, timeoutMs, options, context);
+            return { output, inputTokenHeader: headers['x-amzn-bedrock-input-token-count'] };
+          }),
+        );
+      }
+      return fromCohereResponses(batches, request.input.length, this.subject);
     }
     const outputs: unknown[] = [];
     for (const text of request.input) {

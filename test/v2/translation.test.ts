@@ -6,7 +6,7 @@ import { toAnthropicMessagesBody } from '../../src/models-v2/anthropic-messages-
 import { fromAnthropicMessage } from '../../src/models-v2/anthropic-messages-response.ts';
 import { toBedrockConverseInput } from '../../src/models-v2/bedrock-converse-request.ts';
 import { fromBedrockConverseOutput } from '../../src/models-v2/bedrock-converse-response.ts';
-import { bedrockEmbeddingFamily, cohereEmbeddingBody, fromCohereResponse } from '../../src/models-v2/bedrock-embedding-translation.ts';
+import { bedrockEmbeddingFamily, cohereEmbeddingBodies, fromCohereResponses } from '../../src/models-v2/bedrock-embedding-translation.ts';
 import { checkChatRequest } from '../../src/models-v2/canonical-request-checks.ts';
 import { decodeFloat32Base64 } from '../../src/models-v2/embedding-vectors.ts';
 import { toOpenAIChatBody } from '../../src/models-v2/openai-chat-request.ts';
@@ -293,12 +293,34 @@ describe('bedrock translation', () => {
     expect(bedrockEmbeddingFamily('us.amazon.titan-embed-text-v2:0', subject)).toBe('titan');
     expect(bedrockEmbeddingFamily('cohere.embed-english-v3', subject)).toBe('cohere');
     expect(() => bedrockEmbeddingFamily('amazon.nova-micro', subject)).toThrow(ModelUnsupportedCapabilityError);
-    expect(cohereEmbeddingBody({ model: 'c', input: ['a'] }, { input_type: 'search_query', truncate: 'END' })).toEqual({
-      texts: ['a'],
-      input_type: 'search_query',
-      truncate: 'END',
-    });
-    expect(() => fromCohereResponse({ embeddings: [[1]] }, 2, undefined, subject)).toThrow(/1 embeddings for 2 input texts/);
+    expect(cohereEmbeddingBodies({ model: 'c', input: ['a'] }, { input_type: 'search_query', truncate: 'END' })).toEqual([
+      { texts: ['a'], input_type: 'search_query', truncate: 'END' },
+    ]);
+    expect(() => fromCohereResponses([{ output: { embeddings: [[1]] }, inputTokenHeader: undefined }], 2, subject)).toThrow(
+      /1 embeddings for 2 input texts/,
+    );
+  });
+
+  it('splits Cohere input into batches of 96 and joins the answers in order with summed usage', () => {
+    const input = Array.from({ length: 200 }, (_, i) => `t${i}`);
+    const bodies = cohereEmbeddingBodies({ model: 'c', input }, {});
+    expect(bodies.map((b) => (b.texts as string[]).length)).toEqual([96, 96, 8]);
+    expect((bodies[1].texts as string[])[0]).toBe('t96');
+    expect(bodies.every((b) => b.input_type === 'search_document')).toBe(true);
+    const answer = (n: number, offset: number) => ({ embeddings: Array.from({ length: n }, (_, i) => [offset + i]) });
+    const joined = fromCohereResponses(
+      [
+        { output: answer(96, 0), inputTokenHeader: '100' },
+        { output: answer(96, 96), inputTokenHeader: '100' },
+        { output: answer(8, 192), inputTokenHeader: '9' },
+      ],
+      200,
+      subject,
+    );
+    expect(joined.data[199]).toEqual({ index: 199, embedding: [199] });
+    expect(joined.usage).toEqual({ prompt_tokens: 209, total_tokens: 209 });
+    const partial = fromCohereResponses([{ output: answer(1, 0), inputTokenHeader: '3' }, { output: answer(1, 1), inputTokenHeader: undefined }], 2, subject);
+    expect(partial.usage).toBeUndefined();
   });
 });
 
