@@ -18,6 +18,7 @@ const registry = new ToolRegistry(
     tools: [
       { toolAlias: 'everything', providers: ['everything'], allowTools: ['echo', 'get-sum', 'get-tiny-image'], maxToolCallTurns: 5 },
       { toolAlias: 'tiny', providers: ['tiny'], maxToolCallTurns: 5, timeoutSeconds: 0.5 },
+      { toolAlias: 'tiny-patient', providers: ['tiny'], maxToolCallTurns: 5, timeoutSeconds: 10 },
       { toolAlias: 'both', providers: ['everything', 'tiny'], maxToolCallTurns: 5 },
       { toolAlias: 'both-restricted', providers: ['everything', 'tiny'], allowTools: ['get-sum', 'multiply'], maxToolCallTurns: 5 },
       { toolAlias: 'missing-tool', providers: ['tiny'], allowTools: ['multiply', 'divide', 'modulo'], maxToolCallTurns: 5 },
@@ -66,12 +67,13 @@ describe('MCP tool catalog over stdio (@modelcontextprotocol/server-everything)'
 
 describe('MCP tool catalog over stdio (tiny server)', () => {
   it('runs the calls of one turn in parallel', async () => {
-    const catalog = await registry.catalog('tiny');
+    const catalog = await registry.catalog('tiny-patient');
     const started = performance.now();
-    const messages = await catalog.execute([call('a', 'sleep', { ms: 300 }), call('b', 'sleep', { ms: 300 }), call('c', 'sleep', { ms: 300 })]);
+    const messages = await catalog.execute([call('a', 'sleep', { ms: 600 }), call('b', 'sleep', { ms: 600 }), call('c', 'sleep', { ms: 600 })]);
     const elapsed = performance.now() - started;
-    expect(messages.map((m) => m.content)).toEqual(['slept 300 ms', 'slept 300 ms', 'slept 300 ms']);
-    expect(elapsed).toBeLessThan(850);
+    expect(messages.map((m) => m.content)).toEqual(['slept 600 ms', 'slept 600 ms', 'slept 600 ms']);
+    // One after another would take at least 1800 ms.
+    expect(elapsed).toBeLessThan(1500);
   });
 
   it('applies the tool timeout', async () => {
