@@ -27,6 +27,34 @@ export function createModelRegistry(
 }
 
 export { ModelRegistry } from './facade/model-registry.ts';
+export { ModelFacade, MAX_REFUSED_TOOL_TURNS } from './facade/model-facade.ts';
+export type {
+  GenerateOptions,
+  GenerateResult,
+  CompletionOptions,
+  EmbedOptions,
+  ChatOverrides,
+  EmbeddingOverrides,
+  CallControl,
+  ModelFacadeInit,
+} from './facade/model-facade.ts';
+export {
+  ParserError,
+  correctionText,
+  textParser,
+  nonEmptyTextParser,
+  jsonParser,
+  extractJson,
+  codeBlockParser,
+  findFencedBlocks,
+} from './facade/parsers/index.ts';
+export type { Parser, JsonParserOptions, FencedBlock } from './facade/parsers/index.ts';
+export { ModelUsageStats, formatUsageSummary, summarise, addSnapshots } from './facade/usage.ts';
+export type { UsageSnapshot, UsageSummary, TokenUsage, RequestUsage, ToolUsage } from './facade/usage.ts';
+export { checkModelHealth, HEALTH_CHECK_PURPOSE } from './facade/health-check.ts';
+export { ToolRegistry } from './tools/tool-registry.ts';
+export { ToolCatalog, TOOL_REFUSAL_MESSAGE } from './tools/tool-catalog.ts';
+export { MCPConfigurationError, MCPToolError, DuplicateToolNameError } from './tools/tool-errors.ts';
 export { resolveEngine, describeRouting, ENGINE_ENV_VAR } from './engine.ts';
 export type { EngineOption, EngineRouting } from './engine.ts';
 export * from './core/errors.ts';
