@@ -58,7 +58,7 @@ export function engineOutcome(run: FixtureRun): EngineOutcome {
   const outcome: EngineOutcome = {
     ok: run.ok,
     attempts: run.attempts,
-    requests: run.requests.map((r) => ({ method: r.method, path: r.path, body: r.body })),
+    requests: run.requests.map((r) => ({ method: r.method, path: r.path, body: r.body ?? null })),
     sleeps: run.sleeps,
     mismatches: run.expectation.diffs.map((d) => ({ path: d.path, expected: d.left, actual: d.right })),
   };
@@ -83,7 +83,8 @@ export function buildCase(identity: CaseIdentity, comparison: EngineComparison):
     matches: comparison.matches,
     legacy: engineOutcome(comparison.legacy),
     v2: engineOutcome(comparison.v2),
-    diffs: comparison.diffs.map((d) => ({ path: d.path, legacy: d.legacy, v2: d.v2 })),
+    // `legacy`/`v2` are documented keys: a side that is absent is written as null, never dropped.
+    diffs: comparison.diffs.map((d) => ({ path: d.path, legacy: d.legacy ?? null, v2: d.v2 ?? null })),
     file: identity.file,
   };
 }

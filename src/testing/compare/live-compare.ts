@@ -101,7 +101,7 @@ async function runEngine(
   const outcome: EngineOutcome = {
     ok: error === undefined,
     attempts: exchanges.length,
-    requests: exchanges.map((e) => ({ method: e.request.method, path: e.request.path, body: e.request.body })),
+    requests: exchanges.map((e) => ({ method: e.request.method, path: e.request.path, body: e.request.body ?? null })),
     sleeps: [],
     mismatches: [],
   };
@@ -136,7 +136,7 @@ export async function compareLive(config: DataDesignerConfig, calls: WorkloadCal
         }
       } else {
         for (const d of diffJson(structure(call.operation, legacy.response), structure(call.operation, v2.response))) {
-          diffs.push({ path: d.path, legacy: d.left, v2: d.right });
+          diffs.push({ path: d.path, legacy: d.left ?? null, v2: d.right ?? null });
         }
       }
       for (const engine of ENGINES) outcomes[engine].mismatches = requirements(call, request as unknown as Record<string, unknown>, outcomes[engine]);

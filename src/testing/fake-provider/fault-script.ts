@@ -120,21 +120,25 @@ export class FaultPlan {
 
   /** The fault for this request, if a rule fires. */
   next(target: FaultTarget): Fault | undefined {
+    let chosen: number | undefined;
+    // Every matching rule counts the request (and draws its random number), even when an
+    // earlier rule fires: `on: [2]` means the second matching request, whatever other rules did.
     for (const [i, rule] of this.#rules.entries()) {
       const match = rule.match;
       if (match?.provider !== undefined && match.provider !== target.provider) continue;
       if (match?.operation !== undefined && match.operation !== target.operation) continue;
       if (match?.path !== undefined && !target.path.includes(match.path)) continue;
       const ordinal = ++this.#seen[i];
-      if (rule.times !== undefined && this.#fired[i] >= rule.times) continue;
       let fires = true;
       if (rule.on) fires = rule.on.includes(ordinal);
       else if (rule.every !== undefined) fires = ordinal % rule.every === 0;
       else if (rule.rate !== undefined) fires = this.#random() < rule.rate;
-      if (!fires) continue;
-      this.#fired[i]++;
-      return Array.isArray(rule.fault) ? rule.fault[Math.floor(this.#random() * rule.fault.length)] : rule.fault;
+      if (rule.times !== undefined && this.#fired[i] >= rule.times) fires = false;
+      if (fires && chosen === undefined) chosen = i;
     }
-    return undefined;
+    if (chosen === undefined) return undefined;
+    this.#fired[chosen]++;
+    const fault = this.#rules[chosen].fault;
+    return Array.isArray(fault) ? fault[Math.floor(this.#random() * fault.length)] : fault;
   }
 }

@@ -1,0 +1,103 @@
+// `npm run compare` as users run it: a child process, judged by exit code, output and reports.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectReportShape } from './support/report-shape.ts';
+import { runScript } from './support/run-script.ts';
+
+const HARNESS_FIXTURES = 'test/harness/recorded';
+const PLANT_HOOK = 'test/harness/support/plant-difference.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dd-compare-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function readJson(file: string): Promise<any> {
+  return JSON.parse(await readFile(file, 'utf8'));
+}
+
+describe('compare CLI', () => {
+  it('runs the bundled fixtures through both engines: exit 0, 100% parity, JSON and HTML written', async () => {
+    const json = join(dir, 'bundled.json');
+    const html = join(dir, 'bundled.html');
+    const result = await runScript('compare', ['--json', json, '--html', html], { timeoutMs: 120_000 });
+    const report = await readJson(json);
+    expectReportShape(report);
+    expect(report.summary.total).toBeGreaterThan(0);
+    expect(report.summary.parity).toBe(report.summary.total);
+    const failing = report.cases.filter((c: any) => !c.parity || c.matches === false).map((c: any) => c.name);
+    expect(failing).toEqual([]);
+    expect(result.stdout).toMatch(/^PASS: \d+ cases, (\d+) in parity \(100%\)/m);
+    expect(result.code).toBe(0);
+    expect(await readFile(html, 'utf8')).toMatch(/^<!doctype html>/);
+  }, 180_000);
+
+  it('passes on the harness recordings, with the documented JSON shape and cases named by fixture', async () => {
+    const json = join(dir, 'harness.json');
+    const result = await runScript('compare', ['--fixtures', HARNESS_FIXTURES, '--json', json]);
+    expect(result.code).toBe(0);
+    const report = await readJson(json);
+    expectReportShape(report);
+    expect(report.summary).toEqual({ total: 10, parity: 10, matches: 10, mismatched: 0 });
+    const retried = report.cases.find((c: any) => c.name === 'anthropic/anthropic-hello-after-429');
+    expect(retried.legacy.attempts).toBe(2);
+    expect(retried.v2.attempts).toBe(2);
+    expect(retried.legacy.requests[0]).toMatchObject({ method: 'POST', path: '/v1/messages', body: { model: 'claude-sonnet-4-5' } });
+    // The table lists every case; the summary line closes the output.
+    for (const c of report.cases) expect(result.stdout).toContain(c.name);
+    expect(result.stdout.trim().split('\n').at(-2)).toBe('PASS: 10 cases, 10 in parity (100%), 10 matches, 0 judged on parity alone, 0 mismatched');
+    // No progress bar when stdout is not a terminal.
+    expect(result.stderr).toBe('');
+  });
+
+  it('catches a translation difference planted in one engine: exit 1, naming the case and the JSON path', async () => {
+    const json = join(dir, 'planted.json');
+    const result = await runScript('compare', ['--fixtures', HARNESS_FIXTURES, '--filter', 'openai-hello', '--json', json], {
+      env: { DD_COMPARE_TEST_HOOK: PLANT_HOOK },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('openai/openai-hello');
+    expect(result.stdout).toContain('$.requests[0].body.max_tokens');
+    expect(result.stdout).toMatch(/^FAIL: 1 case, 0 in parity/m);
+    const report = await readJson(json);
+    expectReportShape(report);
+    expect(report.summary).toMatchObject({ total: 1, parity: 0, mismatched: 1 });
+    const [c] = report.cases;
+    expect(c.name).toBe('openai/openai-hello');
+    expect(c.parity).toBe(false);
+    expect(c.diffs).toContainEqual({ path: '$.requests[0].body.max_tokens', legacy: 64, v2: 65 });
+    // v2 also no longer sends the recorded body, so it fails the match on its own.
+    expect(c.matches).toBe(false);
+  });
+
+  it('reports a malformed fixture as exit 2 with one line naming the file and the field', async () => {
+    const bad = join(dir, 'malformed');
+    await mkdir(bad, { recursive: true });
+    const file = join(bad, 'broken.json');
+    await writeFile(
+      file,
+      JSON.stringify({ name: 'x/broken', provider: 'azure', operation: 'chat', model: 'm', exchanges: [{ request: { path: '/v1/chat/completions' }, response: { status: 200 } }] }),
+    );
+    const result = await runScript('compare', ['--fixtures', bad]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('broken.json');
+    expect(lines[0]).toContain('provider');
+    expect(lines[0]).not.toMatch(/\bat .*:\d+:\d+/); // no stack trace
+    expect(result.stdout).toBe('');
+  });
+
+  it('rejects bad usage with exit 2 and one line', async () => {
+    for (const args of [['--bogus'], ['--live'], ['--fixtures', 'test/harness/recorded', '--filter', 'no-such-case'], ['--fixtures', join(dir, 'missing')]]) {
+      const result = await runScript('compare', args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  });
+});
