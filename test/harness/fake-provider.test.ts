@@ -233,6 +233,26 @@ describe('fake provider: rejections the real providers make', () => {
     expect(json).toEqual({ message: 'The toolConfig field must be defined when using toolUse and toolResult content blocks.' });
   });
 
+  it('Bedrock: verifies SigV4 against known credentials, host included (403 InvalidSignatureException)', async () => {
+    const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake-secret-for-signing' };
+    await start({ awsCredentials: credentials });
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const { Sha256 } = await import('@aws-crypto/sha256-js');
+    const signer = new SignatureV4({ service: 'bedrock', region: 'us-east-1', credentials, sha256: Sha256 });
+    const body = JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'Hi' }] }] });
+    const path = '/model/us.amazon.nova-micro-v1%3A0/converse';
+    const signedFor = async (host: string) =>
+      (await signer.sign({ method: 'POST', protocol: 'http:', hostname: host.split(':')[0], port: Number(host.split(':')[1]), path, query: {}, headers: { host, 'content-type': 'application/json' }, body })).headers as Record<string, string>;
+    const host = new URL(fake!.url).host;
+    const good = await post(path, body, await signedFor(host));
+    expect(good.status).toBe(200);
+    const elsewhere = await post(path, body, { ...(await signedFor('127.0.0.1:1')), host });
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.headers.get('x-amzn-errortype')).toMatch(/^InvalidSignatureException:/);
+    const tampered = await post(path, body.replace('Hi', 'Ho'), await signedFor(host));
+    expect(tampered.status).toBe(403);
+  });
+
   it('OpenAI: 400 for a tool message that answers no tool call', async () => {
     await start();
     const { status, json } = await post('/v1/chat/completions', { ...hello, messages: [{ role: 'user', content: 'Hi' }, { role: 'tool', tool_call_id: 'call_x', content: '1' }] }, OPENAI_AUTH);

@@ -9,6 +9,7 @@ import { anthropicProtocol } from './anthropic-protocol.ts';
 import { bedrockProtocol } from './bedrock-protocol.ts';
 import { FaultPlan, faultScriptSchema, type Fault, type FaultInput, type FaultScriptInput } from './fault-script.ts';
 import { openaiProtocol } from './openai-protocol.ts';
+import { createSigV4Verifier, type AwsTestCredentials } from './sigv4-verifier.ts';
 import { jsonReply, type FakeReply, type FakeRequest, type ProviderProtocol, type RouteMatch } from './provider-protocol.ts';
 
 export interface FakeProviderOptions {
@@ -32,6 +33,12 @@ export interface FakeProviderOptions {
   embeddingDimensions?: number;
   /** Set false to accept requests without credentials (keyless OpenAI-compatible servers). */
   requireAuth?: boolean;
+  /**
+   * When set, Bedrock SigV4 signatures are verified against these credentials (as AWS does,
+   * host included) and a mismatch is a 403 InvalidSignatureException. Otherwise any SigV4
+   * Authorization header is accepted unchecked.
+   */
+  awsCredentials?: AwsTestCredentials;
 }
 
 export interface FakeProviderStats {
@@ -128,6 +135,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     script.faults.push(...kinds.faults);
   }
   const plan = new FaultPlan(script, options.seed);
+  const verifySigV4 = options.awsCredentials ? createSigV4Verifier(options.awsCredentials) : undefined;
   const context = { embeddingDimensions: options.embeddingDimensions ?? 64, latencyMs };
   const stats: FakeProviderStats = {
     requests: 0,
@@ -194,9 +202,12 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     }
     if (fault?.kind === 'delay') await sleep(fault.ms);
 
-    const reply =
-      (requireAuth ? protocol.authorize(request) : undefined) ??
-      protocol.answer(route, request, { ...context, requestNumber });
+    let reply = requireAuth ? protocol.authorize(request) : undefined;
+    if (!reply && verifySigV4 && protocol.provider === 'bedrock' && String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
+      const check = await verifySigV4(request);
+      if (!check.ok) reply = protocol.error(403, check.message, { type: check.type });
+    }
+    reply ??= protocol.answer(route, request, { ...context, requestNumber });
     if (fault?.kind === 'truncate') sendTruncated(res, reply, fault);
     else send(res, reply);
   };
