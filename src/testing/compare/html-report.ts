@@ -78,8 +78,8 @@ function matrixSection(report: CompareReport): string {
       if (cases.length === 0) return '<td class="cell-empty">–</td>';
       const inParity = cases.filter((c) => c.parity).length;
       const failing = cases.filter((c) => !casePasses(c)).length;
-      const detail = failing > 0 ? `<br><span class="muted">${failing} mismatched</span>` : '';
-      return `<td class="${failing === 0 ? 'cell-ok' : 'cell-bad'}" data-provider="${provider}" data-operation="${operation}">${inParity}/${cases.length} in parity${detail}</td>`;
+      const detail = failing > 0 ? `<div class="muted mismatched">${failing} mismatched</div>` : '';
+      return `<td class="${failing === 0 ? 'cell-ok' : 'cell-bad'}" data-provider="${provider}" data-operation="${operation}"><div class="parity">${inParity}/${cases.length} in parity</div>${detail}</td>`;
     });
     return `<tr><th scope="row">${provider}</th>${cells.join('')}</tr>`;
   });
