@@ -2,6 +2,7 @@
 // options and the exit-code contract — 2 with one clear line for anything the user must fix.
 import { ConfigError } from '../../core/errors.ts';
 import { redactSecrets } from '../../core/secrets.ts';
+import { FixtureError } from '../fixture.ts';
 
 /** Bad flags or inputs: reported as one line, exit code 2, never a stack trace. */
 export class UsageError extends Error {
@@ -25,11 +26,10 @@ export function numberOption(
 /** Errors the user fixes (flags, config, fixtures): one line on stderr and exit code 2. */
 export function isUserError(error: unknown): boolean {
   if (error instanceof UsageError) return true;
-  if (error instanceof ConfigError) return true;
-  const name = (error as { name?: unknown } | null)?.name;
+  if (error instanceof ConfigError || error instanceof FixtureError) return true;
   // node:util parseArgs reports unknown or malformed flags with these codes.
   const code = (error as { code?: unknown } | null)?.code;
-  return name === 'FixtureError' || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
 export function oneLine(error: unknown): string {

@@ -9,7 +9,7 @@ import type { EngineName, ModelClient } from '../../core/model-client.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../../core/types.ts';
 import { loadClientFactory } from '../../engine.ts';
 import { diffJson } from '../json-diff.ts';
-import { startRecordingProxy, type RecordingProxy } from '../record/recording-proxy.ts';
+import { createProxyPool, type RecordingProxy } from '../record/recording-proxy.ts';
 import { collectSecrets, createScrubber } from '../record/secret-scrubber.ts';
 import { canonicalRequest, type WorkloadCall } from '../record/workload.ts';
 import type { RunHooks } from '../run-fixture.ts';
@@ -112,17 +112,11 @@ async function runEngine(
 
 export async function compareLive(config: DataDesignerConfig, calls: WorkloadCall[], options: LiveCompareOptions): Promise<CompareCase[]> {
   const scrubber = createScrubber(collectSecrets(config, options.env ?? process.env));
-  const proxies = new Map<string, RecordingProxy>();
+  const proxies = createProxyPool(scrubber);
   const cases: CompareCase[] = [];
   try {
     for (const call of calls) {
-      const real = new URL(call.provider.endpoint);
-      let proxy = proxies.get(real.origin);
-      if (!proxy) {
-        proxy = await startRecordingProxy({ target: real.origin, scrubber });
-        proxies.set(real.origin, proxy);
-      }
-      const endpoint = `${proxy.origin}${real.pathname.replace(/\/+$/, '')}`;
+      const { endpoint, proxy } = await proxies.route(call.provider);
       // Sampled once: both engines must be asked the very same question.
       const request = canonicalRequest(call);
       const outcomes = {} as Record<EngineName, EngineOutcome>;
@@ -155,7 +149,7 @@ export async function compareLive(config: DataDesignerConfig, calls: WorkloadCal
       options.onCase?.(c);
     }
   } finally {
-    await Promise.all([...proxies.values()].map((p) => p.close()));
+    await proxies.close();
   }
   return cases;
 }

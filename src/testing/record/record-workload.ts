@@ -3,13 +3,13 @@
 // (v2 by default), and what crossed the wire is written out with credentials removed.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveProvider, type DataDesignerConfig, type ModelProvider } from '../../config/schemas.ts';
+import { resolveProvider, type DataDesignerConfig } from '../../config/schemas.ts';
 import { DataDesignerError } from '../../core/errors.ts';
 import type { EngineName, ModelClient } from '../../core/model-client.ts';
 import type { ChatRequest, EmbeddingRequest } from '../../core/types.ts';
 import { loadClientFactory } from '../../engine.ts';
 import { parseFixture, type Fixture } from '../fixture.ts';
-import { startRecordingProxy, type ProxyFailure, type RecordingProxy } from './recording-proxy.ts';
+import { createProxyPool, type ProxyFailure } from './recording-proxy.ts';
 import { collectSecrets, createScrubber } from './secret-scrubber.ts';
 import { canonicalRequest, type WorkloadCall } from './workload.ts';
 
@@ -32,28 +32,17 @@ export interface RecordedCall {
   failures: ProxyFailure[];
 }
 
-/** One proxy per provider origin, started on first use. */
-async function proxyEndpoint(provider: ModelProvider, proxies: Map<string, RecordingProxy>, start: (target: string) => Promise<RecordingProxy>): Promise<{ endpoint: string; proxy: RecordingProxy }> {
-  const real = new URL(provider.endpoint);
-  let proxy = proxies.get(real.origin);
-  if (!proxy) {
-    proxy = await start(real.origin);
-    proxies.set(real.origin, proxy);
-  }
-  return { endpoint: `${proxy.origin}${real.pathname.replace(/\/+$/, '')}`, proxy };
-}
-
 export async function recordWorkload(config: DataDesignerConfig, calls: WorkloadCall[], options: RecordOptions): Promise<RecordedCall[]> {
   const env = options.env ?? process.env;
   const scrubber = createScrubber(collectSecrets(config, env));
   const date = (options.now ?? new Date()).toISOString().slice(0, 10);
   const factory = await loadClientFactory(options.engine ?? 'v2');
-  const proxies = new Map<string, RecordingProxy>();
+  const proxies = createProxyPool(scrubber);
   const results: RecordedCall[] = [];
   try {
     // One call at a time, so every exchange a proxy sees belongs to the call in progress.
     for (const call of calls) {
-      const { endpoint, proxy } = await proxyEndpoint(call.provider, proxies, (target) => startRecordingProxy({ target, scrubber }));
+      const { endpoint, proxy } = await proxies.route(call.provider);
       // Resolve against the real endpoint first: Bedrock reads its region from the hostname.
       const provider = { ...resolveProvider(call.provider, env), endpoint };
       const request = canonicalRequest(call);
@@ -94,7 +83,7 @@ export async function recordWorkload(config: DataDesignerConfig, calls: Workload
       options.onCall?.(result);
     }
   } finally {
-    await Promise.all([...proxies.values()].map((p) => p.close()));
+    await proxies.close();
   }
   return results;
 }

@@ -4,6 +4,7 @@
 // transports against real sockets, exactly as they do under replay.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ModelProvider } from '../../config/schemas.ts';
 import type { Exchange } from '../fixture.ts';
 import type { Scrubber } from './secret-scrubber.ts';
 import { createResigner, isSigV4, SIGNATURE_HEADERS } from './sigv4-resigner.ts';
@@ -132,5 +133,31 @@ export async function startRecordingProxy(options: { target: string; scrubber: S
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+export interface ProxyPool {
+  /** The provider's endpoint rewritten to its origin's proxy (started on first use), path kept. */
+  route(provider: Pick<ModelProvider, 'endpoint'>): Promise<{ endpoint: string; proxy: RecordingProxy }>;
+  close(): Promise<void>;
+}
+
+/** One recording proxy per real origin, shared by every provider on that origin. */
+export function createProxyPool(scrubber: Scrubber): ProxyPool {
+  const proxies = new Map<string, Promise<RecordingProxy>>();
+  return {
+    async route(provider) {
+      const real = new URL(provider.endpoint);
+      let proxy = proxies.get(real.origin);
+      if (!proxy) {
+        proxy = startRecordingProxy({ target: real.origin, scrubber });
+        proxies.set(real.origin, proxy);
+      }
+      const started = await proxy;
+      return { endpoint: `${started.origin}${real.pathname.replace(/\/+$/, '')}`, proxy: started };
+    },
+    async close() {
+      await Promise.all([...proxies.values()].map(async (p) => (await p).close()));
+    },
   };
 }
