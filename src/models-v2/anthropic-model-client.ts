@@ -65,7 +65,7 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     const body = toAnthropicMessagesBody(request, request.extra_body ?? {}, this.subject);
     return this.run('chat', options, async ({ runtime }) => {
-      const { signal, deadline } = attemptSignals(timeoutMs, options?.signal);
+      const { signal, deadline, dispose } = attemptSignals(timeoutMs, options?.signal);
       let raw: unknown;
       try {
         // `post` rather than `messages.create`: create() prints a console warning on every call
@@ -87,6 +87,8 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
           deadline,
           bodies: sdk.errorBodies,
         });
+      } finally {
+        dispose();
       }
       return fromAnthropicMessage(raw, this.subject);
     });

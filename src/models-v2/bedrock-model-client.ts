@@ -188,7 +188,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     options: CallOptions | undefined,
     { runtime }: AttemptContext,
   ): Promise<{ output: unknown; headers: Record<string, string> }> {
-    const { signal: abortSignal, deadline } = attemptSignals(timeoutMs, options?.signal);
+    const { signal: abortSignal, deadline, dispose } = attemptSignals(timeoutMs, options?.signal);
     // Both command types share this path; a union would defeat the SDK's overloads.
     const sendable = command as InstanceType<BedrockModule['ConverseCommand']>;
     let headers: Record<string, string> = {};
@@ -221,6 +221,8 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
         deadline,
         bodies: sdk.errorBodies,
       });
+    } finally {
+      dispose();
     }
   }
 }

@@ -95,7 +95,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     now: () => number,
     send: (sdkOptions: SdkRequestOptions) => Promise<unknown>,
   ): Promise<unknown> {
-    const { signal, deadline } = attemptSignals(timeoutMs, options?.signal);
+    const { signal, deadline, dispose } = attemptSignals(timeoutMs, options?.signal);
     try {
       return await send({ timeout: timeoutMs, maxRetries: 0, headers: request.extra_headers ?? {}, signal });
     } catch (error) {
@@ -108,6 +108,8 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
         deadline,
         bodies: sdk.errorBodies,
       });
+    } finally {
+      dispose();
     }
   }
 }
