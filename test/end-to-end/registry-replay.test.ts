@@ -38,7 +38,7 @@ async function generateThrough(file: string, engine: { option?: EngineOption; en
   const { output } = await registry.getModel('text').generate(messages.at(-1)!.content, {
     systemPrompt: messages.find((m) => m.role === 'system')?.content,
   });
-  const expected = (fixture.expect as { response: ChatResponse }).response.choices[0].message.content;
+  const expected = (fixture.expect as unknown as { response: ChatResponse }).response.choices[0].message.content;
   return { output, expected, requests: server.requests, diffs: server.diffs() };
 }
 
