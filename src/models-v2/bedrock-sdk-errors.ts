@@ -9,6 +9,7 @@ import {
   ModelTimeoutError,
 } from '../core/errors.ts';
 import { type ErrorSubject, classifyHttpFailure, malformedResponseError } from './failure-classification.ts';
+import { isTransportInterruption } from './transport-interruption.ts';
 import { headerLookup } from './header-lookup.ts';
 import { parseJsonOrUndefined } from './json-value.ts';
 
@@ -41,6 +42,8 @@ export function fromBedrockError(error: unknown, context: BedrockErrorContext): 
     });
   }
   const failure = (error ?? {}) as SmithyFailure;
+  // Before the status: a body cut mid-stream still carries the 200 it started with.
+  if (isTransportInterruption(error)) return new ModelAPIConnectionError({ ...subject, cause: error });
   const status = failure.$metadata?.httpStatusCode ?? failure.$response?.statusCode;
   if (typeof status === 'number') {
     if (status >= 200 && status < 300) return malformedResponseError(subject, 'Bedrock response', error);

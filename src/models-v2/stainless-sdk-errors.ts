@@ -4,6 +4,7 @@
 // classes. The error classes are passed in because the SDKs are loaded lazily.
 import { DataDesignerError, ModelAPIConnectionError, ModelAPIError, ModelTimeoutError } from '../core/errors.ts';
 import { type ErrorSubject, classifyHttpFailure } from './failure-classification.ts';
+import { isTransportInterruption } from './transport-interruption.ts';
 import { headerLookup } from './header-lookup.ts';
 import { parseJsonOrUndefined } from './json-value.ts';
 
@@ -83,6 +84,7 @@ export function fromStainlessError(error: unknown, context: StainlessErrorContex
       error,
     );
   }
+  if (isTransportInterruption(error)) return new ModelAPIConnectionError({ ...subject, cause: error });
   // A 2xx the SDK could not parse (e.g. invalid JSON under a JSON content type).
   return new ModelAPIError({
     ...subject,
