@@ -12,6 +12,7 @@ import { checkChatRequest } from './canonical-request-checks.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
 import { SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
+import { createUntimedDispatcher, type UntimedDispatcher } from './untimed-fetch-dispatcher.ts';
 import { type StainlessErrorClasses, errorBodyCapturingFetch, fromStainlessError } from './stainless-sdk-errors.ts';
 import { acquireThrottle } from './throttle-registry.ts';
 
@@ -19,6 +20,7 @@ interface AnthropicSdk {
   client: Anthropic;
   classes: StainlessErrorClasses;
   errorBodies: WeakMap<object, string>;
+  transport: UntimedDispatcher;
 }
 
 // Passing some key stops the SDK from reading ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN or
@@ -37,19 +39,20 @@ async function createSdk(args: ClientFactoryArgs): Promise<AnthropicSdk> {
   const sdk = await import('@anthropic-ai/sdk');
   const key = args.provider.apiKey?.reveal();
   const errorBodies = new WeakMap<object, string>();
+  const transport = await createUntimedDispatcher();
   const client = new sdk.Anthropic({
     apiKey: KEYLESS_PLACEHOLDER,
     baseURL: anthropicBaseUrl(args.provider.endpoint),
     maxRetries: 0,
-    fetch: errorBodyCapturingFetch(errorBodies),
+    fetch: errorBodyCapturingFetch(errorBodies, transport.dispatcher),
     defaultHeaders: { Authorization: null, ...(key ? { 'X-Api-Key': key } : {}) },
   });
-  return { client, classes: sdk, errorBodies };
+  return { client, classes: sdk, errorBodies, transport };
 }
 
 export async function createAnthropicModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
   const [sdk, throttle] = await Promise.all([
-    sdks.acquire(sdkClientKey(args.provider), () => createSdk(args), () => {}),
+    sdks.acquire(sdkClientKey(args.provider), () => createSdk(args), (shared) => shared.transport.close()),
     acquireThrottle(args.provider, args.model),
   ]);
   return new AnthropicModelClient(args, sdk, throttle);

@@ -13,12 +13,14 @@ import { fromOpenAIEmbeddingResponse, toOpenAIEmbeddingBody } from './openai-emb
 import { sdkClientKey } from './sdk-client-key.ts';
 import { SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
+import { createUntimedDispatcher, type UntimedDispatcher } from './untimed-fetch-dispatcher.ts';
 import { type StainlessErrorClasses, errorBodyCapturingFetch, fromStainlessError } from './stainless-sdk-errors.ts';
 
 interface OpenAISdk {
   client: OpenAI;
   classes: StainlessErrorClasses;
   errorBodies: WeakMap<object, string>;
+  transport: UntimedDispatcher;
 }
 
 // The SDK refuses to start without a key. Keyless servers (local vLLM) get this placeholder,
@@ -31,6 +33,7 @@ async function createSdk(args: ClientFactoryArgs): Promise<OpenAISdk> {
   const sdk = await import('openai');
   const key = args.provider.apiKey?.reveal();
   const errorBodies = new WeakMap<object, string>();
+  const transport = await createUntimedDispatcher();
   const client = new sdk.OpenAI({
     apiKey: key || KEYLESS_PLACEHOLDER,
     baseURL: args.provider.endpoint,
@@ -38,15 +41,15 @@ async function createSdk(args: ClientFactoryArgs): Promise<OpenAISdk> {
     organization: null,
     project: null,
     maxRetries: 0,
-    fetch: errorBodyCapturingFetch(errorBodies),
+    fetch: errorBodyCapturingFetch(errorBodies, transport.dispatcher),
     ...(key ? {} : { defaultHeaders: { Authorization: null } }),
   });
-  return { client, classes: sdk, errorBodies };
+  return { client, classes: sdk, errorBodies, transport };
 }
 
 export async function createOpenAIModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
   const [sdk, throttle] = await Promise.all([
-    sdks.acquire(sdkClientKey(args.provider), () => createSdk(args), () => {}),
+    sdks.acquire(sdkClientKey(args.provider), () => createSdk(args), (shared) => shared.transport.close()),
     acquireThrottle(args.provider, args.model),
   ]);
   return new OpenAIModelClient(args, sdk, throttle);

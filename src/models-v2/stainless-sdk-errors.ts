@@ -28,9 +28,9 @@ interface StainlessApiError extends Error {
  * `{"message": …}` is lost). This `fetch` keeps the whole text of every non-2xx body, keyed by the
  * response's `Headers` object, which the SDK hands on to its `APIError` unchanged.
  */
-export function errorBodyCapturingFetch(bodies: WeakMap<object, string>): typeof fetch {
+export function errorBodyCapturingFetch(bodies: WeakMap<object, string>, dispatcher?: object): typeof fetch {
   return async (input, init) => {
-    const response = await fetch(input, init);
+    const response = await fetch(input, dispatcher ? ({ ...init, dispatcher } as RequestInit) : init);
     if (!response.ok) {
       try {
         bodies.set(response.headers, await response.clone().text());

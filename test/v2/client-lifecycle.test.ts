@@ -73,6 +73,23 @@ describe('v2 client lifecycle', () => {
     await server.close();
   });
 
+  it.each([
+    ['openai', '/v1', completion],
+    ['anthropic', '', { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } }],
+  ] as const)('%s: sockets belong to the client and close() releases them', async (providerType, path, body) => {
+    const server = await startLoopbackProvider(() => ({ status: 200, body }));
+    const client = await createClient(
+      factoryArgs({ name: `life-${providerType}`, endpoint: `${server.url}${path}`, providerType, apiKey: 'life-key-123456' }, { alias: 'a', model: 'm' }),
+    );
+    await client.chat({ model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 5 });
+    await client.chat({ model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 5 });
+    expect(await server.connections()).toBeGreaterThan(0);
+    await client.close();
+    // With Node's global fetch pool the keep-alive sockets would outlive the client.
+    expect(await waitFor(async () => (await server.connections()) === 0)).toBe(true);
+    await server.close();
+  });
+
   it('the AIMD throttle caps concurrent attempts at maxParallelRequests, shared across aliases', async () => {
     const server = await startLoopbackProvider(() => ({ status: 200, body: completion, delayMs: 40 }));
     const provider = { name: 'life-cap', endpoint: `${server.url}/v1` };
