@@ -180,15 +180,15 @@ describe('strict config', () => {
 
 describe('secret references', () => {
   it('resolves an env-var name, else takes the literal, and never prints the value', () => {
-    const env = { MY_KEY: 'sk-planted-secret-value-123' };
+    const env = { MY_KEY: 'sk-fake-planted-secret-value-123' };
     const fromEnv = resolveSecretRef('MY_KEY', env)!;
-    expect(fromEnv.reveal()).toBe('sk-planted-secret-value-123');
+    expect(fromEnv.reveal()).toBe('sk-fake-planted-secret-value-123');
     expect(fromEnv.origin).toBe('env:MY_KEY');
     const literal = resolveSecretRef('literal-key-abcdef', env)!;
     expect(literal.reveal()).toBe('literal-key-abcdef');
     const provider = resolveProvider(modelProviderSchema.parse({ name: 'p', endpoint: 'https://x.test', apiKey: 'MY_KEY' }), env);
     for (const shown of [String(provider.apiKey), JSON.stringify(provider), inspect(provider, { depth: 5 })]) {
-      expect(shown).not.toContain('sk-planted-secret-value-123');
+      expect(shown).not.toContain('sk-fake-planted-secret-value-123');
     }
     expect(JSON.stringify(provider)).toContain('"apiKey":"***"');
   });

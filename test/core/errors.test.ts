@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MODEL_ERROR_CLASSES, ConfigError, DataDesignerError, ModelBadRequestError, ModelContextWindowExceededError, ModelGenerationValidationFailureError, ModelRateLimitError, ModelUnsupportedParamsError } from '../../src/core/errors.ts';
 import { registerSecret, redactSecrets } from '../../src/core/secrets.ts';
 
-const PLANTED = 'sk-proj-PLANTEDsecretKEY0123456789';
+const PLANTED = 'sk-proj-FAKEplantedKEY0123456789';
 registerSecret(PLANTED);
 
 describe('error taxonomy', () => {
@@ -69,7 +69,7 @@ describe('error taxonomy', () => {
 
   it('scrubs credentials that were never registered', () => {
     expect(redactSecrets('Authorization: Bearer abcdefghijklmnop')).toBe('Authorization: ***');
-    expect(redactSecrets('{"x-api-key": "sk-ant-api03-abcdefghijklmnopq"}')).not.toContain('abcdefghijklmnopq');
+    expect(redactSecrets('{"x-api-key": "sk-ant-fake-abcdefghijklmnopq"}')).not.toContain('abcdefghijklmnopq');
     expect(redactSecrets('Credential=AKIAIOSFODNN7EXAMPLE/20260101, Signature=0123456789abcdef0123456789abcdef')).not.toMatch(/AKIAIOSFODNN7EXAMPLE|0123456789abcdef0123/);
   });
 });

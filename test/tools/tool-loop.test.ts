@@ -198,7 +198,9 @@ describe.each(ENGINES)('tool loop on the %s engine', (engine) => {
       if (kit.type !== 'openai') expect(toolTurn.thinking_blocks).toEqual([{ type: 'thinking', thinking: reasoning, signature }]);
     });
 
-    it.skipIf(kit.type === 'openai')('redacted reasoning of a tool turn is sent back unchanged', async () => {
+    // OpenAI-compatible providers have no redacted reasoning, so the case exists only for the others.
+    const itWithRedaction = kit.type === 'openai' ? () => {} : it;
+    itWithRedaction('redacted reasoning of a tool turn is sent back unchanged', async () => {
       const calls = [{ id: id(5), name: 'user-country', args: {} }];
       const redacted = 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP';
       script({ toolCalls: calls, redacted }, { text: 'Mexico City.' });
