@@ -1,0 +1,43 @@
+// A provider with less capacity than the configured concurrency (SPEC §7): v2's adaptive throttle
+// must back off to what the provider accepts and finish every call, where a fixed-concurrency
+// client burns its retry budget on 429s. Real sockets, real (short) Retry-After waits.
+import { describe, expect, it } from 'vitest';
+import { createModelRegistry } from '../../src/index.ts';
+import { silentLogger } from '../../src/core/logger.ts';
+import type { EngineName } from '../../src/core/model-client.ts';
+import { startFakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
+
+const CALLS = 120;
+
+async function overload(engine: EngineName) {
+  const provider = await startFakeProvider({ capacity: 4, retryAfterSeconds: 0.05, latencyMs: 20 });
+  const registry = createModelRegistry(
+    {
+      providers: [{ name: 'small', endpoint: provider.endpoints.openai, providerType: 'openai', apiKey: 'fake-key-not-a-secret' }],
+      models: [{ alias: 'm', model: 'gpt-4o-mini', provider: 'small', inferenceParameters: { maxParallelRequests: 16 } }],
+    },
+    { engine, env: {}, logger: silentLogger },
+  );
+  try {
+    const client = await registry.getClient('m');
+    const results = await Promise.allSettled(
+      Array.from({ length: CALLS }, (_, i) => client.chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }], max_tokens: 8 })),
+    );
+    const stats = provider.stats();
+    return { succeeded: results.filter((r) => r.status === 'fulfilled').length, rateLimited: stats.rejectedByCapacity };
+  } finally {
+    await registry.close();
+    await provider.close();
+  }
+}
+
+describe('overload: 16 configured in flight against a provider that takes 4', () => {
+  it('v2 adapts and completes every call with few 429s; legacy spends far more of them', async () => {
+    const v2 = await overload('v2');
+    const legacy = await overload('legacy');
+    expect(v2.succeeded).toBe(CALLS);
+    // One cascade's worth of rejections per step down (16 → 12 → 9 → 6 → 4), not one per call.
+    expect(v2.rateLimited).toBeLessThan(CALLS / 2);
+    expect(legacy.rateLimited).toBeGreaterThan(v2.rateLimited * 3);
+  });
+});
