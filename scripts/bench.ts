@@ -10,7 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { numberOption, runCli, UsageError } from '../src/testing/compare/cli-options.ts';
-import { DEFAULT_TARGETS, runEngineBench, type BenchReport } from '../src/testing/bench/run-engine-bench.ts';
+import { DEFAULT_TARGETS, runEngineBench, runOverload, type BenchReport, type OverloadResult } from '../src/testing/bench/run-engine-bench.ts';
+import { startFakeProvider } from '../src/testing/fake-provider/fake-provider-server.ts';
 import type { EngineName } from '../src/core/model-client.ts';
 import type { ProviderType } from '../src/core/types.ts';
 
@@ -24,7 +25,40 @@ const USAGE = `Usage: npm run bench -- --mode compare [options]
   --concurrency <n>     calls in flight per task (default 8)
   --latency-ms <n>      fake provider latency per answer (default 2)
   --cold-runs <n>       child processes per engine for cold-start timing (default 3)
+  --overload-calls <n>  calls in the overload scenario (default 200; 0 skips it)
 `;
+
+// Overload: more configured concurrency than the provider accepts. Shows whether an engine
+// adapts (v2's AIMD throttle) or spends its retry budget on 429s.
+const OVERLOAD = { capacity: 4, concurrency: 16, retryAfterSeconds: 0.05, latencyMs: 20 };
+
+async function overloadScenario(calls: number): Promise<OverloadResult[]> {
+  const results: OverloadResult[] = [];
+  for (const engine of ['legacy', 'v2'] as const) {
+    const provider = await startFakeProvider({ capacity: OVERLOAD.capacity, retryAfterSeconds: OVERLOAD.retryAfterSeconds, latencyMs: OVERLOAD.latencyMs });
+    try {
+      results.push(await runOverload(engine, provider.endpoints.openai, () => provider.stats(), { calls, concurrency: OVERLOAD.concurrency }));
+    } finally {
+      await provider.close();
+    }
+  }
+  return results;
+}
+
+function overloadTable(results: OverloadResult[]): string {
+  const lines = [
+    '',
+    `overload: ${OVERLOAD.concurrency} configured in flight, provider capacity ${OVERLOAD.capacity} (429 + retry-after ${OVERLOAD.retryAfterSeconds} s above it)`,
+    '',
+    'engine  calls  succeeded  failed  provider 429s  wall',
+  ];
+  for (const r of results) {
+    lines.push(
+      `${r.engine.padEnd(7)} ${String(r.calls).padEnd(6)} ${String(r.succeeded).padEnd(10)} ${String(r.failed).padEnd(7)} ${String(r.rateLimited).padEnd(14)} ${(r.wallMs / 1000).toFixed(1)} s`,
+    );
+  }
+  return lines.join('\n');
+}
 
 interface FakeProviderProcess {
   endpoints: Record<ProviderType, string>;
@@ -114,6 +148,7 @@ await runCli('bench', async () => {
       concurrency: { type: 'string' },
       'latency-ms': { type: 'string' },
       'cold-runs': { type: 'string' },
+      'overload-calls': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -127,6 +162,7 @@ await runCli('bench', async () => {
   const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, integer: true }) ?? 8;
   const latencyMs = numberOption(values['latency-ms'], '--latency-ms', { min: 0 }) ?? 2;
   const coldRuns = numberOption(values['cold-runs'], '--cold-runs', { min: 1, integer: true }) ?? 3;
+  const overloadCalls = numberOption(values['overload-calls'], '--overload-calls', { min: 0, integer: true }) ?? 200;
 
   const fake = await startFakeProviderProcess(latencyMs);
   try {
@@ -146,6 +182,8 @@ await runCli('bench', async () => {
       cold.v2 += (await coldStartMs('v2', fake.endpoints, 1)) / coldRuns;
     }
     process.stdout.write(`${table(report, cold)}\n`);
+    const overload = overloadCalls > 0 ? await overloadScenario(overloadCalls) : [];
+    if (overload.length) process.stdout.write(`${overloadTable(overload)}\n`);
     if (values.json) {
       await writeFile(
         values.json,
@@ -157,6 +195,7 @@ await runCli('bench', async () => {
             ratios: report.ratios,
             coldStartMs: { ...cold, ratio: cold.v2 / cold.legacy },
             peakRssMb: report.peakRssMb,
+            overload: overload.length ? { ...OVERLOAD, results: overload } : undefined,
           },
           null,
           2,

@@ -186,3 +186,55 @@ export async function runEngineBench(settings: BenchSettings): Promise<BenchRepo
     peakRssMb: { legacy: peakRss.legacy / 2 ** 20, v2: peakRss.v2 / 2 ** 20 },
   };
 }
+
+export interface OverloadResult {
+  engine: EngineName;
+  calls: number;
+  succeeded: number;
+  failed: number;
+  /** 429s the provider sent (its capacity was exceeded). */
+  rateLimited: number;
+  wallMs: number;
+}
+
+/**
+ * A provider that accepts fewer requests than the configured concurrency: does the engine adapt
+ * (v2's AIMD throttle) or burn its retry budget on 429s? `endpoint` must be a fresh fake provider
+ * with a capacity limit; `stats` reads its counters.
+ */
+export async function runOverload(
+  engine: EngineName,
+  endpoint: string,
+  stats: () => { rejectedByCapacity: number },
+  options: { calls: number; concurrency: number },
+): Promise<OverloadResult> {
+  const registry = createModelRegistry(
+    {
+      providers: [{ name: 'overloaded', endpoint, providerType: 'openai', apiKey: TOKEN }],
+      models: [{ alias: 'm', model: 'gpt-4o-mini', provider: 'overloaded', inferenceParameters: { maxParallelRequests: options.concurrency } }],
+    },
+    { engine, logger: silentLogger, env: {} },
+  );
+  try {
+    const client = await registry.getClient('m');
+    const before = stats().rejectedByCapacity;
+    const started = performance.now();
+    const results = await Promise.allSettled(
+      Array.from({ length: options.calls }, (_, i) =>
+        client.chat({ ...CHAT, model: 'gpt-4o-mini', messages: [{ role: 'user', content: `row ${i}` }] }),
+      ),
+    );
+    const wallMs = performance.now() - started;
+    const succeeded = results.filter((r) => r.status === 'fulfilled').length;
+    return {
+      engine,
+      calls: options.calls,
+      succeeded,
+      failed: options.calls - succeeded,
+      rateLimited: stats().rejectedByCapacity - before,
+      wallMs,
+    };
+  } finally {
+    await registry.close();
+  }
+}
