@@ -82,21 +82,29 @@ export class AimdThrottle implements RequestThrottle {
     // A cooldown is waited out once per value of blockedUntil: with an injected clock that does
     // not advance during sleep, re-checking `now` would otherwise wait forever.
     let waitedFor = Number.NEGATIVE_INFINITY;
-    for (;;) {
-      if (signal?.aborted) throw signal.reason;
-      const remaining = state.blockedUntil - runtime.now();
-      // A cooldown is never set longer than the maximum, so a longer remainder means the caller's
-      // clock is not the one that set it (another runtime injected): it is not ours to wait out.
-      if (remaining > 0 && remaining <= AIMD_MAX_COOLDOWN_MS && state.blockedUntil > waitedFor) {
-        waitedFor = state.blockedUntil;
-        await runtime.sleep(remaining, signal);
-        continue;
+    try {
+      for (;;) {
+        if (signal?.aborted) throw signal.reason;
+        const remaining = state.blockedUntil - runtime.now();
+        // A cooldown is never set longer than the maximum, so a longer remainder means the caller's
+        // clock is not the one that set it (another runtime injected): it is not ours to wait out.
+        if (remaining > 0 && remaining <= AIMD_MAX_COOLDOWN_MS && state.blockedUntil > waitedFor) {
+          waitedFor = state.blockedUntil;
+          await runtime.sleep(remaining, signal);
+          continue;
+        }
+        if (state.inFlight < state.limit) {
+          state.inFlight += 1;
+          return this.#permit(state, runtime);
+        }
+        await waitForRelease(state, signal);
       }
-      if (state.inFlight < state.limit) {
-        state.inFlight += 1;
-        return this.#permit(state, runtime);
-      }
-      await waitForRelease(state, signal);
+    } catch (error) {
+      // A release wakes one waiter only. If that waiter was cancelled before taking the free slot
+      // (or while sitting out a cooldown), the wake-up must pass on: otherwise the rest of the
+      // queue waits for a release that never comes. Waking one too many is harmless; it re-queues.
+      if (state.inFlight < state.limit) wakeNext(state);
+      throw error;
     }
   }
 

@@ -248,6 +248,56 @@ describe('AIMD throttle', () => {
     expect(throttle.snapshot('chat').inFlight).toBe(1);
   });
 
+  // A released slot wakes exactly one waiter; if that waiter is cancelled before it takes the
+  // slot, the wake-up must pass on, or the rest of the queue waits for a release that never comes.
+  it('a woken waiter that is cancelled passes its wake-up to the next one', async () => {
+    const throttle = new AimdThrottle(1);
+    const runtime = recordingRuntime();
+    const held = await throttle.acquire('chat', runtime);
+    const controller = new AbortController();
+    const cancelled = throttle.acquire('chat', runtime, controller.signal);
+    const next = throttle.acquire('chat', runtime);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    held.release({ kind: 'success' });
+    controller.abort(new Error('cancelled'));
+    await expect(cancelled).rejects.toThrow('cancelled');
+    const granted = await Promise.race([next, new Promise((resolve) => setTimeout(() => resolve('stuck'), 200))]);
+    expect(granted).not.toBe('stuck');
+    expect(throttle.snapshot('chat').inFlight).toBe(1);
+  });
+
+  it('a waiter cancelled during the cooldown does not strand the queue behind it', async () => {
+    const throttle = new AimdThrottle(1);
+    const clock = { now: 1_700_000_000_000 };
+    const runtime = {
+      now: () => clock.now,
+      random: () => 0.5,
+      // Real waiting, so the cancel lands while the woken waiter sits out the cooldown.
+      sleep: (ms: number, signal?: AbortSignal) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            clock.now += ms;
+            resolve();
+          }, 20);
+          signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+          }, { once: true });
+        }),
+    };
+    const held = await throttle.acquire('chat', runtime);
+    const controller = new AbortController();
+    const cancelled = throttle.acquire('chat', runtime, controller.signal);
+    const next = throttle.acquire('chat', runtime);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    held.release({ kind: 'rate_limited', retryAfterMs: 1000 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort(new Error('cancelled'));
+    await expect(cancelled).rejects.toThrow('cancelled');
+    const granted = await Promise.race([next, new Promise((resolve) => setTimeout(() => resolve('stuck'), 300))]);
+    expect(granted).not.toBe('stuck');
+  });
+
   it('clamps the cap down when another alias registers a smaller one', () => {
     const throttle = new AimdThrottle(8);
     throttle.clampCap(2);
