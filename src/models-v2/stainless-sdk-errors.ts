@@ -27,10 +27,14 @@ interface StainlessApiError extends Error {
  * The SDKs keep only part of an error body (openai keeps just `body.error`, so a vLLM top-level
  * `{"message": …}` is lost). This `fetch` keeps the whole text of every non-2xx body, keyed by the
  * response's `Headers` object, which the SDK hands on to its `APIError` unchanged.
+ *
+ * Redirects are never followed (docs/engine-rules.md, Errors): fetch would re-send a 307/308 with
+ * every header but Authorization — `x-api-key` included — to whatever host `Location` names, and
+ * turn a 301/302 POST into a body-less GET. The 3xx reaches the SDK as an error, as in legacy.
  */
 export function errorBodyCapturingFetch(bodies: WeakMap<object, string>, dispatcher?: object): typeof fetch {
   return async (input, init) => {
-    const response = await fetch(input, dispatcher ? ({ ...init, dispatcher } as RequestInit) : init);
+    const response = await fetch(input, { ...init, redirect: 'manual', ...(dispatcher ? { dispatcher } : {}) } as RequestInit);
     if (!response.ok) {
       try {
         bodies.set(response.headers, await response.clone().text());

@@ -37,7 +37,7 @@ function oracle(fixture: Fixture, deviation: Deviation = {}): ClientFactory {
   return ({ provider, model, runtime }) => {
     const origin = new URL(provider.endpoint).origin;
     const post = (path: string, body: unknown) =>
-      fetch(new URL(path, origin), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }).then((r) => r.arrayBuffer());
+      fetch(new URL(path, origin), { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }).then((r) => r.arrayBuffer());
     const call = async (): Promise<never> => {
       const expected = fixture.expect!;
       const sleeps = deviation.sleeps ? deviation.sleeps(expected.sleeps ?? []) : (expected.sleeps ?? []);

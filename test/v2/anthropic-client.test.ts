@@ -1,6 +1,6 @@
 // The Anthropic adapter against a loopback server.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ModelUnsupportedCapabilityError } from '../../src/core/errors.ts';
+import { ModelAPIError, ModelUnsupportedCapabilityError } from '../../src/core/errors.ts';
 import type { ModelClient } from '../../src/core/model-client.ts';
 import { createClient } from '../../src/models-v2/index.ts';
 import { anthropicBaseUrl } from '../../src/models-v2/anthropic-model-client.ts';
@@ -137,6 +137,23 @@ describe('v2 anthropic adapter', () => {
     expect(failure).toBeInstanceOf(ModelUnsupportedCapabilityError);
     expect(failure.message).toMatch(/'input_audio' part in a user message/);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('never follows a redirect, so the x-api-key cannot travel to another host', async () => {
+    const elsewhere = await startLoopbackProvider([{ status: 200, body: message }]);
+    try {
+      // Another port is another origin: fetch would re-send a 307 there with x-api-key attached.
+      const { server, client } = await setup([{ status: 307, headers: { location: `${elsewhere.url.replace('127.0.0.1', 'localhost')}/v1/messages` }, body: '' }], {
+        apiKey: 'sk-ant-redirect-test-key-123456',
+      });
+      const failure = await client.chat({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(ModelAPIError);
+      expect((failure as ModelAPIError).status).toBe(307);
+      expect(server.requests).toHaveLength(1);
+      expect(elsewhere.requests).toHaveLength(0);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('refuses embeddings', async () => {
