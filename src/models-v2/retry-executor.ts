@@ -11,6 +11,12 @@ export interface RetryExecution {
   domain: ThrottleDomain;
   /** The caller's signal: cancels admission, the attempt in flight and backoff sleeps. */
   signal?: AbortSignal;
+  /**
+   * True once the client is closed: a failed attempt is then final. Its SDK client and sockets
+   * are released, so a retry could only fail again after a real wait (or, for Bedrock, open
+   * sockets on a destroyed agent that nothing will ever close).
+   */
+  stopped?: () => boolean;
 }
 
 /**
@@ -22,7 +28,7 @@ export async function executeWithRetries<T>(
   attempt: (retriesMade: number) => Promise<T>,
   execution: RetryExecution,
 ): Promise<T> {
-  const { runtime, throttle, domain, signal } = execution;
+  const { runtime, throttle, domain, signal, stopped } = execution;
   for (let retriesMade = 0; ; retriesMade += 1) {
     if (signal?.aborted) throw signal.reason;
     const permit = await throttle.acquire(domain, runtime, signal);
@@ -33,9 +39,10 @@ export async function executeWithRetries<T>(
       permit.release(outcomeOf(error));
       if (signal?.aborted) throw signal.reason;
       if (!(error instanceof DataDesignerError)) throw error;
-      if (retriesMade >= retryBudget(error)) throw error;
+      if (stopped?.() || retriesMade >= retryBudget(error)) throw error;
       const random = runtime.random();
       await runtime.sleep(retryDelayMs(retriesMade, random, error.retryAfterMs), signal);
+      if (stopped?.()) throw error;
       continue;
     }
     permit.release({ kind: 'success' });

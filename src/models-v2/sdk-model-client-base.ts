@@ -58,6 +58,7 @@ export abstract class SdkModelClientBase<Sdk> {
       throttle: this.#throttle.value,
       domain,
       signal: options?.signal,
+      stopped: () => this.#closed,
     });
   }
 

@@ -1,9 +1,9 @@
 // Sharing and releasing what the adapters hold: SDK clients, sockets and throttles.
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/core/errors.ts';
+import { ConfigError, DataDesignerError } from '../../src/core/errors.ts';
 import { createClient } from '../../src/models-v2/index.ts';
 import { SharedResourcePool } from '../../src/models-v2/shared-resource-pool.ts';
-import { factoryArgs } from './factory-args.ts';
+import { factoryArgs, recordingRuntime } from './factory-args.ts';
 import { startLoopbackProvider } from './loopback-provider.ts';
 
 const completion = { choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] };
@@ -87,6 +87,34 @@ describe('v2 client lifecycle', () => {
     await client.close();
     // With Node's global fetch pool the keep-alive sockets would outlive the client.
     expect(await waitFor(async () => (await server.connections()) === 0)).toBe(true);
+    await server.close();
+  });
+
+  // Like legacy: once closed, a failing in-flight call ends with its error. A retry would run on
+  // released resources - for Bedrock a destroyed agent that quietly opens new sockets.
+  it.each([
+    ['openai', '/v1', completion],
+    ['anthropic', '', { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn' }],
+    ['bedrock', '', converse],
+  ] as const)('%s: a call in flight when close() runs is not retried afterwards', async (providerType, path, body) => {
+    const server = await startLoopbackProvider((_request, index) =>
+      index === 0 ? { status: 503, body: { message: 'busy' }, delayMs: 150 } : { status: 200, body },
+    );
+    const runtime = recordingRuntime();
+    const client = await createClient(
+      factoryArgs(
+        { name: `life-close-${providerType}`, endpoint: `${server.url}${path}`, providerType, apiKey: 'life-key-123456', region: 'us-east-1' },
+        { alias: 'a', model: 'm' },
+        { runtime },
+      ),
+    );
+    const call = client.chat({ model: 'm', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await client.close();
+    const outcome = await call;
+    expect(outcome).toBeInstanceOf(DataDesignerError);
+    expect(runtime.sleeps).toEqual([]);
+    expect(server.requests).toHaveLength(1);
     await server.close();
   });
 
