@@ -48,7 +48,6 @@ export function fromBedrockError(error: unknown, context: BedrockErrorContext): 
   if (typeof status === 'number') {
     if (status >= 200 && status < 300) return malformedResponseError(subject, 'Bedrock response', error);
     const rawBody = failure.$response ? context.bodies.get(failure.$response) : undefined;
-    const sdkName = typeof failure.name === 'string' && /Exception$/.test(failure.name) ? failure.name : undefined;
     return classifyHttpFailure(
       {
         status,
@@ -56,7 +55,6 @@ export function fromBedrockError(error: unknown, context: BedrockErrorContext): 
         body: parseJsonOrUndefined(rawBody),
         rawBody,
         sdkMessage: failure.message,
-        awsErrorType: sdkName,
       },
       subject,
       context.nowMs,

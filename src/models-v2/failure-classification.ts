@@ -35,8 +35,6 @@ export interface HttpFailure {
   rawBody?: string;
   /** What the SDK made of the failure; used only when the body yields no message. */
   sdkMessage?: string;
-  /** Bedrock exception name when the SDK knew it without the `x-amzn-errortype` header. */
-  awsErrorType?: string;
 }
 
 type ErrorClass = new (init: ModelErrorInit) => DataDesignerError;
@@ -112,11 +110,14 @@ export function extractProviderMessage(body: unknown, rawBody: string | undefine
   );
 }
 
-/** The exception name from `x-amzn-errortype` (`Name:http://internal…`), else the SDK's. */
+/**
+ * The exception name from `x-amzn-errortype` (`Name:http://internal…`). Only the header counts
+ * (engine-rules, Errors): the SDK also names errors from a body `code`/`__type`, which Bedrock
+ * never sends but an intermediary rebuilding the error may, and legacy reads the header alone.
+ */
 export function awsErrorTypeOf(failure: HttpFailure): string | undefined {
   const header = failure.header('x-amzn-errortype');
-  const fromHeader = header?.split(':')[0]?.trim();
-  return fromHeader || failure.awsErrorType || undefined;
+  return header?.split(':')[0]?.trim() || undefined;
 }
 
 function pickClass(failure: HttpFailure, message: string, quotaText: string): ErrorClass {
@@ -125,8 +126,8 @@ function pickClass(failure: HttpFailure, message: string, quotaText: string): Er
   if (QUOTA_PHRASES.some((phrase) => quotaText.includes(phrase))) return ModelQuotaExceededError;
   const byAwsType = awsType ? AWS_ERROR_TYPES[awsType] : undefined;
   if (byAwsType) return byAwsType;
-  // ValidationException (and every other type) falls through to the status rules.
-  const status = failure.status;
+  // ValidationException takes the 400 rules whatever the status; other types take the status's.
+  const status = awsType === 'ValidationException' ? 400 : failure.status;
   const hasAny = (phrases: string[]): boolean => phrases.some((phrase) => message.includes(phrase));
   const code = field(field(failure.body, 'error'), 'code');
   if (status === 401) return ModelAuthenticationError;
