@@ -2,6 +2,7 @@
 // that users without tools never load it, and the connection (a child process for stdio) is only
 // opened when a tool alias that names this server is first used.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from '../config/schemas.ts';
 import { resolveSecretRef } from '../config/secret-ref.ts';
@@ -36,6 +37,9 @@ export class McpServerConnection {
   #client?: Promise<Client>;
   #tools?: Promise<McpTool[]>;
   #closed = false;
+  // Transports whose `initialize` handshake is still running. A wedged server never answers it,
+  // and the SDK only gives up after its own 60 s deadline: close() ends these directly.
+  readonly #connecting = new Set<Transport>();
 
   constructor(config: McpServerConfig, options: McpConnectionOptions) {
     this.name = config.name;
@@ -83,6 +87,8 @@ export class McpServerConnection {
     const client = this.#client;
     this.#client = undefined;
     this.#tools = undefined;
+    // Closing the transport terminates the server process and fails the pending handshake.
+    await Promise.allSettled([...this.#connecting].map((transport) => transport.close()));
     if (!client) return;
     try {
       await (await client).close();
@@ -110,10 +116,12 @@ export class McpServerConnection {
     return tools;
   }
 
+  #closedError(): MCPConfigurationError {
+    return new MCPConfigurationError(`MCP server '${this.name}' is closed`, { serverName: this.name });
+  }
+
   #connect(): Promise<Client> {
-    if (this.#closed) {
-      return Promise.reject(new MCPConfigurationError(`MCP server '${this.name}' is closed`, { serverName: this.name }));
-    }
+    if (this.#closed) return Promise.reject(this.#closedError());
     if (!this.#client) {
       // A server that exits (or drops the HTTP session) is reopened on the next call rather than
       // failing every later call of the run with "not connected".
@@ -152,10 +160,14 @@ export class McpServerConnection {
         },
       },
     );
+    // close() may have run while the SDK was loading: do not start a server nobody will stop.
+    if (this.#closed) throw this.#closedError();
+    this.#connecting.add(transport);
     try {
       await client.connect(transport);
     } catch (error) {
       await transport.close().catch(() => {});
+      if (this.#closed) throw this.#closedError();
       throw new MCPConfigurationError(`Could not connect to MCP server '${this.name}': ${messageOf(error)}`, {
         serverName: this.name,
         cause: error,
@@ -164,6 +176,8 @@ export class McpServerConnection {
             ? `Check that '${this.config.command}' starts an MCP server speaking stdio.`
             : 'Check the server URL and API key, and that the server speaks streamable HTTP.',
       });
+    } finally {
+      this.#connecting.delete(transport);
     }
     client.onclose = () => {
       if (!this.#closed) onClosed();
