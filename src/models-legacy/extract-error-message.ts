@@ -1,4 +1,4 @@
-import { asRecord, nonEmptyString } from './json-guards.ts';
+import { asRecord } from './json-guards.ts';
 
 export interface ErrorBody {
   /** The provider's human-readable message, whitespace-collapsed; undefined when the body is empty. */
@@ -9,6 +9,11 @@ export interface ErrorBody {
 
 function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** A field that is empty or only whitespace holds no message: the search moves on to the next. */
+function messageText(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
 // Envelopes differ even among OpenAI-compatible servers: OpenAI/Anthropic `error.message`, vLLM's
@@ -23,10 +28,10 @@ export function extractErrorMessage(bodyText: string): ErrorBody {
   const root = asRecord(parsed);
   const error = asRecord(root?.error);
   const found =
-    nonEmptyString(error?.message) ??
-    nonEmptyString(root?.message) ??
-    nonEmptyString(root?.Message) ??
-    nonEmptyString(root?.detail) ??
+    messageText(error?.message) ??
+    messageText(root?.message) ??
+    messageText(root?.Message) ??
+    messageText(root?.detail) ??
     bodyText;
   const message = collapse(found);
   const out: ErrorBody = {};
