@@ -10,8 +10,8 @@ import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } f
 import { loadClientFactory } from '../../engine.ts';
 import { diffJson } from '../json-diff.ts';
 import { createProxyPool, type RecordingProxy } from '../record/recording-proxy.ts';
-import { collectSecrets, createScrubber } from '../record/secret-scrubber.ts';
-import { canonicalRequest, type WorkloadCall } from '../record/workload.ts';
+import { collectSecrets, configuredHeaderNames, createScrubber } from '../record/secret-scrubber.ts';
+import { canonicalRequest, wireRequest, type WorkloadCall } from '../record/workload.ts';
 import type { RunHooks } from '../run-fixture.ts';
 import { ENGINES, type CompareCase, type EngineOutcome, type ParityDifference } from './compare-report.ts';
 
@@ -88,7 +88,10 @@ async function runEngine(
   let error: EngineOutcome['error'];
   try {
     client = await factory({ provider, model: call.model });
-    response = call.operation === 'embedding' ? await client.embed(request as EmbeddingRequest) : await client.chat(request as ChatRequest);
+    response =
+      call.operation === 'embedding'
+        ? await client.embed(wireRequest(call, request as EmbeddingRequest))
+        : await client.chat(wireRequest(call, request as ChatRequest));
   } catch (caught) {
     error =
       caught instanceof DataDesignerError
@@ -111,7 +114,7 @@ async function runEngine(
 }
 
 export async function compareLive(config: DataDesignerConfig, calls: WorkloadCall[], options: LiveCompareOptions): Promise<CompareCase[]> {
-  const scrubber = createScrubber(collectSecrets(config, options.env ?? process.env));
+  const scrubber = createScrubber(collectSecrets(config, options.env ?? process.env), configuredHeaderNames(config));
   const proxies = createProxyPool(scrubber);
   const cases: CompareCase[] = [];
   try {

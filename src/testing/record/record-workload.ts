@@ -10,8 +10,8 @@ import type { ChatRequest, EmbeddingRequest } from '../../core/types.ts';
 import { loadClientFactory } from '../../engine.ts';
 import { parseFixture, type Fixture } from '../fixture.ts';
 import { createProxyPool, type ProxyFailure } from './recording-proxy.ts';
-import { collectSecrets, createScrubber } from './secret-scrubber.ts';
-import { canonicalRequest, type WorkloadCall } from './workload.ts';
+import { collectSecrets, configuredHeaderNames, createScrubber } from './secret-scrubber.ts';
+import { canonicalRequest, wireRequest, type WorkloadCall } from './workload.ts';
 
 export interface RecordOptions {
   outDir: string;
@@ -34,7 +34,7 @@ export interface RecordedCall {
 
 export async function recordWorkload(config: DataDesignerConfig, calls: WorkloadCall[], options: RecordOptions): Promise<RecordedCall[]> {
   const env = options.env ?? process.env;
-  const scrubber = createScrubber(collectSecrets(config, env));
+  const scrubber = createScrubber(collectSecrets(config, env), configuredHeaderNames(config));
   const date = (options.now ?? new Date()).toISOString().slice(0, 10);
   const factory = await loadClientFactory(options.engine ?? 'v2');
   const proxies = createProxyPool(scrubber);
@@ -50,8 +50,9 @@ export async function recordWorkload(config: DataDesignerConfig, calls: Workload
       let client: ModelClient | undefined;
       try {
         client = await factory({ provider, model: call.model });
-        if (call.operation === 'embedding') await client.embed(request as EmbeddingRequest);
-        else await client.chat(request as ChatRequest);
+        // The fixture keeps the canonical request; the wire also carries the provider's headers.
+        if (call.operation === 'embedding') await client.embed(wireRequest(call, request as EmbeddingRequest));
+        else await client.chat(wireRequest(call, request as ChatRequest));
       } catch (error) {
         outcome = error instanceof DataDesignerError ? error.name : `Unmapped:${error instanceof Error ? error.name : typeof error}`;
       } finally {

@@ -33,6 +33,14 @@ export function collectSecrets(config: DataDesignerConfig, env: Record<string, s
   return [...values].filter((v) => v.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
 }
 
+/**
+ * Header names the config adds to every request (provider extraHeaders): configuration, not
+ * traffic, and often a credential (`api-key`, a gateway key), so they never reach a fixture.
+ */
+export function configuredHeaderNames(config: DataDesignerConfig): string[] {
+  return config.providers.flatMap((provider) => Object.keys(provider.extraHeaders ?? {}).map((name) => name.toLowerCase()));
+}
+
 export interface Scrubber {
   /** Deep copy of a JSON-like value with every secret occurrence replaced by `***`. */
   value<T>(value: T): T;
@@ -40,7 +48,8 @@ export interface Scrubber {
   headers(headers: Record<string, string | string[] | undefined> | Headers): Record<string, string>;
 }
 
-export function createScrubber(secrets: readonly string[]): Scrubber {
+export function createScrubber(secrets: readonly string[], dropHeaders: Iterable<string> = []): Scrubber {
+  const dropped = new Set([...dropHeaders].map((name) => name.toLowerCase()));
   const text = (input: string): string => {
     let out = input;
     // Longest first (collectSecrets sorts), so a secret containing another goes whole.
@@ -67,7 +76,7 @@ export function createScrubber(secrets: readonly string[]): Scrubber {
       const out: Record<string, string> = {};
       for (const [rawName, raw] of entries) {
         const name = rawName.toLowerCase();
-        if (CREDENTIAL_HEADERS.has(name) || AWS_SIGNATURE_HEADER.test(name) || FRAMING_HEADERS.has(name)) continue;
+        if (CREDENTIAL_HEADERS.has(name) || AWS_SIGNATURE_HEADER.test(name) || FRAMING_HEADERS.has(name) || dropped.has(name)) continue;
         out[name] = text(raw);
       }
       return out;

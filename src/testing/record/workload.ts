@@ -102,3 +102,14 @@ export function canonicalRequest(call: WorkloadCall, random: () => number = Math
   const merged = applyPrecedence<Record<string, unknown>>(sampled, call.request, provider);
   return { ...merged, model: call.model.model } as unknown as ChatRequest | EmbeddingRequest;
 }
+
+/**
+ * What the engine is sent: the canonical request plus the provider's extraHeaders merged over the
+ * call's headers, as the facade does in production. Without them an endpoint that needs one (an
+ * Azure-style `api-key`, a gateway key) answers 401 to record and live compare alike.
+ */
+export function wireRequest<T extends ChatRequest | EmbeddingRequest>(call: WorkloadCall, request: T): T {
+  const headers = call.provider.extraHeaders;
+  if (!headers || Object.keys(headers).length === 0) return request;
+  return { ...request, extra_headers: { ...(request.extra_headers ?? {}), ...headers } };
+}
