@@ -3,10 +3,13 @@
 import { ModelAPIError } from '../core/errors.ts';
 import type { ErrorSubject } from './failure-classification.ts';
 
-export function decodeFloat32Base64(encoded: string): number[] {
+/** Undefined when the bytes are not whole float32 values (a cut or corrupted vector). */
+export function decodeFloat32Base64(encoded: string): number[] | undefined {
   const bytes = Buffer.from(encoded, 'base64');
+  // Decoding only the whole floats would return a silently shortened vector.
+  if (bytes.byteLength % 4 !== 0) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: number[] = new Array(Math.floor(bytes.byteLength / 4));
+  const out: number[] = new Array(bytes.byteLength / 4);
   for (let i = 0; i < out.length; i += 1) out[i] = view.getFloat32(i * 4, true);
   return out;
 }
