@@ -21,11 +21,16 @@ const callSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name must be letters, digits, ".", "_" or "-" (it becomes a file name)')
     .optional(),
-  alias: z.string().min(1, 'alias must name a model of the config'),
+  alias: z
+    .string({ error: (issue) => (issue.input === undefined ? 'missing (a model alias of the config)' : 'must be a model alias of the config (a string)') })
+    .min(1, 'alias must name a model of the config'),
   request: z.record(z.string(), z.unknown()).optional(),
 });
 
-const workloadSchema = z.union([z.array(callSchema).min(1, 'the workload has no calls'), z.strictObject({ calls: z.array(callSchema).min(1, 'the workload has no calls') })]);
+const callsSchema = z.array(callSchema).min(1, 'the workload has no calls');
+const wrappedSchema = z.strictObject({ calls: callsSchema });
+const CALL_KEYS = Object.keys(callSchema.shape).join(', ');
+const SHAPE_HINT = 'a workload is a list of calls, or {calls: [...]}; each call is {name?, alias, request?}';
 
 export interface WorkloadCall {
   name: string;
@@ -41,13 +46,25 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || '(root)';
 }
 
-export function parseWorkload(raw: unknown, config: DataDesignerConfig, label: string): WorkloadCall[] {
-  const parsed = workloadSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UsageError(`${label}: ${fieldPath(issue.path)}: ${issue.message}`);
+// One line for the first problem; a misspelt key comes first because it usually explains a
+// "missing" one next to it.
+function describeIssue(issues: readonly z.core.$ZodIssue[]): string {
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+  const path = issue.path.length > 0 ? `${fieldPath(issue.path)}: ` : '';
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = issue.path.length > 0 ? CALL_KEYS : 'calls';
+    return `${path}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (allowed: ${allowed})`;
   }
-  const calls = Array.isArray(parsed.data) ? parsed.data : parsed.data.calls;
+  return `${path}${issue.message}`;
+}
+
+export function parseWorkload(raw: unknown, config: DataDesignerConfig, label: string): WorkloadCall[] {
+  // Dispatch on the document's shape so errors point into it, not at "no union member matched".
+  const schema = Array.isArray(raw) ? callsSchema : raw !== null && typeof raw === 'object' ? wrappedSchema : undefined;
+  if (!schema) throw new UsageError(`${label}: ${SHAPE_HINT}`);
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`${label}: ${describeIssue(parsed.error.issues)}`);
+  const calls = Array.isArray(parsed.data) ? parsed.data : (parsed.data as z.output<typeof wrappedSchema>).calls;
   const seen = new Set<string>();
   return calls.map((call, index) => {
     const where = `${label}: [${index}]`;
