@@ -131,8 +131,9 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
   async embed(given: EmbeddingRequest, options?: CallOptions): Promise<EmbeddingResponse> {
     const sdk = this.sdk;
     const request = { ...given, model: wireModelId(given, this.model) };
-    checkEmbeddingRequest(request, this.subject);
+    // The unsupported-capability error wins over input validation (engine-rules).
     const family = bedrockEmbeddingFamily(request.model, this.subject);
+    checkEmbeddingRequest(request, this.subject);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     const extraBody = request.extra_body ?? {};
     if (family === 'cohere') {

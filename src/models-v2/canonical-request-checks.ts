@@ -67,6 +67,12 @@ export function checkEmbeddingRequest(request: EmbeddingRequest, subject: ErrorS
   if (!Array.isArray(request.input) || request.input.length === 0) {
     throw badRequest(subject, 'the embedding input list is empty', 'Pass at least one text to embed.');
   }
+  // Typed as string[], but callers from plain JS or parsed data send numbers and nulls too, and
+  // providers would embed their JSON text (or reject the batch) instead.
+  const notText = request.input.findIndex((text) => typeof text !== 'string');
+  if (notText >= 0) {
+    throw badRequest(subject, `embedding input[${notText}] is not a string`, 'Pass `input` as an array of strings.');
+  }
 }
 
 /**

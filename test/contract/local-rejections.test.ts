@@ -52,6 +52,12 @@ const REJECTIONS: Rejection[] = [
     { messages: [{ role: 'user', content: 'What is the capital of France?' }, { role: 'assistant', content: null, tool_calls: [call('toolu_1', '{}', '')] },
       { role: 'tool', tool_call_id: 'toolu_1', content: 'Paris' }], tools: [TOOL] },
     'ModelBadRequestError', 'engine-rules: a tool call without a function name is refused before any request.'),
+  local('openai/embedding-input-not-strings', 'openai', 'embedding', 'text-embedding-3-small', { input: ['Hello', 42] },
+    'ModelBadRequestError', 'engine-rules: an embedding input that is not all strings is refused before any request.'),
+  local('bedrock/embedding-input-not-strings', 'bedrock', 'embedding', 'amazon.titan-embed-text-v2:0', { input: ['Hello', null] },
+    'ModelBadRequestError', 'engine-rules: an embedding input that is not all strings is refused before any request.'),
+  local('bedrock/embedding-unsupported-family-empty-input', 'bedrock', 'embedding', 'amazon.nova-micro-v1:0', { input: [] },
+    'ModelUnsupportedCapabilityError', 'engine-rules: the unsupported-capability error wins over input validation (a Bedrock family with no embeddings, like Anthropic).'),
 ];
 
 let guard: NetworkGuard;
