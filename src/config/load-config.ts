@@ -4,7 +4,16 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import { REDACTED, redactSecrets } from '../core/secrets.ts';
-import { dataDesignerConfigSchema, type DataDesignerConfig } from './schemas.ts';
+import {
+  chatInferenceParamsSchema,
+  dataDesignerConfigSchema,
+  embeddingInferenceParamsSchema,
+  mcpServerSchema,
+  modelConfigSchema,
+  modelProviderSchema,
+  toolConfigSchema,
+  type DataDesignerConfig,
+} from './schemas.ts';
 
 const SECRET_KEYS = /^(apiKey|api_key|authorization|x-api-key|secret|token|password)$/i;
 
@@ -17,14 +26,96 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
+const keysOf = (schema: { shape: object }): string[] => Object.keys(schema.shape);
+
+/**
+ * The keys allowed where an unknown key was found, so the error can list them: the user has the
+ * config file open, not SPEC §3. Variants are chosen by their discriminator in the raw input.
+ */
+function allowedKeysAt(path: readonly PropertyKey[], raw: unknown): string[] | undefined {
+  const shape = path.map((segment) => (typeof segment === 'number' ? '#' : String(segment))).join('.');
+  const value = valueAt(raw, path) as Record<string, unknown> | undefined;
+  switch (shape) {
+    case '':
+      return keysOf(dataDesignerConfigSchema);
+    case 'providers.#':
+      return keysOf(modelProviderSchema);
+    case 'models.#':
+      return keysOf(modelConfigSchema);
+    case 'models.#.inferenceParameters': {
+      const embedding =
+        value?.generationType === 'embedding' || (value?.generationType === undefined && ('encodingFormat' in (value ?? {}) || 'dimensions' in (value ?? {})));
+      return keysOf(embedding ? embeddingInferenceParamsSchema : chatInferenceParamsSchema);
+    }
+    case 'models.#.inferenceParameters.temperature':
+    case 'models.#.inferenceParameters.topP':
+      return ['distributionType', 'params'];
+    case 'models.#.inferenceParameters.temperature.params':
+    case 'models.#.inferenceParameters.topP.params': {
+      const kind = (valueAt(raw, path.slice(0, -1)) as { distributionType?: unknown } | undefined)?.distributionType;
+      return kind === 'manual' ? ['values', 'weights'] : ['low', 'high'];
+    }
+    case 'tools.#':
+      return keysOf(toolConfigSchema);
+    case 'mcpServers.#': {
+      const variant = mcpServerSchema.options.find((option) => option.shape.transport.value === value?.transport);
+      return variant ? keysOf(variant) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** The allowed key a typo most likely meant: same letters in another case, or ≤ 2 edits away. */
+function closestKey(key: string, allowed: readonly string[]): string | undefined {
+  const lowered = key.toLowerCase().replace(/[_-]/g, '');
+  const sameLetters = allowed.find((candidate) => candidate.toLowerCase() === lowered);
+  if (sameLetters) return sameLetters;
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of allowed) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { key: candidate, distance };
+  }
+  return best?.key;
+}
+
+function unknownKeysMessage(keys: readonly string[], allowed: readonly string[] | undefined): string {
+  const named = keys.map((k) => `"${k}"`).join(', ');
+  if (!allowed) return `unknown key${keys.length > 1 ? 's' : ''} ${named}`;
+  const guesses = keys.map((k) => closestKey(k, allowed)).filter((k): k is string => k !== undefined);
+  const guess = guesses.length > 0 ? `did you mean ${guesses.map((k) => `"${k}"`).join(', ')}? ` : '';
+  return `unknown key${keys.length > 1 ? 's' : ''} ${named} (${guess}allowed: ${allowed.join(', ')})`;
+}
+
 /** One line per issue: `models[0].inferenceParameters.temperature: <what is wrong>`. */
-export function formatZodIssues(error: z.ZodError, label = 'config'): string {
+export function formatZodIssues(error: z.ZodError, label = 'config', raw?: unknown): string {
   const lines = error.issues.map((issue) => {
     const path = formatPath(issue.path);
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
       const keys = (issue as { keys?: string[] }).keys ?? [];
-      message = `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')} (check the spelling; allowed keys are listed in SPEC §3)`;
+      message = unknownKeysMessage(keys, allowedKeysAt(issue.path, raw));
     }
     // A value under a secret-looking key is never echoed, even inside zod's own wording.
     if (issue.path.some((p) => typeof p === 'string' && SECRET_KEYS.test(p))) {
@@ -39,7 +130,7 @@ export function parseConfig(raw: unknown, label = 'config'): DataDesignerConfig 
   const result = dataDesignerConfigSchema.safeParse(raw);
   if (!result.success) {
     const first = result.error.issues[0];
-    throw new ConfigError(formatZodIssues(result.error, label), { path: first ? formatPath(first.path) : undefined });
+    throw new ConfigError(formatZodIssues(result.error, label, raw), { path: first ? formatPath(first.path) : undefined });
   }
   return result.data;
 }

@@ -240,3 +240,34 @@ describe('model config defaults', () => {
     });
   });
 });
+
+describe('unknown keys name what is allowed there', () => {
+  it('suggests the key a typo meant and lists the allowed ones', () => {
+    const provider = configError(() => parseConfig({ ...baseConfig, providers: [{ ...baseConfig.providers[0], providerTyp: 'openai' }] }));
+    expect(provider.message).toContain(
+      'providers[0]: unknown key "providerTyp" (did you mean "providerType"? allowed: name, endpoint, providerType, apiKey, region, extraBody, extraHeaders)',
+    );
+    const chat = configError(() =>
+      parseConfig({ ...baseConfig, models: [{ ...baseConfig.models[0], inferenceParameters: { temprature: 0.3 } }] }),
+    );
+    expect(chat.message).toContain('unknown key "temprature" (did you mean "temperature"? allowed: generationType, temperature, topP, maxTokens,');
+  });
+
+  it('picks the variant the input chose (embedding params, http MCP server, manual distribution)', () => {
+    const embedding = configError(() =>
+      parseConfig({ ...baseConfig, models: [{ ...baseConfig.models[0], inferenceParameters: { generationType: 'embedding', max_tokens: 5 } }] }),
+    );
+    expect(embedding.message).toContain('unknown key "max_tokens" (allowed: generationType, encodingFormat, dimensions, maxParallelRequests, timeoutSeconds, extraBody)');
+    const server = configError(() =>
+      parseConfig({ ...baseConfig, mcpServers: [{ name: 's', transport: 'streamable_http', url: 'http://127.0.0.1:1/mcp', api_key: 'K' }] }),
+    );
+    expect(server.message).toContain('mcpServers[0]: unknown key "api_key" (did you mean "apiKey"? allowed: name, transport, url, apiKey)');
+    const weights = configError(() =>
+      parseConfig({
+        ...baseConfig,
+        models: [{ ...baseConfig.models[0], inferenceParameters: { temperature: { distributionType: 'manual', params: { values: [0.1], weight: [1] } } } }],
+      }),
+    );
+    expect(weights.message).toContain('unknown key "weight" (did you mean "weights"? allowed: values, weights)');
+  });
+});
