@@ -31,7 +31,7 @@ generate options:
   --json                           print one JSON document {output, engine, usage}
 
 The answer goes to stdout, followed by the engine used and the usage of this run.
-Exit status: 0 success, 1 the call failed, 2 bad command line.`;
+Exit status: 0 success, 1 the call failed, 2 bad command line, config or environment (fix the input named).`;
 
 class UsageError extends Error {}
 
@@ -183,6 +183,11 @@ main(process.argv.slice(2)).then(
     }
     if (error instanceof DataDesignerError) {
       process.stderr.write(`dd-models: ${error.name}: ${error.message}\n  solution: ${error.solution}\n`);
+      // A config or environment problem is an input the user fixes, as with compare and record.
+      if (error instanceof ConfigError) {
+        process.exitCode = 2;
+        return;
+      }
     } else {
       process.stderr.write(`dd-models: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
     }

@@ -155,6 +155,7 @@ export async function loadConfigFile(path: string): Promise<DataDesignerConfig> 
   } catch (error) {
     throw new ConfigError(`Could not read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
       cause: error,
+      solution: 'Check the path of the config file (relative paths start from the directory the command runs in).',
     });
   }
   return parseConfigText(text, path);

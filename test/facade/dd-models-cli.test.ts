@@ -117,20 +117,27 @@ describe('dd-models errors and help', () => {
     expect(run.stdout).toContain('dd-models generate --config <file> --model <alias>');
   });
 
-  it('an invalid config is a ConfigError naming the path, exit 1', async () => {
+  it('an invalid config is a ConfigError naming the path, exit 2 (an input to fix, as in compare)', async () => {
     const bad = join(dir, 'bad.yaml');
     await writeFile(bad, 'providers:\n  - name: p\n    endpoint: http://127.0.0.1:1\n    providerType: mistral\nmodels: []\n');
     const run = await cli(['generate', '--config', bad, '--model', 'model', 'Hi']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^dd-models: ConfigError: Invalid config file .*providers\[0\]\.providerType: unknown provider type "mistral"/s);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('an unknown alias names the configured ones', async () => {
+  it('an unknown alias names the configured ones, exit 2', async () => {
     const run = await cli(['generate', '--config', configFile, '--model', 'nope', '--engine', 'legacy', 'Hi']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain("No model config with alias 'nope' found");
     expect(run.stderr).toContain("'model'");
+  });
+
+  it('an engine variable it does not understand is one ConfigError naming it, exit 2', async () => {
+    const run = await cli(['generate', '--config', configFile, '--model', 'model', 'Hi'], { DATA_DESIGNER_ASYNC_ENGINE: 'yes' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^dd-models: ConfigError: DATA_DESIGNER_ASYNC_ENGINE="yes" is not understood/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('bad command lines exit 2 with a pointer to --help', async () => {
