@@ -4,12 +4,11 @@
 // we measure is the client's alone). Reports ratios: the machines are shared and noisy, so only
 // figures measured side by side in one run mean anything.
 import { spawn, execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { numberOption, runCli, UsageError } from '../src/testing/compare/cli-options.ts';
+import { ensureWritable, numberOption, runCli, UsageError, writeReport } from '../src/testing/compare/cli-options.ts';
 import { DEFAULT_TARGETS, runEngineBench, runOverload, type BenchReport, type OverloadResult } from '../src/testing/bench/run-engine-bench.ts';
 import { startFakeProvider } from '../src/testing/fake-provider/fake-provider-server.ts';
 import type { EngineName } from '../src/core/model-client.ts';
@@ -163,6 +162,8 @@ await runCli('bench', async () => {
   const latencyMs = numberOption(values['latency-ms'], '--latency-ms', { min: 0 }) ?? 2;
   const coldRuns = numberOption(values['cold-runs'], '--cold-runs', { min: 1, integer: true }) ?? 3;
   const overloadCalls = numberOption(values['overload-calls'], '--overload-calls', { min: 0, integer: true }) ?? 200;
+  // Before minutes of measuring, not after.
+  if (values.json) await ensureWritable(values.json, '--json');
 
   const fake = await startFakeProviderProcess(latencyMs);
   try {
@@ -185,8 +186,9 @@ await runCli('bench', async () => {
     const overload = overloadCalls > 0 ? await overloadScenario(overloadCalls) : [];
     if (overload.length) process.stdout.write(`${overloadTable(overload)}\n`);
     if (values.json) {
-      await writeFile(
+      await writeReport(
         values.json,
+        '--json',
         `${JSON.stringify(
           {
             environment: { node: process.version, cores: cpus().length, date: new Date().toISOString() },

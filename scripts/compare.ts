@@ -3,11 +3,9 @@
 // npm run compare -- --live --config <file> --workload <file> [--filter <text>] [--json <file>] [--html <file>]
 // Runs every case through both engines and reports parity (SPEC §11). Exit 0: every case in
 // parity and matching; 1: any mismatch; 2: usage, config or fixture errors.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../src/config/load-config.ts';
-import { runCli, UsageError } from '../src/testing/compare/cli-options.ts';
+import { ensureWritable, runCli, UsageError, writeReport } from '../src/testing/compare/cli-options.ts';
 import { compareFixtures, filterFixtures } from '../src/testing/compare/compare-fixtures.ts';
 import { loadCompareHooks } from '../src/testing/compare/compare-hooks.ts';
 import { buildReport, type CompareCase, type CompareReport } from '../src/testing/compare/compare-report.ts';
@@ -31,11 +29,6 @@ const USAGE = `Usage:
 Exit codes: 0 every case in parity and matching, 1 any mismatch, 2 usage/config/fixture error.
 `;
 
-async function writeReportFile(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, content);
-}
-
 await runCli('compare', async () => {
   const { values } = parseArgs({
     options: {
@@ -55,6 +48,8 @@ await runCli('compare', async () => {
     process.stdout.write(USAGE);
     return 0;
   }
+  if (values.json) await ensureWritable(values.json, '--json');
+  if (values.html) await ensureWritable(values.html, '--html');
   const hooks = await loadCompareHooks();
   // Only a person at a terminal wants a progress bar; piped output stays clean for logs.
   const interactive = process.stdout.isTTY === true;
@@ -91,11 +86,11 @@ await runCli('compare', async () => {
   process.stdout.write(renderTable(report, { color, width: process.stdout.columns ?? 160 }));
   process.stdout.write(`\n${mismatchList(report)}${summaryLine(report)}\n`);
   if (values.json) {
-    await writeReportFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    await writeReport(values.json, '--json', `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`JSON report: ${values.json}\n`);
   }
   if (values.html) {
-    await writeReportFile(values.html, renderHtml(report, { title }));
+    await writeReport(values.html, '--html', renderHtml(report, { title }));
     process.stdout.write(`HTML report: ${values.html}\n`);
   }
   return report.summary.mismatched === 0 ? 0 : 1;

@@ -93,6 +93,25 @@ describe('compare CLI', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('a --json path it cannot write is exit 2 before any case runs, not a stack trace after all of them', async () => {
+    const result = await runScript('compare', ['--filter', 'openai/tool-call-single', '--json', dir]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`--json ${dir}`);
+    expect(result.stdout).toBe('');
+  });
+
+  it('a config with several problems is one readable line listing each', async () => {
+    const config = join(dir, 'two-problems.yaml');
+    await writeFile(config, 'providers:\n  - name: p\n    endpoint: http://127.0.0.1:1\n    providerTyp: openai\n    apiKey: K\nmodels:\n  - alias: a\n    model: m\n    provider: q\n');
+    const result = await runScript('compare', ['--live', '--config', config, '--workload', 'test/harness/workloads/fake-provider.yaml']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `compare: Invalid config file ${config}: providers[0]: unknown key "providerTyp" (did you mean "providerType"? allowed: name, endpoint, providerType, apiKey, region, extraBody, extraHeaders); models[0].provider: unknown provider "q"; configured providers: "p".\n`,
+    );
+  });
+
   it('rejects bad usage with exit 2 and one line', async () => {
     for (const args of [['--bogus'], ['--live'], ['--fixtures', 'test/harness/recorded', '--filter', 'no-such-case'], ['--fixtures', join(dir, 'missing')]]) {
       const result = await runScript('compare', args);

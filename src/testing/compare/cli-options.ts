@@ -1,5 +1,8 @@
 // Plumbing shared by the harness CLIs (compare, record, fake-provider): usage errors, number
 // options and the exit-code contract — 2 with one clear line for anything the user must fix.
+import { constants } from 'node:fs';
+import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../../core/errors.ts';
 import { redactSecrets } from '../../core/secrets.ts';
 import { FixtureError } from '../fixture.ts';
@@ -34,7 +37,40 @@ export function isUserError(error: unknown): boolean {
 
 export function oneLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return redactSecrets(message.replace(/\s*\n\s*/g, '; ').trim());
+  // Multi-line messages are "Heading:\n  - issue\n  - issue": keep them readable on one line.
+  const joined = message
+    .replace(/:\s*\n\s*-\s+/, ': ')
+    .replace(/\s*\n\s*-\s+/g, '; ')
+    .replace(/\s*\n\s*/g, '; ');
+  return redactSecrets(joined.trim());
+}
+
+/**
+ * Checks up front that a report can be written to `path`, so a run that takes minutes (live
+ * compare, a large corpus) never ends in a write error after all its work is done.
+ */
+export async function ensureWritable(path: string, flag: string): Promise<void> {
+  try {
+    await mkdir(dirname(resolve(path)), { recursive: true });
+    const info = await stat(path).catch(() => undefined);
+    if (info?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    await access(dirname(resolve(path)), constants.W_OK);
+    if (info) await access(path, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`${flag} ${path}: cannot write the report there (${code})`);
+  }
+}
+
+/** Writes a report file; a failure is the user's path to fix (exit 2), not a crash. */
+export async function writeReport(path: string, flag: string, content: string): Promise<void> {
+  try {
+    await mkdir(dirname(resolve(path)), { recursive: true });
+    await writeFile(path, content);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`${flag} ${path}: cannot write the report there (${code})`);
+  }
 }
 
 /**
