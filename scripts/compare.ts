@@ -51,7 +51,8 @@ await runCli('compare', async () => {
   if (values.json) await ensureWritable(values.json, '--json');
   if (values.html) await ensureWritable(values.html, '--html');
   const hooks = await loadCompareHooks();
-  // Only a person at a terminal wants a progress bar; piped output stays clean for logs.
+  // Only a person at a terminal wants a progress bar; piped output stays clean for logs. The bar
+  // is drawn on stderr, and createProgress draws nothing unless stderr is a terminal too.
   const interactive = process.stdout.isTTY === true;
 
   let cases: CompareCase[];

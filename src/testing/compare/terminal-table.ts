@@ -87,8 +87,12 @@ export function mismatchList(report: CompareReport): string {
   return `Mismatched cases:\n${lines.join('\n')}\n`;
 }
 
-/** A single-line progress bar on stderr, redrawn in place. */
+/**
+ * A single-line progress bar, redrawn in place — only when `stream` itself is a terminal: its
+ * cursor codes would otherwise end up in whatever file or pipe the stream was redirected to.
+ */
 export function createProgress(total: number, stream: NodeJS.WriteStream): { tick(label: string): void; done(): void } {
+  if (stream.isTTY !== true) return { tick() {}, done() {} };
   let count = 0;
   const width = 24;
   return {
