@@ -15,6 +15,9 @@ import {
   type ResolvedProvider,
 } from '../config/schemas.ts';
 
+// Upper-case words joined by underscores (OPENAI_API_KEY): a variable name, not a provider key.
+const ENV_VAR_LIKE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+
 export interface ModelRegistryOptions {
   engines: Record<ProviderType, EngineName>;
   loadFactory: (engine: EngineName) => Promise<ClientFactory>;
@@ -38,7 +41,18 @@ export class ModelRegistry {
     this.config = config;
     this.engines = Object.freeze({ ...options.engines });
     this.#options = options;
-    for (const provider of config.providers) this.#providers.set(provider.name, resolveProvider(provider, options.env));
+    for (const provider of config.providers) {
+      const resolved = resolveProvider(provider, options.env);
+      this.#providers.set(provider.name, resolved);
+      // An unset variable makes its own name the key (SPEC §3), and the provider's 401 then says
+      // "invalid key" without a word about the variable. The warning names the provider only:
+      // what is sent is, formally, the key.
+      if (provider.apiKey && resolved.apiKey?.origin === 'literal' && ENV_VAR_LIKE.test(provider.apiKey)) {
+        options.logger.warn(
+          `provider '${provider.name}': apiKey looks like the name of an environment variable that is not set, so it is sent literally as the key; export the variable (or put the key itself in the config).`,
+        );
+      }
+    }
   }
 
   get aliases(): string[] {
