@@ -113,15 +113,22 @@ await registry.close();
 process.stdout.write(String(elapsed));
 `;
 
-async function coldStartMs(engine: EngineName, endpoints: Record<ProviderType, string>, runs: number): Promise<number> {
-  const run = promisify(execFile);
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', COLD_START_SCRIPT, pathToFileURL(join(root, 'src/index.ts')).href, engine, JSON.stringify(endpoints)]);
-    samples.push(Number(stdout));
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+async function coldStartOnce(engine: EngineName, endpoints: Record<ProviderType, string>): Promise<number> {
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    '--input-type=module',
+    '-e',
+    COLD_START_SCRIPT,
+    pathToFileURL(join(root, 'src/index.ts')).href,
+    engine,
+    JSON.stringify(endpoints),
+  ]);
+  return Number(stdout);
+}
+
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function table(report: BenchReport, cold: Record<EngineName, number>): string {
@@ -176,12 +183,13 @@ await runCli('bench', async () => {
       warmupCalls: 50,
       onProgress: (line) => process.stdout.write(`${line}\n`),
     });
-    const cold = { legacy: 0, v2: 0 };
+    const samples: Record<EngineName, number[]> = { legacy: [], v2: [] };
     // Interleaved so both engines see the same background load.
     for (let i = 0; i < coldRuns; i++) {
-      cold.legacy += (await coldStartMs('legacy', fake.endpoints, 1)) / coldRuns;
-      cold.v2 += (await coldStartMs('v2', fake.endpoints, 1)) / coldRuns;
+      samples.legacy.push(await coldStartOnce('legacy', fake.endpoints));
+      samples.v2.push(await coldStartOnce('v2', fake.endpoints));
     }
+    const cold = { legacy: median(samples.legacy), v2: median(samples.v2) };
     process.stdout.write(`${table(report, cold)}\n`);
     const overload = overloadCalls > 0 ? await overloadScenario(overloadCalls) : [];
     if (overload.length) process.stdout.write(`${overloadTable(overload)}\n`);
