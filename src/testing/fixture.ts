@@ -118,15 +118,37 @@ async function listJsonFiles(path: string): Promise<string[]> {
   return out;
 }
 
-/** Loads every `.json` under the given files/directories, sorted; the first bad file throws. */
+/** Several malformed fixtures at once: a recorded corpus is fixed in one pass, not file by file. */
+export class FixtureErrors extends FixtureError {
+  readonly errors: readonly FixtureError[];
+  constructor(errors: FixtureError[]) {
+    super(errors[0].file, errors[0].field, `and ${errors.length - 1} more malformed fixture(s)`);
+    this.message = errors.map((e) => e.message).join('\n');
+    this.name = 'FixtureErrors';
+    this.errors = errors;
+  }
+}
+
+/**
+ * Loads every `.json` under the given files/directories, sorted. Every file is checked before
+ * anything is thrown: one bad file throws its `FixtureError`, several throw `FixtureErrors`.
+ */
 export async function loadFixtures(paths: string[], cwd = process.cwd()): Promise<LoadedFixture[]> {
   const files: string[] = [];
   for (const path of paths) files.push(...(await listJsonFiles(resolve(cwd, path))));
   const loaded: LoadedFixture[] = [];
+  const errors: FixtureError[] = [];
   for (const file of files) {
     const shown = relative(cwd, file) || file;
-    loaded.push({ file: shown, fixture: await loadFixtureFile(file, shown) });
+    try {
+      loaded.push({ file: shown, fixture: await loadFixtureFile(file, shown) });
+    } catch (error) {
+      if (!(error instanceof FixtureError)) throw error;
+      errors.push(error);
+    }
   }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new FixtureErrors(errors);
   return loaded;
 }
 

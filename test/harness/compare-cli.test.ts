@@ -93,6 +93,21 @@ describe('compare CLI', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('reports every malformed fixture of a directory, one line each, not just the first', async () => {
+    const bad = join(dir, 'several-malformed');
+    await mkdir(bad, { recursive: true });
+    await writeFile(join(bad, 'a-no-model.json'), JSON.stringify({ name: 'x/a', provider: 'openai', operation: 'chat', exchanges: [{ request: { path: '/v1/chat/completions' }, response: { status: 200 } }] }));
+    await writeFile(join(bad, 'b-not-json.json'), '{"name": ');
+    await writeFile(join(bad, 'c-fine.json'), JSON.stringify({ name: 'x/c', provider: 'openai', operation: 'chat', model: 'm', exchanges: [{ request: { path: '/v1/chat/completions' }, response: { status: 200, body: {} } }] }));
+    const result = await runScript('compare', ['--fixtures', bad]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/a-no-model\.json: model: /);
+    expect(lines[1]).toMatch(/b-not-json\.json: not valid JSON/);
+    expect(result.stdout).toBe('');
+  });
+
   it('a --json path it cannot write is exit 2 before any case runs, not a stack trace after all of them', async () => {
     const result = await runScript('compare', ['--filter', 'openai/tool-call-single', '--json', dir]);
     expect(result.code).toBe(2);

@@ -5,7 +5,7 @@ import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../../core/errors.ts';
 import { redactSecrets } from '../../core/secrets.ts';
-import { FixtureError } from '../fixture.ts';
+import { FixtureError, FixtureErrors } from '../fixture.ts';
 
 /** Bad flags or inputs: reported as one line, exit code 2, never a stack trace. */
 export class UsageError extends Error {
@@ -81,6 +81,12 @@ export async function runCli(name: string, main: () => Promise<number>): Promise
   try {
     process.exitCode = await main();
   } catch (error) {
+    if (error instanceof FixtureErrors) {
+      // One line per malformed file, each naming the file and the field.
+      for (const each of error.errors) process.stderr.write(`${name}: ${oneLine(each)}\n`);
+      process.exitCode = 2;
+      return;
+    }
     if (isUserError(error)) {
       process.stderr.write(`${name}: ${oneLine(error)}\n`);
       process.exitCode = 2;
