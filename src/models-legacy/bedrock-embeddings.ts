@@ -34,10 +34,12 @@ export function convertToBedrockEmbeddingBodies(
       return { ...body, ...extraBody };
     });
   }
-  const inputType = typeof extraBody.input_type === 'string' ? extraBody.input_type : COHERE_DEFAULT_INPUT_TYPE;
+  // A given input_type is sent as is, whatever its type (extra_body is never validated, SPEC §5);
+  // one set to undefined counts as absent rather than vanishing from the serialised body.
+  const inputType = extraBody.input_type === undefined ? COHERE_DEFAULT_INPUT_TYPE : extraBody.input_type;
   const bodies: JsonRecord[] = [];
   for (let start = 0; start < request.input.length; start += COHERE_MAX_TEXTS_PER_CALL) {
-    bodies.push({ texts: request.input.slice(start, start + COHERE_MAX_TEXTS_PER_CALL), input_type: inputType, ...extraBody });
+    bodies.push({ texts: request.input.slice(start, start + COHERE_MAX_TEXTS_PER_CALL), ...extraBody, input_type: inputType });
   }
   return bodies;
 }

@@ -30,7 +30,9 @@ export function titanEmbeddingBody(text: string, request: EmbeddingRequest, extr
 
 /** One body per batch of at most COHERE_BATCH_LIMIT texts, in input order. */
 export function cohereEmbeddingBodies(request: EmbeddingRequest, extraBody: Record<string, unknown>): Record<string, unknown>[] {
-  const inputType = typeof extraBody.input_type === 'string' ? extraBody.input_type : COHERE_DEFAULT_INPUT_TYPE;
+  // extra_body is never validated client-side (SPEC §5): any given `input_type`, string or not,
+  // goes out as is and Bedrock judges it. Only an absent one gets the v3 default.
+  const inputType = extraBody.input_type === undefined ? COHERE_DEFAULT_INPUT_TYPE : extraBody.input_type;
   const batches: Record<string, unknown>[] = [];
   for (let offset = 0; offset < request.input.length; offset += COHERE_BATCH_LIMIT) {
     batches.push({ texts: request.input.slice(offset, offset + COHERE_BATCH_LIMIT), ...extraBody, input_type: inputType });

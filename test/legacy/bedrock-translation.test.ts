@@ -186,6 +186,9 @@ describe('Bedrock embeddings', () => {
     expect(convertToBedrockEmbeddingBodies('cohere', request, { input_type: 'search_query', truncate: 'NONE' })).toEqual([
       { texts: ['a', 'b'], input_type: 'search_query', truncate: 'NONE' },
     ]);
+    // extra_body is never validated: a non-string input_type goes out as given.
+    expect(convertToBedrockEmbeddingBodies('cohere', request, { input_type: 5 })).toEqual([{ texts: ['a', 'b'], input_type: 5 }]);
+    expect(convertToBedrockEmbeddingBodies('cohere', request, { input_type: undefined })).toEqual([{ texts: ['a', 'b'], input_type: 'search_document' }]);
   });
 
   it('matches the recorded Titan and Cohere request bodies', () => {

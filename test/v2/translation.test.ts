@@ -296,6 +296,9 @@ describe('bedrock translation', () => {
     expect(cohereEmbeddingBodies({ model: 'c', input: ['a'] }, { input_type: 'search_query', truncate: 'END' })).toEqual([
       { texts: ['a'], input_type: 'search_query', truncate: 'END' },
     ]);
+    // extra_body is never validated: a non-string input_type goes out as given.
+    expect(cohereEmbeddingBodies({ model: 'c', input: ['a'] }, { input_type: null })).toEqual([{ texts: ['a'], input_type: null }]);
+    expect(cohereEmbeddingBodies({ model: 'c', input: ['a'] }, { input_type: undefined })).toEqual([{ texts: ['a'], input_type: 'search_document' }]);
     expect(() => fromCohereResponses([{ output: { embeddings: [[1]] }, inputTokenHeader: undefined }], 2, subject)).toThrow(
       /1 embeddings for 2 input texts/,
     );
