@@ -80,10 +80,11 @@ function cohereVectors(result: InvokeResult): number[][] {
 }
 
 function cohereTokens(result: InvokeResult): number | undefined {
-  // Cohere bodies carry no usage; Bedrock reports the count in a header.
-  const header = result.headers['x-amzn-bedrock-input-token-count'];
-  const tokens = header === undefined || header.trim() === '' ? undefined : Number(header);
-  return tokens !== undefined && Number.isFinite(tokens) ? tokens : undefined;
+  // Cohere bodies carry no usage; Bedrock reports the count in a header. A count is a plain
+  // non-negative integer: Number() would also read "1e2", "0x10", "-1" or "10.0", which no
+  // real header carries, so anything but decimal digits means no usage rather than a guess.
+  const header = result.headers['x-amzn-bedrock-input-token-count']?.trim();
+  return header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
 }
 
 function parseCohere(results: readonly InvokeResult[], expectedCount: number): EmbeddingResponse {
