@@ -23,12 +23,15 @@ function canonicalArguments(raw: unknown): string {
 
 function parseToolCalls(raw: unknown): ToolCall[] {
   if (!Array.isArray(raw)) return [];
-  return raw.map((call, index) => {
-    const fn = asRecord(asRecord(call)?.function) ?? {};
+  // An entry that is not an object (a string, null) names no function and carries no arguments:
+  // kept, it would become a nameless call that the next turn rejects. It is dropped, and the
+  // index in a synthesised id is the position among the calls kept (as for Anthropic/Bedrock).
+  return raw.filter(isRecord).map((call, index) => {
+    const fn = asRecord(call.function) ?? {};
     const name = typeof fn.name === 'string' ? fn.name : '';
     const args = canonicalArguments(fn.arguments);
     return {
-      id: toolCallIdOrSynthesized(asRecord(call)?.id, index, name, args),
+      id: toolCallIdOrSynthesized(call.id, index, name, args),
       type: 'function',
       function: { name, arguments: args },
     };
