@@ -37,15 +37,18 @@ export function fromAnthropicMessage(raw: unknown, subject: ErrorSubject): ChatR
     if (block.type === 'text' && typeof block.text === 'string') {
       text += block.text;
     } else if (block.type === 'thinking') {
-      const thinking = typeof block.thinking === 'string' ? block.thinking : '';
-      reasoning.push(thinking);
+      // A thinking block without string text has nothing to keep: an invented '' would be sent
+      // back next turn as reasoning the model never produced, so the block is skipped.
+      if (typeof block.thinking !== 'string') continue;
+      reasoning.push(block.thinking);
       thinkingBlocks.push({
         type: 'thinking',
-        thinking,
+        thinking: block.thinking,
         ...(typeof block.signature === 'string' ? { signature: block.signature } : {}),
       });
     } else if (block.type === 'redacted_thinking') {
-      thinkingBlocks.push({ type: 'redacted_thinking', data: typeof block.data === 'string' ? block.data : '' });
+      if (typeof block.data !== 'string') continue;
+      thinkingBlocks.push({ type: 'redacted_thinking', data: block.data });
     } else if (block.type === 'tool_use') {
       const name = typeof block.name === 'string' ? block.name : '';
       const args = JSON.stringify(block.input ?? {});

@@ -16,9 +16,10 @@ const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
   content_filtered: 'content_filter',
 };
 
-function base64Of(value: unknown): string {
+/** The SDK decodes a base64 `redactedContent` to bytes; anything else it passes through as is. */
+function base64Of(value: unknown): string | undefined {
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
-  return typeof value === 'string' ? value : '';
+  return typeof value === 'string' ? value : undefined;
 }
 
 function usageOf(raw: unknown): Usage | undefined {
@@ -55,13 +56,16 @@ export function fromBedrockConverseOutput(raw: ConverseCommandOutput | undefined
       toolCalls.push({ id: toolCallIdOr(use.toolUseId, toolCalls.length, name, args), type: 'function', function: { name, arguments: args } });
     } else if (isRecord(block.reasoningContent)) {
       const content = block.reasoningContent;
-      if (isRecord(content.reasoningText)) {
-        const thinking = typeof content.reasoningText.text === 'string' ? content.reasoningText.text : '';
+      // The SDK passes a non-string `text` through untouched. Without string text there is no
+      // reasoning to keep, and an invented '' would be sent back next turn: skip the block.
+      if (isRecord(content.reasoningText) && typeof content.reasoningText.text === 'string') {
+        const thinking = content.reasoningText.text;
         reasoning.push(thinking);
         const signature = content.reasoningText.signature;
         thinkingBlocks.push({ type: 'thinking', thinking, ...(typeof signature === 'string' ? { signature } : {}) });
-      } else if (content.redactedContent !== undefined) {
-        thinkingBlocks.push({ type: 'redacted_thinking', data: base64Of(content.redactedContent) });
+      } else {
+        const data = base64Of(content.redactedContent);
+        if (data !== undefined) thinkingBlocks.push({ type: 'redacted_thinking', data });
       }
     }
   }
