@@ -20,6 +20,19 @@ function parseUsage(raw: JsonRecord): Usage {
   return usage;
 }
 
+// The AWS SDK decodes every `redactedContent` blob it deserialises and fails the whole response
+// when the string is not padded base64 (length a multiple of 4, at most two '=' at the end).
+// v2 cannot read past that failure, so legacy rejects the same strings, and returns the bytes
+// re-encoded as the SDK round trip does (non-zero padding bits become zero: no data is in them).
+const PADDED_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function redactedData(raw: string): string {
+  if (raw.length % 4 !== 0 || !PADDED_BASE64.test(raw)) {
+    throw new ResponseShapeError('a Bedrock Converse response whose reasoningContent.redactedContent is not base64');
+  }
+  return Buffer.from(raw, 'base64').toString('base64');
+}
+
 export function parseBedrockConverseResponse(body: unknown): ChatResponse {
   const root = asRecord(body);
   const output = asRecord(root?.output);
@@ -33,6 +46,9 @@ export function parseBedrockConverseResponse(body: unknown): ChatResponse {
   for (const raw of Array.isArray(content) ? content : []) {
     const block = asRecord(raw);
     if (!block) continue;
+    // Checked before the key dispatch: the SDK decodes the blob even in a block it then reads as text.
+    const redacted = asRecord(block.reasoningContent)?.redactedContent;
+    const redactedText = typeof redacted === 'string' ? redactedData(redacted) : undefined;
     if (typeof block.text === 'string') {
       text += block.text;
     } else if (asRecord(block.toolUse)) {
@@ -53,9 +69,10 @@ export function parseBedrockConverseResponse(body: unknown): ChatResponse {
         // gpt-oss and Kimi send reasoning without a signature.
         if (typeof reasoningText.signature === 'string') kept.signature = reasoningText.signature;
         thinkingBlocks.push(kept);
-      } else if (typeof reasoningContent.redactedContent === 'string') {
-        thinkingBlocks.push({ type: 'redacted_thinking', data: reasoningContent.redactedContent });
       }
+      // Not `else`: a block carrying both members (invalid per the AWS schema, yet passed on by
+      // the SDK) keeps both, the text first, rather than silently losing the redacted blob.
+      if (redactedText !== undefined) thinkingBlocks.push({ type: 'redacted_thinking', data: redactedText });
     }
   }
   const joinedReasoning = reasoning.join('\n');

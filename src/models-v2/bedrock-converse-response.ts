@@ -63,10 +63,12 @@ export function fromBedrockConverseOutput(raw: ConverseCommandOutput | undefined
         reasoning.push(thinking);
         const signature = content.reasoningText.signature;
         thinkingBlocks.push({ type: 'thinking', thinking, ...(typeof signature === 'string' ? { signature } : {}) });
-      } else {
-        const data = base64Of(content.redactedContent);
-        if (data !== undefined) thinkingBlocks.push({ type: 'redacted_thinking', data });
       }
+      // Not `else`: the SDK passes on a block carrying both members (invalid per the AWS schema);
+      // both are kept, the text first, rather than silently losing the redacted blob. (A blob that
+      // is not padded base64 never gets here: the SDK fails the whole response → ModelAPIError.)
+      const data = base64Of(content.redactedContent);
+      if (data !== undefined) thinkingBlocks.push({ type: 'redacted_thinking', data });
     }
   }
   const joinedReasoning = reasoning.join('\n');
