@@ -187,7 +187,7 @@ describe('legacy OpenAI-compatible client over HTTP', () => {
   });
 
   it('never puts the API key in an error, even when the provider echoes it', async () => {
-    const key = 'sk-proj-SuperSecretValue0123456789';
+    const key = 'sk-proj-FakeSuperSecretValue0123456789';
     const { client } = await setup([{ status: 401, body: { error: { message: `Incorrect API key provided: ${key}.`, type: 'invalid_request_error', code: 'invalid_api_key' } } }], { apiKey: key });
     const error = await client.chat(HELLO).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelAuthenticationError);

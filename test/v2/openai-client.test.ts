@@ -286,7 +286,7 @@ describe('v2 openai adapter: failures and retries', () => {
   });
 
   it('keeps the key out of error messages', async () => {
-    const key = 'sk-proj-secretsecretsecret1234';
+    const key = 'sk-proj-fakesecretsecret1234';
     const { client } = await setup([{ status: 401, body: { error: { message: `Incorrect API key provided: ${key}` } } }], { apiKey: key });
     const failure = (await client.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e)) as Error;
     expect(failure.name).toBe('ModelAuthenticationError');
