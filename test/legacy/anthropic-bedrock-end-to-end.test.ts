@@ -10,7 +10,7 @@ import {
 } from '../../src/core/errors.ts';
 import type { ChatRequest } from '../../src/core/types.ts';
 import { legacyClient, recordingRuntime } from './support/clients.ts';
-import { CORPUS } from './support/corpus-exchanges.ts';
+import { CORPUS } from './support/wire-corpus.ts';
 import { startLocalServer, type LocalServer, type Reply } from './support/local-server.ts';
 
 const HELLO: ChatRequest = { model: '', messages: [{ role: 'user', content: 'Hello' }] };

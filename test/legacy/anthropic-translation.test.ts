@@ -7,7 +7,7 @@ import { mapAnthropicStopReason } from '../../src/models-legacy/map-anthropic-st
 import { parseAnthropicResponse } from '../../src/models-legacy/parse-anthropic-response.ts';
 import { RequestInputError } from '../../src/models-legacy/request-input-error.ts';
 import { ResponseShapeError } from '../../src/models-legacy/response-shape-error.ts';
-import { CORPUS } from './support/corpus-exchanges.ts';
+import { CORPUS } from './support/wire-corpus.ts';
 import { dropKeys } from './support/drop-keys.ts';
 
 function recordedBody(name: string): unknown {

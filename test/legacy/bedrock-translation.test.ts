@@ -6,7 +6,7 @@ import { convertToBedrockConverseRequest } from '../../src/models-legacy/convert
 import { mapBedrockStopReason } from '../../src/models-legacy/map-bedrock-stop-reason.ts';
 import { parseBedrockConverseResponse } from '../../src/models-legacy/parse-bedrock-converse-response.ts';
 import { RequestInputError } from '../../src/models-legacy/request-input-error.ts';
-import { CORPUS } from './support/corpus-exchanges.ts';
+import { CORPUS } from './support/wire-corpus.ts';
 import { dropKeys } from './support/drop-keys.ts';
 
 const getTemperature = {

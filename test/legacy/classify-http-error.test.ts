@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MODEL_ERROR_CLASSES, type ModelErrorClassName } from '../../src/core/errors.ts';
 import { classifyHttpError, parseAmznErrorType } from '../../src/models-legacy/classify-http-error.ts';
 import { extractErrorMessage, normalizeErrorText } from '../../src/models-legacy/extract-error-message.ts';
-import { CORPUS_ERROR_CASES } from './support/corpus-error-cases.ts';
+import { CORPUS_ERROR_CASES } from './support/wire-corpus.ts';
 
 // Expected class per real corpus response (SPEC §6 + docs/engine-rules.md classification order).
 const EXPECTED: Record<string, ModelErrorClassName> = {

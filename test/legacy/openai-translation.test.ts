@@ -7,7 +7,7 @@ import { convertToOpenAIEmbeddingBody, parseOpenAIEmbeddingResponse } from '../.
 import { parseOpenAIChatResponse } from '../../src/models-legacy/parse-openai-chat-response.ts';
 import { ResponseShapeError } from '../../src/models-legacy/response-shape-error.ts';
 import { synthesizeToolCallId } from '../../src/models-legacy/synthesize-tool-call-id.ts';
-import { CORPUS } from './support/corpus-exchanges.ts';
+import { CORPUS } from './support/wire-corpus.ts';
 import { dropKeys } from './support/drop-keys.ts';
 import { createHash } from 'node:crypto';
 
