@@ -1,20 +1,17 @@
 // Parity, the compare CLI's own verdict (SPEC §11): both engines replay the same fixture and must
 // return deep-equal canonical outcomes (ignoring id; error class and status), send semantically
 // equal wire bodies and make the same number of attempts. Run over the bundled fixtures and over
-// the wire corpus in place (skipped when ../shared/wire-corpus is absent) — for the corpus, which
+// the wire corpus in place (required: CI has ../shared beside the clone) — for the corpus, which
 // has no expectations, parity is the claim SPEC §10 gives it.
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadFixtures } from '../../src/testing/fixture.ts';
 import { compareEngines } from '../../src/testing/run-fixture.ts';
 import { installNetworkGuard, type NetworkGuard } from './network-guard.ts';
 import { FIXTURES_DIR, REPO_ROOT, RUN_TIMEOUT_MS, show, WIRE_CORPUS_DIR } from './support.ts';
 
-const corpusPresent = existsSync(WIRE_CORPUS_DIR);
-if (!corpusPresent) console.warn(`wire corpus not found at ${WIRE_CORPUS_DIR}: its parity cases are skipped`);
 const sets = [
-  { label: 'bundled fixtures', present: true, loaded: await loadFixtures([FIXTURES_DIR], REPO_ROOT) },
-  { label: `wire corpus (${WIRE_CORPUS_DIR})`, present: corpusPresent, loaded: corpusPresent ? await loadFixtures([WIRE_CORPUS_DIR], REPO_ROOT) : [] },
+  { label: 'bundled fixtures', loaded: await loadFixtures([FIXTURES_DIR], REPO_ROOT) },
+  { label: `wire corpus (${WIRE_CORPUS_DIR})`, loaded: await loadFixtures([WIRE_CORPUS_DIR], REPO_ROOT) },
 ];
 
 let guard: NetworkGuard;
@@ -27,7 +24,7 @@ beforeEach(() => {
 });
 
 for (const set of sets) {
-  describe.skipIf(!set.present)(`legacy and v2 are in parity on the ${set.label}`, () => {
+  describe(`legacy and v2 are in parity on the ${set.label}`, () => {
     for (const { file, fixture } of set.loaded) {
       it(fixture.name, async () => {
         const comparison = await compareEngines(fixture, { timeoutMs: RUN_TIMEOUT_MS });

@@ -3,7 +3,6 @@
 // holds real traffic the engines were not written against, so the bar is robustness: no crash,
 // a canonical response or a SPEC §6 error, nothing off the loopback, and exactly the recorded
 // number of requests (the multi-attempt files were composed to match the attempt budgets).
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadFixtures, type LoadedFixture } from '../../src/testing/fixture.ts';
 import { runFixture } from '../../src/testing/run-fixture.ts';
@@ -20,9 +19,9 @@ import {
   WIRE_CORPUS_DIR,
 } from './support.ts';
 
-const present = existsSync(WIRE_CORPUS_DIR);
-if (!present) console.warn(`wire corpus not found at ${WIRE_CORPUS_DIR}: the wire-corpus contract suite is skipped`);
-const corpus: LoadedFixture[] = present ? await loadFixtures([WIRE_CORPUS_DIR], REPO_ROOT) : [];
+// Required, never skipped: CI clones the repo with shared/ beside it, and a missing corpus must
+// fail loudly (loadFixtures names the missing directory) rather than pass with nothing checked.
+const corpus: LoadedFixture[] = await loadFixtures([WIRE_CORPUS_DIR], REPO_ROOT);
 
 let guard: NetworkGuard;
 beforeAll(() => {
@@ -33,7 +32,7 @@ beforeEach(() => {
   guard?.take();
 });
 
-describe.skipIf(!present)(`wire corpus (${WIRE_CORPUS_DIR})`, () => {
+describe(`wire corpus (${WIRE_CORPUS_DIR})`, () => {
   it('is all there', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(139);
   });

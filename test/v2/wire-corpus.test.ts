@@ -2,7 +2,7 @@
 // adapters on a loopback server: every file must end in the expected class after exactly the
 // recorded number of attempts, and where a file records a request body, a canonical request
 // written for it must produce that body on the wire.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelClient } from '../../src/core/model-client.ts';
@@ -28,14 +28,13 @@ function load(relative: string): CorpusFile {
   return JSON.parse(readFileSync(join(CORPUS, relative), 'utf8')) as CorpusFile;
 }
 
-const files: string[] = existsSync(CORPUS)
-  ? (['openai', 'anthropic', 'bedrock'] as const).flatMap((provider) =>
-      readdirSync(join(CORPUS, provider))
-        .filter((name) => name.endsWith('.json'))
-        .sort()
-        .map((name) => `${provider}/${name}`),
-    )
-  : [];
+// Required, never skipped: CI has ../shared beside the clone; without it readdirSync fails loudly.
+const files: string[] = (['openai', 'anthropic', 'bedrock'] as const).flatMap((provider) =>
+  readdirSync(join(CORPUS, provider))
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => `${provider}/${name}`),
+);
 
 /** Expected error class per failing file; every file not listed must succeed. */
 const EXPECTED_ERRORS: Record<string, string> = {
@@ -147,7 +146,7 @@ function withoutKeys(value: unknown, ignore: readonly string[]): unknown {
   return value;
 }
 
-describe.skipIf(files.length === 0)('wire corpus: outcome and attempts of every file', () => {
+describe('wire corpus: outcome and attempts of every file', () => {
   it.each(files)('%s', async (relative) => {
     const file = load(relative);
     const { server, client } = await replay(file);
@@ -301,7 +300,7 @@ function fillFromCorpus(relative: string, request: ChatRequest | EmbeddingReques
   }
 }
 
-describe.skipIf(files.length === 0)('wire corpus: recorded request bodies', () => {
+describe('wire corpus: recorded request bodies', () => {
   it.each(Object.keys(CANONICAL))('%s', async (relative) => {
     const file = load(relative);
     const request = structuredClone(CANONICAL[relative]);
