@@ -182,12 +182,31 @@ export const toolConfigSchema = z.strictObject({
 });
 export type ToolConfig = z.output<typeof toolConfigSchema>;
 
+/** The source system's AIMD numbers (reference §6.9 `request_admission`); used when `policy: aimd`. */
+export const aimdTuningSchema = z.strictObject({
+  decreaseFactor: z.number().gt(0, 'decreaseFactor must be above 0').lt(1, 'decreaseFactor must be below 1').default(0.75),
+  additiveIncrease: z.int().min(1).default(1),
+  successesUntilIncrease: z.int().min(1).default(25),
+  cooldownSeconds: z.number().positive().max(60, 'cooldownSeconds can be at most 60').default(2),
+});
+
+/** v2 admission before every attempt (docs/engine-rules.md "Admission"); legacy keeps its fixed limit. */
+export const admissionConfigSchema = z.strictObject({
+  /** `capacity` (default) seeks the provider's capacity; `aimd` is the source system's policy. */
+  policy: z.enum(['capacity', 'aimd']).default('capacity'),
+  /** How long an attempt may wait to be admitted; unset waits as long as it takes. */
+  queueTimeoutSeconds: z.number().positive().max(2_147_483, 'queueTimeoutSeconds can be at most 2147483 (a Node timer holds no more)').optional(),
+  aimd: aimdTuningSchema.prefault({}),
+});
+export type AdmissionConfig = z.output<typeof admissionConfigSchema>;
+
 export const dataDesignerConfigSchema = z
   .strictObject({
     providers: z.array(modelProviderSchema).min(1, 'at least one provider is required'),
     models: z.array(modelConfigSchema).default([]),
     tools: z.array(toolConfigSchema).default([]),
     mcpServers: z.array(mcpServerSchema).default([]),
+    admission: admissionConfigSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const duplicates = (names: string[]) => names.filter((n, i) => names.indexOf(n) !== i);

@@ -234,6 +234,19 @@ export class ModelTimeoutError extends DataDesignerError {
   };
 }
 
+/**
+ * The attempt waited in the admission queue longer than `admission.queueTimeoutSeconds`: the
+ * provider was never contacted. A timeout (so schedulers that salvage timeouts salvage it), but
+ * never retried inside the engine.
+ */
+export class ModelRequestAdmissionTimeoutError extends ModelTimeoutError {
+  static override readonly defaults: ErrorDefaults = {
+    cause: 'The request to {subject} waited too long for admission and was not sent',
+    solution: 'Lower the number of concurrent calls, raise admission.queueTimeoutSeconds, or raise maxParallelRequests if the provider allows more.',
+    retryable: false,
+  };
+}
+
 export class ModelInternalServerError extends DataDesignerError {
   static override readonly defaults: ErrorDefaults = {
     cause: '{subject} is experiencing internal issues or is overloaded',
@@ -302,6 +315,7 @@ export const MODEL_ERROR_CLASSES = {
   ModelRateLimitError,
   ModelQuotaExceededError,
   ModelTimeoutError,
+  ModelRequestAdmissionTimeoutError,
   ModelInternalServerError,
   ModelAPIConnectionError,
   ModelAPIError,

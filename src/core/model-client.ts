@@ -1,4 +1,6 @@
-import type { ModelConfig, ResolvedProvider } from '../config/schemas.ts';
+import type { AdmissionConfig, ModelConfig, ResolvedProvider } from '../config/schemas.ts';
+import type { Logger } from './logger.ts';
+import type { AdmissionSnapshot } from './admission-snapshot.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ProviderType } from './types.ts';
 
 /** Time and randomness seams: replays and tests inject these so retries never wait for real. */
@@ -30,6 +32,8 @@ export interface ModelClient {
   embed(request: EmbeddingRequest, options?: CallOptions): Promise<EmbeddingResponse>;
   /** Releases sockets and SDK clients; the client is unusable afterwards. */
   close(): Promise<void>;
+  /** What admission knows now, per domain (v2: the adaptive limit and rate buckets; legacy: its fixed limit). */
+  admissionSnapshot?(): AdmissionSnapshot[];
 }
 
 export type EngineName = 'legacy' | 'v2';
@@ -38,6 +42,10 @@ export interface ClientFactoryArgs {
   provider: ResolvedProvider;
   model: ModelConfig;
   runtime?: Partial<Runtime>;
+  /** The run's admission settings (v2); absent means the defaults. */
+  admission?: AdmissionConfig;
+  /** Where limit changes and other engine notices go; absent means silent. */
+  logger?: Logger;
 }
 
 export type ClientFactory = (args: ClientFactoryArgs) => ModelClient | Promise<ModelClient>;

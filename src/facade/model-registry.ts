@@ -1,5 +1,6 @@
 // Holds one lazily created client and facade per model alias. Engine-agnostic: the caller hands
 // in how to obtain a client factory for each provider type, so this file never names an engine module.
+import type { AdmissionSnapshot } from '../core/admission-snapshot.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { resolveRuntime, type ClientFactory, type EngineName, type ModelClient, type Runtime } from '../core/model-client.ts';
@@ -100,7 +101,27 @@ export class ModelRegistry {
     const engine = this.engines[provider.providerType];
     const factory = await this.#options.loadFactory(engine);
     this.#options.logger.debug(`creating ${engine} client for model '${alias}' on provider '${provider.name}'`);
-    return factory({ provider, model, runtime: this.#options.runtime });
+    return factory({ provider, model, runtime: this.#options.runtime, admission: this.config.admission, logger: this.#options.logger });
+  }
+
+  /**
+   * What admission knows now for every alias with a client: the limit, what is in flight and
+   * queued, the provider's rate buckets as admission mirrors them, and the last limit change.
+   * Aliases sharing a (provider, model) share one entry.
+   */
+  async admissionSnapshot(): Promise<AdmissionSnapshot[]> {
+    const seen = new Set<string>();
+    const entries: AdmissionSnapshot[] = [];
+    for (const pending of this.#clients.values()) {
+      const client = await pending.catch(() => undefined);
+      for (const entry of client?.admissionSnapshot?.() ?? []) {
+        const key = JSON.stringify([entry.provider, entry.model, entry.domain, entry.policy]);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        entries.push(entry);
+      }
+    }
+    return entries;
   }
 
   /** Tool aliases and their MCP servers; servers start only when a tool alias is first used. */

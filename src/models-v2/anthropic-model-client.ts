@@ -14,6 +14,8 @@ import { SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
 import { createUntimedDispatcher, type UntimedDispatcher } from './untimed-fetch-dispatcher.ts';
 import { type StainlessErrorClasses, errorBodyCapturingFetch, fromStainlessError } from './stainless-sdk-errors.ts';
+import { chatDemand } from './admission-demand.ts';
+import { headerLookup } from './header-lookup.ts';
 import { acquireThrottle } from './throttle-registry.ts';
 
 interface AnthropicSdk {
@@ -53,7 +55,7 @@ async function createSdk(args: ClientFactoryArgs): Promise<AnthropicSdk> {
 export async function createAnthropicModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
   const [sdk, throttle] = await Promise.all([
     sdks.acquire(sdkClientKey(args.provider), () => createSdk(args), (shared) => shared.transport.close()),
-    acquireThrottle(args.provider, args.model),
+    acquireThrottle(args),
   ]);
   return new AnthropicModelClient(args, sdk, throttle);
 }
@@ -67,20 +69,25 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
     checkChatRequest(request, this.subject, true);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     const body = toAnthropicMessagesBody(request, request.extra_body ?? {}, this.subject);
-    return this.run('chat', options, async ({ runtime }) => {
+    return this.run('chat', options, chatDemand(request), async ({ runtime, observe }) => {
       const { signal, deadline, dispose } = attemptSignals(timeoutMs, options?.signal);
       let raw: unknown;
       try {
         // `post` rather than `messages.create`: create() prints a console warning on every call
         // for deprecated models and drops some body keys, neither of which a batch job wants.
-        raw = await sdk.client.post<Message>('/v1/messages', {
-          body,
-          timeout: timeoutMs,
-          maxRetries: 0,
-          headers: request.extra_headers ?? {},
-          signal,
-        });
+        const { data, response } = await sdk.client
+          .post<Message>('/v1/messages', {
+            body,
+            timeout: timeoutMs,
+            maxRetries: 0,
+            headers: request.extra_headers ?? {},
+            signal,
+          })
+          .withResponse();
+        observe(headerLookup(response.headers));
+        raw = data;
       } catch (error) {
+        observe(headerLookup((error as { headers?: Headers } | null)?.headers));
         throw fromStainlessError(error, {
           classes: sdk.classes,
           subject: this.subject,

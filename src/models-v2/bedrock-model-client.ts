@@ -103,10 +103,14 @@ export async function createBedrockModelClient(args: ClientFactoryArgs): Promise
       // Another model on the same endpoint: its parallel requests need sockets of their own.
       for (const agent of shared.agents) agent.maxSockets += sockets;
     }),
-    acquireThrottle(args.provider, args.model),
+    acquireThrottle(args),
   ]);
   return new BedrockModelClient(args, sdk, throttle);
 }
+
+// Bedrock answers without rate-limit headers (a ThrottlingException carries no hint), so there is
+// no token bucket to draw on: admission learns its limits from 429s alone.
+const NO_RATE_HEADERS = {};
 
 type SendableCommand =
   | InstanceType<BedrockModule['ConverseCommand']>
@@ -121,7 +125,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     checkChatRequest(request, this.subject, true);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     const input = toBedrockConverseInput(request, request.extra_body ?? {}, this.subject);
-    return this.run('chat', options, async (context) => {
+    return this.run('chat', options, NO_RATE_HEADERS, async (context) => {
       const command = new sdk.module.ConverseCommand(input);
       const { output } = await this.#send(sdk, command, request, timeoutMs, options, context);
       return fromBedrockConverseOutput(output as never, this.subject);
@@ -140,7 +144,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
       const batches: CohereBatchResult[] = [];
       for (const body of cohereEmbeddingBodies(request, extraBody)) {
         batches.push(
-          await this.run('embedding', options, async (context) => {
+          await this.run('embedding', options, NO_RATE_HEADERS, async (context) => {
             const { output, headers } = await this.#invoke(sdk, body, request, timeoutMs, options, context);
             return { output, inputTokenHeader: headers['x-amzn-bedrock-input-token-count'] };
           }),
@@ -152,7 +156,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     for (const text of request.input) {
       const body = titanEmbeddingBody(text, request, extraBody);
       outputs.push(
-        await this.run('embedding', options, async (context) => (await this.#invoke(sdk, body, request, timeoutMs, options, context)).output),
+        await this.run('embedding', options, NO_RATE_HEADERS, async (context) => (await this.#invoke(sdk, body, request, timeoutMs, options, context)).output),
       );
     }
     return fromTitanResponses(outputs, this.subject);

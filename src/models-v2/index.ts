@@ -19,4 +19,4 @@ export const createClient: ClientFactory = async (args): Promise<ModelClient> =>
   }
 };
 
-export type { RequestThrottle, ThrottleDomain, ThrottleOutcome, ThrottlePermit } from './adaptive-throttle.ts';
+export type { RequestThrottle, ThrottleDomain, ThrottleOutcome, ThrottlePermit } from './admission.ts';

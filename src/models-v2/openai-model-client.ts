@@ -3,6 +3,9 @@
 import type { OpenAI } from 'openai';
 import type { ModelClient, CallOptions, ClientFactoryArgs } from '../core/model-client.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
+import { chatDemand, embeddingDemand } from './admission-demand.ts';
+import { headerLookup } from './header-lookup.ts';
+import type { ObserveHeaders } from './retry-executor.ts';
 import { acquireThrottle } from './throttle-registry.ts';
 import { attemptSignals } from './attempt-deadline.ts';
 import { attemptTimeoutMs, wireModelId } from './call-settings.ts';
@@ -50,7 +53,7 @@ async function createSdk(args: ClientFactoryArgs): Promise<OpenAISdk> {
 export async function createOpenAIModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
   const [sdk, throttle] = await Promise.all([
     sdks.acquire(sdkClientKey(args.provider), () => createSdk(args), (shared) => shared.transport.close()),
-    acquireThrottle(args.provider, args.model),
+    acquireThrottle(args),
   ]);
   return new OpenAIModelClient(args, sdk, throttle);
 }
@@ -66,9 +69,9 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     checkChatRequest(request, this.subject);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     const body = toOpenAIChatBody(request, request.extra_body ?? {});
-    return this.run('chat', options, async ({ runtime }) => {
-      const raw = await this.#send(sdk, request, timeoutMs, options, runtime.now, (sdkOptions) =>
-        sdk.client.chat.completions.create(body, sdkOptions),
+    return this.run('chat', options, chatDemand(request), async ({ runtime, observe }) => {
+      const raw = await this.#send(sdk, request, timeoutMs, options, runtime.now, observe, (sdkOptions) =>
+        sdk.client.chat.completions.create(body, sdkOptions).withResponse(),
       );
       return fromOpenAIChatCompletion(raw, this.subject);
     });
@@ -80,11 +83,11 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     checkEmbeddingRequest(request, this.subject);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     const body = toOpenAIEmbeddingBody(request, request.extra_body ?? {});
-    return this.run('embedding', options, async ({ runtime }) => {
+    return this.run('embedding', options, embeddingDemand(request), async ({ runtime, observe }) => {
       // Not `embeddings.create`: it rewrites the body (adds `encoding_format: "base64"` when
       // none was asked for), so the wire would differ from the canonical request.
-      const raw = await this.#send(sdk, request, timeoutMs, options, runtime.now, (sdkOptions) =>
-        sdk.client.post('/embeddings', { body, ...sdkOptions }),
+      const raw = await this.#send(sdk, request, timeoutMs, options, runtime.now, observe, (sdkOptions) =>
+        sdk.client.post('/embeddings', { body, ...sdkOptions }).withResponse(),
       );
       return fromOpenAIEmbeddingResponse(raw, request.input.length, this.subject);
     });
@@ -96,12 +99,16 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     timeoutMs: number,
     options: CallOptions | undefined,
     now: () => number,
-    send: (sdkOptions: SdkRequestOptions) => Promise<unknown>,
+    observe: ObserveHeaders,
+    send: (sdkOptions: SdkRequestOptions) => Promise<{ data: unknown; response: Response }>,
   ): Promise<unknown> {
     const { signal, deadline, dispose } = attemptSignals(timeoutMs, options?.signal);
     try {
-      return await send({ timeout: timeoutMs, maxRetries: 0, headers: request.extra_headers ?? {}, signal });
+      const { data, response } = await send({ timeout: timeoutMs, maxRetries: 0, headers: request.extra_headers ?? {}, signal });
+      observe(headerLookup(response.headers));
+      return data;
     } catch (error) {
+      observe(headerLookup((error as { headers?: Headers } | null)?.headers));
       throw fromStainlessError(error, {
         classes: sdk.classes,
         subject: this.subject,

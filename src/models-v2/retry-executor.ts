@@ -2,13 +2,20 @@
 // provider sees are exactly the ones made here, under the same policy for all three providers.
 import { DataDesignerError, ModelRateLimitError } from '../core/errors.ts';
 import type { Runtime } from '../core/model-client.ts';
-import type { RequestThrottle, ThrottleDomain, ThrottleOutcome } from './adaptive-throttle.ts';
+import type { AdmissionDemand, RequestThrottle, ThrottleDomain, ThrottleOutcome } from './admission.ts';
+import type { HeaderLookup } from './header-lookup.ts';
+import { type RateLimitReading, readRateLimitHeaders } from './rate-limit-headers.ts';
 import { retryBudget, retryDelayMs } from './retry-policy.ts';
+
+/** An attempt hands the response headers it saw (success or error) to admission through this. */
+export type ObserveHeaders = (header: HeaderLookup) => void;
 
 export interface RetryExecution {
   runtime: Runtime;
   throttle: RequestThrottle;
   domain: ThrottleDomain;
+  /** What one attempt draws from the provider's buckets, and the alias to name in admission errors. */
+  demand?: AdmissionDemand;
   /** The caller's signal: cancels admission, the attempt in flight and backoff sleeps. */
   signal?: AbortSignal;
   /**
@@ -25,18 +32,22 @@ export interface RetryExecution {
  * is rethrown at once without a retry.
  */
 export async function executeWithRetries<T>(
-  attempt: (retriesMade: number) => Promise<T>,
+  attempt: (retriesMade: number, observe: ObserveHeaders) => Promise<T>,
   execution: RetryExecution,
 ): Promise<T> {
-  const { runtime, throttle, domain, signal, stopped } = execution;
+  const { runtime, throttle, domain, demand, signal, stopped } = execution;
   for (let retriesMade = 0; ; retriesMade += 1) {
     if (signal?.aborted) throw signal.reason;
-    const permit = await throttle.acquire(domain, runtime, signal);
+    const permit = await throttle.acquire(domain, runtime, signal, demand);
+    let rateLimits: RateLimitReading | undefined;
+    const observe: ObserveHeaders = (header) => {
+      rateLimits = readRateLimitHeaders(header, runtime.now()) ?? rateLimits;
+    };
     let result: T;
     try {
-      result = await attempt(retriesMade);
+      result = await attempt(retriesMade, observe);
     } catch (error) {
-      permit.release(outcomeOf(error));
+      permit.release(outcomeOf(error, rateLimits));
       if (signal?.aborted) throw signal.reason;
       if (!(error instanceof DataDesignerError)) throw error;
       if (stopped?.() || retriesMade >= retryBudget(error)) throw error;
@@ -45,12 +56,12 @@ export async function executeWithRetries<T>(
       if (stopped?.()) throw error;
       continue;
     }
-    permit.release({ kind: 'success' });
+    permit.release(rateLimits ? { kind: 'success', rateLimits } : { kind: 'success' });
     return result;
   }
 }
 
-function outcomeOf(error: unknown): ThrottleOutcome {
-  if (error instanceof ModelRateLimitError) return { kind: 'rate_limited', retryAfterMs: error.retryAfterMs };
-  return { kind: 'failure' };
+function outcomeOf(error: unknown, rateLimits: RateLimitReading | undefined): ThrottleOutcome {
+  if (error instanceof ModelRateLimitError) return { kind: 'rate_limited', retryAfterMs: error.retryAfterMs, rateLimits };
+  return { kind: 'failure', rateLimits };
 }

@@ -4,14 +4,17 @@ import type { ModelConfig, ResolvedProvider } from '../config/schemas.ts';
 import { ConfigError } from '../core/errors.ts';
 import { type CallOptions, type ClientFactoryArgs, type Runtime, resolveRuntime } from '../core/model-client.ts';
 import type { ProviderType } from '../core/types.ts';
-import type { RequestThrottle, ThrottleDomain } from './adaptive-throttle.ts';
+import type { AdmissionSnapshot } from '../core/admission-snapshot.ts';
+import type { AdmissionDemand, RequestThrottle, ThrottleDomain } from './admission.ts';
 import type { ErrorSubject } from './failure-classification.ts';
-import { executeWithRetries } from './retry-executor.ts';
+import { executeWithRetries, type ObserveHeaders } from './retry-executor.ts';
 import type { PoolLease } from './shared-resource-pool.ts';
 
 export interface AttemptContext {
   runtime: Runtime;
   retriesMade: number;
+  /** Hand admission the response headers (rate-limit buckets), on success and on error. */
+  observe: ObserveHeaders;
 }
 
 export abstract class SdkModelClientBase<Sdk> {
@@ -47,16 +50,23 @@ export abstract class SdkModelClientBase<Sdk> {
     return this.#sdk.value;
   }
 
+  /** What admission knows about this alias's (provider, model), per domain. */
+  admissionSnapshot(): AdmissionSnapshot[] {
+    return this.#throttle.value.snapshot();
+  }
+
   protected run<T>(
     domain: ThrottleDomain,
     options: CallOptions | undefined,
+    demand: AdmissionDemand,
     attempt: (context: AttemptContext) => Promise<T>,
   ): Promise<T> {
     const runtime = resolveRuntime(this.#runtime, options?.runtime);
-    return executeWithRetries((retriesMade) => attempt({ runtime, retriesMade }), {
+    return executeWithRetries((retriesMade, observe) => attempt({ runtime, retriesMade, observe }), {
       runtime,
       throttle: this.#throttle.value,
       domain,
+      demand: { ...demand, modelAlias: this.modelAlias },
       signal: options?.signal,
       stopped: () => this.#closed,
     });

@@ -1,18 +1,60 @@
-// One AIMD throttle per (provider, model), shared by every alias that points at that model; its
-// cap is the smallest maxParallelRequests among them (SPEC §7).
-import type { ModelConfig, ResolvedProvider } from '../config/schemas.ts';
-import { AimdThrottle } from './adaptive-throttle.ts';
+// One admission throttle per (provider, model), shared by every alias that points at that model;
+// its cap is the smallest maxParallelRequests among them. The run's `admission.policy` picks the
+// implementation when the first alias registers.
+import type { AdmissionConfig, ModelConfig, ResolvedProvider } from '../config/schemas.ts';
+import { silentLogger, type Logger } from '../core/logger.ts';
+import type { RequestThrottle } from './admission.ts';
+import type { AdmissionContext } from './admission-context.ts';
+import { AimdThrottle } from './aimd-admission.ts';
+import { CapacityAdmission } from './capacity-admission.ts';
 import { type PoolLease, SharedResourcePool } from './shared-resource-pool.ts';
 
-const throttles = new SharedResourcePool<AimdThrottle>();
+interface SharedThrottle {
+  throttle: RequestThrottle & { clampCap(cap: number): void };
+  context: AdmissionContext;
+}
 
-export function acquireThrottle(provider: ResolvedProvider, model: ModelConfig): Promise<PoolLease<AimdThrottle>> {
+const throttles = new SharedResourcePool<SharedThrottle>();
+
+export interface ThrottleArgs {
+  provider: ResolvedProvider;
+  model: ModelConfig;
+  admission?: AdmissionConfig;
+  logger?: Logger;
+}
+
+export async function acquireThrottle({ provider, model, admission, logger }: ThrottleArgs): Promise<PoolLease<RequestThrottle>> {
   const cap = model.inferenceParameters.maxParallelRequests;
-  const key = JSON.stringify([provider.providerType, provider.name, provider.endpoint, model.model]);
-  return throttles.acquire(
+  const policy = admission?.policy ?? 'capacity';
+  // The policy is part of the key: two registries of one process with different policies (the
+  // capacity benchmark runs both side by side) must not share state.
+  const key = JSON.stringify([provider.providerType, provider.name, provider.endpoint, model.model, policy]);
+  const lease = await throttles.acquire(
     key,
-    () => new AimdThrottle(cap),
+    () => {
+      const context: AdmissionContext = {
+        provider: provider.name,
+        model: model.model,
+        aliases: [model.alias],
+        logger: logger ?? silentLogger,
+        ...(admission?.queueTimeoutSeconds !== undefined ? { queueTimeoutMs: admission.queueTimeoutSeconds * 1000 } : {}),
+      };
+      const throttle =
+        admission?.policy === 'aimd'
+          ? new AimdThrottle(cap, context, {
+              decreaseFactor: admission.aimd.decreaseFactor,
+              additiveIncrease: admission.aimd.additiveIncrease,
+              successesUntilIncrease: admission.aimd.successesUntilIncrease,
+              cooldownMs: admission.aimd.cooldownSeconds * 1000,
+            })
+          : new CapacityAdmission(cap, context);
+      return { throttle, context };
+    },
     () => {},
-    (shared) => shared.clampCap(cap),
+    (shared) => {
+      if (!shared.context.aliases.includes(model.alias)) shared.context.aliases.push(model.alias);
+      shared.throttle.clampCap(cap);
+    },
   );
+  return { value: lease.value.throttle, release: () => lease.release() };
 }

@@ -10,7 +10,9 @@ import {
   ModelTimeoutError,
   type DataDesignerError,
 } from '../../src/core/errors.ts';
-import { AimdThrottle, unthrottled } from '../../src/models-v2/adaptive-throttle.ts';
+import { type ThrottlePermit, unthrottled } from '../../src/models-v2/admission.ts';
+import { AimdThrottle } from '../../src/models-v2/aimd-admission.ts';
+import { silentLogger } from '../../src/core/logger.ts';
 import { headerLookup } from '../../src/models-v2/header-lookup.ts';
 import { executeWithRetries } from '../../src/models-v2/retry-executor.ts';
 import { parseRetryHintMs, parseShouldRetry } from '../../src/models-v2/retry-hints.ts';
@@ -168,40 +170,49 @@ describe('retry hints', () => {
   });
 });
 
+const aimd = (cap: number) => new AimdThrottle(cap, { provider: 'p', model: 'm', aliases: ['a'], logger: silentLogger });
+
+function domainOf(throttle: AimdThrottle, domain: 'chat' | 'embedding') {
+  const entry = throttle.snapshot().find((d) => d.domain === domain);
+  if (!entry) throw new Error(`no ${domain} state yet`);
+  return entry;
+}
+
 describe('AIMD throttle', () => {
   it('cuts the limit by 0.75 once per 429 cascade and cools down before the next attempt', async () => {
-    const throttle = new AimdThrottle(8);
+    const throttle = aimd(8);
     const runtime = recordingRuntime();
     const permits = await Promise.all([1, 2, 3].map(() => throttle.acquire('chat', runtime)));
     permits[0].release({ kind: 'rate_limited' });
     permits[1].release({ kind: 'rate_limited', retryAfterMs: 5000 });
-    expect(throttle.snapshot('chat').limit).toBe(6);
+    expect(domainOf(throttle, 'chat').limit).toBe(6);
     permits[2].release({ kind: 'failure' });
     const next = await throttle.acquire('chat', runtime);
     expect(runtime.sleeps).toEqual([5000]);
     next.release({ kind: 'rate_limited' });
     // The cascade ended when the burst drained (a failure with nothing in flight), so this cuts again.
-    expect(throttle.snapshot('chat').limit).toBe(4);
-    expect(throttle.snapshot('embedding').limit).toBe(8);
+    expect(domainOf(throttle, 'chat').limit).toBe(4);
+    (await throttle.acquire('embedding', runtime)).release({ kind: 'success' });
+    expect(domainOf(throttle, 'embedding').limit).toBe(8);
   });
 
   it('adds one slot after 25 straight successes, up to the cap', async () => {
-    const throttle = new AimdThrottle(4);
+    const throttle = aimd(4);
     const runtime = recordingRuntime();
     (await throttle.acquire('chat', runtime)).release({ kind: 'rate_limited' });
-    expect(throttle.snapshot('chat').limit).toBe(3);
+    expect(domainOf(throttle, 'chat').limit).toBe(3);
     for (let i = 0; i < 25; i += 1) (await throttle.acquire('chat', runtime)).release({ kind: 'success' });
-    expect(throttle.snapshot('chat').limit).toBe(4);
+    expect(domainOf(throttle, 'chat').limit).toBe(4);
     for (let i = 0; i < 50; i += 1) (await throttle.acquire('chat', runtime)).release({ kind: 'success' });
-    expect(throttle.snapshot('chat').limit).toBe(4);
+    expect(domainOf(throttle, 'chat').limit).toBe(4);
   });
 
   it('queues attempts beyond the limit until a permit is released', async () => {
-    const throttle = new AimdThrottle(1);
+    const throttle = aimd(1);
     const runtime = recordingRuntime();
     const first = await throttle.acquire('chat', runtime);
     let secondStarted = false;
-    const second = throttle.acquire('chat', runtime).then((permit) => {
+    const second = throttle.acquire('chat', runtime).then((permit: ThrottlePermit) => {
       secondStarted = true;
       return permit;
     });
@@ -213,12 +224,12 @@ describe('AIMD throttle', () => {
   });
 
   it('serves queued acquires in order, one per released slot', async () => {
-    const throttle = new AimdThrottle(2);
+    const throttle = aimd(2);
     const runtime = recordingRuntime();
     const held = [await throttle.acquire('chat', runtime), await throttle.acquire('chat', runtime)];
     const order: number[] = [];
     const queued = [0, 1, 2, 3].map((i) =>
-      throttle.acquire('chat', runtime).then((permit) => {
+      throttle.acquire('chat', runtime).then((permit: ThrottlePermit) => {
         order.push(i);
         return permit;
       }),
@@ -229,29 +240,29 @@ describe('AIMD throttle', () => {
     held[1].release({ kind: 'success' });
     const [first, second] = await Promise.all(queued.slice(0, 2));
     expect(order).toEqual([0, 1]);
-    expect(throttle.snapshot('chat').inFlight).toBe(2);
+    expect(domainOf(throttle, 'chat').inFlight).toBe(2);
     first.release({ kind: 'success' });
     second.release({ kind: 'success' });
     for (const permit of await Promise.all(queued.slice(2))) permit.release({ kind: 'success' });
     expect(order).toEqual([0, 1, 2, 3]);
-    expect(throttle.snapshot('chat').inFlight).toBe(0);
+    expect(domainOf(throttle, 'chat').inFlight).toBe(0);
   });
 
   it('a waiting acquire is cancelled by the caller signal', async () => {
-    const throttle = new AimdThrottle(1);
+    const throttle = aimd(1);
     const runtime = recordingRuntime();
     await throttle.acquire('chat', runtime);
     const controller = new AbortController();
     const waiting = throttle.acquire('chat', runtime, controller.signal);
     controller.abort(new Error('cancelled'));
     await expect(waiting).rejects.toThrow('cancelled');
-    expect(throttle.snapshot('chat').inFlight).toBe(1);
+    expect(domainOf(throttle, 'chat').inFlight).toBe(1);
   });
 
   // A released slot wakes exactly one waiter; if that waiter is cancelled before it takes the
   // slot, the wake-up must pass on, or the rest of the queue waits for a release that never comes.
   it('a woken waiter that is cancelled passes its wake-up to the next one', async () => {
-    const throttle = new AimdThrottle(1);
+    const throttle = aimd(1);
     const runtime = recordingRuntime();
     const held = await throttle.acquire('chat', runtime);
     const controller = new AbortController();
@@ -263,11 +274,11 @@ describe('AIMD throttle', () => {
     await expect(cancelled).rejects.toThrow('cancelled');
     const granted = await Promise.race([next, new Promise((resolve) => setTimeout(() => resolve('stuck'), 200))]);
     expect(granted).not.toBe('stuck');
-    expect(throttle.snapshot('chat').inFlight).toBe(1);
+    expect(domainOf(throttle, 'chat').inFlight).toBe(1);
   });
 
   it('a waiter cancelled during the cooldown does not strand the queue behind it', async () => {
-    const throttle = new AimdThrottle(1);
+    const throttle = aimd(1);
     const clock = { now: 1_700_000_000_000 };
     const runtime = {
       now: () => clock.now,
@@ -298,11 +309,12 @@ describe('AIMD throttle', () => {
     expect(granted).not.toBe('stuck');
   });
 
-  it('clamps the cap down when another alias registers a smaller one', () => {
-    const throttle = new AimdThrottle(8);
+  it('clamps the cap down when another alias registers a smaller one', async () => {
+    const throttle = aimd(8);
+    (await throttle.acquire('chat', recordingRuntime())).release({ kind: 'success' });
     throttle.clampCap(2);
     throttle.clampCap(5);
     expect(throttle.cap).toBe(2);
-    expect(throttle.snapshot('chat').limit).toBe(2);
+    expect(domainOf(throttle, 'chat').limit).toBe(2);
   });
 });

@@ -1,48 +1,33 @@
-// Admission before every attempt (SPEC §7): the retry executor asks a throttle for a permit and
-// reports how the attempt ended. `unthrottled` is the no-op seam; `AimdThrottle` is the adaptive
-// concurrency limit shared by every client of one (provider, model).
+// The source system's admission (SPEC §7 as first written, reference §6.8/6.9), kept as a
+// selectable policy (`admission.policy: aimd`) with its exact numbers, tunable like the source's
+// `request_admission` block: ×0.75 once per 429 cascade, +1 after 25 straight successes, and a
+// cooldown of Retry-After (or 2 s) during which no attempt of the domain starts.
 import type { Runtime } from '../core/model-client.ts';
+import type { AdmissionDemand, AdmissionSnapshot, LimitChange, RequestThrottle, ThrottleDomain, ThrottleOutcome, ThrottlePermit } from './admission.ts';
+import { type AdmissionContext, admissionTimeout, logLimitChange } from './admission-context.ts';
 
-export type ThrottleDomain = 'chat' | 'embedding';
-
-export type ThrottleOutcome =
-  | { kind: 'success' }
-  | { kind: 'rate_limited'; retryAfterMs?: number }
-  | { kind: 'failure' };
-
-export interface ThrottlePermit {
-  /** Called exactly once per permit; later calls are ignored. */
-  release(outcome: ThrottleOutcome): void;
+export interface AimdTuning {
+  decreaseFactor: number;
+  additiveIncrease: number;
+  successesUntilIncrease: number;
+  cooldownMs: number;
 }
 
-export interface RequestThrottle {
-  /** Resolves when an attempt may start; rejects with the signal's reason when aborted. */
-  acquire(domain: ThrottleDomain, runtime: Runtime, signal?: AbortSignal): Promise<ThrottlePermit>;
-}
-
-const noopPermit: ThrottlePermit = { release: () => {} };
-
-export const unthrottled: RequestThrottle = {
-  acquire: async (_domain, _runtime, signal) => {
-    if (signal?.aborted) throw signal.reason;
-    return noopPermit;
-  },
+export const AIMD_DEFAULTS: Readonly<AimdTuning> = {
+  decreaseFactor: 0.75,
+  additiveIncrease: 1,
+  successesUntilIncrease: 25,
+  cooldownMs: 2000,
 };
-
-export const AIMD_DECREASE_FACTOR = 0.75;
-export const AIMD_SUCCESSES_PER_INCREASE = 25;
-export const AIMD_DEFAULT_COOLDOWN_MS = 2000;
 /** Same ceiling as retry hints: a Retry-After of an hour must not freeze a whole model. */
 export const AIMD_MAX_COOLDOWN_MS = 60_000;
 
-export interface DomainSnapshot {
+interface DomainState {
   limit: number;
   inFlight: number;
   blockedUntil: number;
   successStreak: number;
-}
-
-interface DomainState extends DomainSnapshot {
+  lastChange?: LimitChange;
   /** 429s since the last success; only the first of a cascade lowers the limit. */
   consecutiveRateLimits: number;
   /** Wake-up callbacks of queued acquires, oldest first. */
@@ -56,10 +41,14 @@ interface DomainState extends DomainSnapshot {
  */
 export class AimdThrottle implements RequestThrottle {
   #cap: number;
+  readonly #context: AdmissionContext;
+  readonly #tuning: AimdTuning;
   readonly #domains = new Map<ThrottleDomain, DomainState>();
 
-  constructor(cap: number) {
+  constructor(cap: number, context: AdmissionContext, tuning: Partial<AimdTuning> = {}) {
     this.#cap = Math.max(1, Math.floor(cap));
+    this.#context = context;
+    this.#tuning = { ...AIMD_DEFAULTS, ...tuning };
   }
 
   get cap(): number {
@@ -72,12 +61,35 @@ export class AimdThrottle implements RequestThrottle {
     for (const state of this.#domains.values()) state.limit = Math.min(state.limit, this.#cap);
   }
 
-  snapshot(domain: ThrottleDomain): DomainSnapshot {
-    const { limit, inFlight, blockedUntil, successStreak } = this.#state(domain);
-    return { limit, inFlight, blockedUntil, successStreak };
+  snapshot(): AdmissionSnapshot[] {
+    return [...this.#domains].map(([domain, state]) => ({
+      policy: 'aimd' as const,
+      aliases: [...this.#context.aliases],
+      model: this.#context.model,
+      provider: this.#context.provider,
+      domain,
+      cap: this.#cap,
+      limit: state.limit,
+      inFlight: state.inFlight,
+      queued: state.waiters.size,
+      ...(Number.isFinite(state.blockedUntil) ? { blockedUntil: state.blockedUntil } : {}),
+      ...(state.lastChange ? { lastChange: { ...state.lastChange } } : {}),
+    }));
   }
 
-  async acquire(domain: ThrottleDomain, runtime: Runtime, signal?: AbortSignal): Promise<ThrottlePermit> {
+  async acquire(domain: ThrottleDomain, runtime: Runtime, signal?: AbortSignal, demand?: AdmissionDemand): Promise<ThrottlePermit> {
+    const timeoutMs = this.#context.queueTimeoutMs;
+    if (timeoutMs === undefined) return this.#acquire(domain, runtime, signal);
+    const expiry = new AbortController();
+    const timer = setTimeout(() => expiry.abort(admissionTimeout(this.#context, demand?.modelAlias)), timeoutMs);
+    try {
+      return await this.#acquire(domain, runtime, signal ? AbortSignal.any([signal, expiry.signal]) : expiry.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #acquire(domain: ThrottleDomain, runtime: Runtime, signal: AbortSignal | undefined): Promise<ThrottlePermit> {
     const state = this.#state(domain);
     // A cooldown is waited out once per value of blockedUntil: with an injected clock that does
     // not advance during sleep, re-checking `now` would otherwise wait forever.
@@ -95,7 +107,7 @@ export class AimdThrottle implements RequestThrottle {
         }
         if (state.inFlight < state.limit) {
           state.inFlight += 1;
-          return this.#permit(state, runtime);
+          return this.#permit(domain, state, runtime);
         }
         await waitForRelease(state, signal);
       }
@@ -108,7 +120,7 @@ export class AimdThrottle implements RequestThrottle {
     }
   }
 
-  #permit(state: DomainState, runtime: Runtime): ThrottlePermit {
+  #permit(domain: ThrottleDomain, state: DomainState, runtime: Runtime): ThrottlePermit {
     let released = false;
     return {
       release: (outcome) => {
@@ -117,6 +129,10 @@ export class AimdThrottle implements RequestThrottle {
         state.inFlight -= 1;
         const limitBefore = state.limit;
         this.#record(state, outcome, runtime);
+        if (state.limit !== limitBefore) {
+          state.lastChange = { at: runtime.now(), from: limitBefore, to: state.limit, reason: outcome.kind === 'success' ? `${this.#tuning.successesUntilIncrease} straight successes` : '429 (first of its cascade)' };
+          logLimitChange(this.#context, domain, state.lastChange);
+        }
         // One freed slot wakes one waiter (FIFO); waking them all would cost O(waiters) per
         // release when thousands of rows queue on a small limit.
         wakeNext(state);
@@ -129,19 +145,19 @@ export class AimdThrottle implements RequestThrottle {
     if (outcome.kind === 'success') {
       state.consecutiveRateLimits = 0;
       state.successStreak += 1;
-      if (state.successStreak >= AIMD_SUCCESSES_PER_INCREASE) {
-        state.limit = Math.min(this.#cap, state.limit + 1);
+      if (state.successStreak >= this.#tuning.successesUntilIncrease) {
+        state.limit = Math.min(this.#cap, state.limit + this.#tuning.additiveIncrease);
         state.successStreak = 0;
       }
       return;
     }
     if (outcome.kind === 'rate_limited') {
       const hint = outcome.retryAfterMs;
-      const cooldown = hint !== undefined && hint > 0 && hint <= AIMD_MAX_COOLDOWN_MS ? hint : AIMD_DEFAULT_COOLDOWN_MS;
+      const cooldown = hint !== undefined && hint > 0 && hint <= AIMD_MAX_COOLDOWN_MS ? hint : this.#tuning.cooldownMs;
       state.blockedUntil = Math.max(state.blockedUntil, runtime.now() + cooldown);
       state.successStreak = 0;
       if (state.consecutiveRateLimits === 0) {
-        state.limit = Math.max(1, Math.floor(state.limit * AIMD_DECREASE_FACTOR));
+        state.limit = Math.max(1, Math.floor(state.limit * this.#tuning.decreaseFactor));
       }
       state.consecutiveRateLimits += 1;
       return;

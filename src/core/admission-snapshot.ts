@@ -1,0 +1,44 @@
+// What admission knows at a moment, per (provider, model, domain): the same shape from both
+// engines, so the registry can show it whichever engine serves an alias.
+
+export type ThrottleDomain = 'chat' | 'embedding';
+
+/** v2's `capacity` (default) and `aimd` policies; legacy's `fixed` maxParallelRequests limit. */
+export type AdmissionPolicyName = 'capacity' | 'aimd' | 'fixed';
+
+export interface LimitChange {
+  /** Epoch ms, from the runtime's clock. */
+  at: number;
+  from: number;
+  to: number;
+  reason: string;
+}
+
+export interface BucketSnapshot {
+  /** The provider's per-minute allowance, from its headers. */
+  limit: number;
+  /** What admission estimates is left now (may be negative while attempts are in flight). */
+  estimatedRemaining: number;
+}
+
+export interface AdmissionSnapshot {
+  policy: AdmissionPolicyName;
+  /** Every alias sharing this (provider, model). */
+  aliases: string[];
+  model: string;
+  provider: string;
+  domain: ThrottleDomain;
+  /** The smallest maxParallelRequests among the aliases. */
+  cap: number;
+  /** Attempts allowed in flight now. */
+  limit: number;
+  inFlight: number;
+  queued: number;
+  /** capacity: the lowest limit at which unexplained 429s were seen (probing above it is gentle). */
+  ceiling?: number;
+  /** aimd: no attempt starts before this (epoch ms). */
+  blockedUntil?: number;
+  requests?: BucketSnapshot;
+  tokens?: BucketSnapshot;
+  lastChange?: LimitChange;
+}

@@ -1,0 +1,334 @@
+// The default v2 admission policy: reach the provider's capacity without storming it
+// (docs/engine-rules.md "Admission", which records why it departs from SPEC §7's AIMD).
+//
+// - A 429 is news about one limit. When the provider's rate-limit headers explain it (a request
+//   or token bucket is empty), it is the pacing's business; the concurrency limit is untouched.
+// - Rate buckets are mirrored from the headers of every response, so attempts are paced before
+//   the provider has to refuse them.
+// - An unexplained 429 lowers the concurrency limit only when it is credible: while probing above
+//   a known-good level, or when 429s crowd the recent outcomes. An isolated 429 is noise.
+//   The new limit is what the provider was actually serving: the attempts still in flight that
+//   were admitted before the refused one.
+// - After a full round of successes at the limit (with callers waiting), the limit probes
+//   upward: +1 after a refusal, doubling while probes keep succeeding, with the wait between
+//   failed probes doubling from 250 ms to 2 s.
+// - The attempt that got a 429 honours its Retry-After (the retry executor); nothing else stops.
+// - Admission is FIFO, cancellable, and bounded by `admission.queueTimeoutSeconds` when set.
+import type { Runtime } from '../core/model-client.ts';
+import type {
+  AdmissionDemand,
+  AdmissionSnapshot,
+  LimitChange,
+  RequestThrottle,
+  ThrottleDomain,
+  ThrottleOutcome,
+  ThrottlePermit,
+} from './admission.ts';
+import { type AdmissionContext, admissionTimeout, logLimitChange } from './admission-context.ts';
+import { RateBucketMirror } from './rate-bucket-mirror.ts';
+import type { RateLimitReading } from './rate-limit-headers.ts';
+
+/** Outcomes remembered to judge whether 429s crowd (only those admitted at the current limit). */
+export const CROWDING_WINDOW = 32;
+/** Unexplained 429s in the window, at least this many and this share, mean "over the ceiling". */
+export const CROWDING_MIN_COUNT = 4;
+export const CROWDING_MIN_SHARE = 0.25;
+export const PROBE_INTERVAL_MIN_MS = 250;
+export const PROBE_INTERVAL_MAX_MS = 2_000;
+/** A pacing wait never exceeds this, whatever a header says (a daily bucket must not freeze a job). */
+export const MAX_PACING_WAIT_MS = 60_000;
+
+interface Waiter {
+  tokens: number;
+  modelAlias?: string;
+  runtime: Runtime;
+  grant(permit: ThrottlePermit): void;
+  fail(reason: unknown): void;
+  /** Set once the waiter sat out a pacing wait: it goes next, whatever the clock says. */
+  paced: boolean;
+}
+
+interface Ticket {
+  seq: number;
+  admittedAt: number;
+  tokens: number;
+  requestsThrough: number;
+  tokensThrough: number;
+}
+
+interface DomainState {
+  limit: number;
+  inFlight: Set<number>;
+  queue: Waiter[];
+  /** Admissions so far; also the cumulative request cost. */
+  seq: number;
+  tokensSpent: number;
+  /** Attempts admitted after this one are judged at the current limit. */
+  changeSeq: number;
+  /** Successes of attempts admitted at the current limit. */
+  provenAtLimit: number;
+  /** Recent outcomes at the current limit: true for an unexplained 429. */
+  window: boolean[];
+  /** Limit before the current probe, while a probe is unconfirmed. */
+  probeFrom?: number;
+  probeStep: number;
+  probeIntervalMs: number;
+  nextProbeAt: number;
+  ceiling?: number;
+  requests?: RateBucketMirror;
+  tokens?: RateBucketMirror;
+  /** The waiter a pacing timer is running for, and how to stop it. */
+  pacing?: { waiter: Waiter; stop: AbortController };
+  lastChange?: LimitChange;
+}
+
+export class CapacityAdmission implements RequestThrottle {
+  #cap: number;
+  readonly #context: AdmissionContext;
+  readonly #domains = new Map<ThrottleDomain, DomainState>();
+
+  constructor(cap: number, context: AdmissionContext) {
+    this.#cap = Math.max(1, Math.floor(cap));
+    this.#context = context;
+  }
+
+  get cap(): number {
+    return this.#cap;
+  }
+
+  /** Another alias of the same model registered: the cap only ever tightens. */
+  clampCap(cap: number): void {
+    this.#cap = Math.max(1, Math.min(this.#cap, Math.floor(cap)));
+    for (const [domain, state] of this.#domains) {
+      if (state.limit > this.#cap) this.#setLimit(domain, state, this.#cap, Date.now(), 'a smaller maxParallelRequests registered');
+    }
+  }
+
+  snapshot(now = Date.now()): AdmissionSnapshot[] {
+    return [...this.#domains].map(([domain, state]) => ({
+      policy: 'capacity' as const,
+      aliases: [...this.#context.aliases],
+      model: this.#context.model,
+      provider: this.#context.provider,
+      domain,
+      cap: this.#cap,
+      limit: state.limit,
+      inFlight: state.inFlight.size,
+      queued: state.queue.length,
+      ...(state.ceiling !== undefined ? { ceiling: state.ceiling } : {}),
+      ...(state.requests ? { requests: bucketSnapshot(state.requests, now, state.seq) } : {}),
+      ...(state.tokens ? { tokens: bucketSnapshot(state.tokens, now, state.tokensSpent) } : {}),
+      ...(state.lastChange ? { lastChange: { ...state.lastChange } } : {}),
+    }));
+  }
+
+  acquire(domain: ThrottleDomain, runtime: Runtime, signal?: AbortSignal, demand?: AdmissionDemand): Promise<ThrottlePermit> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const state = this.#state(domain);
+    return new Promise<ThrottlePermit>((resolve, reject) => {
+      let deadline: ReturnType<typeof setTimeout> | undefined;
+      const settle = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        if (deadline !== undefined) clearTimeout(deadline);
+      };
+      const waiter: Waiter = {
+        tokens: Math.max(0, demand?.tokens ?? 0),
+        modelAlias: demand?.modelAlias,
+        runtime,
+        paced: false,
+        grant: (permit) => {
+          settle();
+          resolve(permit);
+        },
+        fail: (reason) => {
+          settle();
+          reject(reason);
+        },
+      };
+      const leave = (reason: unknown): void => {
+        const index = state.queue.indexOf(waiter);
+        if (index < 0) return;
+        state.queue.splice(index, 1);
+        if (state.pacing?.waiter === waiter) {
+          state.pacing.stop.abort();
+          state.pacing = undefined;
+        }
+        waiter.fail(reason);
+        this.#pump(domain, state);
+      };
+      const onAbort = (): void => leave(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const timeoutMs = this.#context.queueTimeoutMs;
+      if (timeoutMs !== undefined) deadline = setTimeout(() => leave(admissionTimeout(this.#context, waiter.modelAlias)), timeoutMs);
+      state.queue.push(waiter);
+      this.#pump(domain, state);
+    });
+  }
+
+  /** Admits from the head of the queue while the limit and the rate buckets allow (FIFO: nobody overtakes). */
+  #pump(domain: ThrottleDomain, state: DomainState): void {
+    while (state.queue.length > 0 && state.inFlight.size < state.limit) {
+      const head = state.queue[0];
+      const now = head.runtime.now();
+      if (!head.paced) {
+        const wait = this.#pacingWaitMs(state, head, now);
+        if (wait > 0) {
+          this.#pace(domain, state, head, wait);
+          return;
+        }
+      }
+      state.queue.shift();
+      head.grant(this.#admit(domain, state, head, now));
+    }
+  }
+
+  #pacingWaitMs(state: DomainState, waiter: Waiter, now: number): number {
+    const requestWait = state.requests?.waitMs(1, now, state.seq) ?? 0;
+    const tokenWait = waiter.tokens > 0 ? (state.tokens?.waitMs(waiter.tokens, now, state.tokensSpent) ?? 0) : 0;
+    return Math.min(MAX_PACING_WAIT_MS, Math.max(requestWait, tokenWait));
+  }
+
+  /** One timer at a time, for the head of the queue; when it fires the head goes next. */
+  #pace(domain: ThrottleDomain, state: DomainState, head: Waiter, waitMs: number): void {
+    if (state.pacing?.waiter === head) return;
+    state.pacing?.stop.abort();
+    const stop = new AbortController();
+    state.pacing = { waiter: head, stop };
+    head.runtime.sleep(waitMs, stop.signal).then(
+      () => {
+        if (state.pacing?.waiter !== head) return;
+        state.pacing = undefined;
+        head.paced = true;
+        this.#pump(domain, state);
+      },
+      () => {},
+    );
+  }
+
+  #admit(domain: ThrottleDomain, state: DomainState, waiter: Waiter, now: number): ThrottlePermit {
+    state.seq += 1;
+    state.tokensSpent += waiter.tokens;
+    const ticket: Ticket = {
+      seq: state.seq,
+      admittedAt: now,
+      tokens: waiter.tokens,
+      requestsThrough: state.seq,
+      tokensThrough: state.tokensSpent,
+    };
+    state.inFlight.add(ticket.seq);
+    let released = false;
+    return {
+      release: (outcome) => {
+        if (released) return;
+        released = true;
+        state.inFlight.delete(ticket.seq);
+        this.#learn(domain, state, ticket, outcome, waiter.runtime.now());
+        this.#pump(domain, state);
+      },
+    };
+  }
+
+  #learn(domain: ThrottleDomain, state: DomainState, ticket: Ticket, outcome: ThrottleOutcome, now: number): void {
+    if (outcome.rateLimits) this.#observe(state, ticket, outcome.rateLimits);
+    const current = ticket.seq > state.changeSeq;
+    if (outcome.kind === 'success') {
+      if (!current) return;
+      remember(state, false);
+      state.provenAtLimit += 1;
+      this.#maybeRaise(domain, state, now);
+      return;
+    }
+    if (outcome.kind !== 'rate_limited' || !current) return;
+    const reading = outcome.rateLimits;
+    if (RateBucketMirror.exhausted(reading?.requests, 1) || RateBucketMirror.exhausted(reading?.tokens, ticket.tokens)) return;
+    remember(state, true);
+    const servedBefore = [...state.inFlight].filter((seq) => seq < ticket.seq).length;
+    if (state.probeFrom !== undefined) {
+      const probed = state.limit;
+      const to = Math.max(state.probeFrom, Math.min(servedBefore, probed - 1));
+      state.ceiling = probed;
+      state.probeIntervalMs = Math.min(PROBE_INTERVAL_MAX_MS, state.probeIntervalMs * 2);
+      this.#setLimit(domain, state, to, now, `429 while probing ${probed} in flight`);
+      state.probeStep = 1;
+      state.nextProbeAt = now + state.probeIntervalMs;
+      return;
+    }
+    const refused = state.window.filter(Boolean).length;
+    if (refused >= CROWDING_MIN_COUNT && refused >= CROWDING_MIN_SHARE * state.window.length) {
+      const from = state.limit;
+      const to = Math.max(1, Math.min(servedBefore, from - 1));
+      state.ceiling = from;
+      this.#setLimit(domain, state, to, now, `${refused} of the last ${state.window.length} attempts got 429 without an empty rate bucket`);
+      state.probeStep = 1;
+      state.probeIntervalMs = PROBE_INTERVAL_MIN_MS;
+      state.nextProbeAt = now + state.probeIntervalMs;
+    }
+  }
+
+  #maybeRaise(domain: ThrottleDomain, state: DomainState, now: number): void {
+    if (state.limit >= this.#cap || state.queue.length === 0) return;
+    if (state.provenAtLimit < state.limit || now < state.nextProbeAt) return;
+    const confirmed = state.probeFrom !== undefined;
+    const step = confirmed ? state.probeStep * 2 : state.probeStep;
+    if (confirmed) state.probeIntervalMs = PROBE_INTERVAL_MIN_MS;
+    const from = state.limit;
+    this.#setLimit(domain, state, Math.min(this.#cap, from + step), now, `probing: ${state.provenAtLimit} successes at ${from} with callers waiting`);
+    state.probeFrom = from;
+    state.probeStep = step;
+  }
+
+  #setLimit(domain: ThrottleDomain, state: DomainState, to: number, now: number, reason: string): void {
+    const from = state.limit;
+    state.limit = to;
+    state.changeSeq = state.seq;
+    state.provenAtLimit = 0;
+    state.window = [];
+    state.probeFrom = undefined;
+    if (from === to) return;
+    state.lastChange = { at: now, from, to, reason };
+    logLimitChange(this.#context, domain, state.lastChange);
+  }
+
+  #observe(state: DomainState, ticket: Ticket, reading: RateLimitReading): void {
+    if (reading.requests) {
+      const at = { atMs: ticket.admittedAt, seq: ticket.seq, spentThrough: ticket.requestsThrough };
+      if (state.requests) state.requests.observe(reading.requests, at);
+      else state.requests = new RateBucketMirror(reading.requests, at);
+    }
+    if (reading.tokens) {
+      const at = { atMs: ticket.admittedAt, seq: ticket.seq, spentThrough: ticket.tokensThrough };
+      if (state.tokens) state.tokens.observe(reading.tokens, at);
+      else state.tokens = new RateBucketMirror(reading.tokens, at);
+    }
+  }
+
+  #state(domain: ThrottleDomain): DomainState {
+    let state = this.#domains.get(domain);
+    if (!state) {
+      state = {
+        limit: this.#cap,
+        inFlight: new Set(),
+        queue: [],
+        seq: 0,
+        tokensSpent: 0,
+        changeSeq: 0,
+        provenAtLimit: 0,
+        window: [],
+        probeStep: 1,
+        probeIntervalMs: PROBE_INTERVAL_MIN_MS,
+        nextProbeAt: Number.NEGATIVE_INFINITY,
+      };
+      this.#domains.set(domain, state);
+    }
+    return state;
+  }
+}
+
+function remember(state: DomainState, refused: boolean): void {
+  state.window.push(refused);
+  if (state.window.length > CROWDING_WINDOW) state.window.shift();
+}
+
+function bucketSnapshot(bucket: RateBucketMirror, now: number, spentNow: number) {
+  return { limit: bucket.limit, estimatedRemaining: Math.floor(bucket.estimatedRemaining(now, spentNow)) };
+}

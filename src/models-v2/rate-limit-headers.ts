@@ -1,0 +1,97 @@
+// What a provider's rate-limit headers say about its buckets, read from any response (success or
+// error) so that admission can pace before the 429 instead of after it.
+//
+// OpenAI (platform.openai.com/docs/guides/rate-limits, "Rate limits in headers"):
+//   x-ratelimit-limit-requests / -remaining-requests / -reset-requests, and the same for -tokens;
+//   reset is a Go-style duration until the bucket is full again: "12ms", "1s", "6m0s", "2m59.56s".
+// Anthropic (docs.anthropic.com/en/api/rate-limits, "Response headers"; wire corpus
+// anthropic/429_headers_without_retry_after_2024.json):
+//   anthropic-ratelimit-requests-limit / -remaining / -reset, the same for -tokens (and the
+//   -input-tokens / -output-tokens split); reset is an RFC 3339 time when the bucket is full again.
+// Bedrock sends none: its ThrottlingException carries no hint at all.
+import type { HeaderLookup } from './header-lookup.ts';
+
+export interface BucketReading {
+  /** Bucket size: the per-minute allowance. */
+  limit: number;
+  /** What the server had left after counting this request. */
+  remaining: number;
+  /** Until the bucket is full again, measured from when the server answered. */
+  resetMs?: number;
+}
+
+export interface RateLimitReading {
+  requests?: BucketReading;
+  tokens?: BucketReading;
+}
+
+/** Beyond this, client and server clocks disagree; an absolute reset is then read against `date`. */
+const CLOCK_SKEW_TOLERANCE_MS = 5_000;
+
+export function readRateLimitHeaders(header: HeaderLookup, nowMs: number): RateLimitReading | undefined {
+  const reading: RateLimitReading = {};
+  const requests =
+    openaiBucket(header, 'requests') ?? anthropicBucket(header, 'requests', nowMs);
+  // Anthropic's `tokens` headers report the most restrictive of its token limits; the input
+  // split is what a request's prompt draws on when only that one is sent.
+  const tokens =
+    openaiBucket(header, 'tokens') ?? anthropicBucket(header, 'tokens', nowMs) ?? anthropicBucket(header, 'input-tokens', nowMs);
+  if (requests) reading.requests = requests;
+  if (tokens) reading.tokens = tokens;
+  return requests || tokens ? reading : undefined;
+}
+
+function openaiBucket(header: HeaderLookup, kind: 'requests' | 'tokens'): BucketReading | undefined {
+  return bucket(
+    header(`x-ratelimit-limit-${kind}`),
+    header(`x-ratelimit-remaining-${kind}`),
+    parseGoDurationMs(header(`x-ratelimit-reset-${kind}`)),
+  );
+}
+
+function anthropicBucket(header: HeaderLookup, kind: string, nowMs: number): BucketReading | undefined {
+  const reset = header(`anthropic-ratelimit-${kind}-reset`);
+  return bucket(
+    header(`anthropic-ratelimit-${kind}-limit`),
+    header(`anthropic-ratelimit-${kind}-remaining`),
+    reset === undefined ? undefined : untilInstantMs(reset, header('date'), nowMs),
+  );
+}
+
+function bucket(limitText: string | undefined, remainingText: string | undefined, resetMs: number | undefined): BucketReading | undefined {
+  const limit = parseCount(limitText);
+  const remaining = parseCount(remainingText);
+  // Azure answers -1 for "not reported"; a remaining above the limit is not a bucket either.
+  if (limit === undefined || remaining === undefined || limit <= 0 || remaining > limit) return undefined;
+  return resetMs === undefined ? { limit, remaining } : { limit, remaining, resetMs };
+}
+
+function parseCount(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\s*\d+\s*$/.test(text)) return undefined;
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+const GO_DURATION = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/;
+
+/** "6m0s" → 360000; "12ms" → 12; "1.5s" → 1500. Undefined for anything else (incl. ""). */
+export function parseGoDurationMs(text: string | undefined): number | undefined {
+  const trimmed = text?.trim();
+  if (!trimmed) return undefined;
+  const match = GO_DURATION.exec(trimmed);
+  if (!match || match.slice(1).every((part) => part === undefined)) return undefined;
+  const [hours, minutes, seconds, millis] = match.slice(1).map((part) => (part === undefined ? 0 : Number(part)));
+  return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
+}
+
+/**
+ * Time from the server's answer to an absolute reset. Measured against our clock, unless the
+ * response's `date` shows our clock is off by more than the tolerance: then against `date`.
+ */
+function untilInstantMs(reset: string, dateHeader: string | undefined, nowMs: number): number | undefined {
+  const resetAt = Date.parse(reset);
+  if (Number.isNaN(resetAt)) return undefined;
+  const serverNow = dateHeader === undefined ? Number.NaN : Date.parse(dateHeader);
+  const reference = !Number.isNaN(serverNow) && Math.abs(serverNow - nowMs) > CLOCK_SKEW_TOLERANCE_MS ? serverNow : nowMs;
+  return Math.max(0, resetAt - reference);
+}
