@@ -9,7 +9,7 @@
 //   a known-good level, or when 429s crowd the recent outcomes. An isolated 429 is noise.
 //   The new limit is what the provider was actually serving: the attempts still in flight that
 //   were admitted before the refused one.
-// - After a full round of successes at the limit (with callers waiting), the limit probes
+// - After a full round of successes at a limit that demand filled, the limit probes
 //   upward: +1 after a refusal, doubling while probes keep succeeding, with the wait between
 //   failed probes doubling from 250 ms to 2 s.
 // - The attempt that got a 429 honours its Retry-After (the retry executor); nothing else stops.
@@ -67,6 +67,8 @@ interface DomainState {
   changeSeq: number;
   /** Successes of attempts admitted at the current limit. */
   provenAtLimit: number;
+  /** Whether demand filled the current limit at some point: only a used limit is worth raising. */
+  saturated: boolean;
   /** Recent outcomes at the current limit: true for an unexplained 429. */
   window: boolean[];
   /** Limit before the current probe, while a probe is unconfirmed. */
@@ -216,6 +218,7 @@ export class CapacityAdmission implements RequestThrottle {
       tokensThrough: state.tokensSpent,
     };
     state.inFlight.add(ticket.seq);
+    if (state.inFlight.size >= state.limit) state.saturated = true;
     let released = false;
     return {
       release: (outcome) => {
@@ -266,13 +269,13 @@ export class CapacityAdmission implements RequestThrottle {
   }
 
   #maybeRaise(domain: ThrottleDomain, state: DomainState, now: number): void {
-    if (state.limit >= this.#cap || state.queue.length === 0) return;
+    if (state.limit >= this.#cap || !state.saturated) return;
     if (state.provenAtLimit < state.limit || now < state.nextProbeAt) return;
     const confirmed = state.probeFrom !== undefined;
     const step = confirmed ? state.probeStep * 2 : state.probeStep;
     if (confirmed) state.probeIntervalMs = PROBE_INTERVAL_MIN_MS;
     const from = state.limit;
-    this.#setLimit(domain, state, Math.min(this.#cap, from + step), now, `probing: ${state.provenAtLimit} successes at ${from} with callers waiting`);
+    this.#setLimit(domain, state, Math.min(this.#cap, from + step), now, `probing: ${state.provenAtLimit} successes at ${from}, all of it in use`);
     state.probeFrom = from;
     state.probeStep = step;
   }
@@ -282,6 +285,7 @@ export class CapacityAdmission implements RequestThrottle {
     state.limit = to;
     state.changeSeq = state.seq;
     state.provenAtLimit = 0;
+    state.saturated = false;
     state.window = [];
     state.probeFrom = undefined;
     if (from === to) return;
@@ -313,6 +317,7 @@ export class CapacityAdmission implements RequestThrottle {
         tokensSpent: 0,
         changeSeq: 0,
         provenAtLimit: 0,
+        saturated: false,
         window: [],
         probeStep: 1,
         probeIntervalMs: PROBE_INTERVAL_MIN_MS,
