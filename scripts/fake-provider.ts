@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// npm run fake-provider -- [--port N] [--latency-ms N] [--capacity N] [--fault-rate R] [--fault KIND]... [--script file.json]
+// npm run fake-provider -- [--port N] [--latency-ms N] [--capacity N] [--rpm N] [--tpm N] [--noise-rate R] [--schedule JSON|file] [--fault-rate R] [--fault KIND]... [--script file.json]
 // Serves the OpenAI, Anthropic and Bedrock wire protocols on 127.0.0.1 until interrupted (SPEC §12).
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { numberOption, runCli, UsageError } from '../src/testing/compare/cli-options.ts';
 import { startFakeProvider } from '../src/testing/fake-provider/fake-provider-server.ts';
 import { faultScriptSchema, parseFaultSpec, type FaultInput, type FaultScriptInput } from '../src/testing/fake-provider/fault-script.ts';
+import { scheduleSchema, type ScheduleInput } from '../src/testing/fake-provider/limit-settings.ts';
 
 const USAGE = `Usage: npm run fake-provider -- [options]
 
@@ -13,6 +14,14 @@ const USAGE = `Usage: npm run fake-provider -- [options]
   --latency-ms <n>       delay before every answer (default 0)
   --capacity <n>         requests in flight at once; more get 429 + retry-after (default unlimited)
   --retry-after <s>      retry-after seconds on capacity 429s (default 1)
+  --rpm <n>              request-rate bucket: requests per minute, refilled continuously (default none)
+  --request-burst <n>    request-rate bucket size (default = --rpm)
+  --tpm <n>              token-rate bucket: tokens per minute, charging prompt tokens + max_tokens (default none)
+  --token-burst <n>      token-rate bucket size (default = --tpm)
+  --noise-rate <0..1>    probability of a transient 429/529 on an admitted request (default 0)
+  --noise-status <code>  429 or 529 (repeatable: picked at random; default 429)
+  --noise-retry-after <s|none>  retry-after on noise answers (default 1)
+  --schedule <json|file> limit changes over time, e.g. '[{"atSeconds":10,"capacity":8}]'
   --fault-rate <0..1>    probability that a request fails with one of --fault (default 0)
   --fault <kind>         status:<code> | delay:<ms> | reset | truncate (repeatable; default status:500)
   --script <file.json>   scripted faults, see docs/harness.md
@@ -20,6 +29,28 @@ const USAGE = `Usage: npm run fake-provider -- [options]
   --embedding-dims <n>   vector length when a request sets none (default 64)
   --no-auth              accept requests without credentials
 `;
+
+async function loadSchedule(value: string): Promise<ScheduleInput> {
+  const inline = /^\s*[[{]/.test(value);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(inline ? value : await readFile(value, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--schedule ${inline ? '(inline JSON)' : value}: ${(error as Error).message}`);
+  }
+  const parsed = scheduleSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') || '(root)';
+    throw new UsageError(`--schedule: ${where}: ${issue.message} (keys: atSeconds, capacity, requestsPerMinute, requestBurst, tokensPerMinute, tokenBurst, noiseRate)`);
+  }
+  return raw as ScheduleInput;
+}
+
+function noiseStatus(value: string): 429 | 529 {
+  if (value === '429' || value === '529') return Number(value) as 429 | 529;
+  throw new UsageError(`--noise-status must be 429 or 529, got "${value}"`);
+}
 
 async function loadScript(path: string): Promise<FaultScriptInput> {
   let raw: unknown;
@@ -43,6 +74,14 @@ await runCli('fake-provider', async () => {
       'latency-ms': { type: 'string' },
       capacity: { type: 'string' },
       'retry-after': { type: 'string' },
+      rpm: { type: 'string' },
+      'request-burst': { type: 'string' },
+      tpm: { type: 'string' },
+      'token-burst': { type: 'string' },
+      'noise-rate': { type: 'string' },
+      'noise-status': { type: 'string', multiple: true },
+      'noise-retry-after': { type: 'string' },
+      schedule: { type: 'string' },
       'fault-rate': { type: 'string' },
       fault: { type: 'string', multiple: true },
       script: { type: 'string' },
@@ -63,12 +102,21 @@ await runCli('fake-provider', async () => {
   } catch (error) {
     throw new UsageError(`--fault: ${(error as Error).message}`);
   }
+  const noiseRetryAfter = values['noise-retry-after'];
   const port = numberOption(values.port, '--port', { min: 0, max: 65535, integer: true }) ?? 8787;
   const provider = await startFakeProvider({
     port,
     latencyMs: numberOption(values['latency-ms'], '--latency-ms', { min: 0 }),
     capacity: numberOption(values.capacity, '--capacity', { min: 1, integer: true }),
     retryAfterSeconds: numberOption(values['retry-after'], '--retry-after', { min: 0 }),
+    requestsPerMinute: numberOption(values.rpm, '--rpm', { min: Number.MIN_VALUE }),
+    requestBurst: numberOption(values['request-burst'], '--request-burst', { min: 1, integer: true }),
+    tokensPerMinute: numberOption(values.tpm, '--tpm', { min: Number.MIN_VALUE }),
+    tokenBurst: numberOption(values['token-burst'], '--token-burst', { min: 1, integer: true }),
+    noiseRate: numberOption(values['noise-rate'], '--noise-rate', { min: 0, max: 1 }),
+    noiseStatuses: values['noise-status']?.map(noiseStatus),
+    noiseRetryAfterSeconds: noiseRetryAfter === 'none' ? null : numberOption(noiseRetryAfter, '--noise-retry-after', { min: 0 }),
+    schedule: values.schedule ? await loadSchedule(values.schedule) : undefined,
     faultRate: numberOption(values['fault-rate'], '--fault-rate', { min: 0, max: 1 }),
     faultKinds,
     script: values.script ? await loadScript(values.script) : undefined,
@@ -82,7 +130,8 @@ await runCli('fake-provider', async () => {
   // The first line is the URL alone so wrappers can read it.
   process.stdout.write(
     `${provider.url}\n` +
-      `fake provider listening: openai endpoint ${provider.endpoints.openai}, anthropic ${provider.endpoints.anthropic}, bedrock ${provider.endpoints.bedrock}\n`,
+      `fake provider listening: openai endpoint ${provider.endpoints.openai}, anthropic ${provider.endpoints.anthropic}, bedrock ${provider.endpoints.bedrock}\n` +
+      `control: GET ${provider.url}/_fake/stats, POST ${provider.url}/_fake/reset\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -96,7 +145,8 @@ await runCli('fake-provider', async () => {
   const stats = provider.stats();
   await provider.close();
   process.stderr.write(
-    `fake provider stopped: ${stats.requests} requests, peak ${stats.peakInFlight} in flight, ${stats.rejectedByCapacity} over capacity, ${stats.faults} faults\n`,
+    `fake provider stopped: ${stats.requests} requests, peak ${stats.peakInFlight} in flight, ${stats.rejected.capacity} over capacity, ` +
+      `${stats.rejected.requestRate} over the request rate, ${stats.rejected.tokenRate} over the token rate, ${stats.rejected.noise} noise, ${stats.faults} faults\n`,
   );
   return 0;
 });

@@ -51,6 +51,13 @@ function textOf(content: unknown): string {
     .join('');
 }
 
+/** Input tokens as `usage.input_tokens` reports them: the system prompt and every message's text. */
+function inputTokensOf(body: Record<string, unknown>): number {
+  const systemText = typeof body.system === 'string' ? body.system : textOf(body.system);
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  return countTokens(systemText) + messages.reduce((sum: number, m) => sum + (isRecord(m) ? countTokens(textOf(m.content)) : 0), 0);
+}
+
 function thinkingEnabled(body: Record<string, unknown>): boolean {
   return isRecord(body.thinking) && (body.thinking.type === 'enabled' || body.thinking.type === 'adaptive');
 }
@@ -145,8 +152,7 @@ function lastAssistantIndex(messages: unknown[]): number {
 function answer(body: Record<string, unknown>, context: AnswerContext): FakeReply {
   const messages = body.messages as Record<string, unknown>[];
   const seed = textOf(messages[messages.length - 1].content);
-  const systemText = typeof body.system === 'string' ? body.system : textOf(body.system);
-  const inputTokens = countTokens(systemText) + messages.reduce((sum, m) => sum + countTokens(textOf(m.content)), 0);
+  const inputTokens = inputTokensOf(body);
   const content: Record<string, unknown>[] = [];
   let outputTokens = 0;
   let stopReason = 'end_turn';
@@ -223,6 +229,12 @@ export const anthropicProtocol: ProviderProtocol = {
     const problem = validate(request.body);
     if (problem) return this.error(400, problem);
     return answer(request.body, context);
+  },
+
+  tokenCost(_route, request) {
+    if (!isRecord(request.body)) return 0;
+    const maxTokens = request.body.max_tokens;
+    return inputTokensOf(request.body) + (typeof maxTokens === 'number' && maxTokens > 0 ? maxTokens : 0);
   },
 
   error(status, message, options: ErrorOptions = {}) {

@@ -56,6 +56,20 @@ function textOf(blocks: Block[]): string {
     .join('');
 }
 
+/** Input tokens as Converse `usage.inputTokens` reports them: the system blocks and every message's text. */
+function converseInputTokensOf(body: Record<string, unknown>): number {
+  const system = Array.isArray(body.system) ? body.system.filter(isRecord) : [];
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  return countTokens(textOf(system)) + messages.reduce((sum: number, m) => sum + countTokens(textOf(blocksOf(m))), 0);
+}
+
+/** Input tokens of a Titan or Cohere embeddings body, as its token-count header. */
+function invokeInputTokensOf(body: Record<string, unknown>): number {
+  if (typeof body.inputText === 'string') return countTokens(body.inputText);
+  const texts = Array.isArray(body.texts) ? body.texts : [];
+  return texts.reduce((sum: number, text) => sum + (typeof text === 'string' ? countTokens(text) : 0), 0);
+}
+
 function reasoningEnabled(body: Record<string, unknown>): boolean {
   const extra = isRecord(body.additionalModelRequestFields) ? body.additionalModelRequestFields : {};
   return (isRecord(extra.thinking) && extra.thinking.type === 'enabled') || isRecord(extra.reasoning_config) || typeof extra.reasoning_effort === 'string';
@@ -154,8 +168,7 @@ function validateConverse(body: Record<string, unknown>): string | undefined {
 function converseAnswer(modelId: string, body: Record<string, unknown>, context: AnswerContext): FakeReply {
   const messages = body.messages as Record<string, unknown>[];
   const seed = textOf(blocksOf(messages[messages.length - 1]));
-  const system = Array.isArray(body.system) ? body.system.filter(isRecord) : [];
-  const inputTokens = countTokens(textOf(system)) + messages.reduce((sum, m) => sum + countTokens(textOf(blocksOf(m))), 0);
+  const inputTokens = converseInputTokensOf(body);
   const config = isRecord(body.inferenceConfig) ? body.inferenceConfig : {};
   const content: Block[] = [];
   let outputTokens = 0;
@@ -225,7 +238,7 @@ function invokeAnswer(modelId: string, body: Record<string, unknown>, context: A
     }
     const dimensions = typeof body.dimensions === 'number' ? body.dimensions : context.embeddingDimensions;
     const vector = embeddingVector(body.inputText, dimensions);
-    const tokens = countTokens(body.inputText);
+    const tokens = invokeInputTokensOf(body);
     return jsonReply(200, { embedding: vector, embeddingsByType: { float: vector }, inputTextTokenCount: tokens }, headers(tokens));
   }
   if (modelId.includes('cohere.embed')) {
@@ -237,7 +250,7 @@ function invokeAnswer(modelId: string, body: Record<string, unknown>, context: A
       return protocol.error(400, malformed(`#/input_type: ${JSON.stringify(body.input_type)} is not a valid enum value`));
     }
     const vectors = (texts as string[]).map((text) => embeddingVector(text, context.embeddingDimensions));
-    const tokens = (texts as string[]).reduce((sum, text) => sum + countTokens(text), 0);
+    const tokens = invokeInputTokensOf(body);
     const byType = modelId.includes('embed-v4');
     return jsonReply(
       200,
@@ -286,6 +299,14 @@ export const bedrockProtocol: ProviderProtocol = {
     const problem = validateConverse(request.body);
     if (problem) return this.error(400, problem);
     return converseAnswer(modelId, request.body, context);
+  },
+
+  tokenCost(route, request) {
+    if (!isRecord(request.body)) return 0;
+    if (route.action === 'invoke') return invokeInputTokensOf(request.body);
+    const config = isRecord(request.body.inferenceConfig) ? request.body.inferenceConfig : {};
+    const maxTokens = typeof config.maxTokens === 'number' && config.maxTokens > 0 ? config.maxTokens : 0;
+    return converseInputTokensOf(request.body) + maxTokens;
   },
 
   error(status, message, options: ErrorOptions = {}) {

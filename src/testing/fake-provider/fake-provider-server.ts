@@ -11,16 +11,40 @@ import { FaultPlan, faultScriptSchema, type Fault, type FaultInput, type FaultSc
 import { openaiProtocol } from './openai-protocol.ts';
 import { createSigV4Verifier, type AwsTestCredentials } from './sigv4-verifier.ts';
 import { jsonReply, type FakeReply, type FakeRequest, type ProviderProtocol, type RouteMatch } from './provider-protocol.ts';
+import { controlReply, isControlPath } from './control-routes.ts';
+import { StatsRecorder, type FakeProviderStats } from './fake-stats.ts';
+import { capacityReply, noiseReply, rateLimitHeaders, rateReply } from './limit-replies.ts';
+import { limitChangeSchema, NO_LIMITS, scheduleSchema, type LimitSettings, type ScheduleInput } from './limit-settings.ts';
+import { ProviderLimits } from './provider-limits.ts';
+
+export type { FakeProviderStats, TimelineSecond } from './fake-stats.ts';
+export type { LimitSettings, ScheduleInput } from './limit-settings.ts';
 
 export interface FakeProviderOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   /** Added before every answer (not before capacity rejections, which a gateway sends at once). */
   latencyMs?: number;
-  /** Requests allowed in flight at once; the next one gets a 429 with `retry-after`. */
+  /** Requests allowed in flight at once; the next one gets a 429 (OpenAI/Anthropic with `retry-after`). */
   capacity?: number;
   /** `retry-after` seconds on capacity 429s. */
   retryAfterSeconds?: number;
+  /** Request-rate bucket: refill in requests per minute. Unset: no request-rate limit. */
+  requestsPerMinute?: number;
+  /** Request-rate bucket size (burst); default `requestsPerMinute` (a full minute's worth). */
+  requestBurst?: number;
+  /** Token-rate bucket: refill in tokens per minute, charging prompt tokens + max_tokens. Unset: no token-rate limit. */
+  tokensPerMinute?: number;
+  /** Token-rate bucket size (burst); default `tokensPerMinute`. */
+  tokenBurst?: number;
+  /** Probability in [0, 1] that an admitted request gets a transient 429/529 instead of an answer. */
+  noiseRate?: number;
+  /** Statuses noise picks from (uniformly); default `[429]`. 529 is Anthropic's overload; OpenAI and Bedrock answer 503 for it. */
+  noiseStatuses?: (429 | 529)[];
+  /** `retry-after` seconds on noise answers; `null` sends none; default 1. Bedrock never gets one. */
+  noiseRetryAfterSeconds?: number | null;
+  /** Limit changes at given seconds after start (and after each reset). */
+  schedule?: ScheduleInput;
   /** Probability that a request gets one of `faultKinds`. */
   faultRate?: number;
   /** Faults `faultRate` picks from; default a 500. */
@@ -41,16 +65,6 @@ export interface FakeProviderOptions {
   awsCredentials?: AwsTestCredentials;
 }
 
-export interface FakeProviderStats {
-  requests: number;
-  inFlight: number;
-  peakInFlight: number;
-  rejectedByCapacity: number;
-  faults: number;
-  byStatus: Record<string, number>;
-  byProvider: Record<ProviderType, number>;
-}
-
 export interface FakeProvider {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
@@ -58,6 +72,11 @@ export interface FakeProvider {
   /** What to configure as each provider's `endpoint`. */
   readonly endpoints: Record<ProviderType, string>;
   stats(): FakeProviderStats;
+  /**
+   * Zeroes the stats and restarts the timeline, puts the limits back to the start options with
+   * full buckets and re-arms the schedule from now (`POST /_fake/reset` does the same).
+   */
+  reset(): FakeProviderStats;
   close(): Promise<void>;
 }
 
@@ -124,9 +143,45 @@ function statusFault(protocol: ProviderProtocol, fault: Extract<Fault, { kind: '
   return { ...base, headers };
 }
 
+/** The start limits from the options, checked like a schedule step so a bad value names itself. */
+function initialLimits(options: FakeProviderOptions): LimitSettings {
+  const parsed = limitChangeSchema.safeParse({
+    capacity: options.capacity,
+    requestsPerMinute: options.requestsPerMinute,
+    requestBurst: options.requestBurst,
+    tokensPerMinute: options.tokensPerMinute,
+    tokenBurst: options.tokenBurst,
+    noiseRate: options.noiseRate,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`startFakeProvider: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const limits = { ...NO_LIMITS };
+  for (const [key, value] of Object.entries(parsed.data)) if (value !== undefined) (limits as Record<string, unknown>)[key] = value;
+  return limits;
+}
+
+function parseSchedule(schedule: ScheduleInput | undefined): ReturnType<typeof scheduleSchema.parse> {
+  const parsed = scheduleSchema.safeParse(schedule ?? []);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`startFakeProvider: schedule${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function withHeaders(reply: FakeReply, headers: Record<string, string>): FakeReply {
+  return Object.keys(headers).length === 0 ? reply : { ...reply, headers: { ...reply.headers, ...headers } };
+}
+
+function modelOf(request: FakeRequest, route: RouteMatch): string {
+  const body = request.body as { model?: unknown } | undefined;
+  return typeof body?.model === 'string' ? body.model : (route.modelId ?? 'the model');
+}
+
 export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
   const latencyMs = options.latencyMs ?? 0;
-  const capacity = options.capacity ?? Number.POSITIVE_INFINITY;
   const retryAfter = String(options.retryAfterSeconds ?? 1);
   const requireAuth = options.requireAuth ?? true;
   const script = faultScriptSchema.parse(options.script ?? []);
@@ -135,32 +190,41 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     script.faults.push(...kinds.faults);
   }
   const plan = new FaultPlan(script, options.seed);
+  const noiseStatuses = options.noiseStatuses ?? [429];
+  const noiseRetryAfter = options.noiseRetryAfterSeconds === null ? null : String(options.noiseRetryAfterSeconds ?? 1);
   const verifySigV4 = options.awsCredentials ? createSigV4Verifier(options.awsCredentials) : undefined;
   const context = { embeddingDimensions: options.embeddingDimensions ?? 64, latencyMs };
-  const stats: FakeProviderStats = {
-    requests: 0,
-    inFlight: 0,
-    peakInFlight: 0,
-    rejectedByCapacity: 0,
-    faults: 0,
-    byStatus: {},
-    byProvider: { openai: 0, anthropic: 0, bedrock: 0 },
+
+  // Limits run on a monotonic clock; RFC 3339 resets are wall time derived from it.
+  const clock = (): number => performance.now();
+  const wallOffset = Date.now() - clock();
+  const limits = new ProviderLimits(initialLimits(options), parseSchedule(options.schedule), options.seed ?? 1, clock());
+  const stats = new StatsRecorder(clock());
+  const snapshot = (): FakeProviderStats => {
+    const now = clock();
+    limits.sync(now);
+    return stats.snapshot(now, limits.settings, limits.applied);
+  };
+  const reset = (): FakeProviderStats => {
+    const now = clock();
+    limits.reset(now);
+    stats.reset(now);
+    return snapshot();
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const requestNumber = ++stats.requests;
-    stats.inFlight++;
-    stats.peakInFlight = Math.max(stats.peakInFlight, stats.inFlight);
-    res.on('close', () => {
-      stats.inFlight--;
-    });
-    res.on('finish', () => {
-      stats.byStatus[res.statusCode] = (stats.byStatus[res.statusCode] ?? 0) + 1;
-    });
-    const rawBody = await readBody(req);
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const pathname = new URL(url, 'http://127.0.0.1').pathname;
+    if (isControlPath(pathname)) {
+      req.resume();
+      send(res, controlReply(method, pathname, { stats: snapshot, reset }));
+      return;
+    }
+    const requestNumber = stats.started(clock());
+    res.on('close', () => stats.closed());
+    res.on('finish', () => stats.answered(res.statusCode, clock()));
+    const rawBody = await readBody(req);
     const request: FakeRequest = { method, url, headers: req.headers, body: parseJson(rawBody), rawBody };
 
     let protocol: ProviderProtocol | undefined;
@@ -176,38 +240,59 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       send(res, openaiProtocol.error(404, `Unknown request URL: ${method} ${pathname}. The fake provider serves POST /v1/chat/completions, /v1/embeddings, /v1/messages, /model/{modelId}/converse and /model/{modelId}/invoke.`, { code: 'unknown_url' }));
       return;
     }
-    stats.byProvider[protocol.provider]++;
+    stats.routed(protocol.provider);
 
-    if (stats.inFlight > capacity) {
-      stats.rejectedByCapacity++;
-      send(
-        res,
-        protocol.error(429, `Too many concurrent requests: this server handles ${capacity} at a time. Wait before trying again.`, {
-          retryAfter,
-        }),
-      );
+    const now = clock();
+    limits.sync(now);
+    // The rate-limit headers describe the buckets after this request's admission (or refusal).
+    const limitHeaders = (): Record<string, string> =>
+      rateLimitHeaders(protocol.provider, { requests: limits.requestView(now), tokens: limits.tokenView(now) }, wallOffset + now);
+
+    if (limits.overCapacity(stats.inFlight)) {
+      stats.rejected('capacity', now);
+      send(res, withHeaders(capacityReply(protocol, limits.settings.capacity ?? 0, retryAfter), limitHeaders()));
       return;
     }
+    // A request without credentials never reaches the rate limiter (it is refused below with a 401).
+    const unauthorized = requireAuth ? protocol.authorize(request) : undefined;
+    if (!unauthorized) {
+      const cost = protocol.tokenCost(route, request);
+      const decision = limits.admit(cost, now);
+      if (!decision.ok) {
+        stats.rejected(decision.reason, now);
+        send(res, withHeaders(rateReply(protocol, decision, modelOf(request, route)), limitHeaders()));
+        return;
+      }
+      stats.admittedTokens(cost, now);
+      const noise = limits.noise(noiseStatuses);
+      if (noise !== undefined) {
+        stats.rejected('noise', now);
+        send(res, withHeaders(noiseReply(protocol, noise, noiseRetryAfter), limitHeaders()));
+        return;
+      }
+    }
+    const headers = limitHeaders();
     if (latencyMs > 0) await sleep(latencyMs);
 
     const fault = plan.next({ provider: protocol.provider, operation: route.operation, path: pathname });
-    if (fault) stats.faults++;
+    if (fault) stats.fault();
     if (fault?.kind === 'reset') {
       req.socket.destroy();
       return;
     }
     if (fault?.kind === 'status') {
-      send(res, statusFault(protocol, fault));
+      send(res, withHeaders(statusFault(protocol, fault), headers));
       return;
     }
     if (fault?.kind === 'delay') await sleep(fault.ms);
 
-    let reply = requireAuth ? protocol.authorize(request) : undefined;
+    let reply = unauthorized;
     if (!reply && verifySigV4 && protocol.provider === 'bedrock' && String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
       const check = await verifySigV4(request);
       if (!check.ok) reply = protocol.error(403, check.message, { type: check.type });
     }
     reply ??= protocol.answer(route, request, { ...context, requestNumber });
+    reply = withHeaders(reply, headers);
     if (fault?.kind === 'truncate') sendTruncated(res, reply, fault);
     else send(res, reply);
   };
@@ -228,7 +313,8 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     url,
     port,
     endpoints: { openai: `${url}/v1`, anthropic: url, bedrock: url },
-    stats: () => structuredClone(stats),
+    stats: snapshot,
+    reset,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -103,6 +103,18 @@ function validateMessages(messages: unknown): Invalid | undefined {
   return undefined;
 }
 
+/** Prompt tokens as `usage.prompt_tokens` reports them: every message's text. */
+function promptTokensOf(messages: unknown): number {
+  if (!Array.isArray(messages)) return 0;
+  return messages.reduce((sum: number, m) => sum + (isRecord(m) ? countTokens(contentText(m.content)) : 0), 0);
+}
+
+/** Input tokens of an embeddings request, as its `usage.prompt_tokens`. */
+function embeddingTokensOf(input: unknown): number {
+  const texts = typeof input === 'string' ? [input] : Array.isArray(input) ? input : [];
+  return texts.reduce((sum: number, text) => sum + (typeof text === 'string' ? countTokens(text) : 0), 0);
+}
+
 function toolNames(tools: unknown): string[] {
   if (!Array.isArray(tools)) return [];
   return tools
@@ -150,7 +162,7 @@ function validateChat(body: Record<string, unknown>): Invalid | undefined {
 function chatAnswer(body: Record<string, unknown>, context: AnswerContext): FakeReply {
   const messages = body.messages as Record<string, unknown>[];
   const seed = contentText(messages[messages.length - 1].content);
-  const promptTokens = messages.reduce((sum, m) => sum + countTokens(contentText(m.content)), 0);
+  const promptTokens = promptTokensOf(messages);
   const maxTokens = (body.max_completion_tokens ?? body.max_tokens) as number | undefined;
   const stops = typeof body.stop === 'string' ? [body.stop] : Array.isArray(body.stop) ? (body.stop as string[]) : [];
   const forced = forcedTool(body);
@@ -237,7 +249,7 @@ function embeddingsAnswer(body: Record<string, unknown>, context: AnswerContext)
   const texts = typeof body.input === 'string' ? [body.input] : (body.input as string[]);
   const dimensions = typeof body.dimensions === 'number' ? body.dimensions : context.embeddingDimensions;
   const base64 = body.encoding_format === 'base64';
-  const tokens = texts.reduce((sum, text) => sum + countTokens(text), 0);
+  const tokens = embeddingTokensOf(texts);
   return jsonReply(
     200,
     {
@@ -283,6 +295,16 @@ export const openaiProtocol: ProviderProtocol = {
     const problem = route.operation === 'chat' ? validateChat(body) : validateEmbeddings(body);
     if (problem) return this.error(400, problem.message, { param: problem.param ?? null, code: problem.code ?? null });
     return route.operation === 'chat' ? chatAnswer(body, context) : embeddingsAnswer(body, context);
+  },
+
+  tokenCost(route, request) {
+    if (!isRecord(request.body)) return 0;
+    const body = request.body;
+    if (route.operation === 'embedding') return embeddingTokensOf(body.input);
+    // Every choice may use the whole output allowance.
+    const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+    const n = typeof body.n === 'number' && body.n > 0 ? body.n : 1;
+    return promptTokensOf(body.messages) + (typeof maxTokens === 'number' && maxTokens > 0 ? maxTokens * n : 0);
   },
 
   error(status, message, options: ErrorOptions = {}) {

@@ -54,6 +54,12 @@ export interface ProviderProtocol {
   authorize(request: FakeRequest): FakeReply | undefined;
   /** Validates like the real provider and answers deterministically. */
   answer(route: RouteMatch, request: FakeRequest, context: AnswerContext): FakeReply;
+  /**
+   * What the token-rate bucket charges for this request: prompt tokens counted as the answer's
+   * usage counts them, plus the output the request may ask for (`max_tokens` and kin; 0 when it
+   * sets none). Never throws: a malformed body costs what can be read of it.
+   */
+  tokenCost(route: RouteMatch, request: FakeRequest): number;
   /** An error response in the provider's own envelope. */
   error(status: number, message: string, options?: ErrorOptions): FakeReply;
 }
