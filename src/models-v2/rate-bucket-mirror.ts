@@ -1,22 +1,35 @@
-// A client-side mirror of one provider rate bucket (requests or tokens per minute), re-synced
-// from every response that carries the provider's rate-limit headers. Admission asks it how long
-// to wait before an attempt of a given cost fits, so a rate-limited provider is paced before it
-// answers 429 rather than after.
+// A client-side mirror of one provider rate bucket (requests or tokens), re-synced from every
+// response that carries the provider's rate-limit headers. Admission asks it how long to wait
+// before an attempt of a given cost fits, so a rate-limited provider is paced before it answers
+// 429 rather than after.
+//
+// How fast the bucket refills is learnt, in this order of trust:
+// 1. measured: the change of `remaining` between two readings at least two seconds apart, plus
+//    what we spent in between. Exact whatever the header conventions, and self-calibrating: a
+//    token estimate that is off by a factor is off by the same factor in the measured rate.
+// 2. from the reset header: (limit − remaining) / reset, when that is faster than a per-minute
+//    refill. Exact for OpenAI's millisecond durations; Anthropic's whole-second instants make it
+//    an underestimate, which measurement then corrects.
+// 3. the per-minute rate both providers document (limit per 60 s).
 import type { BucketReading } from './rate-limit-headers.ts';
 
 /** OpenAI and Anthropic both define these buckets per minute, refilled continuously. */
 const BUCKET_PERIOD_MS = 60_000;
+/** Readings closer than this are too close to measure a refill from whole-unit `remaining` counts. */
+export const REFILL_SAMPLE_MIN_MS = 2_000;
 
-interface Observation {
-  remaining: number;
-  /** Tokens per ms: the per-minute rate, or faster when the reset says the bucket fills sooner. */
-  refillPerMs: number;
-  /** When the attempt that carried this reading was admitted: the server counted it about then. */
+/** Where a reading stands in our own admission order. */
+export interface ObservedAt {
+  /** When the attempt that carried the reading was admitted: the server counted it about then. */
   atMs: number;
   /** Admission order of that attempt: later readings replace earlier ones, never the reverse. */
   seq: number;
   /** Cumulative cost admitted up to and including that attempt. */
   spentThrough: number;
+}
+
+interface Observation extends ObservedAt {
+  remaining: number;
 }
 
 /**
@@ -27,26 +40,36 @@ interface Observation {
 export class RateBucketMirror {
   #limit: number;
   #observation: Observation;
+  #refillPerMs: number;
+  #measuredPerMs?: number;
+  /** The earliest reading of a stretch in which the bucket was never seen full. */
+  #anchor?: Observation;
 
   constructor(reading: BucketReading, at: ObservedAt) {
     this.#limit = reading.limit;
-    this.#observation = observation(reading, at);
+    this.#refillPerMs = reading.limit / BUCKET_PERIOD_MS;
+    this.#observation = this.#take(reading, at);
   }
 
   get limit(): number {
     return this.#limit;
   }
 
+  /** Tokens per second, as currently believed. */
+  get refillPerSecond(): number {
+    return this.#refillPerMs * 1000;
+  }
+
   observe(reading: BucketReading, at: ObservedAt): void {
     if (at.seq < this.#observation.seq) return;
     this.#limit = reading.limit;
-    this.#observation = observation(reading, at);
+    this.#observation = this.#take(reading, at);
   }
 
   /** What the server has left now, by our estimate: its last word, refilled since, minus what we sent after it. */
   estimatedRemaining(nowMs: number, spentNow: number): number {
-    const { remaining, atMs, spentThrough, refillPerMs } = this.#observation;
-    const refilled = Math.min(this.#limit, remaining + refillPerMs * Math.max(0, nowMs - atMs));
+    const { remaining, atMs, spentThrough } = this.#observation;
+    const refilled = Math.min(this.#limit, remaining + this.#refillPerMs * Math.max(0, nowMs - atMs));
     return refilled - (spentNow - spentThrough);
   }
 
@@ -54,28 +77,44 @@ export class RateBucketMirror {
   waitMs(cost: number, nowMs: number, spentNow: number): number {
     const needed = Math.min(cost, this.#limit);
     const missing = needed - this.estimatedRemaining(nowMs, spentNow);
-    return missing <= 0 ? 0 : Math.ceil(missing / this.#observation.refillPerMs);
+    return missing <= 0 ? 0 : Math.ceil(missing / this.#refillPerMs);
   }
 
   /** Whether a 429 that carried this reading is explained by this bucket being empty. */
   static exhausted(reading: BucketReading | undefined, cost: number): boolean {
     return reading !== undefined && reading.remaining < Math.max(1, Math.min(cost, reading.limit));
   }
-}
 
-type ObservedAt = Omit<Observation, 'remaining' | 'refillPerMs'>;
+  #take(reading: BucketReading, at: ObservedAt): Observation {
+    const { resetMs, limit } = reading;
+    // A reset of 0 (or one already past, as a replayed recording's is) means full now.
+    const remaining = resetMs !== undefined && resetMs <= 0 ? limit : reading.remaining;
+    const observed: Observation = { remaining, ...at };
+    this.#learnRefill(observed, reading);
+    return observed;
+  }
 
-/**
- * Both providers refill continuously at the per-minute rate, and their reset header says when
- * the bucket is full again. A reset sooner than the per-minute rate implies is believed (a
- * reset of 0 or in the past: full now); a later one is not, since Anthropic's resets are
- * whole seconds and a rounded-up reset would slow pacing for nothing.
- */
-function observation(reading: BucketReading, at: ObservedAt): Observation {
-  const perMinute = reading.limit / BUCKET_PERIOD_MS;
-  const { resetMs } = reading;
-  const missing = reading.limit - reading.remaining;
-  if (resetMs === undefined || missing <= 0) return { remaining: reading.remaining, refillPerMs: perMinute, ...at };
-  if (resetMs <= 0) return { remaining: reading.limit, refillPerMs: perMinute, ...at };
-  return { remaining: reading.remaining, refillPerMs: Math.max(perMinute, missing / resetMs), ...at };
+  #learnRefill(observed: Observation, reading: BucketReading): void {
+    if (observed.remaining >= reading.limit) {
+      // A full bucket says nothing about its refill, and ends the stretch a measurement needs.
+      this.#anchor = undefined;
+      return;
+    }
+    const anchor = this.#anchor;
+    if (!anchor) {
+      this.#anchor = observed;
+    } else if (observed.atMs - anchor.atMs >= REFILL_SAMPLE_MIN_MS) {
+      const refilled = observed.remaining - anchor.remaining + (observed.spentThrough - anchor.spentThrough);
+      const rate = refilled / (observed.atMs - anchor.atMs);
+      if (rate > 0) this.#measuredPerMs = this.#measuredPerMs === undefined ? rate : (this.#measuredPerMs + rate) / 2;
+      this.#anchor = observed;
+    }
+    if (this.#measuredPerMs !== undefined) {
+      this.#refillPerMs = this.#measuredPerMs;
+      return;
+    }
+    const perMinute = reading.limit / BUCKET_PERIOD_MS;
+    const fromReset = reading.resetMs ? (reading.limit - observed.remaining) / reading.resetMs : 0;
+    this.#refillPerMs = Math.max(perMinute, fromReset);
+  }
 }
