@@ -11,20 +11,32 @@ import { parseArgs, promisify } from 'node:util';
 import { ensureWritable, numberOption, runCli, UsageError, writeReport } from '../src/testing/compare/cli-options.ts';
 import { DEFAULT_TARGETS, runEngineBench, runOverload, type BenchReport, type OverloadResult } from '../src/testing/bench/run-engine-bench.ts';
 import { startFakeProvider } from '../src/testing/fake-provider/fake-provider-server.ts';
+import { CAPACITY_SCENARIOS } from '../src/testing/bench/capacity-scenarios.ts';
+import { CAPACITY_VARIANTS, runCapacityScenario, type CapacityRow } from '../src/testing/bench/run-capacity-bench.ts';
+import { capacityTable } from '../src/testing/bench/capacity-table.ts';
 import type { EngineName } from '../src/core/model-client.ts';
 import type { ProviderType } from '../src/core/types.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const USAGE = `Usage: npm run bench -- --mode compare [options]
+const USAGE = `Usage: npm run bench -- --mode compare|capacity [options]
 
-  --mode compare        run both engines side by side (the only mode)
+  --mode compare        both engines side by side, no provider limit: ops/s, latency, CPU ratios
+  --mode capacity       both engines and both v2 admission policies against provider limits
+                        (scenarios a–f, docs/benchmarks.md); takes several minutes
   --json <file>         write the full report as JSON
+
+compare options:
   --time-ms <n>         measured time per engine × provider × operation (default 3000)
   --concurrency <n>     calls in flight per task (default 8)
   --latency-ms <n>      fake provider latency per answer (default 2)
   --cold-runs <n>       child processes per engine for cold-start timing (default 3)
   --overload-calls <n>  calls in the overload scenario (default 200; 0 skips it)
+
+capacity options:
+  --scenarios <list>    e.g. a,b,e (default all: a,b,c,d,e,f)
+  --variants <list>     from v2-capacity,v2-aimd,legacy (default all)
+  --max-seconds <n>     cut a variant off after this long (default 300); cut-off calls count as failed
 `;
 
 // Overload: more configured concurrency than the provider accepts. Shows whether an engine
@@ -145,6 +157,44 @@ function table(report: BenchReport, cold: Record<EngineName, number>): string {
   return lines.join('\n');
 }
 
+function pickList<T extends string>(raw: string | undefined, flag: string, allowed: readonly T[]): T[] {
+  if (raw === undefined) return [...allowed];
+  const picked = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  const unknown = picked.filter((item) => !allowed.includes(item as T));
+  if (unknown.length > 0 || picked.length === 0) {
+    throw new UsageError(`${flag}: ${unknown.length ? `unknown ${unknown.map((u) => `"${u}"`).join(', ')}` : 'empty'}; choose from ${allowed.join(', ')}`);
+  }
+  return picked as T[];
+}
+
+async function runCapacityCli(settings: { scenarios: string[]; variants: (typeof CAPACITY_VARIANTS)[number][]; maxSeconds: number; json?: string }): Promise<number> {
+  process.stdout.write(`bench capacity: scenarios ${settings.scenarios.join(',')}, variants ${settings.variants.join(', ')}, ${cpus().length} cores, node ${process.version}\n\n`);
+  const rows: CapacityRow[] = [];
+  for (const scenario of CAPACITY_SCENARIOS.filter((s) => settings.scenarios.includes(s.id))) {
+    process.stdout.write(`${scenario.id}. ${scenario.title}\n`);
+    for (const variant of settings.variants) {
+      const row = await runCapacityScenario(scenario, variant, { maxSeconds: settings.maxSeconds });
+      rows.push(row);
+      process.stdout.write(
+        `   ${variant.padEnd(12)} ${row.succeeded}/${row.calls} ok, ${row.failed} failed, ${row.lost} lost, ${row.wallSeconds.toFixed(1)} s, goodput ${(row.goodput * 100).toFixed(0)} %\n`,
+      );
+    }
+  }
+  process.stdout.write(`\n${capacityTable(rows)}\n`);
+  if (settings.json) {
+    const report = {
+      environment: { node: process.version, cores: cpus().length, date: new Date().toISOString() },
+      settings: { maxSeconds: settings.maxSeconds },
+      scenarios: CAPACITY_SCENARIOS.filter((s) => settings.scenarios.includes(s.id)).map(({ id, title, limitingResource }) => ({ id, title, limitingResource })),
+      rows,
+    };
+    await writeReport(settings.json, '--json', `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`JSON report written to ${settings.json}\n`);
+  }
+  // A lost call is a defect whatever the policy; failures are what legacy and AIMD are shown for.
+  return rows.some((r) => r.lost > 0) ? 1 : 0;
+}
+
 await runCli('bench', async () => {
   const { values } = parseArgs({
     options: {
@@ -155,6 +205,9 @@ await runCli('bench', async () => {
       'latency-ms': { type: 'string' },
       'cold-runs': { type: 'string' },
       'overload-calls': { type: 'string' },
+      scenarios: { type: 'string' },
+      variants: { type: 'string' },
+      'max-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -163,7 +216,14 @@ await runCli('bench', async () => {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (values.mode !== 'compare') throw new UsageError(`--mode must be "compare" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`);
+  if (values.mode === 'capacity') {
+    const scenarios = pickList(values.scenarios, '--scenarios', CAPACITY_SCENARIOS.map((s) => s.id));
+    const variants = pickList(values.variants, '--variants', CAPACITY_VARIANTS);
+    const maxSeconds = numberOption(values['max-seconds'], '--max-seconds', { min: 1 }) ?? 300;
+    if (values.json) await ensureWritable(values.json, '--json');
+    return runCapacityCli({ scenarios, variants, maxSeconds, json: values.json });
+  }
+  if (values.mode !== 'compare') throw new UsageError(`--mode must be "compare" or "capacity" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`);
   const timeMs = numberOption(values['time-ms'], '--time-ms', { min: 100, integer: true }) ?? 3000;
   const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, integer: true }) ?? 8;
   const latencyMs = numberOption(values['latency-ms'], '--latency-ms', { min: 0 }) ?? 2;
