@@ -14,6 +14,7 @@ import {
   type ModelErrorInit,
 } from '../core/errors.ts';
 import { resolveRuntime, type CallOptions, type Runtime } from '../core/model-client.ts';
+import { registerHeaderSecrets } from '../core/secrets.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ProviderType } from '../core/types.ts';
 import { createAnthropicAdapter } from './anthropic-adapter.ts';
 import { backoffDelayMs } from './backoff.ts';
@@ -181,6 +182,8 @@ export class CustomRouter {
     const timeoutMs = this.#guardInput(deployment, () =>
       resolveTimeoutMs(options.timeoutMs, request.timeout_ms, deployment.model.inferenceParameters.timeoutSeconds),
     );
+    // Credential-named headers of this call are secrets from now on (docs/engine-rules.md, Secrets).
+    registerHeaderSecrets(request.extra_headers);
     return {
       deployment,
       runtime: resolveRuntime(this.#runtime, options.runtime),
