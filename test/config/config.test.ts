@@ -225,6 +225,10 @@ describe('secret references', () => {
     expect({ ...config.providers[0].extraHeaders }).toEqual({ 'api-key': 'cfgPlantedHeader7Wm', 'x-tenant': 'acme' });
     const merged = applyPrecedence<ChatRequest>({ messages: [{ role: 'user', content: 'x' }] }, {}, config.providers[0]);
     expect(merged.extra_headers).toEqual({ 'api-key': 'cfgPlantedHeader7Wm', 'x-tenant': 'acme' });
+    // createModelRegistry re-parses a parsed config: the masked map must survive that.
+    const again = parseConfig(config);
+    expect({ ...again.providers[0].extraHeaders }).toEqual({ 'api-key': 'cfgPlantedHeader7Wm', 'x-tenant': 'acme' });
+    expect(JSON.stringify(again)).not.toContain('cfgPlantedHeader7Wm');
   });
 
   it('rejects an endpoint carrying user:password@ without repeating the password', () => {

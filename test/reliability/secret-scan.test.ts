@@ -211,6 +211,7 @@ describe('secret scan, record and compare --live outputs', () => {
     const result = await runScript('compare', args, { env: childEnv });
     const report = await readFile(json, 'utf8');
     expect(report).toContain('scan-bedrock-sigv4');
+    expect(report).toContain(CANARY);
     expect(leaks({ stdout: result.stdout, stderr: result.stderr, report })).toEqual({});
   }, 60_000);
 
