@@ -2,7 +2,8 @@
 // path, because a silently ignored typo ("temprature") costs a whole generation run.
 import { z } from 'zod';
 import { PROVIDER_TYPES, type ProviderType } from '../core/types.ts';
-import { SecretValue, resolveSecretRef } from './secret-ref.ts';
+import { maskCredentialValues } from './masked-record.ts';
+import { SecretReference, SecretValue, resolveSecretRef } from './secret-ref.ts';
 
 const OPENAI_COMPATIBLE_NOTE = 'vLLM, NIM, TGI, OpenRouter and other OpenAI-compatible servers use "openai"';
 
@@ -18,17 +19,38 @@ export const providerTypeSchema = z.string().transform((value, ctx): ProviderTyp
 
 const jsonObject = z.record(z.string(), z.unknown());
 
+/** An `apiKey` as written (a string) or as parsed before (a `SecretReference`); prints `***`. */
+const secretReference = z
+  .union([z.string(), z.instanceof(SecretReference)])
+  .transform((value) => (typeof value === 'string' ? new SecretReference(value) : value));
+
+/** A string map whose credential-named values print as `***` (`masked-record.ts`). */
+const maskedStringRecord = z.record(z.string(), z.string()).transform(maskCredentialValues);
+
+function hasUrlCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
+}
+
 export const modelProviderSchema = z.strictObject({
   name: z.string().min(1, 'provider name must not be empty'),
   endpoint: z
     .url({ message: 'endpoint must be an absolute http(s) URL, e.g. "https://api.openai.com/v1"' })
+    // The message never repeats the URL: its password would be in it.
+    .refine((url) => !hasUrlCredentials(url), {
+      message: 'endpoint must not carry credentials ("user:password@"); put the key in apiKey, or a credential header in extraHeaders',
+    })
     .transform((url) => url.replace(/\/+$/, '')),
   providerType: providerTypeSchema.default('openai'),
   /** Secret reference: an environment variable name, else the key itself. */
-  apiKey: z.string().optional(),
+  apiKey: secretReference.optional(),
   region: z.string().min(1).optional(),
   extraBody: jsonObject.optional(),
-  extraHeaders: z.record(z.string(), z.string()).optional(),
+  extraHeaders: maskedStringRecord.optional(),
 });
 export type ModelProviderInput = z.input<typeof modelProviderSchema>;
 export type ModelProvider = z.output<typeof modelProviderSchema>;
@@ -162,13 +184,13 @@ export const mcpServerSchema = z.discriminatedUnion('transport', [
     transport: z.literal('stdio'),
     command: z.string().min(1),
     args: z.array(z.string()).default([]),
-    env: z.record(z.string(), z.string()).optional(),
+    env: maskedStringRecord.optional(),
   }),
   z.strictObject({
     name: z.string().min(1),
     transport: z.literal('streamable_http'),
     url: z.url(),
-    apiKey: z.string().optional(),
+    apiKey: secretReference.optional(),
   }),
 ]);
 export type McpServerConfig = z.output<typeof mcpServerSchema>;

@@ -36,13 +36,43 @@ export class SecretValue {
 }
 
 /**
+ * An `apiKey` as written in the config, before resolution: an environment variable name or the
+ * key itself. Which one is only known against an environment, so it prints as `***` either way
+ * (SPEC §3: keys print as `***` everywhere, config dumps included); `reveal()` gives the text.
+ */
+export class SecretReference {
+  readonly #reference: string;
+
+  constructor(reference: string) {
+    this.#reference = reference;
+  }
+
+  reveal(): string {
+    return this.#reference;
+  }
+
+  toString(): string {
+    return REDACTED;
+  }
+
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  [inspect.custom](): string {
+    return `SecretReference(${REDACTED})`;
+  }
+}
+
+/**
  * A secret reference names an environment variable when one of that name is set; otherwise the
  * reference itself is the secret (SPEC §3).
  */
 export function resolveSecretRef(
-  reference: string | undefined,
+  given: string | SecretReference | undefined,
   env: Record<string, string | undefined> = process.env,
 ): SecretValue | undefined {
+  const reference = given instanceof SecretReference ? given.reveal() : given;
   if (reference === undefined || reference === '') return undefined;
   if (ENV_NAME.test(reference)) {
     const fromEnv = env[reference];

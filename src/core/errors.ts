@@ -1,6 +1,7 @@
 // The error taxonomy of SPEC §6. Both engines map provider failures onto these classes; how they
 // decide which class applies is each engine's own business (written twice on purpose), but the
 // wording a user reads is defined once, here.
+import { scrubCause } from './scrubbed-cause.ts';
 import { redactSecrets } from './secrets.ts';
 
 export interface ModelErrorInit {
@@ -18,7 +19,10 @@ export interface ModelErrorInit {
   solution?: string;
   /** What the caller was doing, e.g. "running generation for column 'x'". */
   purpose?: string;
-  /** The underlying exception (JS `Error.cause`). */
+  /**
+   * The underlying exception (JS `Error.cause`). It is kept as a scrubbed stand-in (see
+   * `scrubbed-cause.ts`): name, message, stack and codes survive, headers and bodies do not.
+   */
   cause?: unknown;
 }
 
@@ -65,9 +69,9 @@ export class DataDesignerError extends Error {
     const providerMessage = init.providerMessage ? redactSecrets(collapse(init.providerMessage)) : undefined;
     const solution = redactSecrets(init.solution ?? defaults.solution);
     const headline = /[.!?]$/.test(causeText) ? causeText : `${causeText} while ${purpose}.`;
-    super(providerMessage ? `${headline} Provider message: ${providerMessage}` : headline, {
-      cause: init.cause,
-    });
+    // Our own errors are scrubbed already and keep their class; anything else is replaced.
+    const cause = init.cause instanceof DataDesignerError ? init.cause : scrubCause(init.cause);
+    super(providerMessage ? `${headline} Provider message: ${providerMessage}` : headline, cause === undefined ? undefined : { cause });
     this.name = new.target.name;
     this.causeText = headline;
     this.solution = solution;

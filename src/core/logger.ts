@@ -23,3 +23,12 @@ export function createStderrLogger(level: Level = (process.env.DD_LOG_LEVEL as L
 }
 
 export const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {} };
+
+/** Passes every message through `redactSecrets` first, so a caller's own logger gets clean text too. */
+export function redactingLogger(inner: Logger): Logger {
+  return {
+    debug: (m) => inner.debug(redactSecrets(m)),
+    info: (m) => inner.info(redactSecrets(m)),
+    warn: (m) => inner.warn(redactSecrets(m)),
+  };
+}

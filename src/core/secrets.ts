@@ -1,3 +1,6 @@
+import { AUTH_SCHEME_PREFIX } from './credential-headers.ts';
+import { isCredentialHeaderName } from './is-credential-header.ts';
+
 // Every resolved secret value is registered here so that any text headed for a log, an error
 // or a report can be scrubbed, whatever path the value took to get there.
 
@@ -10,6 +13,30 @@ export const REDACTED = '***';
 
 export function registerSecret(value: string | undefined | null): void {
   if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) registered.add(value);
+}
+
+/**
+ * Registers the values of credential-named headers (docs/engine-rules.md, Secrets): the whole
+ * value, and for `Bearer <token>`-style values the token alone too. Other headers are left alone.
+ */
+export function registerHeaderSecrets(headers: Readonly<Record<string, unknown>> | undefined | null): void {
+  if (!headers || typeof headers !== 'object') return;
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string' || !isCredentialHeaderName(name)) continue;
+    const trimmed = value.trim();
+    registerSecret(trimmed);
+    registerSecret(trimmed.replace(AUTH_SCHEME_PREFIX, ''));
+  }
+}
+
+/** The parts of resolved AWS credentials that could ever be echoed or printed. */
+export function registerAwsCredentialSecrets(
+  identity: { accessKeyId?: unknown; secretAccessKey?: unknown; sessionToken?: unknown } | undefined | null,
+): void {
+  if (!identity) return;
+  for (const value of [identity.accessKeyId, identity.secretAccessKey, identity.sessionToken]) {
+    if (typeof value === 'string') registerSecret(value);
+  }
 }
 
 export function registeredSecrets(): readonly string[] {
@@ -25,6 +52,8 @@ const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   /(Credential=)[A-Z0-9]{16,}/g,
   /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g,
   /()\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{12,}/g,
+  // The password of URL credentials (`https://user:pass@host`).
+  /(\/\/[^\s/:@]*:)[^\s/@]+(?=@)/g,
 ];
 
 export function redactSecrets(text: string): string {

@@ -48,7 +48,7 @@ export class ModelRegistry {
       // An unset variable makes its own name the key (SPEC §3), and the provider's 401 then says
       // "invalid key" without a word about the variable. The warning names the provider only:
       // what is sent is, formally, the key.
-      if (provider.apiKey && resolved.apiKey?.origin === 'literal' && ENV_VAR_LIKE.test(provider.apiKey)) {
+      if (provider.apiKey && resolved.apiKey?.origin === 'literal' && ENV_VAR_LIKE.test(provider.apiKey.reveal())) {
         options.logger.warn(
           `provider '${provider.name}': apiKey looks like the name of an environment variable that is not set, so it is sent literally as the key; export the variable (or put the key itself in the config).`,
         );

@@ -14,6 +14,7 @@ import {
   type ModelErrorInit,
 } from '../core/errors.ts';
 import { resolveRuntime, type CallOptions, type Runtime } from '../core/model-client.ts';
+import { redactSecrets, registerHeaderSecrets } from '../core/secrets.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ProviderType } from '../core/types.ts';
 import { createAnthropicAdapter } from './anthropic-adapter.ts';
 import { backoffDelayMs } from './backoff.ts';
@@ -181,6 +182,8 @@ export class CustomRouter {
     const timeoutMs = this.#guardInput(deployment, () =>
       resolveTimeoutMs(options.timeoutMs, request.timeout_ms, deployment.model.inferenceParameters.timeoutSeconds),
     );
+    // Credential-named headers of this call are secrets from now on (docs/engine-rules.md, Secrets).
+    registerHeaderSecrets(request.extra_headers);
     return {
       deployment,
       runtime: resolveRuntime(this.#runtime, options.runtime),
@@ -283,7 +286,8 @@ export class CustomRouter {
         throw new ModelAPIError({
           ...this.#errorInit(deployment),
           causeText: `{subject} answered HTTP ${status} with a body that is not JSON.`,
-          providerMessage: bodyText.slice(0, 500),
+          // Scrubbed before it is cut: a cut through a secret would leave a prefix no scrub matches.
+          providerMessage: redactSecrets(bodyText).slice(0, 500),
           cause: error,
         });
       }

@@ -1,6 +1,7 @@
 // SigV4 for Bedrock when no Bedrock API key is configured. The AWS packages are loaded on first
 // use only, so OpenAI/Anthropic users (and Bedrock API-key users) never import them.
 import type { SignatureV4 } from '@smithy/signature-v4';
+import { registerAwsCredentialSecrets } from '../core/secrets.ts';
 
 export interface SignableRequest {
   url: URL;
@@ -33,7 +34,15 @@ export function createBedrockRequestSigner(region: string | undefined): BedrockR
       import('@aws-crypto/sha256-js'),
       import('@aws-sdk/credential-providers'),
     ]);
-    return new Signer({ service: 'bedrock', region, credentials: fromNodeProviderChain(), sha256: Sha256 });
+    const chain = fromNodeProviderChain();
+    // Whatever the chain resolves is a secret from then on: the session token and key id travel in
+    // headers a provider may echo (InvalidSignatureException quotes the canonical request).
+    const credentials = async () => {
+      const identity = await chain();
+      registerAwsCredentialSecrets(identity);
+      return identity;
+    };
+    return new Signer({ service: 'bedrock', region, credentials, sha256: Sha256 });
   };
 
   return async (request) => {

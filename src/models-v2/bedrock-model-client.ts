@@ -20,6 +20,7 @@ import { fromBedrockError } from './bedrock-sdk-errors.ts';
 import { attemptSignals } from './attempt-deadline.ts';
 import { attemptTimeoutMs, wireModelId } from './call-settings.ts';
 import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
+import { registerAwsCredentialSecrets, registerHeaderSecrets } from '../core/secrets.ts';
 import { malformedResponseError } from './failure-classification.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
 import { type AttemptContext, SdkModelClientBase } from './sdk-model-client-base.ts';
@@ -72,6 +73,7 @@ async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
       ? { token: { token: key }, authSchemePreference: ['httpBearerAuth'] }
       : { authSchemePreference: ['sigv4'] }),
   });
+  registerResolvedCredentials(client);
   const errorBodies = new WeakMap<object, string>();
   // The SDK consumes error bodies while deserialising and keeps only `message`; the whole text
   // is kept for classification (quota phrases, non-JSON proxy errors).
@@ -89,6 +91,22 @@ async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
     { step: 'deserialize', priority: 'low', name: 'dataDesignerErrorBodyCapture' },
   );
   return { module, client, agents, errorBodies };
+}
+
+/**
+ * Whatever the default credential chain resolves is a secret from then on: the session token and
+ * key id travel in headers a provider may echo (InvalidSignatureException quotes the canonical
+ * request). The client reads `config.credentials` on every request, so the wrapper sees each
+ * identity it signs with, refreshed ones included.
+ */
+function registerResolvedCredentials(client: BedrockRuntimeClient): void {
+  const resolve = client.config.credentials;
+  if (typeof resolve !== 'function') return;
+  client.config.credentials = async (...args: Parameters<typeof resolve>) => {
+    const identity = await resolve(...args);
+    registerAwsCredentialSecrets(identity);
+    return identity;
+  };
 }
 
 function destroySdk(sdk: BedrockSdk): void {
@@ -123,6 +141,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     const sdk = this.sdk;
     const request = { ...given, model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject, true);
+    registerHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     const input = toBedrockConverseInput(request, request.extra_body ?? {}, this.subject);
     return this.run('chat', options, NO_RATE_HEADERS, async (context) => {
@@ -138,6 +157,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     // The unsupported-capability error wins over input validation (engine-rules).
     const family = bedrockEmbeddingFamily(request.model, this.subject);
     checkEmbeddingRequest(request, this.subject);
+    registerHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     const extraBody = request.extra_body ?? {};
     if (family === 'cohere') {

@@ -202,6 +202,41 @@ describe('secret references', () => {
     expect(error.message).not.toContain('sk-should-not-show-999');
   });
 
+  it('keeps a literal apiKey out of the parsed config dump, and a re-parse keeps the reference', () => {
+    const literal = 'cfgPlantedLiteralKey5Tb9';
+    const config = parseConfig({ providers: [{ name: 'p', endpoint: 'https://x.test', apiKey: literal }] });
+    for (const shown of [JSON.stringify(config), inspect(config, { depth: Infinity }), String(config.providers[0].apiKey)]) {
+      expect(shown).not.toContain(literal);
+    }
+    expect(JSON.stringify(config)).toContain('"apiKey":"***"');
+    const again = parseConfig(config);
+    expect(resolveProvider(again.providers[0], {}).apiKey?.reveal()).toBe(literal);
+  });
+
+  it('prints credential-named extraHeaders and MCP env values as ***, sends them unchanged', () => {
+    const config = parseConfig({
+      providers: [{ name: 'p', endpoint: 'https://x.test', extraHeaders: { 'api-key': 'cfgPlantedHeader7Wm', 'x-tenant': 'acme' } }],
+      mcpServers: [{ name: 'm', transport: 'stdio', command: 'x', env: { GITHUB_TOKEN: 'cfgPlantedEnvToken3Q', LANG: 'C' } }],
+    });
+    const shown = [JSON.stringify(config), inspect(config, { depth: Infinity })].join('\n');
+    expect(shown).not.toContain('cfgPlantedHeader7Wm');
+    expect(shown).not.toContain('cfgPlantedEnvToken3Q');
+    expect(shown).toContain('acme');
+    expect({ ...config.providers[0].extraHeaders }).toEqual({ 'api-key': 'cfgPlantedHeader7Wm', 'x-tenant': 'acme' });
+    const merged = applyPrecedence<ChatRequest>({ messages: [{ role: 'user', content: 'x' }] }, {}, config.providers[0]);
+    expect(merged.extra_headers).toEqual({ 'api-key': 'cfgPlantedHeader7Wm', 'x-tenant': 'acme' });
+    // createModelRegistry re-parses a parsed config: the masked map must survive that.
+    const again = parseConfig(config);
+    expect({ ...again.providers[0].extraHeaders }).toEqual({ 'api-key': 'cfgPlantedHeader7Wm', 'x-tenant': 'acme' });
+    expect(JSON.stringify(again)).not.toContain('cfgPlantedHeader7Wm');
+  });
+
+  it('rejects an endpoint carrying user:password@ without repeating the password', () => {
+    const error = configError(() => parseConfig({ providers: [{ name: 'p', endpoint: 'https://me:cfgPlantedUrlPass8@x.test/v1' }] }));
+    expect(error.message).toContain('providers[0].endpoint: endpoint must not carry credentials');
+    expect(error.message).not.toContain('cfgPlantedUrlPass8');
+  });
+
   it('derives the Bedrock region from the endpoint, then AWS_REGION', () => {
     const fromEndpoint = resolveProvider(
       modelProviderSchema.parse({ name: 'b', endpoint: 'https://bedrock-runtime.eu-west-1.amazonaws.com', providerType: 'bedrock' }),

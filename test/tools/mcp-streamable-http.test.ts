@@ -6,6 +6,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { SecretReference } from '../../src/config/secret-ref.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import { MCPConfigurationError } from '../../src/tools/tool-errors.ts';
 import { ToolRegistry } from '../../src/tools/tool-registry.ts';
@@ -47,7 +48,7 @@ afterAll(async () => {
 function registry(apiKey: string | undefined): ToolRegistry {
   return new ToolRegistry(
     {
-      mcpServers: [{ name: 'remote', transport: 'streamable_http', url, apiKey }],
+      mcpServers: [{ name: 'remote', transport: 'streamable_http', url, apiKey: apiKey === undefined ? undefined : new SecretReference(apiKey) }],
       tools: [{ toolAlias: 'remote', providers: ['remote'], maxToolCallTurns: 5 }],
     },
     { env: { MCP_TOKEN: TOKEN }, logger: silentLogger },

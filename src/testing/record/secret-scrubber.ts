@@ -24,7 +24,10 @@ export function collectSecrets(config: DataDesignerConfig, env: Record<string, s
     if (key) values.add(key);
   }
   for (const server of config.mcpServers) {
-    if (server.transport === 'streamable_http' && server.apiKey) values.add(env[server.apiKey] ?? server.apiKey);
+    if (server.transport === 'streamable_http' && server.apiKey) {
+      const reference = server.apiKey.reveal();
+      values.add(env[reference] ?? reference);
+    }
   }
   for (const name of SECRET_ENV_VARS) {
     const value = env[name];
