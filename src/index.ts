@@ -65,3 +65,4 @@ export { loadConfigFile, parseConfig, parseConfigText } from './config/load-conf
 export type * from './config/schemas.ts';
 export { redactSecrets } from './core/secrets.ts';
 export type { Logger } from './core/logger.ts';
+export type { AdmissionSnapshot, AdmissionPolicyName, BucketSnapshot, LimitChange, ThrottleDomain } from './core/admission-snapshot.ts';
