@@ -1,6 +1,7 @@
 // The error taxonomy of SPEC §6. Both engines map provider failures onto these classes; how they
 // decide which class applies is each engine's own business (written twice on purpose), but the
 // wording a user reads is defined once, here.
+import { PROVIDER_MESSAGE_LIMIT_CHARS } from './limits.ts';
 import { redactSecrets } from './secrets.ts';
 
 export interface ModelErrorInit {
@@ -30,6 +31,16 @@ interface ErrorDefaults {
 
 function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * A provider message longer than the limit keeps its head and says how much there was: a
+ * hostile or broken server can send megabytes, which must not become the error's `message`.
+ */
+function excerpt(text: string): string {
+  if (text.length <= PROVIDER_MESSAGE_LIMIT_CHARS) return text;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  return `${text.slice(0, PROVIDER_MESSAGE_LIMIT_CHARS)}… [truncated, ${bytes} bytes]`;
 }
 
 function subject(init: ModelErrorInit): string {
@@ -62,7 +73,9 @@ export class DataDesignerError extends Error {
     const causeText = redactSecrets(
       causeTemplate.replaceAll('{subject}', subject(init)).replaceAll('{purpose}', purpose),
     );
-    const providerMessage = init.providerMessage ? redactSecrets(collapse(init.providerMessage)) : undefined;
+    // Scrubbed before it is cut, so the cut can never leave half a secret behind. The engines read
+    // at most ERROR_BODY_LIMIT_BYTES of an error body, which bounds the work done here.
+    const providerMessage = init.providerMessage ? excerpt(redactSecrets(collapse(init.providerMessage))) : undefined;
     const solution = redactSecrets(init.solution ?? defaults.solution);
     const headline = /[.!?]$/.test(causeText) ? causeText : `${causeText} while ${purpose}.`;
     super(providerMessage ? `${headline} Provider message: ${providerMessage}` : headline, {

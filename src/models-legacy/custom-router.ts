@@ -27,6 +27,7 @@ import { parseRetryHintMs } from './parse-retry-hint.ts';
 import type { AdapterFactory, CallInput, ProviderAdapter, WireCall, WireResult } from './provider-adapter.ts';
 import { RequestInputError, badRequest } from './request-input-error.ts';
 import { resolveTimeoutMs } from './resolve-timeout.ts';
+import { checkExtraHeaders } from './check-extra-headers.ts';
 import { ResponseShapeError } from './response-shape-error.ts';
 import { parseShouldRetry, retryBudget } from './retry-policy.ts';
 import { BedrockSigningSetupError } from './sign-bedrock-request.ts';
@@ -181,6 +182,7 @@ export class CustomRouter {
     const timeoutMs = this.#guardInput(deployment, () =>
       resolveTimeoutMs(options.timeoutMs, request.timeout_ms, deployment.model.inferenceParameters.timeoutSeconds),
     );
+    this.#guardInput(deployment, () => checkExtraHeaders(request.extra_headers));
     return {
       deployment,
       runtime: resolveRuntime(this.#runtime, options.runtime),

@@ -7,7 +7,7 @@ import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } f
 import { toAnthropicMessagesBody } from './anthropic-messages-request.ts';
 import { fromAnthropicMessage } from './anthropic-messages-response.ts';
 import { attemptSignals } from './attempt-deadline.ts';
-import { attemptTimeoutMs, wireModelId } from './call-settings.ts';
+import { attemptTimeoutMs, checkedExtraHeaders, wireModelId } from './call-settings.ts';
 import { checkChatRequest } from './canonical-request-checks.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
 import { SdkModelClientBase } from './sdk-model-client-base.ts';
@@ -66,6 +66,7 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
     const request = { ...given, model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject, true);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
+    checkedExtraHeaders(request, this.subject);
     const body = toAnthropicMessagesBody(request, request.extra_body ?? {}, this.subject);
     return this.run('chat', options, async ({ runtime }) => {
       const { signal, deadline, dispose } = attemptSignals(timeoutMs, options?.signal);

@@ -18,7 +18,7 @@ import {
 } from './bedrock-embedding-translation.ts';
 import { fromBedrockError } from './bedrock-sdk-errors.ts';
 import { attemptSignals } from './attempt-deadline.ts';
-import { attemptTimeoutMs, wireModelId } from './call-settings.ts';
+import { attemptTimeoutMs, checkedExtraHeaders, wireModelId } from './call-settings.ts';
 import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
 import { malformedResponseError } from './failure-classification.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
@@ -120,6 +120,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     const request = { ...given, model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject, true);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
+    checkedExtraHeaders(request, this.subject);
     const input = toBedrockConverseInput(request, request.extra_body ?? {}, this.subject);
     return this.run('chat', options, async (context) => {
       const command = new sdk.module.ConverseCommand(input);
@@ -135,6 +136,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     const family = bedrockEmbeddingFamily(request.model, this.subject);
     checkEmbeddingRequest(request, this.subject);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
+    checkedExtraHeaders(request, this.subject);
     const extraBody = request.extra_body ?? {};
     if (family === 'cohere') {
       const batches: CohereBatchResult[] = [];

@@ -5,7 +5,7 @@ import type { ModelClient, CallOptions, ClientFactoryArgs } from '../core/model-
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
 import { acquireThrottle } from './throttle-registry.ts';
 import { attemptSignals } from './attempt-deadline.ts';
-import { attemptTimeoutMs, wireModelId } from './call-settings.ts';
+import { attemptTimeoutMs, checkedExtraHeaders, wireModelId } from './call-settings.ts';
 import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
 import { toOpenAIChatBody } from './openai-chat-request.ts';
 import { fromOpenAIChatCompletion } from './openai-chat-response.ts';
@@ -65,6 +65,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     const request = { ...given, model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
+    checkedExtraHeaders(request, this.subject);
     const body = toOpenAIChatBody(request, request.extra_body ?? {});
     return this.run('chat', options, async ({ runtime }) => {
       const raw = await this.#send(sdk, request, timeoutMs, options, runtime.now, (sdkOptions) =>
@@ -79,6 +80,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     const request = { ...given, model: wireModelId(given, this.model) };
     checkEmbeddingRequest(request, this.subject);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
+    checkedExtraHeaders(request, this.subject);
     const body = toOpenAIEmbeddingBody(request, request.extra_body ?? {});
     return this.run('embedding', options, async ({ runtime }) => {
       // Not `embeddings.create`: it rewrites the body (adds `encoding_format: "base64"` when
