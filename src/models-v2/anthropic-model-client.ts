@@ -3,6 +3,7 @@ import type { Anthropic } from '@anthropic-ai/sdk';
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import { ModelUnsupportedCapabilityError } from '../core/errors.ts';
 import type { CallOptions, ClientFactoryArgs, ModelClient } from '../core/model-client.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/limits.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
 import { toAnthropicMessagesBody } from './anthropic-messages-request.ts';
 import { fromAnthropicMessage } from './anthropic-messages-response.ts';
@@ -44,7 +45,11 @@ async function createSdk(args: ClientFactoryArgs): Promise<AnthropicSdk> {
     apiKey: KEYLESS_PLACEHOLDER,
     baseURL: anthropicBaseUrl(args.provider.endpoint),
     maxRetries: 0,
-    fetch: errorBodyCapturingFetch(errorBodies, transport.dispatcher),
+    fetch: errorBodyCapturingFetch(
+      errorBodies,
+      transport.dispatcher,
+      args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    ),
     defaultHeaders: { Authorization: null, ...(key ? { 'X-Api-Key': key } : {}) },
   });
   return { client, classes: sdk, errorBodies, transport };

@@ -17,6 +17,8 @@ import {
   titanEmbeddingBody,
 } from './bedrock-embedding-translation.ts';
 import { fromBedrockError } from './bedrock-sdk-errors.ts';
+import { boundedHandlerClass } from './bounded-node-http-handler.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/limits.ts';
 import { attemptSignals } from './attempt-deadline.ts';
 import { attemptTimeoutMs, checkedExtraHeaders, wireModelId } from './call-settings.ts';
 import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
@@ -58,6 +60,7 @@ async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
     new HttpsAgent({ keepAlive: true, maxSockets: sockets }),
   ];
   const key = args.provider.apiKey?.reveal();
+  const BoundedHandler = boundedHandlerClass(NodeHttpHandler, args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
   const client = new module.BedrockRuntimeClient({
     region: args.provider.region ?? FALLBACK_REGION,
     endpoint: args.provider.endpoint,
@@ -65,7 +68,7 @@ async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
     // "adaptive" mode adds a client-side rate limiter) cannot bring the SDK's own back.
     maxAttempts: 1,
     retryMode: 'standard',
-    requestHandler: new NodeHttpHandler({ httpAgent: agents[0], httpsAgent: agents[1] }),
+    requestHandler: new BoundedHandler({ httpAgent: agents[0], httpsAgent: agents[1] }),
     // A Bedrock API key goes out as `Authorization: Bearer`; without one, SigV4 from the default
     // credential chain. The preference is explicit so AWS_AUTH_SCHEME_PREFERENCE cannot flip it.
     ...(key
@@ -74,7 +77,8 @@ async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
   });
   const errorBodies = new WeakMap<object, string>();
   // The SDK consumes error bodies while deserialising and keeps only `message`; the whole text
-  // is kept for classification (quota phrases, non-JSON proxy errors).
+  // (at most ERROR_BODY_LIMIT_BYTES: the handler cut it) is kept for classification (quota
+  // phrases, non-JSON proxy errors).
   client.middlewareStack.add(
     (next) => async (handlerArgs) => {
       const result = await next(handlerArgs);

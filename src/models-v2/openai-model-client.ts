@@ -2,6 +2,7 @@
 // (vLLM, NIM, DeepSeek, …): `baseURL` is the provider endpoint as configured.
 import type { OpenAI } from 'openai';
 import type { ModelClient, CallOptions, ClientFactoryArgs } from '../core/model-client.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/limits.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
 import { acquireThrottle } from './throttle-registry.ts';
 import { attemptSignals } from './attempt-deadline.ts';
@@ -41,7 +42,11 @@ async function createSdk(args: ClientFactoryArgs): Promise<OpenAISdk> {
     organization: null,
     project: null,
     maxRetries: 0,
-    fetch: errorBodyCapturingFetch(errorBodies, transport.dispatcher),
+    fetch: errorBodyCapturingFetch(
+      errorBodies,
+      transport.dispatcher,
+      args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    ),
     ...(key ? {} : { defaultHeaders: { Authorization: null } }),
   });
   return { client, classes: sdk, errorBodies, transport };
