@@ -245,7 +245,7 @@ describe('unknown keys name what is allowed there', () => {
   it('suggests the key a typo meant and lists the allowed ones', () => {
     const provider = configError(() => parseConfig({ ...baseConfig, providers: [{ ...baseConfig.providers[0], providerTyp: 'openai' }] }));
     expect(provider.message).toContain(
-      'providers[0]: unknown key "providerTyp" (did you mean "providerType"? allowed: name, endpoint, providerType, apiKey, region, extraBody, extraHeaders)',
+      'providers[0]: unknown key "providerTyp" (did you mean "providerType"? allowed: name, endpoint, providerType, apiKey, region, extraBody, extraHeaders, maxResponseBytes)',
     );
     const chat = configError(() =>
       parseConfig({ ...baseConfig, models: [{ ...baseConfig.models[0], inferenceParameters: { temprature: 0.3 } }] }),
