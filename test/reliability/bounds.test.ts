@@ -130,6 +130,17 @@ describe.each(ENGINES)('bodies (%s engine): every read is bounded', (engine) => 
   });
 });
 
+describe.each(ENGINES)('the size-counting body read keeps the deadline (%s engine)', (engine) => {
+  it.each(TYPES)('%s: a 200 that stalls mid-body still ends in ModelTimeoutError, retried 3 times', async (type) => {
+    server.behave((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(okBody(type).slice(0, 20)); // then nothing, until the client gives up
+    });
+    const result = await runCall(engine, type, server, { request: { timeout_ms: 150 } });
+    expect([result.outcome, result.attempts, result.sleeps]).toEqual(['ModelTimeoutError', 4, [2000, 4000, 8000]]);
+  });
+});
+
 describe('maxResponseBytes in config', () => {
   it('must be an integer of at least 1024', () => {
     const build = (maxResponseBytes: number) =>
