@@ -13,7 +13,7 @@ export type InferenceInput = NonNullable<DataDesignerConfigInput['models']>[numb
 export interface CallSetup {
   provider?: Partial<ProviderInput>;
   inference?: InferenceInput;
-  request?: Partial<ChatRequest>;
+  request?: Partial<Omit<ChatRequest, 'model'>>;
   options?: CallOptions;
 }
 
@@ -56,7 +56,7 @@ export async function runCall(engine: EngineName, type: ProviderType, server: Ho
   let error: DataDesignerError | undefined;
   try {
     const client = await registry.getClient('m');
-    await client.chat({ messages: [{ role: 'user', content: 'Name a colour.' }], max_tokens: 32, ...setup.request }, setup.options);
+    await client.chat({ model: MODELS[type], messages: [{ role: 'user', content: 'Name a colour.' }], max_tokens: 32, ...setup.request }, setup.options);
   } catch (caught) {
     if (caught instanceof DataDesignerError) {
       error = caught;
