@@ -1,6 +1,8 @@
 // Config schemas (SPEC §3). Every object is strict: an unknown key is an error that names its
 // path, because a silently ignored typo ("temprature") costs a whole generation run.
 import { z } from 'zod';
+import { firstHeaderProblem } from '../core/header-problem.ts';
+import { MAX_TIMEOUT_SECONDS } from '../core/limits.ts';
 import { PROVIDER_TYPES, type ProviderType } from '../core/types.ts';
 import { maskCredentialValues } from './masked-record.ts';
 import { SecretReference, SecretValue, resolveSecretRef } from './secret-ref.ts';
@@ -27,31 +29,47 @@ const secretReference = z
 /** A string map whose credential-named values print as `***` (`masked-record.ts`). */
 const maskedStringRecord = z.record(z.string(), z.string()).transform(maskCredentialValues);
 
-function hasUrlCredentials(url: string): boolean {
+/**
+ * Why an endpoint cannot be used, or undefined. The URL itself is never quoted: it may carry a
+ * password, which is exactly one of the things refused here.
+ */
+function endpointProblem(endpoint: string): string | undefined {
+  let url: URL;
   try {
-    const parsed = new URL(url);
-    return parsed.username !== '' || parsed.password !== '';
+    url = new URL(endpoint);
   } catch {
-    return false;
+    return undefined; // z.url() has already reported it
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return `endpoint must be an http or https URL, not "${url.protocol}"`;
+  }
+  if (url.username !== '' || url.password !== '') {
+    return 'endpoint must not hold credentials ("user:password@"); put the key in apiKey, or a credential header in extraHeaders';
+  }
+  return undefined;
 }
 
-export const modelProviderSchema = z.strictObject({
-  name: z.string().min(1, 'provider name must not be empty'),
-  endpoint: z
-    .url({ message: 'endpoint must be an absolute http(s) URL, e.g. "https://api.openai.com/v1"' })
-    // The message never repeats the URL: its password would be in it.
-    .refine((url) => !hasUrlCredentials(url), {
-      message: 'endpoint must not carry credentials ("user:password@"); put the key in apiKey, or a credential header in extraHeaders',
-    })
-    .transform((url) => url.replace(/\/+$/, '')),
-  providerType: providerTypeSchema.default('openai'),
-  /** Secret reference: an environment variable name, else the key itself. */
-  apiKey: secretReference.optional(),
-  region: z.string().min(1).optional(),
-  extraBody: jsonObject.optional(),
-  extraHeaders: maskedStringRecord.optional(),
-});
+export const modelProviderSchema = z
+  .strictObject({
+    name: z.string().min(1, 'provider name must not be empty'),
+    endpoint: z
+      .url({ message: 'endpoint must be an absolute http(s) URL, e.g. "https://api.openai.com/v1"' })
+      .transform((url) => url.replace(/\/+$/, '')),
+    providerType: providerTypeSchema.default('openai'),
+    /** Secret reference: an environment variable name, else the key itself. */
+    apiKey: secretReference.optional(),
+    region: z.string().min(1).optional(),
+    extraBody: jsonObject.optional(),
+    extraHeaders: maskedStringRecord.optional(),
+    /** Largest success body accepted, in bytes (default DEFAULT_MAX_RESPONSE_BYTES, 64 MiB). */
+    maxResponseBytes: z.int().min(1024, 'maxResponseBytes must be at least 1024').optional(),
+  })
+  .superRefine((provider, ctx) => {
+    const endpoint = endpointProblem(provider.endpoint);
+    if (endpoint) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: `provider "${provider.name}": ${endpoint}` });
+    const header = firstHeaderProblem(provider.extraHeaders);
+    if (header) ctx.addIssue({ code: 'custom', path: ['extraHeaders'], message: `provider "${provider.name}": ${header}` });
+  });
 export type ModelProviderInput = z.input<typeof modelProviderSchema>;
 export type ModelProvider = z.output<typeof modelProviderSchema>;
 
@@ -121,7 +139,12 @@ function boundedParam(name: string, min: number, max: number) {
 }
 
 const maxParallelRequests = z.int().min(1, 'maxParallelRequests must be at least 1').default(4);
-const timeoutSeconds = z.number().min(1, 'timeoutSeconds must be at least 1').optional();
+// Node's timers hold at most 2^31 − 1 ms; a longer deadline would fire after 1 ms (SPEC §7).
+const timeoutSeconds = z
+  .number()
+  .min(1, 'timeoutSeconds must be at least 1')
+  .max(MAX_TIMEOUT_SECONDS, `timeoutSeconds must be at most ${MAX_TIMEOUT_SECONDS} (about 24.8 days, the longest a Node timer can hold)`)
+  .optional();
 
 export const chatInferenceParamsSchema = z.strictObject({
   generationType: z.literal('chat-completion').default('chat-completion'),
@@ -200,7 +223,11 @@ export const toolConfigSchema = z.strictObject({
   providers: z.array(z.string().min(1)).min(1, 'providers must name at least one MCP server'),
   allowTools: z.array(z.string()).optional(),
   maxToolCallTurns: z.int().min(0).default(5),
-  timeoutSeconds: z.number().positive().optional(),
+  timeoutSeconds: z
+    .number()
+    .positive()
+    .max(MAX_TIMEOUT_SECONDS, `timeoutSeconds must be at most ${MAX_TIMEOUT_SECONDS} (about 24.8 days, the longest a Node timer can hold)`)
+    .optional(),
 });
 export type ToolConfig = z.output<typeof toolConfigSchema>;
 

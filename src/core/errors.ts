@@ -1,6 +1,7 @@
 // The error taxonomy of SPEC §6. Both engines map provider failures onto these classes; how they
 // decide which class applies is each engine's own business (written twice on purpose), but the
 // wording a user reads is defined once, here.
+import { PROVIDER_MESSAGE_LIMIT_CHARS } from './limits.ts';
 import { scrubCause } from './scrubbed-cause.ts';
 import { redactSecrets } from './secrets.ts';
 
@@ -36,6 +37,16 @@ function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * A provider message longer than the limit keeps its head and says how much there was: a
+ * hostile or broken server can send megabytes, which must not become the error's `message`.
+ */
+function excerpt(text: string): string {
+  if (text.length <= PROVIDER_MESSAGE_LIMIT_CHARS) return text;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  return `${text.slice(0, PROVIDER_MESSAGE_LIMIT_CHARS)}… [truncated, ${bytes} bytes]`;
+}
+
 function subject(init: ModelErrorInit): string {
   const parts: string[] = [];
   if (init.modelAlias) parts.push(`model '${init.modelAlias}'`);
@@ -66,7 +77,9 @@ export class DataDesignerError extends Error {
     const causeText = redactSecrets(
       causeTemplate.replaceAll('{subject}', subject(init)).replaceAll('{purpose}', purpose),
     );
-    const providerMessage = init.providerMessage ? redactSecrets(collapse(init.providerMessage)) : undefined;
+    // Scrubbed before it is cut, so the cut can never leave half a secret behind. The engines read
+    // at most ERROR_BODY_LIMIT_BYTES of an error body, which bounds the work done here.
+    const providerMessage = init.providerMessage ? excerpt(redactSecrets(collapse(init.providerMessage))) : undefined;
     const solution = redactSecrets(init.solution ?? defaults.solution);
     const headline = /[.!?]$/.test(causeText) ? causeText : `${causeText} while ${purpose}.`;
     // Our own errors are scrubbed already and keep their class; anything else is replaced.

@@ -13,6 +13,7 @@ import {
   ModelUnsupportedCapabilityError,
   type ModelErrorInit,
 } from '../core/errors.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/limits.ts';
 import { resolveRuntime, type CallOptions, type Runtime } from '../core/model-client.ts';
 import { redactSecrets, registerHeaderSecrets } from '../core/secrets.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ProviderType } from '../core/types.ts';
@@ -28,6 +29,8 @@ import { parseRetryHintMs } from './parse-retry-hint.ts';
 import type { AdapterFactory, CallInput, ProviderAdapter, WireCall, WireResult } from './provider-adapter.ts';
 import { RequestInputError, badRequest } from './request-input-error.ts';
 import { resolveTimeoutMs } from './resolve-timeout.ts';
+import { ResponseTooLargeError } from './response-too-large-error.ts';
+import { checkExtraHeaders } from './check-extra-headers.ts';
 import { ResponseShapeError } from './response-shape-error.ts';
 import { parseShouldRetry, retryBudget } from './retry-policy.ts';
 import { BedrockSigningSetupError } from './sign-bedrock-request.ts';
@@ -104,7 +107,10 @@ export class CustomRouter {
         model,
         adapter: ADAPTERS[provider.providerType](provider),
         limiter: new ConcurrencyLimiter(concurrency),
-        transport: new HttpTransport({ connections: concurrency }),
+        transport: new HttpTransport({
+          connections: concurrency,
+          maxResponseBytes: provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        }),
       });
     }
   }
@@ -182,6 +188,7 @@ export class CustomRouter {
     const timeoutMs = this.#guardInput(deployment, () =>
       resolveTimeoutMs(options.timeoutMs, request.timeout_ms, deployment.model.inferenceParameters.timeoutSeconds),
     );
+    this.#guardInput(deployment, () => checkExtraHeaders(request.extra_headers));
     // Credential-named headers of this call are secrets from now on (docs/engine-rules.md, Secrets).
     registerHeaderSecrets(request.extra_headers);
     return {
@@ -268,6 +275,7 @@ export class CustomRouter {
       response = await deployment.transport.send({ url, method: 'POST', headers, body, signal: attemptSignal });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
+      if (error instanceof ResponseTooLargeError) return { ok: false, error: this.#tooLargeError(deployment, error) };
       if (deadline.signal.aborted) {
         return { ok: false, error: new ModelTimeoutError({ ...this.#errorInit(deployment), cause: error }) };
       }
@@ -329,6 +337,17 @@ export class CustomRouter {
         cause: error,
       });
     }
+  }
+
+  /** No `status`, like any other unusable 2xx body; not retried (the same request, the same body). */
+  #tooLargeError(deployment: Deployment, error: ResponseTooLargeError): ModelAPIError {
+    return new ModelAPIError({
+      ...this.#errorInit(deployment),
+      causeText: `{subject} sent a response body larger than ${error.limitBytes} bytes (maxResponseBytes); it was not read further.`,
+      solution: `Raise maxResponseBytes of provider '${deployment.provider.name}' if responses this large are expected, or ask for less per call.`,
+      retryable: false,
+      cause: error,
+    });
   }
 
   #connectionError(deployment: Deployment, error: unknown): ModelAPIConnectionError {

@@ -1,4 +1,6 @@
 import { Pool } from 'undici';
+import { ERROR_BODY_LIMIT_BYTES } from '../core/limits.ts';
+import { readBoundedBody } from './read-bounded-body.ts';
 
 export interface HttpRequestSpec {
   url: URL;
@@ -18,6 +20,8 @@ export interface HttpResponseData {
 export interface HttpTransportOptions {
   /** Sockets per origin: the deployment's concurrency, so no request waits for a socket. */
   connections: number;
+  /** A 2xx body past this many bytes fails with ResponseTooLargeError. */
+  maxResponseBytes: number;
   keepAliveTimeoutMs?: number;
 }
 
@@ -51,7 +55,10 @@ export class HttpTransport {
     return pool;
   }
 
-  /** Resolves with any HTTP status; rejects only when no complete response arrived. */
+  /**
+   * Resolves with any HTTP status; rejects when no complete response arrived, or with
+   * ResponseTooLargeError when a success body outgrows `maxResponseBytes`.
+   */
   async send(spec: HttpRequestSpec): Promise<HttpResponseData> {
     if (this.#closed) throw new Error('the HTTP transport is closed');
     const response = await this.#pool(spec.url.origin).request({
@@ -61,7 +68,12 @@ export class HttpTransport {
       body: spec.body,
       signal: spec.signal,
     });
-    const bodyText = await response.body.text();
+    const ok = response.statusCode >= 200 && response.statusCode < 300;
+    // Bounded either way: an error body is only a message (cut at ERROR_BODY_LIMIT_BYTES), a
+    // success body fails past the provider's limit instead of filling memory.
+    const bodyText = ok
+      ? await readBoundedBody(response.body, this.#options.maxResponseBytes, 'fail')
+      : await readBoundedBody(response.body, ERROR_BODY_LIMIT_BYTES, 'cut');
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers)) {
       if (value === undefined) continue;

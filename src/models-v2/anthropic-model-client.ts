@@ -3,11 +3,12 @@ import type { Anthropic } from '@anthropic-ai/sdk';
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import { ModelUnsupportedCapabilityError } from '../core/errors.ts';
 import type { CallOptions, ClientFactoryArgs, ModelClient } from '../core/model-client.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/limits.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
 import { toAnthropicMessagesBody } from './anthropic-messages-request.ts';
 import { fromAnthropicMessage } from './anthropic-messages-response.ts';
 import { attemptSignals } from './attempt-deadline.ts';
-import { attemptTimeoutMs, wireModelId } from './call-settings.ts';
+import { attemptTimeoutMs, checkedExtraHeaders, wireModelId } from './call-settings.ts';
 import { checkChatRequest } from './canonical-request-checks.ts';
 import { registerHeaderSecrets } from '../core/secrets.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
@@ -47,7 +48,11 @@ async function createSdk(args: ClientFactoryArgs): Promise<AnthropicSdk> {
     apiKey: KEYLESS_PLACEHOLDER,
     baseURL: anthropicBaseUrl(args.provider.endpoint),
     maxRetries: 0,
-    fetch: errorBodyCapturingFetch(errorBodies, transport.dispatcher),
+    fetch: errorBodyCapturingFetch(
+      errorBodies,
+      transport.dispatcher,
+      args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    ),
     defaultHeaders: { Authorization: null, ...(key ? { 'X-Api-Key': key } : {}) },
   });
   return { client, classes: sdk, errorBodies, transport };
@@ -70,6 +75,7 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
     checkChatRequest(request, this.subject, true);
     registerHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
+    checkedExtraHeaders(request, this.subject);
     const body = toAnthropicMessagesBody(request, request.extra_body ?? {}, this.subject);
     return this.run('chat', options, chatDemand(request), async ({ runtime, observe }) => {
       const { signal, deadline, dispose } = attemptSignals(timeoutMs, options?.signal);

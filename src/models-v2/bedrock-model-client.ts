@@ -17,8 +17,10 @@ import {
   titanEmbeddingBody,
 } from './bedrock-embedding-translation.ts';
 import { fromBedrockError } from './bedrock-sdk-errors.ts';
+import { boundedHandlerClass } from './bounded-node-http-handler.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/limits.ts';
 import { attemptSignals } from './attempt-deadline.ts';
-import { attemptTimeoutMs, wireModelId } from './call-settings.ts';
+import { attemptTimeoutMs, checkedExtraHeaders, wireModelId } from './call-settings.ts';
 import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
 import { registerAwsCredentialSecrets, registerHeaderSecrets } from '../core/secrets.ts';
 import { malformedResponseError } from './failure-classification.ts';
@@ -59,6 +61,7 @@ async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
     new HttpsAgent({ keepAlive: true, maxSockets: sockets }),
   ];
   const key = args.provider.apiKey?.reveal();
+  const BoundedHandler = boundedHandlerClass(NodeHttpHandler, args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
   const client = new module.BedrockRuntimeClient({
     region: args.provider.region ?? FALLBACK_REGION,
     endpoint: args.provider.endpoint,
@@ -66,7 +69,7 @@ async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
     // "adaptive" mode adds a client-side rate limiter) cannot bring the SDK's own back.
     maxAttempts: 1,
     retryMode: 'standard',
-    requestHandler: new NodeHttpHandler({ httpAgent: agents[0], httpsAgent: agents[1] }),
+    requestHandler: new BoundedHandler({ httpAgent: agents[0], httpsAgent: agents[1] }),
     // A Bedrock API key goes out as `Authorization: Bearer`; without one, SigV4 from the default
     // credential chain. The preference is explicit so AWS_AUTH_SCHEME_PREFERENCE cannot flip it.
     ...(key
@@ -76,7 +79,8 @@ async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
   registerResolvedCredentials(client);
   const errorBodies = new WeakMap<object, string>();
   // The SDK consumes error bodies while deserialising and keeps only `message`; the whole text
-  // is kept for classification (quota phrases, non-JSON proxy errors).
+  // (at most ERROR_BODY_LIMIT_BYTES: the handler cut it) is kept for classification (quota
+  // phrases, non-JSON proxy errors).
   client.middlewareStack.add(
     (next) => async (handlerArgs) => {
       const result = await next(handlerArgs);
@@ -143,6 +147,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     checkChatRequest(request, this.subject, true);
     registerHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
+    checkedExtraHeaders(request, this.subject);
     const input = toBedrockConverseInput(request, request.extra_body ?? {}, this.subject);
     return this.run('chat', options, NO_RATE_HEADERS, async (context) => {
       const command = new sdk.module.ConverseCommand(input);
@@ -159,6 +164,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     checkEmbeddingRequest(request, this.subject);
     registerHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
+    checkedExtraHeaders(request, this.subject);
     const extraBody = request.extra_body ?? {};
     if (family === 'cohere') {
       const batches: CohereBatchResult[] = [];

@@ -12,6 +12,7 @@ import { type ErrorSubject, classifyHttpFailure, malformedResponseError } from '
 import { isTransportInterruption } from './transport-interruption.ts';
 import { headerLookup } from './header-lookup.ts';
 import { parseJsonOrUndefined } from './json-value.ts';
+import { findResponseTooLarge, responseTooLargeError } from './response-too-large-error.ts';
 
 interface SmithyFailure extends Error {
   $metadata?: { httpStatusCode?: number };
@@ -34,6 +35,8 @@ export function fromBedrockError(error: unknown, context: BedrockErrorContext): 
   const { subject } = context;
   if (context.callerSignal?.aborted) return context.callerSignal.reason;
   if (error instanceof DataDesignerError) return error;
+  const tooLarge = findResponseTooLarge(error);
+  if (tooLarge) return responseTooLargeError(subject, tooLarge);
   if (context.deadline.aborted) {
     return new ModelTimeoutError({
       ...subject,

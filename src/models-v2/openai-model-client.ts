@@ -2,13 +2,14 @@
 // (vLLM, NIM, DeepSeek, …): `baseURL` is the provider endpoint as configured.
 import type { OpenAI } from 'openai';
 import type { ModelClient, CallOptions, ClientFactoryArgs } from '../core/model-client.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/limits.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
 import { chatDemand, embeddingDemand } from './admission-demand.ts';
 import { headerLookup } from './header-lookup.ts';
 import type { ObserveHeaders } from './retry-executor.ts';
 import { acquireThrottle } from './throttle-registry.ts';
 import { attemptSignals } from './attempt-deadline.ts';
-import { attemptTimeoutMs, wireModelId } from './call-settings.ts';
+import { attemptTimeoutMs, checkedExtraHeaders, wireModelId } from './call-settings.ts';
 import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
 import { registerHeaderSecrets } from '../core/secrets.ts';
 import { toOpenAIChatBody } from './openai-chat-request.ts';
@@ -45,7 +46,11 @@ async function createSdk(args: ClientFactoryArgs): Promise<OpenAISdk> {
     organization: null,
     project: null,
     maxRetries: 0,
-    fetch: errorBodyCapturingFetch(errorBodies, transport.dispatcher),
+    fetch: errorBodyCapturingFetch(
+      errorBodies,
+      transport.dispatcher,
+      args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    ),
     ...(key ? {} : { defaultHeaders: { Authorization: null } }),
   });
   return { client, classes: sdk, errorBodies, transport };
@@ -70,6 +75,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     checkChatRequest(request, this.subject);
     registerHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
+    checkedExtraHeaders(request, this.subject);
     const body = toOpenAIChatBody(request, request.extra_body ?? {});
     return this.run('chat', options, chatDemand(request), async ({ runtime, observe }) => {
       const raw = await this.#send(sdk, request, timeoutMs, options, runtime.now, observe, (sdkOptions) =>
@@ -85,6 +91,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     checkEmbeddingRequest(request, this.subject);
     registerHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
+    checkedExtraHeaders(request, this.subject);
     const body = toOpenAIEmbeddingBody(request, request.extra_body ?? {});
     return this.run('embedding', options, embeddingDemand(request), async ({ runtime, observe }) => {
       // Not `embeddings.create`: it rewrites the body (adds `encoding_format: "base64"` when

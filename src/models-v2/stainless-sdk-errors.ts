@@ -7,6 +7,9 @@ import { type ErrorSubject, classifyHttpFailure } from './failure-classification
 import { isTransportInterruption } from './transport-interruption.ts';
 import { headerLookup } from './header-lookup.ts';
 import { parseJsonOrUndefined } from './json-value.ts';
+import { ERROR_BODY_LIMIT_BYTES } from '../core/limits.ts';
+import { readBodyPrefix, withBody, withSizeLimit } from './bounded-fetch-body.ts';
+import { findResponseTooLarge, responseTooLargeError } from './response-too-large-error.ts';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -32,17 +35,25 @@ interface StainlessApiError extends Error {
  * every header but Authorization — `x-api-key` included — to whatever host `Location` names, and
  * turn a 301/302 POST into a body-less GET. The 3xx reaches the SDK as an error, as in legacy.
  */
-export function errorBodyCapturingFetch(bodies: WeakMap<object, string>, dispatcher?: object): typeof fetch {
+export function errorBodyCapturingFetch(
+  bodies: WeakMap<object, string>,
+  dispatcher: object | undefined,
+  maxResponseBytes: number,
+): typeof fetch {
   return async (input, init) => {
     const response = await fetch(input, { ...init, redirect: 'manual', ...(dispatcher ? { dispatcher } : {}) } as RequestInit);
-    if (!response.ok) {
-      try {
-        bodies.set(response.headers, await response.clone().text());
-      } catch {
-        // An unreadable body leaves classification to status and headers.
-      }
+    if (response.ok) return withSizeLimit(response, maxResponseBytes);
+    // Read once, bounded (docs/engine-rules.md, Bounds); the SDK reads the same prefix again.
+    let prefix: Uint8Array;
+    try {
+      prefix = await readBodyPrefix(response.body, ERROR_BODY_LIMIT_BYTES);
+    } catch {
+      // An unreadable body leaves classification to status and headers.
+      return withBody(response, new Uint8Array(0));
     }
-    return response;
+    const bounded = withBody(response, prefix);
+    bodies.set(bounded.headers, new TextDecoder().decode(prefix));
+    return bounded;
   };
 }
 
@@ -62,6 +73,8 @@ export function fromStainlessError(error: unknown, context: StainlessErrorContex
   const { classes, subject } = context;
   if (context.callerSignal?.aborted) return context.callerSignal.reason;
   if (error instanceof DataDesignerError) return error;
+  const tooLarge = findResponseTooLarge(error);
+  if (tooLarge) return responseTooLargeError(subject, tooLarge);
   if (error instanceof classes.APIConnectionTimeoutError || context.deadline.aborted) {
     return new ModelTimeoutError({
       ...subject,

@@ -233,7 +233,7 @@ describe('secret references', () => {
 
   it('rejects an endpoint carrying user:password@ without repeating the password', () => {
     const error = configError(() => parseConfig({ providers: [{ name: 'p', endpoint: 'https://me:cfgPlantedUrlPass8@x.test/v1' }] }));
-    expect(error.message).toContain('providers[0].endpoint: endpoint must not carry credentials');
+    expect(error.message).toContain('providers[0].endpoint: provider "p": endpoint must not hold credentials');
     expect(error.message).not.toContain('cfgPlantedUrlPass8');
   });
 
@@ -280,7 +280,7 @@ describe('unknown keys name what is allowed there', () => {
   it('suggests the key a typo meant and lists the allowed ones', () => {
     const provider = configError(() => parseConfig({ ...baseConfig, providers: [{ ...baseConfig.providers[0], providerTyp: 'openai' }] }));
     expect(provider.message).toContain(
-      'providers[0]: unknown key "providerTyp" (did you mean "providerType"? allowed: name, endpoint, providerType, apiKey, region, extraBody, extraHeaders)',
+      'providers[0]: unknown key "providerTyp" (did you mean "providerType"? allowed: name, endpoint, providerType, apiKey, region, extraBody, extraHeaders, maxResponseBytes)',
     );
     const chat = configError(() =>
       parseConfig({ ...baseConfig, models: [{ ...baseConfig.models[0], inferenceParameters: { temprature: 0.3 } }] }),

@@ -187,7 +187,7 @@ describe('secret scan, URL credentials', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain('providers[0].endpoint');
-    expect((error as Error).message).toContain('must not carry credentials');
+    expect((error as Error).message).toContain('must not hold credentials');
     expect(leaks(errorRenderings(error))).toEqual({});
   });
 });
