@@ -120,8 +120,8 @@ describe('admission against a token-rate limit with Anthropic headers', () => {
     engine,
     providerType: 'anthropic',
     model: 'claude-sonnet-4-5',
-    // Each call costs about 5 prompt words + 100 max_tokens; 6,300 a minute is one call a second... too slow:
-    // 63,000 a minute is ~10 calls a second, with a bucket of 4 calls.
+    // Each call costs about 5 prompt words + 100 max_tokens: 63,000 tokens a minute is about 10
+    // calls a second, with a bucket of 4 calls.
     fake: { tokensPerMinute: 63_000, tokenBurst: 420, latencyMs: 10 },
     calls: 24,
     maxParallelRequests: 8,
