@@ -5,6 +5,13 @@ import { isCredentialHeaderName } from './is-credential-header.ts';
 // or a report can be scrubbed, whatever path the value took to get there.
 
 const registered = new Set<string>();
+/**
+ * Secrets seen per call (a call's credential headers): most recent last, bounded, so a caller
+ * sending a fresh token on every call does not grow this without limit. Config and AWS
+ * credentials live in `registered` and are never evicted.
+ */
+const perCall = new Set<string>();
+export const MAX_PER_CALL_SECRETS = 1024;
 
 // Values shorter than this are too likely to collide with ordinary words to scrub safely.
 const MIN_SECRET_LENGTH = 4;
@@ -20,13 +27,33 @@ export function registerSecret(value: string | undefined | null): void {
  * value, and for `Bearer <token>`-style values the token alone too. Other headers are left alone.
  */
 export function registerHeaderSecrets(headers: Readonly<Record<string, unknown>> | undefined | null): void {
-  if (!headers || typeof headers !== 'object') return;
+  for (const value of credentialHeaderValues(headers)) registerSecret(value);
+}
+
+/**
+ * The same for one call's `extra_headers`: kept among the most recent MAX_PER_CALL_SECRETS
+ * per-call values (a value seen again moves to the newest end).
+ */
+export function registerCallHeaderSecrets(headers: Readonly<Record<string, unknown>> | undefined | null): void {
+  for (const value of credentialHeaderValues(headers)) {
+    if (registered.has(value)) continue;
+    perCall.delete(value);
+    perCall.add(value);
+    if (perCall.size > MAX_PER_CALL_SECRETS) perCall.delete(perCall.values().next().value as string);
+  }
+}
+
+function credentialHeaderValues(headers: Readonly<Record<string, unknown>> | undefined | null): string[] {
+  if (!headers || typeof headers !== 'object') return [];
+  const values: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value !== 'string' || !isCredentialHeaderName(name)) continue;
     const trimmed = value.trim();
-    registerSecret(trimmed);
-    registerSecret(trimmed.replace(AUTH_SCHEME_PREFIX, ''));
+    for (const candidate of [trimmed, trimmed.replace(AUTH_SCHEME_PREFIX, '')]) {
+      if (candidate.length >= MIN_SECRET_LENGTH) values.push(candidate);
+    }
   }
+  return values;
 }
 
 /** The parts of resolved AWS credentials that could ever be echoed or printed. */
@@ -40,7 +67,7 @@ export function registerAwsCredentialSecrets(
 }
 
 export function registeredSecrets(): readonly string[] {
-  return [...registered];
+  return [...registered, ...perCall];
 }
 
 // Credentials that may reach us without having been registered (e.g. echoed by a provider).
@@ -59,7 +86,7 @@ const CREDENTIAL_PATTERNS: readonly RegExp[] = [
 export function redactSecrets(text: string): string {
   let out = text;
   // Longest first so a secret that contains another is removed whole.
-  for (const secret of [...registered].sort((a, b) => b.length - a.length)) {
+  for (const secret of [...registered, ...perCall].sort((a, b) => b.length - a.length)) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   for (const pattern of CREDENTIAL_PATTERNS) {

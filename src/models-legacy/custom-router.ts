@@ -15,7 +15,7 @@ import {
 } from '../core/errors.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/limits.ts';
 import { resolveRuntime, type CallOptions, type Runtime } from '../core/model-client.ts';
-import { redactSecrets, registerHeaderSecrets } from '../core/secrets.ts';
+import { redactSecrets, registerCallHeaderSecrets } from '../core/secrets.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ProviderType } from '../core/types.ts';
 import { createAnthropicAdapter } from './anthropic-adapter.ts';
 import { backoffDelayMs } from './backoff.ts';
@@ -190,7 +190,7 @@ export class CustomRouter {
     );
     this.#guardInput(deployment, () => checkExtraHeaders(request.extra_headers));
     // Credential-named headers of this call are secrets from now on (docs/engine-rules.md, Secrets).
-    registerHeaderSecrets(request.extra_headers);
+    registerCallHeaderSecrets(request.extra_headers);
     return {
       deployment,
       runtime: resolveRuntime(this.#runtime, options.runtime),

@@ -10,7 +10,7 @@ import { fromAnthropicMessage } from './anthropic-messages-response.ts';
 import { attemptSignals } from './attempt-deadline.ts';
 import { attemptTimeoutMs, checkedExtraHeaders, wireModelId } from './call-settings.ts';
 import { checkChatRequest } from './canonical-request-checks.ts';
-import { registerHeaderSecrets } from '../core/secrets.ts';
+import { registerCallHeaderSecrets } from '../core/secrets.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
 import { SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
@@ -73,7 +73,7 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
     const sdk = this.sdk;
     const request = { ...given, model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject, true);
-    registerHeaderSecrets(request.extra_headers);
+    registerCallHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     const body = toAnthropicMessagesBody(request, request.extra_body ?? {}, this.subject);

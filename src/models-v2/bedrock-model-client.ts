@@ -22,7 +22,7 @@ import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/limits.ts';
 import { attemptSignals } from './attempt-deadline.ts';
 import { attemptTimeoutMs, checkedExtraHeaders, wireModelId } from './call-settings.ts';
 import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
-import { registerAwsCredentialSecrets, registerHeaderSecrets } from '../core/secrets.ts';
+import { registerAwsCredentialSecrets, registerCallHeaderSecrets } from '../core/secrets.ts';
 import { malformedResponseError } from './failure-classification.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
 import { type AttemptContext, SdkModelClientBase } from './sdk-model-client-base.ts';
@@ -145,7 +145,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     const sdk = this.sdk;
     const request = { ...given, model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject, true);
-    registerHeaderSecrets(request.extra_headers);
+    registerCallHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     const input = toBedrockConverseInput(request, request.extra_body ?? {}, this.subject);
@@ -162,7 +162,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     // The unsupported-capability error wins over input validation (engine-rules).
     const family = bedrockEmbeddingFamily(request.model, this.subject);
     checkEmbeddingRequest(request, this.subject);
-    registerHeaderSecrets(request.extra_headers);
+    registerCallHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     const extraBody = request.extra_body ?? {};

@@ -11,7 +11,7 @@ import { acquireThrottle } from './throttle-registry.ts';
 import { attemptSignals } from './attempt-deadline.ts';
 import { attemptTimeoutMs, checkedExtraHeaders, wireModelId } from './call-settings.ts';
 import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
-import { registerHeaderSecrets } from '../core/secrets.ts';
+import { registerCallHeaderSecrets } from '../core/secrets.ts';
 import { toOpenAIChatBody } from './openai-chat-request.ts';
 import { fromOpenAIChatCompletion } from './openai-chat-response.ts';
 import { fromOpenAIEmbeddingResponse, toOpenAIEmbeddingBody } from './openai-embedding-translation.ts';
@@ -73,7 +73,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     const sdk = this.sdk;
     const request = { ...given, model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject);
-    registerHeaderSecrets(request.extra_headers);
+    registerCallHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     const body = toOpenAIChatBody(request, request.extra_body ?? {});
@@ -89,7 +89,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     const sdk = this.sdk;
     const request = { ...given, model: wireModelId(given, this.model) };
     checkEmbeddingRequest(request, this.subject);
-    registerHeaderSecrets(request.extra_headers);
+    registerCallHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     const body = toOpenAIEmbeddingBody(request, request.extra_body ?? {});

@@ -1,7 +1,7 @@
 // Which header values become secrets (docs/engine-rules.md, Secrets; issue 9, item 3).
 import { describe, expect, it } from 'vitest';
 import { isCredentialHeaderName } from '../../src/core/is-credential-header.ts';
-import { redactSecrets, registerAwsCredentialSecrets, registerHeaderSecrets } from '../../src/core/secrets.ts';
+import { MAX_PER_CALL_SECRETS, redactSecrets, registerAwsCredentialSecrets, registerCallHeaderSecrets, registerHeaderSecrets, registeredSecrets } from '../../src/core/secrets.ts';
 
 describe('credential header values', () => {
   it('are registered for credential-like names, the bearer token also on its own', () => {
@@ -38,5 +38,16 @@ describe('credential header values', () => {
   it('scrubs the password of URL credentials', () => {
     expect(redactSecrets('fetch http://me:notRegistered99@host/v1 failed')).toBe('fetch http://me:***@host/v1 failed');
     expect(redactSecrets('http://127.0.0.1:8080/v1')).toBe('http://127.0.0.1:8080/v1');
+  });
+});
+
+describe('per-call credential headers are bounded', () => {
+  it('keeps the most recent MAX_PER_CALL_SECRETS per-call values; config secrets are never evicted', () => {
+    registerHeaderSecrets({ 'api-key': 'cfg-bounded-key-never-evicted' });
+    const before = registeredSecrets().length;
+    for (let i = 0; i < MAX_PER_CALL_SECRETS + 500; i += 1) registerCallHeaderSecrets({ authorization: `Bearer call-token-${i}-abcdef` });
+    expect(registeredSecrets().length).toBeLessThanOrEqual(before + MAX_PER_CALL_SECRETS);
+    expect(redactSecrets('echo cfg-bounded-key-never-evicted')).toBe('echo ***');
+    expect(redactSecrets(`echo call-token-${MAX_PER_CALL_SECRETS + 499}-abcdef`)).toBe('echo ***');
   });
 });
