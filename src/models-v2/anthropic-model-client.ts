@@ -67,8 +67,8 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
     checkChatRequest(request, this.subject, true);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     const body = toAnthropicMessagesBody(request, request.extra_body ?? {}, this.subject);
-    return this.run('chat', options, async ({ runtime }) => {
-      const { signal, deadline, dispose } = attemptSignals(timeoutMs, options?.signal);
+    return this.run('chat', options, async ({ runtime, signal: callSignal }) => {
+      const { signal, deadline, dispose } = attemptSignals(timeoutMs, callSignal);
       let raw: unknown;
       try {
         // `post` rather than `messages.create`: create() prints a console warning on every call
@@ -86,7 +86,7 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
           subject: this.subject,
           nowMs: runtime.now(),
           timeoutMs,
-          callerSignal: options?.signal,
+          callerSignal: callSignal,
           deadline,
           bodies: sdk.errorBodies,
         });

@@ -123,7 +123,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     const input = toBedrockConverseInput(request, request.extra_body ?? {}, this.subject);
     return this.run('chat', options, async (context) => {
       const command = new sdk.module.ConverseCommand(input);
-      const { output } = await this.#send(sdk, command, request, timeoutMs, options, context);
+      const { output } = await this.#send(sdk, command, request, timeoutMs, context);
       return fromBedrockConverseOutput(output as never, this.subject);
     });
   }
@@ -141,7 +141,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
       for (const body of cohereEmbeddingBodies(request, extraBody)) {
         batches.push(
           await this.run('embedding', options, async (context) => {
-            const { output, headers } = await this.#invoke(sdk, body, request, timeoutMs, options, context);
+            const { output, headers } = await this.#invoke(sdk, body, request, timeoutMs, context);
             return { output, inputTokenHeader: headers['x-amzn-bedrock-input-token-count'] };
           }),
         );
@@ -152,7 +152,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     for (const text of request.input) {
       const body = titanEmbeddingBody(text, request, extraBody);
       outputs.push(
-        await this.run('embedding', options, async (context) => (await this.#invoke(sdk, body, request, timeoutMs, options, context)).output),
+        await this.run('embedding', options, async (context) => (await this.#invoke(sdk, body, request, timeoutMs, context)).output),
       );
     }
     return fromTitanResponses(outputs, this.subject);
@@ -163,7 +163,6 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     body: Record<string, unknown>,
     request: EmbeddingRequest,
     timeoutMs: number,
-    options: CallOptions | undefined,
     context: AttemptContext,
   ): Promise<{ output: unknown; headers: Record<string, string> }> {
     const command = new sdk.module.InvokeModelCommand({
@@ -172,7 +171,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
       accept: 'application/json',
       body: new TextEncoder().encode(JSON.stringify(body)),
     });
-    const { output, headers } = await this.#send(sdk, command, request, timeoutMs, options, context);
+    const { output, headers } = await this.#send(sdk, command, request, timeoutMs, context);
     const bytes = (output as { body?: { transformToString?: () => string } }).body;
     try {
       return { output: JSON.parse(bytes?.transformToString?.() ?? ''), headers };
@@ -186,10 +185,9 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     command: SendableCommand,
     request: ChatRequest | EmbeddingRequest,
     timeoutMs: number,
-    options: CallOptions | undefined,
-    { runtime }: AttemptContext,
+    { runtime, signal: callSignal }: AttemptContext,
   ): Promise<{ output: unknown; headers: Record<string, string> }> {
-    const { signal: abortSignal, deadline, dispose } = attemptSignals(timeoutMs, options?.signal);
+    const { signal: abortSignal, deadline, dispose } = attemptSignals(timeoutMs, callSignal);
     // Both command types share this path; a union would defeat the SDK's overloads.
     const sendable = command as InstanceType<BedrockModule['ConverseCommand']>;
     let headers: Record<string, string> = {};
@@ -218,7 +216,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
         subject: this.subject,
         nowMs: runtime.now(),
         timeoutMs,
-        callerSignal: options?.signal,
+        callerSignal: callSignal,
         deadline,
         bodies: sdk.errorBodies,
       });

@@ -11,7 +11,7 @@ import { toOpenAIChatBody } from './openai-chat-request.ts';
 import { fromOpenAIChatCompletion } from './openai-chat-response.ts';
 import { fromOpenAIEmbeddingResponse, toOpenAIEmbeddingBody } from './openai-embedding-translation.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
-import { SdkModelClientBase } from './sdk-model-client-base.ts';
+import { type AttemptContext, SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
 import { createUntimedDispatcher, type UntimedDispatcher } from './untimed-fetch-dispatcher.ts';
 import { type StainlessErrorClasses, errorBodyCapturingFetch, fromStainlessError } from './stainless-sdk-errors.ts';
@@ -66,8 +66,8 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     checkChatRequest(request, this.subject);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     const body = toOpenAIChatBody(request, request.extra_body ?? {});
-    return this.run('chat', options, async ({ runtime }) => {
-      const raw = await this.#send(sdk, request, timeoutMs, options, runtime.now, (sdkOptions) =>
+    return this.run('chat', options, async (context) => {
+      const raw = await this.#send(sdk, request, timeoutMs, context, (sdkOptions) =>
         sdk.client.chat.completions.create(body, sdkOptions),
       );
       return fromOpenAIChatCompletion(raw, this.subject);
@@ -80,10 +80,10 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     checkEmbeddingRequest(request, this.subject);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     const body = toOpenAIEmbeddingBody(request, request.extra_body ?? {});
-    return this.run('embedding', options, async ({ runtime }) => {
+    return this.run('embedding', options, async (context) => {
       // Not `embeddings.create`: it rewrites the body (adds `encoding_format: "base64"` when
       // none was asked for), so the wire would differ from the canonical request.
-      const raw = await this.#send(sdk, request, timeoutMs, options, runtime.now, (sdkOptions) =>
+      const raw = await this.#send(sdk, request, timeoutMs, context, (sdkOptions) =>
         sdk.client.post('/embeddings', { body, ...sdkOptions }),
       );
       return fromOpenAIEmbeddingResponse(raw, request.input.length, this.subject);
@@ -94,20 +94,19 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     sdk: OpenAISdk,
     request: ChatRequest | EmbeddingRequest,
     timeoutMs: number,
-    options: CallOptions | undefined,
-    now: () => number,
+    { runtime, signal: callSignal }: AttemptContext,
     send: (sdkOptions: SdkRequestOptions) => Promise<unknown>,
   ): Promise<unknown> {
-    const { signal, deadline, dispose } = attemptSignals(timeoutMs, options?.signal);
+    const { signal, deadline, dispose } = attemptSignals(timeoutMs, callSignal);
     try {
       return await send({ timeout: timeoutMs, maxRetries: 0, headers: request.extra_headers ?? {}, signal });
     } catch (error) {
       throw fromStainlessError(error, {
         classes: sdk.classes,
         subject: this.subject,
-        nowMs: now(),
+        nowMs: runtime.now(),
         timeoutMs,
-        callerSignal: options?.signal,
+        callerSignal: callSignal,
         deadline,
         bodies: sdk.errorBodies,
       });
