@@ -2,6 +2,7 @@
 // path, because a silently ignored typo ("temprature") costs a whole generation run.
 import { z } from 'zod';
 import { PROVIDER_TYPES, type ProviderType } from '../core/types.ts';
+import { normaliseApiKey } from './api-key-text.ts';
 import { SecretValue, resolveSecretRef } from './secret-ref.ts';
 
 const OPENAI_COMPATIBLE_NOTE = 'vLLM, NIM, TGI, OpenRouter and other OpenAI-compatible servers use "openai"';
@@ -235,7 +236,7 @@ export function resolveProvider(
   env: Record<string, string | undefined> = process.env,
 ): ResolvedProvider {
   const { apiKey, ...rest } = provider;
-  const resolved: ResolvedProvider = { ...rest, apiKey: resolveSecretRef(apiKey, env) };
+  const resolved: ResolvedProvider = { ...rest, apiKey: normaliseApiKey(resolveSecretRef(apiKey, env), provider.name) };
   if (provider.providerType === 'bedrock') {
     resolved.region =
       provider.region ??

@@ -1,6 +1,7 @@
 import type { ChatRequest } from '../core/types.ts';
 import { isRecord } from './json-guards.ts';
 import { badRequest } from './request-input-error.ts';
+import { validateSamplingParams } from './validate-sampling-params.ts';
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
@@ -56,4 +57,5 @@ export function validateChatRequest(request: ChatRequest): void {
       });
     }
   });
+  validateSamplingParams(request);
 }

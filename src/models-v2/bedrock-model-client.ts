@@ -16,6 +16,7 @@ import {
   fromTitanResponses,
   titanEmbeddingBody,
 } from './bedrock-embedding-translation.ts';
+import { checkBedrockModelId } from './bedrock-model-id-check.ts';
 import { fromBedrockError } from './bedrock-sdk-errors.ts';
 import { attemptSignals } from './attempt-deadline.ts';
 import { attemptTimeoutMs, wireModelId } from './call-settings.ts';
@@ -119,6 +120,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     const sdk = this.sdk;
     const request = { ...given, model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject, true);
+    checkBedrockModelId(request.model, this.subject);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     const input = toBedrockConverseInput(request, request.extra_body ?? {}, this.subject);
     return this.run('chat', options, async (context) => {
@@ -133,6 +135,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     const request = { ...given, model: wireModelId(given, this.model) };
     // The unsupported-capability error wins over input validation (engine-rules).
     const family = bedrockEmbeddingFamily(request.model, this.subject);
+    checkBedrockModelId(request.model, this.subject);
     checkEmbeddingRequest(request, this.subject);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     const extraBody = request.extra_body ?? {};
