@@ -23,9 +23,10 @@ export function validateChatRequest(request: ChatRequest): void {
     throw badRequest('The request has no messages', 'Pass at least one message in `messages`.');
   }
   request.messages.forEach((message, i) => {
-    if (!isRecord(message) || !ROLES.has(String((message as { role?: unknown }).role))) {
+    const role: unknown = isRecord(message) ? message.role : undefined;
+    if (typeof role !== 'string' || !ROLES.has(role)) {
       throw badRequest(
-        `messages[${i}] has no valid role`,
+        `messages[${i}] has ${typeof role === 'string' ? `role '${role}', which is not a chat role` : 'no valid role'}`,
         'Give every message a role of "system", "user", "assistant" or "tool".',
       );
     }
