@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { firstHeaderProblem } from '../core/header-problem.ts';
 import { MAX_TIMEOUT_SECONDS } from '../core/limits.ts';
 import { PROVIDER_TYPES, type ProviderType } from '../core/types.ts';
+import { normaliseApiKey } from './api-key-text.ts';
 import { maskCredentialValues } from './masked-record.ts';
 import { SecretReference, SecretValue, resolveSecretRef } from './secret-ref.ts';
 
@@ -303,7 +304,7 @@ export function resolveProvider(
   env: Record<string, string | undefined> = process.env,
 ): ResolvedProvider {
   const { apiKey, ...rest } = provider;
-  const resolved: ResolvedProvider = { ...rest, apiKey: resolveSecretRef(apiKey, env) };
+  const resolved: ResolvedProvider = { ...rest, apiKey: normaliseApiKey(resolveSecretRef(apiKey, env), provider.name) };
   if (provider.providerType === 'bedrock') {
     resolved.region =
       provider.region ??

@@ -4,6 +4,7 @@
 import { applyPrecedence } from '../config/precedence.ts';
 import { embeddingParams, sampleChatParams } from '../config/sample-params.ts';
 import type { ModelConfig, ResolvedProvider } from '../config/schemas.ts';
+import { isCancellation } from './cancellation.ts';
 import { ConfigError, DataDesignerError, ModelGenerationValidationFailureError } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../core/logger.ts';
 import {
@@ -355,7 +356,7 @@ export class ModelFacade {
     try {
       response = await client.chat(request, { signal: control.signal });
     } catch (error) {
-      if (!control.skipUsageTracking) this.usage.recordFailure();
+      if (!control.skipUsageTracking && !isCancellation(error, control.signal)) this.usage.recordFailure();
       throw error;
     }
     if (!control.skipUsageTracking) this.usage.recordSuccess(response.usage);
@@ -368,7 +369,7 @@ export class ModelFacade {
     try {
       response = await client.embed(request, { signal: control.signal });
     } catch (error) {
-      if (!control.skipUsageTracking) this.usage.recordFailure();
+      if (!control.skipUsageTracking && !isCancellation(error, control.signal)) this.usage.recordFailure();
       throw error;
     }
     if (!control.skipUsageTracking) {
@@ -435,7 +436,7 @@ export class ModelFacade {
   // is a bug somewhere below us and is reported as such, with the original attached as `cause`.
   #wrapError(error: unknown, purpose: string, signal?: AbortSignal): unknown {
     if (error instanceof DataDesignerError) return error;
-    if (signal?.aborted && error === signal.reason) return error;
+    if (isCancellation(error, signal)) return error;
     const text = error instanceof Error ? error.message : String(error);
     this.#logger.debug(`unexpected error from model '${this.modelAlias}': ${error instanceof Error ? error.stack : text}`);
     return new DataDesignerError({

@@ -84,7 +84,7 @@ export class ModelRegistry {
 
   /** The client for an alias, created on first use and reused afterwards. */
   getClient(alias: string): Promise<ModelClient> {
-    if (this.#closed) return Promise.reject(new ConfigError('The model registry is closed'));
+    if (this.#closed) return Promise.reject(this.#closedError(alias));
     let client = this.#clients.get(alias);
     if (!client) {
       client = this.#createClient(alias);
@@ -135,7 +135,7 @@ export class ModelRegistry {
 
   /** The facade for an alias, created on first use (its client is created on its first request). */
   getModel(alias: string): ModelFacade {
-    if (this.#closed) throw new ConfigError('The model registry is closed');
+    if (this.#closed) throw this.#closedError(alias);
     let facade = this.#facades.get(alias);
     if (!facade) {
       const model = this.getModelConfig(alias);
@@ -207,6 +207,10 @@ export class ModelRegistry {
     for (const [model, summary] of summaries) this.#options.logger.info(`model usage: ${formatUsageSummary(model, summary)}`);
   }
 
+  /**
+   * Terminal and idempotent. Calls in flight or waiting (for a slot, admission or a retry) end
+   * promptly with the closed ConfigError of their client, on both engines (docs/engine-rules.md).
+   */
   async close(): Promise<void> {
     this.#closed = true;
     const clients = [...this.#clients.values()];
@@ -216,5 +220,13 @@ export class ModelRegistry {
       ...clients.map(async (c) => (await c).close()),
       this.#tools?.close() ?? Promise.resolve(),
     ]);
+  }
+
+  // The same class and wording as a closed client's error, so a caller sees one "closed" error.
+  #closedError(alias: string): ConfigError {
+    return new ConfigError(`The model registry is closed: no calls for alias '${alias}'`, {
+      modelAlias: alias,
+      solution: 'Close the registry only after its calls have settled; create a new registry to make more calls.',
+    });
   }
 }

@@ -3,10 +3,21 @@ import { bedrockEmbeddingFamily, convertToBedrockEmbeddingBodies, parseBedrockEm
 import { convertToBedrockConverseRequest } from './convert-to-bedrock-converse-request.ts';
 import { parseBedrockConverseResponse } from './parse-bedrock-converse-response.ts';
 import { joinUrl, type ProviderAdapter } from './provider-adapter.ts';
+import { badRequest } from './request-input-error.ts';
 import { createBedrockRequestSigner } from './sign-bedrock-request.ts';
 
-/** Model ids carry `:` (`us.amazon.nova-micro-v1:0`), which must be escaped in the path. */
+/**
+ * Model ids carry `:` (`us.amazon.nova-micro-v1:0`), which must be escaped in the path. `.` and
+ * `..` survive escaping and are dot segments: URL resolution would drop them (`/model/../converse`
+ * → `/converse`), so they are refused (docs/engine-rules.md, "Odd input").
+ */
 export function bedrockModelPath(modelId: string, action: 'converse' | 'invoke'): string {
+  if (modelId === '.' || modelId === '..') {
+    throw badRequest(
+      `the Bedrock model id '${modelId}' is a URL dot segment, not a model id`,
+      'Set the model to a Bedrock model id, inference profile id or ARN (e.g. us.amazon.nova-micro-v1:0).',
+    );
+  }
   return `/model/${encodeURIComponent(modelId)}/${action}`;
 }
 

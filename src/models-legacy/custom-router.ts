@@ -34,6 +34,7 @@ import { checkExtraHeaders } from './check-extra-headers.ts';
 import { ResponseShapeError } from './response-shape-error.ts';
 import { parseShouldRetry, retryBudget } from './retry-policy.ts';
 import { BedrockSigningSetupError } from './sign-bedrock-request.ts';
+import { CallRegistry, RouterClosedReason } from './call-registry.ts';
 import { validateChatRequest } from './validate-chat-request.ts';
 
 const ADAPTERS: Record<ProviderType, AdapterFactory> = {
@@ -93,6 +94,7 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 export class CustomRouter {
   readonly #deployments = new Map<string, Deployment>();
   readonly #runtime?: Partial<Runtime>;
+  readonly #calls = new CallRegistry();
   #closed = false;
 
   constructor(options: CustomRouterOptions) {
@@ -127,40 +129,46 @@ export class CustomRouter {
 
   async chat(alias: string, request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
     const deployment = this.#deployment(alias);
-    const context = this.#context(deployment, request, options);
-    const plan = this.#guardInput(deployment, () => {
-      validateChatRequest(request);
-      return deployment.adapter.planChat(this.#input(deployment, request));
+    return this.#tracked(deployment, options, async (signal) => {
+      const context = this.#context(deployment, request, options, signal);
+      const plan = this.#guardInput(deployment, () => {
+        validateChatRequest(request);
+        return deployment.adapter.planChat(this.#input(deployment, request));
+      });
+      const result = await this.#exchange(context, plan.call);
+      return this.#guardShape(deployment, () => plan.parse(result));
     });
-    const result = await this.#exchange(context, plan.call);
-    return this.#guardShape(deployment, () => plan.parse(result));
   }
 
   async embed(alias: string, request: EmbeddingRequest, options: CallOptions = {}): Promise<EmbeddingResponse> {
     const deployment = this.#deployment(alias);
-    const context = this.#context(deployment, request, options);
-    const plan = this.#guardInput(deployment, () => {
-      if (!Array.isArray(request.input)) {
-        throw badRequest('The embedding input is not an array of texts', 'Pass `input` as an array of strings.');
-      }
-      // The capability check comes first: an empty batch to Anthropic is still the wrong provider.
-      const built = deployment.adapter.planEmbedding(this.#input(deployment, request));
-      if (request.input.length === 0) {
-        throw badRequest('The embedding request has no input texts', 'Pass at least one text in `input`.');
-      }
-      if (request.input.some((text) => typeof text !== 'string')) {
-        throw badRequest('Every embedding input must be a string', 'Pass `input` as an array of strings.');
-      }
-      return built;
+    return this.#tracked(deployment, options, async (signal) => {
+      const context = this.#context(deployment, request, options, signal);
+      const plan = this.#guardInput(deployment, () => {
+        if (!Array.isArray(request.input)) {
+          throw badRequest('The embedding input is not an array of texts', 'Pass `input` as an array of strings.');
+        }
+        // The capability check comes first: an empty batch to Anthropic is still the wrong provider.
+        const built = deployment.adapter.planEmbedding(this.#input(deployment, request));
+        if (request.input.length === 0) {
+          throw badRequest('The embedding request has no input texts', 'Pass at least one text in `input`.');
+        }
+        if (request.input.some((text) => typeof text !== 'string')) {
+          throw badRequest('Every embedding input must be a string', 'Pass `input` as an array of strings.');
+        }
+        return built;
+      });
+      const results: WireResult[] = [];
+      // Sequential on purpose: Titan's per-text requests go out in input order.
+      for (const call of plan.calls) results.push(await this.#exchange(context, call));
+      return this.#guardShape(deployment, () => plan.parse(results));
     });
-    const results: WireResult[] = [];
-    // Sequential on purpose: Titan's per-text requests go out in input order.
-    for (const call of plan.calls) results.push(await this.#exchange(context, call));
-    return this.#guardShape(deployment, () => plan.parse(results));
   }
 
+  /** Stops every call (queued, in flight or sleeping before a retry), then releases the sockets. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#calls.closeAll();
     await Promise.allSettled([...this.#deployments.values()].map((d) => d.transport.close()));
   }
 
@@ -171,20 +179,42 @@ export class CustomRouter {
         solution: `Use one of: ${this.aliases.map((a) => `'${a}'`).join(', ') || '(none)'}.`,
       });
     }
-    if (this.#closed) {
-      throw new ConfigError(`The legacy client for model '${alias}' is closed`, {
-        modelAlias: alias,
-        solution: 'Create a new client (or registry) after closing the old one.',
-      });
-    }
+    if (this.#closed) throw this.#closedError(deployment, 'is closed');
     return deployment;
+  }
+
+  /** Runs one call under a signal that close() aborts too; close() ends it with a ConfigError. */
+  async #tracked<T>(deployment: Deployment, options: CallOptions, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const call = this.#calls.begin(options.signal);
+    try {
+      return await run(call.signal);
+    } catch (error) {
+      if (error instanceof RouterClosedReason) throw this.#closedError(deployment, 'was closed while the call was in progress');
+      throw error;
+    } finally {
+      call.finish();
+    }
+  }
+
+  // One class for every call a closed client stops, before or during the call (engine-rules).
+  #closedError(deployment: Deployment, state: string): ConfigError {
+    const { provider, model } = deployment;
+    return new ConfigError(`The model client for alias '${model.alias}' (provider '${provider.name}') ${state}`, {
+      ...this.#errorInit(deployment),
+      solution: 'Close the registry only after its calls have settled; create a new registry to make more calls.',
+    });
   }
 
   #errorInit(deployment: Deployment): Pick<ModelErrorInit, 'providerName' | 'modelAlias'> {
     return { providerName: deployment.provider.name, modelAlias: deployment.model.alias };
   }
 
-  #context(deployment: Deployment, request: ChatRequest | EmbeddingRequest, options: CallOptions): CallContext {
+  #context(
+    deployment: Deployment,
+    request: ChatRequest | EmbeddingRequest,
+    options: CallOptions,
+    signal: AbortSignal,
+  ): CallContext {
     const timeoutMs = this.#guardInput(deployment, () =>
       resolveTimeoutMs(options.timeoutMs, request.timeout_ms, deployment.model.inferenceParameters.timeoutSeconds),
     );
@@ -194,7 +224,7 @@ export class CustomRouter {
     return {
       deployment,
       runtime: resolveRuntime(this.#runtime, options.runtime),
-      signal: options.signal,
+      signal,
       timeoutMs,
       // The request arrives final: the facade has already applied provider precedence (SPEC §3),
       // and applying it again here would undo what the facade removed (e.g. `n` for generate).

@@ -1,6 +1,7 @@
 import type { ChatRequest } from '../core/types.ts';
 import { isRecord } from './json-guards.ts';
 import { badRequest } from './request-input-error.ts';
+import { validateSamplingParams } from './validate-sampling-params.ts';
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
@@ -22,9 +23,10 @@ export function validateChatRequest(request: ChatRequest): void {
     throw badRequest('The request has no messages', 'Pass at least one message in `messages`.');
   }
   request.messages.forEach((message, i) => {
-    if (!isRecord(message) || !ROLES.has(String((message as { role?: unknown }).role))) {
+    const role: unknown = isRecord(message) ? message.role : undefined;
+    if (typeof role !== 'string' || !ROLES.has(role)) {
       throw badRequest(
-        `messages[${i}] has no valid role`,
+        `messages[${i}] has ${typeof role === 'string' ? `role '${role}', which is not a chat role` : 'no valid role'}`,
         'Give every message a role of "system", "user", "assistant" or "tool".',
       );
     }
@@ -56,4 +58,5 @@ export function validateChatRequest(request: ChatRequest): void {
       });
     }
   });
+  validateSamplingParams(request);
 }

@@ -77,8 +77,8 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     const body = toAnthropicMessagesBody(request, request.extra_body ?? {}, this.subject);
-    return this.run('chat', options, chatDemand(request), async ({ runtime, observe }) => {
-      const { signal, deadline, dispose } = attemptSignals(timeoutMs, options?.signal);
+    return this.run('chat', options, chatDemand(request), async ({ runtime, observe, signal: callSignal }) => {
+      const { signal, deadline, dispose } = attemptSignals(timeoutMs, callSignal);
       let raw: unknown;
       try {
         // `post` rather than `messages.create`: create() prints a console warning on every call
@@ -101,7 +101,7 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
           subject: this.subject,
           nowMs: runtime.now(),
           timeoutMs,
-          callerSignal: options?.signal,
+          callerSignal: callSignal,
           deadline,
           bodies: sdk.errorBodies,
         });

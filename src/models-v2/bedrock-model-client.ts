@@ -16,6 +16,7 @@ import {
   fromTitanResponses,
   titanEmbeddingBody,
 } from './bedrock-embedding-translation.ts';
+import { checkBedrockModelId } from './bedrock-model-id-check.ts';
 import { fromBedrockError } from './bedrock-sdk-errors.ts';
 import { boundedHandlerClass } from './bounded-node-http-handler.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/limits.ts';
@@ -145,13 +146,14 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     const sdk = this.sdk;
     const request = { ...given, model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject, true);
+    checkBedrockModelId(request.model, this.subject);
     registerCallHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     const input = toBedrockConverseInput(request, request.extra_body ?? {}, this.subject);
     return this.run('chat', options, NO_RATE_HEADERS, async (context) => {
       const command = new sdk.module.ConverseCommand(input);
-      const { output } = await this.#send(sdk, command, request, timeoutMs, options, context);
+      const { output } = await this.#send(sdk, command, request, timeoutMs, context);
       return fromBedrockConverseOutput(output as never, this.subject);
     });
   }
@@ -161,6 +163,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     const request = { ...given, model: wireModelId(given, this.model) };
     // The unsupported-capability error wins over input validation (engine-rules).
     const family = bedrockEmbeddingFamily(request.model, this.subject);
+    checkBedrockModelId(request.model, this.subject);
     checkEmbeddingRequest(request, this.subject);
     registerCallHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
@@ -171,7 +174,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
       for (const body of cohereEmbeddingBodies(request, extraBody)) {
         batches.push(
           await this.run('embedding', options, NO_RATE_HEADERS, async (context) => {
-            const { output, headers } = await this.#invoke(sdk, body, request, timeoutMs, options, context);
+            const { output, headers } = await this.#invoke(sdk, body, request, timeoutMs, context);
             return { output, inputTokenHeader: headers['x-amzn-bedrock-input-token-count'] };
           }),
         );
@@ -182,7 +185,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     for (const text of request.input) {
       const body = titanEmbeddingBody(text, request, extraBody);
       outputs.push(
-        await this.run('embedding', options, NO_RATE_HEADERS, async (context) => (await this.#invoke(sdk, body, request, timeoutMs, options, context)).output),
+        await this.run('embedding', options, NO_RATE_HEADERS, async (context) => (await this.#invoke(sdk, body, request, timeoutMs, context)).output),
       );
     }
     return fromTitanResponses(outputs, this.subject);
@@ -193,7 +196,6 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     body: Record<string, unknown>,
     request: EmbeddingRequest,
     timeoutMs: number,
-    options: CallOptions | undefined,
     context: AttemptContext,
   ): Promise<{ output: unknown; headers: Record<string, string> }> {
     const command = new sdk.module.InvokeModelCommand({
@@ -202,7 +204,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
       accept: 'application/json',
       body: new TextEncoder().encode(JSON.stringify(body)),
     });
-    const { output, headers } = await this.#send(sdk, command, request, timeoutMs, options, context);
+    const { output, headers } = await this.#send(sdk, command, request, timeoutMs, context);
     const bytes = (output as { body?: { transformToString?: () => string } }).body;
     try {
       return { output: JSON.parse(bytes?.transformToString?.() ?? ''), headers };
@@ -216,10 +218,9 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     command: SendableCommand,
     request: ChatRequest | EmbeddingRequest,
     timeoutMs: number,
-    options: CallOptions | undefined,
-    { runtime }: AttemptContext,
+    { runtime, signal: callSignal }: AttemptContext,
   ): Promise<{ output: unknown; headers: Record<string, string> }> {
-    const { signal: abortSignal, deadline, dispose } = attemptSignals(timeoutMs, options?.signal);
+    const { signal: abortSignal, deadline, dispose } = attemptSignals(timeoutMs, callSignal);
     // Both command types share this path; a union would defeat the SDK's overloads.
     const sendable = command as InstanceType<BedrockModule['ConverseCommand']>;
     let headers: Record<string, string> = {};
@@ -248,7 +249,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
         subject: this.subject,
         nowMs: runtime.now(),
         timeoutMs,
-        callerSignal: options?.signal,
+        callerSignal: callSignal,
         deadline,
         bodies: sdk.errorBodies,
       });

@@ -3,6 +3,8 @@
 import { ModelBadRequestError, ModelUnsupportedCapabilityError } from '../core/errors.ts';
 import type { ChatMessage, ChatRequest, EmbeddingRequest, TextPart, ToolCall } from '../core/types.ts';
 import type { ErrorSubject } from './failure-classification.ts';
+import { checkSamplingParams } from './sampling-param-checks.ts';
+import { CANONICAL_ROLES } from './canonical-roles.ts';
 
 export function badRequest(subject: ErrorSubject, problem: string, solution?: string): ModelBadRequestError {
   return new ModelBadRequestError({
@@ -25,6 +27,14 @@ export function checkChatRequest(request: ChatRequest, subject: ErrorSubject, te
     throw badRequest(subject, 'it has no messages');
   }
   request.messages.forEach((message: ChatMessage, i) => {
+    const role: unknown = (message as { role?: unknown } | null)?.role;
+    if (typeof role !== 'string' || !CANONICAL_ROLES.has(role)) {
+      throw badRequest(
+        subject,
+        `message ${i} has role ${typeof role === 'string' ? `'${role}'` : String(role)}`,
+        'Give every message a role of "system", "user", "assistant" or "tool".',
+      );
+    }
     const content: unknown = message.content;
     const optional = message.role === 'assistant' && (content === null || content === undefined);
     if (!optional && typeof content !== 'string' && !isPartArray(content)) {
@@ -61,6 +71,7 @@ export function checkChatRequest(request: ChatRequest, subject: ErrorSubject, te
       }
     }
   });
+  checkSamplingParams(request, subject);
 }
 
 export function checkEmbeddingRequest(request: EmbeddingRequest, subject: ErrorSubject): void {

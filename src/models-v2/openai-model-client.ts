@@ -16,7 +16,7 @@ import { toOpenAIChatBody } from './openai-chat-request.ts';
 import { fromOpenAIChatCompletion } from './openai-chat-response.ts';
 import { fromOpenAIEmbeddingResponse, toOpenAIEmbeddingBody } from './openai-embedding-translation.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
-import { SdkModelClientBase } from './sdk-model-client-base.ts';
+import { type AttemptContext, SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
 import { createUntimedDispatcher, type UntimedDispatcher } from './untimed-fetch-dispatcher.ts';
 import { type StainlessErrorClasses, errorBodyCapturingFetch, fromStainlessError } from './stainless-sdk-errors.ts';
@@ -77,8 +77,8 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     const body = toOpenAIChatBody(request, request.extra_body ?? {});
-    return this.run('chat', options, chatDemand(request), async ({ runtime, observe }) => {
-      const raw = await this.#send(sdk, request, timeoutMs, options, runtime.now, observe, (sdkOptions) =>
+    return this.run('chat', options, chatDemand(request), async (context) => {
+      const raw = await this.#send(sdk, request, timeoutMs, context, (sdkOptions) =>
         sdk.client.chat.completions.create(body, sdkOptions).withResponse(),
       );
       return fromOpenAIChatCompletion(raw, this.subject);
@@ -93,10 +93,10 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     const body = toOpenAIEmbeddingBody(request, request.extra_body ?? {});
-    return this.run('embedding', options, embeddingDemand(request), async ({ runtime, observe }) => {
+    return this.run('embedding', options, embeddingDemand(request), async (context) => {
       // Not `embeddings.create`: it rewrites the body (adds `encoding_format: "base64"` when
       // none was asked for), so the wire would differ from the canonical request.
-      const raw = await this.#send(sdk, request, timeoutMs, options, runtime.now, observe, (sdkOptions) =>
+      const raw = await this.#send(sdk, request, timeoutMs, context, (sdkOptions) =>
         sdk.client.post('/embeddings', { body, ...sdkOptions }).withResponse(),
       );
       return fromOpenAIEmbeddingResponse(raw, request.input.length, this.subject);
@@ -107,12 +107,10 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     sdk: OpenAISdk,
     request: ChatRequest | EmbeddingRequest,
     timeoutMs: number,
-    options: CallOptions | undefined,
-    now: () => number,
-    observe: ObserveHeaders,
+    { runtime, signal: callSignal, observe }: AttemptContext,
     send: (sdkOptions: SdkRequestOptions) => Promise<{ data: unknown; response: Response }>,
   ): Promise<unknown> {
-    const { signal, deadline, dispose } = attemptSignals(timeoutMs, options?.signal);
+    const { signal, deadline, dispose } = attemptSignals(timeoutMs, callSignal);
     try {
       const { data, response } = await send({ timeout: timeoutMs, maxRetries: 0, headers: request.extra_headers ?? {}, signal });
       observe(headerLookup(response.headers));
@@ -122,9 +120,9 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
       throw fromStainlessError(error, {
         classes: sdk.classes,
         subject: this.subject,
-        nowMs: now(),
+        nowMs: runtime.now(),
         timeoutMs,
-        callerSignal: options?.signal,
+        callerSignal: callSignal,
         deadline,
         bodies: sdk.errorBodies,
       });

@@ -16,7 +16,10 @@ export interface RetryExecution {
   domain: ThrottleDomain;
   /** What one attempt draws from the provider's buckets, and the alias to name in admission errors. */
   demand?: AdmissionDemand;
-  /** The caller's signal: cancels admission, the attempt in flight and backoff sleeps. */
+  /**
+   * The call's signal (the caller's abort or the client's close()): cancels admission, the
+   * attempt in flight and backoff sleeps; its reason is rethrown as is.
+   */
   signal?: AbortSignal;
   /**
    * True once the client is closed: a failed attempt is then final. Its SDK client and sockets

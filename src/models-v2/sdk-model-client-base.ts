@@ -7,6 +7,7 @@ import type { ProviderType } from '../core/types.ts';
 import type { AdmissionSnapshot } from '../core/admission-snapshot.ts';
 import type { AdmissionDemand, RequestThrottle, ThrottleDomain } from './admission.ts';
 import type { ErrorSubject } from './failure-classification.ts';
+import { ClientClosedReason, InFlightCalls } from './in-flight-calls.ts';
 import { executeWithRetries, type ObserveHeaders } from './retry-executor.ts';
 import type { PoolLease } from './shared-resource-pool.ts';
 
@@ -15,6 +16,8 @@ export interface AttemptContext {
   retriesMade: number;
   /** Hand admission the response headers (rate-limit buckets), on success and on error. */
   observe: ObserveHeaders;
+  /** The call's signal: the caller's abort or close(). Hand it to the attempt, never `options.signal`. */
+  signal: AbortSignal;
 }
 
 export abstract class SdkModelClientBase<Sdk> {
@@ -28,6 +31,7 @@ export abstract class SdkModelClientBase<Sdk> {
   readonly #runtime: Partial<Runtime> | undefined;
   readonly #sdk: PoolLease<Sdk>;
   readonly #throttle: PoolLease<RequestThrottle>;
+  readonly #calls = new InFlightCalls();
   #closed = false;
 
   constructor(args: ClientFactoryArgs, sdk: PoolLease<Sdk>, throttle: PoolLease<RequestThrottle>) {
@@ -42,11 +46,7 @@ export abstract class SdkModelClientBase<Sdk> {
   }
 
   protected get sdk(): Sdk {
-    if (this.#closed) {
-      throw new ConfigError(`The v2 client for model '${this.modelAlias}' is closed`, {
-        solution: 'Create a new model registry; a closed one cannot make calls.',
-      });
-    }
+    if (this.#closed) throw this.#closedError('is closed');
     return this.#sdk.value;
   }
 
@@ -55,26 +55,46 @@ export abstract class SdkModelClientBase<Sdk> {
     return this.#throttle.value.snapshot();
   }
 
-  protected run<T>(
+  protected async run<T>(
     domain: ThrottleDomain,
     options: CallOptions | undefined,
     demand: AdmissionDemand,
     attempt: (context: AttemptContext) => Promise<T>,
   ): Promise<T> {
+    if (this.#closed) throw this.#closedError('is closed');
     const runtime = resolveRuntime(this.#runtime, options?.runtime);
-    return executeWithRetries((retriesMade, observe) => attempt({ runtime, retriesMade, observe }), {
-      runtime,
-      throttle: this.#throttle.value,
-      domain,
-      demand: { ...demand, modelAlias: this.modelAlias },
-      signal: options?.signal,
-      stopped: () => this.#closed,
-    });
+    const call = this.#calls.start(options?.signal);
+    try {
+      return await executeWithRetries((retriesMade, observe) => attempt({ runtime, retriesMade, observe, signal: call.signal }), {
+        runtime,
+        throttle: this.#throttle.value,
+        domain,
+        demand: { ...demand, modelAlias: this.modelAlias },
+        signal: call.signal,
+        stopped: () => this.#closed,
+      });
+    } catch (error) {
+      if (error instanceof ClientClosedReason) throw this.#closedError('was closed while the call was in progress');
+      throw error;
+    } finally {
+      call.end();
+    }
   }
 
+  /** Aborts every call in flight or waiting (admission, backoff) before the SDK client is released. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#calls.abortAll();
     await Promise.all([this.#sdk.release(), this.#throttle.release()]);
+  }
+
+  // One class for every call a closed client stops, before or during the call (engine-rules).
+  #closedError(state: string): ConfigError {
+    return new ConfigError(`The model client for alias '${this.modelAlias}' (provider '${this.providerName}') ${state}`, {
+      providerName: this.providerName,
+      modelAlias: this.modelAlias,
+      solution: 'Close the registry only after its calls have settled; create a new registry to make more calls.',
+    });
   }
 }

@@ -356,7 +356,8 @@ describe.each(ENGINES)('ModelFacade.generate on the %s engine', (engine) => {
       const reason = new Error('row cancelled');
       setTimeout(() => controller.abort(reason), 100);
       await expect(facade.generate('Hi', { signal: controller.signal })).rejects.toBe(reason);
-      expect(facade.usage.snapshot().requests).toEqual({ successful: 0, failed: 1, total: 1 });
+      // A cancellation is not a failed request (docs/engine-rules.md, "Cancellation").
+      expect(facade.usage.snapshot().requests).toEqual({ successful: 0, failed: 0, total: 0 });
     });
 
     it('negative retry limits are rejected before any request', async () => {

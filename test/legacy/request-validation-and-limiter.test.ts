@@ -26,7 +26,7 @@ describe('validateChatRequest', () => {
 
   it.each([
     [[], /no messages/],
-    [[{ role: 'robot', content: 'x' }], /messages\[0\] has no valid role/],
+    [[{ role: 'robot', content: 'x' }], /messages\[0\] has role 'robot', which is not a chat role/],
     [[{ role: 'user' }], /messages\[0\] \(user\) has no content/],
     [[{ role: 'user', content: [{ type: 'image_url', image_url: 'https://x' }] }], /image_url part without image_url.url/],
     [[{ role: 'user', content: ['text'] }], /not a content part/],
