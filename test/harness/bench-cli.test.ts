@@ -1,5 +1,5 @@
 // The bench CLI's input errors: reported before any measuring starts, as one line, exit 2.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,36 @@ describe('npm run bench input errors', () => {
   it('a missing --mode is one line', async () => {
     const result = await runScript('bench', []);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('bench: --mode must be "compare" (got nothing)\n');
+    expect(result.stderr).toBe('bench: --mode must be "compare" or "capacity" (got nothing)\n');
+  });
+
+  it('an unknown capacity scenario or variant names what is allowed', async () => {
+    const scenario = await runScript('bench', ['--mode', 'capacity', '--scenarios', 'a,z']);
+    expect(scenario.code).toBe(2);
+    expect(scenario.stderr).toBe('bench: --scenarios: unknown "z"; choose from a, b, c, d, e, f\n');
+    const variant = await runScript('bench', ['--mode', 'capacity', '--variants', 'v3']);
+    expect(variant.code).toBe(2);
+    expect(variant.stderr).toBe('bench: --variants: unknown "v3"; choose from v2-capacity, v2-aimd, legacy\n');
+  });
+});
+
+describe('npm run bench --mode capacity', () => {
+  it('runs a scenario against the fake provider in its own process and reports every figure in the JSON', async () => {
+    const json = join(dir, 'capacity.json');
+    const result = await runScript('bench', ['--mode', 'capacity', '--scenarios', 'f', '--variants', 'v2-capacity,legacy', '--json', json], {
+      timeoutMs: 60_000,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('| f        | v2-capacity |');
+    const report = JSON.parse(await readFile(json, 'utf8')) as { rows: Record<string, unknown>[] };
+    expect(report.rows.map((r) => r.variant)).toEqual(['v2-capacity', 'legacy']);
+    for (const row of report.rows) {
+      expect(row).toMatchObject({ scenario: 'f', calls: 300, succeeded: 300, failed: 0, lost: 0, limitingRate: 60 });
+      // Two aliases of one model (10 and 3 in flight) on each engine: the provider saw 300 answers.
+      expect(row.attempts).toBe(300);
+      expect(row.goodput as number).toBeGreaterThan(0);
+      expect(row.goodput as number).toBeLessThanOrEqual(1.05);
+    }
   });
 });
