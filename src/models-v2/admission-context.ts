@@ -2,7 +2,7 @@
 // report a limit change: once, at info level, naming the aliases, the domain, old → new and why.
 import { ModelRequestAdmissionTimeoutError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type { LimitChange, ThrottleDomain } from './admission.ts';
+import type { AdmissionPolicyName, AdmissionSnapshot, LimitChange, ThrottleDomain } from './admission.ts';
 
 export interface AdmissionContext {
   provider: string;
@@ -28,4 +28,14 @@ export function admissionTimeout(context: AdmissionContext, modelAlias: string |
     modelAlias: modelAlias ?? context.aliases[0],
     causeText: `The request to {subject} waited ${seconds} s for admission (admission.queueTimeoutSeconds) and was not sent`,
   });
+}
+
+/** The part of a snapshot every policy fills the same way. */
+export function snapshotHeader(
+  context: AdmissionContext,
+  policy: AdmissionPolicyName,
+  domain: ThrottleDomain,
+  cap: number,
+): Pick<AdmissionSnapshot, 'policy' | 'aliases' | 'model' | 'provider' | 'domain' | 'cap'> {
+  return { policy, aliases: [...context.aliases], model: context.model, provider: context.provider, domain, cap };
 }

@@ -4,7 +4,7 @@
 // cooldown of Retry-After (or 2 s) during which no attempt of the domain starts.
 import type { Runtime } from '../core/model-client.ts';
 import type { AdmissionDemand, AdmissionSnapshot, LimitChange, RequestThrottle, ThrottleDomain, ThrottleOutcome, ThrottlePermit } from './admission.ts';
-import { type AdmissionContext, admissionTimeout, logLimitChange } from './admission-context.ts';
+import { type AdmissionContext, admissionTimeout, logLimitChange, snapshotHeader } from './admission-context.ts';
 
 export interface AimdTuning {
   decreaseFactor: number;
@@ -63,12 +63,7 @@ export class AimdThrottle implements RequestThrottle {
 
   snapshot(): AdmissionSnapshot[] {
     return [...this.#domains].map(([domain, state]) => ({
-      policy: 'aimd' as const,
-      aliases: [...this.#context.aliases],
-      model: this.#context.model,
-      provider: this.#context.provider,
-      domain,
-      cap: this.#cap,
+      ...snapshotHeader(this.#context, 'aimd', domain, this.#cap),
       limit: state.limit,
       inFlight: state.inFlight,
       queued: state.waiters.size,

@@ -24,7 +24,7 @@ import type {
   ThrottleOutcome,
   ThrottlePermit,
 } from './admission.ts';
-import { type AdmissionContext, admissionTimeout, logLimitChange } from './admission-context.ts';
+import { type AdmissionContext, admissionTimeout, logLimitChange, snapshotHeader } from './admission-context.ts';
 import { RateBucketMirror } from './rate-bucket-mirror.ts';
 import type { RateLimitReading } from './rate-limit-headers.ts';
 
@@ -108,12 +108,7 @@ export class CapacityAdmission implements RequestThrottle {
 
   snapshot(now = Date.now()): AdmissionSnapshot[] {
     return [...this.#domains].map(([domain, state]) => ({
-      policy: 'capacity' as const,
-      aliases: [...this.#context.aliases],
-      model: this.#context.model,
-      provider: this.#context.provider,
-      domain,
-      cap: this.#cap,
+      ...snapshotHeader(this.#context, 'capacity', domain, this.#cap),
       limit: state.limit,
       inFlight: state.inFlight.size,
       queued: state.queue.length,

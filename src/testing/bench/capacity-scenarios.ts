@@ -3,7 +3,7 @@
 // the yardstick goodput is measured against.
 import type { FakeProviderOptions } from '../fake-provider/fake-provider-server.ts';
 
-export type CapacityScenarioId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
+export type CapacityScenarioId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'r';
 
 export interface CapacityScenario {
   id: CapacityScenarioId;
@@ -109,6 +109,20 @@ export const CAPACITY_SCENARIOS: readonly CapacityScenario[] = [
     maxTokens: 16,
     limitingRate: () => 3 / (LATENCY_MS / 1000),
     limitingResource: 'the smaller cap: 3 in flight × 50 ms',
+  },
+  {
+    // Not a limit scenario: a's job with the client told the provider's cap (16) and the provider
+    // unlimited. No admission policy can beat it, so it shows what goodput this machine allows
+    // at 16 in flight × 50 ms (each call also spends client and fake-provider time).
+    id: 'r',
+    title: 'reference for a: maxParallelRequests 16, no provider limit, 3,000 calls, 50 ms',
+    protocol: 'openai',
+    provider: { latencyMs: LATENCY_MS },
+    aliases: [{ alias: 'chat', maxParallelRequests: 16 }],
+    calls: 3000,
+    maxTokens: 16,
+    limitingRate: () => 16 / (LATENCY_MS / 1000),
+    limitingResource: '16 in flight × 50 ms (known, not learnt)',
   },
 ];
 
