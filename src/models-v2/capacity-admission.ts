@@ -236,9 +236,17 @@ export class CapacityAdmission implements RequestThrottle {
       this.#maybeRaise(domain, state, now);
       return;
     }
-    if (outcome.kind !== 'rate_limited' || !current) return;
+    if (outcome.kind !== 'rate_limited') return;
     const reading = outcome.rateLimits;
-    if (RateBucketMirror.exhausted(reading?.requests, 1) || RateBucketMirror.exhausted(reading?.tokens, ticket.tokens)) return;
+    const requestsEmpty = RateBucketMirror.exhausted(reading?.requests, 1);
+    const tokensEmpty = RateBucketMirror.exhausted(reading?.tokens, ticket.tokens);
+    // Refused for an empty bucket: the provider did not spend the attempt (any other 429 may have).
+    if (requestsEmpty || tokensEmpty) {
+      state.requests?.refused(ticket.seq, 1);
+      state.tokens?.refused(ticket.seq, ticket.tokens);
+      return;
+    }
+    if (!current) return;
     remember(state, true);
     const servedBefore = [...state.inFlight].filter((seq) => seq < ticket.seq).length;
     if (state.probeFrom !== undefined) {

@@ -4,13 +4,13 @@
 // 429 rather than after.
 //
 // How fast the bucket refills is learnt, in this order of trust:
-// 1. measured: the change of `remaining` between two readings at least two seconds apart, plus
-//    what we spent in between. Exact whatever the header conventions, and self-calibrating: a
-//    token estimate that is off by a factor is off by the same factor in the measured rate.
-// 2. from the reset header: (limit − remaining) / reset, when that is faster than a per-minute
-//    refill. Exact for OpenAI's millisecond durations; Anthropic's whole-second instants make it
-//    an underestimate, which measurement then corrects.
-// 3. the per-minute rate both providers document (limit per 60 s).
+// 1. an exact reset (OpenAI's millisecond durations): (limit − remaining) / reset.
+// 2. measured: the change of `remaining` between two readings at least two seconds apart, plus
+//    what we spent in between that the provider did not refuse. Self-calibrating: a token
+//    estimate that is off by a factor is off by the same factor in the measured rate. (Where a
+//    provider also charges refused requests, this under-estimates: pacing errs on the slow side.)
+// 3. a whole-second reset (Anthropic's instants, rounded): (limit − remaining) / reset, or the
+//    per-minute rate both providers document (limit per 60 s), whichever is faster.
 import type { BucketReading } from './rate-limit-headers.ts';
 
 /** OpenAI and Anthropic both define these buckets per minute, refilled continuously. */
@@ -44,6 +44,8 @@ export class RateBucketMirror {
   #measuredPerMs?: number;
   /** The earliest reading of a stretch in which the bucket was never seen full. */
   #anchor?: Observation;
+  /** Attempts refused with a 429 since the anchor (admission order, cost): not charged. */
+  #refusals: { seq: number; cost: number }[] = [];
 
   constructor(reading: BucketReading, at: ObservedAt) {
     this.#limit = reading.limit;
@@ -80,6 +82,11 @@ export class RateBucketMirror {
     return missing <= 0 ? 0 : Math.ceil(missing / this.#refillPerMs);
   }
 
+  /** An attempt came back 429: whatever it cost us, the provider did not count it as spent. */
+  refused(seq: number, cost: number): void {
+    if (this.#anchor && seq > this.#anchor.seq) this.#refusals.push({ seq, cost });
+  }
+
   /** Whether a 429 that carried this reading is explained by this bucket being empty. */
   static exhausted(reading: BucketReading | undefined, cost: number): boolean {
     return reading !== undefined && reading.remaining < Math.max(1, Math.min(cost, reading.limit));
@@ -95,26 +102,38 @@ export class RateBucketMirror {
   }
 
   #learnRefill(observed: Observation, reading: BucketReading): void {
-    if (observed.remaining >= reading.limit) {
+    const missing = reading.limit - observed.remaining;
+    if (missing <= 0) {
       // A full bucket says nothing about its refill, and ends the stretch a measurement needs.
       this.#anchor = undefined;
+      this.#refusals = [];
       return;
     }
-    const anchor = this.#anchor;
-    if (!anchor) {
-      this.#anchor = observed;
-    } else if (observed.atMs - anchor.atMs >= REFILL_SAMPLE_MIN_MS) {
-      const refilled = observed.remaining - anchor.remaining + (observed.spentThrough - anchor.spentThrough);
-      const rate = refilled / (observed.atMs - anchor.atMs);
-      if (rate > 0) this.#measuredPerMs = this.#measuredPerMs === undefined ? rate : (this.#measuredPerMs + rate) / 2;
-      this.#anchor = observed;
+    if (reading.resetExact && reading.resetMs) {
+      this.#refillPerMs = missing / reading.resetMs;
+      return;
     }
+    this.#measure(observed);
     if (this.#measuredPerMs !== undefined) {
       this.#refillPerMs = this.#measuredPerMs;
       return;
     }
     const perMinute = reading.limit / BUCKET_PERIOD_MS;
-    const fromReset = reading.resetMs ? (reading.limit - observed.remaining) / reading.resetMs : 0;
-    this.#refillPerMs = Math.max(perMinute, fromReset);
+    this.#refillPerMs = Math.max(perMinute, reading.resetMs ? missing / reading.resetMs : 0);
+  }
+
+  #measure(observed: Observation): void {
+    const anchor = this.#anchor;
+    if (!anchor) {
+      this.#anchor = observed;
+      return;
+    }
+    if (observed.atMs - anchor.atMs < REFILL_SAMPLE_MIN_MS) return;
+    const between = this.#refusals.filter((r) => r.seq > anchor.seq && r.seq <= observed.seq);
+    const charged = observed.spentThrough - anchor.spentThrough - between.reduce((sum, r) => sum + r.cost, 0);
+    const rate = (observed.remaining - anchor.remaining + charged) / (observed.atMs - anchor.atMs);
+    if (rate > 0) this.#measuredPerMs = this.#measuredPerMs === undefined ? rate : (this.#measuredPerMs + rate) / 2;
+    this.#anchor = observed;
+    this.#refusals = this.#refusals.filter((r) => r.seq > observed.seq);
   }
 }

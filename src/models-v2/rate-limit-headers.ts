@@ -18,6 +18,11 @@ export interface BucketReading {
   remaining: number;
   /** Until the bucket is full again, measured from when the server answered. */
   resetMs?: number;
+  /**
+   * Whether `resetMs` is exact (OpenAI's millisecond durations) rather than rounded to a whole
+   * second (Anthropic's RFC 3339 instants): only an exact one gives the refill rate directly.
+   */
+  resetExact?: boolean;
 }
 
 export interface RateLimitReading {
@@ -42,11 +47,12 @@ export function readRateLimitHeaders(header: HeaderLookup, nowMs: number): RateL
 }
 
 function openaiBucket(header: HeaderLookup, kind: 'requests' | 'tokens'): BucketReading | undefined {
-  return bucket(
+  const reading = bucket(
     header(`x-ratelimit-limit-${kind}`),
     header(`x-ratelimit-remaining-${kind}`),
     parseGoDurationMs(header(`x-ratelimit-reset-${kind}`)),
   );
+  return reading?.resetMs === undefined ? reading : { ...reading, resetExact: true };
 }
 
 function anthropicBucket(header: HeaderLookup, kind: string, nowMs: number): BucketReading | undefined {

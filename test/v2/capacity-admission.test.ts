@@ -10,6 +10,7 @@ import {
   PROBE_INTERVAL_MIN_MS,
 } from '../../src/models-v2/capacity-admission.ts';
 import { headerLookup } from '../../src/models-v2/header-lookup.ts';
+import { RateBucketMirror } from '../../src/models-v2/rate-bucket-mirror.ts';
 import { parseGoDurationMs, readRateLimitHeaders } from '../../src/models-v2/rate-limit-headers.ts';
 import { recordingRuntime } from './factory-args.ts';
 
@@ -252,6 +253,27 @@ describe('capacity admission: pacing from rate-limit headers', () => {
   });
 });
 
+describe('rate bucket mirror: refill', () => {
+  it('measures the refill from remaining counts two seconds apart, leaving out what the provider refused', () => {
+    // Whole-second (Anthropic) resets give no exact rate: the first guess is per minute.
+    const at = (atMs: number, seq: number, spentThrough: number) => ({ atMs, seq, spentThrough });
+    const mirror = new RateBucketMirror({ limit: 6000, remaining: 1000, resetMs: 1000 }, at(0, 1, 100));
+    expect(mirror.refillPerSecond).toBe(5000);
+    // Attempts 2–5 cost 100 each; attempt 3 came back 429 for an empty bucket, so it was not spent.
+    mirror.refused(3, 100);
+    mirror.observe({ limit: 6000, remaining: 1100, resetMs: 1000 }, at(2000, 5, 500));
+    // 1000 + rate × 2000 − 300 charged = 1100  →  rate = 0.2 per ms.
+    expect(mirror.refillPerSecond).toBeCloseTo(200, 6);
+    expect(mirror.waitMs(1300, 2000, 500)).toBe(1000);
+  });
+
+  it('believes an exact (OpenAI) reset directly', () => {
+    const mirror = new RateBucketMirror({ limit: 20, remaining: 0, resetMs: 1000, resetExact: true }, { atMs: 0, seq: 1, spentThrough: 1 });
+    expect(mirror.refillPerSecond).toBe(20);
+    expect(mirror.waitMs(1, 0, 1)).toBe(50);
+  });
+});
+
 describe('rate-limit headers', () => {
   it('reads Go-style durations as OpenAI sends them', () => {
     expect(parseGoDurationMs('12ms')).toBe(12);
@@ -276,7 +298,10 @@ describe('rate-limit headers', () => {
       }),
       0,
     );
-    expect(reading).toEqual({ requests: { limit: 5000, remaining: 4999, resetMs: 12 }, tokens: { limit: 160000, remaining: 159976, resetMs: 9 } });
+    expect(reading).toEqual({
+      requests: { limit: 5000, remaining: 4999, resetMs: 12, resetExact: true },
+      tokens: { limit: 160000, remaining: 159976, resetMs: 9, resetExact: true },
+    });
   });
 
   it('measures an Anthropic reset against the response date when our clock is far off', () => {
