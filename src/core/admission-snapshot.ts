@@ -19,6 +19,8 @@ export interface BucketSnapshot {
   limit: number;
   /** What admission estimates is left now (may be negative while attempts are in flight). */
   estimatedRemaining: number;
+  /** How fast admission believes the bucket refills, per second. */
+  refillPerSecond: number;
 }
 
 export interface AdmissionSnapshot {

@@ -338,5 +338,9 @@ function remember(state: DomainState, refused: boolean): void {
 }
 
 function bucketSnapshot(bucket: RateBucketMirror, now: number, spentNow: number) {
-  return { limit: bucket.limit, estimatedRemaining: Math.floor(bucket.estimatedRemaining(now, spentNow)) };
+  return {
+    limit: bucket.limit,
+    estimatedRemaining: Math.floor(bucket.estimatedRemaining(now, spentNow)),
+    refillPerSecond: Math.round(bucket.refillPerSecond * 100) / 100,
+  };
 }

@@ -15,6 +15,11 @@ import type { BucketReading } from './rate-limit-headers.ts';
 
 /** OpenAI and Anthropic both define these buckets per minute, refilled continuously. */
 const BUCKET_PERIOD_MS = 60_000;
+/**
+ * Pacing assumes the bucket refills this much slower than believed: readings are a round trip
+ * old and rounded, and a 429 costs the attempt a Retry-After, so erring slow is cheaper.
+ */
+export const PACING_MARGIN = 0.97;
 /** Readings closer than this are too close to measure a refill from whole-unit `remaining` counts. */
 export const REFILL_SAMPLE_MIN_MS = 2_000;
 
@@ -71,7 +76,7 @@ export class RateBucketMirror {
   /** What the server has left now, by our estimate: its last word, refilled since, minus what we sent after it. */
   estimatedRemaining(nowMs: number, spentNow: number): number {
     const { remaining, atMs, spentThrough } = this.#observation;
-    const refilled = Math.min(this.#limit, remaining + this.#refillPerMs * Math.max(0, nowMs - atMs));
+    const refilled = Math.min(this.#limit, remaining + this.#pacedRefillPerMs() * Math.max(0, nowMs - atMs));
     return refilled - (spentNow - spentThrough);
   }
 
@@ -79,7 +84,11 @@ export class RateBucketMirror {
   waitMs(cost: number, nowMs: number, spentNow: number): number {
     const needed = Math.min(cost, this.#limit);
     const missing = needed - this.estimatedRemaining(nowMs, spentNow);
-    return missing <= 0 ? 0 : Math.ceil(missing / this.#refillPerMs);
+    return missing <= 0 ? 0 : Math.ceil(missing / this.#pacedRefillPerMs());
+  }
+
+  #pacedRefillPerMs(): number {
+    return this.#refillPerMs * PACING_MARGIN;
   }
 
   /** An attempt came back 429: whatever it cost us, the provider did not count it as spent. */

@@ -10,7 +10,10 @@ import {
   PROBE_INTERVAL_MIN_MS,
 } from '../../src/models-v2/capacity-admission.ts';
 import { headerLookup } from '../../src/models-v2/header-lookup.ts';
-import { RateBucketMirror } from '../../src/models-v2/rate-bucket-mirror.ts';
+import { PACING_MARGIN, RateBucketMirror } from '../../src/models-v2/rate-bucket-mirror.ts';
+
+/** A wait of `ms` at the believed refill, as pacing (erring slow by PACING_MARGIN) asks for it. */
+const paced = (ms: number) => Math.ceil(ms / PACING_MARGIN);
 import { parseGoDurationMs, readRateLimitHeaders } from '../../src/models-v2/rate-limit-headers.ts';
 import { recordingRuntime } from './factory-args.ts';
 
@@ -204,8 +207,8 @@ describe('capacity admission: pacing from rate-limit headers', () => {
     // 60 requests a minute, none left: one comes back every second.
     (await throttle.acquire('chat', runtime)).release({ kind: 'success', rateLimits: openaiHeaders(60, 0, '60s') });
     (await throttle.acquire('chat', runtime)).release({ kind: 'success', rateLimits: openaiHeaders(60, 0, '60s') });
-    expect(runtime.sleeps).toEqual([1000]);
-    expect(chat().requests).toEqual({ limit: 60, estimatedRemaining: 0 });
+    expect(runtime.sleeps).toEqual([paced(1000)]);
+    expect(chat().requests).toEqual({ limit: 60, estimatedRemaining: 0, refillPerSecond: 1 });
   });
 
   it('attempts admitted after the reading count against it until the provider reports them', async () => {
@@ -216,7 +219,7 @@ describe('capacity admission: pacing from rate-limit headers', () => {
     // The first attempt's reading says 2 left; the two admitted after it will take them.
     first.release({ kind: 'success', rateLimits: openaiHeaders(60, 2, '58s') });
     (await throttle.acquire('chat', runtime)).release({ kind: 'success' });
-    expect(runtime.sleeps).toEqual([1000]);
+    expect(runtime.sleeps).toEqual([paced(1000)]);
     second.release({ kind: 'success' });
     third.release({ kind: 'success' });
   });
@@ -237,7 +240,7 @@ describe('capacity admission: pacing from rate-limit headers', () => {
     (await throttle.acquire('chat', runtime, undefined, { tokens: 100 })).release({ kind: 'success', rateLimits: tokens });
     // 100 tokens a second; 100 left when read, an attempt of 300 must wait for 200 more.
     (await throttle.acquire('chat', runtime, undefined, { tokens: 300 })).release({ kind: 'success' });
-    expect(runtime.sleeps).toEqual([2000]);
+    expect(runtime.sleeps).toEqual([paced(2000)]);
   });
 
   it('a reset already past means a full bucket: no wait (a recorded 2024 reset replayed later)', async () => {
@@ -264,13 +267,13 @@ describe('rate bucket mirror: refill', () => {
     mirror.observe({ limit: 6000, remaining: 1100, resetMs: 1000 }, at(2000, 5, 500));
     // 1000 + rate × 2000 − 300 charged = 1100  →  rate = 0.2 per ms.
     expect(mirror.refillPerSecond).toBeCloseTo(200, 6);
-    expect(mirror.waitMs(1300, 2000, 500)).toBe(1000);
+    expect(mirror.waitMs(1300, 2000, 500)).toBe(paced(1000));
   });
 
   it('believes an exact (OpenAI) reset directly', () => {
     const mirror = new RateBucketMirror({ limit: 20, remaining: 0, resetMs: 1000, resetExact: true }, { atMs: 0, seq: 1, spentThrough: 1 });
     expect(mirror.refillPerSecond).toBe(20);
-    expect(mirror.waitMs(1, 0, 1)).toBe(50);
+    expect(mirror.waitMs(1, 0, 1)).toBe(paced(50));
   });
 });
 
