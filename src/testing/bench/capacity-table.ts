@@ -5,7 +5,7 @@ import type { CapacityRow } from './run-capacity-bench.ts';
 const percent = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)} %`);
 
 export function capacityTable(rows: readonly CapacityRow[]): string {
-  const header = ['scenario', 'variant', 'calls', 'ok', 'failed', 'lost', 'wall s', 'goodput', '429s after 5 s', 'settle s'];
+  const header = ['scenario', 'variant', 'calls', 'ok', 'failed', 'lost', 'wall s', 'goodput', 'to 90 %', '429s after 5 s', 'settle s'];
   const lines = rows.map((r) => [
     r.scenario,
     r.variant,
@@ -15,6 +15,7 @@ export function capacityTable(rows: readonly CapacityRow[]): string {
     String(r.lost),
     r.wallSeconds.toFixed(1),
     percent(r.goodput),
+    percent(r.goodputTo90),
     percent(r.rateLimitedShareAfter5s),
     r.settleSeconds ? r.settleSeconds.map((s) => (s === null ? 'never' : s.toFixed(2))).join(' / ') : '—',
   ]);

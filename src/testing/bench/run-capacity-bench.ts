@@ -26,6 +26,11 @@ export interface CapacityRow {
   wallSeconds: number;
   /** Successful calls per second ÷ the limiting resource's rate. */
   goodput: number;
+  /**
+   * The same up to the moment 90 % of the calls had succeeded: leaves out the tail of calls that
+   * sit out a Retry-After the provider asked for near the end (null: fewer than 90 % succeeded).
+   */
+  goodputTo90: number | null;
   limitingRate: number;
   /** Provider requests (every attempt). */
   attempts: number;
@@ -170,6 +175,7 @@ function summarise(scenario: CapacityScenario, variant: CapacityVariant, job: Jo
     cutOffByTimeCap: job.cutOff,
     wallSeconds,
     goodput: job.succeeded / wallSeconds / limitingRate,
+    goodputTo90: goodputTo90(job, limitingRate),
     limitingRate,
     attempts: stats.requests,
     rateLimitedShareAfter5s: lateAnswers > 0 ? late.reduce((sum, s) => sum + s.rateLimited, 0) / lateAnswers : null,
@@ -177,6 +183,13 @@ function summarise(scenario: CapacityScenario, variant: CapacityVariant, job: Jo
     ...(tokensPerCall > 0 ? { tokensPerCall } : {}),
     limitChanges,
   };
+}
+
+function goodputTo90(job: JobResult, limitingRate: number): number | null {
+  const needed = Math.ceil(job.calls * 0.9);
+  if (job.successTimes.length < needed) return null;
+  const sorted = [...job.successTimes].sort((a, b) => a - b);
+  return needed / (sorted[needed - 1] / 1000) / limitingRate;
 }
 
 /**
