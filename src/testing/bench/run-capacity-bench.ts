@@ -38,6 +38,11 @@ export interface CapacityRow {
   rateLimitedShareAfter5s: number | null;
   /** Scenario e: seconds after each limit change until throughput stayed within 10 % of the new capacity (null: never). */
   settleSeconds?: (number | null)[];
+  /**
+   * Scenario e, v2: seconds after each limit change until the admission limit stayed within 10 %
+   * (at least 1) of the new capacity — the policy's own settling, apart from per-call overhead.
+   */
+  limitSettleSeconds?: (number | null)[];
   tokensPerCall?: number;
   /** v2: the limit changes admission logged, in order. */
   limitChanges: number;
@@ -58,8 +63,14 @@ export async function runCapacityScenario(
   options: CapacityRunOptions,
 ): Promise<CapacityRow> {
   const provider = await startProviderProcess(scenario.provider);
-  let limitChanges = 0;
-  const logger: Logger = { ...silentLogger, info: (line) => void (line.includes(' → ') && (limitChanges += 1)) };
+  const limitChanges: LimitEvent[] = [];
+  const logger: Logger = {
+    ...silentLogger,
+    info: (line) => {
+      const change = / limit (\d+) → (\d+) /.exec(line);
+      if (change) limitChanges.push({ atMs: performance.now(), to: Number(change[2]) });
+    },
+  };
   const registry = createModelRegistry(
     {
       providers: [{ name: 'fake', endpoint: provider.endpoints[scenario.protocol], providerType: scenario.protocol, apiKey: 'bench-key-not-a-secret' }],
@@ -91,7 +102,15 @@ async function resetProvider(origin: string): Promise<void> {
   if (!response.ok) throw new Error(`fake provider reset answered ${response.status}`);
 }
 
+interface LimitEvent {
+  /** performance.now() when the change was logged. */
+  atMs: number;
+  to: number;
+}
+
 interface JobResult {
+  /** performance.now() at the start. */
+  startedAt: number;
   calls: number;
   succeeded: number;
   failedByClass: Record<string, number>;
@@ -106,7 +125,7 @@ async function runJob(scenario: CapacityScenario, clients: ModelClient[], option
   const cap = new AbortController();
   const capTimer = setTimeout(() => cap.abort(new Error('time cap')), options.maxSeconds * 1000);
   const started = performance.now();
-  const result: JobResult = { calls: 0, succeeded: 0, failedByClass: {}, lost: 0, cutOff: 0, wallMs: 0, successTimes: [] };
+  const result: JobResult = { startedAt: started, calls: 0, succeeded: 0, failedByClass: {}, lost: 0, cutOff: 0, wallMs: 0, successTimes: [] };
   let pending = 0;
   const call = async (index: number): Promise<void> => {
     result.calls += 1;
@@ -156,7 +175,7 @@ function capPlusGrace(signal: AbortSignal, graceMs: number): Promise<false> {
   });
 }
 
-function summarise(scenario: CapacityScenario, variant: CapacityVariant, job: JobResult, stats: FakeProviderStats, limitChanges: number): CapacityRow {
+function summarise(scenario: CapacityScenario, variant: CapacityVariant, job: JobResult, stats: FakeProviderStats, limitChanges: LimitEvent[]): CapacityRow {
   const okAnswers = Number(stats.byStatus['200'] ?? 0);
   const tokensPerCall = okAnswers > 0 && stats.tokens > 0 ? stats.tokens / okAnswers : 0;
   const limitingRate = scenario.limitingRate({ tokensPerCall });
@@ -180,9 +199,32 @@ function summarise(scenario: CapacityScenario, variant: CapacityVariant, job: Jo
     attempts: stats.requests,
     rateLimitedShareAfter5s: lateAnswers > 0 ? late.reduce((sum, s) => sum + s.rateLimited, 0) / lateAnswers : null,
     ...(scenario.capacityPhases ? { settleSeconds: settleTimes(scenario, job) } : {}),
+    ...(scenario.capacityPhases && variant !== 'legacy' ? { limitSettleSeconds: limitSettleTimes(scenario, job, limitChanges) } : {}),
     ...(tokensPerCall > 0 ? { tokensPerCall } : {}),
-    limitChanges,
+    limitChanges: limitChanges.length,
   };
+}
+
+/** When the admission limit came within 10 % (at least 1) of each new capacity and stayed there until the next change. */
+function limitSettleTimes(scenario: CapacityScenario, job: JobResult, changes: LimitEvent[]): (number | null)[] {
+  const phases = scenario.capacityPhases ?? [];
+  const cap = Math.min(...scenario.aliases.map((a) => a.maxParallelRequests));
+  const timeline = changes.map((c) => ({ atMs: c.atMs - job.startedAt, to: c.to }));
+  const limitAt = (ms: number): number => timeline.filter((c) => c.atMs <= ms).at(-1)?.to ?? cap;
+  return phases.slice(1).map((phase, index) => {
+    const fromMs = phase.fromSecond * 1000;
+    const untilMs = phases[index + 2] ? phases[index + 2].fromSecond * 1000 : job.wallMs;
+    const tolerance = Math.max(1, Math.ceil(phase.capacity * 0.1));
+    const within = (limit: number): boolean => Math.abs(limit - phase.capacity) <= tolerance;
+    const inPhase = timeline.filter((c) => c.atMs > fromMs && c.atMs < untilMs);
+    // The last moment the limit left the band in this phase; settled right after it (or at once).
+    let settledAt = within(limitAt(fromMs)) ? fromMs : Number.NaN;
+    for (const change of inPhase) {
+      if (!within(change.to)) settledAt = Number.NaN;
+      else if (Number.isNaN(settledAt)) settledAt = change.atMs;
+    }
+    return Number.isNaN(settledAt) ? null : (settledAt - fromMs) / 1000;
+  });
 }
 
 function goodputTo90(job: JobResult, limitingRate: number): number | null {
