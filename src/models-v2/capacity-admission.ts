@@ -5,13 +5,15 @@
 //   or token bucket is empty), it is the pacing's business; the concurrency limit is untouched.
 // - Rate buckets are mirrored from the headers of every response, so attempts are paced before
 //   the provider has to refuse them.
-// - An unexplained 429 lowers the concurrency limit only when it is credible: while probing above
-//   a known-good level, or when 429s crowd the recent outcomes. An isolated 429 is noise.
+// - An unexplained 429 lowers the concurrency limit only when 429s crowd the recent admissions
+//   (at least 4, and a quarter of the last 64 at the current limit). An isolated 429 is noise,
+//   whether or not a probe is under way.
 //   The new limit is what the provider was actually serving: the attempts still in flight that
 //   were admitted before the refused one.
 // - After a full round of successes at a limit that demand filled, the limit probes
 //   upward: +1 after a refusal, doubling while probes keep succeeding, with the wait between
-//   failed probes doubling from 250 ms to 2 s.
+//   failed probes doubling from 250 ms to 1 s (a provider that grows is found within about
+//   1.5 s; a refused probe costs a few 429s, each only to the attempt that got it).
 // - The attempt that got a 429 honours its Retry-After (the retry executor); nothing else stops.
 // - Admission is FIFO, cancellable, and bounded by `admission.queueTimeoutSeconds` when set.
 import type { Runtime } from '../core/model-client.ts';
@@ -28,13 +30,17 @@ import { type AdmissionContext, admissionTimeout, logLimitChange, snapshotHeader
 import { RateBucketMirror } from './rate-bucket-mirror.ts';
 import type { RateLimitReading } from './rate-limit-headers.ts';
 
-/** Outcomes remembered to judge whether 429s crowd (only those admitted at the current limit). */
-export const CROWDING_WINDOW = 32;
-/** Unexplained 429s in the window, at least this many and this share, mean "over the ceiling". */
+/**
+ * The most recent admissions (at the current limit) that 429s are counted against. Admissions,
+ * not outcomes: refusals come back at once and successes a latency later, so a share of
+ * outcomes would see a few noise 429s as a crowd just after every change.
+ */
+export const CROWDING_WINDOW = 64;
+/** Unexplained 429s among those admissions, at least this many and this share, mean "over the ceiling". */
 export const CROWDING_MIN_COUNT = 4;
 export const CROWDING_MIN_SHARE = 0.25;
 export const PROBE_INTERVAL_MIN_MS = 250;
-export const PROBE_INTERVAL_MAX_MS = 2_000;
+export const PROBE_INTERVAL_MAX_MS = 1_000;
 /** A pacing wait never exceeds this, whatever a header says (a daily bucket must not freeze a job). */
 export const MAX_PACING_WAIT_MS = 60_000;
 
@@ -69,8 +75,8 @@ interface DomainState {
   provenAtLimit: number;
   /** Whether demand filled the current limit at some point: only a used limit is worth raising. */
   saturated: boolean;
-  /** Recent outcomes at the current limit: true for an unexplained 429. */
-  window: boolean[];
+  /** Admission numbers of recent attempts (at the current limit) refused with an unexplained 429. */
+  refused: number[];
   /** Limit before the current probe, while a probe is unconfirmed. */
   probeFrom?: number;
   probeStep: number;
@@ -231,7 +237,6 @@ export class CapacityAdmission implements RequestThrottle {
     const current = ticket.seq > state.changeSeq;
     if (outcome.kind === 'success') {
       if (!current) return;
-      remember(state, false);
       state.provenAtLimit += 1;
       this.#maybeRaise(domain, state, now);
       return;
@@ -247,28 +252,25 @@ export class CapacityAdmission implements RequestThrottle {
       return;
     }
     if (!current) return;
-    remember(state, true);
+    const windowStart = Math.max(state.changeSeq, state.seq - CROWDING_WINDOW);
+    state.refused = state.refused.filter((seq) => seq > windowStart);
+    state.refused.push(ticket.seq);
+    const admitted = state.seq - windowStart;
+    const refused = state.refused.length;
+    // An isolated 429 is noise: only its own attempt waits (its Retry-After, in the executor).
+    if (refused < CROWDING_MIN_COUNT || refused < CROWDING_MIN_SHARE * admitted) return;
+    // Over the ceiling: fall to what the provider was serving, the attempts still in flight that
+    // were admitted before this one; a refused probe falls back no lower than where it started.
+    const from = state.limit;
+    const probeFrom = state.probeFrom;
     const servedBefore = [...state.inFlight].filter((seq) => seq < ticket.seq).length;
-    if (state.probeFrom !== undefined) {
-      const probed = state.limit;
-      const to = Math.max(state.probeFrom, Math.min(servedBefore, probed - 1));
-      state.ceiling = probed;
-      state.probeIntervalMs = Math.min(PROBE_INTERVAL_MAX_MS, state.probeIntervalMs * 2);
-      this.#setLimit(domain, state, to, now, `429 while probing ${probed} in flight`);
-      state.probeStep = 1;
-      state.nextProbeAt = now + state.probeIntervalMs;
-      return;
-    }
-    const refused = state.window.filter(Boolean).length;
-    if (refused >= CROWDING_MIN_COUNT && refused >= CROWDING_MIN_SHARE * state.window.length) {
-      const from = state.limit;
-      const to = Math.max(1, Math.min(servedBefore, from - 1));
-      state.ceiling = from;
-      this.#setLimit(domain, state, to, now, `${refused} of the last ${state.window.length} attempts got 429 without an empty rate bucket`);
-      state.probeStep = 1;
-      state.probeIntervalMs = PROBE_INTERVAL_MIN_MS;
-      state.nextProbeAt = now + state.probeIntervalMs;
-    }
+    const to = Math.max(probeFrom ?? 1, Math.min(servedBefore, from - 1));
+    state.ceiling = from;
+    state.probeIntervalMs = probeFrom === undefined ? PROBE_INTERVAL_MIN_MS : Math.min(PROBE_INTERVAL_MAX_MS, state.probeIntervalMs * 2);
+    const why = `${refused} of the last ${admitted} attempts got 429 without an empty rate bucket`;
+    this.#setLimit(domain, state, to, now, probeFrom === undefined ? why : `probe refused: ${why}`);
+    state.probeStep = 1;
+    state.nextProbeAt = now + state.probeIntervalMs;
   }
 
   #maybeRaise(domain: ThrottleDomain, state: DomainState, now: number): void {
@@ -289,7 +291,7 @@ export class CapacityAdmission implements RequestThrottle {
     state.changeSeq = state.seq;
     state.provenAtLimit = 0;
     state.saturated = false;
-    state.window = [];
+    state.refused = [];
     state.probeFrom = undefined;
     if (from === to) return;
     state.lastChange = { at: now, from, to, reason };
@@ -321,7 +323,7 @@ export class CapacityAdmission implements RequestThrottle {
         changeSeq: 0,
         provenAtLimit: 0,
         saturated: false,
-        window: [],
+        refused: [],
         probeStep: 1,
         probeIntervalMs: PROBE_INTERVAL_MIN_MS,
         nextProbeAt: Number.NEGATIVE_INFINITY,
@@ -330,11 +332,6 @@ export class CapacityAdmission implements RequestThrottle {
     }
     return state;
   }
-}
-
-function remember(state: DomainState, refused: boolean): void {
-  state.window.push(refused);
-  if (state.window.length > CROWDING_WINDOW) state.window.shift();
 }
 
 function bucketSnapshot(bucket: RateBucketMirror, now: number, spentNow: number) {
