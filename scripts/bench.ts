@@ -34,7 +34,7 @@ compare options:
   --overload-calls <n>  calls in the overload scenario (default 200; 0 skips it)
 
 capacity options:
-  --scenarios <list>    e.g. a,b,e (default all: a–f, and r, the reference for a)
+  --scenarios <list>    e.g. a,b,e (default all: a–f, and the references r for a, s for d)
   --variants <list>     from v2-capacity,v2-aimd,legacy (default all)
   --max-seconds <n>     cut a variant off after this long (default 300); cut-off calls count as failed
 `;

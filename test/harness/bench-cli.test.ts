@@ -30,7 +30,7 @@ describe('npm run bench input errors', () => {
   it('an unknown capacity scenario or variant names what is allowed', async () => {
     const scenario = await runScript('bench', ['--mode', 'capacity', '--scenarios', 'a,z']);
     expect(scenario.code).toBe(2);
-    expect(scenario.stderr).toBe('bench: --scenarios: unknown "z"; choose from a, b, c, d, e, f, r\n');
+    expect(scenario.stderr).toBe('bench: --scenarios: unknown "z"; choose from a, b, c, d, e, f, r, s\n');
     const variant = await runScript('bench', ['--mode', 'capacity', '--variants', 'v3']);
     expect(variant.code).toBe(2);
     expect(variant.stderr).toBe('bench: --variants: unknown "v3"; choose from v2-capacity, v2-aimd, legacy\n');

@@ -3,7 +3,7 @@
 // the yardstick goodput is measured against.
 import type { FakeProviderOptions } from '../fake-provider/fake-provider-server.ts';
 
-export type CapacityScenarioId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'r';
+export type CapacityScenarioId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'r' | 's';
 
 export interface CapacityScenario {
   id: CapacityScenarioId;
@@ -123,6 +123,18 @@ export const CAPACITY_SCENARIOS: readonly CapacityScenario[] = [
     maxTokens: 16,
     limitingRate: () => 16 / (LATENCY_MS / 1000),
     limitingResource: '16 in flight × 50 ms (known, not learnt)',
+  },
+  {
+    // Likewise for d: the same job without the noise, so no Retry-After tail and nothing to learn.
+    id: 's',
+    title: 'reference for d: no limit, no noise, 2,000 calls, 50 ms',
+    protocol: 'openai',
+    provider: { latencyMs: LATENCY_MS },
+    aliases: [{ alias: 'chat', maxParallelRequests: 64 }],
+    calls: 2000,
+    maxTokens: 16,
+    limitingRate: () => 64 / (LATENCY_MS / 1000),
+    limitingResource: 'the client’s own 64 in flight × 50 ms',
   },
 ];
 
