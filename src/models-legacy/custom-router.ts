@@ -297,12 +297,16 @@ export class CustomRouter {
     };
     if (adapter.sign) headers = { ...headers, ...(await this.#sign(deployment, { url, method: 'POST', headers, body })) };
 
+    // One controller per attempt: the deadline aborts it, and so does the call's signal (forwarded
+    // by a listener; AbortSignal.any would cost a weak-ref registry entry per attempt).
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new AttemptDeadline(timeoutMs)), timeoutMs);
-    const attemptSignal = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
+    const forward = (): void => deadline.abort(signal?.reason);
+    if (signal?.aborted) forward();
+    else signal?.addEventListener('abort', forward, { once: true });
     let response;
     try {
-      response = await deployment.transport.send({ url, method: 'POST', headers, body, signal: attemptSignal });
+      response = await deployment.transport.send({ url, method: 'POST', headers, body, signal: deadline.signal });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof ResponseTooLargeError) return { ok: false, error: this.#tooLargeError(deployment, error) };
@@ -312,6 +316,7 @@ export class CustomRouter {
       return { ok: false, error: this.#connectionError(deployment, error) };
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', forward);
     }
 
     const { status, headers: responseHeaders, bodyText } = response;

@@ -33,9 +33,13 @@ export function withBody(response: Response, bytes: Uint8Array): Response {
   return new Response(body as BodyInit | null, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
-/** A copy of `response` whose body errors with ResponseTooLargeError past `limitBytes`. */
+/**
+ * A copy of `response` whose body errors with ResponseTooLargeError past `limitBytes`. A body
+ * whose framing already bounds it — an uncompressed `content-length` within the limit: the
+ * transport never delivers more — is passed through as is, sparing the stream copy per call.
+ */
 export function withSizeLimit(response: Response, limitBytes: number): Response {
-  if (!response.body) return response;
+  if (!response.body || framedWithin(response.headers, limitBytes)) return response;
   let size = 0;
   const counter = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
@@ -49,4 +53,11 @@ export function withSizeLimit(response: Response, limitBytes: number): Response 
     statusText: response.statusText,
     headers: response.headers,
   });
+}
+
+function framedWithin(headers: Headers, limitBytes: number): boolean {
+  const encoding = headers.get('content-encoding');
+  if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') return false;
+  const length = headers.get('content-length');
+  return length !== null && /^\d+$/.test(length) && Number(length) <= limitBytes;
 }
