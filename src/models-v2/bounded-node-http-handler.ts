@@ -44,11 +44,20 @@ export function boundedHandlerClass(Base: HandlerClass, maxResponseBytes: number
       const { response } = result;
       if (!(response.body instanceof Readable)) return result;
       if (response.statusCode >= 200 && response.statusCode < 300) {
-        response.body = sizeLimited(response.body, maxResponseBytes);
+        // A body framed within the limit (uncompressed content-length) cannot overread: no copy.
+        if (!framedWithin(response.headers, maxResponseBytes)) response.body = sizeLimited(response.body, maxResponseBytes);
       } else {
         response.body = Readable.from([await readPrefix(response.body, ERROR_BODY_LIMIT_BYTES)]);
       }
       return result;
     }
   };
+}
+
+function framedWithin(headers: Record<string, string | undefined>, limitBytes: number): boolean {
+  const lookup = (name: string): string | undefined => Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+  const encoding = lookup('content-encoding');
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') return false;
+  const length = lookup('content-length');
+  return length !== undefined && /^\d+$/.test(length) && Number(length) <= limitBytes;
 }
