@@ -36,7 +36,7 @@ export interface AdmissionSnapshot {
   limit: number;
   inFlight: number;
   queued: number;
-  /** capacity: the lowest limit at which unexplained 429s were seen (probing above it is gentle). */
+  /** capacity: the limit at which unexplained 429s last crowded (diagnostic). */
   ceiling?: number;
   /** aimd: no attempt starts before this (epoch ms). */
   blockedUntil?: number;

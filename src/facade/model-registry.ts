@@ -107,7 +107,7 @@ export class ModelRegistry {
   /**
    * What admission knows now for every alias with a client: the limit, what is in flight and
    * queued, the provider's rate buckets as admission mirrors them, and the last limit change.
-   * Aliases sharing a (provider, model) share one entry.
+   * Aliases sharing a (provider, model) throttle (v2) share one entry; legacy limits each alias alone.
    */
   async admissionSnapshot(): Promise<AdmissionSnapshot[]> {
     const seen = new Set<string>();
@@ -115,7 +115,7 @@ export class ModelRegistry {
     for (const pending of this.#clients.values()) {
       const client = await pending.catch(() => undefined);
       for (const entry of client?.admissionSnapshot?.() ?? []) {
-        const key = JSON.stringify([entry.provider, entry.model, entry.domain, entry.policy]);
+        const key = JSON.stringify([entry.provider, entry.model, entry.domain, entry.policy, entry.aliases]);
         if (seen.has(key)) continue;
         seen.add(key);
         entries.push(entry);

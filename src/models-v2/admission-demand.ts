@@ -10,7 +10,8 @@ const CHARS_PER_TOKEN = 4;
 export function chatDemand(request: ChatRequest): AdmissionDemand {
   let chars = 0;
   for (const message of request.messages) chars += textLength(message.content);
-  for (const tool of request.tools ?? []) chars += JSON.stringify(tool.function).length;
+  // Unvalidated here (a malformed tool is the provider's to refuse): never throw while estimating.
+  for (const tool of request.tools ?? []) chars += JSON.stringify(tool?.function ?? '')?.length ?? 0;
   const extra = request.extra_body as { max_completion_tokens?: unknown } | undefined;
   const output = request.max_tokens ?? (typeof extra?.max_completion_tokens === 'number' ? extra.max_completion_tokens : 0);
   return { tokens: Math.ceil(chars / CHARS_PER_TOKEN) + Math.max(0, Number.isFinite(output) ? output : 0) };

@@ -27,6 +27,8 @@ interface DomainState {
   inFlight: number;
   blockedUntil: number;
   successStreak: number;
+  /** Callers inside acquire (queued for a slot or sitting out a cooldown). */
+  waiting: number;
   lastChange?: LimitChange;
   /** 429s since the last success; only the first of a cascade lowers the limit. */
   consecutiveRateLimits: number;
@@ -58,7 +60,12 @@ export class AimdThrottle implements RequestThrottle {
   /** Another alias of the same model registered: the cap only ever tightens. */
   clampCap(cap: number): void {
     this.#cap = Math.max(1, Math.min(this.#cap, Math.floor(cap)));
-    for (const state of this.#domains.values()) state.limit = Math.min(state.limit, this.#cap);
+    for (const [domain, state] of this.#domains) {
+      if (state.limit <= this.#cap) continue;
+      state.lastChange = { at: Date.now(), from: state.limit, to: this.#cap, reason: 'a smaller maxParallelRequests registered' };
+      state.limit = this.#cap;
+      logLimitChange(this.#context, domain, state.lastChange);
+    }
   }
 
   snapshot(): AdmissionSnapshot[] {
@@ -66,7 +73,7 @@ export class AimdThrottle implements RequestThrottle {
       ...snapshotHeader(this.#context, 'aimd', domain, this.#cap),
       limit: state.limit,
       inFlight: state.inFlight,
-      queued: state.waiters.size,
+      queued: state.waiting,
       ...(Number.isFinite(state.blockedUntil) ? { blockedUntil: state.blockedUntil } : {}),
       ...(state.lastChange ? { lastChange: { ...state.lastChange } } : {}),
     }));
@@ -86,6 +93,15 @@ export class AimdThrottle implements RequestThrottle {
 
   async #acquire(domain: ThrottleDomain, runtime: Runtime, signal: AbortSignal | undefined): Promise<ThrottlePermit> {
     const state = this.#state(domain);
+    state.waiting += 1;
+    try {
+      return await this.#wait(domain, state, runtime, signal);
+    } finally {
+      state.waiting -= 1;
+    }
+  }
+
+  async #wait(domain: ThrottleDomain, state: DomainState, runtime: Runtime, signal: AbortSignal | undefined): Promise<ThrottlePermit> {
     // A cooldown is waited out once per value of blockedUntil: with an injected clock that does
     // not advance during sleep, re-checking `now` would otherwise wait forever.
     let waitedFor = Number.NEGATIVE_INFINITY;
@@ -169,6 +185,7 @@ export class AimdThrottle implements RequestThrottle {
         inFlight: 0,
         blockedUntil: Number.NEGATIVE_INFINITY,
         successStreak: 0,
+        waiting: 0,
         consecutiveRateLimits: 0,
         waiters: new Set(),
       };

@@ -79,14 +79,19 @@ interface DomainState {
   refused: number[];
   /** Limit before the current probe, while a probe is unconfirmed. */
   probeFrom?: number;
+  /** The last raise held for a full round: the next one may take a bigger step. */
+  probeHeld: boolean;
   probeStep: number;
   probeIntervalMs: number;
   nextProbeAt: number;
+  /** The limit at which 429s last crowded (diagnostic). */
   ceiling?: number;
+  /** The clock of the last call admitted for: snapshots and cap changes are dated by it. */
+  clock?: Pick<Runtime, 'now'>;
   requests?: RateBucketMirror;
   tokens?: RateBucketMirror;
-  /** The waiter a pacing timer is running for, and how to stop it. */
-  pacing?: { waiter: Waiter; stop: AbortController };
+  /** The waiter a pacing timer is running for, when it fires (runtime clock), and how to stop it. */
+  pacing?: { waiter: Waiter; until: number; stop: AbortController };
   lastChange?: LimitChange;
 }
 
@@ -108,12 +113,16 @@ export class CapacityAdmission implements RequestThrottle {
   clampCap(cap: number): void {
     this.#cap = Math.max(1, Math.min(this.#cap, Math.floor(cap)));
     for (const [domain, state] of this.#domains) {
-      if (state.limit > this.#cap) this.#setLimit(domain, state, this.#cap, Date.now(), 'a smaller maxParallelRequests registered');
+      if (state.limit > this.#cap) this.#setLimit(domain, state, this.#cap, nowOf(state), 'a smaller maxParallelRequests registered');
     }
   }
 
-  snapshot(now = Date.now()): AdmissionSnapshot[] {
-    return [...this.#domains].map(([domain, state]) => ({
+  snapshot(at?: number): AdmissionSnapshot[] {
+    return [...this.#domains].map(([domain, state]) => this.#snapshotOf(domain, state, at ?? nowOf(state)));
+  }
+
+  #snapshotOf(domain: ThrottleDomain, state: DomainState, now: number): AdmissionSnapshot {
+    return {
       ...snapshotHeader(this.#context, 'capacity', domain, this.#cap),
       limit: state.limit,
       inFlight: state.inFlight.size,
@@ -122,12 +131,13 @@ export class CapacityAdmission implements RequestThrottle {
       ...(state.requests ? { requests: bucketSnapshot(state.requests, now, state.seq) } : {}),
       ...(state.tokens ? { tokens: bucketSnapshot(state.tokens, now, state.tokensSpent) } : {}),
       ...(state.lastChange ? { lastChange: { ...state.lastChange } } : {}),
-    }));
+    };
   }
 
   acquire(domain: ThrottleDomain, runtime: Runtime, signal?: AbortSignal, demand?: AdmissionDemand): Promise<ThrottlePermit> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const state = this.#state(domain);
+    state.clock = runtime;
     return new Promise<ThrottlePermit>((resolve, reject) => {
       let deadline: ReturnType<typeof setTimeout> | undefined;
       const settle = (): void => {
@@ -152,10 +162,7 @@ export class CapacityAdmission implements RequestThrottle {
         const index = state.queue.indexOf(waiter);
         if (index < 0) return;
         state.queue.splice(index, 1);
-        if (state.pacing?.waiter === waiter) {
-          state.pacing.stop.abort();
-          state.pacing = undefined;
-        }
+        stopPacing(state, waiter);
         waiter.fail(reason);
         this.#pump(domain, state);
       };
@@ -180,6 +187,7 @@ export class CapacityAdmission implements RequestThrottle {
           return;
         }
       }
+      stopPacing(state, head);
       state.queue.shift();
       head.grant(this.#admit(domain, state, head, now));
     }
@@ -193,10 +201,12 @@ export class CapacityAdmission implements RequestThrottle {
 
   /** One timer at a time, for the head of the queue; when it fires the head goes next. */
   #pace(domain: ThrottleDomain, state: DomainState, head: Waiter, waitMs: number): void {
-    if (state.pacing?.waiter === head) return;
+    const until = head.runtime.now() + waitMs;
+    // A timer already running for the head stays unless a newer reading brings the wait forward.
+    if (state.pacing?.waiter === head && state.pacing.until <= until) return;
     state.pacing?.stop.abort();
     const stop = new AbortController();
-    state.pacing = { waiter: head, stop };
+    state.pacing = { waiter: head, until, stop };
     head.runtime.sleep(waitMs, stop.signal).then(
       () => {
         if (state.pacing?.waiter !== head) return;
@@ -238,6 +248,11 @@ export class CapacityAdmission implements RequestThrottle {
     if (outcome.kind === 'success') {
       if (!current) return;
       state.provenAtLimit += 1;
+      if (state.probeFrom !== undefined && state.provenAtLimit >= state.limit) {
+        // The probe held for a full round: the level is proven, a later crowd is not its refusal.
+        state.probeFrom = undefined;
+        state.probeHeld = true;
+      }
       this.#maybeRaise(domain, state, now);
       return;
     }
@@ -254,6 +269,8 @@ export class CapacityAdmission implements RequestThrottle {
     if (!current) return;
     const windowStart = Math.max(state.changeSeq, state.seq - CROWDING_WINDOW);
     state.refused = state.refused.filter((seq) => seq > windowStart);
+    // An attempt admitted before the window (a slow one) is not news about the recent admissions.
+    if (ticket.seq <= windowStart) return;
     state.refused.push(ticket.seq);
     const admitted = state.seq - windowStart;
     const refused = state.refused.length;
@@ -276,7 +293,7 @@ export class CapacityAdmission implements RequestThrottle {
   #maybeRaise(domain: ThrottleDomain, state: DomainState, now: number): void {
     if (state.limit >= this.#cap || !state.saturated) return;
     if (state.provenAtLimit < state.limit || now < state.nextProbeAt) return;
-    const confirmed = state.probeFrom !== undefined;
+    const confirmed = state.probeHeld;
     const step = confirmed ? state.probeStep * 2 : state.probeStep;
     if (confirmed) state.probeIntervalMs = PROBE_INTERVAL_MIN_MS;
     const from = state.limit;
@@ -293,6 +310,7 @@ export class CapacityAdmission implements RequestThrottle {
     state.saturated = false;
     state.refused = [];
     state.probeFrom = undefined;
+    state.probeHeld = false;
     if (from === to) return;
     state.lastChange = { at: now, from, to, reason };
     logLimitChange(this.#context, domain, state.lastChange);
@@ -324,6 +342,7 @@ export class CapacityAdmission implements RequestThrottle {
         provenAtLimit: 0,
         saturated: false,
         refused: [],
+        probeHeld: false,
         probeStep: 1,
         probeIntervalMs: PROBE_INTERVAL_MIN_MS,
         nextProbeAt: Number.NEGATIVE_INFINITY,
@@ -340,4 +359,14 @@ function bucketSnapshot(bucket: RateBucketMirror, now: number, spentNow: number)
     estimatedRemaining: Math.floor(bucket.estimatedRemaining(now, spentNow)),
     refillPerSecond: Math.round(bucket.refillPerSecond * 100) / 100,
   };
+}
+
+function stopPacing(state: DomainState, waiter: Waiter): void {
+  if (state.pacing?.waiter !== waiter) return;
+  state.pacing.stop.abort();
+  state.pacing = undefined;
+}
+
+function nowOf(state: DomainState): number {
+  return state.clock?.now() ?? Date.now();
 }

@@ -99,5 +99,9 @@ function untilInstantMs(reset: string, dateHeader: string | undefined, nowMs: nu
   if (Number.isNaN(resetAt)) return undefined;
   const serverNow = dateHeader === undefined ? Number.NaN : Date.parse(dateHeader);
   const reference = !Number.isNaN(serverNow) && Math.abs(serverNow - nowMs) > CLOCK_SKEW_TOLERANCE_MS ? serverNow : nowMs;
-  return Math.max(0, resetAt - reference);
+  const untilReset = resetAt - reference;
+  // Slightly in the past is within clock skew: no word on the reset. Far in the past (a replayed
+  // recording) means the bucket has long been full again.
+  if (untilReset < 0 && untilReset > -CLOCK_SKEW_TOLERANCE_MS) return undefined;
+  return Math.max(0, untilReset);
 }

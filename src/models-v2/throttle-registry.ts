@@ -26,9 +26,9 @@ export interface ThrottleArgs {
 export async function acquireThrottle({ provider, model, admission, logger }: ThrottleArgs): Promise<PoolLease<RequestThrottle>> {
   const cap = model.inferenceParameters.maxParallelRequests;
   const policy = admission?.policy ?? 'capacity';
-  // The policy is part of the key: two registries of one process with different policies (the
-  // capacity benchmark runs both side by side) must not share state.
-  const key = JSON.stringify([provider.providerType, provider.name, provider.endpoint, model.model, policy]);
+  // The admission settings are part of the key: two registries of one process with different
+  // settings (the capacity benchmark runs both policies side by side) must not share state.
+  const key = JSON.stringify([provider.providerType, provider.name, provider.endpoint, model.model, policy, admission?.queueTimeoutSeconds, admission?.aimd]);
   const lease = await throttles.acquire(
     key,
     () => {

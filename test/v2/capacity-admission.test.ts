@@ -260,6 +260,86 @@ describe('capacity admission: pacing from rate-limit headers', () => {
   });
 });
 
+describe('capacity admission: pacing timer', () => {
+  // A clock that moves only when told, and sleeps that end only when released: the test sees
+  // every timer admission starts, and whether it was stopped.
+  function manualRuntime() {
+    let now = 1_000_000;
+    const sleeps: { ms: number; signal?: AbortSignal; done: () => void }[] = [];
+    return {
+      sleeps,
+      advance: (ms: number) => void (now += ms),
+      now: () => now,
+      random: () => 0.5,
+      sleep: (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => sleeps.push({ ms, signal, done: resolve })),
+    };
+  }
+  const reading = (limit: number, remaining: number) =>
+    readRateLimitHeaders(
+      headerLookup({ 'x-ratelimit-limit-requests': String(limit), 'x-ratelimit-remaining-requests': String(remaining), 'x-ratelimit-reset-requests': '60s' }),
+      0,
+    );
+
+  it('a newer reading that shortens the wait brings the timer forward; the head is admitted without the old one', async () => {
+    const throttle = new CapacityAdmission(8, { provider: 'p', model: 'm', aliases: ['a'], logger: capturingLogger() });
+    const runtime = manualRuntime();
+    const [first, second] = [await throttle.acquire('chat', runtime), await throttle.acquire('chat', runtime)];
+    // 60 a minute, none left, and the second attempt not yet counted in that reading: the next
+    // attempt waits for two refills, two seconds.
+    first.release({ kind: 'success', rateLimits: reading(60, 0) });
+    const head = throttle.acquire('chat', runtime);
+    await tick();
+    expect(runtime.sleeps.map((s) => s.ms)).toEqual([paced(2000)]);
+    // The second attempt's newer reading: 600 a minute, none left: one refill, a tenth of a second.
+    second.release({ kind: 'success', rateLimits: reading(600, 0) });
+    expect(runtime.sleeps.map((s) => s.ms)).toEqual([paced(2000), paced(100)]);
+    expect(runtime.sleeps[0].signal?.aborted).toBe(true);
+    runtime.advance(paced(100));
+    runtime.sleeps[1].done();
+    (await head).release({ kind: 'success' });
+    expect(runtime.sleeps[1].signal?.aborted).toBe(false);
+  });
+
+  it('a head admitted because the wait fell to 0 leaves no timer behind', async () => {
+    const throttle = new CapacityAdmission(8, { provider: 'p', model: 'm', aliases: ['a'], logger: capturingLogger() });
+    const runtime = manualRuntime();
+    const [first, second] = [await throttle.acquire('chat', runtime), await throttle.acquire('chat', runtime)];
+    first.release({ kind: 'success', rateLimits: reading(60, 0) });
+    const head = throttle.acquire('chat', runtime);
+    await tick();
+    expect(runtime.sleeps).toHaveLength(1);
+    // A later reading says there is room: the head goes now, and its pending timer is stopped.
+    second.release({ kind: 'success', rateLimits: reading(60, 5) });
+    (await head).release({ kind: 'success' });
+    expect(runtime.sleeps[0].signal?.aborted).toBe(true);
+  });
+});
+
+describe('capacity admission: a probe that held is over', () => {
+  it('a crowd long after the last raise held is a plain crowd, not a refused probe', async () => {
+    const { throttle, runtime, chat } = admission(10);
+    const first = await Promise.all(Array.from({ length: 10 }, () => throttle.acquire('chat', runtime)));
+    for (const permit of first.slice(6)) permit.release({ kind: 'rate_limited' });
+    for (const permit of first.slice(0, 6)) permit.release({ kind: 'success' });
+    expect(chat().limit).toBe(6);
+    await runtime.sleep(PROBE_INTERVAL_MIN_MS);
+    // Rounds with a caller always waiting: 6 → 7 → 9 → 10 (the cap); each raise holds a full round.
+    for (let round = 0; round < 4; round += 1) {
+      const n = chat().limit;
+      const permits = await Promise.all(Array.from({ length: n }, () => throttle.acquire('chat', runtime)));
+      const waiting = throttle.acquire('chat', runtime);
+      for (const permit of permits) permit.release({ kind: 'success' });
+      (await waiting).release({ kind: 'success' });
+    }
+    expect(chat().limit).toBe(10);
+    // The provider now serves 4: the crowd takes the limit to what it served, not back to 9.
+    const later = await Promise.all(Array.from({ length: 10 }, () => throttle.acquire('chat', runtime)));
+    for (const permit of later.slice(4)) permit.release({ kind: 'rate_limited' });
+    expect(chat().limit).toBe(4);
+    expect(chat().lastChange?.reason).toMatch(/^\d+ of the last \d+ attempts got 429/);
+  });
+});
+
 describe('rate bucket mirror: refill', () => {
   it('measures the refill from remaining counts two seconds apart, leaving out what the provider refused', () => {
     // Whole-second (Anthropic) resets give no exact rate: the first guess is per minute.
