@@ -48,13 +48,13 @@ export class OpenApiValidator {
 
   /** `defaultsMayBeAbsent`: for responses, see `defaultsOptional`. */
   constructor(id: string, document: Record<string, unknown>, defaultsMayBeAbsent = false) {
-    this.#id = id;
+    this.#id = `https://api-specs.invalid/${id}.json`;
     this.#ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false, logger: false, validateFormats: true });
     addFormats(this.#ajv);
     let converted = withNullable({ components: document.components }) as Record<string, unknown>;
     if (defaultsMayBeAbsent) converted = defaultsOptional(converted) as Record<string, unknown>;
     this.#components = (converted.components as { schemas: Record<string, unknown> }).schemas;
-    this.#ajv.addSchema({ $id: id, ...converted });
+    this.#ajv.addSchema({ $id: this.#id, ...converted });
   }
 
   /** The names of the top-level properties a component declares (through `allOf` too). */
