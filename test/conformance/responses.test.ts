@@ -21,7 +21,7 @@ const counts = { checked: 0, conforming: 0, deviating: 0, uncovered: 0 };
 beforeAll(() => {
   openai = new OpenApiValidator('openai', readSpec(SPEC_FILES.openai), true);
   anthropic = new OpenApiValidator('anthropic', readSpec(SPEC_FILES.anthropic), true);
-  bedrock = new SmithyValidator(readSpec(SPEC_FILES.bedrock) as unknown as SmithyModel);
+  bedrock = new SmithyValidator(readSpec(SPEC_FILES.bedrock) as unknown as SmithyModel, true);
 }, 120_000);
 afterAll(() => {
   console.log(`fixture responses: ${counts.checked} checked, ${counts.conforming} conform, ${counts.deviating} deviate as listed, ${counts.uncovered} without a definition (Titan/Cohere InvokeModel)`);

@@ -54,9 +54,15 @@ function limitsOf(...traitSets: (Record<string, unknown> | undefined)[]): Limits
 
 export class SmithyValidator {
   readonly #shapes: Record<string, SmithyShape>;
+  readonly #ignoreUnknown: boolean;
 
-  constructor(model: SmithyModel) {
+  /**
+   * `ignoreUnknownMembers` for responses: AWS clients must ignore members newer than their model
+   * (real Converse answers carry `serverToolUsage`), so only requests are held to the known ones.
+   */
+  constructor(model: SmithyModel, ignoreUnknownMembers = false) {
     this.#shapes = model.shapes;
+    this.#ignoreUnknown = ignoreUnknownMembers;
   }
 
   /** Every problem with `value` as a body of shape `shapeId`; empty when it conforms. */
@@ -143,13 +149,14 @@ export class SmithyValidator {
       }
       this.#check(member.target, value[name], `${path}.${name}`, member.traits ?? {}, out);
     }
+    if (this.#ignoreUnknown) return;
     for (const key of Object.keys(value)) if (!(key in members)) out.push(`${path}.${key}: not a member of the shape`);
   }
 
   #union(shape: SmithyShape, value: unknown, path: string, out: string[]): void {
     if (!isObject(value)) return void out.push(`${path}: expected a union object`);
     const members = shape.members ?? {};
-    const set = Object.keys(value).filter((key) => value[key] !== undefined && value[key] !== null);
+    const set = Object.keys(value).filter((key) => value[key] !== undefined && value[key] !== null && (!this.#ignoreUnknown || key in members));
     if (set.length !== 1) out.push(`${path}: a union needs exactly one member set, got ${set.length} (${set.join(', ')})`);
     for (const key of set) {
       const member = members[key];
