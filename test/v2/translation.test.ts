@@ -195,7 +195,8 @@ describe('bedrock translation', () => {
     const input = toBedrockConverseInput(
       {
         model: 'us.anthropic.claude',
-        messages: toolHistory,
+        // Converse takes no user turn right after tool results (engine-rules): an assistant reply first.
+        messages: [...toolHistory.slice(0, -1), { role: 'assistant', content: 'Noted.' }, toolHistory[toolHistory.length - 1]],
         tools: [{ type: 'function', function: { name: 'f', description: 'does f' } }],
         tool_choice: 'none',
         stop: 'END',
@@ -210,7 +211,8 @@ describe('bedrock translation', () => {
       tools: [{ toolSpec: { name: 'f', description: 'does f', inputSchema: { json: { type: 'object', properties: {} } } } }],
     });
     expect(input.additionalModelRequestFields).toEqual({ top_k: 3 });
-    const [user, assistant, results, last] = input.messages ?? [];
+    const [user, assistant, results, reply, last] = input.messages ?? [];
+    expect(reply).toEqual({ role: 'assistant', content: [{ text: 'Noted.' }] });
     expect(user).toEqual({ role: 'user', content: [{ text: 'q' }] });
     expect(assistant.content?.map((block) => Object.keys(block)[0])).toEqual([
       'reasoningContent',
