@@ -3,6 +3,7 @@
 // declare is a vendor pass-through (vLLM's `chat_template_kwargs`, …) and is listed, not counted;
 // a problem inside a declared key the user set is the user's value sent as given, listed too.
 import type { CapturedBody } from './capture-bodies.ts';
+import { converseTurnProblems } from './converse-turn-rules.ts';
 import { invokeModelProblems } from './invoke-model-parameters.ts';
 import type { OpenApiValidator } from './openapi-validator.ts';
 import type { SmithyValidator } from './smithy-validator.ts';
@@ -57,7 +58,8 @@ export function judgeRequest(captured: CapturedBody, validators: Validators): Ve
   }
   if (captured.provider === 'anthropic') return judgeOpenApi(validators.anthropic, 'CreateMessageParams', captured, 'Anthropic OpenAPI');
   if (path.endsWith('/converse')) {
-    return { against: 'Bedrock Smithy ConverseRequest', violations: validators.bedrock.validate('com.amazonaws.bedrockruntime#ConverseRequest', captured.body), passThrough: [] };
+    const violations = [...validators.bedrock.validate('com.amazonaws.bedrockruntime#ConverseRequest', captured.body), ...converseTurnProblems(captured.body)];
+    return { against: 'Bedrock Smithy ConverseRequest + turn rules', violations, passThrough: [] };
   }
   const modelId = decodeURIComponent(/\/model\/([^/]+)\/invoke$/.exec(path)?.[1] ?? captured.model);
   const passThrough: PassThrough[] = [];

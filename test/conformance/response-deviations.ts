@@ -32,6 +32,7 @@ export const RESPONSE_DEVIATIONS: Readonly<Record<string, string>> = {
   'openai/reasoning-field': `${COMPAT} (Cerebras)`,
   'openai/tool-call-multiline-arguments': 'an OpenAI documentation example (docs_chat_function_tool_call) that leaves out `refusal`',
   'openai/tool-calls-non-object-entries-dropped': `${COMPOSED} (tool_calls entries that are not objects are dropped)`,
+  'bedrock/parallel-tool-use-blocks-by-key': 'a vercel/ai test fixture (wire-corpus/bedrock/converse_parallel_tool_use_fixture), not live traffic: it has no `metrics`',
   'bedrock/reasoning-text-and-redacted-in-one-block-keeps-both': `${COMPOSED} (a reasoningContent union with two members set)`,
   'bedrock/reasoning-without-string-text-skipped': `${COMPOSED} (reasoningText.text not a string)`,
 };
