@@ -42,7 +42,7 @@ export function createBedrockAdapter(provider: ResolvedProvider): ProviderAdapte
       const family = bedrockEmbeddingFamily(model);
       const path = bedrockModelPath(model, 'invoke');
       return {
-        calls: convertToBedrockEmbeddingBodies(family, request, extraBody).map((body) => ({ path, body })),
+        calls: convertToBedrockEmbeddingBodies(family, model, request, extraBody).map((body) => ({ path, body })),
         parse: (results) => parseBedrockEmbeddingResults(family, results, request.input.length),
       };
     },

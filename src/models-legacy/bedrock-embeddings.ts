@@ -1,4 +1,5 @@
 import type { EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
+import { bedrockDimensionsField } from './bedrock-embedding-dimensions.ts';
 import { checkEmbeddingCount, isNumberArray } from './embedding-checks.ts';
 import { asRecord, finiteNumber, type JsonRecord } from './json-guards.ts';
 import { unsupportedCapability } from './request-input-error.ts';
@@ -23,23 +24,21 @@ export const COHERE_MAX_TEXTS_PER_CALL = 96;
 /** InvokeModel bodies, one per HTTP request, in the order they must be sent. */
 export function convertToBedrockEmbeddingBodies(
   family: BedrockEmbeddingFamily,
+  modelId: string,
   request: EmbeddingRequest,
   extraBody: JsonRecord,
 ): JsonRecord[] {
+  const dimensions = bedrockDimensionsField(modelId, request.dimensions);
   if (family === 'titan') {
     // Titan embeds exactly one text per call.
-    return request.input.map((text) => {
-      const body: JsonRecord = { inputText: text };
-      if (request.dimensions !== undefined) body.dimensions = request.dimensions;
-      return { ...body, ...extraBody };
-    });
+    return request.input.map((text) => ({ inputText: text, ...dimensions, ...extraBody }));
   }
   // A given input_type is sent as is, whatever its type (extra_body is never validated, SPEC §5);
   // one set to undefined counts as absent rather than vanishing from the serialised body.
   const inputType = extraBody.input_type === undefined ? COHERE_DEFAULT_INPUT_TYPE : extraBody.input_type;
   const bodies: JsonRecord[] = [];
   for (let start = 0; start < request.input.length; start += COHERE_MAX_TEXTS_PER_CALL) {
-    bodies.push({ texts: request.input.slice(start, start + COHERE_MAX_TEXTS_PER_CALL), ...extraBody, input_type: inputType });
+    bodies.push({ texts: request.input.slice(start, start + COHERE_MAX_TEXTS_PER_CALL), ...dimensions, ...extraBody, input_type: inputType });
   }
   return bodies;
 }

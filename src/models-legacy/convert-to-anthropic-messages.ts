@@ -3,6 +3,7 @@ import type { JsonRecord } from './json-guards.ts';
 import { joinTextParts } from './message-text.ts';
 import { isDataUri, parseDataUri } from './parse-data-uri.ts';
 import { parseToolArguments } from './parse-tool-arguments.ts';
+import { ANTHROPIC_TOOL_USE_ID, providerToolUseId } from './provider-tool-use-id.ts';
 import { unsupportedContentPart } from './request-input-error.ts';
 
 export interface AnthropicMessages {
@@ -58,7 +59,7 @@ function assistantContent(message: AssistantMessage): string | JsonRecord[] {
   for (const call of toolCalls) {
     blocks.push({
       type: 'tool_use',
-      id: call.id,
+      id: providerToolUseId(call.id, ANTHROPIC_TOOL_USE_ID),
       name: call.function.name,
       input: parseToolArguments(call.id, call.function.arguments),
     });
@@ -80,7 +81,11 @@ export function convertToAnthropicMessages(messages: readonly ChatMessage[]): An
 
   for (const message of messages) {
     if (message.role === 'tool') {
-      toolResults.push({ type: 'tool_result', tool_use_id: message.tool_call_id, content: joinTextParts(message.content) });
+      toolResults.push({
+        type: 'tool_result',
+        tool_use_id: providerToolUseId(message.tool_call_id, ANTHROPIC_TOOL_USE_ID),
+        content: joinTextParts(message.content),
+      });
       continue;
     }
     flushToolResults();

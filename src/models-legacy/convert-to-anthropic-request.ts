@@ -1,16 +1,15 @@
 import type { ChatRequest, ToolChoice, ToolDefinition } from '../core/types.ts';
 import type { JsonRecord } from './json-guards.ts';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.ts';
+import { toolInputSchema } from './tool-input-schema.ts';
 
 // Anthropic requires max_tokens on every request; this is the documented default of the layer.
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
 
-const EMPTY_SCHEMA = { type: 'object', properties: {} };
-
 function convertTool(tool: ToolDefinition): JsonRecord {
   const out: JsonRecord = { name: tool.function.name };
   if (tool.function.description !== undefined) out.description = tool.function.description;
-  out.input_schema = tool.function.parameters ?? EMPTY_SCHEMA;
+  out.input_schema = toolInputSchema(tool);
   return out;
 }
 

@@ -2,13 +2,13 @@ import type { ChatRequest, ToolChoice, ToolDefinition } from '../core/types.ts';
 import type { JsonRecord } from './json-guards.ts';
 import { convertToBedrockMessages } from './convert-to-bedrock-messages.ts';
 import { badRequest } from './request-input-error.ts';
-
-const EMPTY_SCHEMA = { type: 'object', properties: {} };
+import { toolInputSchema } from './tool-input-schema.ts';
 
 function convertTool(tool: ToolDefinition): JsonRecord {
   const toolSpec: JsonRecord = { name: tool.function.name };
-  if (tool.function.description !== undefined) toolSpec.description = tool.function.description;
-  toolSpec.inputSchema = { json: tool.function.parameters ?? EMPTY_SCHEMA };
+  // Converse's description is a NonEmptyString: an empty one is left out, as if not given.
+  if (tool.function.description !== undefined && tool.function.description !== '') toolSpec.description = tool.function.description;
+  toolSpec.inputSchema = { json: toolInputSchema(tool) };
   return { toolSpec };
 }
 

@@ -2,7 +2,9 @@ import type { AssistantMessage, ChatMessage, TextPart, ThinkingBlock, UserConten
 import type { JsonRecord } from './json-guards.ts';
 import { joinTextParts } from './message-text.ts';
 import { isDataUri, parseDataUri } from './parse-data-uri.ts';
+import { appendBedrockTurn } from './bedrock-turns.ts';
 import { parseToolArguments } from './parse-tool-arguments.ts';
+import { BEDROCK_TOOL_USE_ID, providerToolUseId } from './provider-tool-use-id.ts';
 import { unsupportedCapability, unsupportedContentPart } from './request-input-error.ts';
 
 export interface BedrockMessages {
@@ -54,7 +56,7 @@ function assistantBlocks(message: AssistantMessage): JsonRecord[] {
   if (message.content) blocks.push(...contentBlocks(message.content));
   for (const call of message.tool_calls ?? []) {
     blocks.push({
-      toolUse: { toolUseId: call.id, name: call.function.name, input: parseToolArguments(call.id, call.function.arguments) },
+      toolUse: { toolUseId: providerToolUseId(call.id, BEDROCK_TOOL_USE_ID), name: call.function.name, input: parseToolArguments(call.id, call.function.arguments) },
     });
   }
   return blocks;
@@ -66,17 +68,19 @@ export function convertToBedrockMessages(messages: readonly ChatMessage[]): Bedr
   let toolResults: JsonRecord[] = [];
   let hasToolHistory = false;
 
+  let toolResultsIndex = 0;
   const flushToolResults = (): void => {
     if (toolResults.length === 0) return;
-    out.push({ role: 'user', content: toolResults });
+    appendBedrockTurn(out, 'user', toolResults, toolResultsIndex);
     toolResults = [];
   };
 
-  for (const message of messages) {
+  for (const [index, message] of messages.entries()) {
     if (message.role === 'tool') {
       hasToolHistory = true;
+      if (toolResults.length === 0) toolResultsIndex = index;
       toolResults.push({
-        toolResult: { toolUseId: message.tool_call_id, content: [{ text: joinTextParts(message.content) }] },
+        toolResult: { toolUseId: providerToolUseId(message.tool_call_id, BEDROCK_TOOL_USE_ID), content: [{ text: joinTextParts(message.content) }] },
       });
       continue;
     }
@@ -84,10 +88,10 @@ export function convertToBedrockMessages(messages: readonly ChatMessage[]): Bedr
     if (message.role === 'system') {
       system.push({ text: joinTextParts(message.content) });
     } else if (message.role === 'user') {
-      out.push({ role: 'user', content: contentBlocks(message.content) });
+      appendBedrockTurn(out, 'user', contentBlocks(message.content), index);
     } else {
       if ((message.tool_calls ?? []).length > 0) hasToolHistory = true;
-      out.push({ role: 'assistant', content: assistantBlocks(message) });
+      appendBedrockTurn(out, 'assistant', assistantBlocks(message), index);
     }
   }
   flushToolResults();

@@ -1,6 +1,7 @@
 import type { FinishReason } from '../core/types.ts';
+import { fallbackFinishReason } from './fallback-finish-reason.ts';
 
-export function mapAnthropicStopReason(raw: unknown): FinishReason | null {
+export function mapAnthropicStopReason(raw: unknown, hasToolCalls: boolean): FinishReason {
   switch (raw) {
     case 'end_turn':
     case 'stop_sequence':
@@ -15,6 +16,6 @@ export function mapAnthropicStopReason(raw: unknown): FinishReason | null {
     case 'refusal':
       return 'content_filter';
     default:
-      return null;
+      return fallbackFinishReason(hasToolCalls);
   }
 }

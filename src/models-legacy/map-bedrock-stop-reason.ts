@@ -1,6 +1,7 @@
 import type { FinishReason } from '../core/types.ts';
+import { fallbackFinishReason } from './fallback-finish-reason.ts';
 
-export function mapBedrockStopReason(raw: unknown): FinishReason | null {
+export function mapBedrockStopReason(raw: unknown, hasToolCalls: boolean): FinishReason {
   switch (raw) {
     case 'end_turn':
     case 'stop_sequence':
@@ -14,6 +15,6 @@ export function mapBedrockStopReason(raw: unknown): FinishReason | null {
     case 'content_filtered':
       return 'content_filter';
     default:
-      return null;
+      return fallbackFinishReason(hasToolCalls);
   }
 }

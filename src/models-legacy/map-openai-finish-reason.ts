@@ -1,6 +1,7 @@
 import type { FinishReason } from '../core/types.ts';
+import { fallbackFinishReason } from './fallback-finish-reason.ts';
 
-export function mapOpenAIFinishReason(raw: unknown): FinishReason | null {
+export function mapOpenAIFinishReason(raw: unknown, hasToolCalls: boolean): FinishReason {
   switch (raw) {
     case 'stop':
     case 'length':
@@ -10,6 +11,6 @@ export function mapOpenAIFinishReason(raw: unknown): FinishReason | null {
     case 'function_call':
       return 'tool_calls';
     default:
-      return null;
+      return fallbackFinishReason(hasToolCalls);
   }
 }

@@ -58,7 +58,7 @@ export function parseAnthropicResponse(body: unknown): ChatResponse {
   if (thinkingBlocks.length > 0) message.thinking_blocks = thinkingBlocks;
 
   const response: ChatResponse = {
-    choices: [{ index: 0, message, finish_reason: mapAnthropicStopReason(root.stop_reason) }],
+    choices: [{ index: 0, message, finish_reason: mapAnthropicStopReason(root.stop_reason, toolCalls.length > 0) }],
   };
   if (typeof root.id === 'string') response.id = root.id;
   if (typeof root.model === 'string') response.model = root.model;

@@ -33,6 +33,13 @@ function redactedData(raw: string): string {
   return Buffer.from(raw, 'base64').toString('base64');
 }
 
+// A citationsContent block (document citations enabled) holds the answer's text in
+// `content[].text`; the citations themselves have no canonical field and are left out.
+function citedText(block: JsonRecord): string {
+  if (!Array.isArray(block.content)) return '';
+  return block.content.map((part) => asRecord(part)?.text).filter((text): text is string => typeof text === 'string').join('');
+}
+
 export function parseBedrockConverseResponse(body: unknown): ChatResponse {
   const root = asRecord(body);
   const output = asRecord(root?.output);
@@ -51,6 +58,8 @@ export function parseBedrockConverseResponse(body: unknown): ChatResponse {
     const redactedText = typeof redacted === 'string' ? redactedData(redacted) : undefined;
     if (typeof block.text === 'string') {
       text += block.text;
+    } else if (asRecord(block.citationsContent)) {
+      text += citedText(asRecord(block.citationsContent) ?? {});
     } else if (asRecord(block.toolUse)) {
       const use = asRecord(block.toolUse) ?? {};
       const name = typeof use.name === 'string' ? use.name : '';
@@ -85,7 +94,7 @@ export function parseBedrockConverseResponse(body: unknown): ChatResponse {
   if (thinkingBlocks.length > 0) message.thinking_blocks = thinkingBlocks;
 
   const response: ChatResponse = {
-    choices: [{ index: 0, message, finish_reason: mapBedrockStopReason(root.stopReason) }],
+    choices: [{ index: 0, message, finish_reason: mapBedrockStopReason(root.stopReason, toolCalls.length > 0) }],
   };
   const usage = asRecord(root.usage);
   if (usage) response.usage = parseUsage(usage);

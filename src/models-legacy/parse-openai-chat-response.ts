@@ -21,15 +21,24 @@ function canonicalArguments(raw: unknown): string {
   return JSON.stringify(raw);
 }
 
+// A call's name and arguments: a function call's `function`, a custom tool call's `custom`
+// ({name, input}: free text, kept as the arguments string verbatim).
+function callPayload(call: JsonRecord): { name: string; args: string } {
+  if (call.type === 'custom') {
+    const custom = asRecord(call.custom) ?? {};
+    return { name: typeof custom.name === 'string' ? custom.name : '', args: canonicalArguments(custom.input) };
+  }
+  const fn = asRecord(call.function) ?? {};
+  return { name: typeof fn.name === 'string' ? fn.name : '', args: canonicalArguments(fn.arguments) };
+}
+
 function parseToolCalls(raw: unknown): ToolCall[] {
   if (!Array.isArray(raw)) return [];
   // An entry that is not an object (a string, null) names no function and carries no arguments:
   // kept, it would become a nameless call that the next turn rejects. It is dropped, and the
   // index in a synthesised id is the position among the calls kept (as for Anthropic/Bedrock).
   return raw.filter(isRecord).map((call, index) => {
-    const fn = asRecord(call.function) ?? {};
-    const name = typeof fn.name === 'string' ? fn.name : '';
-    const args = canonicalArguments(fn.arguments);
+    const { name, args } = callPayload(call);
     return {
       id: toolCallIdOrSynthesized(call.id, index, name, args),
       type: 'function',
@@ -38,14 +47,24 @@ function parseToolCalls(raw: unknown): ToolCall[] {
   });
 }
 
+// The deprecated single `function_call` (finish_reason "function_call") is one tool call with no id.
+function legacyFunctionCall(raw: unknown): ToolCall[] {
+  const fn = asRecord(raw);
+  if (!fn || typeof fn.name !== 'string' || fn.name === '') return [];
+  const args = canonicalArguments(fn.arguments);
+  return [{ id: toolCallIdOrSynthesized(undefined, 0, fn.name, args), type: 'function', function: { name: fn.name, arguments: args } }];
+}
+
 function parseMessage(raw: JsonRecord): ResponseMessage {
   const message: ResponseMessage = {
     role: 'assistant',
-    content: contentText(raw.content),
+    // A structured-outputs refusal carries its text in `refusal`, with `content` null.
+    content: contentText(raw.content) ?? nonEmptyString(raw.refusal) ?? null,
     // vLLM >= 0.11 and Cerebras renamed the field; DeepSeek and xAI keep the old name.
     reasoning_content: nonEmptyString(raw.reasoning) ?? nonEmptyString(raw.reasoning_content) ?? null,
   };
-  const toolCalls = parseToolCalls(raw.tool_calls);
+  let toolCalls = parseToolCalls(raw.tool_calls);
+  if (toolCalls.length === 0) toolCalls = legacyFunctionCall(raw.function_call);
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   return message;
 }
@@ -73,10 +92,13 @@ export function parseOpenAIChatResponse(body: unknown): ChatResponse {
   }
   const choices: Choice[] = root.choices.map((rawChoice, position) => {
     const choice = asRecord(rawChoice) ?? {};
+    const rawMessage = asRecord(choice.message) ?? {};
+    const message = parseMessage(rawMessage);
+    const refused = nonEmptyString(rawMessage.refusal) !== undefined;
     return {
       index: finiteNumber(choice.index) ?? position,
-      message: parseMessage(asRecord(choice.message) ?? {}),
-      finish_reason: mapOpenAIFinishReason(choice.finish_reason),
+      message,
+      finish_reason: refused ? 'content_filter' : mapOpenAIFinishReason(choice.finish_reason, message.tool_calls !== undefined),
     };
   });
   const response: ChatResponse = { choices };

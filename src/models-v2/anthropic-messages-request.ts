@@ -21,6 +21,8 @@ import type {
 import { contentText, parseToolArguments } from './canonical-request-checks.ts';
 import { parseDataUri } from './data-uri.ts';
 import type { ErrorSubject } from './failure-classification.ts';
+import { objectInputSchema } from './tool-input-schema.ts';
+import { anthropicToolUseId } from './wire-tool-use-id.ts';
 
 export type AnthropicMessagesBody = MessageCreateParamsNonStreaming & Record<string, unknown>;
 
@@ -72,7 +74,7 @@ function assistantMessage(message: AssistantMessage, subject: ErrorSubject): Mes
   }
   blocks.push(...textBlocks(message.content));
   for (const call of calls) {
-    blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseToolArguments(call, subject) });
+    blocks.push({ type: 'tool_use', id: anthropicToolUseId(call.id), name: call.function.name, input: parseToolArguments(call, subject) });
   }
   return { role: 'assistant', content: blocks };
 }
@@ -80,16 +82,16 @@ function assistantMessage(message: AssistantMessage, subject: ErrorSubject): Mes
 function toolResultMessage(messages: ToolMessage[]): MessageParam {
   const blocks: ToolResultBlockParam[] = messages.map((message) => ({
     type: 'tool_result',
-    tool_use_id: message.tool_call_id,
+    tool_use_id: anthropicToolUseId(message.tool_call_id),
     content: contentText(message.content, '\n'),
   }));
   return { role: 'user', content: blocks };
 }
 
-function toAnthropicTool(tool: ToolDefinition): Tool {
+function toAnthropicTool(tool: ToolDefinition, subject: ErrorSubject): Tool {
   const out: Tool = {
     name: tool.function.name,
-    input_schema: (tool.function.parameters ?? { type: 'object', properties: {} }) as Tool['input_schema'],
+    input_schema: objectInputSchema(tool, subject) as Tool['input_schema'],
   };
   if (tool.function.description !== undefined) out.description = tool.function.description;
   return out;
@@ -142,7 +144,7 @@ export function toAnthropicMessagesBody(
     .filter((message) => message.role === 'system')
     .map((message) => contentText(message.content, '\n'));
   if (systemTexts.length > 0) body.system = systemTexts.join('\n\n');
-  if (request.tools && request.tools.length > 0) body.tools = request.tools.map(toAnthropicTool);
+  if (request.tools && request.tools.length > 0) body.tools = request.tools.map((tool) => toAnthropicTool(tool, subject));
   if (request.tool_choice !== undefined) body.tool_choice = toAnthropicToolChoice(request.tool_choice);
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.top_p !== undefined) body.top_p = request.top_p;

@@ -2,6 +2,7 @@
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import type { ChatResponse, FinishReason, ThinkingBlock, ToolCall, Usage } from '../core/types.ts';
 import { type ErrorSubject, malformedResponseError } from './failure-classification.ts';
+import { finishReasonOutsideMap } from './finish-reason-fallback.ts';
 import { toolCallIdOr } from './tool-call-ids.ts';
 import { isRecord } from './json-value.ts';
 
@@ -72,7 +73,7 @@ export function fromAnthropicMessage(raw: unknown, subject: ErrorSubject): ChatR
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
           ...(thinkingBlocks.length > 0 ? { thinking_blocks: thinkingBlocks } : {}),
         },
-        finish_reason: stopReason ? (FINISH_REASONS[stopReason] ?? null) : null,
+        finish_reason: (stopReason && Object.hasOwn(FINISH_REASONS, stopReason) ? FINISH_REASONS[stopReason] : undefined) ?? finishReasonOutsideMap(toolCalls.length),
       },
     ],
   };

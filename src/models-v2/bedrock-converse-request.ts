@@ -15,7 +15,10 @@ import { ModelUnsupportedCapabilityError } from '../core/errors.ts';
 import type { AssistantMessage, ChatMessage, ChatRequest, ToolChoice, ToolMessage, UserContentPart } from '../core/types.ts';
 import { badRequest, contentText, parseToolArguments } from './canonical-request-checks.ts';
 import { parseDataUri } from './data-uri.ts';
+import { pushTurn } from './bedrock-turn-merge.ts';
 import type { ErrorSubject } from './failure-classification.ts';
+import { objectInputSchema } from './tool-input-schema.ts';
+import { bedrockToolUseId } from './wire-tool-use-id.ts';
 
 type DocumentValue = NonNullable<ConverseCommandInput['additionalModelRequestFields']>;
 
@@ -65,7 +68,7 @@ function assistantContent(message: AssistantMessage, subject: ErrorSubject): Con
   }
   for (const call of message.tool_calls ?? []) {
     blocks.push({
-      toolUse: { toolUseId: call.id, name: call.function.name, input: parseToolArguments(call, subject) as DocumentValue },
+      toolUse: { toolUseId: bedrockToolUseId(call.id), name: call.function.name, input: parseToolArguments(call, subject) as DocumentValue },
     });
   }
   return blocks;
@@ -75,7 +78,7 @@ function toolResults(messages: ToolMessage[]): Message {
   return {
     role: 'user',
     content: messages.map((message) => ({
-      toolResult: { toolUseId: message.tool_call_id, content: [{ text: contentText(message.content, '\n') }] },
+      toolResult: { toolUseId: bedrockToolUseId(message.tool_call_id), content: [{ text: contentText(message.content, '\n') }] },
     })),
   };
 }
@@ -83,20 +86,22 @@ function toolResults(messages: ToolMessage[]): Message {
 function translateMessages(messages: ChatMessage[], subject: ErrorSubject): Message[] {
   const out: Message[] = [];
   let pending: ToolMessage[] = [];
+  let pendingIndex = 0;
   const flush = (): void => {
-    if (pending.length > 0) out.push(toolResults(pending));
+    if (pending.length > 0) pushTurn(out, toolResults(pending), pendingIndex, subject);
     pending = [];
   };
-  for (const message of messages) {
+  messages.forEach((message, index) => {
     if (message.role === 'tool') {
+      if (pending.length === 0) pendingIndex = index;
       pending.push(message);
-      continue;
+      return;
     }
     flush();
-    if (message.role === 'system') continue;
-    if (message.role === 'user') out.push({ role: 'user', content: userContent(message.content, subject) });
-    else out.push({ role: 'assistant', content: assistantContent(message, subject) });
-  }
+    if (message.role === 'system') return;
+    if (message.role === 'user') pushTurn(out, { role: 'user', content: userContent(message.content, subject) }, index, subject);
+    else pushTurn(out, { role: 'assistant', content: assistantContent(message, subject) }, index, subject);
+  });
   flush();
   return out;
 }
@@ -146,8 +151,9 @@ export function toBedrockConverseInput(
     const specs: Tool[] = tools.map((tool) => ({
       toolSpec: {
         name: tool.function.name,
-        ...(tool.function.description !== undefined ? { description: tool.function.description } : {}),
-        inputSchema: { json: (tool.function.parameters ?? { type: 'object', properties: {} }) as DocumentValue },
+        // Converse's description is a NonEmptyString: "" is left out, as if not given.
+        ...(tool.function.description ? { description: tool.function.description } : {}),
+        inputSchema: { json: objectInputSchema(tool, subject) as DocumentValue },
       },
     }));
     const toolChoice = toolChoiceOf(request.tool_choice);

@@ -3,6 +3,7 @@
 import type { ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { ChatResponse, FinishReason, ThinkingBlock, ToolCall, Usage } from '../core/types.ts';
 import { type ErrorSubject, malformedResponseError } from './failure-classification.ts';
+import { finishReasonOutsideMap } from './finish-reason-fallback.ts';
 import { toolCallIdOr } from './tool-call-ids.ts';
 import { isRecord } from './json-value.ts';
 
@@ -49,6 +50,10 @@ export function fromBedrockConverseOutput(raw: ConverseCommandOutput | undefined
     if (!isRecord(block)) continue;
     if (typeof block.text === 'string') {
       text += block.text;
+    } else if (isRecord(block.citationsContent)) {
+      // Document citations: the answer's text sits in content[].text; citations have no canonical field.
+      const parts = Array.isArray(block.citationsContent.content) ? block.citationsContent.content : [];
+      for (const part of parts) if (isRecord(part) && typeof part.text === 'string') text += part.text;
     } else if (isRecord(block.toolUse)) {
       const use = block.toolUse;
       const name = typeof use.name === 'string' ? use.name : '';
@@ -84,7 +89,7 @@ export function fromBedrockConverseOutput(raw: ConverseCommandOutput | undefined
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
           ...(thinkingBlocks.length > 0 ? { thinking_blocks: thinkingBlocks } : {}),
         },
-        finish_reason: stopReason ? (FINISH_REASONS[stopReason] ?? null) : null,
+        finish_reason: (stopReason && Object.hasOwn(FINISH_REASONS, stopReason) ? FINISH_REASONS[stopReason] : undefined) ?? finishReasonOutsideMap(toolCalls.length),
       },
     ],
   };

@@ -2,6 +2,7 @@
 // docs/engine-rules.md Embeddings). Titan embeds one text per request; Cohere takes a batch.
 import { ModelUnsupportedCapabilityError } from '../core/errors.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
+import { dimensionsFields } from './bedrock-embedding-dimensions.ts';
 import { checkVectorCount, vectorOf } from './embedding-vectors.ts';
 import { type ErrorSubject, malformedResponseError } from './failure-classification.ts';
 import { isRecord } from './json-value.ts';
@@ -22,20 +23,23 @@ export function bedrockEmbeddingFamily(modelId: string, subject: ErrorSubject): 
   });
 }
 
-export function titanEmbeddingBody(text: string, request: EmbeddingRequest, extraBody: Record<string, unknown>): Record<string, unknown> {
-  const body: Record<string, unknown> = { inputText: text };
-  if (request.dimensions !== undefined) body.dimensions = request.dimensions;
-  return { ...body, ...extraBody };
+/** `dimensions` comes from `dimensionsFields` (checked once, before any request). */
+export function titanEmbeddingBody(text: string, dimensions: Record<string, number>, extraBody: Record<string, unknown>): Record<string, unknown> {
+  return { inputText: text, ...dimensions, ...extraBody };
 }
 
 /** One body per batch of at most COHERE_BATCH_LIMIT texts, in input order. */
-export function cohereEmbeddingBodies(request: EmbeddingRequest, extraBody: Record<string, unknown>): Record<string, unknown>[] {
+export function cohereEmbeddingBodies(
+  request: EmbeddingRequest,
+  dimensions: Record<string, number>,
+  extraBody: Record<string, unknown>,
+): Record<string, unknown>[] {
   // extra_body is never validated client-side (SPEC §5): any given `input_type`, string or not,
   // goes out as is and Bedrock judges it. Only an absent one gets the v3 default.
   const inputType = extraBody.input_type === undefined ? COHERE_DEFAULT_INPUT_TYPE : extraBody.input_type;
   const batches: Record<string, unknown>[] = [];
   for (let offset = 0; offset < request.input.length; offset += COHERE_BATCH_LIMIT) {
-    batches.push({ texts: request.input.slice(offset, offset + COHERE_BATCH_LIMIT), ...extraBody, input_type: inputType });
+    batches.push({ texts: request.input.slice(offset, offset + COHERE_BATCH_LIMIT), ...dimensions, ...extraBody, input_type: inputType });
   }
   return batches;
 }

@@ -21,6 +21,7 @@ import { fromBedrockError } from './bedrock-sdk-errors.ts';
 import { boundedHandlerClass } from './bounded-node-http-handler.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/limits.ts';
 import { attemptSignals } from './attempt-deadline.ts';
+import { dimensionsFields } from './bedrock-embedding-dimensions.ts';
 import { attemptTimeoutMs, checkedExtraHeaders, wireModelId } from './call-settings.ts';
 import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
 import { registerAwsCredentialSecrets, registerCallHeaderSecrets } from '../core/secrets.ts';
@@ -169,9 +170,10 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     const extraBody = request.extra_body ?? {};
+    const dimensions = dimensionsFields(request.model, request.dimensions, this.subject);
     if (family === 'cohere') {
       const batches: CohereBatchResult[] = [];
-      for (const body of cohereEmbeddingBodies(request, extraBody)) {
+      for (const body of cohereEmbeddingBodies(request, dimensions, extraBody)) {
         batches.push(
           await this.run('embedding', options, NO_RATE_HEADERS, async (context) => {
             const { output, headers } = await this.#invoke(sdk, body, request, timeoutMs, context);
@@ -183,7 +185,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     }
     const outputs: unknown[] = [];
     for (const text of request.input) {
-      const body = titanEmbeddingBody(text, request, extraBody);
+      const body = titanEmbeddingBody(text, dimensions, extraBody);
       outputs.push(
         await this.run('embedding', options, NO_RATE_HEADERS, async (context) => (await this.#invoke(sdk, body, request, timeoutMs, context)).output),
       );

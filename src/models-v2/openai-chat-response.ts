@@ -4,6 +4,7 @@
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { ChatResponse, Choice, FinishReason, ToolCall, Usage } from '../core/types.ts';
 import { type ErrorSubject, malformedResponseError } from './failure-classification.ts';
+import { finishReasonOutsideMap } from './finish-reason-fallback.ts';
 import { toolCallIdOr } from './tool-call-ids.ts';
 import { isRecord } from './json-value.ts';
 
@@ -12,6 +13,8 @@ type WireMessage = Partial<ChatCompletion.Choice['message']> & {
   reasoning?: unknown;
   reasoning_content?: unknown;
   tool_calls?: unknown;
+  refusal?: unknown;
+  function_call?: unknown;
 };
 
 const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
@@ -46,14 +49,31 @@ function argumentsOf(raw: unknown): string {
   return JSON.stringify(raw);
 }
 
+/** A function call names itself in `function`; a custom tool call in `custom` ({name, input}: free text). */
+function nameAndArguments(call: Record<string, unknown>): { name: string; args: string } {
+  const source = call.type === 'custom' ? call.custom : call.function;
+  const payload = isRecord(source) ? source : {};
+  const name = typeof payload.name === 'string' ? payload.name : '';
+  return { name, args: argumentsOf(call.type === 'custom' ? payload.input : payload.arguments) };
+}
+
 function toolCallsOf(raw: unknown): ToolCall[] {
   if (!Array.isArray(raw)) return [];
   return raw.filter(isRecord).map((call, index) => {
-    const fn = isRecord(call.function) ? call.function : {};
-    const name = typeof fn.name === 'string' ? fn.name : '';
-    const args = argumentsOf(fn.arguments);
+    const { name, args } = nameAndArguments(call);
     return { id: toolCallIdOr(call.id, index, name, args), type: 'function', function: { name, arguments: args } };
   });
+}
+
+/** The deprecated `function_call` (finish_reason "function_call"): one call, no id of its own. */
+function functionCallOf(raw: unknown): ToolCall[] {
+  if (!isRecord(raw) || typeof raw.name !== 'string' || raw.name === '') return [];
+  const args = argumentsOf(raw.arguments);
+  return [{ id: toolCallIdOr(undefined, 0, raw.name, args), type: 'function', function: { name: raw.name, arguments: args } }];
+}
+
+function refusalOf(message: WireMessage): string | null {
+  return typeof message.refusal === 'string' && message.refusal !== '' ? message.refusal : null;
 }
 
 function usageOf(raw: unknown): Usage | undefined {
@@ -79,13 +99,17 @@ export function fromOpenAIChatCompletion(raw: unknown, subject: ErrorSubject): C
   const choices: Choice[] = (raw.choices as unknown[]).map((rawChoice, position) => {
     const choice = isRecord(rawChoice) ? rawChoice : {};
     const message: WireMessage = isRecord(choice.message) ? choice.message : {};
-    const toolCalls = toolCallsOf(message.tool_calls);
-    const finish = typeof choice.finish_reason === 'string' ? (FINISH_REASONS[choice.finish_reason] ?? null) : null;
+    const listed = toolCallsOf(message.tool_calls);
+    const toolCalls = listed.length > 0 ? listed : functionCallOf(message.function_call);
+    // A structured-outputs refusal: its text replaces the null content, and the turn was filtered.
+    const refusal = refusalOf(message);
+    const mapped = typeof choice.finish_reason === 'string' && Object.hasOwn(FINISH_REASONS, choice.finish_reason) ? FINISH_REASONS[choice.finish_reason] : undefined;
+    const finish: FinishReason = refusal !== null ? 'content_filter' : (mapped ?? finishReasonOutsideMap(toolCalls.length));
     return {
       index: typeof choice.index === 'number' ? choice.index : position,
       message: {
         role: 'assistant',
-        content: textOf(message.content),
+        content: textOf(message.content) ?? refusal,
         reasoning_content: reasoningOf(message),
         ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
       },

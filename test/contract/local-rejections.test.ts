@@ -89,6 +89,21 @@ const REJECTIONS: Rejection[] = [
   local('bedrock/model-id-dot-segment', 'bedrock', 'chat', '..',
     { messages: [{ role: 'user', content: 'Hello' }] },
     'ModelBadRequestError', 'engine-rules Odd input: a Bedrock model id of `..` is a URL dot segment (`/model/../converse` resolves to `/converse`).'),
+  // Issue 11 (engine-rules "Request translation"): what a provider's API definition refuses.
+  local('bedrock/user-message-right-after-tool-results', 'bedrock', 'chat', 'us.amazon.nova-micro-v1:0',
+    { messages: [{ role: 'user', content: 'What is the capital of France?' }, { role: 'assistant', content: null, tool_calls: [call('tooluse_1', '{"country":"France"}')] },
+      { role: 'tool', tool_call_id: 'tooluse_1', content: 'Paris' }, { role: 'user', content: 'And of Spain?' }], tools: [TOOL] },
+    'ModelBadRequestError', 'Converse takes neither two user turns in a row nor text in the tool-result turn (wire corpus 400_validation_tool_result_blocks_same_turn): refused, naming the fix.'),
+  local('bedrock/embedding-titan-v1-dimensions', 'bedrock', 'embedding', 'amazon.titan-embed-text-v1', { input: ['Hello'], dimensions: 256 },
+    'ModelBadRequestError', 'Titan Text v1 takes only inputText: dimensions would be dropped silently (or rejected), so it is refused.'),
+  local('bedrock/embedding-cohere-v3-dimensions', 'bedrock', 'embedding', 'cohere.embed-english-v3', { input: ['Hello'], dimensions: 256 },
+    'ModelBadRequestError', 'Cohere Embed v3 has no output dimension: refused rather than returning vectors of another size.'),
+  local('anthropic/tool-parameters-not-an-object-schema', 'anthropic', 'chat', 'claude-sonnet-4-5',
+    { messages: [{ role: 'user', content: 'Hello' }], tools: [{ type: 'function', function: { name: 'list_cities', parameters: { type: 'array', items: { type: 'string' } } } }] },
+    'ModelBadRequestError', 'A tool input schema must be of type "object" (Anthropic InputSchema): another type is refused, naming the tool.'),
+  local('bedrock/tool-parameters-not-an-object-schema', 'bedrock', 'chat', 'us.amazon.nova-micro-v1:0',
+    { messages: [{ role: 'user', content: 'Hello' }], tools: [{ type: 'function', function: { name: 'list_cities', parameters: { type: 'string' } } }] },
+    'ModelBadRequestError', 'A tool input schema must be of type "object" (Converse ToolInputSchema): another type is refused, naming the tool.'),
 ];
 
 let guard: NetworkGuard;

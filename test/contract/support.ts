@@ -39,7 +39,8 @@ export const CLIENT_ERROR_CLASSES: ReadonlySet<string> = new Set([
   'ModelUnsupportedCapabilityError',
 ]);
 
-const FINISH_REASONS = new Set(['stop', 'length', 'tool_calls', 'content_filter', null]);
+// Never null (SPEC §4; engine-rules: a stop reason outside the map is tool_calls or stop).
+const FINISH_REASONS = new Set(['stop', 'length', 'tool_calls', 'content_filter']);
 
 export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
@@ -75,7 +76,7 @@ export function chatShapeProblems(response: unknown): string[] {
     const at = `choices[${i}]`;
     if (!isObject(choice)) return void out.push(`${at} is not an object`);
     if (choice.index !== i) out.push(`${at}.index is ${show(choice.index)}, expected ${i}`);
-    if (!FINISH_REASONS.has(choice.finish_reason as string | null)) out.push(`${at}.finish_reason ${show(choice.finish_reason)} is not canonical`);
+    if (!FINISH_REASONS.has(choice.finish_reason as string)) out.push(`${at}.finish_reason ${show(choice.finish_reason)} is not canonical`);
     const message = choice.message;
     if (!isObject(message)) return void out.push(`${at}.message is not an object`);
     for (const key of Object.keys(message)) {

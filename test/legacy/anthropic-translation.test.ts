@@ -214,8 +214,9 @@ describe('parseAnthropicResponse on recorded responses', () => {
   });
 
   it('maps stop reasons', () => {
-    expect(['end_turn', 'stop_sequence', 'pause_turn', 'max_tokens', 'model_context_window_exceeded', 'tool_use', 'refusal', 'weird', undefined].map(mapAnthropicStopReason)).toEqual([
-      'stop', 'stop', 'stop', 'length', 'length', 'tool_calls', 'content_filter', null, null,
+    expect(['end_turn', 'stop_sequence', 'pause_turn', 'max_tokens', 'model_context_window_exceeded', 'tool_use', 'refusal', 'weird', undefined].map((raw) => mapAnthropicStopReason(raw, false))).toEqual([
+      'stop', 'stop', 'stop', 'length', 'length', 'tool_calls', 'content_filter', 'stop', 'stop',
     ]);
+    expect(mapAnthropicStopReason(null, true)).toBe('tool_calls');
   });
 });

@@ -163,9 +163,11 @@ describe('parseBedrockConverseResponse on recorded responses', () => {
   });
 
   it('maps stop reasons', () => {
-    expect(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'guardrail_intervened', 'content_filtered', 'other'].map(mapBedrockStopReason)).toEqual([
-      'stop', 'stop', 'length', 'tool_calls', 'content_filter', 'content_filter', null,
+    expect(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'guardrail_intervened', 'content_filtered', 'other'].map((raw) => mapBedrockStopReason(raw, false))).toEqual([
+      'stop', 'stop', 'length', 'tool_calls', 'content_filter', 'content_filter', 'stop',
     ]);
+    expect(mapBedrockStopReason('malformed_tool_use', true)).toBe('tool_calls');
+    expect(mapBedrockStopReason('malformed_model_output', false)).toBe('stop');
   });
 });
 
@@ -178,25 +180,33 @@ describe('Bedrock embeddings', () => {
 
   it('builds one Titan body per text, and one Cohere body with input_type', () => {
     const request = { model: 'm', input: ['a', 'b'], dimensions: 256 };
-    expect(convertToBedrockEmbeddingBodies('titan', request, { normalize: true })).toEqual([
+    const plain = { model: 'm', input: ['a', 'b'] };
+    expect(convertToBedrockEmbeddingBodies('titan', 'amazon.titan-embed-text-v2:0', request, { normalize: true })).toEqual([
       { inputText: 'a', dimensions: 256, normalize: true },
       { inputText: 'b', dimensions: 256, normalize: true },
     ]);
-    expect(convertToBedrockEmbeddingBodies('cohere', request, {})).toEqual([{ texts: ['a', 'b'], input_type: 'search_document' }]);
-    expect(convertToBedrockEmbeddingBodies('cohere', request, { input_type: 'search_query', truncate: 'NONE' })).toEqual([
+    expect(convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-english-v3', plain, {})).toEqual([{ texts: ['a', 'b'], input_type: 'search_document' }]);
+    expect(convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-english-v3', plain, { input_type: 'search_query', truncate: 'NONE' })).toEqual([
       { texts: ['a', 'b'], input_type: 'search_query', truncate: 'NONE' },
     ]);
     // extra_body is never validated: a non-string input_type goes out as given.
-    expect(convertToBedrockEmbeddingBodies('cohere', request, { input_type: 5 })).toEqual([{ texts: ['a', 'b'], input_type: 5 }]);
-    expect(convertToBedrockEmbeddingBodies('cohere', request, { input_type: undefined })).toEqual([{ texts: ['a', 'b'], input_type: 'search_document' }]);
+    expect(convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-english-v3', plain, { input_type: 5 })).toEqual([{ texts: ['a', 'b'], input_type: 5 }]);
+    expect(convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-english-v3', plain, { input_type: undefined })).toEqual([{ texts: ['a', 'b'], input_type: 'search_document' }]);
+  });
+
+  it('sends dimensions where the model takes them, and refuses them where it does not', () => {
+    const request = { model: 'm', input: ['a'], dimensions: 512 };
+    expect(convertToBedrockEmbeddingBodies('cohere', 'us.cohere.embed-v4:0', request, {})).toEqual([{ texts: ['a'], output_dimension: 512, input_type: 'search_document' }]);
+    expect(() => convertToBedrockEmbeddingBodies('titan', 'amazon.titan-embed-text-v1', request, {})).toThrow(/takes no output dimensions/);
+    expect(() => convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-english-v3', request, {})).toThrow(RequestInputError);
   });
 
   it('matches the recorded Titan and Cohere request bodies', () => {
     const titan = CORPUS['bedrock/invoke_titan_embed_v2'].request;
-    expect(convertToBedrockEmbeddingBodies('titan', { model: 'm', input: ['Test embedding dimensions'], dimensions: 256 }, { normalize: true })[0]).toEqual(titan.body);
+    expect(convertToBedrockEmbeddingBodies('titan', 'amazon.titan-embed-text-v2:0', { model: 'm', input: ['Test embedding dimensions'], dimensions: 256 }, { normalize: true })[0]).toEqual(titan.body);
     const cohere = CORPUS['bedrock/invoke_cohere_embed_v4_by_type'].request;
     expect(
-      convertToBedrockEmbeddingBodies('cohere', { model: 'm', input: ['Test dimensions setting'] }, { input_type: 'search_query', output_dimension: 512, truncate: 'NONE' })[0],
+      convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-v4:0', { model: 'm', input: ['Test dimensions setting'] }, { input_type: 'search_query', output_dimension: 512, truncate: 'NONE' })[0],
     ).toEqual(cohere.body);
   });
 

@@ -106,9 +106,11 @@ describe('parseOpenAIChatResponse on recorded responses', () => {
   });
 
   it('maps finish reasons', () => {
-    expect(['stop', 'length', 'tool_calls', 'content_filter', 'function_call', 'eos', null].map(mapOpenAIFinishReason)).toEqual([
-      'stop', 'length', 'tool_calls', 'content_filter', 'tool_calls', null, null,
+    expect(['stop', 'length', 'tool_calls', 'content_filter', 'function_call', 'eos', null].map((raw) => mapOpenAIFinishReason(raw, false))).toEqual([
+      'stop', 'length', 'tool_calls', 'content_filter', 'tool_calls', 'stop', 'stop',
     ]);
+    // Outside the map: tool_calls when the message carries tool calls (engine-rules).
+    expect(mapOpenAIFinishReason(null, true)).toBe('tool_calls');
   });
 });
 

@@ -81,7 +81,7 @@ describe('openai translation', () => {
     expect(response.choices[1]).toEqual({
       index: 5,
       message: { role: 'assistant', content: null, reasoning_content: null },
-      finish_reason: null,
+      finish_reason: 'stop',
     });
     expect(response.usage).toEqual({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 10, reasoning_tokens: 0 });
   });
@@ -195,7 +195,8 @@ describe('bedrock translation', () => {
     const input = toBedrockConverseInput(
       {
         model: 'us.anthropic.claude',
-        messages: toolHistory,
+        // Converse takes no user turn right after tool results (engine-rules): an assistant reply first.
+        messages: [...toolHistory.slice(0, -1), { role: 'assistant', content: 'Noted.' }, toolHistory[toolHistory.length - 1]],
         tools: [{ type: 'function', function: { name: 'f', description: 'does f' } }],
         tool_choice: 'none',
         stop: 'END',
@@ -210,7 +211,8 @@ describe('bedrock translation', () => {
       tools: [{ toolSpec: { name: 'f', description: 'does f', inputSchema: { json: { type: 'object', properties: {} } } } }],
     });
     expect(input.additionalModelRequestFields).toEqual({ top_k: 3 });
-    const [user, assistant, results, last] = input.messages ?? [];
+    const [user, assistant, results, reply, last] = input.messages ?? [];
+    expect(reply).toEqual({ role: 'assistant', content: [{ text: 'Noted.' }] });
     expect(user).toEqual({ role: 'user', content: [{ text: 'q' }] });
     expect(assistant.content?.map((block) => Object.keys(block)[0])).toEqual([
       'reasoningContent',
@@ -293,12 +295,12 @@ describe('bedrock translation', () => {
     expect(bedrockEmbeddingFamily('us.amazon.titan-embed-text-v2:0', subject)).toBe('titan');
     expect(bedrockEmbeddingFamily('cohere.embed-english-v3', subject)).toBe('cohere');
     expect(() => bedrockEmbeddingFamily('amazon.nova-micro', subject)).toThrow(ModelUnsupportedCapabilityError);
-    expect(cohereEmbeddingBodies({ model: 'c', input: ['a'] }, { input_type: 'search_query', truncate: 'END' })).toEqual([
+    expect(cohereEmbeddingBodies({ model: 'c', input: ['a'] }, {}, { input_type: 'search_query', truncate: 'END' })).toEqual([
       { texts: ['a'], input_type: 'search_query', truncate: 'END' },
     ]);
     // extra_body is never validated: a non-string input_type goes out as given.
-    expect(cohereEmbeddingBodies({ model: 'c', input: ['a'] }, { input_type: null })).toEqual([{ texts: ['a'], input_type: null }]);
-    expect(cohereEmbeddingBodies({ model: 'c', input: ['a'] }, { input_type: undefined })).toEqual([{ texts: ['a'], input_type: 'search_document' }]);
+    expect(cohereEmbeddingBodies({ model: 'c', input: ['a'] }, {}, { input_type: null })).toEqual([{ texts: ['a'], input_type: null }]);
+    expect(cohereEmbeddingBodies({ model: 'c', input: ['a'] }, {}, { input_type: undefined })).toEqual([{ texts: ['a'], input_type: 'search_document' }]);
     expect(() => fromCohereResponses([{ output: { embeddings: [[1]] }, inputTokenHeader: undefined }], 2, subject)).toThrow(
       /1 embeddings for 2 input texts/,
     );
@@ -306,7 +308,7 @@ describe('bedrock translation', () => {
 
   it('splits Cohere input into batches of 96 and joins the answers in order with summed usage', () => {
     const input = Array.from({ length: 200 }, (_, i) => `t${i}`);
-    const bodies = cohereEmbeddingBodies({ model: 'c', input }, {});
+    const bodies = cohereEmbeddingBodies({ model: 'c', input }, {}, {});
     expect(bodies.map((b) => (b.texts as string[]).length)).toEqual([96, 96, 8]);
     expect((bodies[1].texts as string[])[0]).toBe('t96');
     expect(bodies.every((b) => b.input_type === 'search_document')).toBe(true);
