@@ -14,16 +14,20 @@ import { startFakeProvider } from '../src/testing/fake-provider/fake-provider-se
 import { CAPACITY_SCENARIOS } from '../src/testing/bench/capacity-scenarios.ts';
 import { CAPACITY_VARIANTS, runCapacityScenario, type CapacityRow } from '../src/testing/bench/run-capacity-bench.ts';
 import { capacityTable } from '../src/testing/bench/capacity-table.ts';
+import { EMBEDDING_BENCH, runEmbeddingBench } from '../src/testing/bench/run-embedding-bench.ts';
+import { embeddingTable } from '../src/testing/bench/embedding-table.ts';
 import type { EngineName } from '../src/core/model-client.ts';
 import type { ProviderType } from '../src/core/types.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const USAGE = `Usage: npm run bench -- --mode compare|capacity [options]
+const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings [options]
 
   --mode compare        both engines side by side, no provider limit: ops/s, latency, CPU ratios
   --mode capacity       both engines and both v2 admission policies against provider limits
                         (scenarios a–f, docs/benchmarks.md); takes several minutes
+  --mode embeddings     both engines: a 1,000-text Titan call and a 10,000-text Cohere call at
+                        50 ms latency, maxParallelRequests 32, against 1.5 × requests/32 × 50 ms
   --json <file>         write the full report as JSON
 
 compare options:
@@ -32,6 +36,9 @@ compare options:
   --latency-ms <n>      fake provider latency per answer (default 2)
   --cold-runs <n>       child processes per engine for cold-start timing (default 3)
   --overload-calls <n>  calls in the overload scenario (default 200; 0 skips it)
+
+embeddings options:
+  --repeats <n>         measured calls per engine × call, median reported (default 3)
 
 capacity options:
   --scenarios <list>    e.g. a,b,e (default all: a–f, and the references r for a, s for d)
@@ -195,6 +202,21 @@ async function runCapacityCli(settings: { scenarios: string[]; variants: (typeof
   return rows.some((r) => r.lost > 0) ? 1 : 0;
 }
 
+async function runEmbeddingsCli(settings: { repeats: number; json?: string }): Promise<number> {
+  const { latencyMs, maxParallelRequests, targetFactor } = EMBEDDING_BENCH;
+  process.stdout.write(
+    `bench embeddings: both engines, fake provider latency ${latencyMs} ms, maxParallelRequests ${maxParallelRequests}, target ${targetFactor} × requests/${maxParallelRequests} × ${latencyMs} ms, ${settings.repeats} runs each, ${cpus().length} cores, node ${process.version}\n\n`,
+  );
+  const rows = await runEmbeddingBench({ engines: ['legacy', 'v2'], repeats: settings.repeats, onProgress: (line) => process.stdout.write(`${line}\n`) });
+  process.stdout.write(`\n${embeddingTable(rows)}\n`);
+  if (settings.json) {
+    const report = { environment: { node: process.version, cores: cpus().length, date: new Date().toISOString() }, settings: { ...EMBEDDING_BENCH, repeats: settings.repeats }, rows };
+    await writeReport(settings.json, '--json', `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`JSON report written to ${settings.json}\n`);
+  }
+  return rows.every((r) => r.withinTarget) ? 0 : 1;
+}
+
 await runCli('bench', async () => {
   const { values } = parseArgs({
     options: {
@@ -208,6 +230,7 @@ await runCli('bench', async () => {
       scenarios: { type: 'string' },
       variants: { type: 'string' },
       'max-seconds': { type: 'string' },
+      repeats: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -223,7 +246,12 @@ await runCli('bench', async () => {
     if (values.json) await ensureWritable(values.json, '--json');
     return runCapacityCli({ scenarios, variants, maxSeconds, json: values.json });
   }
-  if (values.mode !== 'compare') throw new UsageError(`--mode must be "compare" or "capacity" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`);
+  if (values.mode === 'embeddings') {
+    const repeats = numberOption(values.repeats, '--repeats', { min: 1, integer: true }) ?? 3;
+    if (values.json) await ensureWritable(values.json, '--json');
+    return runEmbeddingsCli({ repeats, json: values.json });
+  }
+  if (values.mode !== 'compare') throw new UsageError(`--mode must be "compare", "capacity" or "embeddings" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`);
   const timeMs = numberOption(values['time-ms'], '--time-ms', { min: 100, integer: true }) ?? 3000;
   const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, integer: true }) ?? 8;
   const latencyMs = numberOption(values['latency-ms'], '--latency-ms', { min: 0 }) ?? 2;

@@ -1,5 +1,10 @@
 import type { ResolvedProvider } from '../config/schemas.ts';
-import { bedrockEmbeddingFamily, convertToBedrockEmbeddingBodies, parseBedrockEmbeddingResults } from './bedrock-embeddings.ts';
+import {
+  bedrockEmbeddingCallLabel,
+  bedrockEmbeddingFamily,
+  convertToBedrockEmbeddingBodies,
+  parseBedrockEmbeddingResults,
+} from './bedrock-embeddings.ts';
 import { convertToBedrockConverseRequest } from './convert-to-bedrock-converse-request.ts';
 import { parseBedrockConverseResponse } from './parse-bedrock-converse-response.ts';
 import { joinUrl, type ProviderAdapter } from './provider-adapter.ts';
@@ -43,6 +48,7 @@ export function createBedrockAdapter(provider: ResolvedProvider): ProviderAdapte
       const path = bedrockModelPath(model, 'invoke');
       return {
         calls: convertToBedrockEmbeddingBodies(family, model, request, extraBody).map((body) => ({ path, body })),
+        label: (index) => bedrockEmbeddingCallLabel(family, index, request.input.length),
         parse: (results) => parseBedrockEmbeddingResults(family, results, request.input.length),
       };
     },

@@ -21,7 +21,18 @@ export const COHERE_DEFAULT_INPUT_TYPE = 'search_document';
 /** Bedrock rejects a Cohere InvokeModel body with more texts than this. */
 export const COHERE_MAX_TEXTS_PER_CALL = 96;
 
-/** InvokeModel bodies, one per HTTP request, in the order they must be sent. */
+/**
+ * Which texts InvokeModel call `index` carries, by 0-based input index as in `data[].index`:
+ * `text 437 of 1000` (Titan), `texts 96–191 of 200` (Cohere).
+ */
+export function bedrockEmbeddingCallLabel(family: BedrockEmbeddingFamily, index: number, inputCount: number): string {
+  if (family === 'titan') return `text ${index} of ${inputCount}`;
+  const first = index * COHERE_MAX_TEXTS_PER_CALL;
+  const last = Math.min(first + COHERE_MAX_TEXTS_PER_CALL, inputCount) - 1;
+  return first === last ? `text ${first} of ${inputCount}` : `texts ${first}–${last} of ${inputCount}`;
+}
+
+/** InvokeModel bodies, one per HTTP request; results are assembled in this order. */
 export function convertToBedrockEmbeddingBodies(
   family: BedrockEmbeddingFamily,
   modelId: string,

@@ -20,6 +20,7 @@ import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, Pr
 import { createAnthropicAdapter } from './anthropic-adapter.ts';
 import { backoffDelayMs } from './backoff.ts';
 import { createBedrockAdapter } from './bedrock-adapter.ts';
+import { fanOut } from './embedding-fan-out.ts';
 import { classifyHttpError } from './classify-http-error.ts';
 import { ConcurrencyLimiter } from './concurrency-limiter.ts';
 import { HttpTransport } from './http-transport.ts';
@@ -158,9 +159,14 @@ export class CustomRouter {
         }
         return built;
       });
-      const results: WireResult[] = [];
-      // Sequential on purpose: Titan's per-text requests go out in input order.
-      for (const call of plan.calls) results.push(await this.#exchange(context, call));
+      // Titan's per-text requests and Cohere's batches go out side by side, each with its own
+      // retries and its own turn in the limiter; the first failure stops the rest (engine-rules).
+      const results = await fanOut(
+        plan.calls.length,
+        signal,
+        (index, subSignal) => this.#exchange({ ...context, signal: subSignal }, plan.calls[index]),
+        (index) => plan.label(index),
+      );
       return this.#guardShape(deployment, () => plan.parse(results));
     });
   }

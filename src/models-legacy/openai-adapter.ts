@@ -22,6 +22,7 @@ export function createOpenAIAdapter(provider: ResolvedProvider): ProviderAdapter
     }),
     planEmbedding: ({ request, model, extraBody }) => ({
       calls: [{ path: '/embeddings', body: convertToOpenAIEmbeddingBody(request, model, extraBody) }],
+      label: () => `texts 0–${request.input.length - 1} of ${request.input.length}`,
       parse: (results) => parseOpenAIEmbeddingResponse(results[0].body, request.input.length),
     }),
   };

@@ -21,8 +21,10 @@ export interface ChatPlan {
 }
 
 export interface EmbeddingPlan {
-  /** Sent one after another, in order (Titan takes one text per request). */
+  /** Sent side by side (Titan takes one text per request, Cohere 96); results come back in this order. */
   calls: WireCall[];
+  /** Which texts call `index` carries, for the error when it fails (`text 437 of 1000`). */
+  label(index: number): string;
   parse(results: WireResult[]): EmbeddingResponse;
 }
 

@@ -28,6 +28,18 @@ export function titanEmbeddingBody(text: string, dimensions: Record<string, numb
   return { inputText: text, ...dimensions, ...extraBody };
 }
 
+/** The texts of Titan request `index` by 0-based input index, as in `data[].index`. */
+export function titanRequestLabel(index: number, inputCount: number): string {
+  return `text ${index} of ${inputCount}`;
+}
+
+/** The texts of Cohere batch `index`: `texts 96–191 of 200`. */
+export function cohereBatchLabel(index: number, inputCount: number): string {
+  const from = index * COHERE_BATCH_LIMIT;
+  const to = Math.min(inputCount, from + COHERE_BATCH_LIMIT) - 1;
+  return to > from ? `texts ${from}–${to} of ${inputCount}` : `text ${from} of ${inputCount}`;
+}
+
 /** One body per batch of at most COHERE_BATCH_LIMIT texts, in input order. */
 export function cohereEmbeddingBodies(
   request: EmbeddingRequest,

@@ -10,12 +10,15 @@ import { fromBedrockConverseOutput } from './bedrock-converse-response.ts';
 import { toBedrockConverseInput } from './bedrock-converse-request.ts';
 import {
   bedrockEmbeddingFamily,
+  cohereBatchLabel,
   cohereEmbeddingBodies,
   fromCohereResponses,
   type CohereBatchResult,
   fromTitanResponses,
   titanEmbeddingBody,
+  titanRequestLabel,
 } from './bedrock-embedding-translation.ts';
+import { sendConcurrently } from './embedding-fan-out.ts';
 import { checkBedrockModelId } from './bedrock-model-id-check.ts';
 import { fromBedrockError } from './bedrock-sdk-errors.ts';
 import { boundedHandlerClass } from './bounded-node-http-handler.ts';
@@ -171,25 +174,30 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     checkedExtraHeaders(request, this.subject);
     const extraBody = request.extra_body ?? {};
     const dimensions = dimensionsFields(request.model, request.dimensions, this.subject);
+    const inputCount = request.input.length;
+    // Titan's per-text requests and Cohere's batches go out concurrently, each its own `run`
+    // (own retries, admission per attempt); the first failure stops the rest (engine-rules).
     if (family === 'cohere') {
-      const batches: CohereBatchResult[] = [];
-      for (const body of cohereEmbeddingBodies(request, dimensions, extraBody)) {
-        batches.push(
-          await this.run('embedding', options, NO_RATE_HEADERS, async (context) => {
-            const { output, headers } = await this.#invoke(sdk, body, request, timeoutMs, context);
+      const bodies = cohereEmbeddingBodies(request, dimensions, extraBody);
+      const batches = await sendConcurrently<CohereBatchResult>(options, {
+        count: bodies.length,
+        label: (index) => cohereBatchLabel(index, inputCount),
+        send: (index, batchOptions) =>
+          this.run('embedding', batchOptions, NO_RATE_HEADERS, async (context) => {
+            const { output, headers } = await this.#invoke(sdk, bodies[index], request, timeoutMs, context);
             return { output, inputTokenHeader: headers['x-amzn-bedrock-input-token-count'] };
           }),
-        );
-      }
-      return fromCohereResponses(batches, request.input.length, this.subject);
+      });
+      return fromCohereResponses(batches, inputCount, this.subject);
     }
-    const outputs: unknown[] = [];
-    for (const text of request.input) {
-      const body = titanEmbeddingBody(text, dimensions, extraBody);
-      outputs.push(
-        await this.run('embedding', options, NO_RATE_HEADERS, async (context) => (await this.#invoke(sdk, body, request, timeoutMs, context)).output),
-      );
-    }
+    const outputs = await sendConcurrently<unknown>(options, {
+      count: inputCount,
+      label: (index) => titanRequestLabel(index, inputCount),
+      send: (index, textOptions) => {
+        const body = titanEmbeddingBody(request.input[index], dimensions, extraBody);
+        return this.run('embedding', textOptions, NO_RATE_HEADERS, async (context) => (await this.#invoke(sdk, body, request, timeoutMs, context)).output);
+      },
+    });
     return fromTitanResponses(outputs, this.subject);
   }
 

@@ -50,6 +50,12 @@ export const fixtureSchema = z.object({
   request: z.record(z.string(), z.unknown()).optional(),
   exchanges: z.array(exchangeSchema).min(1, 'a fixture needs at least one exchange'),
   expect: expectSchema.optional(),
+  /**
+   * How replay matches requests to exchanges (docs/harness.md): `recorded` = in the order written,
+   * `content` = by method, path and body whatever the arrival order. Default: `content` when
+   * every compared exchange records its request body, else `recorded`.
+   */
+  replayOrder: z.enum(['recorded', 'content']).optional(),
 });
 export type Fixture = z.output<typeof fixtureSchema>;
 
@@ -161,6 +167,16 @@ export function fixtureChatRequest(fixture: Fixture): ChatRequest {
 export function fixtureEmbeddingRequest(fixture: Fixture): EmbeddingRequest {
   const request = (fixture.request ?? { input: ['Hello'] }) as Omit<EmbeddingRequest, 'model'>;
   return { ...request, model: fixture.model };
+}
+
+/**
+ * The replay order of a fixture whose compared exchanges are `exchanges`: its own `replayOrder`,
+ * else by content when every exchange has a body to match on. Concurrent requests (a Titan batch)
+ * arrive in any order, so only content can tell which recorded exchange each one is.
+ */
+export function replayOrderOf(fixture: Fixture, exchanges: Fixture['exchanges'] = fixture.exchanges): 'recorded' | 'content' {
+  if (fixture.replayOrder) return fixture.replayOrder;
+  return exchanges.every((exchange) => exchange.request.body !== undefined) ? 'content' : 'recorded';
 }
 
 /** Where the engine under test should point: the replay origin plus the recorded base path. */

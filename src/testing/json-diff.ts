@@ -28,6 +28,16 @@ export function dropKeys(value: unknown, keys: ReadonlySet<string>): unknown {
   return value;
 }
 
+/** JSON text with object keys sorted at every depth (and `undefined` keys dropped): equal values, equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value).filter((key) => value[key] !== undefined).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
 /** Every place where two JSON values differ; key order is irrelevant, `undefined` keys count as absent. */
 export function diffJson(left: unknown, right: unknown, path = '$', out: JsonDifference[] = []): JsonDifference[] {
   if (Array.isArray(left) && Array.isArray(right)) {

@@ -77,22 +77,70 @@ function exhaustedResponse(reason: string): Response {
   );
 }
 
-export async function startReplayServer(exchanges: readonly Exchange[]): Promise<ReplayServer> {
+/**
+ * How requests find their recorded exchange. `recorded`: each exchange in turn, the SPEC §10
+ * replay. `content`: the first unused exchange with the same method, path and body (after
+ * `ignore`), whatever the arrival order — for engines that send a call's requests concurrently
+ * (Titan per text, Cohere batches); exchanges with the same body (a retry) keep their recorded
+ * order, and an exchange without a recorded body matches any body on its method and path.
+ */
+export type ReplayOrder = 'recorded' | 'content';
+
+export interface ReplayOptions {
+  order?: ReplayOrder;
+}
+
+interface Pick {
+  index: number;
+  /** False when no unused exchange has this body: the nearest one serves it and the body is a diff. */
+  bodyMatched: boolean;
+}
+
+function sameRoute(exchange: Exchange, method: string, path: string): boolean {
+  return exchange.request.method.toUpperCase() === method.toUpperCase() && normalisePath(exchange.request.path) === normalisePath(path);
+}
+
+function bodyMatches(exchange: Exchange, body: unknown): boolean {
+  const recorded = exchange.request;
+  if (recorded.body === undefined) return true;
+  const ignore = new Set(recorded.ignore ?? []);
+  return diffJson(dropKeys(recorded.body, ignore), dropKeys(body, ignore)).length === 0;
+}
+
+/** The exchange that answers a request, or undefined when none may. Pure: marks nothing used. */
+function pickExchange(exchanges: readonly Exchange[], used: readonly boolean[], order: ReplayOrder, served: ServedRequest): Pick | undefined {
+  if (order === 'recorded') {
+    const next = used.indexOf(false);
+    return next >= 0 && sameRoute(exchanges[next], served.method, served.path) ? { index: next, bodyMatched: bodyMatches(exchanges[next], served.body) } : undefined;
+  }
+  let nearest: number | undefined;
+  for (const [index, exchange] of exchanges.entries()) {
+    if (used[index] || !sameRoute(exchange, served.method, served.path)) continue;
+    if (bodyMatches(exchange, served.body)) return { index, bodyMatched: true };
+    nearest ??= index;
+  }
+  return nearest === undefined ? undefined : { index: nearest, bodyMatched: false };
+}
+
+function unmatchedReason(exchanges: readonly Exchange[], used: readonly boolean[], order: ReplayOrder, requestIndex: number, method: string, path: string): string {
+  const left = used.filter((u) => !u).length;
+  if (left === 0) return `request #${requestIndex + 1} ${method} ${path} arrived after all ${exchanges.length} recorded exchanges were used`;
+  if (order === 'content') return `request #${requestIndex + 1} ${method} ${path} matches none of the ${left} unused recorded exchanges (method and path)`;
+  const nextIndex = used.indexOf(false);
+  const next = exchanges[nextIndex];
+  return `request #${requestIndex + 1} ${method} ${path} does not match the next recorded exchange #${nextIndex + 1} (${next.request.method} ${next.request.path})`;
+}
+
+export async function startReplayServer(exchanges: readonly Exchange[], options: ReplayOptions = {}): Promise<ReplayServer> {
+  const order = options.order ?? 'recorded';
   const requests: ServedRequest[] = [];
   const diffs: ReplayDiff[] = [];
-  let cursor = 0;
+  const used = exchanges.map(() => false);
+  let servedCount = 0;
 
-  // One handler per exchange, each used once and only when its turn has come: in-order replay.
-  const handlers: RequestHandler[] = exchanges.map((exchange, index) =>
-    http.all(
-      ({ request }) =>
-        cursor === index &&
-        request.method.toUpperCase() === exchange.request.method.toUpperCase() &&
-        normalisePath(new URL(request.url).pathname) === normalisePath(exchange.request.path),
-      () => recordedResponse(exchange),
-      { once: true },
-    ),
-  );
+  // The exchange is chosen before msw sees the request (concurrent requests must not race for
+  // one); msw then answers it through a handler that serves exactly that exchange.
+  const handlerFor = (index: number): RequestHandler => http.all('*', () => recordedResponse(exchanges[index]));
 
   const handle = async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
@@ -115,27 +163,28 @@ export async function startReplayServer(exchanges: readonly Exchange[]): Promise
       ),
       body: method === 'GET' || method === 'HEAD' ? undefined : bodyText,
     });
-    const exchangeIndex = cursor;
-    let response = await getResponse(handlers, request);
-    if (response) {
-      cursor += 1;
-      const recorded = exchanges[exchangeIndex].request;
-      if (recorded.body !== undefined) {
+    const pick = pickExchange(exchanges, used, order, served);
+    let response: Response | undefined;
+    if (pick) {
+      used[pick.index] = true;
+      servedCount += 1;
+      response = await getResponse([handlerFor(pick.index)], request);
+      const recorded = exchanges[pick.index].request;
+      if (recorded.body !== undefined && !pick.bodyMatched) {
         const ignore = new Set(recorded.ignore ?? []);
         for (const d of diffJson(dropKeys(recorded.body, ignore), dropKeys(served.body, ignore))) {
           diffs.push({
-            path: `exchanges[${exchangeIndex}].request.body${d.path.slice(1)}`,
+            path: `exchanges[${pick.index}].request.body${d.path.slice(1)}`,
             expected: d.left,
             actual: d.right,
             note: 'sent body differs from the recorded request body',
           });
         }
       }
-    } else {
-      const next = exchanges[exchangeIndex];
-      const reason = next
-        ? `request #${requestIndex + 1} ${method} ${path} does not match the next recorded exchange #${exchangeIndex + 1} (${next.request.method} ${next.request.path})`
-        : `request #${requestIndex + 1} ${method} ${path} arrived after all ${exchanges.length} recorded exchanges were used`;
+    }
+    if (!response) {
+      const reason = unmatchedReason(exchanges, used, order, requestIndex, method, path);
+      const next = order === 'recorded' ? exchanges[used.indexOf(false)] : undefined;
       diffs.push({ path: `requests[${requestIndex}]`, expected: next ? `${next.request.method} ${next.request.path}` : null, actual: `${method} ${path}`, note: reason });
       response = exhaustedResponse(reason);
     }
@@ -159,15 +208,14 @@ export async function startReplayServer(exchanges: readonly Exchange[]): Promise
     origin: `http://127.0.0.1:${port}`,
     requests,
     get served() {
-      return cursor;
+      return servedCount;
     },
     diffs() {
-      const unused = exchanges.slice(cursor).map((exchange, i) => ({
-        path: `exchanges[${cursor + i}]`,
-        expected: `${exchange.request.method} ${exchange.request.path}`,
-        actual: null,
-        note: `recorded exchange #${cursor + i + 1} was never requested`,
-      }));
+      const unused = exchanges.flatMap((exchange, index) =>
+        used[index]
+          ? []
+          : [{ path: `exchanges[${index}]`, expected: `${exchange.request.method} ${exchange.request.path}`, actual: null, note: `recorded exchange #${index + 1} was never requested` }],
+      );
       return [...diffs, ...unused];
     },
     close: () =>

@@ -6,8 +6,8 @@ import type { ClientFactory, EngineName, ModelClient, Runtime } from '../core/mo
 import type { ChatResponse, EmbeddingResponse } from '../core/types.ts';
 import { modelConfigSchema, resolveProvider, modelProviderSchema } from '../config/schemas.ts';
 import { loadClientFactory } from '../engine.ts';
-import { fixtureChatRequest, fixtureEmbeddingRequest, replayEndpoint, type Fixture } from './fixture.ts';
-import { diffJson, diffSubset, dropKeys, type JsonDifference } from './json-diff.ts';
+import { fixtureChatRequest, fixtureEmbeddingRequest, replayEndpoint, replayOrderOf, type Fixture } from './fixture.ts';
+import { canonicalJson, diffJson, diffSubset, dropKeys, type JsonDifference } from './json-diff.ts';
 import { startReplayServer, type ReplayDiff, type ServedRequest } from './replay-server.ts';
 
 /** Replays run on a fixed clock so HTTP-date retry hints mean the same thing on every machine. */
@@ -47,6 +47,12 @@ export interface FixtureRun {
   sleeps: number[];
   /** Recorded-vs-sent differences, unexpected requests, unused exchanges. */
   diffs: ReplayDiff[];
+  /**
+   * The call's requests are concurrent (replayed by content, several distinct bodies: a Titan or
+   * Cohere fan-out): their arrival order and the order of their sleeps mean nothing, so requests
+   * and sleeps are compared as multisets.
+   */
+  unordered: boolean;
   expectation: { matches: boolean | null; diffs: JsonDifference[] };
 }
 
@@ -79,7 +85,10 @@ function checkExpectation(fixture: Fixture, run: Omit<FixtureRun, 'expectation'>
     if (expected.attempts !== undefined && expected.attempts !== run.attempts) {
       diffs.push({ path: '$.attempts', left: expected.attempts, right: run.attempts });
     }
-    if (expected.sleeps !== undefined) diffSubset(expected.sleeps, run.sleeps, '$.sleeps', diffs);
+    if (expected.sleeps !== undefined) {
+      if (run.unordered) diffSubset(sortedNumbers(expected.sleeps), sortedNumbers(run.sleeps), '$.sleeps', diffs);
+      else diffSubset(expected.sleeps, run.sleeps, '$.sleeps', diffs);
+    }
   }
   for (const d of run.diffs) diffs.push({ path: `$.${d.path}`, left: d.expected, right: d.actual });
   // With nothing recorded to hold the engine to (no expect, no request bodies) there is no
@@ -99,8 +108,23 @@ function comparableExchanges(fixture: Fixture): Fixture['exchanges'] {
   return fixture.exchanges.map((e) => ({ ...e, request: { ...e.request, body: undefined } }));
 }
 
+function sortedNumbers(values: readonly number[]): number[] {
+  return [...values].sort((a, b) => a - b);
+}
+
+/**
+ * Several distinct recorded bodies replayed by content: one call fanned out into concurrent
+ * requests. (Retries of one request share its body, so a plain retry chain stays ordered.)
+ */
+function isUnordered(fixture: Fixture, exchanges: Fixture['exchanges']): boolean {
+  if (replayOrderOf(fixture, exchanges) !== 'content') return false;
+  const bodies = new Set(exchanges.filter((e) => e.request.body !== undefined).map((e) => canonicalJson(dropKeys(e.request.body, new Set(e.request.ignore ?? [])))));
+  return bodies.size > 1;
+}
+
 export async function runFixture(fixture: Fixture, engine: EngineName, options: RunOptions = {}): Promise<FixtureRun> {
-  const server = await startReplayServer(comparableExchanges(fixture));
+  const exchanges = comparableExchanges(fixture);
+  const server = await startReplayServer(exchanges, { order: replayOrderOf(fixture, exchanges) });
   const sleeps: number[] = [];
   let now = REPLAY_EPOCH_MS;
   const runtime: Runtime = {
@@ -159,6 +183,7 @@ export async function runFixture(fixture: Fixture, engine: EngineName, options: 
     requests: [...server.requests],
     sleeps,
     diffs: server.diffs(),
+    unordered: isUnordered(fixture, exchanges),
   };
   return { ...base, expectation: checkExpectation(fixture, base) };
 }
@@ -190,9 +215,17 @@ export async function compareEngines(fixture: Fixture, options: RunOptions = {})
   const diffs: ParityDiff[] = [];
   for (const d of diffJson(canonicalOutcome(legacy), canonicalOutcome(v2))) diffs.push({ path: d.path, legacy: d.left, v2: d.right });
   const ignore = new Set(fixture.exchanges.flatMap((e) => e.request.ignore ?? []));
-  const wire = (run: FixtureRun) => run.requests.map((r) => ({ method: r.method, path: r.path.split('?')[0].replace(/%[0-9a-f]{2}/gi, (s) => s.toUpperCase()), body: dropKeys(r.body, ignore) }));
+  // Concurrent requests arrive in any order: both sides are put in one canonical order first.
+  const unordered = legacy.unordered || v2.unordered;
+  const wire = (run: FixtureRun) => {
+    const sent = run.requests.map((r) => ({ method: r.method, path: r.path.split('?')[0].replace(/%[0-9a-f]{2}/gi, (s) => s.toUpperCase()), body: dropKeys(r.body, ignore) }));
+    if (!unordered) return sent;
+    return sent.map((r) => ({ key: canonicalJson(r), r })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ r }) => r);
+  };
   for (const d of diffJson(wire(legacy), wire(v2), '$.requests')) diffs.push({ path: d.path, legacy: d.left, v2: d.right });
   if (legacy.attempts !== v2.attempts) diffs.push({ path: '$.attempts', legacy: legacy.attempts, v2: v2.attempts });
+  const sleeps = (run: FixtureRun) => (unordered ? sortedNumbers(run.sleeps) : run.sleeps);
+  for (const d of diffJson(sleeps(legacy), sleeps(v2), '$.sleeps')) diffs.push({ path: d.path, legacy: d.left, v2: d.right });
   const parity = diffs.length === 0;
   const verdicts = [legacy.expectation.matches, v2.expectation.matches];
   const matches = verdicts.every((v) => v === null) ? null : verdicts.every((v) => v !== false);

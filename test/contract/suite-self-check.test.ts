@@ -26,6 +26,8 @@ interface Deviation {
   /** Send only this many of the recorded exchanges (default: all). */
   requests?: number;
   extraRequest?: boolean;
+  /** Send the exchanges last to first (a concurrent batch may arrive in any order). */
+  reversed?: boolean;
   escape?: boolean;
   /** Overrides what the thrown error carries. */
   errorInit?: { status?: number; retryAfterMs?: number };
@@ -42,8 +44,9 @@ function oracle(fixture: Fixture, deviation: Deviation = {}): ClientFactory {
       const expected = fixture.expect!;
       const sleeps = deviation.sleeps ? deviation.sleeps(expected.sleeps ?? []) : (expected.sleeps ?? []);
       const count = deviation.requests ?? fixture.exchanges.length;
+      const sequence = deviation.reversed ? [...fixture.exchanges].reverse() : fixture.exchanges;
       for (let i = 0; i < count; i++) {
-        const exchange = fixture.exchanges[i];
+        const exchange = sequence[i];
         if (i > 0 && sleeps[i - 1] !== undefined) await runtime!.sleep!(sleeps[i - 1]);
         await post(exchange.request.path, deviation.body ? deviation.body(structuredClone(exchange.request.body)) : exchange.request.body);
       }
@@ -96,6 +99,16 @@ describe('an oracle client that does exactly what a fixture records', () => {
   }
 });
 
+describe('a batch replayed by content passes in any arrival order', () => {
+  for (const name of ['bedrock/embedding-titan-shuffled-arrival', 'bedrock/embedding-cohere-shuffled-batches', 'bedrock/embedding-titan-shuffled-text-throttled-then-recovers']) {
+    it(`${name}, sent last to first`, async () => {
+      const fixture = byName.get(name);
+      expect(fixture, `fixture ${name} exists`).toBeDefined();
+      expect(await runOracle(fixture!, { reversed: true })).toEqual([]);
+    });
+  }
+});
+
 describe('planted deviations are caught', () => {
   const cases: [string, string, Deviation, RegExp][] = [
     ['an extra key in the message', 'openai/chat-plain-text',
@@ -112,6 +125,9 @@ describe('planted deviations are caught', () => {
     ['an error without its status', 'bedrock/403-unrecognized-client-is-authentication', { errorInit: { status: undefined } }, /^error\.status: expected 403/],
     ['an error without its hint', 'openai/429-retry-after-ms-exhausted', { errorInit: { retryAfterMs: undefined } }, /^error\.retryAfterMs: expected 10/],
     ['a connection off the loopback', 'openai/chat-plain-text', { escape: true }, /^network: a connection to 203\.0\.113\.7/],
+    ['a batch text sent with another body', 'bedrock/embedding-titan-shuffled-arrival', { body: (b) => ({ ...(b as object), normalize: true }) }, /request\.body\.normalize/],
+    ['a batch that never went out', 'bedrock/embedding-cohere-shuffled-batches', { requests: 2 }, /never requested|\$\.attempts/],
+    ['a batch text sent twice', 'bedrock/embedding-titan-shuffled-arrival', { extraRequest: true }, /requests\[4\]/],
   ];
   for (const [what, name, deviation, finding] of cases) {
     it(`${what} (${name})`, async () => {

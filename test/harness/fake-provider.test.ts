@@ -304,6 +304,17 @@ describe('fake provider: capacity and faults', () => {
     expect((await post('/v1/chat/completions', hello, OPENAI_AUTH)).status).toBe(200);
   });
 
+  it('a body match picks one text of a batch whatever its arrival order', async () => {
+    await start({ script: [{ match: { body: '"inputText":"text 4"' }, fault: { kind: 'status', status: 400, type: 'ValidationException' } }] });
+    const statuses: number[] = [];
+    for (const text of ['text 40', 'text 4', 'text 3', 'text 4']) {
+      statuses.push((await post('/model/amazon.titan-embed-text-v2%3A0/invoke', { inputText: text }, BEDROCK_SIGV4)).status);
+    }
+    // `"text 4"` with its closing quote: "text 40" is another text.
+    expect(statuses).toEqual([200, 400, 200, 400]);
+    expect(fake!.stats().faults).toBe(2);
+  });
+
   it('resets the connection or truncates the body on request', async () => {
     await start({
       script: [

@@ -23,7 +23,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function setup(replies: Reply[], provider: Record<string, unknown>, model: Record<string, unknown> = {}, env: Record<string, string> = {}) {
+async function setup(replies: Parameters<typeof startLocalServer>[0], provider: Record<string, unknown>, model: Record<string, unknown> = {}, env: Record<string, string> = {}) {
   server = await startLocalServer(replies);
   const recorder = recordingRuntime();
   const client = legacyClient({ endpoint: server.origin, ...provider }, model, recorder.runtime, env);
@@ -162,11 +162,17 @@ describe('legacy Bedrock client over HTTP', () => {
     expect(server.requests).toHaveLength(3);
   });
 
-  it('embeds with Titan one text per request, in input order, summing token counts', async () => {
+  it('embeds with Titan one text per request, vectors in input order whatever the arrival order, summing token counts', async () => {
     const titan = (value: number, tokens: number): Reply => ({ status: 200, body: { embedding: [value], inputTextTokenCount: tokens } });
-    const { client, server } = await setup([titan(1, 2), titan(2, 3)], { providerType: 'bedrock', apiKey: 'bedrock-api-key-local-123456' }, { model: 'amazon.titan-embed-text-v2:0' });
+    // Answered by content: the two requests are concurrent, so their arrival order is not fixed.
+    const { client, server } = await setup(
+      (req) => ((req.body as { inputText: string }).inputText === 'first' ? titan(1, 2) : titan(2, 3)),
+      { providerType: 'bedrock', apiKey: 'bedrock-api-key-local-123456' },
+      { model: 'amazon.titan-embed-text-v2:0' },
+    );
     const response = await client.embed({ model: '', input: ['first', 'second'], dimensions: 256 });
-    expect(server.requests.map((r) => [r.path, r.body])).toEqual([
+    const sent = server.requests.map((r) => [r.path, r.body]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    expect(sent).toEqual([
       ['/model/amazon.titan-embed-text-v2%3A0/invoke', { inputText: 'first', dimensions: 256 }],
       ['/model/amazon.titan-embed-text-v2%3A0/invoke', { inputText: 'second', dimensions: 256 }],
     ]);
@@ -182,17 +188,26 @@ describe('legacy Bedrock client over HTTP', () => {
     expect(response.data[0].embedding).toHaveLength(5);
   });
 
-  it('splits more than 96 Cohere texts into sequential batches and sums the header usage', async () => {
+  it('splits more than 96 Cohere texts into concurrent batches, assembled in input order, and sums the header usage', async () => {
     const batch = (n: number, tokens: number): Reply => ({
       status: 200,
       headers: { 'content-type': 'application/json', 'x-amzn-bedrock-input-token-count': String(tokens) },
       body: { embeddings: Array.from({ length: n }, (_, i) => [i]), id: 'x', response_type: 'embeddings_floats', texts: [] },
     });
-    const { client, server } = await setup([batch(96, 100), batch(96, 100), batch(8, 9)], { providerType: 'bedrock', apiKey: 'bedrock-api-key-local-123456' }, { model: 'cohere.embed-english-v3' });
+    // Answered by content (the batch's size): the three requests arrive in no fixed order.
+    const { client, server } = await setup(
+      (req) => {
+        const texts = (req.body as { texts: string[] }).texts;
+        return texts.length === 8 ? batch(8, 9) : batch(96, 100);
+      },
+      { providerType: 'bedrock', apiKey: 'bedrock-api-key-local-123456' },
+      { model: 'cohere.embed-english-v3' },
+    );
     const input = Array.from({ length: 200 }, (_, i) => `text ${i}`);
     const response = await client.embed({ model: '', input });
-    expect(server.requests.map((r) => (r.body as { texts: string[] }).texts.length)).toEqual([96, 96, 8]);
-    expect((server.requests[2].body as { texts: string[] }).texts[0]).toBe('text 192');
+    const firstTexts = server.requests.map((r) => (r.body as { texts: string[] }).texts[0]).sort();
+    expect(firstTexts).toEqual(['text 0', 'text 192', 'text 96']);
+    expect(server.requests.map((r) => (r.body as { texts: string[] }).texts.length).sort()).toEqual([8, 96, 96]);
     expect(response.data).toHaveLength(200);
     expect(response.data[199]).toEqual({ index: 199, embedding: [7] });
     expect(response.usage).toEqual({ prompt_tokens: 209, total_tokens: 209 });

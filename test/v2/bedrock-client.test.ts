@@ -34,7 +34,7 @@ afterEach(async () => {
   process.env = { ...savedEnv };
 });
 
-async function setup(script: ScriptedResponse[], provider: Record<string, unknown> = {}, model = 'us.amazon.nova-micro-v1:0') {
+async function setup(script: Parameters<typeof startLoopbackProvider>[0], provider: Record<string, unknown> = {}, model = 'us.amazon.nova-micro-v1:0') {
   server = await startLoopbackProvider(script);
   const runtime = recordingRuntime();
   client = await createClient(
@@ -174,17 +174,19 @@ describe('v2 bedrock adapter', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('embeds with Titan one request per text, summing token counts', async () => {
+  it('embeds with Titan one request per text, vectors in input order whatever the arrival order, summing token counts', async () => {
     const { server, client } = await setup(
-      [
-        { status: 200, body: { embedding: [0.1, 0.2], inputTextTokenCount: 3 } },
-        { status: 200, body: { embedding: [0.3, 0.4], inputTextTokenCount: 4 } },
-      ],
+      // Answered by content: the two requests are concurrent, so their arrival order is not fixed.
+      (request) =>
+        (request.body as { inputText: string }).inputText === 'a'
+          ? { status: 200, body: { embedding: [0.1, 0.2], inputTextTokenCount: 3 } }
+          : { status: 200, body: { embedding: [0.3, 0.4], inputTextTokenCount: 4 } },
       { apiKey: 'bedrock-api-key-abcdef' },
       'amazon.titan-embed-text-v2:0',
     );
     const response = await client.embed({ model: 'amazon.titan-embed-text-v2:0', input: ['a', 'b'], dimensions: 256 });
-    expect(server.requests.map((r) => [r.path, r.body])).toEqual([
+    const sent = server.requests.map((r) => [r.path, r.body]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+    expect(sent).toEqual([
       ['/model/amazon.titan-embed-text-v2%3A0/invoke', { inputText: 'a', dimensions: 256 }],
       ['/model/amazon.titan-embed-text-v2%3A0/invoke', { inputText: 'b', dimensions: 256 }],
     ]);

@@ -274,7 +274,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const headers = limitHeaders();
     if (latencyMs > 0) await sleep(latencyMs);
 
-    const fault = plan.next({ provider: protocol.provider, operation: route.operation, path: pathname });
+    const fault = plan.next({ provider: protocol.provider, operation: route.operation, path: pathname, body: rawBody });
     if (fault) stats.fault();
     if (fault?.kind === 'reset') {
       req.socket.destroy();

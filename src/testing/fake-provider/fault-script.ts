@@ -44,6 +44,11 @@ const ruleSchema = z
         operation: z.enum(['chat', 'embedding']).optional(),
         /** Substring of the request path, e.g. "/converse" or "titan". */
         path: z.string().optional(),
+        /**
+         * Substring of the raw request body, e.g. `"inputText":"text 437"`: picks one text of a
+         * concurrent batch, whose requests arrive in no fixed order.
+         */
+        body: z.string().min(1).optional(),
       })
       .optional(),
     /** 1-based ordinals, among the requests this rule matches, that fail: `[1, 2]` = the first two. */
@@ -102,6 +107,8 @@ export interface FaultTarget {
   provider: ProviderType;
   operation: Operation;
   path: string;
+  /** The raw request body, as received. */
+  body?: string;
 }
 
 /** Holds each rule's counters; one per server. */
@@ -128,6 +135,7 @@ export class FaultPlan {
       if (match?.provider !== undefined && match.provider !== target.provider) continue;
       if (match?.operation !== undefined && match.operation !== target.operation) continue;
       if (match?.path !== undefined && !target.path.includes(match.path)) continue;
+      if (match?.body !== undefined && !(target.body ?? '').includes(match.body)) continue;
       const ordinal = ++this.#seen[i];
       let fires = true;
       if (rule.on) fires = rule.on.includes(ordinal);
