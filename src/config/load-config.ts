@@ -140,7 +140,7 @@ function sourceIssueLine(issue: SourceIssue): string {
 }
 
 /** zod's issue on the translated config, worded and located as the user wrote the source file. */
-function translatedIssueLine(issue: z.core.$ZodIssue, translation: Translation): string {
+function translatedIssueLine(issue: z.ZodError["issues"][number], translation: Translation): string {
   const path = translation.originalPath(issue.path);
   let message = issue.message;
   const ours = issue.path.at(-1);

@@ -89,11 +89,18 @@ export const SOURCE_KEYS: Record<Exclude<SourceKind, 'free'>, Record<string, Key
   },
 };
 
-/** Top-level keys only the source shape has: any of them makes a file a source-shape config. */
+/**
+ * Top-level keys only the source shape has: any of them makes a file a source-shape config.
+ * (A Data Designer builder file's other sections — columns and the like — are not model-layer
+ * config: they are unknown keys here, named with their path.)
+ */
 export const SOURCE_ONLY_ROOT_KEYS = ['model_configs', 'tool_configs', 'mcp_providers', 'default'] as const;
 
 /** Provider keys only the source shape has (a providers-only file, like model_providers.yaml). */
 export const SOURCE_ONLY_PROVIDER_KEYS = ['provider_type', 'api_key', 'extra_body', 'extra_headers'] as const;
+
+/** Provider keys only our shape has. */
+export const OUR_ONLY_PROVIDER_KEYS = ['providerType', 'apiKey', 'extraBody', 'extraHeaders', 'region', 'maxResponseBytes'] as const;
 
 /** The source's remote MCP default transport; this layer speaks only streamable_http remotely. */
 export const SOURCE_REMOTE_MCP_DEFAULT = 'sse';

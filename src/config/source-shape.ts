@@ -3,6 +3,7 @@
 // ours, key by key, so the one zod schema judges both. Unknown keys are reported here with their
 // path as the user wrote it, and zod's issues on the translated config are mapped back to it.
 import {
+  OUR_ONLY_PROVIDER_KEYS,
   SOURCE_KEYS,
   SOURCE_ONLY_PROVIDER_KEYS,
   SOURCE_ONLY_ROOT_KEYS,
@@ -23,8 +24,9 @@ export function configShape(raw: unknown): ConfigShape {
   if (!isObject(raw)) return 'ours';
   if (SOURCE_ONLY_ROOT_KEYS.some((key) => key in raw)) return 'source';
   const providers = Array.isArray(raw.providers) ? raw.providers : [];
-  const snakeProvider = providers.some((p) => isObject(p) && SOURCE_ONLY_PROVIDER_KEYS.some((key) => key in p));
-  return snakeProvider ? 'source' : 'ours';
+  const has = (keys: readonly string[]) => providers.some((p) => isObject(p) && keys.some((key) => key in p));
+  // A provider that also carries one of our keys is ours with a stray key: zod names it.
+  return has(SOURCE_ONLY_PROVIDER_KEYS) && !has(OUR_ONLY_PROVIDER_KEYS) ? 'source' : 'ours';
 }
 
 export interface SourceIssue {
