@@ -2,7 +2,8 @@
 // npm run compare -- [--fixtures <dir|file>]... [--filter <text>] [--json <file>] [--html <file>]
 // npm run compare -- --live --config <file> --workload <file> [--filter <text>] [--json <file>] [--html <file>]
 // Runs every case through both engines and reports parity (SPEC §11). Exit 0: every case in
-// parity and matching; 1: any mismatch; 2: usage, config or fixture errors.
+// parity and matching; 1: any mismatch, or (--live) an endpoint that cannot be reached; 2: usage,
+// config or fixture errors.
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../src/config/load-config.ts';
 import { redactSecrets } from '../src/core/secrets.ts';

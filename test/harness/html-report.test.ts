@@ -204,4 +204,3 @@ describe('HTML compare report', () => {
     }
   });
 });
-});

@@ -10,12 +10,14 @@ export const PROBE_TIMEOUT_MS = 5_000;
 /** An endpoint that could not be reached: the run stops, compare exits 1 with this one line. */
 export class LiveEndpointUnreachable extends Error {
   override readonly name = 'LiveEndpointUnreachable';
-  constructor(
-    readonly alias: string,
-    readonly endpoint: string,
-    readonly reason: string,
-  ) {
+  readonly alias: string;
+  readonly endpoint: string;
+  readonly reason: string;
+  constructor(alias: string, endpoint: string, reason: string) {
     super(`alias "${alias}": endpoint ${printableEndpoint(endpoint)} is unreachable (${reason}); nothing was compared against it`);
+    this.alias = alias;
+    this.endpoint = endpoint;
+    this.reason = reason;
   }
 }
 
