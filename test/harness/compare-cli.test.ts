@@ -1,5 +1,7 @@
 // `npm run compare` as users run it: a child process, judged by exit code, output and reports.
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,10 +130,15 @@ describe('compare CLI', () => {
   });
 
   it('compare --live against a dead endpoint fails fast: exit 1, one line naming alias, endpoint and cause', async () => {
+    // A port that was just free: nothing listens there, connections are refused.
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((done) => server.close(done));
     const config = join(dir, 'dead.yaml');
     await writeFile(
       config,
-      'providers:\n  - name: dead\n    endpoint: http://127.0.0.1:1/v1\n    apiKey: K\nmodels:\n  - alias: chat-openai\n    model: gpt-4.1-mini\n    provider: dead\n',
+      `providers:\n  - name: dead\n    endpoint: http://127.0.0.1:${port}/v1\n    apiKey: K\nmodels:\n  - alias: chat-openai\n    model: gpt-4.1-mini\n    provider: dead\n`,
     );
     const workload = join(dir, 'dead-workload.yaml');
     await writeFile(workload, '- name: hello\n  alias: chat-openai\n- name: again\n  alias: chat-openai\n');
@@ -140,7 +147,7 @@ describe('compare CLI', () => {
     const result = await runScript('compare', ['--live', '--config', config, '--workload', workload, '--json', json]);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('compare: alias "chat-openai": endpoint http://127.0.0.1:1/v1 is unreachable (connect ECONNREFUSED 127.0.0.1:1); nothing was compared against it\n');
+    expect(result.stderr).toBe(`compare: alias "chat-openai": endpoint http://127.0.0.1:${port}/v1 is unreachable (connect ECONNREFUSED 127.0.0.1:${port}); nothing was compared against it\n`);
     expect(result.stdout).toBe('');
     // No report that could be read as "in parity".
     await expect(readFile(json, 'utf8')).rejects.toThrow(/ENOENT/);

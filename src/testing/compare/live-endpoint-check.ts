@@ -1,6 +1,7 @@
 // `compare --live` against an endpoint that does not answer must stop at once with one line
 // naming the alias, the endpoint and the cause (issue 12 item 5), not spend every engine's
 // retries on every call and then call the run "in parity".
+import { request } from 'undici';
 import { printableEndpoint } from './report-meta.ts';
 import type { WorkloadCall } from '../record/workload.ts';
 
@@ -41,8 +42,9 @@ export function networkCause(error: unknown): string {
  */
 export async function probeEndpoint(endpoint: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<string | undefined> {
   try {
-    const response = await fetch(endpoint, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    await response.body?.cancel().catch(() => {});
+    // undici, not fetch: fetch refuses "bad ports" an engine would still call.
+    const response = await request(endpoint, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs) });
+    await response.body.dump().catch(() => {});
     return undefined;
   } catch (error) {
     return networkCause(error);
