@@ -222,10 +222,10 @@ function groupSection(group: Group, index: number, live: boolean): string {
   const others = group.cases.length - 1;
   return `
 <section class="group" id="group-${index}" data-size="${group.cases.length}">
-  <h3>${plural(group.cases.length, 'case differs', 'cases differ')} at the same ${group.paths.length === 1 ? 'path' : 'paths'}</h3>
+  <h3>${plural(group.cases.length, 'case differs', 'cases differ')} at ${group.cases.length > 1 ? 'the same' : group.paths.length === 1 ? 'this' : 'these'} ${group.paths.length === 1 ? 'path' : 'paths'}</h3>
   <ul class="paths">${group.paths.map((p) => `<li><code>${breakable(p)}</code></li>`).join('')}</ul>
   <ul class="members">${members}</ul>
-  <p class="muted">Details of <strong>${breakable(first.name)}</strong>${others > 0 ? ` (the other ${plural(others, 'case', 'cases')} differ at the same paths; their values may differ)` : ''}: parity ${first.parity ? 'yes' : 'no'} · matches ${first.matches === null ? 'nothing to match' : first.matches ? 'yes' : 'no'}</p>
+  <p class="muted">Details of <strong>${breakable(first.name)}</strong>${others === 1 ? ' (the other case differs at the same paths; its values may differ)' : others > 1 ? ` (the other ${others} cases differ at the same paths; their values may differ)` : ''}: parity ${first.parity ? 'yes' : 'no'} · matches ${first.matches === null ? 'nothing to match' : first.matches ? 'yes' : 'no'}</p>
   <ul>${engineLine(first, 'legacy')}${engineLine(first, 'v2')}</ul>
   ${parity}${expectation}
 </section>`;
