@@ -2,15 +2,19 @@
 // npm run compare -- [--fixtures <dir|file>]... [--filter <text>] [--json <file>] [--html <file>]
 // npm run compare -- --live --config <file> --workload <file> [--filter <text>] [--json <file>] [--html <file>]
 // Runs every case through both engines and reports parity (SPEC §11). Exit 0: every case in
-// parity and matching; 1: any mismatch; 2: usage, config or fixture errors.
+// parity and matching; 1: any mismatch, or (--live) an endpoint that cannot be reached; 2: usage,
+// config or fixture errors.
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../src/config/load-config.ts';
+import { redactSecrets } from '../src/core/secrets.ts';
 import { ensureWritable, runCli, UsageError, writeReport } from '../src/testing/compare/cli-options.ts';
 import { compareFixtures, filterFixtures } from '../src/testing/compare/compare-fixtures.ts';
 import { loadCompareHooks } from '../src/testing/compare/compare-hooks.ts';
 import { buildReport, type CompareCase, type CompareReport } from '../src/testing/compare/compare-report.ts';
 import { renderHtml } from '../src/testing/compare/html-report.ts';
 import { compareLive } from '../src/testing/compare/live-compare.ts';
+import { checkLiveEndpoints, LiveEndpointUnreachable } from '../src/testing/compare/live-endpoint-check.ts';
+import { collectMeta, type MetaSource } from '../src/testing/compare/report-meta.ts';
 import { createProgress, mismatchList, renderTable, summaryLine } from '../src/testing/compare/terminal-table.ts';
 import { loadFixtures } from '../src/testing/fixture.ts';
 import { loadWorkload } from '../src/testing/record/workload.ts';
@@ -26,7 +30,8 @@ const USAGE = `Usage:
   --live              call the real endpoints of --config with the calls of --workload through both
                       engines and compare structure (success, tool names, JSON validity, usage)
 
-Exit codes: 0 every case in parity and matching, 1 any mismatch, 2 usage/config/fixture error.
+Exit codes: 0 every case in parity and matching, 1 any mismatch or (--live) an endpoint that
+cannot be reached (one line naming the alias, endpoint and cause), 2 usage/config/fixture error.
 `;
 
 await runCli('compare', async () => {
@@ -57,6 +62,7 @@ await runCli('compare', async () => {
 
   let cases: CompareCase[];
   let title: string;
+  let source: MetaSource;
   if (values.live) {
     if (!values.config || !values.workload) throw new UsageError('--live needs --config <file> and --workload <file>');
     if (values.fixtures) throw new UsageError('--fixtures cannot be combined with --live (the workload defines the cases)');
@@ -65,10 +71,21 @@ await runCli('compare', async () => {
       (call) => !values.filter || call.name.toLowerCase().includes(values.filter.toLowerCase()),
     );
     if (workload.length === 0) throw new UsageError(`no workload calls match --filter "${values.filter}"`);
-    const progress = interactive ? createProgress(workload.length, process.stderr) : undefined;
-    cases = await compareLive(config, workload, { hooks, file: values.workload, onCase: (c) => progress?.tick(c.name) });
-    progress?.done();
+    try {
+      await checkLiveEndpoints(workload);
+      const progress = interactive ? createProgress(workload.length, process.stderr) : undefined;
+      try {
+        cases = await compareLive(config, workload, { hooks, file: values.workload, onCase: (c) => progress?.tick(c.name) });
+      } finally {
+        progress?.done();
+      }
+    } catch (error) {
+      if (!(error instanceof LiveEndpointUnreachable)) throw error;
+      process.stderr.write(`compare: ${redactSecrets(error.message)}\n`);
+      return 1;
+    }
     title = `Live engine compare: ${values.workload}`;
+    source = { mode: 'live', config: values.config, workload: values.workload, providers: config.providers };
   } else {
     if (values.config || values.workload) throw new UsageError('--config and --workload are only used with --live');
     const sources = values.fixtures ?? ['test/fixtures'];
@@ -80,9 +97,10 @@ await runCli('compare', async () => {
     cases = await compareFixtures(fixtures, { hooks, onCase: (c) => progress?.tick(c.name) });
     progress?.done();
     title = `Engine compare: ${sources.join(', ')}`;
+    source = { mode: 'fixtures', fixtures: sources };
   }
 
-  const report: CompareReport = buildReport(cases);
+  const report: CompareReport = buildReport(cases, collectMeta(source, { filter: values.filter }));
   const color = interactive && !process.env.NO_COLOR;
   process.stdout.write(renderTable(report, { color, width: process.stdout.columns ?? 160 }));
   process.stdout.write(`\n${mismatchList(report)}${summaryLine(report)}\n`);

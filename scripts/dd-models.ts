@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { checkConfigFile, SHAPE_NAMES } from '../src/config/config-check.ts';
 import { formatZodIssues } from '../src/config/load-config.ts';
 import { ConfigError, DataDesignerError } from '../src/core/errors.ts';
 import type { ModelFacade } from '../src/facade/model-facade.ts';
@@ -17,6 +18,8 @@ const HELP = `dd-models — call a configured model through the Data Designer mo
 Usage:
   dd-models generate --config <file> --model <alias> [options] "prompt"
   dd-models health --config <file> [--model <alias>]... [--engine legacy|v2]
+  dd-models config check <file>    validate a config (ours or Data Designer's snake_case shape)
+                                   and print it normalised, secrets as ***
   dd-models --help
 
 generate options:
@@ -65,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'generate') return generate(values, rest);
   if (command === 'health') return health(values, rest);
+  if (command === 'config') return configCommand(rest);
   throw new UsageError(`unknown command '${command}'`);
 }
 
@@ -129,6 +133,15 @@ async function health(values: Values, positionals: string[]): Promise<number> {
   } finally {
     await registry.close();
   }
+}
+
+async function configCommand(positionals: string[]): Promise<number> {
+  const [sub, file, ...extra] = positionals;
+  if (sub !== 'check' || file === undefined || extra.length > 0) throw new UsageError('usage: dd-models config check <file>');
+  const { shape, text } = await checkConfigFile(file);
+  process.stderr.write(`${file}: valid, read as ${SHAPE_NAMES[shape]}; normalised:\n`);
+  process.stdout.write(`${text}\n`);
+  return 0;
 }
 
 function report(facade: ModelFacade, output: unknown, asJson: boolean): void {

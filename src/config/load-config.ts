@@ -14,6 +14,7 @@ import {
   toolConfigSchema,
   type DataDesignerConfig,
 } from './schemas.ts';
+import { configShape, SOURCE_WORDING, translateSourceConfig, type SourceIssue, type Translation } from './source-shape.ts';
 
 const SECRET_KEYS = /^(apiKey|api_key|authorization|x-api-key|secret|token|password)$/i;
 
@@ -89,8 +90,10 @@ function editDistance(a: string, b: string): number {
 
 /** The allowed key a typo most likely meant: same letters in another case, or ≤ 2 edits away. */
 function closestKey(key: string, allowed: readonly string[]): string | undefined {
-  const lowered = key.toLowerCase().replace(/[_-]/g, '');
-  const sameLetters = allowed.find((candidate) => candidate.toLowerCase() === lowered);
+  const letters = (text: string) => text.toLowerCase().replace(/[_-]/g, '');
+  const lowered = letters(key);
+  // `apiKey` where `api_key` is expected (and the reverse) is the same key in the other shape.
+  const sameLetters = allowed.find((candidate) => letters(candidate) === lowered);
   if (sameLetters) return sameLetters;
   let best: { key: string; distance: number } | undefined;
   for (const candidate of allowed) {
@@ -126,7 +129,49 @@ export function formatZodIssues(error: z.ZodError, label = 'config', raw?: unkno
   return `Invalid ${label}:\n${lines.join('\n')}`;
 }
 
+function issueLine(path: readonly PropertyKey[], message: string): string {
+  const secret = path.some((p) => typeof p === 'string' && SECRET_KEYS.test(p));
+  return `  - ${formatPath(path)}: ${redactSecrets(secret ? message.replace(/"[^"]*"/g, `"${REDACTED}"`) : message)}`;
+}
+
+function sourceIssueLine(issue: SourceIssue): string {
+  const message = issue.unknownKeys ? unknownKeysMessage(issue.unknownKeys, issue.allowed) : issue.message;
+  return issueLine(issue.path, message);
+}
+
+/** zod's issue on the translated config, worded and located as the user wrote the source file. */
+function translatedIssueLine(issue: z.ZodError["issues"][number], translation: Translation): string {
+  const path = translation.originalPath(issue.path);
+  let message = issue.message;
+  const ours = issue.path.at(-1);
+  const theirs = path.at(-1);
+  if (typeof ours === 'string' && typeof theirs === 'string' && ours !== theirs) message = message.replaceAll(ours, theirs);
+  for (const [pattern, word] of SOURCE_WORDING) message = message.replace(pattern, word);
+  return issueLine(path, message);
+}
+
+/**
+ * A config in the source system's shape (Data Designer's snake_case keys, docs/config-shapes.md):
+ * translated key by key, then judged by the same schema; every error names the path as written.
+ */
+function parseSourceConfig(raw: unknown, label: string): DataDesignerConfig {
+  const translation = translateSourceConfig(raw);
+  if (translation.issues.length > 0) {
+    const lines = translation.issues.map(sourceIssueLine);
+    throw new ConfigError(`Invalid ${label}:\n${lines.join('\n')}`, { path: formatPath(translation.issues[0].path) });
+  }
+  const result = dataDesignerConfigSchema.safeParse(translation.value);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => translatedIssueLine(issue, translation));
+    const first = result.error.issues[0];
+    throw new ConfigError(`Invalid ${label}:\n${lines.join('\n')}`, { path: first ? formatPath(translation.originalPath(first.path)) : undefined });
+  }
+  return result.data;
+}
+
+/** Reads our shape or the source system's shape (`configShape`); both are strict. */
 export function parseConfig(raw: unknown, label = 'config'): DataDesignerConfig {
+  if (configShape(raw) === 'source') return parseSourceConfig(raw, label);
   const result = dataDesignerConfigSchema.safeParse(raw);
   if (!result.success) {
     const first = result.error.issues[0];
@@ -135,7 +180,8 @@ export function parseConfig(raw: unknown, label = 'config'): DataDesignerConfig 
   return result.data;
 }
 
-export function parseConfigText(text: string, fileName: string): DataDesignerConfig {
+/** The file's text as data, before any validation. */
+export function parseConfigSyntax(text: string, fileName: string): unknown {
   const ext = extname(fileName).toLowerCase();
   let raw: unknown;
   try {
@@ -145,10 +191,14 @@ export function parseConfigText(text: string, fileName: string): DataDesignerCon
       cause: error,
     });
   }
-  return parseConfig(raw, `config file ${fileName}`);
+  return raw;
 }
 
-export async function loadConfigFile(path: string): Promise<DataDesignerConfig> {
+export function parseConfigText(text: string, fileName: string): DataDesignerConfig {
+  return parseConfig(parseConfigSyntax(text, fileName), `config file ${fileName}`);
+}
+
+export async function readConfigText(path: string): Promise<string> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -158,5 +208,9 @@ export async function loadConfigFile(path: string): Promise<DataDesignerConfig> 
       solution: 'Check the path of the config file (relative paths start from the directory the command runs in).',
     });
   }
-  return parseConfigText(text, path);
+  return text;
+}
+
+export async function loadConfigFile(path: string): Promise<DataDesignerConfig> {
+  return parseConfigText(await readConfigText(path), path);
 }

@@ -1,5 +1,8 @@
 // `npm run compare` as users run it: a child process, judged by exit code, output and reports.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,14 +46,14 @@ describe('compare CLI', () => {
     expect(result.code).toBe(0);
     const report = await readJson(json);
     expectReportShape(report);
-    expect(report.summary).toEqual({ total: 10, parity: 10, matches: 10, mismatched: 0 });
+    expect(report.summary).toEqual({ total: 10, parity: 10, matches: 10, parityAlone: 0, mismatched: 0 });
     const retried = report.cases.find((c: any) => c.name === 'anthropic/anthropic-hello-after-429');
     expect(retried.legacy.attempts).toBe(2);
     expect(retried.v2.attempts).toBe(2);
     expect(retried.legacy.requests[0]).toMatchObject({ method: 'POST', path: '/v1/messages', body: { model: 'claude-sonnet-4-5' } });
     // The table lists every case; the summary line closes the output.
     for (const c of report.cases) expect(result.stdout).toContain(c.name);
-    expect(result.stdout.trim().split('\n').at(-2)).toBe('PASS: 10 cases, 10 in parity (100%), 10 matches, 0 judged on parity alone, 0 mismatched');
+    expect(result.stdout.trim().split('\n').at(-2)).toBe('PASS: 10 cases, 10 in parity (100%): 10 also match, 0 passed on parity alone (nothing to match); 0 mismatched');
     // No progress bar when stdout is not a terminal.
     expect(result.stderr).toBe('');
   });
@@ -73,6 +76,81 @@ describe('compare CLI', () => {
     expect(c.diffs).toContainEqual({ path: '$.requests[0].body.max_tokens', legacy: 64, v2: 65 });
     // v2 also no longer sends the recorded body, so it fails the match on its own.
     expect(c.matches).toBe(false);
+  });
+
+  it('with a planted difference no sentence claims a match for a case out of parity', async () => {
+    const json = join(dir, 'planted-all.json');
+    const result = await runScript('compare', ['--fixtures', HARNESS_FIXTURES, '--filter', 'openai', '--json', json], {
+      env: { DD_COMPARE_TEST_HOOK: PLANT_HOOK },
+    });
+    expect(result.code).toBe(1);
+    const report = await readJson(json);
+    expectReportShape(report);
+    // The three chat cases break parity; only the embedding case is in parity and matches.
+    expect(report.summary).toEqual({ total: 4, parity: 1, matches: 1, parityAlone: 0, mismatched: 3 });
+    for (const c of report.cases.filter((c: any) => !c.parity)) expect(c.matches).toBe(false);
+    expect(result.stdout).toContain('FAIL: 4 cases, 1 in parity (25%): 1 also matches, 0 passed on parity alone (nothing to match); 3 mismatched');
+  });
+
+  it('a raw-traffic run (nothing to match) says so: parity alone, never "matches"', async () => {
+    const raw = join(dir, 'raw-traffic');
+    await mkdir(raw, { recursive: true });
+    for (const file of await readdir(join(HARNESS_FIXTURES, 'anthropic'))) {
+      const fixture = await readJson(join(HARNESS_FIXTURES, 'anthropic', file));
+      delete fixture.expect;
+      for (const exchange of fixture.exchanges) delete exchange.request.body;
+      await writeFile(join(raw, file), JSON.stringify(fixture));
+    }
+    const json = join(dir, 'raw.json');
+    const html = join(dir, 'raw.html');
+    const result = await runScript('compare', ['--fixtures', raw, '--json', json, '--html', html]);
+    expect(result.code).toBe(0);
+    const report = await readJson(json);
+    expectReportShape(report);
+    expect(report.summary).toEqual({ total: 2, parity: 2, matches: 0, parityAlone: 2, mismatched: 0 });
+    expect(result.stdout).toContain('PASS: 2 cases, 2 in parity (100%): 0 also match, 2 passed on parity alone (nothing to match); 0 mismatched');
+    const page = await readFile(html, 'utf8');
+    expect(page).not.toContain('every case is in parity and matches');
+    expect(page).toContain('No mismatches: every case is in parity; none had anything to match, so all 2 were judged on parity alone.');
+  });
+
+  it('the JSON is a record worth archiving: when, commit, fixture dirs, Node and SDK versions', async () => {
+    const json = join(dir, 'meta.json');
+    const before = Date.now();
+    const result = await runScript('compare', ['--fixtures', HARNESS_FIXTURES, '--filter', 'bedrock', '--json', json]);
+    expect(result.code).toBe(0);
+    const { meta } = await readJson(json);
+    expect(Date.parse(meta.generatedAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect(meta.commit).toBe(execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim());
+    expect(meta).toMatchObject({ mode: 'fixtures', fixtures: [HARNESS_FIXTURES], filter: 'bedrock', versions: { node: process.version } });
+    expect(meta).not.toHaveProperty('live');
+    const installed = JSON.parse(await readFile('node_modules/openai/package.json', 'utf8')).version;
+    expect(meta.versions.packages.openai).toBe(installed);
+    for (const name of ['@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime', 'undici']) expect(meta.versions.packages[name]).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('compare --live against a dead endpoint fails fast: exit 1, one line naming alias, endpoint and cause', async () => {
+    // A port that was just free: nothing listens there, connections are refused.
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((done) => server.close(done));
+    const config = join(dir, 'dead.yaml');
+    await writeFile(
+      config,
+      `providers:\n  - name: dead\n    endpoint: http://127.0.0.1:${port}/v1\n    apiKey: K\nmodels:\n  - alias: chat-openai\n    model: gpt-4.1-mini\n    provider: dead\n`,
+    );
+    const workload = join(dir, 'dead-workload.yaml');
+    await writeFile(workload, '- name: hello\n  alias: chat-openai\n- name: again\n  alias: chat-openai\n');
+    const json = join(dir, 'dead.json');
+    const started = Date.now();
+    const result = await runScript('compare', ['--live', '--config', config, '--workload', workload, '--json', json]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`compare: alias "chat-openai": endpoint http://127.0.0.1:${port}/v1 is unreachable (connect ECONNREFUSED 127.0.0.1:${port}); nothing was compared against it\n`);
+    expect(result.stdout).toBe('');
+    // No report that could be read as "in parity".
+    await expect(readFile(json, 'utf8')).rejects.toThrow(/ENOENT/);
   });
 
   it('reports a malformed fixture as exit 2 with one line naming the file and the field', async () => {

@@ -93,7 +93,7 @@ describe('record → replay round trip', () => {
     expect(replay.code).toBe(0);
     const report = JSON.parse(await readFile(json, 'utf8'));
     expectReportShape(report);
-    expect(report.summary).toEqual({ total: 10, parity: 10, matches: 10, mismatched: 0 });
+    expect(report.summary).toEqual({ total: 10, parity: 10, matches: 10, parityAlone: 0, mismatched: 0 });
   }, 60_000);
 
   it('reaches Bedrock with SigV4 when the provider has no apiKey (the proxy re-signs for the real host)', async () => {
@@ -119,11 +119,19 @@ describe('record → replay round trip', () => {
 describe('compare --live', () => {
   it('runs the workload through both engines against the endpoints and compares structure', async () => {
     const json = join(dir, 'live.json');
-    const result = await runScript('compare', ['--live', '--config', config, '--workload', WORKLOAD, '--json', json], { env: PLANTED_SECRETS });
+    const html = join(dir, 'live.html');
+    const result = await runScript('compare', ['--live', '--config', config, '--workload', WORKLOAD, '--json', json, '--html', html], { env: PLANTED_SECRETS });
     expect(result.code).toBe(0);
     const report = JSON.parse(await readFile(json, 'utf8'));
     expectReportShape(report);
-    expect(report.summary).toEqual({ total: 10, parity: 10, matches: 10, mismatched: 0 });
+    expect(report.meta).toMatchObject({ mode: 'live', live: { config, workload: WORKLOAD } });
+    expect(report.meta.live.providers.map((p: any) => p.name)).toEqual(['fake-openai', 'fake-anthropic', 'fake-bedrock']);
+    // The live page describes a live run, not a replay of recorded traffic.
+    const page = await readFile(html, 'utf8');
+    expect(page).toContain('sent the same workload calls to the live endpoints');
+    expect(page).not.toMatch(/replayed|recorded traffic/);
+    for (const value of Object.values(PLANTED_SECRETS)) expect(page).not.toContain(value);
+    expect(report.summary).toEqual({ total: 10, parity: 10, matches: 10, parityAlone: 0, mismatched: 0 });
     const tool = report.cases.find((c: any) => c.name === 'openai-tool-required');
     expect(tool.legacy.response.choices[0].message.tool_calls[0].function.name).toBe('get_weather');
     expect(tool.v2.requests).toHaveLength(1);

@@ -41,13 +41,33 @@ export interface CompareSummary {
   total: number;
   /** Cases whose engines agree. */
   parity: number;
-  /** Cases that satisfy their expectations and recorded bodies (cases with nothing to match are not counted). */
+  /** Cases in parity that also satisfy their expectations and recorded bodies. */
   matches: number;
+  /** Added: cases in parity with nothing to match (raw recorded traffic), passed on parity alone. */
+  parityAlone: number;
   /** Cases out of parity or failing a match: any of them makes compare exit 1. */
   mismatched: number;
 }
 
+/** Added: what was compared, when, with what (`report-meta.ts`). */
+export interface CompareMeta {
+  generatedAt: string;
+  /** `git rev-parse HEAD` of the directory compare ran in, null outside a git checkout. */
+  commit: string | null;
+  /** True when the checkout had uncommitted changes; null outside a git checkout. */
+  dirty: boolean | null;
+  mode: 'fixtures' | 'live';
+  /** Fixture files or directories as given (mode `fixtures`). */
+  fixtures?: string[];
+  /** Config and workload files and the providers called (mode `live`); never a key. */
+  live?: { config: string; workload: string; providers: { name: string; providerType: string; endpoint: string }[] };
+  filter: string | null;
+  versions: { node: string; packages: Record<string, string | null> };
+}
+
 export interface CompareReport {
+  /** Added key: absent only in reports built without it (library callers of buildReport). */
+  meta?: CompareMeta;
   cases: CompareCase[];
   summary: CompareSummary;
 }
@@ -80,7 +100,7 @@ export function buildCase(identity: CaseIdentity, comparison: EngineComparison):
     provider: identity.provider,
     operation: identity.operation,
     parity: comparison.parity,
-    matches: comparison.matches,
+    matches: matchVerdict(comparison.parity, comparison.matches),
     legacy: engineOutcome(comparison.legacy),
     v2: engineOutcome(comparison.v2),
     // `legacy`/`v2` are documented keys: a side that is absent is written as null, never dropped.
@@ -89,23 +109,36 @@ export function buildCase(identity: CaseIdentity, comparison: EngineComparison):
   };
 }
 
+/**
+ * Matching is in addition to parity (MIGRATION "Reading the compare report"): a case out of
+ * parity never matches, even when each engine alone met its claims; with no claims it stays null.
+ */
+export function matchVerdict(parity: boolean, claimsMet: boolean | null): boolean | null {
+  if (claimsMet === null) return null;
+  return parity && claimsMet;
+}
+
 /** A case passes when its engines agree and it does not fail a match (no claims = judged on parity). */
 export function casePasses(c: Pick<CompareCase, 'parity' | 'matches'>): boolean {
   return c.parity && c.matches !== false;
 }
 
-export function buildReport(cases: CompareCase[]): CompareReport {
+/** total = matches + parityAlone + mismatched: every case is counted exactly once. */
+export function summarise(cases: readonly CompareCase[]): CompareSummary {
+  return {
+    total: cases.length,
+    parity: cases.filter((c) => c.parity).length,
+    matches: cases.filter((c) => c.parity && c.matches === true).length,
+    parityAlone: cases.filter((c) => c.parity && c.matches === null).length,
+    mismatched: cases.filter((c) => !casePasses(c)).length,
+  };
+}
+
+export function buildReport(cases: CompareCase[], meta?: CompareMeta): CompareReport {
   // Reports get shared and committed: nothing that looks like a credential may survive into one.
   const scrubbed = redactDeep(cases);
-  return {
-    cases: scrubbed,
-    summary: {
-      total: scrubbed.length,
-      parity: scrubbed.filter((c) => c.parity).length,
-      matches: scrubbed.filter((c) => c.matches === true).length,
-      mismatched: scrubbed.filter((c) => !casePasses(c)).length,
-    },
-  };
+  const report: CompareReport = { cases: scrubbed, summary: summarise(scrubbed) };
+  return meta ? { meta: redactDeep(meta), ...report } : report;
 }
 
 /** The first difference worth showing for a case: parity first, then either engine's mismatch. */

@@ -4,7 +4,7 @@
 // count and size); a case matches when both succeeded, report usage, and return valid JSON
 // wherever JSON was asked for (response_format, tool arguments).
 import { resolveProvider, type DataDesignerConfig } from '../../config/schemas.ts';
-import { DataDesignerError } from '../../core/errors.ts';
+import { DataDesignerError, ModelAPIConnectionError } from '../../core/errors.ts';
 import type { EngineName, ModelClient } from '../../core/model-client.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../../core/types.ts';
 import { loadClientFactory } from '../../engine.ts';
@@ -13,7 +13,8 @@ import { createProxyPool, type RecordingProxy } from '../record/recording-proxy.
 import { collectSecrets, configuredHeaderNames, createScrubber } from '../record/secret-scrubber.ts';
 import { canonicalRequest, wireRequest, type WorkloadCall } from '../record/workload.ts';
 import type { RunHooks } from '../run-fixture.ts';
-import { ENGINES, type CompareCase, type EngineOutcome, type ParityDifference } from './compare-report.ts';
+import { LiveEndpointUnreachable, networkCause } from './live-endpoint-check.ts';
+import { ENGINES, matchVerdict, type CompareCase, type EngineOutcome, type ParityDifference } from './compare-report.ts';
 
 export interface LiveCompareOptions {
   hooks?: RunHooks;
@@ -93,6 +94,11 @@ async function runEngine(
         ? await client.embed(wireRequest(call, request as EmbeddingRequest))
         : await client.chat(wireRequest(call, request as ChatRequest));
   } catch (caught) {
+    // The endpoint went away mid-run: every further call would only repeat the retries.
+    if (caught instanceof ModelAPIConnectionError) {
+      proxy.take();
+      throw new LiveEndpointUnreachable(call.alias, call.provider.endpoint, `${engine}: ${networkCause(caught.cause ?? caught)}`);
+    }
     error =
       caught instanceof DataDesignerError
         ? { type: caught.name, message: caught.message }
@@ -142,7 +148,7 @@ export async function compareLive(config: DataDesignerConfig, calls: WorkloadCal
         provider: call.provider.providerType,
         operation: call.operation,
         parity: diffs.length === 0,
-        matches: legacy.mismatches.length === 0 && v2.mismatches.length === 0,
+        matches: matchVerdict(diffs.length === 0, legacy.mismatches.length === 0 && v2.mismatches.length === 0),
         legacy,
         v2,
         diffs,

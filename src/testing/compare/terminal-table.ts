@@ -68,11 +68,14 @@ function percent(part: number, total: number): string {
   return total === 0 ? '0%' : `${((part / total) * 100).toFixed(1).replace(/\.0$/, '')}%`;
 }
 
+/**
+ * One line whose every clause holds for every run: matching is counted only among cases in
+ * parity, and total = matches + parity alone + mismatched.
+ */
 export function summaryLine(report: CompareReport): string {
-  const { total, parity, matches, mismatched } = report.summary;
-  const unjudged = report.cases.filter((c) => c.matches === null).length;
+  const { total, parity, matches, parityAlone, mismatched } = report.summary;
   const verdictText = mismatched === 0 ? 'PASS' : 'FAIL';
-  return `${verdictText}: ${total} case${total === 1 ? '' : 's'}, ${parity} in parity (${percent(parity, total)}), ${matches} match${matches === 1 ? '' : 'es'}, ${unjudged} judged on parity alone, ${mismatched} mismatched`;
+  return `${verdictText}: ${total} case${total === 1 ? '' : 's'}, ${parity} in parity (${percent(parity, total)}): ${matches} also match${matches === 1 ? 'es' : ''}, ${parityAlone} passed on parity alone (nothing to match); ${mismatched} mismatched`;
 }
 
 /** Names every failing case with its first difference, for logs that only keep the tail. */

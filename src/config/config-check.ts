@@ -1,0 +1,26 @@
+// `dd-models config check FILE`: loads a config (our shape or the source system's) with the same
+// strict errors as every other entry point, and prints it normalised into our shape. Secret
+// references print as `***`, credential-named headers and env values too.
+import { redactSecrets } from '../core/secrets.ts';
+import { parseConfig, parseConfigSyntax, readConfigText } from './load-config.ts';
+import type { DataDesignerConfig } from './schemas.ts';
+import { configShape, type ConfigShape } from './source-shape.ts';
+
+export interface ConfigCheck {
+  shape: ConfigShape;
+  config: DataDesignerConfig;
+  /** The normalised config as JSON, secrets masked. */
+  text: string;
+}
+
+export const SHAPE_NAMES: Record<ConfigShape, string> = {
+  source: 'the Data Designer (snake_case) shape',
+  ours: 'this library\'s (camelCase) shape',
+};
+
+export async function checkConfigFile(path: string): Promise<ConfigCheck> {
+  const raw = parseConfigSyntax(await readConfigText(path), path);
+  const shape = configShape(raw);
+  const config = parseConfig(raw, `config file ${path}`);
+  return { shape, config, text: redactSecrets(JSON.stringify(config, null, 2)) };
+}
