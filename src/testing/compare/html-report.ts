@@ -1,7 +1,7 @@
 // The `--html` report: one self-contained file (inline CSS, no scripts, no external assets) that
 // can be attached to a rollout ticket and opened anywhere, offline.
 import { PROVIDER_TYPES, type Operation } from '../../core/types.ts';
-import { brief, casePasses, ENGINES, type CompareCase, type CompareReport, type EngineOutcome } from './compare-report.ts';
+import { brief, casePasses, ENGINES, NO_REQUEST_EXPECTED, type CompareCase, type CompareReport, type EngineOutcome } from './compare-report.ts';
 
 const OPERATIONS: readonly Operation[] = ['chat', 'embedding'];
 
@@ -94,7 +94,7 @@ function matrixSection(report: CompareReport): string {
 function casesSection(report: CompareReport): string {
   const rows = report.cases.map(
     (c) =>
-      `<tr><td>${escapeHtml(c.name)}</td><td>${c.provider}</td><td>${c.operation}</td>${verdictCell(c.parity)}${verdictCell(c.matches)}<td>${c.legacy.attempts}/${c.v2.attempts}</td><td>${escapeHtml(outcomeLabel(c.legacy))}</td><td>${escapeHtml(outcomeLabel(c.v2))}</td></tr>`,
+      `<tr><td>${escapeHtml(c.name)}</td><td>${c.provider}</td><td>${c.operation}</td>${verdictCell(c.parity)}${verdictCell(c.matches)}<td>${c.legacy.attempts}/${c.v2.attempts}${c.noRequestExpected ? ` (${NO_REQUEST_EXPECTED})` : ''}</td><td>${escapeHtml(outcomeLabel(c.legacy))}</td><td>${escapeHtml(outcomeLabel(c.v2))}</td></tr>`,
   );
   return `
 <h2>All cases</h2>
