@@ -67,7 +67,7 @@ function toolResultContent(content: ToolMessage['content']): string | JsonRecord
 // System text is one string unless a part carries cache_control: then one text block per part.
 function systemBlocks(messages: readonly SystemMessage[]): string | JsonRecord[] {
   if (!messages.some((message) => hasCacheControl(message.content))) return messages.map((message) => joinTextParts(message.content)).join('\n\n');
-  return messages.flatMap((message) => (typeof message.content === 'string' ? (message.content ? [{ type: 'text', text: message.content }] : []) : contentBlocks(message.content)));
+  return messages.flatMap<JsonRecord>((message) => (typeof message.content === 'string' ? (message.content ? [{ type: 'text', text: message.content }] : []) : contentBlocks(message.content)));
 }
 
 function assistantContent(message: AssistantMessage): string | JsonRecord[] {

@@ -116,7 +116,7 @@ function systemPrompt(messages: SystemMessage[], subject: ErrorSubject): string 
   if (!messages.some((message) => anyCacheControl(message.content))) {
     return messages.map((message) => contentText(message.content, '\n')).join('\n\n');
   }
-  return messages.flatMap((message) =>
+  return messages.flatMap<TextBlockParam>((message) =>
     typeof message.content === 'string' ? (message.content === '' ? [] : [{ type: 'text' as const, text: message.content }]) : textBlocks(message.content, subject),
   );
 }
