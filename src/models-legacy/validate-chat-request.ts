@@ -20,7 +20,7 @@ function validateParts(parts: unknown[], messageIndex: number, role: string): vo
     }
     if (part.type === 'image_url' && !IMAGE_ROLES.has(role)) {
       throw unsupportedCapability(
-        `${where} is an image in a ${role} message, which takes text only`,
+        `${where} is an image in ${role === 'assistant' ? 'an' : 'a'} ${role} message, which takes text only`,
         'Move the image into a user message.',
       );
     }

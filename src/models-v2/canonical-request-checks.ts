@@ -54,7 +54,7 @@ export function checkChatRequest(request: ChatRequest, subject: ErrorSubject, te
         if (type === 'image_url' && message.role !== 'user' && !(message.role === 'tool' && textAndImagesOnly)) {
           throw new ModelUnsupportedCapabilityError({
             ...subject,
-            causeText: `{subject} cannot take an image in a ${message.role} message (message ${i}, part ${j})`,
+            causeText: `{subject} cannot take an image in ${message.role === 'assistant' ? 'an' : 'a'} ${message.role} message (message ${i}, part ${j})`,
             solution: message.role === 'tool' ? 'Return the image in a user message after the tool results (or send the tool result as text).' : 'Move the image into a user message.',
           });
         }
