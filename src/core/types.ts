@@ -6,9 +6,17 @@ export const PROVIDER_TYPES: readonly ProviderType[] = ['openai', 'anthropic', '
 
 export type Operation = 'chat' | 'embedding';
 
+/** A prompt-cache breakpoint on a part (Anthropic `cache_control`, Bedrock `cachePoint`). */
+export interface CacheControl {
+  type: 'ephemeral';
+  ttl?: '5m' | '1h';
+}
+
 export interface TextPart {
   type: 'text';
   text: string;
+  /** Cache everything up to and including this part (docs/engine-rules.md, "Prompt caching on parts"). */
+  cache_control?: CacheControl;
 }
 
 export interface ImageUrlPart {
@@ -50,7 +58,8 @@ export interface AssistantMessage {
 export interface ToolMessage {
   role: 'tool';
   tool_call_id: string;
-  content: string | TextPart[];
+  /** Images are sent inside the tool result to Anthropic and Bedrock; OpenAI refuses them. */
+  content: string | UserContentPart[];
 }
 
 export type ChatMessage = SystemMessage | UserMessage | AssistantMessage | ToolMessage;

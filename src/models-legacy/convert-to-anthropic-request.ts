@@ -1,10 +1,11 @@
 import type { ChatRequest, ToolChoice, ToolDefinition } from '../core/types.ts';
 import type { JsonRecord } from './json-guards.ts';
+import { ANTHROPIC_TOOL_NAME, ANTHROPIC_TOOL_NAME_RULE } from '../core/provider-constraints.ts';
+import { defaultAnthropicMaxTokens } from './anthropic-max-tokens.ts';
+import { checkToolNames } from './check-tool-names.ts';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.ts';
+import { jsonSchemaOutput } from './json-schema-output.ts';
 import { toolInputSchema } from './tool-input-schema.ts';
-
-// Anthropic requires max_tokens on every request; this is the documented default of the layer.
-export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
 
 function convertTool(tool: ToolDefinition): JsonRecord {
   const out: JsonRecord = { name: tool.function.name };
@@ -20,15 +21,21 @@ function convertToolChoice(choice: ToolChoice): JsonRecord {
   return { type: 'tool', name: choice.function.name };
 }
 
-/** `response_format`, `seed`, `n` and the penalties have no Anthropic equivalent and are not sent. */
+/**
+ * `seed`, `n`, the penalties and a `response_format` other than json_schema have no Anthropic
+ * equivalent and are not sent; a json_schema one becomes `output_config.format`.
+ */
 export function convertToAnthropicRequest(request: ChatRequest, model: string, extraBody: JsonRecord): JsonRecord {
+  checkToolNames(request.tools, ANTHROPIC_TOOL_NAME, ANTHROPIC_TOOL_NAME_RULE, 'Anthropic');
   const { system, messages } = convertToAnthropicMessages(request.messages);
-  const body: JsonRecord = { model, max_tokens: request.max_tokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS, messages };
+  const body: JsonRecord = { model, max_tokens: request.max_tokens ?? defaultAnthropicMaxTokens(extraBody), messages };
   if (system !== undefined) body.system = system;
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.top_p !== undefined) body.top_p = request.top_p;
   if (request.stop !== undefined) body.stop_sequences = Array.isArray(request.stop) ? request.stop : [request.stop];
   if (request.tools !== undefined && request.tools.length > 0) body.tools = request.tools.map(convertTool);
   if (request.tool_choice !== undefined) body.tool_choice = convertToolChoice(request.tool_choice);
+  const schema = jsonSchemaOutput(request.response_format, 'Anthropic');
+  if (schema !== undefined) body.output_config = { format: { type: 'json_schema', schema: schema.schema } };
   return { ...body, ...extraBody };
 }

@@ -1,6 +1,9 @@
 import type { ChatRequest, ToolChoice, ToolDefinition } from '../core/types.ts';
 import type { JsonRecord } from './json-guards.ts';
+import { BEDROCK_TOOL_NAME, BEDROCK_TOOL_NAME_RULE } from '../core/provider-constraints.ts';
+import { checkToolNames } from './check-tool-names.ts';
 import { convertToBedrockMessages } from './convert-to-bedrock-messages.ts';
+import { jsonSchemaOutput } from './json-schema-output.ts';
 import { badRequest } from './request-input-error.ts';
 import { toolInputSchema } from './tool-input-schema.ts';
 
@@ -22,6 +25,7 @@ function convertToolChoice(choice: ToolChoice | undefined): JsonRecord | undefin
 
 /** The Converse body; the model id travels in the URL path, not the body. */
 export function convertToBedrockConverseRequest(request: ChatRequest, extraBody: JsonRecord): JsonRecord {
+  checkToolNames(request.tools, BEDROCK_TOOL_NAME, BEDROCK_TOOL_NAME_RULE, 'Bedrock Converse');
   const { system, messages, hasToolHistory } = convertToBedrockMessages(request.messages);
   const tools = request.tools ?? [];
   if (hasToolHistory && tools.length === 0) {
@@ -37,7 +41,9 @@ export function convertToBedrockConverseRequest(request: ChatRequest, extraBody:
   if (request.max_tokens !== undefined) inferenceConfig.maxTokens = request.max_tokens;
   if (request.temperature !== undefined) inferenceConfig.temperature = request.temperature;
   if (request.top_p !== undefined) inferenceConfig.topP = request.top_p;
-  if (request.stop !== undefined) inferenceConfig.stopSequences = Array.isArray(request.stop) ? request.stop : [request.stop];
+  // Each stop sequence is a NonEmptyString: "" is left out, and no list is sent when none is left.
+  const stopSequences = request.stop === undefined ? [] : (Array.isArray(request.stop) ? request.stop : [request.stop]).filter((s) => s !== '');
+  if (stopSequences.length > 0) inferenceConfig.stopSequences = stopSequences;
   if (Object.keys(inferenceConfig).length > 0) body.inferenceConfig = inferenceConfig;
 
   if (tools.length > 0) {
@@ -45,6 +51,14 @@ export function convertToBedrockConverseRequest(request: ChatRequest, extraBody:
     const toolChoice = convertToolChoice(request.tool_choice);
     if (toolChoice !== undefined) toolConfig.toolChoice = toolChoice;
     body.toolConfig = toolConfig;
+  }
+  // response_format json_schema → outputConfig.textFormat (the schema as a JSON string).
+  const schema = jsonSchemaOutput(request.response_format, 'Bedrock Converse');
+  if (schema !== undefined) {
+    const jsonSchema: JsonRecord = { schema: JSON.stringify(schema.schema) };
+    if (schema.name !== undefined) jsonSchema.name = schema.name;
+    if (schema.description !== undefined) jsonSchema.description = schema.description;
+    body.outputConfig = { textFormat: { type: 'json_schema', structure: { jsonSchema } } };
   }
   // Model-specific knobs (Claude `thinking`, gpt-oss `reasoning_effort`, `top_k`) live here.
   if (Object.keys(extraBody).length > 0) body.additionalModelRequestFields = extraBody;

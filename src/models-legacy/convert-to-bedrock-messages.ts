@@ -1,7 +1,9 @@
-import type { AssistantMessage, ChatMessage, TextPart, ThinkingBlock, UserContentPart } from '../core/types.ts';
+import type { AssistantMessage, CacheControl, ChatMessage, TextPart, ThinkingBlock, ToolMessage, UserContentPart } from '../core/types.ts';
 import type { JsonRecord } from './json-guards.ts';
 import { joinTextParts } from './message-text.ts';
+import { inlineImageMediaType } from './inline-image-media-type.ts';
 import { isDataUri, parseDataUri } from './parse-data-uri.ts';
+import { hasCacheControl, partCacheControl } from './part-cache-control.ts';
 import { appendBedrockTurn } from './bedrock-turns.ts';
 import { parseToolArguments } from './parse-tool-arguments.ts';
 import { BEDROCK_TOOL_USE_ID, providerToolUseId } from './provider-tool-use-id.ts';
@@ -24,8 +26,14 @@ function imageBlock(url: string): JsonRecord {
     );
   }
   const { mediaType, base64 } = parseDataUri(url);
-  const format = mediaType.includes('/') ? mediaType.slice(mediaType.indexOf('/') + 1) : mediaType;
+  // ImageFormat is the subtype of an accepted media type: image/jpg goes as "jpeg".
+  const format = inlineImageMediaType(mediaType, 'Bedrock Converse').slice('image/'.length);
   return { image: { format, source: { bytes: base64 } } };
+}
+
+// Anthropic's cache_control on a part is a cachePoint block right after that part's block.
+function cachePoint(cacheControl: CacheControl): JsonRecord {
+  return { cachePoint: cacheControl.ttl === undefined ? { type: 'default' } : { type: 'default', ttl: cacheControl.ttl } };
 }
 
 function contentBlocks(content: string | readonly (TextPart | UserContentPart)[]): JsonRecord[] {
@@ -33,7 +41,9 @@ function contentBlocks(content: string | readonly (TextPart | UserContentPart)[]
   const blocks: JsonRecord[] = [];
   for (const part of content) {
     if (part.type === 'text') {
+      const cacheControl = partCacheControl(part);
       if (part.text) blocks.push({ text: part.text });
+      if (part.text && cacheControl) blocks.push(cachePoint(cacheControl));
     } else if (part.type === 'image_url') {
       blocks.push(imageBlock(part.image_url.url));
     } else {
@@ -42,6 +52,28 @@ function contentBlocks(content: string | readonly (TextPart | UserContentPart)[]
     }
   }
   return blocks;
+}
+
+// A tool result is one text block unless it carries images: then one block per part. Converse has
+// no cache point inside a tool-result turn (ToolResultContentBlock has none, and the turn takes
+// nothing but toolResult blocks), so a breakpoint there is refused rather than dropped.
+function toolResultContent(content: ToolMessage['content']): JsonRecord[] {
+  if (hasCacheControl(content)) {
+    throw unsupportedCapability(
+      'Bedrock Converse cannot place a cache point inside a tool result (cache_control on a tool message part)',
+      'Put cache_control on a part of the next user or assistant message instead.',
+    );
+  }
+  if (typeof content !== 'string' && content.some((part) => part.type === 'image_url')) return contentBlocks(content);
+  return [{ text: joinTextParts(content) }];
+}
+
+// A system prompt is text only, and Converse's SystemContentBlock.text is a NonEmptyString.
+function systemBlocks(content: string | readonly TextPart[]): JsonRecord[] {
+  const text = joinTextParts(content);
+  if (!text) return [];
+  const marked = typeof content === 'string' ? undefined : content.map(partCacheControl).filter((c) => c !== undefined).at(-1);
+  return marked ? [{ text }, cachePoint(marked)] : [{ text }];
 }
 
 function reasoningBlock(block: ThinkingBlock): JsonRecord {
@@ -80,18 +112,21 @@ export function convertToBedrockMessages(messages: readonly ChatMessage[]): Bedr
       hasToolHistory = true;
       if (toolResults.length === 0) toolResultsIndex = index;
       toolResults.push({
-        toolResult: { toolUseId: providerToolUseId(message.tool_call_id, BEDROCK_TOOL_USE_ID), content: [{ text: joinTextParts(message.content) }] },
+        toolResult: { toolUseId: providerToolUseId(message.tool_call_id, BEDROCK_TOOL_USE_ID), content: toolResultContent(message.content) },
       });
       continue;
     }
     flushToolResults();
     if (message.role === 'system') {
-      system.push({ text: joinTextParts(message.content) });
+      system.push(...systemBlocks(message.content));
     } else if (message.role === 'user') {
       appendBedrockTurn(out, 'user', contentBlocks(message.content), index);
     } else {
       if ((message.tool_calls ?? []).length > 0) hasToolHistory = true;
-      appendBedrockTurn(out, 'assistant', assistantBlocks(message), index);
+      // Converse refuses a message with empty content: an assistant turn with nothing in it is
+      // left out (engine-rules, Empty turns).
+      const blocks = assistantBlocks(message);
+      if (blocks.length > 0) appendBedrockTurn(out, 'assistant', blocks, index);
     }
   }
   flushToolResults();

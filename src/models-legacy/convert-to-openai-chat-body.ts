@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatRequest } from '../core/types.ts';
 import type { JsonRecord } from './json-guards.ts';
+import { unsupportedCapability } from './request-input-error.ts';
 
 // Canonical fields are OpenAI's own, so they pass through; only our bookkeeping keys are removed.
 const PASSTHROUGH_FIELDS = [
@@ -16,7 +17,14 @@ const PASSTHROUGH_FIELDS = [
   'presence_penalty',
 ] as const;
 
-function toOpenAIMessage(message: ChatMessage): JsonRecord {
+function toOpenAIMessage(message: ChatMessage, index: number): JsonRecord {
+  // OpenAI tool messages take text parts only (ChatCompletionRequestToolMessageContentPart).
+  if (message.role === 'tool' && Array.isArray(message.content) && message.content.some((part) => part.type === 'image_url')) {
+    throw unsupportedCapability(
+      `messages[${index}] is a tool message with an image, and OpenAI tool messages take text only`,
+      'Return the image in a user message after the tool results (or send the tool result as text).',
+    );
+  }
   if (message.role !== 'assistant') return { ...message };
   const { thinking_blocks: _thinking, reasoning_content, tool_calls, ...rest } = message;
   const out: JsonRecord = { ...rest };

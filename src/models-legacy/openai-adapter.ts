@@ -1,6 +1,6 @@
 import type { ResolvedProvider } from '../config/schemas.ts';
 import { convertToOpenAIChatBody } from './convert-to-openai-chat-body.ts';
-import { convertToOpenAIEmbeddingBody, parseOpenAIEmbeddingResponse } from './openai-embeddings.ts';
+import { convertToOpenAIEmbeddingBodies, openAIEmbeddingBatchLabel, parseOpenAIEmbeddingBatches } from './openai-embeddings.ts';
 import { parseOpenAIChatResponse } from './parse-openai-chat-response.ts';
 import { joinUrl, type ProviderAdapter } from './provider-adapter.ts';
 
@@ -20,10 +20,11 @@ export function createOpenAIAdapter(provider: ResolvedProvider): ProviderAdapter
       call: { path: '/chat/completions', body: convertToOpenAIChatBody(request, model, extraBody) },
       parse: (result) => parseOpenAIChatResponse(result.body),
     }),
+    // Over 2,048 texts: one request per batch, sent concurrently like Cohere's (engine-rules).
     planEmbedding: ({ request, model, extraBody }) => ({
-      calls: [{ path: '/embeddings', body: convertToOpenAIEmbeddingBody(request, model, extraBody) }],
-      label: () => `texts 0–${request.input.length - 1} of ${request.input.length}`,
-      parse: (results) => parseOpenAIEmbeddingResponse(results[0].body, request.input.length),
+      calls: convertToOpenAIEmbeddingBodies(request, model, extraBody).map((body) => ({ path: '/embeddings', body })),
+      label: (index) => openAIEmbeddingBatchLabel(index, request.input.length),
+      parse: (results) => parseOpenAIEmbeddingBatches(results.map((result) => result.body), request.input.length),
     }),
   };
 }

@@ -1,11 +1,15 @@
 import type { ChatRequest } from '../core/types.ts';
 import { isRecord } from './json-guards.ts';
-import { badRequest } from './request-input-error.ts';
+import { badRequest, unsupportedCapability } from './request-input-error.ts';
 import { validateSamplingParams } from './validate-sampling-params.ts';
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
-function validateParts(parts: unknown[], messageIndex: number): void {
+// Images belong in user turns (and, for Anthropic and Bedrock, tool results); no provider takes
+// one in a system prompt or an assistant turn, so it is refused rather than dropped.
+const IMAGE_ROLES = new Set(['user', 'tool']);
+
+function validateParts(parts: unknown[], messageIndex: number, role: string): void {
   parts.forEach((part, j) => {
     const where = `messages[${messageIndex}].content[${j}]`;
     if (!isRecord(part) || typeof part.type !== 'string') {
@@ -13,6 +17,12 @@ function validateParts(parts: unknown[], messageIndex: number): void {
     }
     if (part.type === 'image_url' && !(isRecord(part.image_url) && typeof part.image_url.url === 'string' && part.image_url.url !== '')) {
       throw badRequest(`${where} is an image_url part without image_url.url`, 'Pass images as {"type": "image_url", "image_url": {"url": "https://... or data:..."}}.');
+    }
+    if (part.type === 'image_url' && !IMAGE_ROLES.has(role)) {
+      throw unsupportedCapability(
+        `${where} is an image in ${role === 'assistant' ? 'an' : 'a'} ${role} message, which takes text only`,
+        'Move the image into a user message.',
+      );
     }
   });
 }
@@ -30,6 +40,7 @@ export function validateChatRequest(request: ChatRequest): void {
         'Give every message a role of "system", "user", "assistant" or "tool".',
       );
     }
+    if (message.role === 'assistant' && Array.isArray(message.content)) validateParts(message.content, i, 'assistant');
     if (message.role !== 'assistant') {
       const { content } = message as { content?: unknown };
       if (typeof content !== 'string' && !Array.isArray(content)) {
@@ -38,7 +49,7 @@ export function validateChatRequest(request: ChatRequest): void {
           'Give system, user and tool messages a string or an array of content parts.',
         );
       }
-      if (Array.isArray(content)) validateParts(content, i);
+      if (Array.isArray(content)) validateParts(content, i, message.role);
     }
     if (message.role === 'tool' && (typeof message.tool_call_id !== 'string' || message.tool_call_id === '')) {
       throw badRequest(

@@ -9,83 +9,116 @@ import type {
   ToolChoice as AnthropicToolChoice,
   ToolResultBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
+import { ANTHROPIC_TOOL_NAME, ANTHROPIC_TOOL_NAME_RULE } from '../core/provider-constraints.ts';
 import type {
   AssistantMessage,
   ChatMessage,
   ChatRequest,
+  SystemMessage,
+  TextPart,
+  ThinkingBlock,
   ToolChoice,
   ToolDefinition,
   ToolMessage,
   UserContentPart,
 } from '../core/types.ts';
+import { anthropicMaxTokens } from './anthropic-max-tokens.ts';
 import { contentText, parseToolArguments } from './canonical-request-checks.ts';
 import { parseDataUri } from './data-uri.ts';
 import type { ErrorSubject } from './failure-classification.ts';
+import { acceptedImageMediaType } from './inline-image-media-type.ts';
+import { structuredOutputOf } from './json-schema-output.ts';
+import { anyCacheControl, cacheControlOf } from './part-cache-control.ts';
 import { objectInputSchema } from './tool-input-schema.ts';
+import { assertToolNames } from './tool-name-rules.ts';
 import { anthropicToolUseId } from './wire-tool-use-id.ts';
 
 export type AnthropicMessagesBody = MessageCreateParamsNonStreaming & Record<string, unknown>;
 
-export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
-
-function imageBlock(url: string): ImageBlockParam {
+function imageBlock(url: string, subject: ErrorSubject): ImageBlockParam {
   const inline = parseDataUri(url);
   if (inline) {
-    return {
-      type: 'image',
-      source: { type: 'base64', media_type: inline.mediaType as 'image/png', data: inline.base64 },
-    };
+    const mediaType = acceptedImageMediaType(inline.mediaType, subject, 'Anthropic');
+    return { type: 'image', source: { type: 'base64', media_type: mediaType as 'image/png', data: inline.base64 } };
   }
   return { type: 'image', source: { type: 'url', url } };
 }
 
-function userBlocks(parts: UserContentPart[]): ContentBlockParam[] {
-  const blocks: ContentBlockParam[] = [];
+function textBlock(part: TextPart, subject: ErrorSubject): TextBlockParam {
+  const cacheControl = cacheControlOf(part, subject);
+  return cacheControl ? { type: 'text', text: part.text, cache_control: cacheControl } : { type: 'text', text: part.text };
+}
+
+// Empty text blocks are refused by the API, so they are left out (with their breakpoint).
+function partBlocks(parts: (TextPart | UserContentPart)[], subject: ErrorSubject): (TextBlockParam | ImageBlockParam)[] {
+  const blocks: (TextBlockParam | ImageBlockParam)[] = [];
   for (const part of parts) {
     if (part.type === 'text') {
-      if (part.text !== '') blocks.push({ type: 'text', text: part.text });
+      const block = textBlock(part, subject);
+      if (part.text !== '') blocks.push(block);
     } else if (part.type === 'image_url') {
-      blocks.push(imageBlock(part.image_url.url));
+      blocks.push(imageBlock(part.image_url.url, subject));
     }
   }
   return blocks;
 }
 
-function textBlocks(content: AssistantMessage['content']): TextBlockParam[] {
+function textBlocks(content: AssistantMessage['content'], subject: ErrorSubject): TextBlockParam[] {
   if (content === null || content === undefined) return [];
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
-  return content.filter((part) => part.type === 'text' && part.text !== '').map((part) => ({ type: 'text', text: part.text }));
+  return partBlocks(content, subject) as TextBlockParam[];
 }
 
-function assistantMessage(message: AssistantMessage, subject: ErrorSubject): MessageParam {
-  const thinking = message.thinking_blocks ?? [];
+// The API requires the signature of a thinking block sent back: an unsigned one (from another
+// provider) is left out; redacted blocks always carry their data.
+function replayedThinking(blocks: ThinkingBlock[] | undefined): ContentBlockParam[] {
+  const out: ContentBlockParam[] = [];
+  for (const block of blocks ?? []) {
+    if (block.type === 'redacted_thinking') out.push({ type: 'redacted_thinking', data: block.data });
+    else if (typeof block.signature === 'string') out.push({ type: 'thinking', thinking: block.thinking, signature: block.signature });
+  }
+  return out;
+}
+
+/** `undefined` when the turn would be empty: the API refuses that anywhere but last, and last it says nothing. */
+function assistantMessage(message: AssistantMessage, subject: ErrorSubject): MessageParam | undefined {
+  const thinking = replayedThinking(message.thinking_blocks);
   const calls = message.tool_calls ?? [];
   if (thinking.length === 0 && calls.length === 0) {
-    const content = typeof message.content === 'string' ? message.content : textBlocks(message.content);
-    return { role: 'assistant', content };
+    const content = typeof message.content === 'string' ? message.content : textBlocks(message.content, subject);
+    return content.length === 0 ? undefined : { role: 'assistant', content };
   }
-  const blocks: ContentBlockParam[] = [];
-  for (const block of thinking) {
-    if (block.type === 'thinking') {
-      blocks.push({ type: 'thinking', thinking: block.thinking, ...(block.signature !== undefined ? { signature: block.signature } : {}) } as ContentBlockParam);
-    } else {
-      blocks.push({ type: 'redacted_thinking', data: block.data });
-    }
-  }
-  blocks.push(...textBlocks(message.content));
+  const blocks: ContentBlockParam[] = [...thinking, ...textBlocks(message.content, subject)];
   for (const call of calls) {
     blocks.push({ type: 'tool_use', id: anthropicToolUseId(call.id), name: call.function.name, input: parseToolArguments(call, subject) });
   }
   return { role: 'assistant', content: blocks };
 }
 
-function toolResultMessage(messages: ToolMessage[]): MessageParam {
+// One string, unless the result carries an image or a cache breakpoint, which need blocks.
+function toolResultContent(content: ToolMessage['content'], subject: ErrorSubject): ToolResultBlockParam['content'] {
+  if (typeof content === 'string') return content;
+  if (content.some((part) => part.type === 'image_url') || anyCacheControl(content)) return partBlocks(content, subject);
+  return contentText(content as TextPart[], '\n');
+}
+
+function toolResultMessage(messages: ToolMessage[], subject: ErrorSubject): MessageParam {
   const blocks: ToolResultBlockParam[] = messages.map((message) => ({
     type: 'tool_result',
     tool_use_id: anthropicToolUseId(message.tool_call_id),
-    content: contentText(message.content, '\n'),
+    content: toolResultContent(message.content, subject),
   }));
   return { role: 'user', content: blocks };
+}
+
+// The system prompt is one string, unless a part carries cache_control: one text block per part then.
+function systemPrompt(messages: SystemMessage[], subject: ErrorSubject): string | TextBlockParam[] {
+  if (!messages.some((message) => anyCacheControl(message.content))) {
+    return messages.map((message) => contentText(message.content, '\n')).join('\n\n');
+  }
+  return messages.flatMap<TextBlockParam>((message) =>
+    typeof message.content === 'string' ? (message.content === '' ? [] : [{ type: 'text' as const, text: message.content }]) : textBlocks(message.content, subject),
+  );
 }
 
 function toAnthropicTool(tool: ToolDefinition, subject: ErrorSubject): Tool {
@@ -108,7 +141,7 @@ function translateMessages(messages: ChatMessage[], subject: ErrorSubject): Mess
   const out: MessageParam[] = [];
   let pendingToolResults: ToolMessage[] = [];
   const flush = (): void => {
-    if (pendingToolResults.length > 0) out.push(toolResultMessage(pendingToolResults));
+    if (pendingToolResults.length > 0) out.push(toolResultMessage(pendingToolResults, subject));
     pendingToolResults = [];
   };
   for (const message of messages) {
@@ -119,10 +152,11 @@ function translateMessages(messages: ChatMessage[], subject: ErrorSubject): Mess
     flush();
     if (message.role === 'system') continue;
     if (message.role === 'user') {
-      const content = typeof message.content === 'string' ? message.content : userBlocks(message.content);
+      const content = typeof message.content === 'string' ? message.content : partBlocks(message.content, subject);
       out.push({ role: 'user', content });
     } else {
-      out.push(assistantMessage(message, subject));
+      const turn = assistantMessage(message, subject);
+      if (turn) out.push(turn);
     }
   }
   flush();
@@ -135,20 +169,22 @@ export function toAnthropicMessagesBody(
   extraBody: Record<string, unknown>,
   subject: ErrorSubject,
 ): AnthropicMessagesBody {
+  assertToolNames(request.tools, ANTHROPIC_TOOL_NAME, ANTHROPIC_TOOL_NAME_RULE, subject);
   const body: Record<string, unknown> = {
     model: request.model,
-    max_tokens: request.max_tokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
+    max_tokens: anthropicMaxTokens(request.max_tokens, extraBody),
     messages: translateMessages(request.messages, subject),
   };
-  const systemTexts = request.messages
-    .filter((message) => message.role === 'system')
-    .map((message) => contentText(message.content, '\n'));
-  if (systemTexts.length > 0) body.system = systemTexts.join('\n\n');
+  const systemMessages = request.messages.filter((message): message is SystemMessage => message.role === 'system');
+  if (systemMessages.length > 0) body.system = systemPrompt(systemMessages, subject);
   if (request.tools && request.tools.length > 0) body.tools = request.tools.map((tool) => toAnthropicTool(tool, subject));
   if (request.tool_choice !== undefined) body.tool_choice = toAnthropicToolChoice(request.tool_choice);
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.top_p !== undefined) body.top_p = request.top_p;
   if (request.stop !== undefined) body.stop_sequences = Array.isArray(request.stop) ? request.stop : [request.stop];
+  // json_schema → output_config.format; other formats have no Anthropic field and are not sent.
+  const structured = structuredOutputOf(request.response_format, subject);
+  if (structured) body.output_config = { format: { type: 'json_schema', schema: structured.schema } };
   Object.assign(body, extraBody);
   return body as AnthropicMessagesBody;
 }

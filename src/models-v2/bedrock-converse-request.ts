@@ -10,14 +10,20 @@ import type {
   SystemContentBlock,
   Tool,
   ToolChoice as BedrockToolChoice,
+  ToolResultContentBlock,
 } from '@aws-sdk/client-bedrock-runtime';
 import { ModelUnsupportedCapabilityError } from '../core/errors.ts';
-import type { AssistantMessage, ChatMessage, ChatRequest, ToolChoice, ToolMessage, UserContentPart } from '../core/types.ts';
+import { BEDROCK_TOOL_NAME, BEDROCK_TOOL_NAME_RULE } from '../core/provider-constraints.ts';
+import type { AssistantMessage, CacheControl, ChatMessage, ChatRequest, SystemMessage, TextPart, ToolChoice, ToolMessage, UserContentPart } from '../core/types.ts';
 import { badRequest, contentText, parseToolArguments } from './canonical-request-checks.ts';
 import { parseDataUri } from './data-uri.ts';
 import { pushTurn } from './bedrock-turn-merge.ts';
 import type { ErrorSubject } from './failure-classification.ts';
+import { acceptedImageMediaType } from './inline-image-media-type.ts';
+import { structuredOutputOf } from './json-schema-output.ts';
+import { anyCacheControl, cacheControlOf } from './part-cache-control.ts';
 import { objectInputSchema } from './tool-input-schema.ts';
+import { assertToolNames } from './tool-name-rules.ts';
 import { bedrockToolUseId } from './wire-tool-use-id.ts';
 
 type DocumentValue = NonNullable<ConverseCommandInput['additionalModelRequestFields']>;
@@ -31,21 +37,58 @@ function imageBlock(url: string, subject: ErrorSubject): ContentBlock {
       solution: 'Download the image and pass it as a data URI (data:image/png;base64,...).',
     });
   }
-  const format = inline.mediaType.split('/')[1] ?? inline.mediaType;
+  // ImageFormat is the subtype of an accepted media type (image/jpg → "jpeg").
+  const format = acceptedImageMediaType(inline.mediaType, subject, 'Bedrock Converse').slice('image/'.length);
   return { image: { format: format as ImageFormat, source: { bytes: Buffer.from(inline.base64, 'base64') } } };
 }
 
-function userContent(content: string | UserContentPart[], subject: ErrorSubject): ContentBlock[] {
-  if (typeof content === 'string') return [{ text: content }];
+// A part's cache_control becomes a cachePoint block right after the part's own block.
+function cachePointBlock(cacheControl: CacheControl): { cachePoint: { type: 'default'; ttl?: '5m' | '1h' } } {
+  return { cachePoint: { type: 'default', ...(cacheControl.ttl !== undefined ? { ttl: cacheControl.ttl } : {}) } };
+}
+
+function partBlocks(parts: (TextPart | UserContentPart)[], subject: ErrorSubject): ContentBlock[] {
   const blocks: ContentBlock[] = [];
-  for (const part of content) {
+  for (const part of parts) {
     if (part.type === 'text') {
-      if (part.text !== '') blocks.push({ text: part.text });
+      const cacheControl = cacheControlOf(part, subject);
+      if (part.text === '') continue;
+      blocks.push({ text: part.text });
+      if (cacheControl) blocks.push(cachePointBlock(cacheControl) as ContentBlock);
     } else if (part.type === 'image_url') {
       blocks.push(imageBlock(part.image_url.url, subject));
     }
   }
   return blocks;
+}
+
+function userContent(content: string | UserContentPart[], subject: ErrorSubject): ContentBlock[] {
+  if (typeof content === 'string') return [{ text: content }];
+  return partBlocks(content, subject);
+}
+
+// One text block, or one block per part when the result carries images. Converse has no cache
+// point inside a tool-result turn (ToolResultContentBlock has none; the turn takes only
+// toolResult blocks), so a breakpoint on a tool part is refused, never dropped.
+function toolResultContent(content: ToolMessage['content'], subject: ErrorSubject): ToolResultContentBlock[] {
+  if (anyCacheControl(content)) {
+    throw new ModelUnsupportedCapabilityError({
+      ...subject,
+      causeText: '{subject} (Bedrock Converse) cannot place a cache point inside a tool result (cache_control on a tool message part)',
+      solution: 'Put cache_control on a part of the next user or assistant message instead.',
+    });
+  }
+  if (typeof content !== 'string' && content.some((part) => part.type === 'image_url')) return partBlocks(content, subject) as ToolResultContentBlock[];
+  return [{ text: contentText(content as string | TextPart[], '\n') }];
+}
+
+// System text is a NonEmptyString: an empty system message sends no block.
+function systemContent(message: SystemMessage, subject: ErrorSubject): SystemContentBlock[] {
+  const text = contentText(message.content, '\n');
+  if (text === '') return [];
+  const marks = typeof message.content === 'string' ? [] : message.content.map((part) => cacheControlOf(part, subject)).filter((c) => c !== undefined);
+  const last = marks[marks.length - 1];
+  return last ? [{ text }, cachePointBlock(last) as SystemContentBlock] : [{ text }];
 }
 
 function assistantContent(message: AssistantMessage, subject: ErrorSubject): ContentBlock[] {
@@ -64,7 +107,7 @@ function assistantContent(message: AssistantMessage, subject: ErrorSubject): Con
   if (typeof message.content === 'string') {
     if (message.content !== '') blocks.push({ text: message.content });
   } else if (Array.isArray(message.content)) {
-    for (const part of message.content) if (part.type === 'text' && part.text !== '') blocks.push({ text: part.text });
+    blocks.push(...partBlocks(message.content, subject));
   }
   for (const call of message.tool_calls ?? []) {
     blocks.push({
@@ -74,11 +117,11 @@ function assistantContent(message: AssistantMessage, subject: ErrorSubject): Con
   return blocks;
 }
 
-function toolResults(messages: ToolMessage[]): Message {
+function toolResults(messages: ToolMessage[], subject: ErrorSubject): Message {
   return {
     role: 'user',
     content: messages.map((message) => ({
-      toolResult: { toolUseId: bedrockToolUseId(message.tool_call_id), content: [{ text: contentText(message.content, '\n') }] },
+      toolResult: { toolUseId: bedrockToolUseId(message.tool_call_id), content: toolResultContent(message.content, subject) },
     })),
   };
 }
@@ -88,7 +131,7 @@ function translateMessages(messages: ChatMessage[], subject: ErrorSubject): Mess
   let pending: ToolMessage[] = [];
   let pendingIndex = 0;
   const flush = (): void => {
-    if (pending.length > 0) pushTurn(out, toolResults(pending), pendingIndex, subject);
+    if (pending.length > 0) pushTurn(out, toolResults(pending, subject), pendingIndex, subject);
     pending = [];
   };
   messages.forEach((message, index) => {
@@ -100,7 +143,11 @@ function translateMessages(messages: ChatMessage[], subject: ErrorSubject): Mess
     flush();
     if (message.role === 'system') return;
     if (message.role === 'user') pushTurn(out, { role: 'user', content: userContent(message.content, subject) }, index, subject);
-    else pushTurn(out, { role: 'assistant', content: assistantContent(message, subject) }, index, subject);
+    else {
+      // Converse refuses a message with empty content: an empty assistant turn is left out.
+      const content = assistantContent(message, subject);
+      if (content.length > 0) pushTurn(out, { role: 'assistant', content }, index, subject);
+    }
   });
   flush();
   return out;
@@ -125,6 +172,7 @@ export function toBedrockConverseInput(
   extraBody: Record<string, unknown>,
   subject: ErrorSubject,
 ): ConverseCommandInput {
+  assertToolNames(request.tools, BEDROCK_TOOL_NAME, BEDROCK_TOOL_NAME_RULE, subject);
   const tools = request.tools ?? [];
   if (tools.length === 0 && hasToolHistory(request.messages)) {
     throw badRequest(
@@ -138,14 +186,16 @@ export function toBedrockConverseInput(
     messages: translateMessages(request.messages, subject),
   };
   const system: SystemContentBlock[] = request.messages
-    .filter((message) => message.role === 'system')
-    .map((message) => ({ text: contentText(message.content, '\n') }));
+    .filter((message): message is SystemMessage => message.role === 'system')
+    .flatMap((message) => systemContent(message, subject));
   if (system.length > 0) input.system = system;
   const inference: InferenceConfiguration = {};
   if (request.max_tokens !== undefined) inference.maxTokens = request.max_tokens;
   if (request.temperature !== undefined) inference.temperature = request.temperature;
   if (request.top_p !== undefined) inference.topP = request.top_p;
-  if (request.stop !== undefined) inference.stopSequences = Array.isArray(request.stop) ? request.stop : [request.stop];
+  // Stop sequences are NonEmptyStrings: "" is left out, and an empty list is not sent.
+  const stops = request.stop === undefined ? [] : (Array.isArray(request.stop) ? request.stop : [request.stop]).filter((stop) => stop !== '');
+  if (stops.length > 0) inference.stopSequences = stops;
   if (Object.keys(inference).length > 0) input.inferenceConfig = inference;
   if (tools.length > 0) {
     const specs: Tool[] = tools.map((tool) => ({
@@ -158,6 +208,22 @@ export function toBedrockConverseInput(
     }));
     const toolChoice = toolChoiceOf(request.tool_choice);
     input.toolConfig = { tools: specs, ...(toolChoice ? { toolChoice } : {}) };
+  }
+  // json_schema → outputConfig.textFormat, the schema as a JSON string; other formats have no field.
+  const structured = structuredOutputOf(request.response_format, subject);
+  if (structured) {
+    input.outputConfig = {
+      textFormat: {
+        type: 'json_schema',
+        structure: {
+          jsonSchema: {
+            schema: JSON.stringify(structured.schema),
+            ...(structured.name !== undefined ? { name: structured.name } : {}),
+            ...(structured.description !== undefined ? { description: structured.description } : {}),
+          },
+        },
+      },
+    };
   }
   if (Object.keys(extraBody).length > 0) input.additionalModelRequestFields = extraBody as DocumentValue;
   return input;

@@ -1,7 +1,7 @@
 // Requests the provider would reject anyway, or that we could not translate faithfully, fail
 // here with a clear local error before any attempt is made (docs/engine-rules.md).
 import { ModelBadRequestError, ModelUnsupportedCapabilityError } from '../core/errors.ts';
-import type { ChatMessage, ChatRequest, EmbeddingRequest, TextPart, ToolCall } from '../core/types.ts';
+import type { ChatMessage, ChatRequest, EmbeddingRequest, TextPart, ToolCall, UserContentPart } from '../core/types.ts';
 import type { ErrorSubject } from './failure-classification.ts';
 import { checkSamplingParams } from './sampling-param-checks.ts';
 import { CANONICAL_ROLES } from './canonical-roles.ts';
@@ -49,8 +49,17 @@ export function checkChatRequest(request: ChatRequest, subject: ErrorSubject, te
             throw badRequest(subject, `message ${i}, part ${j}: an image_url part needs image_url.url`);
           }
         }
+        // Images go in user turns, and in tool results where the provider takes them (Anthropic,
+        // Bedrock; OpenAI tool messages take text only); never in a system or assistant turn.
+        if (type === 'image_url' && message.role !== 'user' && !(message.role === 'tool' && textAndImagesOnly)) {
+          throw new ModelUnsupportedCapabilityError({
+            ...subject,
+            causeText: `{subject} cannot take an image in ${message.role === 'assistant' ? 'an' : 'a'} ${message.role} message (message ${i}, part ${j})`,
+            solution: message.role === 'tool' ? 'Return the image in a user message after the tool results (or send the tool result as text).' : 'Move the image into a user message.',
+          });
+        }
         if (!textAndImagesOnly) return;
-        const allowed = type === 'text' || (type === 'image_url' && message.role === 'user');
+        const allowed = type === 'text' || type === 'image_url';
         if (!allowed) {
           throw new ModelUnsupportedCapabilityError({
             ...subject,
@@ -103,11 +112,11 @@ export function parseToolArguments(call: ToolCall, subject: ErrorSubject): Recor
 }
 
 /** Text of a string or text-part content, parts joined by `separator`. */
-export function contentText(content: string | TextPart[] | null | undefined, separator: string): string {
+export function contentText(content: string | readonly (TextPart | UserContentPart)[] | null | undefined, separator: string): string {
   if (content === null || content === undefined) return '';
   if (typeof content === 'string') return content;
   return content
-    .filter((part) => part?.type === 'text' && typeof part.text === 'string')
+    .filter((part): part is TextPart => part?.type === 'text' && typeof part.text === 'string')
     .map((part) => part.text)
     .join(separator);
 }

@@ -14,7 +14,14 @@ import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-che
 import { registerCallHeaderSecrets } from '../core/secrets.ts';
 import { toOpenAIChatBody } from './openai-chat-request.ts';
 import { fromOpenAIChatCompletion } from './openai-chat-response.ts';
-import { fromOpenAIEmbeddingResponse, toOpenAIEmbeddingBody } from './openai-embedding-translation.ts';
+import { sendConcurrently } from './embedding-fan-out.ts';
+import {
+  fromOpenAIEmbeddingResponse,
+  joinEmbeddingBatches,
+  openAIBatchLabel,
+  openAIEmbeddingBatches,
+  toOpenAIEmbeddingBody,
+} from './openai-embedding-translation.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
 import { type AttemptContext, SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
@@ -92,15 +99,25 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     registerCallHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
-    const body = toOpenAIEmbeddingBody(request, request.extra_body ?? {});
-    return this.run('embedding', options, embeddingDemand(request), async (context) => {
-      // Not `embeddings.create`: it rewrites the body (adds `encoding_format: "base64"` when
-      // none was asked for), so the wire would differ from the canonical request.
-      const raw = await this.#send(sdk, request, timeoutMs, context, (sdkOptions) =>
-        sdk.client.post('/embeddings', { body, ...sdkOptions }).withResponse(),
-      );
-      return fromOpenAIEmbeddingResponse(raw, request.input.length, this.subject);
+    // Over 2,048 texts: one request per batch, each its own `run`, sent concurrently like
+    // Bedrock Cohere's batches (engine-rules, Embeddings and Embedding fan-out).
+    const batches = openAIEmbeddingBatches(request);
+    const raws = await sendConcurrently<unknown>(options, {
+      count: batches.length,
+      label: (index) => openAIBatchLabel(index, request.input.length),
+      send: (index, batchOptions) => {
+        const batch = batches[index];
+        const body = toOpenAIEmbeddingBody(batch, request.extra_body ?? {});
+        // Not `embeddings.create`: it rewrites the body (adds `encoding_format: "base64"` when
+        // none was asked for), so the wire would differ from the canonical request.
+        return this.run('embedding', batchOptions, embeddingDemand(batch), (context) =>
+          this.#send(sdk, request, timeoutMs, context, (sdkOptions) => sdk.client.post('/embeddings', { body, ...sdkOptions }).withResponse()),
+        );
+      },
     });
+    // Shapes are judged once every batch has answered, like the Bedrock fan-out's (engine-rules).
+    const parts = raws.map((raw, index) => fromOpenAIEmbeddingResponse(raw, batches[index].input.length, this.subject));
+    return joinEmbeddingBatches(parts);
   }
 
   async #send(

@@ -34,7 +34,8 @@ const expectSchema = z.union([
   }),
   z.object({
     error: z.string().regex(/^[A-Za-z]+Error$/, 'expect.error must be an error class name such as "ModelRateLimitError"'),
-    attempts: z.int().min(1).optional(),
+    /** 0 for a local refusal: the engine must refuse before any request (no exchanges). */
+    attempts: z.int().min(0).optional(),
     sleeps: z.array(z.number()).optional(),
   }),
 ]);
@@ -48,7 +49,11 @@ export const fixtureSchema = z.object({
   notes: z.string().optional(),
   baseUrl: z.url().optional(),
   request: z.record(z.string(), z.unknown()).optional(),
-  exchanges: z.array(exchangeSchema).min(1, 'a fixture needs at least one exchange'),
+  /**
+   * At least one, except for a local refusal: `exchanges: []` with an `expect.error` says the
+   * correct outcome is an error raised before any request (issue 18; SPEC §10 otherwise asks for one).
+   */
+  exchanges: z.array(exchangeSchema),
   expect: expectSchema.optional(),
   /**
    * How replay matches requests to exchanges (docs/harness.md): `recorded` = in the order written,
@@ -56,8 +61,21 @@ export const fixtureSchema = z.object({
    * every compared exchange records its request body, else `recorded`.
    */
   replayOrder: z.enum(['recorded', 'content']).optional(),
-});
+  })
+  .superRefine((fixture, ctx) => {
+    if (fixture.exchanges.length > 0) return;
+    if (!fixture.expect || !('error' in fixture.expect)) {
+      ctx.addIssue({ code: 'custom', path: ['exchanges'], message: 'a fixture needs at least one exchange, unless it expects a local refusal (expect.error with no exchanges)' });
+    } else if (fixture.expect.attempts !== undefined && fixture.expect.attempts !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['expect', 'attempts'], message: 'a fixture without exchanges expects a local refusal: attempts must be 0' });
+    }
+  });
 export type Fixture = z.output<typeof fixtureSchema>;
+
+/** A fixture whose correct outcome is a refusal before any request: no exchange, an expected error. */
+export function expectsNoRequest(fixture: Fixture): boolean {
+  return fixture.exchanges.length === 0 && fixture.expect !== undefined && 'error' in fixture.expect;
+}
 
 export interface LoadedFixture {
   file: string;

@@ -17,6 +17,8 @@ interface Case {
   /** Per provider; defaults below. */
   model?: Partial<Record<Provider, string>>;
   request: Record<string, unknown>;
+  /** The exchanges, when the corpus answer alone does not fit (a batched call, replayed by body). */
+  exchanges?: (corpus: Exchange['response'], path: string) => Exchange[];
 }
 
 const CHAT_MODELS: Record<Provider, string> = { openai: 'gpt-4o', anthropic: 'claude-sonnet-4-5', bedrock: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' };
@@ -52,6 +54,38 @@ const THINKING_LOOP = {
   tools: [WEATHER],
   max_tokens: 2048,
 };
+
+// Issue 18: a history as Data Designer users send it (engine-rules, "Conformance, second batch").
+const JPG = PNG.replace('data:image/png', 'data:image/jpg');
+const cached = (text: string) => ({ type: 'text', text, cache_control: { type: 'ephemeral' } });
+const PERSON_SCHEMA = { type: 'json_schema', json_schema: { name: 'person', description: 'A person', schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false }, strict: true } };
+const BATCH_TEXTS = Array.from({ length: 2100 }, (_, i) => `text ${i}`);
+
+/**
+ * Two batches (2,048 + 52 texts), each answered with the corpus answer's one embedding repeated
+ * per text; the batches go out concurrently, so they are matched by body.
+ */
+function batchExchanges(corpus: Exchange['response'], path: string): Exchange[] {
+  const body = corpus.body as { data: { embedding: unknown }[] } & Record<string, unknown>;
+  return [BATCH_TEXTS.slice(0, 2048), BATCH_TEXTS.slice(2048)].map((input) => ({
+    request: { method: 'POST', path, body: { model: 'text-embedding-3-small', input, encoding_format: 'float' } },
+    response: { ...corpus, body: { ...body, data: input.map((_, index) => ({ ...body.data[0], index })) } },
+  }));
+}
+
+const ISSUE_18_CASES: Case[] = [
+  { name: 'i18-tool-result-with-image', providers: ['anthropic', 'bedrock'], request: { messages: [user('Show me the chart'), assistant(null, { tool_calls: [call('call_i1', 'get_weather', '{"city":"Paris"}')] }), tool('call_i1', [{ type: 'text', text: 'Chart:' }, { type: 'image_url', image_url: { url: PNG } }])], tools: [WEATHER] } },
+  { name: 'i18-cache-control-on-parts', providers: ALL, request: { messages: [{ role: 'system', content: [cached('You are a careful analyst.'), { type: 'text', text: 'Answer briefly.' }] }, user([cached('A long shared document.'), { type: 'text', text: 'Summarise it.' }]), assistant([cached('Summary.')]), user('Shorter.')] } },
+  { name: 'i18-cache-control-on-tool-result', providers: NOT_BEDROCK, request: { messages: [user('Weather?'), assistant(null, { tool_calls: [call('call_i2', 'get_weather', '{"city":"Paris"}')] }), tool('call_i2', [cached('Sunny, 21 °C')])], tools: [WEATHER] } },
+  { name: 'i18-cache-control-one-hour', providers: ['anthropic', 'bedrock'], request: { messages: [user([{ type: 'text', text: 'A long document.', cache_control: { type: 'ephemeral', ttl: '1h' } }, { type: 'text', text: 'Summarise.' }])] } },
+  { name: 'i18-response-format-json-schema', providers: ALL, request: { messages: [user('Extract the person: Ada Lovelace')], response_format: PERSON_SCHEMA } },
+  { name: 'i18-thinking-budget-without-max-tokens', providers: ['anthropic'], request: { messages: [user('Think hard: 17 × 23?')], extra_body: { thinking: { type: 'enabled', budget_tokens: 8000 } } } },
+  { name: 'i18-unsigned-thinking-from-another-provider', providers: ALL, request: { messages: [user('2+2?'), assistant('4', { reasoning_content: 'Simple sum.', thinking_blocks: [{ type: 'thinking', thinking: 'Simple sum.' }] }), user('Times 3?')] } },
+  { name: 'i18-image-jpg-media-type', providers: ALL, request: { messages: [user([{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: JPG } }])] } },
+  { name: 'i18-empty-system-and-stop-sequence', providers: ALL, request: { messages: [{ role: 'system', content: '' }, user('Count to ten')], stop: ['', 'END'] } },
+  { name: 'i18-empty-assistant-turn-mid-history', providers: ALL, request: { messages: [user('Hi'), assistant(''), user('Are you there?'), assistant(null), user('Hello?')] } },
+  { name: 'i18-embedding-over-2048-inputs', providers: ['openai'], operation: 'embedding', model: { openai: 'text-embedding-3-small' }, request: { input: BATCH_TEXTS, encoding_format: 'float' }, exchanges: batchExchanges },
+];
 
 const CASES: Case[] = [
   { name: 'plain-user-string', providers: ALL, request: { messages: [user('Hello')] } },
@@ -104,6 +138,7 @@ const CASES: Case[] = [
   { name: 'embedding-cohere-v3-default', providers: ['bedrock'], operation: 'embedding', model: { bedrock: 'cohere.embed-english-v3' }, request: { input: ['Hello'] } },
   { name: 'embedding-cohere-v3-input-type', providers: ['bedrock'], operation: 'embedding', model: { bedrock: 'cohere.embed-multilingual-v3' }, request: { input: ['Hello'], extra_body: { input_type: 'search_query', truncate: 'END' } } },
   { name: 'embedding-cohere-v4-dimensions', providers: ['bedrock'], operation: 'embedding', model: { bedrock: 'us.cohere.embed-v4:0' }, request: { input: ['Hello'], dimensions: 512 } },
+  ...ISSUE_18_CASES,
 ];
 
 function corpusResponse(file: string): Exchange['response'] {
@@ -136,6 +171,7 @@ export function generatedFixtures(): Fixture[] {
       const calls = provider === 'bedrock' && model.includes('titan') ? (c.request.input as unknown[]).length : 1;
       const response = corpusResponse(answerFile(provider, operation, model));
       const exchange: Exchange = { request: { method: 'POST', path: pathOf(provider, operation, model) }, response };
+      const exchanges = c.exchanges ? c.exchanges(response, exchange.request.path) : Array.from({ length: calls }, () => exchange);
       out.push({
         name: `generated/${provider}/${c.name}`,
         provider,
@@ -143,7 +179,7 @@ export function generatedFixtures(): Fixture[] {
         model,
         source: `generated; answer from wire-corpus/${answerFile(provider, operation, model)}`,
         request: c.request,
-        exchanges: Array.from({ length: calls }, () => exchange),
+        exchanges,
       });
     }
   }

@@ -2,6 +2,7 @@
 // `extra_body` are flattened into the body unvalidated (SPEC §5): one the definition does not
 // declare is a vendor pass-through (vLLM's `chat_template_kwargs`, …) and is listed, not counted;
 // a problem inside a declared key the user set is the user's value sent as given, listed too.
+import { anthropicMessageProblems } from './anthropic-message-rules.ts';
 import type { CapturedBody } from './capture-bodies.ts';
 import { converseTurnProblems } from './converse-turn-rules.ts';
 import { invokeModelProblems } from './invoke-model-parameters.ts';
@@ -56,7 +57,16 @@ export function judgeRequest(captured: CapturedBody, validators: Validators): Ve
     const component = path.endsWith('/embeddings') ? 'CreateEmbeddingRequest' : 'CreateChatCompletionRequest';
     return judgeOpenApi(validators.openai, component, captured, 'OpenAI OpenAPI');
   }
-  if (captured.provider === 'anthropic') return judgeOpenApi(validators.anthropic, 'CreateMessageParams', captured, 'Anthropic OpenAPI');
+  if (captured.provider === 'anthropic') {
+    const verdict = judgeOpenApi(validators.anthropic, 'CreateMessageParams', captured, 'Anthropic OpenAPI');
+    const thinkingFromCaller = captured.extraBodyKeys.has('thinking') && captured.extraBodyKeys.has('max_tokens');
+    for (const problem of anthropicMessageProblems(captured.body)) {
+      // Budget and max_tokens both chosen by the caller through extra_body: theirs, listed.
+      if (problem.startsWith('$.thinking') && thinkingFromCaller) verdict.passThrough.push({ key: 'thinking', reason: `the caller's extra_body values: ${problem}` });
+      else verdict.violations.push(problem);
+    }
+    return { ...verdict, against: `${verdict.against} + message rules` };
+  }
   if (path.endsWith('/converse')) {
     const violations = [...validators.bedrock.validate('com.amazonaws.bedrockruntime#ConverseRequest', captured.body), ...converseTurnProblems(captured.body)];
     return { against: 'Bedrock Smithy ConverseRequest + turn rules', violations, passThrough: [] };

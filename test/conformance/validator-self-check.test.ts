@@ -57,6 +57,52 @@ const CASES: { name: string; bad: CapturedBody; good: CapturedBody }[] = [
     bad: body('anthropic', '/v1/messages', anthropic({ seed: 1 })),
     good: body('anthropic', '/v1/messages', anthropic({ seed: 1 }), ['seed']),
   },
+  // Issue 18: what a real user's history sends that the providers refuse.
+  {
+    name: 'Anthropic: image inside tool_result with media type image/jpg (item 5)',
+    bad: body('anthropic', '/v1/messages', anthropic({ messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/jpg', data: 'AAAA' } }] }] })),
+    good: body('anthropic', '/v1/messages', anthropic({ messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: 'AAAA' } }] }] })),
+  },
+  { name: 'Bedrock: image format jpg (item 5)', bad: body('bedrock', CONVERSE, { messages: [{ role: 'user', content: [{ image: { format: 'jpg', source: { bytes: 'AAAA' } } }] }] }), good: body('bedrock', CONVERSE, { messages: [{ role: 'user', content: [{ image: { format: 'jpeg', source: { bytes: 'AAAA' } } }] }] }) },
+  { name: 'Anthropic: tool name with a dot (item 6)', bad: body('anthropic', '/v1/messages', anthropic({ tools: [{ name: 'weather.get_forecast', input_schema: { type: 'object' } }] })), good: body('anthropic', '/v1/messages', anthropic({ tools: [{ name: 'weather_get_forecast', input_schema: { type: 'object' } }] })) },
+  { name: 'Bedrock: tool name with a dot (item 6)', bad: body('bedrock', CONVERSE, { messages: [user('Hi')], toolConfig: { tools: [{ toolSpec: { name: 'weather.get_forecast', inputSchema: { json: { type: 'object' } } } }] } }), good: body('bedrock', CONVERSE, { messages: [user('Hi')], ...toolSpec({}) }) },
+  { name: 'Bedrock: empty system text (item 7)', bad: body('bedrock', CONVERSE, { messages: [user('Hi')], system: [{ text: '' }] }), good: body('bedrock', CONVERSE, { messages: [user('Hi')], system: [{ text: 'Be brief.' }] }) },
+  { name: 'Bedrock: empty stop sequence (item 7)', bad: body('bedrock', CONVERSE, { messages: [user('Hi')], inferenceConfig: { stopSequences: ['', 'END'] } }), good: body('bedrock', CONVERSE, { messages: [user('Hi')], inferenceConfig: { stopSequences: ['END'] } }) },
+  {
+    name: 'Bedrock: assistant turn with empty content (item 7)',
+    bad: body('bedrock', CONVERSE, { messages: [user('Hi'), { role: 'assistant', content: [] }, user('There?')] }),
+    good: body('bedrock', CONVERSE, { messages: [{ role: 'user', content: [{ text: 'Hi' }, { text: 'There?' }] }] }),
+  },
+  {
+    name: 'Anthropic: non-final assistant turn with empty content (item 7)',
+    bad: body('anthropic', '/v1/messages', anthropic({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: '' }, { role: 'user', content: 'There?' }] })),
+    good: body('anthropic', '/v1/messages', anthropic({ messages: [{ role: 'user', content: 'Hi' }, { role: 'user', content: 'There?' }] })),
+  },
+  {
+    name: 'Anthropic: thinking block without signature (item 4)',
+    bad: body('anthropic', '/v1/messages', anthropic({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: [{ type: 'thinking', thinking: 'Hmm.' }, { type: 'text', text: 'Hello' }] }, { role: 'user', content: 'Again' }] })),
+    good: body('anthropic', '/v1/messages', anthropic({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: [{ type: 'text', text: 'Hello' }] }, { role: 'user', content: 'Again' }] })),
+  },
+  {
+    name: 'Anthropic: thinking budget not below max_tokens (item 4)',
+    bad: body('anthropic', '/v1/messages', { ...anthropic({ thinking: { type: 'enabled', budget_tokens: 8000 } }), max_tokens: 4096 }, ['thinking']),
+    good: body('anthropic', '/v1/messages', { ...anthropic({ thinking: { type: 'enabled', budget_tokens: 8000 } }), max_tokens: 12096 }, ['thinking']),
+  },
+  {
+    name: 'Bedrock: cachePoint block and outputConfig are valid members (items 2, 3)',
+    bad: body('bedrock', CONVERSE, { messages: [{ role: 'user', content: [{ text: 'Hi' }, { cachePoint: { type: 'ephemeral' } }] }], outputConfig: { textFormat: { type: 'json_schema', structure: { jsonSchema: { schema: '{}' } } } } }),
+    good: body('bedrock', CONVERSE, { messages: [{ role: 'user', content: [{ text: 'Hi' }, { cachePoint: { type: 'default' } }] }], outputConfig: { textFormat: { type: 'json_schema', structure: { jsonSchema: { schema: '{}' } } } } }),
+  },
+  {
+    name: 'OpenAI: more than 2,048 embedding inputs (item 8)',
+    bad: body('openai', '/v1/embeddings', { model: 'text-embedding-3-small', input: Array.from({ length: 2049 }, () => 'x') }),
+    good: body('openai', '/v1/embeddings', { model: 'text-embedding-3-small', input: Array.from({ length: 2048 }, () => 'x') }),
+  },
+  {
+    name: 'OpenAI: image part in a tool message (item 1)',
+    bad: body('openai', '/v1/chat/completions', { model: 'gpt-4o', messages: [{ role: 'tool', tool_call_id: 'c', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] }] }),
+    good: body('openai', '/v1/chat/completions', { model: 'gpt-4o', messages: [{ role: 'tool', tool_call_id: 'c', content: [{ type: 'text', text: 'ok' }] }] }),
+  },
   { name: 'OpenAI: empty messages', bad: body('openai', '/v1/chat/completions', { model: 'gpt-4o', messages: [] }), good: body('openai', '/v1/chat/completions', { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] }) },
   {
     name: 'OpenAI: unknown role',

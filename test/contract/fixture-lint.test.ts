@@ -38,7 +38,12 @@ describe('bundled fixtures', () => {
       });
       const ex = fixture.expect;
       if (!ex) problems.push('no expect');
-      else {
+      else if (fixture.exchanges.length === 0) {
+        // A local refusal (issue 18): an error, no request, no sleep, and a request to refuse.
+        if (!('error' in ex)) problems.push('no exchanges but expects a response');
+        if (ex.attempts !== 0 || ex.sleeps === undefined || ex.sleeps.length !== 0) problems.push('a local refusal expects attempts 0 and sleeps []');
+        if (!fixture.request) problems.push('a local refusal needs the request it refuses');
+      } else {
         if (ex.attempts === undefined || ex.sleeps === undefined) problems.push('expect lacks attempts/sleeps');
         // Every recorded exchange is meant to be used, and every retry sleeps once.
         if (ex.attempts !== undefined && ex.attempts !== fixture.exchanges.length) {

@@ -54,7 +54,7 @@ function oracle(fixture: Fixture, deviation: Deviation = {}): ClientFactory {
       if (deviation.escape) await fetch(UNROUTABLE, { method: 'POST', body: '{}' }).catch(() => undefined);
       if ('error' in expected) {
         const Class = MODEL_ERROR_CLASSES[expected.error as keyof typeof MODEL_ERROR_CLASSES] as unknown as new (init: object) => Error;
-        const last = fixture.exchanges.at(-1)!.response.status;
+        const last = fixture.exchanges.at(-1)?.response.status ?? 0; // none for a local refusal
         const { retryAfterMs } = readExtensions(fileOf.get(fixture.name)!);
         throw new Class({ providerName: provider.name, modelAlias: model.alias, status: last >= 300 ? last : undefined, retryAfterMs, ...deviation.errorInit });
       }

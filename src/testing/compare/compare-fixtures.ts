@@ -1,5 +1,5 @@
 // Replays fixtures through both engines and turns the comparisons into report cases.
-import type { LoadedFixture } from '../fixture.ts';
+import { expectsNoRequest, type LoadedFixture } from '../fixture.ts';
 import { compareEngines, type RunHooks } from '../run-fixture.ts';
 import { buildCase, type CompareCase } from './compare-report.ts';
 
@@ -23,7 +23,8 @@ export async function compareFixtures(fixtures: LoadedFixture[], options: Compar
   const cases: CompareCase[] = [];
   for (const { file, fixture } of fixtures) {
     const comparison = await compareEngines(fixture, { hooks: options.hooks });
-    const c = buildCase({ name: fixture.name, provider: fixture.provider, operation: fixture.operation, file }, comparison);
+    const identity = { name: fixture.name, provider: fixture.provider, operation: fixture.operation, file, noRequestExpected: expectsNoRequest(fixture) };
+    const c = buildCase(identity, comparison);
     cases.push(c);
     options.onCase?.(c);
   }

@@ -35,6 +35,11 @@ export interface CompareCase {
   diffs: ParityDifference[];
   /** Added: the fixture file (or workload file) the case came from. */
   file: string;
+  /**
+   * Added: the fixture expects a refusal before any request (`exchanges: []` with an
+   * `expect.error`), so 0 attempts is the expected outcome, not a replay that went unused.
+   */
+  noRequestExpected?: true;
 }
 
 export interface CompareSummary {
@@ -92,6 +97,7 @@ export interface CaseIdentity {
   provider: ProviderType;
   operation: Operation;
   file: string;
+  noRequestExpected?: boolean;
 }
 
 export function buildCase(identity: CaseIdentity, comparison: EngineComparison): CompareCase {
@@ -106,6 +112,7 @@ export function buildCase(identity: CaseIdentity, comparison: EngineComparison):
     // `legacy`/`v2` are documented keys: a side that is absent is written as null, never dropped.
     diffs: comparison.diffs.map((d) => ({ path: d.path, legacy: d.legacy ?? null, v2: d.v2 ?? null })),
     file: identity.file,
+    ...(identity.noRequestExpected ? { noRequestExpected: true as const } : {}),
   };
 }
 
@@ -117,6 +124,9 @@ export function matchVerdict(parity: boolean, claimsMet: boolean | null): boolea
   if (claimsMet === null) return null;
   return parity && claimsMet;
 }
+
+/** What the report says about a case that expects a local refusal. */
+export const NO_REQUEST_EXPECTED = 'no request expected (refused locally)';
 
 /** A case passes when its engines agree and it does not fail a match (no claims = judged on parity). */
 export function casePasses(c: Pick<CompareCase, 'parity' | 'matches'>): boolean {

@@ -1,7 +1,7 @@
 // The `--html` report: one self-contained file (inline CSS, no scripts, no external assets) that
 // can be attached to a rollout ticket and opened anywhere, offline.
 import { PROVIDER_TYPES, type Operation } from '../../core/types.ts';
-import { brief, casePasses, ENGINES, summarise, type CompareCase, type CompareReport, type EngineOutcome } from './compare-report.ts';
+import { brief, casePasses, ENGINES, NO_REQUEST_EXPECTED, summarise, type CompareCase, type CompareReport, type EngineOutcome } from './compare-report.ts';
 
 const OPERATIONS: readonly Operation[] = ['chat', 'embedding'];
 
@@ -145,7 +145,7 @@ function casesSection(report: CompareReport, groupOf: Map<CompareCase, number>):
   const rows = report.cases.map((c, i) => {
     const group = groupOf.get(c);
     const name = group === undefined ? breakable(c.name) : `<a href="#group-${group}">${breakable(c.name)}</a>`;
-    return `<tr id="case-${i}"><td>${name}</td><td>${c.provider}</td><td>${c.operation}</td>${verdictCell(c.parity)}${verdictCell(c.matches)}<td>${c.legacy.attempts}/${c.v2.attempts}</td><td>${sleepsText(c.legacy)}</td><td>${sleepsText(c.v2)}</td><td>${escapeHtml(outcomeLabel(c.legacy))}</td><td>${escapeHtml(outcomeLabel(c.v2))}</td></tr>`;
+    return `<tr id="case-${i}"><td>${name}</td><td>${c.provider}</td><td>${c.operation}</td>${verdictCell(c.parity)}${verdictCell(c.matches)}<td>${c.legacy.attempts}/${c.v2.attempts}${c.noRequestExpected ? ` (${NO_REQUEST_EXPECTED})` : ''}</td><td>${sleepsText(c.legacy)}</td><td>${sleepsText(c.v2)}</td><td>${escapeHtml(outcomeLabel(c.legacy))}</td><td>${escapeHtml(outcomeLabel(c.v2))}</td></tr>`;
   });
   return `
 <h2>All cases</h2>

@@ -1,6 +1,6 @@
 // The terminal side of the compare report: one row per case, a summary line, and a progress
 // bar that only a person watching a terminal ever sees.
-import { brief, casePasses, firstDifference, type CompareCase, type CompareReport } from './compare-report.ts';
+import { brief, casePasses, firstDifference, NO_REQUEST_EXPECTED, type CompareCase, type CompareReport } from './compare-report.ts';
 
 export interface TableStyle {
   color: boolean;
@@ -35,7 +35,7 @@ function pad(text: string, width: number): string {
 
 function describeDiff(c: CompareCase): string {
   const first = firstDifference(c);
-  if (!first) return '';
+  if (!first) return c.noRequestExpected ? NO_REQUEST_EXPECTED : '';
   return `${first.path}: ${brief(first.left, 40)} ≠ ${brief(first.right, 40)}`;
 }
 
@@ -75,7 +75,9 @@ function percent(part: number, total: number): string {
 export function summaryLine(report: CompareReport): string {
   const { total, parity, matches, parityAlone, mismatched } = report.summary;
   const verdictText = mismatched === 0 ? 'PASS' : 'FAIL';
-  return `${verdictText}: ${total} case${total === 1 ? '' : 's'}, ${parity} in parity (${percent(parity, total)}): ${matches} also match${matches === 1 ? 'es' : ''}, ${parityAlone} passed on parity alone (nothing to match); ${mismatched} mismatched`;
+  const local = report.cases.filter((c) => c.noRequestExpected).length;
+  const localText = local > 0 ? `; ${local} refused locally (no request expected)` : '';
+  return `${verdictText}: ${total} case${total === 1 ? '' : 's'}, ${parity} in parity (${percent(parity, total)}): ${matches} also match${matches === 1 ? 'es' : ''}, ${parityAlone} passed on parity alone (nothing to match); ${mismatched} mismatched${localText}`;
 }
 
 /** Names every failing case with its first difference, for logs that only keep the tail. */
