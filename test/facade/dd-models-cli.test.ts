@@ -19,7 +19,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> 
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['scripts/dd-models.ts', ...args],
+      ['src/cli/dd-models.ts', ...args],
       { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

@@ -8,10 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelClient } from '../../src/core/model-client.ts';
 import type { ChatRequest, EmbeddingRequest, ProviderType } from '../../src/core/types.ts';
 import { createClient } from '../../src/models-v2/index.ts';
+import { WIRE_CORPUS_DIR } from '../shared-reference.ts';
 import { factoryArgs, recordingRuntime } from './factory-args.ts';
 import { type LoopbackProvider, startLoopbackProvider } from './loopback-provider.ts';
 
-const CORPUS = process.env.DD_WIRE_CORPUS ?? '/work/shared/wire-corpus';
+// The repo's sibling ../shared, like every other corpus-backed suite; DD_WIRE_CORPUS overrides it.
+const CORPUS = process.env.DD_WIRE_CORPUS ?? WIRE_CORPUS_DIR;
 
 interface CorpusFile {
   name: string;

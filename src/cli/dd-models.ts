@@ -4,13 +4,13 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { formatZodIssues } from '../src/config/load-config.ts';
-import { ConfigError, DataDesignerError } from '../src/core/errors.ts';
-import type { ModelFacade } from '../src/facade/model-facade.ts';
-import type { Parser } from '../src/facade/parsers/parser-error.ts';
-import { jsonParser } from '../src/facade/parsers/json-parser.ts';
-import { formatUsageSummary } from '../src/facade/usage.ts';
-import { createModelRegistry, loadConfigFile, type EngineName, type ModelRegistry } from '../src/index.ts';
+import { formatZodIssues } from '../config/load-config.ts';
+import { ConfigError, DataDesignerError } from '../core/errors.ts';
+import type { ModelFacade } from '../facade/model-facade.ts';
+import type { Parser } from '../facade/parsers/parser-error.ts';
+import { jsonParser } from '../facade/parsers/json-parser.ts';
+import { formatUsageSummary } from '../facade/usage.ts';
+import { createModelRegistry, loadConfigFile, type EngineName, type ModelRegistry } from '../index.ts';
 
 const HELP = `dd-models — call a configured model through the Data Designer model layer
 
