@@ -17,6 +17,7 @@ const HELP = `dd-models — call a configured model through the Data Designer mo
 Usage:
   dd-models generate --config <file> --model <alias> [options] "prompt"
   dd-models health --config <file> [--model <alias>]... [--engine legacy|v2]
+      checks every alias (or each --model), prints one line per alias, exits 1 if any failed
   dd-models --help
 
 generate options:
@@ -98,6 +99,11 @@ async function generate(values: Values, positionals: string[]): Promise<number> 
   const registry = await openRegistry(values);
   try {
     const facade = registry.getModel(aliases[0]);
+    if (facade.generationType === 'embedding') {
+      throw new UsageError(
+        `model '${aliases[0]}' is an embedding model (inferenceParameters.generationType: embedding); generate needs a chat model alias (try 'dd-models health --model ${aliases[0]}' to check it)`,
+      );
+    }
     const systemPrompt = [values.system, schema && schemaInstruction(schema.raw)].filter(Boolean).join('\n\n') || undefined;
     const parser: Parser<unknown> = schema ? jsonParser(schema.zod) : (text) => text;
     const { output } = await facade.generate(prompt, {
@@ -120,15 +126,34 @@ async function health(values: Values, positionals: string[]): Promise<number> {
   const registry = await openRegistry(values);
   try {
     const aliases = values.model ?? registry.aliases;
-    await registry.healthCheck(aliases);
+    // Every alias is known before the first request: a typo is an input to fix (exit 2).
+    for (const alias of aliases) registry.getModel(alias);
+    // Every alias is checked and reported, whatever happened to the ones before it.
+    let failed = 0;
     for (const alias of aliases) {
-      const skipped = registry.getModelConfig(alias).skipHealthCheck;
-      process.stdout.write(`${alias}: ${skipped ? 'skipped' : 'passed'} (engine: ${registry.engineFor(alias)})\n`);
+      const engine = registry.engineFor(alias);
+      if (registry.getModelConfig(alias).skipHealthCheck) {
+        process.stdout.write(`${alias}: skipped (engine: ${engine})\n`);
+        continue;
+      }
+      try {
+        await registry.healthCheck([alias]);
+        process.stdout.write(`${alias}: ok (engine: ${engine})\n`);
+      } catch (error) {
+        failed += 1;
+        process.stdout.write(`${alias}: failed (engine: ${engine}) ${describeFailure(error)}\n`);
+      }
     }
-    return 0;
+    process.stdout.write(`health: ${aliases.length - failed} of ${aliases.length} passed or skipped, ${failed} failed\n`);
+    return failed === 0 ? 0 : 1;
   } finally {
     await registry.close();
   }
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof DataDesignerError) return `${error.name}: ${error.message}`;
+  return `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 function report(facade: ModelFacade, output: unknown, asJson: boolean): void {
