@@ -2,6 +2,12 @@ import { inspect } from 'node:util';
 import { REDACTED, registerSecret } from '../core/secrets.ts';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// An all-caps name with underscores (OPENAI_API_KEY) whose variable is unset is the config's own
+// text naming a variable, not a credential: it is still sent (SPEC §3) but not registered for
+// redaction, so the registry's warning can name the variable (issue 12, item 9).
+const ENV_VAR_LIKE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+/** `origin` prefix of such a value: `unset-env:NAME`. */
+export const UNSET_VARIABLE_ORIGIN = 'unset-env:';
 
 /**
  * A resolved credential. It prints as `***` through every path (String(), JSON, util.inspect)
@@ -9,13 +15,13 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export class SecretValue {
   readonly #value: string;
-  /** Where the value came from: `env:NAME` or `literal`. Safe to print. */
+  /** Where the value came from: `env:NAME`, `unset-env:NAME` or `literal`. Safe to print. */
   readonly origin: string;
 
   constructor(value: string, origin: string) {
     this.#value = value;
     this.origin = origin;
-    registerSecret(value);
+    if (!origin.startsWith(UNSET_VARIABLE_ORIGIN)) registerSecret(value);
   }
 
   reveal(): string {
@@ -78,5 +84,6 @@ export function resolveSecretRef(
     const fromEnv = env[reference];
     if (fromEnv !== undefined && fromEnv !== '') return new SecretValue(fromEnv, `env:${reference}`);
   }
+  if (ENV_VAR_LIKE.test(reference)) return new SecretValue(reference, `${UNSET_VARIABLE_ORIGIN}${reference}`);
   return new SecretValue(reference, 'literal');
 }
