@@ -30,7 +30,7 @@ function load(relative: string): CorpusFile {
   return JSON.parse(readFileSync(join(CORPUS, relative), 'utf8')) as CorpusFile;
 }
 
-// Required, never skipped: CI has ../shared beside the clone; without it readdirSync fails loudly.
+// Listed in test/shared-reference.ts: left out (NOT RUN) without ../shared, required in CI.
 const files: string[] = (['openai', 'anthropic', 'bedrock'] as const).flatMap((provider) =>
   readdirSync(join(CORPUS, provider))
     .filter((name) => name.endsWith('.json'))
