@@ -1,7 +1,7 @@
 // Public API. This file and src/engine.ts are the only places that know two engines exist.
 import { parseConfig } from './config/load-config.ts';
 import type { DataDesignerConfig, DataDesignerConfigInput } from './config/schemas.ts';
-import { createStderrLogger, logLevelFromEnv, redactingLogger, type Logger } from './core/logger.ts';
+import { createStderrLogger, redactingLogger, type Logger } from './core/logger.ts';
 import type { Runtime } from './core/model-client.ts';
 import { describeRouting, loadClientFactory, resolveEngine, type EngineOption } from './engine.ts';
 import { ModelRegistry } from './facade/model-registry.ts';
@@ -22,7 +22,7 @@ export function createModelRegistry(
   const parsed = parseConfig(config);
   const engines = resolveEngine(env, options.engine);
   // A caller's logger gets scrubbed text like the default one (SPEC: no secret in any log).
-  const logger = options.logger ? redactingLogger(options.logger) : createStderrLogger(logLevelFromEnv(env));
+  const logger = options.logger ? redactingLogger(options.logger) : createStderrLogger();
   logger.info(`model engine routing: ${describeRouting(engines)}`);
   return new ModelRegistry(parsed, { engines, loadFactory: loadClientFactory, env, runtime: options.runtime, logger });
 }

@@ -1,5 +1,8 @@
-import { inspect } from 'node:util';
 import { REDACTED, registerSecret } from '../core/secrets.ts';
+
+// Node's util.inspect hook by its registered name (what `inspect.custom` is), so the published
+// declarations need no Node type definitions (issue 12: types without extra setup).
+const INSPECT_CUSTOM: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // An all-caps name with underscores (OPENAI_API_KEY) whose variable is unset is the config's own
@@ -36,7 +39,7 @@ export class SecretValue {
     return REDACTED;
   }
 
-  [inspect.custom](): string {
+  [INSPECT_CUSTOM](): string {
     return `SecretValue(${REDACTED}, ${this.origin})`;
   }
 }
@@ -65,7 +68,7 @@ export class SecretReference {
     return REDACTED;
   }
 
-  [inspect.custom](): string {
+  [INSPECT_CUSTOM](): string {
     return `SecretReference(${REDACTED})`;
   }
 }

@@ -26,7 +26,14 @@ describe('DD_LOG_LEVEL', () => {
     }
   });
 
-  it('createModelRegistry refuses DD_LOG_LEVEL=verbose from its env before anything starts', () => {
-    expect(() => createModelRegistry(CONFIG, { env: { DD_LOG_LEVEL: 'verbose' } })).toThrow(/DD_LOG_LEVEL="verbose" is not understood/);
+  it('createModelRegistry (default logger) refuses DD_LOG_LEVEL=verbose before anything starts', () => {
+    const previous = process.env.DD_LOG_LEVEL;
+    process.env.DD_LOG_LEVEL = 'verbose';
+    try {
+      expect(() => createModelRegistry(CONFIG, { env: {} })).toThrow(/DD_LOG_LEVEL="verbose" is not understood/);
+    } finally {
+      if (previous === undefined) delete process.env.DD_LOG_LEVEL;
+      else process.env.DD_LOG_LEVEL = previous;
+    }
   });
 });
