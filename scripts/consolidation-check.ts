@@ -4,6 +4,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SDKS = ['openai', '@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime'];
@@ -133,4 +134,21 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-process.exitCode = await main();
+const USAGE = 'Usage: npm run consolidation-check [-- --help]\n  Checks the architecture rules of MIGRATION.md\'s consolidation checklist; takes no other options.\n';
+
+/** 0/undefined to go on; an unknown flag or argument is exit 2 with one line, never ignored. */
+function commandLine(argv: string[]): number | undefined {
+  try {
+    const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    return undefined;
+  } catch (error) {
+    process.stderr.write(`consolidation-check: ${(error as Error).message} (see --help)\n`);
+    return 2;
+  }
+}
+
+process.exitCode = commandLine(process.argv.slice(2)) ?? (await main());

@@ -8,6 +8,7 @@ import { loadConfigFile } from '../src/config/load-config.ts';
 import { runCli, UsageError } from '../src/testing/compare/cli-options.ts';
 import { recordWorkload } from '../src/testing/record/record-workload.ts';
 import { loadWorkload } from '../src/testing/record/workload.ts';
+import { folderOutputProblem } from '../src/testing/output-paths.ts';
 
 const USAGE = `Usage: npm run record -- --config <file> --workload <file> --out <dir> [options]
 
@@ -38,6 +39,10 @@ await runCli('record', async () => {
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((f) => `--${f}`).join(', ')} (see --help)`);
   const engine = values.engine ?? 'v2';
   if (engine !== 'v2' && engine !== 'legacy') throw new UsageError(`--engine must be v2 or legacy, got "${engine}"`);
+
+  // Before any request: a run must never send real traffic it then cannot record.
+  const outProblem = await folderOutputProblem(values.out as string);
+  if (outProblem) throw new UsageError(`--out ${values.out}: cannot write fixtures there (${outProblem})`);
 
   const config = await loadConfigFile(values.config as string);
   const calls = (await loadWorkload(values.workload as string, config)).filter(

@@ -15,6 +15,7 @@ import {
   type DataDesignerConfig,
 } from './schemas.ts';
 import { configShape, SOURCE_WORDING, translateSourceConfig, type SourceIssue, type Translation } from './source-shape.ts';
+import { typosFirst } from './issue-order.ts';
 
 const SECRET_KEYS = /^(apiKey|api_key|authorization|x-api-key|secret|token|password)$/i;
 
@@ -112,8 +113,15 @@ function unknownKeysMessage(keys: readonly string[], allowed: readonly string[] 
 }
 
 /** One line per issue: `models[0].inferenceParameters.temperature: <what is wrong>`. */
+function orderedIssues(error: z.ZodError, raw: unknown): z.core.$ZodIssue[] {
+  return typosFirst(error.issues, (issue) => {
+    const allowed = allowedKeysAt(issue.path, raw) ?? [];
+    return ((issue as { keys?: string[] }).keys ?? []).flatMap((key) => closestKey(key, allowed) ?? []);
+  });
+}
+
 export function formatZodIssues(error: z.ZodError, label = 'config', raw?: unknown): string {
-  const lines = error.issues.map((issue) => {
+  const lines = orderedIssues(error, raw).map((issue) => {
     const path = formatPath(issue.path);
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
@@ -174,7 +182,7 @@ export function parseConfig(raw: unknown, label = 'config'): DataDesignerConfig 
   if (configShape(raw) === 'source') return parseSourceConfig(raw, label);
   const result = dataDesignerConfigSchema.safeParse(raw);
   if (!result.success) {
-    const first = result.error.issues[0];
+    const first = orderedIssues(result.error, raw)[0];
     throw new ConfigError(formatZodIssues(result.error, label, raw), { path: first ? formatPath(first.path) : undefined });
   }
   return result.data;

@@ -1,7 +1,16 @@
-import { inspect } from 'node:util';
 import { REDACTED, registerSecret } from '../core/secrets.ts';
 
+// Node's util.inspect hook by its registered name (what `inspect.custom` is), so the published
+// declarations need no Node type definitions (issue 12: types without extra setup).
+const INSPECT_CUSTOM: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
+
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// An all-caps name with underscores (OPENAI_API_KEY) whose variable is unset is the config's own
+// text naming a variable, not a credential: it is still sent (SPEC §3) but not registered for
+// redaction, so the registry's warning can name the variable (issue 12, item 9).
+const ENV_VAR_LIKE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+/** `origin` prefix of such a value: `unset-env:NAME`. */
+export const UNSET_VARIABLE_ORIGIN = 'unset-env:';
 
 /**
  * A resolved credential. It prints as `***` through every path (String(), JSON, util.inspect)
@@ -9,13 +18,13 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export class SecretValue {
   readonly #value: string;
-  /** Where the value came from: `env:NAME` or `literal`. Safe to print. */
+  /** Where the value came from: `env:NAME`, `unset-env:NAME` or `literal`. Safe to print. */
   readonly origin: string;
 
   constructor(value: string, origin: string) {
     this.#value = value;
     this.origin = origin;
-    registerSecret(value);
+    if (!origin.startsWith(UNSET_VARIABLE_ORIGIN)) registerSecret(value);
   }
 
   reveal(): string {
@@ -30,7 +39,7 @@ export class SecretValue {
     return REDACTED;
   }
 
-  [inspect.custom](): string {
+  [INSPECT_CUSTOM](): string {
     return `SecretValue(${REDACTED}, ${this.origin})`;
   }
 }
@@ -59,7 +68,7 @@ export class SecretReference {
     return REDACTED;
   }
 
-  [inspect.custom](): string {
+  [INSPECT_CUSTOM](): string {
     return `SecretReference(${REDACTED})`;
   }
 }
@@ -78,5 +87,6 @@ export function resolveSecretRef(
     const fromEnv = env[reference];
     if (fromEnv !== undefined && fromEnv !== '') return new SecretValue(fromEnv, `env:${reference}`);
   }
+  if (ENV_VAR_LIKE.test(reference)) return new SecretValue(reference, `${UNSET_VARIABLE_ORIGIN}${reference}`);
   return new SecretValue(reference, 'literal');
 }

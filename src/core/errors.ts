@@ -21,6 +21,11 @@ export interface ModelErrorInit {
   /** What the caller was doing, e.g. "running generation for column 'x'". */
   purpose?: string;
   /**
+   * The cause sentence already quotes the provider message (the context-window detail), so the
+   * message does not repeat it after "Provider message:".
+   */
+  providerMessageInCause?: boolean;
+  /**
    * The underlying exception (JS `Error.cause`). It is kept as a scrubbed stand-in (see
    * `scrubbed-cause.ts`): name, message, stack and codes survive, headers and bodies do not.
    */
@@ -69,6 +74,11 @@ export class DataDesignerError extends Error {
   readonly providerMessage?: string;
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
+  /** What the caller was doing, when the caller said so (an engine never knows). */
+  readonly purpose?: string;
+  // What this error was made from, scrubbed, so `withPurpose` can tell it again.
+  #source: ModelErrorInit;
+  readonly #providerMessageInCause: boolean;
 
   constructor(init: ModelErrorInit = {}) {
     const defaults = (new.target as unknown as { defaults: ErrorDefaults }).defaults;
@@ -84,7 +94,8 @@ export class DataDesignerError extends Error {
     const headline = /[.!?]$/.test(causeText) ? causeText : `${causeText} while ${purpose}.`;
     // Our own errors are scrubbed already and keep their class; anything else is replaced.
     const cause = init.cause instanceof DataDesignerError ? init.cause : scrubCause(init.cause);
-    super(providerMessage ? `${headline} Provider message: ${providerMessage}` : headline, cause === undefined ? undefined : { cause });
+    const told = providerMessage && !init.providerMessageInCause ? `${headline} Provider message: ${providerMessage}` : headline;
+    super(told, cause === undefined ? undefined : { cause });
     this.name = new.target.name;
     this.causeText = headline;
     this.solution = solution;
@@ -94,13 +105,38 @@ export class DataDesignerError extends Error {
     this.providerMessage = providerMessage;
     this.retryable = init.retryable ?? defaults.retryable;
     this.retryAfterMs = init.retryAfterMs;
+    this.purpose = init.purpose;
+    this.#providerMessageInCause = init.providerMessageInCause === true;
+    this.#source = {};
+    this.keepSource(init);
+  }
+
+  /** Subclasses that rewrite their init before `super` keep what they were given instead. */
+  protected keepSource(init: ModelErrorInit): void {
+    const providerMessage = init.providerMessage ? redactSecrets(collapse(init.providerMessage)) : undefined;
+    this.#source = { ...init, providerMessage, cause: this.cause };
+  }
+
+  /**
+   * The same error told from the caller's side. An engine does not know why it was called; the
+   * facade does (e.g. "running health checks"), and retells provider errors with that purpose.
+   * An error that already names a purpose, a ConfigError, or a class outside SPEC §6's taxonomy
+   * is returned as it is.
+   */
+  withPurpose(purpose: string): DataDesignerError {
+    const Retold = this.constructor as new (init: ModelErrorInit) => DataDesignerError;
+    if (this.purpose !== undefined || !RETELLABLE.has(Retold)) return this;
+    const retold = new Retold({ ...this.#source, purpose });
+    const frames = (this.stack ?? '').indexOf('\n    at ');
+    if (frames >= 0) retold.stack = `${retold.name}: ${retold.message}${(this.stack ?? '').slice(frames)}`;
+    return retold;
   }
 
   /** The multi-line block users see in logs. */
   render(): string {
     const rule = '  |----------';
     const lines = [`${this.name}`, rule];
-    if (this.providerMessage) lines.push(`  | Provider message: ${this.providerMessage}`);
+    if (this.providerMessage && !this.#providerMessageInCause) lines.push(`  | Provider message: ${this.providerMessage}`);
     if (this.status !== undefined) lines.push(`  | Status: ${this.status}`);
     lines.push(`  | Cause: ${this.causeText}`, `  | Solution: ${this.solution}`, rule);
     return lines.join('\n');
@@ -179,8 +215,14 @@ export class ModelContextWindowExceededError extends DataDesignerError {
   constructor(init: ModelErrorInit = {}) {
     const detail = ModelContextWindowExceededError.parseDetail(init.providerMessage);
     const base = init.causeText ?? ModelContextWindowExceededError.defaults.cause;
-    super({ ...init, causeText: detail ? `${base} while ${init.purpose ?? 'running generation'}: ${detail}.` : base });
+    // The detail is the provider's own sentence: told once, in the cause.
+    super({
+      ...init,
+      causeText: detail ? `${base} while ${init.purpose ?? 'running generation'}: ${detail}.` : base,
+      providerMessageInCause: detail !== undefined,
+    });
     this.detail = detail;
+    this.keepSource(init);
   }
 
   static parseDetail(message: string | undefined): string | undefined {
@@ -316,6 +358,7 @@ export class ModelGenerationValidationFailureError extends DataDesignerError {
     super({ ...init, causeText });
     this.detail = detail;
     this.failureKind = init.failureKind;
+    this.keepSource(init);
   }
 }
 
@@ -341,3 +384,7 @@ export const MODEL_ERROR_CLASSES = {
 } as const;
 
 export type ModelErrorClassName = keyof typeof MODEL_ERROR_CLASSES;
+
+// The provider errors of SPEC §6, whose constructors take the init alone; ConfigError is the
+// caller's own input and is never retold.
+const RETELLABLE: ReadonlySet<unknown> = new Set(Object.values(MODEL_ERROR_CLASSES).filter((Class) => Class !== ConfigError));

@@ -222,7 +222,7 @@ export class ModelFacade {
     try {
       return await this.#generate(prompt, options, purpose);
     } catch (error) {
-      throw this.#wrapError(error, purpose, options.signal);
+      throw this.#wrapError(error, purpose, options.signal, options.purpose !== undefined);
     }
   }
 
@@ -246,7 +246,7 @@ export class ModelFacade {
       }
       return vectors;
     } catch (error) {
-      throw this.#wrapError(error, purpose, options.signal);
+      throw this.#wrapError(error, purpose, options.signal, options.purpose !== undefined);
     }
   }
 
@@ -432,10 +432,11 @@ export class ModelFacade {
     });
   }
 
-  // Our error classes pass through; a cancelled call rethrows the caller's reason; anything else
-  // is a bug somewhere below us and is reported as such, with the original attached as `cause`.
-  #wrapError(error: unknown, purpose: string, signal?: AbortSignal): unknown {
-    if (error instanceof DataDesignerError) return error;
+  // Our error classes pass through, a provider error retold with the caller's purpose when one
+  // was given (the engines never know it); a cancelled call rethrows the caller's reason; anything
+  // else is a bug somewhere below us and is reported as such, with the original attached as `cause`.
+  #wrapError(error: unknown, purpose: string, signal: AbortSignal | undefined, purposeGiven: boolean): unknown {
+    if (error instanceof DataDesignerError) return purposeGiven ? error.withPurpose(purpose) : error;
     if (isCancellation(error, signal)) return error;
     const text = error instanceof Error ? error.message : String(error);
     this.#logger.debug(`unexpected error from model '${this.modelAlias}': ${error instanceof Error ? error.stack : text}`);

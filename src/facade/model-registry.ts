@@ -15,9 +15,7 @@ import {
   type ModelConfig,
   type ResolvedProvider,
 } from '../config/schemas.ts';
-
-// Upper-case words joined by underscores (OPENAI_API_KEY): a variable name, not a provider key.
-const ENV_VAR_LIKE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+import { UNSET_VARIABLE_ORIGIN } from '../config/secret-ref.ts';
 
 export interface ModelRegistryOptions {
   engines: Record<ProviderType, EngineName>;
@@ -46,11 +44,13 @@ export class ModelRegistry {
       const resolved = resolveProvider(provider, options.env);
       this.#providers.set(provider.name, resolved);
       // An unset variable makes its own name the key (SPEC §3), and the provider's 401 then says
-      // "invalid key" without a word about the variable. The warning names the provider only:
-      // what is sent is, formally, the key.
-      if (provider.apiKey && resolved.apiKey?.origin === 'literal' && ENV_VAR_LIKE.test(provider.apiKey.reveal())) {
+      // "invalid key" without a word about the variable. The warning names the variable: an
+      // all-caps name with underscores is the config's text, not a credential (config/secret-ref.ts).
+      const origin = resolved.apiKey?.origin ?? '';
+      if (origin.startsWith(UNSET_VARIABLE_ORIGIN)) {
+        const variable = origin.slice(UNSET_VARIABLE_ORIGIN.length);
         options.logger.warn(
-          `provider '${provider.name}': apiKey looks like the name of an environment variable that is not set, so it is sent literally as the key; export the variable (or put the key itself in the config).`,
+          `provider '${provider.name}': apiKey names the environment variable ${variable}, which is not set, so the text "${variable}" is sent as the key; export ${variable} (or put the key itself in the config).`,
         );
       }
     }

@@ -26,6 +26,11 @@ export interface RunOptions {
   hooks?: RunHooks;
   /** Abort the whole run after this long (a hung engine must not hang the harness). */
   timeoutMs?: number;
+  /**
+   * The jitter draw `random()` returns (default REPLAY_RANDOM, which the fixtures' `sleeps` are
+   * written for). Tests replay at other draws to check sleep parity beyond jitter factor 1.
+   */
+  random?: number;
 }
 
 export interface RunError {
@@ -129,7 +134,7 @@ export async function runFixture(fixture: Fixture, engine: EngineName, options: 
   let now = REPLAY_EPOCH_MS;
   const runtime: Runtime = {
     now: () => now,
-    random: () => REPLAY_RANDOM,
+    random: () => options.random ?? REPLAY_RANDOM,
     sleep: async (ms, signal) => {
       if (signal?.aborted) throw signal.reason;
       sleeps.push(ms);

@@ -160,7 +160,7 @@ describe('dd-models config check FILE', () => {
 
   function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      execFile(process.execPath, ['scripts/dd-models.ts', ...args], { env: { PATH: process.env.PATH ?? '', NVIDIA_API_KEY: 'nvapiPlantedKey0xRz' }, timeout: 30_000 }, (error, stdout, stderr) => {
+      execFile(process.execPath, ['src/cli/dd-models.ts', ...args], { env: { PATH: process.env.PATH ?? '', NVIDIA_API_KEY: 'nvapiPlantedKey0xRz' }, timeout: 30_000 }, (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
       });
     });

@@ -30,6 +30,7 @@ export const RESPONSE_DEVIATIONS: Readonly<Record<string, string>> = {
   'openai/reasoning-content-provider-total-tokens': `${COMPAT} (xAI)`,
   'openai/tool-call-empty-string-content-is-null': `${COMPAT} (xAI)`,
   'openai/reasoning-field': `${COMPAT} (Cerebras)`,
+  'openai/reasoning-field-wins-over-reasoning-content': `${COMPAT} (Cerebras, composed with DeepSeek's reasoning_content added)`,
   'openai/tool-call-multiline-arguments': 'an OpenAI documentation example (docs_chat_function_tool_call) that leaves out `refusal`',
   'openai/tool-calls-non-object-entries-dropped': `${COMPOSED} (tool_calls entries that are not objects are dropped)`,
   'bedrock/parallel-tool-use-blocks-by-key': 'a vercel/ai test fixture (wire-corpus/bedrock/converse_parallel_tool_use_fixture), not live traffic: it has no `metrics`',

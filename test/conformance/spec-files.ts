@@ -2,9 +2,9 @@
 // (README there gives each file's provenance), never copied into the repo.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '../contract/support.ts';
+import { API_SPECS_DIR } from '../shared-reference.ts';
 
-export const API_SPECS_DIR = resolve(REPO_ROOT, '../shared/api-specs');
+export { API_SPECS_DIR };
 
 export const SPEC_FILES = {
   openai: 'openai-openapi.json',

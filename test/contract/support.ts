@@ -10,7 +10,7 @@ import type { FixtureRun } from '../../src/testing/run-fixture.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const FIXTURES_DIR = resolve(REPO_ROOT, 'test/fixtures');
-export const WIRE_CORPUS_DIR = resolve(REPO_ROOT, '../shared/wire-corpus');
+export { WIRE_CORPUS_DIR } from '../shared-reference.ts';
 
 export const ENGINES: readonly EngineName[] = ['legacy', 'v2'];
 

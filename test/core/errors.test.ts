@@ -73,3 +73,49 @@ describe('error taxonomy', () => {
     expect(redactSecrets('Credential=AKIAIOSFODNN7EXAMPLE/20260101, Signature=0123456789abcdef0123456789abcdef')).not.toMatch(/AKIAIOSFODNN7EXAMPLE|0123456789abcdef0123/);
   });
 });
+
+describe('purpose and the provider text told once (issue 12, item 8)', () => {
+  const CONTEXT = "This model's maximum context length is 32768 tokens. However, you requested 32778 tokens. Please reduce the length of the messages or completion.";
+
+  it('withPurpose retells a provider error with the caller purpose, keeping class, fields and stack frames', () => {
+    const original = new ModelRateLimitError({ modelAlias: 'm', providerName: 'p', status: 429, retryAfterMs: 1500, providerMessage: `slow down ${PLANTED}`, cause: new Error(`boom ${PLANTED}`) });
+    expect(original.message).toContain('while running generation.');
+    const retold = original.withPurpose('running health checks');
+    expect(retold).toBeInstanceOf(ModelRateLimitError);
+    expect(retold.message).toContain("The rate limit of model 'm' on provider 'p' was exceeded while running health checks.");
+    expect(retold).toMatchObject({ status: 429, retryAfterMs: 1500, retryable: true, modelAlias: 'm', providerName: 'p', purpose: 'running health checks' });
+    expect((retold.cause as Error).message).toContain('boom');
+    const frames = (s: string | undefined) => (s ?? '').slice((s ?? '').indexOf('\n    at '));
+    expect(frames(retold.stack)).toBe(frames(original.stack));
+    expect(`${retold.message}${retold.stack}${(retold.cause as Error).message}${retold.render()}`).not.toContain(PLANTED);
+  });
+
+  it('an error that already names a purpose, a ConfigError and a class outside the taxonomy are kept as they are', () => {
+    const named = new ModelRateLimitError({ purpose: 'running generation for column x' });
+    expect(named.withPurpose('running health checks')).toBe(named);
+    const config = new ConfigError('bad value');
+    expect(config.withPurpose('running health checks')).toBe(config);
+    class Other extends DataDesignerError {}
+    const other = new Other({});
+    expect(other.withPurpose('running health checks')).toBe(other);
+  });
+
+  it('the context-window detail is told once, in the cause, also when retold', () => {
+    const error = new ModelContextWindowExceededError({ modelAlias: 'm', providerMessage: CONTEXT });
+    for (const told of [error, error.withPurpose('running health checks')]) {
+      expect(told.message.split('maximum context length is 32768 tokens')).toHaveLength(2);
+      expect(told.render().split('maximum context length is 32768 tokens')).toHaveLength(2);
+      expect(told.providerMessage).toBe(CONTEXT);
+    }
+    expect(error.withPurpose('running health checks').message).toContain('while running health checks: This model');
+    const noDetail = new ModelContextWindowExceededError({ providerMessage: 'context length exceeded' });
+    expect(noDetail.message).toContain('Provider message: context length exceeded');
+  });
+
+  it('a validation failure keeps its detail once when retold', () => {
+    const error = new ModelGenerationValidationFailureError({ detail: 'Field required.', modelAlias: 'm' });
+    const retold = error.withPurpose('running health checks');
+    expect(retold.message).toContain('while running health checks. Validation detail: Field required.');
+    expect(retold.message.split('Validation detail')).toHaveLength(2);
+  });
+});

@@ -19,7 +19,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> 
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['scripts/dd-models.ts', ...args],
+      ['src/cli/dd-models.ts', ...args],
       { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -146,5 +146,46 @@ describe('dd-models errors and help', () => {
       expect(run.code).toBe(2);
       expect(run.stderr).toContain("Run 'dd-models --help' for usage.");
     }
+  });
+});
+
+describe.each(ENGINES)('dd-models health --engine %s (issue 12, item 7)', (engine) => {
+  it('checks and reports every alias even after one fails, and exits 1', async () => {
+    const file = join(dir, `health-${engine}.json`);
+    await writeFile(file, JSON.stringify(scriptedConfig(openaiKit, server, { models: [{ alias: 'first', model: openaiKit.model }, { alias: 'second', model: openaiKit.model }] })));
+    server.reply(openaiErrorReply(401, 'Incorrect API key provided.', 'invalid_api_key'), openaiKit.reply({ text: 'Hello!' }));
+    const run = await cli(['health', '--config', file, '--engine', engine]);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^first: failed \\(engine: ${engine}\\) ModelAuthenticationError: .*model 'first'.* while running health checks\\.`));
+    expect(lines[1]).toBe(`second: ok (engine: ${engine})`);
+    expect(lines[2]).toBe('health: 1 of 2 passed or skipped, 1 failed');
+    expect(server.bodies).toHaveLength(2);
+    expect(run.stdout + run.stderr).not.toContain('sk-scripted-test-key');
+  });
+
+  it('exits 0 when every alias passes', async () => {
+    server.reply(openaiKit.reply({ text: 'Hello!' }));
+    const run = await cli(['health', '--config', configFile, '--engine', engine]);
+    expect(run.stdout).toBe(`model: ok (engine: ${engine})\nhealth: 1 of 1 passed or skipped, 0 failed\n`);
+    expect(run.code).toBe(0);
+  });
+
+  it('an unknown --model alias is refused before any request, exit 2', async () => {
+    const run = await cli(['health', '--config', configFile, '--engine', engine, '--model', 'model', '--model', 'nope']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("No model config with alias 'nope' found");
+    expect(server.bodies).toHaveLength(0);
+  });
+});
+
+describe('dd-models generate on an embedding alias (issue 12, item 7)', () => {
+  it('is refused before any request, naming the alias and its generation type, exit 2', async () => {
+    const file = join(dir, 'embedding.json');
+    await writeFile(file, JSON.stringify(scriptedConfig(openaiKit, server, { models: [{ alias: 'embed', model: 'text-embedding-3-small', inferenceParameters: { generationType: 'embedding' } }] })));
+    const run = await cli(['generate', '--config', file, '--model', 'embed', 'Hi']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^dd-models: model 'embed' is an embedding model \(inferenceParameters\.generationType: embedding\); generate needs a chat model alias/);
+    expect(server.bodies).toHaveLength(0);
   });
 });

@@ -17,7 +17,7 @@ describe('npm run bench input errors', () => {
   it('a --json path it cannot write stops the run before it measures anything', async () => {
     const result = await runScript('bench', ['--mode', 'compare', '--time-ms', '100', '--json', dir], { timeoutMs: 20_000 });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`bench: --json ${dir}: cannot write the report there (EISDIR)\n`);
+    expect(result.stderr).toBe(`bench: --json ${dir}: cannot write the report there (${dir} is a directory)\n`);
     expect(result.stdout).toBe('');
   });
 

@@ -8,9 +8,10 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider, type FakeProviderOptions } from '../../src/testing/fake-provider/fake-provider-server.ts';
+import { WIRE_CORPUS_DIR } from '../shared-reference.ts';
 import { REPO_ROOT } from './support/run-script.ts';
 
-const CORPUS = resolve(REPO_ROOT, '../shared/wire-corpus');
+const CORPUS = WIRE_CORPUS_DIR;
 function corpusResponse(file: string): { status: number; headers: Record<string, string>; body: any } {
   return JSON.parse(readFileSync(resolve(CORPUS, file), 'utf8')).exchanges[0].response;
 }

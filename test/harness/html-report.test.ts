@@ -1,7 +1,6 @@
 // The `--html` report must open in a real browser as one self-contained file. It is loaded in
-// headless Chromium (Debian's `chromium`, installed here when absent and we are root); the DOM
-// Chromium built is then queried with linkedom. Without any Chromium, linkedom parses the file
-// itself — the assertions are the same, only the parser differs, and the test says which ran.
+// headless Chromium (required: .ci/run installs Debian's `chromium` when it is missing; the test
+// installs nothing) and the DOM Chromium built is then queried with linkedom.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,42 +10,25 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireChromium } from './support/find-chromium.ts';
 import { runScript } from './support/run-script.ts';
 
 const run = promisify(execFile);
-// DD_CHROMIUM_PATH points elsewhere (or nowhere, to exercise the linkedom fallback).
-const CHROMIUM = process.env.DD_CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
-/** Chromium when it is installed or installable (root, apt reachable); otherwise undefined. */
-async function findChromium(): Promise<string | undefined> {
-  if (existsSync(CHROMIUM)) return CHROMIUM;
-  if (CHROMIUM !== '/usr/bin/chromium' || process.getuid?.() !== 0 || process.env.DD_NO_APT === '1') return undefined;
-  try {
-    await run('apt-get', ['update'], { timeout: 240_000 });
-    await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { timeout: 480_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  } catch {
-    return undefined;
-  }
-  return existsSync(CHROMIUM) ? CHROMIUM : undefined;
-}
-
 let dir: string;
-let chromium: string | undefined;
+let chromium: string;
 const reports: Record<'passing' | 'failing', { file: string; raw: string; document: Document }> = {} as never;
 let passingJson: any;
 
 async function load(file: string): Promise<Document> {
-  const raw = await readFile(file, 'utf8');
-  if (!chromium) return parseHTML(raw).document as unknown as Document;
   const { stdout } = await run(chromium, [...CHROMIUM_FLAGS, '--dump-dom', pathToFileURL(file).href], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
   return parseHTML(stdout).document as unknown as Document;
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dd-html-'));
-  chromium = await findChromium();
-  console.info(chromium ? `HTML report loaded in headless Chromium (${chromium})` : 'Chromium unavailable: HTML report parsed with linkedom');
+  chromium = requireChromium();
   const passing = join(dir, 'passing.html');
   const failing = join(dir, 'failing.html');
   const json = join(dir, 'passing.json');

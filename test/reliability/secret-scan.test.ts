@@ -7,6 +7,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WIRE_CORPUS_DIR } from '../shared-reference.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.ts';
 import { ConfigError, DataDesignerError } from '../../src/core/errors.ts';
@@ -31,7 +32,7 @@ function scenarioName(scenario: EchoScenario): string {
 }
 
 // A real OpenAI chat completion from the shared corpus, read in place, with the echo as content.
-const OPENAI_CHAT_SOURCE = '../shared/wire-corpus/openai/chat_max_completion_tokens_reasoning_usage.json';
+const OPENAI_CHAT_SOURCE = join(WIRE_CORPUS_DIR, 'openai/chat_max_completion_tokens_reasoning_usage.json');
 async function openaiChatAround(): Promise<(echo: string) => unknown> {
   const recorded = JSON.parse(await readFile(OPENAI_CHAT_SOURCE, 'utf8'));
   const body = recorded.exchanges[0].response.body;

@@ -1,11 +1,11 @@
 // Plumbing shared by the harness CLIs (compare, record, fake-provider): usage errors, number
 // options and the exit-code contract — 2 with one clear line for anything the user must fix.
-import { constants } from 'node:fs';
-import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../../core/errors.ts';
 import { redactSecrets } from '../../core/secrets.ts';
 import { FixtureError, FixtureErrors } from '../fixture.ts';
+import { fileOutputProblem } from '../output-paths.ts';
 
 /** Bad flags or inputs: reported as one line, exit code 2, never a stack trace. */
 export class UsageError extends Error {
@@ -50,16 +50,8 @@ export function oneLine(error: unknown): string {
  * compare, a large corpus) never ends in a write error after all its work is done.
  */
 export async function ensureWritable(path: string, flag: string): Promise<void> {
-  try {
-    await mkdir(dirname(resolve(path)), { recursive: true });
-    const info = await stat(path).catch(() => undefined);
-    if (info?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    await access(dirname(resolve(path)), constants.W_OK);
-    if (info) await access(path, constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new UsageError(`${flag} ${path}: cannot write the report there (${code})`);
-  }
+  const problem = await fileOutputProblem(path);
+  if (problem) throw new UsageError(`${flag} ${path}: cannot write the report there (${problem})`);
 }
 
 /** Writes a report file; a failure is the user's path to fix (exit 2), not a crash. */

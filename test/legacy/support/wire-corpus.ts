@@ -2,9 +2,10 @@
 // exchanges to check the legacy translation and error mapping against. CI clones the repo with
 // shared/ beside it; without it these suites cannot say anything, so they fail loudly.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { WIRE_CORPUS_DIR } from '../../shared-reference.ts';
 
-export const WIRE_CORPUS_DIR = resolve(import.meta.dirname, '../../../../shared/wire-corpus');
+export { WIRE_CORPUS_DIR };
 
 export interface CorpusExchange {
   model: string;
@@ -29,7 +30,7 @@ interface CorpusFile {
 
 function readCorpus(): Map<string, CorpusFile> {
   if (!statSync(WIRE_CORPUS_DIR, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new Error(`${WIRE_CORPUS_DIR} is missing: clone this repo beside shared/ (as CI does) to run the corpus-backed legacy tests`);
+    throw new Error(`${WIRE_CORPUS_DIR} is missing: clone this repo beside shared/ (as CI does) to run the corpus-backed legacy tests (a suite reading it must be listed in test/shared-reference.ts)`);
   }
   const cases = new Map<string, CorpusFile>();
   for (const provider of readdirSync(WIRE_CORPUS_DIR).sort()) {

@@ -4,7 +4,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { WIRE_CORPUS_DIR } from '../../shared-reference.ts';
 import type { ProviderType } from '../../../src/core/types.ts';
 
 export type Behaviour = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -94,7 +95,7 @@ const OK_CASES: Record<ProviderType, string> = {
 
 /** The recorded 200 body of a plain chat case for `type` (source: ../shared/wire-corpus). */
 export function okBody(type: ProviderType): string {
-  const path = fileURLToPath(new URL(`../../../../shared/wire-corpus/${OK_CASES[type]}`, import.meta.url));
+  const path = join(WIRE_CORPUS_DIR, OK_CASES[type]);
   const recorded = JSON.parse(readFileSync(path, 'utf8')) as { exchanges: { response: { status: number; body: unknown } }[] };
   const response = recorded.exchanges.find((exchange) => exchange.response.status === 200)!.response;
   return JSON.stringify(response.body);

@@ -4,20 +4,21 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { checkConfigFile, SHAPE_NAMES } from '../src/config/config-check.ts';
-import { formatZodIssues } from '../src/config/load-config.ts';
-import { ConfigError, DataDesignerError } from '../src/core/errors.ts';
-import type { ModelFacade } from '../src/facade/model-facade.ts';
-import type { Parser } from '../src/facade/parsers/parser-error.ts';
-import { jsonParser } from '../src/facade/parsers/json-parser.ts';
-import { formatUsageSummary } from '../src/facade/usage.ts';
-import { createModelRegistry, loadConfigFile, type EngineName, type ModelRegistry } from '../src/index.ts';
+import { checkConfigFile, SHAPE_NAMES } from '../config/config-check.ts';
+import { formatZodIssues } from '../config/load-config.ts';
+import { ConfigError, DataDesignerError } from '../core/errors.ts';
+import type { ModelFacade } from '../facade/model-facade.ts';
+import type { Parser } from '../facade/parsers/parser-error.ts';
+import { jsonParser } from '../facade/parsers/json-parser.ts';
+import { formatUsageSummary } from '../facade/usage.ts';
+import { createModelRegistry, loadConfigFile, type EngineName, type ModelRegistry } from '../index.ts';
 
 const HELP = `dd-models — call a configured model through the Data Designer model layer
 
 Usage:
   dd-models generate --config <file> --model <alias> [options] "prompt"
   dd-models health --config <file> [--model <alias>]... [--engine legacy|v2]
+      checks every alias (or each --model), prints one line per alias, exits 1 if any failed
   dd-models config check <file>    validate a config (ours or Data Designer's snake_case shape)
                                    and print it normalised, secrets as ***
   dd-models --help
@@ -102,6 +103,11 @@ async function generate(values: Values, positionals: string[]): Promise<number> 
   const registry = await openRegistry(values);
   try {
     const facade = registry.getModel(aliases[0]);
+    if (facade.generationType === 'embedding') {
+      throw new UsageError(
+        `model '${aliases[0]}' is an embedding model (inferenceParameters.generationType: embedding); generate needs a chat model alias (try 'dd-models health --model ${aliases[0]}' to check it)`,
+      );
+    }
     const systemPrompt = [values.system, schema && schemaInstruction(schema.raw)].filter(Boolean).join('\n\n') || undefined;
     const parser: Parser<unknown> = schema ? jsonParser(schema.zod) : (text) => text;
     const { output } = await facade.generate(prompt, {
@@ -124,12 +130,26 @@ async function health(values: Values, positionals: string[]): Promise<number> {
   const registry = await openRegistry(values);
   try {
     const aliases = values.model ?? registry.aliases;
-    await registry.healthCheck(aliases);
+    // Every alias is known before the first request: a typo is an input to fix (exit 2).
+    for (const alias of aliases) registry.getModel(alias);
+    // Every alias is checked and reported, whatever happened to the ones before it.
+    let failed = 0;
     for (const alias of aliases) {
-      const skipped = registry.getModelConfig(alias).skipHealthCheck;
-      process.stdout.write(`${alias}: ${skipped ? 'skipped' : 'passed'} (engine: ${registry.engineFor(alias)})\n`);
+      const engine = registry.engineFor(alias);
+      if (registry.getModelConfig(alias).skipHealthCheck) {
+        process.stdout.write(`${alias}: skipped (engine: ${engine})\n`);
+        continue;
+      }
+      try {
+        await registry.healthCheck([alias]);
+        process.stdout.write(`${alias}: ok (engine: ${engine})\n`);
+      } catch (error) {
+        failed += 1;
+        process.stdout.write(`${alias}: failed (engine: ${engine}) ${describeFailure(error)}\n`);
+      }
     }
-    return 0;
+    process.stdout.write(`health: ${aliases.length - failed} of ${aliases.length} passed or skipped, ${failed} failed\n`);
+    return failed === 0 ? 0 : 1;
   } finally {
     await registry.close();
   }
@@ -142,6 +162,11 @@ async function configCommand(positionals: string[]): Promise<number> {
   process.stderr.write(`${file}: valid, read as ${SHAPE_NAMES[shape]}; normalised:\n`);
   process.stdout.write(`${text}\n`);
   return 0;
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof DataDesignerError) return `${error.name}: ${error.message}`;
+  return `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 function report(facade: ModelFacade, output: unknown, asJson: boolean): void {
