@@ -34,7 +34,9 @@ describe('npm run soak', () => {
       expect(r.providerRequests).toBe(r.clientAttempts);
       expect(r.duplicated).toBe(0);
       expect(Object.keys(r.failed).filter((name) => !name.startsWith('Model'))).toEqual([]);
-      expect(r.socketsBeforeClose).toBeGreaterThan(0);
+      // The socket probe sees the pool while calls are in flight (just before close() an idle
+      // pool may already have let its keep-alive sockets go on a loaded machine).
+      expect(r.socketsPeakDuringRun).toBeGreaterThan(0);
       expect(r.socketsAfterClose).toBe(0);
       expect(r.providerInFlightAfterClose).toBe(0);
       expect(r.memory.map((m) => m.percent)).toEqual([0, 25, 50, 75, 100]);
@@ -70,6 +72,7 @@ describe('soak verdict', () => {
     providerFaults: 2,
     providerInFlightAfterClose: 0,
     socketsBeforeClose: 3,
+    socketsPeakDuringRun: 8,
     socketsAfterClose: 0,
     memory: [0, 25, 50, 75, 100].map((percent) => ({ percent, heapUsedMb: 40, rssMb: 150 })),
     gcBeforeSamples: true,

@@ -51,6 +51,8 @@ export interface SoakReport {
   providerInFlightAfterClose: number;
   /** TCP sockets this process held just before `registry.close()` (shows the probe sees them). */
   socketsBeforeClose: number;
+  /** Most TCP sockets seen at the quarter samples, while calls were in flight (shows the probe sees them). */
+  socketsPeakDuringRun: number;
   /** TCP sockets this process still holds after `registry.close()`. */
   socketsAfterClose: number;
   memory: MemorySample[];
@@ -141,6 +143,7 @@ export async function runSoak(settings: SoakSettings): Promise<SoakReport> {
     const memory: MemorySample[] = [sampleMemory(0)];
     const quarters = [0.25, 0.5, 0.75, 1].map((q) => ({ percent: q * 100, at: Math.max(1, Math.round(settings.calls * q)) }));
     let next = 0;
+    let socketsPeakDuringRun = 0;
     const started = performance.now();
 
     const worker = async (): Promise<void> => {
@@ -161,7 +164,10 @@ export async function runSoak(settings: SoakSettings): Promise<SoakReport> {
         await Promise.race([promise, deadline.promise]);
         deadline.cancel();
         done++;
-        while (quarters.length && done >= quarters[0].at) memory.push(sampleMemory(quarters.shift()!.percent));
+        while (quarters.length && done >= quarters[0].at) {
+          memory.push(sampleMemory(quarters.shift()!.percent));
+          socketsPeakDuringRun = Math.max(socketsPeakDuringRun, openTcpSockets());
+        }
         settings.onProgress?.(done, settings.calls);
       }
     };
@@ -188,6 +194,7 @@ export async function runSoak(settings: SoakSettings): Promise<SoakReport> {
       providerFaults: stats.faults,
       providerInFlightAfterClose: stats.inFlight,
       socketsBeforeClose,
+      socketsPeakDuringRun,
       socketsAfterClose,
       memory,
       gcBeforeSamples: typeof (globalThis as { gc?: unknown }).gc === 'function',
