@@ -64,7 +64,7 @@ await runCli('soak', async () => {
   const reports: SoakReport[] = [];
   for (const engine of engines) {
     // The bar goes to stderr, and only when both stdout and stderr are terminals.
-    const progress = process.stdout.isTTY === true ? createProgress(calls, process.stderr) : undefined;
+    const progress = process.stdout.isTTY === true && process.stderr.isTTY === true ? createProgress(calls, process.stderr) : undefined;
     const report = await runSoak({
       engine,
       calls,

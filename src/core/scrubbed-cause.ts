@@ -50,13 +50,11 @@ function safeFields(source: Record<string, unknown>): ScrubbedCauseFields {
   return fields;
 }
 
+/** A thrown non-Error: primitives as text; an object only by its kind and keys (its values may be headers, bodies, secrets). */
 function describe(value: unknown): string {
-  if (typeof value === 'string') return value;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
+  if (value === null || typeof value !== 'object') return String(value).slice(0, 500);
+  const keys = Object.keys(value).slice(0, 20);
+  return `${Object.prototype.toString.call(value)} with keys ${keys.join(', ') || '(none)'}`;
 }
 
 function scrub(value: unknown, depth: number, seen: Set<unknown>): Error {

@@ -83,10 +83,23 @@ const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   /(\/\/[^\s/:@]*:)[^\s/@]+(?=@)/g,
 ];
 
+/** Every secret, longest first (so one that contains another is removed whole); rebuilt only after a change. */
+let sortedCache: string[] | undefined;
+let cachedSizes = '';
+
+function sortedSecrets(): string[] {
+  // Sets only grow or evict one for one, so their sizes plus the newest per-call entry say whether anything changed.
+  const key = `${registered.size}/${perCall.size}/${[...perCall].at(-1) ?? ''}`;
+  if (sortedCache === undefined || key !== cachedSizes) {
+    sortedCache = [...registered, ...perCall].sort((a, b) => b.length - a.length);
+    cachedSizes = key;
+  }
+  return sortedCache;
+}
+
 export function redactSecrets(text: string): string {
   let out = text;
-  // Longest first so a secret that contains another is removed whole.
-  for (const secret of [...registered, ...perCall].sort((a, b) => b.length - a.length)) {
+  for (const secret of sortedSecrets()) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   for (const pattern of CREDENTIAL_PATTERNS) {

@@ -46,8 +46,11 @@ describe('scrubbed causes', () => {
     const looped = new Error('loop') as Error & { cause?: unknown };
     looped.cause = looped;
     expect((scrubCause(looped)?.cause as Error).message).toBe('[circular cause]');
-    const thrown = scrubCause({ token: KEY });
-    expect(thrown?.message).toBe('{"token":"***"}');
+    // A thrown plain object is described by its kind and keys, never its values (headers, bodies,
+    // an unregistered credential), and never at its full size.
+    const thrown = scrubCause({ token: KEY, body: 'x'.repeat(1_000_000), headers: { 'x-api-key': 'unregisteredEcho0x9' } });
+    expect(thrown?.message).toBe('[object Object] with keys token, body, headers');
+    expect(scrubCause('a plain string')?.message).toBe('a plain string');
     expect(scrubCause(undefined)).toBeUndefined();
   });
 

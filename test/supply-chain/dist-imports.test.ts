@@ -15,7 +15,7 @@ beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'dd-dist-'));
   const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: REPO_ROOT });
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await rm(outDir, { recursive: true, force: true });
 });

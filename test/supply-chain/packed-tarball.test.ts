@@ -39,7 +39,7 @@ async function readmeSnippet(): Promise<string> {
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'dd-packed-'));
-  const packed = await run('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: REPO_ROOT, env: childEnv(), maxBuffer: 64 * 1024 * 1024 });
+  const packed = await run('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: REPO_ROOT, env: childEnv(), maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
   // npm prints the prepack build's output before the JSON document.
   const json = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('\n[') + 1)) as { filename: string; files: { path: string }[] }[];
   tarball = join(scratch, json[0].filename);

@@ -7,6 +7,7 @@ import type { FakeProviderOptions, FakeProviderStats } from '../fake-provider/fa
 
 const CHILD = fileURLToPath(new URL('./fake-provider-child.ts', import.meta.url));
 const START_TIMEOUT_MS = 15_000;
+const STOP_TIMEOUT_MS = 5_000;
 
 export interface ProviderProcess {
   readonly pid: number;
@@ -54,7 +55,12 @@ export async function startProviderProcess(options: FakeProviderOptions): Promis
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        // The child exits once its server has closed; one that cannot is killed, never waited on forever.
+        const kill = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.disconnect();
       }),
   };
