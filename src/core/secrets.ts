@@ -6,11 +6,13 @@ import { isCredentialHeaderName } from './is-credential-header.ts';
 
 const registered = new Set<string>();
 /**
- * Secrets seen per call (a call's credential headers): most recent last, bounded, so a caller
- * sending a fresh token on every call does not grow this without limit. Config and AWS
- * credentials live in `registered` and are never evicted.
+ * Secrets of calls (a call's credential headers), oldest first, each with the number of calls
+ * holding it. Values no call holds any more are evicted beyond MAX_PER_CALL_SECRETS, so a caller
+ * sending a fresh token on every call does not grow this without limit — and a value is never
+ * evicted while a call that sent it can still get an echo back. Config and AWS credentials live
+ * in `registered` and are never evicted.
  */
-const perCall = new Set<string>();
+const perCall = new Map<string, number>();
 export const MAX_PER_CALL_SECRETS = 1024;
 
 // Values shorter than this are too likely to collide with ordinary words to scrub safely.
@@ -31,15 +33,38 @@ export function registerHeaderSecrets(headers: Readonly<Record<string, unknown>>
 }
 
 /**
- * The same for one call's `extra_headers`: kept among the most recent MAX_PER_CALL_SECRETS
- * per-call values (a value seen again moves to the newest end).
+ * The same for one call's `extra_headers`, held until the returned release is called (once the
+ * call, or the attempt, has settled and its errors are built).
  */
-export function registerCallHeaderSecrets(headers: Readonly<Record<string, unknown>> | undefined | null): void {
-  for (const value of credentialHeaderValues(headers)) {
-    if (registered.has(value)) continue;
+export function registerCallHeaderSecrets(headers: Readonly<Record<string, unknown>> | undefined | null): () => void {
+  const values = credentialHeaderValues(headers).filter((value) => !registered.has(value));
+  if (values.length === 0) return noRelease;
+  for (const value of values) {
+    const holders = perCall.get(value) ?? 0;
+    // Re-inserted: a value seen again is the newest.
     perCall.delete(value);
-    perCall.add(value);
-    if (perCall.size > MAX_PER_CALL_SECRETS) perCall.delete(perCall.values().next().value as string);
+    perCall.set(value, holders + 1);
+  }
+  evictUnheld();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    for (const value of values) {
+      const holders = perCall.get(value);
+      if (holders !== undefined) perCall.set(value, Math.max(0, holders - 1));
+    }
+    evictUnheld();
+  };
+}
+
+const noRelease = (): void => {};
+
+function evictUnheld(): void {
+  if (perCall.size <= MAX_PER_CALL_SECRETS) return;
+  for (const [value, holders] of perCall) {
+    if (perCall.size <= MAX_PER_CALL_SECRETS) return;
+    if (holders === 0) perCall.delete(value);
   }
 }
 
@@ -67,7 +92,7 @@ export function registerAwsCredentialSecrets(
 }
 
 export function registeredSecrets(): readonly string[] {
-  return [...registered, ...perCall];
+  return [...registered, ...perCall.keys()];
 }
 
 // Credentials that may reach us without having been registered (e.g. echoed by a provider).
@@ -89,9 +114,9 @@ let cachedSizes = '';
 
 function sortedSecrets(): string[] {
   // Sets only grow or evict one for one, so their sizes plus the newest per-call entry say whether anything changed.
-  const key = `${registered.size}/${perCall.size}/${[...perCall].at(-1) ?? ''}`;
+  const key = `${registered.size}/${perCall.size}/${[...perCall.keys()].at(-1) ?? ''}`;
   if (sortedCache === undefined || key !== cachedSizes) {
-    sortedCache = [...registered, ...perCall].sort((a, b) => b.length - a.length);
+    sortedCache = [...registered, ...perCall.keys()].sort((a, b) => b.length - a.length);
     cachedSizes = key;
   }
   return sortedCache;

@@ -130,7 +130,7 @@ export class CustomRouter {
 
   async chat(alias: string, request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
     const deployment = this.#deployment(alias);
-    return this.#tracked(deployment, options, async (signal) => {
+    return this.#tracked(deployment, options, request.extra_headers, async (signal) => {
       const context = this.#context(deployment, request, options, signal);
       const plan = this.#guardInput(deployment, () => {
         validateChatRequest(request);
@@ -143,7 +143,7 @@ export class CustomRouter {
 
   async embed(alias: string, request: EmbeddingRequest, options: CallOptions = {}): Promise<EmbeddingResponse> {
     const deployment = this.#deployment(alias);
-    return this.#tracked(deployment, options, async (signal) => {
+    return this.#tracked(deployment, options, request.extra_headers, async (signal) => {
       const context = this.#context(deployment, request, options, signal);
       const plan = this.#guardInput(deployment, () => {
         if (!Array.isArray(request.input)) {
@@ -189,9 +189,18 @@ export class CustomRouter {
     return deployment;
   }
 
-  /** Runs one call under a signal that close() aborts too; close() ends it with a ConfigError. */
-  async #tracked<T>(deployment: Deployment, options: CallOptions, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /**
+   * Runs one call under a signal that close() aborts too; close() ends it with a ConfigError. The
+   * call's credential-named headers are secrets while it runs (docs/engine-rules.md, Secrets).
+   */
+  async #tracked<T>(
+    deployment: Deployment,
+    options: CallOptions,
+    headers: Record<string, string> | undefined,
+    run: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const call = this.#calls.begin(options.signal);
+    const releaseSecrets = registerCallHeaderSecrets(headers);
     try {
       return await run(call.signal);
     } catch (error) {
@@ -199,6 +208,7 @@ export class CustomRouter {
       throw error;
     } finally {
       call.finish();
+      releaseSecrets();
     }
   }
 
@@ -225,8 +235,6 @@ export class CustomRouter {
       resolveTimeoutMs(options.timeoutMs, request.timeout_ms, deployment.model.inferenceParameters.timeoutSeconds),
     );
     this.#guardInput(deployment, () => checkExtraHeaders(request.extra_headers));
-    // Credential-named headers of this call are secrets from now on (docs/engine-rules.md, Secrets).
-    registerCallHeaderSecrets(request.extra_headers);
     return {
       deployment,
       runtime: resolveRuntime(this.#runtime, options.runtime),

@@ -73,11 +73,12 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
     const sdk = this.sdk;
     const request = { ...given, model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject, true);
-    registerCallHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     const body = toAnthropicMessagesBody(request, request.extra_body ?? {}, this.subject);
     return this.run('chat', options, chatDemand(request), async ({ runtime, observe, signal: callSignal }) => {
+      // Credential-named headers of this attempt are secrets while it runs and its error is built.
+      const releaseSecrets = registerCallHeaderSecrets(request.extra_headers);
       const { signal, deadline, dispose } = attemptSignals(timeoutMs, callSignal);
       let raw: unknown;
       try {
@@ -107,6 +108,7 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
         });
       } finally {
         dispose();
+        releaseSecrets();
       }
       return fromAnthropicMessage(raw, this.subject);
     });

@@ -151,7 +151,6 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     const request = { ...given, model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject, true);
     checkBedrockModelId(request.model, this.subject);
-    registerCallHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     const input = toBedrockConverseInput(request, request.extra_body ?? {}, this.subject);
@@ -169,7 +168,6 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     const family = bedrockEmbeddingFamily(request.model, this.subject);
     checkBedrockModelId(request.model, this.subject);
     checkEmbeddingRequest(request, this.subject);
-    registerCallHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     const extraBody = request.extra_body ?? {};
@@ -230,6 +228,8 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     timeoutMs: number,
     { runtime, signal: callSignal }: AttemptContext,
   ): Promise<{ output: unknown; headers: Record<string, string> }> {
+    // Credential-named headers of this attempt are secrets while it runs and its error is built.
+    const releaseSecrets = registerCallHeaderSecrets(request.extra_headers);
     const { signal: abortSignal, deadline, dispose } = attemptSignals(timeoutMs, callSignal);
     // Both command types share this path; a union would defeat the SDK's overloads.
     const sendable = command as InstanceType<BedrockModule['ConverseCommand']>;
@@ -265,6 +265,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
       });
     } finally {
       dispose();
+      releaseSecrets();
     }
   }
 }

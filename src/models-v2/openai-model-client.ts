@@ -80,7 +80,6 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     const sdk = this.sdk;
     const request = { ...given, model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject);
-    registerCallHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     const body = toOpenAIChatBody(request, request.extra_body ?? {});
@@ -96,7 +95,6 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     const sdk = this.sdk;
     const request = { ...given, model: wireModelId(given, this.model) };
     checkEmbeddingRequest(request, this.subject);
-    registerCallHeaderSecrets(request.extra_headers);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     // Over 2,048 texts: one request per batch, each its own `run`, sent concurrently like
@@ -127,6 +125,8 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     { runtime, signal: callSignal, observe }: AttemptContext,
     send: (sdkOptions: SdkRequestOptions) => Promise<{ data: unknown; response: Response }>,
   ): Promise<unknown> {
+    // Credential-named headers of this attempt are secrets while it runs and its error is built.
+    const releaseSecrets = registerCallHeaderSecrets(request.extra_headers);
     const { signal, deadline, dispose } = attemptSignals(timeoutMs, callSignal);
     try {
       const { data, response } = await send({ timeout: timeoutMs, maxRetries: 0, headers: request.extra_headers ?? {}, signal });
@@ -145,6 +145,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
       });
     } finally {
       dispose();
+      releaseSecrets();
     }
   }
 }

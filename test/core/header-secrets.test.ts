@@ -42,12 +42,21 @@ describe('credential header values', () => {
 });
 
 describe('per-call credential headers are bounded', () => {
-  it('keeps the most recent MAX_PER_CALL_SECRETS per-call values; config secrets are never evicted', () => {
+  it('keeps the most recent MAX_PER_CALL_SECRETS released values; config secrets are never evicted', () => {
     registerHeaderSecrets({ 'api-key': 'cfg-bounded-key-never-evicted' });
     const before = registeredSecrets().length;
-    for (let i = 0; i < MAX_PER_CALL_SECRETS + 500; i += 1) registerCallHeaderSecrets({ authorization: `Bearer call-token-${i}-abcdef` });
+    for (let i = 0; i < MAX_PER_CALL_SECRETS + 500; i += 1) registerCallHeaderSecrets({ authorization: `Bearer call-token-${i}-abcdef` })();
     expect(registeredSecrets().length).toBeLessThanOrEqual(before + MAX_PER_CALL_SECRETS);
     expect(redactSecrets('echo cfg-bounded-key-never-evicted')).toBe('echo ***');
     expect(redactSecrets(`echo call-token-${MAX_PER_CALL_SECRETS + 499}-abcdef`)).toBe('echo ***');
+  });
+
+  it('never evicts a value a call still holds, however many calls come after it', () => {
+    const release = registerCallHeaderSecrets({ 'x-api-key': 'held-by-a-slow-call-0x51' });
+    for (let i = 0; i < MAX_PER_CALL_SECRETS * 3; i += 1) registerCallHeaderSecrets({ 'x-api-key': `churn-token-${i}-zz` })();
+    expect(redactSecrets('401: bad key held-by-a-slow-call-0x51')).toBe('401: bad key ***');
+    release();
+    for (let i = 0; i < MAX_PER_CALL_SECRETS * 2; i += 1) registerCallHeaderSecrets({ 'x-api-key': `later-token-${i}-zz` })();
+    expect(registeredSecrets()).not.toContain('held-by-a-slow-call-0x51');
   });
 });
