@@ -13,7 +13,7 @@ function configError(raw: unknown): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
-const PROVIDER = { name: 'p', endpoint: 'https://api.openai.com/v1', providerType: 'openai', apiKey: 'sk-typo-order-test-0123456789' };
+const PROVIDER = { name: 'p', endpoint: 'https://api.openai.com/v1', providerType: 'openai', apiKey: 'sk-fake-typo-order-0123456789' };
 
 describe('config errors for a typo', () => {
   it('a typo of a required model key: the unknown key with its guess is the first and only line', () => {

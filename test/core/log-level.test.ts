@@ -6,7 +6,7 @@ import { logLevelFromEnv } from '../../src/core/logger.ts';
 import { createModelRegistry } from '../../src/index.ts';
 
 const CONFIG = {
-  providers: [{ name: 'p', endpoint: 'https://api.openai.com/v1', providerType: 'openai', apiKey: 'sk-log-level-test-0123456789' }],
+  providers: [{ name: 'p', endpoint: 'https://api.openai.com/v1', providerType: 'openai', apiKey: 'sk-fake-log-level-0123456789' }],
   models: [{ alias: 'text', model: 'gpt-4o-mini', provider: 'p' }],
 };
 

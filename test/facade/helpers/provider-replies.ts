@@ -1,4 +1,4 @@
-// Real-shaped provider responses (shapes from /work/shared/wire-corpus: openai chat_tool_call_single
+// Real-shaped provider responses (shapes from ../shared/wire-corpus: openai chat_tool_call_single
 // and compat_deepseek_tool_call_reasoning, anthropic thinking_block_replayed_with_tool_result,
 // bedrock converse_reasoning_with_tool_use) and how each provider's request body is read back.
 import type { ProviderType } from '../../../src/core/types.ts';
