@@ -11,14 +11,8 @@ import type { EngineName } from '../../src/core/model-client.ts';
 import type { ProviderType } from '../../src/core/types.ts';
 import { startFakeProvider, type FakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
 import type { FaultRuleInput } from '../../src/testing/fake-provider/fault-script.ts';
+import { ENGINES, MODELS, PROVIDERS } from './support/engine-provider-matrix.ts';
 
-const ENGINES: readonly EngineName[] = ['legacy', 'v2'];
-const PROVIDERS: readonly ProviderType[] = ['openai', 'anthropic', 'bedrock'];
-const MODELS: Record<ProviderType, string> = {
-  openai: 'gpt-4o-mini',
-  anthropic: 'claude-sonnet-4-5',
-  bedrock: 'us.amazon.nova-micro-v1:0',
-};
 const ALIAS = 'closing-model';
 /** Far beyond "promptly": a call that waits out its 60 s deadline or a 30 s backoff misses it. */
 const PROMPT_MS = 3_000;

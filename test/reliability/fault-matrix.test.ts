@@ -8,12 +8,8 @@ import type { EngineName } from '../../src/core/model-client.ts';
 import type { ProviderType } from '../../src/core/types.ts';
 import { FAULT_CASES, NOW, RANDOM, type Expected, type FaultCase } from './fault-matrix-cases.ts';
 import { refusedEndpoint, startScriptedProvider, type ScriptedProvider } from './support/scripted-provider.ts';
+import { MODELS } from './support/engine-provider-matrix.ts';
 
-const MODELS: Record<ProviderType, string> = {
-  openai: 'gpt-4o-mini',
-  anthropic: 'claude-sonnet-4-5',
-  bedrock: 'us.amazon.nova-micro-v1:0',
-};
 
 let server: ScriptedProvider | undefined;
 let registry: ModelRegistry | undefined;

@@ -7,14 +7,8 @@ import { silentLogger } from '../../src/core/logger.ts';
 import type { EngineName, Runtime } from '../../src/core/model-client.ts';
 import type { ChatMessage, ProviderType } from '../../src/core/types.ts';
 import { startFakeProvider, type FakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
+import { ENGINES, MODELS, PROVIDERS } from './support/engine-provider-matrix.ts';
 
-const ENGINES: readonly EngineName[] = ['legacy', 'v2'];
-const PROVIDERS: readonly ProviderType[] = ['openai', 'anthropic', 'bedrock'];
-const MODELS: Record<ProviderType, string> = {
-  openai: 'gpt-4o-mini',
-  anthropic: 'claude-sonnet-4-5',
-  bedrock: 'us.amazon.nova-micro-v1:0',
-};
 const ALIAS = 'odd-model';
 const HELLO: ChatMessage[] = [{ role: 'user', content: 'Say hi.' }];
 

@@ -280,10 +280,16 @@ describe('capacity admission: pacing timer', () => {
       0,
     );
 
-  it('a newer reading that shortens the wait brings the timer forward; the head is admitted without the old one', async () => {
+  /** Two attempts in flight on a manual clock; their readings decide what the next one waits. */
+  async function twoInFlight() {
     const throttle = new CapacityAdmission(8, { provider: 'p', model: 'm', aliases: ['a'], logger: capturingLogger() });
     const runtime = manualRuntime();
     const [first, second] = [await throttle.acquire('chat', runtime), await throttle.acquire('chat', runtime)];
+    return { throttle, runtime, first, second };
+  }
+
+  it('a newer reading that shortens the wait brings the timer forward; the head is admitted without the old one', async () => {
+    const { throttle, runtime, first, second } = await twoInFlight();
     // 60 a minute, none left, and the second attempt not yet counted in that reading: the next
     // attempt waits for two refills, two seconds.
     first.release({ kind: 'success', rateLimits: reading(60, 0) });
@@ -301,9 +307,7 @@ describe('capacity admission: pacing timer', () => {
   });
 
   it('a head admitted because the wait fell to 0 leaves no timer behind', async () => {
-    const throttle = new CapacityAdmission(8, { provider: 'p', model: 'm', aliases: ['a'], logger: capturingLogger() });
-    const runtime = manualRuntime();
-    const [first, second] = [await throttle.acquire('chat', runtime), await throttle.acquire('chat', runtime)];
+    const { throttle, runtime, first, second } = await twoInFlight();
     first.release({ kind: 'success', rateLimits: reading(60, 0) });
     const head = throttle.acquire('chat', runtime);
     await tick();
