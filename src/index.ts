@@ -5,6 +5,7 @@ import { createStderrLogger, redactingLogger, type Logger } from './core/logger.
 import type { Runtime } from './core/model-client.ts';
 import { describeRouting, loadClientFactory, resolveEngine, type EngineOption } from './engine.ts';
 import { ModelRegistry } from './facade/model-registry.ts';
+import { resolveShadowOptions, type ShadowOptions } from './shadow/shadow-config.ts';
 
 export interface CreateModelRegistryOptions {
   /** Wins over DATA_DESIGNER_ASYNC_ENGINE. */
@@ -12,6 +13,8 @@ export interface CreateModelRegistryOptions {
   env?: Record<string, string | undefined>;
   runtime?: Partial<Runtime>;
   logger?: Logger;
+  /** Shadow mode (docs/shadow-mode.md); wins over DATA_DESIGNER_SHADOW_SAMPLE_RATE / _DIR / _QUEUE_SIZE. */
+  shadow?: ShadowOptions;
 }
 
 export function createModelRegistry(
@@ -24,7 +27,9 @@ export function createModelRegistry(
   // A caller's logger gets scrubbed text like the default one (SPEC: no secret in any log).
   const logger = options.logger ? redactingLogger(options.logger) : createStderrLogger();
   logger.info(`model engine routing: ${describeRouting(engines)}`);
-  return new ModelRegistry(parsed, { engines, loadFactory: loadClientFactory, env, runtime: options.runtime, logger });
+  const shadow = resolveShadowOptions(env, options.shadow);
+  if (shadow) logger.info(`shadow mode: sample rate ${shadow.sampleRate}, queue ${shadow.queueSize}, fixtures ${shadow.fixturesDir ?? '(not written)'}`);
+  return new ModelRegistry(parsed, { engines, loadFactory: loadClientFactory, env, runtime: options.runtime, logger, shadow });
 }
 
 export { ModelRegistry } from './facade/model-registry.ts';
@@ -58,6 +63,9 @@ export { ToolCatalog, TOOL_REFUSAL_MESSAGE } from './tools/tool-catalog.ts';
 export { MCPConfigurationError, MCPToolError, DuplicateToolNameError } from './tools/tool-errors.ts';
 export { resolveEngine, describeRouting, ENGINE_ENV_VAR } from './engine.ts';
 export type { EngineOption, EngineRouting } from './engine.ts';
+export { SHADOW_SAMPLE_RATE_ENV, SHADOW_DIR_ENV, SHADOW_QUEUE_SIZE_ENV } from './shadow/shadow-config.ts';
+export type { ShadowOptions } from './shadow/shadow-config.ts';
+export type { ShadowCounterEntry } from './shadow/shadow-counters.ts';
 export * from './core/errors.ts';
 export type * from './core/types.ts';
 export type { ModelClient, CallOptions, Runtime, EngineName } from './core/model-client.ts';

@@ -16,6 +16,9 @@ import {
   type ResolvedProvider,
 } from '../config/schemas.ts';
 import { UNSET_VARIABLE_ORIGIN } from '../config/secret-ref.ts';
+import type { ResolvedShadowOptions } from '../shadow/shadow-config.ts';
+import { ShadowCounters, shadowCounterEntries, type ShadowCounterEntry } from '../shadow/shadow-counters.ts';
+import type { ShadowController } from '../shadow/shadow-controller.ts';
 
 export interface ModelRegistryOptions {
   engines: Record<ProviderType, EngineName>;
@@ -23,6 +26,8 @@ export interface ModelRegistryOptions {
   env?: Record<string, string | undefined>;
   runtime?: Partial<Runtime>;
   logger: Logger;
+  /** Shadow mode (docs/shadow-mode.md); absent: off. */
+  shadow?: ResolvedShadowOptions;
 }
 
 export class ModelRegistry {
@@ -35,11 +40,14 @@ export class ModelRegistry {
   readonly #facades = new Map<string, ModelFacade>();
   #tools?: ToolRegistry;
   #closed = false;
+  readonly #shadowCounters?: ShadowCounters;
+  #shadow?: Promise<ShadowController>;
 
   constructor(config: DataDesignerConfig, options: ModelRegistryOptions) {
     this.config = config;
     this.engines = Object.freeze({ ...options.engines });
     this.#options = options;
+    if (options.shadow) this.#shadowCounters = new ShadowCounters();
     for (const provider of config.providers) {
       const resolved = resolveProvider(provider, options.env);
       this.#providers.set(provider.name, resolved);
@@ -101,7 +109,37 @@ export class ModelRegistry {
     const engine = this.engines[provider.providerType];
     const factory = await this.#options.loadFactory(engine);
     this.#options.logger.debug(`creating ${engine} client for model '${alias}' on provider '${provider.name}'`);
-    return factory({ provider, model, runtime: this.#options.runtime, admission: this.config.admission, logger: this.#options.logger });
+    const client = await factory({ provider, model, runtime: this.#options.runtime, admission: this.config.admission, logger: this.#options.logger });
+    if (!this.#options.shadow) return client;
+    return (await this.#shadowController()).wrap(client, model, provider);
+  }
+
+  // The shadow machinery is loaded only when shadow mode is on, on the first client.
+  #shadowController(): Promise<ShadowController> {
+    this.#shadow ??= import('../shadow/shadow-controller.ts').then(
+      ({ ShadowController }) =>
+        new ShadowController(this.#options.shadow!, {
+          loadFactory: this.#options.loadFactory,
+          admission: this.config.admission,
+          logger: this.#options.logger,
+          counters: this.#shadowCounters!,
+          runtime: this.#options.runtime,
+        }),
+    );
+    return this.#shadow;
+  }
+
+  /**
+   * Shadow mode's counters per (alias, provider type, engine pair): sampled, compared, inParity,
+   * outOfParity, dropped, failed, skipped, fixturesWritten, cpuMicros. Empty when shadow mode is off.
+   */
+  shadowSummary(): ShadowCounterEntry[] {
+    return shadowCounterEntries(this.#shadowCounters);
+  }
+
+  /** Resolves once every queued shadow run has finished (immediately when shadow mode is off). */
+  async shadowIdle(): Promise<void> {
+    if (this.#shadow) await (await this.#shadow).drain();
   }
 
   /**

@@ -1,5 +1,7 @@
 import { Pool } from 'undici';
 import { ERROR_BODY_LIMIT_BYTES } from '../core/limits.ts';
+import { currentCapture } from '../core/wire-capture.ts';
+import { tappedSend } from './wire-tap.ts';
 import { readBoundedBody } from './read-bounded-body.ts';
 
 export interface HttpRequestSpec {
@@ -60,6 +62,11 @@ export class HttpTransport {
    * ResponseTooLargeError when a success body outgrows `maxResponseBytes`.
    */
   async send(spec: HttpRequestSpec): Promise<HttpResponseData> {
+    const capture = currentCapture();
+    return capture ? tappedSend(capture, spec, () => this.#send(spec)) : this.#send(spec);
+  }
+
+  async #send(spec: HttpRequestSpec): Promise<HttpResponseData> {
     if (this.#closed) throw new Error('the HTTP transport is closed');
     const response = await this.#pool(spec.url.origin).request({
       path: `${spec.url.pathname}${spec.url.search}`,

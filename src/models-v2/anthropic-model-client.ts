@@ -14,6 +14,7 @@ import { registerCallHeaderSecrets } from '../core/secrets.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
 import { SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
+import { wireTapFetch } from './wire-tap-fetch.ts';
 import { createUntimedDispatcher, type UntimedDispatcher } from './untimed-fetch-dispatcher.ts';
 import { type StainlessErrorClasses, errorBodyCapturingFetch, fromStainlessError } from './stainless-sdk-errors.ts';
 import { chatDemand } from './admission-demand.ts';
@@ -48,11 +49,11 @@ async function createSdk(args: ClientFactoryArgs): Promise<AnthropicSdk> {
     apiKey: KEYLESS_PLACEHOLDER,
     baseURL: anthropicBaseUrl(args.provider.endpoint),
     maxRetries: 0,
-    fetch: errorBodyCapturingFetch(
+    fetch: wireTapFetch(errorBodyCapturingFetch(
       errorBodies,
       transport.dispatcher,
       args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    ),
+    )),
     defaultHeaders: { Authorization: null, ...(key ? { 'X-Api-Key': key } : {}) },
   });
   return { client, classes: sdk, errorBodies, transport };

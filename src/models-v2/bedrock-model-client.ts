@@ -1,6 +1,7 @@
 // ModelClient over `@aws-sdk/client-bedrock-runtime`: Converse for chat, InvokeModel for
 // embeddings. The client runs on an HTTP/1.1 NodeHttpHandler: the SDK's default HTTP/2 handler
 // cannot be intercepted by recorders (SPEC §5) and buys nothing for request/response calls.
+import { wireTapHandlerClass } from './wire-tap-handler.ts';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -66,7 +67,7 @@ async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
     new HttpsAgent({ keepAlive: true, maxSockets: sockets }),
   ];
   const key = args.provider.apiKey?.reveal();
-  const BoundedHandler = boundedHandlerClass(NodeHttpHandler, args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+  const BoundedHandler = wireTapHandlerClass(boundedHandlerClass(NodeHttpHandler, args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES));
   const client = new module.BedrockRuntimeClient({
     region: args.provider.region ?? FALLBACK_REGION,
     endpoint: args.provider.endpoint,

@@ -25,6 +25,7 @@ import {
 import { sdkClientKey } from './sdk-client-key.ts';
 import { type AttemptContext, SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
+import { wireTapFetch } from './wire-tap-fetch.ts';
 import { createUntimedDispatcher, type UntimedDispatcher } from './untimed-fetch-dispatcher.ts';
 import { type StainlessErrorClasses, errorBodyCapturingFetch, fromStainlessError } from './stainless-sdk-errors.ts';
 
@@ -53,11 +54,11 @@ async function createSdk(args: ClientFactoryArgs): Promise<OpenAISdk> {
     organization: null,
     project: null,
     maxRetries: 0,
-    fetch: errorBodyCapturingFetch(
+    fetch: wireTapFetch(errorBodyCapturingFetch(
       errorBodies,
       transport.dispatcher,
       args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    ),
+    )),
     ...(key ? {} : { defaultHeaders: { Authorization: null } }),
   });
   return { client, classes: sdk, errorBodies, transport };

@@ -7,7 +7,8 @@ import type { ChatResponse, EmbeddingResponse } from '../core/types.ts';
 import { modelConfigSchema, resolveProvider, modelProviderSchema } from '../config/schemas.ts';
 import { loadClientFactory } from '../engine.ts';
 import { fixtureChatRequest, fixtureEmbeddingRequest, replayEndpoint, replayOrderOf, type Fixture } from './fixture.ts';
-import { canonicalJson, diffJson, diffSubset, dropKeys, type JsonDifference } from './json-diff.ts';
+import { canonicalJson, diffSubset, dropKeys, type JsonDifference } from './json-diff.ts';
+import { parityDifferences, sortedNumbers } from '../parity/parity-rules.ts';
 import { startReplayServer, type ReplayDiff, type ServedRequest } from './replay-server.ts';
 
 /** Replays run on a fixed clock so HTTP-date retry hints mean the same thing on every machine. */
@@ -113,10 +114,6 @@ function comparableExchanges(fixture: Fixture): Fixture['exchanges'] {
   return fixture.exchanges.map((e) => ({ ...e, request: { ...e.request, body: undefined } }));
 }
 
-function sortedNumbers(values: readonly number[]): number[] {
-  return [...values].sort((a, b) => a - b);
-}
-
 /**
  * Several distinct recorded bodies replayed by content: one call fanned out into concurrent
  * requests. (Retries of one request share its body, so a plain retry chain stays ordered.)
@@ -208,29 +205,11 @@ export interface EngineComparison {
   diffs: ParityDiff[];
 }
 
-function canonicalOutcome(run: FixtureRun): unknown {
-  // Only the response's own id is provider noise; tool-call ids (incl. synthesised ones) must agree.
-  if (run.ok) return { response: { ...run.response, id: undefined } };
-  return { error: { type: run.error?.type, status: run.error?.status } };
-}
-
 export async function compareEngines(fixture: Fixture, options: RunOptions = {}): Promise<EngineComparison> {
   const legacy = await runFixture(fixture, 'legacy', options);
   const v2 = await runFixture(fixture, 'v2', options);
-  const diffs: ParityDiff[] = [];
-  for (const d of diffJson(canonicalOutcome(legacy), canonicalOutcome(v2))) diffs.push({ path: d.path, legacy: d.left, v2: d.right });
   const ignore = new Set(fixture.exchanges.flatMap((e) => e.request.ignore ?? []));
-  // Concurrent requests arrive in any order: both sides are put in one canonical order first.
-  const unordered = legacy.unordered || v2.unordered;
-  const wire = (run: FixtureRun) => {
-    const sent = run.requests.map((r) => ({ method: r.method, path: r.path.split('?')[0].replace(/%[0-9a-f]{2}/gi, (s) => s.toUpperCase()), body: dropKeys(r.body, ignore) }));
-    if (!unordered) return sent;
-    return sent.map((r) => ({ key: canonicalJson(r), r })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ r }) => r);
-  };
-  for (const d of diffJson(wire(legacy), wire(v2), '$.requests')) diffs.push({ path: d.path, legacy: d.left, v2: d.right });
-  if (legacy.attempts !== v2.attempts) diffs.push({ path: '$.attempts', legacy: legacy.attempts, v2: v2.attempts });
-  const sleeps = (run: FixtureRun) => (unordered ? sortedNumbers(run.sleeps) : run.sleeps);
-  for (const d of diffJson(sleeps(legacy), sleeps(v2), '$.sleeps')) diffs.push({ path: d.path, legacy: d.left, v2: d.right });
+  const diffs: ParityDiff[] = parityDifferences(legacy, v2, ignore).map((d) => ({ path: d.path, legacy: d.left, v2: d.right }));
   const parity = diffs.length === 0;
   const verdicts = [legacy.expectation.matches, v2.expectation.matches];
   const matches = verdicts.every((v) => v === null) ? null : verdicts.every((v) => v !== false);

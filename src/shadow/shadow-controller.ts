@@ -1,0 +1,177 @@
+// Shadow mode for one registry: samples calls, redacts what was captured, queues the shadow runs,
+// counts verdicts and writes out-of-parity calls as fixtures. Loaded (dynamic import) only when
+// shadow mode is on. Nothing here may reach the caller: every failure is a counter and a debug log.
+import type { AdmissionConfig, ModelConfig, ResolvedProvider } from '../config/schemas.ts';
+import type { Logger } from '../core/logger.ts';
+import type { CallOptions, ClientFactory, EngineName, ModelClient, Runtime } from '../core/model-client.ts';
+import type { ChatRequest, EmbeddingRequest, ProviderType } from '../core/types.ts';
+import type { CapturedCall, KeptExchange } from './captured-call.ts';
+import { createRedactor } from './exchange-redaction.ts';
+import { describeOutcomeError, jsonCopy } from './outcome-error.ts';
+import { otherEngine, type ResolvedShadowOptions } from './shadow-config.ts';
+import type { ShadowCounterEntry, ShadowCounters } from './shadow-counters.ts';
+import { writeShadowFixture } from './shadow-fixture.ts';
+import { ShadowQueue } from './shadow-queue.ts';
+import { runShadow } from './shadow-run.ts';
+import { shadowingClient, type SampledCallRecord } from './shadowing-client.ts';
+
+export interface ShadowTarget {
+  alias: string;
+  providerType: ProviderType;
+  primary: EngineName;
+  shadow: EngineName;
+  model: ModelConfig;
+  provider: ResolvedProvider;
+  runtime?: Partial<Runtime>;
+  entry: ShadowCounterEntry;
+}
+
+export interface ShadowControllerDeps {
+  loadFactory: (engine: EngineName) => Promise<ClientFactory>;
+  admission?: AdmissionConfig;
+  logger: Logger;
+  counters: ShadowCounters;
+  runtime?: Partial<Runtime>;
+}
+
+type Settled = { ok: true; response: unknown } | { ok: false; error: unknown };
+
+function cpuMicrosSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
+}
+
+export class ShadowController {
+  readonly options: ResolvedShadowOptions;
+  readonly #deps: ShadowControllerDeps;
+  readonly #queue: ShadowQueue;
+  readonly #loggedFailure = new Set<ShadowCounterEntry>();
+  #sequence = 0;
+
+  constructor(options: ResolvedShadowOptions, deps: ShadowControllerDeps) {
+    this.options = options;
+    this.#deps = deps;
+    this.#queue = new ShadowQueue(options.queueSize, options.concurrency);
+  }
+
+  /** Wraps an alias's primary client so that sampled calls are captured and shadowed. */
+  wrap(client: ModelClient, model: ModelConfig, provider: ResolvedProvider): ModelClient {
+    const primary = client.engine;
+    const shadow = otherEngine(primary);
+    const entry = this.#deps.counters.entry(model.alias, provider.providerType, primary, shadow);
+    const target: ShadowTarget = { alias: model.alias, providerType: provider.providerType, primary, shadow, model, provider, runtime: this.#deps.runtime, entry };
+    return shadowingClient(client, target, this);
+  }
+
+  /** Whether this call is shadowed (Math.random: the runtime's draws belong to the primary). */
+  sample(target: ShadowTarget): boolean {
+    if (Math.random() >= this.options.sampleRate) return false;
+    target.entry.sampled += 1;
+    return true;
+  }
+
+  /** The canonical call as asked, detached from the caller's objects. */
+  snapshotRequest(request: ChatRequest | EmbeddingRequest): ChatRequest | EmbeddingRequest {
+    try {
+      return jsonCopy(request) as ChatRequest | EmbeddingRequest;
+    } catch {
+      return request;
+    }
+  }
+
+  /** The primary settled: redact what was captured and offer it to the queue. Never throws. */
+  settled(target: ShadowTarget, operation: CapturedCall['operation'], request: ChatRequest | EmbeddingRequest, options: CallOptions | undefined, record: SampledCallRecord, result: Settled): void {
+    const start = process.cpuUsage();
+    try {
+      if (options?.signal?.aborted) {
+        target.entry.skipped += 1;
+        return;
+      }
+      const call = this.#redactedCall(target, operation, request, options, record, result);
+      if (!this.#queue.offer(() => this.#run(target, call))) target.entry.dropped += 1;
+    } catch (error) {
+      this.#failed(target, error);
+    } finally {
+      target.entry.cpuMicros += cpuMicrosSince(start);
+    }
+  }
+
+  #redactedCall(target: ShadowTarget, operation: CapturedCall['operation'], request: ChatRequest | EmbeddingRequest, options: CallOptions | undefined, record: SampledCallRecord, result: Settled): CapturedCall {
+    const extraHeaders = target.provider.extraHeaders ?? {};
+    const redactor = createRedactor([target.provider.apiKey?.reveal(), ...Object.values(extraHeaders)], Object.keys(extraHeaders));
+    const exchanges: KeptExchange[] = record.capture.attempts.map((attempt) => {
+      const url = new URL(attempt.request.url);
+      return {
+        method: attempt.request.method,
+        path: redactor.text(`${url.pathname}${url.search}`),
+        bodyText: redactor.text(attempt.request.bodyText),
+        ...(attempt.response
+          ? { response: { status: attempt.response.status, headers: redactor.headers(attempt.response.headers), bodyText: redactor.text(attempt.response.bodyText) } }
+          : { transportError: attempt.transportError ?? 'Error' }),
+      };
+    });
+    const outcome = result.ok
+      ? { ok: true, response: redactor.value(jsonCopy(result.response)) }
+      : { ok: false, error: describeOutcomeError(result.error) };
+    return {
+      alias: target.alias,
+      providerType: target.providerType,
+      primary: target.primary,
+      shadow: target.shadow,
+      operation,
+      request: redactor.value(request),
+      model: target.model,
+      provider: target.provider,
+      baseUrl: redactor.text(target.provider.endpoint),
+      startedAt: record.startedAt,
+      draws: record.draws,
+      sleeps: record.sleeps,
+      exchanges,
+      outcome: { ok: outcome.ok, response: outcome.response, error: outcome.error && { type: outcome.error.type, status: outcome.error.status } },
+      ...(options?.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    };
+  }
+
+  async #run(target: ShadowTarget, call: CapturedCall): Promise<void> {
+    const start = process.cpuUsage();
+    try {
+      const verdict = await runShadow(call, {
+        loadFactory: this.#deps.loadFactory,
+        wrapShadowFactory: this.options.wrapShadowFactory,
+        admission: this.#deps.admission,
+      });
+      target.entry.compared += 1;
+      if (verdict.parity) {
+        target.entry.inParity += 1;
+        return;
+      }
+      target.entry.outOfParity += 1;
+      this.#deps.logger.debug(
+        `shadow: alias '${target.alias}' out of parity (${target.primary} primary, ${target.shadow} shadow): ${verdict.diffs.slice(0, 3).map((d) => d.path).join(', ')}`,
+      );
+      if (this.options.fixturesDir) {
+        this.#sequence += 1;
+        const file = await writeShadowFixture(this.options.fixturesDir, call, verdict, this.#sequence);
+        if (file) target.entry.fixturesWritten += 1;
+        else this.#deps.logger.debug(`shadow: alias '${target.alias}': not written as a fixture (an attempt ended without a response, which SPEC §10 cannot hold)`);
+      }
+    } catch (error) {
+      this.#failed(target, error);
+    } finally {
+      target.entry.cpuMicros += cpuMicrosSince(start);
+    }
+  }
+
+  #failed(target: ShadowTarget, error: unknown): void {
+    target.entry.failed += 1;
+    if (this.#loggedFailure.has(target.entry)) return;
+    this.#loggedFailure.add(target.entry);
+    const what = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
+    this.#deps.logger.debug(`shadow: alias '${target.alias}': shadow run failed (${what}); counted in shadowSummary().failed, further failures not logged`);
+  }
+
+  /** Resolves once every queued shadow run has finished. */
+  drain(): Promise<void> {
+    return this.#queue.drain();
+  }
+}
