@@ -76,15 +76,22 @@ export async function runShadow(call: CapturedCall, deps: ShadowRunDeps): Promis
       now += ms; // time moves as if the shadow had waited
     },
   };
-  let client: ModelClient | undefined;
+  let client: ModelClient;
+  try {
+    // Building the shadow client is shadow mode's own business: a failure here is not a verdict
+    // on the call (the caller counts it as a failed shadow run).
+    let factory = await deps.loadFactory(call.shadow);
+    if (deps.wrapShadowFactory) factory = deps.wrapShadowFactory(call.shadow, factory);
+    client = await factory({ provider: shadowProvider(call, replay.origin), model: call.model, runtime, admission: deps.admission, logger: silentLogger });
+  } catch (error) {
+    await replay.close();
+    throw error;
+  }
   let response: unknown;
   let error: ParityRun['error'];
   const abort = new AbortController();
   const guard = setTimeout(() => abort.abort(new Error(`shadow run exceeded ${SHADOW_RUN_TIMEOUT_MS} ms`)), SHADOW_RUN_TIMEOUT_MS);
   try {
-    let factory = await deps.loadFactory(call.shadow);
-    if (deps.wrapShadowFactory) factory = deps.wrapShadowFactory(call.shadow, factory);
-    client = await factory({ provider: shadowProvider(call, replay.origin), model: call.model, runtime, admission: deps.admission, logger: silentLogger });
     const options = { signal: abort.signal, ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}) };
     response = jsonCopy(
       call.operation === 'embedding'
@@ -96,7 +103,7 @@ export async function runShadow(call: CapturedCall, deps: ShadowRunDeps): Promis
     error = { type: described.type, status: described.status };
   } finally {
     clearTimeout(guard);
-    await client?.close().catch(() => undefined);
+    await client.close().catch(() => undefined);
     await replay.close();
   }
   const served: readonly ServedShadowRequest[] = replay.requests;

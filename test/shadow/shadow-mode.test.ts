@@ -1,0 +1,225 @@
+// Shadow mode end to end (docs/shadow-mode.md): real engines against the fake provider (a real
+// loopback server), the shadow engine against shadow mode's own in-process replay. Nothing of
+// ours is mocked; the planted difference goes through the documented test-only seam.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createModelRegistry, type ModelRegistry } from '../../src/index.ts';
+import { silentLogger } from '../../src/core/logger.ts';
+import type { ClientFactory, EngineName, ModelClient } from '../../src/core/model-client.ts';
+import type { ChatRequest, ProviderType } from '../../src/core/types.ts';
+import { startFakeProvider, type FakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
+import type { FaultScriptInput } from '../../src/testing/fake-provider/fault-script.ts';
+import { wrapFactory as plantDifference } from '../harness/support/plant-difference.ts';
+import { runScript } from '../harness/support/run-script.ts';
+
+const KEYS = {
+  openai: 'sk-fake-shadow-openai-key-0123456789',
+  anthropic: 'fake-shadow-anthropic-key-0123456789',
+  bedrock: 'fake-shadow-bedrock-api-key-0123456789',
+} as const;
+const MODELS: Record<ProviderType, string> = { openai: 'gpt-4.1-mini', anthropic: 'claude-sonnet-4-5', bedrock: 'us.amazon.nova-micro-v1:0' };
+const PROVIDERS: ProviderType[] = ['openai', 'anthropic', 'bedrock'];
+const PLANT_HOOK = 'test/harness/support/plant-difference.ts';
+
+// Backoff waits are asked for (and recorded) but not waited out.
+const QUICK_RUNTIME = { sleep: () => new Promise<void>((resolve) => setTimeout(resolve, 1)) };
+
+function config(url: string): unknown {
+  return {
+    providers: [
+      { name: 'fake-openai', endpoint: `${url}/v1`, providerType: 'openai', apiKey: KEYS.openai },
+      { name: 'fake-anthropic', endpoint: url, providerType: 'anthropic', apiKey: KEYS.anthropic },
+      { name: 'fake-bedrock', endpoint: url, providerType: 'bedrock', region: 'us-east-1', apiKey: KEYS.bedrock },
+    ],
+    models: [
+      { alias: 'chat-openai', model: MODELS.openai, provider: 'fake-openai', inferenceParameters: { temperature: 0.5, maxTokens: 64 } },
+      { alias: 'chat-anthropic', model: MODELS.anthropic, provider: 'fake-anthropic', inferenceParameters: { maxTokens: 64 } },
+      { alias: 'chat-bedrock', model: MODELS.bedrock, provider: 'fake-bedrock', inferenceParameters: { maxTokens: 64 } },
+      { alias: 'embed-openai', model: 'text-embedding-3-small', provider: 'fake-openai', inferenceParameters: { generationType: 'embedding', dimensions: 8 } },
+    ],
+  };
+}
+
+const firstRequestIs429 = (provider: ProviderType): FaultScriptInput => [
+  { match: { provider }, on: [1], fault: { kind: 'status', status: 429, retryAfter: '0.01' } },
+];
+
+const TOOLS: ChatRequest['tools'] = [
+  { type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },
+];
+
+let dir: string;
+let fake: FakeProvider | undefined;
+let registry: ModelRegistry | undefined;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dd-shadow-'));
+});
+afterEach(async () => {
+  await registry?.close();
+  await fake?.close();
+  registry = undefined;
+  fake = undefined;
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function filesUnder(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+}
+
+/** A retry (429 then 200) and a two-step tool loop on one client: three canonical calls, four attempts. */
+async function retryAndToolLoop(client: ModelClient, provider: ProviderType): Promise<void> {
+  const model = MODELS[provider];
+  const hello = await client.chat({ model, messages: [{ role: 'user', content: 'Hello' }] });
+  expect(hello.choices[0].message.content).toBeTruthy();
+  const asked = await client.chat({ model, messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: TOOLS, tool_choice: 'required' });
+  const calls = asked.choices[0].message.tool_calls ?? [];
+  expect(calls.length).toBeGreaterThan(0);
+  const answered = await client.chat({
+    model,
+    messages: [
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: null, tool_calls: calls },
+      ...calls.map((call) => ({ role: 'tool' as const, tool_call_id: call.id, content: '18C and sunny' })),
+    ],
+    tools: TOOLS,
+  });
+  expect(answered.choices[0].message.content).toBeTruthy();
+}
+
+describe('shadow mode', () => {
+  for (const [primary, shadow] of [['legacy', 'v2'], ['v2', 'legacy']] as [EngineName, EngineName][]) {
+    for (const provider of PROVIDERS) {
+      it(`${primary} primary / ${shadow} shadow on ${provider}: a 429-then-200 retry and a tool loop are compared in parity, with no extra provider request`, async () => {
+        fake = await startFakeProvider({ script: firstRequestIs429(provider) });
+        registry = createModelRegistry(config(fake.url) as never, { engine: primary, env: {}, logger: silentLogger, runtime: QUICK_RUNTIME, shadow: { sampleRate: 1 } });
+        const client = await registry.getClient(`chat-${provider}`);
+        expect(client.engine).toBe(primary);
+        await retryAndToolLoop(client, provider);
+        await registry.shadowIdle();
+        // The provider saw the primary's attempts only: 1 retried call (2) + the tool loop (2).
+        expect(fake.stats().requests).toBe(4);
+        expect(registry.shadowSummary()).toEqual([
+          expect.objectContaining({ alias: `chat-${provider}`, providerType: provider, primary, shadow, sampled: 3, compared: 3, inParity: 3, outOfParity: 0, dropped: 0, failed: 0 }),
+        ]);
+        expect(registry.shadowSummary()[0].cpuMicros).toBeGreaterThan(0);
+      }, 60_000);
+    }
+  }
+
+  it('compares an embedding call (v2 primary / legacy shadow) in parity', async () => {
+    fake = await startFakeProvider();
+    registry = createModelRegistry(config(fake.url) as never, { engine: 'v2', env: {}, logger: silentLogger, shadow: { sampleRate: 1 } });
+    const client = await registry.getClient('embed-openai');
+    const result = await client.embed({ model: 'text-embedding-3-small', input: ['alpha', 'beta'] });
+    expect(result.data).toHaveLength(2);
+    await registry.shadowIdle();
+    expect(registry.shadowSummary()).toEqual([expect.objectContaining({ alias: 'embed-openai', sampled: 1, compared: 1, inParity: 1, outOfParity: 0 })]);
+  });
+
+  it('detects a planted translation difference, writes it as a fixture without secrets, and compare reproduces it offline', async () => {
+    const out = join(dir, 'planted');
+    fake = await startFakeProvider();
+    registry = createModelRegistry(config(fake.url) as never, {
+      engine: 'legacy',
+      env: {},
+      logger: silentLogger,
+      shadow: { sampleRate: 1, fixturesDir: out, wrapShadowFactory: plantDifference },
+    });
+    for (const provider of PROVIDERS) {
+      const client = await registry.getClient(`chat-${provider}`);
+      await client.chat({ model: MODELS[provider], messages: [{ role: 'user', content: `Hello from ${provider}` }] });
+    }
+    await registry.shadowIdle();
+    const summary = registry.shadowSummary();
+    expect(summary.map((e) => [e.alias, e.compared, e.inParity, e.outOfParity, e.fixturesWritten])).toEqual([
+      ['chat-anthropic', 1, 0, 1, 1],
+      ['chat-bedrock', 1, 0, 1, 1],
+      ['chat-openai', 1, 0, 1, 1],
+    ]);
+    expect(fake.stats().requests).toBe(3);
+
+    const files = await filesUnder(out);
+    const notes: string[] = [];
+    expect(files.map((f) => f.slice(out.length + 1).split('/')[0])).toEqual(['anthropic', 'bedrock', 'openai']);
+    for (const file of files) {
+      const text = await readFile(file, 'utf8');
+      for (const key of Object.values(KEYS)) expect(text).not.toContain(key);
+      expect(text).not.toMatch(/"authorization"|"x-api-key"/i);
+      const fixture = JSON.parse(text);
+      expect(fixture.source).toMatch(/^shadow mode: /);
+      expect(fixture.expect).toBeUndefined();
+      expect(fixture.exchanges).toHaveLength(1);
+      expect(fixture.notes).toMatch(/max_?tokens/i);
+      notes.push(fixture.notes);
+    }
+
+    // Offline, with the same planted difference: compare finds it in every written call…
+    const planted = await runScript('compare', ['--fixtures', out, '--json', join(dir, 'planted.json')], { env: { DD_COMPARE_TEST_HOOK: PLANT_HOOK }, timeoutMs: 120_000 });
+    expect(planted.code).toBe(1);
+    expect(planted.stdout).toMatch(/^FAIL: 3 cases, 0 in parity/m);
+    const report = JSON.parse(await readFile(join(dir, 'planted.json'), 'utf8'));
+    expect(report.cases).toHaveLength(3);
+    // Each case shows the very wire difference shadow mode saw live (named in the fixture's notes).
+    for (const c of report.cases) {
+      expect(c.parity).toBe(false);
+      expect(notes.some((n) => n.includes(`${c.diffs[0].path}:`))).toBe(true);
+    }
+    // …and without it the recorded calls are in parity: the difference was the engine's, not the recording's.
+    const clean = await runScript('compare', ['--fixtures', out], { timeoutMs: 120_000 });
+    expect(clean.stdout).toMatch(/^PASS: 3 cases, 3 in parity \(100%\)/m);
+    expect(clean.code).toBe(0);
+  }, 240_000);
+
+  it('a throwing shadow leaves the primary result intact and is counted as failed', async () => {
+    fake = await startFakeProvider();
+    const throwing = (): ClientFactory => () => {
+      throw new Error('planted shadow bug');
+    };
+    registry = createModelRegistry(config(fake.url) as never, { engine: 'legacy', env: {}, logger: silentLogger, shadow: { sampleRate: 1, wrapShadowFactory: throwing } });
+    const client = await registry.getClient('chat-openai');
+    const result = await client.chat({ model: MODELS.openai, messages: [{ role: 'user', content: 'Hello' }] });
+    expect(result.choices[0].message.content).toBeTruthy();
+    await registry.shadowIdle();
+    expect(registry.shadowSummary()).toEqual([expect.objectContaining({ sampled: 1, compared: 0, failed: 1 })]);
+  });
+
+  it('drops (and counts) sampled calls when the queue is full, never blocking the caller', async () => {
+    fake = await startFakeProvider();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = (_engine: EngineName, factory: ClientFactory): ClientFactory => async (args) => {
+      await gate;
+      return factory(args);
+    };
+    registry = createModelRegistry(config(fake.url) as never, { engine: 'legacy', env: {}, logger: silentLogger, shadow: { sampleRate: 1, queueSize: 1, wrapShadowFactory: slow } });
+    const client = await registry.getClient('chat-openai');
+    for (let i = 0; i < 4; i++) await client.chat({ model: MODELS.openai, messages: [{ role: 'user', content: `Hello ${i}` }] });
+    // One shadow run holds the gate, one waits in the queue of size 1: the other two were dropped.
+    expect(registry.shadowSummary()).toEqual([expect.objectContaining({ sampled: 4, dropped: 2, compared: 0 })]);
+    release();
+    await registry.shadowIdle();
+    expect(registry.shadowSummary()).toEqual([expect.objectContaining({ sampled: 4, dropped: 2, compared: 2, inParity: 2 })]);
+  });
+
+  it('is off by default and at sample rate 0: no counters, calls untouched', async () => {
+    fake = await startFakeProvider();
+    registry = createModelRegistry(config(fake.url) as never, { engine: 'v2', env: { DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0' }, logger: silentLogger });
+    const client = await registry.getClient('chat-openai');
+    await client.chat({ model: MODELS.openai, messages: [{ role: 'user', content: 'Hello' }] });
+    expect(registry.shadowSummary()).toEqual([]);
+  });
+
+  it('takes its settings from DATA_DESIGNER_SHADOW_SAMPLE_RATE when no option is given', async () => {
+    fake = await startFakeProvider();
+    registry = createModelRegistry(config(fake.url) as never, { engine: 'v2', env: { DATA_DESIGNER_SHADOW_SAMPLE_RATE: '1' }, logger: silentLogger });
+    const client = await registry.getClient('chat-openai');
+    await client.chat({ model: MODELS.openai, messages: [{ role: 'user', content: 'Hello' }] });
+    await registry.shadowIdle();
+    expect(registry.shadowSummary()).toEqual([expect.objectContaining({ primary: 'v2', shadow: 'legacy', sampled: 1, inParity: 1 })]);
+  });
+});
