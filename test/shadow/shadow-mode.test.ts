@@ -223,3 +223,48 @@ describe('shadow mode', () => {
     expect(registry.shadowSummary()).toEqual([expect.objectContaining({ primary: 'v2', shadow: 'legacy', sampled: 1, inParity: 1 })]);
   });
 });
+
+describe('shadow mode with SigV4 (Bedrock on the AWS credential chain)', () => {
+  const AWS = {
+    AWS_ACCESS_KEY_ID: 'AKIDFAKESHADOW000001',
+    AWS_SECRET_ACCESS_KEY: 'fake-shadow-aws-secret-access-key-000111',
+    AWS_SESSION_TOKEN: 'fake-shadow-aws-session-token-222333444',
+  };
+  const saved: Record<string, string | undefined> = {};
+  beforeAll(() => {
+    for (const [name, value] of Object.entries(AWS)) {
+      saved[name] = process.env[name];
+      process.env[name] = value;
+    }
+  });
+  afterAll(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  for (const primary of ['legacy', 'v2'] as EngineName[]) {
+    it(`${primary} primary: a signed call out of parity is written with no signature, token or key id`, async () => {
+      const out = join(dir, `sigv4-${primary}`);
+      fake = await startFakeProvider({ awsCredentials: { accessKeyId: AWS.AWS_ACCESS_KEY_ID, secretAccessKey: AWS.AWS_SECRET_ACCESS_KEY, sessionToken: AWS.AWS_SESSION_TOKEN } });
+      const signed = config(fake.url) as { providers: { name: string; apiKey?: string }[] };
+      delete signed.providers.find((p) => p.name === 'fake-bedrock')!.apiKey;
+      // The planted difference touches v2 only: with v2 primary the legacy shadow differs from it.
+      registry = createModelRegistry(signed as never, { engine: primary, env: {}, logger: silentLogger, shadow: { sampleRate: 1, fixturesDir: out, wrapShadowFactory: plantDifference } });
+      const client = await registry.getClient('chat-bedrock');
+      const result = await client.chat({ model: MODELS.bedrock, messages: [{ role: 'user', content: 'Hello' }] });
+      expect(result.choices[0].message.content).toBeTruthy();
+      await registry.shadowIdle();
+      expect(fake.stats().requests).toBe(1);
+      const files = await filesUnder(out);
+      expect(registry.shadowSummary()).toEqual([expect.objectContaining({ outOfParity: primary === 'legacy' ? 1 : 0, inParity: primary === 'legacy' ? 0 : 1 })]);
+      expect(files).toHaveLength(primary === 'legacy' ? 1 : 0);
+      for (const file of files) {
+        const text = await readFile(file, 'utf8');
+        for (const secret of Object.values(AWS)) expect(text).not.toContain(secret);
+        expect(text).not.toMatch(/AWS4-HMAC-SHA256|x-amz-security-token|x-amz-date|Signature=/i);
+      }
+    }, 60_000);
+  }
+});

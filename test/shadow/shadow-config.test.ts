@@ -1,0 +1,44 @@
+// Shadow settings: the option wins over the environment; bad values are refused naming what to fix.
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/errors.ts';
+import { resolveShadowOptions } from '../../src/shadow/shadow-config.ts';
+
+describe('shadow settings', () => {
+  it('is off when unset, empty or 0', () => {
+    expect(resolveShadowOptions({})).toBeUndefined();
+    expect(resolveShadowOptions({ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '' })).toBeUndefined();
+    expect(resolveShadowOptions({ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0' })).toBeUndefined();
+    expect(resolveShadowOptions({ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '1' }, { sampleRate: 0 })).toBeUndefined();
+  });
+
+  it('reads the environment variables', () => {
+    expect(resolveShadowOptions({ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.25', DATA_DESIGNER_SHADOW_DIR: 'out/shadow', DATA_DESIGNER_SHADOW_QUEUE_SIZE: '8' })).toEqual({
+      sampleRate: 0.25,
+      fixturesDir: 'out/shadow',
+      queueSize: 8,
+      concurrency: 1,
+    });
+  });
+
+  it('lets the option win over the environment', () => {
+    expect(resolveShadowOptions({ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.5' }, { sampleRate: 1, queueSize: 3, concurrency: 2 })).toMatchObject({ sampleRate: 1, queueSize: 3, concurrency: 2 });
+  });
+
+  it.each([
+    [{ DATA_DESIGNER_SHADOW_SAMPLE_RATE: 'often' }, /DATA_DESIGNER_SHADOW_SAMPLE_RATE="often" is not a number/],
+    [{ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '1.5' }, /DATA_DESIGNER_SHADOW_SAMPLE_RATE must be a number from 0 to 1, got 1.5/],
+    [{ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.1', DATA_DESIGNER_SHADOW_QUEUE_SIZE: '0' }, /DATA_DESIGNER_SHADOW_QUEUE_SIZE must be a whole number from 1/],
+  ])('refuses bad environment values: %o', (env, message) => {
+    expect(() => resolveShadowOptions(env)).toThrow(ConfigError);
+    expect(() => resolveShadowOptions(env)).toThrow(message);
+  });
+
+  it.each([
+    [{ sampleRate: -0.1 }, /shadow.sampleRate must be a number from 0 to 1/],
+    [{ sampleRate: 0.1, queueSize: 2.5 }, /shadow.queueSize must be a whole number/],
+    [{ sampleRate: 0.1, concurrency: 3 }, /shadow.concurrency must be a whole number from 1 to 2/],
+    [{ sampleRate: 0.1, fixturesDir: '' }, /shadow.fixturesDir must be a non-empty path/],
+  ])('refuses bad option values: %o', (option, message) => {
+    expect(() => resolveShadowOptions({}, option)).toThrow(message);
+  });
+});
