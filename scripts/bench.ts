@@ -17,17 +17,20 @@ import { capacityTable } from '../src/testing/bench/capacity-table.ts';
 import { EMBEDDING_BENCH, runEmbeddingBench } from '../src/testing/bench/run-embedding-bench.ts';
 import { embeddingTable } from '../src/testing/bench/embedding-table.ts';
 import type { EngineName } from '../src/core/model-client.ts';
+import { runShadowBench, shadowBenchTable, SHADOW_BENCH_RATES } from '../src/testing/bench/run-shadow-bench.ts';
 import type { ProviderType } from '../src/core/types.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings [options]
+const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings|shadow [options]
 
   --mode compare        both engines side by side, no provider limit: ops/s, latency, CPU ratios
   --mode capacity       both engines and both v2 admission policies against provider limits
                         (scenarios a–f, docs/benchmarks.md); takes several minutes
   --mode embeddings     both engines: a 1,000-text Titan call and a 10,000-text Cohere call at
                         50 ms latency, maxParallelRequests 32, against 1.5 × requests/32 × 50 ms
+  --mode shadow         the primary's latency/throughput with shadow mode off, at 0.1 and 1.0,
+                        and the CPU the shadow adds per sampled call (docs/benchmarks.md)
   --json <file>         write the full report as JSON
 
 compare options:
@@ -39,6 +42,13 @@ compare options:
 
 embeddings options:
   --repeats <n>         measured calls per engine × call, median reported (default 3)
+
+shadow options:
+  --time-ms <n>         measured time per primary × provider × rate (default 3000)
+  --concurrency <n>     calls in flight (default 8)
+  --latency-ms <n>      fake provider latency per answer (default 2)
+  --providers <list>    e.g. openai,bedrock (default openai,anthropic,bedrock)
+  --queue-size <n>      shadow queue size (default 64)
 
 capacity options:
   --scenarios <list>    e.g. a,b,e (default all: a–f, and the references r for a, s for d)
@@ -231,6 +241,8 @@ await runCli('bench', async () => {
       variants: { type: 'string' },
       'max-seconds': { type: 'string' },
       repeats: { type: 'string' },
+      providers: { type: 'string' },
+      'queue-size': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -251,7 +263,38 @@ await runCli('bench', async () => {
     if (values.json) await ensureWritable(values.json, '--json');
     return runEmbeddingsCli({ repeats, json: values.json });
   }
-  if (values.mode !== 'compare') throw new UsageError(`--mode must be "compare", "capacity" or "embeddings" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`);
+  if (values.mode === 'shadow') {
+    const providers = pickList(values.providers, '--providers', ['openai', 'anthropic', 'bedrock']) as ProviderType[];
+    const timeMs = numberOption(values['time-ms'], '--time-ms', { min: 100, integer: true }) ?? 3000;
+    const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, integer: true }) ?? 8;
+    const latencyMs = numberOption(values['latency-ms'], '--latency-ms', { min: 0 }) ?? 2;
+    const queueSize = numberOption(values['queue-size'], '--queue-size', { min: 1, integer: true }) ?? 64;
+    if (values.json) await ensureWritable(values.json, '--json');
+    const fake = await startFakeProviderProcess(latencyMs);
+    try {
+      process.stdout.write(`bench shadow: rates ${SHADOW_BENCH_RATES.join(', ')}, ${timeMs} ms each, ${concurrency} in flight, fake provider latency ${latencyMs} ms, queue ${queueSize}, ${cpus().length} cores, node ${process.version}\n\n`);
+      const rows = await runShadowBench({
+        endpoints: fake.endpoints,
+        providers,
+        primaries: ['legacy', 'v2'],
+        rates: SHADOW_BENCH_RATES,
+        timeMs,
+        concurrency,
+        queueSize,
+        warmupCalls: 20,
+        onProgress: (line) => process.stdout.write(`${line}\n`),
+      });
+      process.stdout.write(`\n${shadowBenchTable(rows)}\n`);
+      if (values.json) {
+        await writeReport(values.json, '--json', `${JSON.stringify({ mode: 'shadow', settings: { timeMs, concurrency, latencyMs, queueSize, providers, rates: SHADOW_BENCH_RATES }, rows }, null, 2)}\n`);
+        process.stdout.write(`JSON report written to ${values.json}\n`);
+      }
+      return rows.every((r) => r.errors === 0 && r.outOfParity === 0 && r.failed === 0) ? 0 : 1;
+    } finally {
+      await fake.stop();
+    }
+  }
+  if (values.mode !== 'compare') throw new UsageError(`--mode must be "compare", "capacity", "embeddings" or "shadow" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`);
   const timeMs = numberOption(values['time-ms'], '--time-ms', { min: 100, integer: true }) ?? 3000;
   const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, integer: true }) ?? 8;
   const latencyMs = numberOption(values['latency-ms'], '--latency-ms', { min: 0 }) ?? 2;
