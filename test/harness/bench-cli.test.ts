@@ -24,7 +24,7 @@ describe('npm run bench input errors', () => {
   it('a missing --mode is one line', async () => {
     const result = await runScript('bench', []);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('bench: --mode must be "compare", "capacity" or "embeddings" (got nothing)\n');
+    expect(result.stderr).toBe('bench: --mode must be "compare", "capacity", "embeddings" or "shadow" (got nothing)\n');
   });
 
   it('an unknown capacity scenario or variant names what is allowed', async () => {
@@ -66,4 +66,34 @@ describe('npm run bench --mode capacity', () => {
     expect(v2.goodput).toBeLessThanOrEqual(1.05);
     expect(legacy.goodput).toBeGreaterThan(1.5);
   });
+});
+
+describe('npm run bench --mode shadow', () => {
+  it('measures shadow off / 0.1 / 1.0 for both primaries and reports every figure in the JSON', async () => {
+    const json = join(dir, 'shadow.json');
+    const result = await runScript('bench', ['--mode', 'shadow', '--time-ms', '150', '--concurrency', '2', '--providers', 'openai', '--json', json], { timeoutMs: 120_000 });
+    expect(result.stdout).toContain('+CPU µs/sampled');
+    const report = JSON.parse(await readFile(json, 'utf8'));
+    expect(report.mode).toBe('shadow');
+    expect(report.rows.map((r: { primary: string; sampleRate: number }) => `${r.primary}@${r.sampleRate}`)).toEqual(['legacy@0', 'legacy@0.1', 'legacy@1', 'v2@0', 'v2@0.1', 'v2@1']);
+    for (const row of report.rows) {
+      expect(row.calls).toBeGreaterThan(0);
+      expect(row.errors).toBe(0);
+      expect(row.outOfParity).toBe(0);
+      expect(row.failed).toBe(0);
+      expect(row.p99Ms).toBeGreaterThanOrEqual(row.p50Ms);
+      if (row.sampleRate === 0) {
+        expect(row.sampled).toBe(0);
+        expect(row.addedCpuUsPerSampledCall).toBeNull();
+        expect(row.ratioToOff).toEqual({ opsPerSec: 1, p50: 1, p99: 1 });
+      }
+      if (row.sampleRate === 1) {
+        expect(row.sampled).toBe(row.calls);
+        expect(row.compared + row.dropped).toBe(row.sampled);
+        expect(row.inParity).toBe(row.compared);
+        expect(typeof row.addedCpuUsPerSampledCall).toBe('number');
+      }
+    }
+    expect(result.code).toBe(0);
+  }, 150_000);
 });
