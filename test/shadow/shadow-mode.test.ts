@@ -132,7 +132,8 @@ describe('shadow mode', () => {
     });
     for (const provider of PROVIDERS) {
       const client = await registry.getClient(`chat-${provider}`);
-      await client.chat({ model: MODELS[provider], messages: [{ role: 'user', content: `Hello from ${provider}` }] });
+      // A key pasted into a prompt must not reach a fixture either (nor break the replay).
+      await client.chat({ model: MODELS[provider], messages: [{ role: 'user', content: `Hello from ${provider}, my key is ${KEYS[provider]}` }] });
     }
     await registry.shadowIdle();
     const summary = registry.shadowSummary();
@@ -174,6 +175,22 @@ describe('shadow mode', () => {
     expect(clean.stdout).toMatch(/^PASS: 3 cases, 3 in parity \(100%\)/m);
     expect(clean.code).toBe(0);
   }, 240_000);
+
+  for (const primary of ['legacy', 'v2'] as EngineName[]) {
+    it(`${primary} primary: concurrent sampled calls keep their captures apart`, async () => {
+      fake = await startFakeProvider({ latencyMs: 5 });
+      registry = createModelRegistry(config(fake.url) as never, { engine: primary, env: {}, logger: silentLogger, shadow: { sampleRate: 1, queueSize: 16 } });
+      const client = await registry.getClient('chat-openai');
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => client.chat({ model: MODELS.openai, messages: [{ role: 'user', content: `Question number ${i}` }] })),
+      );
+      expect(results).toHaveLength(6);
+      await registry.shadowIdle();
+      expect(fake.stats().requests).toBe(6);
+      // A capture holding another call's attempt would replay the wrong body or attempt count.
+      expect(registry.shadowSummary()).toEqual([expect.objectContaining({ sampled: 6, compared: 6, inParity: 6, outOfParity: 0, failed: 0 })]);
+    });
+  }
 
   it('a throwing shadow leaves the primary result intact and is counted as failed', async () => {
     fake = await startFakeProvider();
