@@ -3,6 +3,7 @@
 // redacted before the call's capture was kept.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fixtureSchema } from '../parity/fixture-shape.ts';
 import type { CapturedCall } from './captured-call.ts';
 import { parseBodyText } from './replay-origin.ts';
 import type { ShadowVerdict } from './shadow-run.ts';
@@ -56,6 +57,9 @@ export async function writeShadowFixture(dir: string, call: CapturedCall, verdic
   const name = `shadow-${safeName(call.alias)}-${stamp}-${sequence}`;
   const fixture = shadowFixture(call, verdict, name, at);
   if (!fixture) return undefined;
+  // What compare will load: a fixture it would refuse is shadow mode's bug (counted as failed).
+  const checked = fixtureSchema.safeParse(fixture);
+  if (!checked.success) throw new Error(`shadow fixture for alias '${call.alias}' does not satisfy SPEC §10: ${checked.error.issues[0]?.message}`);
   const folder = join(dir, call.providerType);
   await mkdir(folder, { recursive: true });
   const file = join(folder, `${name}.json`);
