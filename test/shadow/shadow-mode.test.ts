@@ -111,6 +111,28 @@ describe('shadow mode', () => {
     }
   }
 
+  for (const [primary, shadow] of [['legacy', 'v2'], ['v2', 'legacy']] as [EngineName, EngineName][]) {
+    it(`${primary} primary / ${shadow} shadow: a connection reset then 200, and a 400 error, are compared in parity`, async () => {
+      fake = await startFakeProvider({
+        script: [
+          { match: { provider: 'openai' }, on: [1], fault: { kind: 'reset' } },
+          { match: { provider: 'anthropic' }, on: [1], fault: { kind: 'status', status: 400 } },
+        ],
+      });
+      registry = createModelRegistry(config(fake.url) as never, { engine: primary, env: {}, logger: silentLogger, runtime: QUICK_RUNTIME, shadow: { sampleRate: 1 } });
+      const openai = await registry.getClient('chat-openai');
+      expect((await openai.chat({ model: MODELS.openai, messages: [{ role: 'user', content: 'Hello' }] })).choices[0].message.content).toBeTruthy();
+      const anthropic = await registry.getClient('chat-anthropic');
+      await expect(anthropic.chat({ model: MODELS.anthropic, messages: [{ role: 'user', content: 'Hello' }] })).rejects.toMatchObject({ status: 400 });
+      await registry.shadowIdle();
+      expect(fake.stats().requests).toBe(3);
+      expect(registry.shadowSummary()).toEqual([
+        expect.objectContaining({ alias: 'chat-anthropic', sampled: 1, compared: 1, inParity: 1, failed: 0 }),
+        expect.objectContaining({ alias: 'chat-openai', sampled: 1, compared: 1, inParity: 1, failed: 0 }),
+      ]);
+    });
+  }
+
   it('compares an embedding call (v2 primary / legacy shadow) in parity', async () => {
     fake = await startFakeProvider();
     registry = createModelRegistry(config(fake.url) as never, { engine: 'v2', env: {}, logger: silentLogger, shadow: { sampleRate: 1 } });
