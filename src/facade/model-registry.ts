@@ -111,7 +111,13 @@ export class ModelRegistry {
     this.#options.logger.debug(`creating ${engine} client for model '${alias}' on provider '${provider.name}'`);
     const client = await factory({ provider, model, runtime: this.#options.runtime, admission: this.config.admission, logger: this.#options.logger });
     if (!this.#options.shadow) return client;
-    return (await this.#shadowController()).wrap(client, model, provider);
+    // Shadow mode never costs the caller a client: if its machinery cannot load, calls go unshadowed.
+    try {
+      return (await this.#shadowController()).wrap(client, model, provider);
+    } catch (error) {
+      this.#options.logger.warn(`shadow mode is off for model '${alias}': it could not start (${(error as Error).message})`);
+      return client;
+    }
   }
 
   // The shadow machinery is loaded only when shadow mode is on, on the first client.
