@@ -36,7 +36,7 @@ export interface ReferenceTarget {
 }
 
 // Visibly fake: the fake provider does not verify signatures unless a test plants credentials.
-const BENCH_AWS_CREDENTIALS = { accessKeyId: 'AKIDBENCHNOTASECRET', secretAccessKey: 'bench-secret-not-a-secret' };
+export const BENCH_AWS_CREDENTIALS = { accessKeyId: 'AKIDBENCHNOTASECRET', secretAccessKey: 'bench-secret-not-a-secret' };
 
 const NOT_REPLAYED = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
 
