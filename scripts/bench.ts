@@ -16,6 +16,8 @@ import { CAPACITY_VARIANTS, runCapacityScenario, type CapacityRow } from '../src
 import { capacityTable } from '../src/testing/bench/capacity-table.ts';
 import { EMBEDDING_BENCH, runEmbeddingBench } from '../src/testing/bench/run-embedding-bench.ts';
 import { embeddingTable } from '../src/testing/bench/embedding-table.ts';
+import { runColdStartDist, type ColdStartDistReport } from '../src/testing/bench/cold-start.ts';
+import { referenceTable, coldStartDistTable } from '../src/testing/bench/reference-table.ts';
 import type { EngineName } from '../src/core/model-client.ts';
 import { runShadowBench, shadowBenchTable, SHADOW_BENCH_RATES } from '../src/testing/bench/run-shadow-bench.ts';
 import type { ProviderType } from '../src/core/types.ts';
@@ -37,7 +39,10 @@ compare options:
   --time-ms <n>         measured time per engine × provider × operation (default 3000)
   --concurrency <n>     calls in flight per task (default 8)
   --latency-ms <n>      fake provider latency per answer (default 2)
-  --cold-runs <n>       child processes per engine for cold-start timing (default 3)
+  --cold-runs <n>       child processes per engine for cold-start timing (default 3); also the
+                        rounds of the built-dist cold start (baseline, import, first call per
+                        provider: v2, legacy, bare SDK), which runs \`npm run build\` first
+  --no-references       skip the reference rows (undici floor, bare SDKs) and the dist cold start
   --overload-calls <n>  calls in the overload scenario (default 200; 0 skips it)
 
 embeddings options:
@@ -237,6 +242,7 @@ await runCli('bench', async () => {
       'latency-ms': { type: 'string' },
       'cold-runs': { type: 'string' },
       'overload-calls': { type: 'string' },
+      'no-references': { type: 'boolean' },
       scenarios: { type: 'string' },
       variants: { type: 'string' },
       'max-seconds': { type: 'string' },
@@ -300,6 +306,7 @@ await runCli('bench', async () => {
   const latencyMs = numberOption(values['latency-ms'], '--latency-ms', { min: 0 }) ?? 2;
   const coldRuns = numberOption(values['cold-runs'], '--cold-runs', { min: 1, integer: true }) ?? 3;
   const overloadCalls = numberOption(values['overload-calls'], '--overload-calls', { min: 0, integer: true }) ?? 200;
+  const references = !values['no-references'];
   // Before minutes of measuring, not after.
   if (values.json) await ensureWritable(values.json, '--json');
 
@@ -312,6 +319,7 @@ await runCli('bench', async () => {
       timeMs,
       concurrency,
       warmupCalls: 50,
+      references,
       onProgress: (line) => process.stdout.write(`${line}\n`),
     });
     const samples: Record<EngineName, number[]> = { legacy: [], v2: [] };
@@ -322,6 +330,14 @@ await runCli('bench', async () => {
     }
     const cold = { legacy: median(samples.legacy), v2: median(samples.v2) };
     process.stdout.write(`${table(report, cold)}\n`);
+    if (references) process.stdout.write(`${referenceTable(report)}\n`);
+    let coldDist: ColdStartDistReport | undefined;
+    if (references) {
+      // The dist cold start measures what a user installs: build it from this tree first.
+      await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: root });
+      coldDist = await runColdStartDist(root, fake.endpoints, coldRuns);
+      process.stdout.write(`${coldStartDistTable(coldDist)}\n`);
+    }
     const overload = overloadCalls > 0 ? await overloadScenario(overloadCalls) : [];
     if (overload.length) process.stdout.write(`${overloadTable(overload)}\n`);
     if (values.json) {
@@ -336,6 +352,9 @@ await runCli('bench', async () => {
             ratios: report.ratios,
             coldStartMs: { ...cold, ratio: cold.v2 / cold.legacy },
             peakRssMb: report.peakRssMb,
+            references: references ? report.references : undefined,
+            referenceRatios: references ? report.referenceRatios : undefined,
+            coldStartDist: coldDist,
             overload: overload.length ? { ...OVERLOAD, results: overload } : undefined,
           },
           null,
@@ -344,7 +363,7 @@ await runCli('bench', async () => {
       );
       process.stdout.write(`JSON report written to ${values.json}\n`);
     }
-    const errors = report.rows.reduce((sum, r) => sum + r.errors, 0);
+    const errors = [...report.rows, ...report.references].reduce((sum, r) => sum + r.errors, 0);
     if (errors > 0) process.stdout.write(`warning: ${errors} calls failed during the benchmark; figures include them\n`);
     return errors > 0 ? 1 : 0;
   } finally {

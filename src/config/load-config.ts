@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import { REDACTED, redactSecrets } from '../core/secrets.ts';
@@ -16,6 +16,16 @@ import {
 } from './schemas.ts';
 import { configShape, SOURCE_WORDING, translateSourceConfig, type SourceIssue, type Translation } from './source-shape.ts';
 import { typosFirst } from './issue-order.ts';
+
+// The YAML parser (about 70 modules) loads with the first YAML text, not with the package: most
+// hosts pass config objects (cold start, docs/benchmarks.md). `parseConfigText` stays synchronous,
+// hence require; yaml's "node" export is the same CommonJS file an import would load.
+const requireHere = createRequire(import.meta.url);
+let yamlParse: (typeof import('yaml'))['parse'] | undefined;
+function parseYaml(text: string): unknown {
+  yamlParse ??= (requireHere('yaml') as typeof import('yaml')).parse;
+  return yamlParse(text);
+}
 
 const SECRET_KEYS = /^(apiKey|api_key|authorization|x-api-key|secret|token|password)$/i;
 

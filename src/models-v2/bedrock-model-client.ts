@@ -23,6 +23,7 @@ import { sendConcurrently } from './embedding-fan-out.ts';
 import { checkBedrockModelId } from './bedrock-model-id-check.ts';
 import { fromBedrockError } from './bedrock-sdk-errors.ts';
 import { boundedHandlerClass } from './bounded-node-http-handler.ts';
+import { type BedrockCallSlot, installCallMiddleware } from './bedrock-call-middleware.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/limits.ts';
 import { attemptSignals } from './attempt-deadline.ts';
 import { dimensionsFields } from './bedrock-embedding-dimensions.ts';
@@ -42,6 +43,7 @@ interface BedrockSdk {
   client: BedrockRuntimeClient;
   agents: [HttpAgent, HttpsAgent];
   errorBodies: WeakMap<object, string>;
+  calls: WeakMap<object, BedrockCallSlot>;
 }
 
 // Without a region the SDK cannot even build a request; the provider schema already takes it
@@ -100,7 +102,9 @@ async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
     },
     { step: 'deserialize', priority: 'low', name: 'dataDesignerErrorBodyCapture' },
   );
-  return { module, client, agents, errorBodies };
+  const calls = new WeakMap<object, BedrockCallSlot>();
+  installCallMiddleware(client, calls);
+  return { module, client, agents, errorBodies, calls };
 }
 
 /**
@@ -156,7 +160,8 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     checkedExtraHeaders(request, this.subject);
     const input = toBedrockConverseInput(request, request.extra_body ?? {}, this.subject);
     return this.run('chat', options, NO_RATE_HEADERS, async (context) => {
-      const command = new sdk.module.ConverseCommand(input);
+      // A fresh input object per attempt: it is the key the call middleware finds this attempt by.
+      const command = new sdk.module.ConverseCommand({ ...input });
       const { output } = await this.#send(sdk, command, request, timeoutMs, context);
       return fromBedrockConverseOutput(output as never, this.subject);
     });
@@ -234,27 +239,11 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     const { signal: abortSignal, deadline, dispose } = attemptSignals(timeoutMs, callSignal);
     // Both command types share this path; a union would defeat the SDK's overloads.
     const sendable = command as InstanceType<BedrockModule['ConverseCommand']>;
-    let headers: Record<string, string> = {};
-    const extraHeaders = request.extra_headers ?? {};
-    sendable.middlewareStack.add(
-      (next) => async (args) => {
-        const httpRequest = args.request as { headers?: Record<string, string> };
-        if (httpRequest?.headers) Object.assign(httpRequest.headers, extraHeaders);
-        return next(args);
-      },
-      { step: 'build', name: 'dataDesignerExtraHeaders' },
-    );
-    sendable.middlewareStack.add(
-      (next) => async (args) => {
-        const result = await next(args);
-        headers = (result.response as RawHttpResponse | undefined)?.headers ?? {};
-        return result;
-      },
-      { step: 'deserialize', name: 'dataDesignerResponseHeaders' },
-    );
+    const slot: BedrockCallSlot = { extraHeaders: request.extra_headers ?? {}, responseHeaders: {} };
+    sdk.calls.set(sendable.input, slot);
     try {
       const output: unknown = await sdk.client.send(sendable, { abortSignal });
-      return { output, headers };
+      return { output, headers: slot.responseHeaders };
     } catch (error) {
       throw fromBedrockError(error, {
         subject: this.subject,
@@ -265,6 +254,7 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
         bodies: sdk.errorBodies,
       });
     } finally {
+      sdk.calls.delete(sendable.input);
       dispose();
       releaseSecrets();
     }

@@ -276,6 +276,22 @@ describe('v2 bedrock adapter', () => {
     expect(server.requests[0].headers['x-call']).toBe('1');
   });
 
+  it('keeps each call\'s extra headers to its own requests when calls overlap, retries included', async () => {
+    const throttled = { status: 429, body: { message: 'Too many requests' }, headers: { 'retry-after': '0' } };
+    const { server, client } = await setup(
+      [throttled, { status: 200, body: converse, delayMs: 40 }, { status: 200, body: converse, delayMs: 40 }, { status: 200, body: converse }],
+      { apiKey: 'bedrock-api-key-abcdef' },
+    );
+    await Promise.all(
+      ['a', 'b', 'c'].map((tag) => client!.chat({ model: 'm', messages: [{ role: 'user', content: tag }], extra_headers: { 'x-call': tag } })),
+    );
+    expect(server.requests).toHaveLength(4);
+    for (const sent of server.requests) {
+      const text = (sent.body as { messages: { content: { text: string }[] }[] }).messages[0].content[0].text;
+      expect(sent.headers['x-call']).toBe(text);
+    }
+  });
+
   it('refuses content parts it cannot carry instead of dropping them', async () => {
     const { server, client } = await setup([], { apiKey: 'bedrock-api-key-abcdef' });
     const audio = { type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } };

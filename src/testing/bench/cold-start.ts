@@ -1,0 +1,147 @@
+// Cold start of the built package (`dist`), each figure a fresh `node` process: the time from the
+// process's start (performance.timeOrigin) to the moment the work is done, so node's own boot is
+// in every figure and the baseline (a process that does nothing) says how much.
+//   baseline             nothing imported
+//   import               import('dist/index.js') and nothing else
+//   <engine> <provider>  import + a registry with one model + its first chat call
+//   sdk <provider>       the bare SDK doing the same: import, construct with defaults, one call
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import type { EngineName } from '../../core/model-client.ts';
+import type { ProviderType } from '../../core/types.ts';
+
+export type ColdStartCase = { kind: 'baseline' } | { kind: 'import' } | { kind: 'engine'; engine: EngineName; provider: ProviderType } | { kind: 'sdk'; provider: ProviderType };
+
+const PROVIDERS: readonly ProviderType[] = ['openai', 'anthropic', 'bedrock'];
+const MODELS: Record<ProviderType, string> = { openai: 'gpt-4o-mini', anthropic: 'claude-sonnet-4-5', bedrock: 'us.amazon.nova-micro-v1:0' };
+const KEY = 'bench-key-not-a-secret';
+
+const DONE = `process.stdout.write(String(performance.now()));`;
+
+function engineScript(distIndex: string, engine: EngineName, provider: ProviderType, endpoint: string): string {
+  const providerConfig = { name: provider, endpoint, providerType: provider, apiKey: KEY, ...(provider === 'bedrock' ? { region: 'us-east-1' } : {}) };
+  return `
+const { createModelRegistry } = await import(${JSON.stringify(distIndex)});
+const registry = createModelRegistry(
+  { providers: [${JSON.stringify(providerConfig)}], models: [{ alias: 'm', model: ${JSON.stringify(MODELS[provider])}, provider: ${JSON.stringify(provider)} }] },
+  { engine: ${JSON.stringify(engine)}, env: {}, logger: { debug() {}, info() {}, warn() {} } },
+);
+const client = await registry.getClient('m');
+await client.chat({ model: '', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 16 });
+${DONE}
+await registry.close();`;
+}
+
+// What a user writes by hand for the same call (the bench's compare mode uses the same forms).
+function sdkScript(provider: ProviderType, endpoint: string): string {
+  const model = JSON.stringify(MODELS[provider]);
+  if (provider === 'openai') {
+    return `
+const { default: OpenAI } = await import('openai');
+const client = new OpenAI({ baseURL: ${JSON.stringify(endpoint)}, apiKey: ${JSON.stringify(KEY)} });
+await client.chat.completions.create({ model: ${model}, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 16 });
+${DONE}`;
+  }
+  if (provider === 'anthropic') {
+    return `
+const { default: Anthropic } = await import('@anthropic-ai/sdk');
+const client = new Anthropic({ baseURL: ${JSON.stringify(endpoint)}, apiKey: ${JSON.stringify(KEY)} });
+console.warn = () => {};
+await client.messages.create({ model: ${model}, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 16 });
+${DONE}`;
+  }
+  return `
+const { BedrockRuntimeClient, ConverseCommand } = await import('@aws-sdk/client-bedrock-runtime');
+const { NodeHttpHandler } = await import('@smithy/node-http-handler');
+const client = new BedrockRuntimeClient({ endpoint: ${JSON.stringify(endpoint)}, region: 'us-east-1', token: { token: ${JSON.stringify(KEY)} }, authSchemePreference: ['httpBearerAuth'], requestHandler: new NodeHttpHandler() });
+await client.send(new ConverseCommand({ modelId: ${model}, messages: [{ role: 'user', content: [{ text: 'Hello' }] }], inferenceConfig: { maxTokens: 16 } }));
+${DONE}
+client.destroy();`;
+}
+
+export function coldStartScript(root: string, endpoints: Record<ProviderType, string>, which: ColdStartCase): string {
+  const distIndex = pathToFileURL(join(root, 'dist/index.js')).href;
+  switch (which.kind) {
+    case 'baseline':
+      return DONE;
+    case 'import':
+      return `await import(${JSON.stringify(distIndex)});\n${DONE}`;
+    case 'engine':
+      return engineScript(distIndex, which.engine, which.provider, endpoints[which.provider]);
+    case 'sdk':
+      return sdkScript(which.provider, endpoints[which.provider]);
+  }
+}
+
+/** Milliseconds from the child's start until its work was done. */
+export async function coldStartRun(root: string, endpoints: Record<ProviderType, string>, which: ColdStartCase): Promise<number> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', coldStartScript(root, endpoints, which)], {
+    cwd: root,
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  const ms = Number(stdout);
+  if (!Number.isFinite(ms)) throw new Error(`cold-start child (${JSON.stringify(which)}) printed ${JSON.stringify(stdout)}`);
+  return ms;
+}
+
+export interface ColdStartProviderRow {
+  provider: ProviderType;
+  /** import + registry + first chat call, v2 engine. */
+  v2Ms: number;
+  legacyMs: number;
+  /** The bare SDK's import + client + first call. */
+  sdkMs: number;
+  /** v2Ms / sdkMs; target ≤ 1.05. */
+  v2VsSdk: number;
+}
+
+export interface ColdStartDistReport {
+  runs: number;
+  /** A node process that imports nothing. */
+  baselineMs: number;
+  /** import('dist/index.js') alone. */
+  importMs: number;
+  /** importMs - baselineMs; target ≤ 120. */
+  importOverBaselineMs: number;
+  providers: ColdStartProviderRow[];
+}
+
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Every case once per round, rounds interleaved so all cases see the same background load. */
+export async function runColdStartDist(root: string, endpoints: Record<ProviderType, string>, runs: number): Promise<ColdStartDistReport> {
+  const cases: ColdStartCase[] = [
+    { kind: 'baseline' },
+    { kind: 'import' },
+    ...PROVIDERS.flatMap((provider): ColdStartCase[] => [
+      { kind: 'engine', engine: 'v2', provider },
+      { kind: 'sdk', provider },
+      { kind: 'engine', engine: 'legacy', provider },
+    ]),
+  ];
+  const samples = cases.map(() => [] as number[]);
+  for (let round = 0; round < runs; round++) {
+    for (const [index, which] of cases.entries()) samples[index].push(await coldStartRun(root, endpoints, which));
+  }
+  const at = (predicate: (c: ColdStartCase) => boolean) => median(samples[cases.findIndex(predicate)]);
+  const baselineMs = at((c) => c.kind === 'baseline');
+  const importMs = at((c) => c.kind === 'import');
+  return {
+    runs,
+    baselineMs,
+    importMs,
+    importOverBaselineMs: importMs - baselineMs,
+    providers: PROVIDERS.map((provider) => {
+      const v2Ms = at((c) => c.kind === 'engine' && c.engine === 'v2' && c.provider === provider);
+      const legacyMs = at((c) => c.kind === 'engine' && c.engine === 'legacy' && c.provider === provider);
+      const sdkMs = at((c) => c.kind === 'sdk' && c.provider === provider);
+      return { provider, v2Ms, legacyMs, sdkMs, v2VsSdk: v2Ms / sdkMs };
+    }),
+  };
+}
