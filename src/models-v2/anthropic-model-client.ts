@@ -14,8 +14,8 @@ import { registerCallHeaderSecrets } from '../core/secrets.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
 import { SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
-import { createUntimedDispatcher, type UntimedDispatcher } from './untimed-fetch-dispatcher.ts';
-import { type StainlessErrorClasses, errorBodyCapturingFetch, fromStainlessError } from './stainless-sdk-errors.ts';
+import { createUndiciFetch, type UndiciFetch } from './undici-fetch.ts';
+import { type StainlessErrorClasses, fromStainlessError } from './stainless-sdk-errors.ts';
 import { chatDemand } from './admission-demand.ts';
 import { headerLookup } from './header-lookup.ts';
 import { acquireThrottle } from './throttle-registry.ts';
@@ -24,7 +24,7 @@ interface AnthropicSdk {
   client: Anthropic;
   classes: StainlessErrorClasses;
   errorBodies: WeakMap<object, string>;
-  transport: UntimedDispatcher;
+  transport: UndiciFetch;
 }
 
 // Passing some key stops the SDK from reading ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN or
@@ -43,16 +43,15 @@ async function createSdk(args: ClientFactoryArgs): Promise<AnthropicSdk> {
   const sdk = await import('@anthropic-ai/sdk');
   const key = args.provider.apiKey?.reveal();
   const errorBodies = new WeakMap<object, string>();
-  const transport = await createUntimedDispatcher();
+  const transport = await createUndiciFetch({
+    maxResponseBytes: args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    errorBodies,
+  });
   const client = new sdk.Anthropic({
     apiKey: KEYLESS_PLACEHOLDER,
     baseURL: anthropicBaseUrl(args.provider.endpoint),
     maxRetries: 0,
-    fetch: errorBodyCapturingFetch(
-      errorBodies,
-      transport.dispatcher,
-      args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    ),
+    fetch: transport.fetch,
     defaultHeaders: { Authorization: null, ...(key ? { 'X-Api-Key': key } : {}) },
   });
   return { client, classes: sdk, errorBodies, transport };

@@ -25,14 +25,14 @@ import {
 import { sdkClientKey } from './sdk-client-key.ts';
 import { type AttemptContext, SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
-import { createUntimedDispatcher, type UntimedDispatcher } from './untimed-fetch-dispatcher.ts';
-import { type StainlessErrorClasses, errorBodyCapturingFetch, fromStainlessError } from './stainless-sdk-errors.ts';
+import { createUndiciFetch, type UndiciFetch } from './undici-fetch.ts';
+import { type StainlessErrorClasses, fromStainlessError } from './stainless-sdk-errors.ts';
 
 interface OpenAISdk {
   client: OpenAI;
   classes: StainlessErrorClasses;
   errorBodies: WeakMap<object, string>;
-  transport: UntimedDispatcher;
+  transport: UndiciFetch;
 }
 
 // The SDK refuses to start without a key. Keyless servers (local vLLM) get this placeholder,
@@ -45,7 +45,10 @@ async function createSdk(args: ClientFactoryArgs): Promise<OpenAISdk> {
   const sdk = await import('openai');
   const key = args.provider.apiKey?.reveal();
   const errorBodies = new WeakMap<object, string>();
-  const transport = await createUntimedDispatcher();
+  const transport = await createUndiciFetch({
+    maxResponseBytes: args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    errorBodies,
+  });
   const client = new sdk.OpenAI({
     apiKey: key || KEYLESS_PLACEHOLDER,
     baseURL: args.provider.endpoint,
@@ -53,11 +56,7 @@ async function createSdk(args: ClientFactoryArgs): Promise<OpenAISdk> {
     organization: null,
     project: null,
     maxRetries: 0,
-    fetch: errorBodyCapturingFetch(
-      errorBodies,
-      transport.dispatcher,
-      args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    ),
+    fetch: transport.fetch,
     ...(key ? {} : { defaultHeaders: { Authorization: null } }),
   });
   return { client, classes: sdk, errorBodies, transport };

@@ -1,0 +1,56 @@
+// The response headers the SDKs read (`get`, `has`, `entries` …), served straight from the
+// lower-cased record undici's request API returns, instead of building a fetch `Headers` per
+// response. Read-only: nothing downstream writes response headers. Values of a repeated header
+// are joined with ", " and iteration is sorted by name, as fetch's `Headers` does. The record is
+// a private field so a logger that walks own properties (the SDKs' debug formatter) sees nothing.
+import type { IncomingHttpHeaders } from 'node:http';
+
+export class ResponseHeaders implements Iterable<[string, string]> {
+  readonly #record: IncomingHttpHeaders;
+
+  constructor(record: IncomingHttpHeaders) {
+    this.#record = record;
+  }
+
+  get(name: string): string | null {
+    const value = this.#record[name.toLowerCase()];
+    if (value === undefined) return null;
+    return typeof value === 'string' ? value : value.join(', ');
+  }
+
+  has(name: string): boolean {
+    return this.#record[name.toLowerCase()] !== undefined;
+  }
+
+  getSetCookie(): string[] {
+    const value = this.#record['set-cookie'];
+    return value === undefined ? [] : Array.isArray(value) ? [...value] : [value];
+  }
+
+  *entries(): IterableIterator<[string, string]> {
+    for (const name of Object.keys(this.#record).sort()) {
+      const value = this.get(name);
+      if (value !== null) yield [name, value];
+    }
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const [name] of this.entries()) yield name;
+  }
+
+  *values(): IterableIterator<string> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  forEach(callback: (value: string, name: string, headers: ResponseHeaders) => void): void {
+    for (const [name, value] of this.entries()) callback(value, name, this);
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Headers';
+  }
+}
