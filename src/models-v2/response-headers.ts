@@ -13,13 +13,14 @@ export class ResponseHeaders implements Iterable<[string, string]> {
   }
 
   get(name: string): string | null {
-    const value = this.#record[name.toLowerCase()];
+    // The SDKs and our readers ask in lower case; only other spellings pay for toLowerCase().
+    const value = this.#record[name] ?? this.#record[name.toLowerCase()];
     if (value === undefined) return null;
     return typeof value === 'string' ? value : value.join(', ');
   }
 
   has(name: string): boolean {
-    return this.#record[name.toLowerCase()] !== undefined;
+    return this.get(name) !== null;
   }
 
   getSetCookie(): string[] {
@@ -27,27 +28,33 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     return value === undefined ? [] : Array.isArray(value) ? [...value] : [value];
   }
 
-  *entries(): IterableIterator<[string, string]> {
-    for (const name of Object.keys(this.#record).sort()) {
-      const value = this.get(name);
-      if (value !== null) yield [name, value];
-    }
+  entries(): IterableIterator<[string, string]> {
+    return this.#pairs().values();
   }
 
-  *keys(): IterableIterator<string> {
-    for (const [name] of this.entries()) yield name;
+  keys(): IterableIterator<string> {
+    return this.#pairs().map(([name]) => name).values();
   }
 
-  *values(): IterableIterator<string> {
-    for (const [, value] of this.entries()) yield value;
+  values(): IterableIterator<string> {
+    return this.#pairs().map(([, value]) => value).values();
   }
 
   forEach(callback: (value: string, name: string, headers: ResponseHeaders) => void): void {
-    for (const [name, value] of this.entries()) callback(value, name, this);
+    for (const [name, value] of this.#pairs()) callback(value, name, this);
   }
 
   [Symbol.iterator](): IterableIterator<[string, string]> {
     return this.entries();
+  }
+
+  #pairs(): [string, string][] {
+    const pairs: [string, string][] = [];
+    for (const name of Object.keys(this.#record).sort()) {
+      const value = this.get(name);
+      if (value !== null) pairs.push([name, value]);
+    }
+    return pairs;
   }
 
   get [Symbol.toStringTag](): string {
