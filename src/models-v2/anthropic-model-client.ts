@@ -15,6 +15,7 @@ import { sdkClientKey } from './sdk-client-key.ts';
 import { SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
 import { createUndiciFetch, type UndiciFetch } from './undici-fetch.ts';
+import { attemptFetchOptions } from './transport-attempt-signal.ts';
 import { type StainlessErrorClasses, fromStainlessError } from './stainless-sdk-errors.ts';
 import { chatDemand } from './admission-demand.ts';
 import { headerLookup } from './header-lookup.ts';
@@ -78,7 +79,7 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
     return this.run('chat', options, chatDemand(request), async ({ runtime, observe, signal: callSignal }) => {
       // Credential-named headers of this attempt are secrets while it runs and its error is built.
       const releaseSecrets = registerCallHeaderSecrets(request.extra_headers);
-      const { signal, deadline, dispose } = attemptSignals(timeoutMs, callSignal);
+      const { signal, deadline, dispose, cancel } = attemptSignals(timeoutMs, callSignal);
       let raw: unknown;
       try {
         // `post` rather than `messages.create`: create() prints a console warning on every call
@@ -89,13 +90,15 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
             timeout: timeoutMs,
             maxRetries: 0,
             headers: request.extra_headers ?? {},
-            signal,
+            fetchOptions: attemptFetchOptions(signal),
           })
           .withResponse();
         observe(headerLookup(response.headers));
         raw = data;
       } catch (error) {
         observe(headerLookup((error as { headers?: Headers } | null)?.headers));
+        // The SDK may have given up while our transport still reads (attempt-deadline.ts).
+        cancel();
         throw fromStainlessError(error, {
           classes: sdk.classes,
           subject: this.subject,

@@ -26,6 +26,7 @@ import { sdkClientKey } from './sdk-client-key.ts';
 import { type AttemptContext, SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
 import { createUndiciFetch, type UndiciFetch } from './undici-fetch.ts';
+import { attemptFetchOptions } from './transport-attempt-signal.ts';
 import { type StainlessErrorClasses, fromStainlessError } from './stainless-sdk-errors.ts';
 
 interface OpenAISdk {
@@ -126,13 +127,20 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
   ): Promise<unknown> {
     // Credential-named headers of this attempt are secrets while it runs and its error is built.
     const releaseSecrets = registerCallHeaderSecrets(request.extra_headers);
-    const { signal, deadline, dispose } = attemptSignals(timeoutMs, callSignal);
+    const { signal, deadline, dispose, cancel } = attemptSignals(timeoutMs, callSignal);
     try {
-      const { data, response } = await send({ timeout: timeoutMs, maxRetries: 0, headers: request.extra_headers ?? {}, signal });
+      const { data, response } = await send({
+        timeout: timeoutMs,
+        maxRetries: 0,
+        headers: request.extra_headers ?? {},
+        fetchOptions: attemptFetchOptions(signal),
+      });
       observe(headerLookup(response.headers));
       return data;
     } catch (error) {
       observe(headerLookup((error as { headers?: Headers } | null)?.headers));
+      // The SDK may have given up while our transport still reads (attempt-deadline.ts).
+      cancel();
       throw fromStainlessError(error, {
         classes: sdk.classes,
         subject: this.subject,

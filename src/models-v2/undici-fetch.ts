@@ -22,6 +22,7 @@ import { fetchRequestHeaders } from './fetch-request-headers.ts';
 import { ResponseHeaders } from './response-headers.ts';
 import { bodySource, readBody } from './undici-body-read.ts';
 import { UndiciResponse } from './undici-response.ts';
+import { transportSignal } from './transport-attempt-signal.ts';
 import { pipeline, type Readable } from 'node:stream';
 
 export interface UndiciFetchOptions {
@@ -64,7 +65,7 @@ async function undiciFetch(
 ): Promise<UndiciResponse> {
   const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
   const url = new URL(href);
-  const signal = init?.signal ?? undefined;
+  const signal = transportSignal(init);
   if (signal?.aborted) throw signal.reason;
   const method = init?.method ?? 'GET';
   const body = requestBody(init?.body);

@@ -305,11 +305,15 @@ describe('undici transport: failures keep main outcomes', () => {
       }
     });
     const made = await client(provider, server);
-    for (const phase of ['headers', 'body']) {
+    for (const phase of ['headers', 'body', 'body', 'body']) {
       const error = await failure(made.chat(ask({ extra_headers: { 'x-phase': phase } }), { timeoutMs: 80 }));
       expect(outcome(error).name, phase).toBe('ModelTimeoutError');
       expect(outcome(error).retryable).toBe(true);
     }
+    // Nothing of a timed-out attempt is left reading (the SDK's own body timer can fire before
+    // our deadline): close() must not wait on a stalled body.
+    const closed = await Promise.race([made.close().then(() => 'closed'), new Promise((resolve) => setTimeout(resolve, 3000, 'hung'))]);
+    expect(closed).toBe('closed');
   });
 
   it.each(PROVIDERS)('%s: a connection reset before headers is a retried ModelAPIConnectionError', async (provider) => {
