@@ -5,6 +5,8 @@
 // a private field so a logger that walks own properties (the SDKs' debug formatter) sees nothing.
 import type { IncomingHttpHeaders } from 'node:http';
 
+const UPPER_CASE = /[A-Z]/;
+
 export class ResponseHeaders implements Iterable<[string, string]> {
   readonly #record: IncomingHttpHeaders;
 
@@ -14,7 +16,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
 
   get(name: string): string | null {
     // The SDKs and our readers ask in lower case; only other spellings pay for toLowerCase().
-    const value = this.#record[name] ?? this.#record[name.toLowerCase()];
+    const value = this.#record[name] ?? (UPPER_CASE.test(name) ? this.#record[name.toLowerCase()] : undefined);
     if (value === undefined) return null;
     return typeof value === 'string' ? value : value.join(', ');
   }

@@ -37,7 +37,6 @@ export function readBody(source: BodySource, { limitBytes, overflow, signal }: B
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
-      signal?.removeEventListener('abort', onAbort);
     };
     const fail = (error: unknown): void => {
       settle();
@@ -62,14 +61,14 @@ export function readBody(source: BodySource, { limitBytes, overflow, signal }: B
       resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
     };
     const onError = (error: unknown): void => fail(new TypeError('terminated', { cause: error }));
-    const onAbort = (): void => fail(signal?.reason);
     if (signal?.aborted) return fail(signal.reason);
     if (source.failure !== undefined || stream.destroyed) {
       return fail(new TypeError('terminated', { cause: source.failure }));
     }
     stream.on('data', onData);
     stream.once('end', onEnd);
+    // No abort listener of our own: undici destroys the body when the request's signal aborts,
+    // and the error handler turns that into the signal's reason.
     stream.once('error', onError);
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

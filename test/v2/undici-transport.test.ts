@@ -214,6 +214,31 @@ describe('undici transport: what the provider sees', () => {
   });
 });
 
+describe('undici transport: response headers', () => {
+  it('read like fetch Headers: any case, repeated values joined, sorted iteration', async () => {
+    const server = await startServer((_req, res) => {
+      res.setHeader('X-Multi', ['a', 'b']);
+      res.setHeader('Retry-After', '2');
+      res.setHeader('content-type', 'application/json');
+      res.end('{}');
+    });
+    const viaFetch = await fetch(server.url);
+    await viaFetch.text();
+    const transport = await createUndiciFetch({ maxResponseBytes: 1 << 20, errorBodies: new WeakMap() });
+    const ours = await transport.fetch(server.url);
+    await ours.text();
+    await transport.close();
+    for (const name of ['x-multi', 'X-Multi', 'retry-after', 'RETRY-AFTER', 'absent']) {
+      expect(ours.headers.get(name), name).toBe(viaFetch.headers.get(name));
+      expect(ours.headers.has(name), name).toBe(viaFetch.headers.has(name));
+    }
+    const withoutDate = (entries: Iterable<[string, string]>) => [...entries].filter(([name]) => name !== 'date');
+    expect(withoutDate(ours.headers.entries())).toEqual(withoutDate(viaFetch.headers.entries()));
+    expect(ours.ok).toBe(true);
+    expect(ours.status).toBe(200);
+  });
+});
+
 const encoders: Record<string, (input: Buffer) => Buffer> = {
   gzip: (input) => zlib.gzipSync(input),
   'x-gzip': (input) => zlib.gzipSync(input),
