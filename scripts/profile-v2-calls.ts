@@ -38,7 +38,7 @@ interface Node {
 function category({ functionName, url }: Node['callFrame']): string {
   if (functionName === '(garbage collector)') return 'GC';
   if (functionName === '(idle)' || functionName === '(program)' || functionName === '(root)') return `${functionName}`;
-  if (url.includes('node:internal/deps/undici')) return "Node's fetch (bundled undici)";
+  if (url.includes('node:internal/deps/undici')) return "Node's fetch / Headers (bundled undici)";
   if (url.includes('/node_modules/undici/')) return 'undici (package: request API)';
   if (url.includes('node:internal/webstreams')) return 'web streams';
   if (url.includes('node:internal/abort_controller') || url.includes('node:internal/event_target')) return 'AbortSignal / EventTarget';
