@@ -15,8 +15,9 @@ import { sdkClientKey } from './sdk-client-key.ts';
 import { SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
 import { wireTapFetch } from './wire-tap-fetch.ts';
-import { createUntimedDispatcher, type UntimedDispatcher } from './untimed-fetch-dispatcher.ts';
-import { type StainlessErrorClasses, errorBodyCapturingFetch, fromStainlessError } from './stainless-sdk-errors.ts';
+import { createUndiciFetch, type UndiciFetch } from './undici-fetch.ts';
+import { attemptFetchOptions } from './transport-attempt-signal.ts';
+import { type StainlessErrorClasses, fromStainlessError } from './stainless-sdk-errors.ts';
 import { chatDemand } from './admission-demand.ts';
 import { headerLookup } from './header-lookup.ts';
 import { acquireThrottle } from './throttle-registry.ts';
@@ -25,7 +26,7 @@ interface AnthropicSdk {
   client: Anthropic;
   classes: StainlessErrorClasses;
   errorBodies: WeakMap<object, string>;
-  transport: UntimedDispatcher;
+  transport: UndiciFetch;
 }
 
 // Passing some key stops the SDK from reading ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN or
@@ -44,16 +45,15 @@ async function createSdk(args: ClientFactoryArgs): Promise<AnthropicSdk> {
   const sdk = await import('@anthropic-ai/sdk');
   const key = args.provider.apiKey?.reveal();
   const errorBodies = new WeakMap<object, string>();
-  const transport = await createUntimedDispatcher();
+  const transport = await createUndiciFetch({
+    maxResponseBytes: args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    errorBodies,
+  });
   const client = new sdk.Anthropic({
     apiKey: KEYLESS_PLACEHOLDER,
     baseURL: anthropicBaseUrl(args.provider.endpoint),
     maxRetries: 0,
-    fetch: wireTapFetch(errorBodyCapturingFetch(
-      errorBodies,
-      transport.dispatcher,
-      args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    )),
+    fetch: wireTapFetch(transport.fetch),
     defaultHeaders: { Authorization: null, ...(key ? { 'X-Api-Key': key } : {}) },
   });
   return { client, classes: sdk, errorBodies, transport };
@@ -80,7 +80,7 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
     return this.run('chat', options, chatDemand(request), async ({ runtime, observe, signal: callSignal }) => {
       // Credential-named headers of this attempt are secrets while it runs and its error is built.
       const releaseSecrets = registerCallHeaderSecrets(request.extra_headers);
-      const { signal, deadline, dispose } = attemptSignals(timeoutMs, callSignal);
+      const { signal, deadline, dispose, cancel } = attemptSignals(timeoutMs, callSignal);
       let raw: unknown;
       try {
         // `post` rather than `messages.create`: create() prints a console warning on every call
@@ -91,13 +91,15 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
             timeout: timeoutMs,
             maxRetries: 0,
             headers: request.extra_headers ?? {},
-            signal,
+            fetchOptions: attemptFetchOptions(signal),
           })
           .withResponse();
         observe(headerLookup(response.headers));
         raw = data;
       } catch (error) {
         observe(headerLookup((error as { headers?: Headers } | null)?.headers));
+        // The SDK may have given up while our transport still reads (attempt-deadline.ts).
+        cancel();
         throw fromStainlessError(error, {
           classes: sdk.classes,
           subject: this.subject,

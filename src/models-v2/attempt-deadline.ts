@@ -16,7 +16,14 @@ export interface AttemptSignals {
   deadline: AbortSignal;
   /** Stops the timer and lets go of the caller's signal; call once the attempt has settled. */
   dispose(): void;
+  /**
+   * Aborts `signal` once a failed attempt has settled, so the transport drops whatever it still
+   * holds: the SDK may give up first (its own body timer) while the body is still arriving.
+   */
+  cancel(): void;
 }
+
+const settledReason = (): DOMException => new DOMException('The attempt has already settled', 'AbortError');
 
 export function attemptSignals(timeoutMs: number, callerSignal: AbortSignal | undefined): AttemptSignals {
   const deadline = new AbortController();
@@ -30,7 +37,13 @@ export function attemptSignals(timeoutMs: number, callerSignal: AbortSignal | un
   // Like `AbortSignal.timeout`: the request's socket keeps the process alive, the deadline must not.
   timer.unref();
   if (!callerSignal) {
-    return { signal: deadline.signal, deadline: deadline.signal, dispose: () => clearTimeout(timer) };
+    return {
+      signal: deadline.signal,
+      deadline: deadline.signal,
+      dispose: () => clearTimeout(timer),
+      // The deadline is the transport's signal here; aborting it would read as a timeout.
+      cancel: () => undefined,
+    };
   }
   const onCallerAbort = (): void => combined.abort(callerSignal.reason);
   if (callerSignal.aborted) onCallerAbort();
@@ -41,6 +54,9 @@ export function attemptSignals(timeoutMs: number, callerSignal: AbortSignal | un
     dispose: () => {
       clearTimeout(timer);
       callerSignal.removeEventListener('abort', onCallerAbort);
+    },
+    cancel: () => {
+      if (!combined.signal.aborted) combined.abort(settledReason());
     },
   };
 }

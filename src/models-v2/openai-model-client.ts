@@ -26,14 +26,15 @@ import { sdkClientKey } from './sdk-client-key.ts';
 import { type AttemptContext, SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
 import { wireTapFetch } from './wire-tap-fetch.ts';
-import { createUntimedDispatcher, type UntimedDispatcher } from './untimed-fetch-dispatcher.ts';
-import { type StainlessErrorClasses, errorBodyCapturingFetch, fromStainlessError } from './stainless-sdk-errors.ts';
+import { createUndiciFetch, type UndiciFetch } from './undici-fetch.ts';
+import { attemptFetchOptions } from './transport-attempt-signal.ts';
+import { type StainlessErrorClasses, fromStainlessError } from './stainless-sdk-errors.ts';
 
 interface OpenAISdk {
   client: OpenAI;
   classes: StainlessErrorClasses;
   errorBodies: WeakMap<object, string>;
-  transport: UntimedDispatcher;
+  transport: UndiciFetch;
 }
 
 // The SDK refuses to start without a key. Keyless servers (local vLLM) get this placeholder,
@@ -46,7 +47,10 @@ async function createSdk(args: ClientFactoryArgs): Promise<OpenAISdk> {
   const sdk = await import('openai');
   const key = args.provider.apiKey?.reveal();
   const errorBodies = new WeakMap<object, string>();
-  const transport = await createUntimedDispatcher();
+  const transport = await createUndiciFetch({
+    maxResponseBytes: args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    errorBodies,
+  });
   const client = new sdk.OpenAI({
     apiKey: key || KEYLESS_PLACEHOLDER,
     baseURL: args.provider.endpoint,
@@ -54,11 +58,7 @@ async function createSdk(args: ClientFactoryArgs): Promise<OpenAISdk> {
     organization: null,
     project: null,
     maxRetries: 0,
-    fetch: wireTapFetch(errorBodyCapturingFetch(
-      errorBodies,
-      transport.dispatcher,
-      args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    )),
+    fetch: wireTapFetch(transport.fetch),
     ...(key ? {} : { defaultHeaders: { Authorization: null } }),
   });
   return { client, classes: sdk, errorBodies, transport };
@@ -128,13 +128,20 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
   ): Promise<unknown> {
     // Credential-named headers of this attempt are secrets while it runs and its error is built.
     const releaseSecrets = registerCallHeaderSecrets(request.extra_headers);
-    const { signal, deadline, dispose } = attemptSignals(timeoutMs, callSignal);
+    const { signal, deadline, dispose, cancel } = attemptSignals(timeoutMs, callSignal);
     try {
-      const { data, response } = await send({ timeout: timeoutMs, maxRetries: 0, headers: request.extra_headers ?? {}, signal });
+      const { data, response } = await send({
+        timeout: timeoutMs,
+        maxRetries: 0,
+        headers: request.extra_headers ?? {},
+        fetchOptions: attemptFetchOptions(signal),
+      });
       observe(headerLookup(response.headers));
       return data;
     } catch (error) {
       observe(headerLookup((error as { headers?: Headers } | null)?.headers));
+      // The SDK may have given up while our transport still reads (attempt-deadline.ts).
+      cancel();
       throw fromStainlessError(error, {
         classes: sdk.classes,
         subject: this.subject,

@@ -50,6 +50,17 @@ describe('attemptSignals', () => {
     expect(attempts.some((attempt) => attempt.deadline.aborted || attempt.signal.aborted)).toBe(false);
   });
 
+  it('cancel aborts what the transport holds, never the deadline or the caller', () => {
+    const caller = new AbortController();
+    const { signal, deadline, dispose, cancel } = attemptSignals(10_000, caller.signal);
+    cancel();
+    dispose();
+    expect(signal.aborted).toBe(true);
+    expect((signal.reason as DOMException).name).toBe('AbortError');
+    expect(deadline.aborted).toBe(false);
+    expect(caller.signal.aborted).toBe(false);
+  });
+
   it('takes a fractional budget (AbortSignal.timeout threw on one)', async () => {
     const { signal, dispose } = attemptSignals(1.5, undefined);
     await sleep(30);

@@ -1,0 +1,65 @@
+// The response headers the SDKs read (`get`, `has`, `entries` …), served straight from the
+// lower-cased record undici's request API returns, instead of building a fetch `Headers` per
+// response. Read-only: nothing downstream writes response headers. Values of a repeated header
+// are joined with ", " and iteration is sorted by name, as fetch's `Headers` does. The record is
+// a private field so a logger that walks own properties (the SDKs' debug formatter) sees nothing.
+import type { IncomingHttpHeaders } from 'node:http';
+
+const UPPER_CASE = /[A-Z]/;
+
+export class ResponseHeaders implements Iterable<[string, string]> {
+  readonly #record: IncomingHttpHeaders;
+
+  constructor(record: IncomingHttpHeaders) {
+    this.#record = record;
+  }
+
+  get(name: string): string | null {
+    // The SDKs and our readers ask in lower case; only other spellings pay for toLowerCase().
+    const value = this.#record[name] ?? (UPPER_CASE.test(name) ? this.#record[name.toLowerCase()] : undefined);
+    if (value === undefined) return null;
+    return typeof value === 'string' ? value : value.join(', ');
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== null;
+  }
+
+  getSetCookie(): string[] {
+    const value = this.#record['set-cookie'];
+    return value === undefined ? [] : Array.isArray(value) ? [...value] : [value];
+  }
+
+  entries(): IterableIterator<[string, string]> {
+    return this.#pairs().values();
+  }
+
+  keys(): IterableIterator<string> {
+    return this.#pairs().map(([name]) => name).values();
+  }
+
+  values(): IterableIterator<string> {
+    return this.#pairs().map(([, value]) => value).values();
+  }
+
+  forEach(callback: (value: string, name: string, headers: ResponseHeaders) => void): void {
+    for (const [name, value] of this.#pairs()) callback(value, name, this);
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+
+  #pairs(): [string, string][] {
+    const pairs: [string, string][] = [];
+    for (const name of Object.keys(this.#record).sort()) {
+      const value = this.get(name);
+      if (value !== null) pairs.push([name, value]);
+    }
+    return pairs;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Headers';
+  }
+}
