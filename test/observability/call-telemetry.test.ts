@@ -296,7 +296,7 @@ describe.each(ENGINES)('content capture opt-in on the %s engine', (engine) => {
 });
 
 describe.each(ENGINES)('Bedrock on the %s engine', (engine) => {
-  it('names the provider aws.bedrock, as the GenAI conventions do', async () => {
+  it('names the provider aws.bedrock, as the GenAI conventions do, and counts a ThrottlingException as rate limited', async () => {
     const server = await ScriptedProvider.start();
     const sdk = new OtelSdk();
     const registry = openRegistry(bedrockKit, server, engine, sdk);
@@ -310,6 +310,21 @@ describe.each(ENGINES)('Bedrock on the %s engine', (engine) => {
         'gen_ai.usage.input_tokens': 9,
         'gen_ai.usage.output_tokens': 2,
       });
+      // A ThrottlingException (wire corpus bedrock/429_throttling_too_many_requests) counts as rate limited.
+      server.reply(
+        {
+          status: 429,
+          headers: { 'x-amzn-ErrorType': 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/' },
+          body: { message: 'Too many requests, please wait before trying again. You have sent too many requests.  Wait before trying again.' },
+        },
+        bedrockKit.reply({ text: 'Paris.' }),
+      );
+      await registry.getModel('writer').generate(PROMPT);
+      const limited = byName(sdk.finishedSpans(), 'attempt ').filter((a) => a.attributes['dd.rate_limited'] === true);
+      expect(limited).toHaveLength(1);
+      expect(limited[0].attributes['dd.error.class']).toBe('ModelRateLimitError');
+      expect(registry.runSummary().entries[0]).toMatchObject({ calls: 2, successes: 2, attempts: 3, retries: 1, rateLimited: 1 });
+      expect(total(await sdk.metrics(), 'dd.model.rate_limited', { 'dd.provider.type': 'bedrock' })).toBe(1);
     } finally {
       await registry.close();
       await sdk.shutdown();
