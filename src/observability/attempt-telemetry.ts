@@ -42,7 +42,16 @@ export class AttemptTelemetry implements AttemptObserver {
     );
   }
 
+  /** Never throws into the engine's retry loop (see ModelCallTelemetry.attemptStarted). */
   attemptEnded(error?: unknown): void {
+    try {
+      this.#ended(error);
+    } catch {
+      // The attempt's telemetry is lost; the call goes on untouched.
+    }
+  }
+
+  #ended(error: unknown): void {
     const { call, telemetry, operation } = this.#model;
     const seconds = (performance.now() - this.#t0) / 1000;
     const span = this.#span;

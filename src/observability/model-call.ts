@@ -19,6 +19,8 @@ import { errorClassOf } from './error-class.ts';
 import type { FacadeCall } from './facade-call.ts';
 import { CLIENT_SPAN, type FacadeTelemetry, type ModelOperation } from './facade-telemetry.ts';
 
+const UNOBSERVED_ATTEMPT: AttemptObserver = { attemptEnded: () => {} };
+
 export class ModelCallTelemetry implements CallObserver {
   readonly call: FacadeCall;
   readonly operation: ModelOperation;
@@ -55,8 +57,14 @@ export class ModelCallTelemetry implements CallObserver {
     if (this.telemetry.captureContent && this.span.isRecording()) captureInput(this.span, messages);
   }
 
+  // Called from inside an engine's retry loop: a failure of ours (or of a host's span processor)
+  // must never change the call, so it costs the attempt its telemetry and nothing else.
   attemptStarted(start: AttemptStart): AttemptObserver {
-    return new AttemptTelemetry(this, start);
+    try {
+      return new AttemptTelemetry(this, start);
+    } catch {
+      return UNOBSERVED_ATTEMPT;
+    }
   }
 
   chatSucceeded(response: ChatResponse): void {

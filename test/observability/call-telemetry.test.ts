@@ -332,3 +332,40 @@ describe.each(ENGINES)('Bedrock on the %s engine', (engine) => {
     }
   });
 });
+
+describe.each(ENGINES)('a failing host tracer on the %s engine', (engine) => {
+  it('costs the attempts their spans, never the call: the retry and the answer are unchanged', async () => {
+    const server = await ScriptedProvider.start();
+    const sdk = new OtelSdk();
+    const real = sdk.tracerProvider.getTracer('test');
+    // A host tracer whose span creation for attempts throws (a buggy processor, say).
+    const tracerProvider = {
+      getTracer: () => ({
+        startSpan: (name: string, ...rest: any[]) => {
+          if (name.startsWith('attempt ')) throw new Error('span processor bug');
+          return (real.startSpan as any)(name, ...rest);
+        },
+        startActiveSpan: real.startActiveSpan.bind(real),
+      }),
+    } as unknown as import('@opentelemetry/api').TracerProvider;
+    const registry = createModelRegistry(scriptedConfig(openaiKit, server, { models: MODELS }), {
+      engine,
+      env: {},
+      runtime: fastRuntime,
+      logger: silentLogger,
+      observability: { tracerProvider, meterProvider: sdk.meterProvider },
+    });
+    try {
+      server.reply(openaiErrorReply(500, 'The server had an error while processing your request.'), openaiKit.reply({ text: 'ok' }));
+      const response = await registry.getModel('writer').completion([{ role: 'user', content: PROMPT }]);
+      expect(response.choices[0].message.content).toBe('ok');
+      expect(server.received).toHaveLength(2);
+      expect(byName(sdk.finishedSpans(), 'chat ')).toHaveLength(1);
+      expect(byName(sdk.finishedSpans(), 'attempt ')).toHaveLength(0);
+    } finally {
+      await registry.close();
+      await sdk.shutdown();
+      await server.close();
+    }
+  });
+});
