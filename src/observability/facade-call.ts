@@ -7,6 +7,7 @@ import { ATTR_DD_ERROR_CLASS, ATTR_ERROR_TYPE, ATTR_GEN_AI_OPERATION_NAME, OPERA
 import { errorClassOf } from './error-class.ts';
 import { INTERNAL_SPAN, type FacadeTelemetry, type ModelOperation } from './facade-telemetry.ts';
 import { ModelCallTelemetry } from './model-call.ts';
+import { neverThrow } from './never-throw.ts';
 
 export class FacadeCall {
   readonly telemetry: FacadeTelemetry;
@@ -37,12 +38,16 @@ export class FacadeCall {
   }
 
   /** One model call of this facade call (its span is a child of generate's span, if any). */
-  modelCall(operation: ModelOperation): ModelCallTelemetry {
-    return new ModelCallTelemetry(this, operation, this.#parentContext ?? context.active());
+  modelCall(operation: ModelOperation): ModelCallTelemetry | undefined {
+    return neverThrow(() => new ModelCallTelemetry(this, operation, this.#parentContext ?? context.active()), undefined);
   }
 
   /** The call settled: `error` is what the caller gets (undefined on success). */
   end(error?: unknown, signal?: AbortSignal): void {
+    neverThrow(() => this.#end(error, signal), undefined);
+  }
+
+  #end(error: unknown, signal: AbortSignal | undefined): void {
     const durationMs = performance.now() - this.#t0;
     const errorClass = error === undefined ? undefined : errorClassOf(error, signal);
     const span = this.#parentSpan;

@@ -17,6 +17,7 @@ import {
 } from './attribute-names.ts';
 import { FacadeCall } from './facade-call.ts';
 import { instrumentationEnabled } from './instrumentation-switch.ts';
+import { neverThrow } from './never-throw.ts';
 import type { ModelInstruments } from './model-instruments.ts';
 import { GEN_AI_PROVIDER_NAMES } from './provider-names.ts';
 import type { RunSummaryAccumulator } from './run-summary.ts';
@@ -93,7 +94,7 @@ export class FacadeTelemetry {
    */
   begin(kind: 'completion' | 'embed' | 'generate', record: boolean): FacadeCall | undefined {
     if (!instrumentationEnabled()) return undefined;
-    return new FacadeCall(this, kind, record);
+    return neverThrow(() => new FacadeCall(this, kind, record), undefined);
   }
 }
 

@@ -16,6 +16,7 @@ import {
 } from './attribute-names.ts';
 import { captureChatOutput, captureInput } from './content-capture.ts';
 import { errorClassOf } from './error-class.ts';
+import { neverThrow } from './never-throw.ts';
 import type { FacadeCall } from './facade-call.ts';
 import { CLIENT_SPAN, type FacadeTelemetry, type ModelOperation } from './facade-telemetry.ts';
 
@@ -54,7 +55,7 @@ export class ModelCallTelemetry implements CallObserver {
 
   /** Content goes on the span only with the opt-in, redacted. */
   input(messages: readonly ChatMessage[] | readonly string[]): void {
-    if (this.telemetry.captureContent && this.span.isRecording()) captureInput(this.span, messages);
+    if (this.telemetry.captureContent) neverThrow(() => this.span.isRecording() && captureInput(this.span, messages), undefined);
   }
 
   // Called from inside an engine's retry loop: a failure of ours (or of a host's span processor)
@@ -68,6 +69,21 @@ export class ModelCallTelemetry implements CallObserver {
   }
 
   chatSucceeded(response: ChatResponse): void {
+    neverThrow(() => this.#chatSucceeded(response), undefined);
+  }
+
+  embedSucceeded(response: EmbeddingResponse): void {
+    neverThrow(() => {
+      this.#succeeded(response.model, undefined, response.usage?.prompt_tokens, undefined, undefined);
+      this.span.end();
+    }, undefined);
+  }
+
+  failed(error: unknown, signal: AbortSignal | undefined): void {
+    neverThrow(() => this.#failed(error, signal), undefined);
+  }
+
+  #chatSucceeded(response: ChatResponse): void {
     const usage = response.usage;
     this.#succeeded(response.model, response.id, usage?.prompt_tokens, usage?.completion_tokens, usage?.reasoning_tokens);
     if (this.span.isRecording()) {
@@ -80,12 +96,7 @@ export class ModelCallTelemetry implements CallObserver {
     this.span.end();
   }
 
-  embedSucceeded(response: EmbeddingResponse): void {
-    this.#succeeded(response.model, undefined, response.usage?.prompt_tokens, undefined, undefined);
-    this.span.end();
-  }
-
-  failed(error: unknown, signal: AbortSignal | undefined): void {
+  #failed(error: unknown, signal: AbortSignal | undefined): void {
     const errorClass = errorClassOf(error, signal);
     const telemetry = this.telemetry;
     const attributes: Attributes = {

@@ -338,11 +338,12 @@ describe.each(ENGINES)('a failing host tracer on the %s engine', (engine) => {
     const server = await ScriptedProvider.start();
     const sdk = new OtelSdk();
     const real = sdk.tracerProvider.getTracer('test');
+    let failAll = false;
     // A host tracer whose span creation for attempts throws (a buggy processor, say).
     const tracerProvider = {
       getTracer: () => ({
         startSpan: (name: string, ...rest: any[]) => {
-          if (name.startsWith('attempt ')) throw new Error('span processor bug');
+          if (failAll || name.startsWith('attempt ')) throw new Error('span processor bug');
           return (real.startSpan as any)(name, ...rest);
         },
         startActiveSpan: real.startActiveSpan.bind(real),
@@ -362,6 +363,11 @@ describe.each(ENGINES)('a failing host tracer on the %s engine', (engine) => {
       expect(server.received).toHaveLength(2);
       expect(byName(sdk.finishedSpans(), 'chat ')).toHaveLength(1);
       expect(byName(sdk.finishedSpans(), 'attempt ')).toHaveLength(0);
+      // Every span failing: generate and embed still answer as before.
+      failAll = true;
+      server.reply(openaiKit.reply({ text: 'Paris.' }), openaiEmbeddingReply([[0.5, 0.5]], 1));
+      expect((await registry.getModel('writer').generate(PROMPT)).output).toBe('Paris.');
+      expect(await registry.getModel('embedder').embed(['a'])).toEqual([[0.5, 0.5]]);
     } finally {
       await registry.close();
       await sdk.shutdown();

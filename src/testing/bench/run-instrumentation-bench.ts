@@ -123,7 +123,7 @@ function measurePath(): number {
   const run = (iterations: number) => {
     for (let i = 0; i < iterations; i++) {
       const call = telemetry.begin('completion', true)!;
-      const model = call.modelCall('chat');
+      const model = call.modelCall('chat')!;
       model.input(REQUEST.messages);
       model.attemptStarted({ attempt: 1, admissionWaitMs: 0 }).attemptEnded();
       model.chatSucceeded(response);
