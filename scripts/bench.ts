@@ -18,13 +18,14 @@ import { EMBEDDING_BENCH, runEmbeddingBench } from '../src/testing/bench/run-emb
 import { embeddingTable } from '../src/testing/bench/embedding-table.ts';
 import { runColdStartDist, type ColdStartDistReport } from '../src/testing/bench/cold-start.ts';
 import { referenceTable, coldStartDistTable } from '../src/testing/bench/reference-table.ts';
+import { runInstrumentationCli } from '../src/testing/bench/instrumentation-cli.ts';
 import type { EngineName } from '../src/core/model-client.ts';
 import { runShadowBench, shadowBenchTable, SHADOW_BENCH_RATES } from '../src/testing/bench/run-shadow-bench.ts';
 import type { ProviderType } from '../src/core/types.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings|shadow [options]
+const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings|shadow|instrumentation [options]
 
   --mode compare        both engines side by side, no provider limit: ops/s, latency, CPU ratios
   --mode capacity       both engines and both v2 admission policies against provider limits
@@ -33,6 +34,8 @@ const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings|shadow
                         50 ms latency, maxParallelRequests 32, against 1.5 × requests/32 × 50 ms
   --mode shadow         the primary's latency/throughput with shadow mode off, at 0.1 and 1.0,
                         and the CPU the shadow adds per sampled call (docs/benchmarks.md)
+  --mode instrumentation  CPU per v2 facade call with observability off / compiled in with no
+                        OpenTelemetry SDK / with the SDK registered (docs/benchmarks.md)
   --json <file>         write the full report as JSON
 
 compare options:
@@ -54,6 +57,11 @@ shadow options:
   --latency-ms <n>      fake provider latency per answer (default 2)
   --providers <list>    e.g. openai,bedrock (default openai,anthropic,bedrock)
   --queue-size <n>      shadow queue size (default 64)
+instrumentation options:
+  --time-ms <n>         measured time per variant per round (default 2000)
+  --rounds <n>          rounds, variants rotated in each (default 5)
+  --concurrency <n>     calls in flight (default 8)
+  --latency-ms <n>      fake provider latency per answer (default 2)
 
 capacity options:
   --scenarios <list>    e.g. a,b,e (default all: a–f, and the references r for a, s for d)
@@ -249,6 +257,7 @@ await runCli('bench', async () => {
       repeats: { type: 'string' },
       providers: { type: 'string' },
       'queue-size': { type: 'string' },
+      rounds: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -300,7 +309,20 @@ await runCli('bench', async () => {
       await fake.stop();
     }
   }
-  if (values.mode !== 'compare') throw new UsageError(`--mode must be "compare", "capacity", "embeddings" or "shadow" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`);
+  if (values.mode === 'instrumentation') {
+    const timeMs = numberOption(values['time-ms'], '--time-ms', { min: 100, integer: true }) ?? 2000;
+    const rounds = numberOption(values.rounds, '--rounds', { min: 1, integer: true }) ?? 5;
+    const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, integer: true }) ?? 8;
+    const latencyMs = numberOption(values['latency-ms'], '--latency-ms', { min: 0 }) ?? 2;
+    if (values.json) await ensureWritable(values.json, '--json');
+    const fake = await startFakeProviderProcess(latencyMs);
+    try {
+      return await runInstrumentationCli({ endpoint: fake.endpoints.openai, timeMs, rounds, concurrency, latencyMs, json: values.json });
+    } finally {
+      await fake.stop();
+    }
+  }
+  if (values.mode !== 'compare') throw new UsageError(`--mode must be "compare", "capacity", "embeddings", "shadow" or "instrumentation" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`);
   const timeMs = numberOption(values['time-ms'], '--time-ms', { min: 100, integer: true }) ?? 3000;
   const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, integer: true }) ?? 8;
   const latencyMs = numberOption(values['latency-ms'], '--latency-ms', { min: 0 }) ?? 2;

@@ -5,10 +5,12 @@
 // 1: some call never reached its provider; 2: usage or config errors.
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../src/config/load-config.ts';
-import { runCli, UsageError } from '../src/testing/compare/cli-options.ts';
+import { ensureWritable, runCli, UsageError } from '../src/testing/compare/cli-options.ts';
 import { recordWorkload } from '../src/testing/record/record-workload.ts';
 import { loadWorkload } from '../src/testing/record/workload.ts';
 import { folderOutputProblem } from '../src/testing/output-paths.ts';
+import { ClientRunSummary } from '../src/observability/client-run-summary.ts';
+import { writeRunSummary } from '../src/observability/write-run-summary.ts';
 
 const USAGE = `Usage: npm run record -- --config <file> --workload <file> --out <dir> [options]
 
@@ -17,6 +19,7 @@ const USAGE = `Usage: npm run record -- --config <file> --workload <file> --out 
   --out <dir>          where fixtures go: <dir>/<provider>/<name>.json
   --engine <name>      engine that makes the calls: v2 (default) or legacy
   --filter <text>      only calls whose name contains <text>
+  --summary-json <file> write the run summary (dd-run-summary/1, docs/observability.md) of the calls
 `;
 
 await runCli('record', async () => {
@@ -27,6 +30,7 @@ await runCli('record', async () => {
       out: { type: 'string' },
       engine: { type: 'string' },
       filter: { type: 'string' },
+      'summary-json': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -44,6 +48,9 @@ await runCli('record', async () => {
   const outProblem = await folderOutputProblem(values.out as string);
   if (outProblem) throw new UsageError(`--out ${values.out}: cannot write fixtures there (${outProblem})`);
 
+  const summaryPath = values['summary-json'];
+  if (summaryPath) await ensureWritable(summaryPath, '--summary-json');
+  const summary = summaryPath ? new ClientRunSummary() : undefined;
   const config = await loadConfigFile(values.config as string);
   const calls = (await loadWorkload(values.workload as string, config)).filter(
     (call) => !values.filter || call.name.toLowerCase().includes(values.filter.toLowerCase()),
@@ -53,6 +60,7 @@ await runCli('record', async () => {
   const results = await recordWorkload(config, calls, {
     outDir: values.out as string,
     engine,
+    summary,
     onCall: (r) => {
       const what = r.file ? `${r.file} (${r.exchanges} exchange${r.exchanges === 1 ? '' : 's'}, ${r.outcome})` : `NOT RECORDED: no request reached the provider (${r.outcome})`;
       process.stdout.write(`${r.name}: ${what}\n`);
@@ -61,5 +69,9 @@ await runCli('record', async () => {
   });
   const written = results.filter((r) => r.file).length;
   process.stdout.write(`recorded ${written}/${results.length} calls into ${values.out}\n`);
+  if (summaryPath && summary) {
+    await writeRunSummary(summaryPath, summary.summary());
+    process.stdout.write(`run summary: ${summaryPath}\n`);
+  }
   return written === results.length ? 0 : 1;
 });

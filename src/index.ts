@@ -6,6 +6,7 @@ import type { Runtime } from './core/model-client.ts';
 import { describeRouting, loadClientFactory, resolveEngine, type EngineOption } from './engine.ts';
 import { ModelRegistry } from './facade/model-registry.ts';
 import { resolveShadowOptions, type ShadowOptions } from './shadow/shadow-config.ts';
+import type { ObservabilityOptions } from './observability/observability-options.ts';
 
 export interface CreateModelRegistryOptions {
   /** Wins over DATA_DESIGNER_ASYNC_ENGINE. */
@@ -15,6 +16,8 @@ export interface CreateModelRegistryOptions {
   logger?: Logger;
   /** Shadow mode (docs/shadow-mode.md); wins over DATA_DESIGNER_SHADOW_SAMPLE_RATE / _DIR / _QUEUE_SIZE. */
   shadow?: ShadowOptions;
+  /** OpenTelemetry spans/metrics (no-op unless the host registers an SDK) and content opt-in. */
+  observability?: ObservabilityOptions;
 }
 
 export function createModelRegistry(
@@ -29,7 +32,7 @@ export function createModelRegistry(
   logger.info(`model engine routing: ${describeRouting(engines)}`);
   const shadow = resolveShadowOptions(env, options.shadow);
   if (shadow) logger.info(`shadow mode: sample rate ${shadow.sampleRate}, queue ${shadow.queueSize}, fixtures ${shadow.fixturesDir ?? '(not written)'}`);
-  return new ModelRegistry(parsed, { engines, loadFactory: loadClientFactory, env, runtime: options.runtime, logger, shadow });
+  return new ModelRegistry(parsed, { engines, loadFactory: loadClientFactory, env, runtime: options.runtime, logger, shadow, observability: options.observability });
 }
 
 export { ModelRegistry } from './facade/model-registry.ts';
@@ -72,5 +75,10 @@ export type { ModelClient, CallOptions, Runtime, EngineName } from './core/model
 export { loadConfigFile, parseConfig, parseConfigText } from './config/load-config.ts';
 export type * from './config/schemas.ts';
 export { redactSecrets } from './core/secrets.ts';
+export type { ObservabilityOptions } from './observability/observability-options.ts';
+export type { RunSummary, RunSummaryEntry } from './observability/run-summary.ts';
+export { RUN_SUMMARY_SCHEMA } from './observability/run-summary.ts';
+export { writeRunSummary } from './observability/write-run-summary.ts';
+export type { CallObserver, AttemptObserver, AttemptStart } from './core/model-client.ts';
 export type { Logger } from './core/logger.ts';
 export type { AdmissionSnapshot, AdmissionPolicyName, BucketSnapshot, LimitChange, ThrottleDomain } from './core/admission-snapshot.ts';

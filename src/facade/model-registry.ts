@@ -19,6 +19,9 @@ import { UNSET_VARIABLE_ORIGIN } from '../config/secret-ref.ts';
 import type { ResolvedShadowOptions } from '../shadow/shadow-config.ts';
 import { ShadowCounters, shadowCounterEntries, type ShadowCounterEntry } from '../shadow/shadow-counters.ts';
 import type { ShadowController } from '../shadow/shadow-controller.ts';
+import type { ObservabilityOptions } from '../observability/observability-options.ts';
+import { RegistryObservability } from '../observability/registry-observability.ts';
+import type { RunSummary } from '../observability/run-summary.ts';
 
 export interface ModelRegistryOptions {
   engines: Record<ProviderType, EngineName>;
@@ -28,6 +31,8 @@ export interface ModelRegistryOptions {
   logger: Logger;
   /** Shadow mode (docs/shadow-mode.md); absent: off. */
   shadow?: ResolvedShadowOptions;
+  /** Spans and metrics through @opentelemetry/api (docs/observability.md); content capture is opt-in. */
+  observability?: ObservabilityOptions;
 }
 
 export class ModelRegistry {
@@ -42,12 +47,21 @@ export class ModelRegistry {
   #closed = false;
   readonly #shadowCounters?: ShadowCounters;
   #shadow?: Promise<ShadowController>;
+  readonly #observability: RegistryObservability;
 
   constructor(config: DataDesignerConfig, options: ModelRegistryOptions) {
     this.config = config;
     this.engines = Object.freeze({ ...options.engines });
     this.#options = options;
     if (options.shadow) this.#shadowCounters = new ShadowCounters();
+    this.#observability = new RegistryObservability(options.observability, {
+      admissionSnapshot: () => this.admissionSnapshot(),
+      describeAlias: (alias) => {
+        const model = this.config.models.find((m) => m.alias === alias);
+        const provider = model && this.#providers.get(model.provider);
+        return provider && { engine: this.engines[provider.providerType], providerType: provider.providerType };
+      },
+    });
     for (const provider of config.providers) {
       const resolved = resolveProvider(provider, options.env);
       this.#providers.set(provider.name, resolved);
@@ -191,6 +205,13 @@ export class ModelRegistry {
         tools: this.tools,
         runtime: this.#options.runtime,
         logger: this.#options.logger,
+        telemetry: this.#observability.facadeTelemetry({
+          alias,
+          engine: this.engineFor(alias),
+          providerType: this.getProvider(model.provider).providerType,
+          providerName: model.provider,
+          model: model.model,
+        }),
       });
       this.#facades.set(alias, facade);
     }
@@ -241,6 +262,15 @@ export class ModelRegistry {
     return out;
   }
 
+  /**
+   * Every facade call so far per (alias, engine): calls, failures by class, attempts, retries,
+   * 429s, tokens, latency percentiles and wall time (schema dd-run-summary/1, docs/observability.md).
+   * Health checks and other skipUsageTracking calls are not counted. Survives close().
+   */
+  runSummary(): RunSummary {
+    return this.#observability.runSummary();
+  }
+
   /** Writes the usage summary to the log at info level, one block per model id. */
   logUsageSummary(elapsedMs?: number): void {
     const summaries = Object.entries(this.usageSummary(elapsedMs));
@@ -257,6 +287,7 @@ export class ModelRegistry {
    */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#observability.close();
     const clients = [...this.#clients.values()];
     this.#clients.clear();
     this.#facades.clear();

@@ -24,7 +24,7 @@ describe('npm run bench input errors', () => {
   it('a missing --mode is one line', async () => {
     const result = await runScript('bench', []);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('bench: --mode must be "compare", "capacity", "embeddings" or "shadow" (got nothing)\n');
+    expect(result.stderr).toBe('bench: --mode must be "compare", "capacity", "embeddings", "shadow" or "instrumentation" (got nothing)\n');
   });
 
   it('an unknown capacity scenario or variant names what is allowed', async () => {
@@ -34,6 +34,13 @@ describe('npm run bench input errors', () => {
     const variant = await runScript('bench', ['--mode', 'capacity', '--variants', 'v3']);
     expect(variant.code).toBe(2);
     expect(variant.stderr).toBe('bench: --variants: unknown "v3"; choose from v2-capacity, v2-aimd, legacy\n');
+  });
+
+  it('an instrumentation --rounds below 1 is one line, before anything runs', async () => {
+    const result = await runScript('bench', ['--mode', 'instrumentation', '--rounds', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^bench: --rounds .*\n$/);
+    expect(result.stdout).toBe('');
   });
 
   it('an embeddings --repeats below 1 is one line, before anything runs', async () => {
