@@ -61,7 +61,7 @@ export class ModelRegistry {
         const provider = model && this.#providers.get(model.provider);
         return provider && { engine: this.engines[provider.providerType], providerType: provider.providerType };
       },
-    });
+    }, this.#shadowCounters ? () => this.shadowSummary() : undefined);
     for (const provider of config.providers) {
       const resolved = resolveProvider(provider, options.env);
       this.#providers.set(provider.name, resolved);

@@ -32,3 +32,6 @@ export const ATTR_DD_ADMISSION_DOMAIN = 'dd.admission.domain';
 export const OPERATION_CHAT = 'chat';
 export const OPERATION_EMBEDDINGS = 'embeddings';
 export const OPERATION_GENERATE = 'generate';
+/** Shadow mode: the engine replayed against the primary's exchange, and what became of the sampled call. */
+export const ATTR_DD_SHADOW_ENGINE = 'dd.shadow.engine';
+export const ATTR_DD_SHADOW_OUTCOME = 'dd.shadow.outcome';

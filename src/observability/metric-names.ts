@@ -18,3 +18,6 @@ export const UNIT_ATTEMPTS = '{attempt}';
 
 /** The instrumentation scope name our tracer and meter are obtained under. */
 export const INSTRUMENTATION_SCOPE = 'data-designer-models';
+
+/** Shadow mode's counters (docs/shadow-mode.md), one series per outcome (`dd.shadow.outcome`). */
+export const METRIC_SHADOW_CALLS = 'dd.shadow.calls';

@@ -7,6 +7,7 @@ import { INSTRUMENTATION_SCOPE } from './metric-names.ts';
 import { createModelInstruments, type ModelInstruments } from './model-instruments.ts';
 import type { ObservabilityOptions } from './observability-options.ts';
 import { RunSummaryRecorder, type RunSummary } from './run-summary.ts';
+import { registerShadowMetric, type ShadowCountsEntry } from './shadow-metric.ts';
 
 export class RegistryObservability {
   readonly #tracer: Tracer;
@@ -14,8 +15,11 @@ export class RegistryObservability {
   readonly #recorder = new RunSummaryRecorder();
   readonly #captureContent: boolean;
   readonly #unregisterGauge: () => void;
+  readonly #unregisterShadow: () => void;
+  readonly #shadowCounts?: () => readonly ShadowCountsEntry[];
 
-  constructor(options: ObservabilityOptions = {}, admission?: AdmissionSource) {
+  /** `shadowCounts`: shadow mode's counters, when shadow mode is on (metric `dd.shadow.calls`, run summary `shadow`). */
+  constructor(options: ObservabilityOptions = {}, admission?: AdmissionSource, shadowCounts?: () => readonly ShadowCountsEntry[]) {
     const tracerProvider = options.tracerProvider ?? trace.getTracerProvider();
     const meterProvider = options.meterProvider ?? metrics.getMeterProvider();
     this.#tracer = tracerProvider.getTracer(INSTRUMENTATION_SCOPE);
@@ -23,6 +27,8 @@ export class RegistryObservability {
     this.#instruments = createModelInstruments(meter);
     this.#captureContent = options.captureContent === true;
     this.#unregisterGauge = admission ? registerAdmissionGauge(meter, admission) : () => {};
+    this.#shadowCounts = shadowCounts;
+    this.#unregisterShadow = shadowCounts ? registerShadowMetric(meter, shadowCounts) : () => {};
   }
 
   facadeTelemetry(identity: FacadeIdentity): FacadeTelemetry {
@@ -42,10 +48,12 @@ export class RegistryObservability {
   }
 
   runSummary(): RunSummary {
-    return this.#recorder.summary();
+    const summary = this.#recorder.summary();
+    return this.#shadowCounts ? { ...summary, shadow: [...this.#shadowCounts()] } : summary;
   }
 
   close(): void {
     this.#unregisterGauge();
+    this.#unregisterShadow();
   }
 }

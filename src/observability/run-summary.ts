@@ -39,6 +39,28 @@ export interface RunSummary {
   endedAt: string | null;
   wallMs: number;
   entries: RunSummaryEntry[];
+  /**
+   * Shadow mode's counters per (alias, provider type, primary, shadow engine) — present only when
+   * shadow mode is on (docs/shadow-mode.md). Readers of dd-run-summary/1 ignore keys they do not know.
+   */
+  shadow?: ShadowSummaryEntry[];
+}
+
+/** One shadow counter entry as the run summary carries it (fields of registry.shadowSummary()). */
+export interface ShadowSummaryEntry {
+  alias: string;
+  providerType: ProviderType;
+  primary: EngineName;
+  shadow: EngineName;
+  sampled: number;
+  compared: number;
+  inParity: number;
+  outOfParity: number;
+  dropped: number;
+  failed: number;
+  skipped: number;
+  fixturesWritten: number;
+  cpuMicros: number;
 }
 
 /** Identity of one entry: fixed when the facade is created. */
