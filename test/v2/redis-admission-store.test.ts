@@ -1,0 +1,262 @@
+// The shared admission store against a real redis-server (started per file on a free loopback
+// port, persistence off) — no mock of Redis. Two registries in one process act as two workers:
+// each has its own throttle and its own store connection (docs/engine-rules.md "Shared admission
+// store"). Assertions are about counts and outcomes; waits are bounded polls, not fixed sleeps.
+import { inspect } from 'node:util';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admissionConfigSchema } from '../../src/config/schemas.ts';
+import { silentLogger, type Logger } from '../../src/core/logger.ts';
+import { createModelRegistry } from '../../src/index.ts';
+import type { SharedAdmissionDomain } from '../../src/models-v2/admission-store.ts';
+import { createRedisAdmissionStore, LEASE_TTL_MS } from '../../src/models-v2/redis-admission-store.ts';
+import { startFakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
+import { type RedisServer, redisServerAvailable, startRedisServer } from '../../src/testing/redis/redis-server.ts';
+
+const available = redisServerAvailable();
+const required = Boolean(process.env.CI || process.env.DD_REQUIRE_SHARED);
+if (!available && required) {
+  throw new Error('redis-server is not installed: the shared admission store suite needs it (apt-get install redis-server; .ci/run installs it)');
+}
+const suite = available ? describe : describe.skip;
+if (!available) console.warn('redis-server not found: skipping the shared admission store suite (install redis-server to run it)');
+
+const PASSWORD = 'planted-redis-pw-0420';
+
+function capturing(): Logger & { warns: string[]; infos: string[] } {
+  const warns: string[] = [];
+  const infos: string[] = [];
+  return { warns, infos, debug: () => {}, info: (m) => infos.push(m), warn: (m) => warns.push(m) };
+}
+
+async function until(predicate: () => boolean | Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (!(await predicate())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return Date.now() - started;
+}
+
+let server: RedisServer;
+let prefixCount = 0;
+const prefix = () => `test${prefixCount++}`;
+
+async function storeDomain(url: string, keyPrefix: string, logger: Logger = silentLogger) {
+  const { store: config } = admissionConfigSchema.parse({ store: { type: 'redis', url, keyPrefix } });
+  if (config.type !== 'redis') throw new Error('unreachable');
+  const store = await createRedisAdmissionStore({ url: config.url, keyPrefix, logger });
+  const domain = store.domain({ providerType: 'openai', endpoint: 'http://provider.invalid/v1', model: 'gpt-x', domain: 'chat' }, 8)!;
+  return { store, domain };
+}
+
+async function grants(domain: SharedAdmissionDomain, attempts: number, initialLimit: number) {
+  const replies = await Promise.all(Array.from({ length: attempts }, () => domain.acquire(0, initialLimit)));
+  return replies.flatMap((reply) => (reply?.kind === 'granted' ? [reply.lease.id] : []));
+}
+
+suite('shared admission store (real redis-server)', () => {
+  beforeAll(async () => {
+    server = await startRedisServer({ password: PASSWORD });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('two workers share one limit: together they never hold more slots than it, and a release frees one for either', async () => {
+    const keyPrefix = prefix();
+    const a = await storeDomain(server.url, keyPrefix);
+    const b = await storeDomain(server.url, keyPrefix);
+    try {
+      const [fromA, fromB] = await Promise.all([grants(a.domain, 10, 5), grants(b.domain, 10, 5)]);
+      expect(fromA.length + fromB.length).toBe(5);
+      expect(await b.domain.acquire(0, 5)).toMatchObject({ kind: 'full', limit: 5 });
+      await a.domain.release((fromA[0] ?? fromB[0])!, {});
+      // A release by the holder frees exactly one slot, whoever holds it.
+      const holder = fromA.length > 0 ? a : b;
+      if (holder === b) await b.domain.release(fromB[0]!, {});
+      const again = await grants(b.domain, 3, 5);
+      expect(again).toHaveLength(1);
+    } finally {
+      await a.store.close();
+      await b.store.close();
+    }
+  });
+
+  it("a killed worker's leases come back within the lease TTL; a slow call that is renewed is not counted twice", async () => {
+    const keyPrefix = prefix();
+    const slow = await storeDomain(server.url, keyPrefix);
+    const killed = await storeDomain(server.url, keyPrefix);
+    const other = await storeDomain(server.url, keyPrefix);
+    try {
+      expect(await grants(slow.domain, 1, 3)).toHaveLength(1);
+      expect(await grants(killed.domain, 2, 3)).toHaveLength(2);
+      expect(await other.domain.acquire(0, 3)).toMatchObject({ kind: 'full' });
+      // "Kill": the worker stops renewing and never releases.
+      await killed.store.close();
+      const waited = await until(async () => (await other.domain.acquire(0, 3))?.kind === 'granted', 10_000);
+      expect(waited).toBeLessThanOrEqual(LEASE_TTL_MS + 1_000);
+      expect(await grants(other.domain, 1, 3)).toHaveLength(1);
+      // The slow worker's lease, older than the TTL by now, was renewed: still counted, once.
+      expect(await other.domain.acquire(0, 3)).toMatchObject({ kind: 'full', limit: 3 });
+    } finally {
+      await slow.store.close();
+      await other.store.close();
+    }
+  }, 20_000);
+
+  it('a crowd cut is applied once for the fleet: the second worker deciding on a stale version adopts it', async () => {
+    const keyPrefix = prefix();
+    const a = await storeDomain(server.url, keyPrefix);
+    const b = await storeDomain(server.url, keyPrefix);
+    try {
+      const held = await grants(a.domain, 6, 8);
+      const refusedSeq = Number(held[4]!.split(':').at(-1));
+      const cut = await a.domain.recordRefusal({ version: 0, refusedSeq, from: 8, floor: 1, reason: 'crowd' });
+      // Four of the fleet's leases were admitted before the refused one.
+      expect(cut).toMatchObject({ applied: true, limit: 4, version: 1 });
+      const stale = await b.domain.recordRefusal({ version: 0, refusedSeq, from: 8, floor: 1, reason: 'crowd' });
+      expect(stale).toMatchObject({ applied: false, limit: 4, version: 1 });
+    } finally {
+      await a.store.close();
+      await b.store.close();
+    }
+  });
+
+  it('two registries (two workers) against one provider: every call succeeds and both run on the one shared limit', async () => {
+    const provider = await startFakeProvider({ capacity: 6, retryAfterSeconds: 0.05, latencyMs: 30 });
+    const keyPrefix = prefix();
+    const registries = [0, 1].map(() =>
+      createModelRegistry(
+        {
+          providers: [{ name: 'limited', endpoint: provider.endpoints.openai, providerType: 'openai', apiKey: 'fake-key-not-a-secret' }],
+          models: [{ alias: 'rows', model: 'gpt-4o-mini', provider: 'limited', inferenceParameters: { maxParallelRequests: 16 } }],
+          admission: { store: { type: 'redis', url: server.url, keyPrefix } },
+        },
+        { engine: 'v2', env: {}, logger: silentLogger },
+      ),
+    );
+    try {
+      const results = await Promise.allSettled(
+        registries.flatMap((registry) =>
+          Array.from({ length: 150 }, async (_, i) => (await registry.getClient('rows')).chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }], max_tokens: 8 })),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      const snapshots = await Promise.all(registries.map(async (r) => (await r.admissionSnapshot()).find((s) => s.domain === 'chat')!));
+      for (const snapshot of snapshots) expect(snapshot.store).toMatchObject({ type: 'redis', connected: true, liveWorkers: 2 });
+      // One limit for both, learnt from the fleet's 429s: no more than the provider's 6 plus a probe step.
+      expect(snapshots[0]!.limit).toBeLessThanOrEqual(12);
+      const stats = provider.stats();
+      expect(stats.rejectedByCapacity / stats.requests).toBeLessThan(0.25);
+    } finally {
+      await Promise.all(registries.map((r) => r.close()));
+      await provider.close();
+    }
+  }, 30_000);
+
+  it('Redis stopped mid-run: one warning, no call fails; restarted: one info line and the worker shares again', async () => {
+    const own = await startRedisServer({ password: PASSWORD });
+    const provider = await startFakeProvider({ capacity: 8, retryAfterSeconds: 0.05, latencyMs: 20 });
+    const logger = capturing();
+    const registry = createModelRegistry(
+      {
+        providers: [{ name: 'limited', endpoint: provider.endpoints.openai, providerType: 'openai', apiKey: 'fake-key-not-a-secret' }],
+        models: [{ alias: 'rows', model: 'gpt-4o-mini', provider: 'limited', inferenceParameters: { maxParallelRequests: 8 } }],
+        admission: { store: { type: 'redis', url: own.url, keyPrefix: prefix() } },
+      },
+      { engine: 'v2', env: {}, logger },
+    );
+    try {
+      const client = await registry.getClient('rows');
+      const call = (i: number) => client.chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }], max_tokens: 8 });
+      const first = Promise.allSettled(Array.from({ length: 300 }, (_, i) => call(i)));
+      await until(() => provider.stats().requests > 40, 10_000);
+      await own.stop();
+      const results = await first;
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      expect(logger.warns).toHaveLength(1);
+      expect(logger.warns[0]).toMatch(/admission store: Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ is unavailable/);
+      const down = (await registry.admissionSnapshot()).find((s) => s.domain === 'chat')!;
+      expect(down.store).toMatchObject({ type: 'redis', connected: false });
+      // Calls while Redis is down still go through (on the local fallback), with no new warning.
+      expect((await Promise.allSettled(Array.from({ length: 20 }, (_, i) => call(i)))).every((r) => r.status === 'fulfilled')).toBe(true);
+      expect(logger.warns).toHaveLength(1);
+
+      await own.restart();
+      await until(() => logger.infos.some((line) => line.includes('answers again')), 10_000);
+      expect(logger.infos.filter((line) => line.includes('answers again'))).toHaveLength(1);
+      const again = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => call(i)));
+      expect(again.every((r) => r.status === 'fulfilled')).toBe(true);
+      const up = (await registry.admissionSnapshot()).find((s) => s.domain === 'chat')!;
+      expect(up.store).toMatchObject({ type: 'redis', connected: true });
+      // The restarted (empty) Redis holds this worker's state again.
+      const probe = createClient({ url: own.url });
+      await probe.connect();
+      try {
+        expect((await probe.keys('*:state')).length).toBeGreaterThan(0);
+      } finally {
+        probe.destroy();
+      }
+      // Never the password, anywhere a user could see it.
+      const seen = [...logger.warns, ...logger.infos, JSON.stringify(up), inspect(up, { depth: 9 }), JSON.stringify(registry.config), inspect(registry.config, { depth: 9 })];
+      for (const text of seen) expect(text).not.toContain(PASSWORD);
+    } finally {
+      await registry.close();
+      await provider.close();
+      await own.stop();
+    }
+  }, 40_000);
+
+  it('a wrong password or an unreachable server: calls still succeed, and the warning never quotes the password', async () => {
+    const provider = await startFakeProvider({ latencyMs: 5 });
+    const logger = capturing();
+    const wrong = 'wrong-planted-pw-9931';
+    const registry = createModelRegistry(
+      {
+        providers: [{ name: 'limited', endpoint: provider.endpoints.openai, providerType: 'openai', apiKey: 'fake-key-not-a-secret' }],
+        models: [{ alias: 'rows', model: 'gpt-4o-mini', provider: 'limited', inferenceParameters: { maxParallelRequests: 4 } }],
+        admission: { store: { type: 'redis', url: `redis://:${wrong}@127.0.0.1:${server.port}`, keyPrefix: prefix() } },
+      },
+      { engine: 'v2', env: {}, logger },
+    );
+    try {
+      const client = await registry.getClient('rows');
+      const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => client.chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }] })));
+      expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+      expect(logger.warns).toHaveLength(1);
+      const snapshot = (await registry.admissionSnapshot())[0]!;
+      expect(snapshot.store).toMatchObject({ type: 'redis', connected: false });
+      for (const text of [...logger.warns, JSON.stringify(snapshot), inspect(snapshot, { depth: 9 }), inspect(registry.config, { depth: 9 })]) {
+        expect(text).not.toContain(wrong);
+      }
+    } finally {
+      await registry.close();
+      await provider.close();
+    }
+  }, 20_000);
+});
+
+describe('admission.store config', () => {
+  const problem = (store: unknown) => {
+    const parsed = admissionConfigSchema.safeParse({ store });
+    return parsed.success ? undefined : parsed.error.issues.map((issue) => issue.message).join('; ');
+  };
+
+  it('names what to fix for a bad type or URL, without quoting the URL', () => {
+    expect(problem({ type: 'memcached' })).toMatch(/admission.store.type must be "local" or "redis"/);
+    expect(problem({ type: 'redis' })).toMatch(/admission.store.url is required/);
+    expect(problem({ type: 'redis', url: 'http://u:secret-pw-1@host' })).toMatch(/must start with redis:\/\/ or rediss:\/\//);
+    expect(problem({ type: 'redis', url: 'http://u:secret-pw-1@host' })).not.toContain('secret-pw-1');
+    expect(problem({ type: 'redis', url: 'no url at all' })).toMatch(/is not a URL/);
+    expect(admissionConfigSchema.safeParse({ policy: 'aimd', store: { type: 'redis', url: 'redis://h' } }).error?.issues[0]?.message).toMatch(/policy "aimd" keeps its own/);
+  });
+
+  it('masks the password in JSON and util.inspect, and defaults to the local store', () => {
+    const parsed = admissionConfigSchema.parse({ store: { type: 'redis', url: 'redis://user:masked-pw-77@cache:6380/2' } });
+    expect(JSON.stringify(parsed)).toContain('"url":"redis://user:***@cache:6380/2"');
+    expect(inspect(parsed, { depth: 9 })).not.toContain('masked-pw-77');
+    expect(parsed.store).toMatchObject({ keyPrefix: 'dd:admission' });
+    expect(admissionConfigSchema.parse({}).store).toEqual({ type: 'local' });
+  });
+});
