@@ -36,6 +36,15 @@ export const CONNECT_TIMEOUT_MS = 1_000;
 /** While on the fallback, how often Redis is tried again. */
 export const REJOIN_CHECK_MS = 1_000;
 
+/** Which transition a timed store command ran (for the fleet benchmark's per-call overhead). */
+export type StoreCommandKind = 'acquire' | 'release' | 'other';
+let commandTimer: ((kind: StoreCommandKind, ms: number) => void) | undefined;
+
+/** Benchmarks only: receive the duration of every store command of this process. */
+export function timeStoreCommands(sink: ((kind: StoreCommandKind, ms: number) => void) | undefined): void {
+  commandTimer = sink;
+}
+
 interface ScriptRunner {
   run(script: string, keys: string[], args: (string | number)[]): Promise<number[]>;
 }
@@ -151,12 +160,16 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
       this.#shas.set(script, sha);
     }
     const tail = [String(keys.length), ...keys, ...args.map(String)];
+    const started = commandTimer ? performance.now() : 0;
+    let reply: number[];
     try {
-      return (await this.#client.sendCommand(['EVALSHA', sha, ...tail])) as number[];
+      reply = (await this.#client.sendCommand(['EVALSHA', sha, ...tail])) as number[];
     } catch (error) {
       if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
-      return (await this.#client.sendCommand(['EVAL', script, ...tail])) as number[];
+      reply = (await this.#client.sendCommand(['EVAL', script, ...tail])) as number[];
     }
+    commandTimer?.(script === ACQUIRE_SCRIPT ? 'acquire' : script === RELEASE_SCRIPT ? 'release' : 'other', performance.now() - started);
+    return reply;
   }
 
   /** Reports a failed command: the first one of an outage warns and switches to the fallback. */
