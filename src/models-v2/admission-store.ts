@@ -85,3 +85,13 @@ export const localAdmissionStore: AdmissionStore = {
   domain: () => undefined,
   close: async () => {},
 };
+
+/** A Redis store that could not be created (the client failed to load or to start): local admission, shown as such. */
+export function unusableStore(maskedTarget: string): AdmissionStore {
+  return {
+    type: 'redis',
+    status: () => ({ type: 'redis', connected: false, target: maskedTarget }),
+    domain: () => undefined,
+    close: async () => {},
+  };
+}

@@ -6,8 +6,9 @@
 // one process act as two workers), and the snapshot shows the store.
 import type { AdmissionConfig, ModelConfig, ResolvedProvider } from '../config/schemas.ts';
 import { silentLogger, type Logger } from '../core/logger.ts';
+import { redactSecrets } from '../core/secrets.ts';
 import type { AdmissionSnapshot, RequestThrottle } from './admission.ts';
-import { type AdmissionStore, localAdmissionStore } from './admission-store.ts';
+import { type AdmissionStore, localAdmissionStore, unusableStore } from './admission-store.ts';
 import type { AdmissionContext } from './admission-context.ts';
 import { AimdThrottle } from './aimd-admission.ts';
 import { CapacityAdmission } from './capacity-admission.ts';
@@ -48,8 +49,15 @@ async function acquireStore(admission: AdmissionConfig | undefined, logger: Logg
     `redis:${registryIdOf(admission)}`,
     async () => {
       // Loaded only when a run asks for the Redis store: node-redis stays out of every other run.
-      const { createRedisAdmissionStore } = await import('./redis-admission-store.ts');
-      return createRedisAdmissionStore({ url: config.url, keyPrefix: config.keyPrefix, logger });
+      try {
+        const { createRedisAdmissionStore } = await import('./redis-admission-store.ts');
+        return await createRedisAdmissionStore({ url: config.url, keyPrefix: config.keyPrefix, logger });
+      } catch (error) {
+        // No call fails because of the store: one that cannot even be created leaves admission local.
+        const reason = redactSecrets(error instanceof Error ? error.message : String(error));
+        logger.warn(`admission store: Redis at ${config.url} cannot be used (${reason}); this worker admits on its own`);
+        return unusableStore(String(config.url));
+      }
     },
     (store) => store.close(),
   );
