@@ -55,6 +55,17 @@ async function grants(domain: SharedAdmissionDomain, attempts: number, initialLi
   return replies.flatMap((reply) => (reply?.kind === 'granted' ? [reply.lease.id] : []));
 }
 
+function twoWorkerRegistry(endpoint: string, url: string, keyPrefix: string, maxParallelRequests: number, logger: Logger) {
+  return createModelRegistry(
+    {
+      providers: [{ name: 'limited', endpoint, providerType: 'openai', apiKey: 'fake-key-not-a-secret' }],
+      models: [{ alias: 'rows', model: 'gpt-4o-mini', provider: 'limited', inferenceParameters: { maxParallelRequests } }],
+      admission: { store: { type: 'redis', url, keyPrefix } },
+    },
+    { engine: 'v2', env: {}, logger },
+  );
+}
+
 suite('shared admission store (real redis-server)', () => {
   beforeAll(async () => {
     server = await startRedisServer({ password: PASSWORD });
@@ -71,10 +82,9 @@ suite('shared admission store (real redis-server)', () => {
       const [fromA, fromB] = await Promise.all([grants(a.domain, 10, 5), grants(b.domain, 10, 5)]);
       expect(fromA.length + fromB.length).toBe(5);
       expect(await b.domain.acquire(0, 5)).toMatchObject({ kind: 'full', limit: 5 });
-      await a.domain.release((fromA[0] ?? fromB[0])!, {});
-      // A release by the holder frees exactly one slot, whoever holds it.
-      const holder = fromA.length > 0 ? a : b;
-      if (holder === b) await b.domain.release(fromB[0]!, {});
+      // A release by its holder frees exactly one slot, which either worker can take.
+      const [holder, lease] = fromA.length > 0 ? [a.domain, fromA[0]!] : [b.domain, fromB[0]!];
+      await holder.release(lease, {});
       const again = await grants(b.domain, 3, 5);
       expect(again).toHaveLength(1);
     } finally {
@@ -152,6 +162,74 @@ suite('shared admission store (real redis-server)', () => {
     } finally {
       await Promise.all(registries.map((r) => r.close()));
       await provider.close();
+    }
+  }, 30_000);
+
+  it('two registries: at every moment the fleet holds no more leases than the shared limit (sampled atomically in Redis)', async () => {
+    const provider = await startFakeProvider({ latencyMs: 40 });
+    const keyPrefix = prefix();
+    const registries = [0, 1].map(() => twoWorkerRegistry(provider.endpoints.openai, server.url, keyPrefix, 6, silentLogger));
+    const sampler = createClient({ url: server.url });
+    await sampler.connect();
+    const samples: { held: number; limit: number }[] = [];
+    let sampling = true;
+    try {
+      const loop = (async () => {
+        while (sampling) {
+          const keys = await sampler.keys(`${keyPrefix}:*:state`);
+          for (const state of keys) {
+            const base = state.slice(0, -':state'.length);
+            const [held, limit] = (await sampler.multi().zCard(`${base}:leases`).hGet(state, 'limit').exec()) as unknown as [number, string];
+            samples.push({ held: Number(held), limit: Number(limit) });
+          }
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+      })();
+      const results = await Promise.allSettled(
+        registries.flatMap((registry) => Array.from({ length: 80 }, async (_, i) => (await registry.getClient('rows')).chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }] }))),
+      );
+      sampling = false;
+      await loop;
+      expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+      // No 429s here, so the limit only ever rises: every sample must respect it.
+      expect(samples.filter((s) => s.held > 0).length).toBeGreaterThan(10);
+      expect(samples.filter((s) => s.held > s.limit)).toEqual([]);
+      // Together they used more than one worker's cap: the slots were really shared, not split.
+      expect(Math.max(...samples.map((s) => s.held))).toBeGreaterThan(6);
+    } finally {
+      sampling = false;
+      sampler.destroy();
+      await Promise.all(registries.map((r) => r.close()));
+      await provider.close();
+    }
+  }, 30_000);
+
+  it('Redis gone: each of two workers falls back to half of the last shared limit', async () => {
+    const own = await startRedisServer();
+    const provider = await startFakeProvider({ latencyMs: 5 });
+    const keyPrefix = prefix();
+    const loggers = [capturing(), capturing()];
+    const registries = loggers.map((logger) => twoWorkerRegistry(provider.endpoints.openai, own.url, keyPrefix, 16, logger));
+    const call = async (registry: (typeof registries)[number]) => (await registry.getClient('rows')).chat({ model: '', messages: [{ role: 'user', content: 'x' }] });
+    try {
+      await Promise.all(registries.map((registry) => Promise.all(Array.from({ length: 4 }, () => call(registry)))));
+      // Both heartbeats have seen both workers.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      await Promise.all(registries.map((registry) => call(registry)));
+      const shared = (await registries[0]!.admissionSnapshot())[0]!.limit;
+      await own.stop();
+      await Promise.all(registries.map((registry) => Promise.all(Array.from({ length: 4 }, () => call(registry)))));
+      for (const [i, registry] of registries.entries()) {
+        const snapshot = (await registry.admissionSnapshot())[0]!;
+        expect(snapshot.store).toMatchObject({ connected: false });
+        expect(snapshot.limit).toBe(Math.max(1, Math.floor(shared / 2)));
+        expect(snapshot.lastChange?.reason).toBe(`admission store unavailable: a 1/2 share of the last shared limit ${shared}`);
+        expect(loggers[i]!.warns).toHaveLength(1);
+      }
+    } finally {
+      await Promise.all(registries.map((r) => r.close()));
+      await provider.close();
+      await own.stop();
     }
   }, 30_000);
 
