@@ -26,10 +26,18 @@ export interface SharedLease {
   tokensThrough: number;
 }
 
-export type AcquireReply =
-  | { kind: 'granted'; lease: SharedLease; limit: number; version: number; inFlight: number }
-  | { kind: 'full'; limit: number; version: number; seq: number }
-  | { kind: 'paced'; limit: number; version: number; seq: number; waitMs: number };
+export interface AcquireReply {
+  /** Leases for the first attempts asked for, in order (possibly none). */
+  grants: SharedLease[];
+  /** Why no more were granted: all were, the fleet is at its limit, or a shared bucket is short. */
+  stop: 'done' | 'full' | 'paced';
+  /** `paced`: milliseconds until the bucket holds the next attempt. */
+  waitMs: number;
+  limit: number;
+  version: number;
+  /** The fleet's leases after this acquisition. */
+  inFlight: number;
+}
 
 export interface LimitReply {
   applied: boolean;
@@ -58,7 +66,8 @@ export interface SharedAdmissionDomain {
   /** Live workers and the sum of their caps, as last seen (at least 1 and this worker's cap). */
   readonly liveWorkers: number;
   readonly fleetCap: number;
-  acquire(tokens: number, initialLimit: number): Promise<AcquireReply | undefined>;
+  /** Up to `costs.length` slots in one round trip, in order (costs: each attempt's token estimate). */
+  acquire(costs: number[], initialLimit: number): Promise<AcquireReply | undefined>;
   release(leaseId: string, readings: { requests?: SharedBucketReading; tokens?: SharedBucketReading }): Promise<void>;
   /** A crowd of 429s: the store applies the policy's fall rule to the fleet's leases, if `version` is current. */
   recordRefusal(args: { version: number; refusedSeq: number; from: number; floor: number; reason: string }): Promise<LimitReply | undefined>;

@@ -51,6 +51,8 @@ export const PROBE_INTERVAL_MAX_MS = 1_000;
 export const MAX_PACING_WAIT_MS = 60_000;
 /** Shared store: a queued head retries this often when no release was announced (bounded, no busy loop). */
 export const SHARED_SLOT_RETRY_MS = 25;
+/** Shared store: queued attempts one acquisition asks slots for (one round trip for all of them). */
+export const SHARED_BATCH = 16;
 
 interface Waiter {
   tokens: number;
@@ -225,32 +227,38 @@ export class CapacityAdmission implements RequestThrottle {
   }
 
   /**
-   * Shared store: one acquisition at a time for the head of the queue (FIFO within this worker);
-   * this worker's cap still bounds what it runs. When the fleet is full the head waits for a
-   * release announced by the store, or SHARED_SLOT_RETRY_MS; when a shared bucket is short, for
-   * as long as the store says. A store failure leaves the head in the queue for the local path.
+   * Shared store: one acquisition at a time per domain, for up to SHARED_BATCH of the queue's
+   * head (FIFO within this worker) in one round trip; this worker's cap still bounds what it
+   * runs. When the fleet is full the head waits for a release announced by the store, or
+   * SHARED_SLOT_RETRY_MS; when a shared bucket is short, as long as the store says. A store
+   * failure leaves the queue to the local path.
    */
   #pumpShared(domain: ThrottleDomain, state: DomainState, shared: SharedState): void {
-    if (shared.acquiring || shared.waiting || state.queue.length === 0 || state.inFlight.size >= this.#cap) return;
+    const room = Math.min(SHARED_BATCH, state.queue.length, this.#cap - state.inFlight.size);
+    if (shared.acquiring || shared.waiting || room <= 0) return;
     const head = state.queue[0];
     shared.acquiring = true;
-    void shared.domain.acquire(head.tokens, shared.lastLimit ?? state.limit).then((reply) => {
+    const costs = state.queue.slice(0, room).map((waiter) => waiter.tokens);
+    void shared.domain.acquire(costs, shared.lastLimit ?? state.limit).then((reply) => {
       shared.acquiring = false;
       if (!reply) {
         this.#pump(domain, state);
         return;
       }
-      this.#adopt(domain, state, shared, reply.limit, reply.version, head.runtime.now());
-      if (reply.kind === 'granted') {
-        if (reply.inFlight >= reply.limit) state.saturated = true;
-        // The head may have left (aborted) meanwhile: the slot goes to whoever is first now.
+      const now = head.runtime.now();
+      this.#adopt(domain, state, shared, reply.limit, reply.version, now);
+      if (reply.inFlight >= reply.limit) state.saturated = true;
+      for (const lease of reply.grants) {
+        // A waiter may have left (aborted) meanwhile: the slot goes to whoever is first now.
         const waiter = state.queue.shift();
         if (!waiter) {
-          void shared.domain.release(reply.lease.id, {});
-          return;
+          void shared.domain.release(lease.id, {});
+          continue;
         }
         stopPacing(state, waiter);
-        waiter.grant(this.#admit(domain, state, waiter, waiter.runtime.now(), reply.lease));
+        waiter.grant(this.#admit(domain, state, waiter, waiter.runtime.now(), lease));
+      }
+      if (reply.stop === 'done') {
         this.#pump(domain, state);
         return;
       }
@@ -259,7 +267,7 @@ export class CapacityAdmission implements RequestThrottle {
         shared.waiting = false;
         this.#pump(domain, state);
       };
-      if (reply.kind === 'paced') head.runtime.sleep(Math.min(MAX_PACING_WAIT_MS, reply.waitMs)).then(resume, resume);
+      if (reply.stop === 'paced') head.runtime.sleep(Math.min(MAX_PACING_WAIT_MS, reply.waitMs)).then(resume, resume);
       else void shared.domain.slotFreed(SHARED_SLOT_RETRY_MS).then(resume);
     });
   }

@@ -33,14 +33,15 @@ end
 `;
 
 /**
- * Acquire-slot-if-below-limit, with the rate buckets: one round trip per attempt.
- * ARGV: worker id, lease ttl ms, worker cap, token cost, initial limit.
- * Returns {code, limit, version, inFlight, seq, spentRequests, spentTokens, now, waitMs}:
- * code 1 = granted (lease id = worker id .. ':' .. seq), 0 = no free slot, 2 = a bucket is short
- * (waitMs until it refills enough).
+ * Acquire-slot-if-below-limit, with the rate buckets: one round trip for up to N queued attempts
+ * of one worker, granted in order while the fleet is below the limit and the buckets hold each
+ * attempt's cost. ARGV: worker id, lease ttl ms, worker cap, initial limit, cost of attempt 1…N.
+ * Returns {stop, limit, version, inFlight, seq, now, waitMs, granted, then per grant: seq,
+ * spentRequests, spentTokens}; stop 3 = all N granted, 0 = no free slot, 2 = a bucket is short
+ * (waitMs until it refills enough). Lease id = worker id .. ':' .. seq.
  */
 export const ACQUIRE_SCRIPT = `${PRELUDE}
-local worker, ttl, cap, cost, initial = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local worker, ttl, cap, initial = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 redis.call('ZADD', KEYS[4], now + ttl, worker)
 redis.call('HSET', KEYS[5], worker, cap)
 local limit = num('limit', nil)
@@ -49,13 +50,7 @@ if not limit then
   redis.call('HSET', KEYS[1], 'limit', limit, 'version', 0, 'seq', 0)
 end
 local version = num('version', 0)
-local seq = num('seq', 0)
 local inFlight = redis.call('ZCARD', KEYS[2])
-local spentR = num('r:spent', 0)
-local spentT = num('t:spent', 0)
-if inFlight >= limit then
-  return {0, limit, version, inFlight, seq, spentR, spentT, now, 0}
-end
 local function wait(prefix, c, spent)
   local lim = num(prefix .. 'limit', nil)
   if not lim or c <= 0 then return 0 end
@@ -66,17 +61,33 @@ local function wait(prefix, c, spent)
   if rate <= 0 then return 60000 end
   return math.ceil((need - est) / rate)
 end
-local w = math.max(wait('r:', 1, spentR), wait('t:', cost, spentT))
-if w > 0 then
-  return {2, limit, version, inFlight, seq, spentR, spentT, now, w}
+local grants = {}
+local stop, waitMs = 3, 0
+for i = 5, #ARGV do
+  if inFlight >= limit then
+    stop = 0
+    break
+  end
+  local cost = tonumber(ARGV[i])
+  local w = math.max(wait('r:', 1, num('r:spent', 0)), wait('t:', cost, num('t:spent', 0)))
+  if w > 0 then
+    stop, waitMs = 2, w
+    break
+  end
+  local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+  local spentR = redis.call('HINCRBY', KEYS[1], 'r:spent', 1)
+  local spentT = redis.call('HINCRBY', KEYS[1], 't:spent', cost)
+  local lease = worker .. ':' .. seq
+  redis.call('ZADD', KEYS[2], now + ttl, lease)
+  redis.call('ZADD', KEYS[3], seq, lease)
+  inFlight = inFlight + 1
+  grants[#grants + 1] = seq
+  grants[#grants + 1] = spentR
+  grants[#grants + 1] = spentT
 end
-seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-spentR = redis.call('HINCRBY', KEYS[1], 'r:spent', 1)
-spentT = redis.call('HINCRBY', KEYS[1], 't:spent', cost)
-local lease = worker .. ':' .. seq
-redis.call('ZADD', KEYS[2], now + ttl, lease)
-redis.call('ZADD', KEYS[3], seq, lease)
-return {1, limit, version, inFlight + 1, seq, spentR, spentT, now, 0}
+local reply = {stop, limit, version, inFlight, num('seq', 0), now, waitMs, #grants / 3}
+for i = 1, #grants do reply[#reply + 1] = grants[i] end
+return reply
 `;
 
 /**

@@ -19,6 +19,7 @@ import { redactSecrets } from '../core/secrets.ts';
 import type { ThrottleDomain } from './admission.ts';
 import type {
   AcquireReply,
+  SharedLease,
   AdmissionStore,
   AdmissionStoreStatus,
   LimitReply,
@@ -277,17 +278,19 @@ class RedisDomain implements SharedAdmissionDomain {
     return Math.max(this.#cap, this.#fleetCap);
   }
 
-  async acquire(tokens: number, initialLimit: number): Promise<AcquireReply | undefined> {
-    const reply = await this.#run(ACQUIRE_SCRIPT, [this.#store.workerId, LEASE_TTL_MS, this.#cap, Math.max(0, Math.ceil(tokens)), initialLimit]);
+  async acquire(costs: number[], initialLimit: number): Promise<AcquireReply | undefined> {
+    const args = [this.#store.workerId, LEASE_TTL_MS, this.#cap, initialLimit, ...costs.map((c) => Math.max(0, Math.ceil(c)))];
+    const reply = await this.#run(ACQUIRE_SCRIPT, args);
     if (!reply) return undefined;
-    const [code, limit, version, inFlight, seq, spentR, spentT, now, waitMs] = reply.map(Number);
-    if (code === 1) {
+    const [stop, limit, version, inFlight, , now, waitMs, granted] = reply.slice(0, 8).map(Number);
+    const grants: SharedLease[] = [];
+    for (let i = 0; i < granted; i++) {
+      const [seq, requestsThrough, tokensThrough] = reply.slice(8 + 3 * i, 11 + 3 * i).map(Number);
       const id = `${this.#store.workerId}:${seq}`;
       this.#leases.add(id);
-      return { kind: 'granted', lease: { id, seq, admittedAt: now, requestsThrough: spentR, tokensThrough: spentT }, limit, version, inFlight };
+      grants.push({ id, seq, admittedAt: now, requestsThrough, tokensThrough });
     }
-    if (code === 2) return { kind: 'paced', limit, version, seq, waitMs };
-    return { kind: 'full', limit, version, seq };
+    return { grants, stop: stop === 3 ? 'done' : stop === 2 ? 'paced' : 'full', waitMs, limit, version, inFlight };
   }
 
   async release(leaseId: string, readings: { requests?: SharedBucketReading; tokens?: SharedBucketReading }): Promise<void> {

@@ -51,8 +51,8 @@ async function storeDomain(url: string, keyPrefix: string, logger: Logger = sile
 }
 
 async function grants(domain: SharedAdmissionDomain, attempts: number, initialLimit: number) {
-  const replies = await Promise.all(Array.from({ length: attempts }, () => domain.acquire(0, initialLimit)));
-  return replies.flatMap((reply) => (reply?.kind === 'granted' ? [reply.lease.id] : []));
+  const replies = await Promise.all(Array.from({ length: attempts }, () => domain.acquire([0], initialLimit)));
+  return replies.flatMap((reply) => reply?.grants.map((lease) => lease.id) ?? []);
 }
 
 function twoWorkerRegistry(endpoint: string, url: string, keyPrefix: string, maxParallelRequests: number, logger: Logger) {
@@ -81,12 +81,35 @@ suite('shared admission store (real redis-server)', () => {
     try {
       const [fromA, fromB] = await Promise.all([grants(a.domain, 10, 5), grants(b.domain, 10, 5)]);
       expect(fromA.length + fromB.length).toBe(5);
-      expect(await b.domain.acquire(0, 5)).toMatchObject({ kind: 'full', limit: 5 });
+      expect(await b.domain.acquire([0], 5)).toMatchObject({ grants: [], stop: 'full', limit: 5 });
       // A release by its holder frees exactly one slot, which either worker can take.
       const [holder, lease] = fromA.length > 0 ? [a.domain, fromA[0]!] : [b.domain, fromB[0]!];
       await holder.release(lease, {});
       const again = await grants(b.domain, 3, 5);
       expect(again).toHaveLength(1);
+    } finally {
+      await a.store.close();
+      await b.store.close();
+    }
+  });
+
+  it('one round trip grants a batch in order up to the limit; a shared bucket reading paces the next acquisition for the whole fleet', async () => {
+    const keyPrefix = prefix();
+    const a = await storeDomain(server.url, keyPrefix);
+    const b = await storeDomain(server.url, keyPrefix);
+    try {
+      const batch = await a.domain.acquire([0, 0, 0, 0, 0, 0, 0, 0], 5);
+      expect(batch?.grants.map((lease) => lease.seq)).toEqual([1, 2, 3, 4, 5]);
+      expect(batch).toMatchObject({ stop: 'full', inFlight: 5 });
+      const last = batch!.grants[4]!;
+      // Worker a's response said: request bucket of 10, none left, refilling 1 per second.
+      await a.domain.release(last.id, {
+        requests: { limit: 10, remaining: 0, atMs: last.admittedAt, seq: last.seq, spentThrough: last.requestsThrough, refillPerMs: 0.001 },
+      });
+      const paced = await b.domain.acquire([0], 5);
+      expect(paced).toMatchObject({ grants: [], stop: 'paced' });
+      expect(paced!.waitMs).toBeGreaterThan(500);
+      expect(paced!.waitMs).toBeLessThanOrEqual(1_000);
     } finally {
       await a.store.close();
       await b.store.close();
@@ -101,14 +124,14 @@ suite('shared admission store (real redis-server)', () => {
     try {
       expect(await grants(slow.domain, 1, 3)).toHaveLength(1);
       expect(await grants(killed.domain, 2, 3)).toHaveLength(2);
-      expect(await other.domain.acquire(0, 3)).toMatchObject({ kind: 'full' });
+      expect(await other.domain.acquire([0], 3)).toMatchObject({ grants: [], stop: 'full' });
       // "Kill": the worker stops renewing and never releases.
       await killed.store.close();
-      const waited = await until(async () => (await other.domain.acquire(0, 3))?.kind === 'granted', 10_000);
+      const waited = await until(async () => ((await other.domain.acquire([0], 3))?.grants.length ?? 0) > 0, 10_000);
       expect(waited).toBeLessThanOrEqual(LEASE_TTL_MS + 1_000);
       expect(await grants(other.domain, 1, 3)).toHaveLength(1);
       // The slow worker's lease, older than the TTL by now, was renewed: still counted, once.
-      expect(await other.domain.acquire(0, 3)).toMatchObject({ kind: 'full', limit: 3 });
+      expect(await other.domain.acquire([0], 3)).toMatchObject({ grants: [], stop: 'full', limit: 3 });
     } finally {
       await slow.store.close();
       await other.store.close();
