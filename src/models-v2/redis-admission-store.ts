@@ -163,11 +163,13 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     const tail = [String(keys.length), ...keys, ...args.map(String)];
     const started = commandTimer ? performance.now() : 0;
     let reply: number[];
+    // node-redis times out only commands not yet written; a written one waits for its reply, so
+    // every command is also raced against our own bound (a late reply is dropped: its lease expires).
     try {
-      reply = (await this.#client.sendCommand(['EVALSHA', sha, ...tail])) as number[];
+      reply = (await withTimeout(this.#client.sendCommand(['EVALSHA', sha, ...tail]), COMMAND_TIMEOUT_MS)) as number[];
     } catch (error) {
       if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
-      reply = (await this.#client.sendCommand(['EVAL', script, ...tail])) as number[];
+      reply = (await withTimeout(this.#client.sendCommand(['EVAL', script, ...tail]), COMMAND_TIMEOUT_MS)) as number[];
     }
     commandTimer?.(script === ACQUIRE_SCRIPT ? 'acquire' : script === RELEASE_SCRIPT ? 'release' : 'other', performance.now() - started);
     return reply;
@@ -206,7 +208,7 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
   async #tryRejoin(): Promise<void> {
     if (this.#closed || this.#connected || !this.#client.isReady) return;
     try {
-      await this.#client.sendCommand(['PING']);
+      await withTimeout(this.#client.sendCommand(['PING']), COMMAND_TIMEOUT_MS);
     } catch {
       return;
     }

@@ -309,6 +309,34 @@ suite('shared admission store (real redis-server)', () => {
     }
   }, 40_000);
 
+  it('Redis slow (every client paused 2 s): commands time out, one warning, no call fails, and the worker rejoins', async () => {
+    const own = await startRedisServer();
+    const provider = await startFakeProvider({ latencyMs: 10 });
+    const logger = capturing();
+    const registry = twoWorkerRegistry(provider.endpoints.openai, own.url, prefix(), 8, logger);
+    const pauser = createClient({ url: own.url });
+    await pauser.connect();
+    try {
+      const client = await registry.getClient('rows');
+      const call = (i: number) => client.chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }] });
+      await Promise.all(Array.from({ length: 8 }, (_, i) => call(i)));
+      await pauser.sendCommand(['CLIENT', 'PAUSE', '2000', 'ALL']);
+      const started = Date.now();
+      const results = await Promise.allSettled(Array.from({ length: 60 }, (_, i) => call(i)));
+      expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+      // Bounded: the calls did not wait for the pause to end.
+      expect(Date.now() - started).toBeLessThan(1_900);
+      expect(logger.warns).toHaveLength(1);
+      await until(() => logger.infos.some((line) => line.includes('answers again')), 10_000);
+      expect((await registry.admissionSnapshot())[0]!.store).toMatchObject({ connected: true });
+    } finally {
+      pauser.destroy();
+      await registry.close();
+      await provider.close();
+      await own.stop();
+    }
+  }, 30_000);
+
   it('a wrong password or an unreachable server: calls still succeed, and the warning never quotes the password', async () => {
     const provider = await startFakeProvider({ latencyMs: 5 });
     const logger = capturing();
