@@ -381,6 +381,28 @@ describe('admission.store config', () => {
     expect(admissionConfigSchema.safeParse({ policy: 'aimd', store: { type: 'redis', url: 'redis://h' } }).error?.issues[0]?.message).toMatch(/policy "aimd" keeps its own/);
   });
 
+  it('legacy ignores the store, and its snapshot says so (no connection is made)', async () => {
+    const provider = await startFakeProvider({ latencyMs: 1 });
+    const registry = createModelRegistry(
+      {
+        providers: [{ name: 'p', endpoint: provider.endpoints.openai, providerType: 'openai', apiKey: 'fake-key-not-a-secret' }],
+        models: [{ alias: 'rows', model: 'gpt-4o-mini', provider: 'p', inferenceParameters: { maxParallelRequests: 4 } }],
+        // Nothing listens here: legacy never tries.
+        admission: { store: { type: 'redis', url: 'redis://:legacy-pw-5150@127.0.0.1:1' } },
+      },
+      { engine: 'legacy', env: {}, logger: silentLogger },
+    );
+    try {
+      await (await registry.getClient('rows')).chat({ model: '', messages: [{ role: 'user', content: 'x' }] });
+      const [entry] = await registry.admissionSnapshot();
+      expect(entry).toMatchObject({ policy: 'fixed', limit: 4, store: { type: 'redis', ignored: expect.stringMatching(/legacy engine keeps its fixed/) } });
+      expect(JSON.stringify(entry)).not.toContain('legacy-pw-5150');
+    } finally {
+      await registry.close();
+      await provider.close();
+    }
+  });
+
   it('masks the password in JSON and util.inspect, and defaults to the local store', () => {
     const parsed = admissionConfigSchema.parse({ store: { type: 'redis', url: 'redis://user:masked-pw-77@cache:6380/2' } });
     expect(JSON.stringify(parsed)).toContain('"url":"redis://user:***@cache:6380/2"');
