@@ -43,7 +43,10 @@ export interface LimitReply {
   applied: boolean;
   limit: number;
   version: number;
+  /** Server clock (epoch ms) of the reply. */
   at: number;
+  /** Server clock before which no worker may probe upward (the shared back-off). */
+  probeAt: number;
 }
 
 /** A mirrored bucket's last reading, in the fleet's coordinates, with its (paced) refill per ms. */
@@ -70,7 +73,7 @@ export interface SharedAdmissionDomain {
   acquire(costs: number[], initialLimit: number): Promise<AcquireReply | undefined>;
   release(leaseId: string, readings: { requests?: SharedBucketReading; tokens?: SharedBucketReading }): Promise<void>;
   /** A crowd of 429s: the store applies the policy's fall rule to the fleet's leases, if `version` is current. */
-  recordRefusal(args: { version: number; refusedSeq: number; from: number; floor: number; reason: string }): Promise<LimitReply | undefined>;
+  recordRefusal(args: { version: number; refusedSeq: number; from: number; floor: number; reason: string; probeIntervalMs: number }): Promise<LimitReply | undefined>;
   /** A limit the policy chose (a probe), if `version` is current. */
   setLimit(args: { version: number; to: number; reason: string }): Promise<LimitReply | undefined>;
   /** Resolves when a slot may have come free somewhere in the fleet, or after `maxMs`. */

@@ -374,7 +374,7 @@ export class CapacityAdmission implements RequestThrottle {
       if (shared.changing) return;
       shared.changing = true;
       state.refused = [];
-      void shared.domain.recordRefusal({ version: shared.version, refusedSeq: ticket.lease.seq, from, floor: probeFrom ?? 1, reason }).then((reply) => {
+      void shared.domain.recordRefusal({ version: shared.version, refusedSeq: ticket.lease.seq, from, floor: probeFrom ?? 1, reason, probeIntervalMs: nextInterval }).then((reply) => {
         shared.changing = false;
         if (!reply) return;
         if (!reply.applied) {
@@ -428,6 +428,8 @@ export class CapacityAdmission implements RequestThrottle {
       shared.changing = false;
       if (!reply) return;
       if (!reply.applied) {
+        // Another worker changed the limit, or the fleet's probe back-off is still running.
+        state.nextProbeAt = now + Math.max(0, reply.probeAt - reply.at);
         this.#adopt(domain, state, shared, reply.limit, reply.version, now);
         return;
       }

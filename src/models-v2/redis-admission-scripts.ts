@@ -116,34 +116,39 @@ return {num('limit', 0), num('version', 0)}
  * Record a crowd of 429s: the limit falls to the leases still in flight that were admitted
  * before the refused attempt — the rule of the capacity policy, applied where the whole fleet's
  * leases are — no lower than `floor`, at most `from` − 1; only when nobody changed the limit since
- * `version` (another worker's cut for the same crowd wins). ARGV: version, refused seq, from,
- * floor, reason, channel. Returns {applied, limit, version, now}.
+ * `version` (another worker's cut for the same crowd wins); no probe upward anywhere in the fleet
+ * before `probe interval` ms have passed (the shared back-off). ARGV: version, refused seq, from,
+ * floor, reason, probe interval ms. Returns {applied, limit, version, now, probeAt}.
  */
 export const RECORD_REFUSAL_SCRIPT = `${PRELUDE}
 local version = num('version', 0)
 local limit = num('limit', tonumber(ARGV[3]))
-if version ~= tonumber(ARGV[1]) then return {0, limit, version, now} end
+if version ~= tonumber(ARGV[1]) then return {0, limit, version, now, num('probeAt', 0)} end
 local before = redis.call('ZCOUNT', KEYS[3], '-inf', '(' .. ARGV[2])
 local to = math.max(tonumber(ARGV[4]), math.min(before, tonumber(ARGV[3]) - 1))
 to = math.max(1, to)
-redis.call('HSET', KEYS[1], 'limit', to, 'version', version + 1, 'ceiling', ARGV[3],
+local probeAt = now + tonumber(ARGV[6])
+redis.call('HSET', KEYS[1], 'limit', to, 'version', version + 1, 'ceiling', ARGV[3], 'probeAt', probeAt,
   'change', cjson.encode({at = now, from = limit, to = to, reason = ARGV[5]}))
-return {1, to, version + 1, now}
+return {1, to, version + 1, now, probeAt}
 `;
 
 /**
  * Set the limit decided by the policy (a probe upward, a tighter cap) when nobody changed it since
- * `version`. ARGV: version, to, reason, channel, message (the domain). Returns {applied, limit, version, now}.
+ * `version` and, for a raise, once the fleet's probe back-off has passed. ARGV: version, to,
+ * reason, channel, message (the domain). Returns {applied, limit, version, now, probeAt}.
  */
 export const SET_LIMIT_SCRIPT = `${PRELUDE}
 local version = num('version', 0)
 local limit = num('limit', tonumber(ARGV[2]))
-if version ~= tonumber(ARGV[1]) then return {0, limit, version, now} end
+local probeAt = num('probeAt', 0)
+if version ~= tonumber(ARGV[1]) then return {0, limit, version, now, probeAt} end
+if tonumber(ARGV[2]) > limit and now < probeAt then return {0, limit, version, now, probeAt} end
 local to = math.max(1, tonumber(ARGV[2]))
 redis.call('HSET', KEYS[1], 'limit', to, 'version', version + 1,
   'change', cjson.encode({at = now, from = limit, to = to, reason = ARGV[3]}))
 redis.call('PUBLISH', ARGV[4], ARGV[5])
-return {1, to, version + 1, now}
+return {1, to, version + 1, now, probeAt}
 `;
 
 /**

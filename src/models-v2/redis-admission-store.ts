@@ -311,8 +311,8 @@ class RedisDomain implements SharedAdmissionDomain {
     await sent;
   }
 
-  async recordRefusal(args: { version: number; refusedSeq: number; from: number; floor: number; reason: string }): Promise<LimitReply | undefined> {
-    const reply = await this.#run(RECORD_REFUSAL_SCRIPT, [args.version, args.refusedSeq, args.from, args.floor, args.reason]);
+  async recordRefusal(args: { version: number; refusedSeq: number; from: number; floor: number; reason: string; probeIntervalMs: number }): Promise<LimitReply | undefined> {
+    const reply = await this.#run(RECORD_REFUSAL_SCRIPT, [args.version, args.refusedSeq, args.from, args.floor, args.reason, Math.round(args.probeIntervalMs)]);
     return reply && limitReply(reply);
   }
 
@@ -374,8 +374,8 @@ class RedisDomain implements SharedAdmissionDomain {
 }
 
 function limitReply(reply: number[]): LimitReply {
-  const [applied, limit, version, at] = reply.map(Number);
-  return { applied: applied === 1, limit, version, at };
+  const [applied, limit, version, at, probeAt] = reply.map(Number);
+  return { applied: applied === 1, limit, version, at, probeAt };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -139,18 +139,22 @@ suite('shared admission store (real redis-server)', () => {
     }
   }, 20_000);
 
-  it('a crowd cut is applied once for the fleet: the second worker deciding on a stale version adopts it', async () => {
+  it('a crowd cut is applied once for the fleet (a stale second decision adopts it) and starts the fleet\'s probe back-off', async () => {
     const keyPrefix = prefix();
     const a = await storeDomain(server.url, keyPrefix);
     const b = await storeDomain(server.url, keyPrefix);
     try {
       const held = await grants(a.domain, 6, 8);
       const refusedSeq = Number(held[4]!.split(':').at(-1));
-      const cut = await a.domain.recordRefusal({ version: 0, refusedSeq, from: 8, floor: 1, reason: 'crowd' });
+      const cut = await a.domain.recordRefusal({ version: 0, refusedSeq, from: 8, floor: 1, reason: 'crowd', probeIntervalMs: 60_000 });
       // Four of the fleet's leases were admitted before the refused one.
       expect(cut).toMatchObject({ applied: true, limit: 4, version: 1 });
-      const stale = await b.domain.recordRefusal({ version: 0, refusedSeq, from: 8, floor: 1, reason: 'crowd' });
+      expect(cut!.probeAt - cut!.at).toBe(60_000);
+      const stale = await b.domain.recordRefusal({ version: 0, refusedSeq, from: 8, floor: 1, reason: 'crowd', probeIntervalMs: 250 });
       expect(stale).toMatchObject({ applied: false, limit: 4, version: 1 });
+      // The back-off is the fleet's: no worker probes upward before it ends; a cut still applies.
+      expect(await b.domain.setLimit({ version: 1, to: 5, reason: 'probe' })).toMatchObject({ applied: false, limit: 4, version: 1 });
+      expect(await b.domain.setLimit({ version: 1, to: 3, reason: 'tighter cap' })).toMatchObject({ applied: true, limit: 3, version: 2 });
     } finally {
       await a.store.close();
       await b.store.close();
