@@ -455,13 +455,15 @@ export class CapacityAdmission implements RequestThrottle {
   }
 
   #observe(state: DomainState, ticket: Ticket, reading: RateLimitReading): void {
+    // Shared: readings are ordered by the fleet's admission number, so any worker's newer reading wins.
+    const seq = ticket.lease?.seq ?? ticket.seq;
     if (reading.requests) {
-      const at = { atMs: ticket.admittedAt, seq: ticket.seq, spentThrough: ticket.requestsThrough };
+      const at = { atMs: ticket.admittedAt, seq, spentThrough: ticket.requestsThrough };
       if (state.requests) state.requests.observe(reading.requests, at);
       else state.requests = new RateBucketMirror(reading.requests, at);
     }
     if (reading.tokens) {
-      const at = { atMs: ticket.admittedAt, seq: ticket.seq, spentThrough: ticket.tokensThrough };
+      const at = { atMs: ticket.admittedAt, seq, spentThrough: ticket.tokensThrough };
       if (state.tokens) state.tokens.observe(reading.tokens, at);
       else state.tokens = new RateBucketMirror(reading.tokens, at);
     }
@@ -477,6 +479,10 @@ export class CapacityAdmission implements RequestThrottle {
     sharedDomain.onConnectionChange((connected) => {
       shared.version = -1;
       shared.changing = false;
+      // The mirrors count in the fleet's coordinates while shared and in this worker's own on the
+      // fallback: each side starts afresh from the next response's headers.
+      state.requests = undefined;
+      state.tokens = undefined;
       if (!connected) {
         const last = shared.lastLimit ?? state.limit;
         const workers = sharedDomain.liveWorkers;
