@@ -203,6 +203,27 @@ suite('shared admission store (real redis-server)', () => {
     }
   }, 30_000);
 
+  it('two registries against a request-rate limit with headers: the fleet paces from one shared bucket and every call succeeds', async () => {
+    const provider = await startFakeProvider({ latencyMs: 20, requestsPerMinute: 1200, requestBurst: 20 });
+    const keyPrefix = prefix();
+    const registries = [0, 1].map(() => twoWorkerRegistry(provider.endpoints.openai, server.url, keyPrefix, 32, silentLogger));
+    try {
+      // 120 calls at 20 a second after a burst of 20: about 5 s when paced together.
+      const results = await Promise.allSettled(
+        registries.flatMap((registry) => Array.from({ length: 60 }, async (_, i) => (await registry.getClient('rows')).chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }] }))),
+      );
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      const stats = provider.stats();
+      // Only the first wave, sent before any header was read, meets an empty bucket.
+      expect(stats.rejected.requestRate).toBeLessThan(60);
+      const late = stats.timeline.filter((s) => s.second >= 2);
+      expect(late.reduce((sum, s) => sum + s.rateLimited, 0)).toBeLessThanOrEqual(Math.ceil(0.05 * late.reduce((sum, s) => sum + s.ok + s.rateLimited, 0)) + 2);
+    } finally {
+      await Promise.all(registries.map((r) => r.close()));
+      await provider.close();
+    }
+  }, 25_000);
+
   it('two registries: at every moment the fleet holds no more leases than the shared limit (sampled atomically in Redis)', async () => {
     const provider = await startFakeProvider({ latencyMs: 40 });
     const keyPrefix = prefix();
