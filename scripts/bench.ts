@@ -19,13 +19,16 @@ import { embeddingTable } from '../src/testing/bench/embedding-table.ts';
 import { runColdStartDist, type ColdStartDistReport } from '../src/testing/bench/cold-start.ts';
 import { referenceTable, coldStartDistTable } from '../src/testing/bench/reference-table.ts';
 import { runInstrumentationCli } from '../src/testing/bench/instrumentation-cli.ts';
+import { FLEET_SCENARIOS, runFleetScenario, type FleetEvent, type FleetRow, type FleetStore } from '../src/testing/bench/run-fleet-bench.ts';
+import { fleetTable } from '../src/testing/bench/fleet-table.ts';
+import { redisServerAvailable, startRedisServer } from '../src/testing/redis/redis-server.ts';
 import type { EngineName } from '../src/core/model-client.ts';
 import { runShadowBench, shadowBenchTable, SHADOW_BENCH_RATES } from '../src/testing/bench/run-shadow-bench.ts';
 import type { ProviderType } from '../src/core/types.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings|shadow|instrumentation [options]
+const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings|shadow|instrumentation|fleet [options]
 
   --mode compare        both engines side by side, no provider limit: ops/s, latency, CPU ratios
   --mode capacity       both engines and both v2 admission policies against provider limits
@@ -36,6 +39,8 @@ const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings|shadow
                         and the CPU the shadow adds per sampled call (docs/benchmarks.md)
   --mode instrumentation  CPU per v2 facade call with observability off / compiled in with no
                         OpenTelemetry SDK / with the SDK registered (docs/benchmarks.md)
+  --mode fleet          N worker processes (each maxParallelRequests 64) against one fake
+                        provider, local and Redis admission stores side by side (docs/benchmarks.md "Fleet")
   --json <file>         write the full report as JSON
 
 compare options:
@@ -67,6 +72,15 @@ capacity options:
   --scenarios <list>    e.g. a,b,e (default all: a–f, and the references r for a, s for d)
   --variants <list>     from v2-capacity,v2-aimd,legacy (default all)
   --max-seconds <n>     cut a variant off after this long (default 300); cut-off calls count as failed
+
+fleet options:
+  --workers <n>         worker processes (default 4)
+  --store <s>           local, redis or both (default both; the bench starts its own redis-server)
+  --scenarios <list>    from a,b (capacity scenarios a and b; default both)
+  --kill-worker         also a run per store that SIGKILLs one worker halfway
+  --restart-redis       also a Redis run that restarts redis-server halfway
+  --calls <n>           calls per run instead of the scenario's (short smoke runs)
+  --max-seconds <n>     give up on a run after this long (default 300); unsettled calls count as lost
 `;
 
 // Overload: more configured concurrency than the provider accepts. Shows whether an engine
@@ -225,6 +239,43 @@ async function runCapacityCli(settings: { scenarios: string[]; variants: (typeof
   return rows.some((r) => r.lost > 0) ? 1 : 0;
 }
 
+async function runFleetCli(settings: { workers: number; stores: FleetStore[]; scenarios: (typeof FLEET_SCENARIOS)[number][]; killWorker: boolean; restartRedis: boolean; calls?: number; maxSeconds: number; json?: string }): Promise<number> {
+  const redis = settings.stores.includes('redis') ? await startRedisServer() : undefined;
+  process.stdout.write(
+    `bench fleet: ${settings.workers} workers × maxParallelRequests 64, scenarios ${settings.scenarios.join(',')}, stores ${settings.stores.join(', ')}${redis ? ` (redis-server on 127.0.0.1:${redis.port})` : ''}, ${cpus().length} cores, node ${process.version}\n\n`,
+  );
+  const rows: FleetRow[] = [];
+  try {
+    for (const scenario of settings.scenarios) {
+      const runs: [FleetStore, FleetEvent][] = [];
+      for (const store of settings.stores) runs.push([store, 'none']);
+      if (settings.killWorker) for (const store of settings.stores) runs.push([store, 'kill-worker']);
+      if (settings.restartRedis && redis) runs.push(['redis', 'restart-redis']);
+      for (const [store, event] of runs) {
+        const row = await runFleetScenario(scenario, store, event, { workers: settings.workers, calls: settings.calls, maxSeconds: settings.maxSeconds, redis });
+        rows.push(row);
+        process.stdout.write(
+          `${scenario} ${store.padEnd(5)} ${event.padEnd(13)} ${row.succeeded}/${row.calls} ok, ${row.failed} failed, ${row.lost} lost, ${row.wallSeconds.toFixed(1)} s, goodput ${(row.goodput * 100).toFixed(0)} %\n`,
+        );
+      }
+    }
+  } finally {
+    await redis?.stop();
+  }
+  process.stdout.write(`\n${fleetTable(rows)}\n`);
+  if (settings.json) {
+    const report = {
+      environment: { node: process.version, cores: cpus().length, date: new Date().toISOString() },
+      settings: { workers: settings.workers, maxParallelRequests: 64, calls: settings.calls ?? 'scenario', maxSeconds: settings.maxSeconds },
+      rows,
+    };
+    await writeReport(settings.json, '--json', `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`JSON report written to ${settings.json}\n`);
+  }
+  // Lost calls are a defect with either store; failed calls are one with the Redis store.
+  return rows.some((r) => r.lost > 0 || (r.store === 'redis' && r.failed > 0)) ? 1 : 0;
+}
+
 async function runEmbeddingsCli(settings: { repeats: number; json?: string }): Promise<number> {
   const { latencyMs, maxParallelRequests, targetFactor } = EMBEDDING_BENCH;
   process.stdout.write(
@@ -258,6 +309,11 @@ await runCli('bench', async () => {
       providers: { type: 'string' },
       'queue-size': { type: 'string' },
       rounds: { type: 'string' },
+      workers: { type: 'string' },
+      store: { type: 'string' },
+      calls: { type: 'string' },
+      'kill-worker': { type: 'boolean' },
+      'restart-redis': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -272,6 +328,18 @@ await runCli('bench', async () => {
     const maxSeconds = numberOption(values['max-seconds'], '--max-seconds', { min: 1 }) ?? 300;
     if (values.json) await ensureWritable(values.json, '--json');
     return runCapacityCli({ scenarios, variants, maxSeconds, json: values.json });
+  }
+  if (values.mode === 'fleet') {
+    const workers = numberOption(values.workers, '--workers', { min: 2, integer: true }) ?? 4;
+    const store = values.store ?? 'both';
+    if (!['local', 'redis', 'both'].includes(store)) throw new UsageError(`--store must be local, redis or both (got "${store}")`);
+    const stores: FleetStore[] = store === 'both' ? ['local', 'redis'] : [store as FleetStore];
+    if (stores.includes('redis') && !redisServerAvailable()) throw new UsageError('--store redis needs redis-server on the PATH (apt-get install redis-server), or use --store local');
+    const scenarios = pickList(values.scenarios, '--scenarios', FLEET_SCENARIOS);
+    const calls = numberOption(values.calls, '--calls', { min: 1, integer: true });
+    const maxSeconds = numberOption(values['max-seconds'], '--max-seconds', { min: 1 }) ?? 300;
+    if (values.json) await ensureWritable(values.json, '--json');
+    return runFleetCli({ workers, stores, scenarios, killWorker: Boolean(values['kill-worker']), restartRedis: Boolean(values['restart-redis']), calls, maxSeconds, json: values.json });
   }
   if (values.mode === 'embeddings') {
     const repeats = numberOption(values.repeats, '--repeats', { min: 1, integer: true }) ?? 3;
@@ -322,7 +390,7 @@ await runCli('bench', async () => {
       await fake.stop();
     }
   }
-  if (values.mode !== 'compare') throw new UsageError(`--mode must be "compare", "capacity", "embeddings", "shadow" or "instrumentation" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`);
+  if (values.mode !== 'compare') throw new UsageError(`--mode must be "compare", "capacity", "embeddings", "shadow", "instrumentation" or "fleet" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`);
   const timeMs = numberOption(values['time-ms'], '--time-ms', { min: 100, integer: true }) ?? 3000;
   const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, integer: true }) ?? 8;
   const latencyMs = numberOption(values['latency-ms'], '--latency-ms', { min: 0 }) ?? 2;

@@ -6,6 +6,7 @@ import { MAX_TIMEOUT_SECONDS } from '../core/limits.ts';
 import { PROVIDER_TYPES, type ProviderType } from '../core/types.ts';
 import { normaliseApiKey } from './api-key-text.ts';
 import { maskCredentialValues } from './masked-record.ts';
+import { RedisStoreUrl, redisUrlProblem } from './redis-store-url.ts';
 import { SecretReference, SecretValue, resolveSecretRef } from './secret-ref.ts';
 
 const OPENAI_COMPATIBLE_NOTE = 'vLLM, NIM, TGI, OpenRouter and other OpenAI-compatible servers use "openai"';
@@ -240,13 +241,55 @@ export const aimdTuningSchema = z.strictObject({
   cooldownSeconds: z.number().positive().max(60, 'cooldownSeconds can be at most 60').default(2),
 });
 
+/** A Redis URL as written (checked, then masked) or as parsed before (a `RedisStoreUrl`). */
+const redisStoreUrl = z
+  .union([z.string(), z.instanceof(RedisStoreUrl)], {
+    error: (issue) =>
+      issue.input === undefined ? 'admission.store.url is required when type is "redis" (redis://[user:password@]host[:port][/db])' : 'admission.store.url must be a string',
+  })
+  .transform((value, ctx) => {
+  if (value instanceof RedisStoreUrl) return value;
+  const problem = redisUrlProblem(value);
+  if (problem === undefined) return new RedisStoreUrl(value);
+  ctx.addIssue({ code: 'custom', message: problem });
+  return z.NEVER;
+});
+
+/**
+ * Where admission state lives (docs/engine-rules.md "Shared admission store"): `local` (default,
+ * in-process) or `redis`, shared by every worker that names the same URL and key prefix. v2 only:
+ * legacy ignores it.
+ */
+export const admissionStoreSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('local') }),
+    z.strictObject({
+      type: z.literal('redis'),
+      url: redisStoreUrl,
+      keyPrefix: z
+        .string()
+        .min(1, 'keyPrefix must not be empty')
+        .regex(/^[^\s{}]+$/, 'keyPrefix must not contain spaces or braces')
+        .default('dd:admission'),
+    }),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? 'admission.store.type must be "local" or "redis"' : undefined) },
+);
+export type AdmissionStoreConfig = z.output<typeof admissionStoreSchema>;
+
 /** v2 admission before every attempt (docs/engine-rules.md "Admission"); legacy keeps its fixed limit. */
 export const admissionConfigSchema = z.strictObject({
+  /** Where the admission state lives; `redis` shares it across worker processes (v2 only). */
+  store: admissionStoreSchema.default({ type: 'local' }),
   /** `capacity` (default) seeks the provider's capacity; `aimd` is the source system's policy. */
   policy: z.enum(['capacity', 'aimd']).default('capacity'),
   /** How long an attempt may wait to be admitted; unset waits as long as it takes. */
   queueTimeoutSeconds: z.number().positive().max(2_147_483, 'queueTimeoutSeconds can be at most 2147483 (a Node timer holds no more)').optional(),
   aimd: aimdTuningSchema.prefault({}),
+}).refine((admission) => admission.store.type === 'local' || admission.policy === 'capacity', {
+  path: ['store'],
+  message: 'admission.store "redis" shares the capacity policy\'s state; policy "aimd" keeps its own in-process (set policy: capacity, or store: { type: "local" })',
 });
 export type AdmissionConfig = z.output<typeof admissionConfigSchema>;
 

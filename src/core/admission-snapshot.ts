@@ -23,6 +23,19 @@ export interface BucketSnapshot {
   refillPerSecond: number;
 }
 
+/** Where the admission state lives (docs/engine-rules.md "Shared admission store"). */
+export interface StoreSnapshot {
+  type: 'local' | 'redis';
+  /** redis: whether the shared state is in use now (false: this worker runs on its local fallback). */
+  connected?: boolean;
+  /** redis: the URL with its password masked. */
+  target?: string;
+  /** redis: live workers sharing the state, as last seen. */
+  liveWorkers?: number;
+  /** Set when the configured store is not used: legacy keeps its fixed limit whatever the store. */
+  ignored?: string;
+}
+
 export interface AdmissionSnapshot {
   policy: AdmissionPolicyName;
   /** Every alias sharing this (provider, model). */
@@ -43,4 +56,6 @@ export interface AdmissionSnapshot {
   requests?: BucketSnapshot;
   tokens?: BucketSnapshot;
   lastChange?: LimitChange;
+  /** The admission store (v2 capacity policy; legacy shows it as ignored). */
+  store?: StoreSnapshot;
 }

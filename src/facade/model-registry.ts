@@ -176,7 +176,8 @@ export class ModelRegistry {
         const key = JSON.stringify([entry.provider, entry.model, entry.domain, entry.policy, entry.aliases]);
         if (seen.has(key)) continue;
         seen.add(key);
-        entries.push(entry);
+        // The admission store is v2's: legacy keeps its fixed limit whatever the store (MIGRATION.md).
+        entries.push(entry.policy === 'fixed' ? { ...entry, store: { type: this.config.admission.store.type, ignored: 'the legacy engine keeps its fixed maxParallelRequests limit' } } : entry);
       }
     }
     return entries;

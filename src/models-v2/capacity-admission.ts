@@ -16,6 +16,11 @@
 //   1.5 s; a refused probe costs a few 429s, each only to the attempt that got it).
 // - The attempt that got a 429 honours its Retry-After (the retry executor); nothing else stops.
 // - Admission is FIFO, cancellable, and bounded by `admission.queueTimeoutSeconds` when set.
+// - With a shared store (admission-store.ts, `admission.store`), the same decisions are taken on
+//   the fleet's state: a slot is a lease granted by the store below the shared limit, the buckets
+//   are the store's, a crowd's cut and a probe are applied by the store atomically (the first
+//   worker to decide wins, the others adopt). While the store is unavailable this worker admits
+//   alone with a 1/N share of the last shared limit (N = live workers seen).
 import type { Runtime } from '../core/model-client.ts';
 import type {
   AdmissionDemand,
@@ -27,6 +32,7 @@ import type {
   ThrottlePermit,
 } from './admission.ts';
 import { type AdmissionContext, admissionTimeout, logLimitChange, snapshotHeader } from './admission-context.ts';
+import type { SharedAdmissionDomain, SharedLease } from './admission-store.ts';
 import { RateBucketMirror } from './rate-bucket-mirror.ts';
 import type { RateLimitReading } from './rate-limit-headers.ts';
 
@@ -43,6 +49,10 @@ export const PROBE_INTERVAL_MIN_MS = 250;
 export const PROBE_INTERVAL_MAX_MS = 1_000;
 /** A pacing wait never exceeds this, whatever a header says (a daily bucket must not freeze a job). */
 export const MAX_PACING_WAIT_MS = 60_000;
+/** Shared store: a queued head retries this often when no release was announced (bounded, no busy loop). */
+export const SHARED_SLOT_RETRY_MS = 25;
+/** Shared store: queued attempts one acquisition asks slots for (one round trip for all of them). */
+export const SHARED_BATCH = 16;
 
 interface Waiter {
   tokens: number;
@@ -60,6 +70,20 @@ interface Ticket {
   tokens: number;
   requestsThrough: number;
   tokensThrough: number;
+  /** Shared store: the lease the attempt holds. */
+  lease?: SharedLease;
+}
+
+/** Shared store: where this domain stands with the fleet's state. */
+interface SharedState {
+  domain: SharedAdmissionDomain;
+  /** The version of the shared limit last adopted (-1: adopt whatever the store says next). */
+  version: number;
+  lastLimit?: number;
+  /** A store acquisition, a wait for a slot or a proposed limit change is under way. */
+  acquiring: boolean;
+  waiting: boolean;
+  changing: boolean;
 }
 
 interface DomainState {
@@ -93,16 +117,21 @@ interface DomainState {
   /** The waiter a pacing timer is running for, when it fires (runtime clock), and how to stop it. */
   pacing?: { waiter: Waiter; until: number; stop: AbortController };
   lastChange?: LimitChange;
+  shared?: SharedState;
 }
+
+export type SharedDomainSource = (domain: ThrottleDomain) => SharedAdmissionDomain | undefined;
 
 export class CapacityAdmission implements RequestThrottle {
   #cap: number;
   readonly #context: AdmissionContext;
   readonly #domains = new Map<ThrottleDomain, DomainState>();
+  readonly #sharedSource?: SharedDomainSource;
 
-  constructor(cap: number, context: AdmissionContext) {
+  constructor(cap: number, context: AdmissionContext, shared?: SharedDomainSource) {
     this.#cap = Math.max(1, Math.floor(cap));
     this.#context = context;
+    this.#sharedSource = shared;
   }
 
   get cap(): number {
@@ -177,6 +206,10 @@ export class CapacityAdmission implements RequestThrottle {
 
   /** Admits from the head of the queue while the limit and the rate buckets allow (FIFO: nobody overtakes). */
   #pump(domain: ThrottleDomain, state: DomainState): void {
+    if (state.shared?.domain.connected) {
+      this.#pumpShared(domain, state, state.shared);
+      return;
+    }
     while (state.queue.length > 0 && state.inFlight.size < state.limit) {
       const head = state.queue[0];
       const now = head.runtime.now();
@@ -191,6 +224,60 @@ export class CapacityAdmission implements RequestThrottle {
       state.queue.shift();
       head.grant(this.#admit(domain, state, head, now));
     }
+  }
+
+  /**
+   * Shared store: one acquisition at a time per domain, for up to SHARED_BATCH of the queue's
+   * head (FIFO within this worker) in one round trip; this worker's cap still bounds what it
+   * runs. When the fleet is full the head waits for a release announced by the store, or
+   * SHARED_SLOT_RETRY_MS; when a shared bucket is short, as long as the store says. A store
+   * failure leaves the queue to the local path.
+   */
+  #pumpShared(domain: ThrottleDomain, state: DomainState, shared: SharedState): void {
+    const room = Math.min(SHARED_BATCH, state.queue.length, this.#cap - state.inFlight.size);
+    if (shared.acquiring || shared.waiting || room <= 0) return;
+    const head = state.queue[0];
+    shared.acquiring = true;
+    const costs = state.queue.slice(0, room).map((waiter) => waiter.tokens);
+    void shared.domain.acquire(costs, shared.lastLimit ?? state.limit).then((reply) => {
+      shared.acquiring = false;
+      if (!reply) {
+        this.#pump(domain, state);
+        return;
+      }
+      const now = head.runtime.now();
+      this.#adopt(domain, state, shared, reply.limit, reply.version, now);
+      if (reply.inFlight >= reply.limit) state.saturated = true;
+      for (const lease of reply.grants) {
+        // A waiter may have left (aborted) meanwhile: the slot goes to whoever is first now.
+        const waiter = state.queue.shift();
+        if (!waiter) {
+          void shared.domain.release(lease.id, {});
+          continue;
+        }
+        stopPacing(state, waiter);
+        waiter.grant(this.#admit(domain, state, waiter, waiter.runtime.now(), lease));
+      }
+      if (reply.stop === 'done') {
+        this.#pump(domain, state);
+        return;
+      }
+      shared.waiting = true;
+      const resume = (): void => {
+        shared.waiting = false;
+        this.#pump(domain, state);
+      };
+      if (reply.stop === 'paced') head.runtime.sleep(Math.min(MAX_PACING_WAIT_MS, reply.waitMs)).then(resume, resume);
+      else void shared.domain.slotFreed(SHARED_SLOT_RETRY_MS).then(resume);
+    });
+  }
+
+  /** Shared store: take the fleet's limit when another worker changed it. */
+  #adopt(domain: ThrottleDomain, state: DomainState, shared: SharedState, limit: number, version: number, now: number): void {
+    shared.lastLimit = limit;
+    if (version === shared.version) return;
+    shared.version = version;
+    if (limit !== state.limit) this.#setLimit(domain, state, limit, now, 'the shared limit changed (another worker, or the store)');
   }
 
   #pacingWaitMs(state: DomainState, waiter: Waiter, now: number): number {
@@ -218,18 +305,15 @@ export class CapacityAdmission implements RequestThrottle {
     );
   }
 
-  #admit(domain: ThrottleDomain, state: DomainState, waiter: Waiter, now: number): ThrottlePermit {
+  #admit(domain: ThrottleDomain, state: DomainState, waiter: Waiter, now: number, lease?: SharedLease): ThrottlePermit {
     state.seq += 1;
     state.tokensSpent += waiter.tokens;
-    const ticket: Ticket = {
-      seq: state.seq,
-      admittedAt: now,
-      tokens: waiter.tokens,
-      requestsThrough: state.seq,
-      tokensThrough: state.tokensSpent,
-    };
+    // Shared: the buckets are mirrored in the fleet's coordinates (server clock, fleet spend).
+    const ticket: Ticket = lease
+      ? { seq: state.seq, admittedAt: lease.admittedAt, tokens: waiter.tokens, requestsThrough: lease.requestsThrough, tokensThrough: lease.tokensThrough, lease }
+      : { seq: state.seq, admittedAt: now, tokens: waiter.tokens, requestsThrough: state.seq, tokensThrough: state.tokensSpent };
     state.inFlight.add(ticket.seq);
-    if (state.inFlight.size >= state.limit) state.saturated = true;
+    if (!lease && state.inFlight.size >= state.limit) state.saturated = true;
     let released = false;
     return {
       release: (outcome) => {
@@ -237,6 +321,7 @@ export class CapacityAdmission implements RequestThrottle {
         released = true;
         state.inFlight.delete(ticket.seq);
         this.#learn(domain, state, ticket, outcome, waiter.runtime.now());
+        if (ticket.lease && state.shared) void state.shared.domain.release(ticket.lease.id, sharedReadings(state, outcome));
         this.#pump(domain, state);
       },
     };
@@ -280,26 +365,79 @@ export class CapacityAdmission implements RequestThrottle {
     // were admitted before this one; a refused probe falls back no lower than where it started.
     const from = state.limit;
     const probeFrom = state.probeFrom;
+    const nextInterval = probeFrom === undefined ? PROBE_INTERVAL_MIN_MS : Math.min(PROBE_INTERVAL_MAX_MS, state.probeIntervalMs * 2);
+    const why = `${refused} of the last ${admitted} attempts got 429 without an empty rate bucket`;
+    const reason = probeFrom === undefined ? why : `probe refused: ${why}`;
+    if (ticket.lease && state.shared?.domain.connected) {
+      // The fleet's leases decide what the provider was serving; the store applies the cut once.
+      const shared = state.shared;
+      if (shared.changing) return;
+      shared.changing = true;
+      state.refused = [];
+      void shared.domain.recordRefusal({ version: shared.version, refusedSeq: ticket.lease.seq, from, floor: probeFrom ?? 1, reason, probeIntervalMs: nextInterval }).then((reply) => {
+        shared.changing = false;
+        if (!reply) return;
+        if (!reply.applied) {
+          this.#adopt(domain, state, shared, reply.limit, reply.version, now);
+          return;
+        }
+        shared.version = reply.version;
+        shared.lastLimit = reply.limit;
+        state.ceiling = from;
+        state.probeIntervalMs = nextInterval;
+        this.#setLimit(domain, state, reply.limit, now, reason);
+        state.probeStep = 1;
+        state.nextProbeAt = now + state.probeIntervalMs;
+        this.#pump(domain, state);
+      });
+      return;
+    }
     const servedBefore = [...state.inFlight].filter((seq) => seq < ticket.seq).length;
     const to = Math.max(probeFrom ?? 1, Math.min(servedBefore, from - 1));
     state.ceiling = from;
-    state.probeIntervalMs = probeFrom === undefined ? PROBE_INTERVAL_MIN_MS : Math.min(PROBE_INTERVAL_MAX_MS, state.probeIntervalMs * 2);
-    const why = `${refused} of the last ${admitted} attempts got 429 without an empty rate bucket`;
-    this.#setLimit(domain, state, to, now, probeFrom === undefined ? why : `probe refused: ${why}`);
+    state.probeIntervalMs = nextInterval;
+    this.#setLimit(domain, state, to, now, reason);
     state.probeStep = 1;
     state.nextProbeAt = now + state.probeIntervalMs;
   }
 
   #maybeRaise(domain: ThrottleDomain, state: DomainState, now: number): void {
-    if (state.limit >= this.#cap || !state.saturated) return;
+    const shared = state.shared?.domain.connected ? state.shared : undefined;
+    // Shared: the limit is the fleet's, bounded by the caps of the live workers together.
+    const cap = shared ? shared.domain.fleetCap : this.#cap;
+    if (state.limit >= cap || !state.saturated) return;
     if (state.provenAtLimit < state.limit || now < state.nextProbeAt) return;
     const confirmed = state.probeHeld;
     const step = confirmed ? state.probeStep * 2 : state.probeStep;
-    if (confirmed) state.probeIntervalMs = PROBE_INTERVAL_MIN_MS;
     const from = state.limit;
-    this.#setLimit(domain, state, Math.min(this.#cap, from + step), now, `probing: ${state.provenAtLimit} successes at ${from}, all of it in use`);
-    state.probeFrom = from;
-    state.probeStep = step;
+    const to = Math.min(cap, from + step);
+    const reason = `probing: ${state.provenAtLimit} successes at ${from}, all of it in use`;
+    const probe = (): void => {
+      if (confirmed) state.probeIntervalMs = PROBE_INTERVAL_MIN_MS;
+      this.#setLimit(domain, state, to, now, reason);
+      state.probeFrom = from;
+      state.probeStep = step;
+    };
+    if (!shared) {
+      probe();
+      return;
+    }
+    if (shared.changing) return;
+    shared.changing = true;
+    void shared.domain.setLimit({ version: shared.version, to, reason }).then((reply) => {
+      shared.changing = false;
+      if (!reply) return;
+      if (!reply.applied) {
+        // Another worker changed the limit, or the fleet's probe back-off is still running.
+        state.nextProbeAt = now + Math.max(0, reply.probeAt - reply.at);
+        this.#adopt(domain, state, shared, reply.limit, reply.version, now);
+        return;
+      }
+      shared.version = reply.version;
+      shared.lastLimit = reply.limit;
+      probe();
+      this.#pump(domain, state);
+    });
   }
 
   #setLimit(domain: ThrottleDomain, state: DomainState, to: number, now: number, reason: string): void {
@@ -317,16 +455,42 @@ export class CapacityAdmission implements RequestThrottle {
   }
 
   #observe(state: DomainState, ticket: Ticket, reading: RateLimitReading): void {
+    // Shared: readings are ordered by the fleet's admission number, so any worker's newer reading wins.
+    const seq = ticket.lease?.seq ?? ticket.seq;
     if (reading.requests) {
-      const at = { atMs: ticket.admittedAt, seq: ticket.seq, spentThrough: ticket.requestsThrough };
+      const at = { atMs: ticket.admittedAt, seq, spentThrough: ticket.requestsThrough };
       if (state.requests) state.requests.observe(reading.requests, at);
       else state.requests = new RateBucketMirror(reading.requests, at);
     }
     if (reading.tokens) {
-      const at = { atMs: ticket.admittedAt, seq: ticket.seq, spentThrough: ticket.tokensThrough };
+      const at = { atMs: ticket.admittedAt, seq, spentThrough: ticket.tokensThrough };
       if (state.tokens) state.tokens.observe(reading.tokens, at);
       else state.tokens = new RateBucketMirror(reading.tokens, at);
     }
+  }
+
+  /**
+   * Shared store: when it falls back, this worker keeps a conservative share of the last shared
+   * limit (÷ the live workers seen); when it rejoins, the next acquisition adopts the fleet's limit.
+   */
+  #share(domain: ThrottleDomain, state: DomainState, sharedDomain: SharedAdmissionDomain): void {
+    const shared: SharedState = { domain: sharedDomain, version: -1, acquiring: false, waiting: false, changing: false };
+    state.shared = shared;
+    sharedDomain.onConnectionChange((connected) => {
+      shared.version = -1;
+      shared.changing = false;
+      // The mirrors count in the fleet's coordinates while shared and in this worker's own on the
+      // fallback: each side starts afresh from the next response's headers.
+      state.requests = undefined;
+      state.tokens = undefined;
+      if (!connected) {
+        const last = shared.lastLimit ?? state.limit;
+        const workers = sharedDomain.liveWorkers;
+        const share = Math.max(1, Math.min(this.#cap, Math.floor(last / workers)));
+        this.#setLimit(domain, state, share, nowOf(state), `admission store unavailable: a 1/${workers} share of the last shared limit ${last}`);
+      }
+      this.#pump(domain, state);
+    });
   }
 
   #state(domain: ThrottleDomain): DomainState {
@@ -347,10 +511,20 @@ export class CapacityAdmission implements RequestThrottle {
         probeIntervalMs: PROBE_INTERVAL_MIN_MS,
         nextProbeAt: Number.NEGATIVE_INFINITY,
       };
+      const shared = this.#sharedSource?.(domain);
+      if (shared) this.#share(domain, state, shared);
       this.#domains.set(domain, state);
     }
     return state;
   }
+}
+
+/** The readings an outcome carried, as the mirrors now hold them, for the shared buckets. */
+function sharedReadings(state: DomainState, outcome: ThrottleOutcome) {
+  return {
+    ...(outcome.rateLimits?.requests && state.requests ? { requests: state.requests.sharedReading() } : {}),
+    ...(outcome.rateLimits?.tokens && state.tokens ? { tokens: state.tokens.sharedReading() } : {}),
+  };
 }
 
 function bucketSnapshot(bucket: RateBucketMirror, now: number, spentNow: number) {

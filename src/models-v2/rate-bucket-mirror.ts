@@ -87,6 +87,12 @@ export class RateBucketMirror {
     return missing <= 0 ? 0 : Math.ceil(missing / this.#pacedRefillPerMs());
   }
 
+  /** The last reading and the paced refill, for a shared store's copy of the bucket. */
+  sharedReading(): { limit: number; remaining: number; atMs: number; seq: number; spentThrough: number; refillPerMs: number } {
+    const { remaining, atMs, seq, spentThrough } = this.#observation;
+    return { limit: this.#limit, remaining, atMs, seq, spentThrough, refillPerMs: this.#pacedRefillPerMs() };
+  }
+
   #pacedRefillPerMs(): number {
     return this.#refillPerMs * PACING_MARGIN;
   }

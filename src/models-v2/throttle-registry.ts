@@ -1,9 +1,14 @@
 // One admission throttle per (provider, model), shared by every alias that points at that model;
 // its cap is the smallest maxParallelRequests among them. The run's `admission.policy` picks the
 // implementation when the first alias registers.
+// With `admission.store` redis, the capacity policy keeps its shared state in Redis; each
+// registry (a worker) then has its own throttle and its own store connection (two registries of
+// one process act as two workers), and the snapshot shows the store.
 import type { AdmissionConfig, ModelConfig, ResolvedProvider } from '../config/schemas.ts';
 import { silentLogger, type Logger } from '../core/logger.ts';
-import type { RequestThrottle } from './admission.ts';
+import { redactSecrets } from '../core/secrets.ts';
+import type { AdmissionSnapshot, RequestThrottle } from './admission.ts';
+import { type AdmissionStore, localAdmissionStore, unusableStore } from './admission-store.ts';
 import type { AdmissionContext } from './admission-context.ts';
 import { AimdThrottle } from './aimd-admission.ts';
 import { CapacityAdmission } from './capacity-admission.ts';
@@ -12,9 +17,52 @@ import { type PoolLease, SharedResourcePool } from './shared-resource-pool.ts';
 interface SharedThrottle {
   throttle: RequestThrottle & { clampCap(cap: number): void };
   context: AdmissionContext;
+  releaseStore(): Promise<void>;
+}
+
+/** Every snapshot entry names the store (type, connected or on its fallback, masked URL). */
+function withStoreSnapshot<T extends RequestThrottle>(throttle: T, store: AdmissionStore): T {
+  const snapshot = throttle.snapshot.bind(throttle);
+  throttle.snapshot = (now?: number): AdmissionSnapshot[] => snapshot(now).map((entry) => ({ ...entry, store: store.status() }));
+  return throttle;
 }
 
 const throttles = new SharedResourcePool<SharedThrottle>();
+const stores = new SharedResourcePool<AdmissionStore>();
+/** One id per admission config object, i.e. per registry: shared stores are per worker. */
+const registryIds = new WeakMap<AdmissionConfig, number>();
+let nextRegistryId = 0;
+
+function registryIdOf(admission: AdmissionConfig): number {
+  let id = registryIds.get(admission);
+  if (id === undefined) {
+    id = nextRegistryId++;
+    registryIds.set(admission, id);
+  }
+  return id;
+}
+
+async function acquireStore(admission: AdmissionConfig | undefined, logger: Logger): Promise<{ store: AdmissionStore; release(): Promise<void> }> {
+  const config = admission?.store;
+  if (!admission || !config || config.type !== 'redis' || admission.policy !== 'capacity') return { store: localAdmissionStore, release: async () => {} };
+  const lease = await stores.acquire(
+    `redis:${registryIdOf(admission)}`,
+    async () => {
+      // Loaded only when a run asks for the Redis store: node-redis stays out of every other run.
+      try {
+        const { createRedisAdmissionStore } = await import('./redis-admission-store.ts');
+        return await createRedisAdmissionStore({ url: config.url, keyPrefix: config.keyPrefix, logger });
+      } catch (error) {
+        // No call fails because of the store: one that cannot even be created leaves admission local.
+        const reason = redactSecrets(error instanceof Error ? error.message : String(error));
+        logger.warn(`admission store: Redis at ${config.url} cannot be used (${reason}); this worker admits on its own`);
+        return unusableStore(String(config.url));
+      }
+    },
+    (store) => store.close(),
+  );
+  return { store: lease.value, release: () => lease.release() };
+}
 
 export interface ThrottleArgs {
   provider: ResolvedProvider;
@@ -28,10 +76,23 @@ export async function acquireThrottle({ provider, model, admission, logger }: Th
   const policy = admission?.policy ?? 'capacity';
   // The admission settings are part of the key: two registries of one process with different
   // settings (the capacity benchmark runs both policies side by side) must not share state.
-  const key = JSON.stringify([provider.providerType, provider.name, provider.endpoint, model.model, policy, admission?.queueTimeoutSeconds, admission?.aimd]);
+  const shared = admission?.store?.type === 'redis' && policy === 'capacity';
+  const key = JSON.stringify([
+    provider.providerType,
+    provider.name,
+    provider.endpoint,
+    model.model,
+    policy,
+    admission?.queueTimeoutSeconds,
+    admission?.aimd,
+    ...(shared && admission ? [`registry ${registryIdOf(admission)}`] : []),
+  ]);
+  let storeLease: { store: AdmissionStore; release(): Promise<void> } | undefined;
   const lease = await throttles.acquire(
     key,
-    () => {
+    async () => {
+      storeLease = await acquireStore(admission, logger ?? silentLogger);
+      const store = storeLease.store;
       const context: AdmissionContext = {
         provider: provider.name,
         model: model.model,
@@ -47,10 +108,12 @@ export async function acquireThrottle({ provider, model, admission, logger }: Th
               successesUntilIncrease: admission.aimd.successesUntilIncrease,
               cooldownMs: admission.aimd.cooldownSeconds * 1000,
             })
-          : new CapacityAdmission(cap, context);
-      return { throttle, context };
+          : new CapacityAdmission(cap, context, (domain) =>
+              store.domain({ providerType: provider.providerType, endpoint: provider.endpoint ?? provider.name, model: model.model, domain }, cap),
+            );
+      return { throttle: withStoreSnapshot(throttle, store), context, releaseStore: storeLease.release };
     },
-    () => {},
+    (shared) => shared.releaseStore(),
     (shared) => {
       if (!shared.context.aliases.includes(model.alias)) shared.context.aliases.push(model.alias);
       shared.throttle.clampCap(cap);

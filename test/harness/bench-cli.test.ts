@@ -24,7 +24,20 @@ describe('npm run bench input errors', () => {
   it('a missing --mode is one line', async () => {
     const result = await runScript('bench', []);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('bench: --mode must be "compare", "capacity", "embeddings", "shadow" or "instrumentation" (got nothing)\n');
+    expect(result.stderr).toBe('bench: --mode must be "compare", "capacity", "embeddings", "shadow", "instrumentation" or "fleet" (got nothing)\n');
+  });
+
+  it('fleet: an unknown store or scenario, or a single worker, is one line before anything starts', async () => {
+    const store = await runScript('bench', ['--mode', 'fleet', '--store', 'memcached']);
+    expect(store.code).toBe(2);
+    expect(store.stderr).toBe('bench: --store must be local, redis or both (got "memcached")\n');
+    const scenario = await runScript('bench', ['--mode', 'fleet', '--store', 'local', '--scenarios', 'a,c']);
+    expect(scenario.code).toBe(2);
+    expect(scenario.stderr).toBe('bench: --scenarios: unknown "c"; choose from a, b\n');
+    const workers = await runScript('bench', ['--mode', 'fleet', '--workers', '1']);
+    expect(workers.code).toBe(2);
+    expect(workers.stderr).toMatch(/^bench: --workers .*\n$/);
+    expect(workers.stdout).toBe('');
   });
 
   it('an unknown capacity scenario or variant names what is allowed', async () => {

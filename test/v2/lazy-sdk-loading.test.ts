@@ -14,6 +14,8 @@ const SDKS = {
   anthropic: '/node_modules/@anthropic-ai/sdk/',
   bedrock: '/node_modules/@aws-sdk/client-bedrock-runtime/',
   smithyHttp: '/node_modules/@smithy/node-http-handler/',
+  // The Redis client of the shared admission store: loaded only when a run configures that store.
+  redis: '/node_modules/@redis/client/',
 };
 
 interface StageReport {
@@ -62,6 +64,7 @@ describe('v2 loads SDKs lazily', () => {
     expect(loaded(called, SDKS.anthropic)).toBe(false);
     expect(loaded(called, SDKS.bedrock)).toBe(false);
     expect(loaded(called, SDKS.smithyHttp)).toBe(false);
+    expect(loaded(called, SDKS.redis)).toBe(false);
     expect(server.requests.at(-1)?.path).toBe('/v1/chat/completions');
   });
 });

@@ -1,0 +1,395 @@
+// The Redis admission store: the state a fleet of workers shares, per (provider endpoint, model,
+// domain), changed only by the atomic scripts of redis-admission-scripts.ts (docs/engine-rules.md
+// "Shared admission store").
+//
+// - Client: node-redis (`redis`), loaded lazily (dynamic import) only when a run configures this
+//   store. RESP3, EVALSHA (EVAL once after a NOSCRIPT, e.g. after a restart), every command
+//   bounded by COMMAND_TIMEOUT_MS, no offline queue (a command while disconnected fails at once).
+// - A failure of any kind (down, slow, restarted) never fails a call: the store switches to its
+//   fallback with ONE warning, each domain then admits locally, and a background check rejoins
+//   when Redis answers again (one info line).
+// - Leases expire (LEASE_TTL_MS, server clock); this worker renews its own every
+//   RENEW_INTERVAL_MS, so a slow call is never counted twice and a killed worker's slots come
+//   back within LEASE_TTL_MS.
+import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { RedisStoreUrl } from '../config/redis-store-url.ts';
+import type { Logger } from '../core/logger.ts';
+import { redactSecrets } from '../core/secrets.ts';
+import type { ThrottleDomain } from './admission.ts';
+import type {
+  AcquireReply,
+  SharedLease,
+  AdmissionStore,
+  AdmissionStoreStatus,
+  LimitReply,
+  SharedAdmissionDomain,
+  SharedBucketReading,
+} from './admission-store.ts';
+import { ACQUIRE_SCRIPT, RECORD_REFUSAL_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT, SET_LIMIT_SCRIPT } from './redis-admission-scripts.ts';
+
+/** A lease not renewed for this long is gone: a killed worker's slots come back within it. */
+export const LEASE_TTL_MS = 6_000;
+export const RENEW_INTERVAL_MS = 2_000;
+/** No store command waits longer than this; a slower Redis counts as down. */
+export const COMMAND_TIMEOUT_MS = 500;
+export const CONNECT_TIMEOUT_MS = 1_000;
+/** While on the fallback, how often Redis is tried again. */
+export const REJOIN_CHECK_MS = 1_000;
+
+/** Which transition a timed store command ran (for the fleet benchmark's per-call overhead). */
+export type StoreCommandKind = 'acquire' | 'release' | 'other';
+let commandTimer: ((kind: StoreCommandKind, ms: number) => void) | undefined;
+
+/** Benchmarks only: receive the duration of every store command of this process. */
+export function timeStoreCommands(sink: ((kind: StoreCommandKind, ms: number) => void) | undefined): void {
+  commandTimer = sink;
+}
+
+interface ScriptRunner {
+  run(script: string, keys: string[], args: (string | number)[]): Promise<number[]>;
+}
+
+// Minimal structural view of the node-redis client we use (the package is imported lazily).
+interface RedisClientLike {
+  isReady: boolean;
+  connect(): Promise<unknown>;
+  sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown>;
+  duplicate(): RedisClientLike;
+  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  destroy(): void;
+}
+
+export interface RedisStoreOptions {
+  url: RedisStoreUrl;
+  keyPrefix: string;
+  logger: Logger;
+}
+
+export async function createRedisAdmissionStore(options: RedisStoreOptions): Promise<AdmissionStore> {
+  const { createClient } = await import('redis');
+  const make = (): RedisClientLike =>
+    createClient({
+      url: options.url.reveal(),
+      RESP: 3,
+      disableOfflineQueue: true,
+      commandOptions: { timeout: COMMAND_TIMEOUT_MS },
+      socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, REJOIN_CHECK_MS) },
+    }) as unknown as RedisClientLike;
+  const store = new RedisAdmissionStore(options, make);
+  await store.start();
+  return store;
+}
+
+class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
+  readonly type = 'redis' as const;
+  readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly #options: RedisStoreOptions;
+  readonly #client: RedisClientLike;
+  #subscriber?: RedisClientLike;
+  readonly #channel: string;
+  readonly #domains = new Map<string, RedisDomain>();
+  readonly #shas = new Map<string, string>();
+  #connected = false;
+  #warned = false;
+  #closed = false;
+  #renewTimer?: ReturnType<typeof setInterval>;
+  #rejoinTimer?: ReturnType<typeof setInterval>;
+  #liveWorkers = 1;
+
+  constructor(options: RedisStoreOptions, make: () => RedisClientLike) {
+    this.#options = options;
+    this.#client = make();
+    this.#channel = `${options.keyPrefix}:released`;
+    // node-redis emits socket errors as events; they are handled by the fallback, never thrown.
+    this.#client.on('error', () => {});
+  }
+
+  async start(): Promise<void> {
+    const connected = await withTimeout(this.#client.connect(), CONNECT_TIMEOUT_MS).then(
+      () => true,
+      (error: unknown) => {
+        this.#fallBack(error);
+        return false;
+      },
+    );
+    if (connected) {
+      this.#connected = true;
+      await this.#subscribe();
+    }
+    this.#renewTimer = setInterval(() => void this.#renewAll(), RENEW_INTERVAL_MS);
+    this.#renewTimer.unref();
+  }
+
+  status(): AdmissionStoreStatus {
+    return { type: 'redis', connected: this.#connected, target: String(this.#options.url), liveWorkers: this.#liveWorkers };
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  domain(key: { providerType: string; endpoint: string; model: string; domain: ThrottleDomain }, cap: number): SharedAdmissionDomain {
+    const digest = createHash('sha1').update(JSON.stringify([key.providerType, key.endpoint, key.model])).digest('hex').slice(0, 16);
+    // One hash tag per domain: every key of a domain lands on one Redis Cluster slot.
+    const base = `${this.#options.keyPrefix}:{${digest}:${key.domain}}`;
+    let domain = this.#domains.get(base);
+    if (!domain) {
+      domain = new RedisDomain(this, base, this.#channel, cap);
+      this.#domains.set(base, domain);
+      void domain.renew();
+    }
+    return domain;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#renewTimer);
+    clearInterval(this.#rejoinTimer);
+    for (const domain of this.#domains.values()) domain.close();
+    this.#subscriber?.destroy();
+    this.#client.destroy();
+  }
+
+  /** Runs a script by SHA (loading it once after a NOSCRIPT); undefined on any failure (the store falls back). */
+  async run(script: string, keys: string[], args: (string | number)[]): Promise<number[]> {
+    if (!this.#connected || !this.#client.isReady) throw new Error('admission store offline');
+    let sha = this.#shas.get(script);
+    if (!sha) {
+      sha = createHash('sha1').update(script).digest('hex');
+      this.#shas.set(script, sha);
+    }
+    const tail = [String(keys.length), ...keys, ...args.map(String)];
+    const started = commandTimer ? performance.now() : 0;
+    let reply: number[];
+    // node-redis times out only commands not yet written; a written one waits for its reply, so
+    // every command is also raced against our own bound (a late reply is dropped: its lease expires).
+    try {
+      reply = (await withTimeout(this.#client.sendCommand(['EVALSHA', sha, ...tail]), COMMAND_TIMEOUT_MS)) as number[];
+    } catch (error) {
+      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+      reply = (await withTimeout(this.#client.sendCommand(['EVAL', script, ...tail]), COMMAND_TIMEOUT_MS)) as number[];
+    }
+    commandTimer?.(script === ACQUIRE_SCRIPT ? 'acquire' : script === RELEASE_SCRIPT ? 'release' : 'other', performance.now() - started);
+    return reply;
+  }
+
+  /** Reports a failed command: the first one of an outage warns and switches to the fallback. */
+  failed(error: unknown): void {
+    if (this.#closed) return;
+    this.#fallBack(error);
+  }
+
+  noteLiveWorkers(count: number): void {
+    this.#liveWorkers = Math.max(1, count);
+  }
+
+  #fallBack(error: unknown): void {
+    const wasConnected = this.#connected;
+    this.#connected = false;
+    if (!this.#warned) {
+      this.#warned = true;
+      const reason = redactSecrets(error instanceof Error ? error.message : String(error)) || 'no answer';
+      this.#options.logger.warn(
+        `admission store: Redis at ${this.#options.url} is unavailable (${reason}); this worker admits on its own ` +
+          `with a 1/${this.#liveWorkers} share of the last shared limit and rejoins when Redis answers`,
+      );
+    }
+    if (wasConnected || !this.#rejoinTimer) {
+      for (const domain of this.#domains.values()) domain.connectionChanged(false);
+    }
+    if (!this.#rejoinTimer) {
+      this.#rejoinTimer = setInterval(() => void this.#tryRejoin(), REJOIN_CHECK_MS);
+      this.#rejoinTimer.unref();
+    }
+  }
+
+  async #tryRejoin(): Promise<void> {
+    if (this.#closed || this.#connected || !this.#client.isReady) return;
+    try {
+      await withTimeout(this.#client.sendCommand(['PING']), COMMAND_TIMEOUT_MS);
+    } catch {
+      return;
+    }
+    if (this.#connected || this.#closed) return;
+    clearInterval(this.#rejoinTimer);
+    this.#rejoinTimer = undefined;
+    this.#connected = true;
+    this.#warned = false;
+    await this.#subscribe();
+    this.#options.logger.info(`admission store: Redis at ${this.#options.url} answers again; this worker shares admission again`);
+    for (const domain of this.#domains.values()) domain.connectionChanged(true);
+  }
+
+  async #subscribe(): Promise<void> {
+    if (this.#subscriber) return;
+    try {
+      const subscriber = this.#client.duplicate();
+      subscriber.on('error', () => {});
+      await withTimeout(subscriber.connect(), CONNECT_TIMEOUT_MS);
+      await withTimeout(subscriber.subscribe(this.#channel, (message) => this.#domains.get(message)?.wake()), CONNECT_TIMEOUT_MS);
+      this.#subscriber = subscriber;
+    } catch {
+      // Without the channel, queued workers still retry on their short timer.
+    }
+  }
+
+  async #renewAll(): Promise<void> {
+    if (!this.#connected) return;
+    for (const domain of this.#domains.values()) await domain.renew();
+  }
+}
+
+/** Keys of one domain, in the order every script takes them. */
+function domainKeys(base: string): string[] {
+  return [`${base}:state`, `${base}:leases`, `${base}:order`, `${base}:workers`, `${base}:caps`];
+}
+
+class RedisDomain implements SharedAdmissionDomain {
+  readonly #store: RedisAdmissionStore;
+  readonly #base: string;
+  readonly #keys: string[];
+  readonly #channel: string;
+  readonly #cap: number;
+  /** This worker's leases still running: renewed on every heartbeat. */
+  readonly #leases = new Set<string>();
+  readonly #listeners: ((connected: boolean) => void)[] = [];
+  #wakers: (() => void)[] = [];
+  #liveWorkers = 1;
+  #fleetCap: number;
+
+  constructor(store: RedisAdmissionStore, base: string, channel: string, cap: number) {
+    this.#store = store;
+    this.#base = base;
+    this.#keys = domainKeys(base);
+    this.#channel = channel;
+    this.#cap = cap;
+    this.#fleetCap = cap;
+  }
+
+  get connected(): boolean {
+    return this.#store.connected;
+  }
+
+  get liveWorkers(): number {
+    return this.#liveWorkers;
+  }
+
+  get fleetCap(): number {
+    return Math.max(this.#cap, this.#fleetCap);
+  }
+
+  async acquire(costs: number[], initialLimit: number): Promise<AcquireReply | undefined> {
+    const args = [this.#store.workerId, LEASE_TTL_MS, this.#cap, initialLimit, ...costs.map((c) => Math.max(0, Math.ceil(c)))];
+    const reply = await this.#run(ACQUIRE_SCRIPT, args);
+    if (!reply) return undefined;
+    const [stop, limit, version, inFlight, , now, waitMs, granted] = reply.slice(0, 8).map(Number);
+    const grants: SharedLease[] = [];
+    for (let i = 0; i < granted; i++) {
+      const [seq, requestsThrough, tokensThrough] = reply.slice(8 + 3 * i, 11 + 3 * i).map(Number);
+      const id = `${this.#store.workerId}:${seq}`;
+      this.#leases.add(id);
+      grants.push({ id, seq, admittedAt: now, requestsThrough, tokensThrough });
+    }
+    return { grants, stop: stop === 3 ? 'done' : stop === 2 ? 'paced' : 'full', waitMs, limit, version, inFlight };
+  }
+
+  async release(leaseId: string, readings: { requests?: SharedBucketReading; tokens?: SharedBucketReading }): Promise<void> {
+    const known = this.#leases.delete(leaseId);
+    if (!known || !this.connected) return;
+    // The channel message names the domain, so only its waiters wake.
+    const args: (string | number)[] = [leaseId, this.#channel, this.#base];
+    for (const [prefix, reading] of [['r:', readings.requests], ['t:', readings.tokens]] as const) {
+      if (!reading) continue;
+      args.push(prefix, reading.limit, reading.remaining, reading.atMs, reading.seq, reading.spentThrough, reading.refillPerMs);
+    }
+    const sent = this.#run(RELEASE_SCRIPT, args);
+    // This worker's own queue retries at once: its acquisition follows the release on the same
+    // connection (pipelined), so the freed slot costs no extra round trip or published message.
+    this.wake();
+    await sent;
+  }
+
+  async recordRefusal(args: { version: number; refusedSeq: number; from: number; floor: number; reason: string; probeIntervalMs: number }): Promise<LimitReply | undefined> {
+    const reply = await this.#run(RECORD_REFUSAL_SCRIPT, [args.version, args.refusedSeq, args.from, args.floor, args.reason, Math.round(args.probeIntervalMs)]);
+    return reply && limitReply(reply);
+  }
+
+  async setLimit(args: { version: number; to: number; reason: string }): Promise<LimitReply | undefined> {
+    const reply = await this.#run(SET_LIMIT_SCRIPT, [args.version, args.to, args.reason, this.#channel, this.#base]);
+    return reply && limitReply(reply);
+  }
+
+  slotFreed(maxMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, maxMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wakers.push(done);
+    });
+  }
+
+  wake(): void {
+    const wakers = this.#wakers;
+    this.#wakers = [];
+    for (const wake of wakers) wake();
+  }
+
+  onConnectionChange(listener: (connected: boolean) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  connectionChanged(connected: boolean): void {
+    // Leases of a lost connection are not ours to renew any more: Redis expires them.
+    if (!connected) this.#leases.clear();
+    this.wake();
+    for (const listener of this.#listeners) listener(connected);
+  }
+
+  async renew(): Promise<void> {
+    const reply = await this.#run(RENEW_SCRIPT, [this.#store.workerId, LEASE_TTL_MS, this.#cap, ...this.#leases]);
+    if (!reply) return;
+    const [, , liveWorkers, fleetCap] = reply.map(Number);
+    this.#liveWorkers = Math.max(1, liveWorkers);
+    this.#fleetCap = fleetCap;
+    this.#store.noteLiveWorkers(liveWorkers);
+  }
+
+  close(): void {
+    this.wake();
+  }
+
+  async #run(script: string, args: (string | number)[]): Promise<number[] | undefined> {
+    if (!this.connected) return undefined;
+    try {
+      return await this.#store.run(script, this.#keys, args);
+    } catch (error) {
+      this.#store.failed(error);
+      return undefined;
+    }
+  }
+}
+
+function limitReply(reply: number[]): LimitReply {
+  const [applied, limit, version, at, probeAt] = reply.map(Number);
+  return { applied: applied === 1, limit, version, at, probeAt };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

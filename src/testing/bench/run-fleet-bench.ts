@@ -1,0 +1,233 @@
+// The fleet benchmark (issue "admission shared by every worker through Redis"): N worker
+// processes (fleet-worker.ts, each a registry with maxParallelRequests 64) against ONE fake
+// provider process with a capacity scenario's limit, with the local store (every worker learns
+// alone) or the Redis store (the bench starts its own redis-server). Optional events halfway:
+// SIGKILL one worker, or restart Redis (a fresh, empty server on the same port).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createClient } from 'redis';
+import { startProviderProcess } from '../soak/provider-process.ts';
+import type { FakeProviderStats } from '../fake-provider/fake-provider-server.ts';
+import { startRedisServer, type RedisServer } from '../redis/redis-server.ts';
+import { type CapacityScenario, CAPACITY_SCENARIOS } from './capacity-scenarios.ts';
+import type { FleetWorkerArgs, FleetWorkerResult } from './fleet-worker.ts';
+
+const WORKER = fileURLToPath(new URL('./fleet-worker.ts', import.meta.url));
+const MODEL = { openai: 'gpt-4o-mini', anthropic: 'claude-sonnet-4-5' } as const;
+export const FLEET_SCENARIOS = ['a', 'b'] as const;
+export type FleetScenarioId = (typeof FLEET_SCENARIOS)[number];
+export type FleetStore = 'local' | 'redis';
+export type FleetEvent = 'none' | 'kill-worker' | 'restart-redis';
+export const FLEET_MAX_PARALLEL = 64;
+const READY_TIMEOUT_MS = 30_000;
+
+export interface FleetRow {
+  scenario: FleetScenarioId;
+  store: FleetStore;
+  event: FleetEvent;
+  workers: number;
+  /** Calls of the workers that ran to the end (a killed worker's calls are in killedWorkerCalls). */
+  calls: number;
+  succeeded: number;
+  failed: number;
+  failedByClass: Record<string, number>;
+  /** Calls of surviving workers still unsettled when the run gave up (max seconds + 10 s). */
+  lost: number;
+  killedWorkerCalls: number;
+  wallSeconds: number;
+  /** The provider's 2xx answers per second (every worker, the killed one included) ÷ the limiting rate. */
+  goodput: number;
+  limitingRate: number;
+  limitingResource: string;
+  attempts: number;
+  /** 429 answers ÷ all answers from the sixth second on (the provider's timeline). */
+  rateLimitedShareAfter5s: number | null;
+  /** kill-worker with the Redis store: seconds from the kill until none of its leases remained (null: not measured). */
+  leasesBackSeconds: number | null;
+  /** Redis store: per-call store overhead, the acquire and release commands as timed inside the workers (ms). */
+  storeOverheadMs: { acquireP50: number; acquireP99: number; releaseP50: number; releaseP99: number; commands: number } | null;
+  /** Warnings the workers logged (the store's fallback warning, once per worker and outage). */
+  warnings: number;
+}
+
+export interface FleetRunOptions {
+  workers: number;
+  /** Overrides the scenario's call count (smoke runs). */
+  calls?: number;
+  maxSeconds: number;
+  redis?: RedisServer;
+}
+
+function scenarioOf(id: FleetScenarioId): CapacityScenario {
+  return CAPACITY_SCENARIOS.find((s) => s.id === id)!;
+}
+
+interface Worker {
+  child: ChildProcess;
+  calls: number;
+  done: Promise<FleetWorkerResult | undefined>;
+}
+
+function startWorker(args: FleetWorkerArgs): { worker: Worker; ready: Promise<void> } {
+  const child = spawn(process.execPath, [WORKER, JSON.stringify(args)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`fleet worker ${child.pid} not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    child.on('message', (m: { type?: string }) => {
+      if (m.type === 'ready') {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', () => reject(new Error(`fleet worker ${child.pid} exited before it was ready`)));
+  });
+  const done = new Promise<FleetWorkerResult | undefined>((resolve) => {
+    child.on('message', (m: { type?: string; result?: FleetWorkerResult }) => {
+      if (m.type === 'done') resolve(m.result);
+    });
+    child.once('exit', () => resolve(undefined));
+  });
+  return { worker: { child, calls: args.calls, done }, ready };
+}
+
+export async function runFleetScenario(id: FleetScenarioId, store: FleetStore, event: FleetEvent, options: FleetRunOptions): Promise<FleetRow> {
+  const scenario = scenarioOf(id);
+  const totalCalls = options.calls ?? scenario.calls ?? 0;
+  const provider = await startProviderProcess(scenario.provider);
+  const keyPrefix = `fleet:${id}:${store}:${event}:${Date.now()}`;
+  if (store === 'redis' && !options.redis) throw new Error('the Redis store needs a redis-server');
+  const workers: Worker[] = [];
+  try {
+    const starts = Array.from({ length: options.workers }, (_, i) => {
+      const calls = Math.floor(totalCalls / options.workers) + (i < totalCalls % options.workers ? 1 : 0);
+      return startWorker({
+        endpoint: provider.endpoints[scenario.protocol],
+        protocol: scenario.protocol,
+        model: MODEL[scenario.protocol],
+        maxParallelRequests: FLEET_MAX_PARALLEL,
+        calls,
+        maxTokens: scenario.maxTokens,
+        store: store === 'redis' ? { type: 'redis', url: options.redis!.url, keyPrefix } : { type: 'local' },
+      });
+    });
+    workers.push(...starts.map((s) => s.worker));
+    await Promise.all(starts.map((s) => s.ready));
+    await resetProvider(provider.endpoints.anthropic);
+    const started = performance.now();
+    for (const w of workers) w.child.send({ type: 'go' });
+
+    // Halfway by the limit's own clock: the job takes about calls ÷ limiting rate.
+    const halfwayMs = (totalCalls / scenario.limitingRate({ tokensPerCall: 0 }) / 2) * 1000;
+    let leasesBack: Promise<number | null> = Promise.resolve(null);
+    const eventTimer =
+      event === 'none'
+        ? undefined
+        : setTimeout(() => {
+            if (event === 'kill-worker') {
+              const victim = workers[0].child;
+              const killedAt = performance.now();
+              victim.kill('SIGKILL');
+              if (store === 'redis') leasesBack = waitLeasesGone(options.redis!.url, keyPrefix, victim.pid!, killedAt, 30_000);
+            } else if (store === 'redis') void options.redis!.restart();
+          }, halfwayMs);
+
+    const results = await Promise.race([
+      Promise.all(workers.map((w) => w.done)),
+      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), (options.maxSeconds + 10) * 1000).unref()),
+    ]);
+    clearTimeout(eventTimer);
+    const wallSeconds = (performance.now() - started) / 1000;
+    const finished = results === 'timeout' ? await Promise.all(workers.map((w) => Promise.race([w.done, Promise.resolve(undefined)]))) : results;
+    const stats = await provider.stats();
+    return summarise({ id, scenario, store, event, options, workers, finished, wallSeconds, stats, leasesBackSeconds: await leasesBack });
+  } finally {
+    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+    await provider.stop();
+  }
+}
+
+function summarise(run: {
+  id: FleetScenarioId;
+  scenario: CapacityScenario;
+  store: FleetStore;
+  event: FleetEvent;
+  options: FleetRunOptions;
+  workers: Worker[];
+  finished: (FleetWorkerResult | undefined)[];
+  wallSeconds: number;
+  stats: FakeProviderStats;
+  leasesBackSeconds: number | null;
+}): FleetRow {
+  const { workers, finished, stats } = run;
+  const killed = run.event === 'kill-worker' ? 1 : 0;
+  const survivors = workers.map((w, i) => ({ w, r: finished[i] })).slice(killed);
+  const ok = survivors.filter((s) => s.r);
+  const failedByClass: Record<string, number> = {};
+  for (const { r } of ok) for (const [name, n] of Object.entries(r!.failedByClass)) failedByClass[name] = (failedByClass[name] ?? 0) + n;
+  const acquire = ok.flatMap(({ r }) => r!.storeCommandMs.acquire);
+  const release = ok.flatMap(({ r }) => r!.storeCommandMs.release);
+  const okAnswers = Number(stats.byStatus['200'] ?? 0);
+  const tokensPerCall = okAnswers > 0 && stats.tokens > 0 ? stats.tokens / okAnswers : 0;
+  const limitingRate = run.scenario.limitingRate({ tokensPerCall });
+  const late = stats.timeline.filter((s) => s.second >= 5);
+  const lateAnswers = late.reduce((sum, s) => sum + s.ok + s.rateLimited, 0);
+  return {
+    scenario: run.id,
+    store: run.store,
+    event: run.event,
+    workers: workers.length,
+    calls: survivors.reduce((sum, s) => sum + s.w.calls, 0),
+    succeeded: ok.reduce((sum, s) => sum + s.r!.succeeded, 0),
+    failed: ok.reduce((sum, s) => sum + s.r!.failed, 0),
+    failedByClass,
+    lost: survivors.filter((s) => !s.r).reduce((sum, s) => sum + s.w.calls, 0),
+    killedWorkerCalls: killed ? workers[0].calls : 0,
+    wallSeconds: run.wallSeconds,
+    goodput: okAnswers / run.wallSeconds / limitingRate,
+    limitingRate,
+    limitingResource: run.scenario.limitingResource,
+    attempts: stats.requests,
+    rateLimitedShareAfter5s: lateAnswers > 0 ? late.reduce((sum, s) => sum + s.rateLimited, 0) / lateAnswers : null,
+    leasesBackSeconds: run.leasesBackSeconds,
+    storeOverheadMs:
+      acquire.length > 0
+        ? { acquireP50: percentile(acquire, 0.5), acquireP99: percentile(acquire, 0.99), releaseP50: percentile(release, 0.5), releaseP99: percentile(release, 0.99), commands: acquire.length + release.length }
+        : null,
+    warnings: ok.reduce((sum, s) => sum + s.r!.warnings.length, 0),
+  };
+}
+
+/** Polls the fleet's lease sets until none belongs to the killed worker (lease ids start with host:pid:). */
+async function waitLeasesGone(url: string, keyPrefix: string, pid: number, killedAt: number, timeoutMs: number): Promise<number | null> {
+  const client = createClient({ url });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const keys = await client.keys(`${keyPrefix}:*:leases`);
+    const mine = (id: string): boolean => id.split(':').at(-3) === String(pid);
+    while (performance.now() - killedAt < timeoutMs) {
+      // A lease counts while its expiry (server clock) is ahead; expired ones leave the set on the next acquisition.
+      const [seconds, micros] = (await client.time()) as unknown as [string, string];
+      const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      let live = 0;
+      for (const key of keys) live += (await client.zRangeByScore(key, now, '+inf')).filter(mine).length;
+      if (live === 0) return (performance.now() - killedAt) / 1000;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return null;
+  } finally {
+    client.destroy();
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+async function resetProvider(origin: string): Promise<void> {
+  const response = await fetch(`${origin}/_fake/reset`, { method: 'POST' });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`fake provider reset answered ${response.status}`);
+}
+
+export { startRedisServer };

@@ -1,0 +1,82 @@
+// A real redis-server for tests and the fleet benchmark: started on a free loopback port with
+// persistence off (`--save '' --appendonly no`), stopped (and restartable on the same port) by
+// its owner. No mock of Redis anywhere: the shared admission store is tested against this.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createServer, connect } from 'node:net';
+
+export const REDIS_SERVER_BINARY = 'redis-server';
+const START_TIMEOUT_MS = 10_000;
+
+export interface RedisServer {
+  readonly port: number;
+  /** redis://127.0.0.1:<port> (no credentials unless `password` was given). */
+  readonly url: string;
+  stop(): Promise<void>;
+  /** Stops the server (if running) and starts a fresh, empty one on the same port. */
+  restart(): Promise<void>;
+}
+
+/** Whether redis-server can be run here. */
+export function redisServerAvailable(): boolean {
+  return spawnSync(REDIS_SERVER_BINARY, ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'];
+  if (options.password) args.push('--requirepass', options.password);
+  const start = async (): Promise<void> => {
+    child = spawn(REDIS_SERVER_BINARY, args, { stdio: 'ignore' });
+    const spawned = child;
+    const failed = new Promise<never>((_, reject) => spawned.once('error', reject));
+    await Promise.race([waitForPort(port), failed]);
+  };
+  const stop = async (): Promise<void> => {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill('SIGKILL');
+    await exited;
+  };
+  await start();
+  const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
+  return {
+    port,
+    url: `redis://${auth}127.0.0.1:${port}`,
+    stop,
+    restart: async () => {
+      await stop();
+      await start();
+    },
+  };
+}
+
+async function waitForPort(port: number): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`redis-server did not listen on 127.0.0.1:${port} within ${START_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
