@@ -18,8 +18,8 @@ import { type EchoScenario, type EchoServer, startEchoServer } from './support/e
 import { CANARY, PLANTED } from './support/planted-credentials.ts';
 import { errorRenderings, leaks, objectRenderings } from './support/renderings.ts';
 import { AWS_ENV, CALL_HEADERS, SCAN_ENV, TARGETS, type Target, scanConfig } from './support/scan-config.ts';
+import { ENGINES } from '../../src/testing/engines.ts';
 
-const ENGINES = ['legacy', 'v2'] as const;
 const STATUSES = [400, 401, 403, 404, 413, 422, 429, 500, 529];
 const SCENARIOS: EchoScenario[] = [
   ...STATUSES.map((status) => ({ kind: 'status', status }) as const),
