@@ -57,7 +57,7 @@ export function marksRetirement(text: string): boolean {
   return text.includes(RETIRE_MARKER);
 }
 
-/** Line numbers (1-based) of hard-coded ['legacy', 'v2'] lists. */
+/** Line numbers (1-based) of hard-coded two-engine lists (HARD_CODED_ENGINE_LIST). */
 export function hardCodedEngineLists(text: string): number[] {
   return text.split('\n').flatMap((line, i) => (HARD_CODED_ENGINE_LIST.test(line) ? [i + 1] : []));
 }
