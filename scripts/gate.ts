@@ -28,7 +28,7 @@ const USAGE = `Usage:
   --html <file>                   write a self-contained HTML report
 
 Retries and 429s per call are shown, never judged. An alias only in the baseline fails (the
-candidate did not run it); one only in the candidate is noted. Rules: docs/harness.md, "npm run gate".
+candidate did not run it); one only in the candidate is noted. Rules: docs/rollout-gates.md, "npm run gate".
 Exit codes: 0 pass, 1 fail (every failing alias and metric is named), 2 usage or unreadable summary.
 `;
 

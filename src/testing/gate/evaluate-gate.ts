@@ -1,5 +1,5 @@
 // The phase-2 gate's judgement: baseline and candidate run summaries matched by alias, one row
-// per (alias, metric), and the failures that make the verdict. Rules (docs/harness.md, "npm run
+// per (alias, metric), and the failures that make the verdict. Rules (docs/rollout-gates.md, "npm run
 // gate"): error rate fails above +threshold pp when significant; tokens per successful call fail
 // beyond ±threshold; p95 fails above the ratio; retries and 429s are shown, never judged; an alias
 // only in the baseline fails (the candidate did not run it), one only in the candidate is noted.

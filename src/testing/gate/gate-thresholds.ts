@@ -1,4 +1,4 @@
-// The phase-2 gate's thresholds: defaults (justified in docs/harness.md, "npm run gate") and the
+// The phase-2 gate's thresholds: defaults (justified in docs/rollout-gates.md, "npm run gate") and the
 // parsing of their command-line forms with units — `0.5pp`, `5%`, `1.2` (or `1.2x`).
 import { UsageError } from '../compare/cli-options.ts';
 
