@@ -16,18 +16,21 @@ import { CAPACITY_VARIANTS, runCapacityScenario, type CapacityRow } from '../src
 import { capacityTable } from '../src/testing/bench/capacity-table.ts';
 import { EMBEDDING_BENCH, runEmbeddingBench } from '../src/testing/bench/run-embedding-bench.ts';
 import { embeddingTable } from '../src/testing/bench/embedding-table.ts';
+import { runInstrumentationCli } from '../src/testing/bench/instrumentation-cli.ts';
 import type { EngineName } from '../src/core/model-client.ts';
 import type { ProviderType } from '../src/core/types.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings [options]
+const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings|instrumentation [options]
 
   --mode compare        both engines side by side, no provider limit: ops/s, latency, CPU ratios
   --mode capacity       both engines and both v2 admission policies against provider limits
                         (scenarios a–f, docs/benchmarks.md); takes several minutes
   --mode embeddings     both engines: a 1,000-text Titan call and a 10,000-text Cohere call at
                         50 ms latency, maxParallelRequests 32, against 1.5 × requests/32 × 50 ms
+  --mode instrumentation  CPU per v2 facade call with observability off / compiled in with no
+                        OpenTelemetry SDK / with the SDK registered (docs/benchmarks.md)
   --json <file>         write the full report as JSON
 
 compare options:
@@ -39,6 +42,12 @@ compare options:
 
 embeddings options:
   --repeats <n>         measured calls per engine × call, median reported (default 3)
+
+instrumentation options:
+  --time-ms <n>         measured time per variant per round (default 2000)
+  --rounds <n>          rounds, variants rotated in each (default 5)
+  --concurrency <n>     calls in flight (default 8)
+  --latency-ms <n>      fake provider latency per answer (default 2)
 
 capacity options:
   --scenarios <list>    e.g. a,b,e (default all: a–f, and the references r for a, s for d)
@@ -231,6 +240,7 @@ await runCli('bench', async () => {
       variants: { type: 'string' },
       'max-seconds': { type: 'string' },
       repeats: { type: 'string' },
+      rounds: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -251,7 +261,20 @@ await runCli('bench', async () => {
     if (values.json) await ensureWritable(values.json, '--json');
     return runEmbeddingsCli({ repeats, json: values.json });
   }
-  if (values.mode !== 'compare') throw new UsageError(`--mode must be "compare", "capacity" or "embeddings" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`);
+  if (values.mode === 'instrumentation') {
+    const timeMs = numberOption(values['time-ms'], '--time-ms', { min: 100, integer: true }) ?? 2000;
+    const rounds = numberOption(values.rounds, '--rounds', { min: 1, integer: true }) ?? 5;
+    const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, integer: true }) ?? 8;
+    const latencyMs = numberOption(values['latency-ms'], '--latency-ms', { min: 0 }) ?? 2;
+    if (values.json) await ensureWritable(values.json, '--json');
+    const fake = await startFakeProviderProcess(latencyMs);
+    try {
+      return await runInstrumentationCli({ endpoint: fake.endpoints.openai, timeMs, rounds, concurrency, latencyMs, json: values.json });
+    } finally {
+      await fake.stop();
+    }
+  }
+  if (values.mode !== 'compare') throw new UsageError(`--mode must be "compare", "capacity", "embeddings" or "instrumentation" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`);
   const timeMs = numberOption(values['time-ms'], '--time-ms', { min: 100, integer: true }) ?? 3000;
   const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, integer: true }) ?? 8;
   const latencyMs = numberOption(values['latency-ms'], '--latency-ms', { min: 0 }) ?? 2;

@@ -18,10 +18,13 @@ import { collectMeta, type MetaSource } from '../src/testing/compare/report-meta
 import { createProgress, mismatchList, renderTable, summaryLine } from '../src/testing/compare/terminal-table.ts';
 import { loadFixtures } from '../src/testing/fixture.ts';
 import { loadWorkload } from '../src/testing/record/workload.ts';
+import { ClientRunSummary } from '../src/observability/client-run-summary.ts';
+import { writeRunSummary } from '../src/observability/write-run-summary.ts';
 
 const USAGE = `Usage:
   npm run compare -- [--fixtures <dir|file>]... [--filter <text>] [--json <file>] [--html <file>]
   npm run compare -- --live --config <file> --workload <file> [--filter <text>] [--json <file>] [--html <file>]
+                     [--summary-json <file>]
 
   --fixtures <path>   fixture file or directory (recursive; repeatable; default test/fixtures)
   --filter <text>     only cases whose name or file contains <text> (case-insensitive)
@@ -29,6 +32,8 @@ const USAGE = `Usage:
   --html <file>       write a self-contained HTML report
   --live              call the real endpoints of --config with the calls of --workload through both
                       engines and compare structure (success, tool names, JSON validity, usage)
+  --summary-json <file>  (--live) write the run summary of both engines' calls (dd-run-summary/1,
+                      one entry per alias and engine; docs/observability.md)
 
 Exit codes: 0 every case in parity and matching, 1 any mismatch or (--live) an endpoint that
 cannot be reached (one line naming the alias, endpoint and cause), 2 usage/config/fixture error.
@@ -44,6 +49,7 @@ await runCli('compare', async () => {
       live: { type: 'boolean' },
       config: { type: 'string' },
       workload: { type: 'string' },
+      'summary-json': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -55,6 +61,10 @@ await runCli('compare', async () => {
   }
   if (values.json) await ensureWritable(values.json, '--json');
   if (values.html) await ensureWritable(values.html, '--html');
+  const summaryPath = values['summary-json'];
+  if (summaryPath && !values.live) throw new UsageError('--summary-json is only used with --live (fixture replays make no real calls)');
+  if (summaryPath) await ensureWritable(summaryPath, '--summary-json');
+  const summary = summaryPath ? new ClientRunSummary() : undefined;
   const hooks = await loadCompareHooks();
   // Only a person at a terminal wants a progress bar; piped output stays clean for logs. The bar
   // is drawn on stderr, and createProgress draws nothing unless stderr is a terminal too.
@@ -75,7 +85,7 @@ await runCli('compare', async () => {
       await checkLiveEndpoints(workload);
       const progress = interactive ? createProgress(workload.length, process.stderr) : undefined;
       try {
-        cases = await compareLive(config, workload, { hooks, file: values.workload, onCase: (c) => progress?.tick(c.name) });
+        cases = await compareLive(config, workload, { hooks, file: values.workload, summary, onCase: (c) => progress?.tick(c.name) });
       } finally {
         progress?.done();
       }
@@ -111,6 +121,10 @@ await runCli('compare', async () => {
   if (values.html) {
     await writeReport(values.html, '--html', renderHtml(report, { title }));
     process.stdout.write(`HTML report: ${values.html}\n`);
+  }
+  if (summaryPath && summary) {
+    await writeRunSummary(summaryPath, summary.summary());
+    process.stdout.write(`Run summary: ${summaryPath}\n`);
   }
   return report.summary.mismatched === 0 ? 0 : 1;
 });

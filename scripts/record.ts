@@ -6,11 +6,13 @@
 import { parseArgs } from 'node:util';
 import type { EngineName } from '../src/core/model-client.ts';
 import { loadConfigFile } from '../src/config/load-config.ts';
-import { runCli, UsageError } from '../src/testing/compare/cli-options.ts';
+import { ensureWritable, runCli, UsageError } from '../src/testing/compare/cli-options.ts';
 import { recordWorkload } from '../src/testing/record/record-workload.ts';
 import { loadWorkload } from '../src/testing/record/workload.ts';
 import { ENGINES } from '../src/testing/engines.ts';
 import { folderOutputProblem } from '../src/testing/output-paths.ts';
+import { ClientRunSummary } from '../src/observability/client-run-summary.ts';
+import { writeRunSummary } from '../src/observability/write-run-summary.ts';
 
 const USAGE = `Usage: npm run record -- --config <file> --workload <file> --out <dir> [options]
 
@@ -19,6 +21,7 @@ const USAGE = `Usage: npm run record -- --config <file> --workload <file> --out 
   --out <dir>          where fixtures go: <dir>/<provider>/<name>.json
   --engine <name>      engine that makes the calls: v2 (default) or legacy
   --filter <text>      only calls whose name contains <text>
+  --summary-json <file> write the run summary (dd-run-summary/1, docs/observability.md) of the calls
 `;
 
 await runCli('record', async () => {
@@ -29,6 +32,7 @@ await runCli('record', async () => {
       out: { type: 'string' },
       engine: { type: 'string' },
       filter: { type: 'string' },
+      'summary-json': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -46,6 +50,9 @@ await runCli('record', async () => {
   const outProblem = await folderOutputProblem(values.out as string);
   if (outProblem) throw new UsageError(`--out ${values.out}: cannot write fixtures there (${outProblem})`);
 
+  const summaryPath = values['summary-json'];
+  if (summaryPath) await ensureWritable(summaryPath, '--summary-json');
+  const summary = summaryPath ? new ClientRunSummary() : undefined;
   const config = await loadConfigFile(values.config as string);
   const calls = (await loadWorkload(values.workload as string, config)).filter(
     (call) => !values.filter || call.name.toLowerCase().includes(values.filter.toLowerCase()),
@@ -55,6 +62,7 @@ await runCli('record', async () => {
   const results = await recordWorkload(config, calls, {
     outDir: values.out as string,
     engine,
+    summary,
     onCall: (r) => {
       const what = r.file ? `${r.file} (${r.exchanges} exchange${r.exchanges === 1 ? '' : 's'}, ${r.outcome})` : `NOT RECORDED: no request reached the provider (${r.outcome})`;
       process.stdout.write(`${r.name}: ${what}\n`);
@@ -63,5 +71,9 @@ await runCli('record', async () => {
   });
   const written = results.filter((r) => r.file).length;
   process.stdout.write(`recorded ${written}/${results.length} calls into ${values.out}\n`);
+  if (summaryPath && summary) {
+    await writeRunSummary(summaryPath, summary.summary());
+    process.stdout.write(`run summary: ${summaryPath}\n`);
+  }
   return written === results.length ? 0 : 1;
 });

@@ -13,6 +13,8 @@ import { ENGINES } from '../src/testing/engines.ts';
 import { runSoak, type SoakReport } from '../src/testing/soak/run-soak.ts';
 import { renderSoakReport, soakProblems } from '../src/testing/soak/soak-report.ts';
 import { SOAK_FAULTS } from '../src/testing/soak/soak-faults.ts';
+import { ClientRunSummary } from '../src/observability/client-run-summary.ts';
+import { writeRunSummary } from '../src/observability/write-run-summary.ts';
 
 const USAGE = `Usage: npm run soak -- --engine v2|legacy|both [options]
 
@@ -24,6 +26,8 @@ const USAGE = `Usage: npm run soak -- --engine v2|legacy|both [options]
   --seed <n>             fault seed (default 1)
   --call-deadline-s <n>  a call unsettled this long counts as lost (default 120)
   --json <file>          write the reports as JSON
+  --summary-json <file>  write the run summary of the measured calls (dd-run-summary/1, one entry per
+                         alias and engine; docs/observability.md)
 `;
 
 await runCli('soak', async () => {
@@ -37,6 +41,7 @@ await runCli('soak', async () => {
       seed: { type: 'string' },
       'call-deadline-s': { type: 'string' },
       json: { type: 'string' },
+      'summary-json': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -57,6 +62,9 @@ await runCli('soak', async () => {
   const unknown = providers.filter((p) => !(PROVIDER_TYPES as readonly string[]).includes(p));
   if (unknown.length || !providers.length) throw new UsageError(`--providers: unknown provider "${unknown[0] ?? ''}"; use a comma-separated list of ${PROVIDER_TYPES.join(', ')}`);
   if (values.json) await ensureWritable(values.json, '--json');
+  const summaryPath = values['summary-json'];
+  if (summaryPath) await ensureWritable(summaryPath, '--summary-json');
+  const summary = summaryPath ? new ClientRunSummary() : undefined;
 
   const hasGc = typeof (globalThis as { gc?: unknown }).gc === 'function';
   process.stdout.write(
@@ -74,6 +82,7 @@ await runCli('soak', async () => {
       providers: providers as ProviderType[],
       seed,
       callDeadlineMs,
+      summary,
       onProgress: progress ? () => progress.tick(engine) : undefined,
     });
     progress?.done();
@@ -85,6 +94,10 @@ await runCli('soak', async () => {
     const environment = { node: process.version, cores: cpus().length, date: new Date().toISOString() };
     await writeReport(values.json, '--json', `${JSON.stringify({ environment, settings, reports: reports.map((r) => ({ ...r, problems: soakProblems(r) })) }, null, 2)}\n`);
     process.stdout.write(`JSON report written to ${values.json}\n`);
+  }
+  if (summaryPath && summary) {
+    await writeRunSummary(summaryPath, summary.summary());
+    process.stdout.write(`Run summary written to ${summaryPath}\n`);
   }
   return reports.some((r) => soakProblems(r).length > 0) ? 1 : 0;
 });

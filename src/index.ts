@@ -5,6 +5,7 @@ import { createStderrLogger, redactingLogger, type Logger } from './core/logger.
 import type { Runtime } from './core/model-client.ts';
 import { describeRouting, loadClientFactory, resolveEngine, type EngineOption } from './engine.ts';
 import { ModelRegistry } from './facade/model-registry.ts';
+import type { ObservabilityOptions } from './observability/observability-options.ts';
 
 export interface CreateModelRegistryOptions {
   /** Wins over DATA_DESIGNER_ASYNC_ENGINE. */
@@ -12,6 +13,8 @@ export interface CreateModelRegistryOptions {
   env?: Record<string, string | undefined>;
   runtime?: Partial<Runtime>;
   logger?: Logger;
+  /** OpenTelemetry spans/metrics (no-op unless the host registers an SDK) and content opt-in. */
+  observability?: ObservabilityOptions;
 }
 
 export function createModelRegistry(
@@ -24,7 +27,7 @@ export function createModelRegistry(
   // A caller's logger gets scrubbed text like the default one (SPEC: no secret in any log).
   const logger = options.logger ? redactingLogger(options.logger) : createStderrLogger();
   logger.info(`model engine routing: ${describeRouting(engines)}`);
-  return new ModelRegistry(parsed, { engines, loadFactory: loadClientFactory, env, runtime: options.runtime, logger });
+  return new ModelRegistry(parsed, { engines, loadFactory: loadClientFactory, env, runtime: options.runtime, logger, observability: options.observability });
 }
 
 export { ModelRegistry } from './facade/model-registry.ts';
@@ -64,5 +67,10 @@ export type { ModelClient, CallOptions, Runtime, EngineName } from './core/model
 export { loadConfigFile, parseConfig, parseConfigText } from './config/load-config.ts';
 export type * from './config/schemas.ts';
 export { redactSecrets } from './core/secrets.ts';
+export type { ObservabilityOptions } from './observability/observability-options.ts';
+export type { RunSummary, RunSummaryEntry } from './observability/run-summary.ts';
+export { RUN_SUMMARY_SCHEMA } from './observability/run-summary.ts';
+export { writeRunSummary } from './observability/write-run-summary.ts';
+export type { CallObserver, AttemptObserver, AttemptStart } from './core/model-client.ts';
 export type { Logger } from './core/logger.ts';
 export type { AdmissionSnapshot, AdmissionPolicyName, BucketSnapshot, LimitChange, ThrottleDomain } from './core/admission-snapshot.ts';

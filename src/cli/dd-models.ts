@@ -12,6 +12,7 @@ import type { Parser } from '../facade/parsers/parser-error.ts';
 import { jsonParser } from '../facade/parsers/json-parser.ts';
 import { formatUsageSummary } from '../facade/usage.ts';
 import { createModelRegistry, loadConfigFile, type EngineName, type ModelRegistry } from '../index.ts';
+import { writeRunSummary } from '../observability/write-run-summary.ts';
 
 const HELP = `dd-models — call a configured model through the Data Designer model layer
 
@@ -33,6 +34,9 @@ generate options:
   --max-correction-steps <n>       correction turns after a parse failure (default 0)
   --max-conversation-restarts <n>  restarts after corrections run out (default 0)
   --json                           print one JSON document {output, engine, usage}
+  --summary-json <file>            write the run summary (dd-run-summary/1: calls, failures by class,
+                                   attempts, retries, 429s, tokens, latency p50/p95/p99) to <file>,
+                                   also when the call fails
 
 The answer goes to stdout, followed by the engine used and the usage of this run.
 Exit status: 0 success, 1 the call failed, 2 bad command line, config or environment (fix the input named).`;
@@ -49,6 +53,7 @@ const OPTIONS = {
   'max-correction-steps': { type: 'string' },
   'max-conversation-restarts': { type: 'string' },
   json: { type: 'boolean' },
+  'summary-json': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -122,11 +127,17 @@ async function generate(values: Values, positionals: string[]): Promise<number> 
     return 0;
   } finally {
     await registry.close();
+    // Written on failure too: a failed call is part of the run a gate compares.
+    const summaryPath = values['summary-json'];
+    if (summaryPath !== undefined) await writeRunSummary(summaryPath, registry.runSummary());
   }
 }
 
 async function health(values: Values, positionals: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`health takes no prompt (got '${positionals.join(' ')}')`);
+  if (values['summary-json'] !== undefined) {
+    throw new UsageError('--summary-json is for generate: health checks are not counted in the run summary');
+  }
   const registry = await openRegistry(values);
   try {
     const aliases = values.model ?? registry.aliases;

@@ -20,6 +20,32 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Overrides the client's runtime for this call only. */
   runtime?: Partial<Runtime>;
+  /**
+   * Told about every HTTP attempt the engine makes for this call (observability, run summary).
+   * Absent: the engines allocate nothing for it. It never changes what is sent or how it retries.
+   */
+  observer?: CallObserver;
+}
+
+/** Attempt-level facts from an engine's retry loop (both engines implement it separately). */
+export interface CallObserver {
+  /**
+   * An attempt is about to go out (after its admission slot was granted). `attempt` counts from 1
+   * per exchange (a fanned-out embedding batch numbers each sub-request's attempts on its own).
+   * Returns where the attempt's end is reported.
+   */
+  attemptStarted(start: AttemptStart): AttemptObserver;
+}
+
+export interface AttemptStart {
+  attempt: number;
+  /** How long this attempt waited for admission (v2) or a concurrency slot (legacy), in ms. */
+  admissionWaitMs?: number;
+}
+
+export interface AttemptObserver {
+  /** Exactly once per started attempt: `error` undefined on success, else what the attempt threw. */
+  attemptEnded(error?: unknown): void;
 }
 
 /** One implementation per engine; the facade, registry and harness only ever see this. */

@@ -39,6 +39,9 @@ import { ParserError, correctionText, type Parser } from './parsers/parser-error
 import { textParser } from './parsers/text-parser.ts';
 import { promptToMessages } from './prompt-messages.ts';
 import { ModelUsageStats } from './usage.ts';
+import type { FacadeCall } from '../observability/facade-call.ts';
+import { FacadeTelemetry } from '../observability/facade-telemetry.ts';
+import { RegistryObservability } from '../observability/registry-observability.ts';
 
 /** Request fields a caller may set per call; they win over the sampled inference parameters. */
 export type ChatOverrides = Partial<
@@ -131,6 +134,8 @@ export interface ModelFacadeInit {
   tools?: ToolRegistry;
   runtime?: Partial<Runtime>;
   logger?: Logger;
+  /** Spans, metrics and the run-summary accumulator (the registry's); absent: the global providers and a summary of its own. */
+  telemetry?: FacadeTelemetry;
 }
 
 const CONTROL_KEYS: ReadonlySet<string> = new Set([
@@ -163,6 +168,7 @@ export class ModelFacade {
   readonly #tools?: ToolRegistry;
   readonly #runtime: Runtime;
   readonly #logger: Logger;
+  readonly #telemetry: FacadeTelemetry;
 
   constructor(init: ModelFacadeInit) {
     this.modelConfig = init.modelConfig;
@@ -173,6 +179,15 @@ export class ModelFacade {
     this.#runtime = resolveRuntime(init.runtime);
     this.#logger = init.logger ?? silentLogger;
     this.usage = new ModelUsageStats(() => this.#runtime.now());
+    this.#telemetry =
+      init.telemetry ??
+      new RegistryObservability().facadeTelemetry({
+        alias: init.modelConfig.alias,
+        engine: init.engine,
+        providerType: init.provider.providerType,
+        providerName: init.provider.name,
+        model: init.modelConfig.model,
+      });
   }
 
   get modelAlias(): string {
@@ -207,8 +222,16 @@ export class ModelFacade {
    */
   async completion(messages: ChatMessage[], options: CompletionOptions = {}): Promise<ChatResponse> {
     this.#reportUnknownKeys(options, CHAT_OVERRIDE_KEYS);
-    const request = this.#chatRequest(messages, options, { stripN: false });
-    return this.#chat(request, options);
+    const call = this.#telemetry.begin('completion', !options.skipUsageTracking);
+    try {
+      const request = this.#chatRequest(messages, options, { stripN: false });
+      const response = await this.#chat(request, options, call);
+      call?.end();
+      return response;
+    } catch (error) {
+      call?.end(error, options.signal);
+      throw error;
+    }
   }
 
   /**
@@ -219,10 +242,15 @@ export class ModelFacade {
   async generate<T = string>(prompt: string, options: GenerateOptions<T> = {}): Promise<GenerateResult<T>> {
     const purpose = options.purpose ?? DEFAULT_PURPOSE;
     this.#reportUnknownKeys(options, CHAT_OVERRIDE_KEYS);
+    const call = this.#telemetry.begin('generate', !options.skipUsageTracking);
     try {
-      return await this.#generate(prompt, options, purpose);
+      const result = await this.#generate(prompt, options, purpose, call);
+      call?.end();
+      return result;
     } catch (error) {
-      throw this.#wrapError(error, purpose, options.signal, options.purpose !== undefined);
+      const wrapped = this.#wrapError(error, purpose, options.signal, options.purpose !== undefined);
+      call?.end(wrapped, options.signal);
+      throw wrapped;
     }
   }
 
@@ -230,6 +258,7 @@ export class ModelFacade {
   async embed(texts: string[], options: EmbedOptions = {}): Promise<number[][]> {
     const purpose = options.purpose ?? DEFAULT_PURPOSE;
     this.#reportUnknownKeys(options, EMBEDDING_OVERRIDE_KEYS);
+    const facadeCall = this.#telemetry.begin('embed', !options.skipUsageTracking);
     try {
       const params = this.modelConfig.inferenceParameters;
       const sampled = params.generationType === 'embedding' ? embeddingParams(params) : {};
@@ -239,18 +268,26 @@ export class ModelFacade {
         model: this.modelConfig.model,
         input: texts,
       };
-      const response = await this.#embed(request, options);
+      const response = await this.#embed(request, options, facadeCall);
       const vectors = [...response.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
       if (vectors.length !== texts.length) {
         throw this.#error(`Expected ${texts.length} embeddings, but received ${vectors.length}.`, purpose);
       }
+      facadeCall?.end();
       return vectors;
     } catch (error) {
-      throw this.#wrapError(error, purpose, options.signal, options.purpose !== undefined);
+      const wrapped = this.#wrapError(error, purpose, options.signal, options.purpose !== undefined);
+      facadeCall?.end(wrapped, options.signal);
+      throw wrapped;
     }
   }
 
-  async #generate<T>(prompt: string, options: GenerateOptions<T>, purpose: string): Promise<GenerateResult<T>> {
+  async #generate<T>(
+    prompt: string,
+    options: GenerateOptions<T>,
+    purpose: string,
+    call: FacadeCall | undefined,
+  ): Promise<GenerateResult<T>> {
     const parser = (options.parser ?? textParser) as Parser<T>;
     const maxCorrections = nonNegativeInt(options.maxCorrectionSteps, 'maxCorrectionSteps');
     const maxRestarts = nonNegativeInt(options.maxConversationRestarts, 'maxConversationRestarts');
@@ -272,7 +309,7 @@ export class ModelFacade {
       // Tools go out on every call, even after the budget is spent: the history holds tool turns,
       // and Bedrock rejects tool history without a tool config.
       if (catalog && catalog.definitions.length > 0) request.tools = catalog.definitions;
-      const response = await this.#chat(request, options);
+      const response = await this.#chat(request, options, call);
       const message = response.choices[0]?.message;
       const toolCalls = catalog ? (message?.tool_calls ?? []) : [];
 
@@ -350,28 +387,38 @@ export class ModelFacade {
     return { ...merged, model: this.modelConfig.model, messages: [...messages] };
   }
 
-  async #chat(request: ChatRequest, control: CallControl): Promise<ChatResponse> {
+  // One model call: with instrumentation on, a span (a child of generate's) whose CallObserver the
+  // engine reports each HTTP attempt to.
+  async #chat(request: ChatRequest, control: CallControl, call: FacadeCall | undefined): Promise<ChatResponse> {
     const client = await this.#getClient();
+    const observed = call?.modelCall('chat');
+    observed?.input(request.messages);
     let response: ChatResponse;
     try {
-      response = await client.chat(request, { signal: control.signal });
+      response = await client.chat(request, observed ? { signal: control.signal, observer: observed } : { signal: control.signal });
     } catch (error) {
+      observed?.failed(error, control.signal);
       if (!control.skipUsageTracking && !isCancellation(error, control.signal)) this.usage.recordFailure();
       throw error;
     }
+    observed?.chatSucceeded(response);
     if (!control.skipUsageTracking) this.usage.recordSuccess(response.usage);
     return response;
   }
 
-  async #embed(request: EmbeddingRequest, control: CallControl): Promise<EmbeddingResponse> {
+  async #embed(request: EmbeddingRequest, control: CallControl, call: FacadeCall | undefined): Promise<EmbeddingResponse> {
     const client = await this.#getClient();
+    const observed = call?.modelCall('embeddings');
+    observed?.input(request.input);
     let response: EmbeddingResponse;
     try {
-      response = await client.embed(request, { signal: control.signal });
+      response = await client.embed(request, observed ? { signal: control.signal, observer: observed } : { signal: control.signal });
     } catch (error) {
+      observed?.failed(error, control.signal);
       if (!control.skipUsageTracking && !isCancellation(error, control.signal)) this.usage.recordFailure();
       throw error;
     }
+    observed?.embedSucceeded(response);
     if (!control.skipUsageTracking) {
       const usage = response.usage;
       this.usage.recordSuccess(

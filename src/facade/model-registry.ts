@@ -16,6 +16,9 @@ import {
   type ResolvedProvider,
 } from '../config/schemas.ts';
 import { UNSET_VARIABLE_ORIGIN } from '../config/secret-ref.ts';
+import type { ObservabilityOptions } from '../observability/observability-options.ts';
+import { RegistryObservability } from '../observability/registry-observability.ts';
+import type { RunSummary } from '../observability/run-summary.ts';
 
 export interface ModelRegistryOptions {
   engines: Record<ProviderType, EngineName>;
@@ -23,6 +26,8 @@ export interface ModelRegistryOptions {
   env?: Record<string, string | undefined>;
   runtime?: Partial<Runtime>;
   logger: Logger;
+  /** Spans and metrics through @opentelemetry/api (docs/observability.md); content capture is opt-in. */
+  observability?: ObservabilityOptions;
 }
 
 export class ModelRegistry {
@@ -35,11 +40,20 @@ export class ModelRegistry {
   readonly #facades = new Map<string, ModelFacade>();
   #tools?: ToolRegistry;
   #closed = false;
+  readonly #observability: RegistryObservability;
 
   constructor(config: DataDesignerConfig, options: ModelRegistryOptions) {
     this.config = config;
     this.engines = Object.freeze({ ...options.engines });
     this.#options = options;
+    this.#observability = new RegistryObservability(options.observability, {
+      admissionSnapshot: () => this.admissionSnapshot(),
+      describeAlias: (alias) => {
+        const model = this.config.models.find((m) => m.alias === alias);
+        const provider = model && this.#providers.get(model.provider);
+        return provider && { engine: this.engines[provider.providerType], providerType: provider.providerType };
+      },
+    });
     for (const provider of config.providers) {
       const resolved = resolveProvider(provider, options.env);
       this.#providers.set(provider.name, resolved);
@@ -147,6 +161,13 @@ export class ModelRegistry {
         tools: this.tools,
         runtime: this.#options.runtime,
         logger: this.#options.logger,
+        telemetry: this.#observability.facadeTelemetry({
+          alias,
+          engine: this.engineFor(alias),
+          providerType: this.getProvider(model.provider).providerType,
+          providerName: model.provider,
+          model: model.model,
+        }),
       });
       this.#facades.set(alias, facade);
     }
@@ -197,6 +218,15 @@ export class ModelRegistry {
     return out;
   }
 
+  /**
+   * Every facade call so far per (alias, engine): calls, failures by class, attempts, retries,
+   * 429s, tokens, latency percentiles and wall time (schema dd-run-summary/1, docs/observability.md).
+   * Health checks and other skipUsageTracking calls are not counted. Survives close().
+   */
+  runSummary(): RunSummary {
+    return this.#observability.runSummary();
+  }
+
   /** Writes the usage summary to the log at info level, one block per model id. */
   logUsageSummary(elapsedMs?: number): void {
     const summaries = Object.entries(this.usageSummary(elapsedMs));
@@ -213,6 +243,7 @@ export class ModelRegistry {
    */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#observability.close();
     const clients = [...this.#clients.values()];
     this.#clients.clear();
     this.#facades.clear();

@@ -14,7 +14,7 @@ import {
   type ModelErrorInit,
 } from '../core/errors.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/limits.ts';
-import { resolveRuntime, type CallOptions, type Runtime } from '../core/model-client.ts';
+import { resolveRuntime, type AttemptObserver, type CallObserver, type CallOptions, type Runtime } from '../core/model-client.ts';
 import { redactSecrets, registerCallHeaderSecrets } from '../core/secrets.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ProviderType } from '../core/types.ts';
 import { createAnthropicAdapter } from './anthropic-adapter.ts';
@@ -68,6 +68,7 @@ interface CallContext {
   signal?: AbortSignal;
   timeoutMs: number;
   extraHeaders: Record<string, string>;
+  observer?: CallObserver;
 }
 
 type AttemptOutcome =
@@ -243,6 +244,7 @@ export class CustomRouter {
       // The request arrives final: the facade has already applied provider precedence (SPEC §3),
       // and applying it again here would undo what the facade removed (e.g. `n` for generate).
       extraHeaders: lowerCaseKeys(request.extra_headers),
+      observer: options.observer,
     };
   }
 
@@ -285,11 +287,24 @@ export class CustomRouter {
 
   /** One logical exchange: attempts, classification and backoff per SPEC §7 (legacy). */
   async #exchange(context: CallContext, call: WireCall): Promise<WireResult> {
-    const { deployment, runtime, signal } = context;
+    const { deployment, runtime, signal, observer } = context;
     let retries = 0;
     for (;;) {
       throwIfAborted(signal);
-      const outcome = await deployment.limiter.run(() => this.#attempt(context, call), signal);
+      // The observer (observability) hears each attempt's slot wait, start and end; absent, nothing is allocated.
+      const waitStartedAt = observer ? runtime.now() : 0;
+      let observed: AttemptObserver | undefined;
+      let outcome: AttemptOutcome;
+      try {
+        outcome = await deployment.limiter.run(() => {
+          if (observer) observed = observer.attemptStarted({ attempt: retries + 1, admissionWaitMs: runtime.now() - waitStartedAt });
+          return this.#attempt(context, call);
+        }, signal);
+      } catch (error) {
+        observed?.attemptEnded(error);
+        throw error;
+      }
+      observed?.attemptEnded(outcome.ok ? undefined : outcome.error);
       if (outcome.ok) return outcome.result;
       // After close() the pools are gone: retrying could only fail again, after a real wait.
       if (this.#closed || retries >= retryBudget(outcome.error, outcome.shouldRetry)) throw outcome.error;

@@ -1,7 +1,7 @@
 // The one retry loop of the v2 engine. Every SDK runs with its own retries off, so the attempts a
 // provider sees are exactly the ones made here, under the same policy for all three providers.
 import { DataDesignerError, ModelRateLimitError } from '../core/errors.ts';
-import type { Runtime } from '../core/model-client.ts';
+import type { CallObserver, Runtime } from '../core/model-client.ts';
 import type { AdmissionDemand, RequestThrottle, ThrottleDomain, ThrottleOutcome } from './admission.ts';
 import type { HeaderLookup } from './header-lookup.ts';
 import { type RateLimitReading, readRateLimitHeaders } from './rate-limit-headers.ts';
@@ -27,6 +27,8 @@ export interface RetryExecution {
    * sockets on a destroyed agent that nothing will ever close).
    */
   stopped?: () => boolean;
+  /** Told each attempt's start (with its admission wait) and end; absent costs nothing. */
+  observer?: CallObserver;
 }
 
 /**
@@ -38,10 +40,12 @@ export async function executeWithRetries<T>(
   attempt: (retriesMade: number, observe: ObserveHeaders) => Promise<T>,
   execution: RetryExecution,
 ): Promise<T> {
-  const { runtime, throttle, domain, demand, signal, stopped } = execution;
+  const { runtime, throttle, domain, demand, signal, stopped, observer } = execution;
   for (let retriesMade = 0; ; retriesMade += 1) {
     if (signal?.aborted) throw signal.reason;
+    const waitStartedAt = observer ? runtime.now() : 0;
     const permit = await throttle.acquire(domain, runtime, signal, demand);
+    const observed = observer?.attemptStarted({ attempt: retriesMade + 1, admissionWaitMs: runtime.now() - waitStartedAt });
     let rateLimits: RateLimitReading | undefined;
     const observe: ObserveHeaders = (header) => {
       rateLimits = readRateLimitHeaders(header, runtime.now()) ?? rateLimits;
@@ -51,6 +55,7 @@ export async function executeWithRetries<T>(
       result = await attempt(retriesMade, observe);
     } catch (error) {
       permit.release(outcomeOf(error, rateLimits));
+      observed?.attemptEnded(error);
       if (signal?.aborted) throw signal.reason;
       if (!(error instanceof DataDesignerError)) throw error;
       if (stopped?.() || retriesMade >= retryBudget(error)) throw error;
@@ -60,6 +65,7 @@ export async function executeWithRetries<T>(
       continue;
     }
     permit.release(rateLimits ? { kind: 'success', rateLimits } : { kind: 'success' });
+    observed?.attemptEnded();
     return result;
   }
 }

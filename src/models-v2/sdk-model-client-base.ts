@@ -72,6 +72,7 @@ export abstract class SdkModelClientBase<Sdk> {
         demand: { ...demand, modelAlias: this.modelAlias },
         signal: call.signal,
         stopped: () => this.#closed,
+        observer: options?.observer,
       });
     } catch (error) {
       if (error instanceof ClientClosedReason) throw this.#closedError('was closed while the call was in progress');

@@ -13,6 +13,7 @@ import { createProxyPool, type RecordingProxy } from '../record/recording-proxy.
 import { collectSecrets, configuredHeaderNames, createScrubber } from '../record/secret-scrubber.ts';
 import { canonicalRequest, wireRequest, type WorkloadCall } from '../record/workload.ts';
 import type { RunHooks } from '../run-fixture.ts';
+import type { ClientRunSummary } from '../../observability/client-run-summary.ts';
 import { LiveEndpointUnreachable, networkCause } from './live-endpoint-check.ts';
 import { ENGINES, matchVerdict, type CompareCase, type EngineOutcome, type ParityDifference } from './compare-report.ts';
 
@@ -22,6 +23,8 @@ export interface LiveCompareOptions {
   file: string;
   env?: Record<string, string | undefined>;
   onCase?: (c: CompareCase) => void;
+  /** Counts every engine's calls into a run summary (--summary-json). */
+  summary?: ClientRunSummary;
 }
 
 function isJson(text: string): boolean {
@@ -89,10 +92,11 @@ async function runEngine(
   let error: EngineOutcome['error'];
   try {
     client = await factory({ provider, model: call.model });
+    const summary = options.summary;
     response =
       call.operation === 'embedding'
-        ? await client.embed(wireRequest(call, request as EmbeddingRequest))
-        : await client.chat(wireRequest(call, request as ChatRequest));
+        ? await (summary ? summary.embed(client, wireRequest(call, request as EmbeddingRequest)) : client.embed(wireRequest(call, request as EmbeddingRequest)))
+        : await (summary ? summary.chat(client, wireRequest(call, request as ChatRequest)) : client.chat(wireRequest(call, request as ChatRequest)));
   } catch (caught) {
     // The endpoint went away mid-run: every further call would only repeat the retries.
     if (caught instanceof ModelAPIConnectionError) {

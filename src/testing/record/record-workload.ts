@@ -9,6 +9,7 @@ import type { EngineName, ModelClient } from '../../core/model-client.ts';
 import type { ChatRequest, EmbeddingRequest } from '../../core/types.ts';
 import { loadClientFactory } from '../../engine.ts';
 import { parseFixture, type Fixture } from '../fixture.ts';
+import type { ClientRunSummary } from '../../observability/client-run-summary.ts';
 import { createProxyPool, type ProxyFailure } from './recording-proxy.ts';
 import { collectSecrets, configuredHeaderNames, createScrubber } from './secret-scrubber.ts';
 import { canonicalRequest, wireRequest, type WorkloadCall } from './workload.ts';
@@ -20,6 +21,8 @@ export interface RecordOptions {
   /** The date written into each fixture's `source`. */
   now?: Date;
   onCall?: (result: RecordedCall) => void;
+  /** Counts every call into a run summary (--summary-json). */
+  summary?: ClientRunSummary;
 }
 
 export interface RecordedCall {
@@ -51,8 +54,14 @@ export async function recordWorkload(config: DataDesignerConfig, calls: Workload
       try {
         client = await factory({ provider, model: call.model });
         // The fixture keeps the canonical request; the wire also carries the provider's headers.
-        if (call.operation === 'embedding') await client.embed(wireRequest(call, request as EmbeddingRequest));
-        else await client.chat(wireRequest(call, request as ChatRequest));
+        const summary = options.summary;
+        if (call.operation === 'embedding') {
+          const wire = wireRequest(call, request as EmbeddingRequest);
+          await (summary ? summary.embed(client, wire) : client.embed(wire));
+        } else {
+          const wire = wireRequest(call, request as ChatRequest);
+          await (summary ? summary.chat(client, wire) : client.chat(wire));
+        }
       } catch (error) {
         outcome = error instanceof DataDesignerError ? error.name : `Unmapped:${error instanceof Error ? error.name : typeof error}`;
       } finally {

@@ -9,6 +9,7 @@ import type { EngineName, ModelClient } from '../../core/model-client.ts';
 import type { ProviderType } from '../../core/types.ts';
 import { startProviderProcess } from './provider-process.ts';
 import { SOAK_FAULTS } from './soak-faults.ts';
+import type { ClientRunSummary } from '../../observability/client-run-summary.ts';
 
 export interface SoakSettings {
   engine: EngineName;
@@ -23,6 +24,8 @@ export interface SoakSettings {
   callDeadlineMs: number;
   /** Called after each call settles (or is given up as lost). */
   onProgress?: (done: number, total: number) => void;
+  /** Counts the measured calls (not the warm-up) into a run summary (--summary-json). */
+  summary?: ClientRunSummary;
 }
 
 export interface MemorySample {
@@ -116,10 +119,13 @@ export async function runSoak(settings: SoakSettings): Promise<SoakReport> {
     for (const type of settings.providers) clients.set(type, await registry.getClient(type));
 
     let clientAttempts = 0;
-    const call = (index: number): Promise<unknown> => {
+    const call = (index: number, counted = false): Promise<unknown> => {
       const type = settings.providers[index % settings.providers.length];
       clientAttempts += 1;
-      return clients.get(type)!.chat(
+      const client = clients.get(type)!;
+      const summary = counted ? settings.summary : undefined;
+      const chat = summary ? summary.chat.bind(summary, client) : client.chat.bind(client);
+      return chat(
         { model: MODELS[type], messages: [{ role: 'user', content: `Row ${index}: name a colour.` }], max_tokens: 16 },
         {
           runtime: {
@@ -149,7 +155,7 @@ export async function runSoak(settings: SoakSettings): Promise<SoakReport> {
     const worker = async (): Promise<void> => {
       while (next < settings.calls) {
         const index = next++;
-        const promise = call(index).then(
+        const promise = call(index, true).then(
           () => {
             ok++;
           },

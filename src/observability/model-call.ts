@@ -1,0 +1,124 @@
+// One model call (one ModelClient.chat or .embed) of a facade call: its span, its GenAI metrics,
+// and the CallObserver the engine reports its HTTP attempts to (each attempt a child span).
+import { SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import type { AttemptObserver, AttemptStart, CallObserver } from '../core/model-client.ts';
+import type { ChatMessage, ChatResponse, EmbeddingResponse } from '../core/types.ts';
+import { AttemptTelemetry } from './attempt-telemetry.ts';
+import {
+  ATTR_DD_ERROR_CLASS,
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+} from './attribute-names.ts';
+import { captureChatOutput, captureInput } from './content-capture.ts';
+import { errorClassOf } from './error-class.ts';
+import type { FacadeCall } from './facade-call.ts';
+import { CLIENT_SPAN, type FacadeTelemetry, type ModelOperation } from './facade-telemetry.ts';
+
+export class ModelCallTelemetry implements CallObserver {
+  readonly call: FacadeCall;
+  readonly operation: ModelOperation;
+  readonly span: Span;
+  readonly #parent: Context;
+  readonly #t0 = performance.now();
+  #context?: Context;
+
+  constructor(call: FacadeCall, operation: ModelOperation, parent: Context) {
+    this.call = call;
+    this.operation = operation;
+    this.#parent = parent;
+    const { tracer, identity, spanAttributes } = call.telemetry;
+    this.span = tracer.startSpan(
+      `${operation} ${identity.model}`,
+      { kind: CLIENT_SPAN, attributes: { ...spanAttributes, [ATTR_GEN_AI_OPERATION_NAME]: operation } },
+      parent,
+    );
+    call.telemetry.instruments.calls.add(1, call.telemetry.metricAttributes(operation));
+  }
+
+  get telemetry(): FacadeTelemetry {
+    return this.call.telemetry;
+  }
+
+  /** The context attempt spans start in (this span as parent), made on the first attempt. */
+  get context(): Context {
+    this.#context ??= trace.setSpan(this.#parent, this.span);
+    return this.#context;
+  }
+
+  /** Content goes on the span only with the opt-in, redacted. */
+  input(messages: readonly ChatMessage[] | readonly string[]): void {
+    if (this.telemetry.captureContent && this.span.isRecording()) captureInput(this.span, messages);
+  }
+
+  attemptStarted(start: AttemptStart): AttemptObserver {
+    return new AttemptTelemetry(this, start);
+  }
+
+  chatSucceeded(response: ChatResponse): void {
+    const usage = response.usage;
+    this.#succeeded(response.model, response.id, usage?.prompt_tokens, usage?.completion_tokens, usage?.reasoning_tokens);
+    if (this.span.isRecording()) {
+      this.span.setAttribute(
+        ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+        response.choices.map((choice) => choice.finish_reason ?? 'null'),
+      );
+      if (this.telemetry.captureContent) captureChatOutput(this.span, response);
+    }
+    this.span.end();
+  }
+
+  embedSucceeded(response: EmbeddingResponse): void {
+    this.#succeeded(response.model, undefined, response.usage?.prompt_tokens, undefined, undefined);
+    this.span.end();
+  }
+
+  failed(error: unknown, signal: AbortSignal | undefined): void {
+    const errorClass = errorClassOf(error, signal);
+    const telemetry = this.telemetry;
+    const attributes: Attributes = {
+      ...telemetry.metricAttributes(this.operation),
+      [ATTR_ERROR_TYPE]: errorClass,
+      [ATTR_DD_ERROR_CLASS]: errorClass,
+    };
+    telemetry.instruments.operationDuration.record((performance.now() - this.#t0) / 1000, attributes);
+    telemetry.instruments.errors.add(1, attributes);
+    if (this.span.isRecording()) {
+      this.span.setAttributes({ [ATTR_ERROR_TYPE]: errorClass, [ATTR_DD_ERROR_CLASS]: errorClass });
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorClass });
+    }
+    this.span.end();
+  }
+
+  #succeeded(
+    responseModel: string | undefined,
+    responseId: string | undefined,
+    input: number | undefined,
+    output: number | undefined,
+    reasoning: number | undefined,
+  ): void {
+    const telemetry = this.telemetry;
+    const { instruments } = telemetry;
+    instruments.operationDuration.record((performance.now() - this.#t0) / 1000, telemetry.metricAttributes(this.operation));
+    const call = this.call;
+    if (input !== undefined) {
+      call.inputTokens += input;
+      instruments.tokenUsage.record(input, telemetry.tokenAttributes(this.operation, 'input'));
+    }
+    if (output !== undefined) {
+      call.outputTokens += output;
+      instruments.tokenUsage.record(output, telemetry.tokenAttributes(this.operation, 'output'));
+    }
+    if (reasoning !== undefined) call.reasoningTokens += reasoning;
+    const span = this.span;
+    if (!span.isRecording()) return;
+    if (responseModel !== undefined) span.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, responseModel);
+    if (responseId !== undefined) span.setAttribute(ATTR_GEN_AI_RESPONSE_ID, responseId);
+    if (input !== undefined) span.setAttribute(ATTR_GEN_AI_USAGE_INPUT_TOKENS, input);
+    if (output !== undefined) span.setAttribute(ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, output);
+  }
+}
