@@ -205,7 +205,8 @@ describe('secret scan, record and compare --live outputs', () => {
 
   const childEnv = { ...SCAN_ENV, ...AWS_ENV, DD_LOG_LEVEL: 'debug' };
 
-  it('compare --live against the echoing server reports no planted value', async () => {
+  // compare runs both engines: it retires with legacy (phase 4), and so does this test.
+  it.runIf(ENGINES.includes('legacy'))('compare --live against the echoing server reports no planted value', async () => {
     server.scenario = { kind: 'aws-invalid-signature' };
     const json = join(dir, 'live.json');
     const args = ['--live', '--config', join(dir, 'config.json'), '--workload', join(dir, 'workload.json'), '--json', json];

@@ -5,12 +5,14 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   DELETED_PATHS,
+  dropDeletedSuiteEntries,
   dropLegacyLoader,
   ENGINES_FILE,
   hardCodedEngineLists,
   LOADER_FILE,
   marksRetirement,
   narrowEngines,
+  SUITE_LIST_FILE,
 } from './rehearsal-plan.ts';
 
 export interface AppliedRehearsal {
@@ -40,6 +42,7 @@ export async function applyRehearsal(root: string): Promise<AppliedRehearsal> {
   for (const path of DELETED_PATHS) await rm(join(root, path), { recursive: true, force: true });
   await rewrite(root, ENGINES_FILE, narrowEngines);
   await rewrite(root, LOADER_FILE, dropLegacyLoader);
+  await rewrite(root, SUITE_LIST_FILE, dropDeletedSuiteEntries);
   const retired: string[] = [];
   const hardCoded: string[] = [];
   for (const dir of ['src', 'scripts', 'test']) {

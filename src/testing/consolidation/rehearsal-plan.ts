@@ -15,6 +15,10 @@ export const NARROWED_ENGINES_LINE = "export const ENGINES: readonly EngineName[
 export const LOADER_FILE = 'src/engine.ts';
 export const LOADER_LINE = /^(\s*)const module = engine === 'legacy' \? await import\('\.\/models-legacy\/index\.ts'\) : await import\('\.\/models-v2\/index\.ts'\);$/m;
 
+/** Lists suites by path; its entries under a deleted folder go with the folder. */
+export const SUITE_LIST_FILE = 'test/shared-reference.ts';
+const DELETED_SUITE_ENTRY = /^\s*'test\/legacy\/[^']*',\n/gm;
+
 /**
  * A suite whose whole point is comparing legacy with v2 (parity, compare, jitter parity) carries
  * this marker in a comment; the rehearsal deletes it from the copy, as phase 4 retires it.
@@ -51,6 +55,10 @@ export function dropLegacyLoader(text: string): string {
     `${indent}const module = await import('./models-v2/index.ts');`,
   ].join('\n');
   return text.replace(LOADER_LINE, replacement);
+}
+
+export function dropDeletedSuiteEntries(text: string): string {
+  return text.replace(DELETED_SUITE_ENTRY, '');
 }
 
 export function marksRetirement(text: string): boolean {
