@@ -1,3 +1,5 @@
+// @retire-with-legacy: the rehearsal of deleting legacy has nothing to rehearse once legacy is gone;
+// phase 4 deletes this suite with legacy, and the rehearsal deletes it in its copy.
 // `npm run consolidation-check -- --rehearse` (issue 13, the phase-4 rehearsal): the text edits it
 // makes in its copy, checked against the real files, and the whole command run on one narrowed
 // test file (the full suite in a copy takes minutes; docs/rollout-gates.md).
