@@ -49,7 +49,7 @@ describe('the rehearsal edits, on the real files', () => {
   });
 
   it('finds hard-coded engine lists by line, in either order and quote style, and the retire marker', () => {
-    const text = ["const a = ['legacy', 'v2'] as const;", 'const b = ENGINES;', 'const c = ["v2","legacy"];', "describe.each(['legacy'])"].join('\n');
+    const text = ["const a = ['legacy', 'v2'] as const;", 'const b = ENGINES;', 'const c = ["v2","legacy"];', "describe.each(['legacy'])", "const pair = ['legacy', 'v2']; // @both-engines"].join('\n');
     expect(hardCodedEngineLists(text)).toEqual([1, 3]);
     expect(marksRetirement(`// ${RETIRE_MARKER}: compares the engines`)).toBe(true);
     expect(marksRetirement('// compares the engines')).toBe(false);

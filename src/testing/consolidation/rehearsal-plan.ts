@@ -28,6 +28,9 @@ export const RETIRE_MARKER = '@retire-with-legacy';
 /** A hard-coded two-engine list outside ENGINES_FILE: the suite will not narrow with the rest. */
 export const HARD_CODED_ENGINE_LIST = /\[\s*(['"])legacy\1\s*,\s*(['"])v2\2\s*\]|\[\s*(['"])v2\3\s*,\s*(['"])legacy\4\s*\]/;
 
+/** On a line that pairs the engines on purpose (compare's two columns), this silences the warning. */
+export const BOTH_ENGINES_MARKER = '@both-engines';
+
 /** A planned text edit could not be made: the source no longer looks as the rehearsal expects. */
 export class RehearsalEditError extends Error {
   override readonly name = 'RehearsalEditError';
@@ -67,5 +70,5 @@ export function marksRetirement(text: string): boolean {
 
 /** Line numbers (1-based) of hard-coded two-engine lists (HARD_CODED_ENGINE_LIST). */
 export function hardCodedEngineLists(text: string): number[] {
-  return text.split('\n').flatMap((line, i) => (HARD_CODED_ENGINE_LIST.test(line) ? [i + 1] : []));
+  return text.split('\n').flatMap((line, i) => (HARD_CODED_ENGINE_LIST.test(line) && !line.includes(BOTH_ENGINES_MARKER) ? [i + 1] : []));
 }
