@@ -2,9 +2,8 @@
 // fields it judges are checked for type, so a wrong or truncated file is a usage error naming the
 // file and the field, never a NaN in the verdict. Unknown keys are ignored (future sections).
 import { readFile } from 'node:fs/promises';
+import { RUN_SUMMARY_SCHEMA, type RunSummaryEntry } from '../../observability/run-summary.ts';
 import { UsageError } from '../compare/cli-options.ts';
-
-export const RUN_SUMMARY_SCHEMA = 'dd-run-summary/1';
 
 /** The part of a run-summary entry the gate reads (the full type is RunSummary, src/observability). */
 export interface SummaryEntry {
@@ -23,6 +22,10 @@ export interface SummaryEntry {
   latencyMs: { p50: number; p95: number; p99: number };
   wallMs: number;
 }
+
+// The registry's entries carry every field the gate reads (a compile error here if they drift).
+const registryEntriesAreReadable: RunSummaryEntry extends SummaryEntry ? true : never = true;
+void registryEntriesAreReadable;
 
 export interface LoadedSummary {
   file: string;
