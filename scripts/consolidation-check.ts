@@ -5,6 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { rehearse } from '../src/testing/consolidation/rehearse.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SDKS = ['openai', '@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime'];
@@ -134,21 +135,57 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-const USAGE = 'Usage: npm run consolidation-check [-- --help]\n  Checks the architecture rules of MIGRATION.md\'s consolidation checklist; takes no other options.\n';
+const USAGE = `Usage: npm run consolidation-check [-- --rehearse [--tests <file|filter>]... [--keep]]
+  Checks the architecture rules of MIGRATION.md's consolidation checklist (exit 0 when all hold).
 
-/** 0/undefined to go on; an unknown flag or argument is exit 2 with one line, never ignored. */
-function commandLine(argv: string[]): number | undefined {
+  --rehearse          then rehearse phase 4 in a temporary copy of the repo (no .git, node_modules
+                      symlinked): delete src/models-legacy/, test/legacy/ and the legacy branch of
+                      loadClientFactory, narrow src/testing/engines.ts to ['v2'], delete the suites
+                      marked @retire-with-legacy, run the typecheck and the test suite there, and
+                      print what broke or PASS (exit 0 PASS, 1 anything broke)
+  --tests <filter>    (with --rehearse) run only these test files/filters instead of the whole suite
+  --keep              (with --rehearse) keep the copy and its logs (typecheck.log, test.log)
+`;
+
+interface CommandLine {
+  rehearse: boolean;
+  tests: string[];
+  keep: boolean;
+}
+
+/** The parsed options, or an exit code: 0 after --help, 2 for an unknown or misplaced flag. */
+function commandLine(argv: string[]): CommandLine | number {
   try {
-    const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        rehearse: { type: 'boolean' },
+        tests: { type: 'string', multiple: true },
+        keep: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     if (values.help) {
       process.stdout.write(USAGE);
       return 0;
     }
-    return undefined;
+    if (!values.rehearse && (values.tests || values.keep)) throw new Error('--tests and --keep are only used with --rehearse');
+    return { rehearse: values.rehearse === true, tests: values.tests ?? [], keep: values.keep === true };
   } catch (error) {
     process.stderr.write(`consolidation-check: ${(error as Error).message} (see --help)\n`);
     return 2;
   }
 }
 
-process.exitCode = commandLine(process.argv.slice(2)) ?? (await main());
+async function run(argv: string[]): Promise<number> {
+  const options = commandLine(argv);
+  if (typeof options === 'number') return options;
+  const checks = await main();
+  if (!options.rehearse) return checks;
+  const { pass } = await rehearse(root, { tests: options.tests, keep: options.keep });
+  return checks === 0 && pass ? 0 : 1;
+}
+
+process.exitCode = await run(process.argv.slice(2));

@@ -4,10 +4,12 @@
 // writes one SPEC §10 fixture per call, credentials removed. Exit 0: every call recorded;
 // 1: some call never reached its provider; 2: usage or config errors.
 import { parseArgs } from 'node:util';
+import type { EngineName } from '../src/core/model-client.ts';
 import { loadConfigFile } from '../src/config/load-config.ts';
 import { ensureWritable, runCli, UsageError } from '../src/testing/compare/cli-options.ts';
 import { recordWorkload } from '../src/testing/record/record-workload.ts';
 import { loadWorkload } from '../src/testing/record/workload.ts';
+import { ENGINES } from '../src/testing/engines.ts';
 import { folderOutputProblem } from '../src/testing/output-paths.ts';
 import { ClientRunSummary } from '../src/observability/client-run-summary.ts';
 import { writeRunSummary } from '../src/observability/write-run-summary.ts';
@@ -41,8 +43,8 @@ await runCli('record', async () => {
   }
   const missing = (['config', 'workload', 'out'] as const).filter((flag) => !values[flag]);
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((f) => `--${f}`).join(', ')} (see --help)`);
-  const engine = values.engine ?? 'v2';
-  if (engine !== 'v2' && engine !== 'legacy') throw new UsageError(`--engine must be v2 or legacy, got "${engine}"`);
+  const engine = (values.engine ?? 'v2') as EngineName;
+  if (!ENGINES.includes(engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, got "${engine}"`);
 
   // Before any request: a run must never send real traffic it then cannot record.
   const outProblem = await folderOutputProblem(values.out as string);

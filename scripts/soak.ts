@@ -9,6 +9,7 @@ import { PROVIDER_TYPES, type ProviderType } from '../src/core/types.ts';
 import type { EngineName } from '../src/core/model-client.ts';
 import { ensureWritable, numberOption, runCli, UsageError, writeReport } from '../src/testing/compare/cli-options.ts';
 import { createProgress } from '../src/testing/compare/terminal-table.ts';
+import { ENGINES } from '../src/testing/engines.ts';
 import { runSoak, type SoakReport } from '../src/testing/soak/run-soak.ts';
 import { renderSoakReport, soakProblems } from '../src/testing/soak/soak-report.ts';
 import { SOAK_FAULTS } from '../src/testing/soak/soak-faults.ts';
@@ -50,8 +51,8 @@ await runCli('soak', async () => {
     return 0;
   }
   const engines: EngineName[] =
-    values.engine === 'both' ? ['legacy', 'v2'] : values.engine === 'v2' || values.engine === 'legacy' ? [values.engine] : [];
-  if (!engines.length) throw new UsageError(`--engine must be v2, legacy or both (got ${values.engine === undefined ? 'nothing' : `"${values.engine}"`})`);
+    values.engine === 'both' ? [...ENGINES] : ENGINES.includes(values.engine as EngineName) ? [values.engine as EngineName] : [];
+  if (!engines.length) throw new UsageError(`--engine must be ${ENGINES.join(', ')} or both (got ${values.engine === undefined ? 'nothing' : `"${values.engine}"`})`);
   const calls = numberOption(values.calls, '--calls', { min: 1, integer: true }) ?? 1000;
   const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, max: 4096, integer: true }) ?? 32;
   const faultRate = numberOption(values['fault-rate'], '--fault-rate', { min: 0, max: 1 }) ?? 0.2;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadFixtures, type Fixture } from '../../src/testing/fixture.ts';
 import { installNetworkGuard, type NetworkGuard } from '../contract/network-guard.ts';
-import { FIXTURES_DIR, REPO_ROOT, WIRE_CORPUS_DIR } from '../contract/support.ts';
+import { ENGINES, FIXTURES_DIR, REPO_ROOT, WIRE_CORPUS_DIR } from '../contract/support.ts';
 import { generatedFixtures } from './canonical-requests.ts';
 import { captureBodies, type BodySource, type CapturedBody } from './capture-bodies.ts';
 import { judgeRequest, type Validators } from './judge-request.ts';
@@ -59,8 +59,10 @@ describe('request bodies conform to the providers\' API definitions', () => {
       // Both engines send the same number of bodies, and every provider × engine is covered.
       for (const provider of ['openai', 'anthropic', 'bedrock'] as const) {
         const of = (engine: string) => bodies.filter((b) => b.provider === provider && b.engine === engine).length;
-        expect(of('legacy'), `${source}: legacy bodies for ${provider}`).toBeGreaterThan(0);
-        expect(of('v2'), `${source}: v2 bodies for ${provider}`).toBe(of('legacy'));
+        for (const engine of ENGINES) {
+          expect(of(engine), `${source}: ${engine} bodies for ${provider}`).toBeGreaterThan(0);
+          expect(of(engine), `${source}: ${engine} bodies for ${provider}`).toBe(of(ENGINES[0]));
+        }
       }
       if (source === 'generated') {
         // Each generated request is one a provider accepts: both engines send it and read the answer.

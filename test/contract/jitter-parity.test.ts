@@ -1,3 +1,5 @@
+// @retire-with-legacy: this suite compares legacy with v2 (the compare harness); phase 4 deletes it
+// with legacy (MIGRATION.md), and `consolidation-check --rehearse` deletes it in its copy.
 // Sleep parity at more than one jitter draw (issue 12, item 13). The fixtures pin their sleeps at
 // random() = 0.5 (jitter factor 1); here every bundled fixture that sleeps is replayed through both
 // engines at other draws, which must still agree on every sleep, attempt, request and outcome.

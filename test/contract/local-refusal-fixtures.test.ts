@@ -1,3 +1,5 @@
+// @retire-with-legacy: this suite compares legacy with v2 (the compare harness); phase 4 deletes it
+// with legacy (MIGRATION.md), and `consolidation-check --rehearse` deletes it in its copy.
 // Issue 18 item 9: a fixture whose correct outcome is a refusal before any request is written
 // with `exchanges: []` and an `expect.error`. The schema accepts exactly that, compare judges it
 // (an engine that sends a request fails it) and the report says no request was expected.

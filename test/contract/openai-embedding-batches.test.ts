@@ -1,3 +1,5 @@
+// @retire-with-legacy: this suite compares legacy with v2 (the compare harness); phase 4 deletes it
+// with legacy (MIGRATION.md), and `consolidation-check --rehearse` deletes it in its copy.
 // Issue 18 item 8 (engine-rules "Embeddings"): OpenAI takes at most 2,048 inputs per request, so
 // a longer input list goes out as batches of 2,048, concurrently, through each engine's own
 // fan-out. Run as in-memory fixtures through the public harness against the loopback replay

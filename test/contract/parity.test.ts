@@ -1,3 +1,5 @@
+// @retire-with-legacy: this suite compares legacy with v2 (the compare harness); phase 4 deletes it
+// with legacy (MIGRATION.md), and `consolidation-check --rehearse` deletes it in its copy.
 // Parity, the compare CLI's own verdict (SPEC §11): both engines replay the same fixture and must
 // return deep-equal canonical outcomes (ignoring id; error class and status), send semantically
 // equal wire bodies and make the same number of attempts. Run over the bundled fixtures and over

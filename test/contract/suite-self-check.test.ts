@@ -62,7 +62,7 @@ function oracle(fixture: Fixture, deviation: Deviation = {}): ClientFactory {
       return (deviation.response ? deviation.response(response) : response) as never;
     };
     const client: ModelClient = {
-      engine: 'legacy',
+      engine: 'v2',
       providerType: provider.providerType,
       providerName: provider.name,
       modelAlias: model.alias,
@@ -75,7 +75,7 @@ function oracle(fixture: Fixture, deviation: Deviation = {}): ClientFactory {
 }
 
 async function runOracle(fixture: Fixture, deviation?: Deviation) {
-  const run = await runFixture(fixture, 'legacy', {
+  const run = await runFixture(fixture, 'v2', {
     timeoutMs: RUN_TIMEOUT_MS,
     hooks: { wrapFactory: () => oracle(fixture, deviation) },
   });

@@ -12,7 +12,7 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 export const FIXTURES_DIR = resolve(REPO_ROOT, 'test/fixtures');
 export { WIRE_CORPUS_DIR } from '../shared-reference.ts';
 
-export const ENGINES: readonly EngineName[] = ['legacy', 'v2'];
+export { ENGINES } from '../../src/testing/engines.ts';
 
 /** Below vitest's 20 s test timeout, so a hung engine is reported by the harness, not killed. */
 export const RUN_TIMEOUT_MS = 15_000;

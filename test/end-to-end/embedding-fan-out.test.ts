@@ -11,10 +11,10 @@ import type { EngineName } from '../../src/core/model-client.ts';
 import type { EmbeddingResponse } from '../../src/core/types.ts';
 import { startFakeProvider, type FakeProvider, type FakeProviderOptions } from '../../src/testing/fake-provider/fake-provider-server.ts';
 import type { FaultInput } from '../../src/testing/fake-provider/fault-script.ts';
+import { ENGINES } from '../../src/testing/engines.ts';
 
 const TITAN = 'amazon.titan-embed-text-v2:0';
 const COHERE = 'cohere.embed-english-v3';
-const ENGINES: EngineName[] = ['legacy', 'v2'];
 
 const texts = (count: number): string[] => Array.from({ length: count }, (_, i) => `text ${i}`);
 

@@ -1,3 +1,5 @@
+// @retire-with-legacy: this suite compares legacy with v2 (the compare harness); phase 4 deletes it
+// with legacy (MIGRATION.md), and `consolidation-check --rehearse` deletes it in its copy.
 // Provider garbage, both engines: connection resets, bodies cut mid-stream, a 200 that is not
 // JSON, a stalled answer past the deadline, 503s. The fake provider injects each fault on real
 // sockets; both engines must reach the same outcome with the same number of attempts, and that

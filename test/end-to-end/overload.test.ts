@@ -6,6 +6,7 @@ import { createModelRegistry } from '../../src/index.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { EngineName } from '../../src/core/model-client.ts';
 import { startFakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
+import { ENGINES } from '../../src/testing/engines.ts';
 
 const CALLS = 120;
 
@@ -34,7 +35,6 @@ async function overload(engine: EngineName) {
 describe('overload: 16 configured in flight against a provider that takes 4', () => {
   it('v2 adapts and completes every call with few 429s; legacy spends far more of them', async () => {
     const v2 = await overload('v2');
-    const legacy = await overload('legacy');
     // AIMD keeps probing one above the provider's capacity (+1 after 25 successes), so a call can
     // be the rejected one four times running and exhaust its 429 budget: measured 1 in 1000
     // calls (5 rounds of 200). Allowing one such call keeps this test deterministic in practice.
@@ -42,7 +42,11 @@ describe('overload: 16 configured in flight against a provider that takes 4', ()
     // One cascade's worth of rejections per step down (16 → 12 → 9 → 6 → 4) plus the probes,
     // not one per call.
     expect(v2.rateLimited).toBeLessThan(CALLS / 2);
-    expect(legacy.rateLimited).toBeGreaterThan(v2.rateLimited * 3);
-    expect(legacy.succeeded).toBeLessThan(v2.succeeded);
+    // Legacy is the reference this is measured against while it exists (phase 4 drops it).
+    if (ENGINES.includes('legacy')) {
+      const legacy = await overload('legacy');
+      expect(legacy.rateLimited).toBeGreaterThan(v2.rateLimited * 3);
+      expect(legacy.succeeded).toBeLessThan(v2.succeeded);
+    }
   });
 });

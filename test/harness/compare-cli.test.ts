@@ -1,3 +1,5 @@
+// @retire-with-legacy: this suite compares legacy with v2 (the compare harness); phase 4 deletes it
+// with legacy (MIGRATION.md), and `consolidation-check --rehearse` deletes it in its copy.
 // `npm run compare` as users run it: a child process, judged by exit code, output and reports.
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';

@@ -1,3 +1,5 @@
+// @retire-with-legacy: this suite compares legacy with v2 (the compare harness); phase 4 deletes it
+// with legacy (MIGRATION.md), and `consolidation-check --rehearse` deletes it in its copy.
 // The `--html` report must open in a real browser as one self-contained file. It is loaded in
 // headless Chromium (required: .ci/run installs Debian's `chromium` when it is missing; the test
 // installs nothing) and the DOM Chromium built is then queried with linkedom.

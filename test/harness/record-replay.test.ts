@@ -1,3 +1,5 @@
+// @retire-with-legacy: this suite compares legacy with v2 (the compare harness); phase 4 deletes it
+// with legacy (MIGRATION.md), and `consolidation-check --rehearse` deletes it in its copy.
 // Record → replay: a workload recorded against the fake provider (standing in for the real
 // endpoints) through the loopback recording proxy must replay through both engines at 100%
 // parity, and no planted credential may reach a recorded file. Also `compare --live` against it.

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SoakReport } from '../../src/testing/soak/run-soak.ts';
 import { soakProblems } from '../../src/testing/soak/soak-report.ts';
 import { runScript } from './support/run-script.ts';
+import { ENGINES } from '../../src/testing/engines.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -23,7 +24,7 @@ describe('npm run soak', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const { reports } = JSON.parse(await readFile(json, 'utf8')) as { reports: (SoakReport & { problems: string[] })[] };
-    expect(reports.map((r) => r.engine)).toEqual(['legacy', 'v2']);
+    expect(reports.map((r) => r.engine)).toEqual(ENGINES);
     for (const r of reports) {
       const failed = Object.values(r.failed).reduce((a, b) => a + b, 0);
       expect(r.ok + failed).toBe(300);
@@ -42,14 +43,13 @@ describe('npm run soak', () => {
       expect(r.memory.map((m) => m.percent)).toEqual([0, 25, 50, 75, 100]);
       expect(r.problems).toEqual([]);
     }
-    expect(result.stdout).toContain('engine legacy: 300 calls');
-    expect(result.stdout).toContain('engine v2: 300 calls');
+    for (const engine of ENGINES) expect(result.stdout).toContain(`engine ${engine}: 300 calls`);
   }, 180_000);
 
   it('bad input is one line and exit 2, before any process starts', async () => {
     const noEngine = await runScript('soak', ['--calls', '10']);
     expect(noEngine.code).toBe(2);
-    expect(noEngine.stderr).toBe('soak: --engine must be v2, legacy or both (got nothing)\n');
+    expect(noEngine.stderr).toBe(`soak: --engine must be ${ENGINES.join(', ')} or both (got nothing)\n`);
     const badRate = await runScript('soak', ['--engine', 'v2', '--fault-rate', '1.5']);
     expect(badRate.code).toBe(2);
     expect(badRate.stderr).toBe('soak: --fault-rate must be a number ≥ 0 and ≤ 1, got "1.5"\n');

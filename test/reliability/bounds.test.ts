@@ -9,9 +9,9 @@ import { MAX_TIMER_MS, MAX_TIMEOUT_SECONDS } from '../../src/core/limits.ts';
 import type { ProviderType } from '../../src/core/types.ts';
 import { endlessBody, okBody, startHostileServer, streamBody, type HostileServer } from './support/hostile-server.ts';
 import { providerConfig, runCall } from './support/run-call.ts';
+import { ENGINES } from '../../src/testing/engines.ts';
 
 const TYPES: ProviderType[] = ['openai', 'anthropic', 'bedrock'];
-const ENGINES = ['legacy', 'v2'] as const;
 const FIFTY_MB = 50 * 1024 * 1024;
 
 let server: HostileServer;

@@ -8,7 +8,7 @@ import type { EngineName } from '../../src/core/model-client.ts';
 import type { ProviderType } from '../../src/core/types.ts';
 import { FAULT_CASES, NOW, RANDOM, type Expected, type FaultCase } from './fault-matrix-cases.ts';
 import { refusedEndpoint, startScriptedProvider, type ScriptedProvider } from './support/scripted-provider.ts';
-import { MODELS } from './support/engine-provider-matrix.ts';
+import { ENGINES, MODELS } from './support/engine-provider-matrix.ts';
 
 
 let server: ScriptedProvider | undefined;
@@ -72,9 +72,9 @@ async function run(engine: EngineName, provider: ProviderType, fault: FaultCase)
 
 describe.each(['openai', 'anthropic', 'bedrock'] as const)('fault matrix, %s', (provider) => {
   it.each(FAULT_CASES.map((c) => [`${c.group}: ${c.name}`, c] as const))('%s', async (_name, fault) => {
-    const legacy = await run('legacy', provider, fault);
-    const v2 = await run('v2', provider, fault);
-    expect({ legacy, v2 }).toEqual({ legacy: fault.expected, v2: fault.expected });
+    const outcomes: Record<string, unknown> = {};
+    for (const engine of ENGINES) outcomes[engine] = await run(engine, provider, fault);
+    expect(outcomes).toEqual(Object.fromEntries(ENGINES.map((engine) => [engine, fault.expected])));
   });
 });
 

@@ -9,9 +9,9 @@ import { silentLogger } from '../../src/core/logger.ts';
 import type { ProviderType } from '../../src/core/types.ts';
 import { okBody, startHostileServer, type HostileServer } from './support/hostile-server.ts';
 import { providerConfig, runCall, type ProviderInput } from './support/run-call.ts';
+import { ENGINES } from '../../src/testing/engines.ts';
 
 const TYPES: ProviderType[] = ['openai', 'anthropic', 'bedrock'];
-const ENGINES = ['legacy', 'v2'] as const;
 const PLANTED = 'planted-header-value-9f3c';
 
 // [case, headers, what the error must name]

@@ -18,8 +18,8 @@ import { type EchoScenario, type EchoServer, startEchoServer } from './support/e
 import { CANARY, PLANTED } from './support/planted-credentials.ts';
 import { errorRenderings, leaks, objectRenderings } from './support/renderings.ts';
 import { AWS_ENV, CALL_HEADERS, SCAN_ENV, TARGETS, type Target, scanConfig } from './support/scan-config.ts';
+import { ENGINES } from '../../src/testing/engines.ts';
 
-const ENGINES = ['legacy', 'v2'] as const;
 const STATUSES = [400, 401, 403, 404, 413, 422, 429, 500, 529];
 const SCENARIOS: EchoScenario[] = [
   ...STATUSES.map((status) => ({ kind: 'status', status }) as const),
@@ -205,7 +205,8 @@ describe('secret scan, record and compare --live outputs', () => {
 
   const childEnv = { ...SCAN_ENV, ...AWS_ENV, DD_LOG_LEVEL: 'debug' };
 
-  it('compare --live against the echoing server reports no planted value', async () => {
+  // compare runs both engines: it retires with legacy (phase 4), and so does this test.
+  it.runIf(ENGINES.includes('legacy'))('compare --live against the echoing server reports no planted value', async () => {
     server.scenario = { kind: 'aws-invalid-signature' };
     const json = join(dir, 'live.json');
     const args = ['--live', '--config', join(dir, 'config.json'), '--workload', join(dir, 'workload.json'), '--json', json];

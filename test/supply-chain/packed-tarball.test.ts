@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
+import { ENGINES } from '../../src/testing/engines.ts';
 import { REPO_ROOT } from '../harness/support/run-script.ts';
 
 const run = promisify(execFile);
@@ -92,10 +93,12 @@ describe('the packed tarball', () => {
     expect(stdout).toContain('dd-models generate --config <file> --model <alias>');
   });
 
-  it.each([
-    ['legacy', ''],
-    ['v2', '1'],
-  ])('runs the README library snippet against the fake provider (%s engine)', async (engine, switchValue) => {
+  it.each(
+    [
+      ['legacy', ''],
+      ['v2', '1'],
+    ].filter(([engine]) => (ENGINES as readonly string[]).includes(engine)),
+  )('runs the README library snippet against the fake provider (%s engine)', async (engine, switchValue) => {
     await writeFile(join(scratch, `snippet-${engine}.mjs`), await readmeSnippet());
     const before = fake.stats().requests;
     const { stdout } = await run(process.execPath, [`snippet-${engine}.mjs`], {

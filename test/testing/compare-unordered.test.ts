@@ -1,3 +1,5 @@
+// @retire-with-legacy: this suite compares legacy with v2 (the compare harness); phase 4 deletes it
+// with legacy (MIGRATION.md), and `consolidation-check --rehearse` deletes it in its copy.
 // Compare on a fan-out fixture (docs/harness.md, "Replay order"): requests that arrive in any order
 // are still held to parity — the same multiset of wire requests, the same vectors, usage, attempts
 // and sleeps — and a real difference is still caught.

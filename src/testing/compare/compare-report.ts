@@ -77,7 +77,8 @@ export interface CompareReport {
   summary: CompareSummary;
 }
 
-export const ENGINES: readonly EngineName[] = ['legacy', 'v2'];
+// @both-engines: compare always sets legacy beside v2 (not src/testing/engines.ts); it retires with legacy.
+export const ENGINES: readonly EngineName[] = ['legacy', 'v2']; // @both-engines
 
 export function engineOutcome(run: FixtureRun): EngineOutcome {
   const outcome: EngineOutcome = {

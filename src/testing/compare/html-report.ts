@@ -215,7 +215,8 @@ function groupSection(group: Group, index: number, live: boolean): string {
   const members = group.cases
     .map(({ c, index: row }) => `<li data-case="${escapeHtml(c.name)}"><a href="#case-${row}">${breakable(c.name)}</a> <span class="muted">${breakable(c.file)} · ${c.provider} · ${c.operation} · attempts ${c.legacy.attempts}/${c.v2.attempts}</span></li>`)
     .join('');
-  const parity = diffTable('Parity differences (legacy vs v2)', ['legacy', 'v2'], first.diffs.map((d) => ({ path: d.path, left: d.legacy, right: d.v2 })));
+  // @both-engines: the two columns of a parity difference.
+  const parity = diffTable('Parity differences (legacy vs v2)', ['legacy', 'v2'] /* @both-engines */, first.diffs.map((d) => ({ path: d.path, left: d.legacy, right: d.v2 })));
   const expectation = ENGINES.map((engine) =>
     diffTable(`${engine}: differences from the ${live ? 'live requirements (success, usage, valid JSON)' : "fixture's expectation and recorded bodies"}`, ['expected', 'actual'], first[engine].mismatches.map((m) => ({ path: m.path, left: m.expected, right: m.actual }))),
   ).join('');

@@ -8,7 +8,7 @@ import { createModelRegistry } from '../../../src/index.ts';
 import type { ProviderKit } from './provider-replies.ts';
 import type { ScriptedProvider } from './scripted-provider.ts';
 
-export const ENGINES: readonly EngineName[] = ['legacy', 'v2'];
+export { ENGINES } from '../../../src/testing/engines.ts';
 
 export const fastRuntime = { sleep: async () => {}, random: () => 0.5 };
 

@@ -1,9 +1,8 @@
 // The grid every reliability suite runs: both engines × the three provider protocols, with one
 // chat model id per provider that the fake provider and the scripted servers answer for.
-import type { EngineName } from '../../../src/core/model-client.ts';
 import type { ProviderType } from '../../../src/core/types.ts';
 
-export const ENGINES: readonly EngineName[] = ['legacy', 'v2'];
+export { ENGINES } from '../../../src/testing/engines.ts';
 export const PROVIDERS: readonly ProviderType[] = ['openai', 'anthropic', 'bedrock'];
 export const MODELS: Record<ProviderType, string> = {
   openai: 'gpt-4o-mini',

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// npm run staging-job -- --config <file> --summary-json <file> [--engine legacy|v2] [--calls 200] [--concurrency 16] [--warmup 1]
+// A stand-in staging job for the phase-2 gate's rehearsal (docs/staging-rehearsal.md): every alias
+// of the config called --calls times through the registry, and registry.runSummary() written to
+// --summary-json. Exit 0 when the summary is written (failed calls are in it), 2 for usage.
+import { parseArgs } from 'node:util';
+import { loadConfigFile } from '../src/config/load-config.ts';
+import type { EngineName } from '../src/core/model-client.ts';
+import { writeRunSummary } from '../src/observability/write-run-summary.ts';
+import { ensureWritable, numberOption, runCli, UsageError } from '../src/testing/compare/cli-options.ts';
+import { ENGINES } from '../src/testing/engines.ts';
+import { runStagingJob } from '../src/testing/staging/run-staging-job.ts';
+
+const USAGE = `Usage:
+  npm run staging-job -- --config <file> --summary-json <file> [--engine <engine>] [--calls <n>] [--concurrency <n>]
+
+  --config <file>         providers and models (YAML or JSON); every model alias is called
+  --summary-json <file>   where the run summary goes (dd-run-summary/1), for npm run gate
+  --engine <engine>       ${ENGINES.join(' or ')} for every provider (default: DATA_DESIGNER_ASYNC_ENGINE)
+  --calls <n>             calls per alias (default 200)
+  --concurrency <n>       calls in flight at once, all aliases together (default 16)
+  --warmup <n>            calls per alias made first, through a registry of their own that is closed
+                          before the measured run: not in the summary (default 1; 0 for a cold start)
+`;
+
+await runCli('staging-job', async () => {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string' },
+      'summary-json': { type: 'string' },
+      engine: { type: 'string' },
+      calls: { type: 'string' },
+      concurrency: { type: 'string' },
+      warmup: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (!values.config || !values['summary-json']) throw new UsageError('--config <file> and --summary-json <file> are both required');
+  const engine = values.engine as EngineName | undefined;
+  if (engine !== undefined && !ENGINES.includes(engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, got "${values.engine}"`);
+  const calls = numberOption(values.calls, '--calls', { min: 1, integer: true }) ?? 200;
+  const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, max: 1024, integer: true }) ?? 16;
+  const warmup = numberOption(values.warmup, '--warmup', { min: 0, integer: true }) ?? 1;
+  await ensureWritable(values['summary-json'], '--summary-json');
+  const config = await loadConfigFile(values.config);
+  const { summary, engines } = await runStagingJob(config, { calls, concurrency, engine, warmup });
+  await writeRunSummary(values['summary-json'], summary);
+  const routing = Object.entries(engines).map(([type, name]) => `${type}=${name}`).join(', ');
+  process.stdout.write(`staging-job: ${routing}; ${calls} calls per alias, ${concurrency} in flight\n`);
+  for (const entry of summary.entries) {
+    const failed = Object.values(entry.failures).reduce((a, b) => a + b, 0);
+    process.stdout.write(`  ${entry.alias} (${entry.engine}): ${entry.calls} calls, ${failed} failed, ${entry.retries} retries, p95 ${entry.latencyMs.p95.toFixed(1)} ms\n`);
+  }
+  process.stdout.write(`run summary: ${values['summary-json']}\n`);
+  return 0;
+});

@@ -1,0 +1,165 @@
+// The phase-2 gate's judgement: baseline and candidate run summaries matched by alias, one row
+// per (alias, metric), and the failures that make the verdict. Rules (docs/rollout-gates.md, "npm run
+// gate"): error rate fails above +threshold pp when significant; tokens per successful call fail
+// beyond ±threshold; p95 fails above the ratio; retries and 429s are shown, never judged; an alias
+// only in the baseline fails (the candidate did not run it), one only in the candidate is noted.
+import { UsageError } from '../compare/cli-options.ts';
+import { errorRateZ, zFor } from './error-rate-significance.ts';
+import type { GateThresholds } from './gate-thresholds.ts';
+import type { LoadedSummary, SummaryEntry } from './read-summary.ts';
+
+export type GateMetric =
+  | 'error-rate'
+  | 'input-tokens-per-success'
+  | 'output-tokens-per-success'
+  | 'p95-latency'
+  | 'retries-per-call'
+  | 'rate-limited-per-call'
+  | 'presence';
+
+/** pass/fail are judged; `info` is shown only; `not-judged` had too few calls (or nothing to divide by). */
+export type RowStatus = 'pass' | 'fail' | 'info' | 'not-judged';
+
+export interface GateRow {
+  alias: string;
+  metric: GateMetric;
+  baseline: number | null;
+  candidate: number | null;
+  /** candidate − baseline in pp (error rate), relative change (tokens), ratio (p95); null when undefined. */
+  delta: number | null;
+  /** The threshold as given (`0.5pp`, `5%`, `1.2x`), or null for informational rows. */
+  threshold: string | null;
+  status: RowStatus;
+  note?: string;
+}
+
+export interface GateReport {
+  schema: 'dd-gate-report/1';
+  generatedAt: string;
+  baseline: { file: string; startedAt?: string; endedAt?: string; engines: string[] };
+  candidate: { file: string; startedAt?: string; endedAt?: string; engines: string[] };
+  thresholds: GateThresholds;
+  verdict: 'pass' | 'fail';
+  /** Every failing (alias, metric) — what the verdict names. */
+  failures: GateRow[];
+  baselineOnly: string[];
+  candidateOnly: string[];
+  rows: GateRow[];
+}
+
+function byAlias(summary: LoadedSummary): Map<string, SummaryEntry> {
+  const map = new Map<string, SummaryEntry>();
+  for (const entry of summary.entries) {
+    const seen = map.get(entry.alias);
+    if (seen) {
+      throw new UsageError(`${summary.file}: alias "${entry.alias}" appears for engines ${seen.engine} and ${entry.engine}; the gate compares one run per engine — write one summary per engine`);
+    }
+    map.set(entry.alias, entry);
+  }
+  return map;
+}
+
+const failuresOf = (e: SummaryEntry) => Object.values(e.failures).reduce((sum, n) => sum + n, 0);
+const percent = (fraction: number) => `${+(fraction * 100).toFixed(4)}%`;
+
+function errorRateRow(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateThresholds): GateRow {
+  const threshold = `${t.maxErrorRateDeltaPp}pp`;
+  if (b.calls === 0 || c.calls === 0) return { alias, metric: 'error-rate', baseline: null, candidate: null, delta: null, threshold, status: 'not-judged', note: 'no calls on one side' };
+  const fb = failuresOf(b);
+  const fc = failuresOf(c);
+  const rb = (fb / b.calls) * 100;
+  const rc = (fc / c.calls) * 100;
+  const delta = rc - rb;
+  const z = errorRateZ({ failures: fb, calls: b.calls }, { failures: fc, calls: c.calls });
+  const significant = z > zFor(t.confidence);
+  const row: GateRow = { alias, metric: 'error-rate', baseline: rb, candidate: rc, delta, threshold, status: 'pass' };
+  if (delta > t.maxErrorRateDeltaPp) {
+    if (significant) {
+      row.status = 'fail';
+      row.note = `${fc}/${c.calls} vs ${fb}/${b.calls} failed, z = ${z.toFixed(2)}`;
+    } else row.note = `above the threshold but not significant at ${t.confidence * 100}% (${fc}/${c.calls} vs ${fb}/${b.calls}, z = ${z.toFixed(2)})`;
+  }
+  return row;
+}
+
+function tokenRow(alias: string, metric: 'input-tokens-per-success' | 'output-tokens-per-success', b: SummaryEntry, c: SummaryEntry, t: GateThresholds): GateRow {
+  const key = metric === 'input-tokens-per-success' ? 'input' : 'output';
+  const threshold = `±${+(t.maxTokenDelta * 100).toFixed(4)}%`;
+  if (b.successes === 0 || c.successes === 0) return { alias, metric, baseline: null, candidate: null, delta: null, threshold, status: 'not-judged', note: 'no successful call on one side' };
+  const vb = b.tokens[key] / b.successes;
+  const vc = c.tokens[key] / c.successes;
+  const row: GateRow = { alias, metric, baseline: vb, candidate: vc, delta: null, threshold, status: 'pass' };
+  if (vb === 0 && vc === 0) return { ...row, delta: 0, note: 'none reported on either side' };
+  // A baseline of 0 has no relative change: the candidate reporting some is a change of kind.
+  row.delta = vb === 0 ? null : (vc - vb) / vb;
+  if (Math.min(b.calls, c.calls) < t.minCalls) return { ...row, status: 'not-judged', note: `fewer than ${t.minCalls} calls on one side` };
+  if (row.delta === null || Math.abs(row.delta) > t.maxTokenDelta) {
+    row.status = 'fail';
+    row.note = row.delta === null ? 'the baseline reported none' : `${row.delta > 0 ? '+' : ''}${percent(row.delta)}`;
+  }
+  return row;
+}
+
+function p95Row(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateThresholds): GateRow {
+  const threshold = `${t.maxP95Ratio}x`;
+  const row: GateRow = { alias, metric: 'p95-latency', baseline: b.latencyMs.p95, candidate: c.latencyMs.p95, delta: null, threshold, status: 'pass' };
+  if (b.latencyMs.p95 <= 0) return { ...row, status: 'not-judged', note: 'baseline p95 is 0' };
+  row.delta = c.latencyMs.p95 / b.latencyMs.p95;
+  if (Math.min(b.calls, c.calls) < t.minCalls) return { ...row, status: 'not-judged', note: `fewer than ${t.minCalls} calls on one side` };
+  if (row.delta > t.maxP95Ratio) row.status = 'fail';
+  return row;
+}
+
+function perCallRow(alias: string, metric: 'retries-per-call' | 'rate-limited-per-call', b: SummaryEntry, c: SummaryEntry): GateRow {
+  const pick = (e: SummaryEntry) => (e.calls === 0 ? null : (metric === 'retries-per-call' ? e.retries : e.rateLimited) / e.calls);
+  const vb = pick(b);
+  const vc = pick(c);
+  return { alias, metric, baseline: vb, candidate: vc, delta: vb === null || vc === null ? null : vc - vb, threshold: null, status: 'info' };
+}
+
+export function evaluateGate(baseline: LoadedSummary, candidate: LoadedSummary, thresholds: GateThresholds, now = new Date()): GateReport {
+  const base = byAlias(baseline);
+  const cand = byAlias(candidate);
+  const rows: GateRow[] = [];
+  const baselineOnly = [...base.keys()].filter((alias) => !cand.has(alias)).sort();
+  const candidateOnly = [...cand.keys()].filter((alias) => !base.has(alias)).sort();
+  for (const alias of [...base.keys()].sort()) {
+    const b = base.get(alias)!;
+    const c = cand.get(alias);
+    if (!c) {
+      rows.push({ alias, metric: 'presence', baseline: b.calls, candidate: null, delta: null, threshold: null, status: 'fail', note: 'in the baseline only: the candidate run did not call this alias' });
+      continue;
+    }
+    rows.push(
+      errorRateRow(alias, b, c, thresholds),
+      tokenRow(alias, 'input-tokens-per-success', b, c, thresholds),
+      tokenRow(alias, 'output-tokens-per-success', b, c, thresholds),
+      p95Row(alias, b, c, thresholds),
+      perCallRow(alias, 'retries-per-call', b, c),
+      perCallRow(alias, 'rate-limited-per-call', b, c),
+    );
+  }
+  for (const alias of candidateOnly) {
+    rows.push({ alias, metric: 'presence', baseline: null, candidate: cand.get(alias)!.calls, delta: null, threshold: null, status: 'info', note: 'in the candidate only: nothing to compare it with' });
+  }
+  const failures = rows.filter((row) => row.status === 'fail');
+  const engines = (s: LoadedSummary) => [...new Set(s.entries.map((e) => e.engine))].sort();
+  const side = (s: LoadedSummary) => ({
+    file: s.file,
+    ...(s.startedAt ? { startedAt: s.startedAt } : {}),
+    ...(s.endedAt ? { endedAt: s.endedAt } : {}),
+    engines: engines(s),
+  });
+  return {
+    schema: 'dd-gate-report/1',
+    generatedAt: now.toISOString(),
+    baseline: side(baseline),
+    candidate: side(candidate),
+    thresholds,
+    verdict: failures.length === 0 ? 'pass' : 'fail',
+    failures,
+    baselineOnly,
+    candidateOnly,
+    rows,
+  };
+}

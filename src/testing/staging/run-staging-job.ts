@@ -1,0 +1,80 @@
+// A stand-in for a staging generation job (docs/staging-rehearsal.md): every alias of a config
+// called `calls` times through the public registry — `generate` for chat aliases, `embed` for
+// embedding aliases — at a fixed concurrency, with prompts that depend only on the call number,
+// so a legacy run and a v2 run send the same workload. Failures are counted, not thrown: the run
+// summary (registry.runSummary(), dd-run-summary/1) is the job's result.
+import type { DataDesignerConfig } from '../../config/schemas.ts';
+import { silentLogger } from '../../core/logger.ts';
+import type { EngineName } from '../../core/model-client.ts';
+import { createModelRegistry } from '../../index.ts';
+import type { RunSummary } from '../../observability/run-summary.ts';
+
+export interface StagingJobOptions {
+  /** Calls per alias. */
+  calls: number;
+  concurrency: number;
+  /**
+   * Calls per alias made first through a separate registry that is then closed: they load the
+   * engine's modules (v2's SDKs are imported on first use) so the measured run sees a warm
+   * worker, as a long staging job does, and not one cold start per process in its p95.
+   */
+  warmup?: number;
+  /** Engine for every provider; undefined → DATA_DESIGNER_ASYNC_ENGINE. */
+  engine?: EngineName;
+  env?: Record<string, string | undefined>;
+}
+
+export interface StagingJobResult {
+  summary: RunSummary;
+  engines: Record<string, EngineName>;
+}
+
+export function promptFor(alias: string, index: number): string {
+  return `Write one short product description, number ${index + 1}, for the ${alias} catalogue.`;
+}
+
+async function warmUp(config: DataDesignerConfig, options: StagingJobOptions): Promise<void> {
+  const registry = createModelRegistry(config, { engine: options.engine, env: options.env ?? process.env, logger: silentLogger });
+  try {
+    for (const model of registry.config.models) {
+      const facade = registry.getModel(model.alias);
+      const embedding = model.inferenceParameters.generationType === 'embedding';
+      for (let i = 0; i < (options.warmup ?? 0); i++) {
+        const text = `Warm-up call ${i + 1}.`;
+        await (embedding ? facade.embed([text]) : facade.generate(text)).catch(() => undefined);
+      }
+    }
+  } finally {
+    await registry.close();
+  }
+}
+
+export async function runStagingJob(config: DataDesignerConfig, options: StagingJobOptions): Promise<StagingJobResult> {
+  if ((options.warmup ?? 0) > 0) await warmUp(config, options);
+  const registry = createModelRegistry(config, { engine: options.engine, env: options.env ?? process.env, logger: silentLogger });
+  try {
+    const work: (() => Promise<unknown>)[] = [];
+    for (const model of registry.config.models) {
+      const facade = registry.getModel(model.alias);
+      const embedding = model.inferenceParameters.generationType === 'embedding';
+      for (let i = 0; i < options.calls; i++) {
+        const text = promptFor(model.alias, i);
+        work.push(() => (embedding ? facade.embed([text]) : facade.generate(text)));
+      }
+    }
+    // Aliases interleaved, as a generation job fills several columns at once.
+    const perAlias = registry.config.models.length;
+    const order = work.map((_, i) => (i % perAlias) * options.calls + Math.floor(i / perAlias));
+    let next = 0;
+    const lane = async () => {
+      while (next < order.length) {
+        const job = work[order[next++]];
+        await job().catch(() => undefined);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, order.length) }, lane));
+    return { summary: registry.runSummary(), engines: { ...registry.engines } };
+  } finally {
+    await registry.close();
+  }
+}

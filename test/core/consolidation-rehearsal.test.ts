@@ -1,0 +1,113 @@
+// @retire-with-legacy: the rehearsal of deleting legacy has nothing to rehearse once legacy is gone;
+// phase 4 deletes this suite with legacy, and the rehearsal deletes it in its copy.
+// `npm run consolidation-check -- --rehearse` (issue 13, the phase-4 rehearsal): the text edits it
+// makes in its copy, checked against the real files, and the whole command run on one narrowed
+// test file (the full suite in a copy takes minutes; docs/rollout-gates.md).
+import { execFile } from 'node:child_process';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import {
+  dropLegacyLoader,
+  ENGINES_FILE,
+  hardCodedEngineLists,
+  LOADER_FILE,
+  marksRetirement,
+  narrowEngines,
+  RehearsalEditError,
+  RETIRE_MARKER,
+} from '../../src/testing/consolidation/rehearsal-plan.ts';
+import { testFailures, typecheckFailures } from '../../src/testing/consolidation/test-failures.ts';
+
+const run = promisify(execFile);
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
+describe('the rehearsal edits, on the real files', () => {
+  it('narrows the one engine list to v2 by rewriting one line', async () => {
+    const text = await readFile(ENGINES_FILE, 'utf8');
+    expect(text).toContain("export const ENGINES: readonly EngineName[] = ['legacy', 'v2'];");
+    const narrowed = narrowEngines(text);
+    expect(narrowed).toContain("export const ENGINES: readonly EngineName[] = ['v2'];");
+    expect(narrowed).not.toContain("'legacy'");
+    expect(narrowed.split('\n').length).toBe(text.split('\n').length);
+  });
+
+  it('removes the legacy branch of loadClientFactory: no import of models-legacy is left, legacy is refused', async () => {
+    const text = await readFile(LOADER_FILE, 'utf8');
+    expect(text).toContain("import('./models-legacy/index.ts')");
+    const edited = dropLegacyLoader(text);
+    expect(edited).not.toContain('models-legacy');
+    expect(edited).toContain("if (engine === 'legacy') {");
+    expect(edited).toContain("const module = await import('./models-v2/index.ts');");
+  });
+
+  it('stops with a clear error when a file no longer looks as the rehearsal expects', () => {
+    expect(() => narrowEngines("export const ENGINES = ['legacy', 'v2'] as const;")).toThrow(RehearsalEditError);
+    expect(() => narrowEngines('')).toThrow(/src\/testing\/engines\.ts: no line matching/);
+    expect(() => dropLegacyLoader('export {}')).toThrow(/src\/engine\.ts: the loader line that imports \.\/models-legacy/);
+  });
+
+  it('finds hard-coded engine lists by line, in either order and quote style, and the retire marker', () => {
+    const text = ["const a = ['legacy', 'v2'] as const;", 'const b = ENGINES;', 'const c = ["v2","legacy"];', "describe.each(['legacy'])", "const pair = ['legacy', 'v2']; // @both-engines"].join('\n');
+    expect(hardCodedEngineLists(text)).toEqual([1, 3]);
+    expect(marksRetirement(`// ${RETIRE_MARKER}: compares the engines`)).toBe(true);
+    expect(marksRetirement('// compares the engines')).toBe(false);
+  });
+
+  it('reads broken files out of tsc output and the vitest JSON report', () => {
+    expect(typecheckFailures("test/x.test.ts(3,7): error TS2307: Cannot find module '../../src/models-legacy/index.ts'.\nFound 1 error.")).toEqual([
+      { file: 'test/x.test.ts', problems: ["line 3: TS2307 Cannot find module '../../src/models-legacy/index.ts'."] },
+    ]);
+    const report = JSON.stringify({
+      testResults: [
+        { name: '/tmp/r/repo/test/a.test.ts', status: 'passed', assertionResults: [{ fullName: 'ok', status: 'passed' }] },
+        { name: '/tmp/r/repo/test/b.test.ts', status: 'failed', assertionResults: [{ fullName: 'b legacy works', status: 'failed', failureMessages: ['ConfigError: The legacy engine has been removed\n  at x'] }] },
+        { name: '/tmp/r/repo/test/c.test.ts', status: 'failed', message: 'Failed to load url ../src/models-legacy/x.ts', assertionResults: [] },
+      ],
+    });
+    expect(testFailures(report, '/tmp/r/repo')).toEqual([
+      { file: 'test/b.test.ts', problems: ['b legacy works: ConfigError: The legacy engine has been removed'] },
+      { file: 'test/c.test.ts', problems: ['Failed to load url ../src/models-legacy/x.ts'] },
+    ]);
+  });
+});
+
+describe('npm run consolidation-check -- --rehearse', () => {
+  it('copies the repo without legacy, narrows ENGINES, runs the typecheck and the given tests there: PASS', { timeout: 240_000 }, async () => {
+    const { stdout } = await run(process.execPath, ['scripts/consolidation-check.ts', '--rehearse', '--keep', '--tests', 'test/facade/health-check.test.ts'], {
+      cwd: process.cwd(),
+      timeout: 230_000,
+    });
+    const kept = /rehearse: copy kept at (\S+)/.exec(stdout)?.[1];
+    expect(kept, stdout).toBeDefined();
+    try {
+      const repo = join(kept!, 'repo');
+      expect(await exists(join(repo, 'src/models-v2/index.ts'))).toBe(true);
+      expect(await exists(join(repo, 'src/models-legacy'))).toBe(false);
+      expect(await exists(join(repo, 'test/legacy'))).toBe(false);
+      expect(await exists(join(repo, '.git'))).toBe(false);
+      expect(await readFile(join(repo, ENGINES_FILE), 'utf8')).toContain("= ['v2'];");
+      expect(await readFile(join(repo, LOADER_FILE), 'utf8')).not.toContain('models-legacy');
+      // The narrowed suite ran on v2 only: the vitest report lists no legacy test.
+      const report = JSON.parse(await readFile(join(kept!, 'vitest.json'), 'utf8')) as { testResults: { assertionResults: { fullName: string }[] }[] };
+      const names = report.testResults.flatMap((r) => r.assertionResults.map((a) => a.fullName));
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.filter((n) => n.includes('legacy'))).toEqual([]);
+      expect(names.some((n) => n.includes('v2'))).toBe(true);
+      expect(stdout).toContain('rehearse: typecheck ok');
+      expect(stdout).toMatch(/rehearse: PASS/);
+    } finally {
+      await rm(kept!, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses --tests or --keep without --rehearse (exit 2, one line)', async () => {
+    const result = await run(process.execPath, ['scripts/consolidation-check.ts', '--keep'], { cwd: process.cwd() }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('consolidation-check: --tests and --keep are only used with --rehearse (see --help)\n');
+  });
+});
