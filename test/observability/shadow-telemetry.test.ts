@@ -1,3 +1,4 @@
+// @retire-with-legacy: shadow mode needs two engines; phase 4 deletes it
 // Shadow mode's counters reach the OpenTelemetry metrics (dd.shadow.calls, one series per outcome)
 // and the run summary (`shadow`), read from the same counters as registry.shadowSummary(). Real
 // engines against the fake provider, the real OTel SDK with in-memory exporters; the planted

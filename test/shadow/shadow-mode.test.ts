@@ -1,3 +1,4 @@
+// @retire-with-legacy: shadow mode replays the other engine: with one engine left there is none
 // Shadow mode end to end (docs/shadow-mode.md): real engines against the fake provider (a real
 // loopback server), the shadow engine against shadow mode's own in-process replay. Nothing of
 // ours is mocked; the planted difference goes through the documented test-only seam.
