@@ -9,7 +9,7 @@ import { admissionConfigSchema } from '../../src/config/schemas.ts';
 import { silentLogger, type Logger } from '../../src/core/logger.ts';
 import { createModelRegistry } from '../../src/index.ts';
 import type { SharedAdmissionDomain } from '../../src/models-v2/admission-store.ts';
-import { createRedisAdmissionStore, LEASE_TTL_MS } from '../../src/models-v2/redis-admission-store.ts';
+import { createRedisAdmissionStore, LEASE_TTL_MS, RENEW_INTERVAL_MS } from '../../src/models-v2/redis-admission-store.ts';
 import { startFakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../../src/testing/redis/redis-server.ts';
 
@@ -181,8 +181,14 @@ suite('shared admission store (real redis-server)', () => {
         ),
       );
       expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-      const snapshots = await Promise.all(registries.map(async (r) => (await r.admissionSnapshot()).find((s) => s.domain === 'chat')!));
-      for (const snapshot of snapshots) expect(snapshot.store).toMatchObject({ type: 'redis', connected: true, liveWorkers: 2 });
+      // Each worker's count of live workers is as of its last store reply: a worker whose last
+      // acquisition came before the other's first sees both at its next heartbeat at the latest.
+      await expect
+        .poll(async () => Promise.all(registries.map(async (r) => (await r.admissionSnapshot()).find((s) => s.domain === 'chat')!.store)), {
+          timeout: RENEW_INTERVAL_MS + 1_500,
+          interval: 100,
+        })
+        .toEqual([0, 1].map(() => expect.objectContaining({ type: 'redis', connected: true, liveWorkers: 2 })));
       // One limit for both, learnt from the fleet's 429s: a crowd cut was recorded in the shared
       // state, and the limit sits below the fleet's caps together (2 × 16).
       const probe = createClient({ url: server.url });
