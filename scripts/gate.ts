@@ -23,7 +23,9 @@ const USAGE = `Usage:
   --max-token-delta <percent>     fail an alias whose input or output tokens per successful call
                                   change by more than this either way (default ${D.maxTokenDelta * 100}%)
   --max-p95-ratio <ratio>         fail an alias whose p95 latency is more than this × the baseline's (default ${D.maxP95Ratio})
-  --min-calls <n>                 below n calls on either side, tokens and p95 are shown, not judged (default ${D.minCalls})
+  --min-calls <n>                 below n calls on either side, tokens and p95 are shown, not judged; a candidate
+                                  below n calls fails as inconclusive (default ${D.minCalls})
+  --allow-same-engine             compare two runs of one engine (otherwise refused: the switch did not take effect)
   --json <file>                   write the machine-readable report (schema dd-gate-report/1)
   --html <file>                   write a self-contained HTML report
 
@@ -41,6 +43,7 @@ await runCli('gate', async () => {
       'max-token-delta': { type: 'string' },
       'max-p95-ratio': { type: 'string' },
       'min-calls': { type: 'string' },
+      'allow-same-engine': { type: 'boolean' },
       json: { type: 'string' },
       html: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -64,6 +67,12 @@ await runCli('gate', async () => {
   if (values.html) await ensureWritable(values.html, '--html');
   const baseline = await readSummary(values.baseline, '--baseline');
   const candidate = await readSummary(values.candidate, '--candidate');
+  const enginesOf = (entries: { engine: string }[]) => [...new Set(entries.map((e) => e.engine))].sort().join(', ');
+  if (!values['allow-same-engine'] && baseline.entries.length > 0 && enginesOf(baseline.entries) === enginesOf(candidate.entries)) {
+    throw new UsageError(
+      `--baseline and --candidate both ran on ${enginesOf(baseline.entries)}: the engine switch did not take effect for the candidate (check ${'DATA_DESIGNER_ASYNC_ENGINE'}), or pass --allow-same-engine to compare two runs of one engine`,
+    );
+  }
   const report = evaluateGate(baseline, candidate, thresholds);
   process.stdout.write(`gate: baseline ${values.baseline} (${report.baseline.engines.join(', ') || 'no entries'}) vs candidate ${values.candidate} (${report.candidate.engines.join(', ') || 'no entries'})\n\n`);
   process.stdout.write(renderGateTable(report));

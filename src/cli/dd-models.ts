@@ -12,7 +12,7 @@ import type { Parser } from '../facade/parsers/parser-error.ts';
 import { jsonParser } from '../facade/parsers/json-parser.ts';
 import { formatUsageSummary } from '../facade/usage.ts';
 import { createModelRegistry, loadConfigFile, type EngineName, type ModelRegistry } from '../index.ts';
-import { writeRunSummary } from '../observability/write-run-summary.ts';
+import { checkSummaryPath, writeRunSummary } from '../observability/write-run-summary.ts';
 
 const HELP = `dd-models — call a configured model through the Data Designer model layer
 
@@ -105,7 +105,15 @@ async function generate(values: Values, positionals: string[]): Promise<number> 
   const maxCorrectionSteps = count(values['max-correction-steps'], '--max-correction-steps');
   const maxConversationRestarts = count(values['max-conversation-restarts'], '--max-conversation-restarts');
   const schema = values['json-schema'] ? await loadJsonSchema(values['json-schema']) : undefined;
+  const summaryPath = values['summary-json'];
+  // Before the call: a path that cannot be written is a usage error, not a lost summary after it.
+  if (summaryPath !== undefined) {
+    await checkSummaryPath(summaryPath).catch((error: unknown) => {
+      throw new UsageError((error as Error).message);
+    });
+  }
   const registry = await openRegistry(values);
+  let failed = false;
   try {
     const facade = registry.getModel(aliases[0]);
     if (facade.generationType === 'embedding') {
@@ -124,13 +132,20 @@ async function generate(values: Values, positionals: string[]): Promise<number> 
       purpose: 'running dd-models generate',
     });
     report(facade, output, values.json === true);
-    return 0;
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     await registry.close();
-    // Written on failure too: a failed call is part of the run a gate compares.
-    const summaryPath = values['summary-json'];
-    if (summaryPath !== undefined) await writeRunSummary(summaryPath, registry.runSummary());
+    // Written on failure too: a failed call is part of the run a gate compares. A write that fails
+    // after a failed call is reported beside the call's own error, never in its place.
+    if (summaryPath !== undefined) {
+      const written = writeRunSummary(summaryPath, registry.runSummary());
+      if (failed) await written.catch((error: unknown) => process.stderr.write(`dd-models: the run summary could not be written to ${summaryPath}: ${(error as Error).message}\n`));
+      else await written;
+    }
   }
+  return 0;
 }
 
 async function health(values: Values, positionals: string[]): Promise<number> {

@@ -35,6 +35,12 @@ export interface CallObserver {
    * Returns where the attempt's end is reported.
    */
   attemptStarted(start: AttemptStart): AttemptObserver;
+  /**
+   * The engine is about to wait `delayMs` before its next attempt: the backoff its retry rule
+   * asked for (Retry-After or jitter), never an admission or pacing wait. Shadow mode compares
+   * these between engines (the "asked-for sleeps").
+   */
+  retryScheduled?(delayMs: number): void;
 }
 
 export interface AttemptStart {

@@ -308,7 +308,9 @@ export class CustomRouter {
       if (outcome.ok) return outcome.result;
       // After close() the pools are gone: retrying could only fail again, after a real wait.
       if (this.#closed || retries >= retryBudget(outcome.error, outcome.shouldRetry)) throw outcome.error;
-      await runtime.sleep(backoffDelayMs(retries, runtime.random, outcome.hintMs), signal);
+      const delayMs = backoffDelayMs(retries, runtime.random, outcome.hintMs);
+      observer?.retryScheduled?.(delayMs);
+      await runtime.sleep(delayMs, signal);
       retries += 1;
     }
   }

@@ -75,5 +75,11 @@ function deflateDecoder(): Transform {
       inner.once('end', () => callback());
       inner.end();
     },
+    // Destroyed (a bound, an abort, a cancel): the inner inflater stops too, instead of inflating
+    // what was already written to it, and its zlib handle is freed now rather than at collection.
+    destroy(error, callback) {
+      inner?.destroy();
+      callback(error);
+    },
   });
 }

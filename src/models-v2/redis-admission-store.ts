@@ -84,7 +84,12 @@ export async function createRedisAdmissionStore(options: RedisStoreOptions): Pro
 
 class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
   readonly type = 'redis' as const;
-  readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly #workerBase = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** Bumped at each fall-back: after an outage (a Redis restart restarts its admission numbers) no lease id repeats one still held from before. */
+  #epoch = 0;
+  get workerId(): string {
+    return `${this.#workerBase}.${this.#epoch}`;
+  }
   readonly #options: RedisStoreOptions;
   readonly #client: RedisClientLike;
   #subscriber?: RedisClientLike;
@@ -145,12 +150,17 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
 
   async close(): Promise<void> {
     this.#closed = true;
+    // Closed is offline: a waiter still queued admits locally instead of asking a closed client.
+    this.#connected = false;
     clearInterval(this.#renewTimer);
     clearInterval(this.#rejoinTimer);
     for (const domain of this.#domains.values()) domain.close();
     this.#subscriber?.destroy();
     this.#client.destroy();
   }
+
+  /** Scripts this worker has run on the current Redis (a NOSCRIPT for one of them means Redis restarted). */
+  readonly #loaded = new Set<string>();
 
   /** Runs a script by SHA (loading it once after a NOSCRIPT); undefined on any failure (the store falls back). */
   async run(script: string, keys: string[], args: (string | number)[]): Promise<number[]> {
@@ -167,9 +177,15 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     // every command is also raced against our own bound (a late reply is dropped: its lease expires).
     try {
       reply = (await withTimeout(this.#client.sendCommand(['EVALSHA', sha, ...tail]), COMMAND_TIMEOUT_MS)) as number[];
+      this.#loaded.add(script);
     } catch (error) {
       if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+      // A script this worker loaded before is gone: Redis restarted (or was flushed) while no
+      // command of ours was in flight. Its admission numbers restarted too, so the store falls back
+      // and rejoins as a new epoch rather than reusing lease ids it may still hold.
+      if (this.#loaded.has(script)) throw new Error('Redis lost its scripts (restarted or flushed)');
       reply = (await withTimeout(this.#client.sendCommand(['EVAL', script, ...tail]), COMMAND_TIMEOUT_MS)) as number[];
+      this.#loaded.add(script);
     }
     commandTimer?.(script === ACQUIRE_SCRIPT ? 'acquire' : script === RELEASE_SCRIPT ? 'release' : 'other', performance.now() - started);
     return reply;
@@ -188,6 +204,11 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
   #fallBack(error: unknown): void {
     const wasConnected = this.#connected;
     this.#connected = false;
+    if (wasConnected) {
+      this.#epoch += 1;
+      // The Redis this worker rejoins may be a fresh one: every script is loaded anew there.
+      this.#loaded.clear();
+    }
     if (!this.#warned) {
       this.#warned = true;
       const reason = redactSecrets(error instanceof Error ? error.message : String(error)) || 'no answer';
@@ -224,14 +245,20 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
 
   async #subscribe(): Promise<void> {
     if (this.#subscriber) return;
+    const subscriber = this.#client.duplicate();
     try {
-      const subscriber = this.#client.duplicate();
       subscriber.on('error', () => {});
       await withTimeout(subscriber.connect(), CONNECT_TIMEOUT_MS);
       await withTimeout(subscriber.subscribe(this.#channel, (message) => this.#domains.get(message)?.wake()), CONNECT_TIMEOUT_MS);
       this.#subscriber = subscriber;
     } catch {
-      // Without the channel, queued workers still retry on their short timer.
+      // Without the channel, queued workers still retry on their short timer; the half-open
+      // connection is not kept (each rejoin would leak another).
+      try {
+        subscriber.destroy();
+      } catch {
+        // never connected: nothing to release
+      }
     }
   }
 

@@ -16,7 +16,9 @@ export class ResponseHeaders implements Iterable<[string, string]> {
 
   get(name: string): string | null {
     // The SDKs and our readers ask in lower case; only other spellings pay for toLowerCase().
-    const value = this.#record[name] ?? (UPPER_CASE.test(name) ? this.#record[name.toLowerCase()] : undefined);
+    const key = UPPER_CASE.test(name) && !Object.hasOwn(this.#record, name) ? name.toLowerCase() : name;
+    // Own properties only: the record is a plain object (`constructor`, `__proto__` are no headers).
+    const value = Object.hasOwn(this.#record, key) ? this.#record[key] : undefined;
     if (value === undefined) return null;
     return typeof value === 'string' ? value : value.join(', ');
   }

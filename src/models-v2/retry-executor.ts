@@ -59,8 +59,9 @@ export async function executeWithRetries<T>(
       if (signal?.aborted) throw signal.reason;
       if (!(error instanceof DataDesignerError)) throw error;
       if (stopped?.() || retriesMade >= retryBudget(error)) throw error;
-      const random = runtime.random();
-      await runtime.sleep(retryDelayMs(retriesMade, random, error.retryAfterMs), signal);
+      const delayMs = retryDelayMs(retriesMade, runtime.random(), error.retryAfterMs);
+      observer?.retryScheduled?.(delayMs);
+      await runtime.sleep(delayMs, signal);
       if (stopped?.()) throw error;
       continue;
     }

@@ -86,7 +86,9 @@ async function undiciFetch(
   const { statusCode: status, statusText, headers: record } = data;
   const headers = new ResponseHeaders(record);
   if (NULL_BODY_STATUSES.has(status) || BODYLESS_METHODS.has(method)) {
-    data.body.on('error', noop).resume();
+    // Drained, bounded: a 205 may still carry a body, and an endless one must not hold the socket
+    // (and with it close()); undici destroys the body past the limit.
+    data.body.dump({ limit: ERROR_BODY_LIMIT_BYTES }).catch(noop);
     return new UndiciResponse(status, statusText, headers, href, () => Promise.resolve(EMPTY));
   }
   let stream: Readable = data.body;

@@ -1,6 +1,8 @@
 // Shadow mode for one registry: samples calls, redacts what was captured, queues the shadow runs,
 // counts verdicts and writes out-of-parity calls as fixtures. Loaded (dynamic import) only when
 // shadow mode is on. Nothing here may reach the caller: every failure is a counter and a debug log.
+import { AUTH_SCHEME_PREFIX } from '../core/credential-headers.ts';
+import { isCredentialHeaderName } from '../core/is-credential-header.ts';
 import type { AdmissionConfig, ModelConfig, ResolvedProvider } from '../config/schemas.ts';
 import type { Logger } from '../core/logger.ts';
 import type { CallOptions, ClientFactory, EngineName, ModelClient, Runtime } from '../core/model-client.ts';
@@ -98,7 +100,17 @@ export class ShadowController {
 
   #redactedCall(target: ShadowTarget, operation: CapturedCall['operation'], request: ChatRequest | EmbeddingRequest, options: CallOptions | undefined, record: SampledCallRecord, result: Settled): CapturedCall {
     const extraHeaders = target.provider.extraHeaders ?? {};
-    const redactor = createRedactor([target.provider.apiKey?.reveal(), ...Object.values(extraHeaders)], Object.keys(extraHeaders));
+    // A call's own credential headers (`extra_headers: { authorization: … }`) are secrets too: the
+    // engine stopped tracking them when the call settled, so they are named here, whole and
+    // without their auth scheme.
+    const callHeaders = Object.entries((request as { extra_headers?: Record<string, unknown> }).extra_headers ?? {}).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && isCredentialHeaderName(entry[0]),
+    );
+    const callSecrets = callHeaders.flatMap(([, value]) => [value, value.replace(AUTH_SCHEME_PREFIX, '')]);
+    const redactor = createRedactor(
+      [target.provider.apiKey?.reveal(), ...Object.values(extraHeaders), ...callSecrets],
+      [...Object.keys(extraHeaders), ...callHeaders.map(([name]) => name)],
+    );
     const exchanges: KeptExchange[] = record.capture.attempts.map((attempt) => {
       const url = new URL(attempt.request.url);
       return {

@@ -3,7 +3,7 @@
 // runs are compared with compare's parity rules. Never a request to the provider.
 import { modelProviderSchema, resolveProvider, type AdmissionConfig, type ResolvedProvider } from '../config/schemas.ts';
 import { silentLogger } from '../core/logger.ts';
-import type { ClientFactory, EngineName, ModelClient, Runtime } from '../core/model-client.ts';
+import type { AttemptObserver, CallObserver, ClientFactory, EngineName, ModelClient, Runtime } from '../core/model-client.ts';
 import type { ChatRequest, EmbeddingRequest } from '../core/types.ts';
 import { canonicalJson } from '../parity/json-diff.ts';
 import { parityDifferences, type ParityDifference, type ParityRun } from '../parity/parity-rules.ts';
@@ -62,6 +62,8 @@ export function primaryRun(call: CapturedCall): ParityRun {
   };
 }
 
+const NO_ATTEMPT: AttemptObserver = { attemptEnded() {} };
+
 export async function runShadow(call: CapturedCall, deps: ShadowRunDeps): Promise<ShadowVerdict> {
   const replay = await startReplayOrigin(call.exchanges);
   const sleeps: number[] = [];
@@ -72,8 +74,7 @@ export async function runShadow(call: CapturedCall, deps: ShadowRunDeps): Promis
     random: () => call.draws[draw++] ?? DEFAULT_DRAW,
     sleep: async (ms, signal) => {
       if (signal?.aborted) throw signal.reason;
-      sleeps.push(ms);
-      now += ms; // time moves as if the shadow had waited
+      now += ms; // time moves as if the shadow had waited (backoff and pacing alike)
     },
   };
   let client: ModelClient;
@@ -82,7 +83,10 @@ export async function runShadow(call: CapturedCall, deps: ShadowRunDeps): Promis
     // on the call (the caller counts it as a failed shadow run).
     let factory = await deps.loadFactory(call.shadow);
     if (deps.wrapShadowFactory) factory = deps.wrapShadowFactory(call.shadow, factory);
-    client = await factory({ provider: shadowProvider(call, replay.origin), model: call.model, runtime, admission: deps.admission, logger: silentLogger });
+    // A shadow run admits locally whatever the run's store: it must neither take a fleet's
+    // (Redis) slots nor leave per-replay state behind in a shared store.
+    const admission = deps.admission ? { ...deps.admission, store: { type: 'local' as const } } : undefined;
+    client = await factory({ provider: shadowProvider(call, replay.origin), model: call.model, runtime, admission, logger: silentLogger });
   } catch (error) {
     await replay.close();
     throw error;
@@ -92,7 +96,9 @@ export async function runShadow(call: CapturedCall, deps: ShadowRunDeps): Promis
   const abort = new AbortController();
   const guard = setTimeout(() => abort.abort(new Error(`shadow run exceeded ${SHADOW_RUN_TIMEOUT_MS} ms`)), SHADOW_RUN_TIMEOUT_MS);
   try {
-    const options = { signal: abort.signal, ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}) };
+    // The backoff sleeps the shadow engine asks for, as for the primary: from the call observer.
+    const observer: CallObserver = { attemptStarted: () => NO_ATTEMPT, retryScheduled: (ms) => sleeps.push(ms) };
+    const options = { signal: abort.signal, observer, ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}) };
     response = jsonCopy(
       call.operation === 'embedding'
         ? await client.embed(call.request as EmbeddingRequest, options)

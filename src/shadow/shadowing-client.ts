@@ -1,7 +1,7 @@
 // The client the registry hands out when shadow mode is on: the primary engine's client, with
 // sampled calls run inside a wire capture. The caller gets the primary's own result or error,
 // unchanged; only after it settles is the (redacted) capture offered to the shadow queue.
-import type { CallOptions, ModelClient, Runtime } from '../core/model-client.ts';
+import type { AttemptObserver, CallOptions, ModelClient, Runtime } from '../core/model-client.ts';
 import { resolveRuntime } from '../core/model-client.ts';
 import { runWithCapture, type WireCapture } from '../core/wire-capture.ts';
 import type { ChatRequest, EmbeddingRequest } from '../core/types.ts';
@@ -15,27 +15,46 @@ export interface SampledCallRecord {
   startedAt: number;
 }
 
-/** Call options whose runtime records the asked-for sleeps and the jitter draws, then does the real thing. */
+const NO_ATTEMPT: AttemptObserver = { attemptEnded() {} };
+
+/**
+ * Call options that record the jitter draws (through the runtime) and the backoff sleeps the
+ * engine asked for (through the call observer: admission's pacing waits are not retries and are
+ * not compared), passing everything on to the caller's own runtime and observer.
+ */
 function recordingOptions(options: CallOptions | undefined, base: Partial<Runtime> | undefined, record: SampledCallRecord): CallOptions {
   const runtime = resolveRuntime(base, options?.runtime);
+  const inner = options?.observer;
   return {
     ...options,
     runtime: {
       ...options?.runtime,
-      sleep: (ms, signal) => {
-        record.sleeps.push(ms);
-        return runtime.sleep(ms, signal);
-      },
       random: () => {
         const value = runtime.random();
         record.draws.push(value);
         return value;
       },
     },
+    observer: {
+      attemptStarted: (start) => (inner ? inner.attemptStarted(start) : NO_ATTEMPT),
+      retryScheduled: (delayMs) => {
+        record.sleeps.push(delayMs);
+        inner?.retryScheduled?.(delayMs);
+      },
+    },
   };
 }
 
 export function shadowingClient(inner: ModelClient, target: ShadowTarget, controller: ShadowController): ModelClient {
+  /** Hands the settled call to shadow mode; nothing shadow mode does can reach the caller. */
+  function offer(...args: Parameters<ShadowController['settled']> extends [unknown, ...infer Rest] ? Rest : never): void {
+    try {
+      controller.settled(target, ...args);
+    } catch {
+      // Shadow mode's own failure (a host logger that throws, say): the primary's outcome stands.
+    }
+  }
+
   async function sampled<R>(
     operation: CapturedCall['operation'],
     request: ChatRequest | EmbeddingRequest,
@@ -49,14 +68,15 @@ export function shadowingClient(inner: ModelClient, target: ShadowTarget, contro
       startedAt: resolveRuntime(target.runtime, options?.runtime).now(),
     };
     const canonical = controller.snapshotRequest(request);
+    let result: R;
     try {
-      const result = await runWithCapture(record.capture, () => call(recordingOptions(options, target.runtime, record)));
-      controller.settled(target, operation, canonical, options, record, { ok: true, response: result });
-      return result;
+      result = await runWithCapture(record.capture, () => call(recordingOptions(options, target.runtime, record)));
     } catch (error) {
-      controller.settled(target, operation, canonical, options, record, { ok: false, error });
+      offer(operation, canonical, options, record, { ok: false, error });
       throw error;
     }
+    offer(operation, canonical, options, record, { ok: true, response: result });
+    return result;
   }
 
   return {

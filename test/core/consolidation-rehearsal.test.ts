@@ -18,7 +18,7 @@ import {
   RehearsalEditError,
   RETIRE_MARKER,
 } from '../../src/testing/consolidation/rehearsal-plan.ts';
-import { testFailures, typecheckFailures } from '../../src/testing/consolidation/test-failures.ts';
+import { FILE_LEVEL_FAILURE, splitAllIn, splitNoneIn, testFailures, typecheckFailures } from '../../src/testing/consolidation/test-failures.ts';
 
 const run = promisify(execFile);
 const exists = (path: string) => stat(path).then(() => true, () => false);
@@ -67,9 +67,38 @@ describe('the rehearsal edits, on the real files', () => {
       ],
     });
     expect(testFailures(report, '/tmp/r/repo')).toEqual([
-      { file: 'test/b.test.ts', problems: ['b legacy works: ConfigError: The legacy engine has been removed'] },
-      { file: 'test/c.test.ts', problems: ['Failed to load url ../src/models-legacy/x.ts'] },
+      { file: 'test/b.test.ts', problems: ['b legacy works: ConfigError: The legacy engine has been removed'], tests: ['b legacy works'] },
+      { file: 'test/c.test.ts', problems: ['Failed to load url ../src/models-legacy/x.ts'], tests: [FILE_LEVEL_FAILURE] },
     ]);
+  });
+});
+
+describe('the rehearsal judges re-runs per test, not per file', () => {
+  const broken = [
+    { file: 'test/mixed.test.ts', problems: [], tests: ['legacy case (already failing)', 'v2 case (broken by the removal)'] },
+    { file: 'test/old.test.ts', problems: [], tests: ['already failing'] },
+    { file: 'test/load.test.ts', problems: [], tests: ['timed out under load'] },
+    { file: 'test/gone.test.ts', problems: [], tests: [FILE_LEVEL_FAILURE] },
+  ];
+  const onOriginal = new Map([
+    ['test/mixed.test.ts', new Set(['legacy case (already failing)'])],
+    ['test/old.test.ts', new Set(['already failing'])],
+  ]);
+
+  it('already failing only when every failed test also fails on the original tree: a file with one old and one new failure stays broken', () => {
+    const [already, still] = splitAllIn(broken, onOriginal);
+    expect(already.map((b) => b.file)).toEqual(['test/old.test.ts']);
+    expect(still.map((b) => b.file)).toEqual(['test/mixed.test.ts', 'test/load.test.ts', 'test/gone.test.ts']);
+  });
+
+  it('flaky only when none of the failed tests fails again: a file whose test fails again is not flaky', () => {
+    const again = new Map([
+      ['test/mixed.test.ts', new Set(['v2 case (broken by the removal)'])],
+      ['test/gone.test.ts', new Set([FILE_LEVEL_FAILURE])],
+    ]);
+    const [flaky, still] = splitNoneIn(broken, again);
+    expect(flaky.map((b) => b.file)).toEqual(['test/old.test.ts', 'test/load.test.ts']);
+    expect(still.map((b) => b.file)).toEqual(['test/mixed.test.ts', 'test/gone.test.ts']);
   });
 });
 

@@ -55,7 +55,7 @@ describe('npm run gate', () => {
     expect(result.stdout).toContain('PASS: 2 aliases within the thresholds');
     const report = JSON.parse(await readFile(json, 'utf8'));
     expect(report).toMatchObject({ schema: 'dd-gate-report/1', verdict: 'pass', failures: [], baseline: { file: baseline, engines: ['legacy'] }, candidate: { engines: ['v2'] } });
-    expect(report.rows).toHaveLength(12);
+    expect(report.rows).toHaveLength(14);
     const page = await readFile(html, 'utf8');
     expect(page).toContain('<span class="verdict pass" id="verdict">PASS</span>');
     expect(page).toContain('data-alias="judge" data-metric="p95-latency"');
@@ -106,7 +106,17 @@ describe('npm run gate', () => {
     else expect(result.stderr).toMatch(message);
   });
 
-  it('exit 2 for a missing or malformed summary, naming the file', async () => {
+  it('exit 2 when both summaries ran on the same engine (the switch did not take effect), unless --allow-same-engine', async () => {
+    const first = await summary('same-1.json', [entry('writer', 'legacy')]);
+    const second = await summary('same-2.json', [entry('writer', 'legacy')]);
+    const refused = await runScript('gate', ['--baseline', first, '--candidate', second]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^gate: --baseline and --candidate both ran on legacy: the engine switch did not take effect for the candidate \(check DATA_DESIGNER_ASYNC_ENGINE\)/);
+    const allowed = await runScript('gate', ['--baseline', first, '--candidate', second, '--allow-same-engine']);
+    expect(allowed.code).toBe(0);
+  });
+
+    it('exit 2 for a missing or malformed summary, naming the file', async () => {
     const good = await summary('good.json', [entry('writer', 'v2')]);
     const missing = await runScript('gate', ['--baseline', join(dir, 'nope.json'), '--candidate', good]);
     expect(missing.code).toBe(2);

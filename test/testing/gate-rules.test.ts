@@ -92,10 +92,33 @@ describe('gate thresholds', () => {
     expect(gate([entry()], [entry({ latencyMs: { p50: 100, p95: 200, p99: 400 } })]).verdict).toBe('pass');
   });
 
-  it('below --min-calls, tokens and p95 are shown but not judged', () => {
+  it('below --min-calls, tokens and p95 are shown but not judged, and the gate is inconclusive: it fails on the call count', () => {
     const report = gate([entry({ calls: 10, successes: 10 })], [entry({ calls: 10, successes: 10, tokens: { input: 200_000, output: 50_000, reasoning: 0 }, latencyMs: { p50: 1, p95: 9000, p99: 9000 } })]);
-    expect(report.verdict).toBe('pass');
     expect(report.rows.filter((r) => r.status === 'not-judged').map((r) => r.metric)).toEqual(['input-tokens-per-success', 'output-tokens-per-success', 'p95-latency']);
+    expect(failing(report)).toEqual(['writer/call-count']);
+    expect(report.failures[0].note).toBe('inconclusive: the candidate made 10 calls, fewer than --min-calls 30');
+    expect(gate([entry({ calls: 10, successes: 10 })], [entry({ calls: 10, successes: 10 })], { ...DEFAULT_THRESHOLDS, minCalls: 10 }).verdict).toBe('pass');
+  });
+
+  it('a candidate that made far fewer calls than the baseline did not run the same workload: it fails on the call count', () => {
+    const report = gate([entry()], [entry({ calls: 500, successes: 500, tokens: { input: 50_000, output: 25_000, reasoning: 0 } })]);
+    expect(failing(report)).toEqual(['writer/call-count']);
+    expect(report.failures[0].note).toBe('not the same workload: the candidate made 500 calls, the baseline 1000');
+    expect(gate([entry()], [entry({ calls: 950, successes: 950, tokens: { input: 95_000, output: 47_500, reasoning: 0 } })]).verdict).toBe('pass');
+  });
+
+  it('cancelled calls are neither calls nor failures: a candidate whose caller cancelled more does not fail the error rate', () => {
+    const report = gate([entry()], [entry({ calls: 1100, successes: 1000, failures: { Cancelled: 100 } })]);
+    const row = report.rows.find((r) => r.metric === 'error-rate')!;
+    expect(row.candidate).toBe(0);
+    expect(report.rows.find((r) => r.metric === 'call-count')!.candidate).toBe(1000);
+    expect(report.verdict).toBe('pass');
+  });
+
+  it('a baseline with no alias judges nothing and does not pass', () => {
+    const report = gate([], [entry({ engine: 'v2' })]);
+    expect(failing(report)).toEqual(['(none)/presence']);
+    expect(report.failures[0].note).toBe('the baseline has no alias: nothing was judged');
   });
 
   it('retries and 429s are shown per call but never fail the gate', () => {

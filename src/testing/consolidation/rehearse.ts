@@ -8,7 +8,7 @@ import { applyRehearsal, type AppliedRehearsal } from './apply-rehearsal.ts';
 import { copyRepo } from './copy-repo.ts';
 import { ENGINES_FILE, RETIRE_MARKER } from './rehearsal-plan.ts';
 import { runStep } from './run-step.ts';
-import { testFailures, typecheckFailures, type BrokenFile } from './test-failures.ts';
+import { FILE_LEVEL_FAILURE, splitAllIn, splitNoneIn, testFailures, typecheckFailures, type BrokenFile } from './test-failures.ts';
 
 export interface RehearsalOptions {
   /** Only these test files or filters (vitest positional filters); default the whole suite. */
@@ -52,16 +52,14 @@ function describeBroken(title: string, broken: BrokenFile[], applied: AppliedReh
   return out;
 }
 
-/** Runs these test files in `cwd`; the set of those failing, or undefined without a report. */
-async function failingFiles(files: BrokenFile[], cwd: string, prefix: string, timeoutMs: number): Promise<Set<string> | undefined> {
+/** Runs these test files in `cwd`; per failing file the names of its failing tests, or undefined without a report. */
+async function failingTests(files: BrokenFile[], cwd: string, prefix: string, timeoutMs: number): Promise<Map<string, Set<string>> | undefined> {
   const report = `${prefix}-vitest.json`;
   await runStep('npx', ['vitest', 'run', '--reporter=dot', '--reporter=json', `--outputFile=${report}`, ...files.map((b) => b.file)], { cwd, log: `${prefix}-test.log`, timeoutMs });
-  return readFile(report, 'utf8').then((text) => new Set(testFailures(text, cwd).map((b) => b.file)), () => undefined);
-}
-
-/** [those in `failing`, the others]. */
-function split(files: BrokenFile[], failing: Set<string>): [BrokenFile[], BrokenFile[]] {
-  return [files.filter((b) => failing.has(b.file)), files.filter((b) => !failing.has(b.file))];
+  return readFile(report, 'utf8').then(
+    (text) => new Map(testFailures(text, cwd).map((b) => [b.file, new Set(b.tests ?? [FILE_LEVEL_FAILURE])])),
+    () => undefined,
+  );
 }
 
 export async function rehearse(source: string, options: RehearsalOptions = {}): Promise<RehearsalResult> {
@@ -99,6 +97,8 @@ export async function rehearse(source: string, options: RehearsalOptions = {}): 
       testStepError = `no test report (exit ${tests.code}): ${tests.output.trim().split('\n').slice(-5).join(' | ')}`;
     }
     if (!testStepError && tests.code !== 0 && testBroken.length === 0) testStepError = `vitest exited ${tests.code}: ${tests.output.trim().split('\n').slice(-5).join(' | ')}`;
+    // Errors outside any test (an unhandled rejection) fail the run whatever the files did.
+    if (!testStepError && /Unhandled (Errors?|Rejection)/.test(tests.output)) testStepError = `vitest reported unhandled errors (exit ${tests.code}): ${tests.output.trim().split('\n').slice(-5).join(' | ')}`;
     write(`rehearse: tests ${tests.code === 0 ? 'ok' : 'FAILED'} (${(tests.ms / 1000).toFixed(0)} s)\n`);
 
     // A file that passes when run again on its own failed on the load of the full run (a timeout on
@@ -108,13 +108,15 @@ export async function rehearse(source: string, options: RehearsalOptions = {}): 
     let alreadyFailing: BrokenFile[] = [];
     if (testBroken.length > 0 && testStepError === undefined) {
       write(`rehearse: re-running the ${testBroken.length} failing file${testBroken.length === 1 ? '' : 's'} once more in the copy …\n`);
-      const again = await failingFiles(testBroken, root, join(base, 'retry'), timeoutMs);
-      if (again) [testBroken, flaky] = split(testBroken, again);
+      const again = await failingTests(testBroken, root, join(base, 'retry'), timeoutMs);
+      // Flaky: not one of the file's failed tests fails again alone.
+      if (again) [flaky, testBroken] = splitNoneIn(testBroken, again);
     }
     if (testBroken.length > 0 && testStepError === undefined) {
       write(`rehearse: running the ${testBroken.length} failing file${testBroken.length === 1 ? '' : 's'} on the original tree …\n`);
-      const there = await failingFiles(testBroken, source, join(base, 'original'), timeoutMs);
-      if (there) [alreadyFailing, testBroken] = split(testBroken, there);
+      const there = await failingTests(testBroken, source, join(base, 'original'), timeoutMs);
+      // Already failing: every one of the file's failed tests fails on the original tree too.
+      if (there) [alreadyFailing, testBroken] = splitAllIn(testBroken, there);
     }
     const brokenByRehearsal = typeErrors.length > 0 || testBroken.length > 0 || testStepError !== undefined;
     const pass = !brokenByRehearsal && (tests.code === 0 || alreadyFailing.length > 0 || flaky.length > 0);

@@ -4,7 +4,12 @@
 export interface BrokenFile {
   file: string;
   problems: string[];
+  /** Full names of the failed tests (empty for a typecheck error or a file that failed before any test ran). */
+  tests?: string[];
 }
+
+/** The name a file-level failure (no test ran) is known by when runs are compared. */
+export const FILE_LEVEL_FAILURE = '(the file failed before any test ran)';
 
 const TS_ERROR = /^(\S+?\.(?:ts|mts|js))[(:](\d+)[,:](\d+)\)?:?\s*-?\s*error (TS\d+): (.*)$/;
 
@@ -44,7 +49,23 @@ export function testFailures(json: string, root: string): BrokenFile[] {
       ? failed.map((a) => `${a.fullName ?? a.title}: ${firstLine(a.failureMessages?.[0])}`)
       : [firstLine(result.message) || 'the file failed before any test ran'];
     const file = result.name.startsWith(`${root}/`) ? result.name.slice(root.length + 1) : result.name;
-    broken.push({ file, problems });
+    const tests = failed.length ? failed.map((a) => a.fullName ?? a.title ?? '') : [FILE_LEVEL_FAILURE];
+    broken.push({ file, problems, tests });
   }
   return broken;
+}
+
+/**
+ * [files whose every failing test is in `failing` for that file, the others] — judged per test,
+ * not per file: a file where one test failed already and another broke stays broken.
+ */
+export function splitAllIn(files: BrokenFile[], failing: Map<string, Set<string>>): [BrokenFile[], BrokenFile[]] {
+  const allIn = (b: BrokenFile) => (b.tests ?? [FILE_LEVEL_FAILURE]).every((name) => failing.get(b.file)?.has(name) === true);
+  return [files.filter(allIn), files.filter((b) => !allIn(b))];
+}
+
+/** [files none of whose failing tests is in `failing` for that file, the others]. */
+export function splitNoneIn(files: BrokenFile[], failing: Map<string, Set<string>>): [BrokenFile[], BrokenFile[]] {
+  const noneIn = (b: BrokenFile) => (b.tests ?? [FILE_LEVEL_FAILURE]).every((name) => failing.get(b.file)?.has(name) !== true);
+  return [files.filter(noneIn), files.filter((b) => !noneIn(b))];
 }

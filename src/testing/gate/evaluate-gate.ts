@@ -2,7 +2,10 @@
 // per (alias, metric), and the failures that make the verdict. Rules (docs/rollout-gates.md, "npm run
 // gate"): error rate fails above +threshold pp when significant; tokens per successful call fail
 // beyond ±threshold; p95 fails above the ratio; retries and 429s are shown, never judged; an alias
-// only in the baseline fails (the candidate did not run it), one only in the candidate is noted.
+// only in the baseline fails (the candidate did not run it), one only in the candidate is noted;
+// a gate that could judge nothing does not pass: a candidate with fewer than --min-calls calls, or
+// fewer than 90 % of the baseline's (not the same workload), fails its call-count row, and so does
+// a baseline with no alias at all. Calls the caller cancelled are neither calls nor failures.
 import { UsageError } from '../compare/cli-options.ts';
 import { errorRateZ, zFor } from './error-rate-significance.ts';
 import type { GateThresholds } from './gate-thresholds.ts';
@@ -15,6 +18,7 @@ export type GateMetric =
   | 'p95-latency'
   | 'retries-per-call'
   | 'rate-limited-per-call'
+  | 'call-count'
   | 'presence';
 
 /** pass/fail are judged; `info` is shown only; `not-judged` had too few calls (or nothing to divide by). */
@@ -59,26 +63,45 @@ function byAlias(summary: LoadedSummary): Map<string, SummaryEntry> {
   return map;
 }
 
-const failuresOf = (e: SummaryEntry) => Object.values(e.failures).reduce((sum, n) => sum + n, 0);
+/** The failure class a cancelled call is counted under (src/observability): a cancel is not a failure. */
+const CANCELLED = 'Cancelled';
+/** The candidate must make at least this share of the baseline's calls to be the same workload. */
+export const MIN_CALL_SHARE = 0.9;
+const cancelledOf = (e: SummaryEntry) => e.failures[CANCELLED] ?? 0;
+const failuresOf = (e: SummaryEntry) => Object.entries(e.failures).reduce((sum, [name, n]) => (name === CANCELLED ? sum : sum + n), 0);
+/** Calls that ran to an answer or a failure (cancelled ones left out). */
+const judgedCalls = (e: SummaryEntry) => e.calls - cancelledOf(e);
 const percent = (fraction: number) => `${+(fraction * 100).toFixed(4)}%`;
 
 function errorRateRow(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateThresholds): GateRow {
   const threshold = `${t.maxErrorRateDeltaPp}pp`;
-  if (b.calls === 0 || c.calls === 0) return { alias, metric: 'error-rate', baseline: null, candidate: null, delta: null, threshold, status: 'not-judged', note: 'no calls on one side' };
+  const nb = judgedCalls(b);
+  const nc = judgedCalls(c);
+  if (nb <= 0 || nc <= 0) return { alias, metric: 'error-rate', baseline: null, candidate: null, delta: null, threshold, status: 'not-judged', note: 'no calls on one side' };
   const fb = failuresOf(b);
   const fc = failuresOf(c);
-  const rb = (fb / b.calls) * 100;
-  const rc = (fc / c.calls) * 100;
+  const rb = (fb / nb) * 100;
+  const rc = (fc / nc) * 100;
   const delta = rc - rb;
-  const z = errorRateZ({ failures: fb, calls: b.calls }, { failures: fc, calls: c.calls });
+  const z = errorRateZ({ failures: fb, calls: nb }, { failures: fc, calls: nc });
   const significant = z > zFor(t.confidence);
   const row: GateRow = { alias, metric: 'error-rate', baseline: rb, candidate: rc, delta, threshold, status: 'pass' };
   if (delta > t.maxErrorRateDeltaPp) {
     if (significant) {
       row.status = 'fail';
-      row.note = `${fc}/${c.calls} vs ${fb}/${b.calls} failed, z = ${z.toFixed(2)}`;
-    } else row.note = `above the threshold but not significant at ${t.confidence * 100}% (${fc}/${c.calls} vs ${fb}/${b.calls}, z = ${z.toFixed(2)})`;
+      row.note = `${fc}/${nc} vs ${fb}/${nb} failed, z = ${z.toFixed(2)}`;
+    } else row.note = `above the threshold but not significant at ${t.confidence * 100}% (${fc}/${nc} vs ${fb}/${nb}, z = ${z.toFixed(2)})`;
   }
+  return row;
+}
+
+/** Whether the candidate's run can be judged at all: enough calls, and the baseline's workload. */
+function callCountRow(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateThresholds): GateRow {
+  const nb = judgedCalls(b);
+  const nc = judgedCalls(c);
+  const row: GateRow = { alias, metric: 'call-count', baseline: nb, candidate: nc, delta: nb > 0 ? nc / nb : null, threshold: `≥ ${t.minCalls}, ≥ ${MIN_CALL_SHARE * 100}%`, status: 'pass' };
+  if (nc < t.minCalls) return { ...row, status: 'fail', note: `inconclusive: the candidate made ${nc} calls, fewer than --min-calls ${t.minCalls}` };
+  if (nc < nb * MIN_CALL_SHARE) return { ...row, status: 'fail', note: `not the same workload: the candidate made ${nc} calls, the baseline ${nb}` };
   return row;
 }
 
@@ -131,6 +154,7 @@ export function evaluateGate(baseline: LoadedSummary, candidate: LoadedSummary, 
       continue;
     }
     rows.push(
+      callCountRow(alias, b, c, thresholds),
       errorRateRow(alias, b, c, thresholds),
       tokenRow(alias, 'input-tokens-per-success', b, c, thresholds),
       tokenRow(alias, 'output-tokens-per-success', b, c, thresholds),
@@ -138,6 +162,9 @@ export function evaluateGate(baseline: LoadedSummary, candidate: LoadedSummary, 
       perCallRow(alias, 'retries-per-call', b, c),
       perCallRow(alias, 'rate-limited-per-call', b, c),
     );
+  }
+  if (base.size === 0) {
+    rows.push({ alias: '(none)', metric: 'presence', baseline: 0, candidate: cand.size, delta: null, threshold: null, status: 'fail', note: 'the baseline has no alias: nothing was judged' });
   }
   for (const alias of candidateOnly) {
     rows.push({ alias, metric: 'presence', baseline: null, candidate: cand.get(alias)!.calls, delta: null, threshold: null, status: 'info', note: 'in the candidate only: nothing to compare it with' });

@@ -8,6 +8,7 @@ export const METRIC_LABELS: Record<GateMetric, string> = {
   'p95-latency': 'p95 latency',
   'retries-per-call': 'retries / call',
   'rate-limited-per-call': '429s / call',
+  'call-count': 'calls',
   presence: 'present',
 };
 
@@ -21,6 +22,7 @@ export function formatValue(metric: GateMetric, value: number | null): string {
     case 'p95-latency':
       return `${trim(value, 1)} ms`;
     case 'presence':
+    case 'call-count':
       return `${value} calls`;
     default:
       return trim(value, 3);
@@ -37,6 +39,7 @@ export function formatDelta(metric: GateMetric, delta: number | null): string {
     case 'output-tokens-per-success':
       return `${sign}${trim(delta * 100, 2)}%`;
     case 'p95-latency':
+    case 'call-count':
       return `${trim(delta, 2)}x`;
     default:
       return `${sign}${trim(delta, 3)}`;
