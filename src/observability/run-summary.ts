@@ -3,6 +3,7 @@
 // latency percentiles and wall time. Always on: counters and one latency sample per call.
 import type { EngineName } from '../core/model-client.ts';
 import type { ProviderType } from '../core/types.ts';
+import type { ShadowCounterEntry } from '../shadow/shadow-counters.ts';
 import { LatencySamples } from './latency-samples.ts';
 
 export const RUN_SUMMARY_SCHEMA = 'dd-run-summary/1';
@@ -46,22 +47,8 @@ export interface RunSummary {
   shadow?: ShadowSummaryEntry[];
 }
 
-/** One shadow counter entry as the run summary carries it (fields of registry.shadowSummary()). */
-export interface ShadowSummaryEntry {
-  alias: string;
-  providerType: ProviderType;
-  primary: EngineName;
-  shadow: EngineName;
-  sampled: number;
-  compared: number;
-  inParity: number;
-  outOfParity: number;
-  dropped: number;
-  failed: number;
-  skipped: number;
-  fixturesWritten: number;
-  cpuMicros: number;
-}
+/** One shadow counter entry as the run summary carries it: registry.shadowSummary()'s own shape. */
+export type ShadowSummaryEntry = ShadowCounterEntry;
 
 /** Identity of one entry: fixed when the facade is created. */
 export interface RunSummaryKey {
