@@ -1,3 +1,4 @@
+// @retire-with-legacy: the compare bench measures the reference rows next to both engines; phase 4 retires it with legacy
 // The compare bench's reference rows: the undici floor and the bare SDKs replay what v2 sent, in
 // the same run as both engines, and every ratio against them is reported.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// @retire-with-legacy: shadow mode (and its legacy tap) goes with legacy
 // Shadow mode is production code: it must never load the harness (src/testing) or a dev-only
 // package (msw), and the core switch the engines read must stay free of both as well.
 import { readdir, readFile } from 'node:fs/promises';

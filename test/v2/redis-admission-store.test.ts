@@ -11,6 +11,7 @@ import { createModelRegistry } from '../../src/index.ts';
 import type { SharedAdmissionDomain } from '../../src/models-v2/admission-store.ts';
 import { createRedisAdmissionStore, LEASE_TTL_MS, RENEW_INTERVAL_MS } from '../../src/models-v2/redis-admission-store.ts';
 import { startFakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
+import { ENGINES } from '../../src/testing/engines.ts';
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../../src/testing/redis/redis-server.ts';
 
 const available = redisServerAvailable();
@@ -424,7 +425,7 @@ describe('admission.store config', () => {
     expect(admissionConfigSchema.safeParse({ policy: 'aimd', store: { type: 'redis', url: 'redis://h' } }).error?.issues[0]?.message).toMatch(/policy "aimd" keeps its own/);
   });
 
-  it('legacy ignores the store, and its snapshot says so (no connection is made)', async () => {
+  it.runIf(ENGINES.includes('legacy'))('legacy ignores the store, and its snapshot says so (no connection is made)', async () => {
     const provider = await startFakeProvider({ latencyMs: 1 });
     const registry = createModelRegistry(
       {
