@@ -4,6 +4,7 @@
 import type { CallOptions, ModelClient } from '../core/model-client.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
 import type { FacadeTelemetry } from './facade-telemetry.ts';
+import type { ModelCallTelemetry } from './model-call.ts';
 import type { ObservabilityOptions } from './observability-options.ts';
 import { RegistryObservability } from './registry-observability.ts';
 import type { RunSummary } from './run-summary.ts';
@@ -16,27 +17,28 @@ export class ClientRunSummary {
     this.#observability = new RegistryObservability(options);
   }
 
-  async chat(client: ModelClient, request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
-    const call = this.#telemetryFor(client, request.model).begin('completion', true);
-    const observed = call?.modelCall('chat');
-    try {
-      const response = await client.chat(request, observed ? { ...options, observer: observed } : options);
-      observed?.chatSucceeded(response);
-      call?.end();
-      return response;
-    } catch (error) {
-      observed?.failed(error, options.signal);
-      call?.end(error, options.signal);
-      throw error;
-    }
+  chat(client: ModelClient, request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
+    return this.#counted(client, request.model, 'chat', options, (o) => client.chat(request, o), (observed, r) => observed.chatSucceeded(r));
   }
 
-  async embed(client: ModelClient, request: EmbeddingRequest, options: CallOptions = {}): Promise<EmbeddingResponse> {
-    const call = this.#telemetryFor(client, request.model).begin('embed', true);
-    const observed = call?.modelCall('embeddings');
+  embed(client: ModelClient, request: EmbeddingRequest, options: CallOptions = {}): Promise<EmbeddingResponse> {
+    return this.#counted(client, request.model, 'embeddings', options, (o) => client.embed(request, o), (observed, r) => observed.embedSucceeded(r));
+  }
+
+  /** One client call counted as one facade-level call, its attempts heard through the observer. */
+  async #counted<R>(
+    client: ModelClient,
+    model: string,
+    operation: 'chat' | 'embeddings',
+    options: CallOptions,
+    send: (options: CallOptions) => Promise<R>,
+    succeeded: (observed: ModelCallTelemetry, response: R) => void,
+  ): Promise<R> {
+    const call = this.#telemetryFor(client, model).begin(operation === 'chat' ? 'completion' : 'embed', true);
+    const observed = call?.modelCall(operation);
     try {
-      const response = await client.embed(request, observed ? { ...options, observer: observed } : options);
-      observed?.embedSucceeded(response);
+      const response = await send(observed ? { ...options, observer: observed } : options);
+      if (observed) succeeded(observed, response);
       call?.end();
       return response;
     } catch (error) {
