@@ -157,7 +157,10 @@ export class ModelRegistry {
     return shadowCounterEntries(this.#shadowCounters);
   }
 
-  /** Resolves once every queued shadow run has finished (immediately when shadow mode is off). */
+  /**
+   * Resolves once every queued shadow run has finished (immediately when shadow mode is off);
+   * runs waiting for the event loop to be less busy start at once.
+   */
   async shadowIdle(): Promise<void> {
     if (this.#shadow) await (await this.#shadow).drain();
   }
@@ -296,6 +299,9 @@ export class ModelRegistry {
       ...clients.map(async (c) => (await c).close()),
       this.#tools?.close() ?? Promise.resolve(),
     ]);
+    // After the clients: calls they ended still settle into shadow mode (counted as dropped).
+    // Shadow runs already running finish; waiting ones are dropped (shadowIdle() first runs them).
+    if (this.#shadow) await this.#shadow.then((controller) => controller.close()).catch(() => undefined);
   }
 
   // The same class and wording as a closed client's error, so a caller sees one "closed" error.

@@ -13,8 +13,10 @@ import { describeOutcomeError, jsonCopy } from './outcome-error.ts';
 import { otherEngine, type ResolvedShadowOptions } from './shadow-config.ts';
 import type { ShadowCounterEntry, ShadowCounters } from './shadow-counters.ts';
 import { writeShadowFixture } from './shadow-fixture.ts';
-import { ShadowQueue } from './shadow-queue.ts';
+import { ShadowLoadGate } from './shadow-load-gate.ts';
+import { ShadowQueue, type QueuePlace } from './shadow-queue.ts';
 import { runShadow } from './shadow-run.ts';
+import { ShadowSession } from './shadow-session.ts';
 import { shadowingClient, type SampledCallRecord } from './shadowing-client.ts';
 
 export interface ShadowTarget {
@@ -26,6 +28,8 @@ export interface ShadowTarget {
   provider: ResolvedProvider;
   runtime?: Partial<Runtime>;
   entry: ShadowCounterEntry;
+  /** The other engine's client and replay, built on the target's first shadow run. */
+  session: ShadowSession;
 }
 
 export interface ShadowControllerDeps {
@@ -48,12 +52,14 @@ export class ShadowController {
   readonly #deps: ShadowControllerDeps;
   readonly #queue: ShadowQueue;
   readonly #loggedFailure = new Set<ShadowCounterEntry>();
+  readonly #targets = new Set<ShadowTarget>();
   #sequence = 0;
+  #closed?: Promise<void>;
 
   constructor(options: ResolvedShadowOptions, deps: ShadowControllerDeps) {
     this.options = options;
     this.#deps = deps;
-    this.#queue = new ShadowQueue(options.queueSize, options.concurrency);
+    this.#queue = new ShadowQueue(options.queueSize, options.concurrency, new ShadowLoadGate(options.maxLoad));
   }
 
   /** Wraps an alias's primary client so that sampled calls are captured and shadowed. */
@@ -61,15 +67,26 @@ export class ShadowController {
     const primary = client.engine;
     const shadow = otherEngine(primary);
     const entry = this.#deps.counters.entry(model.alias, provider.providerType, primary, shadow);
-    const target: ShadowTarget = { alias: model.alias, providerType: provider.providerType, primary, shadow, model, provider, runtime: this.#deps.runtime, entry };
+    const session = new ShadowSession(
+      { shadow, providerType: provider.providerType, model, provider },
+      { loadFactory: this.#deps.loadFactory, wrapShadowFactory: this.options.wrapShadowFactory, admission: this.#deps.admission },
+    );
+    const target: ShadowTarget = { alias: model.alias, providerType: provider.providerType, primary, shadow, model, provider, runtime: this.#deps.runtime, entry, session };
+    this.#targets.add(target);
     return shadowingClient(client, target, this);
   }
 
-  /** Whether this call is shadowed (Math.random: the runtime's draws belong to the primary). */
-  sample(target: ShadowTarget): boolean {
-    if (Math.random() >= this.options.sampleRate) return false;
+  /**
+   * The queue place this call's shadow run will take, or undefined when the call is not shadowed:
+   * not picked by the sample rate (Math.random: the runtime's draws belong to the primary), or
+   * picked but dropped because the queue is full — then nothing of the call is captured.
+   */
+  sample(target: ShadowTarget): QueuePlace | undefined {
+    if (this.#closed || Math.random() >= this.options.sampleRate) return undefined;
     target.entry.sampled += 1;
-    return true;
+    const place = this.#queue.reserve();
+    if (!place) target.entry.dropped += 1;
+    return place;
   }
 
   /** The canonical call as asked, detached from the caller's objects. */
@@ -82,16 +99,23 @@ export class ShadowController {
   }
 
   /** The primary settled: redact what was captured and offer it to the queue. Never throws. */
-  settled(target: ShadowTarget, operation: CapturedCall['operation'], request: ChatRequest | EmbeddingRequest, options: CallOptions | undefined, record: SampledCallRecord, result: Settled): void {
+  settled(target: ShadowTarget, place: QueuePlace, operation: CapturedCall['operation'], request: ChatRequest | EmbeddingRequest, options: CallOptions | undefined, record: SampledCallRecord, result: Settled): void {
     const start = process.cpuUsage();
     try {
       if (options?.signal?.aborted) {
         target.entry.skipped += 1;
+        place.release();
         return;
       }
       const call = this.#redactedCall(target, operation, request, options, record, result);
-      if (!this.#queue.offer(() => this.#run(target, call))) target.entry.dropped += 1;
+      place.fill({
+        run: () => this.#run(target, call),
+        forget: () => {
+          target.entry.dropped += 1;
+        },
+      });
     } catch (error) {
+      place.release();
       this.#failed(target, error);
     } finally {
       target.entry.cpuMicros += cpuMicrosSince(start);
@@ -147,11 +171,7 @@ export class ShadowController {
   async #run(target: ShadowTarget, call: CapturedCall): Promise<void> {
     const start = process.cpuUsage();
     try {
-      const verdict = await runShadow(call, {
-        loadFactory: this.#deps.loadFactory,
-        wrapShadowFactory: this.options.wrapShadowFactory,
-        admission: this.#deps.admission,
-      });
+      const verdict = await runShadow(call, target.session);
       target.entry.compared += 1;
       if (verdict.parity) {
         target.entry.inParity += 1;
@@ -182,8 +202,20 @@ export class ShadowController {
     this.#deps.logger.debug(`shadow: alias '${target.alias}': shadow run failed (${what}); counted in shadowSummary().failed, further failures not logged`);
   }
 
-  /** Resolves once every queued shadow run has finished. */
+  /** Resolves once every queued shadow run has finished (the load gate is not waited for). */
   drain(): Promise<void> {
     return this.#queue.drain();
+  }
+
+  /**
+   * Stops sampling, lets running shadow runs finish, counts the waiting ones as dropped and
+   * releases every shadow session's client and replay. Call drain() first to compare them all.
+   */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      await this.#queue.close();
+      await Promise.all([...this.#targets].map((target) => target.session.close()));
+    })();
+    return this.#closed;
   }
 }

@@ -8,13 +8,13 @@ export interface ShadowCounterEntry {
   providerType: ProviderType;
   primary: EngineName;
   shadow: EngineName;
-  /** Calls picked by the sample rate and captured. */
+  /** Calls picked by the sample rate (captured unless dropped at once: the queue was full). */
   sampled: number;
   /** Shadow runs that finished and were compared. */
   compared: number;
   inParity: number;
   outOfParity: number;
-  /** Sampled calls not shadowed because the queue was full. */
+  /** Sampled calls not shadowed: the queue was full (the loop too busy to keep up), or the registry closed first. */
   dropped: number;
   /** Shadow runs that failed on the shadow's side (a bug or limit in shadow mode, not a parity verdict). */
   failed: number;
@@ -22,7 +22,10 @@ export interface ShadowCounterEntry {
   skipped: number;
   /** Out-of-parity fixtures written to fixturesDir. */
   fixturesWritten: number;
-  /** CPU time (user + system, µs) spent on shadow work: capture bookkeeping, redaction, replay, compare. */
+  /**
+   * CPU time (user + system, µs) spent on shadow work: capture bookkeeping, redaction, replay,
+   * compare. An upper bound: a shadow run's span also holds any primary work interleaved with it.
+   */
   cpuMicros: number;
 }
 

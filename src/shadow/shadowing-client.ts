@@ -7,6 +7,7 @@ import { runWithCapture, type WireCapture } from '../core/wire-capture.ts';
 import type { ChatRequest, EmbeddingRequest } from '../core/types.ts';
 import type { CapturedCall } from './captured-call.ts';
 import type { ShadowController, ShadowTarget } from './shadow-controller.ts';
+import type { QueuePlace } from './shadow-queue.ts';
 
 export interface SampledCallRecord {
   capture: WireCapture;
@@ -56,26 +57,30 @@ export function shadowingClient(inner: ModelClient, target: ShadowTarget, contro
   }
 
   async function sampled<R>(
+    place: QueuePlace,
     operation: CapturedCall['operation'],
     request: ChatRequest | EmbeddingRequest,
     options: CallOptions | undefined,
     call: (options: CallOptions) => Promise<R>,
   ): Promise<R> {
-    const record: SampledCallRecord = {
-      capture: { attempts: [] },
-      draws: [],
-      sleeps: [],
-      startedAt: resolveRuntime(target.runtime, options?.runtime).now(),
-    };
-    const canonical = controller.snapshotRequest(request);
+    let record: SampledCallRecord;
+    let canonical: ChatRequest | EmbeddingRequest;
+    try {
+      record = { capture: { attempts: [] }, draws: [], sleeps: [], startedAt: resolveRuntime(target.runtime, options?.runtime).now() };
+      canonical = controller.snapshotRequest(request);
+    } catch {
+      // The caller's own runtime threw: the call is made, unshadowed, and reports whatever it reports.
+      place.release();
+      return call(options ?? {});
+    }
     let result: R;
     try {
       result = await runWithCapture(record.capture, () => call(recordingOptions(options, target.runtime, record)));
     } catch (error) {
-      offer(operation, canonical, options, record, { ok: false, error });
+      offer(place, operation, canonical, options, record, { ok: false, error });
       throw error;
     }
-    offer(operation, canonical, options, record, { ok: true, response: result });
+    offer(place, operation, canonical, options, record, { ok: true, response: result });
     return result;
   }
 
@@ -85,12 +90,14 @@ export function shadowingClient(inner: ModelClient, target: ShadowTarget, contro
     providerName: inner.providerName,
     modelAlias: inner.modelAlias,
     chat(request, options) {
-      if (!controller.sample(target)) return inner.chat(request, options);
-      return sampled('chat', request, options, (o) => inner.chat(request, o));
+      const place = controller.sample(target);
+      if (!place) return inner.chat(request, options);
+      return sampled(place, 'chat', request, options, (o) => inner.chat(request, o));
     },
     embed(request, options) {
-      if (!controller.sample(target)) return inner.embed(request, options);
-      return sampled('embedding', request, options, (o) => inner.embed(request, o));
+      const place = controller.sample(target);
+      if (!place) return inner.embed(request, options);
+      return sampled(place, 'embedding', request, options, (o) => inner.embed(request, o));
     },
     close: () => inner.close(),
     ...(inner.admissionSnapshot ? { admissionSnapshot: () => inner.admissionSnapshot!() } : {}),
