@@ -296,12 +296,12 @@ export class ModelRegistry {
     this.#clients.clear();
     this.#facades.clear();
     await Promise.allSettled([
+      // Shadow mode stops sampling first; runs already running finish, waiting ones (and calls
+      // the closing clients end) are counted as dropped — shadowIdle() before close() runs them.
+      this.#shadow?.then((controller) => controller.close()) ?? Promise.resolve(),
       ...clients.map(async (c) => (await c).close()),
       this.#tools?.close() ?? Promise.resolve(),
     ]);
-    // After the clients: calls they ended still settle into shadow mode (counted as dropped).
-    // Shadow runs already running finish; waiting ones are dropped (shadowIdle() first runs them).
-    if (this.#shadow) await this.#shadow.then((controller) => controller.close()).catch(() => undefined);
   }
 
   // The same class and wording as a closed client's error, so a caller sees one "closed" error.

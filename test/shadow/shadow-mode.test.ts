@@ -72,6 +72,19 @@ async function filesUnder(root: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
 }
 
+/** A client passing everything to `inner` but what `overrides` replaces. */
+function delegating(inner: ModelClient, overrides: Partial<Pick<ModelClient, 'chat' | 'embed' | 'close'>>): ModelClient {
+  return {
+    engine: inner.engine,
+    providerType: inner.providerType,
+    providerName: inner.providerName,
+    modelAlias: inner.modelAlias,
+    chat: overrides.chat ?? ((request, options) => inner.chat(request, options)),
+    embed: overrides.embed ?? ((request, options) => inner.embed(request, options)),
+    close: overrides.close ?? (() => inner.close()),
+  };
+}
+
 /** A retry (429 then 200) and a two-step tool loop on one client: three canonical calls, four attempts. */
 async function retryAndToolLoop(client: ModelClient, provider: ProviderType): Promise<void> {
   const model = MODELS[provider];
@@ -244,6 +257,70 @@ describe('shadow mode', () => {
     release();
     await registry.shadowIdle();
     expect(registry.shadowSummary()).toEqual([expect.objectContaining({ sampled: 4, dropped: 2, compared: 2, inParity: 2 })]);
+  });
+
+  it('builds one shadow client per target and reuses it: calls in parity and out of parity alternate on it', async () => {
+    fake = await startFakeProvider();
+    const built: EngineName[] = [];
+    const closed: EngineName[] = [];
+    // Counts builds and closes; plants a wire difference (one more token) only in the calls whose text asks for it.
+    const counting = (engine: EngineName, factory: ClientFactory): ClientFactory => async (args) => {
+      built.push(engine);
+      const inner = await factory(args);
+      return delegating(inner, {
+        chat: (request, options) => inner.chat(JSON.stringify(request.messages).includes('plant') ? { ...request, max_tokens: (request.max_tokens ?? 64) + 1 } : request, options),
+        close: async () => {
+          closed.push(engine);
+          await inner.close();
+        },
+      });
+    };
+    registry = createModelRegistry(config(fake.url) as never, { engine: 'legacy', env: {}, logger: silentLogger, shadow: { sampleRate: 1, wrapShadowFactory: counting } });
+    const openai = await registry.getClient('chat-openai');
+    const anthropic = await registry.getClient('chat-anthropic');
+    for (const content of ['one', 'plant two', 'three', 'plant four', 'five']) {
+      await openai.chat({ model: MODELS.openai, messages: [{ role: 'user', content }] });
+      await anthropic.chat({ model: MODELS.anthropic, messages: [{ role: 'user', content }] });
+    }
+    await registry.shadowIdle();
+    expect(registry.shadowSummary()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ alias: 'chat-openai', sampled: 5, compared: 5, inParity: 3, outOfParity: 2, failed: 0 }),
+        expect.objectContaining({ alias: 'chat-anthropic', sampled: 5, compared: 5, inParity: 3, outOfParity: 2, failed: 0 }),
+      ]),
+    );
+    expect(built).toEqual(['v2', 'v2']);
+    expect(fake.stats().requests).toBe(10);
+    await registry.close();
+    expect(closed).toEqual(['v2', 'v2']);
+  });
+
+  it('close() lets the running shadow run finish, counts the waiting ones as dropped and closes the shadow clients', async () => {
+    fake = await startFakeProvider();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let shadowClosed = 0;
+    const slow = (_engine: EngineName, factory: ClientFactory): ClientFactory => async (args) => {
+      await gate;
+      const inner = await factory(args);
+      return delegating(inner, {
+        close: async () => {
+          shadowClosed += 1;
+          await inner.close();
+        },
+      });
+    };
+    registry = createModelRegistry(config(fake.url) as never, { engine: 'v2', env: {}, logger: silentLogger, shadow: { sampleRate: 1, queueSize: 4, wrapShadowFactory: slow } });
+    const client = await registry.getClient('chat-openai');
+    for (let i = 0; i < 3; i++) await client.chat({ model: MODELS.openai, messages: [{ role: 'user', content: `Hello ${i}` }] });
+    const closing = registry.close();
+    release();
+    await closing;
+    // The first run (held at its client's build) finished; the two waiting were dropped.
+    expect(registry.shadowSummary()).toEqual([expect.objectContaining({ sampled: 3, compared: 1, inParity: 1, dropped: 2 })]);
+    expect(shadowClosed).toBe(1);
+    await client.chat({ model: MODELS.openai, messages: [{ role: 'user', content: 'after close' }] }).catch(() => undefined);
+    expect(registry.shadowSummary()[0].sampled).toBe(3);
   });
 
   it('is off by default and at sample rate 0: no counters, calls untouched', async () => {
