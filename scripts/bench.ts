@@ -36,7 +36,8 @@ const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings|shadow
   --mode embeddings     both engines: a 1,000-text Titan call and a 10,000-text Cohere call at
                         50 ms latency, maxParallelRequests 32, against 1.5 × requests/32 × 50 ms
   --mode shadow         the primary's latency/throughput with shadow mode off, at 0.1 and 1.0,
-                        and the CPU the shadow adds per sampled call (docs/benchmarks.md)
+                        and the CPU the shadow adds per sampled call and per shadow run
+                        (docs/benchmarks.md)
   --mode instrumentation  CPU per v2 facade call with observability off / compiled in with no
                         OpenTelemetry SDK / with the SDK registered (docs/benchmarks.md)
   --mode fleet          N worker processes (each maxParallelRequests 64) against one fake
@@ -57,11 +58,14 @@ embeddings options:
   --repeats <n>         measured calls per engine × call, median reported (default 3)
 
 shadow options:
-  --time-ms <n>         measured time per primary × provider × rate (default 3000)
+  --time-ms <n>         measured time per primary × provider × rate per round (default 3000)
+  --rounds <n>          rounds, rates rotated in each; medians reported (default 3)
   --concurrency <n>     calls in flight (default 8)
   --latency-ms <n>      fake provider latency per answer (default 2)
   --providers <list>    e.g. openai,bedrock (default openai,anthropic,bedrock)
   --queue-size <n>      shadow queue size (default 64)
+  --max-cpu <x>         shadow.maxCpuShare, 0.001–1 (default: shadow mode's, 0.05)
+
 instrumentation options:
   --time-ms <n>         measured time per variant per round (default 2000)
   --rounds <n>          rounds, variants rotated in each (default 5)
@@ -308,6 +312,7 @@ await runCli('bench', async () => {
       repeats: { type: 'string' },
       providers: { type: 'string' },
       'queue-size': { type: 'string' },
+      'max-cpu': { type: 'string' },
       rounds: { type: 'string' },
       workers: { type: 'string' },
       store: { type: 'string' },
@@ -352,16 +357,22 @@ await runCli('bench', async () => {
     const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, integer: true }) ?? 8;
     const latencyMs = numberOption(values['latency-ms'], '--latency-ms', { min: 0 }) ?? 2;
     const queueSize = numberOption(values['queue-size'], '--queue-size', { min: 1, integer: true }) ?? 64;
+    const rounds = numberOption(values.rounds, '--rounds', { min: 1, integer: true }) ?? 3;
+    const maxCpuShare = numberOption(values['max-cpu'], '--max-cpu', { min: 0.001, max: 1 });
     if (values.json) await ensureWritable(values.json, '--json');
     const fake = await startFakeProviderProcess(latencyMs);
     try {
-      process.stdout.write(`bench shadow: rates ${SHADOW_BENCH_RATES.join(', ')}, ${timeMs} ms each, ${concurrency} in flight, fake provider latency ${latencyMs} ms, queue ${queueSize}, ${cpus().length} cores, node ${process.version}\n\n`);
+      process.stdout.write(
+        `bench shadow: rates ${SHADOW_BENCH_RATES.join(', ')}, ${rounds} rounds of ${timeMs} ms each, ${concurrency} in flight, fake provider latency ${latencyMs} ms, queue ${queueSize}, max CPU share ${maxCpuShare ?? 'default'}, ${cpus().length} cores, node ${process.version}\n\n`,
+      );
       const rows = await runShadowBench({
         endpoints: fake.endpoints,
         providers,
         primaries: ['legacy', 'v2'],
         rates: SHADOW_BENCH_RATES,
         timeMs,
+        rounds,
+        maxCpuShare,
         concurrency,
         queueSize,
         warmupCalls: 20,
@@ -369,7 +380,7 @@ await runCli('bench', async () => {
       });
       process.stdout.write(`\n${shadowBenchTable(rows)}\n`);
       if (values.json) {
-        await writeReport(values.json, '--json', `${JSON.stringify({ mode: 'shadow', settings: { timeMs, concurrency, latencyMs, queueSize, providers, rates: SHADOW_BENCH_RATES }, rows }, null, 2)}\n`);
+        await writeReport(values.json, '--json', `${JSON.stringify({ mode: 'shadow', settings: { timeMs, rounds, maxCpuShare: maxCpuShare ?? null, concurrency, latencyMs, queueSize, providers, rates: SHADOW_BENCH_RATES }, rows }, null, 2)}\n`);
         process.stdout.write(`JSON report written to ${values.json}\n`);
       }
       return rows.every((r) => r.errors === 0 && r.outOfParity === 0 && r.failed === 0) ? 0 : 1;

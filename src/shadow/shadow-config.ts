@@ -6,13 +6,13 @@ import type { ClientFactory, EngineName } from '../core/model-client.ts';
 export const SHADOW_SAMPLE_RATE_ENV = 'DATA_DESIGNER_SHADOW_SAMPLE_RATE';
 export const SHADOW_DIR_ENV = 'DATA_DESIGNER_SHADOW_DIR';
 export const SHADOW_QUEUE_SIZE_ENV = 'DATA_DESIGNER_SHADOW_QUEUE_SIZE';
-export const SHADOW_MAX_LOAD_ENV = 'DATA_DESIGNER_SHADOW_MAX_LOAD';
+export const SHADOW_MAX_CPU_ENV = 'DATA_DESIGNER_SHADOW_MAX_CPU';
 
 export const DEFAULT_SHADOW_QUEUE_SIZE = 64;
 export const DEFAULT_SHADOW_CONCURRENCY = 1;
 export const MAX_SHADOW_CONCURRENCY = 2;
-/** Event-loop utilization past which shadow runs only trickle (docs/shadow-mode.md, "Cost"). */
-export const DEFAULT_SHADOW_MAX_LOAD = 0.5;
+/** The share of the main thread's time shadow work may take (docs/shadow-mode.md, "Cost"). */
+export const DEFAULT_SHADOW_MAX_CPU = 0.05;
 
 export interface ShadowOptions {
   /** Fraction of calls shadowed, in [0, 1]; 0 turns shadow mode off. */
@@ -24,10 +24,10 @@ export interface ShadowOptions {
   /** Shadow runs at once: 1 (default) or 2. */
   concurrency?: number;
   /**
-   * Event-loop utilization (0–1] below which shadow runs start freely (default 0.5); above it
-   * they trickle (one per 250 ms) and the queue takes the rest. 1: never held back.
+   * The share of the main thread's time shadow work may take, (0–1] (default 0.05: 5 % of one
+   * core). Past it, shadow runs wait and a full queue drops new samples. 1: never held back.
    */
-  maxLoad?: number;
+  maxCpuShare?: number;
   /**
    * TEST-ONLY seam (like compare's DD_COMPARE_TEST_HOOK): wraps the shadow engine's client
    * factory, so a test can plant a translation difference without editing engine source.
@@ -41,7 +41,7 @@ export interface ResolvedShadowOptions {
   fixturesDir?: string;
   queueSize: number;
   concurrency: number;
-  maxLoad: number;
+  maxCpuShare: number;
   wrapShadowFactory?: ShadowOptions['wrapShadowFactory'];
 }
 
@@ -54,10 +54,10 @@ function checkRate(value: number, where: string): number {
   return value;
 }
 
-function checkLoad(value: number, where: string): number {
+function checkShare(value: number, where: string): number {
   if (!Number.isFinite(value) || value <= 0 || value > 1) {
     throw new ConfigError(`${where} must be a number above 0 and at most 1, got ${JSON.stringify(value)}`, {
-      solution: `Use e.g. ${DEFAULT_SHADOW_MAX_LOAD} (the default: shadow runs take the event loop's time only while it is under half busy), or 1 to never hold them back.`,
+      solution: `Use e.g. ${DEFAULT_SHADOW_MAX_CPU} (the default: shadow work takes at most 5 % of the main thread), 0.2 to shadow more of a busy process, or 1 to never hold it back.`,
     });
   }
   return value;
@@ -91,7 +91,7 @@ export function resolveShadowOptions(
   if (explicit !== undefined) {
     if (typeof explicit !== 'object' || explicit === null) {
       throw new ConfigError(`shadow option ${JSON.stringify(explicit)} is not valid`, {
-        solution: 'Pass { sampleRate, fixturesDir?, queueSize?, concurrency?, maxLoad? }, e.g. { sampleRate: 0.1 }.',
+        solution: 'Pass { sampleRate, fixturesDir?, queueSize?, concurrency?, maxCpuShare? }, e.g. { sampleRate: 0.1 }.',
       });
     }
     const sampleRate = checkRate(explicit.sampleRate, 'shadow.sampleRate');
@@ -104,7 +104,7 @@ export function resolveShadowOptions(
       fixturesDir: explicit.fixturesDir,
       queueSize: checkCount(explicit.queueSize ?? DEFAULT_SHADOW_QUEUE_SIZE, 'shadow.queueSize', 1, 100_000),
       concurrency: checkCount(explicit.concurrency ?? DEFAULT_SHADOW_CONCURRENCY, 'shadow.concurrency', 1, MAX_SHADOW_CONCURRENCY),
-      maxLoad: checkLoad(explicit.maxLoad ?? DEFAULT_SHADOW_MAX_LOAD, 'shadow.maxLoad'),
+      maxCpuShare: checkShare(explicit.maxCpuShare ?? DEFAULT_SHADOW_MAX_CPU, 'shadow.maxCpuShare'),
       wrapShadowFactory: explicit.wrapShadowFactory,
     };
   }
@@ -117,11 +117,11 @@ export function resolveShadowOptions(
     rawQueue === undefined || rawQueue.trim() === ''
       ? DEFAULT_SHADOW_QUEUE_SIZE
       : checkCount(numberFromEnv(rawQueue, SHADOW_QUEUE_SIZE_ENV), SHADOW_QUEUE_SIZE_ENV, 1, 100_000);
-  const rawLoad = env[SHADOW_MAX_LOAD_ENV];
-  const maxLoad =
-    rawLoad === undefined || rawLoad.trim() === '' ? DEFAULT_SHADOW_MAX_LOAD : checkLoad(numberFromEnv(rawLoad, SHADOW_MAX_LOAD_ENV), SHADOW_MAX_LOAD_ENV);
+  const rawShare = env[SHADOW_MAX_CPU_ENV];
+  const maxCpuShare =
+    rawShare === undefined || rawShare.trim() === '' ? DEFAULT_SHADOW_MAX_CPU : checkShare(numberFromEnv(rawShare, SHADOW_MAX_CPU_ENV), SHADOW_MAX_CPU_ENV);
   const dir = env[SHADOW_DIR_ENV]?.trim();
-  return { sampleRate, fixturesDir: dir ? dir : undefined, queueSize, concurrency: DEFAULT_SHADOW_CONCURRENCY, maxLoad };
+  return { sampleRate, fixturesDir: dir ? dir : undefined, queueSize, concurrency: DEFAULT_SHADOW_CONCURRENCY, maxCpuShare };
 }
 
 /** The engine a shadow runs on: the other one. */

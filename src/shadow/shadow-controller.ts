@@ -13,7 +13,7 @@ import { describeOutcomeError, jsonCopy } from './outcome-error.ts';
 import { otherEngine, type ResolvedShadowOptions } from './shadow-config.ts';
 import type { ShadowCounterEntry, ShadowCounters } from './shadow-counters.ts';
 import { writeShadowFixture } from './shadow-fixture.ts';
-import { ShadowLoadGate } from './shadow-load-gate.ts';
+import { ShadowCpuBudget, threadCpuMicros } from './shadow-cpu-budget.ts';
 import { ShadowQueue, type QueuePlace } from './shadow-queue.ts';
 import { runShadow } from './shadow-run.ts';
 import { ShadowSession } from './shadow-session.ts';
@@ -42,15 +42,12 @@ export interface ShadowControllerDeps {
 
 type Settled = { ok: true; response: unknown } | { ok: false; error: unknown };
 
-function cpuMicrosSince(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return used.user + used.system;
-}
 
 export class ShadowController {
   readonly options: ResolvedShadowOptions;
   readonly #deps: ShadowControllerDeps;
   readonly #queue: ShadowQueue;
+  readonly #budget: ShadowCpuBudget;
   readonly #loggedFailure = new Set<ShadowCounterEntry>();
   readonly #targets = new Set<ShadowTarget>();
   #sequence = 0;
@@ -59,7 +56,8 @@ export class ShadowController {
   constructor(options: ResolvedShadowOptions, deps: ShadowControllerDeps) {
     this.options = options;
     this.#deps = deps;
-    this.#queue = new ShadowQueue(options.queueSize, options.concurrency, new ShadowLoadGate(options.maxLoad));
+    this.#budget = new ShadowCpuBudget(options.maxCpuShare);
+    this.#queue = new ShadowQueue(options.queueSize, options.concurrency, this.#budget);
   }
 
   /** Wraps an alias's primary client so that sampled calls are captured and shadowed. */
@@ -100,7 +98,7 @@ export class ShadowController {
 
   /** The primary settled: redact what was captured and offer it to the queue. Never throws. */
   settled(target: ShadowTarget, place: QueuePlace, operation: CapturedCall['operation'], request: ChatRequest | EmbeddingRequest, options: CallOptions | undefined, record: SampledCallRecord, result: Settled): void {
-    const start = process.cpuUsage();
+    const start = threadCpuMicros();
     try {
       if (options?.signal?.aborted) {
         target.entry.skipped += 1;
@@ -118,7 +116,7 @@ export class ShadowController {
       place.release();
       this.#failed(target, error);
     } finally {
-      target.entry.cpuMicros += cpuMicrosSince(start);
+      this.#spent(target, threadCpuMicros() - start);
     }
   }
 
@@ -169,7 +167,7 @@ export class ShadowController {
   }
 
   async #run(target: ShadowTarget, call: CapturedCall): Promise<void> {
-    const start = process.cpuUsage();
+    const start = threadCpuMicros();
     try {
       const verdict = await runShadow(call, target.session);
       target.entry.compared += 1;
@@ -190,8 +188,13 @@ export class ShadowController {
     } catch (error) {
       this.#failed(target, error);
     } finally {
-      target.entry.cpuMicros += cpuMicrosSince(start);
+      this.#spent(target, threadCpuMicros() - start);
     }
+  }
+
+  #spent(target: ShadowTarget, micros: number): void {
+    target.entry.cpuMicros += micros;
+    this.#budget.spend(micros);
   }
 
   #failed(target: ShadowTarget, error: unknown): void {
@@ -202,7 +205,7 @@ export class ShadowController {
     this.#deps.logger.debug(`shadow: alias '${target.alias}': shadow run failed (${what}); counted in shadowSummary().failed, further failures not logged`);
   }
 
-  /** Resolves once every queued shadow run has finished (the load gate is not waited for). */
+  /** Resolves once every queued shadow run has finished (the CPU budget is not waited for). */
   drain(): Promise<void> {
     return this.#queue.drain();
   }

@@ -1,10 +1,10 @@
 // The bounded queue shadow runs wait in: never blocks the caller, runs at most `concurrency`
-// tasks at once and only when the load gate lets one start, and swallows every task error (the
+// tasks at once and only while the CPU budget is not in debt, and swallows every task error (the
 // caller has its result already). A place is reserved when a call is sampled, before anything is
 // captured: a call that finds the queue full is dropped (and counted) at the cost of a comparison,
 // never captured, copied or redacted for nothing.
 import { runOutsideCapture } from '../core/wire-capture.ts';
-import type { ShadowLoadGate } from './shadow-load-gate.ts';
+import type { ShadowCpuBudget } from './shadow-cpu-budget.ts';
 
 export interface QueuedTask {
   run(): Promise<void>;
@@ -22,7 +22,7 @@ export interface QueuePlace {
 export class ShadowQueue {
   readonly #size: number;
   readonly #concurrency: number;
-  readonly #gate: ShadowLoadGate;
+  readonly #budget: ShadowCpuBudget;
   readonly #waiting: QueuedTask[] = [];
   #reserved = 0;
   #running = 0;
@@ -32,10 +32,10 @@ export class ShadowQueue {
   #idle: (() => void)[] = [];
   #stopped: (() => void)[] = [];
 
-  constructor(size: number, concurrency: number, gate: ShadowLoadGate) {
+  constructor(size: number, concurrency: number, budget: ShadowCpuBudget) {
     this.#size = size;
     this.#concurrency = concurrency;
-    this.#gate = gate;
+    this.#budget = budget;
   }
 
   get pending(): number {
@@ -73,7 +73,7 @@ export class ShadowQueue {
   #pump(): void {
     if (this.#closed) return this.#settleIdle();
     while (this.#running < this.#concurrency && this.#waiting.length > 0) {
-      if (this.#draining === 0 && !this.#gate.tryStart()) {
+      if (this.#draining === 0 && !this.#budget.mayStart()) {
         this.#later();
         break;
       }
@@ -96,7 +96,7 @@ export class ShadowQueue {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#pump();
-    }, this.#gate.retryInMs());
+    }, this.#budget.retryInMs());
     // Waiting shadow work never keeps a process alive.
     this.#timer.unref();
   }
@@ -105,7 +105,7 @@ export class ShadowQueue {
     if (this.pending === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
-  /** Resolves once nothing is reserved, waiting or running; the load gate is not waited for meanwhile (tests, end of a job). */
+  /** Resolves once nothing is reserved, waiting or running; the CPU budget is not waited for meanwhile (tests, end of a job). */
   async drain(): Promise<void> {
     if (this.pending === 0) return;
     this.#draining += 1;

@@ -1,48 +1,49 @@
-// The shadow queue and its load gate: places are reserved before capture, a busy event loop holds
-// shadow runs to a trickle, drain() does not wait for the gate, close() forgets what waits.
-// The gate reads a clock the test drives (its constructor's seam), not the real event loop.
+// The shadow queue and its CPU budget: places are reserved before capture, shadow work past its
+// share of the thread waits, drain() does not wait for the budget, close() forgets what waits.
+// The budget reads a clock the test drives (its constructor's seam), not the real one.
 import { describe, expect, it } from 'vitest';
-import { BUSY_RUN_INTERVAL_MS, LOAD_WINDOW_MS, ShadowLoadGate, type LoadGateClock } from '../../src/shadow/shadow-load-gate.ts';
+import { BURST_WINDOW_MS, ShadowCpuBudget, threadCpuMicros, type BudgetClock } from '../../src/shadow/shadow-cpu-budget.ts';
 import { ShadowQueue } from '../../src/shadow/shadow-queue.ts';
 
-function drivenClock(): LoadGateClock & { at: number; busy: number } {
-  const clock = { at: 0, busy: 0, now: () => clock.at, utilization: () => clock.busy };
+function drivenClock(): BudgetClock & { at: number } {
+  const clock = { at: 0, now: () => clock.at };
   return clock;
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-describe('shadow load gate', () => {
-  it('lets runs start freely below maxLoad and trickles them above it', () => {
+describe('shadow CPU budget', () => {
+  it('refills at its share of wall time, up to a burst window, and holds runs while in debt', () => {
     const clock = drivenClock();
-    const gate = new ShadowLoadGate(0.5, clock);
-    // No full window read yet: load 0.
-    expect(gate.tryStart()).toBe(true);
-    expect(gate.tryStart()).toBe(true);
-    clock.busy = 0.9;
-    clock.at += LOAD_WINDOW_MS;
-    expect(gate.load).toBe(0.9);
-    // Busy: one run now, the next only a trickle interval later.
-    expect(gate.tryStart()).toBe(true);
-    expect(gate.tryStart()).toBe(false);
-    clock.at += BUSY_RUN_INTERVAL_MS - 1;
-    expect(gate.tryStart()).toBe(false);
-    expect(gate.retryInMs()).toBeGreaterThanOrEqual(1);
-    clock.at += 1;
-    expect(gate.tryStart()).toBe(true);
-    // The loop calms down: the next reading opens the gate again.
-    clock.busy = 0.2;
-    clock.at += LOAD_WINDOW_MS;
-    expect(gate.tryStart()).toBe(true);
-    expect(gate.tryStart()).toBe(true);
+    const budget = new ShadowCpuBudget(0.05, clock);
+    // A full bucket: 5 % of 250 ms = 12.5 ms of CPU.
+    expect(budget.available).toBe(0.05 * BURST_WINDOW_MS * 1000);
+    expect(budget.mayStart()).toBe(true);
+    budget.spend(20_000); // a 20 ms run: 7.5 ms in debt
+    expect(budget.mayStart()).toBe(false);
+    // 7.5 ms of debt at 50 µs per ms takes 150 ms to pay back.
+    expect(budget.retryInMs()).toBe(150);
+    clock.at += 149;
+    expect(budget.mayStart()).toBe(false);
+    clock.at += 2;
+    expect(budget.mayStart()).toBe(true);
+    // Never more than the burst window's worth, however long it was idle.
+    clock.at += 60_000;
+    expect(budget.available).toBe(12_500);
   });
 
-  it('never holds runs back at maxLoad 1', () => {
-    const clock = drivenClock();
-    const gate = new ShadowLoadGate(1, clock);
-    clock.busy = 1;
-    clock.at += LOAD_WINDOW_MS;
-    for (let i = 0; i < 5; i++) expect(gate.tryStart()).toBe(true);
+  it('never holds work back at share 1', () => {
+    const budget = new ShadowCpuBudget(1, drivenClock());
+    budget.spend(10_000_000);
+    expect(budget.mayStart()).toBe(true);
+  });
+
+  it('reads this thread’s CPU time', () => {
+    const before = threadCpuMicros();
+    let x = 0;
+    for (let i = 0; i < 2_000_000; i++) x += Math.sqrt(i);
+    expect(x).toBeGreaterThan(0);
+    expect(threadCpuMicros()).toBeGreaterThan(before);
   });
 });
 
@@ -59,7 +60,7 @@ describe('shadow queue', () => {
   }
 
   it('counts reserved places against its size and gives unused ones back', () => {
-    const queue = new ShadowQueue(2, 1, new ShadowLoadGate(1, drivenClock()));
+    const queue = new ShadowQueue(2, 1, new ShadowCpuBudget(1, drivenClock()));
     const a = queue.reserve();
     const b = queue.reserve();
     expect(a).toBeDefined();
@@ -72,38 +73,37 @@ describe('shadow queue', () => {
     expect(queue.reserve()).toBeUndefined();
   });
 
-  it('holds tasks while the loop is busy, lets drain() run them, and forgets the waiting ones on close()', async () => {
+  it('holds tasks while the budget is in debt, lets drain() run them, and forgets the waiting ones on close()', async () => {
     const clock = drivenClock();
-    const gate = new ShadowLoadGate(0.5, clock);
-    clock.busy = 1;
-    clock.at += LOAD_WINDOW_MS;
-    const queue = new ShadowQueue(8, 1, gate);
+    const budget = new ShadowCpuBudget(0.05, clock);
+    const queue = new ShadowQueue(8, 1, budget);
     const log: string[] = [];
-    for (const name of ['a', 'b', 'c']) queue.reserve()!.fill(recordingTask(log, name));
+    const spending = (name: string) => ({ ...recordingTask(log, name), run: async () => { log.push(`run ${name}`); budget.spend(100_000); } });
+    for (const name of ['a', 'b', 'c']) queue.reserve()!.fill(spending(name));
     await turn();
     await turn();
-    // The trickle's one run started; the others wait for the gate.
-    expect(log).toEqual(['run a', 'done a']);
+    // 'a' started on a full bucket and left it 87.5 ms in debt: the others wait.
+    expect(log).toEqual(['run a']);
     expect(queue.pending).toBe(2);
     await queue.drain();
-    expect(log).toEqual(['run a', 'done a', 'run b', 'done b', 'run c', 'done c']);
+    expect(log).toEqual(['run a', 'run b', 'run c']);
 
     let release!: () => void;
     const hold = new Promise<void>((resolve) => (release = resolve));
-    clock.at += BUSY_RUN_INTERVAL_MS;
+    clock.at += 1_000_000; // paid back
     queue.reserve()!.fill(recordingTask(log, 'd', hold));
     const late = queue.reserve()!;
     queue.reserve()!.fill(recordingTask(log, 'e'));
     await turn();
-    expect(log.slice(6)).toEqual(['run d']);
+    expect(log.slice(3)).toEqual(['run d']);
     const closed = queue.close();
-    expect(log.slice(7)).toEqual(['forgot e']);
+    expect(log.slice(4)).toEqual(['forgot e']);
     late.fill(recordingTask(log, 'f')); // a call settling after close
-    expect(log.slice(8)).toEqual(['forgot f']);
+    expect(log.slice(5)).toEqual(['forgot f']);
     expect(queue.reserve()).toBeUndefined();
     release();
     await closed;
-    expect(log.slice(9)).toEqual(['done d']);
+    expect(log.slice(6)).toEqual(['done d']);
     expect(queue.pending).toBe(0);
   });
 });

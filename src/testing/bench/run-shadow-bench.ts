@@ -1,8 +1,11 @@
 // Shadow mode's cost on the primary (docs/benchmarks.md, "shadow"): the same chat workload,
-// against the fake provider in its own process, with shadow off, at 0.1 and at 1.0. Reports the
-// primary's p50/p99 latency and throughput per setting, their ratio to shadow off, and the CPU the
-// shadow adds per sampled call (process CPU per call, shadow runs drained, minus the same with
-// shadow off, divided by the sampled share).
+// against the fake provider in its own process, with shadow off, at 0.1 and at 1.0, measured in
+// rounds (each round every rate once, in a rotating order, so that a noisy neighbour hits all rates
+// alike). Reports per setting the median over rounds of the primary's throughput and p50/p99
+// latency, the median of each round's ratio to shadow off in that round, the shadow counters
+// summed over rounds, and the CPU the shadow adds: per sampled call and per shadow run (process
+// CPU of the window with the queued shadow runs drained, minus shadow off's CPU per call times the
+// calls).
 import { createModelRegistry } from '../../index.ts';
 import { silentLogger } from '../../core/logger.ts';
 import type { EngineName } from '../../core/model-client.ts';
@@ -21,8 +24,12 @@ export interface ShadowBenchSettings {
   providers: readonly ProviderType[];
   primaries: readonly EngineName[];
   rates: readonly number[];
-  /** Measured time per primary × provider × rate. */
+  /** Measured time per primary × provider × rate, per round. */
   timeMs: number;
+  /** Rounds; the figures are medians over them. */
+  rounds: number;
+  /** shadow.maxCpuShare (default: shadow mode's own). */
+  maxCpuShare?: number;
   /** Calls in flight at once. */
   concurrency: number;
   /** Shadow queue size (default 64). */
@@ -31,31 +38,69 @@ export interface ShadowBenchSettings {
   onProgress?: (line: string) => void;
 }
 
-export interface ShadowBenchRow {
+interface MeasuredWindow {
   primary: EngineName;
   provider: ProviderType;
-  /** Shadow sample rate; 0 = shadow off. */
   sampleRate: number;
   calls: number;
   errors: number;
   opsPerSec: number;
   p50Ms: number;
   p99Ms: number;
-  /** Process CPU (µs) per primary call, shadow runs of the window drained and included. */
   cpuUsPerCall: number;
-  /** Shadow counters for the window (0 when off). */
   sampled: number;
   compared: number;
   inParity: number;
   outOfParity: number;
   dropped: number;
   failed: number;
-  /** cpuMicros from shadowSummary() / sampled: CPU measured inside shadow work. */
+  shadowCpuMicros: number;
+}
+
+export interface ShadowBenchRow {
+  primary: EngineName;
+  provider: ProviderType;
+  /** Shadow sample rate; 0 = shadow off. */
+  sampleRate: number;
+  rounds: number;
+  /** Summed over rounds (so are errors and the shadow counters). */
+  calls: number;
+  errors: number;
+  /** Medians over rounds. */
+  opsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Process CPU (µs) per primary call, shadow runs of the window drained and included (median over rounds). */
+  cpuUsPerCall: number;
+  /** Shadow counters, summed over rounds (0 when off). */
+  sampled: number;
+  compared: number;
+  inParity: number;
+  outOfParity: number;
+  dropped: number;
+  failed: number;
+  /** Share of sampled calls that were shadowed (compared / sampled). */
+  shadowedShare: number;
+  /** cpuMicros from shadowSummary() / sampled: CPU measured inside shadow work (an upper bound). */
   shadowCpuUsPerSampled: number;
-  /** (cpuUsPerCall − the same at rate 0) / (sampled / calls); null at rate 0 or with nothing sampled. */
+  /** Window CPU above shadow off's per-call CPU × calls, / sampled calls; null at rate 0 or with nothing sampled (median over rounds). */
   addedCpuUsPerSampledCall: number | null;
-  /** This row / the rate-0 row of the same primary and provider (1.0 = no change). */
+  /** The same / shadow runs (compared calls): what one shadow run costs; null when none ran. */
+  addedCpuUsPerShadowRun: number | null;
+  /** Median over rounds of this row / the rate-0 row of the same round (1.0 = no change). */
   ratioToOff: { opsPerSec: number; p50: number; p99: number };
+}
+
+function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function medianOrNull(values: readonly (number | null)[]): number | null {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length === 0 ? null : median(present);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -63,14 +108,14 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function measure(settings: ShadowBenchSettings, primary: EngineName, provider: ProviderType, rate: number): Promise<Omit<ShadowBenchRow, 'addedCpuUsPerSampledCall' | 'ratioToOff'>> {
+async function measure(settings: ShadowBenchSettings, primary: EngineName, provider: ProviderType, rate: number): Promise<MeasuredWindow> {
   const endpoint = settings.endpoints[provider];
   const registry = createModelRegistry(
     {
       providers: [{ name: provider, endpoint, providerType: provider, apiKey: 'bench-fake-key', ...(provider === 'bedrock' ? { region: 'us-east-1' } : {}) }],
       models: [{ alias: 'bench', model: SHADOW_BENCH_MODELS[provider], provider, inferenceParameters: { maxParallelRequests: settings.concurrency, maxTokens: 16 } }],
     },
-    { engine: primary, env: {}, logger: silentLogger, ...(rate > 0 ? { shadow: { sampleRate: rate, queueSize: settings.queueSize } } : {}) },
+    { engine: primary, env: {}, logger: silentLogger, ...(rate > 0 ? { shadow: { sampleRate: rate, queueSize: settings.queueSize, ...(settings.maxCpuShare !== undefined ? { maxCpuShare: settings.maxCpuShare } : {}) } } : {}) },
   );
   try {
     const client = await registry.getClient('bench');
@@ -119,41 +164,89 @@ async function measure(settings: ShadowBenchSettings, primary: EngineName, provi
       outOfParity: delta('outOfParity'),
       dropped: delta('dropped'),
       failed: delta('failed'),
-      shadowCpuUsPerSampled: delta('sampled') > 0 ? delta('cpuMicros') / delta('sampled') : 0,
+      shadowCpuMicros: delta('cpuMicros'),
     };
   } finally {
     await registry.close();
   }
 }
 
+/** The rates in the order round `round` measures them (rotated, so no rate is always first). */
+function roundOrder(rates: readonly number[], round: number): number[] {
+  const k = round % rates.length;
+  return [...rates.slice(k), ...rates.slice(0, k)];
+}
+
+function summarize(windows: readonly MeasuredWindow[], offByRound: readonly (MeasuredWindow | undefined)[]): ShadowBenchRow {
+  const first = windows[0];
+  const sum = (name: 'calls' | 'errors' | 'sampled' | 'compared' | 'inParity' | 'outOfParity' | 'dropped' | 'failed' | 'shadowCpuMicros') =>
+    windows.reduce((total, w) => total + w[name], 0);
+  const added = windows.map((w, round) => {
+    const off = offByRound[round];
+    if (!off || w.sampleRate === 0) return { perSampled: null, perRun: null };
+    const extra = (w.cpuUsPerCall - off.cpuUsPerCall) * w.calls;
+    return { perSampled: w.sampled > 0 ? extra / w.sampled : null, perRun: w.compared > 0 ? extra / w.compared : null };
+  });
+  const ratios = windows.map((w, round) => {
+    const off = offByRound[round];
+    return off ? { opsPerSec: w.opsPerSec / off.opsPerSec, p50: w.p50Ms / off.p50Ms, p99: w.p99Ms / off.p99Ms } : undefined;
+  });
+  const present = ratios.filter((r) => r !== undefined);
+  const sampled = sum('sampled');
+  return {
+    primary: first.primary,
+    provider: first.provider,
+    sampleRate: first.sampleRate,
+    rounds: windows.length,
+    calls: sum('calls'),
+    errors: sum('errors'),
+    opsPerSec: median(windows.map((w) => w.opsPerSec)),
+    p50Ms: median(windows.map((w) => w.p50Ms)),
+    p99Ms: median(windows.map((w) => w.p99Ms)),
+    cpuUsPerCall: median(windows.map((w) => w.cpuUsPerCall)),
+    sampled,
+    compared: sum('compared'),
+    inParity: sum('inParity'),
+    outOfParity: sum('outOfParity'),
+    dropped: sum('dropped'),
+    failed: sum('failed'),
+    shadowedShare: sampled > 0 ? sum('compared') / sampled : 0,
+    shadowCpuUsPerSampled: sampled > 0 ? sum('shadowCpuMicros') / sampled : 0,
+    addedCpuUsPerSampledCall: medianOrNull(added.map((a) => a.perSampled)),
+    addedCpuUsPerShadowRun: medianOrNull(added.map((a) => a.perRun)),
+    ratioToOff:
+      present.length > 0
+        ? { opsPerSec: median(present.map((r) => r.opsPerSec)), p50: median(present.map((r) => r.p50)), p99: median(present.map((r) => r.p99)) }
+        : { opsPerSec: Number.NaN, p50: Number.NaN, p99: Number.NaN },
+  };
+}
+
 export async function runShadowBench(settings: ShadowBenchSettings): Promise<ShadowBenchRow[]> {
   const rows: ShadowBenchRow[] = [];
   for (const primary of settings.primaries) {
     for (const provider of settings.providers) {
-      const measured = [];
-      for (const rate of settings.rates) {
-        const row = await measure(settings, primary, provider, rate);
-        settings.onProgress?.(`  ${primary} ${provider} rate ${rate}: ${row.calls} calls, ${row.opsPerSec.toFixed(0)} ops/s, p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms`);
-        measured.push(row);
+      // windows[rate index][round]
+      const windows: MeasuredWindow[][] = settings.rates.map(() => []);
+      for (let round = 0; round < settings.rounds; round++) {
+        for (const rate of roundOrder(settings.rates, round)) {
+          const window = await measure(settings, primary, provider, rate);
+          windows[settings.rates.indexOf(rate)].push(window);
+          settings.onProgress?.(
+            `  round ${round + 1}/${settings.rounds} ${primary} ${provider} rate ${rate}: ${window.calls} calls, ${window.opsPerSec.toFixed(0)} ops/s, p50 ${window.p50Ms.toFixed(2)} ms, p99 ${window.p99Ms.toFixed(2)} ms` +
+              (rate > 0 ? `, shadowed ${window.compared}/${window.sampled}` : ''),
+          );
+        }
       }
-      const off = measured.find((r) => r.sampleRate === 0);
-      for (const row of measured) {
-        const share = row.calls > 0 ? row.sampled / row.calls : 0;
-        rows.push({
-          ...row,
-          addedCpuUsPerSampledCall: off && row.sampleRate > 0 && share > 0 ? (row.cpuUsPerCall - off.cpuUsPerCall) / share : null,
-          ratioToOff: off
-            ? { opsPerSec: row.opsPerSec / off.opsPerSec, p50: row.p50Ms / off.p50Ms, p99: row.p99Ms / off.p99Ms }
-            : { opsPerSec: Number.NaN, p50: Number.NaN, p99: Number.NaN },
-        });
-      }
+      const offIndex = settings.rates.indexOf(0);
+      const offByRound = offIndex >= 0 ? windows[offIndex] : [];
+      for (const perRound of windows) rows.push(summarize(perRound, offByRound));
     }
   }
   return rows;
 }
 
 export function shadowBenchTable(rows: readonly ShadowBenchRow[]): string {
-  const header = 'primary  provider   rate  calls  ops/s   p50 ms  p99 ms  ×ops/s  ×p50   ×p99   sampled  compared  parity  dropped  failed  +CPU µs/sampled';
+  const header = 'primary  provider   rate  calls   ops/s   p50 ms  p99 ms  ×ops/s  ×p50   ×p99   sampled  compared  parity  dropped  failed  +CPU µs/sampled  +CPU µs/shadow run';
   const lines = [header];
   for (const r of rows) {
     lines.push(
@@ -161,7 +254,7 @@ export function shadowBenchTable(rows: readonly ShadowBenchRow[]): string {
         r.primary.padEnd(8),
         r.provider.padEnd(10),
         String(r.sampleRate).padEnd(5),
-        String(r.calls).padEnd(6),
+        String(r.calls).padEnd(7),
         r.opsPerSec.toFixed(0).padEnd(7),
         r.p50Ms.toFixed(2).padEnd(7),
         r.p99Ms.toFixed(2).padEnd(7),
@@ -173,7 +266,8 @@ export function shadowBenchTable(rows: readonly ShadowBenchRow[]): string {
         String(r.inParity).padEnd(7),
         String(r.dropped).padEnd(8),
         String(r.failed).padEnd(7),
-        r.addedCpuUsPerSampledCall === null ? '-' : r.addedCpuUsPerSampledCall.toFixed(0),
+        (r.addedCpuUsPerSampledCall === null ? '-' : r.addedCpuUsPerSampledCall.toFixed(0)).padEnd(16),
+        r.addedCpuUsPerShadowRun === null ? '-' : r.addedCpuUsPerShadowRun.toFixed(0),
       ].join(' '),
     );
   }

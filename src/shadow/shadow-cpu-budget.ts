@@ -1,0 +1,72 @@
+// How much of the main thread shadow mode may take (docs/shadow-mode.md, "Cost"). Shadow runs
+// share the primary's event loop: every millisecond a shadow run holds it is a millisecond a
+// primary response may wait, so shadow work is held to a share of the thread's time. A token
+// bucket refills at `share` µs of CPU per µs of wall time (up to BURST_WINDOW_MS worth); every
+// piece of shadow work spends its measured CPU — the hot-path capture and redaction of a sampled
+// call as well as its shadow run, whose span is measured whole and so also holds whatever primary
+// work ran interleaved with it (an overestimate, which only makes the budget stricter when the
+// primary is busy). A run starts only while the bucket is not in debt; what cannot start waits in
+// the queue, and a full queue drops new samples before anything of them is captured.
+
+/** The bucket holds this much wall time's worth of budget: the largest burst of shadow work. */
+export const BURST_WINDOW_MS = 250;
+
+export interface BudgetClock {
+  /** Monotonic ms. */
+  now(): number;
+}
+
+const monotonic: BudgetClock = { now: () => performance.now() };
+
+/** CPU (user + system, µs) of the calling thread so far (the process's where Node cannot tell threads apart). */
+export function threadCpuMicros(): number {
+  const usage = typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage() : process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+export class ShadowCpuBudget {
+  readonly #share: number;
+  readonly #clock: BudgetClock;
+  readonly #capacity: number;
+  #tokens: number;
+  #at: number;
+
+  /** `share` of one core, in (0, 1]; 1 never holds shadow work back. */
+  constructor(share: number, clock: BudgetClock = monotonic) {
+    this.#share = share;
+    this.#clock = clock;
+    this.#capacity = share * BURST_WINDOW_MS * 1000;
+    this.#tokens = this.#capacity;
+    this.#at = clock.now();
+  }
+
+  get unlimited(): boolean {
+    return this.#share >= 1;
+  }
+
+  /** µs of CPU shadow work may still take now (negative: in debt). */
+  get available(): number {
+    const now = this.#clock.now();
+    this.#tokens = Math.min(this.#capacity, this.#tokens + (now - this.#at) * 1000 * this.#share);
+    this.#at = now;
+    return this.#tokens;
+  }
+
+  /** Whether a shadow run may start now. */
+  mayStart(): boolean {
+    return this.unlimited || this.available > 0;
+  }
+
+  /** Records CPU spent on shadow work. */
+  spend(micros: number): void {
+    if (this.unlimited || !(micros > 0)) return;
+    this.available; // refill up to now first
+    this.#tokens -= micros;
+  }
+
+  /** ms until the bucket is out of debt (at least 1). */
+  retryInMs(): number {
+    const debt = -this.available;
+    return Math.max(1, Math.ceil(debt / (1000 * this.#share)));
+  }
+}
