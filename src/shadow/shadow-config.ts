@@ -12,7 +12,7 @@ export const DEFAULT_SHADOW_QUEUE_SIZE = 64;
 export const DEFAULT_SHADOW_CONCURRENCY = 1;
 export const MAX_SHADOW_CONCURRENCY = 2;
 /** The share of the main thread's time shadow work may take (docs/shadow-mode.md, "Cost"). */
-export const DEFAULT_SHADOW_MAX_CPU = 0.05;
+export const DEFAULT_SHADOW_MAX_CPU = 0.02;
 
 export interface ShadowOptions {
   /** Fraction of calls shadowed, in [0, 1]; 0 turns shadow mode off. */
@@ -24,7 +24,7 @@ export interface ShadowOptions {
   /** Shadow runs at once: 1 (default) or 2. */
   concurrency?: number;
   /**
-   * The share of the main thread's time shadow work may take, (0–1] (default 0.05: 5 % of one
+   * The share of the main thread's time shadow work may take, (0–1] (default 0.02: 2 % of one
    * core). Past it, shadow runs wait and a full queue drops new samples. 1: never held back.
    */
   maxCpuShare?: number;
@@ -57,7 +57,7 @@ function checkRate(value: number, where: string): number {
 function checkShare(value: number, where: string): number {
   if (!Number.isFinite(value) || value <= 0 || value > 1) {
     throw new ConfigError(`${where} must be a number above 0 and at most 1, got ${JSON.stringify(value)}`, {
-      solution: `Use e.g. ${DEFAULT_SHADOW_MAX_CPU} (the default: shadow work takes at most 5 % of the main thread), 0.2 to shadow more of a busy process, or 1 to never hold it back.`,
+      solution: `Use e.g. ${DEFAULT_SHADOW_MAX_CPU} (the default: shadow work takes at most 2 % of the main thread), 0.2 to shadow more of a busy process, or 1 to never hold it back.`,
     });
   }
   return value;

@@ -98,7 +98,8 @@ export class ShadowController {
 
   /** The primary settled: redact what was captured and offer it to the queue. Never throws. */
   settled(target: ShadowTarget, place: QueuePlace, operation: CapturedCall['operation'], request: ChatRequest | EmbeddingRequest, options: CallOptions | undefined, record: SampledCallRecord, result: Settled): void {
-    const start = threadCpuMicros();
+    // Synchronous: its wall time is this thread's CPU (and half the cost of asking the kernel).
+    const start = performance.now();
     try {
       if (options?.signal?.aborted) {
         target.entry.skipped += 1;
@@ -116,7 +117,7 @@ export class ShadowController {
       place.release();
       this.#failed(target, error);
     } finally {
-      this.#spent(target, threadCpuMicros() - start);
+      this.#spent(target, Math.round((performance.now() - start) * 1000));
     }
   }
 

@@ -19,7 +19,7 @@ describe('shadow settings', () => {
       concurrency: 1,
       maxCpuShare: 0.2,
     });
-    expect(resolveShadowOptions({ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '1' })?.maxCpuShare).toBe(0.05);
+    expect(resolveShadowOptions({ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '1' })?.maxCpuShare).toBe(0.02);
   });
 
   it('lets the option win over the environment', () => {
