@@ -5,11 +5,18 @@
 // piece of shadow work spends its measured CPU — the hot-path capture and redaction of a sampled
 // call as well as its shadow run, whose span is measured whole and so also holds whatever primary
 // work ran interleaved with it (an overestimate, which only makes the budget stricter when the
-// primary is busy). A run starts only while the bucket is not in debt; what cannot start waits in
+// primary is busy). A run starts only while the bucket is not in debt (debt is capped at one
+// second's worth, so a one-off cost is not paid back for minutes); what cannot start waits in
 // the queue, and a full queue drops new samples before anything of them is captured.
 
 /** The bucket holds this much wall time's worth of budget: the largest burst of shadow work. */
 export const BURST_WINDOW_MS = 250;
+/**
+ * Debt is forgiven past this much wall time's worth: a one-off cost (building a shadow session's
+ * client loads and constructs the other engine, tens of ms) holds shadow runs back for at most
+ * this long instead of for its whole cost divided by the share.
+ */
+export const MAX_DEBT_WINDOW_MS = 1000;
 
 export interface BudgetClock {
   /** Monotonic ms. */
@@ -28,6 +35,7 @@ export class ShadowCpuBudget {
   readonly #share: number;
   readonly #clock: BudgetClock;
   readonly #capacity: number;
+  readonly #floor: number;
   #tokens: number;
   #at: number;
 
@@ -36,6 +44,7 @@ export class ShadowCpuBudget {
     this.#share = share;
     this.#clock = clock;
     this.#capacity = share * BURST_WINDOW_MS * 1000;
+    this.#floor = -share * MAX_DEBT_WINDOW_MS * 1000;
     this.#tokens = this.#capacity;
     this.#at = clock.now();
   }
@@ -61,7 +70,7 @@ export class ShadowCpuBudget {
   spend(micros: number): void {
     if (this.unlimited || !(micros > 0)) return;
     this.available; // refill up to now first
-    this.#tokens -= micros;
+    this.#tokens = Math.max(this.#floor, this.#tokens - micros);
   }
 
   /** ms until the bucket is out of debt (at least 1). */

@@ -2,7 +2,7 @@
 // share of the thread waits, drain() does not wait for the budget, close() forgets what waits.
 // The budget reads a clock the test drives (its constructor's seam), not the real one.
 import { describe, expect, it } from 'vitest';
-import { BURST_WINDOW_MS, ShadowCpuBudget, threadCpuMicros, type BudgetClock } from '../../src/shadow/shadow-cpu-budget.ts';
+import { BURST_WINDOW_MS, MAX_DEBT_WINDOW_MS, ShadowCpuBudget, threadCpuMicros, type BudgetClock } from '../../src/shadow/shadow-cpu-budget.ts';
 import { ShadowQueue } from '../../src/shadow/shadow-queue.ts';
 
 function drivenClock(): BudgetClock & { at: number } {
@@ -30,6 +30,10 @@ describe('shadow CPU budget', () => {
     // Never more than the burst window's worth, however long it was idle.
     clock.at += 60_000;
     expect(budget.available).toBe(12_500);
+    // A one-off cost far past the budget (a session's build) is forgiven past one second's worth.
+    budget.spend(10_000_000);
+    expect(budget.available).toBe(-0.05 * MAX_DEBT_WINDOW_MS * 1000);
+    expect(budget.retryInMs()).toBe(MAX_DEBT_WINDOW_MS);
   });
 
   it('never holds work back at share 1', () => {
