@@ -7,6 +7,7 @@ export const SHADOW_SAMPLE_RATE_ENV = 'DATA_DESIGNER_SHADOW_SAMPLE_RATE';
 export const SHADOW_DIR_ENV = 'DATA_DESIGNER_SHADOW_DIR';
 export const SHADOW_QUEUE_SIZE_ENV = 'DATA_DESIGNER_SHADOW_QUEUE_SIZE';
 export const SHADOW_MAX_CPU_ENV = 'DATA_DESIGNER_SHADOW_MAX_CPU';
+export const SHADOW_THREAD_ENV = 'DATA_DESIGNER_SHADOW_THREAD';
 
 export const DEFAULT_SHADOW_QUEUE_SIZE = 64;
 export const DEFAULT_SHADOW_CONCURRENCY = 1;
@@ -29,6 +30,12 @@ export interface ShadowOptions {
    */
   maxCpuShare?: number;
   /**
+   * Where shadow runs execute: 'worker' (default) — a worker thread, so the other engine's call,
+   * the replay and the comparison never hold the primary's event loop — or 'main', the registry's
+   * own thread (no extra thread; every shadow run then delays the primary's responses a little).
+   */
+  thread?: ShadowThread;
+  /**
    * TEST-ONLY seam (like compare's DD_COMPARE_TEST_HOOK): wraps the shadow engine's client
    * factory, so a test can plant a translation difference without editing engine source.
    * Never set it in production.
@@ -36,12 +43,15 @@ export interface ShadowOptions {
   wrapShadowFactory?: (engine: EngineName, factory: ClientFactory) => ClientFactory;
 }
 
+export type ShadowThread = 'worker' | 'main';
+
 export interface ResolvedShadowOptions {
   sampleRate: number;
   fixturesDir?: string;
   queueSize: number;
   concurrency: number;
   maxCpuShare: number;
+  thread: ShadowThread;
   wrapShadowFactory?: ShadowOptions['wrapShadowFactory'];
 }
 
@@ -58,6 +68,15 @@ function checkShare(value: number, where: string): number {
   if (!Number.isFinite(value) || value <= 0 || value > 1) {
     throw new ConfigError(`${where} must be a number above 0 and at most 1, got ${JSON.stringify(value)}`, {
       solution: `Use e.g. ${DEFAULT_SHADOW_MAX_CPU} (the default: shadow work takes at most 2 % of the main thread), 0.2 to shadow more of a busy process, or 1 to never hold it back.`,
+    });
+  }
+  return value;
+}
+
+function checkThread(value: unknown, where: string): ShadowThread {
+  if (value !== 'worker' && value !== 'main') {
+    throw new ConfigError(`${where} must be "worker" or "main", got ${JSON.stringify(value)}`, {
+      solution: 'Use "worker" (the default: shadow runs on a thread of their own) or "main" (on the registry\'s thread, no extra thread).',
     });
   }
   return value;
@@ -80,6 +99,18 @@ function numberFromEnv(raw: string, name: string): number {
   return value;
 }
 
+/** The test seam is a function: it can only run where it was made, on the registry's thread. */
+function shadowThread(explicit: ShadowOptions): ShadowThread {
+  if (explicit.thread === undefined) return explicit.wrapShadowFactory ? 'main' : 'worker';
+  const thread = checkThread(explicit.thread, 'shadow.thread');
+  if (thread === 'worker' && explicit.wrapShadowFactory) {
+    throw new ConfigError('shadow.wrapShadowFactory cannot run on the shadow worker thread (a function does not cross threads)', {
+      solution: "Leave shadow.thread unset (or 'main') when setting the test-only wrapShadowFactory.",
+    });
+  }
+  return thread;
+}
+
 /**
  * The shadow settings in force: the explicit option wins over the environment; undefined when
  * shadow mode is off (no option, or a sample rate of 0).
@@ -91,7 +122,7 @@ export function resolveShadowOptions(
   if (explicit !== undefined) {
     if (typeof explicit !== 'object' || explicit === null) {
       throw new ConfigError(`shadow option ${JSON.stringify(explicit)} is not valid`, {
-        solution: 'Pass { sampleRate, fixturesDir?, queueSize?, concurrency?, maxCpuShare? }, e.g. { sampleRate: 0.1 }.',
+        solution: 'Pass { sampleRate, fixturesDir?, queueSize?, concurrency?, maxCpuShare?, thread? }, e.g. { sampleRate: 0.1 }.',
       });
     }
     const sampleRate = checkRate(explicit.sampleRate, 'shadow.sampleRate');
@@ -105,6 +136,7 @@ export function resolveShadowOptions(
       queueSize: checkCount(explicit.queueSize ?? DEFAULT_SHADOW_QUEUE_SIZE, 'shadow.queueSize', 1, 100_000),
       concurrency: checkCount(explicit.concurrency ?? DEFAULT_SHADOW_CONCURRENCY, 'shadow.concurrency', 1, MAX_SHADOW_CONCURRENCY),
       maxCpuShare: checkShare(explicit.maxCpuShare ?? DEFAULT_SHADOW_MAX_CPU, 'shadow.maxCpuShare'),
+      thread: shadowThread(explicit),
       wrapShadowFactory: explicit.wrapShadowFactory,
     };
   }
@@ -120,8 +152,10 @@ export function resolveShadowOptions(
   const rawShare = env[SHADOW_MAX_CPU_ENV];
   const maxCpuShare =
     rawShare === undefined || rawShare.trim() === '' ? DEFAULT_SHADOW_MAX_CPU : checkShare(numberFromEnv(rawShare, SHADOW_MAX_CPU_ENV), SHADOW_MAX_CPU_ENV);
+  const rawThread = env[SHADOW_THREAD_ENV]?.trim();
+  const thread = rawThread === undefined || rawThread === '' ? 'worker' : checkThread(rawThread, SHADOW_THREAD_ENV);
   const dir = env[SHADOW_DIR_ENV]?.trim();
-  return { sampleRate, fixturesDir: dir ? dir : undefined, queueSize, concurrency: DEFAULT_SHADOW_CONCURRENCY, maxCpuShare };
+  return { sampleRate, fixturesDir: dir ? dir : undefined, queueSize, concurrency: DEFAULT_SHADOW_CONCURRENCY, maxCpuShare, thread };
 }
 
 /** The engine a shadow runs on: the other one. */

@@ -16,7 +16,9 @@ import { writeShadowFixture } from './shadow-fixture.ts';
 import { ShadowCpuBudget, threadCpuMicros } from './shadow-cpu-budget.ts';
 import { ShadowQueue, type QueuePlace } from './shadow-queue.ts';
 import { runShadow } from './shadow-run.ts';
-import { ShadowSession } from './shadow-session.ts';
+import { ShadowSession, type ShadowSessionSpec } from './shadow-session.ts';
+import { ShadowWorkerError, ShadowWorkerHost } from './shadow-worker-host.ts';
+import type { ShadowVerdict } from './shadow-run.ts';
 import { shadowingClient, type SampledCallRecord } from './shadowing-client.ts';
 
 export interface ShadowTarget {
@@ -28,8 +30,17 @@ export interface ShadowTarget {
   provider: ResolvedProvider;
   runtime?: Partial<Runtime>;
   entry: ShadowCounterEntry;
-  /** The other engine's client and replay, built on the target's first shadow run. */
-  session: ShadowSession;
+  /** Names the target's shadow session (in the worker, or `session` on this thread). */
+  key: string;
+  spec: ShadowSessionSpec;
+  /** On this thread only (`thread: 'main'`): the other engine's client and replay, built on the first run. */
+  session?: ShadowSession;
+}
+
+/** The provider as the shadow gets it: without its key (the shadow carries a fake one). */
+function withoutKey(provider: ResolvedProvider): ResolvedProvider {
+  const { apiKey: _key, ...rest } = provider;
+  return rest;
 }
 
 export interface ShadowControllerDeps {
@@ -50,6 +61,8 @@ export class ShadowController {
   readonly #budget: ShadowCpuBudget;
   readonly #loggedFailure = new Set<ShadowCounterEntry>();
   readonly #targets = new Set<ShadowTarget>();
+  /** Runs shadow calls on a worker thread; absent with `thread: 'main'`. */
+  readonly #host?: ShadowWorkerHost;
   #sequence = 0;
   #closed?: Promise<void>;
 
@@ -58,6 +71,7 @@ export class ShadowController {
     this.#deps = deps;
     this.#budget = new ShadowCpuBudget(options.maxCpuShare);
     this.#queue = new ShadowQueue(options.queueSize, options.concurrency, this.#budget);
+    if (options.thread === 'worker') this.#host = new ShadowWorkerHost();
   }
 
   /** Wraps an alias's primary client so that sampled calls are captured and shadowed. */
@@ -65,11 +79,12 @@ export class ShadowController {
     const primary = client.engine;
     const shadow = otherEngine(primary);
     const entry = this.#deps.counters.entry(model.alias, provider.providerType, primary, shadow);
-    const session = new ShadowSession(
-      { shadow, providerType: provider.providerType, model, provider },
-      { loadFactory: this.#deps.loadFactory, wrapShadowFactory: this.options.wrapShadowFactory, admission: this.#deps.admission },
-    );
-    const target: ShadowTarget = { alias: model.alias, providerType: provider.providerType, primary, shadow, model, provider, runtime: this.#deps.runtime, entry, session };
+    const spec: ShadowSessionSpec = { shadow, providerType: provider.providerType, model, provider: withoutKey(provider) };
+    const session = this.#host
+      ? undefined
+      : new ShadowSession(spec, { loadFactory: this.#deps.loadFactory, wrapShadowFactory: this.options.wrapShadowFactory, admission: this.#deps.admission });
+    const key = `${this.#targets.size}:${model.alias}:${primary}`;
+    const target: ShadowTarget = { alias: model.alias, providerType: provider.providerType, primary, shadow, model, provider, runtime: this.#deps.runtime, entry, key, spec, ...(session ? { session } : {}) };
     this.#targets.add(target);
     return shadowingClient(client, target, this);
   }
@@ -167,10 +182,29 @@ export class ShadowController {
     };
   }
 
-  async #run(target: ShadowTarget, call: CapturedCall): Promise<void> {
-    const start = threadCpuMicros();
+  /** The shadow run's verdict, on the worker or on this thread; its CPU is spent from the budget either way. */
+  async #judge(target: ShadowTarget, call: CapturedCall): Promise<ShadowVerdict> {
+    if (!this.#host) {
+      const start = threadCpuMicros();
+      try {
+        return await runShadow(call, target.session!);
+      } finally {
+        this.#spent(target, threadCpuMicros() - start);
+      }
+    }
     try {
-      const verdict = await runShadow(call, target.session);
+      const result = await this.#host.run({ session: target.key, spec: target.spec, admission: this.#deps.admission, call: { ...call, provider: withoutKey(call.provider) } });
+      this.#spent(target, result.cpuMicros);
+      return result.verdict;
+    } catch (error) {
+      if (error instanceof ShadowWorkerError) this.#spent(target, error.cpuMicros);
+      throw error;
+    }
+  }
+
+  async #run(target: ShadowTarget, call: CapturedCall): Promise<void> {
+    try {
+      const verdict = await this.#judge(target, call);
       target.entry.compared += 1;
       if (verdict.parity) {
         target.entry.inParity += 1;
@@ -188,8 +222,6 @@ export class ShadowController {
       }
     } catch (error) {
       this.#failed(target, error);
-    } finally {
-      this.#spent(target, threadCpuMicros() - start);
     }
   }
 
@@ -218,7 +250,7 @@ export class ShadowController {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await this.#queue.close();
-      await Promise.all([...this.#targets].map((target) => target.session.close()));
+      await Promise.all([...[...this.#targets].map((target) => target.session?.close()), this.#host?.close()]);
     })();
     return this.#closed;
   }

@@ -95,10 +95,12 @@ describe('npm run bench --mode shadow', () => {
   // Shadow mode replays the other engine: it goes with legacy (phase 4).
   it.runIf(ENGINES.includes('legacy'))('measures shadow off / 0.1 / 1.0 for both primaries and reports every figure in the JSON', async () => {
     const json = join(dir, 'shadow.json');
-    const result = await runScript('bench', ['--mode', 'shadow', '--time-ms', '150', '--concurrency', '2', '--providers', 'openai', '--json', json], { timeoutMs: 120_000 });
+    const result = await runScript('bench', ['--mode', 'shadow', '--time-ms', '150', '--rounds', '2', '--concurrency', '2', '--providers', 'openai', '--json', json], { timeoutMs: 120_000 });
     expect(result.stdout).toContain('+CPU µs/sampled');
+    expect(result.stdout).toContain('round 2/2 v2 openai');
     const report = JSON.parse(await readFile(json, 'utf8'));
     expect(report.mode).toBe('shadow');
+    expect(report.settings).toMatchObject({ rounds: 2, timeMs: 150, maxCpuShare: null });
     expect(report.rows.map((r: { primary: string; sampleRate: number }) => `${r.primary}@${r.sampleRate}`)).toEqual(['legacy@0', 'legacy@0.1', 'legacy@1', 'v2@0', 'v2@0.1', 'v2@1']);
     for (const row of report.rows) {
       expect(row.calls).toBeGreaterThan(0);
@@ -106,6 +108,7 @@ describe('npm run bench --mode shadow', () => {
       expect(row.outOfParity).toBe(0);
       expect(row.failed).toBe(0);
       expect(row.p99Ms).toBeGreaterThanOrEqual(row.p50Ms);
+      expect(row.rounds).toBe(2);
       if (row.sampleRate === 0) {
         expect(row.sampled).toBe(0);
         expect(row.addedCpuUsPerSampledCall).toBeNull();
@@ -115,7 +118,11 @@ describe('npm run bench --mode shadow', () => {
         expect(row.sampled).toBe(row.calls);
         expect(row.compared + row.dropped).toBe(row.sampled);
         expect(row.inParity).toBe(row.compared);
+        expect(row.shadowedShare).toBeCloseTo(row.compared / row.sampled, 6);
         expect(typeof row.addedCpuUsPerSampledCall).toBe('number');
+        // Every window drains its queue: each round compared at least one call.
+        expect(row.compared).toBeGreaterThanOrEqual(2);
+        expect(typeof row.addedCpuUsPerShadowRun).toBe('number');
       }
     }
     expect(result.code).toBe(0);

@@ -1,7 +1,7 @@
 // Shadow settings: the option wins over the environment; bad values are refused naming what to fix.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.ts';
-import { resolveShadowOptions } from '../../src/shadow/shadow-config.ts';
+import { resolveShadowOptions, type ShadowOptions } from '../../src/shadow/shadow-config.ts';
 
 describe('shadow settings', () => {
   it('is off when unset, empty or 0', () => {
@@ -18,8 +18,16 @@ describe('shadow settings', () => {
       queueSize: 8,
       concurrency: 1,
       maxCpuShare: 0.2,
+      thread: 'worker',
     });
+    expect(resolveShadowOptions({ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '1', DATA_DESIGNER_SHADOW_THREAD: 'main' })?.thread).toBe('main');
     expect(resolveShadowOptions({ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '1' })?.maxCpuShare).toBe(0.02);
+  });
+
+  it('runs shadow calls on a worker thread unless told otherwise or given the test seam', () => {
+    expect(resolveShadowOptions({}, { sampleRate: 1 })?.thread).toBe('worker');
+    expect(resolveShadowOptions({}, { sampleRate: 1, thread: 'main' })?.thread).toBe('main');
+    expect(resolveShadowOptions({}, { sampleRate: 1, wrapShadowFactory: (_engine, factory) => factory })?.thread).toBe('main');
   });
 
   it('lets the option win over the environment', () => {
@@ -31,6 +39,7 @@ describe('shadow settings', () => {
     [{ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '1.5' }, /DATA_DESIGNER_SHADOW_SAMPLE_RATE must be a number from 0 to 1, got 1.5/],
     [{ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.1', DATA_DESIGNER_SHADOW_QUEUE_SIZE: '0' }, /DATA_DESIGNER_SHADOW_QUEUE_SIZE must be a whole number from 1/],
     [{ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.1', DATA_DESIGNER_SHADOW_MAX_CPU: '0' }, /DATA_DESIGNER_SHADOW_MAX_CPU must be a number above 0 and at most 1, got 0/],
+    [{ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.1', DATA_DESIGNER_SHADOW_THREAD: 'both' }, /DATA_DESIGNER_SHADOW_THREAD must be "worker" or "main", got "both"/],
     [{ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.1', DATA_DESIGNER_SHADOW_MAX_CPU: 'busy' }, /DATA_DESIGNER_SHADOW_MAX_CPU="busy" is not a number/],
   ])('refuses bad environment values: %o', (env, message) => {
     expect(() => resolveShadowOptions(env)).toThrow(ConfigError);
@@ -42,8 +51,10 @@ describe('shadow settings', () => {
     [{ sampleRate: 0.1, queueSize: 2.5 }, /shadow.queueSize must be a whole number/],
     [{ sampleRate: 0.1, concurrency: 3 }, /shadow.concurrency must be a whole number from 1 to 2/],
     [{ sampleRate: 0.1, fixturesDir: '' }, /shadow.fixturesDir must be a non-empty path/],
+    [{ sampleRate: 0.1, thread: 'process' }, /shadow.thread must be "worker" or "main"/],
+    [{ sampleRate: 0.1, thread: 'worker', wrapShadowFactory: (_e: unknown, f: unknown) => f }, /wrapShadowFactory cannot run on the shadow worker thread/],
     [{ sampleRate: 0.1, maxCpuShare: 1.5 }, /shadow.maxCpuShare must be a number above 0 and at most 1, got 1.5/],
   ])('refuses bad option values: %o', (option, message) => {
-    expect(() => resolveShadowOptions({}, option)).toThrow(message);
+    expect(() => resolveShadowOptions({}, option as ShadowOptions)).toThrow(message);
   });
 });

@@ -1,0 +1,114 @@
+// The registry's side of the shadow worker (shadow-worker.ts): starts the worker thread on the
+// first shadow run, posts runs to it and settles each with the worker's answer. A worker that
+// dies fails the runs it held (counted as failed shadow runs, never the caller's business) and
+// is started afresh by the next run — up to MAX_WORKER_STARTS times, after which every run fails
+// at once with the reason. The worker never keeps the process alive.
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ShadowVerdict } from './shadow-run.ts';
+import type { FromShadowWorker, RunShadowMessage } from './shadow-worker-messages.ts';
+
+export const MAX_WORKER_STARTS = 5;
+/** How long close() waits for the worker to close its sessions before stopping it. */
+const CLOSE_GRACE_MS = 5_000;
+
+export interface WorkerRunResult {
+  verdict: ShadowVerdict;
+  /** CPU the worker thread spent on the run (µs). */
+  cpuMicros: number;
+}
+
+/** A run the worker could not judge: shadow mode's own failure. */
+export class ShadowWorkerError extends Error {
+  override readonly name = 'ShadowWorkerError';
+  readonly cpuMicros: number;
+  constructor(message: string, cpuMicros = 0) {
+    super(message);
+    this.cpuMicros = cpuMicros;
+  }
+}
+
+interface Pending {
+  resolve: (result: WorkerRunResult) => void;
+  reject: (error: ShadowWorkerError) => void;
+}
+
+/** The worker module beside this one, with this module's own extension (.ts from source, .js from dist). */
+function workerUrl(): URL {
+  return new URL(`./shadow-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+}
+
+export class ShadowWorkerHost {
+  readonly #pending = new Map<number, Pending>();
+  #worker?: Worker;
+  #starts = 0;
+  #lastFailure = '';
+  #nextId = 0;
+  #closed = false;
+
+  run(message: Omit<RunShadowMessage, 'kind' | 'id'>): Promise<WorkerRunResult> {
+    if (this.#closed) return Promise.reject(new ShadowWorkerError('shadow worker closed'));
+    const worker = this.#ensureWorker();
+    if (!worker) return Promise.reject(new ShadowWorkerError(`shadow worker not started again after ${MAX_WORKER_STARTS} starts (last: ${this.#lastFailure})`));
+    const id = ++this.#nextId;
+    return new Promise<WorkerRunResult>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      try {
+        worker.postMessage({ kind: 'run', id, ...message } satisfies RunShadowMessage);
+      } catch (error) {
+        this.#pending.delete(id);
+        reject(new ShadowWorkerError(`shadow run could not be posted to the worker (${(error as Error).message})`));
+      }
+    });
+  }
+
+  #ensureWorker(): Worker | undefined {
+    if (this.#worker) return this.#worker;
+    if (this.#starts >= MAX_WORKER_STARTS) return undefined;
+    this.#starts += 1;
+    const worker = new Worker(workerUrl());
+    worker.unref();
+    worker.on('message', (message: FromShadowWorker) => this.#answer(message));
+    worker.on('error', (error) => this.#lost(worker, `${error.name}: ${error.message}`));
+    worker.on('exit', (code) => this.#lost(worker, `exited with code ${code}`));
+    this.#worker = worker;
+    return worker;
+  }
+
+  #answer(message: FromShadowWorker): void {
+    if (message.kind === 'closed') return;
+    const pending = this.#pending.get(message.id);
+    if (!pending) return;
+    this.#pending.delete(message.id);
+    if (message.kind === 'verdict') pending.resolve({ verdict: message.verdict, cpuMicros: message.cpuMicros });
+    else pending.reject(new ShadowWorkerError(message.error, message.cpuMicros));
+  }
+
+  #lost(worker: Worker, reason: string): void {
+    if (this.#worker !== worker) return;
+    this.#worker = undefined;
+    this.#lastFailure = reason;
+    const error = new ShadowWorkerError(`shadow worker stopped: ${reason}`);
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+  }
+
+  /** Lets the worker close its sessions (bounded), then stops it. Runs still held fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const worker = this.#worker;
+    if (!worker) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CLOSE_GRACE_MS);
+      timer.unref();
+      worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      worker.postMessage({ kind: 'close' });
+    });
+    await worker.terminate();
+    this.#lost(worker, 'closed');
+  }
+}
