@@ -59,7 +59,7 @@ embeddings options:
 
 shadow options:
   --time-ms <n>         measured time per primary × provider × rate per round (default 3000)
-  --rounds <n>          rounds, rates rotated in each; medians reported (default 3)
+  --rounds <n>          rounds, rates and a shadow-off control rotated in each; medians (default 3)
   --concurrency <n>     calls in flight (default 8)
   --latency-ms <n>      fake provider latency per answer (default 2)
   --providers <list>    e.g. openai,bedrock (default openai,anthropic,bedrock)

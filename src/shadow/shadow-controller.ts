@@ -111,6 +111,15 @@ export class ShadowController {
     }
   }
 
+  /** A copy of the primary's result, detached from the caller's object (undefined if it cannot be copied). */
+  snapshotResult(result: unknown): unknown {
+    try {
+      return jsonCopy(result);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The primary settled: redact what was captured and offer it to the queue. Never throws. */
   settled(target: ShadowTarget, place: QueuePlace, operation: CapturedCall['operation'], request: ChatRequest | EmbeddingRequest, options: CallOptions | undefined, record: SampledCallRecord, result: Settled): void {
     // Synchronous: its wall time is this thread's CPU (and half the cost of asking the kernel).
@@ -161,7 +170,7 @@ export class ShadowController {
       };
     });
     const outcome = result.ok
-      ? { ok: true, response: redactor.value(jsonCopy(result.response)) }
+      ? { ok: true, response: redactor.value(result.response) }
       : { ok: false, error: describeOutcomeError(result.error) };
     return {
       alias: target.alias,

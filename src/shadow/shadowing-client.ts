@@ -1,9 +1,9 @@
 // The client the registry hands out when shadow mode is on: the primary engine's client, with
 // sampled calls run inside a wire capture. The caller gets the primary's own result or error,
-// unchanged; only after it settles is the (redacted) capture offered to the shadow queue.
+// unchanged; on the turn after it settles the capture is redacted and queued for the shadow run.
 import type { AttemptObserver, CallOptions, ModelClient, Runtime } from '../core/model-client.ts';
 import { resolveRuntime } from '../core/model-client.ts';
-import { runWithCapture, type WireCapture } from '../core/wire-capture.ts';
+import { runOutsideCapture, runWithCapture, type WireCapture } from '../core/wire-capture.ts';
 import type { ChatRequest, EmbeddingRequest } from '../core/types.ts';
 import type { CapturedCall } from './captured-call.ts';
 import type { ShadowController, ShadowTarget } from './shadow-controller.ts';
@@ -46,6 +46,15 @@ function recordingOptions(options: CallOptions | undefined, base: Partial<Runtim
   };
 }
 
+/**
+ * Runs shadow mode's bookkeeping of a settled call on the turn after the caller got its result,
+ * so the caller never waits for it (docs/shadow-mode.md: the capture is redacted then, before it
+ * is queued; it is held by nothing else meanwhile).
+ */
+function later(fn: () => void): void {
+  runOutsideCapture(() => setImmediate(fn));
+}
+
 export function shadowingClient(inner: ModelClient, target: ShadowTarget, controller: ShadowController): ModelClient {
   /** Hands the settled call to shadow mode; nothing shadow mode does can reach the caller. */
   function offer(...args: Parameters<ShadowController['settled']> extends [unknown, ...infer Rest] ? Rest : never): void {
@@ -77,10 +86,12 @@ export function shadowingClient(inner: ModelClient, target: ShadowTarget, contro
     try {
       result = await runWithCapture(record.capture, () => call(recordingOptions(options, target.runtime, record)));
     } catch (error) {
-      offer(place, operation, canonical, options, record, { ok: false, error });
+      later(() => offer(place, operation, canonical, options, record, { ok: false, error }));
       throw error;
     }
-    offer(place, operation, canonical, options, record, { ok: true, response: result });
+    // Copied now (the caller may change its result), redacted and queued on the next turn.
+    const response = controller.snapshotResult(result);
+    later(() => offer(place, operation, canonical, options, record, { ok: true, response }));
     return result;
   }
 

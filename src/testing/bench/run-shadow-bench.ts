@@ -1,7 +1,8 @@
 // Shadow mode's cost on the primary (docs/benchmarks.md, "shadow"): the same chat workload,
 // against the fake provider in its own process, with shadow off, at 0.1 and at 1.0, measured in
 // rounds (each round every rate once, in a rotating order, so that a noisy neighbour hits all rates
-// alike). Reports per setting the median over rounds of the primary's throughput and p50/p99
+// alike), plus a second shadow-off window per round — the control: its ratio to shadow off is the
+// noise floor of the run, what a ratio of a shadowed row has to be read against. Reports per setting the median over rounds of the primary's throughput and p50/p99
 // latency, the median of each round's ratio to shadow off in that round, the shadow counters
 // summed over rounds, and the CPU the shadow adds: per sampled call and per shadow run (process
 // CPU of the window with the queued shadow runs drained, minus shadow off's CPU per call times the
@@ -62,6 +63,8 @@ export interface ShadowBenchRow {
   provider: ProviderType;
   /** Shadow sample rate; 0 = shadow off. */
   sampleRate: number;
+  /** The second shadow-off window of each round (the noise floor), not a setting of its own. */
+  control: boolean;
   rounds: number;
   /** Summed over rounds (so are errors and the shadow counters). */
   calls: number;
@@ -171,13 +174,14 @@ async function measure(settings: ShadowBenchSettings, primary: EngineName, provi
   }
 }
 
-/** The rates in the order round `round` measures them (rotated, so no rate is always first). */
-function roundOrder(rates: readonly number[], round: number): number[] {
-  const k = round % rates.length;
-  return [...rates.slice(k), ...rates.slice(0, k)];
+/** Window slots in the order round `round` measures them (rotated, so none is always first). */
+function roundOrder(slots: number, round: number): number[] {
+  const order = Array.from({ length: slots }, (_, i) => i);
+  const k = round % slots;
+  return [...order.slice(k), ...order.slice(0, k)];
 }
 
-function summarize(windows: readonly MeasuredWindow[], offByRound: readonly (MeasuredWindow | undefined)[]): ShadowBenchRow {
+function summarize(windows: readonly MeasuredWindow[], offByRound: readonly (MeasuredWindow | undefined)[], control: boolean): ShadowBenchRow {
   const first = windows[0];
   const sum = (name: 'calls' | 'errors' | 'sampled' | 'compared' | 'inParity' | 'outOfParity' | 'dropped' | 'failed' | 'shadowCpuMicros') =>
     windows.reduce((total, w) => total + w[name], 0);
@@ -197,6 +201,7 @@ function summarize(windows: readonly MeasuredWindow[], offByRound: readonly (Mea
     primary: first.primary,
     provider: first.provider,
     sampleRate: first.sampleRate,
+    control,
     rounds: windows.length,
     calls: sum('calls'),
     errors: sum('errors'),
@@ -225,21 +230,24 @@ export async function runShadowBench(settings: ShadowBenchSettings): Promise<Sha
   const rows: ShadowBenchRow[] = [];
   for (const primary of settings.primaries) {
     for (const provider of settings.providers) {
-      // windows[rate index][round]
-      const windows: MeasuredWindow[][] = settings.rates.map(() => []);
+      // Slots: the rates, then the control (shadow off again). windows[slot][round].
+      const offIndex = settings.rates.indexOf(0);
+      const slots = [...settings.rates, ...(offIndex >= 0 ? [0] : [])];
+      const controlSlot = offIndex >= 0 ? slots.length - 1 : -1;
+      const windows: MeasuredWindow[][] = slots.map(() => []);
       for (let round = 0; round < settings.rounds; round++) {
-        for (const rate of roundOrder(settings.rates, round)) {
+        for (const slot of roundOrder(slots.length, round)) {
+          const rate = slots[slot];
           const window = await measure(settings, primary, provider, rate);
-          windows[settings.rates.indexOf(rate)].push(window);
+          windows[slot].push(window);
           settings.onProgress?.(
-            `  round ${round + 1}/${settings.rounds} ${primary} ${provider} rate ${rate}: ${window.calls} calls, ${window.opsPerSec.toFixed(0)} ops/s, p50 ${window.p50Ms.toFixed(2)} ms, p99 ${window.p99Ms.toFixed(2)} ms` +
+            `  round ${round + 1}/${settings.rounds} ${primary} ${provider} ${slot === controlSlot ? 'off (control)' : `rate ${rate}`}: ${window.calls} calls, ${window.opsPerSec.toFixed(0)} ops/s, p50 ${window.p50Ms.toFixed(2)} ms, p99 ${window.p99Ms.toFixed(2)} ms` +
               (rate > 0 ? `, shadowed ${window.compared}/${window.sampled}` : ''),
           );
         }
       }
-      const offIndex = settings.rates.indexOf(0);
       const offByRound = offIndex >= 0 ? windows[offIndex] : [];
-      for (const perRound of windows) rows.push(summarize(perRound, offByRound));
+      windows.forEach((perRound, slot) => rows.push(summarize(perRound, offByRound, slot === controlSlot)));
     }
   }
   return rows;
@@ -253,7 +261,7 @@ export function shadowBenchTable(rows: readonly ShadowBenchRow[]): string {
       [
         r.primary.padEnd(8),
         r.provider.padEnd(10),
-        String(r.sampleRate).padEnd(5),
+        (r.control ? 'ctl' : String(r.sampleRate)).padEnd(5),
         String(r.calls).padEnd(7),
         r.opsPerSec.toFixed(0).padEnd(7),
         r.p50Ms.toFixed(2).padEnd(7),
