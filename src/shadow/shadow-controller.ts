@@ -18,7 +18,7 @@ import { ShadowQueue, type QueuePlace } from './shadow-queue.ts';
 import { runShadow } from './shadow-run.ts';
 import { ShadowSession, type ShadowSessionSpec } from './shadow-session.ts';
 import { ShadowWorkerError, ShadowWorkerHost } from './shadow-worker-host.ts';
-import type { ShadowVerdict } from './shadow-run.ts';
+import type { ShadowJudgement } from './shadow-run.ts';
 import { shadowingClient, type SampledCallRecord } from './shadowing-client.ts';
 
 export interface ShadowTarget {
@@ -132,7 +132,7 @@ export class ShadowController {
       }
       const call = this.#redactedCall(target, operation, request, options, record, result);
       place.fill({
-        run: () => this.#run(target, call),
+        run: () => this.#run(target, call, Math.round((performance.now() - start) * 1000)),
         forget: () => {
           target.entry.dropped += 1;
         },
@@ -192,28 +192,34 @@ export class ShadowController {
   }
 
   /** The shadow run's verdict, on the worker or on this thread; its CPU is spent from the budget either way. */
-  async #judge(target: ShadowTarget, call: CapturedCall): Promise<ShadowVerdict> {
-    if (!this.#host) {
-      const start = threadCpuMicros();
-      try {
-        return await runShadow(call, target.session!);
-      } finally {
-        this.#spent(target, threadCpuMicros() - start);
-      }
-    }
+  async #judge(target: ShadowTarget, call: CapturedCall, settleMicros: number): Promise<ShadowJudgement> {
+    let runMicros = 0;
     try {
-      const result = await this.#host.run({ session: target.key, spec: target.spec, admission: this.#deps.admission, call: { ...call, provider: withoutKey(call.provider) } });
-      this.#spent(target, result.cpuMicros);
-      return result.verdict;
-    } catch (error) {
-      if (error instanceof ShadowWorkerError) this.#spent(target, error.cpuMicros);
-      throw error;
+      if (!this.#host) {
+        const start = threadCpuMicros();
+        try {
+          return await runShadow(call, target.session!);
+        } finally {
+          runMicros = threadCpuMicros() - start;
+        }
+      }
+      try {
+        const result = await this.#host.run({ session: target.key, spec: target.spec, admission: this.#deps.admission, call: { ...call, provider: withoutKey(call.provider) } });
+        runMicros = result.cpuMicros;
+        return result.verdict;
+      } catch (error) {
+        if (error instanceof ShadowWorkerError) runMicros = error.cpuMicros;
+        throw error;
+      }
+    } finally {
+      this.#spent(target, runMicros);
+      this.#budget.taskCost(settleMicros + runMicros);
     }
   }
 
-  async #run(target: ShadowTarget, call: CapturedCall): Promise<void> {
+  async #run(target: ShadowTarget, call: CapturedCall, settleMicros: number): Promise<void> {
     try {
-      const verdict = await this.#judge(target, call);
+      const verdict = await this.#judge(target, call, settleMicros);
       target.entry.compared += 1;
       if (verdict.parity) {
         target.entry.inParity += 1;

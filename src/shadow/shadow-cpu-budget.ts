@@ -6,8 +6,9 @@
 // call as well as its shadow run, whose span is measured whole and so also holds whatever primary
 // work ran interleaved with it (an overestimate, which only makes the budget stricter when the
 // primary is busy). A run starts only while the bucket is not in debt (debt is capped at one
-// second's worth, so a one-off cost is not paid back for minutes); what cannot start waits in
-// the queue, and a full queue drops new samples before anything of them is captured.
+// second's worth, so a one-off cost is not paid back for minutes), and a sampled call is taken
+// only while the bucket covers it and every call already taken, at the measured cost of one:
+// otherwise it is dropped before anything of it is captured, so capture follows the budget.
 
 /** The bucket holds this much wall time's worth of budget: the largest burst of shadow work. */
 export const BURST_WINDOW_MS = 250;
@@ -17,6 +18,9 @@ export const BURST_WINDOW_MS = 250;
  * this long instead of for its whole cost divided by the share.
  */
 export const MAX_DEBT_WINDOW_MS = 1000;
+/** What one sampled call is assumed to cost (capture bookkeeping and shadow run) before one was measured. */
+export const INITIAL_TASK_ESTIMATE_MICROS = 1000;
+const ESTIMATE_WEIGHT = 0.2;
 
 export interface BudgetClock {
   /** Monotonic ms. */
@@ -38,6 +42,7 @@ export class ShadowCpuBudget {
   readonly #floor: number;
   #tokens: number;
   #at: number;
+  #estimate = INITIAL_TASK_ESTIMATE_MICROS;
 
   /** `share` of one core, in (0, 1]; 1 never holds shadow work back. */
   constructor(share: number, clock: BudgetClock = monotonic) {
@@ -59,6 +64,25 @@ export class ShadowCpuBudget {
     this.#tokens = Math.min(this.#capacity, this.#tokens + (now - this.#at) * 1000 * this.#share);
     this.#at = now;
     return this.#tokens;
+  }
+
+  /** What one sampled call's shadow work costs, as measured so far (moving average, µs). */
+  get taskEstimate(): number {
+    return this.#estimate;
+  }
+
+  /**
+   * Whether one more sampled call may be taken while `pending` are taken and not yet paid for:
+   * the budget must cover them all at the current estimate. A call refused here is dropped
+   * before anything of it is captured.
+   */
+  mayAdmit(pending: number): boolean {
+    return this.unlimited || this.available - pending * this.#estimate > 0;
+  }
+
+  /** Records what one sampled call's shadow work cost in all (its capture bookkeeping and run). */
+  taskCost(micros: number): void {
+    if (micros > 0) this.#estimate += ESTIMATE_WEIGHT * (micros - this.#estimate);
   }
 
   /** Whether a shadow run may start now. */

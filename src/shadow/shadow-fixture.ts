@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fixtureSchema } from '../parity/fixture-shape.ts';
 import type { CapturedCall } from './captured-call.ts';
 import { parseBodyText } from './replay-origin.ts';
-import type { ShadowVerdict } from './shadow-run.ts';
+import type { ShadowJudgement } from './shadow-run.ts';
 
 export interface ShadowFixture {
   name: string;
@@ -26,7 +26,7 @@ export interface ShadowFixture {
 const MAX_NOTED_DIFFS = 5;
 
 /** Undefined when an attempt ended without a response (SPEC §10 has no transport errors). */
-export function shadowFixture(call: CapturedCall, verdict: ShadowVerdict, name: string, at: Date): ShadowFixture | undefined {
+export function shadowFixture(call: CapturedCall, verdict: ShadowJudgement, name: string, at: Date): ShadowFixture | undefined {
   if (call.exchanges.some((e) => !e.response)) return undefined;
   const { model: _model, ...request } = call.request as unknown as Record<string, unknown>;
   const noted = verdict.diffs.slice(0, MAX_NOTED_DIFFS).map((d) => `${d.path}: ${call.primary}=${JSON.stringify(d.left) ?? 'absent'} ${call.shadow}=${JSON.stringify(d.right) ?? 'absent'}`);
@@ -52,7 +52,7 @@ function safeName(text: string): string {
 }
 
 /** Writes `<dir>/<provider>/<alias>-<time>-<n>.json`; returns the file, or undefined when not representable. */
-export async function writeShadowFixture(dir: string, call: CapturedCall, verdict: ShadowVerdict, sequence: number, at = new Date()): Promise<string | undefined> {
+export async function writeShadowFixture(dir: string, call: CapturedCall, verdict: ShadowJudgement, sequence: number, at = new Date()): Promise<string | undefined> {
   const stamp = at.toISOString().replace(/[:.]/g, '-');
   const name = `shadow-${safeName(call.alias)}-${stamp}-${sequence}`;
   const fixture = shadowFixture(call, verdict, name, at);

@@ -1,8 +1,8 @@
 // The bounded queue shadow runs wait in: never blocks the caller, runs at most `concurrency`
 // tasks at once and only while the CPU budget is not in debt, and swallows every task error (the
 // caller has its result already). A place is reserved when a call is sampled, before anything is
-// captured: a call that finds the queue full is dropped (and counted) at the cost of a comparison,
-// never captured, copied or redacted for nothing.
+// captured: a call that finds the queue full, or the budget unable to pay for it, is dropped (and
+// counted) at the cost of a comparison, never captured, copied or redacted for nothing.
 import { runOutsideCapture } from '../core/wire-capture.ts';
 import type { ShadowCpuBudget } from './shadow-cpu-budget.ts';
 
@@ -42,9 +42,10 @@ export class ShadowQueue {
     return this.#reserved + this.#waiting.length + this.#running;
   }
 
-  /** A place for one task, or undefined when the queue is full (or closed). */
+  /** A place for one task, or undefined when the queue is full (or closed), or the CPU budget cannot cover one more. */
   reserve(): QueuePlace | undefined {
     if (this.#closed || this.#reserved + this.#waiting.length >= this.#size) return undefined;
+    if (!this.#budget.mayAdmit(this.pending)) return undefined;
     this.#reserved += 1;
     let settled = false;
     const settle = (): boolean => {

@@ -15,6 +15,9 @@ import type { ShadowSession } from './shadow-session.ts';
 const DEFAULT_DRAW = 0.5;
 const SHADOW_RUN_TIMEOUT_MS = 30_000;
 
+/** What a verdict needs to be counted and written: the rest stays where the run was judged. */
+export type ShadowJudgement = Pick<ShadowVerdict, 'parity' | 'diffs'>;
+
 export interface ShadowVerdict {
   parity: boolean;
   /** `left` is the primary, `right` the shadow. */

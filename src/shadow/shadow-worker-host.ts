@@ -6,7 +6,7 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ShadowVerdict } from './shadow-run.ts';
+import type { ShadowJudgement } from './shadow-run.ts';
 import type { FromShadowWorker, RunShadowMessage } from './shadow-worker-messages.ts';
 
 export const MAX_WORKER_STARTS = 5;
@@ -14,7 +14,7 @@ export const MAX_WORKER_STARTS = 5;
 const CLOSE_GRACE_MS = 5_000;
 
 export interface WorkerRunResult {
-  verdict: ShadowVerdict;
+  verdict: ShadowJudgement;
   /** CPU the worker thread spent on the run (µs). */
   cpuMicros: number;
 }

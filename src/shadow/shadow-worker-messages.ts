@@ -3,7 +3,7 @@
 // posted, and the provider goes without its key: the shadow carries a fake one).
 import type { AdmissionConfig } from '../config/schemas.ts';
 import type { CapturedCall } from './captured-call.ts';
-import type { ShadowVerdict } from './shadow-run.ts';
+import type { ShadowJudgement } from './shadow-run.ts';
 import type { ShadowSessionSpec } from './shadow-session.ts';
 
 export interface RunShadowMessage {
@@ -23,6 +23,6 @@ export interface CloseShadowMessage {
 export type ToShadowWorker = RunShadowMessage | CloseShadowMessage;
 
 export type FromShadowWorker =
-  | { kind: 'verdict'; id: number; verdict: ShadowVerdict; cpuMicros: number }
+  | { kind: 'verdict'; id: number; verdict: ShadowJudgement; cpuMicros: number }
   | { kind: 'failed'; id: number; error: string; cpuMicros: number }
   | { kind: 'closed' };

@@ -24,8 +24,9 @@ async function run(message: RunShadowMessage): Promise<void> {
       session = new ShadowSession(message.spec, { loadFactory: loadClientFactory, admission: message.admission });
       sessions.set(message.session, session);
     }
-    const verdict = await runShadow(message.call, session);
-    reply({ kind: 'verdict', id: message.id, verdict, cpuMicros: threadCpuMicros() - start });
+    const { parity, diffs } = await runShadow(message.call, session);
+    // Only what the registry's thread counts and writes crosses back (no bodies to deserialize there).
+    reply({ kind: 'verdict', id: message.id, verdict: { parity, diffs }, cpuMicros: threadCpuMicros() - start });
   } catch (error) {
     const what = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
     reply({ kind: 'failed', id: message.id, error: what, cpuMicros: threadCpuMicros() - start });

@@ -47,7 +47,7 @@ async function twoCalls(r: ModelRegistry): Promise<void> {
 
 describe('shadow mode in metrics and the run summary', () => {
   it.each(['legacy', 'v2'] as const)('%s primary: dd.shadow.calls and the summary carry the same counts as shadowSummary()', async (engine) => {
-    const r = await start(engine, { sampleRate: 1 });
+    const r = await start(engine, { sampleRate: 1, maxCpuShare: 1 });
     await twoCalls(r);
     const counters = r.shadowSummary();
     expect(counters).toHaveLength(1);
@@ -66,7 +66,7 @@ describe('shadow mode in metrics and the run summary', () => {
   });
 
   it('a planted difference shows as out_of_parity in the metric and the summary', async () => {
-    const r = await start('legacy', { sampleRate: 1, wrapShadowFactory: plantDifference });
+    const r = await start('legacy', { sampleRate: 1, maxCpuShare: 1, wrapShadowFactory: plantDifference });
     await twoCalls(r);
     const points = await sdk!.metrics();
     expect(total(points, 'dd.shadow.calls', { 'dd.model.alias': 'writer', 'dd.shadow.outcome': 'out_of_parity' })).toBe(2);

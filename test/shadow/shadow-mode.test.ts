@@ -110,7 +110,7 @@ describe('shadow mode', () => {
     for (const provider of PROVIDERS) {
       it(`${primary} primary / ${shadow} shadow on ${provider}: a 429-then-200 retry and a tool loop are compared in parity, with no extra provider request`, async () => {
         fake = await startFakeProvider({ script: firstRequestIs429(provider) });
-        registry = createModelRegistry(config(fake.url) as never, { engine: primary, env: {}, logger: silentLogger, runtime: QUICK_RUNTIME, shadow: { sampleRate: 1 } });
+        registry = createModelRegistry(config(fake.url) as never, { engine: primary, env: {}, logger: silentLogger, runtime: QUICK_RUNTIME, shadow: { sampleRate: 1, maxCpuShare: 1, maxCpuShare: 1 } });
         const client = await registry.getClient(`chat-${provider}`);
         expect(client.engine).toBe(primary);
         await retryAndToolLoop(client, provider);
@@ -133,7 +133,7 @@ describe('shadow mode', () => {
           { match: { provider: 'anthropic' }, on: [1], fault: { kind: 'status', status: 400 } },
         ],
       });
-      registry = createModelRegistry(config(fake.url) as never, { engine: primary, env: {}, logger: silentLogger, runtime: QUICK_RUNTIME, shadow: { sampleRate: 1 } });
+      registry = createModelRegistry(config(fake.url) as never, { engine: primary, env: {}, logger: silentLogger, runtime: QUICK_RUNTIME, shadow: { sampleRate: 1, maxCpuShare: 1, maxCpuShare: 1 } });
       const openai = await registry.getClient('chat-openai');
       expect((await openai.chat({ model: MODELS.openai, messages: [{ role: 'user', content: 'Hello' }] })).choices[0].message.content).toBeTruthy();
       const anthropic = await registry.getClient('chat-anthropic');
@@ -149,7 +149,7 @@ describe('shadow mode', () => {
 
   it('compares an embedding call (v2 primary / legacy shadow) in parity', async () => {
     fake = await startFakeProvider();
-    registry = createModelRegistry(config(fake.url) as never, { engine: 'v2', env: {}, logger: silentLogger, shadow: { sampleRate: 1 } });
+    registry = createModelRegistry(config(fake.url) as never, { engine: 'v2', env: {}, logger: silentLogger, shadow: { sampleRate: 1, maxCpuShare: 1, maxCpuShare: 1 } });
     const client = await registry.getClient('embed-openai');
     const result = await client.embed({ model: 'text-embedding-3-small', input: ['alpha', 'beta'] });
     expect(result.data).toHaveLength(2);
@@ -164,7 +164,7 @@ describe('shadow mode', () => {
       engine: 'legacy',
       env: {},
       logger: silentLogger,
-      shadow: { sampleRate: 1, fixturesDir: out, wrapShadowFactory: plantDifference },
+      shadow: { sampleRate: 1, maxCpuShare: 1, fixturesDir: out, wrapShadowFactory: plantDifference },
     });
     for (const provider of PROVIDERS) {
       const client = await registry.getClient(`chat-${provider}`);
@@ -215,7 +215,7 @@ describe('shadow mode', () => {
   for (const primary of ['legacy', 'v2'] as EngineName[]) {
     it(`${primary} primary: concurrent sampled calls keep their captures apart`, async () => {
       fake = await startFakeProvider({ latencyMs: 5 });
-      registry = createModelRegistry(config(fake.url) as never, { engine: primary, env: {}, logger: silentLogger, shadow: { sampleRate: 1, queueSize: 16 } });
+      registry = createModelRegistry(config(fake.url) as never, { engine: primary, env: {}, logger: silentLogger, shadow: { sampleRate: 1, maxCpuShare: 1, queueSize: 16 } });
       const client = await registry.getClient('chat-openai');
       const results = await Promise.all(
         Array.from({ length: 6 }, (_, i) => client.chat({ model: MODELS.openai, messages: [{ role: 'user', content: `Question number ${i}` }] })),
@@ -233,7 +233,7 @@ describe('shadow mode', () => {
     const throwing = (): ClientFactory => () => {
       throw new Error('planted shadow bug');
     };
-    registry = createModelRegistry(config(fake.url) as never, { engine: 'legacy', env: {}, logger: silentLogger, shadow: { sampleRate: 1, wrapShadowFactory: throwing } });
+    registry = createModelRegistry(config(fake.url) as never, { engine: 'legacy', env: {}, logger: silentLogger, shadow: { sampleRate: 1, maxCpuShare: 1, wrapShadowFactory: throwing } });
     const client = await registry.getClient('chat-openai');
     const result = await client.chat({ model: MODELS.openai, messages: [{ role: 'user', content: 'Hello' }] });
     expect(result.choices[0].message.content).toBeTruthy();
@@ -249,7 +249,7 @@ describe('shadow mode', () => {
       await gate;
       return factory(args);
     };
-    registry = createModelRegistry(config(fake.url) as never, { engine: 'legacy', env: {}, logger: silentLogger, shadow: { sampleRate: 1, queueSize: 1, wrapShadowFactory: slow } });
+    registry = createModelRegistry(config(fake.url) as never, { engine: 'legacy', env: {}, logger: silentLogger, shadow: { sampleRate: 1, maxCpuShare: 1, queueSize: 1, wrapShadowFactory: slow } });
     const client = await registry.getClient('chat-openai');
     for (let i = 0; i < 4; i++) await client.chat({ model: MODELS.openai, messages: [{ role: 'user', content: `Hello ${i}` }] });
     // One shadow run holds the gate, one waits in the queue of size 1: the other two were dropped.
@@ -275,7 +275,7 @@ describe('shadow mode', () => {
         },
       });
     };
-    registry = createModelRegistry(config(fake.url) as never, { engine: 'legacy', env: {}, logger: silentLogger, shadow: { sampleRate: 1, wrapShadowFactory: counting } });
+    registry = createModelRegistry(config(fake.url) as never, { engine: 'legacy', env: {}, logger: silentLogger, shadow: { sampleRate: 1, maxCpuShare: 1, wrapShadowFactory: counting } });
     const openai = await registry.getClient('chat-openai');
     const anthropic = await registry.getClient('chat-anthropic');
     for (const content of ['one', 'plant two', 'three', 'plant four', 'five']) {
@@ -310,7 +310,7 @@ describe('shadow mode', () => {
         },
       });
     };
-    registry = createModelRegistry(config(fake.url) as never, { engine: 'v2', env: {}, logger: silentLogger, shadow: { sampleRate: 1, queueSize: 4, wrapShadowFactory: slow } });
+    registry = createModelRegistry(config(fake.url) as never, { engine: 'v2', env: {}, logger: silentLogger, shadow: { sampleRate: 1, maxCpuShare: 1, queueSize: 4, wrapShadowFactory: slow } });
     const client = await registry.getClient('chat-openai');
     for (let i = 0; i < 3; i++) await client.chat({ model: MODELS.openai, messages: [{ role: 'user', content: `Hello ${i}` }] });
     const closing = registry.close();
@@ -321,6 +321,20 @@ describe('shadow mode', () => {
     expect(shadowClosed).toBe(1);
     await client.chat({ model: MODELS.openai, messages: [{ role: 'user', content: 'after close' }] }).catch(() => undefined);
     expect(registry.shadowSummary()[0].sampled).toBe(3);
+  });
+
+  it('takes a sampled call only while the CPU budget covers it: the rest are dropped uncaptured, the primary untouched', async () => {
+    fake = await startFakeProvider();
+    // 0.1 % of a core holds 250 µs: enough to take one call (estimated at 1 ms only once nothing is pending), never a second.
+    registry = createModelRegistry(config(fake.url) as never, { engine: 'v2', env: {}, logger: silentLogger, shadow: { sampleRate: 1, maxCpuShare: 0.001 } });
+    const client = await registry.getClient('chat-openai');
+    for (let i = 0; i < 5; i++) {
+      const result = await client.chat({ model: MODELS.openai, messages: [{ role: 'user', content: `Hello ${i}` }] });
+      expect(result.choices[0].message.content).toBeTruthy();
+    }
+    await registry.shadowIdle();
+    expect(registry.shadowSummary()).toEqual([expect.objectContaining({ sampled: 5, compared: 1, inParity: 1, dropped: 4, failed: 0 })]);
+    expect(fake.stats().requests).toBe(5);
   });
 
   it('is off by default and at sample rate 0: no counters, calls untouched', async () => {
@@ -368,7 +382,7 @@ describe('shadow mode with SigV4 (Bedrock on the AWS credential chain)', () => {
       const signed = config(fake.url) as { providers: { name: string; apiKey?: string }[] };
       delete signed.providers.find((p) => p.name === 'fake-bedrock')!.apiKey;
       // The planted difference touches v2 only: with v2 primary the legacy shadow differs from it.
-      registry = createModelRegistry(signed as never, { engine: primary, env: {}, logger: silentLogger, shadow: { sampleRate: 1, fixturesDir: out, wrapShadowFactory: plantDifference } });
+      registry = createModelRegistry(signed as never, { engine: primary, env: {}, logger: silentLogger, shadow: { sampleRate: 1, maxCpuShare: 1, fixturesDir: out, wrapShadowFactory: plantDifference } });
       const client = await registry.getClient('chat-bedrock');
       const result = await client.chat({ model: MODELS.bedrock, messages: [{ role: 'user', content: 'Hello' }] });
       expect(result.choices[0].message.content).toBeTruthy();

@@ -2,7 +2,7 @@
 // share of the thread waits, drain() does not wait for the budget, close() forgets what waits.
 // The budget reads a clock the test drives (its constructor's seam), not the real one.
 import { describe, expect, it } from 'vitest';
-import { BURST_WINDOW_MS, MAX_DEBT_WINDOW_MS, ShadowCpuBudget, threadCpuMicros, type BudgetClock } from '../../src/shadow/shadow-cpu-budget.ts';
+import { BURST_WINDOW_MS, INITIAL_TASK_ESTIMATE_MICROS, MAX_DEBT_WINDOW_MS, ShadowCpuBudget, threadCpuMicros, type BudgetClock } from '../../src/shadow/shadow-cpu-budget.ts';
 import { ShadowQueue } from '../../src/shadow/shadow-queue.ts';
 
 function drivenClock(): BudgetClock & { at: number } {
@@ -34,6 +34,19 @@ describe('shadow CPU budget', () => {
     budget.spend(10_000_000);
     expect(budget.available).toBe(-0.05 * MAX_DEBT_WINDOW_MS * 1000);
     expect(budget.retryInMs()).toBe(MAX_DEBT_WINDOW_MS);
+  });
+
+  it('admits a sampled call only while the budget covers it and those already taken, at the measured cost of one', () => {
+    const clock = drivenClock();
+    const budget = new ShadowCpuBudget(0.05, clock); // 12.5 ms
+    expect(budget.taskEstimate).toBe(INITIAL_TASK_ESTIMATE_MICROS);
+    expect(budget.mayAdmit(12)).toBe(true); // 12.5 ms − 12 × 1 ms
+    expect(budget.mayAdmit(13)).toBe(false);
+    // Calls turn out to cost 3 ms each: the estimate moves towards it, and fewer are admitted.
+    for (let i = 0; i < 30; i++) budget.taskCost(3000);
+    expect(budget.taskEstimate).toBeCloseTo(3000, 0);
+    expect(budget.mayAdmit(4)).toBe(true);
+    expect(budget.mayAdmit(5)).toBe(false);
   });
 
   it('never holds work back at share 1', () => {
