@@ -110,7 +110,7 @@ describe('shadow mode', () => {
     for (const provider of PROVIDERS) {
       it(`${primary} primary / ${shadow} shadow on ${provider}: a 429-then-200 retry and a tool loop are compared in parity, with no extra provider request`, async () => {
         fake = await startFakeProvider({ script: firstRequestIs429(provider) });
-        registry = createModelRegistry(config(fake.url) as never, { engine: primary, env: {}, logger: silentLogger, runtime: QUICK_RUNTIME, shadow: { sampleRate: 1, maxCpuShare: 1, maxCpuShare: 1 } });
+        registry = createModelRegistry(config(fake.url) as never, { engine: primary, env: {}, logger: silentLogger, runtime: QUICK_RUNTIME, shadow: { sampleRate: 1, maxCpuShare: 1 } });
         const client = await registry.getClient(`chat-${provider}`);
         expect(client.engine).toBe(primary);
         await retryAndToolLoop(client, provider);
@@ -133,7 +133,7 @@ describe('shadow mode', () => {
           { match: { provider: 'anthropic' }, on: [1], fault: { kind: 'status', status: 400 } },
         ],
       });
-      registry = createModelRegistry(config(fake.url) as never, { engine: primary, env: {}, logger: silentLogger, runtime: QUICK_RUNTIME, shadow: { sampleRate: 1, maxCpuShare: 1, maxCpuShare: 1 } });
+      registry = createModelRegistry(config(fake.url) as never, { engine: primary, env: {}, logger: silentLogger, runtime: QUICK_RUNTIME, shadow: { sampleRate: 1, maxCpuShare: 1 } });
       const openai = await registry.getClient('chat-openai');
       expect((await openai.chat({ model: MODELS.openai, messages: [{ role: 'user', content: 'Hello' }] })).choices[0].message.content).toBeTruthy();
       const anthropic = await registry.getClient('chat-anthropic');
@@ -149,7 +149,7 @@ describe('shadow mode', () => {
 
   it('compares an embedding call (v2 primary / legacy shadow) in parity', async () => {
     fake = await startFakeProvider();
-    registry = createModelRegistry(config(fake.url) as never, { engine: 'v2', env: {}, logger: silentLogger, shadow: { sampleRate: 1, maxCpuShare: 1, maxCpuShare: 1 } });
+    registry = createModelRegistry(config(fake.url) as never, { engine: 'v2', env: {}, logger: silentLogger, shadow: { sampleRate: 1, maxCpuShare: 1 } });
     const client = await registry.getClient('embed-openai');
     const result = await client.embed({ model: 'text-embedding-3-small', input: ['alpha', 'beta'] });
     expect(result.data).toHaveLength(2);
