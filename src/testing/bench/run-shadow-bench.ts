@@ -1,13 +1,14 @@
 // Shadow mode's cost on the primary (docs/benchmarks.md, "shadow"): the same chat workload,
 // against the fake provider in its own process, with shadow off, at 0.1 and at 1.0, measured in
 // rounds (each round every rate once, in a rotating order, so that a noisy neighbour hits all rates
-// alike), plus a second shadow-off window per round — the control: its ratio to shadow off is the
+// alike; one registry per setting, kept across rounds, so clients and the shadow worker are warm
+// after the first), plus a second shadow-off window per round — the control: its ratio to shadow off is the
 // noise floor of the run, what a ratio of a shadowed row has to be read against. Reports per setting the median over rounds of the primary's throughput and p50/p99
 // latency, the median of each round's ratio to shadow off in that round, the shadow counters
 // summed over rounds, and the CPU the shadow adds: per sampled call and per shadow run (process
 // CPU of the window with the queued shadow runs drained, minus shadow off's CPU per call times the
 // calls).
-import { createModelRegistry } from '../../index.ts';
+import { createModelRegistry, type ModelRegistry } from '../../index.ts';
 import { silentLogger } from '../../core/logger.ts';
 import type { EngineName } from '../../core/model-client.ts';
 import type { ProviderType } from '../../core/types.ts';
@@ -56,6 +57,8 @@ interface MeasuredWindow {
   dropped: number;
   failed: number;
   shadowCpuMicros: number;
+  /** The window's latencies, sorted (pooled over rounds for the row's percentiles). */
+  latencies: number[];
 }
 
 export interface ShadowBenchRow {
@@ -69,8 +72,9 @@ export interface ShadowBenchRow {
   /** Summed over rounds (so are errors and the shadow counters). */
   calls: number;
   errors: number;
-  /** Medians over rounds. */
+  /** Median over rounds. */
   opsPerSec: number;
+  /** Over every round's calls pooled. */
   p50Ms: number;
   p99Ms: number;
   /** Process CPU (µs) per primary call, shadow runs of the window drained and included (median over rounds). */
@@ -90,7 +94,7 @@ export interface ShadowBenchRow {
   addedCpuUsPerSampledCall: number | null;
   /** The same / shadow runs (compared calls): what one shadow run costs; null when none ran. */
   addedCpuUsPerShadowRun: number | null;
-  /** Median over rounds of this row / the rate-0 row of the same round (1.0 = no change). */
+  /** This row / shadow off (1.0 = no change): ops/s the median of each round's ratio, p50/p99 of the pooled latencies. */
   ratioToOff: { opsPerSec: number; p50: number; p99: number };
 }
 
@@ -111,7 +115,14 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function measure(settings: ShadowBenchSettings, primary: EngineName, provider: ProviderType, rate: number): Promise<MeasuredWindow> {
+/** One registry per setting, kept across rounds: its primary client and its shadow worker warm up once. */
+interface BenchTarget {
+  registry: ModelRegistry;
+  call: () => Promise<unknown>;
+  warmedUp: boolean;
+}
+
+function benchTarget(settings: ShadowBenchSettings, primary: EngineName, provider: ProviderType, rate: number): BenchTarget {
   const endpoint = settings.endpoints[provider];
   const registry = createModelRegistry(
     {
@@ -120,58 +131,66 @@ async function measure(settings: ShadowBenchSettings, primary: EngineName, provi
     },
     { engine: primary, env: {}, logger: silentLogger, ...(rate > 0 ? { shadow: { sampleRate: rate, queueSize: settings.queueSize, ...(settings.maxCpuShare !== undefined ? { maxCpuShare: settings.maxCpuShare } : {}) } } : {}) },
   );
-  try {
-    const client = await registry.getClient('bench');
-    const call = () => client.chat({ model: SHADOW_BENCH_MODELS[provider], messages: [{ role: 'user', content: 'Hello' }] });
+  const client = registry.getClient('bench');
+  return {
+    registry,
+    call: async () => (await client).chat({ model: SHADOW_BENCH_MODELS[provider], messages: [{ role: 'user', content: 'Hello' }] }),
+    warmedUp: false,
+  };
+}
+
+async function measure(settings: ShadowBenchSettings, target: BenchTarget, primary: EngineName, provider: ProviderType, rate: number): Promise<MeasuredWindow> {
+  const { registry, call } = target;
+  if (!target.warmedUp) {
     for (let i = 0; i < settings.warmupCalls; i++) await call();
-    await registry.shadowIdle();
-    const warm = registry.shadowSummary()[0];
-    const latencies: number[] = [];
-    let errors = 0;
-    const cpuStart = process.cpuUsage();
-    const started = performance.now();
-    const deadline = started + settings.timeMs;
-    await Promise.all(
-      Array.from({ length: settings.concurrency }, async () => {
-        while (performance.now() < deadline) {
-          const t = performance.now();
-          try {
-            await call();
-          } catch {
-            errors += 1;
-          }
-          latencies.push(performance.now() - t);
-        }
-      }),
-    );
-    const wallMs = performance.now() - started;
-    await registry.shadowIdle();
-    const cpu = process.cpuUsage(cpuStart);
-    const after = registry.shadowSummary()[0];
-    const delta = (name: 'sampled' | 'compared' | 'inParity' | 'outOfParity' | 'dropped' | 'failed' | 'cpuMicros') => (after?.[name] ?? 0) - (warm?.[name] ?? 0);
-    latencies.sort((a, b) => a - b);
-    const calls = latencies.length;
-    return {
-      primary,
-      provider,
-      sampleRate: rate,
-      calls,
-      errors,
-      opsPerSec: (calls / wallMs) * 1000,
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
-      cpuUsPerCall: (cpu.user + cpu.system) / Math.max(1, calls),
-      sampled: delta('sampled'),
-      compared: delta('compared'),
-      inParity: delta('inParity'),
-      outOfParity: delta('outOfParity'),
-      dropped: delta('dropped'),
-      failed: delta('failed'),
-      shadowCpuMicros: delta('cpuMicros'),
-    };
-  } finally {
-    await registry.close();
+    target.warmedUp = true;
   }
+  await registry.shadowIdle();
+  const warm = registry.shadowSummary()[0];
+  const latencies: number[] = [];
+  let errors = 0;
+  const cpuStart = process.cpuUsage();
+  const started = performance.now();
+  const deadline = started + settings.timeMs;
+  await Promise.all(
+    Array.from({ length: settings.concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const t = performance.now();
+        try {
+          await call();
+        } catch {
+          errors += 1;
+        }
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const wallMs = performance.now() - started;
+  await registry.shadowIdle();
+  const cpu = process.cpuUsage(cpuStart);
+  const after = registry.shadowSummary()[0];
+  const delta = (name: 'sampled' | 'compared' | 'inParity' | 'outOfParity' | 'dropped' | 'failed' | 'cpuMicros') => (after?.[name] ?? 0) - (warm?.[name] ?? 0);
+  latencies.sort((a, b) => a - b);
+  const calls = latencies.length;
+  return {
+    primary,
+    provider,
+    sampleRate: rate,
+    calls,
+    errors,
+    latencies,
+    opsPerSec: (calls / wallMs) * 1000,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    cpuUsPerCall: (cpu.user + cpu.system) / Math.max(1, calls),
+    sampled: delta('sampled'),
+    compared: delta('compared'),
+    inParity: delta('inParity'),
+    outOfParity: delta('outOfParity'),
+    dropped: delta('dropped'),
+    failed: delta('failed'),
+    shadowCpuMicros: delta('cpuMicros'),
+  };
 }
 
 /** Window slots in the order round `round` measures them (rotated, so none is always first). */
@@ -191,11 +210,13 @@ function summarize(windows: readonly MeasuredWindow[], offByRound: readonly (Mea
     const extra = (w.cpuUsPerCall - off.cpuUsPerCall) * w.calls;
     return { perSampled: w.sampled > 0 ? extra / w.sampled : null, perRun: w.compared > 0 ? extra / w.compared : null };
   });
-  const ratios = windows.map((w, round) => {
-    const off = offByRound[round];
-    return off ? { opsPerSec: w.opsPerSec / off.opsPerSec, p50: w.p50Ms / off.p50Ms, p99: w.p99Ms / off.p99Ms } : undefined;
-  });
-  const present = ratios.filter((r) => r !== undefined);
+  // Latency percentiles pool every round's calls (one window's p99 rests on its few dozen slowest
+  // calls and swings with the machine; every setting gets the same rounds, in rotated order).
+  const pooled = (list: readonly MeasuredWindow[]) => list.flatMap((w) => w.latencies).sort((a, b) => a - b);
+  const mine = pooled(windows);
+  const offs = offByRound.filter((w): w is MeasuredWindow => w !== undefined);
+  const offPooled = pooled(offs);
+  const opsRatios = windows.flatMap((w, round) => (offByRound[round] ? [w.opsPerSec / offByRound[round]!.opsPerSec] : []));
   const sampled = sum('sampled');
   return {
     primary: first.primary,
@@ -206,8 +227,8 @@ function summarize(windows: readonly MeasuredWindow[], offByRound: readonly (Mea
     calls: sum('calls'),
     errors: sum('errors'),
     opsPerSec: median(windows.map((w) => w.opsPerSec)),
-    p50Ms: median(windows.map((w) => w.p50Ms)),
-    p99Ms: median(windows.map((w) => w.p99Ms)),
+    p50Ms: percentile(mine, 50),
+    p99Ms: percentile(mine, 99),
     cpuUsPerCall: median(windows.map((w) => w.cpuUsPerCall)),
     sampled,
     compared: sum('compared'),
@@ -220,8 +241,8 @@ function summarize(windows: readonly MeasuredWindow[], offByRound: readonly (Mea
     addedCpuUsPerSampledCall: medianOrNull(added.map((a) => a.perSampled)),
     addedCpuUsPerShadowRun: medianOrNull(added.map((a) => a.perRun)),
     ratioToOff:
-      present.length > 0
-        ? { opsPerSec: median(present.map((r) => r.opsPerSec)), p50: median(present.map((r) => r.p50)), p99: median(present.map((r) => r.p99)) }
+      offs.length > 0
+        ? { opsPerSec: median(opsRatios), p50: percentile(mine, 50) / percentile(offPooled, 50), p99: percentile(mine, 99) / percentile(offPooled, 99) }
         : { opsPerSec: Number.NaN, p50: Number.NaN, p99: Number.NaN },
   };
 }
@@ -235,16 +256,21 @@ export async function runShadowBench(settings: ShadowBenchSettings): Promise<Sha
       const slots = [...settings.rates, ...(offIndex >= 0 ? [0] : [])];
       const controlSlot = offIndex >= 0 ? slots.length - 1 : -1;
       const windows: MeasuredWindow[][] = slots.map(() => []);
-      for (let round = 0; round < settings.rounds; round++) {
-        for (const slot of roundOrder(slots.length, round)) {
-          const rate = slots[slot];
-          const window = await measure(settings, primary, provider, rate);
-          windows[slot].push(window);
-          settings.onProgress?.(
-            `  round ${round + 1}/${settings.rounds} ${primary} ${provider} ${slot === controlSlot ? 'off (control)' : `rate ${rate}`}: ${window.calls} calls, ${window.opsPerSec.toFixed(0)} ops/s, p50 ${window.p50Ms.toFixed(2)} ms, p99 ${window.p99Ms.toFixed(2)} ms` +
-              (rate > 0 ? `, shadowed ${window.compared}/${window.sampled}` : ''),
-          );
+      const targets = slots.map((rate) => benchTarget(settings, primary, provider, rate));
+      try {
+        for (let round = 0; round < settings.rounds; round++) {
+          for (const slot of roundOrder(slots.length, round)) {
+            const rate = slots[slot];
+            const window = await measure(settings, targets[slot], primary, provider, rate);
+            windows[slot].push(window);
+            settings.onProgress?.(
+              `  round ${round + 1}/${settings.rounds} ${primary} ${provider} ${slot === controlSlot ? 'off (control)' : `rate ${rate}`}: ${window.calls} calls, ${window.opsPerSec.toFixed(0)} ops/s, p50 ${window.p50Ms.toFixed(2)} ms, p99 ${window.p99Ms.toFixed(2)} ms` +
+                (rate > 0 ? `, shadowed ${window.compared}/${window.sampled}` : ''),
+            );
+          }
         }
+      } finally {
+        await Promise.all(targets.map((t) => t.registry.close()));
       }
       const offByRound = offIndex >= 0 ? windows[offIndex] : [];
       windows.forEach((perRound, slot) => rows.push(summarize(perRound, offByRound, slot === controlSlot)));
