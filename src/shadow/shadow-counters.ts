@@ -8,13 +8,13 @@ export interface ShadowCounterEntry {
   providerType: ProviderType;
   primary: EngineName;
   shadow: EngineName;
-  /** Calls picked by the sample rate (captured unless dropped at once: the queue was full). */
+  /** Calls picked by the sample rate (captured unless dropped at once: no budget or queue room). */
   sampled: number;
   /** Shadow runs that finished and were compared. */
   compared: number;
   inParity: number;
   outOfParity: number;
-  /** Sampled calls not shadowed: the queue was full (the loop too busy to keep up), or the registry closed first. */
+  /** Sampled calls not shadowed: the CPU budget could not cover them or the queue was full, or the registry closed first. */
   dropped: number;
   /** Shadow runs that failed on the shadow's side (a bug or limit in shadow mode, not a parity verdict). */
   failed: number;
@@ -23,8 +23,9 @@ export interface ShadowCounterEntry {
   /** Out-of-parity fixtures written to fixturesDir. */
   fixturesWritten: number;
   /**
-   * CPU time (user + system, µs) spent on shadow work: capture bookkeeping, redaction, replay,
-   * compare. An upper bound: a shadow run's span also holds any primary work interleaved with it.
+   * CPU time (user + system, µs) spent on shadow work: capture bookkeeping and redaction on the
+   * registry's thread, the shadow runs on the worker's (with thread 'main', a run's span also
+   * holds any primary work interleaved with it: an upper bound).
    */
   cpuMicros: number;
 }
