@@ -2,6 +2,8 @@
 // that the other engine's call, the replay server and the comparison never hold the primary's
 // event loop (docs/shadow-mode.md, "Where shadow runs execute"). Started by ShadowWorkerHost;
 // answers every run with a verdict or a failure, and the CPU this thread spent on it.
+import { readlinkSync } from 'node:fs';
+import { constants, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { loadClientFactory } from '../engine.ts';
 import { threadCpuMicros } from './shadow-cpu-budget.ts';
@@ -9,6 +11,22 @@ import { runShadow } from './shadow-run.ts';
 import { ShadowSession } from './shadow-session.ts';
 import type { FromShadowWorker, RunShadowMessage, ToShadowWorker } from './shadow-worker-messages.ts';
 
+/**
+ * Lowers this thread to the lowest scheduling priority where the platform allows it per thread
+ * (Linux: setpriority on the thread's id, read from /proc/thread-self), so that under CPU
+ * contention the primary's thread — and anything else on the machine — goes first. Elsewhere the
+ * thread keeps normal priority and only the CPU budget holds it back.
+ */
+function lowerPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, constants.priority.PRIORITY_LOW);
+  } catch {
+    // No /proc, or not allowed: normal priority.
+  }
+}
+
+lowerPriority();
 const port = parentPort;
 const sessions = new Map<string, ShadowSession>();
 

@@ -337,6 +337,28 @@ describe('shadow mode', () => {
     expect(fake.stats().requests).toBe(5);
   });
 
+  it.runIf(process.platform === 'linux')('runs shadow calls on a worker thread at the lowest scheduling priority, gone after close()', async () => {
+    const lowPriorityThreads = async () => {
+      let count = 0;
+      for (const task of await readdir('/proc/self/task')) {
+        const stat = await readFile(`/proc/self/task/${task}/stat`, 'utf8').catch(() => '');
+        // Field 19 (nice) counted from the pid; split after the ")" closing the thread's name.
+        if (stat && stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16] === '19') count += 1;
+      }
+      return count;
+    };
+    expect(await lowPriorityThreads()).toBe(0);
+    fake = await startFakeProvider();
+    registry = createModelRegistry(config(fake.url) as never, { engine: 'v2', env: {}, logger: silentLogger, shadow: { sampleRate: 1, maxCpuShare: 1 } });
+    const client = await registry.getClient('chat-anthropic');
+    await client.chat({ model: MODELS.anthropic, messages: [{ role: 'user', content: 'Hello' }] });
+    await registry.shadowIdle();
+    expect(registry.shadowSummary()).toEqual([expect.objectContaining({ compared: 1, inParity: 1 })]);
+    expect(await lowPriorityThreads()).toBe(1);
+    await registry.close();
+    expect(await lowPriorityThreads()).toBe(0);
+  });
+
   it('is off by default and at sample rate 0: no counters, calls untouched', async () => {
     fake = await startFakeProvider();
     registry = createModelRegistry(config(fake.url) as never, { engine: 'v2', env: { DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0' }, logger: silentLogger });

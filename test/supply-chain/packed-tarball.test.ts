@@ -110,6 +110,29 @@ describe('the packed tarball', () => {
     expect(fake.stats().requests).toBe(before + 1);
   });
 
+  // Shadow mode replays the other engine: it goes with legacy (phase 4).
+  it.runIf(ENGINES.includes('legacy'))('runs shadow mode from the compiled package, its runs on the shadow worker thread, and exits', async () => {
+    await writeFile(
+      join(scratch, 'shadow.mjs'),
+      [
+        "import { createModelRegistry, loadConfigFile } from 'data-designer-models';",
+        "const registry = createModelRegistry(await loadConfigFile('models.yaml'), { shadow: { sampleRate: 1 } });",
+        "const client = await registry.getClient('text');",
+        "await client.chat({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'Hello' }] });",
+        'await registry.shadowIdle();',
+        'console.log(JSON.stringify(registry.shadowSummary()));',
+        'await registry.close();',
+        '',
+      ].join('\n'),
+    );
+    const before = fake.stats().requests;
+    const { stdout } = await run(process.execPath, ['shadow.mjs'], { cwd: scratch, env: childEnv({ DATA_DESIGNER_ASYNC_ENGINE: '1' }), timeout: 60_000 });
+    const summary = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>[];
+    expect(summary).toEqual([expect.objectContaining({ alias: 'text', primary: 'v2', shadow: 'legacy', sampled: 1, compared: 1, inParity: 1, failed: 0 })]);
+    expect(fake.stats().requests).toBe(before + 1);
+    expect(packedFiles).toContain('dist/shadow/shadow-worker.js');
+  });
+
   it('type-checks a TS file importing the package, with no extra setup', async () => {
     await writeFile(
       join(scratch, 'check.ts'),
