@@ -99,9 +99,10 @@ export class ShadowWorkerHost {
     this.#closed = true;
     const worker = this.#worker;
     if (!worker) return;
+    // Held alive until closed: a caller awaiting close() must not see its process end first.
+    worker.ref();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, CLOSE_GRACE_MS);
-      timer.unref();
       worker.once('exit', () => {
         clearTimeout(timer);
         resolve();
