@@ -204,7 +204,9 @@ export class ShadowController {
         }
       }
       try {
-        const result = await this.#host.run({ session: target.key, spec: target.spec, admission: this.#deps.admission, call: { ...call, provider: withoutKey(call.provider) } });
+        // The worker knows the model and provider from the session's spec (sent once).
+        const { model: _model, provider: _provider, ...input } = call;
+        const result = await this.#host.run({ session: target.key, spec: target.spec, admission: this.#deps.admission, call: input });
         runMicros = result.cpuMicros;
         return result.verdict;
       } catch (error) {

@@ -30,7 +30,10 @@ function isUnordered(requests: readonly { body: unknown }[]): boolean {
   return new Set(requests.map((r) => canonicalJson(r.body))).size > 1;
 }
 
-export function primaryRun(call: CapturedCall): ParityRun {
+/** What a shadow run needs of a captured call: the session already knows the model and provider. */
+export type ShadowRunInput = Omit<CapturedCall, 'model' | 'provider'>;
+
+export function primaryRun(call: ShadowRunInput): ParityRun {
   const requests = call.exchanges.map((e) => ({ method: e.method, path: e.path, body: parseBodyText(e.bodyText) }));
   return {
     ok: call.outcome.ok,
@@ -44,7 +47,7 @@ export function primaryRun(call: CapturedCall): ParityRun {
 }
 
 /** The primary's clock and draws, replayed: time moves only as the shadow sleeps (backoff and pacing alike). */
-function virtualRuntime(call: CapturedCall): Runtime {
+function virtualRuntime(call: ShadowRunInput): Runtime {
   let now = call.startedAt;
   let draw = 0;
   return {
@@ -59,7 +62,7 @@ function virtualRuntime(call: CapturedCall): Runtime {
 
 const NO_ATTEMPT: AttemptObserver = { attemptEnded() {} };
 
-export async function runShadow(call: CapturedCall, session: ShadowSession): Promise<ShadowVerdict> {
+export async function runShadow(call: ShadowRunInput, session: ShadowSession): Promise<ShadowVerdict> {
   const runtime = virtualRuntime(call);
   const sleeps: number[] = [];
   let response: unknown;

@@ -41,21 +41,32 @@ function workerUrl(): URL {
 
 export class ShadowWorkerHost {
   readonly #pending = new Map<number, Pending>();
+  /** Sessions the current worker has been described (their spec is sent once per worker). */
+  readonly #described = new Set<string>();
   #worker?: Worker;
   #starts = 0;
   #lastFailure = '';
   #nextId = 0;
   #closed = false;
+  readonly #url: URL;
 
-  run(message: Omit<RunShadowMessage, 'kind' | 'id'>): Promise<WorkerRunResult> {
+  /** `url`: the worker module (tests may name another). */
+  constructor(url: URL = workerUrl()) {
+    this.#url = url;
+  }
+
+  run(message: Omit<RunShadowMessage, 'kind' | 'id'> & Required<Pick<RunShadowMessage, 'spec'>>): Promise<WorkerRunResult> {
     if (this.#closed) return Promise.reject(new ShadowWorkerError('shadow worker closed'));
     const worker = this.#ensureWorker();
     if (!worker) return Promise.reject(new ShadowWorkerError(`shadow worker not started again after ${MAX_WORKER_STARTS} starts (last: ${this.#lastFailure})`));
     const id = ++this.#nextId;
+    const { spec, admission, ...rest } = message;
+    const described = this.#described.has(message.session);
     return new Promise<WorkerRunResult>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       try {
-        worker.postMessage({ kind: 'run', id, ...message } satisfies RunShadowMessage);
+        worker.postMessage({ kind: 'run', id, ...rest, ...(described ? {} : { spec, admission }) } satisfies RunShadowMessage);
+        this.#described.add(message.session);
       } catch (error) {
         this.#pending.delete(id);
         reject(new ShadowWorkerError(`shadow run could not be posted to the worker (${(error as Error).message})`));
@@ -67,12 +78,13 @@ export class ShadowWorkerHost {
     if (this.#worker) return this.#worker;
     if (this.#starts >= MAX_WORKER_STARTS) return undefined;
     this.#starts += 1;
-    const worker = new Worker(workerUrl());
+    const worker = new Worker(this.#url);
     worker.unref();
     worker.on('message', (message: FromShadowWorker) => this.#answer(message));
     worker.on('error', (error) => this.#lost(worker, `${error.name}: ${error.message}`));
     worker.on('exit', (code) => this.#lost(worker, `exited with code ${code}`));
     this.#worker = worker;
+    this.#described.clear();
     return worker;
   }
 

@@ -2,8 +2,7 @@
 // structured-cloneable data only — never a secret (a captured call is redacted before it is
 // posted, and the provider goes without its key: the shadow carries a fake one).
 import type { AdmissionConfig } from '../config/schemas.ts';
-import type { CapturedCall } from './captured-call.ts';
-import type { ShadowJudgement } from './shadow-run.ts';
+import type { ShadowJudgement, ShadowRunInput } from './shadow-run.ts';
 import type { ShadowSessionSpec } from './shadow-session.ts';
 
 export interface RunShadowMessage {
@@ -11,9 +10,10 @@ export interface RunShadowMessage {
   id: number;
   /** The shadow session (target) the run belongs to. */
   session: string;
-  spec: ShadowSessionSpec;
+  /** Sent with a session's first run on a worker only; the worker keeps it. */
+  spec?: ShadowSessionSpec;
   admission?: AdmissionConfig;
-  call: CapturedCall;
+  call: ShadowRunInput;
 }
 
 export interface CloseShadowMessage {

@@ -39,6 +39,7 @@ async function run(message: RunShadowMessage): Promise<void> {
   try {
     let session = sessions.get(message.session);
     if (!session) {
+      if (!message.spec) throw new Error(`shadow worker: session '${message.session}' was never described to it`);
       session = new ShadowSession(message.spec, { loadFactory: loadClientFactory, admission: message.admission });
       sessions.set(message.session, session);
     }
