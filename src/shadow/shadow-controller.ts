@@ -1,5 +1,6 @@
-// Shadow mode for one registry: samples calls, redacts what was captured, queues the shadow runs,
-// counts verdicts and writes out-of-parity calls as fixtures. Loaded (dynamic import) only when
+// Shadow mode for one registry: samples calls (within the CPU budget), redacts what was captured,
+// queues the shadow runs (on the shadow worker thread, or this one with thread 'main'), counts
+// verdicts and writes out-of-parity calls as fixtures. Loaded (dynamic import) only when
 // shadow mode is on. Nothing here may reach the caller: every failure is a counter and a debug log.
 import { AUTH_SCHEME_PREFIX } from '../core/credential-headers.ts';
 import { isCredentialHeaderName } from '../core/is-credential-header.ts';
@@ -15,10 +16,9 @@ import type { ShadowCounterEntry, ShadowCounters } from './shadow-counters.ts';
 import { writeShadowFixture } from './shadow-fixture.ts';
 import { ShadowCpuBudget, threadCpuMicros } from './shadow-cpu-budget.ts';
 import { ShadowQueue, type QueuePlace } from './shadow-queue.ts';
-import { runShadow } from './shadow-run.ts';
+import { runShadow, type ShadowJudgement } from './shadow-run.ts';
 import { ShadowSession, type ShadowSessionSpec } from './shadow-session.ts';
 import { ShadowWorkerError, ShadowWorkerHost } from './shadow-worker-host.ts';
-import type { ShadowJudgement } from './shadow-run.ts';
 import { shadowingClient, type SampledCallRecord } from './shadowing-client.ts';
 
 export interface ShadowTarget {
@@ -52,7 +52,6 @@ export interface ShadowControllerDeps {
 }
 
 type Settled = { ok: true; response: unknown } | { ok: false; error: unknown };
-
 
 export class ShadowController {
   readonly options: ResolvedShadowOptions;
@@ -92,7 +91,8 @@ export class ShadowController {
   /**
    * The queue place this call's shadow run will take, or undefined when the call is not shadowed:
    * not picked by the sample rate (Math.random: the runtime's draws belong to the primary), or
-   * picked but dropped because the queue is full — then nothing of the call is captured.
+   * picked but dropped because the queue is full or the CPU budget cannot cover it — then nothing
+   * of the call is captured.
    */
   sample(target: ShadowTarget): QueuePlace | undefined {
     if (this.#closed || Math.random() >= this.options.sampleRate) return undefined;
