@@ -2,7 +2,8 @@
 // first shadow run, posts runs to it and settles each with the worker's answer. A worker that
 // dies fails the runs it held (counted as failed shadow runs, never the caller's business) and
 // is started afresh by the next run — up to MAX_WORKER_STARTS times, after which every run fails
-// at once with the reason. The worker never keeps the process alive.
+// at once with the reason. An idle worker never keeps the process alive; one holding runs does
+// (each is bounded by the shadow run timeout), as does close() until the worker has closed.
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -64,11 +65,13 @@ export class ShadowWorkerHost {
     const described = this.#described.has(message.session);
     return new Promise<WorkerRunResult>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
+      // While it holds runs the worker keeps the process alive (a caller may be awaiting them).
+      if (this.#pending.size === 1) worker.ref();
       try {
         worker.postMessage({ kind: 'run', id, ...rest, ...(described ? {} : { spec, admission }) } satisfies RunShadowMessage);
         this.#described.add(message.session);
       } catch (error) {
-        this.#pending.delete(id);
+        this.#settled(id);
         reject(new ShadowWorkerError(`shadow run could not be posted to the worker (${(error as Error).message})`));
       }
     });
@@ -92,9 +95,14 @@ export class ShadowWorkerHost {
     if (message.kind === 'closed') return;
     const pending = this.#pending.get(message.id);
     if (!pending) return;
-    this.#pending.delete(message.id);
+    this.#settled(message.id);
     if (message.kind === 'verdict') pending.resolve({ verdict: message.verdict, cpuMicros: message.cpuMicros });
     else pending.reject(new ShadowWorkerError(message.error, message.cpuMicros));
+  }
+
+  #settled(id: number): void {
+    this.#pending.delete(id);
+    if (this.#pending.size === 0 && !this.#closed) this.#worker?.unref();
   }
 
   #lost(worker: Worker, reason: string): void {

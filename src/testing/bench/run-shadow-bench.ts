@@ -12,6 +12,7 @@ import { createModelRegistry, type ModelRegistry } from '../../index.ts';
 import { silentLogger } from '../../core/logger.ts';
 import type { EngineName } from '../../core/model-client.ts';
 import type { ProviderType } from '../../core/types.ts';
+import type { ShadowCounterEntry } from '../../shadow/shadow-counters.ts';
 
 export const SHADOW_BENCH_RATES = [0, 0.1, 1] as const;
 
@@ -40,28 +41,19 @@ export interface ShadowBenchSettings {
   onProgress?: (line: string) => void;
 }
 
-interface MeasuredWindow {
-  primary: EngineName;
-  provider: ProviderType;
-  sampleRate: number;
-  calls: number;
-  errors: number;
-  opsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  cpuUsPerCall: number;
-  sampled: number;
-  compared: number;
-  inParity: number;
-  outOfParity: number;
-  dropped: number;
-  failed: number;
+/** Shadow mode's own counters, as the bench reports them. */
+type ShadowCounts = Pick<ShadowCounterEntry, 'sampled' | 'compared' | 'inParity' | 'outOfParity' | 'dropped' | 'failed'>;
+
+/** One window of one round: a row's figures before the rounds are combined. */
+type MeasuredWindow = Pick<ShadowBenchRow, 'primary' | 'provider' | 'sampleRate' | 'calls' | 'errors' | 'opsPerSec' | 'p50Ms' | 'p99Ms' | 'cpuUsPerCall' | keyof ShadowCounts> & {
+  /** cpuMicros of shadowSummary() over the window. */
   shadowCpuMicros: number;
   /** The window's latencies, sorted (pooled over rounds for the row's percentiles). */
   latencies: number[];
-}
+};
 
-export interface ShadowBenchRow {
+/** The shadow counters are summed over rounds (0 when off). */
+export interface ShadowBenchRow extends ShadowCounts {
   primary: EngineName;
   provider: ProviderType;
   /** Shadow sample rate; 0 = shadow off. */
@@ -79,13 +71,6 @@ export interface ShadowBenchRow {
   p99Ms: number;
   /** Process CPU (µs) per primary call, shadow runs of the window drained and included (median over rounds). */
   cpuUsPerCall: number;
-  /** Shadow counters, summed over rounds (0 when off). */
-  sampled: number;
-  compared: number;
-  inParity: number;
-  outOfParity: number;
-  dropped: number;
-  failed: number;
   /** Share of sampled calls that were shadowed (compared / sampled). */
   shadowedShare: number;
   /** cpuMicros from shadowSummary() / sampled: CPU measured inside shadow work (an upper bound). */
