@@ -158,8 +158,9 @@ export class ModelRegistry {
   }
 
   /**
-   * Resolves once every queued shadow run has finished (immediately when shadow mode is off);
-   * runs waiting for the event loop to be less busy start at once.
+   * Resolves once every sampled call has settled and its shadow run has finished (immediately
+   * when shadow mode is off); runs waiting for the CPU budget start at once. Under steady
+   * traffic new sampled calls keep it waiting: call it when the job's calls are done.
    */
   async shadowIdle(): Promise<void> {
     if (this.#shadow) await (await this.#shadow).drain();

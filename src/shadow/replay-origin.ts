@@ -109,6 +109,9 @@ export async function startReplayOrigin(): Promise<ReplayOrigin> {
       resolve();
     });
   });
+  // Lives as long as its session: an accept failure (EMFILE, …) fails the run that needed it, as
+  // a refused connection, and never the thread.
+  server.on('error', () => undefined);
   server.unref();
   const { port } = server.address() as AddressInfo;
   return {

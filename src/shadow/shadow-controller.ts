@@ -37,10 +37,15 @@ export interface ShadowTarget {
   session?: ShadowSession;
 }
 
-/** The provider as the shadow gets it: without its key (the shadow carries a fake one). */
-function withoutKey(provider: ResolvedProvider): ResolvedProvider {
-  const { apiKey: _key, ...rest } = provider;
-  return rest;
+/**
+ * The provider as the shadow gets it: without its key (the shadow carries a fake one) and with a
+ * fake value in every credential-named extra header (only method, path and body are compared).
+ */
+export function shadowSafeProvider(provider: ResolvedProvider): ResolvedProvider {
+  const { apiKey: _key, extraHeaders, ...rest } = provider;
+  if (!extraHeaders) return rest;
+  const headers = Object.fromEntries(Object.entries(extraHeaders).map(([name, value]) => [name, isCredentialHeaderName(name) ? SHADOW_FAKE_CREDENTIAL : value]));
+  return { ...rest, extraHeaders: headers };
 }
 
 export interface ShadowControllerDeps {
@@ -52,6 +57,12 @@ export interface ShadowControllerDeps {
 }
 
 type Settled = { ok: true; response: unknown } | { ok: false; error: unknown };
+
+/** A primary result that could not be copied (a BigInt, a cycle): counted as a failed shadow run. */
+const UNCOPYABLE: unique symbol = Symbol('uncopyable result');
+
+/** A credential header's value as the shadow carries it: never the real one. */
+const SHADOW_FAKE_CREDENTIAL = 'shadow-replay-fake-credential';
 
 export class ShadowController {
   readonly options: ResolvedShadowOptions;
@@ -78,7 +89,7 @@ export class ShadowController {
     const primary = client.engine;
     const shadow = otherEngine(primary);
     const entry = this.#deps.counters.entry(model.alias, provider.providerType, primary, shadow);
-    const spec: ShadowSessionSpec = { shadow, providerType: provider.providerType, model, provider: withoutKey(provider) };
+    const spec: ShadowSessionSpec = { shadow, providerType: provider.providerType, model, provider: shadowSafeProvider(provider) };
     const session = this.#host
       ? undefined
       : new ShadowSession(spec, { loadFactory: this.#deps.loadFactory, wrapShadowFactory: this.options.wrapShadowFactory, admission: this.#deps.admission });
@@ -111,12 +122,12 @@ export class ShadowController {
     }
   }
 
-  /** A copy of the primary's result, detached from the caller's object (undefined if it cannot be copied). */
+  /** A copy of the primary's result, detached from the caller's object (UNCOPYABLE if it cannot be copied). */
   snapshotResult(result: unknown): unknown {
     try {
       return jsonCopy(result);
     } catch {
-      return undefined;
+      return UNCOPYABLE;
     }
   }
 
@@ -124,15 +135,23 @@ export class ShadowController {
   settled(target: ShadowTarget, place: QueuePlace, operation: CapturedCall['operation'], request: ChatRequest | EmbeddingRequest, options: CallOptions | undefined, record: SampledCallRecord, result: Settled): void {
     // Synchronous: its wall time is this thread's CPU (and half the cost of asking the kernel).
     const start = performance.now();
+    // Set before the run can start (a later turn): the settle's own cost, not its wait in the queue.
+    let settleMicros = 0;
     try {
       if (options?.signal?.aborted) {
         target.entry.skipped += 1;
         place.release();
         return;
       }
+      if (result.ok && result.response === UNCOPYABLE) {
+        // The result could not be copied, so nothing can be compared with it: shadow mode's limit.
+        place.release();
+        this.#failed(target, new Error('the primary result could not be copied as JSON'));
+        return;
+      }
       const call = this.#redactedCall(target, operation, request, options, record, result);
       place.fill({
-        run: () => this.#run(target, call, Math.round((performance.now() - start) * 1000)),
+        run: () => this.#run(target, call, settleMicros),
         forget: () => {
           target.entry.dropped += 1;
         },
@@ -141,8 +160,15 @@ export class ShadowController {
       place.release();
       this.#failed(target, error);
     } finally {
-      this.#spent(target, Math.round((performance.now() - start) * 1000));
+      settleMicros = Math.round((performance.now() - start) * 1000);
+      this.#spent(target, settleMicros);
     }
+  }
+
+  /** A sampled call shadow mode had to let go before it was captured (the caller's runtime threw). */
+  abandoned(target: ShadowTarget, place: QueuePlace, error: unknown): void {
+    place.release();
+    this.#failed(target, error);
   }
 
   #redactedCall(target: ShadowTarget, operation: CapturedCall['operation'], request: ChatRequest | EmbeddingRequest, options: CallOptions | undefined, record: SampledCallRecord, result: Settled): CapturedCall {

@@ -1,8 +1,8 @@
 // The registry's side of the shadow worker (shadow-worker.ts): starts the worker thread on the
 // first shadow run, posts runs to it and settles each with the worker's answer. A worker that
 // dies fails the runs it held (counted as failed shadow runs, never the caller's business) and
-// is started afresh by the next run — up to MAX_WORKER_STARTS times, after which every run fails
-// at once with the reason. An idle worker never keeps the process alive; one holding runs does
+// is started afresh by the next run — up to MAX_WORKER_STARTS starts in a row without a verdict,
+// after which every run fails at once with the reason. An idle worker never keeps the process alive; one holding runs does
 // (each is bounded by the shadow run timeout), as does close() until the worker has closed.
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,7 +96,11 @@ export class ShadowWorkerHost {
     const pending = this.#pending.get(message.id);
     if (!pending) return;
     this.#settled(message.id);
-    if (message.kind === 'verdict') pending.resolve({ verdict: message.verdict, cpuMicros: message.cpuMicros });
+    if (message.kind === 'verdict') {
+      // A worker that answers has started well: the restart limit counts failed starts in a row.
+      this.#starts = 0;
+      pending.resolve({ verdict: message.verdict, cpuMicros: message.cpuMicros });
+    }
     else pending.reject(new ShadowWorkerError(message.error, message.cpuMicros));
   }
 

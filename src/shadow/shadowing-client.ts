@@ -77,9 +77,13 @@ export function shadowingClient(inner: ModelClient, target: ShadowTarget, contro
     try {
       record = { capture: { attempts: [] }, draws: [], sleeps: [], startedAt: resolveRuntime(target.runtime, options?.runtime).now() };
       canonical = controller.snapshotRequest(request);
-    } catch {
-      // The caller's own runtime threw: the call is made, unshadowed, and reports whatever it reports.
-      place.release();
+    } catch (error) {
+      // The caller's own runtime threw: the call is made, unshadowed (counted as failed), and reports whatever it reports.
+      try {
+        controller.abandoned(target, place, error);
+      } catch {
+        // shadow bookkeeping never reaches the caller
+      }
       return call(options ?? {});
     }
     let result: R;
