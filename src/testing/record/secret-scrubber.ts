@@ -1,14 +1,9 @@
 // What the recorder removes before anything reaches disk (SPEC §10, §13): credential headers,
-// cookies, and every configured secret value wherever it appears in headers or bodies.
+// cookies, and every configured secret value wherever it appears in headers or bodies — by the
+// same redactor shadow mode keeps exchanges with (src/shadow/exchange-redaction.ts).
 import { resolveProvider, type DataDesignerConfig } from '../../config/schemas.ts';
-import { REDACTED, redactSecrets, registeredSecrets } from '../../core/secrets.ts';
-
-// Credentials and cookies: dropped whole, whatever their value.
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie', 'set-cookie']);
-// `x-amz-date`, `x-amz-security-token`, `x-amz-content-sha256`…; not `x-amzn-*` (error type, token counts).
-const AWS_SIGNATURE_HEADER = /^x-amz-/;
-// Transport framing describes one connection, not the exchange; the replay server frames anew.
-const FRAMING_HEADERS = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'content-encoding', 'te', 'upgrade']);
+import { registeredSecrets } from '../../core/secrets.ts';
+import { createRedactor } from '../../shadow/exchange-redaction.ts';
 
 // Environment variables that hold credentials in the AWS and provider tool chains.
 const SECRET_ENV_VARS = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_BEARER_TOKEN_BEDROCK', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY'];
@@ -51,38 +46,20 @@ export interface Scrubber {
   headers(headers: Record<string, string | string[] | undefined> | Headers): Record<string, string>;
 }
 
+/**
+ * The recorder's scrubber is shadow mode's production redactor (one set of rules for everything
+ * that keeps an exchange), taking the header shapes the recorder sees.
+ */
 export function createScrubber(secrets: readonly string[], dropHeaders: Iterable<string> = []): Scrubber {
-  const dropped = new Set([...dropHeaders].map((name) => name.toLowerCase()));
-  const text = (input: string): string => {
-    let out = input;
-    // Longest first (collectSecrets sorts), so a secret containing another goes whole.
-    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    return redactSecrets(out);
-  };
-  const value = <T>(input: T): T => {
-    if (typeof input === 'string') return text(input) as T;
-    if (Array.isArray(input)) return input.map((item) => value(item)) as T;
-    if (input && typeof input === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(input)) out[key] = value(item);
-      return out as T;
-    }
-    return input;
-  };
+  const redactor = createRedactor(secrets, dropHeaders);
   return {
-    value,
+    value: redactor.value,
     headers(headers) {
       const entries: [string, string][] =
         headers instanceof Headers
           ? [...headers.entries()]
           : Object.entries(headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v] as [string, string]]));
-      const out: Record<string, string> = {};
-      for (const [rawName, raw] of entries) {
-        const name = rawName.toLowerCase();
-        if (CREDENTIAL_HEADERS.has(name) || AWS_SIGNATURE_HEADER.test(name) || FRAMING_HEADERS.has(name) || dropped.has(name)) continue;
-        out[name] = text(raw);
-      }
-      return out;
+      return redactor.headers(Object.fromEntries(entries));
     },
   };
 }
