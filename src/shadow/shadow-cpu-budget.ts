@@ -1,11 +1,9 @@
-// How much of the main thread shadow mode may take (docs/shadow-mode.md, "Cost"). Shadow runs
-// share the primary's event loop: every millisecond a shadow run holds it is a millisecond a
-// primary response may wait, so shadow work is held to a share of the thread's time. A token
-// bucket refills at `share` µs of CPU per µs of wall time (up to BURST_WINDOW_MS worth); every
-// piece of shadow work spends its measured CPU — the hot-path capture and redaction of a sampled
-// call as well as its shadow run, whose span is measured whole and so also holds whatever primary
-// work ran interleaved with it (an overestimate, which only makes the budget stricter when the
-// primary is busy). A run starts only while the bucket is not in debt (debt is capped at one
+// How much CPU shadow mode may take (docs/shadow-mode.md, "Cost"): a share of one core, for
+// everything it does — the capture bookkeeping and redaction on the registry's thread, where every
+// millisecond is one a primary response may wait, and the shadow runs, on the worker thread (or,
+// with thread 'main', on the registry's, their span measured whole and so also holding whatever
+// primary work ran interleaved: an overestimate, stricter when the primary is busy). A token
+// bucket refills at `share` µs of CPU per µs of wall time (up to BURST_WINDOW_MS worth). A run starts only while the bucket is not in debt (debt is capped at one
 // second's worth, so a one-off cost is not paid back for minutes), and a sampled call is taken
 // only while the bucket covers it and every call already taken, at the measured cost of one:
 // otherwise it is dropped before anything of it is captured, so capture follows the budget.
@@ -60,10 +58,14 @@ export class ShadowCpuBudget {
 
   /** µs of CPU shadow work may still take now (negative: in debt). */
   get available(): number {
+    this.#refill();
+    return this.#tokens;
+  }
+
+  #refill(): void {
     const now = this.#clock.now();
     this.#tokens = Math.min(this.#capacity, this.#tokens + (now - this.#at) * 1000 * this.#share);
     this.#at = now;
-    return this.#tokens;
   }
 
   /** What one sampled call's shadow work costs, as measured so far (moving average, µs). */
@@ -85,15 +87,15 @@ export class ShadowCpuBudget {
     if (micros > 0) this.#estimate += ESTIMATE_WEIGHT * (micros - this.#estimate);
   }
 
-  /** Whether a shadow run may start now. */
+  /** Whether a shadow run may start now: the bucket is not in debt. */
   mayStart(): boolean {
-    return this.unlimited || this.available > 0;
+    return this.mayAdmit(0);
   }
 
   /** Records CPU spent on shadow work. */
   spend(micros: number): void {
     if (this.unlimited || !(micros > 0)) return;
-    this.available; // refill up to now first
+    this.#refill();
     this.#tokens = Math.max(this.#floor, this.#tokens - micros);
   }
 
