@@ -219,29 +219,34 @@ export class ShadowController {
 
   /** The shadow run's verdict, on the worker or on this thread; its CPU is spent from the budget either way. */
   async #judge(target: ShadowTarget, call: CapturedCall, settleMicros: number): Promise<ShadowJudgement> {
-    let runMicros = 0;
+    const run = { cpuMicros: 0 };
     try {
-      if (!this.#host) {
-        const start = threadCpuMicros();
-        try {
-          return await runShadow(call, target.session!);
-        } finally {
-          runMicros = threadCpuMicros() - start;
-        }
-      }
-      try {
-        // The worker knows the model and provider from the session's spec (sent once).
-        const { model: _model, provider: _provider, ...input } = call;
-        const result = await this.#host.run({ session: target.key, spec: target.spec, admission: this.#deps.admission, call: input });
-        runMicros = result.cpuMicros;
-        return result.verdict;
-      } catch (error) {
-        if (error instanceof ShadowWorkerError) runMicros = error.cpuMicros;
-        throw error;
-      }
+      return this.#host ? await this.#judgeOnWorker(this.#host, target, call, run) : await this.#judgeHere(target, call, run);
     } finally {
-      this.#spent(target, runMicros);
-      this.#budget.taskCost(settleMicros + runMicros);
+      this.#spent(target, run.cpuMicros);
+      this.#budget.taskCost(settleMicros + run.cpuMicros);
+    }
+  }
+
+  async #judgeHere(target: ShadowTarget, call: CapturedCall, run: { cpuMicros: number }): Promise<ShadowJudgement> {
+    const start = threadCpuMicros();
+    try {
+      return await runShadow(call, target.session!);
+    } finally {
+      run.cpuMicros = threadCpuMicros() - start;
+    }
+  }
+
+  async #judgeOnWorker(host: ShadowWorkerHost, target: ShadowTarget, call: CapturedCall, run: { cpuMicros: number }): Promise<ShadowJudgement> {
+    // The worker knows the model and provider from the session's spec (sent once).
+    const { model: _model, provider: _provider, ...input } = call;
+    try {
+      const result = await host.run({ session: target.key, spec: target.spec, admission: this.#deps.admission, call: input });
+      run.cpuMicros = result.cpuMicros;
+      return result.verdict;
+    } catch (error) {
+      if (error instanceof ShadowWorkerError) run.cpuMicros = error.cpuMicros;
+      throw error;
     }
   }
 
