@@ -1,10 +1,11 @@
 // The in-process replay shadow runs talk to: a loopback node:http server (no msw: production
 // code) that answers from the exchanges of the round currently loaded — one sampled call's
 // captured exchanges. One origin serves every shadow run of a shadow session, one round at a time
-// (the session runs them one after another), so a run costs no listen or connect of its own. Requests are matched like compare's content replay: the first unused
-// exchange with the same method, path and body, else the next unused one on the same method and
-// path (the body difference then shows in the comparison); a request nothing answers — or one
-// arriving between rounds — gets a 500 with `x-should-retry: false`.
+// (the session runs them one after another), so a run costs no listen or connect of its own.
+// Requests are matched like compare's content replay: the first unused exchange with the same
+// method, path and body, else the next unused one on the same method and path (the body
+// difference then shows in the comparison); a request nothing answers — or one arriving between
+// rounds — gets a 500 with `x-should-retry: false`.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { canonicalJson } from '../parity/json-diff.ts';
