@@ -4,7 +4,8 @@
 // of the config called --calls times through the registry, and registry.runSummary() written to
 // --summary-json. With shadow mode on (DATA_DESIGNER_SHADOW_SAMPLE_RATE, docs/shadow-mode.md) the
 // job waits for shadow mode to be idle and prints its counters. Exit 0 when the summary is written
-// (failed calls are in it), 2 for usage or shadow counters that do not add up (written, not judged).
+// (failed calls are in it), 2 for usage, or a run summary or shadow counters that do not add up
+// (written, but not to be judged).
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../src/config/load-config.ts';
 import type { EngineName } from '../src/core/model-client.ts';
@@ -12,7 +13,7 @@ import { writeRunSummary } from '../src/observability/write-run-summary.ts';
 import { ensureWritable, numberOption, runCli, UsageError } from '../src/testing/compare/cli-options.ts';
 import { formatShadowSummary, shadowCountsProblems } from '../src/shadow/shadow-summary-text.ts';
 import { ENGINES } from '../src/testing/engines.ts';
-import { runStagingJob } from '../src/testing/staging/run-staging-job.ts';
+import { runStagingJob, stagingSummaryProblems } from '../src/testing/staging/run-staging-job.ts';
 
 const USAGE = `Usage:
   npm run staging-job -- --config <file> --summary-json <file> [--engine <engine>] [--calls <n>] [--concurrency <n>]
@@ -56,7 +57,7 @@ await runCli('staging-job', async () => {
   const warmup = numberOption(values.warmup, '--warmup', { min: 0, integer: true }) ?? 1;
   await ensureWritable(values['summary-json'], '--summary-json');
   const config = await loadConfigFile(values.config);
-  const { summary, engines } = await runStagingJob(config, { calls, concurrency, engine, warmup });
+  const { summary, engines, aliases } = await runStagingJob(config, { calls, concurrency, engine, warmup });
   await writeRunSummary(values['summary-json'], summary);
   const routing = Object.entries(engines).map(([type, name]) => `${type}=${name}`).join(', ');
   process.stdout.write(`staging-job: ${routing}; ${calls} calls per alias, ${concurrency} in flight\n`);
@@ -68,6 +69,8 @@ await runCli('staging-job', async () => {
     for (const line of formatShadowSummary(summary.shadow)) process.stdout.write(`${line}\n`);
   }
   process.stdout.write(`run summary: ${values['summary-json']}\n`);
+  const [miscounted] = stagingSummaryProblems(summary, aliases, calls);
+  if (miscounted) throw new UsageError(`the run summary does not add up (${miscounted}): the gate cannot judge it`);
   const [problem] = shadowCountsProblems(summary.shadow ?? []);
   if (problem) throw new UsageError(`${problem}: the shadow summary cannot be judged`);
   return 0;

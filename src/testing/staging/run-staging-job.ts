@@ -29,6 +29,29 @@ export interface StagingJobOptions {
 export interface StagingJobResult {
   summary: RunSummary;
   engines: Record<string, EngineName>;
+  /** The config's aliases, each called `calls` times. */
+  aliases: string[];
+}
+
+/**
+ * The job's own arithmetic, checked before its summary is handed to the gate (issue 25): every
+ * alias made exactly `calls` facade calls, each a success or a failure by class (a cancel is the
+ * class `Cancelled`). One line per alias that breaks it; empty when the summary can be judged.
+ */
+export function stagingSummaryProblems(summary: RunSummary, aliases: readonly string[], calls: number): string[] {
+  const problems: string[] = [];
+  for (const alias of aliases) {
+    const entries = summary.entries.filter((e) => e.alias === alias);
+    const made = entries.reduce((sum, e) => sum + e.calls, 0);
+    if (made !== calls) problems.push(`alias '${alias}' made ${made} calls, the job asked for ${calls}`);
+    for (const e of entries) {
+      const failed = Object.values(e.failures).reduce((sum, n) => sum + n, 0);
+      if (e.successes + failed !== e.calls) {
+        problems.push(`alias '${alias}' (${e.engine}): successes ${e.successes} + failures ${failed} ≠ calls ${e.calls}`);
+      }
+    }
+  }
+  return problems;
 }
 
 export function promptFor(alias: string, index: number): string {
@@ -79,7 +102,7 @@ export async function runStagingJob(config: DataDesignerConfig, options: Staging
     await Promise.all(Array.from({ length: Math.min(options.concurrency, order.length) }, lane));
     // Every sampled call's shadow run finished (or counted), before the counters are read.
     await registry.shadowIdle();
-    return { summary: registry.runSummary(), engines: { ...registry.engines } };
+    return { summary: registry.runSummary(), engines: { ...registry.engines }, aliases: registry.config.models.map((m) => m.alias) };
   } finally {
     await registry.close();
   }
