@@ -91,7 +91,7 @@ function entryOf(raw: unknown, where: string): SummaryEntry {
   // No prototype: a class named `__proto__` (or `constructor`) is a key like any other, never dropped.
   const failures: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const [name, value] of Object.entries(raw.failures)) {
-    failures[name] = whole(value, `${where}.failures[${JSON.stringify(escapeControls(name))}]`);
+    failures[name] = whole(value, `${where}.failures["${escapeControls(name)}"]`);
   }
   const entry: SummaryEntry = {
     alias: raw.alias,
