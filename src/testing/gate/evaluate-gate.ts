@@ -96,6 +96,7 @@ function byAlias(summary: LoadedSummary): Map<string, SummaryEntry> {
 
 /** The failure class a cancelled call is counted under (src/observability): a cancel is not a failure. */
 const CANCELLED = 'Cancelled';
+const CANDIDATE_ONLY = 'in the candidate only: nothing to compare it with';
 /** The candidate must make at least this share of the baseline's calls to be the same workload. */
 export const MIN_CALL_SHARE = 0.9;
 const cancelledOf = (e: SummaryEntry) => e.failures[CANCELLED] ?? 0;
@@ -242,10 +243,10 @@ export function evaluateGate(
   for (const alias of candidateOnly) {
     const c = cand.get(alias)!;
     aliases.push({ alias, baselineEngine: null, candidateEngine: c.engine, judged: false, note: 'in the candidate only' });
-    const note = 'in the candidate only: nothing to compare it with';
-    const row: RowOf = { alias, metric: 'presence', baseline: null, candidate: c.calls, delta: null, threshold: null, status: 'info' };
-    row.note = note;
-    push({ baseline: null, candidate: c.engine }, row);
+    push(
+      { baseline: null, candidate: c.engine },
+      { alias, metric: 'presence', baseline: null, candidate: c.calls, delta: null, threshold: null, status: 'info', note: CANDIDATE_ONLY },
+    );
   }
   aliases.sort((x, y) => (x.alias < y.alias ? -1 : x.alias > y.alias ? 1 : 0));
   const failures = rows.filter((row) => row.status === 'fail');
