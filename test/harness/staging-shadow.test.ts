@@ -72,6 +72,17 @@ describe('phase 0.5 rehearsal with shadow mode on', () => {
     expect(result.stdout).toContain('\n  writer (legacy primary, v2 shadow): sampled 50, compared 50 (in parity 50, out of parity 0)');
   }, 200_000);
 
+  it('staging-job --calls 50 at the issue\'s settings (a fifth sampled, default CPU budget): the sum holds', async () => {
+    const out = join(dir, 'v2-shadow-budget.json');
+    const args = ['--config', config, '--summary-json', out, '--engine', 'v2', '--calls', '50', '--concurrency', '16', '--warmup', '0'];
+    const result = await runScript('staging-job', args, { env: { DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.2' }, timeoutMs: 180_000 });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const shadow: ShadowCounterEntry[] = JSON.parse(await readFile(out, 'utf8')).shadow;
+    expect(shadow).toHaveLength(3);
+    for (const entry of shadow) expect(addsUp(entry), JSON.stringify(entry)).toBe(true);
+  }, 200_000);
+
   it('dd-models generate: the call\'s shadow run finishes before close, its counters go to stderr and into --summary-json', async () => {
     const out = join(dir, 'generate-shadow.json');
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
