@@ -2,11 +2,13 @@
 // npm run gate -- --baseline legacy-run.json --candidate v2-run.json [--max-error-rate-delta 0.5pp]
 //   [--max-token-delta 5%] [--max-p95-ratio 1.2] [--min-calls 30] [--json F] [--html F]
 // MIGRATION.md's phase-2 gate: two run summaries (dd-models … --summary-json) compared per alias.
-// Exit 0 pass, 1 any alias fails a threshold (or is missing from the candidate), 2 usage or an
-// unreadable summary.
+// Exit 0 pass, 1 any alias fails a threshold (or is missing from the candidate), 2 usage, an
+// unreadable summary, one whose counts do not add up, or nothing to judge (every shared alias ran
+// the same engine on both sides).
 import { parseArgs } from 'node:util';
 import { ensureWritable, runCli, UsageError, writeReport } from '../src/testing/compare/cli-options.ts';
 import { evaluateGate } from '../src/testing/gate/evaluate-gate.ts';
+import { escapeControls } from '../src/testing/gate/gate-format.ts';
 import { renderGateHtml } from '../src/testing/gate/gate-html.ts';
 import { renderGateTable, verdictText } from '../src/testing/gate/gate-table.ts';
 import { DEFAULT_THRESHOLDS, parseMinCalls, parsePercent, parsePercentagePoints, parseRatio } from '../src/testing/gate/gate-thresholds.ts';
@@ -30,8 +32,10 @@ const USAGE = `Usage:
   --html <file>                   write a self-contained HTML report
 
 Retries and 429s per call are shown, never judged. An alias only in the baseline fails (the
-candidate did not run it); one only in the candidate is noted. Rules: docs/rollout-gates.md, "npm run gate".
-Exit codes: 0 pass, 1 fail (every failing alias and metric is named), 2 usage or unreadable summary.
+candidate did not run it); one only in the candidate is noted; one that ran the same engine on
+both sides is "same engine: not judged" (unless --allow-same-engine). Rules: docs/rollout-gates.md.
+Exit codes: 0 pass, 1 fail (every failing alias and metric is named), 2 usage, an unreadable
+summary, one whose calls do not add up (successes + failures ≠ calls), or nothing to judge.
 `;
 
 await runCli('gate', async () => {
@@ -70,11 +74,14 @@ await runCli('gate', async () => {
   const enginesOf = (entries: { engine: string }[]) => [...new Set(entries.map((e) => e.engine))].sort().join(', ');
   if (!values['allow-same-engine'] && baseline.entries.length > 0 && enginesOf(baseline.entries) === enginesOf(candidate.entries)) {
     throw new UsageError(
-      `--baseline and --candidate both ran on ${enginesOf(baseline.entries)}: the engine switch did not take effect for the candidate (check ${'DATA_DESIGNER_ASYNC_ENGINE'}), or pass --allow-same-engine to compare two runs of one engine`,
+      `--baseline and --candidate both ran on ${escapeControls(enginesOf(baseline.entries))}: the engine switch did not take effect ` +
+        `for the candidate (check ${'DATA_DESIGNER_ASYNC_ENGINE'}), or pass --allow-same-engine to compare two runs of one engine`,
     );
   }
-  const report = evaluateGate(baseline, candidate, thresholds);
-  process.stdout.write(`gate: baseline ${values.baseline} (${report.baseline.engines.join(', ') || 'no entries'}) vs candidate ${values.candidate} (${report.candidate.engines.join(', ') || 'no entries'})\n\n`);
+  const report = evaluateGate(baseline, candidate, thresholds, new Date(), { allowSameEngine: values['allow-same-engine'] === true });
+  const sideText = (file: string, engines: string[]) => `${escapeControls(file)} (${escapeControls(engines.join(', ')) || 'no entries'})`;
+  const base = sideText(values.baseline, report.baseline.engines);
+  process.stdout.write(`gate: baseline ${base} vs candidate ${sideText(values.candidate, report.candidate.engines)}\n\n`);
   process.stdout.write(renderGateTable(report));
   process.stdout.write(`\n${verdictText(report)}`);
   if (values.json) {

@@ -2,14 +2,18 @@
 // npm run staging-job -- --config <file> --summary-json <file> [--engine legacy|v2] [--calls 200] [--concurrency 16] [--warmup 1]
 // A stand-in staging job for the phase-2 gate's rehearsal (docs/staging-rehearsal.md): every alias
 // of the config called --calls times through the registry, and registry.runSummary() written to
-// --summary-json. Exit 0 when the summary is written (failed calls are in it), 2 for usage.
+// --summary-json. With shadow mode on (DATA_DESIGNER_SHADOW_SAMPLE_RATE, docs/shadow-mode.md) the
+// job waits for shadow mode to be idle and prints its counters. Exit 0 when the summary is written
+// (failed calls are in it), 2 for usage, or a run summary or shadow counters that do not add up
+// (written, but not to be judged).
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../src/config/load-config.ts';
 import type { EngineName } from '../src/core/model-client.ts';
 import { writeRunSummary } from '../src/observability/write-run-summary.ts';
 import { ensureWritable, numberOption, runCli, UsageError } from '../src/testing/compare/cli-options.ts';
+import { formatShadowSummary, shadowCountsProblems } from '../src/shadow/shadow-summary-text.ts';
 import { ENGINES } from '../src/testing/engines.ts';
-import { runStagingJob } from '../src/testing/staging/run-staging-job.ts';
+import { runStagingJob, stagingSummaryProblems } from '../src/testing/staging/run-staging-job.ts';
 
 const USAGE = `Usage:
   npm run staging-job -- --config <file> --summary-json <file> [--engine <engine>] [--calls <n>] [--concurrency <n>]
@@ -21,6 +25,10 @@ const USAGE = `Usage:
   --concurrency <n>       calls in flight at once, all aliases together (default 16)
   --warmup <n>            calls per alias made first, through a registry of their own that is closed
                           before the measured run: not in the summary (default 1; 0 for a cold start)
+
+With shadow mode on (DATA_DESIGNER_SHADOW_SAMPLE_RATE, docs/shadow-mode.md) the job waits until
+shadow mode is idle, prints its counters per alias and writes them in the summary's \`shadow\`
+section; counters that do not add up (sampled = compared + dropped + failed + skipped) exit 2.
 `;
 
 await runCli('staging-job', async () => {
@@ -49,7 +57,7 @@ await runCli('staging-job', async () => {
   const warmup = numberOption(values.warmup, '--warmup', { min: 0, integer: true }) ?? 1;
   await ensureWritable(values['summary-json'], '--summary-json');
   const config = await loadConfigFile(values.config);
-  const { summary, engines } = await runStagingJob(config, { calls, concurrency, engine, warmup });
+  const { summary, engines, aliases } = await runStagingJob(config, { calls, concurrency, engine, warmup });
   await writeRunSummary(values['summary-json'], summary);
   const routing = Object.entries(engines).map(([type, name]) => `${type}=${name}`).join(', ');
   process.stdout.write(`staging-job: ${routing}; ${calls} calls per alias, ${concurrency} in flight\n`);
@@ -57,6 +65,13 @@ await runCli('staging-job', async () => {
     const failed = Object.values(entry.failures).reduce((a, b) => a + b, 0);
     process.stdout.write(`  ${entry.alias} (${entry.engine}): ${entry.calls} calls, ${failed} failed, ${entry.retries} retries, p95 ${entry.latencyMs.p95.toFixed(1)} ms\n`);
   }
+  if (summary.shadow) {
+    for (const line of formatShadowSummary(summary.shadow)) process.stdout.write(`${line}\n`);
+  }
   process.stdout.write(`run summary: ${values['summary-json']}\n`);
+  const [miscounted] = stagingSummaryProblems(summary, aliases, calls);
+  if (miscounted) throw new UsageError(`the run summary does not add up (${miscounted}): the gate cannot judge it`);
+  const [problem] = shadowCountsProblems(summary.shadow ?? []);
+  if (problem) throw new UsageError(`${problem}: the shadow summary cannot be judged`);
   return 0;
 });

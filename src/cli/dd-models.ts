@@ -13,6 +13,7 @@ import { jsonParser } from '../facade/parsers/json-parser.ts';
 import { formatUsageSummary } from '../facade/usage.ts';
 import { createModelRegistry, loadConfigFile, type EngineName, type ModelRegistry } from '../index.ts';
 import { checkSummaryPath, writeRunSummary } from '../observability/write-run-summary.ts';
+import { formatShadowSummary, shadowCountsProblems } from '../shadow/shadow-summary-text.ts';
 
 const HELP = `dd-models — call a configured model through the Data Designer model layer
 
@@ -97,6 +98,14 @@ async function openRegistry(values: Values): Promise<ModelRegistry> {
   return createModelRegistry(config, { engine });
 }
 
+/** Shadow mode's counters on stderr (stdout is the model's output), with a line when they do not add up. */
+function reportShadow(registry: ModelRegistry): void {
+  const entries = registry.shadowSummary();
+  if (entries.length === 0) return;
+  const lines = [...formatShadowSummary(entries), ...shadowCountsProblems(entries).map((problem) => `dd-models: ${problem}`)];
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
 async function generate(values: Values, positionals: string[]): Promise<number> {
   const aliases = values.model ?? [];
   if (aliases.length !== 1) throw new UsageError('generate needs exactly one --model <alias>');
@@ -136,7 +145,11 @@ async function generate(values: Values, positionals: string[]): Promise<number> 
     failed = true;
     throw error;
   } finally {
+    // Shadow mode on (DATA_DESIGNER_SHADOW_SAMPLE_RATE): the call's shadow run finishes before the
+    // registry closes (close() would count it as dropped), and its counters go to stderr.
+    await registry.shadowIdle();
     await registry.close();
+    reportShadow(registry);
     // Written on failure too: a failed call is part of the run a gate compares. A write that fails
     // after a failed call is reported beside the call's own error, never in its place.
     if (summaryPath !== undefined) {

@@ -122,20 +122,34 @@ export class ModelRegistry {
     const provider = this.getProvider(model.provider);
     const engine = this.engines[provider.providerType];
     const factory = await this.#options.loadFactory(engine);
+    // close() while this client was being created: it is not created, or closed at once, and never
+    // handed out (a call on it would only fail closed, and its shadow run judge that failure).
+    if (this.#closed) throw this.#closedError(alias);
     this.#options.logger.debug(`creating ${engine} client for model '${alias}' on provider '${provider.name}'`);
     const client = await factory({ provider, model, runtime: this.#options.runtime, admission: this.config.admission, logger: this.#options.logger });
+    if (this.#closed) return this.#closedWhileCreated(client, alias);
     if (!this.#options.shadow) return client;
     // Shadow mode never costs the caller a client: if its machinery cannot load, calls go unshadowed.
+    let controller: ShadowController;
     try {
-      return (await this.#shadowController()).wrap(client, model, provider);
+      controller = await this.#shadowController();
     } catch (error) {
       this.#options.logger.warn(`shadow mode is off for model '${alias}': it could not start (${(error as Error).message})`);
       return client;
     }
+    if (this.#closed) return this.#closedWhileCreated(client, alias);
+    return controller.wrap(client, model, provider);
   }
 
-  // The shadow machinery is loaded only when shadow mode is on, on the first client.
+  async #closedWhileCreated(client: ModelClient, alias: string): Promise<never> {
+    await client.close().catch(() => undefined);
+    throw this.#closedError(alias);
+  }
+
+  // The shadow machinery is loaded only when shadow mode is on, on the first client; never once
+  // the registry is closed (close() could not close a controller created after it).
   #shadowController(): Promise<ShadowController> {
+    if (this.#closed && !this.#shadow) return Promise.reject(new Error('the registry is closed'));
     this.#shadow ??= import('../shadow/shadow-controller.ts').then(
       ({ ShadowController }) =>
         new ShadowController(this.#options.shadow!, {
@@ -303,6 +317,8 @@ export class ModelRegistry {
       ...clients.map(async (c) => (await c).close()),
       this.#tools?.close() ?? Promise.resolve(),
     ]);
+    // A controller whose import was under way when close() began is closed too (close() is idempotent).
+    await this.#shadow?.then((controller) => controller.close()).catch(() => undefined);
   }
 
   // The same class and wording as a closed client's error, so a caller sees one "closed" error.

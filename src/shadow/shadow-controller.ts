@@ -143,6 +143,13 @@ export class ShadowController {
         place.release();
         return;
       }
+      // Closed meanwhile: the call may have been ended by close() itself, which is no verdict on
+      // either engine — dropped, like every call close() finds waiting (never captured further).
+      if (this.#closed) {
+        target.entry.dropped += 1;
+        place.release();
+        return;
+      }
       if (result.ok && result.response === UNCOPYABLE) {
         // The result could not be copied, so nothing can be compared with it: shadow mode's limit.
         place.release();
@@ -253,21 +260,26 @@ export class ShadowController {
   async #run(target: ShadowTarget, call: CapturedCall, settleMicros: number): Promise<void> {
     try {
       const verdict = await this.#judge(target, call, settleMicros);
-      target.entry.compared += 1;
       if (verdict.parity) {
+        target.entry.compared += 1;
         target.entry.inParity += 1;
         return;
       }
-      target.entry.outOfParity += 1;
       this.#deps.logger.debug(
         `shadow: alias '${target.alias}' out of parity (${target.primary} primary, ${target.shadow} shadow): ${verdict.diffs.slice(0, 3).map((d) => d.path).join(', ')}`,
       );
+      // The fixture first: one that cannot be written makes the run failed (below), counted once —
+      // never compared and failed both (sampled = compared + dropped + failed + skipped).
+      let written = false;
       if (this.options.fixturesDir) {
         this.#sequence += 1;
-        const file = await writeShadowFixture(this.options.fixturesDir, call, verdict, this.#sequence);
-        if (file) target.entry.fixturesWritten += 1;
-        else this.#deps.logger.debug(`shadow: alias '${target.alias}': not written as a fixture (an attempt ended without a response, which SPEC §10 cannot hold)`);
+        written = (await writeShadowFixture(this.options.fixturesDir, call, verdict, this.#sequence)) !== undefined;
+        const why = 'an attempt ended without a response, which SPEC §10 cannot hold';
+        if (!written) this.#deps.logger.debug(`shadow: alias '${target.alias}': not written as a fixture (${why})`);
       }
+      target.entry.compared += 1;
+      target.entry.outOfParity += 1;
+      if (written) target.entry.fixturesWritten += 1;
     } catch (error) {
       this.#failed(target, error);
     }

@@ -51,7 +51,7 @@ describe('npm run gate', () => {
     const result = await runScript('gate', ['--baseline', baseline, '--candidate', candidate, '--json', json, '--html', html]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^writer\s+error rate\s+0%\s+0%/m);
+    expect(result.stdout).toMatch(/^writer\s+legacy → v2\s+error rate\s+0%\s+0%/m);
     expect(result.stdout).toContain('PASS: 2 aliases within the thresholds');
     const report = JSON.parse(await readFile(json, 'utf8'));
     expect(report).toMatchObject({ schema: 'dd-gate-report/1', verdict: 'pass', failures: [], baseline: { file: baseline, engines: ['legacy'] }, candidate: { engines: ['v2'] } });

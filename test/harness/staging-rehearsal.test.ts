@@ -120,6 +120,6 @@ describe.runIf(ENGINES.includes('legacy'))('staging rehearsal: fake provider →
       expect(fail.stdout).toMatch(new RegExp(`^  ${alias}: error rate baseline 0%, candidate \\d+(\\.\\d+)?%, \\+\\d+(\\.\\d+)?pp, threshold 0\\.5pp`, 'm'));
     }
     // The retries the faults caused are on the table, as information.
-    expect(fail.stdout).toMatch(/^writer\s+retries \/ call\s+0\s+(?!0\s)\d[\d.]*\s/m);
+    expect(fail.stdout).toMatch(/^writer\s+legacy → v2\s+retries \/ call\s+0\s+(?!0\s)\d[\d.]*\s/m);
   });
 });

@@ -6,9 +6,14 @@
 // a gate that could judge nothing does not pass: a candidate with fewer than --min-calls calls, or
 // fewer than 90 % of the baseline's (not the same workload), fails its call-count row, and so does
 // a baseline with no alias at all. Calls the caller cancelled are neither calls nor failures.
+// Each alias is judged only when the two runs served it on different engines (issue 25, item 11):
+// a pair that ran one engine on both sides is "same engine: not judged" — it cannot show what the
+// switch changes — unless --allow-same-engine asks for exactly that; if no alias is judged and
+// nothing failed, the gate refuses (exit 2) rather than pass on nothing.
 import { UsageError } from '../compare/cli-options.ts';
 import { errorRateZ, zFor } from './error-rate-significance.ts';
 import type { GateThresholds } from './gate-thresholds.ts';
+import { escapeControls } from './gate-format.ts';
 import type { LoadedSummary, SummaryEntry } from './read-summary.ts';
 
 export type GateMetric =
@@ -19,7 +24,8 @@ export type GateMetric =
   | 'retries-per-call'
   | 'rate-limited-per-call'
   | 'call-count'
-  | 'presence';
+  | 'presence'
+  | 'engine';
 
 /** pass/fail are judged; `info` is shown only; `not-judged` had too few calls (or nothing to divide by). */
 export type RowStatus = 'pass' | 'fail' | 'info' | 'not-judged';
@@ -35,6 +41,26 @@ export interface GateRow {
   threshold: string | null;
   status: RowStatus;
   note?: string;
+  /** The engine each side ran this alias on (null: the alias is not in that summary). */
+  engines: { baseline: string | null; candidate: string | null };
+}
+
+/** A row as each metric builds it; evaluateGate adds the engines of its alias. */
+type RowOf = Omit<GateRow, 'engines'>;
+
+/** One alias of either summary: where each side ran it and whether the gate judged it. */
+export interface GateAlias {
+  alias: string;
+  baselineEngine: string | null;
+  candidateEngine: string | null;
+  /** In both summaries and on two engines (or on one with --allow-same-engine). */
+  judged: boolean;
+  note?: string;
+}
+
+export interface GateOptions {
+  /** Judge a pair that ran the same engine on both sides (`--allow-same-engine`). */
+  allowSameEngine?: boolean;
 }
 
 export interface GateReport {
@@ -48,6 +74,8 @@ export interface GateReport {
   failures: GateRow[];
   baselineOnly: string[];
   candidateOnly: string[];
+  /** Every alias, sorted: its engine on each side and whether it was judged. */
+  aliases: GateAlias[];
   rows: GateRow[];
 }
 
@@ -56,7 +84,10 @@ function byAlias(summary: LoadedSummary): Map<string, SummaryEntry> {
   for (const entry of summary.entries) {
     const seen = map.get(entry.alias);
     if (seen) {
-      throw new UsageError(`${summary.file}: alias "${entry.alias}" appears for engines ${seen.engine} and ${entry.engine}; the gate compares one run per engine — write one summary per engine`);
+      throw new UsageError(
+        `${escapeControls(summary.file)}: alias "${escapeControls(entry.alias)}" appears for engines ${escapeControls(seen.engine)} and ` +
+          `${escapeControls(entry.engine)}; the gate compares one run per engine — write one summary per engine`,
+      );
     }
     map.set(entry.alias, entry);
   }
@@ -65,6 +96,7 @@ function byAlias(summary: LoadedSummary): Map<string, SummaryEntry> {
 
 /** The failure class a cancelled call is counted under (src/observability): a cancel is not a failure. */
 const CANCELLED = 'Cancelled';
+const CANDIDATE_ONLY = 'in the candidate only: nothing to compare it with';
 /** The candidate must make at least this share of the baseline's calls to be the same workload. */
 export const MIN_CALL_SHARE = 0.9;
 const cancelledOf = (e: SummaryEntry) => e.failures[CANCELLED] ?? 0;
@@ -73,7 +105,7 @@ const failuresOf = (e: SummaryEntry) => Object.entries(e.failures).reduce((sum, 
 const judgedCalls = (e: SummaryEntry) => e.calls - cancelledOf(e);
 const percent = (fraction: number) => `${+(fraction * 100).toFixed(4)}%`;
 
-function errorRateRow(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateThresholds): GateRow {
+function errorRateRow(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateThresholds): RowOf {
   const threshold = `${t.maxErrorRateDeltaPp}pp`;
   const nb = judgedCalls(b);
   const nc = judgedCalls(c);
@@ -85,7 +117,7 @@ function errorRateRow(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateTh
   const delta = rc - rb;
   const z = errorRateZ({ failures: fb, calls: nb }, { failures: fc, calls: nc });
   const significant = z > zFor(t.confidence);
-  const row: GateRow = { alias, metric: 'error-rate', baseline: rb, candidate: rc, delta, threshold, status: 'pass' };
+  const row: RowOf = { alias, metric: 'error-rate', baseline: rb, candidate: rc, delta, threshold, status: 'pass' };
   if (delta > t.maxErrorRateDeltaPp) {
     if (significant) {
       row.status = 'fail';
@@ -96,22 +128,22 @@ function errorRateRow(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateTh
 }
 
 /** Whether the candidate's run can be judged at all: enough calls, and the baseline's workload. */
-function callCountRow(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateThresholds): GateRow {
+function callCountRow(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateThresholds): RowOf {
   const nb = judgedCalls(b);
   const nc = judgedCalls(c);
-  const row: GateRow = { alias, metric: 'call-count', baseline: nb, candidate: nc, delta: nb > 0 ? nc / nb : null, threshold: `≥ ${t.minCalls}, ≥ ${MIN_CALL_SHARE * 100}%`, status: 'pass' };
+  const row: RowOf = { alias, metric: 'call-count', baseline: nb, candidate: nc, delta: nb > 0 ? nc / nb : null, threshold: `≥ ${t.minCalls}, ≥ ${MIN_CALL_SHARE * 100}%`, status: 'pass' };
   if (nc < t.minCalls) return { ...row, status: 'fail', note: `inconclusive: the candidate made ${nc} calls, fewer than --min-calls ${t.minCalls}` };
   if (nc < nb * MIN_CALL_SHARE) return { ...row, status: 'fail', note: `not the same workload: the candidate made ${nc} calls, the baseline ${nb}` };
   return row;
 }
 
-function tokenRow(alias: string, metric: 'input-tokens-per-success' | 'output-tokens-per-success', b: SummaryEntry, c: SummaryEntry, t: GateThresholds): GateRow {
+function tokenRow(alias: string, metric: 'input-tokens-per-success' | 'output-tokens-per-success', b: SummaryEntry, c: SummaryEntry, t: GateThresholds): RowOf {
   const key = metric === 'input-tokens-per-success' ? 'input' : 'output';
   const threshold = `±${+(t.maxTokenDelta * 100).toFixed(4)}%`;
   if (b.successes === 0 || c.successes === 0) return { alias, metric, baseline: null, candidate: null, delta: null, threshold, status: 'not-judged', note: 'no successful call on one side' };
   const vb = b.tokens[key] / b.successes;
   const vc = c.tokens[key] / c.successes;
-  const row: GateRow = { alias, metric, baseline: vb, candidate: vc, delta: null, threshold, status: 'pass' };
+  const row: RowOf = { alias, metric, baseline: vb, candidate: vc, delta: null, threshold, status: 'pass' };
   if (vb === 0 && vc === 0) return { ...row, delta: 0, note: 'none reported on either side' };
   // A baseline of 0 has no relative change: the candidate reporting some is a change of kind.
   row.delta = vb === 0 ? null : (vc - vb) / vb;
@@ -123,9 +155,9 @@ function tokenRow(alias: string, metric: 'input-tokens-per-success' | 'output-to
   return row;
 }
 
-function p95Row(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateThresholds): GateRow {
+function p95Row(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateThresholds): RowOf {
   const threshold = `${t.maxP95Ratio}x`;
-  const row: GateRow = { alias, metric: 'p95-latency', baseline: b.latencyMs.p95, candidate: c.latencyMs.p95, delta: null, threshold, status: 'pass' };
+  const row: RowOf = { alias, metric: 'p95-latency', baseline: b.latencyMs.p95, candidate: c.latencyMs.p95, delta: null, threshold, status: 'pass' };
   if (b.latencyMs.p95 <= 0) return { ...row, status: 'not-judged', note: 'baseline p95 is 0' };
   row.delta = c.latencyMs.p95 / b.latencyMs.p95;
   if (Math.min(b.calls, c.calls) < t.minCalls) return { ...row, status: 'not-judged', note: `fewer than ${t.minCalls} calls on one side` };
@@ -133,27 +165,65 @@ function p95Row(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateThreshol
   return row;
 }
 
-function perCallRow(alias: string, metric: 'retries-per-call' | 'rate-limited-per-call', b: SummaryEntry, c: SummaryEntry): GateRow {
+function perCallRow(alias: string, metric: 'retries-per-call' | 'rate-limited-per-call', b: SummaryEntry, c: SummaryEntry): RowOf {
   const pick = (e: SummaryEntry) => (e.calls === 0 ? null : (metric === 'retries-per-call' ? e.retries : e.rateLimited) / e.calls);
   const vb = pick(b);
   const vc = pick(c);
   return { alias, metric, baseline: vb, candidate: vc, delta: vb === null || vc === null ? null : vc - vb, threshold: null, status: 'info' };
 }
 
-export function evaluateGate(baseline: LoadedSummary, candidate: LoadedSummary, thresholds: GateThresholds, now = new Date()): GateReport {
+/** The report's own counters, checked before it is printed: a gate whose sums disagree refuses (exit 2). */
+function checkCounts(report: GateReport, baselineAliases: number): void {
+  const problems: string[] = [];
+  const judged = report.aliases.filter((a) => a.judged).length;
+  const sameEngine = report.aliases.filter((a) => !a.judged && a.baselineEngine !== null && a.candidateEngine !== null).length;
+  if (judged + sameEngine + report.baselineOnly.length !== baselineAliases) {
+    const only = report.baselineOnly.length;
+    problems.push(`judged ${judged} + same engine ${sameEngine} + baseline only ${only} ≠ baseline aliases ${baselineAliases}`);
+  }
+  const failing = report.rows.filter((r) => r.status === 'fail').length;
+  if (failing !== report.failures.length) problems.push(`failing rows ${failing} ≠ failures ${report.failures.length}`);
+  if ((report.verdict === 'pass') !== (report.failures.length === 0)) {
+    problems.push(`verdict ${report.verdict} with ${report.failures.length} failures`);
+  }
+  if (problems.length) throw new UsageError(`the gate's own counts do not add up (${problems.join('; ')}): no verdict`);
+}
+
+export function evaluateGate(
+  baseline: LoadedSummary,
+  candidate: LoadedSummary,
+  thresholds: GateThresholds,
+  now = new Date(),
+  options: GateOptions = {},
+): GateReport {
   const base = byAlias(baseline);
   const cand = byAlias(candidate);
   const rows: GateRow[] = [];
+  const aliases: GateAlias[] = [];
+  const push = (engines: GateRow['engines'], ...each: RowOf[]) => {
+    for (const row of each) rows.push({ ...row, engines });
+  };
   const baselineOnly = [...base.keys()].filter((alias) => !cand.has(alias)).sort();
   const candidateOnly = [...cand.keys()].filter((alias) => !base.has(alias)).sort();
   for (const alias of [...base.keys()].sort()) {
     const b = base.get(alias)!;
     const c = cand.get(alias);
+    const engines = { baseline: b.engine, candidate: c?.engine ?? null };
     if (!c) {
-      rows.push({ alias, metric: 'presence', baseline: b.calls, candidate: null, delta: null, threshold: null, status: 'fail', note: 'in the baseline only: the candidate run did not call this alias' });
+      aliases.push({ alias, baselineEngine: b.engine, candidateEngine: null, judged: false, note: 'in the baseline only' });
+      const note = 'in the baseline only: the candidate run did not call this alias';
+      push(engines, { alias, metric: 'presence', baseline: b.calls, candidate: null, delta: null, threshold: null, status: 'fail', note });
       continue;
     }
-    rows.push(
+    if (b.engine === c.engine && !options.allowSameEngine) {
+      const note = `same engine: not judged (${b.engine} on both sides: the engine switch did not reach this alias)`;
+      aliases.push({ alias, baselineEngine: b.engine, candidateEngine: c.engine, judged: false, note });
+      push(engines, { alias, metric: 'engine', baseline: null, candidate: null, delta: null, threshold: null, status: 'not-judged', note });
+      continue;
+    }
+    aliases.push({ alias, baselineEngine: b.engine, candidateEngine: c.engine, judged: true });
+    push(
+      engines,
       callCountRow(alias, b, c, thresholds),
       errorRateRow(alias, b, c, thresholds),
       tokenRow(alias, 'input-tokens-per-success', b, c, thresholds),
@@ -164,20 +234,40 @@ export function evaluateGate(baseline: LoadedSummary, candidate: LoadedSummary, 
     );
   }
   if (base.size === 0) {
-    rows.push({ alias: '(none)', metric: 'presence', baseline: 0, candidate: cand.size, delta: null, threshold: null, status: 'fail', note: 'the baseline has no alias: nothing was judged' });
+    const note = 'the baseline has no alias: nothing was judged';
+    push(
+      { baseline: null, candidate: null },
+      { alias: '(none)', metric: 'presence', baseline: 0, candidate: cand.size, delta: null, threshold: null, status: 'fail', note },
+    );
   }
   for (const alias of candidateOnly) {
-    rows.push({ alias, metric: 'presence', baseline: null, candidate: cand.get(alias)!.calls, delta: null, threshold: null, status: 'info', note: 'in the candidate only: nothing to compare it with' });
+    const c = cand.get(alias)!;
+    aliases.push({ alias, baselineEngine: null, candidateEngine: c.engine, judged: false, note: 'in the candidate only' });
+    push(
+      { baseline: null, candidate: c.engine },
+      { alias, metric: 'presence', baseline: null, candidate: c.calls, delta: null, threshold: null, status: 'info', note: CANDIDATE_ONLY },
+    );
   }
+  aliases.sort((x, y) => (x.alias < y.alias ? -1 : x.alias > y.alias ? 1 : 0));
   const failures = rows.filter((row) => row.status === 'fail');
-  const engines = (s: LoadedSummary) => [...new Set(s.entries.map((e) => e.engine))].sort();
+  const judged = aliases.filter((a) => a.judged);
+  if (base.size > 0 && judged.length === 0 && failures.length === 0) {
+    const same = aliases.filter((a) => !a.judged && a.baselineEngine !== null && a.candidateEngine !== null);
+    const named = same.slice(0, 5).map((a) => `${escapeControls(a.alias)}: ${escapeControls(a.baselineEngine!)}`).join(', ');
+    const more = same.length > 5 ? `, +${same.length - 5} more` : '';
+    throw new UsageError(
+      `nothing to judge: every alias the two runs share ran the same engine on both sides (${named}${more}); the engine switch did not ` +
+        'take effect for them (check DATA_DESIGNER_ASYNC_ENGINE), or pass --allow-same-engine to compare two runs of one engine',
+    );
+  }
+  const engineSet = (s: LoadedSummary) => [...new Set(s.entries.map((e) => e.engine))].sort();
   const side = (s: LoadedSummary) => ({
     file: s.file,
     ...(s.startedAt ? { startedAt: s.startedAt } : {}),
     ...(s.endedAt ? { endedAt: s.endedAt } : {}),
-    engines: engines(s),
+    engines: engineSet(s),
   });
-  return {
+  const report: GateReport = {
     schema: 'dd-gate-report/1',
     generatedAt: now.toISOString(),
     baseline: side(baseline),
@@ -187,6 +277,9 @@ export function evaluateGate(baseline: LoadedSummary, candidate: LoadedSummary, 
     failures,
     baselineOnly,
     candidateOnly,
+    aliases,
     rows,
   };
+  checkCounts(report, base.size);
+  return report;
 }

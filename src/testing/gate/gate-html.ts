@@ -16,7 +16,18 @@ const STYLE = `
 `;
 
 function row(r: GateRow): string {
-  const cells = [r.alias, METRIC_LABELS[r.metric], formatValue(r.metric, r.baseline), formatValue(r.metric, r.candidate), formatDelta(r.metric, r.delta), r.threshold ?? '–', r.status, r.note ?? ''];
+  const engines = `${r.engines.baseline ?? '–'} → ${r.engines.candidate ?? '–'}`;
+  const cells = [
+    r.alias,
+    engines,
+    METRIC_LABELS[r.metric],
+    formatValue(r.metric, r.baseline),
+    formatValue(r.metric, r.candidate),
+    formatDelta(r.metric, r.delta),
+    r.threshold ?? '–',
+    r.status,
+    r.note ?? '',
+  ];
   return `<tr class="${r.status}" data-alias="${escapeHtml(r.alias)}" data-metric="${r.metric}">${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
 }
 
@@ -41,7 +52,8 @@ ${report.candidateOnly.length ? `<dt>candidate only</dt><dd>${escapeHtml(report.
 <p><span class="verdict ${report.verdict}" id="verdict">${report.verdict.toUpperCase()}</span></p>
 ${failures}
 <table id="rows">
-<thead><tr><th>alias</th><th>metric</th><th>baseline</th><th>candidate</th><th>change</th><th>threshold</th><th>status</th><th>note</th></tr></thead>
+<thead><tr><th>alias</th><th>engines</th><th>metric</th><th>baseline</th><th>candidate</th><th>change</th>
+<th>threshold</th><th>status</th><th>note</th></tr></thead>
 <tbody>${report.rows.map(row).join('\n')}</tbody>
 </table>
 </body>

@@ -1,35 +1,54 @@
-// The gate on a terminal: one row per (alias, metric), then the verdict naming every failure.
+// The gate on a terminal: one row per (alias, metric) with the engine each side ran the alias on,
+// then the verdict naming every failure. Names from the summaries are shown with their control
+// characters escaped (escapeControls), and column widths are found without spreading the rows
+// into Math.max (20,000 aliases are 140,000 rows: more arguments than a call may take).
 import type { GateReport } from './evaluate-gate.ts';
-import { failureLine, formatDelta, formatValue, METRIC_LABELS } from './gate-format.ts';
+import { escapeControls, failureLine, formatDelta, formatValue, METRIC_LABELS } from './gate-format.ts';
 
 const STATUS_TEXT = { pass: 'ok', fail: 'FAIL', info: 'info', 'not-judged': 'not judged' } as const;
 
+/** `legacy → v2`; a side without the alias is `–`. */
+export function enginePair(engines: { baseline: string | null; candidate: string | null }): string {
+  return `${escapeControls(engines.baseline ?? '–')} → ${escapeControls(engines.candidate ?? '–')}`;
+}
+
 export function renderGateTable(report: GateReport): string {
-  const headers = ['alias', 'metric', 'baseline', 'candidate', 'change', 'threshold', 'status', 'note'];
+  const headers = ['alias', 'engines', 'metric', 'baseline', 'candidate', 'change', 'threshold', 'status', 'note'];
   const rows = report.rows.map((row) => [
-    row.alias,
+    escapeControls(row.alias),
+    enginePair(row.engines),
     METRIC_LABELS[row.metric],
     formatValue(row.metric, row.baseline),
     formatValue(row.metric, row.candidate),
     formatDelta(row.metric, row.delta),
     row.threshold ?? '–',
     STATUS_TEXT[row.status],
-    row.note ?? '',
+    escapeControls(row.note ?? ''),
   ]);
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = headers.map((h) => h.length);
+  for (const cells of rows) for (let i = 0; i < cells.length; i++) if (cells[i].length > widths[i]) widths[i] = cells[i].length;
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
   return `${[line(headers), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n')}\n`;
 }
 
+const listed = (names: string[]) => names.map(escapeControls).join(', ');
+
 export function verdictText(report: GateReport): string {
   const lines: string[] = [];
-  if (report.candidateOnly.length) lines.push(`note: in the candidate only (not compared): ${report.candidateOnly.join(', ')}`);
+  if (report.candidateOnly.length) lines.push(`note: in the candidate only (not compared): ${listed(report.candidateOnly)}`);
+  const same = report.aliases.filter((a) => !a.judged && a.baselineEngine !== null && a.candidateEngine !== null);
+  if (same.length) {
+    lines.push(`note: same engine on both sides, not judged (the switch did not reach them): ${listed(same.map((a) => a.alias))}`);
+  }
   if (report.verdict === 'pass') {
-    const judged = new Set(report.rows.map((r) => r.alias)).size - report.candidateOnly.length;
-    lines.push(`PASS: ${judged} alias${judged === 1 ? '' : 'es'} within the thresholds (error rate +${report.thresholds.maxErrorRateDeltaPp}pp, tokens ±${+(report.thresholds.maxTokenDelta * 100).toFixed(4)}%, p95 ${report.thresholds.maxP95Ratio}x)`);
+    const t = report.thresholds;
+    const judged = report.aliases.filter((a) => a.judged).length;
+    const limits = `error rate +${t.maxErrorRateDeltaPp}pp, tokens ±${+(t.maxTokenDelta * 100).toFixed(4)}%, p95 ${t.maxP95Ratio}x`;
+    const notJudged = same.length ? `; ${same.length} not judged (same engine)` : '';
+    lines.push(`PASS: ${judged} alias${judged === 1 ? '' : 'es'} within the thresholds (${limits})${notJudged}`);
   } else {
     lines.push(`FAIL: ${report.failures.length} failing (alias, metric):`);
-    for (const row of report.failures) lines.push(`  ${failureLine(row)}`);
+    for (const row of report.failures) lines.push(`  ${escapeControls(failureLine(row))}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { RUN_SUMMARY_SCHEMA, type RunSummaryEntry } from '../../observability/run-summary.ts';
 import { UsageError } from '../compare/cli-options.ts';
+import { escapeControls } from './gate-format.ts';
 
 /** The part of a run-summary entry the gate reads (the full type is RunSummary, src/observability). */
 export interface SummaryEntry {
@@ -46,6 +47,38 @@ function count(value: unknown, where: string): number {
   return value;
 }
 
+/** A count of calls, attempts or tokens: a whole number the gate can add exactly. */
+function whole(value: unknown, where: string): number {
+  const number = count(value, where);
+  if (!Number.isSafeInteger(number)) {
+    throw new Error(`${where} must be a whole number ≤ ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+/**
+ * The entry's own arithmetic, checked before anything is judged (issue 25): every call is a
+ * success or a failure by class (a cancel is the failure class `Cancelled`), retries and 429s are
+ * attempts, and latency percentiles rise. A summary that breaks one cannot be judged: refused.
+ */
+function checkArithmetic(entry: SummaryEntry, where: string): void {
+  const failed = Object.values(entry.failures).reduce((sum, n) => sum + n, 0);
+  if (!Number.isSafeInteger(failed)) throw new Error(`${where}.failures add up past ${Number.MAX_SAFE_INTEGER}: cannot be counted exactly`);
+  if (entry.successes + failed !== entry.calls) {
+    throw new Error(
+      `${where} (alias "${escapeControls(entry.alias)}") does not add up: ` +
+        `successes ${entry.successes} + failures ${failed} ≠ calls ${entry.calls}` +
+        ' — a summary whose calls are not all accounted for cannot be judged (write it with dd-models … --summary-json)',
+    );
+  }
+  if (entry.retries > entry.attempts) throw new Error(`${where}.retries (${entry.retries}) exceeds attempts (${entry.attempts})`);
+  if (entry.rateLimited > entry.attempts) {
+    throw new Error(`${where}.rateLimited (${entry.rateLimited}) exceeds attempts (${entry.attempts})`);
+  }
+  const { p50, p95, p99 } = entry.latencyMs;
+  if (!(p50 <= p95 && p95 <= p99)) throw new Error(`${where}.latencyMs must rise from p50 to p99, got p50 ${p50}, p95 ${p95}, p99 ${p99}`);
+}
+
 function entryOf(raw: unknown, where: string): SummaryEntry {
   if (!isObject(raw)) throw new Error(`${where} must be an object`);
   if (typeof raw.alias !== 'string' || raw.alias === '') throw new Error(`${where}.alias must be a non-empty string`);
@@ -55,23 +88,31 @@ function entryOf(raw: unknown, where: string): SummaryEntry {
   if (!tokens) throw new Error(`${where}.tokens must be an object`);
   if (!latency) throw new Error(`${where}.latencyMs must be an object`);
   if (!isObject(raw.failures)) throw new Error(`${where}.failures must be an object of counts by error class`);
-  const failures: Record<string, number> = {};
-  for (const [name, value] of Object.entries(raw.failures)) failures[name] = count(value, `${where}.failures.${name}`);
+  // No prototype: a class named `__proto__` (or `constructor`) is a key like any other, never dropped.
+  const failures: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const [name, value] of Object.entries(raw.failures)) {
+    failures[name] = whole(value, `${where}.failures["${escapeControls(name)}"]`);
+  }
   const entry: SummaryEntry = {
     alias: raw.alias,
     engine: raw.engine,
-    calls: count(raw.calls, `${where}.calls`),
-    successes: count(raw.successes, `${where}.successes`),
+    calls: whole(raw.calls, `${where}.calls`),
+    successes: whole(raw.successes, `${where}.successes`),
     failures,
-    attempts: count(raw.attempts, `${where}.attempts`),
-    retries: count(raw.retries, `${where}.retries`),
-    rateLimited: count(raw.rateLimited, `${where}.rateLimited`),
-    tokens: { input: count(tokens.input, `${where}.tokens.input`), output: count(tokens.output, `${where}.tokens.output`), reasoning: count(tokens.reasoning ?? 0, `${where}.tokens.reasoning`) },
+    attempts: whole(raw.attempts, `${where}.attempts`),
+    retries: whole(raw.retries, `${where}.retries`),
+    rateLimited: whole(raw.rateLimited, `${where}.rateLimited`),
+    tokens: {
+      input: whole(tokens.input, `${where}.tokens.input`),
+      output: whole(tokens.output, `${where}.tokens.output`),
+      reasoning: whole(tokens.reasoning ?? 0, `${where}.tokens.reasoning`),
+    },
     latencyMs: { p50: count(latency.p50, `${where}.latencyMs.p50`), p95: count(latency.p95, `${where}.latencyMs.p95`), p99: count(latency.p99, `${where}.latencyMs.p99`) },
     wallMs: count(raw.wallMs ?? 0, `${where}.wallMs`),
   };
   for (const key of ['providerType', 'providerName', 'model'] as const) if (typeof raw[key] === 'string') entry[key] = raw[key];
   if (entry.successes > entry.calls) throw new Error(`${where}.successes (${entry.successes}) exceeds calls (${entry.calls})`);
+  checkArithmetic(entry, where);
   return entry;
 }
 
