@@ -9,7 +9,7 @@
 // included), the shadow summary and the run summary. The scan decodes what it reads
 // (support/planted-credentials.ts), and checks first that it catches each form.
 import { Buffer } from 'node:buffer';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import type { ClientFactory, EngineName } from '../../src/core/model-client.ts';
 import { DataDesignerError } from '../../src/core/errors.ts';
 import { createModelRegistry, type ModelRegistry } from '../../src/index.ts';
 import { ENGINES } from '../../src/testing/engines.ts';
+import { runScript } from '../harness/support/run-script.ts';
 import { OtelSdk } from '../observability/otel-sdk.ts';
 import { encodedForms, type EscapedEchoServer, startEscapedEchoServer } from './support/escaped-echo-server.ts';
 import { base64Decodings, CANARY, leakedIn, PLANTED, unescaped } from './support/planted-credentials.ts';
@@ -180,4 +181,24 @@ describe.each(ENGINES)('escaped echoes, %s engine', (engine) => {
       expect(leaks(shown)).toEqual({});
     });
   });
+});
+
+describe('escaped echoes, the recorder', () => {
+  it('record writes fixtures holding no planted value in any form', async () => {
+    const work = join(dir, 'record');
+    const out = join(work, 'recorded');
+    await writeFile(join(dir, 'record-config.json'), JSON.stringify(scanConfig(server.url)));
+    const workload = TARGETS.map((alias) => ({ name: `escaped-${alias}`, alias, request: { messages: [{ role: 'user', content: 'Hi' }], extra_headers: CALL_HEADERS } }));
+    await writeFile(join(dir, 'record-workload.json'), JSON.stringify(workload));
+    server.scenario = 'success';
+    const args = ['--config', join(dir, 'record-config.json'), '--workload', join(dir, 'record-workload.json'), '--out', out];
+    const result = await runScript('record', args, { env: { ...SCAN_ENV, ...AWS_ENV, DD_LOG_LEVEL: 'debug' } });
+    const files = await filesUnder(out);
+    expect(files).toHaveLength(TARGETS.length);
+    const shown: Record<string, string> = { stdout: result.stdout, stderr: result.stderr };
+    for (const file of files) shown[file] = await readFile(file, 'utf8');
+    // The encoded echo of an ordinary header reached the recorded bodies.
+    expect(base64Decodings(unescaped(Object.values(shown).join('\n'))).some((decoded) => decoded.includes('application/json'))).toBe(true);
+    expect(leaks(shown)).toEqual({});
+  }, 60_000);
 });
