@@ -57,7 +57,8 @@ function decodedView(text: string): { decoded: string; starts: Int32Array } {
   for (let match = ESCAPE.exec(text); match; match = ESCAPE.exec(text)) {
     literal(match.index);
     const [whole, unicode, slash, percent] = match;
-    pieces.push(unicode !== undefined ? String.fromCharCode(parseInt(unicode, 16)) : (slash ?? String.fromCharCode(parseInt(percent!, 16))));
+    const code = unicode !== undefined ? parseInt(unicode, 16) : slash !== undefined ? slash.charCodeAt(0) : parseInt(percent!, 16);
+    pieces.push(String.fromCharCode(code));
     starts[length++] = at;
     at += whole.length;
   }

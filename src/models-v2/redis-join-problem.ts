@@ -10,7 +10,7 @@ import { connect as connectTls } from 'node:tls';
 
 const PROBE_TIMEOUT_MS = 500;
 
-const TLS_ERROR_CODES = /^(ERR_TLS_|ERR_SSL_|EPROTO$|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(GET|VERIFY)_)/;
+const TLS_ERROR_CODES = /^(ERR_TLS_|ERR_SSL_|EPROTO$|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_)/;
 const TLS_ERROR_TEXT = /certificate|\bSSL\b|\bTLS\b|wrong version number/i;
 
 function codeOf(error: unknown): string {
@@ -66,13 +66,19 @@ export async function redisJoinProblem(rawUrl: string, failure: unknown, lastEve
   }
   if (TLS_ERROR_CODES.test(codeOf(seen)) || TLS_ERROR_TEXT.test(text)) {
     const why = /certificate|CERT/i.test(`${codeOf(seen)} ${text}`) ? `the server's certificate is not trusted (${text})` : text;
-    return `the TLS handshake with Redis failed: ${why}; give Node the CA that signed the certificate (NODE_EXTRA_CA_CERTS), or check the scheme (rediss:// for TLS)`;
+    return (
+      `the TLS handshake with Redis failed: ${why}; give Node the CA that signed the certificate (NODE_EXTRA_CA_CERTS), ` +
+      'or check the scheme (rediss:// for TLS)'
+    );
   }
   const url = new URL(rawUrl);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 6379);
   if (url.protocol === 'rediss:' && (await acceptsTcp(host, port)) && !(await speaksTls(host, port))) {
-    return 'TLS mismatch: admission.store.url asks for TLS (rediss://) but the server at that port completes no TLS handshake: use redis://, or enable TLS on the server';
+    return (
+      'TLS mismatch: admission.store.url asks for TLS (rediss://) but the server at that port completes no TLS handshake: ' +
+      'use redis://, or enable TLS on the server'
+    );
   }
   if (url.protocol === 'redis:' && (await speaksTls(host, port))) {
     return 'TLS mismatch: the server at that port speaks TLS only and admission.store.url is redis://: use rediss://';

@@ -66,6 +66,10 @@ export class RegistryObservability {
  * call's prompt has been captured (docs/observability.md, "Content capture").
  */
 function registerEnvironmentCredentials(env: Readonly<Record<string, string | undefined>> = process.env): void {
-  registerAwsCredentialSecrets({ accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN });
+  registerAwsCredentialSecrets({
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    sessionToken: env.AWS_SESSION_TOKEN,
+  });
   registerSecret(env.AWS_BEARER_TOKEN_BEDROCK);
 }

@@ -200,7 +200,13 @@ export class ShadowController {
         // As values (parsed, scrubbed per string): alike with the canonical request below.
         bodyText: redactor.body(attempt.request.bodyText),
         ...(attempt.response
-          ? { response: { status: attempt.response.status, headers: redactor.headers(attempt.response.headers), bodyText: redactor.body(attempt.response.bodyText) } }
+          ? {
+              response: {
+                status: attempt.response.status,
+                headers: redactor.headers(attempt.response.headers),
+                bodyText: redactor.body(attempt.response.bodyText),
+              },
+            }
           : { transportError: attempt.transportError ?? 'Error' }),
       };
     });

@@ -50,7 +50,11 @@ describe.each(ENGINES)('content capture, %s engine: the first call of the proces
     setEnv({ ...aws, AWS_EC2_METADATA_DISABLED: 'true' });
     delete process.env.AWS_PROFILE;
     fake = await startFakeProvider({
-      awsCredentials: { accessKeyId: aws.AWS_ACCESS_KEY_ID, secretAccessKey: aws.AWS_SECRET_ACCESS_KEY, sessionToken: aws.AWS_SESSION_TOKEN },
+      awsCredentials: {
+        accessKeyId: aws.AWS_ACCESS_KEY_ID,
+        secretAccessKey: aws.AWS_SECRET_ACCESS_KEY,
+        sessionToken: aws.AWS_SESSION_TOKEN,
+      },
     });
     const sdk = new OtelSdk();
     registry = createModelRegistry(
@@ -58,7 +62,12 @@ describe.each(ENGINES)('content capture, %s engine: the first call of the proces
         providers: [{ name: 'fake-bedrock', endpoint: fake.url, providerType: 'bedrock', region: 'us-east-1' }],
         models: [{ alias: 'signed', model: 'us.amazon.nova-micro-v1:0', provider: 'fake-bedrock', inferenceParameters: { maxTokens: 64 } }],
       } as never,
-      { engine, env: {}, logger: silentLogger, observability: { tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider, captureContent: true } },
+      {
+        engine,
+        env: {},
+        logger: silentLogger,
+        observability: { tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider, captureContent: true },
+      },
     );
     // A prompt that carries them (pasted by a user, or templated in from a record).
     const prompt = `keys: ${Object.values(aws).join(' ')} token ${callToken} bearer ${callBearer}`;

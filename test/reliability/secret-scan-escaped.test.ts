@@ -58,7 +58,8 @@ function differingShadow(_engine: EngineName, factory: ClientFactory): ClientFac
       modelAlias: inner.modelAlias,
       chat: async (request, options) => {
         const response = await inner.chat(request, options);
-        return { ...response, choices: response.choices.map((c) => ({ ...c, message: { ...c.message, content: `${c.message.content} [shadow]` } })) };
+        const choices = response.choices.map((c) => ({ ...c, message: { ...c.message, content: `${c.message.content} [shadow]` } }));
+        return { ...response, choices };
       },
       embed: (request, options) => inner.embed(request, options),
       close: () => inner.close(),
@@ -114,7 +115,11 @@ describe.each(ENGINES)('escaped echoes, %s engine', (engine) => {
     let fixtures: string;
     beforeAll(() => {
       fixtures = join(dir, `${engine}-${mode.replace(/\W+/g, '-')}`);
-      const logger: Logger = { debug: (m) => logs.push(`debug ${m}`), info: (m) => logs.push(`info ${m}`), warn: (m) => logs.push(`warn ${m}`) };
+      const logger: Logger = {
+        debug: (m) => logs.push(`debug ${m}`),
+        info: (m) => logs.push(`info ${m}`),
+        warn: (m) => logs.push(`warn ${m}`),
+      };
       const shadow =
         mode === 'off'
           ? undefined
@@ -147,7 +152,9 @@ describe.each(ENGINES)('escaped echoes, %s engine', (engine) => {
 
     it('no output channel holds a planted value in any form', async () => {
       await registry.shadowIdle();
-      const spans = JSON.stringify(sdk.finishedSpans().map((s) => ({ name: s.name, attributes: s.attributes, events: s.events, status: s.status })));
+      const spans = JSON.stringify(
+        sdk.finishedSpans().map((s) => ({ name: s.name, attributes: s.attributes, events: s.events, status: s.status })),
+      );
       expect(canaryReached(spans)).toBe(true);
       Object.assign(shown, { spans, logs: logs.join('\n') });
       Object.assign(shown, objectRenderings('run summary', registry.runSummary()));
@@ -188,7 +195,8 @@ describe('escaped echoes, the recorder', () => {
     const work = join(dir, 'record');
     const out = join(work, 'recorded');
     await writeFile(join(dir, 'record-config.json'), JSON.stringify(scanConfig(server.url)));
-    const workload = TARGETS.map((alias) => ({ name: `escaped-${alias}`, alias, request: { messages: [{ role: 'user', content: 'Hi' }], extra_headers: CALL_HEADERS } }));
+    const request = { messages: [{ role: 'user', content: 'Hi' }], extra_headers: CALL_HEADERS };
+    const workload = TARGETS.map((alias) => ({ name: `escaped-${alias}`, alias, request }));
     await writeFile(join(dir, 'record-workload.json'), JSON.stringify(workload));
     server.scenario = 'success';
     const args = ['--config', join(dir, 'record-config.json'), '--workload', join(dir, 'record-workload.json'), '--out', out];

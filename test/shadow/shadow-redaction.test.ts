@@ -11,17 +11,26 @@ import type { EngineName } from '../../src/core/model-client.ts';
 import type { ProviderType } from '../../src/core/types.ts';
 import { startFakeProvider, type FakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
 
-const MODELS: Record<ProviderType, string> = { openai: 'gpt-4.1-mini', anthropic: 'claude-sonnet-4-5', bedrock: 'us.amazon.nova-micro-v1:0' };
+const MODELS: Record<ProviderType, string> = {
+  openai: 'gpt-4.1-mini',
+  anthropic: 'claude-sonnet-4-5',
+  bedrock: 'us.amazon.nova-micro-v1:0',
+};
 const PROVIDERS: ProviderType[] = ['openai', 'anthropic', 'bedrock'];
 
 function config(url: string): unknown {
   return {
     providers: [
-      { name: 'fake-openai', endpoint: `${url}/v1`, providerType: 'openai', apiKey: 'fake-redaction-openai-key-0123456789' },
-      { name: 'fake-anthropic', endpoint: url, providerType: 'anthropic', apiKey: 'fake-redaction-anthropic-key-0123456789' },
-      { name: 'fake-bedrock', endpoint: url, providerType: 'bedrock', region: 'us-east-1', apiKey: 'fake-redaction-bedrock-key-0123456789' },
+      { name: 'fake-openai', endpoint: `${url}/v1`, providerType: 'openai', apiKey: 'fake-redaction-openai-key-01234' },
+      { name: 'fake-anthropic', endpoint: url, providerType: 'anthropic', apiKey: 'fake-redaction-anthropic-key-01234' },
+      { name: 'fake-bedrock', endpoint: url, providerType: 'bedrock', region: 'us-east-1', apiKey: 'fake-redaction-bedrock-01234' },
     ],
-    models: PROVIDERS.map((provider) => ({ alias: `chat-${provider}`, model: MODELS[provider], provider: `fake-${provider}`, inferenceParameters: { maxTokens: 64 } })),
+    models: PROVIDERS.map((provider) => ({
+      alias: `chat-${provider}`,
+      model: MODELS[provider],
+      provider: `fake-${provider}`,
+      inferenceParameters: { maxTokens: 64 },
+    })),
   };
 }
 
@@ -47,7 +56,8 @@ describe('shadow mode: prompts that look like credentials', () => {
   for (const [primary, shadow] of [['legacy', 'v2'], ['v2', 'legacy']] as [EngineName, EngineName][]) {
     it(`${primary} primary / ${shadow} shadow: every call is in parity on all three providers`, async () => {
       fake = await startFakeProvider();
-      registry = createModelRegistry(config(fake.url) as never, { engine: primary, env: {}, logger: silentLogger, shadow: { sampleRate: 1, maxCpuShare: 1 } });
+      const shadowing = { sampleRate: 1, maxCpuShare: 1 };
+      registry = createModelRegistry(config(fake.url) as never, { engine: primary, env: {}, logger: silentLogger, shadow: shadowing });
       for (const provider of PROVIDERS) {
         const client = await registry.getClient(`chat-${provider}`);
         for (const content of PROMPTS) await client.chat({ model: MODELS[provider], messages: [{ role: 'user', content }] });

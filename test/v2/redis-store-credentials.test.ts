@@ -12,7 +12,7 @@ import { type RedisServer, redisServerAvailable, startRedisServer } from '../../
 const available = redisServerAvailable();
 const required = Boolean(process.env.CI || process.env.DD_REQUIRE_SHARED);
 if (!available && required) {
-  throw new Error('redis-server is not installed: the shared admission store suite needs it (apt-get install redis-server; .ci/run installs it)');
+  throw new Error('redis-server is not installed: this suite needs it (apt-get install redis-server; .ci/run installs it)');
 }
 const suite = available ? describe : describe.skip;
 

@@ -51,9 +51,11 @@ export async function startRedisServer(options: { password?: string; tls?: boole
       const cert = join(certDir, 'cert.pem');
       const key = join(certDir, 'key.pem');
       const subject = ['-subj', '/CN=127.0.0.1'];
-      const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', ...subject], { stdio: 'ignore' });
+      const request = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', ...subject];
+      const made = spawnSync('openssl', request, { stdio: 'ignore' });
       if (made.status !== 0) throw new Error('openssl could not make a certificate for the TLS redis-server');
-      args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', cert, '--tls-key-file', key, '--tls-ca-cert-file', cert, '--tls-auth-clients', 'no');
+      args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', cert, '--tls-key-file', key);
+      args.push('--tls-ca-cert-file', cert, '--tls-auth-clients', 'no');
     } else {
       args.push('--port', String(port));
     }
