@@ -18,7 +18,10 @@ export function base64Forms(secret: string): readonly string[] {
   const cached = base64Cache.get(secret);
   if (cached) return cached;
   const bytes = Buffer.from(secret, 'utf8');
-  const forms = new Set<string>();
+  // The secret's own encoding, its last (partial) group included, goes whole where it stands alone.
+  const whole = bytes.toString('base64');
+  const standalone = [whole, whole.replace(/=+$/, ''), bytes.toString('base64url')];
+  const forms = new Set<string>(standalone.filter((form) => form.length >= MIN_BASE64_RUN));
   for (const offset of [0, 1, 2]) {
     const shifted = Buffer.concat([Buffer.alloc(offset), bytes]);
     const encoded = shifted.toString('base64');
