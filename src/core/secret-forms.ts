@@ -94,16 +94,26 @@ function redactEscaped(text: string, secrets: readonly string[], mask: string): 
   return out + text.slice(at);
 }
 
+/** One pattern for every literal form (as is, base64) of a list of secrets, longest first; per list. */
+const literalPatterns = new WeakMap<readonly string[], RegExp>();
+
+function literalPattern(secrets: readonly string[]): RegExp {
+  let pattern = literalPatterns.get(secrets);
+  if (!pattern) {
+    const forms = [...new Set(secrets.flatMap((secret) => [secret, ...base64Forms(secret)]))].sort((a, b) => b.length - a.length);
+    pattern = new RegExp(forms.map((form) => form.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'), 'g');
+    literalPatterns.set(secrets, pattern);
+  }
+  return pattern;
+}
+
 /**
  * `text` with every form of every secret replaced by `mask`. `secrets` longest first, so that a
  * secret containing another goes whole; values under 4 characters are the caller's to leave out.
+ * The same array (not a copy) on every call is what lets its pattern be built once.
  */
 export function redactSecretForms(text: string, secrets: readonly string[], mask: string): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (out.includes(secret)) out = out.split(secret).join(mask);
-    for (const form of base64Forms(secret)) if (out.includes(form)) out = out.split(form).join(mask);
-  }
-  if (secrets.length > 0 && HAS_ESCAPE.test(out)) out = redactEscaped(out, secrets, mask);
-  return out;
+  if (secrets.length === 0) return text;
+  const out = text.replace(literalPattern(secrets), mask);
+  return HAS_ESCAPE.test(out) ? redactEscaped(out, secrets, mask) : out;
 }
