@@ -47,9 +47,31 @@ export function createRedactor(secrets: readonly (string | undefined)[], dropHea
     .filter((v): v is string => typeof v === 'string' && v.length >= MIN_SECRET_LENGTH)
     .sort((a, b) => b.length - a.length);
   const text = (input: string): string => redactSecrets(redactSecretForms(input, known, REDACTED));
+  /**
+   * A string that is itself a JSON object or array (tool-call `arguments`: a string in the canonical
+   * request, an object on the Anthropic and Bedrock wire) is scrubbed as the value it holds, and
+   * serialized again only when something was removed — so it comes out as its parsed form does.
+   */
+  const nested = (input: string, changed: { any: boolean }): string | undefined => {
+    const head = input.trimStart()[0];
+    if (head !== '{' && head !== '[') return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(input);
+    } catch {
+      return undefined;
+    }
+    const inner = { any: false };
+    const scrubbed = scrub(parsed, inner);
+    if (!inner.any) return input;
+    changed.any = true;
+    return JSON.stringify(scrubbed);
+  };
   /** The redacted value, and whether anything in it was removed. */
   const scrub = (input: unknown, changed: { any: boolean }): unknown => {
     if (typeof input === 'string') {
+      const held = nested(input, changed);
+      if (held !== undefined) return held;
       const out = text(input);
       if (out !== input) changed.any = true;
       return out;

@@ -69,6 +69,16 @@ describe('the shared redactor: JSON bodies as values', () => {
     expect(redactor.body(raw)).toBe(raw);
   });
 
+  it('a JSON string inside a value (tool arguments) comes out as its parsed form does', () => {
+    const args = { authorization: 'xyz987654321', key: 'sk-abcdefghijklmnop', note: 'kept' };
+    const asString = redactor.value({ arguments: JSON.stringify(args) }).arguments;
+    const asObject = redactor.value({ input: args }).input;
+    expect(JSON.parse(asString)).toEqual(asObject);
+    expect(asObject).toEqual({ authorization: 'xyz987654321', key: '***', note: 'kept' });
+    // Nothing to remove: the string stays as written.
+    expect(redactor.value({ arguments: '{ "city" : "Paris" }' }).arguments).toBe('{ "city" : "Paris" }');
+  });
+
   it('a secret as a property name is removed too', () => {
     expect(redactor.value({ [KEY]: 1 })).toEqual({ '***': 1 });
   });

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createModelRegistry, type ModelRegistry } from '../../src/index.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { EngineName } from '../../src/core/model-client.ts';
-import type { ProviderType } from '../../src/core/types.ts';
+import type { ChatMessage, ChatRequest, ProviderType } from '../../src/core/types.ts';
 import { startFakeProvider, type FakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
 
 const MODELS: Record<ProviderType, string> = {
@@ -43,6 +43,22 @@ const PROMPTS = [
   'Send x-amz-security-token=AbCdEf0123456789\tthen sign',
 ];
 
+const TOOLS: ChatRequest['tools'] = [
+  { type: 'function', function: { name: 'call_api', description: 'Calls an API', parameters: { type: 'object', properties: {} } } },
+];
+
+// A tool loop whose arguments (a JSON string in the canonical request, an object on the Anthropic
+// and Bedrock wire) name a header and a key-shaped value.
+const TOOL_LOOP: ChatMessage[] = [
+  { role: 'user', content: 'Call the API' },
+  {
+    role: 'assistant',
+    content: null,
+    tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'call_api', arguments: '{"authorization":"xyz987654321","key":"sk-abcdefghijklmnop"}' } }],
+  },
+  { role: 'tool', tool_call_id: 'call_1', content: '{"status":"ok"}' },
+];
+
 let fake: FakeProvider | undefined;
 let registry: ModelRegistry | undefined;
 afterEach(async () => {
@@ -52,7 +68,9 @@ afterEach(async () => {
   fake = undefined;
 });
 
-describe('shadow mode: prompts that look like credentials', () => {
+const CALLS = PROMPTS.length + 1;
+
+describe('shadow mode: prompts and tool arguments that look like credentials', () => {
   for (const [primary, shadow] of [['legacy', 'v2'], ['v2', 'legacy']] as [EngineName, EngineName][]) {
     it(`${primary} primary / ${shadow} shadow: every call is in parity on all three providers`, async () => {
       fake = await startFakeProvider();
@@ -61,10 +79,11 @@ describe('shadow mode: prompts that look like credentials', () => {
       for (const provider of PROVIDERS) {
         const client = await registry.getClient(`chat-${provider}`);
         for (const content of PROMPTS) await client.chat({ model: MODELS[provider], messages: [{ role: 'user', content }] });
+        await client.chat({ model: MODELS[provider], messages: TOOL_LOOP, tools: TOOLS });
       }
       await registry.shadowIdle();
       const rows = registry.shadowSummary().map((e) => [e.alias, e.compared, e.inParity, e.outOfParity, e.failed]);
-      expect(rows).toEqual([...PROVIDERS].sort().map((provider) => [`chat-${provider}`, PROMPTS.length, PROMPTS.length, 0, 0]));
+      expect(rows).toEqual([...PROVIDERS].sort().map((provider) => [`chat-${provider}`, CALLS, CALLS, 0, 0]));
     }, 60_000);
   }
 });
