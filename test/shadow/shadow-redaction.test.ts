@@ -55,7 +55,11 @@ const TOOL_LOOP: ChatMessage[] = [
     role: 'assistant',
     content: null,
     tool_calls: [
-      { id: 'call_1', type: 'function', function: { name: 'call_api', arguments: '{"authorization":"xyz987654321","key":"sk-abcdefghijklmnop"}' } },
+      {
+        id: 'call_1',
+        type: 'function',
+        function: { name: 'call_api', arguments: '{"authorization":"xyz987654321","key":"sk-abcdefghijklmnop"}' },
+      },
     ],
   },
   { role: 'tool', tool_call_id: 'call_1', content: '{"status":"ok"}' },
