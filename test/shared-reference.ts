@@ -27,6 +27,7 @@ export const SHARED_BACKED_SUITES: readonly string[] = [
   'test/legacy/openai-translation.test.ts',
   'test/reliability/bounds.test.ts',
   'test/reliability/headers-and-urls.test.ts',
+  'test/reliability/secret-scan-escaped.test.ts',
   'test/reliability/secret-scan.test.ts',
   'test/v2/wire-corpus.test.ts',
 ];

@@ -1,5 +1,6 @@
 import { AUTH_SCHEME_PREFIX } from './credential-headers.ts';
 import { isCredentialHeaderName } from './is-credential-header.ts';
+import { redactSecretForms } from './secret-forms.ts';
 
 // Every resolved secret value is registered here so that any text headed for a log, an error
 // or a report can be scrubbed, whatever path the value took to get there.
@@ -122,24 +123,29 @@ function sortedSecrets(): string[] {
   return sortedCache;
 }
 
+/**
+ * Every registered secret in any of its forms (as is, JSON- or URL-escaped, base64: core/secret-forms.ts),
+ * then every credential pattern. Text that is a serialized value (JSON) is to be parsed and
+ * scrubbed per string (redactDeep), not as text: see docs/engine-rules.md, Secrets.
+ */
 export function redactSecrets(text: string): string {
-  let out = text;
-  for (const secret of sortedSecrets()) {
-    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-  }
+  let out = redactSecretForms(text, sortedSecrets(), REDACTED);
   for (const pattern of CREDENTIAL_PATTERNS) {
     out = out.replace(pattern, (_match, prefix: string) => `${prefix ?? ''}${REDACTED}`);
   }
   return out;
 }
 
-/** Deep copy of a JSON-like value with every string scrubbed. */
+/** Deep copy of a JSON-like value with every string scrubbed, property names included. */
 export function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redactSecrets(value) as T;
   if (Array.isArray(value)) return value.map((item) => redactDeep(item)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = redactDeep(item);
+    for (const [key, item] of Object.entries(value)) {
+      // Defined, not assigned: a `__proto__` key stays a key.
+      Object.defineProperty(out, redactSecrets(key), { value: redactDeep(item), enumerable: true, writable: true, configurable: true });
+    }
     return out as T;
   }
   return value;

@@ -392,7 +392,7 @@ export class ModelFacade {
   async #chat(request: ChatRequest, control: CallControl, call: FacadeCall | undefined): Promise<ChatResponse> {
     const client = await this.#getClient();
     const observed = call?.modelCall('chat');
-    observed?.input(request.messages);
+    observed?.input(request.messages, request.extra_headers);
     let response: ChatResponse;
     try {
       response = await client.chat(request, observed ? { signal: control.signal, observer: observed } : { signal: control.signal });
@@ -409,7 +409,7 @@ export class ModelFacade {
   async #embed(request: EmbeddingRequest, control: CallControl, call: FacadeCall | undefined): Promise<EmbeddingResponse> {
     const client = await this.#getClient();
     const observed = call?.modelCall('embeddings');
-    observed?.input(request.input);
+    observed?.input(request.input, request.extra_headers);
     let response: EmbeddingResponse;
     try {
       response = await client.embed(request, observed ? { signal: control.signal, observer: observed } : { signal: control.signal });

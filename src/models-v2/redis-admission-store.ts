@@ -27,6 +27,7 @@ import type {
   SharedBucketReading,
 } from './admission-store.ts';
 import { ACQUIRE_SCRIPT, RECORD_REFUSAL_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT, SET_LIMIT_SCRIPT } from './redis-admission-scripts.ts';
+import { redisJoinProblem } from './redis-join-problem.ts';
 
 /** A lease not renewed for this long is gone: a killed worker's slots come back within it. */
 export const LEASE_TTL_MS = 6_000;
@@ -102,23 +103,27 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
   #renewTimer?: ReturnType<typeof setInterval>;
   #rejoinTimer?: ReturnType<typeof setInterval>;
   #liveWorkers = 1;
+  /** The last error the client emitted (a refused AUTH, a TLS failure): why a connect only timed out. */
+  #lastClientError: unknown;
 
   constructor(options: RedisStoreOptions, make: () => RedisClientLike) {
     this.#options = options;
     this.#client = make();
     this.#channel = `${options.keyPrefix}:released`;
     // node-redis emits socket errors as events; they are handled by the fallback, never thrown.
-    this.#client.on('error', () => {});
+    this.#client.on('error', (error: unknown) => {
+      this.#lastClientError = error;
+    });
   }
 
   async start(): Promise<void> {
-    const connected = await withTimeout(this.#client.connect(), CONNECT_TIMEOUT_MS).then(
-      () => true,
-      (error: unknown) => {
-        this.#fallBack(error);
-        return false;
-      },
+    const failure = await withTimeout(this.#client.connect(), CONNECT_TIMEOUT_MS).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
     );
+    const connected = failure === undefined;
+    // Credentials and TLS are named as such, not as "no answer" (redis-join-problem.ts).
+    if (failure) this.#fallBack(new Error(await redisJoinProblem(this.#options.url.reveal(), failure.error, this.#lastClientError)));
     if (connected) {
       this.#connected = true;
       await this.#subscribe();

@@ -2,6 +2,7 @@
 // and the CallObserver the engine reports its HTTP attempts to (each attempt a child span).
 import { SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { AttemptObserver, AttemptStart, CallObserver } from '../core/model-client.ts';
+import { registerCallHeaderSecrets } from '../core/secrets.ts';
 import type { ChatMessage, ChatResponse, EmbeddingResponse } from '../core/types.ts';
 import { AttemptTelemetry } from './attempt-telemetry.ts';
 import {
@@ -29,6 +30,8 @@ export class ModelCallTelemetry implements CallObserver {
   readonly #parent: Context;
   readonly #t0 = performance.now();
   #context?: Context;
+  /** Lets go of the call's credential headers as secrets (held from input() to the span's end). */
+  #releaseSecrets: () => void = () => {};
 
   constructor(call: FacadeCall, operation: ModelOperation, parent: Context) {
     this.call = call;
@@ -53,9 +56,17 @@ export class ModelCallTelemetry implements CallObserver {
     return this.#context;
   }
 
-  /** Content goes on the span only with the opt-in, redacted. */
-  input(messages: readonly ChatMessage[] | readonly string[]): void {
-    if (this.telemetry.captureContent) neverThrow(() => this.span.isRecording() && captureInput(this.span, messages), undefined);
+  /**
+   * Content goes on the span only with the opt-in, redacted. The call's own credential headers
+   * (`extra_headers`) are secrets before anything is captured — the engine registers them only
+   * once it sends — and stay so until the span ends (the answer is captured then).
+   */
+  input(messages: readonly ChatMessage[] | readonly string[], extraHeaders?: Readonly<Record<string, unknown>>): void {
+    if (!this.telemetry.captureContent) return;
+    neverThrow(() => {
+      this.#releaseSecrets = registerCallHeaderSecrets(extraHeaders);
+      if (this.span.isRecording()) captureInput(this.span, messages);
+    }, undefined);
   }
 
   // Called from inside an engine's retry loop: a failure of ours (or of a host's span processor)
@@ -70,6 +81,7 @@ export class ModelCallTelemetry implements CallObserver {
 
   chatSucceeded(response: ChatResponse): void {
     neverThrow(() => this.#chatSucceeded(response), undefined);
+    this.#release();
   }
 
   embedSucceeded(response: EmbeddingResponse): void {
@@ -77,10 +89,18 @@ export class ModelCallTelemetry implements CallObserver {
       this.#succeeded(response.model, undefined, response.usage?.prompt_tokens, undefined, undefined);
       this.span.end();
     }, undefined);
+    this.#release();
   }
 
   failed(error: unknown, signal: AbortSignal | undefined): void {
     neverThrow(() => this.#failed(error, signal), undefined);
+    this.#release();
+  }
+
+  #release(): void {
+    const release = this.#releaseSecrets;
+    this.#releaseSecrets = () => {};
+    neverThrow(release, undefined);
   }
 
   #chatSucceeded(response: ChatResponse): void {

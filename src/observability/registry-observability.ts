@@ -1,6 +1,7 @@
 // What a registry owns for observability: one tracer and meter (from the options or the global
 // providers), the metric instruments, the admission gauge, and the run-summary recorder.
 import { metrics, trace, type Tracer } from '@opentelemetry/api';
+import { registerAwsCredentialSecrets, registerSecret } from '../core/secrets.ts';
 import { registerAdmissionGauge, type AdmissionSource } from './admission-gauge.ts';
 import { FacadeTelemetry, type FacadeIdentity } from './facade-telemetry.ts';
 import { INSTRUMENTATION_SCOPE } from './metric-names.ts';
@@ -26,6 +27,7 @@ export class RegistryObservability {
     const meter = meterProvider.getMeter(INSTRUMENTATION_SCOPE);
     this.#instruments = createModelInstruments(meter);
     this.#captureContent = options.captureContent === true;
+    if (this.#captureContent) registerEnvironmentCredentials();
     this.#unregisterGauge = admission ? registerAdmissionGauge(meter, admission) : () => {};
     this.#shadowCounts = shadowCounts;
     this.#unregisterShadow = shadowCounts ? registerShadowMetric(meter, shadowCounts) : () => {};
@@ -56,4 +58,18 @@ export class RegistryObservability {
     this.#unregisterGauge();
     this.#unregisterShadow();
   }
+}
+
+/**
+ * With content capture on, the AWS credentials of the environment are secrets before the first
+ * capture: the engines register the credentials they resolve only when they sign, after the first
+ * call's prompt has been captured (docs/observability.md, "Content capture").
+ */
+function registerEnvironmentCredentials(env: Readonly<Record<string, string | undefined>> = process.env): void {
+  registerAwsCredentialSecrets({
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    sessionToken: env.AWS_SESSION_TOKEN,
+  });
+  registerSecret(env.AWS_BEARER_TOKEN_BEDROCK);
 }

@@ -9,7 +9,7 @@ import type { Logger } from '../core/logger.ts';
 import type { CallOptions, ClientFactory, EngineName, ModelClient, Runtime } from '../core/model-client.ts';
 import type { ChatRequest, EmbeddingRequest, ProviderType } from '../core/types.ts';
 import type { CapturedCall, KeptExchange } from './captured-call.ts';
-import { createRedactor } from './exchange-redaction.ts';
+import { createRedactor, type Redactor } from './exchange-redaction.ts';
 import { describeOutcomeError, jsonCopy } from './outcome-error.ts';
 import { otherEngine, type ResolvedShadowOptions } from './shadow-config.ts';
 import type { ShadowCounterEntry, ShadowCounters } from './shadow-counters.ts';
@@ -156,9 +156,9 @@ export class ShadowController {
         this.#failed(target, new Error('the primary result could not be copied as JSON'));
         return;
       }
-      const call = this.#redactedCall(target, operation, request, options, record, result);
+      const { call, redactor } = this.#redactedCall(target, operation, request, options, record, result);
       place.fill({
-        run: () => this.#run(target, call, settleMicros),
+        run: () => this.#run(target, call, redactor, settleMicros),
         forget: () => {
           target.entry.dropped += 1;
         },
@@ -178,7 +178,15 @@ export class ShadowController {
     this.#failed(target, error);
   }
 
-  #redactedCall(target: ShadowTarget, operation: CapturedCall['operation'], request: ChatRequest | EmbeddingRequest, options: CallOptions | undefined, record: SampledCallRecord, result: Settled): CapturedCall {
+  /** The capture as kept, and the redactor that kept it (for the verdict, which leaves too). */
+  #redactedCall(
+    target: ShadowTarget,
+    operation: CapturedCall['operation'],
+    request: ChatRequest | EmbeddingRequest,
+    options: CallOptions | undefined,
+    record: SampledCallRecord,
+    result: Settled,
+  ): { call: CapturedCall; redactor: Redactor } {
     const extraHeaders = target.provider.extraHeaders ?? {};
     // A call's own credential headers (`extra_headers: { authorization: … }`) are secrets too: the
     // engine stopped tracking them when the call settled, so they are named here, whole and
@@ -196,16 +204,23 @@ export class ShadowController {
       return {
         method: attempt.request.method,
         path: redactor.text(`${url.pathname}${url.search}`),
-        bodyText: redactor.text(attempt.request.bodyText),
+        // As values (parsed, scrubbed per string): alike with the canonical request below.
+        bodyText: redactor.body(attempt.request.bodyText),
         ...(attempt.response
-          ? { response: { status: attempt.response.status, headers: redactor.headers(attempt.response.headers), bodyText: redactor.text(attempt.response.bodyText) } }
+          ? {
+              response: {
+                status: attempt.response.status,
+                headers: redactor.headers(attempt.response.headers),
+                bodyText: redactor.body(attempt.response.bodyText),
+              },
+            }
           : { transportError: attempt.transportError ?? 'Error' }),
       };
     });
     const outcome = result.ok
       ? { ok: true, response: redactor.value(result.response) }
       : { ok: false, error: describeOutcomeError(result.error) };
-    return {
+    const call: CapturedCall = {
       alias: target.alias,
       providerType: target.providerType,
       primary: target.primary,
@@ -222,6 +237,7 @@ export class ShadowController {
       outcome: { ok: outcome.ok, response: outcome.response, error: outcome.error && { type: outcome.error.type, status: outcome.error.status } },
       ...(options?.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     };
+    return { call, redactor };
   }
 
   /** The shadow run's verdict, on the worker or on this thread; its CPU is spent from the budget either way. */
@@ -257,9 +273,12 @@ export class ShadowController {
     }
   }
 
-  async #run(target: ShadowTarget, call: CapturedCall, settleMicros: number): Promise<void> {
+  async #run(target: ShadowTarget, call: CapturedCall, redactor: Redactor, settleMicros: number): Promise<void> {
     try {
-      const verdict = await this.#judge(target, call, settleMicros);
+      const judged = await this.#judge(target, call, settleMicros);
+      // The differences quote what both engines made of the kept capture: scrubbed again as values
+      // before they are logged or written (a fixture's notes), whatever the shadow engine decoded.
+      const verdict: ShadowJudgement = { parity: judged.parity, diffs: redactor.value(judged.diffs) };
       if (verdict.parity) {
         target.entry.compared += 1;
         target.entry.inParity += 1;

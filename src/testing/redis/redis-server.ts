@@ -2,14 +2,17 @@
 // persistence off (`--save '' --appendonly no`), stopped (and restartable on the same port) by
 // its owner. No mock of Redis anywhere: the shared admission store is tested against this.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const REDIS_SERVER_BINARY = 'redis-server';
 const START_TIMEOUT_MS = 10_000;
 
 export interface RedisServer {
   readonly port: number;
-  /** redis://127.0.0.1:<port> (no credentials unless `password` was given). */
+  /** redis://127.0.0.1:<port> (no credentials unless `password` was given; rediss:// with `tls`). */
   readonly url: string;
   stop(): Promise<void>;
   /** Stops the server (if running) and starts a fresh, empty one on the same port. */
@@ -32,12 +35,31 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
+/**
+ * `tls`: the port speaks TLS only, with a self-signed certificate made by `openssl` for this server
+ * (no client certificate asked for); a client must trust it (or not verify it) to get in.
+ */
+export async function startRedisServer(options: { password?: string; tls?: boolean } = {}): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'];
-  if (options.password) args.push('--requirepass', options.password);
+  let certDir: string | undefined;
   const start = async (): Promise<void> => {
+    const args = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'];
+    if (options.tls) {
+      // Made anew at each start (and removed at each stop): nothing is left behind.
+      certDir = mkdtempSync(join(tmpdir(), 'dd-redis-tls-'));
+      const cert = join(certDir, 'cert.pem');
+      const key = join(certDir, 'key.pem');
+      const subject = ['-subj', '/CN=127.0.0.1'];
+      const request = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', ...subject];
+      const made = spawnSync('openssl', request, { stdio: 'ignore' });
+      if (made.status !== 0) throw new Error('openssl could not make a certificate for the TLS redis-server');
+      args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', cert, '--tls-key-file', key);
+      args.push('--tls-ca-cert-file', cert, '--tls-auth-clients', 'no');
+    } else {
+      args.push('--port', String(port));
+    }
+    if (options.password) args.push('--requirepass', options.password);
     child = spawn(REDIS_SERVER_BINARY, args, { stdio: 'ignore' });
     const spawned = child;
     const failed = new Promise<never>((_, reject) => spawned.once('error', reject));
@@ -46,16 +68,19 @@ export async function startRedisServer(options: { password?: string } = {}): Pro
   const stop = async (): Promise<void> => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGKILL');
-    await exited;
+    if (running && running.exitCode === null) {
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGKILL');
+      await exited;
+    }
+    if (certDir) rmSync(certDir, { recursive: true, force: true });
+    certDir = undefined;
   };
   await start();
   const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
   return {
     port,
-    url: `redis://${auth}127.0.0.1:${port}`,
+    url: `${options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
     stop,
     restart: async () => {
       await stop();
