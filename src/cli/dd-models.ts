@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // dd-models: run one generation (or the health checks) through the model layer from a config
 // file, to try a model, a provider or an engine by hand. A thin shell over the public API.
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { checkConfigFile, SHAPE_NAMES } from '../config/config-check.ts';
 import { formatZodIssues } from '../config/load-config.ts';
+import { parseJsonText } from '../config/config-syntax.ts';
+import { FILE_LIMITS, FileReadError, readBoundedTextFile } from '../config/read-bounded-file.ts';
 import { ConfigError, DataDesignerError } from '../core/errors.ts';
 import type { ModelFacade } from '../facade/model-facade.ts';
 import type { Parser } from '../facade/parsers/parser-error.ts';
@@ -212,13 +213,14 @@ function report(facade: ModelFacade, output: unknown, asJson: boolean): void {
 async function loadJsonSchema(path: string): Promise<{ raw: unknown; zod: z.ZodType }> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readBoundedTextFile(path, FILE_LIMITS.jsonSchema);
   } catch (error) {
-    throw new ConfigError(`Could not read JSON schema file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    const refusal = error as FileReadError;
+    throw new ConfigError(refusal.refused ? `JSON schema file ${path} ${refusal.problem}` : `Could not read JSON schema file ${path}: ${refusal.code}`);
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseJsonText(text);
   } catch (error) {
     throw new ConfigError(`JSON schema file ${path} is not valid JSON: ${(error as Error).message}`);
   }

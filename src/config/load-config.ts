@@ -238,7 +238,7 @@ export async function readConfigText(path: string): Promise<string> {
     return await readBoundedTextFile(path, FILE_LIMITS.config);
   } catch (error) {
     const refusal = error as FileReadError;
-    const system = !['ENOTREG', 'EFBIG', 'EISDIR'].includes(refusal.code);
+    const system = !refusal.refused;
     throw new ConfigError(system ? `Could not read config file ${path}: ${refusal.code}` : `Config file ${path} ${refusal.problem}`, {
       solution: 'Check the path of the config file (relative paths start from the directory the command runs in).',
     });

@@ -51,6 +51,11 @@ export class FileReadError extends Error {
     this.code = code;
     this.problem = problem;
   }
+
+  /** Refused by this reader (not a regular file, over the cap) rather than failed by the system. */
+  get refused(): boolean {
+    return this.code === 'ENOTREG' || this.code === 'EFBIG' || this.code === 'EISDIR';
+  }
 }
 
 function kindOf(info: Stats): string {

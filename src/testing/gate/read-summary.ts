@@ -1,7 +1,7 @@
 // Reads a run summary (`dd-models … --summary-json`, schema dd-run-summary/1) for the gate: the
 // fields it judges are checked for type, so a wrong or truncated file is a usage error naming the
 // file and the field, never a NaN in the verdict. Unknown keys are ignored (future sections).
-import { readFile } from 'node:fs/promises';
+import { FILE_LIMITS, FileReadError, readBoundedTextFile } from '../../config/read-bounded-file.ts';
 import { RUN_SUMMARY_SCHEMA, type RunSummaryEntry } from '../../observability/run-summary.ts';
 import { UsageError } from '../compare/cli-options.ts';
 
@@ -103,9 +103,12 @@ export function parseSummary(text: string, file: string): LoadedSummary {
 export async function readSummary(file: string, flag: string): Promise<LoadedSummary> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // A regular file of at most FILE_LIMITS.summary.maxBytes: a FIFO or a device is refused, never read.
+    text = await readBoundedTextFile(file, FILE_LIMITS.summary);
   } catch (error) {
-    throw new UsageError(`${flag} ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    const refusal = error as FileReadError;
+    const system = !refusal.refused;
+    throw new UsageError(`${flag} ${file}: ${system ? `cannot read it (${refusal.code})` : refusal.problem}`);
   }
   return parseSummary(text, file);
 }
