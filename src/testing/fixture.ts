@@ -56,6 +56,8 @@ export async function loadFixtureFile(file: string, label = file): Promise<Fixtu
   return parseFixture(raw, label);
 }
 
+const DANGLING = 'a symbolic link to nothing (its target does not exist)';
+
 /**
  * The fixture files under a path given on the command line, sorted by name in each directory.
  * A path that is not a directory is returned as it is, whatever it is: the reader refuses a FIFO
@@ -63,13 +65,13 @@ export async function loadFixtureFile(file: string, label = file): Promise<Fixtu
  * every `*.json` entry that is not a directory is returned (a FIFO named `x.json` is refused by
  * the reader, not skipped). Symbolic links are followed (docs/harness.md, "Fixture files"): a
  * link to a file is read as that file, a link to a directory is walked; a dangling link or a link
- * back to a directory being walked is a FixtureError naming the link.
+ * back to a directory being walked is a FixtureError naming the link (whatever its name).
  */
 async function listJsonFiles(path: string, walking: ReadonlySet<string> = new Set()): Promise<string[]> {
   const info = await stat(path).catch(() => undefined);
   if (!info) {
     const link = await lstat(path).catch(() => undefined);
-    throw new FixtureError(path, undefined, link?.isSymbolicLink() ? 'a symbolic link to nothing (its target does not exist)' : 'no such file or directory');
+    throw new FixtureError(path, undefined, link?.isSymbolicLink() ? DANGLING : 'no such file or directory');
   }
   if (!info.isDirectory()) return [path];
   const real = await realpath(path);
@@ -78,8 +80,9 @@ async function listJsonFiles(path: string, walking: ReadonlySet<string> = new Se
   const out: string[] = [];
   for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     const child = join(path, entry.name);
-    const directory = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(child).catch(() => undefined))?.isDirectory());
-    if (directory) out.push(...(await listJsonFiles(child, inside)));
+    const target = entry.isSymbolicLink() ? await stat(child).catch(() => undefined) : undefined;
+    if (entry.isSymbolicLink() && !target) throw new FixtureError(child, undefined, DANGLING);
+    if (entry.isDirectory() || target?.isDirectory()) out.push(...(await listJsonFiles(child, inside)));
     else if (entry.name.endsWith('.json')) out.push(child);
   }
   return out;
