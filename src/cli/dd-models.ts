@@ -22,7 +22,8 @@ Usage:
   dd-models health --config <file> [--model <alias>]... [--engine legacy|v2]
       checks every alias (or each --model), prints one line per alias, exits 1 if any failed
   dd-models config check <file>    validate a config (ours or Data Designer's snake_case shape)
-                                   and print it normalised, secrets as ***
+                                   and print it normalised, secrets as ***; exit 2 when it has
+                                   a problem (an apiKey naming an unset environment variable)
   dd-models --help
 
 generate options:
@@ -185,7 +186,15 @@ async function health(values: Values, positionals: string[]): Promise<number> {
 async function configCommand(positionals: string[]): Promise<number> {
   const [sub, file, ...extra] = positionals;
   if (sub !== 'check' || file === undefined || extra.length > 0) throw new UsageError('usage: dd-models config check <file>');
-  const { shape, text } = await checkConfigFile(file);
+  const { shape, text, problems } = await checkConfigFile(file);
+  if (problems.length > 0) {
+    // Read, but not usable as it is here: exit 2 like any config or environment to fix.
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    process.stderr.write(`${file}: read as ${SHAPE_NAMES[shape]}, but not usable as it is: ${count}\n`);
+    for (const problem of problems) process.stderr.write(`  - ${problem}\n`);
+    process.stdout.write(`${text}\n`);
+    return 2;
+  }
   process.stderr.write(`${file}: valid, read as ${SHAPE_NAMES[shape]}; normalised:\n`);
   process.stdout.write(`${text}\n`);
   return 0;
