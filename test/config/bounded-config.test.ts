@@ -122,8 +122,9 @@ describe('item 7: size cap, linear-time keys, bounded message', () => {
     await writeFile(file, text);
     const started = performance.now();
     const error = await rejection(loadConfigFile(file));
-    // The parser's own check compared every key with every earlier one: about 8 s here.
-    expect(performance.now() - started).toBeLessThan(2500);
+    // The parser's own check compared every key with every earlier one: 8–15 s here (0.3–1.3 s now,
+    // depending on load); the bound leaves room for a busy machine.
+    expect(performance.now() - started).toBeLessThan(5000);
     expect(error.message).toContain('line 18001, column 1: a key appears twice in the same mapping (first at line 8, column 1)');
   });
 
