@@ -2,7 +2,7 @@
 // a FIFO with no writer, a device or an oversized file is refused at once with exit 2 and one
 // line naming the path and why (never a blocked read, never a stack trace); symlinked fixture
 // files are followed, a dangling link or a loop is reported (docs/harness.md, "Fixture files").
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,5 +115,32 @@ describe('compare: fixtures', () => {
     const second = await runScript('compare', ['--fixtures', loop], QUICK);
     expect(second.code).toBe(2);
     expect(oneLine(second.stderr)).toContain(`${join(loop, 'sub', 'back')}: a symbolic link back to a directory it is inside (a loop)`);
+  });
+});
+
+describe('workloads and JSON schemas', () => {
+  it('record --workload on a FIFO is exit 2 at once, naming it', async () => {
+    const config = join(dir, 'record-config.json');
+    await writeFile(config, JSON.stringify({
+      providers: [{ name: 'p', endpoint: 'http://127.0.0.1:9/v1', providerType: 'openai', apiKey: 'k-literal' }],
+      models: [{ alias: 'm', model: 'x', provider: 'p' }],
+    }));
+    const pipe = fifo('workload.yaml');
+    const result = await runScript('record', ['--config', config, '--workload', pipe, '--out', join(dir, 'never')], QUICK);
+    expect(result.code).toBe(2);
+    expect(oneLine(result.stderr)).toBe(`record: workload ${pipe} is a FIFO (named pipe), not a regular file; a workload file must be a regular file`);
+  });
+
+  it('dd-models generate --json-schema on a device is exit 2 before the config is read', async () => {
+    const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['src/cli/dd-models.ts', 'generate', '--config', join(dir, 'absent.yaml'), '--model', 'm', '--json-schema', '/dev/urandom', 'hi'],
+        { env: { PATH: process.env.PATH ?? '' }, timeout: QUICK.timeoutMs },
+        (error, _stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr }),
+      );
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe('dd-models: ConfigError: JSON schema file /dev/urandom is a character device, not a regular file; a JSON schema file must be a regular file.');
   });
 });
