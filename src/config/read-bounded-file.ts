@@ -26,6 +26,8 @@ export const FILE_LIMITS = {
   summary: { what: 'run summary', maxBytes: 32 * 1024 * 1024 },
   /** A SPEC §10 fixture; recorded success bodies are capped at 64 MiB (DEFAULT_MAX_RESPONSE_BYTES). */
   fixture: { what: 'fixture', maxBytes: 64 * 1024 * 1024 },
+  /** The fake provider's `--script` and `--schedule` files. */
+  fakeProviderInput: { what: 'fake provider script or schedule', maxBytes: 1024 * 1024 },
 } as const satisfies Record<string, FileLimit>;
 
 export interface FileLimit {

@@ -143,4 +143,14 @@ describe('workloads and JSON schemas', () => {
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toBe('dd-models: ConfigError: JSON schema file /dev/urandom is a character device, not a regular file; a JSON schema file must be a regular file.');
   });
+
+  it('fake-provider --script on a FIFO and --schedule on a device are exit 2 with one line', async () => {
+    const pipe = fifo('script.json');
+    const script = await runScript('fake-provider', ['--port', '0', '--script', pipe], QUICK);
+    expect(script.code).toBe(2);
+    expect(oneLine(script.stderr)).toBe(`fake-provider: --script ${pipe}: is a FIFO (named pipe), not a regular file; a fake provider script or schedule must be a regular file`);
+    const schedule = await runScript('fake-provider', ['--port', '0', '--schedule', '/dev/zero'], QUICK);
+    expect(schedule.code).toBe(2);
+    expect(oneLine(schedule.stderr)).toContain('--schedule /dev/zero: is a character device, not a regular file');
+  });
 });
