@@ -3,7 +3,7 @@
 // line naming the path and why (never a blocked read, never a stack trace); symlinked fixture
 // files are followed, a dangling link or a loop is reported (docs/harness.md, "Fixture files").
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,5 +152,25 @@ describe('workloads and JSON schemas', () => {
     const schedule = await runScript('fake-provider', ['--port', '0', '--schedule', '/dev/zero'], QUICK);
     expect(schedule.code).toBe(2);
     expect(oneLine(schedule.stderr)).toContain('--schedule /dev/zero: is a character device, not a regular file');
+  });
+});
+
+describe('terminal output: control characters from files are shown, not obeyed', () => {
+  it('a fixture name with an OSC title sequence and a file name with ANSI colour are printed as escapes', async () => {
+    const tree = join(dir, 'escapes');
+    await mkdir(tree);
+    const fixture = JSON.parse(await readFile(FIXTURE, 'utf8'));
+    fixture.name = 'openai/\u001b]0;owned\u0007title\u009b2J';
+    await writeFile(join(tree, 'a-named.json'), JSON.stringify(fixture));
+    const shown = await runScript('compare', ['--fixtures', tree], { timeoutMs: 60_000 });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('openai/\\x1b]0;owned\\x07title\\x9b2J');
+    expect(shown.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+
+    await writeFile(join(tree, 'b-\u001b[31mred.json'), '{"name": ');
+    const refused = await runScript('compare', ['--fixtures', tree], QUICK);
+    expect(refused.code).toBe(2);
+    expect(oneLine(refused.stderr)).toContain('b-\\x1b[31mred.json: not valid JSON');
+    expect(refused.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 });
