@@ -6,11 +6,16 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
+import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findJsonSyntaxError, parseYamlText } from '../../src/config/config-syntax.ts';
 import { loadConfigFile, parseConfigText } from '../../src/config/load-config.ts';
 import { FILE_LIMITS } from '../../src/config/read-bounded-file.ts';
 import { ConfigError } from '../../src/core/errors.ts';
+
+const require = createRequire(import.meta.url);
 
 // A key with no sk-/Bearer shape: only "never quote the file" keeps it out of an error.
 const KEY = 'Zq9xPlainKeyValue77aa';
@@ -192,4 +197,54 @@ describe('item 8: only a regular file is read as a config', () => {
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+});
+
+describe('the syntax checks agree with the parsers', () => {
+  const parses = (text: string): boolean => {
+    try {
+      JSON.parse(text);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  // Valid JSON with a few characters inserted or removed somewhere: the scan finds an error
+  // exactly when JSON.parse throws, so every JSON error gets a location and no valid text is refused.
+  test.prop([fc.json(), fc.nat(), fc.nat({ max: 3 }), fc.string({ maxLength: 3, unit: 'binary' })])(
+    'findJsonSyntaxError finds an error exactly when JSON.parse throws',
+    (json, at, remove, insert) => {
+      const cut = at % (json.length + 1);
+      const text = json.slice(0, cut) + insert + json.slice(cut + remove);
+      const found = findJsonSyntaxError(text);
+      expect(found === undefined).toBe(parses(text));
+      if (found) expect(found.offset).toBeLessThanOrEqual(text.length);
+    },
+  );
+
+  // Short texts over JSON's own alphabet reach every state of the scan (escapes, numbers, literals).
+  const JSON_ALPHABET = ['{', '}', '[', ']', ':', ',', '"', '\\', 'u', '0', '1', '-', '.', 'e', 't', 'r', 'n', 'f', 'a', 'l', 's', ' ', '\n'];
+  test.prop([fc.string({ maxLength: 12, unit: fc.constantFrom(...JSON_ALPHABET) })], { numRuns: 2000 })(
+    'findJsonSyntaxError agrees with JSON.parse on texts over the JSON alphabet',
+    (text) => {
+      expect(findJsonSyntaxError(text) === undefined).toBe(parses(text));
+    },
+  );
+
+  // Our one-pass duplicate check reports a duplicate exactly when the parser's own check does.
+  test.prop([fc.array(fc.constantFrom('a', 'b', 'c', '1', '"1"', "'a'", 'true', '~', 'x y'), { minLength: 1, maxLength: 6 }), fc.boolean()])(
+    'duplicate keys are found exactly where the parser\'s own (quadratic) check finds them',
+    (keys, flow) => {
+      const text = flow ? `{${keys.map((k, i) => `${k}: ${i}`).join(', ')}}` : keys.map((k, i) => `${k}: ${i}`).join('\n');
+      const yaml = require('yaml') as typeof import('yaml');
+      const theirs = yaml.parseDocument(text).errors.some((e) => e.code === 'DUPLICATE_KEY');
+      let ours = false;
+      try {
+        parseYamlText(text);
+      } catch (error) {
+        ours = /a key appears twice/.test((error as Error).message);
+      }
+      expect(ours).toBe(theirs);
+    },
+  );
 });
