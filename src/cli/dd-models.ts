@@ -225,7 +225,9 @@ async function loadJsonSchema(path: string): Promise<{ raw: unknown; zod: z.ZodT
     text = await readBoundedTextFile(path, FILE_LIMITS.jsonSchema);
   } catch (error) {
     const refusal = error as FileReadError;
-    throw new ConfigError(refusal.refused ? `JSON schema file ${path} ${refusal.problem}` : `Could not read JSON schema file ${path}: ${refusal.code}`);
+    throw new ConfigError(
+      refusal.refused ? `JSON schema file ${path} ${refusal.problem}` : `Could not read JSON schema file ${path}: ${refusal.code}`,
+    );
   }
   let raw: unknown;
   try {

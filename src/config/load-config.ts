@@ -222,8 +222,9 @@ export function parseConfigSyntax(text: string, fileName: string): unknown {
     return json ? parseJsonText(text) : parseYamlText(text);
   } catch (error) {
     const detail = error instanceof ConfigSyntaxError ? error.message : 'syntax error';
-    throw new ConfigError(`Could not parse ${fileName} as ${json ? 'JSON' : 'YAML'}: ${detail}`, {
-      solution: `Fix the ${json ? 'JSON' : 'YAML'} syntax at the line and column named above (the file's text is not shown: it may hold a key).`,
+    const language = json ? 'JSON' : 'YAML';
+    throw new ConfigError(`Could not parse ${fileName} as ${language}: ${detail}`, {
+      solution: `Fix the ${language} syntax at the line and column named above (the file's text is not shown: it may hold a key).`,
     });
   }
 }

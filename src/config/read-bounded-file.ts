@@ -81,7 +81,8 @@ function binarySize(bytes: number): string {
 
 function tooLarge(path: string, size: number, limit: FileLimit, atLeast = false): FileReadError {
   const shown = `${atLeast ? 'more than ' : ''}${size} bytes`;
-  return new FileReadError(path, 'EFBIG', `is ${shown}; a ${limit.what} may be at most ${limit.maxBytes} bytes (${binarySize(limit.maxBytes)})`);
+  const cap = `${limit.maxBytes} bytes (${binarySize(limit.maxBytes)})`;
+  return new FileReadError(path, 'EFBIG', `is ${shown}; a ${limit.what} may be at most ${cap}`);
 }
 
 const CHUNK_BYTES = 1024 * 1024;

@@ -14,6 +14,8 @@ import { runScript } from './support/run-script.ts';
 const FIXTURE = 'test/fixtures/openai/404-plain-text-body.json';
 // Long enough for a cold start on a busy machine; a blocked read is killed here and fails the test.
 const QUICK = { timeoutMs: 15_000 };
+const FIFO = 'a FIFO (named pipe), not a regular file';
+const DEVICE = 'a character device, not a regular file';
 
 let dir: string;
 let good: string;
@@ -46,13 +48,13 @@ describe('gate: run summaries', () => {
     const result = await runScript('gate', ['--baseline', pipe, '--candidate', good], QUICK);
     expect(performance.now() - started).toBeLessThan(QUICK.timeoutMs);
     expect(result.code).toBe(2);
-    expect(oneLine(result.stderr)).toBe(`gate: --baseline ${pipe}: is a FIFO (named pipe), not a regular file; a run summary must be a regular file`);
+    expect(oneLine(result.stderr)).toBe(`gate: --baseline ${pipe}: is ${FIFO}; a run summary must be a regular file`);
   });
 
   it('a device as --candidate is exit 2 with one line', async () => {
     const result = await runScript('gate', ['--baseline', good, '--candidate', '/dev/zero'], QUICK);
     expect(result.code).toBe(2);
-    expect(oneLine(result.stderr)).toBe('gate: --candidate /dev/zero: is a character device, not a regular file; a run summary must be a regular file');
+    expect(oneLine(result.stderr)).toBe(`gate: --candidate /dev/zero: is ${DEVICE}; a run summary must be a regular file`);
   });
 
   it('a summary over the cap is refused by its size, naming the cap', async () => {
@@ -62,7 +64,7 @@ describe('gate: run summaries', () => {
     const result = await runScript('gate', ['--baseline', good, '--candidate', huge], QUICK);
     expect(result.code).toBe(2);
     expect(oneLine(result.stderr)).toBe(
-      `gate: --candidate ${huge}: is ${FILE_LIMITS.summary.maxBytes + 1} bytes; a run summary may be at most ${FILE_LIMITS.summary.maxBytes} bytes (32 MiB)`,
+      `gate: --candidate ${huge}: is ${FILE_LIMITS.summary.maxBytes + 1} bytes; a run summary may be at most 33554432 bytes (32 MiB)`,
     );
   });
 });
@@ -128,7 +130,7 @@ describe('workloads and JSON schemas', () => {
     const pipe = fifo('workload.yaml');
     const result = await runScript('record', ['--config', config, '--workload', pipe, '--out', join(dir, 'never')], QUICK);
     expect(result.code).toBe(2);
-    expect(oneLine(result.stderr)).toBe(`record: workload ${pipe} is a FIFO (named pipe), not a regular file; a workload file must be a regular file`);
+    expect(oneLine(result.stderr)).toBe(`record: workload ${pipe} is ${FIFO}; a workload file must be a regular file`);
   });
 
   it('dd-models generate --json-schema on a device is exit 2 before the config is read', async () => {
@@ -141,14 +143,18 @@ describe('workloads and JSON schemas', () => {
       );
     });
     expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')[0]).toBe('dd-models: ConfigError: JSON schema file /dev/urandom is a character device, not a regular file; a JSON schema file must be a regular file.');
+    expect(result.stderr.split('\n')[0]).toBe(
+      `dd-models: ConfigError: JSON schema file /dev/urandom is ${DEVICE}; a JSON schema file must be a regular file.`,
+    );
   });
 
   it('fake-provider --script on a FIFO and --schedule on a device are exit 2 with one line', async () => {
     const pipe = fifo('script.json');
     const script = await runScript('fake-provider', ['--port', '0', '--script', pipe], QUICK);
     expect(script.code).toBe(2);
-    expect(oneLine(script.stderr)).toBe(`fake-provider: --script ${pipe}: is a FIFO (named pipe), not a regular file; a fake provider script or schedule must be a regular file`);
+    expect(oneLine(script.stderr)).toBe(
+      `fake-provider: --script ${pipe}: is ${FIFO}; a fake provider script or schedule must be a regular file`,
+    );
     const schedule = await runScript('fake-provider', ['--port', '0', '--schedule', '/dev/zero'], QUICK);
     expect(schedule.code).toBe(2);
     expect(oneLine(schedule.stderr)).toContain('--schedule /dev/zero: is a character device, not a regular file');
