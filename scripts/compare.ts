@@ -18,6 +18,7 @@ import { collectMeta, type MetaSource } from '../src/testing/compare/report-meta
 import { createProgress, mismatchList, renderTable, summaryLine } from '../src/testing/compare/terminal-table.ts';
 import { loadFixtures } from '../src/testing/fixture.ts';
 import { loadWorkload } from '../src/testing/record/workload.ts';
+import { refuseUnsetKeyVariables } from '../src/testing/unset-key-refusal.ts';
 import { ClientRunSummary } from '../src/observability/client-run-summary.ts';
 import { writeRunSummary } from '../src/observability/write-run-summary.ts';
 
@@ -81,6 +82,7 @@ await runCli('compare', async () => {
       (call) => !values.filter || call.name.toLowerCase().includes(values.filter.toLowerCase()),
     );
     if (workload.length === 0) throw new UsageError(`no workload calls match --filter "${values.filter}"`);
+    refuseUnsetKeyVariables(config, workload.map((call) => call.provider.name));
     try {
       await checkLiveEndpoints(workload);
       const progress = interactive ? createProgress(workload.length, process.stderr) : undefined;

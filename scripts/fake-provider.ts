@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // npm run fake-provider -- [--port N] [--latency-ms N] [--capacity N] [--rpm N] [--tpm N] [--noise-rate R] [--schedule JSON|file] [--fault-rate R] [--fault KIND]... [--script file.json]
 // Serves the OpenAI, Anthropic and Bedrock wire protocols on 127.0.0.1 until interrupted (SPEC §12).
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { FILE_LIMITS, FileReadError, readBoundedTextFile } from '../src/config/read-bounded-file.ts';
 import { numberOption, runCli, UsageError } from '../src/testing/compare/cli-options.ts';
 import { startFakeProvider } from '../src/testing/fake-provider/fake-provider-server.ts';
 import { faultScriptSchema, parseFaultSpec, type FaultInput, type FaultScriptInput } from '../src/testing/fake-provider/fault-script.ts';
@@ -30,11 +30,21 @@ const USAGE = `Usage: npm run fake-provider -- [options]
   --no-auth              accept requests without credentials
 `;
 
+/** A regular file under the cap (a FIFO or a device is refused at once, never read). */
+async function readInput(path: string): Promise<string> {
+  try {
+    return await readBoundedTextFile(path, FILE_LIMITS.fakeProviderInput);
+  } catch (error) {
+    const refusal = error as FileReadError;
+    throw new Error(refusal.refused ? refusal.problem : `cannot read it (${refusal.code})`);
+  }
+}
+
 async function loadSchedule(value: string): Promise<ScheduleInput> {
   const inline = /^\s*[[{]/.test(value);
   let raw: unknown;
   try {
-    raw = JSON.parse(inline ? value : await readFile(value, 'utf8'));
+    raw = JSON.parse(inline ? value : await readInput(value));
   } catch (error) {
     throw new UsageError(`--schedule ${inline ? '(inline JSON)' : value}: ${(error as Error).message}`);
   }
@@ -55,7 +65,7 @@ function noiseStatus(value: string): 429 | 529 {
 async function loadScript(path: string): Promise<FaultScriptInput> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    raw = JSON.parse(await readInput(path));
   } catch (error) {
     throw new UsageError(`--script ${path}: ${(error as Error).message}`);
   }

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { ensureWritable, runCli, UsageError, writeReport } from '../src/testing/compare/cli-options.ts';
 import { evaluateGate } from '../src/testing/gate/evaluate-gate.ts';
-import { escapeControls } from '../src/testing/gate/gate-format.ts';
+import { escapeTerminalText } from '../src/testing/terminal-text.ts';
 import { renderGateHtml } from '../src/testing/gate/gate-html.ts';
 import { renderGateTable, verdictText } from '../src/testing/gate/gate-table.ts';
 import { DEFAULT_THRESHOLDS, parseMinCalls, parsePercent, parsePercentagePoints, parseRatio } from '../src/testing/gate/gate-thresholds.ts';
@@ -74,12 +74,12 @@ await runCli('gate', async () => {
   const enginesOf = (entries: { engine: string }[]) => [...new Set(entries.map((e) => e.engine))].sort().join(', ');
   if (!values['allow-same-engine'] && baseline.entries.length > 0 && enginesOf(baseline.entries) === enginesOf(candidate.entries)) {
     throw new UsageError(
-      `--baseline and --candidate both ran on ${escapeControls(enginesOf(baseline.entries))}: the engine switch did not take effect ` +
+      `--baseline and --candidate both ran on ${escapeTerminalText(enginesOf(baseline.entries))}: the engine switch did not take effect ` +
         `for the candidate (check ${'DATA_DESIGNER_ASYNC_ENGINE'}), or pass --allow-same-engine to compare two runs of one engine`,
     );
   }
   const report = evaluateGate(baseline, candidate, thresholds, new Date(), { allowSameEngine: values['allow-same-engine'] === true });
-  const sideText = (file: string, engines: string[]) => `${escapeControls(file)} (${escapeControls(engines.join(', ')) || 'no entries'})`;
+  const sideText = (file: string, engines: string[]) => `${escapeTerminalText(file)} (${escapeTerminalText(engines.join(', ')) || 'no entries'})`;
   const base = sideText(values.baseline, report.baseline.engines);
   process.stdout.write(`gate: baseline ${base} vs candidate ${sideText(values.candidate, report.candidate.engines)}\n\n`);
   process.stdout.write(renderGateTable(report));

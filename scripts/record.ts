@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { EngineName } from '../src/core/model-client.ts';
 import { loadConfigFile } from '../src/config/load-config.ts';
 import { ensureWritable, runCli, UsageError } from '../src/testing/compare/cli-options.ts';
+import { refuseUnsetKeyVariables } from '../src/testing/unset-key-refusal.ts';
 import { recordWorkload } from '../src/testing/record/record-workload.ts';
 import { loadWorkload } from '../src/testing/record/workload.ts';
 import { ENGINES } from '../src/testing/engines.ts';
@@ -58,6 +59,8 @@ await runCli('record', async () => {
     (call) => !values.filter || call.name.toLowerCase().includes(values.filter.toLowerCase()),
   );
   if (calls.length === 0) throw new UsageError(`no workload calls match --filter "${values.filter}"`);
+  // Before any request: the providers this workload calls must have their keys (no fixtures of 401s for a missing export).
+  refuseUnsetKeyVariables(config, calls.map((call) => call.provider.name));
 
   const results = await recordWorkload(config, calls, {
     outDir: values.out as string,

@@ -12,6 +12,7 @@ import type { EngineName } from '../src/core/model-client.ts';
 import { writeRunSummary } from '../src/observability/write-run-summary.ts';
 import { ensureWritable, numberOption, runCli, UsageError } from '../src/testing/compare/cli-options.ts';
 import { formatShadowSummary, shadowCountsProblems } from '../src/shadow/shadow-summary-text.ts';
+import { refuseUnsetKeyVariables } from '../src/testing/unset-key-refusal.ts';
 import { ENGINES } from '../src/testing/engines.ts';
 import { runStagingJob, stagingSummaryProblems } from '../src/testing/staging/run-staging-job.ts';
 
@@ -57,6 +58,8 @@ await runCli('staging-job', async () => {
   const warmup = numberOption(values.warmup, '--warmup', { min: 0, integer: true }) ?? 1;
   await ensureWritable(values['summary-json'], '--summary-json');
   const config = await loadConfigFile(values.config);
+  // Every alias is called: a provider that serves one must have its key (no 401 run for a missing export).
+  refuseUnsetKeyVariables(config, config.models.map((model) => model.provider));
   const { summary, engines, aliases } = await runStagingJob(config, { calls, concurrency, engine, warmup });
   await writeRunSummary(values['summary-json'], summary);
   const routing = Object.entries(engines).map(([type, name]) => `${type}=${name}`).join(', ');

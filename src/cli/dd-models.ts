@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // dd-models: run one generation (or the health checks) through the model layer from a config
 // file, to try a model, a provider or an engine by hand. A thin shell over the public API.
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { checkConfigFile, SHAPE_NAMES } from '../config/config-check.ts';
 import { formatZodIssues } from '../config/load-config.ts';
+import { parseJsonText } from '../config/config-syntax.ts';
+import { FILE_LIMITS, FileReadError, readBoundedTextFile } from '../config/read-bounded-file.ts';
 import { ConfigError, DataDesignerError } from '../core/errors.ts';
 import type { ModelFacade } from '../facade/model-facade.ts';
 import type { Parser } from '../facade/parsers/parser-error.ts';
@@ -22,7 +23,8 @@ Usage:
   dd-models health --config <file> [--model <alias>]... [--engine legacy|v2]
       checks every alias (or each --model), prints one line per alias, exits 1 if any failed
   dd-models config check <file>    validate a config (ours or Data Designer's snake_case shape)
-                                   and print it normalised, secrets as ***
+                                   and print it normalised, secrets as ***; exit 2 when it has
+                                   a problem (an apiKey naming an unset environment variable)
   dd-models --help
 
 generate options:
@@ -197,7 +199,15 @@ async function health(values: Values, positionals: string[]): Promise<number> {
 async function configCommand(positionals: string[]): Promise<number> {
   const [sub, file, ...extra] = positionals;
   if (sub !== 'check' || file === undefined || extra.length > 0) throw new UsageError('usage: dd-models config check <file>');
-  const { shape, text } = await checkConfigFile(file);
+  const { shape, text, problems } = await checkConfigFile(file);
+  if (problems.length > 0) {
+    // Read, but not usable as it is here: exit 2 like any config or environment to fix.
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    process.stderr.write(`${file}: read as ${SHAPE_NAMES[shape]}, but not usable as it is: ${count}\n`);
+    for (const problem of problems) process.stderr.write(`  - ${problem}\n`);
+    process.stdout.write(`${text}\n`);
+    return 2;
+  }
   process.stderr.write(`${file}: valid, read as ${SHAPE_NAMES[shape]}; normalised:\n`);
   process.stdout.write(`${text}\n`);
   return 0;
@@ -225,13 +235,16 @@ function report(facade: ModelFacade, output: unknown, asJson: boolean): void {
 async function loadJsonSchema(path: string): Promise<{ raw: unknown; zod: z.ZodType }> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readBoundedTextFile(path, FILE_LIMITS.jsonSchema);
   } catch (error) {
-    throw new ConfigError(`Could not read JSON schema file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    const refusal = error as FileReadError;
+    throw new ConfigError(
+      refusal.refused ? `JSON schema file ${path} ${refusal.problem}` : `Could not read JSON schema file ${path}: ${refusal.code}`,
+    );
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseJsonText(text);
   } catch (error) {
     throw new ConfigError(`JSON schema file ${path} is not valid JSON: ${(error as Error).message}`);
   }

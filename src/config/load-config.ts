@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
@@ -16,16 +14,8 @@ import {
 } from './schemas.ts';
 import { configShape, SOURCE_WORDING, translateSourceConfig, type SourceIssue, type Translation } from './source-shape.ts';
 import { typosFirst } from './issue-order.ts';
-
-// The YAML parser (about 70 modules) loads with the first YAML text, not with the package: most
-// hosts pass config objects (cold start, docs/benchmarks.md). `parseConfigText` stays synchronous,
-// hence require; yaml's "node" export is the same CommonJS file an import would load.
-const requireHere = createRequire(import.meta.url);
-let yamlParse: (typeof import('yaml'))['parse'] | undefined;
-function parseYaml(text: string): unknown {
-  yamlParse ??= (requireHere('yaml') as typeof import('yaml')).parse;
-  return yamlParse(text);
-}
+import { ConfigSyntaxError, parseJsonText, parseYamlText } from './config-syntax.ts';
+import { FILE_LIMITS, FileReadError, readBoundedTextFile } from './read-bounded-file.ts';
 
 const SECRET_KEYS = /^(apiKey|api_key|authorization|x-api-key|secret|token|password)$/i;
 
@@ -114,10 +104,33 @@ function closestKey(key: string, allowed: readonly string[]): string | undefined
   return best?.key;
 }
 
+// A config with thousands of unknown keys (or a megabyte-long key) gets an error of bounded size:
+// the first keys and issues are listed, the rest counted.
+const MAX_KEYS_LISTED = 10;
+const MAX_KEY_CHARS = 80;
+const MAX_ISSUES_LISTED = 20;
+
+function quoteKey(key: string): string {
+  const clipped = key.length > MAX_KEY_CHARS ? `${key.slice(0, MAX_KEY_CHARS)}…` : key;
+  return JSON.stringify(clipped);
+}
+
+function listKeys(keys: readonly string[]): string {
+  const named = keys.slice(0, MAX_KEYS_LISTED).map(quoteKey).join(', ');
+  return keys.length > MAX_KEYS_LISTED ? `${named} and ${keys.length - MAX_KEYS_LISTED} more` : named;
+}
+
+/** `Invalid <label>:` and one line per issue, the first MAX_ISSUES_LISTED of them. */
+function issueList(label: string, lines: readonly string[]): string {
+  const shown = lines.slice(0, MAX_ISSUES_LISTED);
+  if (lines.length > MAX_ISSUES_LISTED) shown.push(`  - … and ${lines.length - MAX_ISSUES_LISTED} more problems`);
+  return `Invalid ${label}:\n${shown.join('\n')}`;
+}
+
 function unknownKeysMessage(keys: readonly string[], allowed: readonly string[] | undefined): string {
-  const named = keys.map((k) => `"${k}"`).join(', ');
+  const named = listKeys(keys);
   if (!allowed) return `unknown key${keys.length > 1 ? 's' : ''} ${named}`;
-  const guesses = keys.map((k) => closestKey(k, allowed)).filter((k): k is string => k !== undefined);
+  const guesses = [...new Set(keys.slice(0, MAX_KEYS_LISTED).flatMap((k) => closestKey(k, allowed) ?? []))];
   const guess = guesses.length > 0 ? `did you mean ${guesses.map((k) => `"${k}"`).join(', ')}? ` : '';
   return `unknown key${keys.length > 1 ? 's' : ''} ${named} (${guess}allowed: ${allowed.join(', ')})`;
 }
@@ -126,7 +139,8 @@ function unknownKeysMessage(keys: readonly string[], allowed: readonly string[] 
 function orderedIssues(error: z.ZodError, raw: unknown): z.core.$ZodIssue[] {
   return typosFirst(error.issues, (issue) => {
     const allowed = allowedKeysAt(issue.path, raw) ?? [];
-    return ((issue as { keys?: string[] }).keys ?? []).flatMap((key) => closestKey(key, allowed) ?? []);
+    // Guessing is bounded like the listing: past the first keys, unknown keys get no guess.
+    return ((issue as { keys?: string[] }).keys ?? []).slice(0, MAX_KEYS_LISTED).flatMap((key) => closestKey(key, allowed) ?? []);
   });
 }
 
@@ -144,7 +158,7 @@ export function formatZodIssues(error: z.ZodError, label = 'config', raw?: unkno
     }
     return `  - ${path}: ${redactSecrets(message)}`;
   });
-  return `Invalid ${label}:\n${lines.join('\n')}`;
+  return issueList(label, lines);
 }
 
 function issueLine(path: readonly PropertyKey[], message: string): string {
@@ -176,13 +190,13 @@ function parseSourceConfig(raw: unknown, label: string): DataDesignerConfig {
   const translation = translateSourceConfig(raw);
   if (translation.issues.length > 0) {
     const lines = translation.issues.map(sourceIssueLine);
-    throw new ConfigError(`Invalid ${label}:\n${lines.join('\n')}`, { path: formatPath(translation.issues[0].path) });
+    throw new ConfigError(issueList(label, lines), { path: formatPath(translation.issues[0].path) });
   }
   const result = dataDesignerConfigSchema.safeParse(translation.value);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => translatedIssueLine(issue, translation));
     const first = result.error.issues[0];
-    throw new ConfigError(`Invalid ${label}:\n${lines.join('\n')}`, { path: first ? formatPath(translation.originalPath(first.path)) : undefined });
+    throw new ConfigError(issueList(label, lines), { path: first ? formatPath(translation.originalPath(first.path)) : undefined });
   }
   return result.data;
 }
@@ -198,35 +212,38 @@ export function parseConfig(raw: unknown, label = 'config'): DataDesignerConfig 
   return result.data;
 }
 
-/** The file's text as data, before any validation. */
+/**
+ * The file's text as data, before any validation. A syntax error names the line, the column and
+ * what is wrong, never the source text (which may hold a key), and keeps no parser error as cause.
+ */
 export function parseConfigSyntax(text: string, fileName: string): unknown {
-  const ext = extname(fileName).toLowerCase();
-  let raw: unknown;
+  const json = extname(fileName).toLowerCase() === '.json';
   try {
-    raw = ext === '.json' ? JSON.parse(text) : parseYaml(text);
+    return json ? parseJsonText(text) : parseYamlText(text);
   } catch (error) {
-    throw new ConfigError(`Could not parse ${fileName} as ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`, {
-      cause: error,
+    const detail = error instanceof ConfigSyntaxError ? error.message : 'syntax error';
+    const language = json ? 'JSON' : 'YAML';
+    throw new ConfigError(`Could not parse ${fileName} as ${language}: ${detail}`, {
+      solution: `Fix the ${language} syntax at the line and column named above (the file's text is not shown: it may hold a key).`,
     });
   }
-  return raw;
 }
 
 export function parseConfigText(text: string, fileName: string): DataDesignerConfig {
   return parseConfig(parseConfigSyntax(text, fileName), `config file ${fileName}`);
 }
 
+/** The config file's text: a regular file of at most FILE_LIMITS.config.maxBytes (never a FIFO or a device). */
 export async function readConfigText(path: string): Promise<string> {
-  let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    return await readBoundedTextFile(path, FILE_LIMITS.config);
   } catch (error) {
-    throw new ConfigError(`Could not read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      cause: error,
+    const refusal = error as FileReadError;
+    const system = !refusal.refused;
+    throw new ConfigError(system ? `Could not read config file ${path}: ${refusal.code}` : `Config file ${path} ${refusal.problem}`, {
       solution: 'Check the path of the config file (relative paths start from the directory the command runs in).',
     });
   }
-  return text;
 }
 
 export async function loadConfigFile(path: string): Promise<DataDesignerConfig> {

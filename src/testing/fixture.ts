@@ -1,7 +1,8 @@
 // Loading SPEC §10 fixtures from disk for the harness. The shape itself (schemas and the pure
 // helpers) lives in src/parity/fixture-shape.ts, shared with shadow mode, and is re-exported here.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { FILE_LIMITS, FileReadError, readBoundedTextFile } from '../config/read-bounded-file.ts';
 import { fixtureSchema, type Fixture } from '../parity/fixture-shape.ts';
 
 export * from '../parity/fixture-shape.ts';
@@ -39,9 +40,12 @@ export function parseFixture(raw: unknown, file: string): Fixture {
 export async function loadFixtureFile(file: string, label = file): Promise<Fixture> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // A regular file of at most FILE_LIMITS.fixture.maxBytes: a FIFO or a device is refused, never read.
+    text = await readBoundedTextFile(file, FILE_LIMITS.fixture);
   } catch (error) {
-    throw new FixtureError(label, undefined, `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    const refusal = error as FileReadError;
+    const system = !refusal.refused;
+    throw new FixtureError(label, undefined, system ? `cannot read file (${refusal.code ?? 'error'})` : refusal.problem);
   }
   let raw: unknown;
   try {
@@ -52,15 +56,34 @@ export async function loadFixtureFile(file: string, label = file): Promise<Fixtu
   return parseFixture(raw, label);
 }
 
-async function listJsonFiles(path: string): Promise<string[]> {
+const DANGLING = 'a symbolic link to nothing (its target does not exist)';
+
+/**
+ * The fixture files under a path given on the command line, sorted by name in each directory.
+ * A path that is not a directory is returned as it is, whatever it is: the reader refuses a FIFO
+ * or a device with a FixtureError (never a stack trace, never a blocked read). In a directory,
+ * every `*.json` entry that is not a directory is returned (a FIFO named `x.json` is refused by
+ * the reader, not skipped). Symbolic links are followed (docs/harness.md, "Fixture files"): a
+ * link to a file is read as that file, a link to a directory is walked; a dangling link or a link
+ * back to a directory being walked is a FixtureError naming the link (whatever its name).
+ */
+async function listJsonFiles(path: string, walking: ReadonlySet<string> = new Set()): Promise<string[]> {
   const info = await stat(path).catch(() => undefined);
-  if (!info) throw new FixtureError(path, undefined, 'no such file or directory');
-  if (info.isFile()) return [path];
+  if (!info) {
+    const link = await lstat(path).catch(() => undefined);
+    throw new FixtureError(path, undefined, link?.isSymbolicLink() ? DANGLING : 'no such file or directory');
+  }
+  if (!info.isDirectory()) return [path];
+  const real = await realpath(path);
+  if (walking.has(real)) throw new FixtureError(path, undefined, 'a symbolic link back to a directory it is inside (a loop)');
+  const inside = new Set([...walking, real]);
   const out: string[] = [];
   for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     const child = join(path, entry.name);
-    if (entry.isDirectory()) out.push(...(await listJsonFiles(child)));
-    else if (entry.isFile() && entry.name.endsWith('.json')) out.push(child);
+    const target = entry.isSymbolicLink() ? await stat(child).catch(() => undefined) : undefined;
+    if (entry.isSymbolicLink() && !target) throw new FixtureError(child, undefined, DANGLING);
+    if (entry.isDirectory() || target?.isDirectory()) out.push(...(await listJsonFiles(child, inside)));
+    else if (entry.name.endsWith('.json')) out.push(child);
   }
   return out;
 }

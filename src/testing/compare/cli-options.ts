@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../../core/errors.ts';
 import { redactSecrets } from '../../core/secrets.ts';
 import { FixtureError, FixtureErrors } from '../fixture.ts';
+import { escapeTerminalText } from '../terminal-text.ts';
 import { fileOutputProblem } from '../output-paths.ts';
 
 /** Bad flags or inputs: reported as one line, exit code 2, never a stack trace. */
@@ -42,7 +43,8 @@ export function oneLine(error: unknown): string {
     .replace(/:\s*\n\s*-\s+/, ': ')
     .replace(/\s*\n\s*-\s+/g, '; ')
     .replace(/\s*\n\s*/g, '; ');
-  return redactSecrets(joined.trim());
+  // A path or a name read from a file may hold control characters: shown as escapes, never obeyed.
+  return escapeTerminalText(redactSecrets(joined.trim()));
 }
 
 /**

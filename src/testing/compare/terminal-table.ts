@@ -1,6 +1,7 @@
 // The terminal side of the compare report: one row per case, a summary line, and a progress
 // bar that only a person watching a terminal ever sees.
 import { brief, casePasses, firstDifference, NO_REQUEST_EXPECTED, type CompareCase, type CompareReport } from './compare-report.ts';
+import { escapeTerminalText } from '../terminal-text.ts';
 
 export interface TableStyle {
   color: boolean;
@@ -41,14 +42,15 @@ function describeDiff(c: CompareCase): string {
 
 export function renderTable(report: CompareReport, style: TableStyle): string {
   const headers = ['case', 'provider', 'operation', 'parity', 'matches', 'attempts l/v2', 'first diff'];
+  // Names, providers and diffs come from fixture files: their control characters are shown, not obeyed.
   const rows = report.cases.map((c) => [
-    c.name,
-    c.provider,
-    c.operation,
+    escapeTerminalText(c.name),
+    escapeTerminalText(c.provider),
+    escapeTerminalText(c.operation),
     verdict(c.parity, style),
     verdict(c.matches, style),
     `${c.legacy.attempts}/${c.v2.attempts}`,
-    describeDiff(c),
+    escapeTerminalText(describeDiff(c)),
   ]);
   const fixed = headers.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].replace(/\u001b\[[0-9;]*m/g, '').length)));
   fixed[0] = Math.min(fixed[0], 56);
@@ -87,7 +89,7 @@ export function mismatchList(report: CompareReport): string {
   const lines = failing.map((c) => {
     const first = firstDifference(c);
     const where = first ? `${first.label} at ${first.path}: ${brief(first.left, 80)} vs ${brief(first.right, 80)}` : 'no detail';
-    return `  ${c.name} (${c.file}): ${where}`;
+    return escapeTerminalText(`  ${c.name} (${c.file}): ${where}`);
   });
   return `Mismatched cases:\n${lines.join('\n')}\n`;
 }
@@ -105,7 +107,7 @@ export function createProgress(total: number, stream: NodeJS.WriteStream): { tic
       count += 1;
       const filled = total === 0 ? width : Math.round((count / total) * width);
       const columns = stream.columns ?? 80;
-      const text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${count}/${total} ${label}`;
+      const text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${count}/${total} ${escapeTerminalText(label)}`;
       stream.write(`\r\u001b[2K${clip(text, columns - 1)}`);
     },
     done() {

@@ -13,7 +13,7 @@
 import { UsageError } from '../compare/cli-options.ts';
 import { errorRateZ, zFor } from './error-rate-significance.ts';
 import type { GateThresholds } from './gate-thresholds.ts';
-import { escapeControls } from './gate-format.ts';
+import { escapeTerminalText } from '../terminal-text.ts';
 import type { LoadedSummary, SummaryEntry } from './read-summary.ts';
 
 export type GateMetric =
@@ -85,8 +85,8 @@ function byAlias(summary: LoadedSummary): Map<string, SummaryEntry> {
     const seen = map.get(entry.alias);
     if (seen) {
       throw new UsageError(
-        `${escapeControls(summary.file)}: alias "${escapeControls(entry.alias)}" appears for engines ${escapeControls(seen.engine)} and ` +
-          `${escapeControls(entry.engine)}; the gate compares one run per engine — write one summary per engine`,
+        `${escapeTerminalText(summary.file)}: alias "${escapeTerminalText(entry.alias)}" appears for engines ${escapeTerminalText(seen.engine)} and ` +
+          `${escapeTerminalText(entry.engine)}; the gate compares one run per engine — write one summary per engine`,
       );
     }
     map.set(entry.alias, entry);
@@ -253,7 +253,7 @@ export function evaluateGate(
   const judged = aliases.filter((a) => a.judged);
   if (base.size > 0 && judged.length === 0 && failures.length === 0) {
     const same = aliases.filter((a) => !a.judged && a.baselineEngine !== null && a.candidateEngine !== null);
-    const named = same.slice(0, 5).map((a) => `${escapeControls(a.alias)}: ${escapeControls(a.baselineEngine!)}`).join(', ');
+    const named = same.slice(0, 5).map((a) => `${escapeTerminalText(a.alias)}: ${escapeTerminalText(a.baselineEngine!)}`).join(', ');
     const more = same.length > 5 ? `, +${same.length - 5} more` : '';
     throw new UsageError(
       `nothing to judge: every alias the two runs share ran the same engine on both sides (${named}${more}); the engine switch did not ` +

@@ -13,20 +13,6 @@ export const METRIC_LABELS: Record<GateMetric, string> = {
   engine: 'engine',
 };
 
-/**
- * Text from a summary (alias names, error classes, file names) as the terminal shows it: C0 and C1
- * control characters (ESC starts ANSI/OSC sequences, 0x9b and 0x9d are their one-byte forms), DEL,
- * line and paragraph separators and bidirectional overrides are written as \xNN / \uNNNN, so a
- * name can neither recolour, retitle nor rewrite the verdict. Private to the gate for now: the
- * config branch writes a shared helper for every CLI (issue 25, item 8), which should replace it.
- */
-export function escapeControls(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
-
 const trim = (value: number, digits: number) => String(+value.toFixed(digits));
 
 export function formatValue(metric: GateMetric, value: number | null): string {

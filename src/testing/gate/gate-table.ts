@@ -1,21 +1,22 @@
 // The gate on a terminal: one row per (alias, metric) with the engine each side ran the alias on,
 // then the verdict naming every failure. Names from the summaries are shown with their control
-// characters escaped (escapeControls), and column widths are found without spreading the rows
+// characters escaped (escapeTerminalText), and column widths are found without spreading the rows
 // into Math.max (20,000 aliases are 140,000 rows: more arguments than a call may take).
 import type { GateReport } from './evaluate-gate.ts';
-import { escapeControls, failureLine, formatDelta, formatValue, METRIC_LABELS } from './gate-format.ts';
+import { escapeTerminalText } from '../terminal-text.ts';
+import { failureLine, formatDelta, formatValue, METRIC_LABELS } from './gate-format.ts';
 
 const STATUS_TEXT = { pass: 'ok', fail: 'FAIL', info: 'info', 'not-judged': 'not judged' } as const;
 
 /** `legacy → v2`; a side without the alias is `–`. */
 export function enginePair(engines: { baseline: string | null; candidate: string | null }): string {
-  return `${escapeControls(engines.baseline ?? '–')} → ${escapeControls(engines.candidate ?? '–')}`;
+  return `${escapeTerminalText(engines.baseline ?? '–')} → ${escapeTerminalText(engines.candidate ?? '–')}`;
 }
 
 export function renderGateTable(report: GateReport): string {
   const headers = ['alias', 'engines', 'metric', 'baseline', 'candidate', 'change', 'threshold', 'status', 'note'];
   const rows = report.rows.map((row) => [
-    escapeControls(row.alias),
+    escapeTerminalText(row.alias),
     enginePair(row.engines),
     METRIC_LABELS[row.metric],
     formatValue(row.metric, row.baseline),
@@ -23,7 +24,7 @@ export function renderGateTable(report: GateReport): string {
     formatDelta(row.metric, row.delta),
     row.threshold ?? '–',
     STATUS_TEXT[row.status],
-    escapeControls(row.note ?? ''),
+    escapeTerminalText(row.note ?? ''),
   ]);
   const widths = headers.map((h) => h.length);
   for (const cells of rows) for (let i = 0; i < cells.length; i++) if (cells[i].length > widths[i]) widths[i] = cells[i].length;
@@ -31,7 +32,7 @@ export function renderGateTable(report: GateReport): string {
   return `${[line(headers), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n')}\n`;
 }
 
-const listed = (names: string[]) => names.map(escapeControls).join(', ');
+const listed = (names: string[]) => names.map(escapeTerminalText).join(', ');
 
 export function verdictText(report: GateReport): string {
   const lines: string[] = [];
@@ -48,7 +49,7 @@ export function verdictText(report: GateReport): string {
     lines.push(`PASS: ${judged} alias${judged === 1 ? '' : 'es'} within the thresholds (${limits})${notJudged}`);
   } else {
     lines.push(`FAIL: ${report.failures.length} failing (alias, metric):`);
-    for (const row of report.failures) lines.push(`  ${escapeControls(failureLine(row))}`);
+    for (const row of report.failures) lines.push(`  ${escapeTerminalText(failureLine(row))}`);
   }
   return `${lines.join('\n')}\n`;
 }

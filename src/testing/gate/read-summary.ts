@@ -1,10 +1,10 @@
 // Reads a run summary (`dd-models … --summary-json`, schema dd-run-summary/1) for the gate: the
 // fields it judges are checked for type, so a wrong or truncated file is a usage error naming the
 // file and the field, never a NaN in the verdict. Unknown keys are ignored (future sections).
-import { readFile } from 'node:fs/promises';
+import { FILE_LIMITS, FileReadError, readBoundedTextFile } from '../../config/read-bounded-file.ts';
 import { RUN_SUMMARY_SCHEMA, type RunSummaryEntry } from '../../observability/run-summary.ts';
 import { UsageError } from '../compare/cli-options.ts';
-import { escapeControls } from './gate-format.ts';
+import { escapeTerminalText } from '../terminal-text.ts';
 
 /** The part of a run-summary entry the gate reads (the full type is RunSummary, src/observability). */
 export interface SummaryEntry {
@@ -66,7 +66,7 @@ function checkArithmetic(entry: SummaryEntry, where: string): void {
   if (!Number.isSafeInteger(failed)) throw new Error(`${where}.failures add up past ${Number.MAX_SAFE_INTEGER}: cannot be counted exactly`);
   if (entry.successes + failed !== entry.calls) {
     throw new Error(
-      `${where} (alias "${escapeControls(entry.alias)}") does not add up: ` +
+      `${where} (alias "${escapeTerminalText(entry.alias)}") does not add up: ` +
         `successes ${entry.successes} + failures ${failed} ≠ calls ${entry.calls}` +
         ' — a summary whose calls are not all accounted for cannot be judged (write it with dd-models … --summary-json)',
     );
@@ -91,7 +91,7 @@ function entryOf(raw: unknown, where: string): SummaryEntry {
   // No prototype: a class named `__proto__` (or `constructor`) is a key like any other, never dropped.
   const failures: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const [name, value] of Object.entries(raw.failures)) {
-    failures[name] = whole(value, `${where}.failures["${escapeControls(name)}"]`);
+    failures[name] = whole(value, `${where}.failures["${escapeTerminalText(name)}"]`);
   }
   const entry: SummaryEntry = {
     alias: raw.alias,
@@ -144,9 +144,12 @@ export function parseSummary(text: string, file: string): LoadedSummary {
 export async function readSummary(file: string, flag: string): Promise<LoadedSummary> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // A regular file of at most FILE_LIMITS.summary.maxBytes: a FIFO or a device is refused, never read.
+    text = await readBoundedTextFile(file, FILE_LIMITS.summary);
   } catch (error) {
-    throw new UsageError(`${flag} ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    const refusal = error as FileReadError;
+    const system = !refusal.refused;
+    throw new UsageError(`${flag} ${file}: ${system ? `cannot read it (${refusal.code})` : refusal.problem}`);
   }
   return parseSummary(text, file);
 }

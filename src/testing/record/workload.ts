@@ -6,9 +6,9 @@
 //     alias: small-chat           # a model alias of the config
 //     request:                    # canonical request (SPEC §4) without `model`; default "Hello"
 //       messages: [{role: user, content: "What is the weather in Paris?"}]
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseJsonText, parseYamlText } from '../../config/config-syntax.ts';
+import { FILE_LIMITS, FileReadError, readBoundedTextFile } from '../../config/read-bounded-file.ts';
 import { z } from 'zod';
 import { applyPrecedence } from '../../config/precedence.ts';
 import { embeddingParams, sampleChatParams } from '../../config/sample-params.ts';
@@ -92,15 +92,19 @@ export function parseWorkload(raw: unknown, config: DataDesignerConfig, label: s
 export async function loadWorkload(path: string, config: DataDesignerConfig): Promise<WorkloadCall[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // A regular file of at most FILE_LIMITS.workload.maxBytes: a FIFO or a device is refused, never read.
+    text = await readBoundedTextFile(path, FILE_LIMITS.workload);
   } catch (error) {
-    throw new UsageError(`cannot read workload ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    const refusal = error as FileReadError;
+    throw new UsageError(refusal.refused ? `workload ${path} ${refusal.problem}` : `cannot read workload ${path} (${refusal.code})`);
   }
   let raw: unknown;
+  const json = extname(path).toLowerCase() === '.json';
   try {
-    raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+    // Linear-time parsing whose errors name a line and a column, never the text (config-syntax.ts).
+    raw = json ? parseJsonText(text) : parseYamlText(text);
   } catch (error) {
-    throw new UsageError(`${path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'} (${(error as Error).message.split('\n')[0]})`);
+    throw new UsageError(`${path}: not valid ${json ? 'JSON' : 'YAML'} (${(error as Error).message})`);
   }
   return parseWorkload(raw, config, path);
 }
