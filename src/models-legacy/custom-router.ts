@@ -37,6 +37,7 @@ import { parseShouldRetry, retryBudget } from './retry-policy.ts';
 import { BedrockSigningSetupError } from './sign-bedrock-request.ts';
 import { CallRegistry, RouterClosedReason } from './call-registry.ts';
 import { validateChatRequest } from './validate-chat-request.ts';
+import { canonicalChatRequest } from './canonical-request-contract.ts';
 
 const ADAPTERS: Record<ProviderType, AdapterFactory> = {
   openai: createOpenAIAdapter,
@@ -134,8 +135,10 @@ export class CustomRouter {
     return this.#tracked(deployment, options, request.extra_headers, async (signal) => {
       const context = this.#context(deployment, request, options, signal);
       const plan = this.#guardInput(deployment, () => {
-        validateChatRequest(request);
-        return deployment.adapter.planChat(this.#input(deployment, request));
+        // Null optional fields are unset from here on (engine-rules, "Canonical request contract").
+        const canonical = canonicalChatRequest(request);
+        validateChatRequest(canonical);
+        return deployment.adapter.planChat(this.#input(deployment, canonical));
       });
       const result = await this.#exchange(context, plan.call);
       return this.#guardShape(deployment, () => plan.parse(result));

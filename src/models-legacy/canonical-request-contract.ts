@@ -1,0 +1,129 @@
+// docs/engine-rules.md, "Canonical request contract" (issue 24): `null` on an optional canonical
+// field means unset, `stop: []` is unset, a non-string stop entry or a text part without string
+// text is refused, and parts a provider cannot take in a role are refused, never dropped.
+import type { ChatRequest } from '../core/types.ts';
+import { isRecord, type JsonRecord } from './json-guards.ts';
+import { badRequest, unsupportedCapability } from './request-input-error.ts';
+
+const OPTIONAL_REQUEST_FIELDS = new Set([
+  'tools', 'tool_choice', 'temperature', 'top_p', 'max_tokens', 'stop', 'seed', 'response_format', 'n',
+  'frequency_penalty', 'presence_penalty', 'extra_body', 'extra_headers', 'timeout_ms',
+]);
+const OPTIONAL_ASSISTANT_FIELDS = ['tool_calls', 'reasoning_content', 'thinking_blocks'];
+const OPTIONAL_TOOL_FIELDS = ['description', 'parameters', 'strict'];
+
+function withoutNullKeys(record: JsonRecord, keys: Iterable<string>): JsonRecord {
+  const out = { ...record };
+  for (const key of keys) if (out[key] === null) delete out[key];
+  return out;
+}
+
+function withoutNullPartKeys(part: unknown): unknown {
+  if (!isRecord(part)) return part;
+  let out = part.cache_control === null ? withoutNullKeys(part, ['cache_control']) : part;
+  if (isRecord(out.image_url) && out.image_url.detail === null) out = { ...out, image_url: withoutNullKeys(out.image_url, ['detail']) };
+  return out;
+}
+
+function withoutNullMessageKeys(message: unknown): unknown {
+  if (!isRecord(message)) return message;
+  const out = message.role === 'assistant' ? withoutNullKeys(message, OPTIONAL_ASSISTANT_FIELDS) : { ...message };
+  if (Array.isArray(out.content)) out.content = out.content.map(withoutNullPartKeys);
+  return out;
+}
+
+function withoutNullToolKeys(tool: unknown): unknown {
+  if (!isRecord(tool) || !isRecord(tool.function)) return tool;
+  return { ...tool, function: withoutNullKeys(tool.function, OPTIONAL_TOOL_FIELDS) };
+}
+
+function checkedStop(stop: unknown): unknown {
+  if (stop === undefined || typeof stop === 'string') return stop;
+  if (!Array.isArray(stop)) {
+    throw badRequest(`stop must be a string or an array of strings, got ${JSON.stringify(stop)}`, 'Pass stop as a string or a list of strings, or leave it unset.');
+  }
+  stop.forEach((entry: unknown, i) => {
+    if (typeof entry !== 'string') {
+      throw badRequest(`stop[${i}] is ${JSON.stringify(entry) ?? String(entry)}, not a string`, 'Give every stop sequence as a string, or remove that entry.');
+    }
+  });
+  return stop.length === 0 ? undefined : stop;
+}
+
+function checkTextParts(messages: unknown[]): void {
+  messages.forEach((message, i) => {
+    const content = isRecord(message) ? message.content : undefined;
+    if (!Array.isArray(content)) return;
+    content.forEach((part: unknown, j) => {
+      if (isRecord(part) && part.type === 'text' && typeof part.text !== 'string') {
+        throw badRequest(`messages[${i}].content[${j}] is a text part without a string text`, 'Give every text part a "text" string, or remove the part.');
+      }
+    });
+  });
+}
+
+/** The request with every null optional field removed (as if absent); stop and text parts checked. */
+export function canonicalChatRequest(request: ChatRequest): ChatRequest {
+  if (!isRecord(request)) return request;
+  const out: JsonRecord = {};
+  for (const [key, value] of Object.entries(request)) if (!(value === null && OPTIONAL_REQUEST_FIELDS.has(key))) out[key] = value;
+  if (Array.isArray(out.messages)) {
+    out.messages = out.messages.map(withoutNullMessageKeys);
+    checkTextParts(out.messages as unknown[]);
+  }
+  if (Array.isArray(out.tools)) out.tools = out.tools.map(withoutNullToolKeys);
+  const stop = checkedStop(out.stop);
+  if (stop === undefined) delete out.stop;
+  else out.stop = stop;
+  return out as unknown as ChatRequest;
+}
+
+/** Blank = empty or whitespace only; Anthropic and Bedrock refuse such text blocks. */
+export function isBlankText(text: unknown): boolean {
+  return typeof text !== 'string' || text.trim() === '';
+}
+
+/**
+ * Refuses a part whose type the provider cannot take in that message's role (a `file` part in a
+ * system or tool message, say), naming the message, the part and the type.
+ */
+export function refuseUntakeableParts(
+  messages: readonly unknown[],
+  takes: (role: string, type: string) => boolean,
+  providerLabel: string,
+): void {
+  messages.forEach((message, i) => {
+    if (!isRecord(message) || !Array.isArray(message.content)) return;
+    const role = String(message.role);
+    message.content.forEach((part: unknown, j) => {
+      const type = isRecord(part) ? String(part.type) : typeof part;
+      if (takes(role, type)) return;
+      throw unsupportedCapability(
+        `messages[${i}].content[${j}] is a '${type}' part in a ${role} message, which ${providerLabel} cannot take there`,
+        role === 'user'
+          ? 'Send text and image_url parts only, or use an OpenAI-compatible provider that accepts this part type.'
+          : `Send ${role} content as text (put documents in a user message where the provider takes them).`,
+      );
+    });
+  });
+}
+
+/** Tool names in the history follow the same provider rule as tool definitions. */
+export function checkHistoryToolNames(request: ChatRequest, pattern: RegExp, rule: string, providerLabel: string): void {
+  const refuse = (where: string, name: string): never => {
+    throw badRequest(
+      `${where} names the tool ${JSON.stringify(name)}, which does not match ${providerLabel}'s rule ${rule}`,
+      `Rename the tool to letters, digits, "_" and "-" only (for example "${name.replace(/[^a-zA-Z0-9_-]/g, '_')}") in the history too.`,
+    );
+  };
+  request.messages.forEach((message, i) => {
+    if (message.role !== 'assistant') return;
+    for (const call of message.tool_calls ?? []) {
+      if (!pattern.test(call.function.name)) refuse(`message ${i} (assistant) has a tool call that`, call.function.name);
+    }
+  });
+  const choice = request.tool_choice;
+  if (isRecord(choice) && isRecord(choice.function) && typeof choice.function.name === 'string' && !pattern.test(choice.function.name)) {
+    refuse('tool_choice', choice.function.name);
+  }
+}
