@@ -28,6 +28,7 @@ function withoutNullPartKeys(part: unknown): unknown {
 function withoutNullMessageKeys(message: unknown): unknown {
   if (!isRecord(message)) return message;
   const out = message.role === 'assistant' ? withoutNullKeys(message, OPTIONAL_ASSISTANT_FIELDS) : { ...message };
+  if (out.thinking_blocks !== undefined) out.thinking_blocks = withoutNullSignatures(out.thinking_blocks);
   if (Array.isArray(out.content)) out.content = out.content.map(withoutNullPartKeys);
   return out;
 }
@@ -62,6 +63,61 @@ function checkTextParts(messages: unknown[]): void {
   });
 }
 
+const TOOL_CHOICE_WORDS = new Set(['auto', 'required', 'none']);
+
+function refuseShape(field: string, expected: string, value: unknown): never {
+  throw badRequest(`${field} must be ${expected}, got ${JSON.stringify(value) ?? String(value)}`, `Pass ${field} as ${expected}, or leave it unset.`);
+}
+
+// Fields whose wrong type would otherwise crash translation (a TypeError) or vanish silently.
+function checkShapes(request: JsonRecord): void {
+  if (request.tools !== undefined) {
+    if (!Array.isArray(request.tools)) refuseShape('tools', 'a list of tool definitions', request.tools);
+    request.tools.forEach((tool: unknown, i) => {
+      const fn = isRecord(tool) ? tool.function : undefined;
+      if (!isRecord(fn)) refuseShape(`tools[${i}]`, 'a {"type": "function", "function": {...}} definition', tool);
+      if (fn.parameters !== undefined && !isRecord(fn.parameters)) refuseShape(`tools[${i}].function.parameters`, 'a JSON schema object', fn.parameters);
+      if (fn.description !== undefined && typeof fn.description !== 'string') refuseShape(`tools[${i}].function.description`, 'a string', fn.description);
+      if (fn.strict !== undefined && typeof fn.strict !== 'boolean') refuseShape(`tools[${i}].function.strict`, 'a boolean', fn.strict);
+    });
+  }
+  const choice = request.tool_choice;
+  const namedChoice = isRecord(choice) && isRecord(choice.function) && typeof choice.function.name === 'string';
+  if (choice !== undefined && !(typeof choice === 'string' && TOOL_CHOICE_WORDS.has(choice)) && !namedChoice) {
+    refuseShape('tool_choice', '"auto", "required", "none" or {"type": "function", "function": {"name": "..."}}', choice);
+  }
+  if (request.extra_body !== undefined && !isRecord(request.extra_body)) refuseShape('extra_body', 'an object', request.extra_body);
+  if (request.extra_headers !== undefined && !isRecord(request.extra_headers)) refuseShape('extra_headers', 'an object of header names to values', request.extra_headers);
+  if (!Array.isArray(request.messages)) return;
+  request.messages.forEach((message: unknown, i) => {
+    if (!isRecord(message) || message.role !== 'assistant') return;
+    const { content, tool_calls: calls, thinking_blocks: blocks, reasoning_content: reasoning } = message;
+    if (content !== undefined && content !== null && typeof content !== 'string' && !Array.isArray(content)) {
+      refuseShape(`messages[${i}].content`, 'a string, null or a list of text parts', content);
+    }
+    if (reasoning !== undefined && typeof reasoning !== 'string') refuseShape(`messages[${i}].reasoning_content`, 'a string', reasoning);
+    if (calls !== undefined) {
+      if (!Array.isArray(calls)) refuseShape(`messages[${i}].tool_calls`, 'a list of tool calls', calls);
+      calls.forEach((call: unknown, j) => {
+        if (!isRecord(call)) refuseShape(`messages[${i}].tool_calls[${j}]`, 'a tool call object', call);
+      });
+    }
+    if (blocks !== undefined) {
+      if (!Array.isArray(blocks)) refuseShape(`messages[${i}].thinking_blocks`, 'a list of thinking blocks', blocks);
+      blocks.forEach((block: unknown, j) => {
+        const ok = isRecord(block) && ((block.type === 'thinking' && typeof block.thinking === 'string' && (block.signature === undefined || typeof block.signature === 'string'))
+          || (block.type === 'redacted_thinking' && typeof block.data === 'string'));
+        if (!ok) refuseShape(`messages[${i}].thinking_blocks[${j}]`, '{"type": "thinking", "thinking", "signature"?} or {"type": "redacted_thinking", "data"}', block);
+      });
+    }
+  });
+}
+
+function withoutNullSignatures(blocks: unknown): unknown {
+  if (!Array.isArray(blocks)) return blocks;
+  return blocks.map((block: unknown) => (isRecord(block) && block.signature === null ? withoutNullKeys(block, ['signature']) : block));
+}
+
 /** The request with every null optional field removed (as if absent); stop and text parts checked. */
 export function canonicalChatRequest(request: ChatRequest): ChatRequest {
   if (!isRecord(request)) return request;
@@ -72,6 +128,7 @@ export function canonicalChatRequest(request: ChatRequest): ChatRequest {
     checkTextParts(out.messages as unknown[]);
   }
   if (Array.isArray(out.tools)) out.tools = out.tools.map(withoutNullToolKeys);
+  checkShapes(out);
   const stop = checkedStop(out.stop);
   if (stop === undefined) delete out.stop;
   else out.stop = stop;

@@ -133,10 +133,10 @@ export class CustomRouter {
   async chat(alias: string, request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
     const deployment = this.#deployment(alias);
     return this.#tracked(deployment, options, request.extra_headers, async (signal) => {
-      const context = this.#context(deployment, request, options, signal);
+      // Null optional fields are unset from here on (engine-rules, "Canonical request contract").
+      const canonical = this.#guardInput(deployment, () => canonicalChatRequest(request));
+      const context = this.#context(deployment, canonical, options, signal);
       const plan = this.#guardInput(deployment, () => {
-        // Null optional fields are unset from here on (engine-rules, "Canonical request contract").
-        const canonical = canonicalChatRequest(request);
         validateChatRequest(canonical);
         return deployment.adapter.planChat(this.#input(deployment, canonical));
       });

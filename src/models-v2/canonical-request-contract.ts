@@ -29,7 +29,10 @@ function normalisedPart(part: unknown): unknown {
 
 function normalisedMessage(message: unknown): unknown {
   if (!isObject(message)) return message;
-  const out = message.role === 'assistant' ? dropNulls(message, ['tool_calls', 'reasoning_content', 'thinking_blocks']) : message;
+  let out = message.role === 'assistant' ? dropNulls(message, ['tool_calls', 'reasoning_content', 'thinking_blocks']) : message;
+  if (Array.isArray(out.thinking_blocks)) {
+    out = { ...out, thinking_blocks: out.thinking_blocks.map((block: unknown) => (isObject(block) ? dropNulls(block, ['signature']) : block)) };
+  }
   return Array.isArray(out.content) ? { ...out, content: out.content.map(normalisedPart) } : out;
 }
 
@@ -50,6 +53,61 @@ function stopOf(stop: unknown, subject: ErrorSubject): string | string[] | undef
   return stop.length > 0 ? (stop as string[]) : undefined;
 }
 
+function wrongShape(subject: ErrorSubject, field: string, wanted: string, got: unknown): never {
+  throw badRequest(subject, `${field} is ${String(JSON.stringify(got))}, not ${wanted}`, `Pass ${field} as ${wanted}, or leave it unset.`);
+}
+
+const isToolChoice = (choice: unknown): boolean =>
+  choice === 'auto' || choice === 'required' || choice === 'none' || (isObject(choice) && isObject(choice.function) && typeof choice.function.name === 'string');
+
+const isThinkingBlock = (block: unknown): boolean =>
+  isObject(block) &&
+  ((block.type === 'thinking' && typeof block.thinking === 'string' && (block.signature === undefined || typeof block.signature === 'string')) ||
+    (block.type === 'redacted_thinking' && typeof block.data === 'string'));
+
+// A field of the wrong type would crash translation (TypeError) or be lost without a word.
+function assertShapes(request: Loose, subject: ErrorSubject): void {
+  const { tools, tool_choice: choice, extra_body: extraBody, extra_headers: extraHeaders } = request;
+  if (tools !== undefined) {
+    if (!Array.isArray(tools)) wrongShape(subject, 'tools', 'a list of tool definitions', tools);
+    for (const [i, tool] of tools.entries()) {
+      const fn = isObject(tool) ? tool.function : undefined;
+      if (!isObject(fn)) wrongShape(subject, `tools[${i}]`, 'a {"type": "function", "function": {...}} definition', tool);
+      if (fn.parameters !== undefined && !isObject(fn.parameters)) wrongShape(subject, `tools[${i}].function.parameters`, 'a JSON schema object', fn.parameters);
+      if (fn.description !== undefined && typeof fn.description !== 'string') wrongShape(subject, `tools[${i}].function.description`, 'a string', fn.description);
+      if (fn.strict !== undefined && typeof fn.strict !== 'boolean') wrongShape(subject, `tools[${i}].function.strict`, 'a boolean', fn.strict);
+    }
+  }
+  if (choice !== undefined && !isToolChoice(choice)) {
+    wrongShape(subject, 'tool_choice', '"auto", "required", "none" or {"type": "function", "function": {"name": "..."}}', choice);
+  }
+  if (extraBody !== undefined && !isObject(extraBody)) wrongShape(subject, 'extra_body', 'an object', extraBody);
+  if (extraHeaders !== undefined && !isObject(extraHeaders)) wrongShape(subject, 'extra_headers', 'an object of header names to values', extraHeaders);
+  if (!Array.isArray(request.messages)) return;
+  for (const [i, message] of request.messages.entries()) {
+    if (!isObject(message) || message.role !== 'assistant') continue;
+    const content = message.content;
+    if (content !== undefined && content !== null && typeof content !== 'string' && !Array.isArray(content)) {
+      wrongShape(subject, `message ${i} content`, 'a string, null or a list of text parts', content);
+    }
+    if (message.reasoning_content !== undefined && typeof message.reasoning_content !== 'string') {
+      wrongShape(subject, `message ${i} reasoning_content`, 'a string', message.reasoning_content);
+    }
+    const calls = message.tool_calls;
+    if (calls !== undefined) {
+      if (!Array.isArray(calls)) wrongShape(subject, `message ${i} tool_calls`, 'a list of tool calls', calls);
+      const notCall = calls.findIndex((call: unknown) => !isObject(call));
+      if (notCall >= 0) wrongShape(subject, `message ${i} tool_calls[${notCall}]`, 'a tool call object', calls[notCall]);
+    }
+    const blocks = message.thinking_blocks;
+    if (blocks !== undefined) {
+      if (!Array.isArray(blocks)) wrongShape(subject, `message ${i} thinking_blocks`, 'a list of thinking blocks', blocks);
+      const bad = blocks.findIndex((block: unknown) => !isThinkingBlock(block));
+      if (bad >= 0) wrongShape(subject, `message ${i} thinking_blocks[${bad}]`, 'a thinking block ({type, thinking, signature?} or {type: "redacted_thinking", data})', blocks[bad]);
+    }
+  }
+}
+
 /** The request as the contract reads it; the caller's object is never changed. */
 export function contractChatRequest(given: ChatRequest, subject: ErrorSubject): ChatRequest {
   if (!isObject(given)) return given;
@@ -68,6 +126,7 @@ export function contractChatRequest(given: ChatRequest, subject: ErrorSubject): 
     });
   }
   if (Array.isArray(request.tools)) out.tools = request.tools.map(normalisedTool);
+  assertShapes(out, subject);
   const stop = stopOf(request.stop, subject);
   if (stop === undefined) delete out.stop;
   else out.stop = stop;
