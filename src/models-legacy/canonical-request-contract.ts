@@ -41,11 +41,17 @@ function withoutNullToolKeys(tool: unknown): unknown {
 function checkedStop(stop: unknown): unknown {
   if (stop === undefined || typeof stop === 'string') return stop;
   if (!Array.isArray(stop)) {
-    throw badRequest(`stop must be a string or an array of strings, got ${JSON.stringify(stop)}`, 'Pass stop as a string or a list of strings, or leave it unset.');
+    throw badRequest(
+      `stop must be a string or an array of strings, got ${JSON.stringify(stop)}`,
+      'Pass stop as a string or a list of strings, or leave it unset.',
+    );
   }
   stop.forEach((entry: unknown, i) => {
     if (typeof entry !== 'string') {
-      throw badRequest(`stop[${i}] is ${JSON.stringify(entry) ?? String(entry)}, not a string`, 'Give every stop sequence as a string, or remove that entry.');
+      throw badRequest(
+        `stop[${i}] is ${JSON.stringify(entry) ?? String(entry)}, not a string`,
+        'Give every stop sequence as a string, or remove that entry.',
+      );
     }
   });
   return stop.length === 0 ? undefined : stop;
@@ -57,7 +63,10 @@ function checkTextParts(messages: unknown[]): void {
     if (!Array.isArray(content)) return;
     content.forEach((part: unknown, j) => {
       if (isRecord(part) && part.type === 'text' && typeof part.text !== 'string') {
-        throw badRequest(`messages[${i}].content[${j}] is a text part without a string text`, 'Give every text part a "text" string, or remove the part.');
+        throw badRequest(
+          `messages[${i}].content[${j}] is a text part without a string text`,
+          'Give every text part a "text" string, or remove the part.',
+        );
       }
     });
   });
@@ -65,8 +74,16 @@ function checkTextParts(messages: unknown[]): void {
 
 const TOOL_CHOICE_WORDS = new Set(['auto', 'required', 'none']);
 
+function isThinkingBlock(block: unknown): boolean {
+  if (!isRecord(block)) return false;
+  if (block.type === 'redacted_thinking') return typeof block.data === 'string';
+  const signed = block.signature === undefined || typeof block.signature === 'string';
+  return block.type === 'thinking' && typeof block.thinking === 'string' && signed;
+}
+
 function refuseShape(field: string, expected: string, value: unknown): never {
-  throw badRequest(`${field} must be ${expected}, got ${JSON.stringify(value) ?? String(value)}`, `Pass ${field} as ${expected}, or leave it unset.`);
+  const shown = JSON.stringify(value) ?? String(value);
+  throw badRequest(`${field} must be ${expected}, got ${shown}`, `Pass ${field} as ${expected}, or leave it unset.`);
 }
 
 // Fields whose wrong type would otherwise crash translation (a TypeError) or vanish silently.
@@ -76,9 +93,10 @@ function checkShapes(request: JsonRecord): void {
     request.tools.forEach((tool: unknown, i) => {
       const fn = isRecord(tool) ? tool.function : undefined;
       if (!isRecord(fn)) refuseShape(`tools[${i}]`, 'a {"type": "function", "function": {...}} definition', tool);
-      if (fn.parameters !== undefined && !isRecord(fn.parameters)) refuseShape(`tools[${i}].function.parameters`, 'a JSON schema object', fn.parameters);
-      if (fn.description !== undefined && typeof fn.description !== 'string') refuseShape(`tools[${i}].function.description`, 'a string', fn.description);
-      if (fn.strict !== undefined && typeof fn.strict !== 'boolean') refuseShape(`tools[${i}].function.strict`, 'a boolean', fn.strict);
+      const at = `tools[${i}].function`;
+      if (fn.parameters !== undefined && !isRecord(fn.parameters)) refuseShape(`${at}.parameters`, 'a JSON schema object', fn.parameters);
+      if (fn.description !== undefined && typeof fn.description !== 'string') refuseShape(`${at}.description`, 'a string', fn.description);
+      if (fn.strict !== undefined && typeof fn.strict !== 'boolean') refuseShape(`${at}.strict`, 'a boolean', fn.strict);
     });
   }
   const choice = request.tool_choice;
@@ -87,7 +105,9 @@ function checkShapes(request: JsonRecord): void {
     refuseShape('tool_choice', '"auto", "required", "none" or {"type": "function", "function": {"name": "..."}}', choice);
   }
   if (request.extra_body !== undefined && !isRecord(request.extra_body)) refuseShape('extra_body', 'an object', request.extra_body);
-  if (request.extra_headers !== undefined && !isRecord(request.extra_headers)) refuseShape('extra_headers', 'an object of header names to values', request.extra_headers);
+  if (request.extra_headers !== undefined && !isRecord(request.extra_headers)) {
+    refuseShape('extra_headers', 'an object of header names to values', request.extra_headers);
+  }
   if (!Array.isArray(request.messages)) return;
   request.messages.forEach((message: unknown, i) => {
     if (!isRecord(message) || message.role !== 'assistant') return;
@@ -105,9 +125,10 @@ function checkShapes(request: JsonRecord): void {
     if (blocks !== undefined) {
       if (!Array.isArray(blocks)) refuseShape(`messages[${i}].thinking_blocks`, 'a list of thinking blocks', blocks);
       blocks.forEach((block: unknown, j) => {
-        const ok = isRecord(block) && ((block.type === 'thinking' && typeof block.thinking === 'string' && (block.signature === undefined || typeof block.signature === 'string'))
-          || (block.type === 'redacted_thinking' && typeof block.data === 'string'));
-        if (!ok) refuseShape(`messages[${i}].thinking_blocks[${j}]`, '{"type": "thinking", "thinking", "signature"?} or {"type": "redacted_thinking", "data"}', block);
+        if (!isThinkingBlock(block)) {
+          const wanted = '{"type": "thinking", "thinking", "signature"?} or {"type": "redacted_thinking", "data"}';
+          refuseShape(`messages[${i}].thinking_blocks[${j}]`, wanted, block);
+        }
       });
     }
   });

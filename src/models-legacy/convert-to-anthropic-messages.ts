@@ -33,7 +33,8 @@ function contentBlocks(parts: readonly (TextPart | UserContentPart)[]): JsonReco
   for (const part of parts) {
     if (part.type === 'text') {
       const cacheControl = partCacheControl(part);
-      if (!isBlankText(part.text)) blocks.push(cacheControl ? { type: 'text', text: part.text, cache_control: cacheControl } : { type: 'text', text: part.text });
+      if (isBlankText(part.text)) continue;
+      blocks.push(cacheControl ? { type: 'text', text: part.text, cache_control: cacheControl } : { type: 'text', text: part.text });
     } else if (part.type === 'image_url') {
       blocks.push(imageBlock(part.image_url.url));
     } else {
@@ -71,12 +72,14 @@ function toolResultContent(content: ToolMessage['content']): string | JsonRecord
 function systemBlocks(messages: readonly SystemMessage[]): string | JsonRecord[] | undefined {
   if (!messages.some((message) => hasCacheControl(message.content))) {
     const texts = messages
-      .map((message) => (typeof message.content === 'string' ? message.content : joinTextParts(message.content.filter((part) => !isBlankText(part.text)))))
+      .map(({ content }) => (typeof content === 'string' ? content : joinTextParts(content.filter((part) => !isBlankText(part.text)))))
       .filter((text) => !isBlankText(text));
     return texts.length > 0 ? texts.join('\n\n') : undefined;
   }
   const blocks = messages.flatMap<JsonRecord>((message) =>
-    typeof message.content === 'string' ? (isBlankText(message.content) ? [] : [{ type: 'text', text: message.content }]) : contentBlocks(message.content),
+    typeof message.content === 'string'
+      ? (isBlankText(message.content) ? [] : [{ type: 'text', text: message.content }])
+      : contentBlocks(message.content),
   );
   return blocks.length > 0 ? blocks : undefined;
 }

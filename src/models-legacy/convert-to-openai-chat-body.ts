@@ -35,7 +35,8 @@ function toOpenAIMessage(message: ChatMessage, index: number): JsonRecord {
 }
 
 // System and tool message parts are text only in CreateChatCompletionRequest (images there have their own error).
-const takesPart = (role: string, type: string): boolean => (role !== 'system' && role !== 'tool') || type === 'text' || type === 'image_url';
+const takesPart = (role: string, type: string): boolean =>
+  (role !== 'system' && role !== 'tool') || type === 'text' || type === 'image_url';
 
 export function convertToOpenAIChatBody(request: ChatRequest, model: string, extraBody: JsonRecord): JsonRecord {
   refuseUntakeableParts(request.messages, takesPart, 'OpenAI');

@@ -29,7 +29,8 @@ export class ToolUseIdPairing {
     let wire = base;
     for (let n = 2; this.#taken.has(wire); n += 1) {
       const suffix = `_${n}`;
-      wire = base.length + suffix.length > this.#rule.maxLength ? base.slice(0, this.#rule.maxLength - suffix.length) + suffix : base + suffix;
+      const room = this.#rule.maxLength - suffix.length;
+      wire = (base.length > room ? base.slice(0, room) : base) + suffix;
     }
     this.#taken.add(wire);
     this.#latest.set(canonical, wire);

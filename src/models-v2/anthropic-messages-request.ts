@@ -86,7 +86,8 @@ function assistantMessage(message: AssistantMessage, subject: ErrorSubject, ids:
   const thinking = replayedThinking(message.thinking_blocks);
   const calls = message.tool_calls ?? [];
   if (thinking.length === 0 && calls.length === 0) {
-    const content = typeof message.content === 'string' ? (isBlank(message.content) ? '' : message.content) : textBlocks(message.content, subject);
+    const content =
+      typeof message.content === 'string' ? (isBlank(message.content) ? '' : message.content) : textBlocks(message.content, subject);
     return content.length === 0 ? undefined : { role: 'assistant', content };
   }
   const blocks: ContentBlockParam[] = [...thinking, ...textBlocks(message.content, subject)];
@@ -117,12 +118,16 @@ function toolResultMessage(messages: ToolMessage[], subject: ErrorSubject, ids: 
 function systemPrompt(messages: SystemMessage[], subject: ErrorSubject): string | TextBlockParam[] | undefined {
   if (!messages.some((message) => anyCacheControl(message.content))) {
     const texts = messages
-      .map((message) => (typeof message.content === 'string' ? message.content : contentText(message.content.filter((part) => !isBlank(part.text)), '\n')))
+      .map(({ content }) => (typeof content === 'string' ? content : contentText(content.filter((part) => !isBlank(part.text)), '\n')))
       .filter((text) => !isBlank(text));
     return texts.length === 0 ? undefined : texts.join('\n\n');
   }
   const blocks = messages.flatMap<TextBlockParam>((message) =>
-    typeof message.content === 'string' ? (isBlank(message.content) ? [] : [{ type: 'text' as const, text: message.content }]) : textBlocks(message.content, subject),
+    typeof message.content === 'string'
+      ? isBlank(message.content)
+        ? []
+        : [{ type: 'text' as const, text: message.content }]
+      : textBlocks(message.content, subject),
   );
   return blocks.length === 0 ? undefined : blocks;
 }

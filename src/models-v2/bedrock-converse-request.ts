@@ -94,7 +94,8 @@ function toolResultContent(content: ToolMessage['content'], subject: ErrorSubjec
 
 // System text is a NonEmptyString: an empty system message sends no block.
 function systemContent(message: SystemMessage, subject: ErrorSubject): SystemContentBlock[] {
-  const text = typeof message.content === 'string' ? message.content : contentText(message.content.filter((part) => !isBlank(part.text)), '\n');
+  const { content } = message;
+  const text = typeof content === 'string' ? content : contentText(content.filter((part) => !isBlank(part.text)), '\n');
   if (isBlank(text)) return [];
   const marks = typeof message.content === 'string' ? [] : message.content.map((part) => cacheControlOf(part, subject)).filter((c) => c !== undefined);
   const last = marks[marks.length - 1];

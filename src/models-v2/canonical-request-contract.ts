@@ -31,7 +31,8 @@ function normalisedMessage(message: unknown): unknown {
   if (!isObject(message)) return message;
   let out = message.role === 'assistant' ? dropNulls(message, ['tool_calls', 'reasoning_content', 'thinking_blocks']) : message;
   if (Array.isArray(out.thinking_blocks)) {
-    out = { ...out, thinking_blocks: out.thinking_blocks.map((block: unknown) => (isObject(block) ? dropNulls(block, ['signature']) : block)) };
+    const blocks = out.thinking_blocks.map((block: unknown) => (isObject(block) ? dropNulls(block, ['signature']) : block));
+    out = { ...out, thinking_blocks: blocks };
   }
   return Array.isArray(out.content) ? { ...out, content: out.content.map(normalisedPart) } : out;
 }
@@ -44,11 +45,19 @@ function normalisedTool(tool: unknown): unknown {
 function stopOf(stop: unknown, subject: ErrorSubject): string | string[] | undefined {
   if (stop === undefined || typeof stop === 'string') return stop;
   if (!Array.isArray(stop)) {
-    throw badRequest(subject, `stop is ${JSON.stringify(stop)}, neither a string nor an array of strings`, 'Pass stop as a string or a list of strings, or leave it unset.');
+    throw badRequest(
+      subject,
+      `stop is ${JSON.stringify(stop)}, neither a string nor an array of strings`,
+      'Pass stop as a string or a list of strings, or leave it unset.',
+    );
   }
   const bad = stop.findIndex((entry: unknown) => typeof entry !== 'string');
   if (bad >= 0) {
-    throw badRequest(subject, `stop[${bad}] is ${String(JSON.stringify(stop[bad]))}, not a string`, 'Give every stop sequence as a string, or remove that entry.');
+    throw badRequest(
+      subject,
+      `stop[${bad}] is ${String(JSON.stringify(stop[bad]))}, not a string`,
+      'Give every stop sequence as a string, or remove that entry.',
+    );
   }
   return stop.length > 0 ? (stop as string[]) : undefined;
 }
@@ -58,11 +67,16 @@ function wrongShape(subject: ErrorSubject, field: string, wanted: string, got: u
 }
 
 const isToolChoice = (choice: unknown): boolean =>
-  choice === 'auto' || choice === 'required' || choice === 'none' || (isObject(choice) && isObject(choice.function) && typeof choice.function.name === 'string');
+  choice === 'auto' ||
+  choice === 'required' ||
+  choice === 'none' ||
+  (isObject(choice) && isObject(choice.function) && typeof choice.function.name === 'string');
 
 const isThinkingBlock = (block: unknown): boolean =>
   isObject(block) &&
-  ((block.type === 'thinking' && typeof block.thinking === 'string' && (block.signature === undefined || typeof block.signature === 'string')) ||
+  ((block.type === 'thinking' &&
+    typeof block.thinking === 'string' &&
+    (block.signature === undefined || typeof block.signature === 'string')) ||
     (block.type === 'redacted_thinking' && typeof block.data === 'string'));
 
 // A field of the wrong type would crash translation (TypeError) or be lost without a word.
@@ -73,16 +87,20 @@ function assertShapes(request: Loose, subject: ErrorSubject): void {
     for (const [i, tool] of tools.entries()) {
       const fn = isObject(tool) ? tool.function : undefined;
       if (!isObject(fn)) wrongShape(subject, `tools[${i}]`, 'a {"type": "function", "function": {...}} definition', tool);
-      if (fn.parameters !== undefined && !isObject(fn.parameters)) wrongShape(subject, `tools[${i}].function.parameters`, 'a JSON schema object', fn.parameters);
-      if (fn.description !== undefined && typeof fn.description !== 'string') wrongShape(subject, `tools[${i}].function.description`, 'a string', fn.description);
-      if (fn.strict !== undefined && typeof fn.strict !== 'boolean') wrongShape(subject, `tools[${i}].function.strict`, 'a boolean', fn.strict);
+      const field = (name: string): string => `tools[${i}].function.${name}`;
+      const { parameters, description } = fn;
+      if (parameters !== undefined && !isObject(parameters)) wrongShape(subject, field('parameters'), 'a JSON schema object', parameters);
+      if (description !== undefined && typeof description !== 'string') wrongShape(subject, field('description'), 'a string', description);
+      if (fn.strict !== undefined && typeof fn.strict !== 'boolean') wrongShape(subject, field('strict'), 'a boolean', fn.strict);
     }
   }
   if (choice !== undefined && !isToolChoice(choice)) {
     wrongShape(subject, 'tool_choice', '"auto", "required", "none" or {"type": "function", "function": {"name": "..."}}', choice);
   }
   if (extraBody !== undefined && !isObject(extraBody)) wrongShape(subject, 'extra_body', 'an object', extraBody);
-  if (extraHeaders !== undefined && !isObject(extraHeaders)) wrongShape(subject, 'extra_headers', 'an object of header names to values', extraHeaders);
+  if (extraHeaders !== undefined && !isObject(extraHeaders)) {
+    wrongShape(subject, 'extra_headers', 'an object of header names to values', extraHeaders);
+  }
   if (!Array.isArray(request.messages)) return;
   for (const [i, message] of request.messages.entries()) {
     if (!isObject(message) || message.role !== 'assistant') continue;
@@ -103,7 +121,8 @@ function assertShapes(request: Loose, subject: ErrorSubject): void {
     if (blocks !== undefined) {
       if (!Array.isArray(blocks)) wrongShape(subject, `message ${i} thinking_blocks`, 'a list of thinking blocks', blocks);
       const bad = blocks.findIndex((block: unknown) => !isThinkingBlock(block));
-      if (bad >= 0) wrongShape(subject, `message ${i} thinking_blocks[${bad}]`, 'a thinking block ({type, thinking, signature?} or {type: "redacted_thinking", data})', blocks[bad]);
+      const wanted = 'a thinking block ({type, thinking, signature?} or {type: "redacted_thinking", data})';
+      if (bad >= 0) wrongShape(subject, `message ${i} thinking_blocks[${bad}]`, wanted, blocks[bad]);
     }
   }
 }
@@ -120,7 +139,11 @@ export function contractChatRequest(given: ChatRequest, subject: ErrorSubject): 
       if (!Array.isArray(content)) return;
       content.forEach((part: unknown, j) => {
         if (isObject(part) && part.type === 'text' && typeof part.text !== 'string') {
-          throw badRequest(subject, `message ${i}, part ${j} is a text part whose text is not a string`, 'Give every text part a "text" string, or remove the part.');
+          throw badRequest(
+            subject,
+            `message ${i}, part ${j} is a text part whose text is not a string`,
+            'Give every text part a "text" string, or remove the part.',
+          );
         }
       });
     });
@@ -165,7 +188,9 @@ export function assertHistoryToolNames(request: ChatRequest, pattern: RegExp, ru
   };
   request.messages.forEach((message, i) => {
     if (message.role !== 'assistant') return;
-    for (const call of message.tool_calls ?? []) if (!pattern.test(call.function.name)) refuse(`message ${i} (assistant) calls`, call.function.name);
+    for (const call of message.tool_calls ?? []) {
+      if (!pattern.test(call.function.name)) refuse(`message ${i} (assistant) calls`, call.function.name);
+    }
   });
   const choice = request.tool_choice;
   if (isObject(choice) && isObject(choice.function) && typeof choice.function.name === 'string' && !pattern.test(choice.function.name)) {

@@ -23,13 +23,14 @@ function answerOf(provider: Provider): { model: string; exchange: Fixture['excha
   const fixture = JSON.parse(readFileSync(resolve(FIXTURES_DIR, SOURCE[provider]), 'utf8')) as Fixture;
   const [first] = fixture.exchanges;
   // No recorded body: the exchange answers whatever body the engine sends, which the test reads.
-  return { model: fixture.model, exchange: { request: { method: first!.request.method, path: first!.request.path }, response: first!.response } };
+  const request = { method: first!.request.method, path: first!.request.path };
+  return { model: fixture.model, exchange: { request, response: first!.response } };
 }
 
 async function send(provider: Provider, engine: (typeof ENGINES)[number], request: Record<string, unknown>): Promise<FixtureRun> {
   const { model, exchange } = answerOf(provider);
-  const fixture = { name: `${provider}/contract`, provider, operation: 'chat', model, notes: '', request, exchanges: [exchange] } as unknown as Fixture;
-  return runFixture(fixture, engine, { timeoutMs: RUN_TIMEOUT_MS });
+  const fixture = { name: `${provider}/contract`, provider, operation: 'chat', model, notes: '', request, exchanges: [exchange] };
+  return runFixture(fixture as unknown as Fixture, engine, { timeoutMs: RUN_TIMEOUT_MS });
 }
 
 async function bodyOf(provider: Provider, engine: (typeof ENGINES)[number], request: Record<string, unknown>): Promise<Body> {
@@ -39,15 +40,20 @@ async function bodyOf(provider: Provider, engine: (typeof ENGINES)[number], requ
   return run.requests[0]!.body as Body;
 }
 
-async function refusal(provider: Provider, engine: (typeof ENGINES)[number], request: Record<string, unknown>): Promise<{ type: string; message: string }> {
+type Refusal = { type: string; message: string };
+
+async function refusal(provider: Provider, engine: (typeof ENGINES)[number], request: Record<string, unknown>): Promise<Refusal> {
   const run = await send(provider, engine, request);
   if (run.ok) expect.fail(`${engine} ${provider}: expected a local refusal, but it sent ${JSON.stringify(run.requests[0]?.body)}`);
   expect(run.attempts).toBe(0);
   return run.error!;
 }
 
-const TOOL = { type: 'function', function: { name: 'get_capital', description: 'Capital of a country', parameters: { type: 'object', properties: { country: { type: 'string' } } } } };
-const call = (id: string, name = 'get_capital', args = '{"country":"France"}') => ({ id, type: 'function', function: { name, arguments: args } });
+const PARAMETERS = { type: 'object', properties: { country: { type: 'string' } } };
+const TOOL = { type: 'function', function: { name: 'get_capital', description: 'Capital of a country', parameters: PARAMETERS } };
+const call = (id: string, name = 'get_capital', args = '{"country":"France"}') =>
+  ({ id, type: 'function', function: { name, arguments: args } });
+const answer = (id: string, content: unknown = 'Paris') => ({ role: 'tool', tool_call_id: id, content });
 const USER = { role: 'user', content: 'What is the capital of France?' };
 
 let guard: NetworkGuard;
@@ -59,8 +65,8 @@ beforeEach(() => {
   guard.take();
 });
 
-const TOP_LEVEL = ['tools', 'tool_choice', 'temperature', 'top_p', 'max_tokens', 'stop', 'seed', 'response_format', 'n', 'frequency_penalty',
-  'presence_penalty', 'extra_body', 'extra_headers', 'timeout_ms'];
+const TOP_LEVEL = ['tools', 'tool_choice', 'temperature', 'top_p', 'max_tokens', 'stop', 'seed', 'response_format', 'n',
+  'frequency_penalty', 'presence_penalty', 'extra_body', 'extra_headers', 'timeout_ms'];
 
 describe.each(ENGINES)('%s engine: null is unset (class 1)', (engine) => {
   for (const provider of PROVIDERS) {
@@ -85,7 +91,7 @@ describe.each(ENGINES)('%s engine: null is unset (class 1)', (engine) => {
       const withNulls = {
         messages: [{ role: 'system', content: [{ type: 'text', text: 'Be brief.', cache_control: null }] }, USER,
           { role: 'assistant', content: 'Checking.', tool_calls: [call('call_1')], reasoning_content: null, thinking_blocks: null },
-          { role: 'tool', tool_call_id: 'call_1', content: 'Paris' }, { role: 'assistant', content: 'Paris.', tool_calls: null, thinking_blocks: null },
+          answer('call_1'), { role: 'assistant', content: 'Paris.', tool_calls: null, thinking_blocks: null },
           { role: 'user', content: [{ type: 'text', text: 'Thanks', cache_control: null }] }],
         tools: [{ type: 'function', function: { name: 'get_capital', description: null, parameters: null, strict: null } }],
       };
@@ -120,7 +126,8 @@ describe.each(ENGINES)('%s engine: blank text (class 2)', (engine) => {
     });
 
     it(`${provider}: blank text parts are left out, the rest is kept`, async () => {
-      const body = await bodyOf(provider, engine, { messages: [{ role: 'user', content: [{ type: 'text', text: '   ' }, { type: 'text', text: 'Hi' }] }] });
+      const content = [{ type: 'text', text: '   ' }, { type: 'text', text: 'Hi' }];
+      const body = await bodyOf(provider, engine, { messages: [{ role: 'user', content }] });
       const blocks = body.messages[0].content;
       expect(blocks).toHaveLength(1);
       expect(JSON.stringify(blocks)).toContain('"Hi"');
@@ -128,7 +135,7 @@ describe.each(ENGINES)('%s engine: blank text (class 2)', (engine) => {
 
     it(`${provider}: whitespace-only assistant text beside a tool call is left out; the call is kept`, async () => {
       const body = await bodyOf(provider, engine, {
-        messages: [USER, { role: 'assistant', content: ' \n', tool_calls: [call('call_1')] }, { role: 'tool', tool_call_id: 'call_1', content: 'Paris' }],
+        messages: [USER, { role: 'assistant', content: ' \n', tool_calls: [call('call_1')] }, answer('call_1')],
         tools: [TOOL],
       });
       const assistant = body.messages[1];
@@ -163,20 +170,23 @@ describe.each(ENGINES)('%s engine: tool names in the history (class 3)', (engine
     });
 
     it(`${provider}: a named tool_choice outside the rule is refused`, async () => {
-      const error = await refusal(provider, engine, { messages: [USER], tools: [TOOL], tool_choice: { type: 'function', function: { name: 'get.capital' } } });
+      const toolChoice = { type: 'function', function: { name: 'get.capital' } };
+      const error = await refusal(provider, engine, { messages: [USER], tools: [TOOL], tool_choice: toolChoice });
       expect(error.type).toBe('ModelBadRequestError');
       expect(error.message).toContain('get.capital');
     });
   }
 });
 
+const STRICT_TOOL = { ...TOOL, function: { ...TOOL.function, strict: true } };
+
 describe.each(ENGINES)('%s engine: strict (class 4)', (engine) => {
   it('anthropic: strict is sent as Tool.strict', async () => {
-    const body = await bodyOf('anthropic', engine, { messages: [USER], tools: [{ ...TOOL, function: { ...TOOL.function, strict: true } }] });
+    const body = await bodyOf('anthropic', engine, { messages: [USER], tools: [STRICT_TOOL] });
     expect(body.tools[0].strict).toBe(true);
   });
   it('bedrock: strict is sent as toolSpec.strict', async () => {
-    const body = await bodyOf('bedrock', engine, { messages: [USER], tools: [{ ...TOOL, function: { ...TOOL.function, strict: true } }] });
+    const body = await bodyOf('bedrock', engine, { messages: [USER], tools: [STRICT_TOOL] });
     expect(body.toolConfig.tools[0].toolSpec.strict).toBe(true);
   });
 });
@@ -187,8 +197,14 @@ function idTurns(provider: 'anthropic' | 'bedrock', body: Body): { calls: string
   const results: string[][] = [];
   for (const message of body.messages) {
     const blocks: Body[] = Array.isArray(message.content) ? message.content : [];
-    if (message.role === 'assistant') calls.push(blocks.filter((b) => (provider === 'anthropic' ? b.type === 'tool_use' : b.toolUse)).map((b) => (provider === 'anthropic' ? b.id : b.toolUse.toolUseId)));
-    const answered = blocks.filter((b) => (provider === 'anthropic' ? b.type === 'tool_result' : b.toolResult)).map((b) => (provider === 'anthropic' ? b.tool_use_id : b.toolResult.toolUseId));
+    const anthropic = provider === 'anthropic';
+    if (message.role === 'assistant') {
+      const uses = blocks.filter((b) => (anthropic ? b.type === 'tool_use' : b.toolUse));
+      calls.push(uses.map((b) => (anthropic ? b.id : b.toolUse.toolUseId)));
+    }
+    const answered = blocks
+      .filter((b) => (anthropic ? b.type === 'tool_result' : b.toolResult))
+      .map((b) => (anthropic ? b.tool_use_id : b.toolResult.toolUseId));
     if (answered.length > 0) results.push(answered);
   }
   return { calls, results };
@@ -223,13 +239,14 @@ describe.each(ENGINES)('%s engine: document parts where the provider cannot take
   const file = { type: 'file', file: { filename: 'notes.pdf', file_data: 'data:application/pdf;base64,JVBERi0xLjQK' } };
   for (const provider of PROVIDERS) {
     it(`${provider}: a file part in a system message is refused, not dropped`, async () => {
-      const error = await refusal(provider, engine, { messages: [{ role: 'system', content: [{ type: 'text', text: 'Use the notes.' }, file] }, USER] });
+      const system = { role: 'system', content: [{ type: 'text', text: 'Use the notes.' }, file] };
+      const error = await refusal(provider, engine, { messages: [system, USER] });
       expect(error.type).toBe('ModelUnsupportedCapabilityError');
       expect(error.message).toContain('file');
     });
     it(`${provider}: a file part in a tool message is refused, not dropped`, async () => {
       const error = await refusal(provider, engine, {
-        messages: [USER, { role: 'assistant', content: null, tool_calls: [call('call_1')] }, { role: 'tool', tool_call_id: 'call_1', content: [file] }],
+        messages: [USER, { role: 'assistant', content: null, tool_calls: [call('call_1')] }, answer('call_1', [file])],
         tools: [TOOL],
       });
       expect(error.type).toBe('ModelUnsupportedCapabilityError');
