@@ -138,6 +138,13 @@ export function contractChatRequest(given: ChatRequest, subject: ErrorSubject): 
       const content = isObject(message) ? message.content : undefined;
       if (!Array.isArray(content)) return;
       content.forEach((part: unknown, j) => {
+        if (!isObject(part) || typeof part.type !== 'string') {
+          throw badRequest(
+            subject,
+            `message ${i}, part ${j} is not a content part`,
+            'Use parts of the form {"type": "text", "text": "..."} or {"type": "image_url", "image_url": {"url": "..."}}.',
+          );
+        }
         if (isObject(part) && part.type === 'text' && typeof part.text !== 'string') {
           throw badRequest(
             subject,

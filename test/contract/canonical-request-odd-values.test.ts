@@ -57,8 +57,12 @@ const PATHS: (string | number)[][] = [
   ['messages', 2, 'tool_calls', 0, 'id'], ['messages', 2, 'tool_calls', 0, 'function', 'arguments'],
   ['messages', 3, 'tool_call_id'], ['messages', 3, 'content'], ['messages', 4, 'content'], ['messages', 5, 'content'],
   ['tools', 0, 'function', 'description'], ['tools', 0, 'function', 'parameters'], ['tools', 0, 'function', 'strict'],
+  ['messages', 2, 'tool_calls', 0, 'function', 'name'], ['messages', 2, 'tool_calls', 0, 'function'], ['messages', 2, 'tool_calls', 0, 'type'],
+  ['tools', 0, 'function', 'name'], ['tools', 0, 'function'], ['tools', 0, 'type'], ['messages', 1, 'content', 1, 'image_url', 'url'],
+  ['messages', 1, 'content', 0], ['messages', 2, 'thinking_blocks', 0], ['messages', 0, 'content', 0, 'cache_control', 'type'],
+  ['messages'], ['messages', 5], ['response_format', 'type'],
 ];
-const VALUES: unknown[] = [null, '', '  ', [], {}];
+const VALUES: unknown[] = [null, '', '  ', [], {}, 0, true];
 
 function withValue(request: Record<string, any>, path: (string | number)[], value: unknown): Record<string, any> {
   const copy = structuredClone(request);
