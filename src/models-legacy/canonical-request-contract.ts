@@ -104,9 +104,12 @@ function checkShapes(request: JsonRecord): void {
   if (choice !== undefined && !(typeof choice === 'string' && TOOL_CHOICE_WORDS.has(choice)) && !namedChoice) {
     refuseShape('tool_choice', '"auto", "required", "none" or {"type": "function", "function": {"name": "..."}}', choice);
   }
-  if (request.extra_body !== undefined && !isRecord(request.extra_body)) refuseShape('extra_body', 'an object', request.extra_body);
-  if (request.extra_headers !== undefined && !isRecord(request.extra_headers)) {
-    refuseShape('extra_headers', 'an object of header names to values', request.extra_headers);
+  // These two carry credentials: the refusal says what type was given, never the value.
+  for (const field of ['extra_body', 'extra_headers'] as const) {
+    const value = request[field];
+    if (value === undefined || isRecord(value)) continue;
+    const given = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+    throw badRequest(`${field} must be an object, got ${given}`, `Pass ${field} as an object of names to values, or leave it unset.`);
   }
   if (!Array.isArray(request.messages)) return;
   request.messages.forEach((message: unknown, i) => {

@@ -97,9 +97,11 @@ function assertShapes(request: Loose, subject: ErrorSubject): void {
   if (choice !== undefined && !isToolChoice(choice)) {
     wrongShape(subject, 'tool_choice', '"auto", "required", "none" or {"type": "function", "function": {"name": "..."}}', choice);
   }
-  if (extraBody !== undefined && !isObject(extraBody)) wrongShape(subject, 'extra_body', 'an object', extraBody);
-  if (extraHeaders !== undefined && !isObject(extraHeaders)) {
-    wrongShape(subject, 'extra_headers', 'an object of header names to values', extraHeaders);
+  // Both may hold credentials, so only the kind of value is named, never the value itself.
+  for (const [field, value] of [['extra_body', extraBody], ['extra_headers', extraHeaders]] as const) {
+    if (value === undefined || isObject(value)) continue;
+    const kind = Array.isArray(value) ? 'an array' : typeof value;
+    throw badRequest(subject, `${field} is ${kind}, not an object`, `Pass ${field} as an object, or leave it unset.`);
   }
   if (!Array.isArray(request.messages)) return;
   for (const [i, message] of request.messages.entries()) {

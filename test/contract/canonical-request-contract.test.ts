@@ -254,3 +254,16 @@ describe.each(ENGINES)('%s engine: document parts where the provider cannot take
     });
   }
 });
+
+describe.each(ENGINES)('%s engine: wrong-typed extra_headers and extra_body are refused without echoing them', (engine) => {
+  // Headers and extra body fields carry credentials: a refusal names the field and its type only.
+  const secret = 'live-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+  for (const provider of PROVIDERS) {
+    it.each(['extra_headers', 'extra_body'])(`${provider}: %s given as a string`, async (field) => {
+      const error = await refusal(provider, engine, { messages: [USER], [field]: secret });
+      expect(error.type).toBe('ModelBadRequestError');
+      expect(error.message).toContain(field);
+      expect(error.message).not.toContain('9f8e7d6c5b4a');
+    });
+  }
+});
