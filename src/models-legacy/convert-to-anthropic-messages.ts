@@ -5,8 +5,10 @@ import { inlineImageMediaType } from './inline-image-media-type.ts';
 import { isDataUri, parseDataUri } from './parse-data-uri.ts';
 import { hasCacheControl, partCacheControl } from './part-cache-control.ts';
 import { parseToolArguments } from './parse-tool-arguments.ts';
-import { ANTHROPIC_TOOL_USE_ID, providerToolUseId } from './provider-tool-use-id.ts';
-import { unsupportedContentPart } from './request-input-error.ts';
+import { ANTHROPIC_TOOL_USE_ID } from './provider-tool-use-id.ts';
+import { badRequest, unsupportedContentPart } from './request-input-error.ts';
+import { isBlankText } from './canonical-request-contract.ts';
+import { ToolUseIdPairing } from './tool-use-id-pairing.ts';
 
 export interface AnthropicMessages {
   /**
@@ -25,13 +27,14 @@ function imageBlock(url: string): JsonRecord {
   return { type: 'image', source: { type: 'url', url } };
 }
 
-// Anthropic rejects empty text blocks, so they are dropped rather than sent.
+// Anthropic rejects text blocks without non-whitespace text, so blank ones are dropped rather than sent.
 function contentBlocks(parts: readonly (TextPart | UserContentPart)[]): JsonRecord[] {
   const blocks: JsonRecord[] = [];
   for (const part of parts) {
     if (part.type === 'text') {
       const cacheControl = partCacheControl(part);
-      if (part.text) blocks.push(cacheControl ? { type: 'text', text: part.text, cache_control: cacheControl } : { type: 'text', text: part.text });
+      if (isBlankText(part.text)) continue;
+      blocks.push(cacheControl ? { type: 'text', text: part.text, cache_control: cacheControl } : { type: 'text', text: part.text });
     } else if (part.type === 'image_url') {
       blocks.push(imageBlock(part.image_url.url));
     } else {
@@ -65,28 +68,40 @@ function toolResultContent(content: ToolMessage['content']): string | JsonRecord
 }
 
 // System text is one string unless a part carries cache_control: then one text block per part.
-function systemBlocks(messages: readonly SystemMessage[]): string | JsonRecord[] {
-  if (!messages.some((message) => hasCacheControl(message.content))) return messages.map((message) => joinTextParts(message.content)).join('\n\n');
-  return messages.flatMap<JsonRecord>((message) => (typeof message.content === 'string' ? (message.content ? [{ type: 'text', text: message.content }] : []) : contentBlocks(message.content)));
+// Blank system text (and blank parts) sends nothing; `undefined` when no system text is left.
+function systemBlocks(messages: readonly SystemMessage[]): string | JsonRecord[] | undefined {
+  if (!messages.some((message) => hasCacheControl(message.content))) {
+    const texts = messages
+      .map(({ content }) => (typeof content === 'string' ? content : joinTextParts(content.filter((part) => !isBlankText(part.text)))))
+      .filter((text) => !isBlankText(text));
+    return texts.length > 0 ? texts.join('\n\n') : undefined;
+  }
+  const blocks = messages.flatMap<JsonRecord>((message) =>
+    typeof message.content === 'string'
+      ? (isBlankText(message.content) ? [] : [{ type: 'text', text: message.content }])
+      : contentBlocks(message.content),
+  );
+  return blocks.length > 0 ? blocks : undefined;
 }
 
-function assistantContent(message: AssistantMessage): string | JsonRecord[] {
+function assistantContent(message: AssistantMessage, ids: ToolUseIdPairing): string | JsonRecord[] {
   const thinking = (message.thinking_blocks ?? []).filter(isReplayable);
   const toolCalls = message.tool_calls ?? [];
   if (thinking.length === 0 && toolCalls.length === 0) {
-    return Array.isArray(message.content) ? contentBlocks(message.content) : (message.content ?? '');
+    if (Array.isArray(message.content)) return contentBlocks(message.content);
+    return typeof message.content === 'string' && !isBlankText(message.content) ? message.content : '';
   }
   // With extended thinking the API insists on this order, and on thinking blocks sent unmodified.
   const blocks: JsonRecord[] = thinking.map(thinkingBlock);
   if (typeof message.content === 'string') {
-    if (message.content) blocks.push({ type: 'text', text: message.content });
+    if (!isBlankText(message.content)) blocks.push({ type: 'text', text: message.content });
   } else if (Array.isArray(message.content)) {
     blocks.push(...contentBlocks(message.content));
   }
   for (const call of toolCalls) {
     blocks.push({
       type: 'tool_use',
-      id: providerToolUseId(call.id, ANTHROPIC_TOOL_USE_ID),
+      id: ids.callId(call.id),
       name: call.function.name,
       input: parseToolArguments(call.id, call.function.arguments),
     });
@@ -94,7 +109,20 @@ function assistantContent(message: AssistantMessage): string | JsonRecord[] {
   return blocks;
 }
 
+// A user message with no non-blank text and no image would be refused by the API: refused here, naming it.
+function userContent(content: string | UserContentPart[], index: number): string | JsonRecord[] {
+  const converted = typeof content === 'string' ? content : contentBlocks(content);
+  if (typeof converted === 'string' ? isBlankText(converted) : converted.length === 0) {
+    throw badRequest(
+      `message ${index} (user) has no non-blank text or image, and Anthropic refuses blank text`,
+      `Give message ${index} some text (or an image), or remove it from the conversation.`,
+    );
+  }
+  return converted;
+}
+
 export function convertToAnthropicMessages(messages: readonly ChatMessage[]): AnthropicMessages {
+  const ids = new ToolUseIdPairing(ANTHROPIC_TOOL_USE_ID);
   const systemMessages: SystemMessage[] = [];
   const out: JsonRecord[] = [];
   let toolResults: JsonRecord[] = [];
@@ -106,11 +134,11 @@ export function convertToAnthropicMessages(messages: readonly ChatMessage[]): An
     toolResults = [];
   };
 
-  for (const message of messages) {
+  for (const [index, message] of messages.entries()) {
     if (message.role === 'tool') {
       toolResults.push({
         type: 'tool_result',
-        tool_use_id: providerToolUseId(message.tool_call_id, ANTHROPIC_TOOL_USE_ID),
+        tool_use_id: ids.resultId(message.tool_call_id),
         content: toolResultContent(message.content),
       });
       continue;
@@ -119,17 +147,19 @@ export function convertToAnthropicMessages(messages: readonly ChatMessage[]): An
     if (message.role === 'system') {
       systemMessages.push(message);
     } else if (message.role === 'user') {
-      out.push({ role: 'user', content: typeof message.content === 'string' ? message.content : contentBlocks(message.content) });
+      out.push({ role: 'user', content: userContent(message.content, index) });
     } else {
       // An assistant turn with nothing in it is refused by the API anywhere but last, and says
       // nothing when last: it is left out (engine-rules, Empty turns).
-      const content = assistantContent(message);
+      ids.startAssistantTurn();
+      const content = assistantContent(message, ids);
       if (!isEmptyContent(content)) out.push({ role: 'assistant', content });
     }
   }
   flushToolResults();
 
   const result: AnthropicMessages = { messages: out };
-  if (systemMessages.length > 0) result.system = systemBlocks(systemMessages);
+  const system = systemBlocks(systemMessages);
+  if (system !== undefined) result.system = system;
   return result;
 }

@@ -3,6 +3,7 @@ import type { JsonRecord } from './json-guards.ts';
 import { ANTHROPIC_TOOL_NAME, ANTHROPIC_TOOL_NAME_RULE } from '../core/provider-constraints.ts';
 import { defaultAnthropicMaxTokens } from './anthropic-max-tokens.ts';
 import { checkToolNames } from './check-tool-names.ts';
+import { checkHistoryToolNames, refuseUntakeableParts } from './canonical-request-contract.ts';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.ts';
 import { jsonSchemaOutput } from './json-schema-output.ts';
 import { toolInputSchema } from './tool-input-schema.ts';
@@ -11,6 +12,8 @@ function convertTool(tool: ToolDefinition): JsonRecord {
   const out: JsonRecord = { name: tool.function.name };
   if (tool.function.description !== undefined) out.description = tool.function.description;
   out.input_schema = toolInputSchema(tool);
+  // Tool.strict is in Anthropic's definition: carried as given.
+  if (typeof tool.function.strict === 'boolean') out.strict = tool.function.strict;
   return out;
 }
 
@@ -27,6 +30,8 @@ function convertToolChoice(choice: ToolChoice): JsonRecord {
  */
 export function convertToAnthropicRequest(request: ChatRequest, model: string, extraBody: JsonRecord): JsonRecord {
   checkToolNames(request.tools, ANTHROPIC_TOOL_NAME, ANTHROPIC_TOOL_NAME_RULE, 'Anthropic');
+  checkHistoryToolNames(request, ANTHROPIC_TOOL_NAME, ANTHROPIC_TOOL_NAME_RULE, 'Anthropic');
+  refuseUntakeableParts(request.messages, (_role, type) => type === 'text' || type === 'image_url', 'Anthropic');
   const { system, messages } = convertToAnthropicMessages(request.messages);
   const body: JsonRecord = { model, max_tokens: request.max_tokens ?? defaultAnthropicMaxTokens(extraBody), messages };
   if (system !== undefined) body.system = system;

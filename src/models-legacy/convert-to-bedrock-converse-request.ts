@@ -2,6 +2,7 @@ import type { ChatRequest, ToolChoice, ToolDefinition } from '../core/types.ts';
 import type { JsonRecord } from './json-guards.ts';
 import { BEDROCK_TOOL_NAME, BEDROCK_TOOL_NAME_RULE } from '../core/provider-constraints.ts';
 import { checkToolNames } from './check-tool-names.ts';
+import { checkHistoryToolNames, refuseUntakeableParts } from './canonical-request-contract.ts';
 import { convertToBedrockMessages } from './convert-to-bedrock-messages.ts';
 import { jsonSchemaOutput } from './json-schema-output.ts';
 import { badRequest } from './request-input-error.ts';
@@ -12,6 +13,8 @@ function convertTool(tool: ToolDefinition): JsonRecord {
   // Converse's description is a NonEmptyString: an empty one is left out, as if not given.
   if (tool.function.description !== undefined && tool.function.description !== '') toolSpec.description = tool.function.description;
   toolSpec.inputSchema = { json: toolInputSchema(tool) };
+  // ToolSpecification.strict is in the Converse definition: carried as given.
+  if (typeof tool.function.strict === 'boolean') toolSpec.strict = tool.function.strict;
   return { toolSpec };
 }
 
@@ -26,6 +29,8 @@ function convertToolChoice(choice: ToolChoice | undefined): JsonRecord | undefin
 /** The Converse body; the model id travels in the URL path, not the body. */
 export function convertToBedrockConverseRequest(request: ChatRequest, extraBody: JsonRecord): JsonRecord {
   checkToolNames(request.tools, BEDROCK_TOOL_NAME, BEDROCK_TOOL_NAME_RULE, 'Bedrock Converse');
+  checkHistoryToolNames(request, BEDROCK_TOOL_NAME, BEDROCK_TOOL_NAME_RULE, 'Bedrock Converse');
+  refuseUntakeableParts(request.messages, (_role, type) => type === 'text' || type === 'image_url', 'Bedrock Converse');
   const { system, messages, hasToolHistory } = convertToBedrockMessages(request.messages);
   const tools = request.tools ?? [];
   if (hasToolHistory && tools.length === 0) {

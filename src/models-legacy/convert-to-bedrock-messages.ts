@@ -6,8 +6,10 @@ import { isDataUri, parseDataUri } from './parse-data-uri.ts';
 import { hasCacheControl, partCacheControl } from './part-cache-control.ts';
 import { appendBedrockTurn } from './bedrock-turns.ts';
 import { parseToolArguments } from './parse-tool-arguments.ts';
-import { BEDROCK_TOOL_USE_ID, providerToolUseId } from './provider-tool-use-id.ts';
-import { unsupportedCapability, unsupportedContentPart } from './request-input-error.ts';
+import { BEDROCK_TOOL_USE_ID } from './provider-tool-use-id.ts';
+import { badRequest, unsupportedCapability, unsupportedContentPart } from './request-input-error.ts';
+import { isBlankText } from './canonical-request-contract.ts';
+import { ToolUseIdPairing } from './tool-use-id-pairing.ts';
 
 export interface BedrockMessages {
   /** One `{text}` block per system message; absent when there is none. */
@@ -37,13 +39,15 @@ function cachePoint(cacheControl: CacheControl): JsonRecord {
 }
 
 function contentBlocks(content: string | readonly (TextPart | UserContentPart)[]): JsonRecord[] {
-  if (typeof content === 'string') return content ? [{ text: content }] : [];
+  if (typeof content === 'string') return isBlankText(content) ? [] : [{ text: content }];
   const blocks: JsonRecord[] = [];
   for (const part of content) {
     if (part.type === 'text') {
       const cacheControl = partCacheControl(part);
-      if (part.text) blocks.push({ text: part.text });
-      if (part.text && cacheControl) blocks.push(cachePoint(cacheControl));
+      // Converse refuses blank text blocks: a blank part is left out with its cache point.
+      if (isBlankText(part.text)) continue;
+      blocks.push({ text: part.text });
+      if (cacheControl) blocks.push(cachePoint(cacheControl));
     } else if (part.type === 'image_url') {
       blocks.push(imageBlock(part.image_url.url));
     } else {
@@ -70,8 +74,8 @@ function toolResultContent(content: ToolMessage['content']): JsonRecord[] {
 
 // A system prompt is text only, and Converse's SystemContentBlock.text is a NonEmptyString.
 function systemBlocks(content: string | readonly TextPart[]): JsonRecord[] {
-  const text = joinTextParts(content);
-  if (!text) return [];
+  const text = typeof content === 'string' ? content : joinTextParts(content.filter((part) => !isBlankText(part.text)));
+  if (isBlankText(text)) return [];
   const marked = typeof content === 'string' ? undefined : content.map(partCacheControl).filter((c) => c !== undefined).at(-1);
   return marked ? [{ text }, cachePoint(marked)] : [{ text }];
 }
@@ -83,18 +87,31 @@ function reasoningBlock(block: ThinkingBlock): JsonRecord {
   return { reasoningContent: { reasoningText } };
 }
 
-function assistantBlocks(message: AssistantMessage): JsonRecord[] {
+function assistantBlocks(message: AssistantMessage, ids: ToolUseIdPairing): JsonRecord[] {
   const blocks: JsonRecord[] = (message.thinking_blocks ?? []).map(reasoningBlock);
   if (message.content) blocks.push(...contentBlocks(message.content));
   for (const call of message.tool_calls ?? []) {
     blocks.push({
-      toolUse: { toolUseId: providerToolUseId(call.id, BEDROCK_TOOL_USE_ID), name: call.function.name, input: parseToolArguments(call.id, call.function.arguments) },
+      toolUse: { toolUseId: ids.callId(call.id), name: call.function.name, input: parseToolArguments(call.id, call.function.arguments) },
     });
   }
   return blocks;
 }
 
+// A user message with no non-blank text and no image would be refused by Converse: refused here, naming it.
+function userBlocks(content: string | readonly UserContentPart[], index: number): JsonRecord[] {
+  const blocks = contentBlocks(content);
+  if (blocks.length === 0) {
+    throw badRequest(
+      `message ${index} (user) has no non-blank text or image, and Bedrock Converse refuses blank text`,
+      `Give message ${index} some text (or an image), or remove it from the conversation.`,
+    );
+  }
+  return blocks;
+}
+
 export function convertToBedrockMessages(messages: readonly ChatMessage[]): BedrockMessages {
+  const ids = new ToolUseIdPairing(BEDROCK_TOOL_USE_ID);
   const system: JsonRecord[] = [];
   const out: JsonRecord[] = [];
   let toolResults: JsonRecord[] = [];
@@ -112,7 +129,7 @@ export function convertToBedrockMessages(messages: readonly ChatMessage[]): Bedr
       hasToolHistory = true;
       if (toolResults.length === 0) toolResultsIndex = index;
       toolResults.push({
-        toolResult: { toolUseId: providerToolUseId(message.tool_call_id, BEDROCK_TOOL_USE_ID), content: toolResultContent(message.content) },
+        toolResult: { toolUseId: ids.resultId(message.tool_call_id), content: toolResultContent(message.content) },
       });
       continue;
     }
@@ -120,12 +137,13 @@ export function convertToBedrockMessages(messages: readonly ChatMessage[]): Bedr
     if (message.role === 'system') {
       system.push(...systemBlocks(message.content));
     } else if (message.role === 'user') {
-      appendBedrockTurn(out, 'user', contentBlocks(message.content), index);
+      appendBedrockTurn(out, 'user', userBlocks(message.content, index), index);
     } else {
       if ((message.tool_calls ?? []).length > 0) hasToolHistory = true;
       // Converse refuses a message with empty content: an assistant turn with nothing in it is
       // left out (engine-rules, Empty turns).
-      const blocks = assistantBlocks(message);
+      ids.startAssistantTurn();
+      const blocks = assistantBlocks(message, ids);
       if (blocks.length > 0) appendBedrockTurn(out, 'assistant', blocks, index);
     }
   }

@@ -1,6 +1,7 @@
 import type { ChatMessage, ChatRequest } from '../core/types.ts';
 import type { JsonRecord } from './json-guards.ts';
 import { unsupportedCapability } from './request-input-error.ts';
+import { refuseUntakeableParts } from './canonical-request-contract.ts';
 
 // Canonical fields are OpenAI's own, so they pass through; only our bookkeeping keys are removed.
 const PASSTHROUGH_FIELDS = [
@@ -33,7 +34,12 @@ function toOpenAIMessage(message: ChatMessage, index: number): JsonRecord {
   return out;
 }
 
+// System and tool message parts are text only in CreateChatCompletionRequest (images there have their own error).
+const takesPart = (role: string, type: string): boolean =>
+  (role !== 'system' && role !== 'tool') || type === 'text' || type === 'image_url';
+
 export function convertToOpenAIChatBody(request: ChatRequest, model: string, extraBody: JsonRecord): JsonRecord {
+  refuseUntakeableParts(request.messages, takesPart, 'OpenAI');
   const body: JsonRecord = { model, messages: request.messages.map(toOpenAIMessage) };
   for (const field of PASSTHROUGH_FIELDS) {
     if (request[field] !== undefined) body[field] = request[field];

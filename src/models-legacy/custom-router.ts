@@ -37,6 +37,7 @@ import { parseShouldRetry, retryBudget } from './retry-policy.ts';
 import { BedrockSigningSetupError } from './sign-bedrock-request.ts';
 import { CallRegistry, RouterClosedReason } from './call-registry.ts';
 import { validateChatRequest } from './validate-chat-request.ts';
+import { canonicalChatRequest } from './canonical-request-contract.ts';
 
 const ADAPTERS: Record<ProviderType, AdapterFactory> = {
   openai: createOpenAIAdapter,
@@ -132,10 +133,12 @@ export class CustomRouter {
   async chat(alias: string, request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
     const deployment = this.#deployment(alias);
     return this.#tracked(deployment, options, request.extra_headers, async (signal) => {
-      const context = this.#context(deployment, request, options, signal);
+      // Null optional fields are unset from here on (engine-rules, "Canonical request contract").
+      const canonical = this.#guardInput(deployment, () => canonicalChatRequest(request));
+      const context = this.#context(deployment, canonical, options, signal);
       const plan = this.#guardInput(deployment, () => {
-        validateChatRequest(request);
-        return deployment.adapter.planChat(this.#input(deployment, request));
+        validateChatRequest(canonical);
+        return deployment.adapter.planChat(this.#input(deployment, canonical));
       });
       const result = await this.#exchange(context, plan.call);
       return this.#guardShape(deployment, () => plan.parse(result));

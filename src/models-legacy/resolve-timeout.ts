@@ -17,7 +17,7 @@ export function resolveTimeoutMs(
     ['timeout_ms (request)', requestTimeoutMs],
   ];
   for (const [name, value] of candidates) {
-    if (value === undefined) continue;
+    if (value === undefined || value === null) continue; // null is unset (engine-rules, canonical request contract)
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       throw badRequest(`${name} must be a positive number of milliseconds, got ${String(value)}`, `Pass a positive ${name.split(' ')[0]} or leave it unset.`);
     }

@@ -23,7 +23,7 @@ import type {
   UserContentPart,
 } from '../core/types.ts';
 import { anthropicMaxTokens } from './anthropic-max-tokens.ts';
-import { contentText, parseToolArguments } from './canonical-request-checks.ts';
+import { badRequest, contentText, parseToolArguments } from './canonical-request-checks.ts';
 import { parseDataUri } from './data-uri.ts';
 import type { ErrorSubject } from './failure-classification.ts';
 import { acceptedImageMediaType } from './inline-image-media-type.ts';
@@ -31,7 +31,8 @@ import { structuredOutputOf } from './json-schema-output.ts';
 import { anyCacheControl, cacheControlOf } from './part-cache-control.ts';
 import { objectInputSchema } from './tool-input-schema.ts';
 import { assertToolNames } from './tool-name-rules.ts';
-import { anthropicToolUseId } from './wire-tool-use-id.ts';
+import { assertHistoryToolNames, isBlank } from './canonical-request-contract.ts';
+import { RequestToolUseIds } from './wire-tool-use-id.ts';
 
 export type AnthropicMessagesBody = MessageCreateParamsNonStreaming & Record<string, unknown>;
 
@@ -49,13 +50,13 @@ function textBlock(part: TextPart, subject: ErrorSubject): TextBlockParam {
   return cacheControl ? { type: 'text', text: part.text, cache_control: cacheControl } : { type: 'text', text: part.text };
 }
 
-// Empty text blocks are refused by the API, so they are left out (with their breakpoint).
+// Blank (empty or whitespace-only) text blocks are refused by the API, so they are left out (with their breakpoint).
 function partBlocks(parts: (TextPart | UserContentPart)[], subject: ErrorSubject): (TextBlockParam | ImageBlockParam)[] {
   const blocks: (TextBlockParam | ImageBlockParam)[] = [];
   for (const part of parts) {
     if (part.type === 'text') {
       const block = textBlock(part, subject);
-      if (part.text !== '') blocks.push(block);
+      if (!isBlank(part.text)) blocks.push(block);
     } else if (part.type === 'image_url') {
       blocks.push(imageBlock(part.image_url.url, subject));
     }
@@ -65,7 +66,7 @@ function partBlocks(parts: (TextPart | UserContentPart)[], subject: ErrorSubject
 
 function textBlocks(content: AssistantMessage['content'], subject: ErrorSubject): TextBlockParam[] {
   if (content === null || content === undefined) return [];
-  if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
+  if (typeof content === 'string') return isBlank(content) ? [] : [{ type: 'text', text: content }];
   return partBlocks(content, subject) as TextBlockParam[];
 }
 
@@ -81,16 +82,17 @@ function replayedThinking(blocks: ThinkingBlock[] | undefined): ContentBlockPara
 }
 
 /** `undefined` when the turn would be empty: the API refuses that anywhere but last, and last it says nothing. */
-function assistantMessage(message: AssistantMessage, subject: ErrorSubject): MessageParam | undefined {
+function assistantMessage(message: AssistantMessage, subject: ErrorSubject, ids: RequestToolUseIds): MessageParam | undefined {
   const thinking = replayedThinking(message.thinking_blocks);
   const calls = message.tool_calls ?? [];
   if (thinking.length === 0 && calls.length === 0) {
-    const content = typeof message.content === 'string' ? message.content : textBlocks(message.content, subject);
+    const content =
+      typeof message.content === 'string' ? (isBlank(message.content) ? '' : message.content) : textBlocks(message.content, subject);
     return content.length === 0 ? undefined : { role: 'assistant', content };
   }
   const blocks: ContentBlockParam[] = [...thinking, ...textBlocks(message.content, subject)];
   for (const call of calls) {
-    blocks.push({ type: 'tool_use', id: anthropicToolUseId(call.id), name: call.function.name, input: parseToolArguments(call, subject) });
+    blocks.push({ type: 'tool_use', id: ids.forCall(call.id), name: call.function.name, input: parseToolArguments(call, subject) });
   }
   return { role: 'assistant', content: blocks };
 }
@@ -102,23 +104,32 @@ function toolResultContent(content: ToolMessage['content'], subject: ErrorSubjec
   return contentText(content as TextPart[], '\n');
 }
 
-function toolResultMessage(messages: ToolMessage[], subject: ErrorSubject): MessageParam {
+function toolResultMessage(messages: ToolMessage[], subject: ErrorSubject, ids: RequestToolUseIds): MessageParam {
   const blocks: ToolResultBlockParam[] = messages.map((message) => ({
     type: 'tool_result',
-    tool_use_id: anthropicToolUseId(message.tool_call_id),
+    tool_use_id: ids.forResult(message.tool_call_id),
     content: toolResultContent(message.content, subject),
   }));
   return { role: 'user', content: blocks };
 }
 
 // The system prompt is one string, unless a part carries cache_control: one text block per part then.
-function systemPrompt(messages: SystemMessage[], subject: ErrorSubject): string | TextBlockParam[] {
+// Blank system text sends nothing: `undefined` when no system text is left.
+function systemPrompt(messages: SystemMessage[], subject: ErrorSubject): string | TextBlockParam[] | undefined {
   if (!messages.some((message) => anyCacheControl(message.content))) {
-    return messages.map((message) => contentText(message.content, '\n')).join('\n\n');
+    const texts = messages
+      .map(({ content }) => (typeof content === 'string' ? content : contentText(content.filter((part) => !isBlank(part.text)), '\n')))
+      .filter((text) => !isBlank(text));
+    return texts.length === 0 ? undefined : texts.join('\n\n');
   }
-  return messages.flatMap<TextBlockParam>((message) =>
-    typeof message.content === 'string' ? (message.content === '' ? [] : [{ type: 'text' as const, text: message.content }]) : textBlocks(message.content, subject),
+  const blocks = messages.flatMap<TextBlockParam>((message) =>
+    typeof message.content === 'string'
+      ? isBlank(message.content)
+        ? []
+        : [{ type: 'text' as const, text: message.content }]
+      : textBlocks(message.content, subject),
   );
+  return blocks.length === 0 ? undefined : blocks;
 }
 
 function toAnthropicTool(tool: ToolDefinition, subject: ErrorSubject): Tool {
@@ -127,6 +138,8 @@ function toAnthropicTool(tool: ToolDefinition, subject: ErrorSubject): Tool {
     input_schema: objectInputSchema(tool, subject) as Tool['input_schema'],
   };
   if (tool.function.description !== undefined) out.description = tool.function.description;
+  // Tool.strict is part of Anthropic's definition: a boolean is carried as given.
+  if (typeof tool.function.strict === 'boolean') out.strict = tool.function.strict;
   return out;
 }
 
@@ -139,12 +152,13 @@ function toAnthropicToolChoice(choice: ToolChoice): AnthropicToolChoice {
 
 function translateMessages(messages: ChatMessage[], subject: ErrorSubject): MessageParam[] {
   const out: MessageParam[] = [];
+  const ids = new RequestToolUseIds('anthropic');
   let pendingToolResults: ToolMessage[] = [];
   const flush = (): void => {
-    if (pendingToolResults.length > 0) out.push(toolResultMessage(pendingToolResults, subject));
+    if (pendingToolResults.length > 0) out.push(toolResultMessage(pendingToolResults, subject, ids));
     pendingToolResults = [];
   };
-  for (const message of messages) {
+  for (const [index, message] of messages.entries()) {
     if (message.role === 'tool') {
       pendingToolResults.push(message);
       continue;
@@ -153,9 +167,18 @@ function translateMessages(messages: ChatMessage[], subject: ErrorSubject): Mess
     if (message.role === 'system') continue;
     if (message.role === 'user') {
       const content = typeof message.content === 'string' ? message.content : partBlocks(message.content, subject);
+      // The API refuses a user turn without non-blank text: refused here, naming the message.
+      if (typeof content === 'string' ? isBlank(content) : content.length === 0) {
+        throw badRequest(
+          subject,
+          `message ${index} (user) has no non-blank text or image (Anthropic refuses blank text)`,
+          `Give message ${index} some text (or an image), or remove it from the conversation.`,
+        );
+      }
       out.push({ role: 'user', content });
     } else {
-      const turn = assistantMessage(message, subject);
+      ids.assistantMessage();
+      const turn = assistantMessage(message, subject, ids);
       if (turn) out.push(turn);
     }
   }
@@ -170,13 +193,15 @@ export function toAnthropicMessagesBody(
   subject: ErrorSubject,
 ): AnthropicMessagesBody {
   assertToolNames(request.tools, ANTHROPIC_TOOL_NAME, ANTHROPIC_TOOL_NAME_RULE, subject);
+  assertHistoryToolNames(request, ANTHROPIC_TOOL_NAME, ANTHROPIC_TOOL_NAME_RULE, subject);
   const body: Record<string, unknown> = {
     model: request.model,
     max_tokens: anthropicMaxTokens(request.max_tokens, extraBody),
     messages: translateMessages(request.messages, subject),
   };
   const systemMessages = request.messages.filter((message): message is SystemMessage => message.role === 'system');
-  if (systemMessages.length > 0) body.system = systemPrompt(systemMessages, subject);
+  const system = systemMessages.length > 0 ? systemPrompt(systemMessages, subject) : undefined;
+  if (system !== undefined) body.system = system;
   if (request.tools && request.tools.length > 0) body.tools = request.tools.map((tool) => toAnthropicTool(tool, subject));
   if (request.tool_choice !== undefined) body.tool_choice = toAnthropicToolChoice(request.tool_choice);
   if (request.temperature !== undefined) body.temperature = request.temperature;

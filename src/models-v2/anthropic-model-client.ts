@@ -1,4 +1,5 @@
 // ModelClient over the official `@anthropic-ai/sdk`. Chat only: Anthropic has no embeddings API.
+import { contractChatRequest } from './canonical-request-contract.ts';
 import type { Anthropic } from '@anthropic-ai/sdk';
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import { ModelUnsupportedCapabilityError } from '../core/errors.ts';
@@ -72,7 +73,8 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
 
   async chat(given: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const sdk = this.sdk;
-    const request = { ...given, model: wireModelId(given, this.model) };
+    // Null optional fields are unset from here on (engine-rules, "Canonical request contract").
+    const request = { ...contractChatRequest(given, this.subject), model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject, true);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);

@@ -24,7 +24,8 @@ import { structuredOutputOf } from './json-schema-output.ts';
 import { anyCacheControl, cacheControlOf } from './part-cache-control.ts';
 import { objectInputSchema } from './tool-input-schema.ts';
 import { assertToolNames } from './tool-name-rules.ts';
-import { bedrockToolUseId } from './wire-tool-use-id.ts';
+import { assertHistoryToolNames, isBlank } from './canonical-request-contract.ts';
+import { RequestToolUseIds } from './wire-tool-use-id.ts';
 
 type DocumentValue = NonNullable<ConverseCommandInput['additionalModelRequestFields']>;
 
@@ -52,7 +53,8 @@ function partBlocks(parts: (TextPart | UserContentPart)[], subject: ErrorSubject
   for (const part of parts) {
     if (part.type === 'text') {
       const cacheControl = cacheControlOf(part, subject);
-      if (part.text === '') continue;
+      // Converse refuses blank text: the part is left out with its cache point.
+      if (isBlank(part.text)) continue;
       blocks.push({ text: part.text });
       if (cacheControl) blocks.push(cachePointBlock(cacheControl) as ContentBlock);
     } else if (part.type === 'image_url') {
@@ -62,9 +64,17 @@ function partBlocks(parts: (TextPart | UserContentPart)[], subject: ErrorSubject
   return blocks;
 }
 
-function userContent(content: string | UserContentPart[], subject: ErrorSubject): ContentBlock[] {
-  if (typeof content === 'string') return [{ text: content }];
-  return partBlocks(content, subject);
+// A user message left without non-blank text or an image is refused, naming it (Converse would 400).
+function userContent(content: string | UserContentPart[], index: number, subject: ErrorSubject): ContentBlock[] {
+  const blocks = typeof content === 'string' ? (isBlank(content) ? [] : [{ text: content }]) : partBlocks(content, subject);
+  if (blocks.length === 0) {
+    throw badRequest(
+      subject,
+      `message ${index} (user) has no non-blank text or image (Bedrock Converse refuses blank text)`,
+      `Give message ${index} some text (or an image), or remove it from the conversation.`,
+    );
+  }
+  return blocks;
 }
 
 // One text block, or one block per part when the result carries images. Converse has no cache
@@ -84,14 +94,15 @@ function toolResultContent(content: ToolMessage['content'], subject: ErrorSubjec
 
 // System text is a NonEmptyString: an empty system message sends no block.
 function systemContent(message: SystemMessage, subject: ErrorSubject): SystemContentBlock[] {
-  const text = contentText(message.content, '\n');
-  if (text === '') return [];
+  const { content } = message;
+  const text = typeof content === 'string' ? content : contentText(content.filter((part) => !isBlank(part.text)), '\n');
+  if (isBlank(text)) return [];
   const marks = typeof message.content === 'string' ? [] : message.content.map((part) => cacheControlOf(part, subject)).filter((c) => c !== undefined);
   const last = marks[marks.length - 1];
   return last ? [{ text }, cachePointBlock(last) as SystemContentBlock] : [{ text }];
 }
 
-function assistantContent(message: AssistantMessage, subject: ErrorSubject): ContentBlock[] {
+function assistantContent(message: AssistantMessage, subject: ErrorSubject, ids: RequestToolUseIds): ContentBlock[] {
   const blocks: ContentBlock[] = [];
   for (const block of message.thinking_blocks ?? []) {
     if (block.type === 'thinking') {
@@ -105,33 +116,34 @@ function assistantContent(message: AssistantMessage, subject: ErrorSubject): Con
     }
   }
   if (typeof message.content === 'string') {
-    if (message.content !== '') blocks.push({ text: message.content });
+    if (!isBlank(message.content)) blocks.push({ text: message.content });
   } else if (Array.isArray(message.content)) {
     blocks.push(...partBlocks(message.content, subject));
   }
   for (const call of message.tool_calls ?? []) {
     blocks.push({
-      toolUse: { toolUseId: bedrockToolUseId(call.id), name: call.function.name, input: parseToolArguments(call, subject) as DocumentValue },
+      toolUse: { toolUseId: ids.forCall(call.id), name: call.function.name, input: parseToolArguments(call, subject) as DocumentValue },
     });
   }
   return blocks;
 }
 
-function toolResults(messages: ToolMessage[], subject: ErrorSubject): Message {
+function toolResults(messages: ToolMessage[], subject: ErrorSubject, ids: RequestToolUseIds): Message {
   return {
     role: 'user',
     content: messages.map((message) => ({
-      toolResult: { toolUseId: bedrockToolUseId(message.tool_call_id), content: toolResultContent(message.content, subject) },
+      toolResult: { toolUseId: ids.forResult(message.tool_call_id), content: toolResultContent(message.content, subject) },
     })),
   };
 }
 
 function translateMessages(messages: ChatMessage[], subject: ErrorSubject): Message[] {
   const out: Message[] = [];
+  const ids = new RequestToolUseIds('bedrock');
   let pending: ToolMessage[] = [];
   let pendingIndex = 0;
   const flush = (): void => {
-    if (pending.length > 0) pushTurn(out, toolResults(pending, subject), pendingIndex, subject);
+    if (pending.length > 0) pushTurn(out, toolResults(pending, subject, ids), pendingIndex, subject);
     pending = [];
   };
   messages.forEach((message, index) => {
@@ -142,10 +154,11 @@ function translateMessages(messages: ChatMessage[], subject: ErrorSubject): Mess
     }
     flush();
     if (message.role === 'system') return;
-    if (message.role === 'user') pushTurn(out, { role: 'user', content: userContent(message.content, subject) }, index, subject);
+    if (message.role === 'user') pushTurn(out, { role: 'user', content: userContent(message.content, index, subject) }, index, subject);
     else {
       // Converse refuses a message with empty content: an empty assistant turn is left out.
-      const content = assistantContent(message, subject);
+      ids.assistantMessage();
+      const content = assistantContent(message, subject, ids);
       if (content.length > 0) pushTurn(out, { role: 'assistant', content }, index, subject);
     }
   });
@@ -173,6 +186,7 @@ export function toBedrockConverseInput(
   subject: ErrorSubject,
 ): ConverseCommandInput {
   assertToolNames(request.tools, BEDROCK_TOOL_NAME, BEDROCK_TOOL_NAME_RULE, subject);
+  assertHistoryToolNames(request, BEDROCK_TOOL_NAME, BEDROCK_TOOL_NAME_RULE, subject);
   const tools = request.tools ?? [];
   if (tools.length === 0 && hasToolHistory(request.messages)) {
     throw badRequest(
@@ -204,6 +218,8 @@ export function toBedrockConverseInput(
         // Converse's description is a NonEmptyString: "" is left out, as if not given.
         ...(tool.function.description ? { description: tool.function.description } : {}),
         inputSchema: { json: objectInputSchema(tool, subject) as DocumentValue },
+        // ToolSpecification.strict is part of the Converse definition: a boolean is carried as given.
+        ...(typeof tool.function.strict === 'boolean' ? { strict: tool.function.strict } : {}),
       },
     }));
     const toolChoice = toolChoiceOf(request.tool_choice);

@@ -1,6 +1,7 @@
 // ModelClient over `@aws-sdk/client-bedrock-runtime`: Converse for chat, InvokeModel for
 // embeddings. The client runs on an HTTP/1.1 NodeHttpHandler: the SDK's default HTTP/2 handler
 // cannot be intercepted by recorders (SPEC §5) and buys nothing for request/response calls.
+import { contractChatRequest } from './canonical-request-contract.ts';
 import { wireTapHandlerClass } from './wire-tap-handler.ts';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { Agent as HttpAgent } from 'node:http';
@@ -153,7 +154,8 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
 
   async chat(given: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const sdk = this.sdk;
-    const request = { ...given, model: wireModelId(given, this.model) };
+    // Null optional fields are unset from here on (engine-rules, "Canonical request contract").
+    const request = { ...contractChatRequest(given, this.subject), model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject, true);
     checkBedrockModelId(request.model, this.subject);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);

@@ -1,5 +1,6 @@
 // ModelClient over the official `openai` SDK, for OpenAI and every OpenAI-compatible server
 // (vLLM, NIM, DeepSeek, …): `baseURL` is the provider endpoint as configured.
+import { contractChatRequest, refuseOpenAINonTextParts } from './canonical-request-contract.ts';
 import type { OpenAI } from 'openai';
 import type { ModelClient, CallOptions, ClientFactoryArgs } from '../core/model-client.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/limits.ts';
@@ -79,8 +80,10 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
 
   async chat(given: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const sdk = this.sdk;
-    const request = { ...given, model: wireModelId(given, this.model) };
+    // Null optional fields are unset from here on (engine-rules, "Canonical request contract").
+    const request = { ...contractChatRequest(given, this.subject), model: wireModelId(given, this.model) };
     checkChatRequest(request, this.subject);
+    refuseOpenAINonTextParts(request, this.subject);
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     const body = toOpenAIChatBody(request, request.extra_body ?? {});
