@@ -19,9 +19,8 @@ const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk
 // "%PDF-1.4\n%âãÏÓ\n" — the start of a PDF, enough for an opaque payload.
 const PDF_BASE64 = 'JVBERi0xLjQKJeLjz9MK';
 
-const MEDIA_TYPES = [
-  'image/png', 'image/jpeg', 'image/jpg', 'image/pjpeg', 'image/gif', 'image/webp', 'image/svg+xml', 'image/bmp', 'image/tiff', 'IMAGE/PNG',
-];
+const MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/jpg', 'image/pjpeg', 'image/gif', 'image/webp', 'IMAGE/PNG'];
+const ODD_MEDIA_TYPES = ['image/svg+xml', 'image/bmp', 'image/tiff'];
 
 /** Words, so that texts are distinct enough for conservation to mean something. */
 const word = fc.constantFrom('alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'Paris', 'Zürich', '東京', 'naïve', '🙂');
@@ -38,7 +37,7 @@ export const textValue: fc.Arbitrary<string> = fc.oneof(
 );
 
 const cacheControl = fc.oneof(
-  { weight: 6, arbitrary: fc.constant(undefined) },
+  { weight: 10, arbitrary: fc.constant(undefined) },
   { weight: 2, arbitrary: fc.constant({ type: 'ephemeral' }) },
   { weight: 1, arbitrary: fc.constantFrom({ type: 'ephemeral', ttl: '5m' }, { type: 'ephemeral', ttl: '1h' }) },
   { weight: 1, arbitrary: fc.constantFrom<Json>({ type: 'persistent' }, { type: 'ephemeral', ttl: '10m' }) },
@@ -49,7 +48,7 @@ export const textPart = fc.record({ text: textValue, cache: cacheControl }).map(
 );
 
 const imagePart = fc.oneof(
-  fc.record({ media: fc.constantFrom(...MEDIA_TYPES), detail: fc.constantFrom(undefined, 'auto', 'low', 'high') }).map(({ media, detail }) => ({
+  fc.record({ media: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...MEDIA_TYPES) }, fc.constantFrom(...ODD_MEDIA_TYPES)), detail: fc.constantFrom(undefined, 'auto', 'low', 'high') }).map(({ media, detail }) => ({
     type: 'image_url',
     image_url: detail === undefined ? { url: `data:${media};base64,${PNG_BASE64}` } : { url: `data:${media};base64,${PNG_BASE64}`, detail },
   })),
@@ -75,7 +74,7 @@ const richContent: fc.Arbitrary<string | Json[]> = fc.oneof(
   { weight: 3, arbitrary: partsOf<Json>(textPart as fc.Arbitrary<Json>) },
   {
     weight: 3,
-    arbitrary: partsOf<Json>(fc.oneof({ weight: 4, arbitrary: textPart as fc.Arbitrary<Json> }, { weight: 2, arbitrary: imagePart }, { weight: 1, arbitrary: filePart })),
+    arbitrary: partsOf<Json>(fc.oneof({ weight: 6, arbitrary: textPart as fc.Arbitrary<Json> }, { weight: 2, arbitrary: imagePart }, { weight: 1, arbitrary: filePart })),
   },
 );
 
@@ -88,7 +87,7 @@ const plainContent: fc.Arbitrary<string | Json[]> = fc.oneof(
 
 // Tool names: valid everywhere, valid only on OpenAI (MCP's dotted names), or valid nowhere.
 export const toolName = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom('get_weather', 'lookup-2', 'search', 'get_time') },
+  { weight: 12, arbitrary: fc.constantFrom('get_weather', 'lookup-2', 'search', 'get_time') },
   { weight: 2, arbitrary: fc.constantFrom('weather.get_forecast', 'fs:read', 'my tool', 'créer', 'a/b') },
   { weight: 1, arbitrary: fc.constantFrom('', 'x'.repeat(65), 'y'.repeat(129)) },
 );
@@ -105,7 +104,7 @@ export const toolCallId = fc.oneof(
 );
 
 const toolArguments = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom('{"city":"Paris"}', '{}', '{"q":"alpha","n":2}', '{"nested":{"a":[1,2]}}') },
+  { weight: 12, arbitrary: fc.constantFrom('{"city":"Paris"}', '{}', '{"q":"alpha","n":2}', '{"nested":{"a":[1,2]}}') },
   { weight: 1, arbitrary: fc.constantFrom('', 'not json', '[1,2]', 'null') },
 );
 
@@ -133,7 +132,7 @@ function assistantWith(calls: fc.Arbitrary<Json[] | undefined>): fc.Arbitrary<Js
         reasoning_content: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: textValue }),
         thinking_blocks: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.array(thinkingBlock, { minLength: 0, maxLength: 3 }) }),
       },
-      { requiredKeys: ['content'] },
+      { requiredKeys: ['content', 'tool_calls'] },
     )
     .map((fields) => {
       const out: Json = { role: 'assistant' };
@@ -212,12 +211,17 @@ const toolDefinition = fc
     return { type: 'function', function: fn };
   });
 
+/** A number at its bounds (often) or past them (now and then). */
+function bounded(inside: number[], past: number[]): fc.Arbitrary<number> {
+  return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...inside) }, { weight: 1, arbitrary: fc.constantFrom(...past) });
+}
+
 /** An optional field: absent (most often), explicit null, or a value. */
 function optional<T>(value: fc.Arbitrary<T>, absent = 4): fc.Arbitrary<T | null | undefined> {
   return fc.oneof({ weight: absent, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: value });
 }
 
-const stopEntry = fc.oneof({ weight: 5, arbitrary: fc.constantFrom('END', '###', '\n\nHuman:', 'stop here') }, { weight: 1, arbitrary: fc.constantFrom('', ' ') }, {
+const stopEntry = fc.oneof({ weight: 10, arbitrary: fc.constantFrom('END', '###', '\n\nHuman:', 'stop here') }, { weight: 2, arbitrary: fc.constantFrom('', ' ') }, {
   weight: 1,
   arbitrary: fc.constantFrom<unknown>(null, 42),
 });
@@ -244,15 +248,15 @@ const extraBody = fc.constantFrom<Json>(
 const FIELDS = {
   tools: optional(fc.array(toolDefinition, { minLength: 0, maxLength: 3 }), 3),
   tool_choice: optional(toolChoice),
-  temperature: optional(fc.constantFrom(0, 0.7, 1, 1.5, 2, 2.5, -0.5, Number.NaN)),
-  top_p: optional(fc.constantFrom(0, 0.1, 0.95, 1, 1.2)),
-  max_tokens: optional(fc.constantFrom(1, 256, 4096, 64_000, 0, -1, 1.5)),
+  temperature: optional(bounded([0, 0.7, 1, 2], [1.5, 2.5, -0.5, Number.NaN])),
+  top_p: optional(bounded([0, 0.1, 0.95, 1], [1.2, -0.1])),
+  max_tokens: optional(bounded([1, 256, 4096, 64_000], [0, -1, 1.5])),
   stop: optional(stop),
-  seed: optional(fc.constantFrom(0, 42, -7, 1.5)),
+  seed: optional(bounded([0, 42, -7], [1.5]), 8),
   response_format: optional(responseFormat, 8),
-  n: optional(fc.constantFrom(1, 2, 0), 8),
-  frequency_penalty: optional(fc.constantFrom(0, 1.5, -2, 2.5), 8),
-  presence_penalty: optional(fc.constantFrom(0, -1.5, 2, 3), 8),
+  n: optional(bounded([1, 2], [0]), 8),
+  frequency_penalty: optional(bounded([0, 1.5, -2], [2.5]), 8),
+  presence_penalty: optional(bounded([0, -1.5, 2], [3]), 8),
   extra_body: optional(extraBody, 6),
 };
 

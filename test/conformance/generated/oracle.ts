@@ -10,7 +10,7 @@
 // the same error class, and semantically equal bodies (src/parity's canonical JSON).
 import type { EngineName } from '../../../src/core/model-client.ts';
 import type { ChatRequest, ProviderType } from '../../../src/core/types.ts';
-import { canonicalJson } from '../../../src/parity/json-diff.ts';
+import { canonicalJson, diffJson } from '../../../src/parity/json-diff.ts';
 import { REPLAY_API_KEY } from '../../../src/testing/run-fixture.ts';
 import { CLIENT_ERROR_CLASSES } from '../../contract/support.ts';
 import type { CapturedBody } from '../capture-bodies.ts';
@@ -360,9 +360,10 @@ function ruleKind(problem: string): string | undefined {
 }
 
 export function specKind(problem: string): string {
-  const path = problem.split(': ')[0].replace(/\[\d+\]/g, '[*]');
+  // ajv writes `$.messages.3.content`, the Smithy judge `$.messages[3].content (Shape)`.
+  const path = problem.split(/:? /)[0].replace(/\.(\d+)(?=\.|$)/g, '[$1]').replace(/\[\d+\]/g, '[*]');
   const segments = path.match(/\$|\.[^.[]+|\[\*\]/g) ?? [path];
-  return `spec ${segments.slice(0, 5).join('')}`;
+  return `spec ${segments.slice(0, 4).join('')}`;
 }
 
 export function judgeCall(request: ChatRequest, result: CallResult, validators: Validators, rules: OracleRules): Judgement {
@@ -427,7 +428,11 @@ export function parityFindings(results: Partial<Record<EngineName, CallResult>>)
   if (legacy.ok && v2.ok) {
     const a = canonicalJson(legacy.requests.map((r) => ({ path: r.path.split('?')[0], body: r.body })));
     const b = canonicalJson(v2.requests.map((r) => ({ path: r.path.split('?')[0], body: r.body })));
-    if (a !== b) return [{ kind: 'parity:body', message: `bodies differ: legacy ${show(a)} / v2 ${show(b)}` }];
+    if (a !== b) {
+      const diffs = diffJson(JSON.parse(a), JSON.parse(b));
+      const first = diffs.slice(0, 3).map((d) => `${d.path}: legacy ${show(d.left)}, v2 ${show(d.right)}`);
+      return [{ kind: 'parity:body', message: `bodies differ at ${diffs.length} place(s): ${first.join('; ')}` }];
+    }
   }
   return [];
 }

@@ -44,23 +44,28 @@ async function evaluate(
   outcomes?: Record<string, number>,
 ): Promise<Found[]> {
   const { validators, rules } = requestJudges();
-  const found: Found[] = [];
-  for (const provider of providers) {
-    const request = { ...partial, model: CHAT_MODELS[provider] } as ChatRequest;
-    const results: Partial<Record<EngineName, CallResult>> = {};
-    for (const engine of engines) {
-      const result = await rig.call(provider, engine, request);
-      results[engine] = result;
-      const judgement = judgeCall(request, result, validators, rules);
-      if (outcomes) {
-        const key = `${provider} × ${engine}: ${judgement.outcome}`;
-        outcomes[key] = (outcomes[key] ?? 0) + 1;
+  // Providers run side by side (each has its own server, so each call's bodies stay its own);
+  // the engines of one provider run one after the other.
+  const perProvider = await Promise.all(
+    providers.map(async (provider) => {
+      const found: Found[] = [];
+      const request = { ...partial, model: CHAT_MODELS[provider] } as ChatRequest;
+      const results: Partial<Record<EngineName, CallResult>> = {};
+      for (const engine of engines) {
+        const result = await rig.call(provider, engine, request);
+        results[engine] = result;
+        const judgement = judgeCall(request, result, validators, rules);
+        if (outcomes) {
+          const key = `${provider} × ${engine}: ${judgement.outcome}`;
+          outcomes[key] = (outcomes[key] ?? 0) + 1;
+        }
+        for (const f of judgement.findings) found.push({ ...f, provider, engine });
       }
-      for (const f of judgement.findings) found.push({ ...f, provider, engine });
-    }
-    for (const f of parityFindings(results)) found.push({ ...f, provider, engine: 'both' });
-  }
-  return found;
+      for (const f of parityFindings(results)) found.push({ ...f, provider, engine: 'both' });
+      return found;
+    }),
+  );
+  return perProvider.flat();
 }
 
 const keyOf = (f: Pick<Found, 'kind' | 'provider' | 'engine'>) => `${f.kind} | ${f.provider} | ${f.engine}`;
