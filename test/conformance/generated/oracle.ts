@@ -403,6 +403,8 @@ export function judgeCall(request: ChatRequest, result: CallResult, validators: 
     const verdict = judgeRequest(captured, validators);
     for (const problem of verdict.violations) {
       if (callerRanged(result.provider, problem, request)) continue;
+      // A thinking budget from extra_body (sent unvalidated, SPEC §5) against the caller's own max_tokens: both theirs.
+      if (problem.startsWith('$.thinking') && extraKeys.has('thinking') && typeof request.max_tokens === 'number') continue;
       findings.push({ kind: ruleKind(problem) ?? specKind(problem), message: problem });
     }
     blankTextFindings(result.provider, sent.body, findings);
