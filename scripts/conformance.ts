@@ -84,8 +84,11 @@ function parse(): SectionOptions & { json?: string; shrinkSeconds: number } {
 }
 
 function summary(report: SectionReport, options: SectionOptions): string {
-  const lines = [`== ${report.name}: ${report.cases} cases in ${report.seconds.toFixed(1)} s (${(report.cases / report.seconds).toFixed(0)} cases/s; ` +
-    `${options.providers.length} provider(s) × ${options.engines.length} engine(s) each)`];
+  const rate = (report.cases / report.seconds).toFixed(0);
+  const lines = [
+    `== ${report.name}: ${report.cases} cases in ${report.seconds.toFixed(1)} s (${rate} cases/s; ` +
+      `${options.providers.length} provider(s) × ${options.engines.length} engine(s) each)`,
+  ];
   lines.push('outcomes (provider × engine: kind):');
   for (const [key, n] of Object.entries(report.outcomes).sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${key}: ${n}`);
   lines.push(`violations: ${report.violations.length} distinct (kind | provider | engine)`);
@@ -100,7 +103,9 @@ async function main(): Promise<void> {
   const options = parse();
   const reports: SectionReport[] = [];
   for (const section of SECTIONS) {
-    process.stdout.write(`running ${section.name}: ${options.runs} cases, seed ${options.seed}, engines ${options.engines.join('+')}, providers ${options.providers.join('+')}\n`);
+    const what =
+      `${options.runs} cases, seed ${options.seed}, engines ${options.engines.join('+')}, providers ${options.providers.join('+')}`;
+    process.stdout.write(`running ${section.name}: ${what}\n`);
     const report = await section.run({
       ...options,
       progress: (done, total) => process.stdout.write(`  ${section.name}: ${done}/${total} cases\n`),

@@ -19,7 +19,8 @@ import { buildValidators } from './validators.ts';
 type Json = Record<string, any>;
 
 function corpusRequest(file: string): { path: string; body: Json } {
-  const raw = JSON.parse(readFileSync(resolve(WIRE_CORPUS_DIR, file), 'utf8')) as { exchanges: { request: { path: string; body: Json } }[] };
+  const text = readFileSync(resolve(WIRE_CORPUS_DIR, file), 'utf8');
+  const raw = JSON.parse(text) as { exchanges: { request: { path: string; body: Json } }[] };
   return raw.exchanges[0].request;
 }
 
@@ -52,7 +53,11 @@ const ANTHROPIC: Known = {
         role: 'assistant',
         content: [{ type: 'text', text: "I'll check the current weather in San Francisco for you." }],
         tool_calls: [
-          { id: 'toolu_01A09q90qw90lq917835lq9', type: 'function', function: { name: 'get_weather', arguments: '{"location":"San Francisco, CA","unit":"celsius"}' } },
+          {
+            id: 'toolu_01A09q90qw90lq917835lq9',
+            type: 'function',
+            function: { name: 'get_weather', arguments: '{"location":"San Francisco, CA","unit":"celsius"}' },
+          },
         ],
       },
       { role: 'tool', tool_call_id: 'toolu_01A09q90qw90lq917835lq9', content: '15 degrees' },
@@ -83,9 +88,15 @@ const BEDROCK: Known = {
       {
         role: 'assistant',
         content: corpusRequest('bedrock/converse_tool_result_status_error.json').body.messages[1].content[0].text,
-        tool_calls: [{ id: 'tooluse_Ze_bgl9CSqu8aJv7XD-_Dw', type: 'function', function: { name: 'get_capital', arguments: '{"country":"France"}' } }],
+        tool_calls: [
+          { id: 'tooluse_Ze_bgl9CSqu8aJv7XD-_Dw', type: 'function', function: { name: 'get_capital', arguments: '{"country":"France"}' } },
+        ],
       },
-      { role: 'tool', tool_call_id: 'tooluse_Ze_bgl9CSqu8aJv7XD-_Dw', content: 'The country is not supported.\n\nFix the errors and try again.' },
+      {
+        role: 'tool',
+        tool_call_id: 'tooluse_Ze_bgl9CSqu8aJv7XD-_Dw',
+        content: 'The country is not supported.\n\nFix the errors and try again.',
+      },
     ],
   },
 };
@@ -120,12 +131,18 @@ function thrown(provider: ProviderType, error: unknown, requests = 0): CallResul
     engine: 'legacy',
     requests: Array.from({ length: requests }, () => ({ method: 'POST', path: '/v1/messages', body: {} })),
     ok: false,
-    error: { type: typed ? name : `Unmapped:${name}`, typed, message: (error as Error).message, causeChain: [`${name}: ${(error as Error).message}`] },
+    error: {
+      type: typed ? name : `Unmapped:${name}`,
+      typed,
+      message: (error as Error).message,
+      causeChain: [`${name}: ${(error as Error).message}`],
+    },
     ms: 0,
   };
 }
 
-const kinds = (request: Json, result: CallResult) => judgeCall(request as ChatRequest, result, validators, rules).findings.map((f) => f.kind);
+const kinds = (request: Json, result: CallResult) =>
+  judgeCall(request as ChatRequest, result, validators, rules).findings.map((f) => f.kind);
 const withRequest = (known: Known, edit: (request: Json) => void): Json => {
   const request = structuredClone(known.request);
   edit(request);
@@ -163,7 +180,8 @@ describe('each rule reports the body it exists for (issue 24 classes)', () => {
 
   it('3. a history tool name outside the provider pattern (Bedrock ToolName, Anthropic tool rule)', () => {
     const dotted = (r: Json) => (r.messages[2].tool_calls[0].function.name = 'weather.get_forecast');
-    const bedrock = kinds(withRequest(BEDROCK, dotted), sent(BEDROCK, (b) => (b.messages[1].content[1].toolUse.name = 'weather.get_forecast')));
+    const dottedBody = sent(BEDROCK, (b) => (b.messages[1].content[1].toolUse.name = 'weather.get_forecast'));
+    const bedrock = kinds(withRequest(BEDROCK, dotted), dottedBody);
     expect(bedrock).toContain('spec $.messages[*].content');
     const anthropic = kinds(
       withRequest(ANTHROPIC, (r) => (r.messages[1].tool_calls[0].function.name = 'weather.get_forecast')),
@@ -192,7 +210,8 @@ describe('each rule reports the body it exists for (issue 24 classes)', () => {
     const file = { type: 'file', file: { filename: 'report.pdf', file_data: 'data:application/pdf;base64,JVBERi0xLjQKJeLjz9MK' } };
     const request = withRequest(BEDROCK, (r) => (r.messages[0].content = [{ type: 'text', text: 'You are a helpful chatbot.' }, file]));
     expect(kinds(request, sent(BEDROCK))).toEqual(['loss:file-part']);
-    const refused = thrown('bedrock', Object.assign(new Error("cannot take a 'file' part in a system message (message 0, part 1)"), { retryable: false, name: 'ModelUnsupportedCapabilityError' }));
+    const capability = new Error("cannot take a 'file' part in a system message (message 0, part 1)");
+    const refused = thrown('bedrock', Object.assign(capability, { retryable: false, name: 'ModelUnsupportedCapabilityError' }));
     expect(parityFindings({ legacy: sent(BEDROCK), v2: { ...refused, engine: 'v2' } }).map((f) => f.kind)).toEqual(['parity:outcome']);
   });
 

@@ -21,7 +21,9 @@ beforeAll(() => {
 afterAll(() => guard?.uninstall());
 
 describe('generated canonical requests (fixed seed)', () => {
-  it(`${GENERATED_RUNS} cases per provider × engine: every outcome a valid, conserving body or a typed refusal, engines agreeing`, async () => {
+  const title =
+    `${GENERATED_RUNS} cases per provider × engine: every outcome a valid, conserving body or a typed refusal, engines agreeing`;
+  it(title, async () => {
     const report = await runRequestConformance({
       runs: GENERATED_RUNS,
       seed: GENERATED_SEED,
@@ -30,18 +32,27 @@ describe('generated canonical requests (fixed seed)', () => {
       shrinkSeconds: 60,
     });
     const rate = report.cases / report.seconds;
-    console.log(`generated requests: ${report.cases} cases × ${PROVIDER_TYPES.length} providers × ${ENGINES.length} engines in ` +
-      `${report.seconds.toFixed(1)} s (${rate.toFixed(0)} cases/s)\n${Object.entries(report.outcomes).map(([k, n]) => `  ${k}: ${n}`).join('\n')}`);
+    const mix = Object.entries(report.outcomes)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, n]) => `  ${k}: ${n}`);
+    console.log(
+      `generated requests: ${report.cases} cases × ${PROVIDER_TYPES.length} providers × ${ENGINES.length} engines in ` +
+        `${report.seconds.toFixed(1)} s (${rate.toFixed(0)} cases/s)\n${mix.join('\n')}`,
+    );
     const refused = guard.take();
     expect(refused, `connections left the loopback: ${refused.join(', ')}`).toEqual([]);
     expect(report.cases).toBe(GENERATED_RUNS);
     for (const provider of PROVIDER_TYPES) {
       for (const engine of ENGINES) {
-        const judged = Object.entries(report.outcomes).filter(([k]) => k.startsWith(`${provider} × ${engine}:`)).reduce((n, [, v]) => n + v, 0);
+        const judged = Object.entries(report.outcomes)
+          .filter(([k]) => k.startsWith(`${provider} × ${engine}:`))
+          .reduce((n, [, v]) => n + v, 0);
         expect(judged, `${provider} × ${engine} outcomes`).toBe(GENERATED_RUNS);
       }
     }
-    const lines = report.violations.map((v) => `${v.kind} | ${v.provider} | ${v.engine}: ${v.message}\n    shrunk: ${JSON.stringify(v.counterexample)}`);
+    const lines = report.violations.map(
+      (v) => `${v.kind} | ${v.provider} | ${v.engine}: ${v.message}\n    shrunk: ${JSON.stringify(v.counterexample)}`,
+    );
     expect(lines, `${report.violations.length} violation(s):\n${lines.join('\n')}`).toEqual([]);
   }, 900_000);
 });

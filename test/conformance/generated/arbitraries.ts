@@ -23,7 +23,9 @@ const MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/jpg', 'image/pjpeg', 'ima
 const ODD_MEDIA_TYPES = ['image/svg+xml', 'image/bmp', 'image/tiff'];
 
 /** Words, so that texts are distinct enough for conservation to mean something. */
-const word = fc.constantFrom('alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'Paris', 'Zürich', '東京', 'naïve', '🙂');
+const word = fc.constantFrom(
+  'alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'Paris', 'Zürich', '東京', 'naïve', '🙂',
+);
 const sentence = fc.array(word, { minLength: 1, maxLength: 6 }).map((words) => words.join(' '));
 
 /** Any text a history may carry, blank and odd ones included. */
@@ -48,10 +50,15 @@ export const textPart = fc.record({ text: textValue, cache: cacheControl }).map(
 );
 
 const imagePart = fc.oneof(
-  fc.record({ media: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...MEDIA_TYPES) }, fc.constantFrom(...ODD_MEDIA_TYPES)), detail: fc.constantFrom(undefined, 'auto', 'low', 'high') }).map(({ media, detail }) => ({
-    type: 'image_url',
-    image_url: detail === undefined ? { url: `data:${media};base64,${PNG_BASE64}` } : { url: `data:${media};base64,${PNG_BASE64}`, detail },
-  })),
+  fc
+    .record({
+      media: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...MEDIA_TYPES) }, fc.constantFrom(...ODD_MEDIA_TYPES)),
+      detail: fc.constantFrom(undefined, 'auto', 'low', 'high'),
+    })
+    .map(({ media, detail }) => {
+      const url = `data:${media};base64,${PNG_BASE64}`;
+      return { type: 'image_url', image_url: detail === undefined ? { url } : { url, detail } };
+    }),
   fc.constantFrom('https://example.com/cat.png', 'https://upload.wikimedia.org/a/b/Chart.jpg', 'http://example.org/img?x=1').map((url) => ({
     type: 'image_url',
     image_url: { url },
@@ -60,7 +67,10 @@ const imagePart = fc.oneof(
 
 /** OpenAI's file part (ChatCompletionRequestMessageContentPartFile): inline data or a file id. */
 const filePart = fc.oneof(
-  fc.constantFrom('report.pdf', 'notes.txt').map((filename) => ({ type: 'file', file: { filename, file_data: `data:application/pdf;base64,${PDF_BASE64}` } })),
+  fc.constantFrom('report.pdf', 'notes.txt').map((filename) => ({
+    type: 'file',
+    file: { filename, file_data: `data:application/pdf;base64,${PDF_BASE64}` },
+  })),
   fc.constantFrom('file-abc123', 'file-XYZ9').map((file_id) => ({ type: 'file', file: { file_id } })),
 );
 
@@ -74,7 +84,13 @@ const richContent: fc.Arbitrary<string | Json[]> = fc.oneof(
   { weight: 3, arbitrary: partsOf<Json>(textPart as fc.Arbitrary<Json>) },
   {
     weight: 3,
-    arbitrary: partsOf<Json>(fc.oneof({ weight: 6, arbitrary: textPart as fc.Arbitrary<Json> }, { weight: 2, arbitrary: imagePart }, { weight: 1, arbitrary: filePart })),
+    arbitrary: partsOf<Json>(
+      fc.oneof(
+        { weight: 6, arbitrary: textPart as fc.Arbitrary<Json> },
+        { weight: 2, arbitrary: imagePart },
+        { weight: 1, arbitrary: filePart },
+      ),
+    ),
   },
 );
 
@@ -115,7 +131,9 @@ const toolCall = fc.record({ id: toolCallId, name: toolName, args: toolArguments
 }));
 
 const thinkingBlock = fc.oneof(
-  fc.record({ text: textValue, sig: fc.constantFrom('EqQBCkYIARgCIkBsig', 'ErUBCkYICBgCIkA') }).map(({ text, sig }) => ({ type: 'thinking', thinking: text, signature: sig })),
+  fc
+    .record({ text: textValue, sig: fc.constantFrom('EqQBCkYIARgCIkBsig', 'ErUBCkYICBgCIkA') })
+    .map(({ text, sig }) => ({ type: 'thinking', thinking: text, signature: sig })),
   textValue.map((text) => ({ type: 'thinking', thinking: text })),
   fc.constant({ type: 'redacted_thinking', data: 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP' }),
 );
@@ -129,8 +147,15 @@ function assistantWith(calls: fc.Arbitrary<Json[] | undefined>): fc.Arbitrary<Js
       {
         content: fc.oneof({ weight: 4, arbitrary: plainContent }, { weight: 2, arbitrary: fc.constant(null) }),
         tool_calls: calls,
-        reasoning_content: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: textValue }),
-        thinking_blocks: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.array(thinkingBlock, { minLength: 0, maxLength: 3 }) }),
+        reasoning_content: fc.oneof(
+          { weight: 4, arbitrary: fc.constant(undefined) },
+          { weight: 1, arbitrary: fc.constant(null) },
+          { weight: 1, arbitrary: textValue },
+        ),
+        thinking_blocks: fc.oneof(
+          { weight: 4, arbitrary: fc.constant(undefined) },
+          { weight: 1, arbitrary: fc.array(thinkingBlock, { minLength: 0, maxLength: 3 }) },
+        ),
       },
       { requiredKeys: ['content', 'tool_calls'] },
     )
@@ -141,7 +166,9 @@ function assistantWith(calls: fc.Arbitrary<Json[] | undefined>): fc.Arbitrary<Js
     });
 }
 
-const assistantMessage = assistantWith(fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.array(toolCall, { maxLength: 2 }) }));
+const assistantMessage = assistantWith(
+  fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.array(toolCall, { maxLength: 2 }) }),
+);
 
 /**
  * A tool loop as users replay it: an assistant turn with calls, then results — usually one per
@@ -168,7 +195,10 @@ const segment: fc.Arbitrary<Json[]> = fc.oneof(
   { weight: 3, arbitrary: assistantMessage.map((m) => [m]) },
   { weight: 3, arbitrary: toolLoop },
   { weight: 1, arbitrary: systemMessage.map((m) => [m]) },
-  { weight: 1, arbitrary: fc.record({ id: toolCallId, content: richContent }).map(({ id, content }) => [{ role: 'tool', tool_call_id: id, content }]) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ id: toolCallId, content: richContent }).map(({ id, content }) => [{ role: 'tool', tool_call_id: id, content }]),
+  },
 );
 
 export const messages: fc.Arbitrary<Json[]> = fc
@@ -199,7 +229,10 @@ const schema = fc.oneof(
 const toolDefinition = fc
   .record({
     name: toolName,
-    description: fc.oneof({ weight: 3, arbitrary: sentence }, { weight: 1, arbitrary: fc.constantFrom(undefined, null, '', ' ') }),
+    description: fc.oneof(
+      { weight: 3, arbitrary: sentence },
+      { weight: 1, arbitrary: fc.constantFrom(undefined, null, '', ' ') },
+    ),
     parameters: fc.oneof({ weight: 4, arbitrary: schema }, { weight: 1, arbitrary: fc.constantFrom(undefined, null) }),
     strict: fc.constantFrom(undefined, undefined, true, false, null),
   })
@@ -218,21 +251,35 @@ function bounded(inside: number[], past: number[]): fc.Arbitrary<number> {
 
 /** An optional field: absent (most often), explicit null, or a value. */
 function optional<T>(value: fc.Arbitrary<T>, absent = 4): fc.Arbitrary<T | null | undefined> {
-  return fc.oneof({ weight: absent, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: value });
+  return fc.oneof(
+    { weight: absent, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.constant(null) },
+    { weight: 3, arbitrary: value },
+  );
 }
 
-const stopEntry = fc.oneof({ weight: 10, arbitrary: fc.constantFrom('END', '###', '\n\nHuman:', 'stop here') }, { weight: 2, arbitrary: fc.constantFrom('', ' ') }, {
-  weight: 1,
-  arbitrary: fc.constantFrom<unknown>(null, 42),
-});
+const stopEntry = fc.oneof(
+  { weight: 10, arbitrary: fc.constantFrom('END', '###', '\n\nHuman:', 'stop here') },
+  { weight: 2, arbitrary: fc.constantFrom('', ' ') },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 42) },
+);
 const stop = fc.oneof(fc.array(stopEntry, { minLength: 0, maxLength: 5 }), fc.constantFrom<unknown>('END', ''));
 
-const toolChoice = fc.constantFrom<unknown>('auto', 'required', 'none', { type: 'function', function: { name: 'get_weather' } }, { type: 'function', function: { name: 'weather.get_forecast' } });
+const toolChoice = fc.constantFrom<unknown>(
+  'auto',
+  'required',
+  'none',
+  { type: 'function', function: { name: 'get_weather' } },
+  { type: 'function', function: { name: 'weather.get_forecast' } },
+);
 
 const responseFormat = fc.constantFrom<Json>(
   { type: 'text' },
   { type: 'json_object' },
-  { type: 'json_schema', json_schema: { name: 'person', schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } } },
+  {
+    type: 'json_schema',
+    json_schema: { name: 'person', schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } },
+  },
   { type: 'json_schema', json_schema: { name: 'person', strict: true } },
 );
 

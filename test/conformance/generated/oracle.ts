@@ -92,12 +92,15 @@ function inventory(request: ChatRequest): Inventory {
     const where = `messages[${i}] (${String(m.role)})`;
     parts(m.content, where);
     if (m.role === 'assistant') {
-      for (const call of (Array.isArray(m.tool_calls) ? m.tool_calls : []) as { id: string; function: { name: string; arguments: string } }[]) {
+      const calls = (Array.isArray(m.tool_calls) ? m.tool_calls : []) as { id: string; function: { name: string; arguments: string } }[];
+      for (const call of calls) {
         inv.calls.push({ message: i, id: call.id, name: call.function?.name, args: call.function?.arguments });
       }
       for (const block of (Array.isArray(m.thinking_blocks) ? m.thinking_blocks : []) as Json[]) {
         if (block.type === 'redacted_thinking') inv.signedThinking.push({ where, needle: String(block.data) });
-        else if (typeof block.signature === 'string' && !isBlank(block.thinking)) inv.signedThinking.push({ where, needle: String(block.thinking) });
+        else if (typeof block.signature === 'string' && !isBlank(block.thinking)) {
+          inv.signedThinking.push({ where, needle: String(block.thinking) });
+        }
       }
     }
     if (m.role === 'tool') inv.results.push({ message: i, id: String(m.tool_call_id) });
@@ -143,7 +146,9 @@ function wireShape(provider: ProviderType, body: Json): WireShape {
       return;
     }
     for (const block of (Array.isArray(message.content) ? message.content : []) as Json[]) {
-      if (provider === 'anthropic' && block.type === 'tool_use') calls.push({ message: i, id: String(block.id), name: String(block.name), input: block.input });
+      if (provider === 'anthropic' && block.type === 'tool_use') {
+        calls.push({ message: i, id: String(block.id), name: String(block.name), input: block.input });
+      }
       if (provider === 'anthropic' && block.type === 'tool_result') results.push({ message: i, id: String(block.tool_use_id) });
       if (provider === 'bedrock' && isObject(block.toolUse)) {
         calls.push({ message: i, id: String(block.toolUse.toolUseId), name: String(block.toolUse.name), input: block.toolUse.input });
@@ -152,8 +157,9 @@ function wireShape(provider: ProviderType, body: Json): WireShape {
     }
   });
   let tools: WireShape['tools'] = [];
-  if (provider === 'openai' && Array.isArray(body.tools)) tools = (body.tools as Json[]).map((t) => ({ name: (t.function as Json)?.name, strict: (t.function as Json)?.strict }));
-  if (provider === 'anthropic' && Array.isArray(body.tools)) tools = (body.tools as Json[]).map((t) => ({ name: t.name, strict: t.strict }));
+  const listed = (Array.isArray(body.tools) ? body.tools : []) as Json[];
+  if (provider === 'openai') tools = listed.map((t) => ({ name: (t.function as Json)?.name, strict: (t.function as Json)?.strict }));
+  if (provider === 'anthropic') tools = listed.map((t) => ({ name: t.name, strict: t.strict }));
   const toolConfig = body.toolConfig as Json | undefined;
   if (provider === 'bedrock' && Array.isArray(toolConfig?.tools)) {
     tools = (toolConfig.tools as Json[]).map((t) => ({ name: (t.toolSpec as Json)?.name, strict: (t.toolSpec as Json)?.strict }));
@@ -162,32 +168,43 @@ function wireShape(provider: ProviderType, body: Json): WireShape {
   const sampling =
     provider === 'bedrock'
       ? { temperature: inference.temperature, top_p: inference.topP, max_tokens: inference.maxTokens, stop: inference.stopSequences }
-      : { temperature: body.temperature, top_p: body.top_p, max_tokens: body.max_tokens, stop: provider === 'anthropic' ? body.stop_sequences : body.stop };
+      : {
+          temperature: body.temperature,
+          top_p: body.top_p,
+          max_tokens: body.max_tokens,
+          stop: provider === 'anthropic' ? body.stop_sequences : body.stop,
+        };
   return { calls, results, tools, sampling };
 }
 
 // ---- provider rules a definition cannot express ------------------------------------------
 
 function blankTextFindings(provider: ProviderType, body: Json, out: Finding[]): void {
-  const flag = (where: string, value: unknown) =>
-    out.push({ kind: 'rule:non-blank-text', message: `${where}: blank text ${show(value)} (${provider} refuses empty or whitespace-only text)` });
+  const flag = (where: string, value: unknown) => {
+    const message = `${where}: blank text ${show(value)} (${provider} refuses empty or whitespace-only text)`;
+    out.push({ kind: 'rule:non-blank-text', message });
+  };
+  const system = (Array.isArray(body.system) ? body.system : []) as Json[];
   const messages = (Array.isArray(body.messages) ? body.messages : []) as Json[];
   if (provider === 'anthropic') {
-    if (Array.isArray(body.system)) (body.system as Json[]).forEach((b, j) => b?.type === 'text' && isBlank(b.text) && flag(`$.system[${j}]`, b.text));
+    system.forEach((b, j) => b?.type === 'text' && isBlank(b.text) && flag(`$.system[${j}]`, b.text));
     messages.forEach((message, i) => {
       if (isBlank(message.content) && message.content !== '') flag(`$.messages[${i}].content`, message.content);
-      if (message.content === '' && i === messages.length - 1 && message.role !== 'assistant') flag(`$.messages[${i}].content`, message.content);
+      const finalUser = i === messages.length - 1 && message.role !== 'assistant';
+      if (message.content === '' && finalUser) flag(`$.messages[${i}].content`, message.content);
       const blocks = (Array.isArray(message.content) ? message.content : []) as Json[];
       blocks.forEach((block, j) => {
         if (block?.type === 'text' && isBlank(block.text)) flag(`$.messages[${i}].content[${j}]`, block.text);
         if (block?.type === 'tool_result' && Array.isArray(block.content)) {
-          (block.content as Json[]).forEach((inner, k) => inner?.type === 'text' && isBlank(inner.text) && flag(`$.messages[${i}].content[${j}].content[${k}]`, inner.text));
+          (block.content as Json[]).forEach((inner, k) => {
+            if (inner?.type === 'text' && isBlank(inner.text)) flag(`$.messages[${i}].content[${j}].content[${k}]`, inner.text);
+          });
         }
       });
     });
   }
   if (provider === 'bedrock') {
-    if (Array.isArray(body.system)) (body.system as Json[]).forEach((b, j) => 'text' in (b ?? {}) && isBlank(b.text) && flag(`$.system[${j}].text`, b.text));
+    system.forEach((b, j) => 'text' in (b ?? {}) && isBlank(b.text) && flag(`$.system[${j}].text`, b.text));
     messages.forEach((message, i) => {
       ((Array.isArray(message.content) ? message.content : []) as Json[]).forEach((block, j) => {
         if (isObject(block) && 'text' in block && isBlank(block.text)) flag(`$.messages[${i}].content[${j}].text`, block.text);
@@ -203,10 +220,12 @@ function toolPairingFindings(provider: ProviderType, body: Json, shape: WireShap
     const seen = new Map<string, number>();
     for (const call of shape.calls) {
       if (seen.has(call.id)) {
-        out.push({ kind: 'rule:unique-tool-use-id', message: `$.messages[${call.message}]: tool_use id ${show(call.id)} already used in $.messages[${seen.get(call.id)}]` });
+        const message = `$.messages[${call.message}]: tool_use id ${show(call.id)} already used in $.messages[${seen.get(call.id)}]`;
+        out.push({ kind: 'rule:unique-tool-use-id', message });
       } else seen.set(call.id, call.message);
       if (!rules.anthropicToolName.test(call.name)) {
-        out.push({ kind: 'rule:history-tool-name', message: `$.messages[${call.message}]: tool_use name ${show(call.name)} is outside ${rules.anthropicToolName.source}` });
+        const message = `$.messages[${call.message}]: tool_use name ${show(call.name)} is outside ${rules.anthropicToolName.source}`;
+        out.push({ kind: 'rule:history-tool-name', message });
       }
     }
   }
@@ -215,7 +234,8 @@ function toolPairingFindings(provider: ProviderType, body: Json, shape: WireShap
   for (const result of shape.results) {
     const before = shape.calls.filter((c) => c.message === result.message - 1).map((c) => c.id);
     if (!before.includes(result.id)) {
-      out.push({ kind: 'rule:result-after-call', message: `$.messages[${result.message}]: tool result for ${show(result.id)} does not answer a call of the turn before` });
+      const message = `$.messages[${result.message}]: tool result for ${show(result.id)} does not answer a call of the turn before`;
+      out.push({ kind: 'rule:result-after-call', message });
     }
   }
   const withCalls = new Set(shape.calls.map((c) => c.message));
@@ -224,7 +244,8 @@ function toolPairingFindings(provider: ProviderType, body: Json, shape: WireShap
     const answered = new Set(shape.results.filter((r) => r.message === i + 1).map((r) => r.id));
     for (const call of shape.calls.filter((c) => c.message === i)) {
       if (!answered.has(call.id)) {
-        out.push({ kind: 'rule:call-answered-next', message: `$.messages[${i}]: tool call ${show(call.id)} has no result in the next turn` });
+        const message = `$.messages[${i}]: tool call ${show(call.id)} has no result in the next turn`;
+        out.push({ kind: 'rule:call-answered-next', message });
       }
     }
   }
@@ -250,12 +271,15 @@ function conservationFindings(provider: ProviderType, request: ChatRequest, bodi
   const inv = inventory(request);
   const all = bodies.flatMap((b) => leaves(b));
   const present = (needle: string) => all.some((leaf) => leaf.includes(needle));
-  for (const t of inv.texts) if (!present(t.text)) out.push({ kind: 'loss:text', message: `${t.where}: text ${show(t.text)} is not in the body` });
-  for (const img of inv.images) if (!present(img.needle)) out.push({ kind: 'loss:image', message: `${img.where}: image ${show(img.needle)} is not in the body` });
-  for (const f of inv.files) if (!present(f.needle)) out.push({ kind: 'loss:file-part', message: `${f.where}: file part ${show(f.needle)} is not in the body` });
-  if (provider === 'anthropic') {
-    for (const t of inv.signedThinking) if (!present(t.needle)) out.push({ kind: 'loss:thinking', message: `${t.where}: signed/redacted thinking ${show(t.needle)} is not in the body` });
-  }
+  const lost = (kind: string, what: string, items: { where: string; needle: string }[]) => {
+    for (const item of items) {
+      if (!present(item.needle)) out.push({ kind, message: `${item.where}: ${what} ${show(item.needle)} is not in the body` });
+    }
+  };
+  lost('loss:text', 'text', inv.texts.map((t) => ({ where: t.where, needle: t.text })));
+  lost('loss:image', 'image', inv.images);
+  lost('loss:file-part', 'file part', inv.files);
+  if (provider === 'anthropic') lost('loss:thinking', 'signed/redacted thinking', inv.signedThinking);
 
   const body = bodies[0];
   const shape = wireShape(provider, body);
@@ -265,9 +289,13 @@ function conservationFindings(provider: ProviderType, request: ChatRequest, bodi
   } else {
     inv.calls.forEach((call, j) => {
       const wire = shape.calls[j];
-      if (wire.name !== call.name) out.push({ kind: 'loss:tool-call', message: `tool call ${j} (${show(call.id)}): name ${show(call.name)} sent as ${show(wire.name)}` });
-      const same = provider === 'openai' ? wire.input === call.args : canonicalJson(wire.input) === canonicalJson(parsedArguments(call.args));
-      if (!same) out.push({ kind: 'loss:tool-call', message: `tool call ${j} (${show(call.id)}): arguments ${show(call.args)} sent as ${show(wire.input)}` });
+      const at = `tool call ${j} (${show(call.id)})`;
+      if (wire.name !== call.name) {
+        out.push({ kind: 'loss:tool-call', message: `${at}: name ${show(call.name)} sent as ${show(wire.name)}` });
+      }
+      const same =
+        provider === 'openai' ? wire.input === call.args : canonicalJson(wire.input) === canonicalJson(parsedArguments(call.args));
+      if (!same) out.push({ kind: 'loss:tool-call', message: `${at}: arguments ${show(call.args)} sent as ${show(wire.input)}` });
     });
   }
   // Tool results: all of them, each paired with the call it answers (ids are opaque).
@@ -285,10 +313,13 @@ function conservationFindings(provider: ProviderType, request: ChatRequest, bodi
         }
       }
       if (j < 0 && answersSomething) {
-        out.push({ kind: 'loss:pairing', message: `tool result ${k} (canonical id ${show(canonicalId)}) answers no call in the body (wire id ${show(result.id)})` });
+        const message = `tool result ${k} (canonical id ${show(canonicalId)}) answers no call in the body (wire id ${show(result.id)})`;
+        out.push({ kind: 'loss:pairing', message });
       }
       if (j >= 0 && inv.calls[j].id !== canonicalId) {
-        out.push({ kind: 'loss:pairing', message: `tool result ${k} answers call ${j} on the wire, whose canonical id is ${show(inv.calls[j].id)}, not ${show(canonicalId)}` });
+        const message =
+          `tool result ${k} answers call ${j} on the wire, whose canonical id is ${show(inv.calls[j].id)}, not ${show(canonicalId)}`;
+        out.push({ kind: 'loss:pairing', message });
       }
     });
   }
@@ -299,7 +330,8 @@ function conservationFindings(provider: ProviderType, request: ChatRequest, bodi
   } else if (tools.length > 0) {
     tools.forEach((tool, i) => {
       if (tool.function?.strict === true && shape.tools[i].strict !== true) {
-        out.push({ kind: 'loss:strict', message: `tools[${i}] (${show(tool.function.name)}): strict: true is not carried (sent ${show(shape.tools[i].strict)})` });
+        const message = `tools[${i}] (${show(tool.function.name)}): strict: true is not carried (sent ${show(shape.tools[i].strict)})`;
+        out.push({ kind: 'loss:strict', message });
       }
     });
   }
@@ -307,13 +339,16 @@ function conservationFindings(provider: ProviderType, request: ChatRequest, bodi
   const extra = isObject(request.extra_body) ? request.extra_body : {};
   for (const key of SAMPLING_KEYS) {
     const value = request[key];
-    if (typeof value !== 'number' || !Number.isFinite(value) || key in extra || (provider === 'bedrock' && 'inferenceConfig' in extra)) continue;
+    const replaced = key in extra || (provider === 'bedrock' && 'inferenceConfig' in extra);
+    if (typeof value !== 'number' || !Number.isFinite(value) || replaced) continue;
     if (shape.sampling[key] !== value) out.push({ kind: `loss:${key}`, message: `${key} ${value} sent as ${show(shape.sampling[key])}` });
   }
   const stops = typeof request.stop === 'string' ? [request.stop] : Array.isArray(request.stop) ? request.stop : [];
-  const wireStops = typeof shape.sampling.stop === 'string' ? [shape.sampling.stop] : Array.isArray(shape.sampling.stop) ? shape.sampling.stop : [];
+  const sentStop = shape.sampling.stop;
+  const wireStops = typeof sentStop === 'string' ? [sentStop] : Array.isArray(sentStop) ? sentStop : [];
   for (const s of stops) {
-    if (typeof s === 'string' && !isBlank(s) && !wireStops.includes(s) && !('stop' in extra)) out.push({ kind: 'loss:stop', message: `stop ${show(s)} is not sent` });
+    const kept = wireStops.includes(s) || 'stop' in extra;
+    if (typeof s === 'string' && !isBlank(s) && !kept) out.push({ kind: 'loss:stop', message: `stop ${show(s)} is not sent` });
   }
   // null means unset (the canonical-request contract): never a null, never a [null].
   const requestRecord = request as unknown as Json;
@@ -331,7 +366,13 @@ function conservationFindings(provider: ProviderType, request: ChatRequest, bodi
 
 // ---- the verdict on one call -------------------------------------------------------------
 
-const NAMING = /\d|['"`]|message|tool|temperature|top_p|max_tokens|stop|seed|response_format|\bn\b|penalty|extra_body|content|image|file|role|schema|cache_control|thinking|media/i;
+const NAMING = new RegExp(
+  [
+    '\\d', '[\'"`]', 'message', 'tool', 'temperature', 'top_p', 'max_tokens', 'stop', 'seed', 'response_format', '\\bn\\b', 'penalty',
+    'extra_body', 'content', 'image', 'file', 'role', 'schema', 'cache_control', 'thinking', 'media',
+  ].join('|'),
+  'i',
+);
 
 /** Spec problems at these keys concern a value the caller set and the provider ranges (engine-rules, Odd input). */
 const CALLER_RANGED: Record<ProviderType, RegExp> = {
@@ -372,11 +413,17 @@ export function judgeCall(request: ChatRequest, result: CallResult, validators: 
   if (leaked) findings.push({ kind: 'secret-in-error', message: 'the API key appears in the error or its cause chain' });
   if (!result.ok) {
     const error = result.error!;
-    if (!error.typed) return { outcome: error.type, findings: [...findings, { kind: error.type, message: `${error.type}: ${error.message}` }] };
+    if (!error.typed) {
+      return { outcome: error.type, findings: [...findings, { kind: error.type, message: `${error.type}: ${error.message}` }] };
+    }
     const outcome = `refused:${error.type}`;
-    if (!CLIENT_ERROR_CLASSES.has(error.type)) findings.push({ kind: 'refusal-class', message: `${error.type} is not a client error class (SPEC §6): ${error.message}` });
-    if (result.requests.length > 0) findings.push({ kind: 'refused-after-send', message: `${error.type} after ${result.requests.length} request(s) answered 2xx: ${error.message}` });
-    if (!NAMING.test(error.message)) findings.push({ kind: 'refusal-unnamed', message: `${error.type} does not name what to change: ${show(error.message)}` });
+    const add = (kind: string, message: string) => findings.push({ kind, message });
+    if (!CLIENT_ERROR_CLASSES.has(error.type)) {
+      add('refusal-class', `${error.type} is not a client error class (SPEC §6): ${error.message}`);
+    }
+    const sentCount = result.requests.length;
+    if (sentCount > 0) add('refused-after-send', `${error.type} after ${sentCount} request(s) answered 2xx: ${error.message}`);
+    if (!NAMING.test(error.message)) add('refusal-unnamed', `${error.type} does not name what to change: ${show(error.message)}`);
     return { outcome, findings };
   }
   if (result.requests.length !== 1) {
@@ -425,7 +472,8 @@ export function parityFindings(results: Partial<Record<EngineName, CallResult>>)
     return [{ kind: 'parity:outcome', message: `legacy ${say(legacy)}; v2 ${say(v2)}` }];
   }
   if (!legacy.ok && !v2.ok && legacy.error!.type !== v2.error!.type) {
-    return [{ kind: 'parity:error-class', message: `legacy ${legacy.error!.type}: ${legacy.error!.message}; v2 ${v2.error!.type}: ${v2.error!.message}` }];
+    const message = `legacy ${legacy.error!.type}: ${legacy.error!.message}; v2 ${v2.error!.type}: ${v2.error!.message}`;
+    return [{ kind: 'parity:error-class', message }];
   }
   if (legacy.ok && v2.ok) {
     const a = canonicalJson(legacy.requests.map((r) => ({ path: r.path.split('?')[0], body: r.body })));

@@ -103,10 +103,14 @@ export async function runRequestConformance(options: RequestRunOptions): Promise
       let message = found.message;
       if (options.shrink !== false && performance.now() < shrinkUntil) {
         const engines = found.engine === 'both' ? options.engines : [found.engine];
-        const details = await fc.check(
-          fc.asyncProperty(chatRequest, async (partial) => !(await evaluate(rig, partial, [found.provider], engines)).some((f) => keyOf(f) === key)),
-          { seed: options.seed, numRuns: options.runs, path: String(at), interruptAfterTimeLimit: Math.max(1_000, shrinkUntil - performance.now()) },
-        );
+        const stillThere = async (partial: Partial0) =>
+          (await evaluate(rig, partial, [found.provider], engines)).some((f) => keyOf(f) === key);
+        const details = await fc.check(fc.asyncProperty(chatRequest, async (partial) => !(await stillThere(partial))), {
+          seed: options.seed,
+          numRuns: options.runs,
+          path: String(at),
+          interruptAfterTimeLimit: Math.max(1_000, shrinkUntil - performance.now()),
+        });
         if (details.failed && details.counterexample) {
           const [request] = details.counterexample;
           const again = (await evaluate(rig, request, [found.provider], engines)).find((f) => keyOf(f) === key);

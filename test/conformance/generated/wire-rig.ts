@@ -128,7 +128,12 @@ class ProviderRig {
       }),
       {},
     );
-    const model = modelConfigSchema.parse({ alias: 'generated', model: CHAT_MODELS[provider], provider: providerConfig.name, inferenceParameters: {} });
+    const model = modelConfigSchema.parse({
+      alias: 'generated',
+      model: CHAT_MODELS[provider],
+      provider: providerConfig.name,
+      inferenceParameters: {},
+    });
     const runtime: Runtime = {
       now: () => REPLAY_EPOCH_MS,
       random: () => REPLAY_RANDOM,
