@@ -39,7 +39,7 @@ export const textValue: fc.Arbitrary<string> = fc.oneof(
 );
 
 const cacheControl = fc.oneof(
-  { weight: 10, arbitrary: fc.constant(undefined) },
+  { weight: 20, arbitrary: fc.constant(undefined) },
   { weight: 2, arbitrary: fc.constant({ type: 'ephemeral' }) },
   { weight: 1, arbitrary: fc.constantFrom({ type: 'ephemeral', ttl: '5m' }, { type: 'ephemeral', ttl: '1h' }) },
   { weight: 1, arbitrary: fc.constantFrom<Json>({ type: 'persistent' }, { type: 'ephemeral', ttl: '10m' }) },
@@ -172,7 +172,8 @@ const assistantMessage = assistantWith(
 
 /**
  * A tool loop as users replay it: an assistant turn with calls, then results — usually one per
- * call in order, sometimes shuffled, missing, doubled, or answering an id nobody called.
+ * call in order, sometimes reversed, missing, or answering an id nobody called — and, usually,
+ * the assistant's reply.
  */
 const toolLoop: fc.Arbitrary<Json[]> = fc
   .record({
@@ -180,14 +181,17 @@ const toolLoop: fc.Arbitrary<Json[]> = fc
     results: fc.array(richContent, { minLength: 3, maxLength: 3 }),
     shape: fc.constantFrom('in-order', 'in-order', 'in-order', 'in-order', 'reversed', 'first-missing', 'orphan'),
     orphanId: toolCallId,
+    reply: fc.option(plainContent, { freq: 4, nil: undefined }),
   })
-  .map(({ assistant, results, shape, orphanId }) => {
+  .map(({ assistant, results, shape, orphanId, reply }) => {
     const calls = assistant.tool_calls as { id: string }[];
     let ids = calls.map((call) => call.id);
     if (shape === 'reversed') ids = [...ids].reverse();
     if (shape === 'first-missing') ids = ids.slice(1);
     if (shape === 'orphan') ids = [...ids, orphanId];
-    return [assistant, ...ids.map((id, i) => ({ role: 'tool', tool_call_id: id, content: results[i % results.length] }))];
+    const answers = ids.map((id, i) => ({ role: 'tool', tool_call_id: id, content: results[i % results.length] }));
+    // Most loops end with the assistant's answer to the results, as a real history does.
+    return [assistant, ...answers, ...(reply === undefined ? [] : [{ role: 'assistant', content: reply }])];
   });
 
 const segment: fc.Arbitrary<Json[]> = fc.oneof(
@@ -307,11 +311,31 @@ const FIELDS = {
   extra_body: optional(extraBody, 6),
 };
 
+/**
+ * Definitions for the tools a history calls. A name another provider allowed (MCP's
+ * `weather.get_forecast`) is defined as the caller renames it for this provider
+ * (`weather_get_forecast`), while the earlier turns keep the name they were called by.
+ */
+function toolsCalledIn(history: Json[]): Json[] {
+  const names = new Set<string>();
+  for (const message of history) {
+    for (const call of (Array.isArray(message.tool_calls) ? message.tool_calls : []) as { function: { name: string } }[]) {
+      names.add(call.function.name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64) || 'unnamed');
+    }
+  }
+  return [...names].map((name) => ({ type: 'function', function: { name, parameters: { type: 'object', properties: {} } } }));
+}
+
 /** The canonical request (model filled in by the runner), with OpenAI-shape nulls where allowed. */
 export const chatRequest: fc.Arbitrary<Omit<ChatRequest, 'model'>> = fc
-  .record({ messages, ...FIELDS }, { requiredKeys: ['messages'] })
-  .map((fields) => {
+  .record({ messages, ...FIELDS, defineCalledTools: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, fc.constant(false)) }, {
+    requiredKeys: ['messages', 'defineCalledTools'],
+  })
+  .map(({ defineCalledTools, ...fields }) => {
     const out: Json = {};
     for (const [key, value] of Object.entries(fields)) if (value !== undefined) out[key] = value;
+    // A history with tool calls usually comes with the tools it called (Bedrock requires them).
+    const called = toolsCalledIn(fields.messages);
+    if (defineCalledTools && out.tools === undefined && called.length > 0) out.tools = called;
     return out as unknown as Omit<ChatRequest, 'model'>;
   });
