@@ -205,13 +205,20 @@ const segment: fc.Arbitrary<Json[]> = fc.oneof(
   },
 );
 
-export const messages: fc.Arbitrary<Json[]> = fc
+const conversation: fc.Arbitrary<Json[]> = fc
   .record({
     system: fc.option(systemMessage, { freq: 3 }),
     first: userMessage,
     rest: fc.array(segment, { maxLength: 5 }),
   })
   .map(({ system, first, rest }) => [...(system ? [system] : []), first, ...rest.flat()]);
+
+/** A conversation; now and then none at all, or a system prompt alone. */
+export const messages: fc.Arbitrary<Json[]> = fc.oneof(
+  { weight: 40, arbitrary: conversation },
+  { weight: 1, arbitrary: fc.constant<Json[]>([]) },
+  { weight: 1, arbitrary: systemMessage.map((m) => [m]) },
+);
 
 const schema = fc.oneof(
   { weight: 3, arbitrary: fc.constant<Json>({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }) },
