@@ -199,6 +199,8 @@ const segment: fc.Arbitrary<Json[]> = fc.oneof(
   { weight: 3, arbitrary: assistantMessage.map((m) => [m]) },
   { weight: 3, arbitrary: toolLoop },
   { weight: 1, arbitrary: systemMessage.map((m) => [m]) },
+  // A role the canonical type does not have (OpenAI's `developer`, the retired `function`).
+  { weight: 1, arbitrary: fc.record({ role: fc.constantFrom('developer', 'function'), content: sentence }).map((m) => [m]) },
   {
     weight: 1,
     arbitrary: fc.record({ id: toolCallId, content: richContent }).map(({ id, content }) => [{ role: 'tool', tool_call_id: id, content }]),
