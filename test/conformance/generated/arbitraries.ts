@@ -14,6 +14,9 @@ import type { ChatRequest } from '../../../src/core/types.ts';
 
 type Json = Record<string, unknown>;
 
+/** Shrinking may jump to a oneof's first (plainest) branch, so shrunk cases read like real requests. */
+const CROSS_SHRINK = { withCrossShrink: true } as const;
+
 // A 1×1 PNG (the bytes do not match every media type below; no provider decodes them here).
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 // "%PDF-1.4\n%âãÏÓ\n" — the start of a PDF, enough for an opaque payload.
@@ -30,6 +33,7 @@ const sentence = fc.array(word, { minLength: 1, maxLength: 6 }).map((words) => w
 
 /** Any text a history may carry, blank and odd ones included. */
 export const textValue: fc.Arbitrary<string> = fc.oneof(
+  CROSS_SHRINK,
   { weight: 8, arbitrary: sentence },
   { weight: 2, arbitrary: fc.constantFrom('', ' ', '  ', '\n', '\t \n', '\u00a0') },
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
@@ -39,6 +43,7 @@ export const textValue: fc.Arbitrary<string> = fc.oneof(
 );
 
 const cacheControl = fc.oneof(
+  CROSS_SHRINK,
   { weight: 20, arbitrary: fc.constant(undefined) },
   { weight: 2, arbitrary: fc.constant({ type: 'ephemeral' }) },
   { weight: 1, arbitrary: fc.constantFrom({ type: 'ephemeral', ttl: '5m' }, { type: 'ephemeral', ttl: '1h' }) },
@@ -80,6 +85,7 @@ function partsOf<T>(part: fc.Arbitrary<T>, max = 4): fc.Arbitrary<T[]> {
 
 /** Content a user or tool message may hold: a string, or parts of every kind. */
 const richContent: fc.Arbitrary<string | Json[]> = fc.oneof(
+  CROSS_SHRINK,
   { weight: 4, arbitrary: textValue },
   { weight: 3, arbitrary: partsOf<Json>(textPart as fc.Arbitrary<Json>) },
   {
@@ -96,6 +102,7 @@ const richContent: fc.Arbitrary<string | Json[]> = fc.oneof(
 
 /** System and assistant content: text, occasionally a part the role cannot take. */
 const plainContent: fc.Arbitrary<string | Json[]> = fc.oneof(
+  CROSS_SHRINK,
   { weight: 5, arbitrary: textValue },
   { weight: 3, arbitrary: partsOf<Json>(textPart as fc.Arbitrary<Json>) },
   { weight: 1, arbitrary: partsOf<Json>(fc.oneof(textPart as fc.Arbitrary<Json>, imagePart, filePart), 3) },
@@ -103,6 +110,7 @@ const plainContent: fc.Arbitrary<string | Json[]> = fc.oneof(
 
 // Tool names: valid everywhere, valid only on OpenAI (MCP's dotted names), or valid nowhere.
 export const toolName = fc.oneof(
+  CROSS_SHRINK,
   { weight: 12, arbitrary: fc.constantFrom('get_weather', 'lookup-2', 'search', 'get_time') },
   { weight: 2, arbitrary: fc.constantFrom('weather.get_forecast', 'fs:read', 'my tool', 'créer', 'a/b') },
   { weight: 1, arbitrary: fc.constantFrom('', 'x'.repeat(65), 'y'.repeat(129)) },
@@ -111,6 +119,7 @@ export const toolName = fc.oneof(
 // Ids in each provider's alphabet, other providers' (Kimi, Mistral), long, empty; a small pool so
 // that ids repeat across turns as they do in real histories.
 export const toolCallId = fc.oneof(
+  CROSS_SHRINK,
   { weight: 4, arbitrary: fc.constantFrom('call_a1', 'call_b2', 'call_Xy9Zk2LmN0pQ') },
   { weight: 2, arbitrary: fc.constantFrom('toolu_01A09q90qw90lq917835lq9', 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q') },
   { weight: 2, arbitrary: fc.constantFrom('functions.get_weather:0', 'functions.search:1', 'a1B2c3D4e') },
@@ -120,6 +129,7 @@ export const toolCallId = fc.oneof(
 );
 
 const toolArguments = fc.oneof(
+  CROSS_SHRINK,
   { weight: 12, arbitrary: fc.constantFrom('{"city":"Paris"}', '{}', '{"q":"alpha","n":2}', '{"nested":{"a":[1,2]}}') },
   { weight: 1, arbitrary: fc.constantFrom('', 'not json', '[1,2]', 'null') },
 );
@@ -217,12 +227,14 @@ const conversation: fc.Arbitrary<Json[]> = fc
 
 /** A conversation; now and then none at all, or a system prompt alone. */
 export const messages: fc.Arbitrary<Json[]> = fc.oneof(
+  CROSS_SHRINK,
   { weight: 40, arbitrary: conversation },
   { weight: 1, arbitrary: fc.constant<Json[]>([]) },
   { weight: 1, arbitrary: systemMessage.map((m) => [m]) },
 );
 
 const schema = fc.oneof(
+  CROSS_SHRINK,
   { weight: 3, arbitrary: fc.constant<Json>({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }) },
   { weight: 1, arbitrary: fc.constant<Json>({}) },
   { weight: 1, arbitrary: fc.constant<Json>({ properties: { q: { type: 'string' } } }) },
@@ -265,6 +277,7 @@ function bounded(inside: number[], past: number[]): fc.Arbitrary<number> {
 /** An optional field: absent (most often), explicit null, or a value. */
 function optional<T>(value: fc.Arbitrary<T>, absent = 4): fc.Arbitrary<T | null | undefined> {
   return fc.oneof(
+    CROSS_SHRINK,
     { weight: absent, arbitrary: fc.constant(undefined) },
     { weight: 1, arbitrary: fc.constant(null) },
     { weight: 3, arbitrary: value },
@@ -272,6 +285,7 @@ function optional<T>(value: fc.Arbitrary<T>, absent = 4): fc.Arbitrary<T | null 
 }
 
 const stopEntry = fc.oneof(
+  CROSS_SHRINK,
   { weight: 10, arbitrary: fc.constantFrom('END', '###', '\n\nHuman:', 'stop here') },
   { weight: 2, arbitrary: fc.constantFrom('', ' ') },
   { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 42) },
