@@ -82,6 +82,7 @@ function features(request: Json): Set<string> {
   if (request.extra_body) add(`extra_body:${Object.keys(request.extra_body as Json).join(',')}`);
   if (typeof request.temperature === 'number' && request.temperature > 1) add('temperature:past-anthropic-bound');
   if (request.max_tokens === 0) add('max_tokens:0');
+  for (const name of Object.keys((request.extra_headers ?? {}) as Json)) add(`header:${name}`);
   return out;
 }
 
@@ -110,6 +111,7 @@ describe('the request generator covers the space (seed 24, 2,000 cases)', () => 
     'nan:temperature', 'temperature:past-anthropic-bound', 'max_tokens:0',
     ...[0, 1, 2, 3, 4, 5].map((n) => `stop:${n}`),
     'extra_body:thinking', 'extra_body:top_k', 'extra_body:chat_template_kwargs',
+    'header:x-request-tag', 'header:x-api-key', 'header:bad header', 'header:content-length', 'header:x-note', 'null:extra_headers',
   ];
 
   it('holds every listed feature at least once', () => {

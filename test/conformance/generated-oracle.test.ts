@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChatRequest, ProviderType } from '../../src/core/types.ts';
 import { REPLAY_API_KEY } from '../../src/testing/run-fixture.ts';
 import { WIRE_CORPUS_DIR } from '../shared-reference.ts';
+import { HEADER_SECRET } from './generated/arbitraries.ts';
 import { judgeCall, oracleRules, parityFindings, type OracleRules } from './generated/oracle.ts';
 import type { CallResult } from './generated/wire-rig.ts';
 import type { Validators } from './judge-request.ts';
@@ -234,6 +235,10 @@ describe('each rule reports the body it exists for (issue 24 classes)', () => {
     expect(kinds(ANTHROPIC.request, thrown('anthropic', typed('messages[2]: bad'), 1))).toEqual(['refused-after-send']);
     expect(kinds(ANTHROPIC.request, thrown('anthropic', new RangeError('Invalid array length')))).toEqual(['Unmapped:RangeError']);
     expect(kinds(ANTHROPIC.request, thrown('anthropic', typed(`messages[0]: key ${REPLAY_API_KEY} refused`)))).toContain('secret-in-error');
+    const header = typed(`extra_headers: header 'x-note' has a control character in 'line\r\n ${HEADER_SECRET}'`);
+    expect(kinds(ANTHROPIC.request, thrown('anthropic', header))).toEqual(['secret-in-error']);
+    const inBody = sent(ANTHROPIC, (b) => (b.metadata = { user_id: HEADER_SECRET }));
+    expect(kinds(ANTHROPIC.request, inBody)).toEqual(['secret-in-body']);
   });
 
   it('parity: equal bodies pass, a different body or error class is reported', () => {

@@ -319,6 +319,19 @@ const extraBody = fc.constantFrom<Json>(
   { custom_vendor_flag: true },
 );
 
+/** A credential-looking value: it must never show in an error, a log or a body. */
+export const HEADER_SECRET = 'sk-generated-header-secret-0042';
+
+// Per-call headers: plain, carrying a key, and ones the transport cannot send (a non-token name,
+// a header it owns, a control character in a value that also holds a key).
+const extraHeaders = fc.constantFrom<Record<string, string>>(
+  { 'x-request-tag': 'generated' },
+  { 'x-api-key': HEADER_SECRET },
+  { 'bad header': 'v' },
+  { 'content-length': '5' },
+  { 'x-note': `line\r\nbreak ${HEADER_SECRET}` },
+);
+
 const FIELDS = {
   tools: optional(fc.array(toolDefinition, { minLength: 0, maxLength: 3 }), 3),
   tool_choice: optional(toolChoice),
@@ -332,6 +345,7 @@ const FIELDS = {
   frequency_penalty: optional(bounded([0, 1.5, -2], [2.5]), 8),
   presence_penalty: optional(bounded([0, -1.5, 2], [3]), 8),
   extra_body: optional(extraBody, 6),
+  extra_headers: optional(extraHeaders, 12),
 };
 
 /**

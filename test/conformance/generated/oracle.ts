@@ -15,6 +15,7 @@ import { REPLAY_API_KEY } from '../../../src/testing/run-fixture.ts';
 import { CLIENT_ERROR_CLASSES } from '../../contract/support.ts';
 import type { CapturedBody } from '../capture-bodies.ts';
 import { judgeRequest, type Validators } from '../judge-request.ts';
+import { HEADER_SECRET } from './arbitraries.ts';
 import type { CallResult } from './wire-rig.ts';
 
 export interface Finding {
@@ -407,10 +408,20 @@ export function specKind(problem: string): string {
   return `spec ${segments.slice(0, 4).join('')}`;
 }
 
+/** The replay API key and the credential-looking header value the generator sends. */
+const SECRETS = [REPLAY_API_KEY, HEADER_SECRET];
+
 export function judgeCall(request: ChatRequest, result: CallResult, validators: Validators, rules: OracleRules): Judgement {
   const findings: Finding[] = [];
-  const leaked = [result.error?.message, ...(result.error?.causeChain ?? [])].some((text) => text?.includes(REPLAY_API_KEY));
-  if (leaked) findings.push({ kind: 'secret-in-error', message: 'the API key appears in the error or its cause chain' });
+  const errorText = [result.error?.message, ...(result.error?.causeChain ?? [])];
+  for (const secret of SECRETS) {
+    if (errorText.some((text) => text?.includes(secret))) {
+      findings.push({ kind: 'secret-in-error', message: `${secret.slice(0, 6)}… appears in the error` });
+    }
+    if (result.requests.some((r) => leaves(r.body).some((leaf) => leaf.includes(secret)))) {
+      findings.push({ kind: 'secret-in-body', message: `${secret.slice(0, 6)}… appears in a request body` });
+    }
+  }
   if (!result.ok) {
     const error = result.error!;
     if (!error.typed) {
