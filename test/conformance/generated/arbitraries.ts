@@ -7,8 +7,11 @@
 // blocks signed, unsigned and redacted; tools with names inside and outside each provider's
 // pattern and schemas using $ref, oneOf, no type, strict; sampling parameters at and past their
 // bounds, `null` wherever the OpenAI wire shape allows it (SPEC §4: null means unset); stop lists
-// of 0–5; extra_body fields. Histories mix provider shapes (a Kimi id on Anthropic, unsigned
-// gpt-oss reasoning on Bedrock), so a conversation begun on one provider is continued on another.
+// of 0–5; extra_body fields; per-call headers; roles the canonical type does not have; empty
+// conversations. Histories mix provider shapes (a Kimi id on Anthropic, unsigned gpt-oss reasoning
+// on Bedrock, a tool renamed for this provider but called by its old name in earlier turns), so a
+// conversation begun on one provider is continued on another. Weights keep most cases
+// well-formed, so that most bodies reach the wire and are judged.
 import fc from 'fast-check';
 import type { ChatRequest } from '../../../src/core/types.ts';
 
