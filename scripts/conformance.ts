@@ -72,8 +72,10 @@ function parse(): SectionOptions & { json?: string; shrinkSeconds: number } {
   const engines: EngineName[] = engine === 'both' ? [...ENGINES] : [engine as EngineName];
   const providers = (values.provider ?? [...PROVIDER_TYPES]) as ProviderType[];
   for (const p of providers) if (!PROVIDER_TYPES.includes(p)) fail(`--provider must be one of ${PROVIDER_TYPES.join(', ')}, got "${p}"`);
+  const runs = integer(values.runs, '--runs', 2000);
+  if (runs < 1) fail('--runs must be at least 1');
   return {
-    runs: integer(values.runs, '--runs', 2000),
+    runs,
     seed: integer(values.seed, '--seed', 24),
     json: values.json,
     engines,
