@@ -15,6 +15,9 @@ export const REQUIRE_SHARED_ENV = 'DD_REQUIRE_SHARED';
 
 /** Every suite that reads ../shared (directly or through a helper), relative to the repo root. */
 export const SHARED_BACKED_SUITES: readonly string[] = [
+  'test/conformance/generated-oracle.test.ts',
+  'test/conformance/generated-requests.test.ts',
+  'test/conformance/generated-rig.test.ts',
   'test/conformance/requests.test.ts',
   'test/conformance/responses.test.ts',
   'test/conformance/validator-self-check.test.ts',
