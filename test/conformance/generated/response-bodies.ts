@@ -95,8 +95,9 @@ const openaiMessage = objectOf({
 const openaiChoice = (position: number) =>
   objectOf({
     index: fc.oneof({ weight: 8, arbitrary: fc.constant(position) }, { weight: 1, arbitrary: fc.constant(ABSENT) }),
-    message: openaiMessage,
+    message: fc.oneof({ weight: 12, arbitrary: openaiMessage }, { weight: 1, arbitrary: fc.constantFrom(null, ABSENT) }),
     finish_reason: fc.oneof(
+      { weight: 1, arbitrary: fc.constant(ABSENT) },
       { weight: 8, arbitrary: fc.constantFrom(...OPENAI_FINISH) },
       // Unknown to the definition's enum (DeepSeek's insufficient_system_resource, a future value) and null.
       { weight: 1, arbitrary: fc.constantFrom('insufficient_system_resource', 'future_reason', null) },
@@ -108,10 +109,12 @@ const openaiChoices = fc.oneof(
   { weight: 1, arbitrary: fc.constant([]) },
   { weight: 1, arbitrary: fc.constantFrom(ABSENT, null) },
 );
+// Compatible servers leave counts out or send null (engine-rules: a missing number counts as 0).
+const count = fc.oneof({ weight: 6, arbitrary: tokens }, { weight: 1, arbitrary: fc.constantFrom(ABSENT, null) });
 const openaiUsage = objectOf({
-  prompt_tokens: fc.oneof({ weight: 6, arbitrary: tokens }, { weight: 1, arbitrary: fc.constant(ABSENT) }),
-  completion_tokens: fc.oneof({ weight: 6, arbitrary: tokens }, { weight: 1, arbitrary: fc.constant(ABSENT) }),
-  total_tokens: fc.oneof({ weight: 6, arbitrary: tokens }, { weight: 1, arbitrary: fc.constant(ABSENT) }),
+  prompt_tokens: count,
+  completion_tokens: count,
+  total_tokens: count,
   completion_tokens_details: absentOr(objectOf({ reasoning_tokens: absentOr(tokens), accepted_prediction_tokens: absentOr(tokens) })),
   prompt_tokens_details: absentOr(objectOf({ cached_tokens: absentOr(tokens), audio_tokens: absentOr(tokens) })),
 });
@@ -141,6 +144,23 @@ const anthropicBlock = fc.oneof(
   },
   { weight: 2, arbitrary: objectOf({ type: fc.constant('thinking'), thinking: text, signature: fc.base64String({ minLength: 4, maxLength: 16 }) }) },
   { weight: 1, arbitrary: objectOf({ type: fc.constant('redacted_thinking'), data: fc.base64String({ minLength: 4, maxLength: 16 }) }) },
+  // A text block with citations (ResponseCharLocationCitation): the text is kept, citations have no canonical field.
+  {
+    weight: 1,
+    arbitrary: objectOf({
+      type: fc.constant('text'),
+      text,
+      citations: fc.constant([{ type: 'char_location', cited_text: 'x', document_index: 0, document_title: null, start_char_index: 0, end_char_index: 1 }]),
+    }),
+  },
+  // Server tools (ResponseServerToolUseBlock, ResponseWebSearchToolResultBlock): no canonical field.
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      { type: 'server_tool_use', id: 'srvtoolu_01', name: 'web_search', input: { query: 'weather' } },
+      { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_01', content: [] },
+    ),
+  },
 );
 const anthropicUsage = objectOf({
   input_tokens: tokens,
@@ -175,10 +195,17 @@ const BEDROCK_STOP = [
 ];
 const bedrockBlock = fc.oneof(
   { weight: 4, arbitrary: objectOf({ text }) },
+  // CitationsContentBlock: the answer's text in content[].text (engine-rules).
+  { weight: 1, arbitrary: objectOf({ citationsContent: objectOf({ content: fc.array(objectOf({ text }), { maxLength: 2 }), citations: fc.constant([]) }) }) },
   {
     weight: 3,
     arbitrary: objectOf({
-      toolUse: objectOf({ toolUseId: fc.stringMatching(/^tooluse_[a-zA-Z0-9_-]{1,20}$/), name: toolName, input: toolInput }),
+      toolUse: objectOf({
+        toolUseId: fc.stringMatching(/^tooluse_[a-zA-Z0-9_-]{1,20}$/),
+        name: toolName,
+        // A Smithy Document: any JSON value, though models answer objects.
+        input: fc.oneof({ weight: 6, arbitrary: toolInput }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) }),
+      }),
     }),
   },
   {
@@ -207,6 +234,7 @@ export const converseBody = objectOf({
   stopReason: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...BEDROCK_STOP) }, { weight: 1, arbitrary: fc.constant('future_reason') }),
   usage: fc.oneof({ weight: 6, arbitrary: bedrockUsage }, { weight: 1, arbitrary: fc.constant(ABSENT) }),
   metrics: objectOf({ latencyMs: fc.nat({ max: 10_000 }) }),
+  additionalModelResponseFields: absentOr(fc.constant({ stop_sequence: null }), 3),
 });
 
 // ---- Embeddings ----

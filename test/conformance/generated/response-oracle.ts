@@ -176,7 +176,10 @@ function converseChat(body: unknown): Expected {
   const blocks: Blocks = { text: '', reasoning: [], thinking: [], calls: [] };
   for (const block of content.filter(isObject)) {
     if (typeof block.text === 'string') blocks.text += block.text;
-    else if (isObject(block.toolUse)) {
+    else if (isObject(block.citationsContent)) {
+      const parts = Array.isArray(block.citationsContent.content) ? block.citationsContent.content : [];
+      for (const part of parts) if (isObject(part) && typeof part.text === 'string') blocks.text += part.text;
+    } else if (isObject(block.toolUse)) {
       const use = block.toolUse;
       const name = typeof use.name === 'string' ? use.name : '';
       const args = JSON.stringify(use.input ?? {});
