@@ -418,7 +418,7 @@ export class CustomRouter {
   #tooLargeError(deployment: Deployment, error: ResponseTooLargeError): ModelAPIError {
     return new ModelAPIError({
       ...this.#errorInit(deployment),
-      causeText: `{subject} sent a response body larger than ${error.limitBytes} bytes (maxResponseBytes); it was not read further.`,
+      causeText: `{subject} sent a response body larger than ${error.limitBytes} bytes (maxResponseBytes), not read further`,
       solution: `Raise maxResponseBytes of provider '${deployment.provider.name}' if responses this large are expected, or ask for less per call.`,
       retryable: false,
       cause: error,
