@@ -27,7 +27,8 @@ export function checkEmbeddingVectors(vectors: readonly (readonly number[])[], d
   vectors.forEach((vector, index) => {
     if (vector.length === 0) throw new ResponseShapeError(`an empty embedding (vector ${index}, no numbers)`);
     if (dimensions !== undefined && vector.length !== dimensions) {
-      throw new ResponseShapeError(`an embedding of ${vector.length} numbers where ${dimensions} dimensions were asked for (vector ${index})`);
+      const size = `${vector.length} numbers where ${dimensions} dimensions were asked for`;
+      throw new ResponseShapeError(`an embedding of ${size} (vector ${index})`);
     }
   });
 }

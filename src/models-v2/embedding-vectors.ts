@@ -44,8 +44,11 @@ export function requestedSize(body: Record<string, unknown> | undefined, field: 
  */
 export function checkVectorSizes(vectors: readonly (readonly number[])[], size: number | undefined, subject: ErrorSubject): void {
   for (const [index, vector] of vectors.entries()) {
-    const problem =
-      vector.length === 0 ? 'an empty vector' : size !== undefined && vector.length !== size ? `a vector of ${vector.length} numbers where ${size} dimensions were asked for` : undefined;
+    let problem: string | undefined;
+    if (vector.length === 0) problem = 'an empty vector';
+    else if (size !== undefined && vector.length !== size) {
+      problem = `a vector of ${vector.length} numbers where ${size} dimensions were asked for`;
+    }
     if (problem === undefined) continue;
     throw new ModelAPIError({
       ...subject,

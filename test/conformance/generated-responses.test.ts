@@ -33,7 +33,8 @@ describe('generated responses, read by both engines', () => {
         }
       }
       // The edges are drawn, not just possible: successes and shape errors on every provider with embeddings.
-      for (const label of ['openai/chat/legacy/ModelAPIError', 'openai/embedding/v2/ModelAPIError', 'bedrock/embedding/legacy/ModelAPIError']) {
+      const edges = ['openai/chat/legacy/ModelAPIError', 'openai/embedding/v2/ModelAPIError', 'bedrock/embedding/legacy/ModelAPIError'];
+      for (const label of edges) {
         expect(section.outcomes[label] ?? 0, label).toBeGreaterThan(10);
       }
     },

@@ -18,7 +18,8 @@ function periodInLegacy(engine: EngineName, factory: ClientFactory): ClientFacto
     const inner = await factory(args);
     const retell = (error: unknown): never => {
       if (!(error instanceof ModelAPIError)) throw error;
-      throw new ModelAPIError({ modelAlias: error.modelAlias, providerName: error.providerName, status: error.status, causeText: '{subject} returned 1 embeddings for 2 input texts.' });
+      const { modelAlias, providerName, status } = error;
+      throw new ModelAPIError({ modelAlias, providerName, status, causeText: '{subject} returned 1 embeddings for 2 input texts.' });
     };
     return {
       ...inner,

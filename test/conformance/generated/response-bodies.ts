@@ -42,21 +42,23 @@ function dropAbsent(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== ABSENT));
 }
 const absentOr = <T>(arb: fc.Arbitrary<T>, weight = 1): fc.Arbitrary<Maybe<T>> =>
-  fc.oneof({ weight, arbitrary: fc.constant(ABSENT as Maybe<T>) }, { weight: 3, arbitrary: arb as fc.Arbitrary<Maybe<T>> });
+  fc.oneof({ weight, arbitrary: fc.constant(ABSENT as Maybe<T>) }, w(3, arb as fc.Arbitrary<Maybe<T>>));
+/** A weighted branch of `fc.oneof`. */
+const w = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ weight, arbitrary });
 const objectOf = (shape: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> => fc.record(shape).map(dropAbsent);
 
 // Text: plain, empty, whitespace, and arbitrary UTF-16 (lone surrogates included).
 const text = fc.oneof(
-  { weight: 4, arbitrary: fc.string({ maxLength: 12 }) },
-  { weight: 2, arbitrary: fc.constantFrom('', ' ', '\n\t', 'Hi', 'Bonjour 👋') },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) },
+  w(4, fc.string({ maxLength: 12 })),
+  w(2, fc.constantFrom('', ' ', '\n\t', 'Hi', 'Bonjour 👋')),
+  w(1, fc.string({ unit: 'binary', maxLength: 6 })),
 );
-const tokens = fc.oneof({ weight: 5, arbitrary: fc.nat({ max: 100_000 }) }, { weight: 1, arbitrary: fc.constant(0) });
+const tokens = fc.oneof(w(5, fc.nat({ max: 100_000 })), w(1, fc.constant(0)));
 const toolName = fc.oneof(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_-]{0,11}$/), fc.constantFrom('get_weather', 'weather.get_forecast', ''));
 const toolInput = fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
 const argumentsText = fc.oneof(
-  { weight: 4, arbitrary: toolInput.map((input) => JSON.stringify(input)) },
-  { weight: 1, arbitrary: fc.constantFrom('', '  ', '{"city": "Paris",\n "unit": "c"}', 'not json') },
+  w(4, toolInput.map((input) => JSON.stringify(input))),
+  w(1, fc.constantFrom('', '  ', '{"city": "Paris",\n "unit": "c"}', 'not json')),
 );
 
 // ---- OpenAI Chat Completions ----
@@ -65,52 +67,60 @@ const openaiToolCall = fc.oneof(
   {
     weight: 8,
     arbitrary: objectOf({
-      id: fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^call_[A-Za-z0-9]{1,24}$/) }, { weight: 1, arbitrary: fc.constantFrom('', null, ABSENT) }),
+      id: fc.oneof(w(4, fc.stringMatching(/^call_[A-Za-z0-9]{1,24}$/)), w(1, fc.constantFrom('', null, ABSENT))),
       type: fc.constant('function'),
-      function: objectOf({ name: toolName, arguments: fc.oneof({ weight: 6, arbitrary: argumentsText }, { weight: 1, arbitrary: toolInput }) }),
+      function: objectOf({ name: toolName, arguments: fc.oneof(w(6, argumentsText), w(1, toolInput)) }),
     }),
   },
   // A custom tool call (ChatCompletionMessageCustomToolCall): free-text input.
-  { weight: 1, arbitrary: objectOf({ id: fc.stringMatching(/^call_[A-Za-z0-9]{1,12}$/), type: fc.constant('custom'), custom: objectOf({ name: toolName, input: text }) }) },
+  w(
+    1,
+    objectOf({
+      id: fc.stringMatching(/^call_[A-Za-z0-9]{1,12}$/),
+      type: fc.constant('custom'),
+      custom: objectOf({ name: toolName, input: text }),
+    }),
+  ),
   // Not an object: a compatible server's broken entry (engine-rules: dropped).
-  { weight: 1, arbitrary: fc.constantFrom(null, 'call', 3) },
+  w(1, fc.constantFrom(null, 'call', 3)),
 );
+const IMAGE_PART = { type: 'image_url', image_url: { url: 'https://x/y.png' } };
 const openaiContent = fc.oneof(
-  { weight: 5, arbitrary: text },
-  { weight: 2, arbitrary: fc.constant(null) },
-  { weight: 1, arbitrary: fc.constant(ABSENT) },
+  w(5, text),
+  w(2, fc.constant(null)),
+  w(1, fc.constant(ABSENT)),
   // OpenAI-compatible servers that answer with text parts.
-  { weight: 1, arbitrary: fc.array(fc.oneof(objectOf({ type: fc.constant('text'), text }), fc.constant({ type: 'image_url', image_url: { url: 'https://x/y.png' } })), { maxLength: 3 }) },
+  w(1, fc.array(fc.oneof(objectOf({ type: fc.constant('text'), text }), fc.constant(IMAGE_PART)), { maxLength: 3 })),
 );
 const openaiMessage = objectOf({
   role: fc.constant('assistant'),
   content: openaiContent,
-  refusal: fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: text }, { weight: 1, arbitrary: fc.constant(ABSENT) }),
+  refusal: fc.oneof(w(6, fc.constant(null)), w(1, text), w(1, fc.constant(ABSENT))),
   tool_calls: absentOr(fc.array(openaiToolCall, { maxLength: 3 }), 3),
-  function_call: fc.oneof({ weight: 8, arbitrary: fc.constant(ABSENT) }, { weight: 1, arbitrary: objectOf({ name: toolName, arguments: argumentsText }) }),
-  reasoning_content: fc.oneof({ weight: 6, arbitrary: fc.constant(ABSENT) }, { weight: 1, arbitrary: text }, { weight: 1, arbitrary: fc.constant(null) }),
-  reasoning: fc.oneof({ weight: 8, arbitrary: fc.constant(ABSENT) }, { weight: 1, arbitrary: text }),
+  function_call: fc.oneof(w(8, fc.constant(ABSENT)), w(1, objectOf({ name: toolName, arguments: argumentsText }))),
+  reasoning_content: fc.oneof(w(6, fc.constant(ABSENT)), w(1, text), w(1, fc.constant(null))),
+  reasoning: fc.oneof(w(8, fc.constant(ABSENT)), w(1, text)),
   annotations: absentOr(fc.constant([]), 3),
 });
 const openaiChoice = (position: number) =>
   objectOf({
-    index: fc.oneof({ weight: 8, arbitrary: fc.constant(position) }, { weight: 1, arbitrary: fc.constant(ABSENT) }),
-    message: fc.oneof({ weight: 12, arbitrary: openaiMessage }, { weight: 1, arbitrary: fc.constantFrom(null, ABSENT) }),
+    index: fc.oneof(w(8, fc.constant(position)), w(1, fc.constant(ABSENT))),
+    message: fc.oneof(w(12, openaiMessage), w(1, fc.constantFrom(null, ABSENT))),
     finish_reason: fc.oneof(
-      { weight: 1, arbitrary: fc.constant(ABSENT) },
-      { weight: 8, arbitrary: fc.constantFrom(...OPENAI_FINISH) },
+      w(1, fc.constant(ABSENT)),
+      w(8, fc.constantFrom(...OPENAI_FINISH)),
       // Unknown to the definition's enum (DeepSeek's insufficient_system_resource, a future value) and null.
-      { weight: 1, arbitrary: fc.constantFrom('insufficient_system_resource', 'future_reason', null) },
+      w(1, fc.constantFrom('insufficient_system_resource', 'future_reason', null)),
     ),
-    logprobs: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constant(ABSENT) }),
+    logprobs: fc.oneof(w(4, fc.constant(null)), w(1, fc.constant(ABSENT))),
   });
 const openaiChoices = fc.oneof(
-  { weight: 8, arbitrary: fc.integer({ min: 1, max: 3 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => openaiChoice(i)))) },
-  { weight: 1, arbitrary: fc.constant([]) },
-  { weight: 1, arbitrary: fc.constantFrom(ABSENT, null) },
+  w(8, fc.integer({ min: 1, max: 3 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => openaiChoice(i))))),
+  w(1, fc.constant([])),
+  w(1, fc.constantFrom(ABSENT, null)),
 );
 // Compatible servers leave counts out or send null (engine-rules: a missing number counts as 0).
-const count = fc.oneof({ weight: 6, arbitrary: tokens }, { weight: 1, arbitrary: fc.constantFrom(ABSENT, null) });
+const count = fc.oneof(w(6, tokens), w(1, fc.constantFrom(ABSENT, null)));
 const openaiUsage = objectOf({
   prompt_tokens: count,
   completion_tokens: count,
@@ -119,12 +129,12 @@ const openaiUsage = objectOf({
   prompt_tokens_details: absentOr(objectOf({ cached_tokens: absentOr(tokens), audio_tokens: absentOr(tokens) })),
 });
 export const openaiChatBody = objectOf({
-  id: fc.oneof({ weight: 8, arbitrary: fc.stringMatching(/^chatcmpl-[A-Za-z0-9]{1,12}$/) }, { weight: 1, arbitrary: fc.constant(ABSENT) }),
+  id: fc.oneof(w(8, fc.stringMatching(/^chatcmpl-[A-Za-z0-9]{1,12}$/)), w(1, fc.constant(ABSENT))),
   object: fc.constant('chat.completion'),
   created: fc.integer({ min: 1_700_000_000, max: 1_800_000_000 }),
-  model: fc.oneof({ weight: 8, arbitrary: fc.constantFrom('gpt-4o-2024-08-06', 'deepseek-chat') }, { weight: 1, arbitrary: fc.constant(ABSENT) }),
+  model: fc.oneof(w(8, fc.constantFrom('gpt-4o-2024-08-06', 'deepseek-chat')), w(1, fc.constant(ABSENT))),
   choices: openaiChoices,
-  usage: fc.oneof({ weight: 4, arbitrary: openaiUsage }, { weight: 1, arbitrary: fc.constantFrom(ABSENT, null) }),
+  usage: fc.oneof(w(4, openaiUsage), w(1, fc.constantFrom(ABSENT, null))),
   system_fingerprint: absentOr(fc.constantFrom('fp_1', null)),
   service_tier: absentOr(fc.constantFrom('default', null)),
 });
@@ -132,25 +142,27 @@ export const openaiChatBody = objectOf({
 // ---- Anthropic Messages ----
 const ANTHROPIC_STOP = ['end_turn', 'max_tokens', 'stop_sequence', 'tool_use', 'pause_turn', 'refusal', 'model_context_window_exceeded'];
 const anthropicBlock = fc.oneof(
-  { weight: 4, arbitrary: objectOf({ type: fc.constant('text'), text, citations: fc.constant(null) }) },
+  w(4, objectOf({ type: fc.constant('text'), text, citations: fc.constant(null) })),
   {
     weight: 3,
     arbitrary: objectOf({
       type: fc.constant('tool_use'),
-      id: fc.oneof({ weight: 6, arbitrary: fc.stringMatching(/^toolu_[A-Za-z0-9]{1,20}$/) }, { weight: 1, arbitrary: fc.constant('') }),
+      id: fc.oneof(w(6, fc.stringMatching(/^toolu_[A-Za-z0-9]{1,20}$/)), w(1, fc.constant(''))),
       name: toolName,
       input: toolInput,
     }),
   },
-  { weight: 2, arbitrary: objectOf({ type: fc.constant('thinking'), thinking: text, signature: fc.base64String({ minLength: 4, maxLength: 16 }) }) },
-  { weight: 1, arbitrary: objectOf({ type: fc.constant('redacted_thinking'), data: fc.base64String({ minLength: 4, maxLength: 16 }) }) },
+  w(2, objectOf({ type: fc.constant('thinking'), thinking: text, signature: fc.base64String({ minLength: 4, maxLength: 16 }) })),
+  w(1, objectOf({ type: fc.constant('redacted_thinking'), data: fc.base64String({ minLength: 4, maxLength: 16 }) })),
   // A text block with citations (ResponseCharLocationCitation): the text is kept, citations have no canonical field.
   {
     weight: 1,
     arbitrary: objectOf({
       type: fc.constant('text'),
       text,
-      citations: fc.constant([{ type: 'char_location', cited_text: 'x', document_index: 0, document_title: null, start_char_index: 0, end_char_index: 1 }]),
+      citations: fc.constant([
+        { type: 'char_location', cited_text: 'x', document_index: 0, document_title: null, start_char_index: 0, end_char_index: 1 },
+      ]),
     }),
   },
   // Server tools (ResponseServerToolUseBlock, ResponseWebSearchToolResultBlock): no canonical field.
@@ -175,13 +187,15 @@ export const anthropicMessageBody = objectOf({
   type: fc.constant('message'),
   role: fc.constant('assistant'),
   model: fc.constantFrom('claude-sonnet-4-5-20250929', 'claude-3-5-haiku-20241022'),
-  content: fc.oneof({ weight: 6, arbitrary: fc.array(anthropicBlock, { maxLength: 4 }) }, { weight: 1, arbitrary: fc.constant([]) }),
-  stop_reason: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...ANTHROPIC_STOP) }, { weight: 1, arbitrary: fc.constantFrom(null, 'future_reason') }),
+  content: fc.oneof(w(6, fc.array(anthropicBlock, { maxLength: 4 })), w(1, fc.constant([]))),
+  stop_reason: fc.oneof(w(8, fc.constantFrom(...ANTHROPIC_STOP)), w(1, fc.constantFrom(null, 'future_reason'))),
   stop_sequence: fc.constantFrom(null, ABSENT, '###'),
-  usage: fc.oneof({ weight: 6, arbitrary: anthropicUsage }, { weight: 1, arbitrary: fc.constant(ABSENT) }),
+  usage: fc.oneof(w(6, anthropicUsage), w(1, fc.constant(ABSENT))),
 });
 
 // ---- Bedrock Converse ----
+/** Valid padded base64 (a Smithy blob), which the AWS SDK decodes. */
+const blob = fc.uint8Array({ minLength: 1, maxLength: 12 }).map((b) => Buffer.from(b).toString('base64'));
 const BEDROCK_STOP = [
   'end_turn',
   'tool_use',
@@ -194,9 +208,9 @@ const BEDROCK_STOP = [
   'model_context_window_exceeded',
 ];
 const bedrockBlock = fc.oneof(
-  { weight: 4, arbitrary: objectOf({ text }) },
+  w(4, objectOf({ text })),
   // CitationsContentBlock: the answer's text in content[].text (engine-rules).
-  { weight: 1, arbitrary: objectOf({ citationsContent: objectOf({ content: fc.array(objectOf({ text }), { maxLength: 2 }), citations: fc.constant([]) }) }) },
+  w(1, objectOf({ citationsContent: objectOf({ content: fc.array(objectOf({ text }), { maxLength: 2 }), citations: fc.constant([]) }) })),
   {
     weight: 3,
     arbitrary: objectOf({
@@ -204,18 +218,19 @@ const bedrockBlock = fc.oneof(
         toolUseId: fc.stringMatching(/^tooluse_[a-zA-Z0-9_-]{1,20}$/),
         name: toolName,
         // A Smithy Document: any JSON value, though models answer objects.
-        input: fc.oneof({ weight: 6, arbitrary: toolInput }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) }),
+        input: fc.oneof(w(6, toolInput), w(1, fc.jsonValue({ maxDepth: 1 }))),
       }),
     }),
   },
   {
     weight: 2,
     arbitrary: objectOf({
-      reasoningContent: objectOf({ reasoningText: objectOf({ text, signature: absentOr(fc.base64String({ minLength: 4, maxLength: 16 })) }) }),
+      reasoningContent: objectOf({
+        reasoningText: objectOf({ text, signature: absentOr(fc.base64String({ minLength: 4, maxLength: 16 })) }),
+      }),
     }),
   },
-  // Valid padded base64 (a Smithy blob): the AWS SDK decodes it.
-  { weight: 1, arbitrary: objectOf({ reasoningContent: objectOf({ redactedContent: fc.uint8Array({ minLength: 1, maxLength: 12 }).map((b) => Buffer.from(b).toString('base64')) }) }) },
+  w(1, objectOf({ reasoningContent: objectOf({ redactedContent: blob }) })),
 );
 const bedrockUsage = objectOf({
   inputTokens: tokens,
@@ -228,11 +243,11 @@ export const converseBody = objectOf({
   output: objectOf({
     message: objectOf({
       role: fc.constant('assistant'),
-      content: fc.oneof({ weight: 6, arbitrary: fc.array(bedrockBlock, { maxLength: 4 }) }, { weight: 1, arbitrary: fc.constant([]) }),
+      content: fc.oneof(w(6, fc.array(bedrockBlock, { maxLength: 4 })), w(1, fc.constant([]))),
     }),
   }),
-  stopReason: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...BEDROCK_STOP) }, { weight: 1, arbitrary: fc.constant('future_reason') }),
-  usage: fc.oneof({ weight: 6, arbitrary: bedrockUsage }, { weight: 1, arbitrary: fc.constant(ABSENT) }),
+  stopReason: fc.oneof(w(8, fc.constantFrom(...BEDROCK_STOP)), w(1, fc.constant('future_reason'))),
+  usage: fc.oneof(w(6, bedrockUsage), w(1, fc.constant(ABSENT))),
   metrics: objectOf({ latencyMs: fc.nat({ max: 10_000 }) }),
   additionalModelResponseFields: absentOr(fc.constant({ stop_sequence: null }), 3),
 });
@@ -243,10 +258,10 @@ const component = fc.float({ min: -1, max: 1, noNaN: true, noDefaultInfinity: tr
 /** A vector of `natural` numbers mostly; the wrong length, or none, at the edges. */
 const vector = (natural: number) =>
   fc
-    .oneof({ weight: 8, arbitrary: fc.constant(natural) }, { weight: 1, arbitrary: fc.constantFrom(0, natural - 1, natural + 1) })
+    .oneof(w(8, fc.constant(natural)), w(1, fc.constantFrom(0, natural - 1, natural + 1)))
     .chain((length) => fc.array(component, { minLength: length, maxLength: length }));
 /** `n` mostly; one too few or too many at the edges. */
-const countNear = (n: number) => fc.oneof({ weight: 10, arbitrary: fc.constant(n) }, { weight: 1, arbitrary: fc.constantFrom(n - 1, n + 1) });
+const countNear = (n: number) => fc.oneof(w(10, fc.constant(n)), w(1, fc.constantFrom(n - 1, n + 1)));
 
 function float32Base64(values: readonly number[]): string {
   const bytes = Buffer.alloc(values.length * 4);
@@ -275,7 +290,7 @@ export const openaiEmbeddingCase: fc.Arbitrary<EmbeddingCase> = fc
           vectors: fc.array(vector(dimensions ?? NATURAL), { minLength: count, maxLength: count }),
           order: fc.oneof(fc.constant('input'), fc.constant('shuffled'), fc.constant('no-index')),
           seed: fc.nat(),
-          usage: fc.oneof({ weight: 4, arbitrary: objectOf({ prompt_tokens: tokens, total_tokens: absentOr(tokens) }) }, { weight: 1, arbitrary: fc.constant(ABSENT) }),
+          usage: fc.oneof(w(4, objectOf({ prompt_tokens: tokens, total_tokens: absentOr(tokens) })), w(1, fc.constant(ABSENT))),
           model: absentOr(fc.constant('text-embedding-3-small')),
         })
         .map(({ vectors, order, seed, usage, model }): EmbeddingCase => {
@@ -284,7 +299,9 @@ export const openaiEmbeddingCase: fc.Arbitrary<EmbeddingCase> = fc
             ...(order === 'no-index' ? {} : { index }),
             embedding: encoding === 'base64' ? float32Base64(v) : v,
           }));
-          if (order === 'shuffled') data = data.map((d, i) => ({ d, k: (i * 7919 + seed) % 104729 })).sort((a, b) => a.k - b.k).map(({ d }) => d);
+          if (order === 'shuffled') {
+            data = data.map((d, i) => ({ d, k: (i * 7919 + seed) % 104729 })).sort((a, b) => a.k - b.k).map(({ d }) => d);
+          }
           return {
             provider: 'openai',
             operation: 'embedding',
@@ -308,7 +325,9 @@ export const titanEmbeddingCase: fc.Arbitrary<EmbeddingCase> = ask(true).chain((
       input: inputs(n),
       ...(dimensions !== undefined ? { dimensions } : {}),
       // invoke_titan_embed_v2: `embedding`, `embeddingsByType.float` (the same vector), `inputTextTokenCount`.
-      bodies: answers.map((a) => dropAbsent({ embedding: a.embedding, embeddingsByType: { float: a.embedding }, inputTextTokenCount: a.count })),
+      bodies: answers.map((a) =>
+        dropAbsent({ embedding: a.embedding, embeddingsByType: { float: a.embedding }, inputTextTokenCount: a.count }),
+      ),
     })),
 );
 
@@ -318,7 +337,10 @@ export const cohereEmbeddingCase: fc.Arbitrary<EmbeddingCase> = fc
     const dimensions = version === 'v4' ? asked : undefined; // Embed v3 takes no dimensions (a local refusal, not a response case)
     return countNear(n).chain((count) =>
       fc
-        .record({ vectors: fc.array(vector(dimensions ?? NATURAL), { minLength: count, maxLength: count }), header: fc.option(tokens.map(String), { nil: undefined }) })
+        .record({
+          vectors: fc.array(vector(dimensions ?? NATURAL), { minLength: count, maxLength: count }),
+          header: fc.option(tokens.map(String), { nil: undefined }),
+        })
         .map(({ vectors, header }): EmbeddingCase => ({
           provider: 'bedrock',
           operation: 'embedding',
@@ -344,8 +366,9 @@ export const CHAT_MODELS: Record<ProviderType, string> = {
 
 /** Every response case of one provider: chat and embeddings (Anthropic has no embeddings). */
 export function responseCase(provider: ProviderType): fc.Arbitrary<ResponseCase> {
-  const chat = (body: fc.Arbitrary<unknown>) => body.map((b): ChatCase => ({ provider, operation: 'chat', model: CHAT_MODELS[provider], body: b }));
-  if (provider === 'openai') return fc.oneof({ weight: 3, arbitrary: chat(openaiChatBody) }, { weight: 2, arbitrary: openaiEmbeddingCase });
+  const chat = (body: fc.Arbitrary<unknown>) =>
+    body.map((b): ChatCase => ({ provider, operation: 'chat', model: CHAT_MODELS[provider], body: b }));
+  if (provider === 'openai') return fc.oneof(w(3, chat(openaiChatBody)), w(2, openaiEmbeddingCase));
   if (provider === 'anthropic') return chat(anthropicMessageBody);
-  return fc.oneof({ weight: 3, arbitrary: chat(converseBody) }, { weight: 1, arbitrary: titanEmbeddingCase }, { weight: 1, arbitrary: cohereEmbeddingCase });
+  return fc.oneof(w(3, chat(converseBody)), w(1, titanEmbeddingCase), w(1, cohereEmbeddingCase));
 }

@@ -54,7 +54,8 @@ export async function startResponseEndpoint(): Promise<ResponseEndpoint> {
   let responder: Responder = () => ({ status: 500, headers: { 'x-should-retry': 'false' }, body: { error: { message: 'no answer set' } } });
   const requests: Served[] = [];
   const handle = async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
-    const served: Served = { method: incoming.method ?? 'GET', path: incoming.url ?? '/', headers: incoming.headers, body: await readBody(incoming) };
+    const body = await readBody(incoming);
+    const served: Served = { method: incoming.method ?? 'GET', path: incoming.url ?? '/', headers: incoming.headers, body };
     requests.push(served);
     let answer: Answer;
     try {

@@ -22,11 +22,27 @@ function callId(raw: unknown, index: number, name: string, args: string): string
   return `call_${createHash('sha256').update(`${index}:${name}:${args}`).digest('hex').slice(0, 16)}`;
 }
 
+function toolCall(rawId: unknown, index: number, name: string, args: string): ToolCall {
+  return { id: callId(rawId, index, name, args), type: 'function', function: { name, arguments: args } };
+}
+
+function thinking(text: string, signature: unknown): ThinkingBlock {
+  return { type: 'thinking', thinking: text, ...(typeof signature === 'string' ? { signature } : {}) };
+}
+
+const textPart = (p: unknown): string => (isObject(p) && p.type === 'text' && typeof p.text === 'string' ? p.text : '');
+
 function fallback(hasCalls: boolean): FinishReason {
   return hasCalls ? 'tool_calls' : 'stop';
 }
 
-const OPENAI_FINISH: Record<string, FinishReason> = { stop: 'stop', length: 'length', tool_calls: 'tool_calls', content_filter: 'content_filter', function_call: 'tool_calls' };
+const OPENAI_FINISH: Record<string, FinishReason> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  content_filter: 'content_filter',
+  function_call: 'tool_calls',
+};
 const ANTHROPIC_FINISH: Record<string, FinishReason> = {
   end_turn: 'stop',
   stop_sequence: 'stop',
@@ -58,7 +74,7 @@ function openaiArguments(raw: unknown): string {
 function openaiText(content: unknown): string | null {
   let joined = '';
   if (typeof content === 'string') joined = content;
-  else if (Array.isArray(content)) joined = content.map((p) => (isObject(p) && p.type === 'text' && typeof p.text === 'string' ? p.text : '')).join('');
+  else if (Array.isArray(content)) joined = content.map(textPart).join('');
   return joined === '' ? null : joined;
 }
 
@@ -152,12 +168,14 @@ function anthropicChat(body: unknown): Expected {
     if (block.type === 'text' && typeof block.text === 'string') blocks.text += block.text;
     else if (block.type === 'thinking' && typeof block.thinking === 'string') {
       blocks.reasoning.push(block.thinking);
-      blocks.thinking.push({ type: 'thinking', thinking: block.thinking, ...(typeof block.signature === 'string' ? { signature: block.signature } : {}) });
-    } else if (block.type === 'redacted_thinking' && typeof block.data === 'string') blocks.thinking.push({ type: 'redacted_thinking', data: block.data });
+      blocks.thinking.push(thinking(block.thinking, block.signature));
+    } else if (block.type === 'redacted_thinking' && typeof block.data === 'string') {
+      blocks.thinking.push({ type: 'redacted_thinking', data: block.data });
+    }
     else if (block.type === 'tool_use') {
       const name = typeof block.name === 'string' ? block.name : '';
       const args = JSON.stringify(block.input ?? {});
-      blocks.calls.push({ id: callId(block.id, blocks.calls.length, name, args), type: 'function', function: { name, arguments: args } });
+      blocks.calls.push(toolCall(block.id, blocks.calls.length, name, args));
     }
   }
   const response = singleChoice(blocks, (hasCalls) => mapped(ANTHROPIC_FINISH, body.stop_reason, hasCalls));
@@ -183,16 +201,18 @@ function converseChat(body: unknown): Expected {
       const use = block.toolUse;
       const name = typeof use.name === 'string' ? use.name : '';
       const args = JSON.stringify(use.input ?? {});
-      blocks.calls.push({ id: callId(use.toolUseId, blocks.calls.length, name, args), type: 'function', function: { name, arguments: args } });
+      blocks.calls.push(toolCall(use.toolUseId, blocks.calls.length, name, args));
     } else if (isObject(block.reasoningContent)) {
       const rc = block.reasoningContent;
       if (isObject(rc.reasoningText) && typeof rc.reasoningText.text === 'string') {
         const t = rc.reasoningText;
         blocks.reasoning.push(t.text as string);
-        blocks.thinking.push({ type: 'thinking', thinking: t.text as string, ...(typeof t.signature === 'string' ? { signature: t.signature } : {}) });
+        blocks.thinking.push(thinking(t.text as string, t.signature));
       }
       // The generator sends padded base64 only: the bytes re-encoded are the same string.
-      if (typeof rc.redactedContent === 'string') blocks.thinking.push({ type: 'redacted_thinking', data: Buffer.from(rc.redactedContent, 'base64').toString('base64') });
+      if (typeof rc.redactedContent === 'string') {
+        blocks.thinking.push({ type: 'redacted_thinking', data: Buffer.from(rc.redactedContent, 'base64').toString('base64') });
+      }
     }
   }
   const response = singleChoice(blocks, (hasCalls) => mapped(BEDROCK_FINISH, body.stopReason, hasCalls));

@@ -116,7 +116,9 @@ function judge(c: ResponseCase, expected: Expected, readings: Map<EngineName, Ou
     const sides = [...readings.keys()].join(' vs ');
     const outcome = (o: Outcome) => (o.ok ? { response: o.response } : { error: { type: o.type, status: o.status } });
     const diff = firstDifference(outcome(left), outcome(right));
-    if (diff !== undefined) found.push({ kind: 'parity', provider: c.provider, engine: sides, message: `${where}: ${sides} differ at ${diff}` });
+    if (diff !== undefined) {
+      found.push({ kind: 'parity', provider: c.provider, engine: sides, message: `${where}: ${sides} differ at ${diff}` });
+    }
   }
   return found;
 }
@@ -132,7 +134,8 @@ async function harnessFor(provider: ProviderType, engines: readonly EngineName[]
   const sleeps: number[] = [];
   for (const engine of engines) {
     clients.set(`${engine}:chat`, await endpointClient(engine, provider, 'chat-completion', endpoint.origin, sleeps));
-    if (provider !== 'anthropic') clients.set(`${engine}:embedding`, await endpointClient(engine, provider, 'embedding', endpoint.origin, sleeps));
+    if (provider === 'anthropic') continue; // no embeddings
+    clients.set(`${engine}:embedding`, await endpointClient(engine, provider, 'embedding', endpoint.origin, sleeps));
   }
   return { endpoint, clients };
 }
