@@ -135,7 +135,7 @@ export const openaiChatBody = objectOf({
   model: fc.oneof(w(8, fc.constantFrom('gpt-4o-2024-08-06', 'deepseek-chat')), w(1, fc.constant(ABSENT))),
   choices: openaiChoices,
   usage: fc.oneof(w(4, openaiUsage), w(1, fc.constantFrom(ABSENT, null))),
-  system_fingerprint: absentOr(fc.constantFrom('fp_1', null)),
+  system_fingerprint: absentOr(fc.constant('fp_1')),
   service_tier: absentOr(fc.constantFrom('default', null)),
 });
 
