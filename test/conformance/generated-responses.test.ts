@@ -52,7 +52,12 @@ const EDGES: readonly { pattern: RegExp; why: string }[] = [
 const itemOf = (problem: string) => /^\$\.(content\.\d+|choices\.\d+(\.message\.tool_calls\.\d+)?)/.exec(problem)?.[0] ?? '$';
 /** What a validator adds around a listed edge: the union branches the item failed too. */
 const BRANCH_NOISE = new RegExp(
-  ['must match (exactly one schema in oneOf|a schema in anyOf)', 'must have required property', 'must be equal to (constant|one of the allowed values)', 'must match pattern'].join('|'),
+  [
+    'must match (exactly one schema in oneOf|a schema in anyOf)',
+    'must have required property',
+    'must be equal to (constant|one of the allowed values)',
+    'must match pattern',
+  ].join('|'),
 );
 
 function unexplained(problems: readonly string[]): string[] {
