@@ -12,6 +12,7 @@
 // definition allows null, vectors of the wrong length or count, empty vectors.
 import fc from 'fast-check';
 import type { ProviderType } from '../../../src/core/types.ts';
+import { MINIMAL_RESPONSES } from '../minimal-responses.ts';
 
 export interface ChatCase {
   provider: ProviderType;
@@ -364,11 +365,20 @@ export const CHAT_MODELS: Record<ProviderType, string> = {
   bedrock: 'us.amazon.nova-micro-v1:0',
 };
 
-/** Every response case of one provider: chat and embeddings (Anthropic has no embeddings). */
+/**
+ * Every response case of one provider: chat and embeddings (Anthropic has no embeddings), plus the
+ * hand-written minimal bodies of minimal-responses.ts (every optional field absent or null).
+ */
 export function responseCase(provider: ProviderType): fc.Arbitrary<ResponseCase> {
   const chat = (body: fc.Arbitrary<unknown>) =>
     body.map((b): ChatCase => ({ provider, operation: 'chat', model: CHAT_MODELS[provider], body: b }));
-  if (provider === 'openai') return fc.oneof(w(3, chat(openaiChatBody)), w(2, openaiEmbeddingCase));
-  if (provider === 'anthropic') return chat(anthropicMessageBody);
-  return fc.oneof(w(3, chat(converseBody)), w(1, titanEmbeddingCase), w(1, cohereEmbeddingCase));
+  const minimal = fc.constantFrom(...MINIMAL_RESPONSES.filter((m) => m.provider === provider)).map(
+    (m): ResponseCase =>
+      m.operation === 'chat'
+        ? { provider, operation: 'chat', model: m.model, body: m.body }
+        : { provider, operation: 'embedding', model: m.model, input: ['Hello'], bodies: [m.body] },
+  );
+  if (provider === 'openai') return fc.oneof(w(3, chat(openaiChatBody)), w(2, openaiEmbeddingCase), w(1, minimal));
+  if (provider === 'anthropic') return fc.oneof(w(5, chat(anthropicMessageBody)), w(1, minimal));
+  return fc.oneof(w(3, chat(converseBody)), w(1, titanEmbeddingCase), w(1, cohereEmbeddingCase), w(1, minimal));
 }
