@@ -18,6 +18,7 @@ export interface ChatCase {
   provider: ProviderType;
   operation: 'chat';
   model: string;
+  /** The JSON body, or raw JSON text (numbers with more digits than a double holds). */
   body: unknown;
 }
 
@@ -253,6 +254,18 @@ export const converseBody = objectOf({
   additionalModelResponseFields: absentOr(fc.constant({ stop_sequence: null }), 3),
 });
 
+/**
+ * A Converse answer whose tool input carries a decimal with more digits than a double holds, as
+ * raw JSON text (JSON.stringify could not write it): the AWS SDK reads such a number differently.
+ */
+export const converseLongDecimalBody: fc.Arbitrary<string> = fc
+  .tuple(converseBody, fc.stringMatching(/^[1-9][0-9]{0,3}\.[0-9]{17,24}[1-9]$/))
+  .map(([body, digits]) => {
+    const answer = body as { output: { message: { content: unknown[] } } };
+    answer.output.message.content.push({ toolUse: { toolUseId: 'tooluse_long', name: 'locate', input: { latitude: '__LONG__' } } });
+    return JSON.stringify(answer).replace('"__LONG__"', digits);
+  });
+
 // ---- Embeddings ----
 /** float32 values, so a base64 round trip is exact. */
 const component = fc.float({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true });
@@ -380,5 +393,6 @@ export function responseCase(provider: ProviderType): fc.Arbitrary<ResponseCase>
   );
   if (provider === 'openai') return fc.oneof(w(3, chat(openaiChatBody)), w(2, openaiEmbeddingCase), w(1, minimal));
   if (provider === 'anthropic') return fc.oneof(w(5, chat(anthropicMessageBody)), w(1, minimal));
-  return fc.oneof(w(3, chat(converseBody)), w(1, titanEmbeddingCase), w(1, cohereEmbeddingCase), w(1, minimal));
+  const embeddings = [w(1, titanEmbeddingCase), w(1, cohereEmbeddingCase)];
+  return fc.oneof(w(3, chat(converseBody)), w(1, chat(converseLongDecimalBody)), ...embeddings, w(1, minimal));
 }

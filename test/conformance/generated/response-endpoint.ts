@@ -23,7 +23,7 @@ export interface Served {
 export interface Answer {
   status: number;
   headers?: Record<string, string>;
-  /** Serialised as JSON. */
+  /** Serialised as JSON; a string is sent as it is (raw JSON text). */
   body: unknown;
 }
 
@@ -63,7 +63,7 @@ export async function startResponseEndpoint(): Promise<ResponseEndpoint> {
     } catch (error) {
       answer = { status: 500, headers: { 'x-should-retry': 'false' }, body: { error: { message: `responder failed: ${String(error)}` } } };
     }
-    const text = JSON.stringify(answer.body);
+    const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
     outgoing.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers, 'content-length': Buffer.byteLength(text) });
     outgoing.end(text);
   };

@@ -279,10 +279,10 @@ function embedding(c: EmbeddingCase): Expected {
   return { kind: 'ok', response };
 }
 
-/** What the case's answer must become. Bodies are judged as they travel: through JSON. */
+/** What the case's answer must become. Bodies are judged as they travel: through JSON (read by JSON.parse). */
 export function expectedOutcome(c: ResponseCase): Expected {
   if (c.operation === 'embedding') return embedding({ ...c, bodies: JSON.parse(JSON.stringify(c.bodies)) as unknown[] });
-  const body = JSON.parse(JSON.stringify(c.body)) as unknown;
+  const body = JSON.parse(typeof c.body === 'string' ? c.body : JSON.stringify(c.body)) as unknown;
   return chatOracle(c)(body);
 }
 
