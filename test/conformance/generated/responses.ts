@@ -45,6 +45,8 @@ type Outcome = { ok: true; response: ChatResponse | EmbeddingResponse } | { ok: 
 const PROMPT = [{ role: 'user' as const, content: 'Hello' }];
 /** How many violation classes one provider may report before the search stops. */
 const MAX_CLASSES = 12;
+/** Shrink steps per counterexample: each costs both engines a call, and the first few do the most. */
+const SHRINK_BUDGET = 300;
 
 function describe(error: unknown): Outcome {
   if (error instanceof DataDesignerError) return { ok: false, type: error.name, status: error.status, message: error.message };
@@ -164,7 +166,8 @@ export async function runResponseConformance(options: ResponseConformanceOptions
     };
     try {
       for (let round = 0; round < MAX_CLASSES; round += 1) {
-        const property = fc.asyncProperty(responseCase(provider), async (c) => (await evaluate(c)).every((v) => known.has(classKey(v))));
+        const drawn = fc.limitShrink(responseCase(provider), SHRINK_BUDGET);
+        const property = fc.asyncProperty(drawn, async (c) => (await evaluate(c)).every((v) => known.has(classKey(v))));
         const details = await fc.check(property, { numRuns: options.runs, seed: options.seed + round, endOnFailure: false });
         cases += details.numRuns;
         if (!details.failed || !details.counterexample) break;
