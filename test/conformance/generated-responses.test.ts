@@ -1,8 +1,9 @@
 // Issue 24, generated responses: a fixed seed, at least 1,000 response bodies per provider, each
 // read by both engines over real HTTP and judged by the oracle (generated/responses.ts). On the
 // code before the class-7 fixes this seed reports `choices: []`, empty vectors and vectors of the
-// wrong length as successes on both engines, and v2's unmapped TypeError on a Bedrock tool input
-// past 2^53; after them, 0 violations.
+// wrong length as successes on both engines, v2's unmapped TypeError on a Bedrock tool input past
+// 2^53 and v2's NumericValue object in place of a long decimal (14 violations, 7 classes); after
+// them, 0 violations.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OpenApiValidator } from './openapi-validator.ts';
