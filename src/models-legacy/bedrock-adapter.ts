@@ -6,6 +6,7 @@ import {
   parseBedrockEmbeddingResults,
 } from './bedrock-embeddings.ts';
 import { convertToBedrockConverseRequest } from './convert-to-bedrock-converse-request.ts';
+import { askedDimensions, checkEmbeddingVectors } from './embedding-checks.ts';
 import { parseBedrockConverseResponse } from './parse-bedrock-converse-response.ts';
 import { joinUrl, type ProviderAdapter } from './provider-adapter.ts';
 import { badRequest } from './request-input-error.ts';
@@ -46,10 +47,16 @@ export function createBedrockAdapter(provider: ResolvedProvider): ProviderAdapte
     planEmbedding: ({ request, model, extraBody }) => {
       const family = bedrockEmbeddingFamily(model);
       const path = bedrockModelPath(model, 'invoke');
+      const bodies = convertToBedrockEmbeddingBodies(family, model, request, extraBody);
+      const dimensions = askedDimensions(bodies[0], family === 'titan' ? 'dimensions' : 'output_dimension');
       return {
-        calls: convertToBedrockEmbeddingBodies(family, model, request, extraBody).map((body) => ({ path, body })),
+        calls: bodies.map((body) => ({ path, body })),
         label: (index) => bedrockEmbeddingCallLabel(family, index, request.input.length),
-        parse: (results) => parseBedrockEmbeddingResults(family, results, request.input.length),
+        parse: (results) => {
+          const response = parseBedrockEmbeddingResults(family, results, request.input.length);
+          checkEmbeddingVectors(response.data.map((item) => item.embedding), dimensions);
+          return response;
+        },
       };
     },
   };

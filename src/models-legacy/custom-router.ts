@@ -90,6 +90,15 @@ function lowerCaseKeys(headers: Record<string, string> | undefined): Record<stri
   return out;
 }
 
+/**
+ * A converter's sentence as part of a cause: without its final stop, so the error tells the
+ * caller's purpose (`… while <purpose>.`), which a cause ending in `.`, `!` or `?` skips
+ * (docs/facade-rules.md, "Purpose in provider errors"; issue 25 item 10).
+ */
+function withoutFinalStop(sentence: string): string {
+  return sentence.replace(/[.!?]+$/, '');
+}
+
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason;
 }
@@ -265,12 +274,12 @@ export class CustomRouter {
       if (!(error instanceof RequestInputError)) throw error;
       const init: ModelErrorInit = {
         ...this.#errorInit(deployment),
-        causeText: `Invalid request for {subject}: ${error.message}.`,
+        causeText: `Invalid request for {subject}: ${withoutFinalStop(error.message)}`,
         solution: error.solution,
         cause: error,
       };
       throw error.kind === 'unsupported_capability'
-        ? new ModelUnsupportedCapabilityError({ ...init, causeText: `${error.message} ({subject}).` })
+        ? new ModelUnsupportedCapabilityError({ ...init, causeText: `${withoutFinalStop(error.message)} ({subject})` })
         : new ModelBadRequestError(init);
     }
   }
@@ -282,7 +291,7 @@ export class CustomRouter {
       if (!(error instanceof ResponseShapeError)) throw error;
       throw new ModelAPIError({
         ...this.#errorInit(deployment),
-        causeText: `{subject} returned ${error.description}.`,
+        causeText: `{subject} returned ${error.description}`,
         cause: error,
       });
     }
@@ -362,7 +371,7 @@ export class CustomRouter {
         // No `status` on purpose: the HTTP exchange succeeded; the body is what is wrong.
         throw new ModelAPIError({
           ...this.#errorInit(deployment),
-          causeText: `{subject} answered HTTP ${status} with a body that is not JSON.`,
+          causeText: `{subject} answered HTTP ${status} with a body that is not JSON`,
           // Scrubbed before it is cut: a cut through a secret would leave a prefix no scrub matches.
           providerMessage: redactSecrets(bodyText).slice(0, 500),
           cause: error,
@@ -400,7 +409,7 @@ export class CustomRouter {
       }
       throw new ModelAuthenticationError({
         ...this.#errorInit(deployment),
-        causeText: `No usable AWS credentials were found to sign requests to {subject} (${(error as Error).message ?? 'unknown error'}).`,
+        causeText: `No usable AWS credentials were found to sign requests to {subject} (${(error as Error).message ?? 'unknown error'})`,
         solution:
           'Configure AWS credentials (environment, shared config/SSO profile, or instance role), or set a Bedrock API key as the provider apiKey.',
         cause: error,
@@ -412,7 +421,7 @@ export class CustomRouter {
   #tooLargeError(deployment: Deployment, error: ResponseTooLargeError): ModelAPIError {
     return new ModelAPIError({
       ...this.#errorInit(deployment),
-      causeText: `{subject} sent a response body larger than ${error.limitBytes} bytes (maxResponseBytes); it was not read further.`,
+      causeText: `{subject} sent a response body larger than ${error.limitBytes} bytes (maxResponseBytes), not read further`,
       solution: `Raise maxResponseBytes of provider '${deployment.provider.name}' if responses this large are expected, or ask for less per call.`,
       retryable: false,
       cause: error,
@@ -423,7 +432,7 @@ export class CustomRouter {
     const detail = (error as { code?: unknown })?.code ?? (error as Error)?.message;
     return new ModelAPIConnectionError({
       ...this.#errorInit(deployment),
-      causeText: `The connection to {subject} failed before a response arrived${detail ? ` (${String(detail)})` : ''}.`,
+      causeText: `The connection to {subject} failed before a response arrived${detail ? ` (${String(detail)})` : ''}`,
       cause: error,
     });
   }

@@ -1,4 +1,5 @@
 import type { ResolvedProvider } from '../config/schemas.ts';
+import { askedDimensions, checkEmbeddingVectors } from './embedding-checks.ts';
 import { convertToOpenAIChatBody } from './convert-to-openai-chat-body.ts';
 import { convertToOpenAIEmbeddingBodies, openAIEmbeddingBatchLabel, parseOpenAIEmbeddingBatches } from './openai-embeddings.ts';
 import { parseOpenAIChatResponse } from './parse-openai-chat-response.ts';
@@ -21,10 +22,18 @@ export function createOpenAIAdapter(provider: ResolvedProvider): ProviderAdapter
       parse: (result) => parseOpenAIChatResponse(result.body),
     }),
     // Over 2,048 texts: one request per batch, sent concurrently like Cohere's (engine-rules).
-    planEmbedding: ({ request, model, extraBody }) => ({
-      calls: convertToOpenAIEmbeddingBodies(request, model, extraBody).map((body) => ({ path: '/embeddings', body })),
-      label: (index) => openAIEmbeddingBatchLabel(index, request.input.length),
-      parse: (results) => parseOpenAIEmbeddingBatches(results.map((result) => result.body), request.input.length),
-    }),
+    planEmbedding: ({ request, model, extraBody }) => {
+      const bodies = convertToOpenAIEmbeddingBodies(request, model, extraBody);
+      const dimensions = askedDimensions(bodies[0], 'dimensions');
+      return {
+        calls: bodies.map((body) => ({ path: '/embeddings', body })),
+        label: (index) => openAIEmbeddingBatchLabel(index, request.input.length),
+        parse: (results) => {
+          const response = parseOpenAIEmbeddingBatches(results.map((result) => result.body), request.input.length);
+          checkEmbeddingVectors(response.data.map((item) => item.embedding), dimensions);
+          return response;
+        },
+      };
+    },
   };
 }

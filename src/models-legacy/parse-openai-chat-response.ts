@@ -90,6 +90,11 @@ export function parseOpenAIChatResponse(body: unknown): ChatResponse {
   if (!root || !Array.isArray(root.choices)) {
     throw new ResponseShapeError('an OpenAI-compatible chat response without a "choices" array');
   }
+  // No choice is no answer: the canonical response has nothing to stand for it (engine-rules,
+  // "Responses the canonical type cannot represent"), and an empty success would read as one.
+  if (root.choices.length === 0) {
+    throw new ResponseShapeError('an OpenAI-compatible chat response with no choices ("choices": [])');
+  }
   const choices: Choice[] = root.choices.map((rawChoice, position) => {
     const choice = asRecord(rawChoice) ?? {};
     const rawMessage = asRecord(choice.message) ?? {};

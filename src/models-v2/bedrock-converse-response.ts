@@ -23,6 +23,19 @@ function base64Of(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * The AWS SDK reads JSON numbers with a reviver: an integer beyond 2^53 becomes a BigInt (which
+ * JSON.stringify refuses with a TypeError) and a decimal a double cannot hold exactly becomes a
+ * NumericValue object (stringified as `{"string", "type"}`). Tool input is read as JSON.parse
+ * reads it, as legacy and the other providers do: both turn back into the number JSON.parse
+ * gives (docs/engine-rules.md, "Responses the canonical type cannot represent").
+ */
+function plainNumbers(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (isRecord(value) && value.constructor?.name === 'NumericValue' && typeof value.string === 'string') return Number(value.string);
+  return value;
+}
+
 function usageOf(raw: unknown): Usage | undefined {
   if (!isRecord(raw)) return undefined;
   const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
@@ -57,7 +70,7 @@ export function fromBedrockConverseOutput(raw: ConverseCommandOutput | undefined
     } else if (isRecord(block.toolUse)) {
       const use = block.toolUse;
       const name = typeof use.name === 'string' ? use.name : '';
-      const args = JSON.stringify(use.input ?? {});
+      const args = JSON.stringify(use.input ?? {}, plainNumbers);
       toolCalls.push({ id: toolCallIdOr(use.toolUseId, toolCalls.length, name, args), type: 'function', function: { name, arguments: args } });
     } else if (isRecord(block.reasoningContent)) {
       const content = block.reasoningContent;

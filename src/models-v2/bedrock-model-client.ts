@@ -21,6 +21,7 @@ import {
   titanRequestLabel,
 } from './bedrock-embedding-translation.ts';
 import { sendConcurrently } from './embedding-fan-out.ts';
+import { checkVectorSizes, requestedSize } from './embedding-vectors.ts';
 import { checkBedrockModelId } from './bedrock-model-id-check.ts';
 import { fromBedrockError } from './bedrock-sdk-errors.ts';
 import { boundedHandlerClass } from './bounded-node-http-handler.ts';
@@ -194,7 +195,9 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
             return { output, inputTokenHeader: headers['x-amzn-bedrock-input-token-count'] };
           }),
       });
-      return fromCohereResponses(batches, inputCount, this.subject);
+      const cohere = fromCohereResponses(batches, inputCount, this.subject);
+      checkVectorSizes(cohere.data.map((item) => item.embedding), requestedSize(bodies[0], 'output_dimension'), this.subject);
+      return cohere;
     }
     const outputs = await sendConcurrently<unknown>(options, {
       count: inputCount,
@@ -204,7 +207,10 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
         return this.run('embedding', textOptions, NO_RATE_HEADERS, async (context) => (await this.#invoke(sdk, body, request, timeoutMs, context)).output);
       },
     });
-    return fromTitanResponses(outputs, this.subject);
+    const titan = fromTitanResponses(outputs, this.subject);
+    const asked = requestedSize(titanEmbeddingBody(request.input[0] ?? '', dimensions, extraBody), 'dimensions');
+    checkVectorSizes(titan.data.map((item) => item.embedding), asked, this.subject);
+    return titan;
   }
 
   async #invoke(

@@ -28,3 +28,32 @@ export function checkVectorCount(got: number, expected: number, subject: ErrorSu
     solution: 'Retry; if it persists, check that the model is an embedding model and accepts batched input.',
   });
 }
+
+/**
+ * The vector size a request body asked for: `dimensions` (OpenAI, Titan) or `output_dimension`
+ * (Cohere), canonical or set by `extra_body`; undefined unless it is a positive integer.
+ */
+export function requestedSize(body: Record<string, unknown> | undefined, field: string): number | undefined {
+  const size = body?.[field];
+  return typeof size === 'number' && Number.isInteger(size) && size > 0 ? size : undefined;
+}
+
+/**
+ * Answers the canonical response cannot stand for (docs/engine-rules.md, "Responses the canonical
+ * type cannot represent"): a vector with no numbers, or of another length than the size asked for.
+ */
+export function checkVectorSizes(vectors: readonly (readonly number[])[], size: number | undefined, subject: ErrorSubject): void {
+  for (const [index, vector] of vectors.entries()) {
+    let problem: string | undefined;
+    if (vector.length === 0) problem = 'an empty vector';
+    else if (size !== undefined && vector.length !== size) {
+      problem = `a vector of ${vector.length} numbers where ${size} dimensions were asked for`;
+    }
+    if (problem === undefined) continue;
+    throw new ModelAPIError({
+      ...subject,
+      causeText: `{subject} returned ${problem} (embedding ${index})`,
+      solution: 'Retry; if it persists, check that the model supports the requested dimensions.',
+    });
+  }
+}

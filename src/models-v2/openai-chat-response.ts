@@ -95,6 +95,9 @@ function usageOf(raw: unknown): Usage | undefined {
 
 export function fromOpenAIChatCompletion(raw: unknown, subject: ErrorSubject): ChatResponse {
   if (!isRecord(raw) || !Array.isArray(raw.choices)) throw malformedResponseError(subject, 'chat completion');
+  // No choice is no answer (engine-rules, "Responses the canonical type cannot represent"): an
+  // empty success would reach the caller as if the model had answered nothing.
+  if (raw.choices.length === 0) throw malformedResponseError(subject, 'chat completion: it has no choices ("choices": [])');
   const completion = raw as Partial<ChatCompletion> & Record<string, unknown>;
   const choices: Choice[] = (raw.choices as unknown[]).map((rawChoice, position) => {
     const choice = isRecord(rawChoice) ? rawChoice : {};

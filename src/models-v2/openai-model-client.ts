@@ -16,6 +16,7 @@ import { registerCallHeaderSecrets } from '../core/secrets.ts';
 import { toOpenAIChatBody } from './openai-chat-request.ts';
 import { fromOpenAIChatCompletion } from './openai-chat-response.ts';
 import { sendConcurrently } from './embedding-fan-out.ts';
+import { checkVectorSizes, requestedSize } from './embedding-vectors.ts';
 import {
   fromOpenAIEmbeddingResponse,
   joinEmbeddingBatches,
@@ -119,7 +120,10 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     });
     // Shapes are judged once every batch has answered, like the Bedrock fan-out's (engine-rules).
     const parts = raws.map((raw, index) => fromOpenAIEmbeddingResponse(raw, batches[index].input.length, this.subject));
-    return joinEmbeddingBatches(parts);
+    const joined = joinEmbeddingBatches(parts);
+    const size = requestedSize(toOpenAIEmbeddingBody(batches[0], request.extra_body ?? {}), 'dimensions');
+    checkVectorSizes(joined.data.map((item) => item.embedding), size, this.subject);
+    return joined;
   }
 
   async #send(

@@ -26,7 +26,7 @@ export function findResponseTooLarge(error: unknown): ResponseTooLargeError | un
 export function responseTooLargeError(subject: ErrorSubject, error: ResponseTooLargeError): ModelAPIError {
   return new ModelAPIError({
     ...subject,
-    causeText: `{subject} sent a response body larger than ${error.limitBytes} bytes (maxResponseBytes); it was not read further.`,
+    causeText: `{subject} sent a response body larger than ${error.limitBytes} bytes (maxResponseBytes), not read further`,
     solution: `Raise maxResponseBytes of provider '${subject.providerName}' if responses this large are expected, or ask for less per call.`,
     retryable: false,
     cause: error,

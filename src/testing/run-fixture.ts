@@ -40,7 +40,16 @@ export interface RunError {
   status?: number;
   retryable?: boolean;
   retryAfterMs?: number;
+  /**
+   * Whether the caller's `purpose` would reach the message when the facade retells the error
+   * (`withPurpose`): engines word their errors differently, so the message itself is not compared,
+   * but an error that cannot tell the purpose on one engine only is a difference (issue 25 item 10).
+   */
+  tellsPurpose?: boolean;
 }
+
+/** A purpose no engine message contains by chance. */
+const PURPOSE_PROBE = 'running the purpose probe of the harness';
 
 export interface FixtureRun {
   engine: EngineName;
@@ -70,6 +79,7 @@ function describeError(error: unknown): RunError {
       status: error.status,
       retryable: error.retryable,
       retryAfterMs: error.retryAfterMs,
+      tellsPurpose: error.withPurpose(PURPOSE_PROBE).message.includes(PURPOSE_PROBE),
     };
   }
   // Anything that is not one of our classes is an engine bug (a crash), and shows as such.
@@ -210,6 +220,10 @@ export async function compareEngines(fixture: Fixture, options: RunOptions = {})
   const v2 = await runFixture(fixture, 'v2', options);
   const ignore = new Set(fixture.exchanges.flatMap((e) => e.request.ignore ?? []));
   const diffs: ParityDiff[] = parityDifferences(legacy, v2, ignore).map((d) => ({ path: d.path, legacy: d.left, v2: d.right }));
+  // Same class and status, yet only one engine's error can carry the caller's purpose.
+  if (legacy.error && v2.error && legacy.error.type === v2.error.type && legacy.error.tellsPurpose !== v2.error.tellsPurpose) {
+    diffs.push({ path: '$.error.tellsPurpose', legacy: legacy.error.tellsPurpose ?? null, v2: v2.error.tellsPurpose ?? null });
+  }
   const parity = diffs.length === 0;
   const verdicts = [legacy.expectation.matches, v2.expectation.matches];
   const matches = verdicts.every((v) => v === null) ? null : verdicts.every((v) => v !== false);

@@ -162,6 +162,22 @@ function pathOf(provider: Provider, operation: Fixture['operation'], model: stri
   return `/model/${encodeURIComponent(model)}/${operation === 'chat' ? 'converse' : 'invoke'}`;
 }
 
+/**
+ * The corpus abbreviates Bedrock vectors (5 numbers of an answer asked at 256 or 512 dimensions);
+ * a vector of another size than asked is a ModelAPIError (engine-rules), so the answer to a
+ * request with `dimensions` is the recorded vector padded with zeros to that size.
+ */
+function sizedAnswer(response: Exchange['response'], request: Record<string, unknown>): Exchange['response'] {
+  const size = request.dimensions;
+  if (typeof size !== 'number') return response;
+  const pad = (vector: number[]) => [...vector, ...Array.from({ length: Math.max(0, size - vector.length) }, () => 0)];
+  const body = structuredClone(response.body) as Record<string, any>;
+  if (Array.isArray(body.embedding)) body.embedding = pad(body.embedding);
+  if (Array.isArray(body.embeddingsByType?.float)) body.embeddingsByType.float = pad(body.embeddingsByType.float);
+  if (Array.isArray(body.embeddings?.float)) body.embeddings.float = body.embeddings.float.map(pad);
+  return { ...response, body };
+}
+
 export function generatedFixtures(): Fixture[] {
   const out: Fixture[] = [];
   for (const c of CASES) {
@@ -169,7 +185,7 @@ export function generatedFixtures(): Fixture[] {
     for (const provider of c.providers) {
       const model = c.model?.[provider] ?? CHAT_MODELS[provider];
       const calls = provider === 'bedrock' && model.includes('titan') ? (c.request.input as unknown[]).length : 1;
-      const response = corpusResponse(answerFile(provider, operation, model));
+      const response = sizedAnswer(corpusResponse(answerFile(provider, operation, model)), c.request);
       const exchange: Exchange = { request: { method: 'POST', path: pathOf(provider, operation, model) }, response };
       const exchanges = c.exchanges ? c.exchanges(response, exchange.request.path) : Array.from({ length: calls }, () => exchange);
       out.push({

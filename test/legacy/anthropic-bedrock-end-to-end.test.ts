@@ -163,7 +163,12 @@ describe('legacy Bedrock client over HTTP', () => {
   });
 
   it('embeds with Titan one text per request, vectors in input order whatever the arrival order, summing token counts', async () => {
-    const titan = (value: number, tokens: number): Reply => ({ status: 200, body: { embedding: [value], inputTextTokenCount: tokens } });
+    // 256 numbers each: the size asked for (a vector of another length is a ModelAPIError, engine-rules).
+    const vector = (value: number) => Array.from({ length: 256 }, () => value);
+    const titan = (value: number, tokens: number): Reply => ({
+      status: 200,
+      body: { embedding: vector(value), inputTextTokenCount: tokens },
+    });
     // Answered by content: the two requests are concurrent, so their arrival order is not fixed.
     const { client, server } = await setup(
       (req) => ((req.body as { inputText: string }).inputText === 'first' ? titan(1, 2) : titan(2, 3)),
@@ -176,7 +181,13 @@ describe('legacy Bedrock client over HTTP', () => {
       ['/model/amazon.titan-embed-text-v2%3A0/invoke', { inputText: 'first', dimensions: 256 }],
       ['/model/amazon.titan-embed-text-v2%3A0/invoke', { inputText: 'second', dimensions: 256 }],
     ]);
-    expect(response).toEqual({ data: [{ index: 0, embedding: [1] }, { index: 1, embedding: [2] }], usage: { prompt_tokens: 5, total_tokens: 5 } });
+    expect(response).toEqual({
+      data: [
+        { index: 0, embedding: vector(1) },
+        { index: 1, embedding: vector(2) },
+      ],
+      usage: { prompt_tokens: 5, total_tokens: 5 },
+    });
   });
 
   it('embeds with Cohere in one batch and reads usage from the token-count header', async () => {

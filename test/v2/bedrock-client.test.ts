@@ -175,12 +175,14 @@ describe('v2 bedrock adapter', () => {
   });
 
   it('embeds with Titan one request per text, vectors in input order whatever the arrival order, summing token counts', async () => {
+    const sized = (first: number, second: number) => [first, second, ...Array.from({ length: 254 }, () => 0)];
     const { server, client } = await setup(
       // Answered by content: the two requests are concurrent, so their arrival order is not fixed.
+      // 256 numbers each: the size asked for (another length is a ModelAPIError, engine-rules).
       (request) =>
         (request.body as { inputText: string }).inputText === 'a'
-          ? { status: 200, body: { embedding: [0.1, 0.2], inputTextTokenCount: 3 } }
-          : { status: 200, body: { embedding: [0.3, 0.4], inputTextTokenCount: 4 } },
+          ? { status: 200, body: { embedding: sized(0.1, 0.2), inputTextTokenCount: 3 } }
+          : { status: 200, body: { embedding: sized(0.3, 0.4), inputTextTokenCount: 4 } },
       { apiKey: 'bedrock-api-key-abcdef' },
       'amazon.titan-embed-text-v2:0',
     );
@@ -192,8 +194,8 @@ describe('v2 bedrock adapter', () => {
     ]);
     expect(response).toEqual({
       data: [
-        { index: 0, embedding: [0.1, 0.2] },
-        { index: 1, embedding: [0.3, 0.4] },
+        { index: 0, embedding: sized(0.1, 0.2) },
+        { index: 1, embedding: sized(0.3, 0.4) },
       ],
       usage: { prompt_tokens: 7, total_tokens: 7 },
     });
