@@ -101,7 +101,8 @@ function assistantMessage(message: AssistantMessage, subject: ErrorSubject, ids:
 function toolResultContent(content: ToolMessage['content'], subject: ErrorSubject): ToolResultBlockParam['content'] {
   if (typeof content === 'string') return content;
   if (content.some((part) => part.type === 'image_url') || anyCacheControl(content)) return partBlocks(content, subject);
-  return contentText(content as TextPart[], '\n');
+  // Blank parts are left out of the joined text, as from blocks (engine-rules, Blank text).
+  return contentText((content as TextPart[]).filter((part) => !isBlank(part.text)), '\n');
 }
 
 function toolResultMessage(messages: ToolMessage[], subject: ErrorSubject, ids: RequestToolUseIds): MessageParam {

@@ -89,7 +89,9 @@ function toolResultContent(content: ToolMessage['content'], subject: ErrorSubjec
     });
   }
   if (typeof content !== 'string' && content.some((part) => part.type === 'image_url')) return partBlocks(content, subject) as ToolResultContentBlock[];
-  return [{ text: contentText(content as string | TextPart[], '\n') }];
+  // Blank parts are left out of the joined text, as from blocks (engine-rules, Blank text).
+  const parts = typeof content === 'string' ? content : (content as TextPart[]).filter((part) => !isBlank(part.text));
+  return [{ text: contentText(parts, '\n') }];
 }
 
 // System text is a NonEmptyString: an empty system message sends no block.

@@ -58,7 +58,18 @@ export function checkChatRequest(request: ChatRequest, subject: ErrorSubject, te
             solution: message.role === 'tool' ? 'Return the image in a user message after the tool results (or send the tool result as text).' : 'Move the image into a user message.',
           });
         }
-        if (!textAndImagesOnly) return;
+        // OpenAI system and tool messages take text parts only (CreateChatCompletionRequest); a
+        // document or audio part there is refused, never sent to a 400 or dropped.
+        if (!textAndImagesOnly) {
+          if ((message.role === 'system' || message.role === 'tool') && type !== 'text' && type !== 'image_url') {
+            throw new ModelUnsupportedCapabilityError({
+              ...subject,
+              causeText: `{subject} cannot take a '${String(type)}' part in a ${message.role} message (message ${i}, part ${j})`,
+              solution: `Send ${message.role} content as text; documents go in a user message.`,
+            });
+          }
+          return;
+        }
         const allowed = type === 'text' || type === 'image_url';
         if (!allowed) {
           throw new ModelUnsupportedCapabilityError({
