@@ -15,7 +15,9 @@ const PROVIDER_LABELS: Record<ProviderType, string> = { openai: 'OpenAI', anthro
 // parts). Judged here, part by part in message order, so that a request with several problems is
 // refused for the first one in the documented check order whichever provider it goes to.
 function takesPart(provider: ProviderType, role: string, type: string): boolean {
-  if (provider === 'openai' && role !== 'system' && role !== 'tool') return true;
+  if (provider === 'openai' && role === 'user') return true;
+  // OpenAI assistant parts are text or a refusal (ChatCompletionRequestAssistantMessageContentPart).
+  if (provider === 'openai' && role === 'assistant' && type === 'refusal') return true;
   return type === 'text' || type === 'image_url';
 }
 

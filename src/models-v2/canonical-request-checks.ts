@@ -58,10 +58,12 @@ export function checkChatRequest(request: ChatRequest, subject: ErrorSubject, te
             solution: message.role === 'tool' ? 'Return the image in a user message after the tool results (or send the tool result as text).' : 'Move the image into a user message.',
           });
         }
-        // OpenAI system and tool messages take text parts only (CreateChatCompletionRequest); a
-        // document or audio part there is refused, never sent to a 400 or dropped.
+        // OpenAI system and tool messages take text parts only, assistant messages text or a
+        // refusal (CreateChatCompletionRequest); a document or audio part there is refused, never
+        // sent to a 400 or dropped.
         if (!textAndImagesOnly) {
-          if ((message.role === 'system' || message.role === 'tool') && type !== 'text' && type !== 'image_url') {
+          const takes = type === 'text' || type === 'image_url' || (message.role === 'assistant' && type === 'refusal');
+          if (message.role !== 'user' && !takes) {
             throw new ModelUnsupportedCapabilityError({
               ...subject,
               causeText: `{subject} cannot take a '${String(type)}' part in a ${message.role} message (message ${i}, part ${j})`,
