@@ -120,6 +120,7 @@ function turnIds(turn: JsonRecord): WireTurnIds {
 export function convertToBedrockMessages(messages: readonly ChatMessage[]): BedrockMessages {
   const ids = new ToolUseIdPairing(BEDROCK_TOOL_USE_ID);
   const system: JsonRecord[] = [];
+  const systemMessages: (string | readonly TextPart[])[] = [];
   const out: JsonRecord[] = [];
   let toolResults: JsonRecord[] = [];
   let hasToolHistory = false;
@@ -142,7 +143,7 @@ export function convertToBedrockMessages(messages: readonly ChatMessage[]): Bedr
     }
     flushToolResults();
     if (message.role === 'system') {
-      system.push(...systemBlocks(message.content));
+      systemMessages.push(message.content);
     } else if (message.role === 'user') {
       appendBedrockTurn(out, 'user', userBlocks(message.content, index), index);
     } else {
@@ -156,6 +157,9 @@ export function convertToBedrockMessages(messages: readonly ChatMessage[]): Bedr
   }
   flushToolResults();
   ids.checkTurns(out.map(turnIds), 'Bedrock Converse');
+  // System messages are hoisted, and translated after the turns as the other engine and Anthropic
+  // do (engine-rules, "Canonical request contract", Check order).
+  for (const content of systemMessages) system.push(...systemBlocks(content));
 
   const result: BedrockMessages = { messages: out, hasToolHistory };
   if (system.length > 0) result.system = system;

@@ -320,9 +320,10 @@ describe.each(ENGINES)('%s engine: tool results right after their calls (generat
   const calling = (...ids: string[]) => ({ role: 'assistant', content: null, tool_calls: ids.map((id) => call(id)) });
   for (const provider of ['anthropic', 'bedrock'] as const) {
     it(`${provider}: a tool result with no call before it is refused, naming the message and the id`, async () => {
-      const error = await refusal(provider, engine, { messages: [USER, answer('call_a1')], tools: [TOOL] });
+      const messages = [USER, { role: 'assistant', content: 'alpha' }, answer('call_a1')];
+      const error = await refusal(provider, engine, { messages, tools: [TOOL] });
       expect(error.type).toBe('ModelBadRequestError');
-      expect(error.message).toMatch(/message 1 \(tool\)/);
+      expect(error.message).toMatch(/message 2 \(tool\)/);
       expect(error.message).toContain('"call_a1"');
     });
     it(`${provider}: a second result answering a call the turn before did not make is refused`, async () => {
@@ -333,7 +334,9 @@ describe.each(ENGINES)('%s engine: tool results right after their calls (generat
       expect(error.message).toContain('"call_b2"');
     });
     it(`${provider}: a call whose next turn has no result is refused, naming the message and the call`, async () => {
-      const messages = [USER, calling('call_a1'), { role: 'assistant', content: 'alpha' }];
+      // Bedrock joins two assistant messages into one turn, so there the next turn is the user's.
+      const next = provider === 'anthropic' ? { role: 'assistant', content: 'alpha' } : { role: 'user', content: 'alpha' };
+      const messages = [USER, calling('call_a1'), next, ...(provider === 'anthropic' ? [] : [{ role: 'assistant', content: 'beta' }])];
       const error = await refusal(provider, engine, { messages, tools: [TOOL] });
       expect(error.type).toBe('ModelBadRequestError');
       expect(error.message).toMatch(/message 1 \(assistant\)/);
