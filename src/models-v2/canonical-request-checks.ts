@@ -66,7 +66,7 @@ export function checkChatRequest(request: ChatRequest, subject: ErrorSubject, te
           if (message.role !== 'user' && !takes) {
             throw new ModelUnsupportedCapabilityError({
               ...subject,
-              causeText: `{subject} cannot take a '${String(type)}' part in a ${message.role} message (message ${i}, part ${j})`,
+              causeText: `{subject} cannot take a '${String(type)}' part in the ${message.role} message ${i} (part ${j})`,
               solution: `Send ${message.role} content as text; documents go in a user message.`,
             });
           }
