@@ -108,7 +108,8 @@ export class ToolUseIdPairing {
 
   #refuseUnanswered(call: CallRecord | undefined, wire: string, providerLabel: string): never {
     const id = JSON.stringify(call?.canonical ?? wire);
-    const which = call !== undefined && call.nth > 1 ? `its ${ORDINALS[call.nth] ?? `#${call.nth}`} tool call with id ${id}` : `tool call ${id}`;
+    const ordinal = call !== undefined && call.nth > 1 ? (ORDINALS[call.nth] ?? `#${call.nth}`) : undefined;
+    const which = ordinal !== undefined ? `its ${ordinal} tool call with id ${id}` : `tool call ${id}`;
     const message = call?.message ?? -1;
     throw badRequest(
       `message ${message} (assistant) has ${which}, but the turn after it has no result for that call` +

@@ -44,7 +44,8 @@ function validateParts(parts: unknown[], messageIndex: number, role: string, pro
     }
     if (provider !== undefined && !takesPart(provider, role, part.type)) {
       throw unsupportedCapability(
-        `${where} is a '${part.type}' part in ${role === 'assistant' ? 'an' : 'a'} ${role} message, which ${PROVIDER_LABELS[provider]} cannot take there`,
+        `${where} is a '${part.type}' part in ${role === 'assistant' ? 'an' : 'a'} ${role} message, ` +
+          `which ${PROVIDER_LABELS[provider]} cannot take there`,
         role === 'user'
           ? 'Send text and image_url parts only, or use an OpenAI-compatible provider that accepts this part type.'
           : `Send ${role} content as text (put documents in a user message where the provider takes them).`,

@@ -114,7 +114,8 @@ export class RequestToolUseIds {
       const missing = previousUses.find((use) => !answered.has(use));
       if (missing === undefined) continue;
       const origin = this.origin.get(missing) ?? { message: -1, id: missing, repeat: 1 };
-      const call = origin.repeat > 1 ? `call number ${origin.repeat} with id ${JSON.stringify(origin.id)}` : `call ${JSON.stringify(origin.id)}`;
+      const quoted = JSON.stringify(origin.id);
+      const call = origin.repeat > 1 ? `call number ${origin.repeat} with id ${quoted}` : `call ${quoted}`;
       throw badRequest(
         subject,
         `message ${origin.message} (assistant) makes tool ${call}, and the turn after it has no result for it ` +

@@ -303,9 +303,10 @@ describe.each(ENGINES)('%s engine: OpenAI content: [] (generated, class 2)', (en
 });
 
 describe.each(ENGINES)('%s engine: blank parts of a joined tool result (generated, class 3)', (engine) => {
-  const history = (content: unknown) => [USER, { role: 'assistant', content: 'alpha', tool_calls: [call('call_a1')] }, answer('call_a1', content)];
+  const history = (content: unknown) =>
+    [USER, { role: 'assistant', content: 'alpha', tool_calls: [call('call_a1')] }, answer('call_a1', content)];
   it('anthropic: empty and whitespace-only parts are left out of the joined text', async () => {
-    const parts = [{ type: 'text', text: 'alpha' }, { type: 'text', text: '' }, { type: 'text', text: ' \n' }, { type: 'text', text: 'beta' }];
+    const parts = ['alpha', '', ' \n', 'beta'].map((text) => ({ type: 'text', text }));
     const body = await bodyOf('anthropic', engine, { messages: history(parts), tools: [TOOL] });
     expect(body.messages[2].content[0].content).toBe('alpha\nbeta');
   });
