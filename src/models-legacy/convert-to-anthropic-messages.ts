@@ -8,7 +8,7 @@ import { parseToolArguments } from './parse-tool-arguments.ts';
 import { ANTHROPIC_TOOL_USE_ID } from './provider-tool-use-id.ts';
 import { badRequest, unsupportedContentPart } from './request-input-error.ts';
 import { isBlankText } from './canonical-request-contract.ts';
-import { ToolUseIdPairing } from './tool-use-id-pairing.ts';
+import { ToolUseIdPairing, type WireTurnIds } from './tool-use-id-pairing.ts';
 
 export interface AnthropicMessages {
   /**
@@ -121,6 +121,14 @@ function userContent(content: string | UserContentPart[], index: number): string
   return converted;
 }
 
+function turnIds(turn: JsonRecord): WireTurnIds {
+  const blocks = Array.isArray(turn.content) ? (turn.content as JsonRecord[]) : [];
+  return {
+    calls: blocks.filter((block) => block.type === 'tool_use').map((block) => String(block.id)),
+    results: blocks.filter((block) => block.type === 'tool_result').map((block) => String(block.tool_use_id)),
+  };
+}
+
 export function convertToAnthropicMessages(messages: readonly ChatMessage[]): AnthropicMessages {
   const ids = new ToolUseIdPairing(ANTHROPIC_TOOL_USE_ID);
   const systemMessages: SystemMessage[] = [];
@@ -138,7 +146,7 @@ export function convertToAnthropicMessages(messages: readonly ChatMessage[]): An
     if (message.role === 'tool') {
       toolResults.push({
         type: 'tool_result',
-        tool_use_id: ids.resultId(message.tool_call_id),
+        tool_use_id: ids.resultId(message.tool_call_id, index),
         content: toolResultContent(message.content),
       });
       continue;
@@ -151,12 +159,13 @@ export function convertToAnthropicMessages(messages: readonly ChatMessage[]): An
     } else {
       // An assistant turn with nothing in it is refused by the API anywhere but last, and says
       // nothing when last: it is left out (engine-rules, Empty turns).
-      ids.startAssistantTurn();
+      ids.startAssistantTurn(index);
       const content = assistantContent(message, ids);
       if (!isEmptyContent(content)) out.push({ role: 'assistant', content });
     }
   }
   flushToolResults();
+  ids.checkTurns(out.map(turnIds), 'Anthropic');
 
   const result: AnthropicMessages = { messages: out };
   const system = systemBlocks(systemMessages);

@@ -31,7 +31,10 @@ export function convertToBedrockConverseRequest(request: ChatRequest, extraBody:
   checkToolNames(request.tools, BEDROCK_TOOL_NAME, BEDROCK_TOOL_NAME_RULE, 'Bedrock Converse');
   checkHistoryToolNames(request, BEDROCK_TOOL_NAME, BEDROCK_TOOL_NAME_RULE, 'Bedrock Converse');
   refuseUntakeableParts(request.messages, (_role, type) => type === 'text' || type === 'image_url', 'Bedrock Converse');
-  const { system, messages, hasToolHistory } = convertToBedrockMessages(request.messages);
+  // Judged before the messages are translated (engine-rules, "Canonical request contract", Check order).
+  const hasToolHistory = request.messages.some(
+    (message) => message.role === 'tool' || (message.role === 'assistant' && (message.tool_calls ?? []).length > 0),
+  );
   const tools = request.tools ?? [];
   if (hasToolHistory && tools.length === 0) {
     throw badRequest(
@@ -39,6 +42,7 @@ export function convertToBedrockConverseRequest(request: ChatRequest, extraBody:
       'Pass the same `tools` that produced the tool calls on every turn of the conversation.',
     );
   }
+  const { system, messages } = convertToBedrockMessages(request.messages);
   const body: JsonRecord = { messages };
   if (system !== undefined) body.system = system;
 

@@ -1,5 +1,5 @@
 import type { AssistantMessage, CacheControl, ChatMessage, TextPart, ThinkingBlock, ToolMessage, UserContentPart } from '../core/types.ts';
-import type { JsonRecord } from './json-guards.ts';
+import { isRecord, type JsonRecord } from './json-guards.ts';
 import { joinTextParts } from './message-text.ts';
 import { inlineImageMediaType } from './inline-image-media-type.ts';
 import { isDataUri, parseDataUri } from './parse-data-uri.ts';
@@ -9,7 +9,7 @@ import { parseToolArguments } from './parse-tool-arguments.ts';
 import { BEDROCK_TOOL_USE_ID } from './provider-tool-use-id.ts';
 import { badRequest, unsupportedCapability, unsupportedContentPart } from './request-input-error.ts';
 import { isBlankText } from './canonical-request-contract.ts';
-import { ToolUseIdPairing } from './tool-use-id-pairing.ts';
+import { ToolUseIdPairing, type WireTurnIds } from './tool-use-id-pairing.ts';
 
 export interface BedrockMessages {
   /** One `{text}` block per system message; absent when there is none. */
@@ -110,9 +110,17 @@ function userBlocks(content: string | readonly UserContentPart[], index: number)
   return blocks;
 }
 
+function turnIds(turn: JsonRecord): WireTurnIds {
+  const blocks = turn.content as JsonRecord[];
+  const ids = (key: 'toolUse' | 'toolResult'): string[] =>
+    blocks.flatMap((block) => (isRecord(block[key]) ? [String(block[key].toolUseId)] : []));
+  return { calls: ids('toolUse'), results: ids('toolResult') };
+}
+
 export function convertToBedrockMessages(messages: readonly ChatMessage[]): BedrockMessages {
   const ids = new ToolUseIdPairing(BEDROCK_TOOL_USE_ID);
   const system: JsonRecord[] = [];
+  const systemMessages: (string | readonly TextPart[])[] = [];
   const out: JsonRecord[] = [];
   let toolResults: JsonRecord[] = [];
   let hasToolHistory = false;
@@ -129,25 +137,29 @@ export function convertToBedrockMessages(messages: readonly ChatMessage[]): Bedr
       hasToolHistory = true;
       if (toolResults.length === 0) toolResultsIndex = index;
       toolResults.push({
-        toolResult: { toolUseId: ids.resultId(message.tool_call_id), content: toolResultContent(message.content) },
+        toolResult: { toolUseId: ids.resultId(message.tool_call_id, index), content: toolResultContent(message.content) },
       });
       continue;
     }
     flushToolResults();
     if (message.role === 'system') {
-      system.push(...systemBlocks(message.content));
+      systemMessages.push(message.content);
     } else if (message.role === 'user') {
       appendBedrockTurn(out, 'user', userBlocks(message.content, index), index);
     } else {
       if ((message.tool_calls ?? []).length > 0) hasToolHistory = true;
       // Converse refuses a message with empty content: an assistant turn with nothing in it is
       // left out (engine-rules, Empty turns).
-      ids.startAssistantTurn();
+      ids.startAssistantTurn(index);
       const blocks = assistantBlocks(message, ids);
       if (blocks.length > 0) appendBedrockTurn(out, 'assistant', blocks, index);
     }
   }
   flushToolResults();
+  ids.checkTurns(out.map(turnIds), 'Bedrock Converse');
+  // System messages are hoisted, and translated after the turns as the other engine and Anthropic
+  // do (engine-rules, "Canonical request contract", Check order).
+  for (const content of systemMessages) system.push(...systemBlocks(content));
 
   const result: BedrockMessages = { messages: out, hasToolHistory };
   if (system.length > 0) result.system = system;

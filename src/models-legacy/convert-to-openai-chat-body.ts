@@ -26,9 +26,13 @@ function toOpenAIMessage(message: ChatMessage, index: number): JsonRecord {
       'Return the image in a user message after the tool results (or send the tool result as text).',
     );
   }
-  if (message.role !== 'assistant') return { ...message };
+  // CreateChatCompletionRequest takes a string or a non-empty list of parts: an empty list is
+  // the same as no text, and OpenAI takes "" (engine-rules, "Canonical request contract").
+  const emptyParts = Array.isArray(message.content) && message.content.length === 0;
+  if (message.role !== 'assistant') return emptyParts ? { ...message, content: '' } : { ...message };
   const { thinking_blocks: _thinking, reasoning_content, tool_calls, ...rest } = message;
   const out: JsonRecord = { ...rest };
+  if (emptyParts) out.content = '';
   if (typeof reasoning_content === 'string' && reasoning_content.length > 0) out.reasoning_content = reasoning_content;
   if (Array.isArray(tool_calls) && tool_calls.length > 0) out.tool_calls = tool_calls;
   return out;

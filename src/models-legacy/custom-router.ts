@@ -146,7 +146,7 @@ export class CustomRouter {
       const canonical = this.#guardInput(deployment, () => canonicalChatRequest(request));
       const context = this.#context(deployment, canonical, options, signal);
       const plan = this.#guardInput(deployment, () => {
-        validateChatRequest(canonical);
+        validateChatRequest(canonical, deployment.adapter.providerType);
         return deployment.adapter.planChat(this.#input(deployment, canonical));
       });
       const result = await this.#exchange(context, plan.call);

@@ -8,6 +8,8 @@ export function joinTextParts(content: string | readonly (TextPart | UserContent
   return content
     .filter((part): part is TextPart => part.type === 'text' && typeof part.text === 'string')
     .map((part) => part.text)
-    .filter((text) => text.length > 0)
+    // A blank part (empty or whitespace only) adds nothing but a stray line: left out
+    // (engine-rules, "Canonical request contract", Blank text).
+    .filter((text) => text.trim() !== '')
     .join('\n');
 }

@@ -1,4 +1,4 @@
-import type { ChatRequest } from '../core/types.ts';
+import type { ChatRequest, ProviderType } from '../core/types.ts';
 import { isRecord } from './json-guards.ts';
 import { badRequest, unsupportedCapability } from './request-input-error.ts';
 import { validateSamplingParams } from './validate-sampling-params.ts';
@@ -9,7 +9,19 @@ const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 // one in a system prompt or an assistant turn, so it is refused rather than dropped.
 const IMAGE_ROLES = new Set(['user', 'tool']);
 
-function validateParts(parts: unknown[], messageIndex: number, role: string): void {
+const PROVIDER_LABELS: Record<ProviderType, string> = { openai: 'OpenAI', anthropic: 'Anthropic', bedrock: 'Bedrock Converse' };
+
+// Part types each provider takes in a role (engine-rules, "Canonical request contract", Document
+// parts). Judged here, part by part in message order, so that a request with several problems is
+// refused for the first one in the documented check order whichever provider it goes to.
+function takesPart(provider: ProviderType, role: string, type: string): boolean {
+  if (provider === 'openai' && role === 'user') return true;
+  // OpenAI assistant parts are text or a refusal (ChatCompletionRequestAssistantMessageContentPart).
+  if (provider === 'openai' && role === 'assistant' && type === 'refusal') return true;
+  return type === 'text' || type === 'image_url';
+}
+
+function validateParts(parts: unknown[], messageIndex: number, role: string, provider: ProviderType | undefined): void {
   parts.forEach((part, j) => {
     const where = `messages[${messageIndex}].content[${j}]`;
     if (!isRecord(part) || typeof part.type !== 'string') {
@@ -24,11 +36,27 @@ function validateParts(parts: unknown[], messageIndex: number, role: string): vo
         'Move the image into a user message.',
       );
     }
+    if (provider === 'openai' && part.type === 'image_url' && role === 'tool') {
+      throw unsupportedCapability(
+        `messages[${messageIndex}] is a tool message with an image, and OpenAI tool messages take text only`,
+        'Return the image in a user message after the tool results (or send the tool result as text).',
+      );
+    }
+    if (provider !== undefined && !takesPart(provider, role, part.type)) {
+      throw unsupportedCapability(
+        `${where} is a '${part.type}' part in ${role === 'assistant' ? 'an' : 'a'} ${role} message, ` +
+          `which ${PROVIDER_LABELS[provider]} cannot take there`,
+        role === 'user'
+          ? 'Send text and image_url parts only, or use an OpenAI-compatible provider that accepts this part type.'
+          : `Send ${role} content as text (put documents in a user message where the provider takes them).`,
+      );
+    }
   });
 }
 
 // Checks every provider needs before a request is built, so bad input never costs a round trip.
-export function validateChatRequest(request: ChatRequest): void {
+// With `provider`, the part types that provider cannot take in a role are refused in the same walk.
+export function validateChatRequest(request: ChatRequest, provider?: ProviderType): void {
   if (!Array.isArray(request.messages) || request.messages.length === 0) {
     throw badRequest('The request has no messages', 'Pass at least one message in `messages`.');
   }
@@ -40,7 +68,7 @@ export function validateChatRequest(request: ChatRequest): void {
         'Give every message a role of "system", "user", "assistant" or "tool".',
       );
     }
-    if (message.role === 'assistant' && Array.isArray(message.content)) validateParts(message.content, i, 'assistant');
+    if (message.role === 'assistant' && Array.isArray(message.content)) validateParts(message.content, i, 'assistant', provider);
     if (message.role !== 'assistant') {
       const { content } = message as { content?: unknown };
       if (typeof content !== 'string' && !Array.isArray(content)) {
@@ -49,7 +77,7 @@ export function validateChatRequest(request: ChatRequest): void {
           'Give system, user and tool messages a string or an array of content parts.',
         );
       }
-      if (Array.isArray(content)) validateParts(content, i, message.role);
+      if (Array.isArray(content)) validateParts(content, i, message.role, provider);
     }
     if (message.role === 'tool' && (typeof message.tool_call_id !== 'string' || message.tool_call_id === '')) {
       throw badRequest(

@@ -32,7 +32,7 @@ import { anyCacheControl, cacheControlOf } from './part-cache-control.ts';
 import { objectInputSchema } from './tool-input-schema.ts';
 import { assertToolNames } from './tool-name-rules.ts';
 import { assertHistoryToolNames, isBlank } from './canonical-request-contract.ts';
-import { RequestToolUseIds } from './wire-tool-use-id.ts';
+import { RequestToolUseIds, type TurnToolIds } from './wire-tool-use-id.ts';
 
 export type AnthropicMessagesBody = MessageCreateParamsNonStreaming & Record<string, unknown>;
 
@@ -101,13 +101,14 @@ function assistantMessage(message: AssistantMessage, subject: ErrorSubject, ids:
 function toolResultContent(content: ToolMessage['content'], subject: ErrorSubject): ToolResultBlockParam['content'] {
   if (typeof content === 'string') return content;
   if (content.some((part) => part.type === 'image_url') || anyCacheControl(content)) return partBlocks(content, subject);
-  return contentText(content as TextPart[], '\n');
+  // Blank parts are left out of the joined text, as from blocks (engine-rules, Blank text).
+  return contentText((content as TextPart[]).filter((part) => !isBlank(part.text)), '\n');
 }
 
-function toolResultMessage(messages: ToolMessage[], subject: ErrorSubject, ids: RequestToolUseIds): MessageParam {
-  const blocks: ToolResultBlockParam[] = messages.map((message) => ({
+function toolResultMessage(messages: [ToolMessage, number][], subject: ErrorSubject, ids: RequestToolUseIds): MessageParam {
+  const blocks: ToolResultBlockParam[] = messages.map(([message, index]) => ({
     type: 'tool_result',
-    tool_use_id: ids.forResult(message.tool_call_id),
+    tool_use_id: ids.forResult(message.tool_call_id, index),
     content: toolResultContent(message.content, subject),
   }));
   return { role: 'user', content: blocks };
@@ -150,17 +151,25 @@ function toAnthropicToolChoice(choice: ToolChoice): AnthropicToolChoice {
   return { type: 'tool', name: choice.function.name };
 }
 
+function turnToolIds(turn: MessageParam): TurnToolIds {
+  const blocks = typeof turn.content === 'string' ? [] : turn.content;
+  return {
+    uses: blocks.flatMap((block) => (block.type === 'tool_use' ? [block.id] : [])),
+    results: blocks.flatMap((block) => (block.type === 'tool_result' ? [block.tool_use_id] : [])),
+  };
+}
+
 function translateMessages(messages: ChatMessage[], subject: ErrorSubject): MessageParam[] {
   const out: MessageParam[] = [];
   const ids = new RequestToolUseIds('anthropic');
-  let pendingToolResults: ToolMessage[] = [];
+  let pendingToolResults: [ToolMessage, number][] = [];
   const flush = (): void => {
     if (pendingToolResults.length > 0) out.push(toolResultMessage(pendingToolResults, subject, ids));
     pendingToolResults = [];
   };
   for (const [index, message] of messages.entries()) {
     if (message.role === 'tool') {
-      pendingToolResults.push(message);
+      pendingToolResults.push([message, index]);
       continue;
     }
     flush();
@@ -177,12 +186,13 @@ function translateMessages(messages: ChatMessage[], subject: ErrorSubject): Mess
       }
       out.push({ role: 'user', content });
     } else {
-      ids.assistantMessage();
+      ids.assistantMessage(index);
       const turn = assistantMessage(message, subject, ids);
       if (turn) out.push(turn);
     }
   }
   flush();
+  ids.assertTurnsPaired(out.map(turnToolIds), subject);
   return out;
 }
 

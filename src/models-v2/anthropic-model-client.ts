@@ -75,9 +75,10 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
     const sdk = this.sdk;
     // Null optional fields are unset from here on (engine-rules, "Canonical request contract").
     const request = { ...contractChatRequest(given, this.subject), model: wireModelId(given, this.model) };
-    checkChatRequest(request, this.subject, true);
+    // Request-level checks first, then messages in order (engine-rules, "Canonical request contract", Check order).
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
+    checkChatRequest(request, this.subject, true);
     const body = toAnthropicMessagesBody(request, request.extra_body ?? {}, this.subject);
     return this.run('chat', options, chatDemand(request), async ({ runtime, observe, signal: callSignal }) => {
       // Credential-named headers of this attempt are secrets while it runs and its error is built.

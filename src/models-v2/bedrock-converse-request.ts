@@ -25,7 +25,7 @@ import { anyCacheControl, cacheControlOf } from './part-cache-control.ts';
 import { objectInputSchema } from './tool-input-schema.ts';
 import { assertToolNames } from './tool-name-rules.ts';
 import { assertHistoryToolNames, isBlank } from './canonical-request-contract.ts';
-import { RequestToolUseIds } from './wire-tool-use-id.ts';
+import { RequestToolUseIds, type TurnToolIds } from './wire-tool-use-id.ts';
 
 type DocumentValue = NonNullable<ConverseCommandInput['additionalModelRequestFields']>;
 
@@ -89,7 +89,9 @@ function toolResultContent(content: ToolMessage['content'], subject: ErrorSubjec
     });
   }
   if (typeof content !== 'string' && content.some((part) => part.type === 'image_url')) return partBlocks(content, subject) as ToolResultContentBlock[];
-  return [{ text: contentText(content as string | TextPart[], '\n') }];
+  // Blank parts are left out of the joined text, as from blocks (engine-rules, Blank text).
+  const parts = typeof content === 'string' ? content : (content as TextPart[]).filter((part) => !isBlank(part.text));
+  return [{ text: contentText(parts, '\n') }];
 }
 
 // System text is a NonEmptyString: an empty system message sends no block.
@@ -128,19 +130,27 @@ function assistantContent(message: AssistantMessage, subject: ErrorSubject, ids:
   return blocks;
 }
 
-function toolResults(messages: ToolMessage[], subject: ErrorSubject, ids: RequestToolUseIds): Message {
+function toolResults(messages: [ToolMessage, number][], subject: ErrorSubject, ids: RequestToolUseIds): Message {
   return {
     role: 'user',
-    content: messages.map((message) => ({
-      toolResult: { toolUseId: ids.forResult(message.tool_call_id), content: toolResultContent(message.content, subject) },
+    content: messages.map(([message, index]) => ({
+      toolResult: { toolUseId: ids.forResult(message.tool_call_id, index), content: toolResultContent(message.content, subject) },
     })),
+  };
+}
+
+function turnToolIds(turn: Message): TurnToolIds {
+  const blocks = turn.content ?? [];
+  return {
+    uses: blocks.flatMap((block) => (block.toolUse?.toolUseId !== undefined ? [block.toolUse.toolUseId] : [])),
+    results: blocks.flatMap((block) => (block.toolResult?.toolUseId !== undefined ? [block.toolResult.toolUseId] : [])),
   };
 }
 
 function translateMessages(messages: ChatMessage[], subject: ErrorSubject): Message[] {
   const out: Message[] = [];
   const ids = new RequestToolUseIds('bedrock');
-  let pending: ToolMessage[] = [];
+  let pending: [ToolMessage, number][] = [];
   let pendingIndex = 0;
   const flush = (): void => {
     if (pending.length > 0) pushTurn(out, toolResults(pending, subject, ids), pendingIndex, subject);
@@ -149,7 +159,7 @@ function translateMessages(messages: ChatMessage[], subject: ErrorSubject): Mess
   messages.forEach((message, index) => {
     if (message.role === 'tool') {
       if (pending.length === 0) pendingIndex = index;
-      pending.push(message);
+      pending.push([message, index]);
       return;
     }
     flush();
@@ -157,12 +167,13 @@ function translateMessages(messages: ChatMessage[], subject: ErrorSubject): Mess
     if (message.role === 'user') pushTurn(out, { role: 'user', content: userContent(message.content, index, subject) }, index, subject);
     else {
       // Converse refuses a message with empty content: an empty assistant turn is left out.
-      ids.assistantMessage();
+      ids.assistantMessage(index);
       const content = assistantContent(message, subject, ids);
       if (content.length > 0) pushTurn(out, { role: 'assistant', content }, index, subject);
     }
   });
   flush();
+  ids.assertTurnsPaired(out.map(turnToolIds), subject);
   return out;
 }
 

@@ -157,10 +157,11 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
     const sdk = this.sdk;
     // Null optional fields are unset from here on (engine-rules, "Canonical request contract").
     const request = { ...contractChatRequest(given, this.subject), model: wireModelId(given, this.model) };
-    checkChatRequest(request, this.subject, true);
-    checkBedrockModelId(request.model, this.subject);
+    // Request-level checks first, then messages in order (engine-rules, "Canonical request contract", Check order).
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
+    checkChatRequest(request, this.subject, true);
+    checkBedrockModelId(request.model, this.subject);
     const input = toBedrockConverseInput(request, request.extra_body ?? {}, this.subject);
     return this.run('chat', options, NO_RATE_HEADERS, async (context) => {
       // A fresh input object per attempt: it is the key the call middleware finds this attempt by.

@@ -58,7 +58,20 @@ export function checkChatRequest(request: ChatRequest, subject: ErrorSubject, te
             solution: message.role === 'tool' ? 'Return the image in a user message after the tool results (or send the tool result as text).' : 'Move the image into a user message.',
           });
         }
-        if (!textAndImagesOnly) return;
+        // OpenAI system and tool messages take text parts only, assistant messages text or a
+        // refusal (CreateChatCompletionRequest); a document or audio part there is refused, never
+        // sent to a 400 or dropped.
+        if (!textAndImagesOnly) {
+          const takes = type === 'text' || type === 'image_url' || (message.role === 'assistant' && type === 'refusal');
+          if (message.role !== 'user' && !takes) {
+            throw new ModelUnsupportedCapabilityError({
+              ...subject,
+              causeText: `{subject} cannot take a '${String(type)}' part in the ${message.role} message ${i} (part ${j})`,
+              solution: `Send ${message.role} content as text; documents go in a user message.`,
+            });
+          }
+          return;
+        }
         const allowed = type === 'text' || type === 'image_url';
         if (!allowed) {
           throw new ModelUnsupportedCapabilityError({

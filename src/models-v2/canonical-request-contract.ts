@@ -2,7 +2,6 @@
 // translation: a null optional field is the field unset, an empty stop list is no stop list, and
 // what no provider body could carry (a stop entry that is not text, a text part without text) or
 // what this provider cannot take in a role (a document in a system prompt) is refused here.
-import { ModelUnsupportedCapabilityError } from '../core/errors.ts';
 import type { ChatRequest } from '../core/types.ts';
 import { badRequest } from './canonical-request-checks.ts';
 import type { ErrorSubject } from './failure-classification.ts';
@@ -167,24 +166,6 @@ export function contractChatRequest(given: ChatRequest, subject: ErrorSubject): 
 
 /** Empty or whitespace-only: Anthropic and Bedrock refuse such text. */
 export const isBlank = (text: unknown): boolean => typeof text !== 'string' || text.trim().length === 0;
-
-/**
- * OpenAI system and tool messages take text parts only (CreateChatCompletionRequest); a document
- * or audio part there is refused, never sent to a 400 or dropped. Images have their own rule.
- */
-export function refuseOpenAINonTextParts(request: ChatRequest, subject: ErrorSubject): void {
-  request.messages.forEach((message, i) => {
-    if ((message.role !== 'system' && message.role !== 'tool') || !Array.isArray(message.content)) return;
-    (message.content as { type?: unknown }[]).forEach((part, j) => {
-      if (part.type === 'text' || part.type === 'image_url') return;
-      throw new ModelUnsupportedCapabilityError({
-        ...subject,
-        causeText: `{subject} cannot take a '${String(part.type)}' part in a ${message.role} message (message ${i}, part ${j})`,
-        solution: `Send ${message.role} content as text; documents go in a user message.`,
-      });
-    });
-  });
-}
 
 /** Tool names in the history (assistant calls, a named tool_choice) follow the tool-name rule. */
 export function assertHistoryToolNames(request: ChatRequest, pattern: RegExp, rule: string, subject: ErrorSubject): void {

@@ -22,7 +22,10 @@ const OPTIONAL_FIELDS = [
   'presence_penalty',
 ] as const satisfies readonly (keyof ChatRequest)[];
 
-export function toOpenAIMessage(message: ChatMessage): ChatCompletionMessageParam {
+export function toOpenAIMessage(given: ChatMessage): ChatCompletionMessageParam {
+  // A list of parts must have at least one (every message type of CreateChatCompletionRequest):
+  // `[]` says what "" says, and OpenAI takes blank strings, so it goes as "".
+  const message = (Array.isArray(given.content) && given.content.length === 0 ? { ...given, content: '' } : given) as ChatMessage;
   if (message.role !== 'assistant') return { ...message } as ChatCompletionMessageParam;
   // Thinking blocks are another provider's replay data; OpenAI-compatible servers reject them.
   const { thinking_blocks: _thinking, ...rest } = message;

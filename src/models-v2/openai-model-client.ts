@@ -1,6 +1,6 @@
 // ModelClient over the official `openai` SDK, for OpenAI and every OpenAI-compatible server
 // (vLLM, NIM, DeepSeek, …): `baseURL` is the provider endpoint as configured.
-import { contractChatRequest, refuseOpenAINonTextParts } from './canonical-request-contract.ts';
+import { contractChatRequest } from './canonical-request-contract.ts';
 import type { OpenAI } from 'openai';
 import type { ModelClient, CallOptions, ClientFactoryArgs } from '../core/model-client.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/limits.ts';
@@ -83,10 +83,10 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     const sdk = this.sdk;
     // Null optional fields are unset from here on (engine-rules, "Canonical request contract").
     const request = { ...contractChatRequest(given, this.subject), model: wireModelId(given, this.model) };
-    checkChatRequest(request, this.subject);
-    refuseOpenAINonTextParts(request, this.subject);
+    // Request-level checks first, then messages in order (engine-rules, "Canonical request contract", Check order).
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
+    checkChatRequest(request, this.subject);
     const body = toOpenAIChatBody(request, request.extra_body ?? {});
     return this.run('chat', options, chatDemand(request), async (context) => {
       const raw = await this.#send(sdk, request, timeoutMs, context, (sdkOptions) =>

@@ -267,3 +267,104 @@ describe.each(ENGINES)('%s engine: wrong-typed extra_headers and extra_body are 
     });
   }
 });
+
+// Issue 24, generated conformance (seed 24): the classes the generated suite still found on the
+// merged contract, each pinned with the shrunk case (the bundled fixtures hold the same cases).
+describe.each(ENGINES)('%s engine: one check order for a request with two problems (generated, class 1)', (engine) => {
+  const file = { type: 'file', file: { file_id: 'file-abc123' } };
+  const fileInTool = [USER, { role: 'assistant', content: null, tool_calls: [call('call_a1')] }, answer('call_a1', [file])];
+  for (const provider of PROVIDERS) {
+    it(`${provider}: a bad extra_headers name is refused before a file part in a tool message`, async () => {
+      const error = await refusal(provider, engine, { messages: fileInTool, tools: [TOOL], extra_headers: { 'bad header': 'v' } });
+      expect(error.type).toBe('ModelBadRequestError');
+      expect(error.message).toContain('bad header');
+    });
+    it(`${provider}: a file part in a tool message is refused before a max_tokens of 0`, async () => {
+      const error = await refusal(provider, engine, { messages: fileInTool, tools: [TOOL], max_tokens: 0 });
+      expect(error.type).toBe('ModelUnsupportedCapabilityError');
+      expect(error.message).toContain('file');
+    });
+  }
+  for (const provider of ['anthropic', 'bedrock'] as const) {
+    it(`${provider}: a file part in a tool message is refused before a tool name outside the rule`, async () => {
+      const badName = { ...TOOL, function: { ...TOOL.function, name: 'weather.get' } };
+      const error = await refusal(provider, engine, { messages: fileInTool, tools: [TOOL, badName] });
+      expect(error.type).toBe('ModelUnsupportedCapabilityError');
+      expect(error.message).toContain('file');
+    });
+  }
+});
+
+describe.each(ENGINES)('%s engine: OpenAI content: [] (generated, class 2)', (engine) => {
+  it('openai: a system message with an empty parts list is sent as "" (a list must have one part)', async () => {
+    const body = await bodyOf('openai', engine, { messages: [{ role: 'system', content: [] }, { role: 'user', content: 'alpha' }] });
+    expect(body.messages).toEqual([{ role: 'system', content: '' }, { role: 'user', content: 'alpha' }]);
+  });
+});
+
+describe.each(ENGINES)('%s engine: blank parts of a joined tool result (generated, class 3)', (engine) => {
+  const history = (content: unknown) =>
+    [USER, { role: 'assistant', content: 'alpha', tool_calls: [call('call_a1')] }, answer('call_a1', content)];
+  it('anthropic: empty and whitespace-only parts are left out of the joined text', async () => {
+    const parts = ['alpha', '', ' \n', 'beta'].map((text) => ({ type: 'text', text }));
+    const body = await bodyOf('anthropic', engine, { messages: history(parts), tools: [TOOL] });
+    expect(body.messages[2].content[0].content).toBe('alpha\nbeta');
+  });
+  it('bedrock: empty and whitespace-only parts are left out of the joined text', async () => {
+    const parts = [{ type: 'text', text: 'alpha' }, { type: 'text', text: '' }, { type: 'text', text: '\t' }];
+    const body = await bodyOf('bedrock', engine, { messages: history(parts), tools: [TOOL] });
+    expect(body.messages[2].content[0].toolResult.content).toEqual([{ text: 'alpha' }]);
+  });
+});
+
+describe.each(ENGINES)('%s engine: tool results right after their calls (generated, classes 4 and 5)', (engine) => {
+  const calling = (...ids: string[]) => ({ role: 'assistant', content: null, tool_calls: ids.map((id) => call(id)) });
+  for (const provider of ['anthropic', 'bedrock'] as const) {
+    it(`${provider}: a tool result with no call before it is refused, naming the message and the id`, async () => {
+      const messages = [USER, { role: 'assistant', content: 'alpha' }, answer('call_a1')];
+      const error = await refusal(provider, engine, { messages, tools: [TOOL] });
+      expect(error.type).toBe('ModelBadRequestError');
+      expect(error.message).toMatch(/message 2 \(tool\)/);
+      expect(error.message).toContain('"call_a1"');
+    });
+    it(`${provider}: a second result answering a call the turn before did not make is refused`, async () => {
+      const messages = [USER, calling('call_a1'), answer('call_a1'), answer('call_b2')];
+      const error = await refusal(provider, engine, { messages, tools: [TOOL] });
+      expect(error.type).toBe('ModelBadRequestError');
+      expect(error.message).toMatch(/message 3 \(tool\)/);
+      expect(error.message).toContain('"call_b2"');
+    });
+    it(`${provider}: a call whose next turn has no result is refused, naming the message and the call`, async () => {
+      // Bedrock joins two assistant messages into one turn, so there the next turn is the user's.
+      const next = provider === 'anthropic' ? { role: 'assistant', content: 'alpha' } : { role: 'user', content: 'alpha' };
+      const messages = [USER, calling('call_a1'), next, ...(provider === 'anthropic' ? [] : [{ role: 'assistant', content: 'beta' }])];
+      const error = await refusal(provider, engine, { messages, tools: [TOOL] });
+      expect(error.type).toBe('ModelBadRequestError');
+      expect(error.message).toMatch(/message 1 \(assistant\)/);
+      expect(error.message).toContain('"call_a1"');
+    });
+    it(`${provider}: a call left unanswered because a user message comes first is refused`, async () => {
+      const messages = [USER, calling('call_a1'), { role: 'user', content: 'and Spain?' }];
+      const error = await refusal(provider, engine, { messages, tools: [TOOL] });
+      expect(error.type).toBe('ModelBadRequestError');
+      expect(error.message).toMatch(/message 1 \(assistant\)/);
+    });
+    it(`${provider}: a repeated id answered once leaves its twin unanswered: refused naming the second call`, async () => {
+      const messages = [USER, { ...calling('call_a1', 'call_a1'), content: 'alpha' }, answer('call_a1')];
+      const error = await refusal(provider, engine, { messages, tools: [TOOL] });
+      expect(error.type).toBe('ModelBadRequestError');
+      expect(error.message).toMatch(/message 1 \(assistant\)/);
+      expect(error.message).toContain('"call_a1"');
+      expect(error.message).toMatch(/second|number 2/);
+    });
+    it(`${provider}: a request that ends on the assistant's calls is sent (nothing to answer yet)`, async () => {
+      const body = await bodyOf(provider, engine, { messages: [USER, calling('call_a1')], tools: [TOOL] });
+      expect(body.messages).toHaveLength(2);
+    });
+    it(`${provider}: calls answered in the next turn, in any order, are sent`, async () => {
+      const messages = [USER, calling('call_a1', 'call_b2'), answer('call_b2', 'Madrid'), answer('call_a1')];
+      const body = await bodyOf(provider, engine, { messages, tools: [TOOL] });
+      expect(body.messages).toHaveLength(3);
+    });
+  }
+});
