@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run compare -- [--fixtures <dir|file>]... [--filter <text>] [--json <file>] [--html <file>]
 // npm run compare -- --live --config <file> --workload <file> [--filter <text>] [--json <file>] [--html <file>]
-// Runs every case through both engines and reports parity (SPEC §11). Exit 0: every case in
+// Runs every case through both engines and reports parity (docs/contract.md "Compare report"). Exit 0: every case in
 // parity and matching; 1: any mismatch, or (--live) an endpoint that cannot be reached; 2: usage,
 // config or fixture errors.
 import { parseArgs } from 'node:util';
@@ -29,7 +29,7 @@ const USAGE = `Usage:
 
   --fixtures <path>   fixture file or directory (recursive; repeatable; default test/fixtures)
   --filter <text>     only cases whose name or file contains <text> (case-insensitive)
-  --json <file>       write the machine-readable report (SPEC §11 shape)
+  --json <file>       write the machine-readable report (docs/contract.md "Compare report" shape)
   --html <file>       write a self-contained HTML report
   --live              call the real endpoints of --config with the calls of --workload through both
                       engines and compare structure (success, tool names, JSON validity, usage)

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run fake-provider -- [--port N] [--latency-ms N] [--capacity N] [--rpm N] [--tpm N] [--noise-rate R] [--schedule JSON|file] [--fault-rate R] [--fault KIND]... [--script file.json]
-// Serves the OpenAI, Anthropic and Bedrock wire protocols on 127.0.0.1 until interrupted (SPEC §12).
+// Serves the OpenAI, Anthropic and Bedrock wire protocols on 127.0.0.1 until interrupted (docs/contract.md "Fake provider").
 import { parseArgs } from 'node:util';
 import { FILE_LIMITS, FileReadError, readBoundedTextFile } from '../src/config/read-bounded-file.ts';
 import { numberOption, runCli, UsageError } from '../src/testing/compare/cli-options.ts';

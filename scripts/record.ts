@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run record -- --config <file> --workload <file> --out <dir> [--engine v2|legacy] [--filter <text>]
 // Runs a workload against the real endpoints of a config through a loopback recording proxy and
-// writes one SPEC §10 fixture per call, credentials removed. Exit 0: every call recorded;
+// writes one docs/contract.md "Fixtures" fixture per call, credentials removed. Exit 0: every call recorded;
 // 1: some call never reached its provider; 2: usage or config errors.
 import { parseArgs } from 'node:util';
 import type { EngineName } from '../src/core/model-client.ts';

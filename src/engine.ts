@@ -1,7 +1,8 @@
-// The engine switch (SPEC §9). The phased rollout runs through this one variable, so anything
+// The engine switch (docs/contract.md "Engine switch"). The phased rollout runs through this one variable, so anything
 // we do not understand is an error rather than a silent fallback to either engine.
 import { ConfigError } from './core/errors.ts';
-import type { ClientFactory, EngineName } from './core/model-client.ts';
+import type { EngineName } from './core/model-client.ts';
+import type { ClientFactory } from './config/client-factory.ts';
 import { PROVIDER_TYPES, type ProviderType } from './core/types.ts';
 
 export const ENGINE_ENV_VAR = 'DATA_DESIGNER_ASYNC_ENGINE';

@@ -6,7 +6,7 @@
 import { redactSecrets } from '../core/secrets.ts';
 import { parseConfig, parseConfigSyntax, readConfigText } from './load-config.ts';
 import type { DataDesignerConfig } from './schemas.ts';
-import { configShape, type ConfigShape } from './source-shape.ts';
+import { configShape, type ConfigShape } from './snake-case-config.ts';
 import { describeUnsetKeyVariable, unsetKeyVariables } from './unset-key-variables.ts';
 
 export interface ConfigCheck {

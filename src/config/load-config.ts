@@ -12,8 +12,8 @@ import {
   toolConfigSchema,
   type DataDesignerConfig,
 } from './schemas.ts';
-import { configShape, SOURCE_WORDING, translateSourceConfig, type SourceIssue, type Translation } from './source-shape.ts';
-import { typosFirst } from './issue-order.ts';
+import { configShape, SOURCE_WORDING, translateSourceConfig, type SourceIssue, type Translation } from './snake-case-config.ts';
+import { typosFirst } from './config-error-order.ts';
 import { ConfigSyntaxError, parseJsonText, parseYamlText } from './config-syntax.ts';
 import { FILE_LIMITS, FileReadError, readBoundedTextFile } from './read-bounded-file.ts';
 
@@ -41,7 +41,7 @@ const keysOf = (schema: { shape: object }): string[] => Object.keys(schema.shape
 
 /**
  * The keys allowed where an unknown key was found, so the error can list them: the user has the
- * config file open, not SPEC §3. Variants are chosen by their discriminator in the raw input.
+ * config file open, not docs/contract.md "Config". Variants are chosen by their discriminator in the raw input.
  */
 function allowedKeysAt(path: readonly PropertyKey[], raw: unknown): string[] | undefined {
   const shape = path.map((segment) => (typeof segment === 'number' ? '#' : String(segment))).join('.');

@@ -1,4 +1,4 @@
-// Per-request parameter precedence (SPEC §3, reference case 45 without telemetry headers):
+// Per-request parameter precedence (docs/contract.md "Config", reference case 45 without telemetry headers):
 // sampled config params < per-call options; provider extraBody then wins key by key over the
 // call/config extra_body; provider extraHeaders merge over the caller's headers.
 import type { ModelProvider, ResolvedProvider } from './schemas.ts';

@@ -24,7 +24,7 @@ export const FILE_LIMITS = {
   workload: { what: 'workload file', maxBytes: 16 * 1024 * 1024 },
   /** A run summary read by the gate (a few hundred bytes per alias). */
   summary: { what: 'run summary', maxBytes: 32 * 1024 * 1024 },
-  /** A SPEC §10 fixture; recorded success bodies are capped at 64 MiB (DEFAULT_MAX_RESPONSE_BYTES). */
+  /** A docs/contract.md "Fixtures" fixture; recorded success bodies are capped at 64 MiB (DEFAULT_MAX_RESPONSE_BYTES). */
   fixture: { what: 'fixture', maxBytes: 64 * 1024 * 1024 },
   /** The fake provider's `--script` and `--schedule` files. */
   fakeProviderInput: { what: 'fake provider script or schedule', maxBytes: 1024 * 1024 },

@@ -1,4 +1,4 @@
-// Config schemas (SPEC §3). Every object is strict: an unknown key is an error that names its
+// Config schemas (docs/contract.md "Config"). Every object is strict: an unknown key is an error that names its
 // path, because a silently ignored typo ("temprature") costs a whole generation run.
 import { z } from 'zod';
 import { firstHeaderProblem } from '../core/header-problem.ts';
@@ -141,7 +141,7 @@ function boundedParam(name: string, min: number, max: number) {
 }
 
 const maxParallelRequests = z.int().min(1, 'maxParallelRequests must be at least 1').default(4);
-// Node's timers hold at most 2^31 − 1 ms; a longer deadline would fire after 1 ms (SPEC §7).
+// Node's timers hold at most 2^31 − 1 ms; a longer deadline would fire after 1 ms (docs/contract.md "Retries, timeouts, admission").
 const timeoutSeconds = z
   .number()
   .min(1, 'timeoutSeconds must be at least 1')

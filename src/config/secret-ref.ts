@@ -6,7 +6,7 @@ const INSPECT_CUSTOM: unique symbol = Symbol.for('nodejs.util.inspect.custom') a
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // An all-caps name with underscores (OPENAI_API_KEY) whose variable is unset is the config's own
-// text naming a variable, not a credential: it is still sent (SPEC §3) but not registered for
+// text naming a variable, not a credential: it is still sent (docs/contract.md "Config") but not registered for
 // redaction, so the registry's warning can name the variable (issue 12, item 9).
 const ENV_VAR_LIKE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 /** `origin` prefix of such a value: `unset-env:NAME`. */
@@ -47,7 +47,7 @@ export class SecretValue {
 /**
  * An `apiKey` as written in the config, before resolution: an environment variable name or the
  * key itself. Which one is only known against an environment, so it prints as `***` either way
- * (SPEC §3: keys print as `***` everywhere, config dumps included); `reveal()` gives the text.
+ * (docs/contract.md "Config": keys print as `***` everywhere, config dumps included); `reveal()` gives the text.
  */
 export class SecretReference {
   readonly #reference: string;
@@ -75,7 +75,7 @@ export class SecretReference {
 
 /**
  * A secret reference names an environment variable when one of that name is set; otherwise the
- * reference itself is the secret (SPEC §3).
+ * reference itself is the secret (docs/contract.md "Config").
  */
 export function resolveSecretRef(
   given: string | SecretReference | undefined,

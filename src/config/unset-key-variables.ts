@@ -1,5 +1,5 @@
 // A provider whose `apiKey` names an environment variable that is not set (issue 25, item 13).
-// SPEC §3 sends the reference itself as the key then, so `apiKey: OPENAI_API_KEY` with the
+// docs/contract.md "Config" sends the reference itself as the key then, so `apiKey: OPENAI_API_KEY` with the
 // variable unset sends the text "OPENAI_API_KEY" and every call fails with 401 "invalid key",
 // which says nothing about the variable. The registry warns (dd-models generate, health);
 // `dd-models config check` reports it as a problem, and the harness CLIs that make real calls

@@ -1,4 +1,4 @@
-// The error taxonomy of SPEC §6. Both engines map provider failures onto these classes; how they
+// The error taxonomy of docs/contract.md "Errors". Both engines map provider failures onto these classes; how they
 // decide which class applies is each engine's own business (written twice on purpose), but the
 // wording a user reads is defined once, here.
 import { PROVIDER_MESSAGE_LIMIT_CHARS } from './limits.ts';
@@ -120,7 +120,7 @@ export class DataDesignerError extends Error {
   /**
    * The same error told from the caller's side. An engine does not know why it was called; the
    * facade does (e.g. "running health checks"), and retells provider errors with that purpose.
-   * An error that already names a purpose, a ConfigError, or a class outside SPEC §6's taxonomy
+   * An error that already names a purpose, a ConfigError, or a class outside docs/contract.md "Errors"'s taxonomy
    * is returned as it is.
    */
   withPurpose(purpose: string): DataDesignerError {
@@ -385,6 +385,6 @@ export const MODEL_ERROR_CLASSES = {
 
 export type ModelErrorClassName = keyof typeof MODEL_ERROR_CLASSES;
 
-// The provider errors of SPEC §6, whose constructors take the init alone; ConfigError is the
+// The provider errors of docs/contract.md "Errors", whose constructors take the init alone; ConfigError is the
 // caller's own input and is never retold.
 const RETELLABLE: ReadonlySet<unknown> = new Set(Object.values(MODEL_ERROR_CLASSES).filter((Class) => Class !== ConfigError));

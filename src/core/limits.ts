@@ -1,4 +1,4 @@
-// Bounds every engine applies (SPEC §7: every timer bounded, every body read bounded). The values
+// Bounds every engine applies (docs/contract.md "Retries, timeouts, admission": every timer bounded, every body read bounded). The values
 // live here once; each engine enforces them in its own code (docs/engine-rules.md, Bounds).
 
 /** The longest delay a Node timer can hold (2^31 − 1 ms); a longer one fires after 1 ms. */

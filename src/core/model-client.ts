@@ -1,5 +1,5 @@
-import type { AdmissionConfig, ModelConfig, ResolvedProvider } from '../config/schemas.ts';
-import type { Logger } from './logger.ts';
+
+
 import type { AdmissionSnapshot } from './admission-snapshot.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ProviderType } from './types.ts';
 
@@ -69,18 +69,6 @@ export interface ModelClient {
 }
 
 export type EngineName = 'legacy' | 'v2';
-
-export interface ClientFactoryArgs {
-  provider: ResolvedProvider;
-  model: ModelConfig;
-  runtime?: Partial<Runtime>;
-  /** The run's admission settings (v2); absent means the defaults. */
-  admission?: AdmissionConfig;
-  /** Where limit changes and other engine notices go; absent means silent. */
-  logger?: Logger;
-}
-
-export type ClientFactory = (args: ClientFactoryArgs) => ModelClient | Promise<ModelClient>;
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 

@@ -1,4 +1,4 @@
-// Canonical request/response shapes (SPEC §4). OpenAI Chat Completions is canonical so that
+// Canonical request/response shapes (docs/contract.md "Canonical types"). OpenAI Chat Completions is canonical so that
 // every access site reads the same fields whichever provider answered.
 
 export type ProviderType = 'openai' | 'anthropic' | 'bedrock';

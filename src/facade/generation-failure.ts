@@ -8,7 +8,7 @@ export type TruncationReason = 'max_tokens' | 'context_window';
 
 /**
  * Why the answer stopped early, if it did. The canonical `length` folds `max_tokens` and
- * Anthropic's `model_context_window_exceeded` together (SPEC §4), so the two are told apart by
+ * Anthropic's `model_context_window_exceeded` together (docs/contract.md "Canonical types"), so the two are told apart by
  * the numbers: an answer that stopped for length before reaching the requested max_tokens ran
  * out of context window instead.
  */

@@ -4,7 +4,7 @@
 import { applyPrecedence } from '../config/precedence.ts';
 import { embeddingParams, sampleChatParams } from '../config/sample-params.ts';
 import type { ModelConfig, ResolvedProvider } from '../config/schemas.ts';
-import { isCancellation } from './cancellation.ts';
+import { isCancellation } from '../core/cancellation.ts';
 import { ConfigError, DataDesignerError, ModelGenerationValidationFailureError } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../core/logger.ts';
 import {
@@ -39,8 +39,8 @@ import { ParserError, correctionText, type Parser } from './parsers/parser-error
 import { textParser } from './parsers/text-parser.ts';
 import { promptToMessages } from './prompt-messages.ts';
 import { ModelUsageStats } from './usage.ts';
-import type { FacadeCall } from '../observability/facade-call.ts';
-import { FacadeTelemetry } from '../observability/facade-telemetry.ts';
+import type { FacadeCall } from '../observability/call-telemetry/facade-call.ts';
+import { FacadeTelemetry } from '../observability/call-telemetry/facade-telemetry.ts';
 import { RegistryObservability } from '../observability/registry-observability.ts';
 
 /** Request fields a caller may set per call; they win over the sampled inference parameters. */

@@ -3,7 +3,8 @@
 import type { AdmissionSnapshot } from '../core/admission-snapshot.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import { resolveRuntime, type ClientFactory, type EngineName, type ModelClient, type Runtime } from '../core/model-client.ts';
+import { resolveRuntime, type EngineName, type ModelClient, type Runtime } from '../core/model-client.ts';
+import { type ClientFactory } from '../config/client-factory.ts';
 import type { ProviderType } from '../core/types.ts';
 import { ToolRegistry } from '../tools/tool-registry.ts';
 import { checkModelHealth } from './health-check.ts';
@@ -37,7 +38,7 @@ export interface ModelRegistryOptions {
 
 export class ModelRegistry {
   readonly config: DataDesignerConfig;
-  /** Provider type → engine that serves it (SPEC §9). */
+  /** Provider type → engine that serves it (docs/contract.md "Engine switch"). */
   readonly engines: Readonly<Record<ProviderType, EngineName>>;
   readonly #options: ModelRegistryOptions;
   readonly #providers = new Map<string, ResolvedProvider>();
@@ -65,7 +66,7 @@ export class ModelRegistry {
     for (const provider of config.providers) {
       const resolved = resolveProvider(provider, options.env);
       this.#providers.set(provider.name, resolved);
-      // An unset variable makes its own name the key (SPEC §3), and the provider's 401 then says
+      // An unset variable makes its own name the key (docs/contract.md "Config"), and the provider's 401 then says
       // "invalid key" without a word about the variable. The warning names the variable: an
       // all-caps name with underscores is the config's text, not a credential (config/secret-ref.ts).
       const origin = resolved.apiKey?.origin ?? '';

@@ -6,7 +6,7 @@ import type { Usage } from '../core/types.ts';
 export interface TokenUsage {
   input: number;
   output: number;
-  /** Sum of the responses' `total_tokens`: the provider's own total where it reports one (SPEC §4). */
+  /** Sum of the responses' `total_tokens`: the provider's own total where it reports one (docs/contract.md "Canonical types"). */
   total: number;
   /** Provider-reported reasoning tokens (already part of `output` for OpenAI-style counts). */
   reasoning: number;

@@ -1,4 +1,4 @@
-// The source system's admission (SPEC §7 as first written, reference §6.8/6.9), kept as a
+// The source system's admission (docs/contract.md "Retries, timeouts, admission" as first written, reference §6.8/6.9), kept as a
 // selectable policy (`admission.policy: aimd`) with its exact numbers, tunable like the source's
 // `request_admission` block: ×0.75 once per 429 cascade, +1 after 25 straight successes, and a
 // cooldown of Retry-After (or 2 s) during which no attempt of the domain starts.

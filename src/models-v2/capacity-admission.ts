@@ -1,5 +1,5 @@
 // The default v2 admission policy: reach the provider's capacity without storming it
-// (docs/engine-rules.md "Admission", which records why it departs from SPEC §7's AIMD).
+// (docs/engine-rules.md "Admission", which records why it departs from docs/contract.md "Retries, timeouts, admission"'s AIMD).
 //
 // - A 429 is news about one limit. When the provider's rate-limit headers explain it (a request
 //   or token bucket is empty), it is the pacing's business; the concurrency limit is untouched.

@@ -12,7 +12,7 @@ import { type AdmissionStore, localAdmissionStore, unusableStore } from './admis
 import type { AdmissionContext } from './admission-context.ts';
 import { AimdThrottle } from './aimd-admission.ts';
 import { CapacityAdmission } from './capacity-admission.ts';
-import { type PoolLease, SharedResourcePool } from './shared-resource-pool.ts';
+import { type PoolLease, SharedResourcePool } from './client/shared-resource-pool.ts';
 
 interface SharedThrottle {
   throttle: RequestThrottle & { clampCap(cap: number): void };

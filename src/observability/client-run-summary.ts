@@ -3,8 +3,8 @@
 // (alias, engine), with its attempts reported through the same CallObserver hook.
 import type { CallOptions, ModelClient } from '../core/model-client.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../core/types.ts';
-import type { FacadeTelemetry } from './facade-telemetry.ts';
-import type { ModelCallTelemetry } from './model-call.ts';
+import type { FacadeTelemetry } from './call-telemetry/facade-telemetry.ts';
+import type { ModelCallTelemetry } from './call-telemetry/model-call.ts';
 import type { ObservabilityOptions } from './observability-options.ts';
 import { RegistryObservability } from './registry-observability.ts';
 import type { RunSummary } from './run-summary.ts';

@@ -1,5 +1,5 @@
 // The class name an error is counted under (run summary failures, dd.error.class, error.type).
-import { isCancellation } from '../facade/cancellation.ts';
+import { isCancellation } from '../core/cancellation.ts';
 
 /** A call the caller cancelled is counted under this name, not under its abort reason's class. */
 export const CANCELLED_CLASS = 'Cancelled';

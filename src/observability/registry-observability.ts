@@ -3,7 +3,7 @@
 import { metrics, trace, type Tracer } from '@opentelemetry/api';
 import { registerAwsCredentialSecrets, registerSecret } from '../core/secrets.ts';
 import { registerAdmissionGauge, type AdmissionSource } from './admission-gauge.ts';
-import { FacadeTelemetry, type FacadeIdentity } from './facade-telemetry.ts';
+import { FacadeTelemetry, type FacadeIdentity } from './call-telemetry/facade-telemetry.ts';
 import { INSTRUMENTATION_SCOPE } from './metric-names.ts';
 import { createModelInstruments, type ModelInstruments } from './model-instruments.ts';
 import type { ObservabilityOptions } from './observability-options.ts';

@@ -1,4 +1,4 @@
-// The recorded-traffic contract (SPEC §10). Users record staging traffic into this format and
+// The recorded-traffic contract (docs/contract.md "Fixtures"). Users record staging traffic into this format and
 // held-out corpora are written in it, so it only ever grows by optional fields. Production-safe:
 // compare loads fixtures in it and shadow mode writes them (src/testing/fixture.ts re-exports it).
 import { z } from 'zod';
@@ -50,7 +50,7 @@ export const fixtureSchema = z.object({
   request: z.record(z.string(), z.unknown()).optional(),
   /**
    * At least one, except for a local refusal: `exchanges: []` with an `expect.error` says the
-   * correct outcome is an error raised before any request (issue 18; SPEC §10 otherwise asks for one).
+   * correct outcome is an error raised before any request (issue 18; docs/contract.md "Fixtures" otherwise asks for one).
    */
   exchanges: z.array(exchangeSchema),
   expect: expectSchema.optional(),
@@ -83,7 +83,7 @@ export const DEFAULT_BASE_URLS: Record<ProviderType, string> = {
   bedrock: 'https://bedrock-runtime.us-east-1.amazonaws.com',
 };
 
-/** The canonical call a fixture makes; without `request`, a single user "Hello" (SPEC §10). */
+/** The canonical call a fixture makes; without `request`, a single user "Hello" (docs/contract.md "Fixtures"). */
 export function fixtureChatRequest(fixture: Fixture): ChatRequest {
   const request = (fixture.request ?? { messages: [{ role: 'user', content: 'Hello' }] }) as Omit<ChatRequest, 'model'>;
   return { ...request, model: fixture.model };

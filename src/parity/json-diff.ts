@@ -16,7 +16,7 @@ function childPath(path: string, key: string | number): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
-/** Removes the named keys at any depth (SPEC §10 `ignore`). */
+/** Removes the named keys at any depth (docs/contract.md "Fixtures" `ignore`). */
 export function dropKeys(value: unknown, keys: ReadonlySet<string>): unknown {
   if (keys.size === 0) return value;
   if (Array.isArray(value)) return value.map((item) => dropKeys(item, keys));

@@ -1,5 +1,5 @@
 // What shadow mode — and the recorder (src/testing/record/secret-scrubber.ts) — removes from an
-// exchange before it is kept past the call or written (SPEC §10 and §13), in production code: credential and
+// exchange before it is kept past the call or written (docs/contract.md "Fixtures" and docs/contract.md "Quality bars"), in production code: credential and
 // cookie headers, AWS signature headers, the provider's configured extra headers, transport
 // framing, and every known secret value wherever it appears.
 //

@@ -1,7 +1,8 @@
 // Shadow mode's settings (docs/shadow-mode.md): a registry option or environment variables named
 // next to DATA_DESIGNER_ASYNC_ENGINE. Anything not understood is an error naming what to fix.
 import { ConfigError } from '../core/errors.ts';
-import type { ClientFactory, EngineName } from '../core/model-client.ts';
+import type { EngineName } from '../core/model-client.ts';
+import type { ClientFactory } from '../config/client-factory.ts';
 
 export const SHADOW_SAMPLE_RATE_ENV = 'DATA_DESIGNER_SHADOW_SAMPLE_RATE';
 export const SHADOW_DIR_ENV = 'DATA_DESIGNER_SHADOW_DIR';
@@ -18,7 +19,7 @@ export const DEFAULT_SHADOW_MAX_CPU = 0.02;
 export interface ShadowOptions {
   /** Fraction of calls shadowed, in [0, 1]; 0 turns shadow mode off. */
   sampleRate: number;
-  /** Where each out-of-parity call is written as a SPEC §10 fixture; unset: counted only. */
+  /** Where each out-of-parity call is written as a docs/contract.md "Fixtures" fixture; unset: counted only. */
   fixturesDir?: string;
   /** Captured calls waiting for their shadow run; past this, new ones are dropped (and counted). */
   queueSize?: number;

@@ -6,7 +6,8 @@ import { AUTH_SCHEME_PREFIX } from '../core/credential-headers.ts';
 import { isCredentialHeaderName } from '../core/is-credential-header.ts';
 import type { AdmissionConfig, ModelConfig, ResolvedProvider } from '../config/schemas.ts';
 import type { Logger } from '../core/logger.ts';
-import type { CallOptions, ClientFactory, EngineName, ModelClient, Runtime } from '../core/model-client.ts';
+import type { CallOptions, EngineName, ModelClient, Runtime } from '../core/model-client.ts';
+import type { ClientFactory } from '../config/client-factory.ts';
 import type { ChatRequest, EmbeddingRequest, ProviderType } from '../core/types.ts';
 import type { CapturedCall, KeptExchange } from './captured-call.ts';
 import { createRedactor, type Redactor } from './exchange-redaction.ts';
@@ -293,7 +294,7 @@ export class ShadowController {
       if (this.options.fixturesDir) {
         this.#sequence += 1;
         written = (await writeShadowFixture(this.options.fixturesDir, call, verdict, this.#sequence)) !== undefined;
-        const why = 'an attempt ended without a response, which SPEC §10 cannot hold';
+        const why = 'an attempt ended without a response, which docs/contract.md "Fixtures" cannot hold';
         if (!written) this.#deps.logger.debug(`shadow: alias '${target.alias}': not written as a fixture (${why})`);
       }
       target.entry.compared += 1;

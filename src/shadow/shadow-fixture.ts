@@ -1,4 +1,4 @@
-// An out-of-parity shadow call as a SPEC §10 fixture (request, exchanges, no `expect`), so that
+// An out-of-parity shadow call as a docs/contract.md "Fixtures" fixture (request, exchanges, no `expect`), so that
 // `npm run compare -- --fixtures <dir>` replays both engines on it offline. Everything in it was
 // redacted before the call's capture was kept.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -25,7 +25,7 @@ export interface ShadowFixture {
 
 const MAX_NOTED_DIFFS = 5;
 
-/** Undefined when an attempt ended without a response (SPEC §10 has no transport errors). */
+/** Undefined when an attempt ended without a response (docs/contract.md "Fixtures" has no transport errors). */
 export function shadowFixture(call: CapturedCall, verdict: ShadowJudgement, name: string, at: Date): ShadowFixture | undefined {
   if (call.exchanges.some((e) => !e.response)) return undefined;
   const { model: _model, ...request } = call.request as unknown as Record<string, unknown>;
@@ -59,7 +59,7 @@ export async function writeShadowFixture(dir: string, call: CapturedCall, verdic
   if (!fixture) return undefined;
   // What compare will load: a fixture it would refuse is shadow mode's bug (counted as failed).
   const checked = fixtureSchema.safeParse(fixture);
-  if (!checked.success) throw new Error(`shadow fixture for alias '${call.alias}' does not satisfy SPEC §10: ${checked.error.issues[0]?.message}`);
+  if (!checked.success) throw new Error(`shadow fixture for alias '${call.alias}' does not satisfy docs/contract.md "Fixtures": ${checked.error.issues[0]?.message}`);
   const folder = join(dir, call.providerType);
   await mkdir(folder, { recursive: true });
   const file = join(folder, `${name}.json`);

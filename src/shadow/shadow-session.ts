@@ -6,7 +6,8 @@
 // current run's virtual runtime.
 import { modelProviderSchema, resolveProvider, type AdmissionConfig, type ModelConfig, type ResolvedProvider } from '../config/schemas.ts';
 import { silentLogger } from '../core/logger.ts';
-import type { ClientFactory, EngineName, ModelClient, Runtime } from '../core/model-client.ts';
+import type { EngineName, ModelClient, Runtime } from '../core/model-client.ts';
+import type { ClientFactory } from '../config/client-factory.ts';
 import type { ProviderType } from '../core/types.ts';
 import { startReplayOrigin, type ReplayOrigin } from './replay-origin.ts';
 

@@ -1,4 +1,4 @@
-// Loading SPEC §10 fixtures from disk for the harness. The shape itself (schemas and the pure
+// Loading docs/contract.md "Fixtures" fixtures from disk for the harness. The shape itself (schemas and the pure
 // helpers) lives in src/parity/fixture-shape.ts, shared with shadow mode, and is re-exported here.
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';

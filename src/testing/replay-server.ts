@@ -78,7 +78,7 @@ function exhaustedResponse(reason: string): Response {
 }
 
 /**
- * How requests find their recorded exchange. `recorded`: each exchange in turn, the SPEC §10
+ * How requests find their recorded exchange. `recorded`: each exchange in turn, the docs/contract.md "Fixtures"
  * replay. `content`: the first unused exchange with the same method, path and body (after
  * `ignore`), whatever the arrival order — for engines that send a call's requests concurrently
  * (Titan per text, Cohere batches); exchanges with the same body (a retry) keep their recorded

@@ -2,7 +2,8 @@
 // Engines are reached through `loadClientFactory` (src/engine.ts), never imported directly, so
 // deleting the legacy folder only removes one branch there.
 import { DataDesignerError } from '../core/errors.ts';
-import type { ClientFactory, EngineName, ModelClient, Runtime } from '../core/model-client.ts';
+import type { EngineName, ModelClient, Runtime } from '../core/model-client.ts';
+import type { ClientFactory } from '../config/client-factory.ts';
 import type { ChatResponse, EmbeddingResponse } from '../core/types.ts';
 import { modelConfigSchema, resolveProvider, modelProviderSchema } from '../config/schemas.ts';
 import { loadClientFactory } from '../engine.ts';
@@ -115,7 +116,7 @@ function checkExpectation(fixture: Fixture, run: Omit<FixtureRun, 'expectation'>
 }
 
 /**
- * SPEC §10: without `request` the call is the default "Hello", so the recorded bodies (of some
+ * docs/contract.md "Fixtures": without `request` the call is the default "Hello", so the recorded bodies (of some
  * other question) say nothing about this call and are not compared: the case is judged on
  * parity and on the replay itself (no extra or missing requests).
  */

@@ -1,5 +1,5 @@
 // Turns an MCP tool result into the text of a `tool` message. Canonical tool messages carry text
-// only (OpenAI tool messages cannot hold images, and SPEC §5 sends Anthropic/Bedrock tool results
+// only (OpenAI tool messages cannot hold images, and docs/contract.md "Provider translation" sends Anthropic/Bedrock tool results
 // as strings), so non-text blocks are summarised in words the model can act on.
 import type { McpToolResult } from './mcp-server-connection.ts';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadConfigFile, parseConfig } from '../../src/config/load-config.ts';
 import { resolveProvider } from '../../src/config/schemas.ts';
-import { configShape } from '../../src/config/source-shape.ts';
+import { configShape } from '../../src/config/snake-case-config.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 
 const SOURCE_FILE = 'test/config/data/data-designer-models.yaml';

@@ -17,7 +17,7 @@ export interface CapturedBody {
   engine: EngineName;
   path: string;
   body: unknown;
-  /** Top-level keys of the canonical request's `extra_body` (SPEC §5: sent, never validated). */
+  /** Top-level keys of the canonical request's `extra_body` (docs/contract.md "Provider translation": sent, never validated). */
   extraBodyKeys: ReadonlySet<string>;
 }
 

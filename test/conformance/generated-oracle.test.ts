@@ -28,7 +28,7 @@ function corpusRequest(file: string): { path: string; body: Json } {
 interface Known {
   source: string;
   provider: ProviderType;
-  /** The canonical request the recorded body carries (OpenAI shape, SPEC §4). */
+  /** The canonical request the recorded body carries (OpenAI shape, docs/contract.md "Canonical types"). */
   request: Json;
 }
 

@@ -1,5 +1,5 @@
 // Judges one captured request body against its provider's API definition. Keys the caller put in
-// `extra_body` are flattened into the body unvalidated (SPEC §5): one the definition does not
+// `extra_body` are flattened into the body unvalidated (docs/contract.md "Provider translation"): one the definition does not
 // declare is a vendor pass-through (vLLM's `chat_template_kwargs`, …) and is listed, not counted;
 // a problem inside a declared key the user set is the user's value sent as given, listed too.
 import { anthropicMessageProblems } from './anthropic-message-rules.ts';
@@ -38,14 +38,14 @@ function judgeOpenApi(validator: OpenApiValidator, component: string, captured: 
   const passThrough: PassThrough[] = [];
   for (const key of captured.extraBodyKeys) {
     if (key in body && !declared.has(key)) {
-      passThrough.push({ key, reason: `extra_body key not declared by ${component} in the ${label} definition (vendor extension, sent unvalidated per SPEC §5)` });
+      passThrough.push({ key, reason: `extra_body key not declared by ${component} in the ${label} definition (vendor extension, sent unvalidated per docs/contract.md "Provider translation")` });
       delete body[key];
     }
   }
   const violations: string[] = [];
   for (const problem of validator.validate(component, body)) {
     const key = topLevelKey(problem);
-    if (key !== undefined && captured.extraBodyKeys.has(key)) passThrough.push({ key, reason: `the caller's extra_body value, sent as given (SPEC §5): ${problem}` });
+    if (key !== undefined && captured.extraBodyKeys.has(key)) passThrough.push({ key, reason: `the caller's extra_body value, sent as given (docs/contract.md "Provider translation"): ${problem}` });
     else violations.push(problem);
   }
   return { against: `${label} ${component}`, violations, passThrough };
@@ -76,7 +76,7 @@ export function judgeRequest(captured: CapturedBody, validators: Validators): Ve
   const violations: string[] = [];
   for (const problem of invokeModelProblems(modelId, captured.body)) {
     const key = topLevelKey(problem);
-    if (key !== undefined && captured.extraBodyKeys.has(key)) passThrough.push({ key, reason: `the caller's extra_body value, sent as given (SPEC §5): ${problem}` });
+    if (key !== undefined && captured.extraBodyKeys.has(key)) passThrough.push({ key, reason: `the caller's extra_body value, sent as given (docs/contract.md "Provider translation"): ${problem}` });
     else violations.push(problem);
   }
   return { against: `Bedrock InvokeModel parameters (${modelId})`, violations, passThrough };

@@ -1,4 +1,4 @@
-// Requests an engine must refuse before sending anything (SPEC §5, docs/engine-rules.md). They
+// Requests an engine must refuse before sending anything (docs/contract.md "Provider translation", docs/engine-rules.md). They
 // cannot be bundled fixtures — the format needs at least one exchange, and an unused exchange is
 // a difference — so they are written here as fixtures with no exchanges and run through the same
 // harness: any request that does reach the replay server shows up as a diff.

@@ -1,10 +1,10 @@
 // @retire-with-legacy: this suite compares legacy with v2 (the compare harness); phase 4 deletes it
 // with legacy (MIGRATION.md), and `consolidation-check --rehearse` deletes it in its copy.
-// Parity, the compare CLI's own verdict (SPEC §11): both engines replay the same fixture and must
+// Parity, the compare CLI's own verdict (docs/contract.md "Compare report"): both engines replay the same fixture and must
 // return deep-equal canonical outcomes (ignoring id; error class and status), send semantically
 // equal wire bodies and make the same number of attempts. Run over the bundled fixtures and over
 // the wire corpus in place (required: CI has ../shared beside the clone) — for the corpus, which
-// has no expectations, parity is the claim SPEC §10 gives it.
+// has no expectations, parity is the claim docs/contract.md "Fixtures" gives it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadFixtures } from '../../src/testing/fixture.ts';
 import { compareEngines } from '../../src/testing/run-fixture.ts';

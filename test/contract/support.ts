@@ -1,5 +1,5 @@
 // Shared pieces of the contract suites: where things are, which engines exist, and what a
-// canonical result may look like (SPEC §4 and §6), written here independently of both engines.
+// canonical result may look like (docs/contract.md "Canonical types" and docs/contract.md "Errors"), written here independently of both engines.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ export { ENGINES } from '../../src/testing/engines.ts';
 export const RUN_TIMEOUT_MS = 15_000;
 
 /**
- * The SPEC §6 classes a ModelClient call may end in. ConfigError is left out on purpose: the
+ * The docs/contract.md "Errors" classes a ModelClient call may end in. ConfigError is left out on purpose: the
  * replay provider config is valid, so a ConfigError here means the engine could not be built.
  * ModelGenerationValidationFailureError is the facade's, never a client's.
  */
@@ -39,7 +39,7 @@ export const CLIENT_ERROR_CLASSES: ReadonlySet<string> = new Set([
   'ModelUnsupportedCapabilityError',
 ]);
 
-// Never null (SPEC §4; engine-rules: a stop reason outside the map is tool_calls or stop).
+// Never null (docs/contract.md "Canonical types"; engine-rules: a stop reason outside the map is tool_calls or stop).
 const FINISH_REASONS = new Set(['stop', 'length', 'tool_calls', 'content_filter']);
 
 export function show(value: unknown): string {
@@ -65,7 +65,7 @@ function checkUsage(usage: unknown, keys: readonly string[], required: readonly 
   }
 }
 
-/** Problems with a chat response's shape (SPEC §4 + engine-rules "Canonical response shape"). */
+/** Problems with a chat response's shape (docs/contract.md "Canonical types" + engine-rules "Canonical response shape"). */
 export function chatShapeProblems(response: unknown): string[] {
   const out: string[] = [];
   if (!isObject(response)) return [`response is not an object: ${show(response)}`];
@@ -119,7 +119,7 @@ export function chatShapeProblems(response: unknown): string[] {
   return out;
 }
 
-/** Problems with an embedding response's shape (SPEC §4). */
+/** Problems with an embedding response's shape (docs/contract.md "Canonical types"). */
 export function embeddingShapeProblems(response: unknown, inputCount: number): string[] {
   const out: string[] = [];
   if (!isObject(response)) return [`response is not an object: ${show(response)}`];
@@ -183,7 +183,7 @@ export function fixtureProblems(fixture: Fixture, run: FixtureRun, refused: read
     for (const p of shape) problems.push(`shape: ${p}`);
   }
 
-  // An HTTP failure carries the status of the response it was built from (SPEC §6), and the
+  // An HTTP failure carries the status of the response it was built from (docs/contract.md "Errors"), and the
   // compare CLI's parity includes it.
   if (expected && 'error' in expected && !run.ok && fixture.exchanges.length > 0 && run.attempts === fixture.exchanges.length) {
     const last = fixture.exchanges.at(-1)!.response.status;

@@ -1,7 +1,7 @@
 // Every file of the shared wire corpus, read in place and replayed through each engine as SPEC
 // §10 allows for fixtures without request/expect: the call is a single user "Hello". The corpus
 // holds real traffic the engines were not written against, so the bar is robustness: no crash,
-// a canonical response or a SPEC §6 error, nothing off the loopback, and exactly the recorded
+// a canonical response or a docs/contract.md "Errors" error, nothing off the loopback, and exactly the recorded
 // number of requests (the multi-attempt files were composed to match the attempt budgets).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadFixtures, type LoadedFixture } from '../../src/testing/fixture.ts';
@@ -47,10 +47,10 @@ describe(`wire corpus (${WIRE_CORPUS_DIR})`, () => {
           const shape = fixture.operation === 'embedding' ? embeddingShapeProblems(run.response, 1) : chatShapeProblems(run.response);
           for (const p of shape) problems.push(`shape: ${p}`);
         } else if (!CLIENT_ERROR_CLASSES.has(run.error?.type ?? '')) {
-          problems.push(`error ${run.error?.type} is not a SPEC §6 class a client may raise: ${run.error?.message}`);
+          problems.push(`error ${run.error?.type} is not a docs/contract.md "Errors" class a client may raise: ${run.error?.message}`);
         }
         for (const d of run.diffs) {
-          // SPEC §10: without `request` the call is the default "Hello" and recorded bodies are
+          // docs/contract.md "Fixtures": without `request` the call is the default "Hello" and recorded bodies are
           // not compared — only the request count and order are part of the claim here.
           if (d.path.includes('.request.body')) continue;
           problems.push(`${d.path}: ${d.note} (expected ${show(d.expected)}, got ${show(d.actual)})`);

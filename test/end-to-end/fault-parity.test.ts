@@ -3,7 +3,7 @@
 // Provider garbage, both engines: connection resets, bodies cut mid-stream, a 200 that is not
 // JSON, a stalled answer past the deadline, 503s. The fake provider injects each fault on real
 // sockets; both engines must reach the same outcome with the same number of attempts, and that
-// outcome must be the one SPEC §6–§7 prescribe.
+// outcome must be the one docs/contract.md "Errors" and docs/contract.md "Retries, timeouts, admission" prescribe.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModelRegistry, DataDesignerError, type ModelRegistry } from '../../src/index.ts';
 import { silentLogger } from '../../src/core/logger.ts';

@@ -1,4 +1,4 @@
-// A provider with less capacity than the configured concurrency (SPEC §7): v2's adaptive throttle
+// A provider with less capacity than the configured concurrency (docs/contract.md "Retries, timeouts, admission"): v2's adaptive throttle
 // must back off to what the provider accepts and finish every call, where a fixed-concurrency
 // client burns its retry budget on 429s. Real sockets, real (short) Retry-After waits.
 import { describe, expect, it } from 'vitest';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILE_LIMITS } from '../../src/config/read-bounded-file.ts';
 import { runScript } from './support/run-script.ts';
 
-// A bundled fixture (SPEC §10 shape, recorded from the wire corpus) to point links at.
+// A bundled fixture (docs/contract.md "Fixtures" shape, recorded from the wire corpus) to point links at.
 const FIXTURE = 'test/fixtures/openai/404-plain-text-body.json';
 // Long enough for a cold start on a busy machine; a blocked read is killed here and fails the test.
 const QUICK = { timeoutMs: 15_000 };

@@ -1,4 +1,4 @@
-// The fake provider (SPEC §12): deterministic answers in each provider's real wire shape, the
+// The fake provider (docs/contract.md "Fake provider"): deterministic answers in each provider's real wire shape, the
 // rejections a translation bug would meet upstream, capacity 429s and scripted faults.
 import { once } from 'node:events';
 import { spawn } from 'node:child_process';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../src/core/types.ts';
-import { anthropicBaseUrl } from '../../src/models-legacy/anthropic-adapter.ts';
-import { convertToAnthropicMessages } from '../../src/models-legacy/convert-to-anthropic-messages.ts';
-import { convertToAnthropicRequest } from '../../src/models-legacy/convert-to-anthropic-request.ts';
-import { mapAnthropicStopReason } from '../../src/models-legacy/map-anthropic-stop-reason.ts';
-import { parseAnthropicResponse } from '../../src/models-legacy/parse-anthropic-response.ts';
-import { RequestInputError } from '../../src/models-legacy/request-input-error.ts';
-import { ResponseShapeError } from '../../src/models-legacy/response-shape-error.ts';
+import { anthropicBaseUrl } from '../../src/models-legacy/anthropic/adapter.ts';
+import { convertToAnthropicMessages } from '../../src/models-legacy/anthropic/messages.ts';
+import { convertToAnthropicRequest } from '../../src/models-legacy/anthropic/request.ts';
+import { mapAnthropicStopReason } from '../../src/models-legacy/anthropic/stop-reason.ts';
+import { parseAnthropicResponse } from '../../src/models-legacy/anthropic/response.ts';
+import { RequestInputError } from '../../src/models-legacy/canonical/request-input-error.ts';
+import { ResponseShapeError } from '../../src/models-legacy/transport/response-shape-error.ts';
 import { CORPUS } from './support/wire-corpus.ts';
 import { dropKeys } from './support/drop-keys.ts';
 

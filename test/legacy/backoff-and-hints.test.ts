@@ -9,9 +9,9 @@ import {
   ModelRateLimitError,
   ModelTimeoutError,
 } from '../../src/core/errors.ts';
-import { backoffDelayMs } from '../../src/models-legacy/backoff.ts';
-import { parseRetryHintMs, usableHintMs } from '../../src/models-legacy/parse-retry-hint.ts';
-import { parseShouldRetry, retryBudget } from '../../src/models-legacy/retry-policy.ts';
+import { backoffDelayMs } from '../../src/models-legacy/retry/backoff.ts';
+import { parseRetryHintMs, usableHintMs } from '../../src/models-legacy/retry/retry-hints.ts';
+import { parseShouldRetry, retryBudget } from '../../src/models-legacy/retry/retry-policy.ts';
 
 describe('backoffDelayMs', () => {
   it('doubles from 2 s when the jitter factor is exactly 1', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../src/core/types.ts';
-import { bedrockModelPath } from '../../src/models-legacy/bedrock-adapter.ts';
-import { bedrockEmbeddingFamily, convertToBedrockEmbeddingBodies, parseBedrockEmbeddingResults } from '../../src/models-legacy/bedrock-embeddings.ts';
-import { convertToBedrockConverseRequest } from '../../src/models-legacy/convert-to-bedrock-converse-request.ts';
-import { mapBedrockStopReason } from '../../src/models-legacy/map-bedrock-stop-reason.ts';
-import { parseBedrockConverseResponse } from '../../src/models-legacy/parse-bedrock-converse-response.ts';
-import { RequestInputError } from '../../src/models-legacy/request-input-error.ts';
+import { bedrockModelPath } from '../../src/models-legacy/bedrock/adapter.ts';
+import { bedrockEmbeddingFamily, convertToBedrockEmbeddingBodies, parseBedrockEmbeddingResults } from '../../src/models-legacy/bedrock/embeddings.ts';
+import { convertToBedrockConverseRequest } from '../../src/models-legacy/bedrock/request.ts';
+import { mapBedrockStopReason } from '../../src/models-legacy/bedrock/stop-reason.ts';
+import { parseBedrockConverseResponse } from '../../src/models-legacy/bedrock/response.ts';
+import { RequestInputError } from '../../src/models-legacy/canonical/request-input-error.ts';
 import { CORPUS } from './support/wire-corpus.ts';
 import { dropKeys } from './support/drop-keys.ts';
 

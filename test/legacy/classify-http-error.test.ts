@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MODEL_ERROR_CLASSES, type ModelErrorClassName } from '../../src/core/errors.ts';
-import { classifyHttpError, parseAmznErrorType } from '../../src/models-legacy/classify-http-error.ts';
-import { extractErrorMessage, normalizeErrorText } from '../../src/models-legacy/extract-error-message.ts';
+import { classifyHttpError, parseAmznErrorType } from '../../src/models-legacy/retry/failure-classification.ts';
+import { extractErrorMessage, normalizeErrorText } from '../../src/models-legacy/retry/error-message.ts';
 import { CORPUS_ERROR_CASES } from './support/wire-corpus.ts';
 
-// Expected class per real corpus response (SPEC §6 + docs/engine-rules.md classification order).
+// Expected class per real corpus response (docs/contract.md "Errors" + docs/engine-rules.md classification order).
 const EXPECTED: Record<string, ModelErrorClassName> = {
   'anthropic/400_credit_balance_too_low.json': 'ModelQuotaExceededError',
   'anthropic/400_effort_not_supported.json': 'ModelBadRequestError',

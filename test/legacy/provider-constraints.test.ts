@@ -1,10 +1,10 @@
 // What the providers' API definitions forbid and legacy's converters must avoid (issue 11,
 // docs/engine-rules.md "Request translation"): pure converter tests.
 import { describe, expect, it } from 'vitest';
-import { convertToAnthropicRequest } from '../../src/models-legacy/convert-to-anthropic-request.ts';
-import { convertToBedrockConverseRequest } from '../../src/models-legacy/convert-to-bedrock-converse-request.ts';
-import { ANTHROPIC_TOOL_USE_ID, BEDROCK_TOOL_USE_ID, providerToolUseId } from '../../src/models-legacy/provider-tool-use-id.ts';
-import { RequestInputError } from '../../src/models-legacy/request-input-error.ts';
+import { convertToAnthropicRequest } from '../../src/models-legacy/anthropic/request.ts';
+import { convertToBedrockConverseRequest } from '../../src/models-legacy/bedrock/request.ts';
+import { ANTHROPIC_TOOL_USE_ID, BEDROCK_TOOL_USE_ID, providerToolUseId } from '../../src/models-legacy/canonical/wire-tool-use-id.ts';
+import { RequestInputError } from '../../src/models-legacy/canonical/request-input-error.ts';
 
 const call = (id: string) => ({ id, type: 'function' as const, function: { name: 'f', arguments: '{}' } });
 const TOOLS = [{ type: 'function' as const, function: { name: 'f' } }];

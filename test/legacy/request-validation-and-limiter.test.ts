@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyLimiter } from '../../src/models-legacy/concurrency-limiter.ts';
-import { convertToAnthropicMessages } from '../../src/models-legacy/convert-to-anthropic-messages.ts';
-import { convertToBedrockMessages } from '../../src/models-legacy/convert-to-bedrock-messages.ts';
-import { parseDataUri } from '../../src/models-legacy/parse-data-uri.ts';
-import { RequestInputError } from '../../src/models-legacy/request-input-error.ts';
-import { resolveTimeoutMs } from '../../src/models-legacy/resolve-timeout.ts';
-import { validateChatRequest } from '../../src/models-legacy/validate-chat-request.ts';
+import { ConcurrencyLimiter } from '../../src/models-legacy/client/concurrency-limiter.ts';
+import { convertToAnthropicMessages } from '../../src/models-legacy/anthropic/messages.ts';
+import { convertToBedrockMessages } from '../../src/models-legacy/bedrock/messages.ts';
+import { parseDataUri } from '../../src/models-legacy/canonical/data-uri.ts';
+import { RequestInputError } from '../../src/models-legacy/canonical/request-input-error.ts';
+import { resolveTimeoutMs } from '../../src/models-legacy/transport/timeout.ts';
+import { validateChatRequest } from '../../src/models-legacy/canonical/canonical-request-checks.ts';
 import type { ChatMessage, ChatRequest } from '../../src/core/types.ts';
 
 const request = (messages: unknown[]): ChatRequest => ({ model: 'm', messages: messages as ChatMessage[] });

@@ -1,4 +1,4 @@
-// Issue 9, items 4 and 6 (SPEC §7: every timer bounded, every body read bounded), both engines ×
+// Issue 9, items 4 and 6 (docs/contract.md "Retries, timeouts, admission": every timer bounded, every body read bounded), both engines ×
 // three providers against a hostile loopback server: a timeout a Node timer cannot hold is refused
 // before the network, a 50 MB error body becomes a short excerpt, an endless success body stops at
 // the provider's maxResponseBytes — each with the typed error, the attempt count and no retry.

@@ -1,4 +1,4 @@
-// The fault matrix: one row per fault, the outcome SPEC §6–§7 and docs/engine-rules.md prescribe
+// The fault matrix: one row per fault, the outcome docs/contract.md "Errors" and docs/contract.md "Retries, timeouts, admission" and docs/engine-rules.md prescribe
 // for it. The same expectation holds for both engines and all three providers: the engines are
 // not allowed to differ here, so no row carries a per-engine exception. docs/reliability.md's
 // table is rendered from this list (test/reliability/support/render-matrix-table.ts).

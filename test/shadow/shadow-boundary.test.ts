@@ -10,7 +10,7 @@ const PRODUCTION_FILES = async (): Promise<string[]> => {
   for (const folder of ['src/shadow', 'src/parity']) {
     for (const name of await readdir(folder)) if (name.endsWith('.ts')) files.push(join(folder, name));
   }
-  return [...files, 'src/core/wire-capture.ts', 'src/models-legacy/wire-tap.ts', 'src/models-v2/wire-tap-fetch.ts', 'src/models-v2/wire-tap-handler.ts'];
+  return [...files, 'src/core/wire-capture.ts', 'src/models-legacy/transport/wire-tap.ts', 'src/models-v2/transport/wire-tap-fetch.ts', 'src/models-v2/transport/wire-tap-handler.ts'];
 };
 
 describe('shadow mode boundary', () => {

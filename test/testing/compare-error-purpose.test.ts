@@ -5,7 +5,8 @@
 // judging errors by class and status, passed it. A planted twin of that defect must fail parity.
 import { describe, expect, it } from 'vitest';
 import { DataDesignerError, ModelAPIError } from '../../src/core/errors.ts';
-import type { ClientFactory, EngineName } from '../../src/core/model-client.ts';
+import type { EngineName } from '../../src/core/model-client.ts';
+import type { ClientFactory } from '../../src/config/client-factory.ts';
 import { loadFixtureFile } from '../../src/testing/fixture.ts';
 import { compareEngines } from '../../src/testing/run-fixture.ts';
 

@@ -4,7 +4,8 @@
 // are still held to parity — the same multiset of wire requests, the same vectors, usage, attempts
 // and sleeps — and a real difference is still caught.
 import { describe, expect, it } from 'vitest';
-import type { ClientFactory, EngineName, ModelClient } from '../../src/core/model-client.ts';
+import type { EngineName, ModelClient } from '../../src/core/model-client.ts';
+import type { ClientFactory } from '../../src/config/client-factory.ts';
 import type { EmbeddingResponse } from '../../src/core/types.ts';
 import { loadFixtureFile } from '../../src/testing/fixture.ts';
 import { compareEngines } from '../../src/testing/run-fixture.ts';

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ModelAPIError, ModelUnsupportedCapabilityError } from '../../src/core/errors.ts';
 import type { ModelClient } from '../../src/core/model-client.ts';
 import { createClient } from '../../src/models-v2/index.ts';
-import { anthropicBaseUrl } from '../../src/models-v2/anthropic-model-client.ts';
+import { anthropicBaseUrl } from '../../src/models-v2/anthropic/client.ts';
 import { factoryArgs, recordingRuntime } from './factory-args.ts';
 import { type LoopbackProvider, type ScriptedResponse, startLoopbackProvider } from './loopback-provider.ts';
 

@@ -3,7 +3,7 @@
 import { getEventListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { attemptSignals } from '../../src/models-v2/attempt-deadline.ts';
+import { attemptSignals } from '../../src/models-v2/retry/attempt-deadline.ts';
 import { createClient } from '../../src/models-v2/index.ts';
 import { factoryArgs } from './factory-args.ts';
 import { startLoopbackProvider } from './loopback-provider.ts';

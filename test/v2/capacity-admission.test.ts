@@ -9,7 +9,7 @@ import {
   PROBE_INTERVAL_MAX_MS,
   PROBE_INTERVAL_MIN_MS,
 } from '../../src/models-v2/capacity-admission.ts';
-import { headerLookup } from '../../src/models-v2/header-lookup.ts';
+import { headerLookup } from '../../src/models-v2/transport/header-lookup.ts';
 import { PACING_MARGIN, RateBucketMirror } from '../../src/models-v2/rate-bucket-mirror.ts';
 
 /** A wait of `ms` at the believed refill, as pacing (erring slow by PACING_MARGIN) asks for it. */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DataDesignerError } from '../../src/core/errors.ts';
 import { createClient } from '../../src/models-v2/index.ts';
-import { SharedResourcePool } from '../../src/models-v2/shared-resource-pool.ts';
+import { SharedResourcePool } from '../../src/models-v2/client/shared-resource-pool.ts';
 import { factoryArgs, recordingRuntime } from './factory-args.ts';
 import { startLoopbackProvider } from './loopback-provider.ts';
 

@@ -1,7 +1,7 @@
 // Classification order of docs/engine-rules.md, on hand-made failures.
 import { describe, expect, it } from 'vitest';
-import { classifyHttpFailure, extractProviderMessage } from '../../src/models-v2/failure-classification.ts';
-import { headerLookup } from '../../src/models-v2/header-lookup.ts';
+import { classifyHttpFailure, extractProviderMessage } from '../../src/models-v2/retry/failure-classification.ts';
+import { headerLookup } from '../../src/models-v2/transport/header-lookup.ts';
 
 const subject = { providerName: 'prov', modelAlias: 'alias' };
 

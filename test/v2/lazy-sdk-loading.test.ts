@@ -1,4 +1,4 @@
-// SPEC §2: importing the library loads no SDK, and a user with only OpenAI-compatible models
+// docs/architecture.md "Rules": importing the library loads no SDK, and a user with only OpenAI-compatible models
 // never loads the Anthropic or AWS SDKs. Checked in a fresh child process, on resolved URLs.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

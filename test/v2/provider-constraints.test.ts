@@ -3,10 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { ModelBadRequestError } from '../../src/core/errors.ts';
 import type { ChatRequest } from '../../src/core/types.ts';
-import { toAnthropicMessagesBody } from '../../src/models-v2/anthropic-messages-request.ts';
-import { toBedrockConverseInput } from '../../src/models-v2/bedrock-converse-request.ts';
-import { dimensionsFields } from '../../src/models-v2/bedrock-embedding-dimensions.ts';
-import { anthropicToolUseId, bedrockToolUseId } from '../../src/models-v2/wire-tool-use-id.ts';
+import { toAnthropicMessagesBody } from '../../src/models-v2/anthropic/request.ts';
+import { toBedrockConverseInput } from '../../src/models-v2/bedrock/request.ts';
+import { dimensionsFields } from '../../src/models-v2/bedrock/embedding-dimensions.ts';
+import { anthropicToolUseId, bedrockToolUseId } from '../../src/models-v2/canonical/wire-tool-use-id.ts';
 
 const subject = { providerName: 'p', modelAlias: 'a' };
 const call = (id: string) => ({ id, type: 'function' as const, function: { name: 'f', arguments: '{}' } });

@@ -13,10 +13,10 @@ import {
 import { type ThrottlePermit, unthrottled } from '../../src/models-v2/admission.ts';
 import { AimdThrottle } from '../../src/models-v2/aimd-admission.ts';
 import { silentLogger } from '../../src/core/logger.ts';
-import { headerLookup } from '../../src/models-v2/header-lookup.ts';
-import { executeWithRetries } from '../../src/models-v2/retry-executor.ts';
-import { parseRetryHintMs, parseShouldRetry } from '../../src/models-v2/retry-hints.ts';
-import { retryDelayMs } from '../../src/models-v2/retry-policy.ts';
+import { headerLookup } from '../../src/models-v2/transport/header-lookup.ts';
+import { executeWithRetries } from '../../src/models-v2/retry/retry-executor.ts';
+import { parseRetryHintMs, parseShouldRetry } from '../../src/models-v2/retry/retry-hints.ts';
+import { retryDelayMs } from '../../src/models-v2/retry/retry-policy.ts';
 import { recordingRuntime } from './factory-args.ts';
 
 function failing(errors: DataDesignerError[], result = 'ok'): { attempt: () => Promise<string>; calls: () => number } {

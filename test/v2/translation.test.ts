@@ -2,16 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import { ModelBadRequestError, ModelUnsupportedCapabilityError } from '../../src/core/errors.ts';
 import type { ChatRequest } from '../../src/core/types.ts';
-import { toAnthropicMessagesBody } from '../../src/models-v2/anthropic-messages-request.ts';
-import { fromAnthropicMessage } from '../../src/models-v2/anthropic-messages-response.ts';
-import { toBedrockConverseInput } from '../../src/models-v2/bedrock-converse-request.ts';
-import { fromBedrockConverseOutput } from '../../src/models-v2/bedrock-converse-response.ts';
-import { bedrockEmbeddingFamily, cohereEmbeddingBodies, fromCohereResponses } from '../../src/models-v2/bedrock-embedding-translation.ts';
-import { checkChatRequest } from '../../src/models-v2/canonical-request-checks.ts';
-import { decodeFloat32Base64 } from '../../src/models-v2/embedding-vectors.ts';
-import { toOpenAIChatBody } from '../../src/models-v2/openai-chat-request.ts';
-import { fromOpenAIChatCompletion } from '../../src/models-v2/openai-chat-response.ts';
-import { toolCallIdOr } from '../../src/models-v2/tool-call-ids.ts';
+import { toAnthropicMessagesBody } from '../../src/models-v2/anthropic/request.ts';
+import { fromAnthropicMessage } from '../../src/models-v2/anthropic/response.ts';
+import { toBedrockConverseInput } from '../../src/models-v2/bedrock/request.ts';
+import { fromBedrockConverseOutput } from '../../src/models-v2/bedrock/response.ts';
+import { bedrockEmbeddingFamily, cohereEmbeddingBodies, fromCohereResponses } from '../../src/models-v2/bedrock/embeddings.ts';
+import { checkChatRequest } from '../../src/models-v2/canonical/canonical-request-checks.ts';
+import { decodeFloat32Base64 } from '../../src/models-v2/embeddings/embedding-vectors.ts';
+import { toOpenAIChatBody } from '../../src/models-v2/openai/request.ts';
+import { fromOpenAIChatCompletion } from '../../src/models-v2/openai/response.ts';
+import { toolCallIdOr } from '../../src/models-v2/canonical/tool-call-ids.ts';
 
 const subject = { providerName: 'p', modelAlias: 'a' };
 

@@ -1,4 +1,4 @@
-// The OpenAI and Anthropic SDKs' transport (undici's request API, src/models-v2/undici-fetch.ts)
+// The OpenAI and Anthropic SDKs' transport (undici's request API, src/models-v2/transport/fetch.ts)
 // against a real loopback node:http server: what the provider sees and what the caller gets must
 // be what the previous transport (Node's global fetch on an undici Agent) gave. Request headers
 // and decoded bodies are compared against Node's own fetch in the same run; the error outcomes
@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelClient } from '../../src/core/model-client.ts';
 import { createClient } from '../../src/models-v2/index.ts';
-import { createUndiciFetch } from '../../src/models-v2/undici-fetch.ts';
+import { createUndiciFetch } from '../../src/models-v2/transport/fetch.ts';
 import { factoryArgs, recordingRuntime } from './factory-args.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => unknown;

@@ -1,4 +1,4 @@
-// The compare report: the `--json` document of SPEC §11 and what the table and HTML render.
+// The compare report: the `--json` document of docs/contract.md "Compare report" and what the table and HTML render.
 // Its documented keys are an interface (migration gates and dashboards read them); anything
 // added here is an additional key, never a renamed or re-typed one.
 import { redactDeep } from '../../core/secrets.ts';

@@ -1,4 +1,4 @@
-// A loopback server speaking the OpenAI, Anthropic and Bedrock wire protocols (SPEC §12): the
+// A loopback server speaking the OpenAI, Anthropic and Bedrock wire protocols (docs/contract.md "Fake provider"): the
 // benchmark's load target and the stand-in "real endpoint" for record tests. It answers from the
 // request alone, rejects what the real services reject, and fails on request (capacity, faults).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

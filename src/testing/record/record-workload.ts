@@ -1,4 +1,4 @@
-// Records a workload against the real endpoints of a config into SPEC §10 fixtures: every
+// Records a workload against the real endpoints of a config into docs/contract.md "Fixtures" fixtures: every
 // provider endpoint is rewritten to a loopback recording proxy, each call runs through one engine
 // (v2 by default), and what crossed the wire is written out with credentials removed.
 import { mkdir, writeFile } from 'node:fs/promises';

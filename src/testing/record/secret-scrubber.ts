@@ -1,4 +1,4 @@
-// What the recorder removes before anything reaches disk (SPEC §10, §13): credential headers,
+// What the recorder removes before anything reaches disk (docs/contract.md "Fixtures" and docs/contract.md "Quality bars"): credential headers,
 // cookies, and every configured secret value wherever it appears in headers or bodies — by the
 // same redactor shadow mode keeps exchanges with (src/shadow/exchange-redaction.ts).
 import { resolveProvider, type DataDesignerConfig } from '../../config/schemas.ts';

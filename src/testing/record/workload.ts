@@ -4,7 +4,7 @@
 //
 //   - name: weather-tool          # optional; default <alias>-<n>; the fixture file name
 //     alias: small-chat           # a model alias of the config
-//     request:                    # canonical request (SPEC §4) without `model`; default "Hello"
+//     request:                    # canonical request (docs/contract.md "Canonical types") without `model`; default "Hello"
 //       messages: [{role: user, content: "What is the weather in Paris?"}]
 import { extname } from 'node:path';
 import { parseJsonText, parseYamlText } from '../../config/config-syntax.ts';

@@ -6,7 +6,7 @@
 // calls and results with ids in each provider's alphabet, long, repeated and empty; thinking
 // blocks signed, unsigned and redacted; tools with names inside and outside each provider's
 // pattern and schemas using $ref, oneOf, no type, strict; sampling parameters at and past their
-// bounds, `null` wherever the OpenAI wire shape allows it (SPEC §4: null means unset); stop lists
+// bounds, `null` wherever the OpenAI wire shape allows it (docs/contract.md "Canonical types": null means unset); stop lists
 // of 0–5; extra_body fields; per-call headers; roles the canonical type does not have; empty
 // conversations. Histories mix provider shapes (a Kimi id on Anthropic, unsigned gpt-oss reasoning
 // on Bedrock, a tool renamed for this provider but called by its old name in earlier turns), so a

@@ -430,7 +430,7 @@ export function judgeCall(request: ChatRequest, result: CallResult, validators: 
     const outcome = `refused:${error.type}`;
     const add = (kind: string, message: string) => findings.push({ kind, message });
     if (!CLIENT_ERROR_CLASSES.has(error.type)) {
-      add('refusal-class', `${error.type} is not a client error class (SPEC §6): ${error.message}`);
+      add('refusal-class', `${error.type} is not a client error class (docs/contract.md "Errors"): ${error.message}`);
     }
     const sentCount = result.requests.length;
     if (sentCount > 0) add('refused-after-send', `${error.type} after ${sentCount} request(s) answered 2xx: ${error.message}`);
@@ -461,7 +461,7 @@ export function judgeCall(request: ChatRequest, result: CallResult, validators: 
     const verdict = judgeRequest(captured, validators);
     for (const problem of verdict.violations) {
       if (callerRanged(result.provider, problem, request)) continue;
-      // A thinking budget from extra_body (sent unvalidated, SPEC §5) against the caller's own max_tokens: both theirs.
+      // A thinking budget from extra_body (sent unvalidated, docs/contract.md "Provider translation") against the caller's own max_tokens: both theirs.
       if (problem.startsWith('$.thinking') && extraKeys.has('thinking') && typeof request.max_tokens === 'number') continue;
       findings.push({ kind: ruleKind(problem) ?? specKind(problem), message: problem });
     }

@@ -1,7 +1,8 @@
 // DD_COMPARE_TEST_HOOK module: plants a translation difference in the v2 engine only — it asks
 // for one more token than the caller did — without touching engine source. The compare CLI must
 // catch it as a wire-body difference and name the case and the JSON path.
-import type { ClientFactory, EngineName, ModelClient } from '../../../src/core/model-client.ts';
+import type { EngineName, ModelClient } from '../../../src/core/model-client.ts';
+import type { ClientFactory } from '../../../src/config/client-factory.ts';
 
 export function wrapFactory(engine: EngineName, factory: ClientFactory): ClientFactory {
   if (engine !== 'v2') return factory;

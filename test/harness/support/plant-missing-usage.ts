@@ -1,6 +1,7 @@
 // DD_COMPARE_TEST_HOOK module for `compare --live`: the v2 engine "forgets" usage on chat
 // answers, a structural difference the live comparison must catch.
-import type { ClientFactory, EngineName, ModelClient } from '../../../src/core/model-client.ts';
+import type { EngineName, ModelClient } from '../../../src/core/model-client.ts';
+import type { ClientFactory } from '../../../src/config/client-factory.ts';
 
 export function wrapFactory(engine: EngineName, factory: ClientFactory): ClientFactory {
   if (engine !== 'v2') return factory;

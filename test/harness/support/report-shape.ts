@@ -1,4 +1,4 @@
-// The `--json` report is an interface others build on (SPEC §11): every documented key, with its
+// The `--json` report is an interface others build on (docs/contract.md "Compare report"): every documented key, with its
 // documented type, on every case and on both engines.
 import { expect } from 'vitest';
 

@@ -2,7 +2,7 @@
 import { modelConfigSchema, modelProviderSchema, resolveProvider, type ModelConfigInput, type ModelProviderInput } from '../../../src/config/schemas.ts';
 import type { Runtime } from '../../../src/core/model-client.ts';
 import { createClient } from '../../../src/models-legacy/index.ts';
-import type { LegacyModelClient } from '../../../src/models-legacy/legacy-model-client.ts';
+import type { LegacyModelClient } from '../../../src/models-legacy/client/model-client.ts';
 
 export interface SleepRecorder {
   runtime: Partial<Runtime>;

@@ -1,4 +1,4 @@
-/** Removes the named keys at any depth, as the fixture `ignore` rule does (SPEC §10). */
+/** Removes the named keys at any depth, as the fixture `ignore` rule does (docs/contract.md "Fixtures"). */
 export function dropKeys(value: unknown, keys: readonly string[]): unknown {
   if (Array.isArray(value)) return value.map((item) => dropKeys(item, keys));
   if (value && typeof value === 'object') {
