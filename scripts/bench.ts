@@ -9,7 +9,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { ensureWritable, numberOption, runCli, UsageError, writeReport } from '../src/testing/compare/cli-options.ts';
-import { DEFAULT_TARGETS, runEngineBench, runOverload, type BenchReport, type OverloadResult } from '../src/testing/bench/run-engine-bench.ts';
+import {
+  DEFAULT_TARGETS,
+  runEngineBench,
+  runOverload,
+  type BenchReport,
+  type OverloadResult,
+} from '../src/testing/bench/run-engine-bench.ts';
 import { startFakeProvider } from '../src/testing/fake-provider/fake-provider-server.ts';
 import { CAPACITY_SCENARIOS } from '../src/testing/bench/capacity-scenarios.ts';
 import { CAPACITY_VARIANTS, runCapacityScenario, type CapacityRow } from '../src/testing/bench/run-capacity-bench.ts';
@@ -19,7 +25,13 @@ import { embeddingTable } from '../src/testing/bench/embedding-table.ts';
 import { runColdStartDist, type ColdStartDistReport } from '../src/testing/bench/cold-start.ts';
 import { referenceTable, coldStartDistTable } from '../src/testing/bench/reference-table.ts';
 import { runInstrumentationCli } from '../src/testing/bench/instrumentation-cli.ts';
-import { FLEET_SCENARIOS, runFleetScenario, type FleetEvent, type FleetRow, type FleetStore } from '../src/testing/bench/run-fleet-bench.ts';
+import {
+  FLEET_SCENARIOS,
+  runFleetScenario,
+  type FleetEvent,
+  type FleetRow,
+  type FleetStore,
+} from '../src/testing/bench/run-fleet-bench.ts';
 import { fleetTable } from '../src/testing/bench/fleet-table.ts';
 import { redisServerAvailable, startRedisServer } from '../src/testing/redis/redis-server.ts';
 import type { EngineName } from '../src/core/model-client.ts';
@@ -94,9 +106,15 @@ const OVERLOAD = { capacity: 4, concurrency: 16, retryAfterSeconds: 0.05, latenc
 async function overloadScenario(calls: number): Promise<OverloadResult[]> {
   const results: OverloadResult[] = [];
   for (const engine of ['legacy', 'v2'] as const) {
-    const provider = await startFakeProvider({ capacity: OVERLOAD.capacity, retryAfterSeconds: OVERLOAD.retryAfterSeconds, latencyMs: OVERLOAD.latencyMs });
+    const provider = await startFakeProvider({
+      capacity: OVERLOAD.capacity,
+      retryAfterSeconds: OVERLOAD.retryAfterSeconds,
+      latencyMs: OVERLOAD.latencyMs,
+    });
     try {
-      results.push(await runOverload(engine, provider.endpoints.openai, () => provider.stats(), { calls, concurrency: OVERLOAD.concurrency }));
+      results.push(
+        await runOverload(engine, provider.endpoints.openai, () => provider.stats(), { calls, concurrency: OVERLOAD.concurrency }),
+      );
     } finally {
       await provider.close();
     }
@@ -200,23 +218,39 @@ function table(report: BenchReport, cold: Record<EngineName, number>): string {
     );
   }
   lines.push('');
-  lines.push(`cold start (import + 3 clients + 3 calls, median): legacy ${cold.legacy.toFixed(0)} ms, v2 ${cold.v2.toFixed(0)} ms, ratio ${(cold.v2 / cold.legacy).toFixed(2)}`);
-  lines.push(`peak RSS while each engine ran: legacy ${report.peakRssMb.legacy.toFixed(0)} MiB, v2 ${report.peakRssMb.v2.toFixed(0)} MiB (one process; v2 ran with legacy already loaded and vice versa)`);
+  lines.push(
+    `cold start (import + 3 clients + 3 calls, median): legacy ${cold.legacy.toFixed(0)} ms, v2 ${cold.v2.toFixed(0)} ms, ratio ${(cold.v2 / cold.legacy).toFixed(2)}`,
+  );
+  lines.push(
+    `peak RSS while each engine ran: legacy ${report.peakRssMb.legacy.toFixed(0)} MiB, v2 ${report.peakRssMb.v2.toFixed(0)} MiB (one process; v2 ran with legacy already loaded and vice versa)`,
+  );
   return lines.join('\n');
 }
 
 function pickList<T extends string>(raw: string | undefined, flag: string, allowed: readonly T[]): T[] {
   if (raw === undefined) return [...allowed];
-  const picked = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  const picked = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   const unknown = picked.filter((item) => !allowed.includes(item as T));
   if (unknown.length > 0 || picked.length === 0) {
-    throw new UsageError(`${flag}: ${unknown.length ? `unknown ${unknown.map((u) => `"${u}"`).join(', ')}` : 'empty'}; choose from ${allowed.join(', ')}`);
+    throw new UsageError(
+      `${flag}: ${unknown.length ? `unknown ${unknown.map((u) => `"${u}"`).join(', ')}` : 'empty'}; choose from ${allowed.join(', ')}`,
+    );
   }
   return picked as T[];
 }
 
-async function runCapacityCli(settings: { scenarios: string[]; variants: (typeof CAPACITY_VARIANTS)[number][]; maxSeconds: number; json?: string }): Promise<number> {
-  process.stdout.write(`bench capacity: scenarios ${settings.scenarios.join(',')}, variants ${settings.variants.join(', ')}, ${cpus().length} cores, node ${process.version}\n\n`);
+async function runCapacityCli(settings: {
+  scenarios: string[];
+  variants: (typeof CAPACITY_VARIANTS)[number][];
+  maxSeconds: number;
+  json?: string;
+}): Promise<number> {
+  process.stdout.write(
+    `bench capacity: scenarios ${settings.scenarios.join(',')}, variants ${settings.variants.join(', ')}, ${cpus().length} cores, node ${process.version}\n\n`,
+  );
   const rows: CapacityRow[] = [];
   for (const scenario of CAPACITY_SCENARIOS.filter((s) => settings.scenarios.includes(s.id))) {
     process.stdout.write(`${scenario.id}. ${scenario.title}\n`);
@@ -233,7 +267,11 @@ async function runCapacityCli(settings: { scenarios: string[]; variants: (typeof
     const report = {
       environment: { node: process.version, cores: cpus().length, date: new Date().toISOString() },
       settings: { maxSeconds: settings.maxSeconds },
-      scenarios: CAPACITY_SCENARIOS.filter((s) => settings.scenarios.includes(s.id)).map(({ id, title, limitingResource }) => ({ id, title, limitingResource })),
+      scenarios: CAPACITY_SCENARIOS.filter((s) => settings.scenarios.includes(s.id)).map(({ id, title, limitingResource }) => ({
+        id,
+        title,
+        limitingResource,
+      })),
       rows,
     };
     await writeReport(settings.json, '--json', `${JSON.stringify(report, null, 2)}\n`);
@@ -243,7 +281,16 @@ async function runCapacityCli(settings: { scenarios: string[]; variants: (typeof
   return rows.some((r) => r.lost > 0) ? 1 : 0;
 }
 
-async function runFleetCli(settings: { workers: number; stores: FleetStore[]; scenarios: (typeof FLEET_SCENARIOS)[number][]; killWorker: boolean; restartRedis: boolean; calls?: number; maxSeconds: number; json?: string }): Promise<number> {
+async function runFleetCli(settings: {
+  workers: number;
+  stores: FleetStore[];
+  scenarios: (typeof FLEET_SCENARIOS)[number][];
+  killWorker: boolean;
+  restartRedis: boolean;
+  calls?: number;
+  maxSeconds: number;
+  json?: string;
+}): Promise<number> {
   const redis = settings.stores.includes('redis') ? await startRedisServer() : undefined;
   process.stdout.write(
     `bench fleet: ${settings.workers} workers × maxParallelRequests 64, scenarios ${settings.scenarios.join(',')}, stores ${settings.stores.join(', ')}${redis ? ` (redis-server on 127.0.0.1:${redis.port})` : ''}, ${cpus().length} cores, node ${process.version}\n\n`,
@@ -256,7 +303,12 @@ async function runFleetCli(settings: { workers: number; stores: FleetStore[]; sc
       if (settings.killWorker) for (const store of settings.stores) runs.push([store, 'kill-worker']);
       if (settings.restartRedis && redis) runs.push(['redis', 'restart-redis']);
       for (const [store, event] of runs) {
-        const row = await runFleetScenario(scenario, store, event, { workers: settings.workers, calls: settings.calls, maxSeconds: settings.maxSeconds, redis });
+        const row = await runFleetScenario(scenario, store, event, {
+          workers: settings.workers,
+          calls: settings.calls,
+          maxSeconds: settings.maxSeconds,
+          redis,
+        });
         rows.push(row);
         process.stdout.write(
           `${scenario} ${store.padEnd(5)} ${event.padEnd(13)} ${row.succeeded}/${row.calls} ok, ${row.failed} failed, ${row.lost} lost, ${row.wallSeconds.toFixed(1)} s, goodput ${(row.goodput * 100).toFixed(0)} %\n`,
@@ -270,7 +322,12 @@ async function runFleetCli(settings: { workers: number; stores: FleetStore[]; sc
   if (settings.json) {
     const report = {
       environment: { node: process.version, cores: cpus().length, date: new Date().toISOString() },
-      settings: { workers: settings.workers, maxParallelRequests: 64, calls: settings.calls ?? 'scenario', maxSeconds: settings.maxSeconds },
+      settings: {
+        workers: settings.workers,
+        maxParallelRequests: 64,
+        calls: settings.calls ?? 'scenario',
+        maxSeconds: settings.maxSeconds,
+      },
       rows,
     };
     await writeReport(settings.json, '--json', `${JSON.stringify(report, null, 2)}\n`);
@@ -285,10 +342,18 @@ async function runEmbeddingsCli(settings: { repeats: number; json?: string }): P
   process.stdout.write(
     `bench embeddings: both engines, fake provider latency ${latencyMs} ms, maxParallelRequests ${maxParallelRequests}, target ${targetFactor} × requests/${maxParallelRequests} × ${latencyMs} ms, ${settings.repeats} runs each, ${cpus().length} cores, node ${process.version}\n\n`,
   );
-  const rows = await runEmbeddingBench({ engines: ['legacy', 'v2'], repeats: settings.repeats, onProgress: (line) => process.stdout.write(`${line}\n`) });
+  const rows = await runEmbeddingBench({
+    engines: ['legacy', 'v2'],
+    repeats: settings.repeats,
+    onProgress: (line) => process.stdout.write(`${line}\n`),
+  });
   process.stdout.write(`\n${embeddingTable(rows)}\n`);
   if (settings.json) {
-    const report = { environment: { node: process.version, cores: cpus().length, date: new Date().toISOString() }, settings: { ...EMBEDDING_BENCH, repeats: settings.repeats }, rows };
+    const report = {
+      environment: { node: process.version, cores: cpus().length, date: new Date().toISOString() },
+      settings: { ...EMBEDDING_BENCH, repeats: settings.repeats },
+      rows,
+    };
     await writeReport(settings.json, '--json', `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`JSON report written to ${settings.json}\n`);
   }
@@ -328,7 +393,11 @@ await runCli('bench', async () => {
     return 0;
   }
   if (values.mode === 'capacity') {
-    const scenarios = pickList(values.scenarios, '--scenarios', CAPACITY_SCENARIOS.map((s) => s.id));
+    const scenarios = pickList(
+      values.scenarios,
+      '--scenarios',
+      CAPACITY_SCENARIOS.map((s) => s.id),
+    );
     const variants = pickList(values.variants, '--variants', CAPACITY_VARIANTS);
     const maxSeconds = numberOption(values['max-seconds'], '--max-seconds', { min: 1 }) ?? 300;
     if (values.json) await ensureWritable(values.json, '--json');
@@ -339,12 +408,22 @@ await runCli('bench', async () => {
     const store = values.store ?? 'both';
     if (!['local', 'redis', 'both'].includes(store)) throw new UsageError(`--store must be local, redis or both (got "${store}")`);
     const stores: FleetStore[] = store === 'both' ? ['local', 'redis'] : [store as FleetStore];
-    if (stores.includes('redis') && !redisServerAvailable()) throw new UsageError('--store redis needs redis-server on the PATH (apt-get install redis-server), or use --store local');
+    if (stores.includes('redis') && !redisServerAvailable())
+      throw new UsageError('--store redis needs redis-server on the PATH (apt-get install redis-server), or use --store local');
     const scenarios = pickList(values.scenarios, '--scenarios', FLEET_SCENARIOS);
     const calls = numberOption(values.calls, '--calls', { min: 1, integer: true });
     const maxSeconds = numberOption(values['max-seconds'], '--max-seconds', { min: 1 }) ?? 300;
     if (values.json) await ensureWritable(values.json, '--json');
-    return runFleetCli({ workers, stores, scenarios, killWorker: Boolean(values['kill-worker']), restartRedis: Boolean(values['restart-redis']), calls, maxSeconds, json: values.json });
+    return runFleetCli({
+      workers,
+      stores,
+      scenarios,
+      killWorker: Boolean(values['kill-worker']),
+      restartRedis: Boolean(values['restart-redis']),
+      calls,
+      maxSeconds,
+      json: values.json,
+    });
   }
   if (values.mode === 'embeddings') {
     const repeats = numberOption(values.repeats, '--repeats', { min: 1, integer: true }) ?? 3;
@@ -380,7 +459,11 @@ await runCli('bench', async () => {
       });
       process.stdout.write(`\n${shadowBenchTable(rows)}\n`);
       if (values.json) {
-        await writeReport(values.json, '--json', `${JSON.stringify({ mode: 'shadow', settings: { timeMs, rounds, maxCpuShare: maxCpuShare ?? null, concurrency, latencyMs, queueSize, providers, rates: SHADOW_BENCH_RATES }, rows }, null, 2)}\n`);
+        await writeReport(
+          values.json,
+          '--json',
+          `${JSON.stringify({ mode: 'shadow', settings: { timeMs, rounds, maxCpuShare: maxCpuShare ?? null, concurrency, latencyMs, queueSize, providers, rates: SHADOW_BENCH_RATES }, rows }, null, 2)}\n`,
+        );
         process.stdout.write(`JSON report written to ${values.json}\n`);
       }
       return rows.every((r) => r.errors === 0 && r.outOfParity === 0 && r.failed === 0) ? 0 : 1;
@@ -401,7 +484,10 @@ await runCli('bench', async () => {
       await fake.stop();
     }
   }
-  if (values.mode !== 'compare') throw new UsageError(`--mode must be "compare", "capacity", "embeddings", "shadow", "instrumentation" or "fleet" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`);
+  if (values.mode !== 'compare')
+    throw new UsageError(
+      `--mode must be "compare", "capacity", "embeddings", "shadow", "instrumentation" or "fleet" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`,
+    );
   const timeMs = numberOption(values['time-ms'], '--time-ms', { min: 100, integer: true }) ?? 3000;
   const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, integer: true }) ?? 8;
   const latencyMs = numberOption(values['latency-ms'], '--latency-ms', { min: 0 }) ?? 2;
@@ -413,7 +499,9 @@ await runCli('bench', async () => {
 
   const fake = await startFakeProviderProcess(latencyMs);
   try {
-    process.stdout.write(`bench: both engines, ${timeMs} ms per task, ${concurrency} in flight, fake provider latency ${latencyMs} ms, ${cpus().length} cores, node ${process.version}\n\n`);
+    process.stdout.write(
+      `bench: both engines, ${timeMs} ms per task, ${concurrency} in flight, fake provider latency ${latencyMs} ms, ${cpus().length} cores, node ${process.version}\n\n`,
+    );
     const report = await runEngineBench({
       endpoints: fake.endpoints,
       targets: DEFAULT_TARGETS,

@@ -82,7 +82,10 @@ await runCli('compare', async () => {
       (call) => !values.filter || call.name.toLowerCase().includes(values.filter.toLowerCase()),
     );
     if (workload.length === 0) throw new UsageError(`no workload calls match --filter "${values.filter}"`);
-    refuseUnsetKeyVariables(config, workload.map((call) => call.provider.name));
+    refuseUnsetKeyVariables(
+      config,
+      workload.map((call) => call.provider.name),
+    );
     try {
       await checkLiveEndpoints(workload);
       const progress = interactive ? createProgress(workload.length, process.stderr) : undefined;
@@ -103,7 +106,11 @@ await runCli('compare', async () => {
     const sources = values.fixtures ?? ['test/fixtures'];
     const fixtures = filterFixtures(await loadFixtures(sources), values.filter);
     if (fixtures.length === 0) {
-      throw new UsageError(values.filter ? `no fixtures in ${sources.join(', ')} match --filter "${values.filter}"` : `no fixtures (*.json) found in ${sources.join(', ')}`);
+      throw new UsageError(
+        values.filter
+          ? `no fixtures in ${sources.join(', ')} match --filter "${values.filter}"`
+          : `no fixtures (*.json) found in ${sources.join(', ')}`,
+      );
     }
     const progress = interactive ? createProgress(fixtures.length, process.stderr) : undefined;
     cases = await compareFixtures(fixtures, { hooks, onCase: (c) => progress?.tick(c.name) });

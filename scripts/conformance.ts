@@ -105,8 +105,7 @@ async function main(): Promise<void> {
   const options = parse();
   const reports: SectionReport[] = [];
   for (const section of SECTIONS) {
-    const what =
-      `${options.runs} cases, seed ${options.seed}, engines ${options.engines.join('+')}, providers ${options.providers.join('+')}`;
+    const what = `${options.runs} cases, seed ${options.seed}, engines ${options.engines.join('+')}, providers ${options.providers.join('+')}`;
     process.stdout.write(`running ${section.name}: ${what}\n`);
     const report = await section.run({
       ...options,

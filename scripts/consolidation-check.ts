@@ -32,7 +32,8 @@ async function sourceFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-const IMPORT = /(?:^|[^.\w])(import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+const IMPORT =
+  /(?:^|[^.\w])(import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
 
 async function importsOf(file: string): Promise<ImportSite[]> {
   const text = await readFile(file, 'utf8');

@@ -27,7 +27,10 @@ await runCli('deps-report', async () => {
   const root = resolve(values.root ?? resolve(dirname(fileURLToPath(import.meta.url)), '..'));
   if (values.json) await ensureWritable(values.json, '--json');
   const report = await buildDepsReport(root).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') throw new UsageError(`--root ${root}: ${error.path ?? 'a file'} is missing (package.json, package-lock.json, src/ and scripts/ are read)`);
+    if (error.code === 'ENOENT')
+      throw new UsageError(
+        `--root ${root}: ${error.path ?? 'a file'} is missing (package.json, package-lock.json, src/ and scripts/ are read)`,
+      );
     if (error instanceof SyntaxError || /package-lock/.test(error.message)) throw new UsageError(`--root ${root}: ${error.message}`);
     throw error;
   });

@@ -2,7 +2,7 @@
 // npm run fake-provider -- [--port N] [--latency-ms N] [--capacity N] [--rpm N] [--tpm N] [--noise-rate R] [--schedule JSON|file] [--fault-rate R] [--fault KIND]... [--script file.json]
 // Serves the OpenAI, Anthropic and Bedrock wire protocols on 127.0.0.1 until interrupted (docs/contract.md "Fake provider").
 import { parseArgs } from 'node:util';
-import { FILE_LIMITS, FileReadError, readBoundedTextFile } from '../src/config/read-bounded-file.ts';
+import { FILE_LIMITS, type FileReadError, readBoundedTextFile } from '../src/config/read-bounded-file.ts';
 import { numberOption, runCli, UsageError } from '../src/testing/compare/cli-options.ts';
 import { startFakeProvider } from '../src/testing/fake-provider/fake-provider-server.ts';
 import { faultScriptSchema, parseFaultSpec, type FaultInput, type FaultScriptInput } from '../src/testing/fake-provider/fault-script.ts';
@@ -52,7 +52,9 @@ async function loadSchedule(value: string): Promise<ScheduleInput> {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') || '(root)';
-    throw new UsageError(`--schedule: ${where}: ${issue.message} (keys: atSeconds, capacity, requestsPerMinute, requestBurst, tokensPerMinute, tokenBurst, noiseRate)`);
+    throw new UsageError(
+      `--schedule: ${where}: ${issue.message} (keys: atSeconds, capacity, requestsPerMinute, requestBurst, tokensPerMinute, tokenBurst, noiseRate)`,
+    );
   }
   return raw as ScheduleInput;
 }
@@ -134,7 +136,8 @@ await runCli('fake-provider', async () => {
     embeddingDimensions: numberOption(values['embedding-dims'], '--embedding-dims', { min: 1, integer: true }),
     requireAuth: !values['no-auth'],
   }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use on 127.0.0.1; pick another with --port (0 = any free port)`);
+    if (error.code === 'EADDRINUSE')
+      throw new UsageError(`port ${port} is in use on 127.0.0.1; pick another with --port (0 = any free port)`);
     throw error;
   });
   // The first line is the URL alone so wrappers can read it.

@@ -62,7 +62,9 @@ await runCli('gate', async () => {
   if (!values.baseline || !values.candidate) throw new UsageError('--baseline <file> and --candidate <file> are both required');
   const thresholds = {
     ...DEFAULT_THRESHOLDS,
-    ...(values['max-error-rate-delta'] !== undefined ? { maxErrorRateDeltaPp: parsePercentagePoints(values['max-error-rate-delta'], '--max-error-rate-delta') } : {}),
+    ...(values['max-error-rate-delta'] !== undefined
+      ? { maxErrorRateDeltaPp: parsePercentagePoints(values['max-error-rate-delta'], '--max-error-rate-delta') }
+      : {}),
     ...(values['max-token-delta'] !== undefined ? { maxTokenDelta: parsePercent(values['max-token-delta'], '--max-token-delta') } : {}),
     ...(values['max-p95-ratio'] !== undefined ? { maxP95Ratio: parseRatio(values['max-p95-ratio'], '--max-p95-ratio') } : {}),
     ...(values['min-calls'] !== undefined ? { minCalls: parseMinCalls(values['min-calls'], '--min-calls') } : {}),
@@ -79,7 +81,8 @@ await runCli('gate', async () => {
     );
   }
   const report = evaluateGate(baseline, candidate, thresholds, new Date(), { allowSameEngine: values['allow-same-engine'] === true });
-  const sideText = (file: string, engines: string[]) => `${escapeTerminalText(file)} (${escapeTerminalText(engines.join(', ')) || 'no entries'})`;
+  const sideText = (file: string, engines: string[]) =>
+    `${escapeTerminalText(file)} (${escapeTerminalText(engines.join(', ')) || 'no entries'})`;
   const base = sideText(values.baseline, report.baseline.engines);
   process.stdout.write(`gate: baseline ${base} vs candidate ${sideText(values.candidate, report.candidate.engines)}\n\n`);
   process.stdout.write(renderGateTable(report));

@@ -45,7 +45,8 @@ function category({ functionName, url }: Node['callFrame']): string {
   if (url.includes('/node_modules/openai/') || url.includes('/node_modules/@anthropic-ai/')) return 'Stainless SDK';
   if (url.includes('/src/')) return 'our code (src/)';
   if (url.includes('node:zlib') || url.includes('node:internal/streams') || url.includes('node:stream')) return 'node streams';
-  if (url.includes('node:net') || url.includes('node:internal/net') || url.includes('node:_http') || url.includes('node:internal/http')) return 'node net/http';
+  if (url.includes('node:net') || url.includes('node:internal/net') || url.includes('node:_http') || url.includes('node:internal/http'))
+    return 'node net/http';
   if (url.includes('node:internal/timers') || url.includes('node:timers')) return 'timers';
   if (url.startsWith('node:')) return 'other node internals';
   if (url === '') return 'native / builtins';
@@ -70,13 +71,23 @@ async function startFakeProvider(): Promise<{ url: string; stop(): Promise<void>
 const fake = await startFakeProvider();
 const registry = createModelRegistry(
   {
-    providers: [{ name: 'fake', endpoint: provider === 'openai' ? `${fake.url}/v1` : fake.url, providerType: provider, apiKey: 'profile-key-not-a-secret' }],
+    providers: [
+      {
+        name: 'fake',
+        endpoint: provider === 'openai' ? `${fake.url}/v1` : fake.url,
+        providerType: provider,
+        apiKey: 'profile-key-not-a-secret',
+      },
+    ],
     models: [
       {
         alias: 'm',
         model: provider === 'openai' ? (operation === 'chat' ? 'gpt-4o-mini' : 'text-embedding-3-small') : 'claude-3-5-haiku-latest',
         provider: 'fake',
-        inferenceParameters: operation === 'embedding' ? { generationType: 'embedding' as const, maxParallelRequests: concurrency } : { maxParallelRequests: concurrency },
+        inferenceParameters:
+          operation === 'embedding'
+            ? { generationType: 'embedding' as const, maxParallelRequests: concurrency }
+            : { maxParallelRequests: concurrency },
       },
     ],
   },
@@ -85,13 +96,23 @@ const registry = createModelRegistry(
 const client = await registry.getClient('m');
 const once = (): Promise<unknown> =>
   operation === 'chat'
-    ? client.chat({ model: 'x', messages: [{ role: 'system', content: 'You write one short sentence.' }, { role: 'user', content: 'Describe a lighthouse at dusk.' }], max_tokens: 64, temperature: 0.7 })
+    ? client.chat({
+        model: 'x',
+        messages: [
+          { role: 'system', content: 'You write one short sentence.' },
+          { role: 'user', content: 'Describe a lighthouse at dusk.' },
+        ],
+        max_tokens: 64,
+        temperature: 0.7,
+      })
     : client.embed({ model: 'x', input: ['lighthouse', 'harbour at dusk', 'fog horn', 'tide table'] });
 async function loop(count: number): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next++ < count) await once();
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < count) await once();
+    }),
+  );
 }
 
 await loop(500);

@@ -60,14 +60,19 @@ await runCli('record', async () => {
   );
   if (calls.length === 0) throw new UsageError(`no workload calls match --filter "${values.filter}"`);
   // Before any request: the providers this workload calls must have their keys (no fixtures of 401s for a missing export).
-  refuseUnsetKeyVariables(config, calls.map((call) => call.provider.name));
+  refuseUnsetKeyVariables(
+    config,
+    calls.map((call) => call.provider.name),
+  );
 
   const results = await recordWorkload(config, calls, {
     outDir: values.out as string,
     engine,
     summary,
     onCall: (r) => {
-      const what = r.file ? `${r.file} (${r.exchanges} exchange${r.exchanges === 1 ? '' : 's'}, ${r.outcome})` : `NOT RECORDED: no request reached the provider (${r.outcome})`;
+      const what = r.file
+        ? `${r.file} (${r.exchanges} exchange${r.exchanges === 1 ? '' : 's'}, ${r.outcome})`
+        : `NOT RECORDED: no request reached the provider (${r.outcome})`;
       process.stdout.write(`${r.name}: ${what}\n`);
       for (const f of r.failures) process.stdout.write(`  ${f.method} ${f.path} failed upstream: ${f.message}\n`);
     },

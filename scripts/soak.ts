@@ -52,7 +52,10 @@ await runCli('soak', async () => {
   }
   const engines: EngineName[] =
     values.engine === 'both' ? [...ENGINES] : ENGINES.includes(values.engine as EngineName) ? [values.engine as EngineName] : [];
-  if (!engines.length) throw new UsageError(`--engine must be ${ENGINES.join(', ')} or both (got ${values.engine === undefined ? 'nothing' : `"${values.engine}"`})`);
+  if (!engines.length)
+    throw new UsageError(
+      `--engine must be ${ENGINES.join(', ')} or both (got ${values.engine === undefined ? 'nothing' : `"${values.engine}"`})`,
+    );
   const calls = numberOption(values.calls, '--calls', { min: 1, integer: true }) ?? 1000;
   const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, max: 4096, integer: true }) ?? 32;
   const faultRate = numberOption(values['fault-rate'], '--fault-rate', { min: 0, max: 1 }) ?? 0.2;
@@ -60,7 +63,8 @@ await runCli('soak', async () => {
   const callDeadlineMs = (numberOption(values['call-deadline-s'], '--call-deadline-s', { min: 1 }) ?? 120) * 1000;
   const providers = (values.providers ?? PROVIDER_TYPES.join(',')).split(',').map((p) => p.trim().toLowerCase());
   const unknown = providers.filter((p) => !(PROVIDER_TYPES as readonly string[]).includes(p));
-  if (unknown.length || !providers.length) throw new UsageError(`--providers: unknown provider "${unknown[0] ?? ''}"; use a comma-separated list of ${PROVIDER_TYPES.join(', ')}`);
+  if (unknown.length || !providers.length)
+    throw new UsageError(`--providers: unknown provider "${unknown[0] ?? ''}"; use a comma-separated list of ${PROVIDER_TYPES.join(', ')}`);
   if (values.json) await ensureWritable(values.json, '--json');
   const summaryPath = values['summary-json'];
   if (summaryPath) await ensureWritable(summaryPath, '--summary-json');
@@ -92,7 +96,11 @@ await runCli('soak', async () => {
   if (values.json) {
     const settings = { calls, concurrency, faultRate, providers, seed, callDeadlineMs, faults: SOAK_FAULTS };
     const environment = { node: process.version, cores: cpus().length, date: new Date().toISOString() };
-    await writeReport(values.json, '--json', `${JSON.stringify({ environment, settings, reports: reports.map((r) => ({ ...r, problems: soakProblems(r) })) }, null, 2)}\n`);
+    await writeReport(
+      values.json,
+      '--json',
+      `${JSON.stringify({ environment, settings, reports: reports.map((r) => ({ ...r, problems: soakProblems(r) })) }, null, 2)}\n`,
+    );
     process.stdout.write(`JSON report written to ${values.json}\n`);
   }
   if (summaryPath && summary) {

@@ -52,21 +52,29 @@ await runCli('staging-job', async () => {
   }
   if (!values.config || !values['summary-json']) throw new UsageError('--config <file> and --summary-json <file> are both required');
   const engine = values.engine as EngineName | undefined;
-  if (engine !== undefined && !ENGINES.includes(engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, got "${values.engine}"`);
+  if (engine !== undefined && !ENGINES.includes(engine))
+    throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, got "${values.engine}"`);
   const calls = numberOption(values.calls, '--calls', { min: 1, integer: true }) ?? 200;
   const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, max: 1024, integer: true }) ?? 16;
   const warmup = numberOption(values.warmup, '--warmup', { min: 0, integer: true }) ?? 1;
   await ensureWritable(values['summary-json'], '--summary-json');
   const config = await loadConfigFile(values.config);
   // Every alias is called: a provider that serves one must have its key (no 401 run for a missing export).
-  refuseUnsetKeyVariables(config, config.models.map((model) => model.provider));
+  refuseUnsetKeyVariables(
+    config,
+    config.models.map((model) => model.provider),
+  );
   const { summary, engines, aliases } = await runStagingJob(config, { calls, concurrency, engine, warmup });
   await writeRunSummary(values['summary-json'], summary);
-  const routing = Object.entries(engines).map(([type, name]) => `${type}=${name}`).join(', ');
+  const routing = Object.entries(engines)
+    .map(([type, name]) => `${type}=${name}`)
+    .join(', ');
   process.stdout.write(`staging-job: ${routing}; ${calls} calls per alias, ${concurrency} in flight\n`);
   for (const entry of summary.entries) {
     const failed = Object.values(entry.failures).reduce((a, b) => a + b, 0);
-    process.stdout.write(`  ${entry.alias} (${entry.engine}): ${entry.calls} calls, ${failed} failed, ${entry.retries} retries, p95 ${entry.latencyMs.p95.toFixed(1)} ms\n`);
+    process.stdout.write(
+      `  ${entry.alias} (${entry.engine}): ${entry.calls} calls, ${failed} failed, ${entry.retries} retries, p95 ${entry.latencyMs.p95.toFixed(1)} ms\n`,
+    );
   }
   if (summary.shadow) {
     for (const line of formatShadowSummary(summary.shadow)) process.stdout.write(`${line}\n`);

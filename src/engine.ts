@@ -16,10 +16,7 @@ const ALL_LEGACY: EngineRouting = { openai: 'legacy', anthropic: 'legacy', bedro
 const ACCEPTED =
   '"1"/"true" (v2 everywhere), unset/""/"0"/"false" (legacy everywhere), or a comma list of provider types such as "openai" or "openai,anthropic"';
 
-export function resolveEngine(
-  env: Record<string, string | undefined> = process.env,
-  explicit?: EngineOption,
-): EngineRouting {
+export function resolveEngine(env: Record<string, string | undefined> = process.env, explicit?: EngineOption): EngineRouting {
   if (explicit !== undefined) return fromOption(explicit);
   const raw = env[ENGINE_ENV_VAR];
   const value = (raw ?? '').trim().toLowerCase();

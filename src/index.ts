@@ -31,8 +31,19 @@ export function createModelRegistry(
   const logger = options.logger ? redactingLogger(options.logger) : createStderrLogger();
   logger.info(`model engine routing: ${describeRouting(engines)}`);
   const shadow = resolveShadowOptions(env, options.shadow);
-  if (shadow) logger.info(`shadow mode: sample rate ${shadow.sampleRate}, queue ${shadow.queueSize}, max CPU share ${shadow.maxCpuShare}, on the ${shadow.thread} thread, fixtures ${shadow.fixturesDir ?? '(not written)'}`);
-  return new ModelRegistry(parsed, { engines, loadFactory: loadClientFactory, env, runtime: options.runtime, logger, shadow, observability: options.observability });
+  if (shadow)
+    logger.info(
+      `shadow mode: sample rate ${shadow.sampleRate}, queue ${shadow.queueSize}, max CPU share ${shadow.maxCpuShare}, on the ${shadow.thread} thread, fixtures ${shadow.fixturesDir ?? '(not written)'}`,
+    );
+  return new ModelRegistry(parsed, {
+    engines,
+    loadFactory: loadClientFactory,
+    env,
+    runtime: options.runtime,
+    logger,
+    shadow,
+    observability: options.observability,
+  });
 }
 
 export { ModelRegistry } from './facade/model-registry.ts';
@@ -66,7 +77,13 @@ export { ToolCatalog, TOOL_REFUSAL_MESSAGE } from './tools/tool-catalog.ts';
 export { MCPConfigurationError, MCPToolError, DuplicateToolNameError } from './tools/tool-errors.ts';
 export { resolveEngine, describeRouting, ENGINE_ENV_VAR } from './engine.ts';
 export type { EngineOption, EngineRouting } from './engine.ts';
-export { SHADOW_SAMPLE_RATE_ENV, SHADOW_DIR_ENV, SHADOW_QUEUE_SIZE_ENV, SHADOW_MAX_CPU_ENV, SHADOW_THREAD_ENV } from './shadow/shadow-config.ts';
+export {
+  SHADOW_SAMPLE_RATE_ENV,
+  SHADOW_DIR_ENV,
+  SHADOW_QUEUE_SIZE_ENV,
+  SHADOW_MAX_CPU_ENV,
+  SHADOW_THREAD_ENV,
+} from './shadow/shadow-config.ts';
 export type { ShadowOptions } from './shadow/shadow-config.ts';
 export type { ShadowCounterEntry } from './shadow/shadow-counters.ts';
 export * from './core/errors.ts';

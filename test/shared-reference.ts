@@ -52,7 +52,9 @@ export interface SharedPlan {
 export function planSharedSuites(present: boolean, required: boolean): SharedPlan {
   if (present) return { exclude: [] };
   if (required) {
-    throw new Error(`${SHARED_DIR} (wire-corpus, api-specs) is missing, and ${REQUIRE_SHARED_ENV}=1 requires the ${SHARED_BACKED_SUITES.length} corpus- and spec-backed suites: clone the repo beside shared/`);
+    throw new Error(
+      `${SHARED_DIR} (wire-corpus, api-specs) is missing, and ${REQUIRE_SHARED_ENV}=1 requires the ${SHARED_BACKED_SUITES.length} corpus- and spec-backed suites: clone the repo beside shared/`,
+    );
   }
   const notice = [
     `NOT RUN: ${SHARED_BACKED_SUITES.length} corpus- and spec-backed suites, because ${SHARED_DIR} is missing`,

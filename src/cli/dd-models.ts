@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { checkConfigFile, SHAPE_NAMES } from '../config/config-check.ts';
 import { formatZodIssues } from '../config/load-config.ts';
 import { parseJsonText } from '../config/config-syntax.ts';
-import { FILE_LIMITS, FileReadError, readBoundedTextFile } from '../config/read-bounded-file.ts';
+import { FILE_LIMITS, type FileReadError, readBoundedTextFile } from '../config/read-bounded-file.ts';
 import { ConfigError, DataDesignerError } from '../core/errors.ts';
 import type { ModelFacade } from '../facade/model-facade.ts';
 import type { Parser } from '../facade/parsers/parser-error.ts';
@@ -156,7 +156,10 @@ async function generate(values: Values, positionals: string[]): Promise<number> 
     // after a failed call is reported beside the call's own error, never in its place.
     if (summaryPath !== undefined) {
       const written = writeRunSummary(summaryPath, registry.runSummary());
-      if (failed) await written.catch((error: unknown) => process.stderr.write(`dd-models: the run summary could not be written to ${summaryPath}: ${(error as Error).message}\n`));
+      if (failed)
+        await written.catch((error: unknown) =>
+          process.stderr.write(`dd-models: the run summary could not be written to ${summaryPath}: ${(error as Error).message}\n`),
+        );
       else await written;
     }
   }

@@ -20,7 +20,7 @@ export interface ConfigCheck {
 
 export const SHAPE_NAMES: Record<ConfigShape, string> = {
   source: 'the Data Designer (snake_case) shape',
-  ours: 'this library\'s (camelCase) shape',
+  ours: "this library's (camelCase) shape",
 };
 
 export async function checkConfigFile(path: string, env: Record<string, string | undefined> = process.env): Promise<ConfigCheck> {

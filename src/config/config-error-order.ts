@@ -20,6 +20,8 @@ function isMissingValue(issue: Issue): boolean {
 export function typosFirst(issues: readonly Issue[], meant: (issue: Issue) => readonly string[]): Issue[] {
   const unknown = issues.filter((issue) => issue.code === 'unrecognized_keys');
   const explained = new Set(unknown.flatMap((issue) => meant(issue).map((key) => pathKey([...issue.path, key]))));
-  const rest = issues.filter((issue) => issue.code !== 'unrecognized_keys' && !(isMissingValue(issue) && explained.has(pathKey(issue.path))));
+  const rest = issues.filter(
+    (issue) => issue.code !== 'unrecognized_keys' && !(isMissingValue(issue) && explained.has(pathKey(issue.path))),
+  );
   return [...unknown, ...rest];
 }

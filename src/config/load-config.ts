@@ -15,7 +15,7 @@ import {
 import { configShape, SOURCE_WORDING, translateSourceConfig, type SourceIssue, type Translation } from './snake-case-config.ts';
 import { typosFirst } from './config-error-order.ts';
 import { ConfigSyntaxError, parseJsonText, parseYamlText } from './config-syntax.ts';
-import { FILE_LIMITS, FileReadError, readBoundedTextFile } from './read-bounded-file.ts';
+import { FILE_LIMITS, type FileReadError, readBoundedTextFile } from './read-bounded-file.ts';
 
 const SECRET_KEYS = /^(apiKey|api_key|authorization|x-api-key|secret|token|password)$/i;
 
@@ -55,7 +55,8 @@ function allowedKeysAt(path: readonly PropertyKey[], raw: unknown): string[] | u
       return keysOf(modelConfigSchema);
     case 'models.#.inferenceParameters': {
       const embedding =
-        value?.generationType === 'embedding' || (value?.generationType === undefined && ('encodingFormat' in (value ?? {}) || 'dimensions' in (value ?? {})));
+        value?.generationType === 'embedding' ||
+        (value?.generationType === undefined && ('encodingFormat' in (value ?? {}) || 'dimensions' in (value ?? {})));
       return keysOf(embedding ? embeddingInferenceParamsSchema : chatInferenceParamsSchema);
     }
     case 'models.#.inferenceParameters.temperature':
@@ -172,7 +173,7 @@ function sourceIssueLine(issue: SourceIssue): string {
 }
 
 /** zod's issue on the translated config, worded and located as the user wrote the source file. */
-function translatedIssueLine(issue: z.ZodError["issues"][number], translation: Translation): string {
+function translatedIssueLine(issue: z.ZodError['issues'][number], translation: Translation): string {
   const path = translation.originalPath(issue.path);
   let message = issue.message;
   const ours = issue.path.at(-1);

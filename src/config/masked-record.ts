@@ -7,9 +7,7 @@ import { isCredentialHeaderName } from '../core/is-credential-header.ts';
 import { REDACTED, registerHeaderSecrets } from '../core/secrets.ts';
 
 function masked(record: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(record).map(([name, value]) => [name, isCredentialHeaderName(name) ? REDACTED : value]),
-  );
+  return Object.fromEntries(Object.entries(record).map(([name, value]) => [name, isCredentialHeaderName(name) ? REDACTED : value]));
 }
 
 /**

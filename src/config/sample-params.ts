@@ -1,11 +1,7 @@
 // Turns configured inference parameters into request fields. Distributions are sampled on every
 // call (each correction turn included), which is what makes them useful for data diversity.
 import type { ChatRequest, EmbeddingRequest } from '../core/types.ts';
-import type {
-  ChatInferenceParams,
-  Distribution,
-  EmbeddingInferenceParams,
-} from './schemas.ts';
+import type { ChatInferenceParams, Distribution, EmbeddingInferenceParams } from './schemas.ts';
 
 export function sampleDistribution(distribution: Distribution, random: () => number): number {
   if (distribution.distributionType === 'uniform') {

@@ -7,7 +7,7 @@ import { PROVIDER_TYPES, type ProviderType } from '../core/types.ts';
 import { normaliseApiKey } from './api-key-text.ts';
 import { maskCredentialValues } from './masked-record.ts';
 import { RedisStoreUrl, redisUrlProblem } from './redis-store-url.ts';
-import { SecretReference, SecretValue, resolveSecretRef } from './secret-ref.ts';
+import { SecretReference, type SecretValue, resolveSecretRef } from './secret-ref.ts';
 
 const OPENAI_COMPATIBLE_NOTE = 'vLLM, NIM, TGI, OpenRouter and other OpenAI-compatible servers use "openai"';
 
@@ -120,10 +120,7 @@ const manualDistributionSchema = z.strictObject({
     }),
 });
 
-const distributionSchema = z.discriminatedUnion('distributionType', [
-  uniformDistributionSchema,
-  manualDistributionSchema,
-]);
+const distributionSchema = z.discriminatedUnion('distributionType', [uniformDistributionSchema, manualDistributionSchema]);
 
 function boundedParam(name: string, min: number, max: number) {
   const message = `${name} defined in model config must be between ${min.toFixed(1)} and ${max.toFixed(1)}`;
@@ -181,16 +178,12 @@ export const inferenceParamsSchema = z.preprocess(
     const embedding = 'encodingFormat' in obj || 'dimensions' in obj;
     return { ...obj, generationType: embedding ? 'embedding' : 'chat-completion' };
   },
-  z.discriminatedUnion(
-    'generationType',
-    [chatInferenceParamsSchema, embeddingInferenceParamsSchema],
-    {
-      error: (issue) =>
-        issue.code === 'invalid_union'
-          ? 'generationType must be "chat-completion" or "embedding" (image generation is not supported by this layer yet)'
-          : undefined,
-    },
-  ),
+  z.discriminatedUnion('generationType', [chatInferenceParamsSchema, embeddingInferenceParamsSchema], {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? 'generationType must be "chat-completion" or "embedding" (image generation is not supported by this layer yet)'
+        : undefined,
+  }),
 );
 
 export const modelConfigSchema = z.strictObject({
@@ -245,15 +238,17 @@ export const aimdTuningSchema = z.strictObject({
 const redisStoreUrl = z
   .union([z.string(), z.instanceof(RedisStoreUrl)], {
     error: (issue) =>
-      issue.input === undefined ? 'admission.store.url is required when type is "redis" (redis://[user:password@]host[:port][/db])' : 'admission.store.url must be a string',
+      issue.input === undefined
+        ? 'admission.store.url is required when type is "redis" (redis://[user:password@]host[:port][/db])'
+        : 'admission.store.url must be a string',
   })
   .transform((value, ctx) => {
-  if (value instanceof RedisStoreUrl) return value;
-  const problem = redisUrlProblem(value);
-  if (problem === undefined) return new RedisStoreUrl(value);
-  ctx.addIssue({ code: 'custom', message: problem });
-  return z.NEVER;
-});
+    if (value instanceof RedisStoreUrl) return value;
+    const problem = redisUrlProblem(value);
+    if (problem === undefined) return new RedisStoreUrl(value);
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  });
 
 /**
  * Where admission state lives (docs/engine-rules.md "Shared admission store"): `local` (default,
@@ -279,18 +274,25 @@ export const admissionStoreSchema = z.discriminatedUnion(
 export type AdmissionStoreConfig = z.output<typeof admissionStoreSchema>;
 
 /** v2 admission before every attempt (docs/engine-rules.md "Admission"); legacy keeps its fixed limit. */
-export const admissionConfigSchema = z.strictObject({
-  /** Where the admission state lives; `redis` shares it across worker processes (v2 only). */
-  store: admissionStoreSchema.default({ type: 'local' }),
-  /** `capacity` (default) seeks the provider's capacity; `aimd` is the source system's policy. */
-  policy: z.enum(['capacity', 'aimd']).default('capacity'),
-  /** How long an attempt may wait to be admitted; unset waits as long as it takes. */
-  queueTimeoutSeconds: z.number().positive().max(2_147_483, 'queueTimeoutSeconds can be at most 2147483 (a Node timer holds no more)').optional(),
-  aimd: aimdTuningSchema.prefault({}),
-}).refine((admission) => admission.store.type === 'local' || admission.policy === 'capacity', {
-  path: ['store'],
-  message: 'admission.store "redis" shares the capacity policy\'s state; policy "aimd" keeps its own in-process (set policy: capacity, or store: { type: "local" })',
-});
+export const admissionConfigSchema = z
+  .strictObject({
+    /** Where the admission state lives; `redis` shares it across worker processes (v2 only). */
+    store: admissionStoreSchema.default({ type: 'local' }),
+    /** `capacity` (default) seeks the provider's capacity; `aimd` is the source system's policy. */
+    policy: z.enum(['capacity', 'aimd']).default('capacity'),
+    /** How long an attempt may wait to be admitted; unset waits as long as it takes. */
+    queueTimeoutSeconds: z
+      .number()
+      .positive()
+      .max(2_147_483, 'queueTimeoutSeconds can be at most 2147483 (a Node timer holds no more)')
+      .optional(),
+    aimd: aimdTuningSchema.prefault({}),
+  })
+  .refine((admission) => admission.store.type === 'local' || admission.policy === 'capacity', {
+    path: ['store'],
+    message:
+      'admission.store "redis" shares the capacity policy\'s state; policy "aimd" keeps its own in-process (set policy: capacity, or store: { type: "local" })',
+  });
 export type AdmissionConfig = z.output<typeof admissionConfigSchema>;
 
 export const dataDesignerConfigSchema = z
@@ -342,10 +344,7 @@ export interface ResolvedProvider extends Omit<ModelProvider, 'apiKey'> {
   region?: string;
 }
 
-export function resolveProvider(
-  provider: ModelProvider,
-  env: Record<string, string | undefined> = process.env,
-): ResolvedProvider {
+export function resolveProvider(provider: ModelProvider, env: Record<string, string | undefined> = process.env): ResolvedProvider {
   const { apiKey, ...rest } = provider;
   const resolved: ResolvedProvider = { ...rest, apiKey: normaliseApiKey(resolveSecretRef(apiKey, env), provider.name) };
   if (provider.providerType === 'bedrock') {

@@ -68,9 +68,12 @@ export function translateSourceConfig(raw: unknown): Translation {
       if (child === null && spec.nullable) continue;
       names.set(spec.to, key);
       const childPath = [...path, key];
-      if (kind === 'root' && key === 'mcp_providers') out[spec.to] = Array.isArray(child) ? child.map((entry, i) => translateMcp(entry, [...childPath, i])) : child;
-      else if (kind === 'distribution' && key === 'params') out[spec.to] = translateValue(child, value.distribution_type === 'manual' ? 'manualParams' : 'uniformParams', childPath);
-      else if (spec.list && Array.isArray(child)) out[spec.to] = child.map((entry, i) => translateValue(entry, spec.kind, [...childPath, i]));
+      if (kind === 'root' && key === 'mcp_providers')
+        out[spec.to] = Array.isArray(child) ? child.map((entry, i) => translateMcp(entry, [...childPath, i])) : child;
+      else if (kind === 'distribution' && key === 'params')
+        out[spec.to] = translateValue(child, value.distribution_type === 'manual' ? 'manualParams' : 'uniformParams', childPath);
+      else if (spec.list && Array.isArray(child))
+        out[spec.to] = child.map((entry, i) => translateValue(entry, spec.kind, [...childPath, i]));
       else out[spec.to] = translateValue(child, spec.kind, childPath);
     }
     if (unknown.length > 0) {
@@ -127,7 +130,10 @@ function applyDefaultProvider(config: Json, issues: SourceIssue[]): void {
   const chosen = config.default;
   delete config.default;
   if (chosen !== undefined && (typeof chosen !== 'string' || !names.includes(chosen))) {
-    issues.push({ path: ['default'], message: `default must name a configured provider; configured providers: ${names.map((n) => `"${n}"`).join(', ') || '(none)'}` });
+    issues.push({
+      path: ['default'],
+      message: `default must name a configured provider; configured providers: ${names.map((n) => `"${n}"`).join(', ') || '(none)'}`,
+    });
     return;
   }
   const fallback = chosen ?? (names.length === 1 ? names[0] : undefined);
@@ -135,7 +141,11 @@ function applyDefaultProvider(config: Json, issues: SourceIssue[]): void {
   config.models.forEach((model, i) => {
     if (!isObject(model) || model.provider !== undefined) return;
     if (fallback !== undefined) model.provider = fallback;
-    else issues.push({ path: ['model_configs', i, 'provider'], message: `missing; name one of the configured providers (${names.map((n) => `"${n}"`).join(', ') || 'none'}) or set a top-level default` });
+    else
+      issues.push({
+        path: ['model_configs', i, 'provider'],
+        message: `missing; name one of the configured providers (${names.map((n) => `"${n}"`).join(', ') || 'none'}) or set a top-level default`,
+      });
   });
 }
 

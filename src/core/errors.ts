@@ -84,9 +84,7 @@ export class DataDesignerError extends Error {
     const defaults = (new.target as unknown as { defaults: ErrorDefaults }).defaults;
     const purpose = init.purpose ?? 'running generation';
     const causeTemplate = init.causeText ?? defaults.cause;
-    const causeText = redactSecrets(
-      causeTemplate.replaceAll('{subject}', subject(init)).replaceAll('{purpose}', purpose),
-    );
+    const causeText = redactSecrets(causeTemplate.replaceAll('{subject}', subject(init)).replaceAll('{purpose}', purpose));
     // Scrubbed before it is cut, so the cut can never leave half a secret behind. The engines read
     // at most ERROR_BODY_LIMIT_BYTES of an error body, which bounds the work done here.
     const providerMessage = init.providerMessage ? excerpt(redactSecrets(collapse(init.providerMessage))) : undefined;
@@ -207,7 +205,7 @@ const CONTEXT_DETAIL_MARKERS: readonly RegExp[] = [
 export class ModelContextWindowExceededError extends DataDesignerError {
   static override readonly defaults: ErrorDefaults = {
     cause: 'The input to {subject} exceeds its supported context width',
-    solution: 'Check the model\'s maximum context width and shorten the input plus the requested completion (max_tokens).',
+    solution: "Check the model's maximum context width and shorten the input plus the requested completion (max_tokens).",
     retryable: false,
   };
   /** The provider's token detail, e.g. "maximum context length is 32768 tokens", when given. */
@@ -301,7 +299,8 @@ export class ModelTimeoutError extends DataDesignerError {
 export class ModelRequestAdmissionTimeoutError extends ModelTimeoutError {
   static override readonly defaults: ErrorDefaults = {
     cause: 'The request to {subject} waited too long for admission and was not sent',
-    solution: 'Lower the number of concurrent calls, raise admission.queueTimeoutSeconds, or raise maxParallelRequests if the provider allows more.',
+    solution:
+      'Lower the number of concurrent calls, raise admission.queueTimeoutSeconds, or raise maxParallelRequests if the provider allows more.',
     retryable: false,
   };
 }
@@ -343,8 +342,7 @@ export type FailureKind = 'parse_error' | 'schema_validation' | 'tool_budget';
 export class ModelGenerationValidationFailureError extends DataDesignerError {
   static override readonly defaults: ErrorDefaults = {
     cause: 'The output from {subject} could not be parsed into the requested format',
-    solution:
-      'This is usually transient: retry, simplify the output schema, or raise max_tokens for high-reasoning tasks.',
+    solution: 'This is usually transient: retry, simplify the output schema, or raise max_tokens for high-reasoning tasks.',
     retryable: false,
   };
   readonly detail?: string;
@@ -352,9 +350,7 @@ export class ModelGenerationValidationFailureError extends DataDesignerError {
   constructor(init: ModelErrorInit & { detail?: string; failureKind?: FailureKind } = {}) {
     const detail = init.detail ? collapse(init.detail).replace(/\.$/, '') : undefined;
     const base = init.causeText ?? ModelGenerationValidationFailureError.defaults.cause;
-    const causeText = detail
-      ? `${base} while ${init.purpose ?? 'running generation'}. Validation detail: ${detail}.`
-      : base;
+    const causeText = detail ? `${base} while ${init.purpose ?? 'running generation'}. Validation detail: ${detail}.` : base;
     super({ ...init, causeText });
     this.detail = detail;
     this.failureKind = init.failureKind;

@@ -1,5 +1,3 @@
-
-
 import type { AdmissionSnapshot } from './admission-snapshot.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ProviderType } from './types.ts';
 

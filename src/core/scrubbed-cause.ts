@@ -80,8 +80,7 @@ function scrub(value: unknown, depth: number, seen: Set<unknown>): Error {
   }
   const inner = source?.cause;
   if (inner !== undefined) {
-    standIn.cause =
-      depth >= MAX_CAUSE_DEPTH ? new ScrubbedCause('[deeper causes omitted]') : scrub(inner, depth + 1, seen);
+    standIn.cause = depth >= MAX_CAUSE_DEPTH ? new ScrubbedCause('[deeper causes omitted]') : scrub(inner, depth + 1, seen);
   }
   return standIn;
 }

@@ -33,9 +33,7 @@ export interface ToolCall {
 }
 
 /** Opaque provider reasoning kept so it can be sent back unchanged on the next turn. */
-export type ThinkingBlock =
-  | { type: 'thinking'; thinking: string; signature?: string }
-  | { type: 'redacted_thinking'; data: string };
+export type ThinkingBlock = { type: 'thinking'; thinking: string; signature?: string } | { type: 'redacted_thinking'; data: string };
 
 export interface SystemMessage {
   role: 'system';
@@ -74,11 +72,7 @@ export interface ToolDefinition {
   };
 }
 
-export type ToolChoice =
-  | 'auto'
-  | 'required'
-  | 'none'
-  | { type: 'function'; function: { name: string } };
+export type ToolChoice = 'auto' | 'required' | 'none' | { type: 'function'; function: { name: string } };
 
 export interface ChatRequest {
   model: string;

@@ -22,10 +22,7 @@ export function classifyTruncation(response: ChatResponse, request: ChatRequest)
 }
 
 /** Within one conversation a context-window exhaustion dominates; otherwise the latest reason wins. */
-export function mergeTruncation(
-  previous: TruncationReason | null,
-  next: TruncationReason | null,
-): TruncationReason | null {
+export function mergeTruncation(previous: TruncationReason | null, next: TruncationReason | null): TruncationReason | null {
   if (previous === 'context_window' || next === 'context_window') return 'context_window';
   return next ?? previous;
 }

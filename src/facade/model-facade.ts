@@ -7,13 +7,7 @@ import type { ModelConfig, ResolvedProvider } from '../config/schemas.ts';
 import { isCancellation } from '../core/cancellation.ts';
 import { ConfigError, DataDesignerError, ModelGenerationValidationFailureError } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../core/logger.ts';
-import {
-  DEFAULT_TIMEOUT_MS,
-  resolveRuntime,
-  type EngineName,
-  type ModelClient,
-  type Runtime,
-} from '../core/model-client.ts';
+import { DEFAULT_TIMEOUT_MS, resolveRuntime, type EngineName, type ModelClient, type Runtime } from '../core/model-client.ts';
 import type {
   AssistantMessage,
   ChatMessage,
@@ -28,19 +22,13 @@ import type {
 import type { ToolCatalog } from '../tools/tool-catalog.ts';
 import { MCPConfigurationError } from '../tools/tool-errors.ts';
 import type { ToolRegistry } from '../tools/tool-registry.ts';
-import {
-  classifyTruncation,
-  failureKindOf,
-  mergeTruncation,
-  truncationSolution,
-  type TruncationReason,
-} from './generation-failure.ts';
+import { classifyTruncation, failureKindOf, mergeTruncation, truncationSolution, type TruncationReason } from './generation-failure.ts';
 import { ParserError, correctionText, type Parser } from './parsers/parser-error.ts';
 import { textParser } from './parsers/text-parser.ts';
 import { promptToMessages } from './prompt-messages.ts';
 import { ModelUsageStats } from './usage.ts';
 import type { FacadeCall } from '../observability/call-telemetry/facade-call.ts';
-import { FacadeTelemetry } from '../observability/call-telemetry/facade-telemetry.ts';
+import type { FacadeTelemetry } from '../observability/call-telemetry/facade-telemetry.ts';
 import { RegistryObservability } from '../observability/registry-observability.ts';
 
 /** Request fields a caller may set per call; they win over the sampled inference parameters. */
@@ -421,9 +409,7 @@ export class ModelFacade {
     observed?.embedSucceeded(response);
     if (!control.skipUsageTracking) {
       const usage = response.usage;
-      this.usage.recordSuccess(
-        usage && { prompt_tokens: usage.prompt_tokens, completion_tokens: 0, total_tokens: usage.total_tokens },
-      );
+      this.usage.recordSuccess(usage && { prompt_tokens: usage.prompt_tokens, completion_tokens: 0, total_tokens: usage.total_tokens });
     }
     return response;
   }
@@ -465,7 +451,9 @@ export class ModelFacade {
   #reportUnknownKeys(options: object, requestKeys: readonly string[]): void {
     for (const key of Object.keys(options)) {
       if (!CONTROL_KEYS.has(key) && !requestKeys.includes(key)) {
-        this.#logger.debug(`dropping unknown option '${key}' for model '${this.modelAlias}'; pass provider-specific parameters in extra_body`);
+        this.#logger.debug(
+          `dropping unknown option '${key}' for model '${this.modelAlias}'; pass provider-specific parameters in extra_body`,
+        );
       }
     }
   }

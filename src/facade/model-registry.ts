@@ -4,18 +4,13 @@ import type { AdmissionSnapshot } from '../core/admission-snapshot.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { resolveRuntime, type EngineName, type ModelClient, type Runtime } from '../core/model-client.ts';
-import { type ClientFactory } from '../config/client-factory.ts';
+import type { ClientFactory } from '../config/client-factory.ts';
 import type { ProviderType } from '../core/types.ts';
 import { ToolRegistry } from '../tools/tool-registry.ts';
 import { checkModelHealth } from './health-check.ts';
 import { ModelFacade } from './model-facade.ts';
 import { addSnapshots, formatUsageSummary, summarise, type UsageSnapshot, type UsageSummary } from './usage.ts';
-import {
-  resolveProvider,
-  type DataDesignerConfig,
-  type ModelConfig,
-  type ResolvedProvider,
-} from '../config/schemas.ts';
+import { resolveProvider, type DataDesignerConfig, type ModelConfig, type ResolvedProvider } from '../config/schemas.ts';
 import { UNSET_VARIABLE_ORIGIN } from '../config/secret-ref.ts';
 import type { ResolvedShadowOptions } from '../shadow/shadow-config.ts';
 import { ShadowCounters, shadowCounterEntries, type ShadowCounterEntry } from '../shadow/shadow-counters.ts';
@@ -55,14 +50,18 @@ export class ModelRegistry {
     this.engines = Object.freeze({ ...options.engines });
     this.#options = options;
     if (options.shadow) this.#shadowCounters = new ShadowCounters();
-    this.#observability = new RegistryObservability(options.observability, {
-      admissionSnapshot: () => this.admissionSnapshot(),
-      describeAlias: (alias) => {
-        const model = this.config.models.find((m) => m.alias === alias);
-        const provider = model && this.#providers.get(model.provider);
-        return provider && { engine: this.engines[provider.providerType], providerType: provider.providerType };
+    this.#observability = new RegistryObservability(
+      options.observability,
+      {
+        admissionSnapshot: () => this.admissionSnapshot(),
+        describeAlias: (alias) => {
+          const model = this.config.models.find((m) => m.alias === alias);
+          const provider = model && this.#providers.get(model.provider);
+          return provider && { engine: this.engines[provider.providerType], providerType: provider.providerType };
+        },
       },
-    }, this.#shadowCounters ? () => this.shadowSummary() : undefined);
+      this.#shadowCounters ? () => this.shadowSummary() : undefined,
+    );
     for (const provider of config.providers) {
       const resolved = resolveProvider(provider, options.env);
       this.#providers.set(provider.name, resolved);
@@ -127,7 +126,13 @@ export class ModelRegistry {
     // handed out (a call on it would only fail closed, and its shadow run judge that failure).
     if (this.#closed) throw this.#closedError(alias);
     this.#options.logger.debug(`creating ${engine} client for model '${alias}' on provider '${provider.name}'`);
-    const client = await factory({ provider, model, runtime: this.#options.runtime, admission: this.config.admission, logger: this.#options.logger });
+    const client = await factory({
+      provider,
+      model,
+      runtime: this.#options.runtime,
+      admission: this.config.admission,
+      logger: this.#options.logger,
+    });
     if (this.#closed) return this.#closedWhileCreated(client, alias);
     if (!this.#options.shadow) return client;
     // Shadow mode never costs the caller a client: if its machinery cannot load, calls go unshadowed.
@@ -196,7 +201,14 @@ export class ModelRegistry {
         if (seen.has(key)) continue;
         seen.add(key);
         // The admission store is v2's: legacy keeps its fixed limit whatever the store (MIGRATION.md).
-        entries.push(entry.policy === 'fixed' ? { ...entry, store: { type: this.config.admission.store.type, ignored: 'the legacy engine keeps its fixed maxParallelRequests limit' } } : entry);
+        entries.push(
+          entry.policy === 'fixed'
+            ? {
+                ...entry,
+                store: { type: this.config.admission.store.type, ignored: 'the legacy engine keeps its fixed maxParallelRequests limit' },
+              }
+            : entry,
+        );
       }
     }
     return entries;

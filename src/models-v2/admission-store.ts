@@ -73,7 +73,14 @@ export interface SharedAdmissionDomain {
   acquire(costs: number[], initialLimit: number): Promise<AcquireReply | undefined>;
   release(leaseId: string, readings: { requests?: SharedBucketReading; tokens?: SharedBucketReading }): Promise<void>;
   /** A crowd of 429s: the store applies the policy's fall rule to the fleet's leases, if `version` is current. */
-  recordRefusal(args: { version: number; refusedSeq: number; from: number; floor: number; reason: string; probeIntervalMs: number }): Promise<LimitReply | undefined>;
+  recordRefusal(args: {
+    version: number;
+    refusedSeq: number;
+    from: number;
+    floor: number;
+    reason: string;
+    probeIntervalMs: number;
+  }): Promise<LimitReply | undefined>;
   /** A limit the policy chose (a probe), if `version` is current. */
   setLimit(args: { version: number; to: number; reason: string }): Promise<LimitReply | undefined>;
   /** Resolves when a slot may have come free somewhere in the fleet, or after `maxMs`. */
@@ -87,7 +94,10 @@ export interface AdmissionStore {
   readonly type: AdmissionStoreType;
   status(): AdmissionStoreStatus;
   /** The shared state for one (provider endpoint, model, domain); undefined for the local store. */
-  domain(key: { providerType: string; endpoint: string; model: string; domain: ThrottleDomain }, cap: number): SharedAdmissionDomain | undefined;
+  domain(
+    key: { providerType: string; endpoint: string; model: string; domain: ThrottleDomain },
+    cap: number,
+  ): SharedAdmissionDomain | undefined;
   close(): Promise<void>;
 }
 

@@ -3,7 +3,15 @@
 // `request_admission` block: ×0.75 once per 429 cascade, +1 after 25 straight successes, and a
 // cooldown of Retry-After (or 2 s) during which no attempt of the domain starts.
 import type { Runtime } from '../core/model-client.ts';
-import type { AdmissionDemand, AdmissionSnapshot, LimitChange, RequestThrottle, ThrottleDomain, ThrottleOutcome, ThrottlePermit } from './admission.ts';
+import type {
+  AdmissionDemand,
+  AdmissionSnapshot,
+  LimitChange,
+  RequestThrottle,
+  ThrottleDomain,
+  ThrottleOutcome,
+  ThrottlePermit,
+} from './admission.ts';
 import { type AdmissionContext, admissionTimeout, logLimitChange, snapshotHeader } from './admission-context.ts';
 
 export interface AimdTuning {
@@ -141,7 +149,12 @@ export class AimdThrottle implements RequestThrottle {
         const limitBefore = state.limit;
         this.#record(state, outcome, runtime);
         if (state.limit !== limitBefore) {
-          state.lastChange = { at: runtime.now(), from: limitBefore, to: state.limit, reason: outcome.kind === 'success' ? `${this.#tuning.successesUntilIncrease} straight successes` : '429 (first of its cascade)' };
+          state.lastChange = {
+            at: runtime.now(),
+            from: limitBefore,
+            to: state.limit,
+            reason: outcome.kind === 'success' ? `${this.#tuning.successesUntilIncrease} straight successes` : '429 (first of its cascade)',
+          };
           logLimitChange(this.#context, domain, state.lastChange);
         }
         // One freed slot wakes one waiter (FIFO); waking them all would cost O(waiters) per

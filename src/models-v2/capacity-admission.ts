@@ -310,7 +310,14 @@ export class CapacityAdmission implements RequestThrottle {
     state.tokensSpent += waiter.tokens;
     // Shared: the buckets are mirrored in the fleet's coordinates (server clock, fleet spend).
     const ticket: Ticket = lease
-      ? { seq: state.seq, admittedAt: lease.admittedAt, tokens: waiter.tokens, requestsThrough: lease.requestsThrough, tokensThrough: lease.tokensThrough, lease }
+      ? {
+          seq: state.seq,
+          admittedAt: lease.admittedAt,
+          tokens: waiter.tokens,
+          requestsThrough: lease.requestsThrough,
+          tokensThrough: lease.tokensThrough,
+          lease,
+        }
       : { seq: state.seq, admittedAt: now, tokens: waiter.tokens, requestsThrough: state.seq, tokensThrough: state.tokensSpent };
     state.inFlight.add(ticket.seq);
     if (!lease && state.inFlight.size >= state.limit) state.saturated = true;
@@ -374,22 +381,31 @@ export class CapacityAdmission implements RequestThrottle {
       if (shared.changing) return;
       shared.changing = true;
       state.refused = [];
-      void shared.domain.recordRefusal({ version: shared.version, refusedSeq: ticket.lease.seq, from, floor: probeFrom ?? 1, reason, probeIntervalMs: nextInterval }).then((reply) => {
-        shared.changing = false;
-        if (!reply) return;
-        if (!reply.applied) {
-          this.#adopt(domain, state, shared, reply.limit, reply.version, now);
-          return;
-        }
-        shared.version = reply.version;
-        shared.lastLimit = reply.limit;
-        state.ceiling = from;
-        state.probeIntervalMs = nextInterval;
-        this.#setLimit(domain, state, reply.limit, now, reason);
-        state.probeStep = 1;
-        state.nextProbeAt = now + state.probeIntervalMs;
-        this.#pump(domain, state);
-      });
+      void shared.domain
+        .recordRefusal({
+          version: shared.version,
+          refusedSeq: ticket.lease.seq,
+          from,
+          floor: probeFrom ?? 1,
+          reason,
+          probeIntervalMs: nextInterval,
+        })
+        .then((reply) => {
+          shared.changing = false;
+          if (!reply) return;
+          if (!reply.applied) {
+            this.#adopt(domain, state, shared, reply.limit, reply.version, now);
+            return;
+          }
+          shared.version = reply.version;
+          shared.lastLimit = reply.limit;
+          state.ceiling = from;
+          state.probeIntervalMs = nextInterval;
+          this.#setLimit(domain, state, reply.limit, now, reason);
+          state.probeStep = 1;
+          state.nextProbeAt = now + state.probeIntervalMs;
+          this.#pump(domain, state);
+        });
       return;
     }
     const servedBefore = [...state.inFlight].filter((seq) => seq < ticket.seq).length;
@@ -487,7 +503,13 @@ export class CapacityAdmission implements RequestThrottle {
         const last = shared.lastLimit ?? state.limit;
         const workers = sharedDomain.liveWorkers;
         const share = Math.max(1, Math.min(this.#cap, Math.floor(last / workers)));
-        this.#setLimit(domain, state, share, nowOf(state), `admission store unavailable: a 1/${workers} share of the last shared limit ${last}`);
+        this.#setLimit(
+          domain,
+          state,
+          share,
+          nowOf(state),
+          `admission store unavailable: a 1/${workers} share of the last shared limit ${last}`,
+        );
       }
       this.#pump(domain, state);
     });

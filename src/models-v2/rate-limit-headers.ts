@@ -35,8 +35,7 @@ const CLOCK_SKEW_TOLERANCE_MS = 5_000;
 
 export function readRateLimitHeaders(header: HeaderLookup, nowMs: number): RateLimitReading | undefined {
   const reading: RateLimitReading = {};
-  const requests =
-    openaiBucket(header, 'requests') ?? anthropicBucket(header, 'requests', nowMs);
+  const requests = openaiBucket(header, 'requests') ?? anthropicBucket(header, 'requests', nowMs);
   // Anthropic's `tokens` headers report the most restrictive of its token limits; the input
   // split is what a request's prompt draws on when only that one is sent.
   const tokens =

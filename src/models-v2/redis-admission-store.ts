@@ -141,7 +141,10 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
   }
 
   domain(key: { providerType: string; endpoint: string; model: string; domain: ThrottleDomain }, cap: number): SharedAdmissionDomain {
-    const digest = createHash('sha1').update(JSON.stringify([key.providerType, key.endpoint, key.model])).digest('hex').slice(0, 16);
+    const digest = createHash('sha1')
+      .update(JSON.stringify([key.providerType, key.endpoint, key.model]))
+      .digest('hex')
+      .slice(0, 16);
     // One hash tag per domain: every key of a domain lands on one Redis Cluster slot.
     const base = `${this.#options.keyPrefix}:{${digest}:${key.domain}}`;
     let domain = this.#domains.get(base);
@@ -254,7 +257,10 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     try {
       subscriber.on('error', () => {});
       await withTimeout(subscriber.connect(), CONNECT_TIMEOUT_MS);
-      await withTimeout(subscriber.subscribe(this.#channel, (message) => this.#domains.get(message)?.wake()), CONNECT_TIMEOUT_MS);
+      await withTimeout(
+        subscriber.subscribe(this.#channel, (message) => this.#domains.get(message)?.wake()),
+        CONNECT_TIMEOUT_MS,
+      );
       this.#subscriber = subscriber;
     } catch {
       // Without the channel, queued workers still retry on their short timer; the half-open
@@ -332,7 +338,10 @@ class RedisDomain implements SharedAdmissionDomain {
     if (!known || !this.connected) return;
     // The channel message names the domain, so only its waiters wake.
     const args: (string | number)[] = [leaseId, this.#channel, this.#base];
-    for (const [prefix, reading] of [['r:', readings.requests], ['t:', readings.tokens]] as const) {
+    for (const [prefix, reading] of [
+      ['r:', readings.requests],
+      ['t:', readings.tokens],
+    ] as const) {
       if (!reading) continue;
       args.push(prefix, reading.limit, reading.remaining, reading.atMs, reading.seq, reading.spentThrough, reading.refillPerMs);
     }
@@ -343,8 +352,22 @@ class RedisDomain implements SharedAdmissionDomain {
     await sent;
   }
 
-  async recordRefusal(args: { version: number; refusedSeq: number; from: number; floor: number; reason: string; probeIntervalMs: number }): Promise<LimitReply | undefined> {
-    const reply = await this.#run(RECORD_REFUSAL_SCRIPT, [args.version, args.refusedSeq, args.from, args.floor, args.reason, Math.round(args.probeIntervalMs)]);
+  async recordRefusal(args: {
+    version: number;
+    refusedSeq: number;
+    from: number;
+    floor: number;
+    reason: string;
+    probeIntervalMs: number;
+  }): Promise<LimitReply | undefined> {
+    const reply = await this.#run(RECORD_REFUSAL_SCRIPT, [
+      args.version,
+      args.refusedSeq,
+      args.from,
+      args.floor,
+      args.reason,
+      Math.round(args.probeIntervalMs),
+    ]);
     return reply && limitReply(reply);
   }
 

@@ -42,9 +42,13 @@ function registryIdOf(admission: AdmissionConfig): number {
   return id;
 }
 
-async function acquireStore(admission: AdmissionConfig | undefined, logger: Logger): Promise<{ store: AdmissionStore; release(): Promise<void> }> {
+async function acquireStore(
+  admission: AdmissionConfig | undefined,
+  logger: Logger,
+): Promise<{ store: AdmissionStore; release(): Promise<void> }> {
   const config = admission?.store;
-  if (!admission || !config || config.type !== 'redis' || admission.policy !== 'capacity') return { store: localAdmissionStore, release: async () => {} };
+  if (!admission || !config || config.type !== 'redis' || admission.policy !== 'capacity')
+    return { store: localAdmissionStore, release: async () => {} };
   const lease = await stores.acquire(
     `redis:${registryIdOf(admission)}`,
     async () => {
@@ -109,7 +113,10 @@ export async function acquireThrottle({ provider, model, admission, logger }: Th
               cooldownMs: admission.aimd.cooldownSeconds * 1000,
             })
           : new CapacityAdmission(cap, context, (domain) =>
-              store.domain({ providerType: provider.providerType, endpoint: provider.endpoint ?? provider.name, model: model.model, domain }, cap),
+              store.domain(
+                { providerType: provider.providerType, endpoint: provider.endpoint ?? provider.name, model: model.model, domain },
+                cap,
+              ),
             );
       return { throttle: withStoreSnapshot(throttle, store), context, releaseStore: storeLease.release };
     },

@@ -18,11 +18,25 @@ export class ClientRunSummary {
   }
 
   chat(client: ModelClient, request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
-    return this.#counted(client, request.model, 'chat', options, (o) => client.chat(request, o), (observed, r) => observed.chatSucceeded(r));
+    return this.#counted(
+      client,
+      request.model,
+      'chat',
+      options,
+      (o) => client.chat(request, o),
+      (observed, r) => observed.chatSucceeded(r),
+    );
   }
 
   embed(client: ModelClient, request: EmbeddingRequest, options: CallOptions = {}): Promise<EmbeddingResponse> {
-    return this.#counted(client, request.model, 'embeddings', options, (o) => client.embed(request, o), (observed, r) => observed.embedSucceeded(r));
+    return this.#counted(
+      client,
+      request.model,
+      'embeddings',
+      options,
+      (o) => client.embed(request, o),
+      (observed, r) => observed.embedSucceeded(r),
+    );
   }
 
   /** One client call counted as one facade-level call, its attempts heard through the observer. */

@@ -4,7 +4,14 @@
 // registry without shadow mode registers nothing.
 import type { Meter, ObservableCallback } from '@opentelemetry/api';
 import type { ShadowSummaryEntry } from './run-summary.ts';
-import { ATTR_DD_ENGINE, ATTR_DD_MODEL_ALIAS, ATTR_DD_PROVIDER_TYPE, ATTR_DD_SHADOW_ENGINE, ATTR_DD_SHADOW_OUTCOME, ATTR_GEN_AI_PROVIDER_NAME } from './attribute-names.ts';
+import {
+  ATTR_DD_ENGINE,
+  ATTR_DD_MODEL_ALIAS,
+  ATTR_DD_PROVIDER_TYPE,
+  ATTR_DD_SHADOW_ENGINE,
+  ATTR_DD_SHADOW_OUTCOME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+} from './attribute-names.ts';
 import { METRIC_SHADOW_CALLS, UNIT_CALLS } from './metric-names.ts';
 import { GEN_AI_PROVIDER_NAMES } from './provider-names.ts';
 

@@ -18,8 +18,11 @@ export async function checkSummaryPath(path: string): Promise<void> {
     await mkdir(dirname(path), { recursive: true });
     await (await open(path, 'a')).close();
   } catch (error) {
-    throw new ConfigError(`--summary-json ${path} cannot be written: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      solution: 'Pass a file path in a writable directory.',
-    });
+    throw new ConfigError(
+      `--summary-json ${path} cannot be written: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        solution: 'Pass a file path in a writable directory.',
+      },
+    );
   }
 }

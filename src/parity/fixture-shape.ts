@@ -39,34 +39,43 @@ const expectSchema = z.union([
   }),
 ]);
 
-export const fixtureSchema = z.object({
-  name: z.string().min(1),
-  provider: z.enum(['openai', 'anthropic', 'bedrock']),
-  operation: z.enum(['chat', 'embedding']),
-  model: z.string().min(1),
-  source: z.string().optional(),
-  notes: z.string().optional(),
-  baseUrl: z.url().optional(),
-  request: z.record(z.string(), z.unknown()).optional(),
-  /**
-   * At least one, except for a local refusal: `exchanges: []` with an `expect.error` says the
-   * correct outcome is an error raised before any request (issue 18; docs/contract.md "Fixtures" otherwise asks for one).
-   */
-  exchanges: z.array(exchangeSchema),
-  expect: expectSchema.optional(),
-  /**
-   * How replay matches requests to exchanges (docs/harness.md): `recorded` = in the order written,
-   * `content` = by method, path and body whatever the arrival order. Default: `content` when
-   * every compared exchange records its request body, else `recorded`.
-   */
-  replayOrder: z.enum(['recorded', 'content']).optional(),
+export const fixtureSchema = z
+  .object({
+    name: z.string().min(1),
+    provider: z.enum(['openai', 'anthropic', 'bedrock']),
+    operation: z.enum(['chat', 'embedding']),
+    model: z.string().min(1),
+    source: z.string().optional(),
+    notes: z.string().optional(),
+    baseUrl: z.url().optional(),
+    request: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * At least one, except for a local refusal: `exchanges: []` with an `expect.error` says the
+     * correct outcome is an error raised before any request (issue 18; docs/contract.md "Fixtures" otherwise asks for one).
+     */
+    exchanges: z.array(exchangeSchema),
+    expect: expectSchema.optional(),
+    /**
+     * How replay matches requests to exchanges (docs/harness.md): `recorded` = in the order written,
+     * `content` = by method, path and body whatever the arrival order. Default: `content` when
+     * every compared exchange records its request body, else `recorded`.
+     */
+    replayOrder: z.enum(['recorded', 'content']).optional(),
   })
   .superRefine((fixture, ctx) => {
     if (fixture.exchanges.length > 0) return;
     if (!fixture.expect || !('error' in fixture.expect)) {
-      ctx.addIssue({ code: 'custom', path: ['exchanges'], message: 'a fixture needs at least one exchange, unless it expects a local refusal (expect.error with no exchanges)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exchanges'],
+        message: 'a fixture needs at least one exchange, unless it expects a local refusal (expect.error with no exchanges)',
+      });
     } else if (fixture.expect.attempts !== undefined && fixture.expect.attempts !== 0) {
-      ctx.addIssue({ code: 'custom', path: ['expect', 'attempts'], message: 'a fixture without exchanges expects a local refusal: attempts must be 0' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expect', 'attempts'],
+        message: 'a fixture without exchanges expects a local refusal: attempts must be 0',
+      });
     }
   });
 export type Fixture = z.output<typeof fixtureSchema>;
@@ -75,7 +84,6 @@ export type Fixture = z.output<typeof fixtureSchema>;
 export function expectsNoRequest(fixture: Fixture): boolean {
   return fixture.exchanges.length === 0 && fixture.expect !== undefined && 'error' in fixture.expect;
 }
-
 
 export const DEFAULT_BASE_URLS: Record<ProviderType, string> = {
   openai: 'https://api.openai.com/v1',

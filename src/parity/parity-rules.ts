@@ -43,7 +43,10 @@ export function parityDifferences(left: ParityRun, right: ParityRun, ignore: Rea
   const wire = (run: ParityRun) => {
     const sent = run.requests.map((r) => ({ method: r.method, path: comparablePath(r.path), body: dropKeys(r.body, ignore) }));
     if (!unordered) return sent;
-    return sent.map((r) => ({ key: canonicalJson(r), r })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ r }) => r);
+    return sent
+      .map((r) => ({ key: canonicalJson(r), r }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ r }) => r);
   };
   diffs.push(...diffJson(wire(left), wire(right), '$.requests'));
   if (left.attempts !== right.attempts) diffs.push({ path: '$.attempts', left: left.attempts, right: right.attempts });

@@ -16,7 +16,16 @@ const DROPPED_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-
 // `x-amz-date`, `x-amz-security-token`, `x-amz-content-sha256`…; not `x-amzn-*` (error type, token counts).
 const AWS_SIGNATURE_HEADER = /^x-amz-/;
 // Framing describes one connection, not the exchange; the replay frames anew.
-const FRAMING_HEADERS = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'content-encoding', 'te', 'upgrade']);
+const FRAMING_HEADERS = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'content-length',
+  'transfer-encoding',
+  'content-encoding',
+  'te',
+  'upgrade',
+]);
 // Shorter values are too likely to be ordinary text to scrub blindly (same rule as core/secrets).
 const MIN_SECRET_LENGTH = 4;
 

@@ -72,7 +72,11 @@ class Round {
 
 function answerExhausted(outgoing: ServerResponse, method: string, path: string): void {
   outgoing.writeHead(500, { 'content-type': 'application/json', 'x-should-retry': 'false' });
-  outgoing.end(JSON.stringify({ error: { type: 'shadow_replay_exhausted', message: `shadow replay: no captured exchange left for ${method} ${path}` } }));
+  outgoing.end(
+    JSON.stringify({
+      error: { type: 'shadow_replay_exhausted', message: `shadow replay: no captured exchange left for ${method} ${path}` },
+    }),
+  );
 }
 
 export async function startReplayOrigin(): Promise<ReplayOrigin> {

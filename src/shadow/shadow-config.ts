@@ -152,7 +152,9 @@ export function resolveShadowOptions(
       : checkCount(numberFromEnv(rawQueue, SHADOW_QUEUE_SIZE_ENV), SHADOW_QUEUE_SIZE_ENV, 1, 100_000);
   const rawShare = env[SHADOW_MAX_CPU_ENV];
   const maxCpuShare =
-    rawShare === undefined || rawShare.trim() === '' ? DEFAULT_SHADOW_MAX_CPU : checkShare(numberFromEnv(rawShare, SHADOW_MAX_CPU_ENV), SHADOW_MAX_CPU_ENV);
+    rawShare === undefined || rawShare.trim() === ''
+      ? DEFAULT_SHADOW_MAX_CPU
+      : checkShare(numberFromEnv(rawShare, SHADOW_MAX_CPU_ENV), SHADOW_MAX_CPU_ENV);
   const rawThread = env[SHADOW_THREAD_ENV]?.trim();
   const thread = rawThread === undefined || rawThread === '' ? 'worker' : checkThread(rawThread, SHADOW_THREAD_ENV);
   const dir = env[SHADOW_DIR_ENV]?.trim();

@@ -45,7 +45,9 @@ export interface ShadowTarget {
 export function shadowSafeProvider(provider: ResolvedProvider): ResolvedProvider {
   const { apiKey: _key, extraHeaders, ...rest } = provider;
   if (!extraHeaders) return rest;
-  const headers = Object.fromEntries(Object.entries(extraHeaders).map(([name, value]) => [name, isCredentialHeaderName(name) ? SHADOW_FAKE_CREDENTIAL : value]));
+  const headers = Object.fromEntries(
+    Object.entries(extraHeaders).map(([name, value]) => [name, isCredentialHeaderName(name) ? SHADOW_FAKE_CREDENTIAL : value]),
+  );
   return { ...rest, extraHeaders: headers };
 }
 
@@ -93,9 +95,25 @@ export class ShadowController {
     const spec: ShadowSessionSpec = { shadow, providerType: provider.providerType, model, provider: shadowSafeProvider(provider) };
     const session = this.#host
       ? undefined
-      : new ShadowSession(spec, { loadFactory: this.#deps.loadFactory, wrapShadowFactory: this.options.wrapShadowFactory, admission: this.#deps.admission });
+      : new ShadowSession(spec, {
+          loadFactory: this.#deps.loadFactory,
+          wrapShadowFactory: this.options.wrapShadowFactory,
+          admission: this.#deps.admission,
+        });
     const key = `${this.#targets.size}:${model.alias}:${primary}`;
-    const target: ShadowTarget = { alias: model.alias, providerType: provider.providerType, primary, shadow, model, provider, runtime: this.#deps.runtime, entry, key, spec, ...(session ? { session } : {}) };
+    const target: ShadowTarget = {
+      alias: model.alias,
+      providerType: provider.providerType,
+      primary,
+      shadow,
+      model,
+      provider,
+      runtime: this.#deps.runtime,
+      entry,
+      key,
+      spec,
+      ...(session ? { session } : {}),
+    };
     this.#targets.add(target);
     return shadowingClient(client, target, this);
   }
@@ -133,7 +151,15 @@ export class ShadowController {
   }
 
   /** The primary settled: redact what was captured and offer it to the queue. Never throws. */
-  settled(target: ShadowTarget, place: QueuePlace, operation: CapturedCall['operation'], request: ChatRequest | EmbeddingRequest, options: CallOptions | undefined, record: SampledCallRecord, result: Settled): void {
+  settled(
+    target: ShadowTarget,
+    place: QueuePlace,
+    operation: CapturedCall['operation'],
+    request: ChatRequest | EmbeddingRequest,
+    options: CallOptions | undefined,
+    record: SampledCallRecord,
+    result: Settled,
+  ): void {
     // Synchronous: its wall time is this thread's CPU (and half the cost of asking the kernel).
     const start = performance.now();
     // Set before the run can start (a later turn): the settle's own cost, not its wait in the queue.
@@ -235,7 +261,11 @@ export class ShadowController {
       draws: record.draws,
       sleeps: record.sleeps,
       exchanges,
-      outcome: { ok: outcome.ok, response: outcome.response, error: outcome.error && { type: outcome.error.type, status: outcome.error.status } },
+      outcome: {
+        ok: outcome.ok,
+        response: outcome.response,
+        error: outcome.error && { type: outcome.error.type, status: outcome.error.status },
+      },
       ...(options?.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     };
     return { call, redactor };
@@ -261,7 +291,12 @@ export class ShadowController {
     }
   }
 
-  async #judgeOnWorker(host: ShadowWorkerHost, target: ShadowTarget, call: CapturedCall, run: { cpuMicros: number }): Promise<ShadowJudgement> {
+  async #judgeOnWorker(
+    host: ShadowWorkerHost,
+    target: ShadowTarget,
+    call: CapturedCall,
+    run: { cpuMicros: number },
+  ): Promise<ShadowJudgement> {
     // The worker knows the model and provider from the session's spec (sent once).
     const { model: _model, provider: _provider, ...input } = call;
     try {
@@ -286,7 +321,10 @@ export class ShadowController {
         return;
       }
       this.#deps.logger.debug(
-        `shadow: alias '${target.alias}' out of parity (${target.primary} primary, ${target.shadow} shadow): ${verdict.diffs.slice(0, 3).map((d) => d.path).join(', ')}`,
+        `shadow: alias '${target.alias}' out of parity (${target.primary} primary, ${target.shadow} shadow): ${verdict.diffs
+          .slice(0, 3)
+          .map((d) => d.path)
+          .join(', ')}`,
       );
       // The fixture first: one that cannot be written makes the run failed (below), counted once —
       // never compared and failed both (sampled = compared + dropped + failed + skipped).
@@ -315,7 +353,9 @@ export class ShadowController {
     if (this.#loggedFailure.has(target.entry)) return;
     this.#loggedFailure.add(target.entry);
     const what = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
-    this.#deps.logger.debug(`shadow: alias '${target.alias}': shadow run failed (${what}); counted in shadowSummary().failed, further failures not logged`);
+    this.#deps.logger.debug(
+      `shadow: alias '${target.alias}': shadow run failed (${what}); counted in shadowSummary().failed, further failures not logged`,
+    );
   }
 
   /** Resolves once every queued shadow run has finished (the CPU budget is not waited for). */

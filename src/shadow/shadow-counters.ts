@@ -39,7 +39,21 @@ export class ShadowCounters {
     const key = JSON.stringify([alias, providerType, primary, shadow]);
     let entry = this.#entries.get(key);
     if (!entry) {
-      entry = { alias, providerType, primary, shadow, sampled: 0, compared: 0, inParity: 0, outOfParity: 0, dropped: 0, failed: 0, skipped: 0, fixturesWritten: 0, cpuMicros: 0 };
+      entry = {
+        alias,
+        providerType,
+        primary,
+        shadow,
+        sampled: 0,
+        compared: 0,
+        inParity: 0,
+        outOfParity: 0,
+        dropped: 0,
+        failed: 0,
+        skipped: 0,
+        fixturesWritten: 0,
+        cpuMicros: 0,
+      };
       this.#entries.set(key, entry);
     }
     return entry;

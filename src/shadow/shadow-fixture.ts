@@ -29,7 +29,9 @@ const MAX_NOTED_DIFFS = 5;
 export function shadowFixture(call: CapturedCall, verdict: ShadowJudgement, name: string, at: Date): ShadowFixture | undefined {
   if (call.exchanges.some((e) => !e.response)) return undefined;
   const { model: _model, ...request } = call.request as unknown as Record<string, unknown>;
-  const noted = verdict.diffs.slice(0, MAX_NOTED_DIFFS).map((d) => `${d.path}: ${call.primary}=${JSON.stringify(d.left) ?? 'absent'} ${call.shadow}=${JSON.stringify(d.right) ?? 'absent'}`);
+  const noted = verdict.diffs
+    .slice(0, MAX_NOTED_DIFFS)
+    .map((d) => `${d.path}: ${call.primary}=${JSON.stringify(d.left) ?? 'absent'} ${call.shadow}=${JSON.stringify(d.right) ?? 'absent'}`);
   const more = verdict.diffs.length > MAX_NOTED_DIFFS ? ` (+${verdict.diffs.length - MAX_NOTED_DIFFS} more)` : '';
   return {
     name,
@@ -42,7 +44,11 @@ export function shadowFixture(call: CapturedCall, verdict: ShadowJudgement, name
     request,
     exchanges: call.exchanges.map((e) => ({
       request: { method: e.method, path: e.path, ...(e.bodyText === '' ? {} : { body: parseBodyText(e.bodyText) }) },
-      response: { status: e.response!.status, headers: e.response!.headers, ...(e.response!.bodyText === '' ? {} : { body: parseBodyText(e.response!.bodyText) }) },
+      response: {
+        status: e.response!.status,
+        headers: e.response!.headers,
+        ...(e.response!.bodyText === '' ? {} : { body: parseBodyText(e.response!.bodyText) }),
+      },
     })),
   };
 }
@@ -52,14 +58,23 @@ function safeName(text: string): string {
 }
 
 /** Writes `<dir>/<provider>/<alias>-<time>-<n>.json`; returns the file, or undefined when not representable. */
-export async function writeShadowFixture(dir: string, call: CapturedCall, verdict: ShadowJudgement, sequence: number, at = new Date()): Promise<string | undefined> {
+export async function writeShadowFixture(
+  dir: string,
+  call: CapturedCall,
+  verdict: ShadowJudgement,
+  sequence: number,
+  at = new Date(),
+): Promise<string | undefined> {
   const stamp = at.toISOString().replace(/[:.]/g, '-');
   const name = `shadow-${safeName(call.alias)}-${stamp}-${sequence}`;
   const fixture = shadowFixture(call, verdict, name, at);
   if (!fixture) return undefined;
   // What compare will load: a fixture it would refuse is shadow mode's bug (counted as failed).
   const checked = fixtureSchema.safeParse(fixture);
-  if (!checked.success) throw new Error(`shadow fixture for alias '${call.alias}' does not satisfy docs/contract.md "Fixtures": ${checked.error.issues[0]?.message}`);
+  if (!checked.success)
+    throw new Error(
+      `shadow fixture for alias '${call.alias}' does not satisfy docs/contract.md "Fixtures": ${checked.error.issues[0]?.message}`,
+    );
   const folder = join(dir, call.providerType);
   await mkdir(folder, { recursive: true });
   const file = join(folder, `${name}.json`);

@@ -111,7 +111,13 @@ export class ShadowSession {
         random: () => this.#runtime.random(),
         sleep: (ms, signal) => this.#runtime.sleep(ms, signal),
       };
-      const client = await factory({ provider: shadowProvider(this.#spec, replay.origin), model: this.#spec.model, runtime, admission, logger: silentLogger });
+      const client = await factory({
+        provider: shadowProvider(this.#spec, replay.origin),
+        model: this.#spec.model,
+        runtime,
+        admission,
+        logger: silentLogger,
+      });
       return { client, replay };
     } catch (error) {
       await replay.close();

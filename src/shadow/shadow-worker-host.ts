@@ -59,7 +59,10 @@ export class ShadowWorkerHost {
   run(message: Omit<RunShadowMessage, 'kind' | 'id'> & Required<Pick<RunShadowMessage, 'spec'>>): Promise<WorkerRunResult> {
     if (this.#closed) return Promise.reject(new ShadowWorkerError('shadow worker closed'));
     const worker = this.#ensureWorker();
-    if (!worker) return Promise.reject(new ShadowWorkerError(`shadow worker not started again after ${MAX_WORKER_STARTS} starts (last: ${this.#lastFailure})`));
+    if (!worker)
+      return Promise.reject(
+        new ShadowWorkerError(`shadow worker not started again after ${MAX_WORKER_STARTS} starts (last: ${this.#lastFailure})`),
+      );
     const id = ++this.#nextId;
     const { spec, admission, ...rest } = message;
     const described = this.#described.has(message.session);
@@ -100,8 +103,7 @@ export class ShadowWorkerHost {
       // A worker that answers has started well: the restart limit counts failed starts in a row.
       this.#starts = 0;
       pending.resolve({ verdict: message.verdict, cpuMicros: message.cpuMicros });
-    }
-    else pending.reject(new ShadowWorkerError(message.error, message.cpuMicros));
+    } else pending.reject(new ShadowWorkerError(message.error, message.cpuMicros));
   }
 
   #settled(id: number): void {

@@ -2,7 +2,7 @@
 // helpers) lives in src/parity/fixture-shape.ts, shared with shadow mode, and is re-exported here.
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { FILE_LIMITS, FileReadError, readBoundedTextFile } from '../config/read-bounded-file.ts';
+import { FILE_LIMITS, type FileReadError, readBoundedTextFile } from '../config/read-bounded-file.ts';
 import { fixtureSchema, type Fixture } from '../parity/fixture-shape.ts';
 
 export * from '../parity/fixture-shape.ts';
@@ -121,4 +121,3 @@ export async function loadFixtures(paths: string[], cwd = process.cwd()): Promis
   if (errors.length > 1) throw new FixtureErrors(errors);
   return loaded;
 }
-

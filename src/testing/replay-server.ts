@@ -108,10 +108,17 @@ function bodyMatches(exchange: Exchange, body: unknown): boolean {
 }
 
 /** The exchange that answers a request, or undefined when none may. Pure: marks nothing used. */
-function pickExchange(exchanges: readonly Exchange[], used: readonly boolean[], order: ReplayOrder, served: ServedRequest): Pick | undefined {
+function pickExchange(
+  exchanges: readonly Exchange[],
+  used: readonly boolean[],
+  order: ReplayOrder,
+  served: ServedRequest,
+): Pick | undefined {
   if (order === 'recorded') {
     const next = used.indexOf(false);
-    return next >= 0 && sameRoute(exchanges[next], served.method, served.path) ? { index: next, bodyMatched: bodyMatches(exchanges[next], served.body) } : undefined;
+    return next >= 0 && sameRoute(exchanges[next], served.method, served.path)
+      ? { index: next, bodyMatched: bodyMatches(exchanges[next], served.body) }
+      : undefined;
   }
   let nearest: number | undefined;
   for (const [index, exchange] of exchanges.entries()) {
@@ -122,10 +129,19 @@ function pickExchange(exchanges: readonly Exchange[], used: readonly boolean[], 
   return nearest === undefined ? undefined : { index: nearest, bodyMatched: false };
 }
 
-function unmatchedReason(exchanges: readonly Exchange[], used: readonly boolean[], order: ReplayOrder, requestIndex: number, method: string, path: string): string {
+function unmatchedReason(
+  exchanges: readonly Exchange[],
+  used: readonly boolean[],
+  order: ReplayOrder,
+  requestIndex: number,
+  method: string,
+  path: string,
+): string {
   const left = used.filter((u) => !u).length;
-  if (left === 0) return `request #${requestIndex + 1} ${method} ${path} arrived after all ${exchanges.length} recorded exchanges were used`;
-  if (order === 'content') return `request #${requestIndex + 1} ${method} ${path} matches none of the ${left} unused recorded exchanges (method and path)`;
+  if (left === 0)
+    return `request #${requestIndex + 1} ${method} ${path} arrived after all ${exchanges.length} recorded exchanges were used`;
+  if (order === 'content')
+    return `request #${requestIndex + 1} ${method} ${path} matches none of the ${left} unused recorded exchanges (method and path)`;
   const nextIndex = used.indexOf(false);
   const next = exchanges[nextIndex];
   return `request #${requestIndex + 1} ${method} ${path} does not match the next recorded exchange #${nextIndex + 1} (${next.request.method} ${next.request.path})`;
@@ -185,7 +201,12 @@ export async function startReplayServer(exchanges: readonly Exchange[], options:
     if (!response) {
       const reason = unmatchedReason(exchanges, used, order, requestIndex, method, path);
       const next = order === 'recorded' ? exchanges[used.indexOf(false)] : undefined;
-      diffs.push({ path: `requests[${requestIndex}]`, expected: next ? `${next.request.method} ${next.request.path}` : null, actual: `${method} ${path}`, note: reason });
+      diffs.push({
+        path: `requests[${requestIndex}]`,
+        expected: next ? `${next.request.method} ${next.request.path}` : null,
+        actual: `${method} ${path}`,
+        note: reason,
+      });
       response = exhaustedResponse(reason);
     }
 
@@ -214,7 +235,14 @@ export async function startReplayServer(exchanges: readonly Exchange[], options:
       const unused = exchanges.flatMap((exchange, index) =>
         used[index]
           ? []
-          : [{ path: `exchanges[${index}]`, expected: `${exchange.request.method} ${exchange.request.path}`, actual: null, note: `recorded exchange #${index + 1} was never requested` }],
+          : [
+              {
+                path: `exchanges[${index}]`,
+                expected: `${exchange.request.method} ${exchange.request.path}`,
+                actual: null,
+                note: `recorded exchange #${index + 1} was never requested`,
+              },
+            ],
       );
       return [...diffs, ...unused];
     },

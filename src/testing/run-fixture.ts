@@ -110,7 +110,8 @@ function checkExpectation(fixture: Fixture, run: Omit<FixtureRun, 'expectation'>
   for (const d of run.diffs) diffs.push({ path: `$.${d.path}`, left: d.expected, right: d.actual });
   // With nothing recorded to hold the engine to (no expect, no request bodies) there is no
   // verdict to give, unless the replay itself went wrong (extra or missing requests).
-  const hasClaims = expected !== undefined || (fixture.request !== undefined && fixture.exchanges.some((e) => e.request.body !== undefined));
+  const hasClaims =
+    expected !== undefined || (fixture.request !== undefined && fixture.exchanges.some((e) => e.request.body !== undefined));
   const matches = hasClaims || diffs.length > 0 ? diffs.length === 0 : null;
   return { matches, diffs };
 }
@@ -131,7 +132,11 @@ function comparableExchanges(fixture: Fixture): Fixture['exchanges'] {
  */
 function isUnordered(fixture: Fixture, exchanges: Fixture['exchanges']): boolean {
   if (replayOrderOf(fixture, exchanges) !== 'content') return false;
-  const bodies = new Set(exchanges.filter((e) => e.request.body !== undefined).map((e) => canonicalJson(dropKeys(e.request.body, new Set(e.request.ignore ?? [])))));
+  const bodies = new Set(
+    exchanges
+      .filter((e) => e.request.body !== undefined)
+      .map((e) => canonicalJson(dropKeys(e.request.body, new Set(e.request.ignore ?? [])))),
+  );
   return bodies.size > 1;
 }
 

@@ -73,10 +73,10 @@ export class McpServerConnection {
       if (options.signal?.aborted) throw options.signal.reason;
       const init = { toolAlias: options.toolAlias, toolName: name, serverName: this.name, cause: error };
       if ((error as { code?: unknown }).code === REQUEST_TIMEOUT_CODE && options.timeoutMs !== undefined) {
-        throw new MCPToolError(
-          `Timed out after ${options.timeoutMs / 1000}s waiting for tool '${name}' on MCP server '${this.name}'`,
-          { ...init, solution: 'Raise timeoutSeconds of the tool alias, or make the tool faster.' },
-        );
+        throw new MCPToolError(`Timed out after ${options.timeoutMs / 1000}s waiting for tool '${name}' on MCP server '${this.name}'`, {
+          ...init,
+          solution: 'Raise timeoutSeconds of the tool alias, or make the tool faster.',
+        });
       }
       throw new MCPToolError(`Tool '${name}' on MCP server '${this.name}' failed: ${messageOf(error)}`, init);
     }
@@ -141,10 +141,7 @@ export class McpServerConnection {
   }
 
   async #open(onClosed: () => void): Promise<Client> {
-    const [{ Client }, transport] = await Promise.all([
-      import('@modelcontextprotocol/sdk/client/index.js'),
-      this.#createTransport(),
-    ]);
+    const [{ Client }, transport] = await Promise.all([import('@modelcontextprotocol/sdk/client/index.js'), this.#createTransport()]);
     const client = new Client(
       { name: 'data-designer-models', version: '0.1.0' },
       {

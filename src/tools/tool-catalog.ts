@@ -131,10 +131,11 @@ function parseArguments(call: ToolCall, toolAlias: string): Record<string, unkno
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    throw new MCPToolError(
-      `Invalid tool arguments for '${call.function.name}': ${(error as Error).message}`,
-      { toolAlias, toolName: call.function.name, cause: error },
-    );
+    throw new MCPToolError(`Invalid tool arguments for '${call.function.name}': ${(error as Error).message}`, {
+      toolAlias,
+      toolName: call.function.name,
+      cause: error,
+    });
   }
   // Non-object JSON (a bare string or list) cannot be named arguments; the call runs without any.
   return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};

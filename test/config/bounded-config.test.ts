@@ -247,7 +247,7 @@ describe('the syntax checks agree with the parsers', () => {
   // Our one-pass duplicate check reports a duplicate exactly when the parser's own check does.
   const KEYS = ['a', 'b', 'c', '1', '"1"', "'a'", 'true', '~', 'x y'];
   test.prop([fc.array(fc.constantFrom(...KEYS), { minLength: 1, maxLength: 6 }), fc.boolean()])(
-    'duplicate keys are found exactly where the parser\'s own (quadratic) check finds them',
+    "duplicate keys are found exactly where the parser's own (quadratic) check finds them",
     (keys, flow) => {
       const text = flow ? `{${keys.map((k, i) => `${k}: ${i}`).join(', ')}}` : keys.map((k, i) => `${k}: ${i}`).join('\n');
       const yaml = require('yaml') as typeof import('yaml');

@@ -50,7 +50,9 @@ describe('reference config case 1: ranges', () => {
   });
 
   it('rejects distributions that leave the range', () => {
-    expect(chatInferenceParamsSchema.safeParse({ temperature: { distributionType: 'uniform', params: { low: 0.5, high: 2.5 } } }).success).toBe(false);
+    expect(
+      chatInferenceParamsSchema.safeParse({ temperature: { distributionType: 'uniform', params: { low: 0.5, high: 2.5 } } }).success,
+    ).toBe(false);
     const manual = chatInferenceParamsSchema.safeParse({ topP: { distributionType: 'manual', params: { values: [0.5, 1.2] } } });
     expect(manual.success).toBe(false);
     expect(manual.error?.issues[0].message).toMatch(/topP .*between 0\.0 and 1\.0/);
@@ -68,9 +70,13 @@ describe('reference config case 2: distributions', () => {
       temperature: { distributionType: 'manual', params: { values: [0.1, 0.9], weights: [1, 3] } },
     });
     expect(parsed.temperature).toEqual({ distributionType: 'manual', params: { values: [0.1, 0.9], weights: [0.25, 0.75] } });
-    const length = chatInferenceParamsSchema.safeParse({ temperature: { distributionType: 'manual', params: { values: [1, 2], weights: [1] } } });
+    const length = chatInferenceParamsSchema.safeParse({
+      temperature: { distributionType: 'manual', params: { values: [1, 2], weights: [1] } },
+    });
     expect(length.error?.issues[0].message).toMatch(/same length/);
-    const zero = chatInferenceParamsSchema.safeParse({ temperature: { distributionType: 'manual', params: { values: [1, 2], weights: [0, 0] } } });
+    const zero = chatInferenceParamsSchema.safeParse({
+      temperature: { distributionType: 'manual', params: { values: [1, 2], weights: [0, 0] } },
+    });
     expect(zero.error?.issues[0].message).toBe('weights must sum to a non-zero value');
   });
 
@@ -96,8 +102,16 @@ describe('reference config case 2: distributions', () => {
 
 describe('reference config case 3: inference-parameter coercion', () => {
   it('routes by embedding keys or generationType', () => {
-    expect(inferenceParamsSchema.parse({ dimensions: 256 })).toMatchObject({ generationType: 'embedding', encodingFormat: 'float', dimensions: 256 });
-    expect(inferenceParamsSchema.parse({ temperature: 0.5 })).toMatchObject({ generationType: 'chat-completion', temperature: 0.5, maxParallelRequests: 4 });
+    expect(inferenceParamsSchema.parse({ dimensions: 256 })).toMatchObject({
+      generationType: 'embedding',
+      encodingFormat: 'float',
+      dimensions: 256,
+    });
+    expect(inferenceParamsSchema.parse({ temperature: 0.5 })).toMatchObject({
+      generationType: 'chat-completion',
+      temperature: 0.5,
+      maxParallelRequests: 4,
+    });
     const image = inferenceParamsSchema.safeParse({ generationType: 'image' });
     expect(image.success).toBe(false);
     expect(image.error?.issues[0].message).toMatch(/chat-completion.*embedding.*image generation is not supported/);
@@ -120,7 +134,10 @@ describe('reference config case 4: provider type', () => {
 
 describe('reference config case 5: per-request params', () => {
   it('re-samples a distribution on every request and omits unset keys', () => {
-    const params = chatInferenceParamsSchema.parse({ temperature: { distributionType: 'uniform', params: { low: 0, high: 2 } }, extraBody: {} });
+    const params = chatInferenceParamsSchema.parse({
+      temperature: { distributionType: 'uniform', params: { low: 0, high: 2 } },
+      extraBody: {},
+    });
     const random = seeded(1);
     const first = sampleChatParams(params, random);
     const second = sampleChatParams(params, random);
@@ -146,7 +163,10 @@ describe('strict config', () => {
 
   it('rejects wrong types with the path', () => {
     const error = configError(() =>
-      parseConfig({ ...baseConfig, models: [{ alias: 'a', model: 'm', provider: 'openai-prod', inferenceParameters: { maxTokens: 'many' } }] }),
+      parseConfig({
+        ...baseConfig,
+        models: [{ alias: 'a', model: 'm', provider: 'openai-prod', inferenceParameters: { maxTokens: 'many' } }],
+      }),
     );
     expect(error.message).toMatch(/models\[0\]\.inferenceParameters\.maxTokens: .*expected number/);
   });
@@ -166,7 +186,15 @@ describe('strict config', () => {
 
   it('strips trailing slashes from endpoints and loads YAML', () => {
     const config = parseConfigText(
-      ['providers:', '  - name: local', '    endpoint: http://127.0.0.1:8000/v1/', 'models:', '  - alias: a', '    model: m', '    provider: local'].join('\n'),
+      [
+        'providers:',
+        '  - name: local',
+        '    endpoint: http://127.0.0.1:8000/v1/',
+        'models:',
+        '  - alias: a',
+        '    model: m',
+        '    provider: local',
+      ].join('\n'),
       'config.yaml',
     );
     expect(config.providers[0].endpoint).toBe('http://127.0.0.1:8000/v1');
@@ -243,7 +271,9 @@ describe('secret references', () => {
       { AWS_REGION: 'us-east-2' },
     );
     expect(fromEndpoint.region).toBe('eu-west-1');
-    const fromEnv = resolveProvider(modelProviderSchema.parse({ name: 'b', endpoint: 'http://127.0.0.1:9', providerType: 'bedrock' }), { AWS_REGION: 'us-east-2' });
+    const fromEnv = resolveProvider(modelProviderSchema.parse({ name: 'b', endpoint: 'http://127.0.0.1:9', providerType: 'bedrock' }), {
+      AWS_REGION: 'us-east-2',
+    });
     expect(fromEnv.region).toBe('us-east-2');
   });
 });
@@ -285,22 +315,37 @@ describe('unknown keys name what is allowed there', () => {
     const chat = configError(() =>
       parseConfig({ ...baseConfig, models: [{ ...baseConfig.models[0], inferenceParameters: { temprature: 0.3 } }] }),
     );
-    expect(chat.message).toContain('unknown key "temprature" (did you mean "temperature"? allowed: generationType, temperature, topP, maxTokens,');
+    expect(chat.message).toContain(
+      'unknown key "temprature" (did you mean "temperature"? allowed: generationType, temperature, topP, maxTokens,',
+    );
   });
 
   it('picks the variant the input chose (embedding params, http MCP server, manual distribution)', () => {
     const embedding = configError(() =>
-      parseConfig({ ...baseConfig, models: [{ ...baseConfig.models[0], inferenceParameters: { generationType: 'embedding', max_tokens: 5 } }] }),
+      parseConfig({
+        ...baseConfig,
+        models: [{ ...baseConfig.models[0], inferenceParameters: { generationType: 'embedding', max_tokens: 5 } }],
+      }),
     );
-    expect(embedding.message).toContain('unknown key "max_tokens" (allowed: generationType, encodingFormat, dimensions, maxParallelRequests, timeoutSeconds, extraBody)');
+    expect(embedding.message).toContain(
+      'unknown key "max_tokens" (allowed: generationType, encodingFormat, dimensions, maxParallelRequests, timeoutSeconds, extraBody)',
+    );
     const server = configError(() =>
-      parseConfig({ ...baseConfig, mcpServers: [{ name: 's', transport: 'streamable_http', url: 'http://127.0.0.1:1/mcp', api_key: 'K' }] }),
+      parseConfig({
+        ...baseConfig,
+        mcpServers: [{ name: 's', transport: 'streamable_http', url: 'http://127.0.0.1:1/mcp', api_key: 'K' }],
+      }),
     );
     expect(server.message).toContain('mcpServers[0]: unknown key "api_key" (did you mean "apiKey"? allowed: name, transport, url, apiKey)');
     const weights = configError(() =>
       parseConfig({
         ...baseConfig,
-        models: [{ ...baseConfig.models[0], inferenceParameters: { temperature: { distributionType: 'manual', params: { values: [0.1], weight: [1] } } } }],
+        models: [
+          {
+            ...baseConfig.models[0],
+            inferenceParameters: { temperature: { distributionType: 'manual', params: { values: [0.1], weight: [1] } } },
+          },
+        ],
       }),
     );
     expect(weights.message).toContain('unknown key "weight" (did you mean "weights"? allowed: values, weights)');

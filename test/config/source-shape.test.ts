@@ -20,10 +20,20 @@ const PLANTED = ['vllmPlantedHeaderKey4Qz', 'ghpPlantedEnvSecret8Lk', 'nvapiPlan
 const OURS = {
   providers: [
     { name: 'nvidia', endpoint: 'https://integrate.api.nvidia.com/v1/', providerType: 'OpenAI', apiKey: 'NVIDIA_API_KEY' },
-    { name: 'local-vllm', endpoint: 'http://127.0.0.1:8000/v1', providerType: 'openai', extraHeaders: { 'x-api-key': 'vllmPlantedHeaderKey4Qz', 'x-tenant': 'synth-team' } },
+    {
+      name: 'local-vllm',
+      endpoint: 'http://127.0.0.1:8000/v1',
+      providerType: 'openai',
+      extraHeaders: { 'x-api-key': 'vllmPlantedHeaderKey4Qz', 'x-tenant': 'synth-team' },
+    },
   ],
   models: [
-    { alias: 'text', model: 'meta/llama-3.3-70b-instruct', provider: 'nvidia', inferenceParameters: { temperature: 0.85, topP: 0.95, maxTokens: 2048, maxParallelRequests: 8, timeoutSeconds: 120 } },
+    {
+      alias: 'text',
+      model: 'meta/llama-3.3-70b-instruct',
+      provider: 'nvidia',
+      inferenceParameters: { temperature: 0.85, topP: 0.95, maxTokens: 2048, maxParallelRequests: 8, timeoutSeconds: 120 },
+    },
     {
       alias: 'diverse',
       model: 'meta/llama-3.3-70b-instruct',
@@ -35,13 +45,24 @@ const OURS = {
       },
       skipHealthCheck: true,
     },
-    { alias: 'embed', model: 'nvidia/llama-3.2-nv-embedqa-1b-v2', provider: 'nvidia', inferenceParameters: { encodingFormat: 'float', dimensions: 1024, extraBody: { input_type: 'query' } } },
+    {
+      alias: 'embed',
+      model: 'nvidia/llama-3.2-nv-embedqa-1b-v2',
+      provider: 'nvidia',
+      inferenceParameters: { encodingFormat: 'float', dimensions: 1024, extraBody: { input_type: 'query' } },
+    },
     { alias: 'local', model: 'Qwen/Qwen3-8B', provider: 'local-vllm' },
   ],
   tools: [{ toolAlias: 'search', providers: ['docs-search', 'files'], maxToolCallTurns: 3, timeoutSeconds: 30.5 }],
   mcpServers: [
     { name: 'docs-search', transport: 'streamable_http', url: 'https://mcp.example.test/mcp', apiKey: 'DOCS_MCP_KEY' },
-    { name: 'files', transport: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/data'], env: { GITHUB_TOKEN: 'ghpPlantedEnvSecret8Lk' } },
+    {
+      name: 'files',
+      transport: 'stdio',
+      command: 'npx',
+      args: ['-y', '@modelcontextprotocol/server-filesystem', '/data'],
+      env: { GITHUB_TOKEN: 'ghpPlantedEnvSecret8Lk' },
+    },
   ],
 };
 
@@ -92,25 +113,39 @@ describe('a Data Designer (snake_case) config', () => {
     // encoding_format routes to embedding params without generation_type (source coercion rule).
     expect(byAlias.embed.inferenceParameters).toMatchObject({ generationType: 'embedding', encodingFormat: 'float', dimensions: 1024 });
     expect(byAlias.local.inferenceParameters).toEqual({ generationType: 'chat-completion', maxParallelRequests: 4 });
-    expect(config.tools[0]).toEqual({ toolAlias: 'search', providers: ['docs-search', 'files'], maxToolCallTurns: 3, timeoutSeconds: 30.5 });
+    expect(config.tools[0]).toEqual({
+      toolAlias: 'search',
+      providers: ['docs-search', 'files'],
+      maxToolCallTurns: 3,
+      timeoutSeconds: 30.5,
+    });
   });
 
   it('a single provider is the default of models that name none; several need `default`', () => {
-    const single = parseConfig({ providers: [{ name: 'only', endpoint: 'https://x.test/v1', provider_type: 'openai' }], model_configs: [{ alias: 'a', model: 'm' }] });
+    const single = parseConfig({
+      providers: [{ name: 'only', endpoint: 'https://x.test/v1', provider_type: 'openai' }],
+      model_configs: [{ alias: 'a', model: 'm' }],
+    });
     expect(single.models[0].provider).toBe('only');
     const several = errorOf(edited((c) => delete c.default && delete c.model_configs[1].provider));
-    expect(several.message).toContain('model_configs[1].provider: missing; name one of the configured providers ("nvidia", "local-vllm") or set a top-level default');
+    expect(several.message).toContain(
+      'model_configs[1].provider: missing; name one of the configured providers ("nvidia", "local-vllm") or set a top-level default',
+    );
     const wrong = errorOf(edited((c) => (c.default = 'nvdia')));
     expect(wrong.message).toContain('default: default must name a configured provider');
   });
 
   it('names an unknown key with its path as written, the key it most likely meant and what is allowed', () => {
     const typo = errorOf(edited((c) => (c.model_configs[0].inference_parameters.temprature = 0.5)));
-    expect(typo.message).toContain('model_configs[0].inference_parameters: unknown key "temprature" (did you mean "temperature"? allowed: generation_type, max_parallel_requests, timeout,');
+    expect(typo.message).toContain(
+      'model_configs[0].inference_parameters: unknown key "temprature" (did you mean "temperature"? allowed: generation_type, max_parallel_requests, timeout,',
+    );
     expect(typo.path).toBe('model_configs[0].inference_parameters');
     // Our spelling inside a source file is a stray key too, with the source spelling suggested.
     const camel = errorOf(edited((c) => (c.providers[0] = { ...c.providers[0], extraBody: {} })));
-    expect(camel.message).toContain('providers[0]: unknown key "extraBody" (did you mean "extra_body"? allowed: name, endpoint, provider_type, api_key, extra_body, extra_headers)');
+    expect(camel.message).toContain(
+      'providers[0]: unknown key "extraBody" (did you mean "extra_body"? allowed: name, endpoint, provider_type, api_key, extra_body, extra_headers)',
+    );
     const top = errorOf(edited((c) => (c.model_config = [])));
     expect(top.message).toContain('(root): unknown key "model_config" (did you mean "model_configs"?');
     const tool = errorOf(edited((c) => (c.tool_configs[0].max_turns = 2)));
@@ -130,14 +165,18 @@ describe('a Data Designer (snake_case) config', () => {
     expect(message).toContain('model_configs[0].inference_parameters.max_parallel_requests: max_parallel_requests must be at least 1');
     expect(message).toContain('model_configs[0].inference_parameters.timeout: timeout must be at least 1');
     expect(message).toContain('model_configs[0].inference_parameters.top_p: top_p defined in model config must be between 0.0 and 1.0');
-    expect(message).toContain('model_configs[1].inference_parameters.temperature: temperature defined in model config must be between 0.0 and 2.0');
+    expect(message).toContain(
+      'model_configs[1].inference_parameters.temperature: temperature defined in model config must be between 0.0 and 2.0',
+    );
     expect(message).toContain('providers[0].provider_type: unknown provider type "litellm"');
     expect(message).not.toMatch(/maxParallelRequests|timeoutSeconds|topP|providerType/);
   });
 
   it('refuses the MCP transports this layer does not speak, naming the fix', () => {
     const sse = errorOf(edited((c) => delete c.mcp_providers[0].provider_type));
-    expect(sse.message).toContain('mcp_providers[0].provider_type: MCP transport "sse" (the source default for a remote MCP provider) is not supported; set provider_type: streamable_http');
+    expect(sse.message).toContain(
+      'mcp_providers[0].provider_type: MCP transport "sse" (the source default for a remote MCP provider) is not supported; set provider_type: streamable_http',
+    );
     const unknownServer = errorOf(edited((c) => (c.tool_configs[0].providers = ['docs-search', 'nope'])));
     expect(unknownServer.message).toContain('tool_configs[0].providers[1]: unknown MCP server "nope"');
   });
@@ -160,9 +199,14 @@ describe('dd-models config check FILE', () => {
 
   function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      execFile(process.execPath, ['src/cli/dd-models.ts', ...args], { env: { PATH: process.env.PATH ?? '', NVIDIA_API_KEY: 'nvapiPlantedKey0xRz' }, timeout: 30_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      });
+      execFile(
+        process.execPath,
+        ['src/cli/dd-models.ts', ...args],
+        { env: { PATH: process.env.PATH ?? '', NVIDIA_API_KEY: 'nvapiPlantedKey0xRz' }, timeout: 30_000 },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+        },
+      );
     });
   }
 
@@ -192,7 +236,9 @@ describe('dd-models config check FILE', () => {
     await writeFile(file, (await readFile(SOURCE_FILE, 'utf8')).replace('max_parallel_requests: 8', 'max_paralel_requests: 8'));
     const bad = await cli(['config', 'check', file]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('model_configs[0].inference_parameters: unknown key "max_paralel_requests" (did you mean "max_parallel_requests"?');
+    expect(bad.stderr).toContain(
+      'model_configs[0].inference_parameters: unknown key "max_paralel_requests" (did you mean "max_parallel_requests"?',
+    );
     expect(bad.stdout).toBe('');
     const usage = await cli(['config', 'check']);
     expect(usage.code).toBe(2);

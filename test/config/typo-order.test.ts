@@ -2,7 +2,7 @@
 // key it was meant to be (issue 12, item 9).
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.ts';
-import { ConfigError } from '../../src/core/errors.ts';
+import type { ConfigError } from '../../src/core/errors.ts';
 
 function configError(raw: unknown): ConfigError {
   try {

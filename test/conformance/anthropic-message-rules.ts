@@ -6,7 +6,12 @@ export function anthropicMessageProblems(body: unknown): string[] {
   const record = body as { messages?: unknown; max_tokens?: unknown; thinking?: { type?: unknown; budget_tokens?: unknown } } | null;
   const out: string[] = [];
   const budget = record?.thinking?.budget_tokens;
-  if (record?.thinking?.type === 'enabled' && typeof budget === 'number' && typeof record.max_tokens === 'number' && budget >= record.max_tokens) {
+  if (
+    record?.thinking?.type === 'enabled' &&
+    typeof budget === 'number' &&
+    typeof record.max_tokens === 'number' &&
+    budget >= record.max_tokens
+  ) {
     out.push(`$.thinking.budget_tokens: ${budget} is not below max_tokens ${record.max_tokens}`);
   }
   const messages = Array.isArray(record?.messages) ? (record.messages as { content?: unknown }[]) : [];

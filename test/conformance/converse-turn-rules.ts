@@ -8,7 +8,8 @@ export function converseTurnProblems(body: unknown): string[] {
   if (!Array.isArray(messages)) return [];
   const out: string[] = [];
   messages.forEach((message: { role?: unknown; content?: unknown }, i) => {
-    if (i > 0 && messages[i - 1]?.role === message?.role) out.push(`$.messages[${i}]: a second ${String(message.role)} turn in a row (roles must alternate)`);
+    if (i > 0 && messages[i - 1]?.role === message?.role)
+      out.push(`$.messages[${i}]: a second ${String(message.role)} turn in a row (roles must alternate)`);
     const blocks = Array.isArray(message?.content) ? (message.content as Record<string, unknown>[]) : [];
     // "The content field in the Message object at messages.N is empty" (issue 18 item 7).
     if (blocks.length === 0) out.push(`$.messages[${i}]: empty content`);

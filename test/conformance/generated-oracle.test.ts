@@ -161,22 +161,50 @@ describe('the oracle passes real bodies with the request they carry', () => {
 describe('each rule reports the body it exists for (issue 24 classes)', () => {
   it('1. null sent as a value: Anthropic temperature/stop_sequences, OpenAI tools: null, and the TypeError it caused', () => {
     const nulls = withRequest(ANTHROPIC, (r) => Object.assign(r, { temperature: null, stop: null }));
-    const found = kinds(nulls, sent(ANTHROPIC, (b) => Object.assign(b, { temperature: null, stop_sequences: [null] })));
+    const found = kinds(
+      nulls,
+      sent(ANTHROPIC, (b) => Object.assign(b, { temperature: null, stop_sequences: [null] })),
+    );
     expect(found).toContain('spec $.temperature');
     expect(found).toContain('spec $.stop_sequences[*]');
     expect(found).toContain('rule:null-as-unset');
-    expect(kinds(withRequest(OPENAI, (r) => (r.seed = null)), sent(OPENAI, (b) => (b.seed = null)))).toEqual(['rule:null-as-unset']);
+    expect(
+      kinds(
+        withRequest(OPENAI, (r) => (r.seed = null)),
+        sent(OPENAI, (b) => (b.seed = null)),
+      ),
+    ).toEqual(['rule:null-as-unset']);
     const crash = thrown('anthropic', new TypeError("Cannot read properties of null (reading 'function')"));
-    expect(kinds(withRequest(ANTHROPIC, (r) => (r.tool_choice = null)), crash)).toEqual(['Unmapped:TypeError']);
+    expect(
+      kinds(
+        withRequest(ANTHROPIC, (r) => (r.tool_choice = null)),
+        crash,
+      ),
+    ).toEqual(['Unmapped:TypeError']);
   });
 
   it('2. blank text: whitespace beside a tool call (Anthropic), "" and [] turns (Bedrock), "" user content (Anthropic)', () => {
     const whitespace = sent(ANTHROPIC, (b) => (b.messages[1].content[0].text = '  '));
-    expect(kinds(withRequest(ANTHROPIC, (r) => (r.messages[1].content[0].text = '  ')), whitespace)).toEqual(['rule:non-blank-text']);
+    expect(
+      kinds(
+        withRequest(ANTHROPIC, (r) => (r.messages[1].content[0].text = '  ')),
+        whitespace,
+      ),
+    ).toEqual(['rule:non-blank-text']);
     const emptyUser = sent(ANTHROPIC, (b) => b.messages.splice(0, 0, { role: 'user', content: '' }, { role: 'assistant', content: 'ok' }));
     expect(kinds(ANTHROPIC.request, emptyUser)).toContain('rule:non-empty-content');
-    expect(kinds(BEDROCK.request, sent(BEDROCK, (b) => (b.messages[0].content = [{ text: '' }])))).toContain('rule:non-blank-text');
-    expect(kinds(BEDROCK.request, sent(BEDROCK, (b) => (b.messages[0].content = [])))).toContain('rule:non-empty-content');
+    expect(
+      kinds(
+        BEDROCK.request,
+        sent(BEDROCK, (b) => (b.messages[0].content = [{ text: '' }])),
+      ),
+    ).toContain('rule:non-blank-text');
+    expect(
+      kinds(
+        BEDROCK.request,
+        sent(BEDROCK, (b) => (b.messages[0].content = [])),
+      ),
+    ).toContain('rule:non-empty-content');
   });
 
   it('3. a history tool name outside the provider pattern (Bedrock ToolName, Anthropic tool rule)', () => {
@@ -195,8 +223,18 @@ describe('each rule reports the body it exists for (issue 24 classes)', () => {
     const strict = (known: Known) => withRequest(known, (r) => (r.tools[0].function.strict = true));
     expect(kinds(strict(ANTHROPIC), sent(ANTHROPIC))).toEqual(['loss:strict']);
     expect(kinds(strict(BEDROCK), sent(BEDROCK))).toEqual(['loss:strict']);
-    expect(kinds(strict(ANTHROPIC), sent(ANTHROPIC, (b) => (b.tools[0].strict = true)))).toEqual([]);
-    expect(kinds(strict(BEDROCK), sent(BEDROCK, (b) => (b.toolConfig.tools[0].toolSpec.strict = true)))).toEqual([]);
+    expect(
+      kinds(
+        strict(ANTHROPIC),
+        sent(ANTHROPIC, (b) => (b.tools[0].strict = true)),
+      ),
+    ).toEqual([]);
+    expect(
+      kinds(
+        strict(BEDROCK),
+        sent(BEDROCK, (b) => (b.toolConfig.tools[0].toolSpec.strict = true)),
+      ),
+    ).toEqual([]);
   });
 
   it('5. one tool_use id twice in an Anthropic request', () => {
@@ -217,15 +255,28 @@ describe('each rule reports the body it exists for (issue 24 classes)', () => {
   });
 
   it('content conservation: a dropped text, tool call, tool result or re-paired result is reported', () => {
-    expect(kinds(ANTHROPIC.request, sent(ANTHROPIC, (b) => b.messages[1].content.splice(0, 1)))).toEqual(['loss:text']);
-    const noResult = kinds(ANTHROPIC.request, sent(ANTHROPIC, (b) => (b.messages[2].content = [{ type: 'text', text: '15 degrees' }])));
+    expect(
+      kinds(
+        ANTHROPIC.request,
+        sent(ANTHROPIC, (b) => b.messages[1].content.splice(0, 1)),
+      ),
+    ).toEqual(['loss:text']);
+    const noResult = kinds(
+      ANTHROPIC.request,
+      sent(ANTHROPIC, (b) => (b.messages[2].content = [{ type: 'text', text: '15 degrees' }])),
+    );
     expect(noResult).toEqual(expect.arrayContaining(['rule:call-answered-next', 'loss:tool-result']));
     const renamed = sent(BEDROCK, (b) => {
       b.messages[1].content[1].toolUse.toolUseId = 'other_id';
       b.messages[2].content[0].toolResult.toolUseId = 'elsewhere';
     });
     expect(kinds(BEDROCK.request, renamed)).toEqual(expect.arrayContaining(['rule:result-after-call', 'loss:pairing']));
-    expect(kinds(withRequest(OPENAI, (r) => (r.temperature = 0.5)), sent(OPENAI))).toEqual(['loss:temperature']);
+    expect(
+      kinds(
+        withRequest(OPENAI, (r) => (r.temperature = 0.5)),
+        sent(OPENAI),
+      ),
+    ).toEqual(['loss:temperature']);
   });
 
   it('refusals: typed, before the network, naming what to change; anything else is reported', () => {

@@ -10,8 +10,8 @@ import { installNetworkGuard, type NetworkGuard } from '../contract/network-guar
 import { ENGINES } from '../contract/support.ts';
 import { requestJudges, runRequestConformance } from './generated/requests.ts';
 
-export const GENERATED_SEED = 24;
-export const GENERATED_RUNS = 2000;
+const GENERATED_SEED = 24;
+const GENERATED_RUNS = 2000;
 
 let guard: NetworkGuard;
 beforeAll(() => {
@@ -21,8 +21,7 @@ beforeAll(() => {
 afterAll(() => guard?.uninstall());
 
 describe('generated canonical requests (fixed seed)', () => {
-  const title =
-    `${GENERATED_RUNS} cases per provider × engine: every outcome a valid, conserving body or a typed refusal, engines agreeing`;
+  const title = `${GENERATED_RUNS} cases per provider × engine: every outcome a valid, conserving body or a typed refusal, engines agreeing`;
   it(title, async () => {
     const report = await runRequestConformance({
       runs: GENERATED_RUNS,

@@ -74,29 +74,25 @@ function report(section: Section): string {
 }
 
 describe('generated responses, read by both engines', () => {
-  it(
-    `seed ${SEED}: ${RUNS} cases per provider, 0 violations`,
-    async () => {
-      const section = await runResponseConformance({ runs: RUNS, seed: SEED });
-      console.log(`generated responses: ${section.cases} cases in ${section.seconds.toFixed(1)} s; ${JSON.stringify(section.outcomes)}`);
-      expect(section.violations, report(section)).toEqual([]);
-      expect(section.cases).toBeGreaterThanOrEqual(3 * RUNS);
-      for (const provider of ['openai', 'anthropic', 'bedrock']) {
-        for (const engine of ['legacy', 'v2']) {
-          const seen = Object.entries(section.outcomes)
-            .filter(([label]) => label.startsWith(`${provider}/`) && label.split('/')[2] === engine)
-            .reduce((sum, [, n]) => sum + n, 0);
-          expect(seen, `${provider} ${engine}`).toBeGreaterThanOrEqual(RUNS);
-        }
+  it(`seed ${SEED}: ${RUNS} cases per provider, 0 violations`, async () => {
+    const section = await runResponseConformance({ runs: RUNS, seed: SEED });
+    console.log(`generated responses: ${section.cases} cases in ${section.seconds.toFixed(1)} s; ${JSON.stringify(section.outcomes)}`);
+    expect(section.violations, report(section)).toEqual([]);
+    expect(section.cases).toBeGreaterThanOrEqual(3 * RUNS);
+    for (const provider of ['openai', 'anthropic', 'bedrock']) {
+      for (const engine of ['legacy', 'v2']) {
+        const seen = Object.entries(section.outcomes)
+          .filter(([label]) => label.startsWith(`${provider}/`) && label.split('/')[2] === engine)
+          .reduce((sum, [, n]) => sum + n, 0);
+        expect(seen, `${provider} ${engine}`).toBeGreaterThanOrEqual(RUNS);
       }
-      // The edges are drawn, not just possible: successes and shape errors on every provider with embeddings.
-      const edges = ['openai/chat/legacy/ModelAPIError', 'openai/embedding/v2/ModelAPIError', 'bedrock/embedding/legacy/ModelAPIError'];
-      for (const label of edges) {
-        expect(section.outcomes[label] ?? 0, label).toBeGreaterThan(10);
-      }
-    },
-    120_000,
-  );
+    }
+    // The edges are drawn, not just possible: successes and shape errors on every provider with embeddings.
+    const edges = ['openai/chat/legacy/ModelAPIError', 'openai/embedding/v2/ModelAPIError', 'bedrock/embedding/legacy/ModelAPIError'];
+    for (const label of edges) {
+      expect(section.outcomes[label] ?? 0, label).toBeGreaterThan(10);
+    }
+  }, 120_000);
 
   it('drawn bodies are valid for the response definitions, except the listed edges', () => {
     const openai = new OpenApiValidator('openai', readSpec(SPEC_FILES.openai), true);

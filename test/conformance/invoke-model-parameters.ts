@@ -7,17 +7,21 @@
 // NONE/LEFT/RIGHT).
 type Check = (value: unknown) => string | undefined;
 
-const oneOf = (...allowed: unknown[]): Check => (value) =>
-  allowed.includes(value) ? undefined : `${JSON.stringify(value)} is not one of ${allowed.join(', ')}`;
+const oneOf =
+  (...allowed: unknown[]): Check =>
+  (value) =>
+    allowed.includes(value) ? undefined : `${JSON.stringify(value)} is not one of ${allowed.join(', ')}`;
 const isBoolean: Check = (value) => (typeof value === 'boolean' ? undefined : 'not a boolean');
 const isPositiveInteger: Check = (value) => (Number.isInteger(value) && (value as number) > 0 ? undefined : 'not a positive integer');
 const nonEmptyText: Check = (value) => (typeof value === 'string' && value.length > 0 ? undefined : 'not a non-empty string');
-const listOf = (item: Check, max = Infinity): Check => (value) => {
-  if (!Array.isArray(value) || value.length === 0) return 'not a non-empty list';
-  if (value.length > max) return `${value.length} items, more than ${max}`;
-  const bad = value.map(item).findIndex((problem) => problem !== undefined);
-  return bad >= 0 ? `item ${bad}: ${item(value[bad])}` : undefined;
-};
+const listOf =
+  (item: Check, max = Infinity): Check =>
+  (value) => {
+    if (!Array.isArray(value) || value.length === 0) return 'not a non-empty list';
+    if (value.length > max) return `${value.length} items, more than ${max}`;
+    const bad = value.map(item).findIndex((problem) => problem !== undefined);
+    return bad >= 0 ? `item ${bad}: ${item(value[bad])}` : undefined;
+  };
 const anything: Check = () => undefined;
 
 interface Family {
@@ -33,7 +37,12 @@ export const INVOKE_MODEL_FAMILIES: readonly Family[] = [
   {
     label: 'Titan Text Embeddings v2',
     matches: (id) => id.includes('amazon.titan-embed-text-v2'),
-    parameters: { inputText: nonEmptyText, dimensions: oneOf(1024, 512, 256), normalize: isBoolean, embeddingTypes: listOf(oneOf('float', 'binary')) },
+    parameters: {
+      inputText: nonEmptyText,
+      dimensions: oneOf(1024, 512, 256),
+      normalize: isBoolean,
+      embeddingTypes: listOf(oneOf('float', 'binary')),
+    },
     required: ['inputText'],
   },
   {

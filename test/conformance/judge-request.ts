@@ -38,14 +38,21 @@ function judgeOpenApi(validator: OpenApiValidator, component: string, captured: 
   const passThrough: PassThrough[] = [];
   for (const key of captured.extraBodyKeys) {
     if (key in body && !declared.has(key)) {
-      passThrough.push({ key, reason: `extra_body key not declared by ${component} in the ${label} definition (vendor extension, sent unvalidated per docs/contract.md "Provider translation")` });
+      passThrough.push({
+        key,
+        reason: `extra_body key not declared by ${component} in the ${label} definition (vendor extension, sent unvalidated per docs/contract.md "Provider translation")`,
+      });
       delete body[key];
     }
   }
   const violations: string[] = [];
   for (const problem of validator.validate(component, body)) {
     const key = topLevelKey(problem);
-    if (key !== undefined && captured.extraBodyKeys.has(key)) passThrough.push({ key, reason: `the caller's extra_body value, sent as given (docs/contract.md "Provider translation"): ${problem}` });
+    if (key !== undefined && captured.extraBodyKeys.has(key))
+      passThrough.push({
+        key,
+        reason: `the caller's extra_body value, sent as given (docs/contract.md "Provider translation"): ${problem}`,
+      });
     else violations.push(problem);
   }
   return { against: `${label} ${component}`, violations, passThrough };
@@ -62,13 +69,17 @@ export function judgeRequest(captured: CapturedBody, validators: Validators): Ve
     const thinkingFromCaller = captured.extraBodyKeys.has('thinking') && captured.extraBodyKeys.has('max_tokens');
     for (const problem of anthropicMessageProblems(captured.body)) {
       // Budget and max_tokens both chosen by the caller through extra_body: theirs, listed.
-      if (problem.startsWith('$.thinking') && thinkingFromCaller) verdict.passThrough.push({ key: 'thinking', reason: `the caller's extra_body values: ${problem}` });
+      if (problem.startsWith('$.thinking') && thinkingFromCaller)
+        verdict.passThrough.push({ key: 'thinking', reason: `the caller's extra_body values: ${problem}` });
       else verdict.violations.push(problem);
     }
     return { ...verdict, against: `${verdict.against} + message rules` };
   }
   if (path.endsWith('/converse')) {
-    const violations = [...validators.bedrock.validate('com.amazonaws.bedrockruntime#ConverseRequest', captured.body), ...converseTurnProblems(captured.body)];
+    const violations = [
+      ...validators.bedrock.validate('com.amazonaws.bedrockruntime#ConverseRequest', captured.body),
+      ...converseTurnProblems(captured.body),
+    ];
     return { against: 'Bedrock Smithy ConverseRequest + turn rules', violations, passThrough: [] };
   }
   const modelId = decodeURIComponent(/\/model\/([^/]+)\/invoke$/.exec(path)?.[1] ?? captured.model);
@@ -76,7 +87,11 @@ export function judgeRequest(captured: CapturedBody, validators: Validators): Ve
   const violations: string[] = [];
   for (const problem of invokeModelProblems(modelId, captured.body)) {
     const key = topLevelKey(problem);
-    if (key !== undefined && captured.extraBodyKeys.has(key)) passThrough.push({ key, reason: `the caller's extra_body value, sent as given (docs/contract.md "Provider translation"): ${problem}` });
+    if (key !== undefined && captured.extraBodyKeys.has(key))
+      passThrough.push({
+        key,
+        reason: `the caller's extra_body value, sent as given (docs/contract.md "Provider translation"): ${problem}`,
+      });
     else violations.push(problem);
   }
   return { against: `Bedrock InvokeModel parameters (${modelId})`, violations, passThrough };

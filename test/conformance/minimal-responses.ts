@@ -51,7 +51,15 @@ const CONVERSE = {
 };
 
 export const MINIMAL_RESPONSES: readonly MinimalResponse[] = [
-  { name: 'openai-chat-content-and-refusal-null', provider: 'openai', operation: 'chat', model: 'gpt-4o', path: '/v1/chat/completions', schema: 'CreateChatCompletionResponse', body: OPENAI_CHAT },
+  {
+    name: 'openai-chat-content-and-refusal-null',
+    provider: 'openai',
+    operation: 'chat',
+    model: 'gpt-4o',
+    path: '/v1/chat/completions',
+    schema: 'CreateChatCompletionResponse',
+    body: OPENAI_CHAT,
+  },
   {
     name: 'openai-chat-text-no-usage',
     provider: 'openai',
@@ -59,7 +67,10 @@ export const MINIMAL_RESPONSES: readonly MinimalResponse[] = [
     model: 'gpt-4o',
     path: '/v1/chat/completions',
     schema: 'CreateChatCompletionResponse',
-    body: { ...OPENAI_CHAT, choices: [{ index: 0, message: { role: 'assistant', content: 'Hi', refusal: null }, finish_reason: 'length', logprobs: null }] },
+    body: {
+      ...OPENAI_CHAT,
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Hi', refusal: null }, finish_reason: 'length', logprobs: null }],
+    },
   },
   {
     name: 'openai-embedding-minimal',
@@ -68,9 +79,22 @@ export const MINIMAL_RESPONSES: readonly MinimalResponse[] = [
     model: 'text-embedding-3-small',
     path: '/v1/embeddings',
     schema: 'CreateEmbeddingResponse',
-    body: { object: 'list', model: 'text-embedding-3-small', data: [{ object: 'embedding', index: 0, embedding: [0.5, -0.25] }], usage: { prompt_tokens: 1, total_tokens: 1 } },
+    body: {
+      object: 'list',
+      model: 'text-embedding-3-small',
+      data: [{ object: 'embedding', index: 0, embedding: [0.5, -0.25] }],
+      usage: { prompt_tokens: 1, total_tokens: 1 },
+    },
   },
-  { name: 'anthropic-empty-content-nulls', provider: 'anthropic', operation: 'chat', model: 'claude-sonnet-4-5', path: '/v1/messages', schema: 'Message', body: ANTHROPIC_MESSAGE },
+  {
+    name: 'anthropic-empty-content-nulls',
+    provider: 'anthropic',
+    operation: 'chat',
+    model: 'claude-sonnet-4-5',
+    path: '/v1/messages',
+    schema: 'Message',
+    body: ANTHROPIC_MESSAGE,
+  },
   {
     name: 'anthropic-text-block-citations-null',
     provider: 'anthropic',

@@ -30,7 +30,9 @@ afterAll(() => {
   guard?.uninstall();
   const rows = [...tally.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, n]) => `  ${key}: ${n}`);
   const listed = [...passThroughs.entries()].map(([key, n]) => `  ${key} (×${n})`);
-  console.log(`request bodies validated (source / provider / engine):\n${rows.join('\n')}\npass-through (listed, not violations):\n${listed.join('\n') || '  none'}`);
+  console.log(
+    `request bodies validated (source / provider / engine):\n${rows.join('\n')}\npass-through (listed, not violations):\n${listed.join('\n') || '  none'}`,
+  );
 });
 beforeEach(() => {
   guard?.take();
@@ -41,7 +43,7 @@ function count(body: CapturedBody): void {
   tally.set(key, (tally.get(key) ?? 0) + 1);
 }
 
-describe('request bodies conform to the providers\' API definitions', () => {
+describe("request bodies conform to the providers' API definitions", () => {
   for (const source of Object.keys(SOURCES) as BodySource[]) {
     it(`${source}: every body both engines send is valid (${SOURCES[source].length} cases)`, async () => {
       const { bodies, runs } = await captureBodies(source, SOURCES[source]);
@@ -67,7 +69,8 @@ describe('request bodies conform to the providers\' API definitions', () => {
       if (source === 'generated') {
         // Each generated request is one a provider accepts: both engines send it and read the answer.
         for (const { fixture, run } of runs) {
-          if (!run.ok || run.requests.length === 0) problems.push(`${fixture.name} [${run.engine}] did not complete: ${run.error?.type}: ${run.error?.message}`);
+          if (!run.ok || run.requests.length === 0)
+            problems.push(`${fixture.name} [${run.engine}] did not complete: ${run.error?.type}: ${run.error?.message}`);
         }
       }
       expect(problems, problems.join('\n')).toEqual([]);

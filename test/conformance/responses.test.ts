@@ -24,7 +24,9 @@ beforeAll(() => {
   bedrock = new SmithyValidator(readSpec(SPEC_FILES.bedrock) as unknown as SmithyModel, true);
 }, 120_000);
 afterAll(() => {
-  console.log(`fixture responses: ${counts.checked} checked, ${counts.conforming} conform, ${counts.deviating} deviate as listed, ${counts.uncovered} without a definition (Titan/Cohere InvokeModel)`);
+  console.log(
+    `fixture responses: ${counts.checked} checked, ${counts.conforming} conform, ${counts.deviating} deviate as listed, ${counts.uncovered} without a definition (Titan/Cohere InvokeModel)`,
+  );
 });
 
 /** A body recorded as raw JSON text (to keep digits a double cannot hold) is judged as the JSON it is. */
@@ -39,7 +41,8 @@ function asJson(body: unknown): unknown {
 
 /** Problems with a 2xx body against the response schema; undefined when no definition covers it. */
 function responseProblems(fixture: Fixture, body: unknown): string[] | undefined {
-  if (fixture.provider === 'openai') return openai.validate(fixture.operation === 'chat' ? 'CreateChatCompletionResponse' : 'CreateEmbeddingResponse', body);
+  if (fixture.provider === 'openai')
+    return openai.validate(fixture.operation === 'chat' ? 'CreateChatCompletionResponse' : 'CreateEmbeddingResponse', body);
   if (fixture.provider === 'anthropic') return anthropic.validate('Message', body);
   if (fixture.operation === 'chat') return bedrock.validate('com.amazonaws.bedrockruntime#ConverseResponse', body);
   return undefined;
@@ -69,21 +72,31 @@ describe('responses the engines accept', () => {
         if (!listed) problems.push(`${fixture.name}: ${found.join('; ')}`);
       }
     }
-    for (const name of unused) if (!problems.some((p) => p.startsWith(name))) problems.push(`${name} is listed in response-deviations.ts but is not a deviating fixture`);
+    for (const name of unused)
+      if (!problems.some((p) => p.startsWith(name)))
+        problems.push(`${name} is listed in response-deviations.ts but is not a deviating fixture`);
     expect(problems, problems.join('\n')).toEqual([]);
   });
 
   describe('spec-valid responses with every optional field absent or null', () => {
     for (const minimal of MINIMAL_RESPONSES) {
       it(`${minimal.name} is valid for the definition and read alike by both engines`, async () => {
-        const valid = minimal.provider === 'bedrock' ? bedrock.validate(minimal.schema, minimal.body) : (minimal.provider === 'openai' ? openai : anthropic).validate(minimal.schema, minimal.body);
+        const valid =
+          minimal.provider === 'bedrock'
+            ? bedrock.validate(minimal.schema, minimal.body)
+            : (minimal.provider === 'openai' ? openai : anthropic).validate(minimal.schema, minimal.body);
         expect(valid, `the minimal body itself must be spec-valid: ${valid.join('; ')}`).toEqual([]);
         const fixture: Fixture = {
           name: `minimal/${minimal.name}`,
           provider: minimal.provider,
           operation: minimal.operation,
           model: minimal.model,
-          exchanges: [{ request: { method: 'POST', path: minimal.path }, response: { status: 200, headers: { 'content-type': 'application/json' }, body: minimal.body } }],
+          exchanges: [
+            {
+              request: { method: 'POST', path: minimal.path },
+              response: { status: 200, headers: { 'content-type': 'application/json' }, body: minimal.body },
+            },
+          ],
         };
         const runs = [];
         for (const engine of ENGINES) runs.push(await runFixture(fixture, engine, { timeoutMs: RUN_TIMEOUT_MS }));
@@ -91,7 +104,8 @@ describe('responses the engines accept', () => {
           expect(run.ok, `${run.engine}: ${run.error?.type}: ${run.error?.message}`).toBe(true);
           const shape = minimal.operation === 'chat' ? chatShapeProblems(run.response) : embeddingShapeProblems(run.response, 1);
           expect(shape, `${run.engine}: ${shape.join('; ')}`).toEqual([]);
-          if (minimal.operation === 'chat') expect((run.response as { choices: { finish_reason: unknown }[] }).choices[0].finish_reason).not.toBeNull();
+          if (minimal.operation === 'chat')
+            expect((run.response as { choices: { finish_reason: unknown }[] }).choices[0].finish_reason).not.toBeNull();
         }
         for (const run of runs.slice(1)) expect(run.response, run.engine).toEqual(runs[0].response);
       });

@@ -16,7 +16,13 @@ export interface SmithyModel {
   shapes: Record<string, SmithyShape>;
 }
 
-const HTTP_BINDINGS = ['smithy.api#httpLabel', 'smithy.api#httpHeader', 'smithy.api#httpQuery', 'smithy.api#httpPrefixHeaders', 'smithy.api#httpResponseCode'];
+const HTTP_BINDINGS = [
+  'smithy.api#httpLabel',
+  'smithy.api#httpHeader',
+  'smithy.api#httpQuery',
+  'smithy.api#httpPrefixHeaders',
+  'smithy.api#httpResponseCode',
+];
 const PRELUDE: Record<string, string> = {
   'smithy.api#String': 'string',
   'smithy.api#Integer': 'integer',
@@ -107,11 +113,13 @@ export class SmithyValidator {
       case 'string':
         if (typeof value !== 'string') return void out.push(`${where}: expected a string, got ${JSON.stringify(value)?.slice(0, 80)}`);
         this.#length([...value].length, limits, where, out);
-        if (limits.pattern && !new RegExp(limits.pattern).test(value)) out.push(`${where}: ${JSON.stringify(value)} does not match ${limits.pattern}`);
+        if (limits.pattern && !new RegExp(limits.pattern).test(value))
+          out.push(`${where}: ${JSON.stringify(value)} does not match ${limits.pattern}`);
         return;
       case 'integer':
       case 'long':
-        if (typeof value !== 'number' || !Number.isInteger(value)) return void out.push(`${where}: expected an integer, got ${JSON.stringify(value)}`);
+        if (typeof value !== 'number' || !Number.isInteger(value))
+          return void out.push(`${where}: expected an integer, got ${JSON.stringify(value)}`);
         return this.#range(value, limits, where, out);
       case 'float':
       case 'double':
@@ -121,7 +129,8 @@ export class SmithyValidator {
         if (typeof value !== 'boolean') out.push(`${where}: expected a boolean, got ${JSON.stringify(value)}`);
         return;
       case 'blob':
-        if (typeof value !== 'string' || value.length % 4 !== 0 || !BASE64.test(value)) return void out.push(`${where}: expected a base64 blob`);
+        if (typeof value !== 'string' || value.length % 4 !== 0 || !BASE64.test(value))
+          return void out.push(`${where}: expected a base64 blob`);
         this.#length(Buffer.from(value, 'base64').length, limits, where, out);
         return;
       case 'timestamp':
@@ -156,7 +165,9 @@ export class SmithyValidator {
   #union(shape: SmithyShape, value: unknown, path: string, out: string[]): void {
     if (!isObject(value)) return void out.push(`${path}: expected a union object`);
     const members = shape.members ?? {};
-    const set = Object.keys(value).filter((key) => value[key] !== undefined && value[key] !== null && (!this.#ignoreUnknown || key in members));
+    const set = Object.keys(value).filter(
+      (key) => value[key] !== undefined && value[key] !== null && (!this.#ignoreUnknown || key in members),
+    );
     if (set.length !== 1) out.push(`${path}: a union needs exactly one member set, got ${set.length} (${set.join(', ')})`);
     for (const key of set) {
       const member = members[key];

@@ -51,8 +51,11 @@ async function refusal(provider: Provider, engine: (typeof ENGINES)[number], req
 
 const PARAMETERS = { type: 'object', properties: { country: { type: 'string' } } };
 const TOOL = { type: 'function', function: { name: 'get_capital', description: 'Capital of a country', parameters: PARAMETERS } };
-const call = (id: string, name = 'get_capital', args = '{"country":"France"}') =>
-  ({ id, type: 'function', function: { name, arguments: args } });
+const call = (id: string, name = 'get_capital', args = '{"country":"France"}') => ({
+  id,
+  type: 'function',
+  function: { name, arguments: args },
+});
 const answer = (id: string, content: unknown = 'Paris') => ({ role: 'tool', tool_call_id: id, content });
 const USER = { role: 'user', content: 'What is the capital of France?' };
 
@@ -65,15 +68,35 @@ beforeEach(() => {
   guard.take();
 });
 
-const TOP_LEVEL = ['tools', 'tool_choice', 'temperature', 'top_p', 'max_tokens', 'stop', 'seed', 'response_format', 'n',
-  'frequency_penalty', 'presence_penalty', 'extra_body', 'extra_headers', 'timeout_ms'];
+const TOP_LEVEL = [
+  'tools',
+  'tool_choice',
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'stop',
+  'seed',
+  'response_format',
+  'n',
+  'frequency_penalty',
+  'presence_penalty',
+  'extra_body',
+  'extra_headers',
+  'timeout_ms',
+];
 
 describe.each(ENGINES)('%s engine: null is unset (class 1)', (engine) => {
   for (const provider of PROVIDERS) {
     it.each(TOP_LEVEL)(`${provider}: %s: null sends the body of an absent key`, async (field) => {
       // Tools are defined (and used in the history, which Bedrock then requires) unless the field is `tools` itself.
-      const history = field === 'tools' ? [USER] : [USER, { role: 'assistant', content: null, tool_calls: [call('call_1')] },
-        { role: 'tool', tool_call_id: 'call_1', content: 'Paris' }];
+      const history =
+        field === 'tools'
+          ? [USER]
+          : [
+              USER,
+              { role: 'assistant', content: null, tool_calls: [call('call_1')] },
+              { role: 'tool', tool_call_id: 'call_1', content: 'Paris' },
+            ];
       const base: Record<string, unknown> = { messages: history, ...(field === 'tools' ? {} : { tools: [TOOL] }) };
       const absent = await bodyOf(provider, engine, base);
       const withNull = await bodyOf(provider, engine, { ...base, [field]: null });
@@ -82,17 +105,25 @@ describe.each(ENGINES)('%s engine: null is unset (class 1)', (engine) => {
 
     it(`${provider}: nulls inside messages, parts and tools send the body of absent keys`, async () => {
       const absent = {
-        messages: [{ role: 'system', content: [{ type: 'text', text: 'Be brief.' }] }, USER,
+        messages: [
+          { role: 'system', content: [{ type: 'text', text: 'Be brief.' }] },
+          USER,
           { role: 'assistant', content: 'Checking.', tool_calls: [call('call_1')] },
-          { role: 'tool', tool_call_id: 'call_1', content: 'Paris' }, { role: 'assistant', content: 'Paris.' },
-          { role: 'user', content: [{ type: 'text', text: 'Thanks' }] }],
+          { role: 'tool', tool_call_id: 'call_1', content: 'Paris' },
+          { role: 'assistant', content: 'Paris.' },
+          { role: 'user', content: [{ type: 'text', text: 'Thanks' }] },
+        ],
         tools: [{ type: 'function', function: { name: 'get_capital' } }],
       };
       const withNulls = {
-        messages: [{ role: 'system', content: [{ type: 'text', text: 'Be brief.', cache_control: null }] }, USER,
+        messages: [
+          { role: 'system', content: [{ type: 'text', text: 'Be brief.', cache_control: null }] },
+          USER,
           { role: 'assistant', content: 'Checking.', tool_calls: [call('call_1')], reasoning_content: null, thinking_blocks: null },
-          answer('call_1'), { role: 'assistant', content: 'Paris.', tool_calls: null, thinking_blocks: null },
-          { role: 'user', content: [{ type: 'text', text: 'Thanks', cache_control: null }] }],
+          answer('call_1'),
+          { role: 'assistant', content: 'Paris.', tool_calls: null, thinking_blocks: null },
+          { role: 'user', content: [{ type: 'text', text: 'Thanks', cache_control: null }] },
+        ],
         tools: [{ type: 'function', function: { name: 'get_capital', description: null, parameters: null, strict: null } }],
       };
       const expected = await bodyOf(provider, engine, absent);
@@ -119,14 +150,22 @@ describe.each(ENGINES)('%s engine: blank text (class 2)', (engine) => {
   for (const provider of ['anthropic', 'bedrock'] as const) {
     it.each([[''], ['  \n\t']])(`${provider}: a user message whose text is %j is refused, naming the message and role`, async (blank) => {
       for (const content of [blank, [{ type: 'text', text: blank }]]) {
-        const error = await refusal(provider, engine, { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content }] });
+        const error = await refusal(provider, engine, {
+          messages: [
+            { role: 'system', content: 'Be brief.' },
+            { role: 'user', content },
+          ],
+        });
         expect(error.type).toBe('ModelBadRequestError');
         expect(error.message).toContain('message 1 (user)');
       }
     });
 
     it(`${provider}: blank text parts are left out, the rest is kept`, async () => {
-      const content = [{ type: 'text', text: '   ' }, { type: 'text', text: 'Hi' }];
+      const content = [
+        { type: 'text', text: '   ' },
+        { type: 'text', text: 'Hi' },
+      ];
       const body = await bodyOf(provider, engine, { messages: [{ role: 'user', content }] });
       const blocks = body.messages[0].content;
       expect(blocks).toHaveLength(1);
@@ -151,8 +190,16 @@ describe.each(ENGINES)('%s engine: blank text (class 2)', (engine) => {
   }
 
   it('openai: blank strings are sent unchanged', async () => {
-    const body = await bodyOf('openai', engine, { messages: [{ role: 'system', content: ' ' }, { role: 'user', content: '' }] });
-    expect(body.messages).toEqual([{ role: 'system', content: ' ' }, { role: 'user', content: '' }]);
+    const body = await bodyOf('openai', engine, {
+      messages: [
+        { role: 'system', content: ' ' },
+        { role: 'user', content: '' },
+      ],
+    });
+    expect(body.messages).toEqual([
+      { role: 'system', content: ' ' },
+      { role: 'user', content: '' },
+    ]);
   });
 });
 
@@ -160,8 +207,11 @@ describe.each(ENGINES)('%s engine: tool names in the history (class 3)', (engine
   for (const provider of ['anthropic', 'bedrock'] as const) {
     it(`${provider}: an assistant tool call named outside the rule is refused, naming the message and the name`, async () => {
       const error = await refusal(provider, engine, {
-        messages: [USER, { role: 'assistant', content: null, tool_calls: [call('call_1', 'weather.get_forecast', '{}')] },
-          { role: 'tool', tool_call_id: 'call_1', content: 'Sunny' }],
+        messages: [
+          USER,
+          { role: 'assistant', content: null, tool_calls: [call('call_1', 'weather.get_forecast', '{}')] },
+          { role: 'tool', tool_call_id: 'call_1', content: 'Sunny' },
+        ],
         tools: [{ type: 'function', function: { name: 'weather_get_forecast' } }],
       });
       expect(error.type).toBe('ModelBadRequestError');
@@ -213,11 +263,16 @@ function idTurns(provider: 'anthropic' | 'bedrock', body: Body): { calls: string
 describe.each(ENGINES)('%s engine: tool-use ids unique per request, pairing kept (class 5)', (engine) => {
   // What the response rule gives two identical calls with empty ids, in two turns: the same id.
   const repeated = 'call_2f2a2bd3d2c3a1e5';
-  const history = [USER,
-    { role: 'assistant', content: null, tool_calls: [call(repeated)] }, { role: 'tool', tool_call_id: repeated, content: 'Paris' },
-    { role: 'assistant', content: null, tool_calls: [call(repeated)] }, { role: 'tool', tool_call_id: repeated, content: 'Paris' },
+  const history = [
+    USER,
+    { role: 'assistant', content: null, tool_calls: [call(repeated)] },
+    { role: 'tool', tool_call_id: repeated, content: 'Paris' },
+    { role: 'assistant', content: null, tool_calls: [call(repeated)] },
+    { role: 'tool', tool_call_id: repeated, content: 'Paris' },
     { role: 'assistant', content: null, tool_calls: [call('dup'), call('dup', 'get_capital', '{"country":"Spain"}')] },
-    { role: 'tool', tool_call_id: 'dup', content: 'Paris' }, { role: 'tool', tool_call_id: 'dup', content: 'Madrid' }];
+    { role: 'tool', tool_call_id: 'dup', content: 'Paris' },
+    { role: 'tool', tool_call_id: 'dup', content: 'Madrid' },
+  ];
   for (const provider of ['anthropic', 'bedrock'] as const) {
     it(`${provider}: repeated ids become unique wire ids and every result answers its own call`, async () => {
       const { calls, results } = idTurns(provider, await bodyOf(provider, engine, { messages: history, tools: [TOOL] }));
@@ -297,21 +352,36 @@ describe.each(ENGINES)('%s engine: one check order for a request with two proble
 
 describe.each(ENGINES)('%s engine: OpenAI content: [] (generated, class 2)', (engine) => {
   it('openai: a system message with an empty parts list is sent as "" (a list must have one part)', async () => {
-    const body = await bodyOf('openai', engine, { messages: [{ role: 'system', content: [] }, { role: 'user', content: 'alpha' }] });
-    expect(body.messages).toEqual([{ role: 'system', content: '' }, { role: 'user', content: 'alpha' }]);
+    const body = await bodyOf('openai', engine, {
+      messages: [
+        { role: 'system', content: [] },
+        { role: 'user', content: 'alpha' },
+      ],
+    });
+    expect(body.messages).toEqual([
+      { role: 'system', content: '' },
+      { role: 'user', content: 'alpha' },
+    ]);
   });
 });
 
 describe.each(ENGINES)('%s engine: blank parts of a joined tool result (generated, class 3)', (engine) => {
-  const history = (content: unknown) =>
-    [USER, { role: 'assistant', content: 'alpha', tool_calls: [call('call_a1')] }, answer('call_a1', content)];
+  const history = (content: unknown) => [
+    USER,
+    { role: 'assistant', content: 'alpha', tool_calls: [call('call_a1')] },
+    answer('call_a1', content),
+  ];
   it('anthropic: empty and whitespace-only parts are left out of the joined text', async () => {
     const parts = ['alpha', '', ' \n', 'beta'].map((text) => ({ type: 'text', text }));
     const body = await bodyOf('anthropic', engine, { messages: history(parts), tools: [TOOL] });
     expect(body.messages[2].content[0].content).toBe('alpha\nbeta');
   });
   it('bedrock: empty and whitespace-only parts are left out of the joined text', async () => {
-    const parts = [{ type: 'text', text: 'alpha' }, { type: 'text', text: '' }, { type: 'text', text: '\t' }];
+    const parts = [
+      { type: 'text', text: 'alpha' },
+      { type: 'text', text: '' },
+      { type: 'text', text: '\t' },
+    ];
     const body = await bodyOf('bedrock', engine, { messages: history(parts), tools: [TOOL] });
     expect(body.messages[2].content[0].toolResult.content).toEqual([{ text: 'alpha' }]);
   });

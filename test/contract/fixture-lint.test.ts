@@ -27,7 +27,8 @@ describe('bundled fixtures', () => {
     it(`${fixture.name} is consistent`, () => {
       const problems: string[] = [];
       const rel = relative(FIXTURES_DIR, file.startsWith('/') ? file : `${REPO_ROOT}/${file}`);
-      if (`${basename(dirname(rel))}/${basename(rel, '.json')}` !== fixture.name) problems.push(`name ${fixture.name} does not match file ${rel}`);
+      if (`${basename(dirname(rel))}/${basename(rel, '.json')}` !== fixture.name)
+        problems.push(`name ${fixture.name} does not match file ${rel}`);
       if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(basename(rel, '.json'))) problems.push('file name is not kebab-case');
       if (!fixture.source) problems.push('no source');
       const path = expectedPath(fixture.provider, fixture.operation, fixture.model);
@@ -41,7 +42,8 @@ describe('bundled fixtures', () => {
       else if (fixture.exchanges.length === 0) {
         // A local refusal (issue 18): an error, no request, no sleep, and a request to refuse.
         if (!('error' in ex)) problems.push('no exchanges but expects a response');
-        if (ex.attempts !== 0 || ex.sleeps === undefined || ex.sleeps.length !== 0) problems.push('a local refusal expects attempts 0 and sleeps []');
+        if (ex.attempts !== 0 || ex.sleeps === undefined || ex.sleeps.length !== 0)
+          problems.push('a local refusal expects attempts 0 and sleeps []');
         if (!fixture.request) problems.push('a local refusal needs the request it refuses');
       } else {
         if (ex.attempts === undefined || ex.sleeps === undefined) problems.push('expect lacks attempts/sleeps');
@@ -52,7 +54,9 @@ describe('bundled fixtures', () => {
         // Only a Titan batch (one request per text) or a Cohere input over 96 texts makes several
         // successful requests with no sleep; their requests are concurrent, so in a successful
         // batch every failed exchange is one retry of its own text (engine-rules, fan-out).
-        const batched = fixture.model.includes('titan-embed') || (fixture.model.includes('cohere.embed') && ((fixture.request?.input as unknown[]) ?? []).length > 96);
+        const batched =
+          fixture.model.includes('titan-embed') ||
+          (fixture.model.includes('cohere.embed') && ((fixture.request?.input as unknown[]) ?? []).length > 96);
         const allOk = fixture.exchanges.every((e) => e.response.status < 300);
         const failed = fixture.exchanges.filter((e) => e.response.status >= 300).length;
         const retries = allOk ? 0 : batched && 'response' in ex ? failed : fixture.exchanges.length - 1;
@@ -60,18 +64,22 @@ describe('bundled fixtures', () => {
         // A success must end on a 2xx and a retried failure must not.
         const last = fixture.exchanges.at(-1)!.response.status;
         if ('response' in ex && (last < 200 || last > 299)) problems.push(`expects a response but the last exchange is ${last}`);
-        if (!allOk && !batched) for (const e of fixture.exchanges.slice(0, -1)) if (e.response.status < 300) problems.push('a 2xx before the last exchange');
+        if (!allOk && !batched)
+          for (const e of fixture.exchanges.slice(0, -1)) if (e.response.status < 300) problems.push('a 2xx before the last exchange');
         if (allOk && fixture.exchanges.length > 1 && !batched) problems.push('several 2xx exchanges outside a Titan or Cohere batch');
         // In a batch that succeeds, a failed request is retried later with the same body.
         if (batched && 'response' in ex) {
           fixture.exchanges.forEach((e, i) => {
-            const retried = fixture.exchanges.slice(i + 1).some((later) => JSON.stringify(later.request.body) === JSON.stringify(e.request.body));
+            const retried = fixture.exchanges
+              .slice(i + 1)
+              .some((later) => JSON.stringify(later.request.body) === JSON.stringify(e.request.body));
             if (e.response.status >= 300 && !retried) problems.push(`exchanges[${i}] failed and no later exchange retries its body`);
           });
         }
         // Backoff without hints is 2000 × 2^k with the replay's jitter factor of exactly 1.
         ex.sleeps?.forEach((ms, k) => {
-          if (!(ms === 2000 * 2 ** k || (ms > 0 && ms <= 60_000))) problems.push(`sleeps[${k}] = ${ms} is neither a backoff nor a usable hint`);
+          if (!(ms === 2000 * 2 ** k || (ms > 0 && ms <= 60_000)))
+            problems.push(`sleeps[${k}] = ${ms} is neither a backoff nor a usable hint`);
         });
       }
       // A request body is only recorded when the canonical request that produces it is written.

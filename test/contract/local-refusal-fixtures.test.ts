@@ -11,14 +11,26 @@ import { expectsNoRequest, FixtureError, loadFixtures, parseFixture } from '../.
 import { compareEngines } from '../../src/testing/run-fixture.ts';
 import { FIXTURES_DIR, REPO_ROOT, RUN_TIMEOUT_MS } from './support.ts';
 
-const BASE = { name: 'anthropic/x', provider: 'anthropic', operation: 'chat', model: 'claude-sonnet-4-5', request: { messages: [{ role: 'user', content: 'Hello' }] } };
+const BASE = {
+  name: 'anthropic/x',
+  provider: 'anthropic',
+  operation: 'chat',
+  model: 'claude-sonnet-4-5',
+  request: { messages: [{ role: 'user', content: 'Hello' }] },
+};
 
 describe('fixtures that expect a local refusal', () => {
   it('the schema takes exchanges: [] only with an expected error and 0 attempts', () => {
-    expect(expectsNoRequest(parseFixture({ ...BASE, exchanges: [], expect: { error: 'ModelBadRequestError', attempts: 0, sleeps: [] } }, 'f.json'))).toBe(true);
+    expect(
+      expectsNoRequest(
+        parseFixture({ ...BASE, exchanges: [], expect: { error: 'ModelBadRequestError', attempts: 0, sleeps: [] } }, 'f.json'),
+      ),
+    ).toBe(true);
     expect(() => parseFixture({ ...BASE, exchanges: [] }, 'f.json')).toThrow(FixtureError);
     expect(() => parseFixture({ ...BASE, exchanges: [], expect: { response: {} } }, 'f.json')).toThrow(/unless it expects a local refusal/);
-    expect(() => parseFixture({ ...BASE, exchanges: [], expect: { error: 'ModelBadRequestError', attempts: 1 } }, 'f.json')).toThrow(/attempts must be 0/);
+    expect(() => parseFixture({ ...BASE, exchanges: [], expect: { error: 'ModelBadRequestError', attempts: 1 } }, 'f.json')).toThrow(
+      /attempts must be 0/,
+    );
   });
 
   it('an engine that sends a request for such a fixture fails it', async () => {
@@ -34,7 +46,13 @@ describe('fixtures that expect a local refusal', () => {
     expect(refusals.length).toBeGreaterThanOrEqual(10);
     const cases = await compareFixtures(refusals);
     for (const c of cases) {
-      expect({ name: c.name, parity: c.parity, matches: c.matches, attempts: [c.legacy.attempts, c.v2.attempts], flag: c.noRequestExpected }).toEqual({ name: c.name, parity: true, matches: true, attempts: [0, 0], flag: true });
+      expect({
+        name: c.name,
+        parity: c.parity,
+        matches: c.matches,
+        attempts: [c.legacy.attempts, c.v2.attempts],
+        flag: c.noRequestExpected,
+      }).toEqual({ name: c.name, parity: true, matches: true, attempts: [0, 0], flag: true });
     }
     const report = buildReport(cases);
     expect(renderTable(report, { color: false, width: 200 })).toContain('no request expected (refused locally)');
@@ -42,7 +60,13 @@ describe('fixtures that expect a local refusal', () => {
   }, 120_000);
 
   it('a case with exchanges is not marked', () => {
-    const c = buildCase({ name: 'a', provider: 'openai', operation: 'chat', file: 'a.json' }, { legacy: run(), v2: run(), parity: true, matches: true, diffs: [] } as never);
+    const c = buildCase({ name: 'a', provider: 'openai', operation: 'chat', file: 'a.json' }, {
+      legacy: run(),
+      v2: run(),
+      parity: true,
+      matches: true,
+      diffs: [],
+    } as never);
     expect('noRequestExpected' in c).toBe(false);
   });
 });

@@ -40,7 +40,12 @@ function oracle(fixture: Fixture, deviation: Deviation = {}): ClientFactory {
   return ({ provider, model, runtime }) => {
     const origin = new URL(provider.endpoint).origin;
     const post = (path: string, body: unknown) =>
-      fetch(new URL(path, origin), { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }).then((r) => r.arrayBuffer());
+      fetch(new URL(path, origin), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      }).then((r) => r.arrayBuffer());
     const call = async (): Promise<never> => {
       const expected = fixture.expect!;
       const sleeps = deviation.sleeps ? deviation.sleeps(expected.sleeps ?? []) : (expected.sleeps ?? []);
@@ -57,7 +62,13 @@ function oracle(fixture: Fixture, deviation: Deviation = {}): ClientFactory {
         const Class = MODEL_ERROR_CLASSES[expected.error as keyof typeof MODEL_ERROR_CLASSES] as unknown as new (init: object) => Error;
         const last = fixture.exchanges.at(-1)?.response.status ?? 0; // none for a local refusal
         const { retryAfterMs } = readExtensions(fileOf.get(fixture.name)!);
-        throw new Class({ providerName: provider.name, modelAlias: model.alias, status: last >= 300 ? last : undefined, retryAfterMs, ...deviation.errorInit });
+        throw new Class({
+          providerName: provider.name,
+          modelAlias: model.alias,
+          status: last >= 300 ? last : undefined,
+          retryAfterMs,
+          ...deviation.errorInit,
+        });
       }
       const response = structuredClone(expected.response);
       return (deviation.response ? deviation.response(response) : response) as never;
@@ -101,7 +112,11 @@ describe('an oracle client that does exactly what a fixture records', () => {
 });
 
 describe('a batch replayed by content passes in any arrival order', () => {
-  for (const name of ['bedrock/embedding-titan-shuffled-arrival', 'bedrock/embedding-cohere-shuffled-batches', 'bedrock/embedding-titan-shuffled-text-throttled-then-recovers']) {
+  for (const name of [
+    'bedrock/embedding-titan-shuffled-arrival',
+    'bedrock/embedding-cohere-shuffled-batches',
+    'bedrock/embedding-titan-shuffled-text-throttled-then-recovers',
+  ]) {
     it(`${name}, sent last to first`, async () => {
       const fixture = byName.get(name);
       expect(fixture, `fixture ${name} exists`).toBeDefined();
@@ -112,21 +127,59 @@ describe('a batch replayed by content passes in any arrival order', () => {
 
 describe('planted deviations are caught', () => {
   const cases: [string, string, Deviation, RegExp][] = [
-    ['an extra key in the message', 'openai/chat-plain-text',
-      { response: (r) => ((r.choices as { message: Record<string, unknown> }[])[0].message.refusal = null, r) }, /^exact \$\.response\.choices\[0\]\.message\.refusal/],
+    [
+      'an extra key in the message',
+      'openai/chat-plain-text',
+      { response: (r) => (((r.choices as { message: Record<string, unknown> }[])[0].message.refusal = null), r) },
+      /^exact \$\.response\.choices\[0\]\.message\.refusal/,
+    ],
     ['a missing usage', 'anthropic/plain-text-max-tokens-default', { response: (r) => (delete r.usage, r) }, /\$\.response\.usage/],
-    ['usage invented where the provider sent none', 'anthropic/tool-use-single',
-      { response: (r) => ({ ...r, usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } }) }, /^exact \$\.response\.usage/],
-    ['a dropped parameter sent anyway', 'anthropic/params-mapped-and-dropped', { body: (b) => ({ ...(b as object), seed: 7 }) }, /request\.body\.seed/],
-    ['a thinking block sent after the text', 'anthropic/thinking-blocks-sent-back-in-tool-loop',
-      { body: (b) => { const m = (b as { messages: { content: unknown[] }[] }).messages[1]; m.content.push(m.content.shift()); return b; } }, /request\.body\.messages\[1\]\.content\[0\]/],
+    [
+      'usage invented where the provider sent none',
+      'anthropic/tool-use-single',
+      { response: (r) => ({ ...r, usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } }) },
+      /^exact \$\.response\.usage/,
+    ],
+    [
+      'a dropped parameter sent anyway',
+      'anthropic/params-mapped-and-dropped',
+      { body: (b) => ({ ...(b as object), seed: 7 }) },
+      /request\.body\.seed/,
+    ],
+    [
+      'a thinking block sent after the text',
+      'anthropic/thinking-blocks-sent-back-in-tool-loop',
+      {
+        body: (b) => {
+          const m = (b as { messages: { content: unknown[] }[] }).messages[1];
+          m.content.push(m.content.shift());
+          return b;
+        },
+      },
+      /request\.body\.messages\[1\]\.content\[0\]/,
+    ],
     ['one retry too many', 'openai/429-insufficient-quota-not-retried', { extraRequest: true }, /requests\[1\]/],
     ['one retry too few', 'bedrock/503-twice-then-success', { requests: 2, sleeps: () => [2000] }, /never requested|\$\.attempts/],
     ['a hint ignored', 'openai/429-retry-after-ms-recovers', { sleeps: () => [2000] }, /\$\.sleeps\[0\]/],
-    ['an error without its status', 'bedrock/403-unrecognized-client-is-authentication', { errorInit: { status: undefined } }, /^error\.status: expected 403/],
-    ['an error without its hint', 'openai/429-retry-after-ms-exhausted', { errorInit: { retryAfterMs: undefined } }, /^error\.retryAfterMs: expected 10/],
+    [
+      'an error without its status',
+      'bedrock/403-unrecognized-client-is-authentication',
+      { errorInit: { status: undefined } },
+      /^error\.status: expected 403/,
+    ],
+    [
+      'an error without its hint',
+      'openai/429-retry-after-ms-exhausted',
+      { errorInit: { retryAfterMs: undefined } },
+      /^error\.retryAfterMs: expected 10/,
+    ],
     ['a connection off the loopback', 'openai/chat-plain-text', { escape: true }, /^network: a connection to 203\.0\.113\.7/],
-    ['a batch text sent with another body', 'bedrock/embedding-titan-shuffled-arrival', { body: (b) => ({ ...(b as object), normalize: true }) }, /request\.body\.normalize/],
+    [
+      'a batch text sent with another body',
+      'bedrock/embedding-titan-shuffled-arrival',
+      { body: (b) => ({ ...(b as object), normalize: true }) },
+      /request\.body\.normalize/,
+    ],
     ['a batch that never went out', 'bedrock/embedding-cohere-shuffled-batches', { requests: 2 }, /never requested|\$\.attempts/],
     ['a batch text sent twice', 'bedrock/embedding-titan-shuffled-arrival', { extraRequest: true }, /requests\[4\]/],
   ];
@@ -135,7 +188,10 @@ describe('planted deviations are caught', () => {
       const fixture = byName.get(name);
       expect(fixture, `fixture ${name} exists`).toBeDefined();
       const problems = await runOracle(fixture!, deviation);
-      expect(problems.some((p) => finding.test(p)), problems.join('\n')).toBe(true);
+      expect(
+        problems.some((p) => finding.test(p)),
+        problems.join('\n'),
+      ).toBe(true);
     });
   }
 });

@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EngineName } from '../../src/core/model-client.ts';
 import type { Fixture } from '../../src/testing/fixture.ts';
 import { diffJson } from '../../src/testing/json-diff.ts';
 import type { FixtureRun } from '../../src/testing/run-fixture.ts';
@@ -69,9 +68,11 @@ function checkUsage(usage: unknown, keys: readonly string[], required: readonly 
 export function chatShapeProblems(response: unknown): string[] {
   const out: string[] = [];
   if (!isObject(response)) return [`response is not an object: ${show(response)}`];
-  for (const key of Object.keys(response)) if (!['id', 'model', 'choices', 'usage'].includes(key)) out.push(`response.${key} is not canonical`);
+  for (const key of Object.keys(response))
+    if (!['id', 'model', 'choices', 'usage'].includes(key)) out.push(`response.${key} is not canonical`);
   for (const key of ['id', 'model']) if (key in response && typeof response[key] !== 'string') out.push(`response.${key} is not a string`);
-  if (!Array.isArray(response.choices) || response.choices.length === 0) return [...out, `response.choices is not a non-empty array: ${show(response.choices)}`];
+  if (!Array.isArray(response.choices) || response.choices.length === 0)
+    return [...out, `response.choices is not a non-empty array: ${show(response.choices)}`];
   response.choices.forEach((choice: unknown, i: number) => {
     const at = `choices[${i}]`;
     if (!isObject(choice)) return void out.push(`${at} is not an object`);
@@ -80,7 +81,8 @@ export function chatShapeProblems(response: unknown): string[] {
     const message = choice.message;
     if (!isObject(message)) return void out.push(`${at}.message is not an object`);
     for (const key of Object.keys(message)) {
-      if (!['role', 'content', 'reasoning_content', 'tool_calls', 'thinking_blocks'].includes(key)) out.push(`${at}.message.${key} is not canonical`);
+      if (!['role', 'content', 'reasoning_content', 'tool_calls', 'thinking_blocks'].includes(key))
+        out.push(`${at}.message.${key} is not canonical`);
     }
     if (message.role !== 'assistant') out.push(`${at}.message.role is ${show(message.role)}`);
     for (const key of ['content', 'reasoning_content']) {
@@ -98,7 +100,8 @@ export function chatShapeProblems(response: unknown): string[] {
           const fn = isObject(c.function) ? c.function : {};
           if (typeof c.id !== 'string' || c.id === '') out.push(`${at}.message.tool_calls[${j}].id must be a non-empty string`);
           if (c.type !== 'function') out.push(`${at}.message.tool_calls[${j}].type must be "function"`);
-          if (typeof fn.name !== 'string' || typeof fn.arguments !== 'string') out.push(`${at}.message.tool_calls[${j}].function must be {name, arguments} strings`);
+          if (typeof fn.name !== 'string' || typeof fn.arguments !== 'string')
+            out.push(`${at}.message.tool_calls[${j}].function must be {name, arguments} strings`);
         });
     }
     if ('thinking_blocks' in message) {
@@ -114,8 +117,13 @@ export function chatShapeProblems(response: unknown): string[] {
         });
     }
   });
-  checkUsage(response.usage, ['prompt_tokens', 'completion_tokens', 'total_tokens', 'reasoning_tokens', 'cached_prompt_tokens'],
-    ['prompt_tokens', 'completion_tokens', 'total_tokens'], 'usage', out);
+  checkUsage(
+    response.usage,
+    ['prompt_tokens', 'completion_tokens', 'total_tokens', 'reasoning_tokens', 'cached_prompt_tokens'],
+    ['prompt_tokens', 'completion_tokens', 'total_tokens'],
+    'usage',
+    out,
+  );
   return out;
 }
 
@@ -161,7 +169,12 @@ export function readExtensions(file: string): ExpectExtensions {
  * Everything wrong with one engine's run of one bundled fixture; empty when it passes. `refused`
  * are the off-loopback connections the network guard stopped during the run.
  */
-export function fixtureProblems(fixture: Fixture, run: FixtureRun, refused: readonly string[], extensions: ExpectExtensions = {}): string[] {
+export function fixtureProblems(
+  fixture: Fixture,
+  run: FixtureRun,
+  refused: readonly string[],
+  extensions: ExpectExtensions = {},
+): string[] {
   const problems: string[] = [];
   for (const where of refused) problems.push(`network: a connection to ${where} left the loopback`);
   if (run.error?.type.startsWith('Unmapped:')) problems.push(`crash: ${run.error.type}: ${run.error.message}`);

@@ -18,10 +18,20 @@ import {
   RehearsalEditError,
   RETIRE_MARKER,
 } from '../../src/testing/consolidation/rehearsal-plan.ts';
-import { FILE_LEVEL_FAILURE, splitAllIn, splitNoneIn, testFailures, typecheckFailures } from '../../src/testing/consolidation/test-failures.ts';
+import {
+  FILE_LEVEL_FAILURE,
+  splitAllIn,
+  splitNoneIn,
+  testFailures,
+  typecheckFailures,
+} from '../../src/testing/consolidation/test-failures.ts';
 
 const run = promisify(execFile);
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 describe('the rehearsal edits, on the real files', () => {
   it('narrows the one engine list to v2 by rewriting one line', async () => {
@@ -49,21 +59,38 @@ describe('the rehearsal edits, on the real files', () => {
   });
 
   it('finds hard-coded engine lists by line, in either order and quote style, and the retire marker', () => {
-    const text = ["const a = ['legacy', 'v2'] as const;", 'const b = ENGINES;', 'const c = ["v2","legacy"];', "describe.each(['legacy'])", "const pair = ['legacy', 'v2']; // @both-engines"].join('\n');
+    const text = [
+      "const a = ['legacy', 'v2'] as const;",
+      'const b = ENGINES;',
+      'const c = ["v2","legacy"];',
+      "describe.each(['legacy'])",
+      "const pair = ['legacy', 'v2']; // @both-engines",
+    ].join('\n');
     expect(hardCodedEngineLists(text)).toEqual([1, 3]);
     expect(marksRetirement(`// ${RETIRE_MARKER}: compares the engines`)).toBe(true);
     expect(marksRetirement('// compares the engines')).toBe(false);
   });
 
   it('reads broken files out of tsc output and the vitest JSON report', () => {
-    expect(typecheckFailures("test/x.test.ts(3,7): error TS2307: Cannot find module '../../src/models-legacy/index.ts'.\nFound 1 error.")).toEqual([
-      { file: 'test/x.test.ts', problems: ["line 3: TS2307 Cannot find module '../../src/models-legacy/index.ts'."] },
-    ]);
+    expect(
+      typecheckFailures("test/x.test.ts(3,7): error TS2307: Cannot find module '../../src/models-legacy/index.ts'.\nFound 1 error."),
+    ).toEqual([{ file: 'test/x.test.ts', problems: ["line 3: TS2307 Cannot find module '../../src/models-legacy/index.ts'."] }]);
     const report = JSON.stringify({
       testResults: [
         { name: '/tmp/r/repo/test/a.test.ts', status: 'passed', assertionResults: [{ fullName: 'ok', status: 'passed' }] },
-        { name: '/tmp/r/repo/test/b.test.ts', status: 'failed', assertionResults: [{ fullName: 'b legacy works', status: 'failed', failureMessages: ['ConfigError: The legacy engine has been removed\n  at x'] }] },
-        { name: '/tmp/r/repo/test/c.test.ts', status: 'failed', message: 'Failed to load url ../src/models-legacy/x.ts', assertionResults: [] },
+        {
+          name: '/tmp/r/repo/test/b.test.ts',
+          status: 'failed',
+          assertionResults: [
+            { fullName: 'b legacy works', status: 'failed', failureMessages: ['ConfigError: The legacy engine has been removed\n  at x'] },
+          ],
+        },
+        {
+          name: '/tmp/r/repo/test/c.test.ts',
+          status: 'failed',
+          message: 'Failed to load url ../src/models-legacy/x.ts',
+          assertionResults: [],
+        },
       ],
     });
     expect(testFailures(report, '/tmp/r/repo')).toEqual([
@@ -103,11 +130,17 @@ describe('the rehearsal judges re-runs per test, not per file', () => {
 });
 
 describe('npm run consolidation-check -- --rehearse', () => {
-  it('copies the repo without legacy, narrows ENGINES, runs the typecheck and the given tests there: PASS', { timeout: 240_000 }, async () => {
-    const { stdout } = await run(process.execPath, ['scripts/consolidation-check.ts', '--rehearse', '--keep', '--tests', 'test/facade/health-check.test.ts'], {
-      cwd: process.cwd(),
-      timeout: 230_000,
-    });
+  it('copies the repo without legacy, narrows ENGINES, runs the typecheck and the given tests there: PASS', {
+    timeout: 240_000,
+  }, async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['scripts/consolidation-check.ts', '--rehearse', '--keep', '--tests', 'test/facade/health-check.test.ts'],
+      {
+        cwd: process.cwd(),
+        timeout: 230_000,
+      },
+    );
     const kept = /rehearse: copy kept at (\S+)/.exec(stdout)?.[1];
     expect(kept, stdout).toBeDefined();
     try {
@@ -119,7 +152,9 @@ describe('npm run consolidation-check -- --rehearse', () => {
       expect(await readFile(join(repo, ENGINES_FILE), 'utf8')).toContain("= ['v2'];");
       expect(await readFile(join(repo, LOADER_FILE), 'utf8')).not.toContain('models-legacy');
       // The narrowed suite ran on v2 only: the vitest report lists no legacy test.
-      const report = JSON.parse(await readFile(join(kept!, 'vitest.json'), 'utf8')) as { testResults: { assertionResults: { fullName: string }[] }[] };
+      const report = JSON.parse(await readFile(join(kept!, 'vitest.json'), 'utf8')) as {
+        testResults: { assertionResults: { fullName: string }[] }[];
+      };
       const names = report.testResults.flatMap((r) => r.assertionResults.map((a) => a.fullName));
       expect(names.length).toBeGreaterThan(0);
       expect(names.filter((n) => n.includes('legacy'))).toEqual([]);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { MODEL_ERROR_CLASSES, ConfigError, DataDesignerError, ModelBadRequestError, ModelContextWindowExceededError, ModelGenerationValidationFailureError, ModelRateLimitError, ModelUnsupportedParamsError } from '../../src/core/errors.ts';
+import {
+  MODEL_ERROR_CLASSES,
+  ConfigError,
+  DataDesignerError,
+  ModelBadRequestError,
+  ModelContextWindowExceededError,
+  ModelGenerationValidationFailureError,
+  ModelRateLimitError,
+  ModelUnsupportedParamsError,
+} from '../../src/core/errors.ts';
 import { registerSecret, redactSecrets } from '../../src/core/secrets.ts';
 
 const PLANTED = 'sk-proj-FAKEplantedKEY0123456789';
@@ -16,7 +25,8 @@ describe('error taxonomy', () => {
       providerMessage: `Incorrect API key provided: ${PLANTED}. Authorization: Bearer ${PLANTED}`,
       cause: new Error('underlying'),
     };
-    const error = ErrorClass === ConfigError ? new ConfigError(`bad value ${PLANTED}`, init) : new (ErrorClass as typeof DataDesignerError)(init);
+    const error =
+      ErrorClass === ConfigError ? new ConfigError(`bad value ${PLANTED}`, init) : new (ErrorClass as typeof DataDesignerError)(init);
     expect(error).toBeInstanceOf(DataDesignerError);
     expect(error.name).toBe(name);
     const rendered = error.render();
@@ -45,7 +55,8 @@ describe('error taxonomy', () => {
   it('parses the context-window detail (reference case 14)', () => {
     const withDetail = new ModelContextWindowExceededError({
       modelAlias: 'm',
-      providerMessage: "This model's maximum context length is 32768 tokens. However, you requested 32778 tokens (10 in the messages, 32768 in the completion). Please reduce the length of the messages or completion.",
+      providerMessage:
+        "This model's maximum context length is 32768 tokens. However, you requested 32778 tokens (10 in the messages, 32768 in the completion). Please reduce the length of the messages or completion.",
     });
     expect(withDetail.message).toContain('exceeds its supported context width');
     expect(withDetail.detail).toMatch(/^This model's maximum context length is 32768 tokens/);
@@ -62,7 +73,9 @@ describe('error taxonomy', () => {
   });
 
   it('normalises validation detail without a double period (reference case 19)', () => {
-    expect(new ModelGenerationValidationFailureError({ detail: 'Field required.' }).message).toContain('Validation detail: Field required.');
+    expect(new ModelGenerationValidationFailureError({ detail: 'Field required.' }).message).toContain(
+      'Validation detail: Field required.',
+    );
     expect(new ModelGenerationValidationFailureError({ detail: 'Field required.' }).message).not.toContain('..');
     expect(new ModelGenerationValidationFailureError({ detail: '  invalid\nJSON  ' }).detail).toBe('invalid JSON');
   });
@@ -70,20 +83,37 @@ describe('error taxonomy', () => {
   it('scrubs credentials that were never registered', () => {
     expect(redactSecrets('Authorization: Bearer abcdefghijklmnop')).toBe('Authorization: ***');
     expect(redactSecrets('{"x-api-key": "sk-ant-fake-abcdefghijklmnopq"}')).not.toContain('abcdefghijklmnopq');
-    expect(redactSecrets('Credential=AKIAIOSFODNN7EXAMPLE/20260101, Signature=0123456789abcdef0123456789abcdef')).not.toMatch(/AKIAIOSFODNN7EXAMPLE|0123456789abcdef0123/);
+    expect(redactSecrets('Credential=AKIAIOSFODNN7EXAMPLE/20260101, Signature=0123456789abcdef0123456789abcdef')).not.toMatch(
+      /AKIAIOSFODNN7EXAMPLE|0123456789abcdef0123/,
+    );
   });
 });
 
 describe('purpose and the provider text told once (issue 12, item 8)', () => {
-  const CONTEXT = "This model's maximum context length is 32768 tokens. However, you requested 32778 tokens. Please reduce the length of the messages or completion.";
+  const CONTEXT =
+    "This model's maximum context length is 32768 tokens. However, you requested 32778 tokens. Please reduce the length of the messages or completion.";
 
   it('withPurpose retells a provider error with the caller purpose, keeping class, fields and stack frames', () => {
-    const original = new ModelRateLimitError({ modelAlias: 'm', providerName: 'p', status: 429, retryAfterMs: 1500, providerMessage: `slow down ${PLANTED}`, cause: new Error(`boom ${PLANTED}`) });
+    const original = new ModelRateLimitError({
+      modelAlias: 'm',
+      providerName: 'p',
+      status: 429,
+      retryAfterMs: 1500,
+      providerMessage: `slow down ${PLANTED}`,
+      cause: new Error(`boom ${PLANTED}`),
+    });
     expect(original.message).toContain('while running generation.');
     const retold = original.withPurpose('running health checks');
     expect(retold).toBeInstanceOf(ModelRateLimitError);
     expect(retold.message).toContain("The rate limit of model 'm' on provider 'p' was exceeded while running health checks.");
-    expect(retold).toMatchObject({ status: 429, retryAfterMs: 1500, retryable: true, modelAlias: 'm', providerName: 'p', purpose: 'running health checks' });
+    expect(retold).toMatchObject({
+      status: 429,
+      retryAfterMs: 1500,
+      retryable: true,
+      modelAlias: 'm',
+      providerName: 'p',
+      purpose: 'running health checks',
+    });
     expect((retold.cause as Error).message).toContain('boom');
     const frames = (s: string | undefined) => (s ?? '').slice((s ?? '').indexOf('\n    at '));
     expect(frames(retold.stack)).toBe(frames(original.stack));

@@ -1,7 +1,14 @@
 // Which header values become secrets (docs/engine-rules.md, Secrets; issue 9, item 3).
 import { describe, expect, it } from 'vitest';
 import { isCredentialHeaderName } from '../../src/core/is-credential-header.ts';
-import { MAX_PER_CALL_SECRETS, redactSecrets, registerAwsCredentialSecrets, registerCallHeaderSecrets, registerHeaderSecrets, registeredSecrets } from '../../src/core/secrets.ts';
+import {
+  MAX_PER_CALL_SECRETS,
+  redactSecrets,
+  registerAwsCredentialSecrets,
+  registerCallHeaderSecrets,
+  registerHeaderSecrets,
+  registeredSecrets,
+} from '../../src/core/secrets.ts';
 
 describe('credential header values', () => {
   it('are registered for credential-like names, the bearer token also on its own', () => {
@@ -12,7 +19,9 @@ describe('credential header values', () => {
 
   it('leave ordinary header values readable', () => {
     registerHeaderSecrets({ 'anthropic-version': '2023-06-01', 'x-tenant': 'acme-corp', 'anthropic-beta': 'tools-2024' });
-    expect(redactSecrets('version 2023-06-01 tenant acme-corp beta tools-2024')).toBe('version 2023-06-01 tenant acme-corp beta tools-2024');
+    expect(redactSecrets('version 2023-06-01 tenant acme-corp beta tools-2024')).toBe(
+      'version 2023-06-01 tenant acme-corp beta tools-2024',
+    );
   });
 
   it.each([
@@ -31,7 +40,11 @@ describe('credential header values', () => {
   });
 
   it('registers resolved AWS credentials', () => {
-    registerAwsCredentialSecrets({ accessKeyId: 'AKIAHDRTESTPLANTED1', secretAccessKey: 'hdrSecretPlanted3', sessionToken: 'hdrSessionPlanted4' });
+    registerAwsCredentialSecrets({
+      accessKeyId: 'AKIAHDRTESTPLANTED1',
+      secretAccessKey: 'hdrSecretPlanted3',
+      sessionToken: 'hdrSessionPlanted4',
+    });
     expect(redactSecrets('AKIAHDRTESTPLANTED1 hdrSecretPlanted3 hdrSessionPlanted4')).toBe('*** *** ***');
   });
 

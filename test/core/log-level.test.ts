@@ -22,7 +22,9 @@ describe('DD_LOG_LEVEL', () => {
   it('refuses anything else, naming the variable and the accepted values', () => {
     for (const value of ['verbose', 'trace', 'constructor', '1']) {
       expect(() => logLevelFromEnv({ DD_LOG_LEVEL: value }), value).toThrow(ConfigError);
-      expect(() => logLevelFromEnv({ DD_LOG_LEVEL: value }), value).toThrow(`DD_LOG_LEVEL="${value}" is not understood; accepted values: debug, info, warn, silent`);
+      expect(() => logLevelFromEnv({ DD_LOG_LEVEL: value }), value).toThrow(
+        `DD_LOG_LEVEL="${value}" is not understood; accepted values: debug, info, warn, silent`,
+      );
     }
   });
 

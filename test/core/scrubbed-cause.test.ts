@@ -45,7 +45,7 @@ describe('scrubbed causes', () => {
     expect(scrubCause(new TypeError(`bad ${KEY}`))).toBeInstanceOf(TypeError);
     const looped = new Error('loop') as Error & { cause?: unknown };
     looped.cause = looped;
-    expect((scrubCause(looped)?.cause as Error).message).toBe('[circular cause]');
+    expect((scrubCause(looped)!.cause as Error).message).toBe('[circular cause]');
     // A thrown plain object is described by its kind and keys, never its values (headers, bodies,
     // an unregistered credential), and never at its full size.
     const thrown = scrubCause({ token: KEY, body: 'x'.repeat(1_000_000), headers: { 'x-api-key': 'unregisteredEcho0x9' } });

@@ -38,7 +38,9 @@ async function runJob(job: Job) {
           ...(job.providerType === 'bedrock' ? { region: 'us-east-1' } : {}),
         },
       ],
-      models: [{ alias: 'rows', model: job.model, provider: 'limited', inferenceParameters: { maxParallelRequests: job.maxParallelRequests } }],
+      models: [
+        { alias: 'rows', model: job.model, provider: 'limited', inferenceParameters: { maxParallelRequests: job.maxParallelRequests } },
+      ],
     },
     {
       engine: job.engine,

@@ -32,8 +32,18 @@ async function setup(engine: EngineName, options: FakeProviderOptions, maxParall
   fake = provider;
   registry = createModelRegistry(
     {
-      providers: [{ name: 'fake-bedrock', endpoint: provider.endpoints.bedrock, providerType: 'bedrock', apiKey: 'fake-key-not-a-secret', region: 'us-east-1' }],
-      models: [{ alias: 'embed', model, provider: 'fake-bedrock', inferenceParameters: { generationType: 'embedding', maxParallelRequests } }],
+      providers: [
+        {
+          name: 'fake-bedrock',
+          endpoint: provider.endpoints.bedrock,
+          providerType: 'bedrock',
+          apiKey: 'fake-key-not-a-secret',
+          region: 'us-east-1',
+        },
+      ],
+      models: [
+        { alias: 'embed', model, provider: 'fake-bedrock', inferenceParameters: { generationType: 'embedding', maxParallelRequests } },
+      ],
     },
     // Backoff sleeps are skipped (still cancellable): retries are counted, not waited for.
     { engine, env: {}, logger: silentLogger, runtime: { sleep: async (_ms: number, signal?: AbortSignal) => signal?.throwIfAborted() } },
@@ -72,7 +82,14 @@ describe.each(ENGINES)('%s: Titan fan-out', (engine) => {
   it('a 1,000-text call where text 437 is refused fails as a whole, names index 437 and stops the rest', async () => {
     const { client, fake } = await setup(
       engine,
-      { latencyMs: 2, ...failText('text 437', { status: 400, type: 'ValidationException', message: 'Malformed input request, please reformat your input and try again.' }) },
+      {
+        latencyMs: 2,
+        ...failText('text 437', {
+          status: 400,
+          type: 'ValidationException',
+          message: 'Malformed input request, please reformat your input and try again.',
+        }),
+      },
       32,
     );
     const error = await client.embed({ model: '', input: texts(1000) }).then(
@@ -93,7 +110,11 @@ describe.each(ENGINES)('%s: Titan fan-out', (engine) => {
   });
 
   it('a text that keeps failing is retried on its own budget, then fails the call with its own class and index', async () => {
-    const { client, fake } = await setup(engine, { ...failText('text 7', { status: 500, type: 'InternalServerException', message: 'boom' }) }, 4);
+    const { client, fake } = await setup(
+      engine,
+      { ...failText('text 7', { status: 500, type: 'InternalServerException', message: 'boom' }) },
+      4,
+    );
     const error = await client.embed({ model: '', input: texts(20) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelInternalServerError);
     expect((error as Error).message).toContain('text 7 of 20');
@@ -153,7 +174,12 @@ describe.each(ENGINES)('%s: Cohere batches fan out too', (engine) => {
   it('sends batches of 96 side by side and names the texts of the batch that failed', async () => {
     const { client, fake } = await setup(
       engine,
-      { latencyMs: 10, script: [{ match: { body: '"row 300"' }, fault: { kind: 'status', status: 400, type: 'ValidationException', message: 'bad batch' } }] },
+      {
+        latencyMs: 10,
+        script: [
+          { match: { body: '"row 300"' }, fault: { kind: 'status', status: 400, type: 'ValidationException', message: 'bad batch' } },
+        ],
+      },
       4,
       COHERE,
     );

@@ -51,7 +51,10 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: '503 twice then success',
-    faults: [{ kind: 'status', status: 503 }, { kind: 'status', status: 503 }],
+    faults: [
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 503 },
+    ],
     expected: { outcome: 'ok', attempts: 3, sleeps: [2000, 4000] },
   },
 ];
@@ -70,7 +73,9 @@ async function run(engine: EngineName, type: ProviderType, scenario: Scenario) {
   const sleeps: number[] = [];
   registry = createModelRegistry(
     {
-      providers: [{ name: 'fake', endpoint: provider.endpoints[type], providerType: type, apiKey: 'fake-key-not-a-secret', region: 'us-east-1' }],
+      providers: [
+        { name: 'fake', endpoint: provider.endpoints[type], providerType: type, apiKey: 'fake-key-not-a-secret', region: 'us-east-1' },
+      ],
       models: [{ alias: 'm', model: MODELS[type], provider: 'fake' }],
     },
     {

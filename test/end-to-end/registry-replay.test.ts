@@ -9,7 +9,11 @@ import { loadFixtureFile, replayEndpoint, type Fixture } from '../../src/testing
 import { ENGINES } from '../../src/testing/engines.ts';
 import { startReplayServer, type ReplayServer } from '../../src/testing/replay-server.ts';
 
-const FIXTURES = ['test/fixtures/openai/system-prompt.json', 'test/fixtures/anthropic/plain-text-max-tokens-default.json', 'test/fixtures/bedrock/system-prompt.json'];
+const FIXTURES = [
+  'test/fixtures/openai/system-prompt.json',
+  'test/fixtures/anthropic/plain-text-max-tokens-default.json',
+  'test/fixtures/bedrock/system-prompt.json',
+];
 
 // Only the SDKs add these; legacy's hand-rolled requests never carry them.
 function sentBySdk(headers: Record<string, string>): boolean {
@@ -31,7 +35,15 @@ async function generateThrough(file: string, engine: { option?: EngineOption; en
   const messages = (fixture.request as { messages: { role: string; content: string }[] }).messages;
   registry = createModelRegistry(
     {
-      providers: [{ name: 'replay', endpoint: replayEndpoint(fixture, server.origin), providerType: fixture.provider, apiKey: 'replay-key-not-a-secret', region: fixture.provider === 'bedrock' ? 'us-east-1' : undefined }],
+      providers: [
+        {
+          name: 'replay',
+          endpoint: replayEndpoint(fixture, server.origin),
+          providerType: fixture.provider,
+          apiKey: 'replay-key-not-a-secret',
+          region: fixture.provider === 'bedrock' ? 'us-east-1' : undefined,
+        },
+      ],
       models: [{ alias: 'text', model: fixture.model, provider: 'replay' }],
     },
     { engine: engine.option, env: engine.env, logger: silentLogger },

@@ -29,12 +29,20 @@ describe('apiKey secret references', () => {
 
   it('names the variable through the default redacting logger too, while real keys stay hidden', async () => {
     const warnings: string[] = [];
-    const registry = createModelRegistry(config('DD_TEST_UNSET_VARIABLE_KEY'), { env: {}, logger: { debug: () => {}, info: () => {}, warn: (m) => warnings.push(m) } });
+    const registry = createModelRegistry(config('DD_TEST_UNSET_VARIABLE_KEY'), {
+      env: {},
+      logger: { debug: () => {}, info: () => {}, warn: (m) => warnings.push(m) },
+    });
     await registry.close();
     expect(warnings[0]).toContain('export DD_TEST_UNSET_VARIABLE_KEY');
-    const literal = createModelRegistry(config('sk-literal-key-0123456789'), { env: {}, logger: { debug: () => {}, info: () => {}, warn: () => {} } });
+    const literal = createModelRegistry(config('sk-literal-key-0123456789'), {
+      env: {},
+      logger: { debug: () => {}, info: () => {}, warn: () => {} },
+    });
     await literal.close();
-    expect(redactSecrets('key sk-literal-key-0123456789')).toBe('key sk-literal-key-0123456789'.replace('sk-literal-key-0123456789', REDACTED));
+    expect(redactSecrets('key sk-literal-key-0123456789')).toBe(
+      'key sk-literal-key-0123456789'.replace('sk-literal-key-0123456789', REDACTED),
+    );
   });
 
   it('stays quiet when the variable is set or the value is clearly a literal key', async () => {

@@ -122,7 +122,9 @@ describe('dd-models errors and help', () => {
     await writeFile(bad, 'providers:\n  - name: p\n    endpoint: http://127.0.0.1:1\n    providerType: mistral\nmodels: []\n');
     const run = await cli(['generate', '--config', bad, '--model', 'model', 'Hi']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^dd-models: ConfigError: Invalid config file .*providers\[0\]\.providerType: unknown provider type "mistral"/s);
+    expect(run.stderr).toMatch(
+      /^dd-models: ConfigError: Invalid config file .*providers\[0\]\.providerType: unknown provider type "mistral"/s,
+    );
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -141,7 +143,12 @@ describe('dd-models errors and help', () => {
   });
 
   it('bad command lines exit 2 with a pointer to --help', async () => {
-    for (const args of [['generate', '--config', configFile, 'Hi'], ['generate', '--bogus'], ['frobnicate'], ['generate', '--config', configFile, '--model', 'model', '--engine', 'v3', 'Hi']]) {
+    for (const args of [
+      ['generate', '--config', configFile, 'Hi'],
+      ['generate', '--bogus'],
+      ['frobnicate'],
+      ['generate', '--config', configFile, '--model', 'model', '--engine', 'v3', 'Hi'],
+    ]) {
       const run = await cli(args);
       expect(run.code).toBe(2);
       expect(run.stderr).toContain("Run 'dd-models --help' for usage.");
@@ -152,12 +159,24 @@ describe('dd-models errors and help', () => {
 describe.each(ENGINES)('dd-models health --engine %s (issue 12, item 7)', (engine) => {
   it('checks and reports every alias even after one fails, and exits 1', async () => {
     const file = join(dir, `health-${engine}.json`);
-    await writeFile(file, JSON.stringify(scriptedConfig(openaiKit, server, { models: [{ alias: 'first', model: openaiKit.model }, { alias: 'second', model: openaiKit.model }] })));
+    await writeFile(
+      file,
+      JSON.stringify(
+        scriptedConfig(openaiKit, server, {
+          models: [
+            { alias: 'first', model: openaiKit.model },
+            { alias: 'second', model: openaiKit.model },
+          ],
+        }),
+      ),
+    );
     server.reply(openaiErrorReply(401, 'Incorrect API key provided.', 'invalid_api_key'), openaiKit.reply({ text: 'Hello!' }));
     const run = await cli(['health', '--config', file, '--engine', engine]);
     expect(run.code).toBe(1);
     const lines = run.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(new RegExp(`^first: failed \\(engine: ${engine}\\) ModelAuthenticationError: .*model 'first'.* while running health checks\\.`));
+    expect(lines[0]).toMatch(
+      new RegExp(`^first: failed \\(engine: ${engine}\\) ModelAuthenticationError: .*model 'first'.* while running health checks\\.`),
+    );
     expect(lines[1]).toBe(`second: ok (engine: ${engine})`);
     expect(lines[2]).toBe('health: 1 of 2 passed or skipped, 1 failed');
     expect(server.bodies).toHaveLength(2);
@@ -182,10 +201,19 @@ describe.each(ENGINES)('dd-models health --engine %s (issue 12, item 7)', (engin
 describe('dd-models generate on an embedding alias (issue 12, item 7)', () => {
   it('is refused before any request, naming the alias and its generation type, exit 2', async () => {
     const file = join(dir, 'embedding.json');
-    await writeFile(file, JSON.stringify(scriptedConfig(openaiKit, server, { models: [{ alias: 'embed', model: 'text-embedding-3-small', inferenceParameters: { generationType: 'embedding' } }] })));
+    await writeFile(
+      file,
+      JSON.stringify(
+        scriptedConfig(openaiKit, server, {
+          models: [{ alias: 'embed', model: 'text-embedding-3-small', inferenceParameters: { generationType: 'embedding' } }],
+        }),
+      ),
+    );
     const run = await cli(['generate', '--config', file, '--model', 'embed', 'Hi']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^dd-models: model 'embed' is an embedding model \(inferenceParameters\.generationType: embedding\); generate needs a chat model alias/);
+    expect(run.stderr).toMatch(
+      /^dd-models: model 'embed' is an embedding model \(inferenceParameters\.generationType: embedding\); generate needs a chat model alias/,
+    );
     expect(server.bodies).toHaveLength(0);
   });
 });

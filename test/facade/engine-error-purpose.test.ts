@@ -4,7 +4,7 @@
 // canonical type cannot represent fail instead of succeeding empty (issue 24 class 7): no choice,
 // a vector of another size than asked. Real engines against the scripted provider.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DataDesignerError, ModelAPIError, ModelUnsupportedCapabilityError } from '../../src/core/errors.ts';
+import { type DataDesignerError, ModelAPIError, ModelUnsupportedCapabilityError } from '../../src/core/errors.ts';
 import type { ModelRegistry } from '../../src/facade/model-registry.ts';
 import { anthropicKit, openaiEmbeddingReply, openaiKit } from './helpers/provider-replies.ts';
 import { ENGINES, scriptedRegistry } from './helpers/scripted-registry.ts';

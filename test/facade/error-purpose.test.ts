@@ -2,7 +2,7 @@
 // they were called, the facade retells their errors with it — generate, embed and health checks,
 // on both engines against the scripted provider.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DataDesignerError, ModelAuthenticationError, ModelContextWindowExceededError } from '../../src/core/errors.ts';
+import { type DataDesignerError, ModelAuthenticationError, ModelContextWindowExceededError } from '../../src/core/errors.ts';
 import type { ModelRegistry } from '../../src/facade/model-registry.ts';
 import { openaiErrorReply, openaiKit } from './helpers/provider-replies.ts';
 import { API_KEY, ENGINES, scriptedRegistry } from './helpers/scripted-registry.ts';

@@ -199,7 +199,11 @@ describe.each(ENGINES)('ModelFacade.generate on the %s engine', (engine) => {
     const CONTEXT_ADVICE = /context window was exhausted/;
     const GENERIC_ADVICE = ModelGenerationValidationFailureError.defaults.solution;
 
-    async function solutionFor(kit: ProviderKit, turns: Turn[], options: { corrections?: number; restarts?: number; maxTokens?: number } = {}) {
+    async function solutionFor(
+      kit: ProviderKit,
+      turns: Turn[],
+      options: { corrections?: number; restarts?: number; maxTokens?: number } = {},
+    ) {
       const facade = model(
         { models: [{ alias: 'model', model: kit.model, inferenceParameters: options.maxTokens ? { maxTokens: options.maxTokens } : {} }] },
         kit,
@@ -218,15 +222,15 @@ describe.each(ENGINES)('ModelFacade.generate on the %s engine', (engine) => {
     }
 
     it('finish_reason length → raise max_tokens', async () => {
-      expect(await solutionFor(openaiKit, [{ text: '```json\n{"na', finish: 'length', usage: { input: 9, output: 64 } }], { maxTokens: 64 })).toMatch(
-        MAX_TOKENS_ADVICE,
-      );
+      expect(
+        await solutionFor(openaiKit, [{ text: '```json\n{"na', finish: 'length', usage: { input: 9, output: 64 } }], { maxTokens: 64 }),
+      ).toMatch(MAX_TOKENS_ADVICE);
     });
 
     it('Anthropic stop_reason max_tokens → raise max_tokens', async () => {
-      expect(await solutionFor(anthropicKit, [{ text: '{"na', finish: 'length', usage: { input: 9, output: 1024 } }], { maxTokens: 1024 })).toMatch(
-        MAX_TOKENS_ADVICE,
-      );
+      expect(
+        await solutionFor(anthropicKit, [{ text: '{"na', finish: 'length', usage: { input: 9, output: 1024 } }], { maxTokens: 1024 }),
+      ).toMatch(MAX_TOKENS_ADVICE);
     });
 
     it('Anthropic stop_reason model_context_window_exceeded → shrink the input', async () => {

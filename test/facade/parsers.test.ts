@@ -54,7 +54,9 @@ describe('jsonParser', () => {
   });
 
   it('reports invalid JSON inside the fence and an unclosed (cut-off) fence', () => {
-    expect(parserMessage(() => jsonParser()('```json\n{"a": 1,}\n```'))).toMatch(/^The ```json block is not valid JSON \(.+\)\. Reply with/);
+    expect(parserMessage(() => jsonParser()('```json\n{"a": 1,}\n```'))).toMatch(
+      /^The ```json block is not valid JSON \(.+\)\. Reply with/,
+    );
     expect(parserMessage(() => jsonParser()('```json\n{"a": 1, "b": [1, 2,'))).toMatch(/not closed; the answer looks cut off/);
   });
 

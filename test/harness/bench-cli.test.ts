@@ -25,7 +25,9 @@ describe('npm run bench input errors', () => {
   it('a missing --mode is one line', async () => {
     const result = await runScript('bench', []);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('bench: --mode must be "compare", "capacity", "embeddings", "shadow", "instrumentation" or "fleet" (got nothing)\n');
+    expect(result.stderr).toBe(
+      'bench: --mode must be "compare", "capacity", "embeddings", "shadow", "instrumentation" or "fleet" (got nothing)\n',
+    );
   });
 
   it('fleet: an unknown store or scenario, or a single worker, is one line before anything starts', async () => {
@@ -93,42 +95,67 @@ describe('npm run bench --mode capacity', () => {
 
 describe('npm run bench --mode shadow', () => {
   // Shadow mode replays the other engine: it goes with legacy (phase 4).
-  it.runIf(ENGINES.includes('legacy'))('measures shadow off / 0.1 / 1.0 for both primaries and reports every figure in the JSON', async () => {
-    const json = join(dir, 'shadow.json');
-    const result = await runScript('bench', ['--mode', 'shadow', '--time-ms', '150', '--rounds', '2', '--max-cpu', '1', '--concurrency', '2', '--providers', 'openai', '--json', json], { timeoutMs: 120_000 });
-    expect(result.stdout).toContain('+CPU µs/sampled');
-    expect(result.stdout).toContain('round 2/2 v2 openai');
-    const report = JSON.parse(await readFile(json, 'utf8'));
-    expect(report.mode).toBe('shadow');
-    expect(report.settings).toMatchObject({ rounds: 2, timeMs: 150, maxCpuShare: 1 });
-    // Each primary: off, 0.1, 1.0, then the control (off again, the run's noise floor).
-    expect(report.rows.map((r: { primary: string; sampleRate: number; control: boolean }) => `${r.primary}@${r.control ? 'control' : r.sampleRate}`)).toEqual([
-      'legacy@0', 'legacy@0.1', 'legacy@1', 'legacy@control', 'v2@0', 'v2@0.1', 'v2@1', 'v2@control',
-    ]);
-    for (const row of report.rows) {
-      expect(row.calls).toBeGreaterThan(0);
-      expect(row.errors).toBe(0);
-      expect(row.outOfParity).toBe(0);
-      expect(row.failed).toBe(0);
-      expect(row.p99Ms).toBeGreaterThanOrEqual(row.p50Ms);
-      expect(row.rounds).toBe(2);
-      if (row.sampleRate === 0) {
-        expect(row.sampled).toBe(0);
-        expect(row.addedCpuUsPerSampledCall).toBeNull();
-        if (!row.control) expect(row.ratioToOff).toEqual({ opsPerSec: 1, p50: 1, p99: 1 });
-        else expect(row.ratioToOff.opsPerSec).toBeGreaterThan(0);
+  it.runIf(ENGINES.includes('legacy'))(
+    'measures shadow off / 0.1 / 1.0 for both primaries and reports every figure in the JSON',
+    async () => {
+      const json = join(dir, 'shadow.json');
+      const result = await runScript(
+        'bench',
+        [
+          '--mode',
+          'shadow',
+          '--time-ms',
+          '150',
+          '--rounds',
+          '2',
+          '--max-cpu',
+          '1',
+          '--concurrency',
+          '2',
+          '--providers',
+          'openai',
+          '--json',
+          json,
+        ],
+        { timeoutMs: 120_000 },
+      );
+      expect(result.stdout).toContain('+CPU µs/sampled');
+      expect(result.stdout).toContain('round 2/2 v2 openai');
+      const report = JSON.parse(await readFile(json, 'utf8'));
+      expect(report.mode).toBe('shadow');
+      expect(report.settings).toMatchObject({ rounds: 2, timeMs: 150, maxCpuShare: 1 });
+      // Each primary: off, 0.1, 1.0, then the control (off again, the run's noise floor).
+      expect(
+        report.rows.map(
+          (r: { primary: string; sampleRate: number; control: boolean }) => `${r.primary}@${r.control ? 'control' : r.sampleRate}`,
+        ),
+      ).toEqual(['legacy@0', 'legacy@0.1', 'legacy@1', 'legacy@control', 'v2@0', 'v2@0.1', 'v2@1', 'v2@control']);
+      for (const row of report.rows) {
+        expect(row.calls).toBeGreaterThan(0);
+        expect(row.errors).toBe(0);
+        expect(row.outOfParity).toBe(0);
+        expect(row.failed).toBe(0);
+        expect(row.p99Ms).toBeGreaterThanOrEqual(row.p50Ms);
+        expect(row.rounds).toBe(2);
+        if (row.sampleRate === 0) {
+          expect(row.sampled).toBe(0);
+          expect(row.addedCpuUsPerSampledCall).toBeNull();
+          if (!row.control) expect(row.ratioToOff).toEqual({ opsPerSec: 1, p50: 1, p99: 1 });
+          else expect(row.ratioToOff.opsPerSec).toBeGreaterThan(0);
+        }
+        if (row.sampleRate === 1) {
+          expect(row.sampled).toBe(row.calls);
+          expect(row.compared + row.dropped).toBe(row.sampled);
+          expect(row.inParity).toBe(row.compared);
+          expect(row.shadowedShare).toBeCloseTo(row.compared / row.sampled, 6);
+          expect(typeof row.addedCpuUsPerSampledCall).toBe('number');
+          // With no CPU limit every window drains its queue: each round compared at least one call.
+          expect(row.compared).toBeGreaterThanOrEqual(2);
+          expect(typeof row.addedCpuUsPerShadowRun).toBe('number');
+        }
       }
-      if (row.sampleRate === 1) {
-        expect(row.sampled).toBe(row.calls);
-        expect(row.compared + row.dropped).toBe(row.sampled);
-        expect(row.inParity).toBe(row.compared);
-        expect(row.shadowedShare).toBeCloseTo(row.compared / row.sampled, 6);
-        expect(typeof row.addedCpuUsPerSampledCall).toBe('number');
-        // With no CPU limit every window drains its queue: each round compared at least one call.
-        expect(row.compared).toBeGreaterThanOrEqual(2);
-        expect(typeof row.addedCpuUsPerShadowRun).toBe('number');
-      }
-    }
-    expect(result.code).toBe(0);
-  }, 150_000);
+      expect(result.code).toBe(0);
+    },
+    150_000,
+  );
 });

@@ -23,7 +23,12 @@ const TARGETS: BenchTarget[] = [
 describe('bench reference rows', () => {
   it('measures the floor and the bare SDKs next to both engines, without a failed call', async () => {
     const report = await runEngineBench({ endpoints: fake.endpoints, targets: TARGETS, timeMs: 100, concurrency: 2, warmupCalls: 2 });
-    expect(report.rows.map((r) => `${r.engine} ${r.provider}`).sort()).toEqual(['legacy bedrock', 'legacy openai', 'v2 bedrock', 'v2 openai']);
+    expect(report.rows.map((r) => `${r.engine} ${r.provider}`).sort()).toEqual([
+      'legacy bedrock',
+      'legacy openai',
+      'v2 bedrock',
+      'v2 openai',
+    ]);
     expect(report.references.map((r) => `${r.variant} ${r.provider} ${r.operation}`).sort()).toEqual([
       'floor bedrock chat',
       'floor openai embedding',
@@ -46,7 +51,14 @@ describe('bench reference rows', () => {
   }, 60_000);
 
   it('can be left out, keeping the engine rows and ratios as they were', async () => {
-    const report = await runEngineBench({ endpoints: fake.endpoints, targets: TARGETS.slice(0, 1), timeMs: 100, concurrency: 2, warmupCalls: 1, references: false });
+    const report = await runEngineBench({
+      endpoints: fake.endpoints,
+      targets: TARGETS.slice(0, 1),
+      timeMs: 100,
+      concurrency: 2,
+      warmupCalls: 1,
+      references: false,
+    });
     expect(report.rows).toHaveLength(2);
     expect(report.ratios).toHaveLength(1);
     expect(report.references).toEqual([]);

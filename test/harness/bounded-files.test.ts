@@ -123,10 +123,13 @@ describe('compare: fixtures', () => {
 describe('workloads and JSON schemas', () => {
   it('record --workload on a FIFO is exit 2 at once, naming it', async () => {
     const config = join(dir, 'record-config.json');
-    await writeFile(config, JSON.stringify({
-      providers: [{ name: 'p', endpoint: 'http://127.0.0.1:9/v1', providerType: 'openai', apiKey: 'k-literal' }],
-      models: [{ alias: 'm', model: 'x', provider: 'p' }],
-    }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        providers: [{ name: 'p', endpoint: 'http://127.0.0.1:9/v1', providerType: 'openai', apiKey: 'k-literal' }],
+        models: [{ alias: 'm', model: 'x', provider: 'p' }],
+      }),
+    );
     const pipe = fifo('workload.yaml');
     const result = await runScript('record', ['--config', config, '--workload', pipe, '--out', join(dir, 'never')], QUICK);
     expect(result.code).toBe(2);

@@ -55,7 +55,9 @@ describe('compare CLI', () => {
     expect(retried.legacy.requests[0]).toMatchObject({ method: 'POST', path: '/v1/messages', body: { model: 'claude-sonnet-4-5' } });
     // The table lists every case; the summary line closes the output.
     for (const c of report.cases) expect(result.stdout).toContain(c.name);
-    expect(result.stdout.trim().split('\n').at(-2)).toBe('PASS: 10 cases, 10 in parity (100%): 10 also match, 0 passed on parity alone (nothing to match); 0 mismatched');
+    expect(result.stdout.trim().split('\n').at(-2)).toBe(
+      'PASS: 10 cases, 10 in parity (100%): 10 also match, 0 passed on parity alone (nothing to match); 0 mismatched',
+    );
     // No progress bar when stdout is not a terminal.
     expect(result.stderr).toBe('');
   });
@@ -91,7 +93,9 @@ describe('compare CLI', () => {
     // The three chat cases break parity; only the embedding case is in parity and matches.
     expect(report.summary).toEqual({ total: 4, parity: 1, matches: 1, parityAlone: 0, mismatched: 3 });
     for (const c of report.cases.filter((c: any) => !c.parity)) expect(c.matches).toBe(false);
-    expect(result.stdout).toContain('FAIL: 4 cases, 1 in parity (25%): 1 also matches, 0 passed on parity alone (nothing to match); 3 mismatched');
+    expect(result.stdout).toContain(
+      'FAIL: 4 cases, 1 in parity (25%): 1 also matches, 0 passed on parity alone (nothing to match); 3 mismatched',
+    );
   });
 
   it('a raw-traffic run (nothing to match) says so: parity alone, never "matches"', async () => {
@@ -110,7 +114,9 @@ describe('compare CLI', () => {
     const report = await readJson(json);
     expectReportShape(report);
     expect(report.summary).toEqual({ total: 2, parity: 2, matches: 0, parityAlone: 2, mismatched: 0 });
-    expect(result.stdout).toContain('PASS: 2 cases, 2 in parity (100%): 0 also match, 2 passed on parity alone (nothing to match); 0 mismatched');
+    expect(result.stdout).toContain(
+      'PASS: 2 cases, 2 in parity (100%): 0 also match, 2 passed on parity alone (nothing to match); 0 mismatched',
+    );
     const page = await readFile(html, 'utf8');
     expect(page).not.toContain('every case is in parity and matches');
     expect(page).toContain('No mismatches: every case is in parity; none had anything to match, so all 2 were judged on parity alone.');
@@ -128,7 +134,8 @@ describe('compare CLI', () => {
     expect(meta).not.toHaveProperty('live');
     const installed = JSON.parse(await readFile('node_modules/openai/package.json', 'utf8')).version;
     expect(meta.versions.packages.openai).toBe(installed);
-    for (const name of ['@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime', 'undici']) expect(meta.versions.packages[name]).toMatch(/^\d+\.\d+\.\d+/);
+    for (const name of ['@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime', 'undici'])
+      expect(meta.versions.packages[name]).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it('compare --live against a dead endpoint fails fast: exit 1, one line naming alias, endpoint and cause', async () => {
@@ -149,7 +156,9 @@ describe('compare CLI', () => {
     const result = await runScript('compare', ['--live', '--config', config, '--workload', workload, '--json', json]);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`compare: alias "chat-openai": endpoint http://127.0.0.1:${port}/v1 is unreachable (connect ECONNREFUSED 127.0.0.1:${port}); nothing was compared against it\n`);
+    expect(result.stderr).toBe(
+      `compare: alias "chat-openai": endpoint http://127.0.0.1:${port}/v1 is unreachable (connect ECONNREFUSED 127.0.0.1:${port}); nothing was compared against it\n`,
+    );
     expect(result.stdout).toBe('');
     // No report that could be read as "in parity".
     await expect(readFile(json, 'utf8')).rejects.toThrow(/ENOENT/);
@@ -161,7 +170,13 @@ describe('compare CLI', () => {
     const file = join(bad, 'broken.json');
     await writeFile(
       file,
-      JSON.stringify({ name: 'x/broken', provider: 'azure', operation: 'chat', model: 'm', exchanges: [{ request: { path: '/v1/chat/completions' }, response: { status: 200 } }] }),
+      JSON.stringify({
+        name: 'x/broken',
+        provider: 'azure',
+        operation: 'chat',
+        model: 'm',
+        exchanges: [{ request: { path: '/v1/chat/completions' }, response: { status: 200 } }],
+      }),
     );
     const result = await runScript('compare', ['--fixtures', bad]);
     expect(result.code).toBe(2);
@@ -176,9 +191,26 @@ describe('compare CLI', () => {
   it('reports every malformed fixture of a directory, one line each, not just the first', async () => {
     const bad = join(dir, 'several-malformed');
     await mkdir(bad, { recursive: true });
-    await writeFile(join(bad, 'a-no-model.json'), JSON.stringify({ name: 'x/a', provider: 'openai', operation: 'chat', exchanges: [{ request: { path: '/v1/chat/completions' }, response: { status: 200 } }] }));
+    await writeFile(
+      join(bad, 'a-no-model.json'),
+      JSON.stringify({
+        name: 'x/a',
+        provider: 'openai',
+        operation: 'chat',
+        exchanges: [{ request: { path: '/v1/chat/completions' }, response: { status: 200 } }],
+      }),
+    );
     await writeFile(join(bad, 'b-not-json.json'), '{"name": ');
-    await writeFile(join(bad, 'c-fine.json'), JSON.stringify({ name: 'x/c', provider: 'openai', operation: 'chat', model: 'm', exchanges: [{ request: { path: '/v1/chat/completions' }, response: { status: 200, body: {} } }] }));
+    await writeFile(
+      join(bad, 'c-fine.json'),
+      JSON.stringify({
+        name: 'x/c',
+        provider: 'openai',
+        operation: 'chat',
+        model: 'm',
+        exchanges: [{ request: { path: '/v1/chat/completions' }, response: { status: 200, body: {} } }],
+      }),
+    );
     const result = await runScript('compare', ['--fixtures', bad]);
     expect(result.code).toBe(2);
     const lines = result.stderr.trim().split('\n');
@@ -199,7 +231,10 @@ describe('compare CLI', () => {
 
   it('a config with several problems is one readable line listing each', async () => {
     const config = join(dir, 'two-problems.yaml');
-    await writeFile(config, 'providers:\n  - name: p\n    endpoint: http://127.0.0.1:1\n    providerTyp: openai\n    apiKey: K\nmodels:\n  - alias: a\n    model: m\n    provider: q\n');
+    await writeFile(
+      config,
+      'providers:\n  - name: p\n    endpoint: http://127.0.0.1:1\n    providerTyp: openai\n    apiKey: K\nmodels:\n  - alias: a\n    model: m\n    provider: q\n',
+    );
     const result = await runScript('compare', ['--live', '--config', config, '--workload', 'test/harness/workloads/fake-provider.yaml']);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
@@ -208,7 +243,12 @@ describe('compare CLI', () => {
   });
 
   it('rejects bad usage with exit 2 and one line', async () => {
-    for (const args of [['--bogus'], ['--live'], ['--fixtures', 'test/harness/recorded', '--filter', 'no-such-case'], ['--fixtures', join(dir, 'missing')]]) {
+    for (const args of [
+      ['--bogus'],
+      ['--live'],
+      ['--fixtures', 'test/harness/recorded', '--filter', 'no-such-case'],
+      ['--fixtures', join(dir, 'missing')],
+    ]) {
       const result = await runScript('compare', args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);

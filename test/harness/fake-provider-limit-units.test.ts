@@ -56,7 +56,12 @@ describe('provider limits', () => {
   });
 
   it('admits a request only when both buckets have room, and takes from neither otherwise', () => {
-    const limits = new ProviderLimits({ ...NO_LIMITS, requestsPerMinute: 60, requestBurst: 5, tokensPerMinute: 600, tokenBurst: 100 }, [], 1, 0);
+    const limits = new ProviderLimits(
+      { ...NO_LIMITS, requestsPerMinute: 60, requestBurst: 5, tokensPerMinute: 600, tokenBurst: 100 },
+      [],
+      1,
+      0,
+    );
     expect(limits.admit(80, 0)).toEqual({ ok: true });
     const refused = limits.admit(80, 0);
     expect(refused).toMatchObject({ ok: false, reason: 'tokenRate', used: 80, requested: 80, limitPerMinute: 600 });

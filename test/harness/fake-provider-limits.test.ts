@@ -52,8 +52,9 @@ const chat = (): Promise<Answer> => call('/v1/chat/completions', openaiChat, OPE
 // 2 system words + 1 user word + 40 = 43 tokens for the token bucket.
 const anthropicChat = { model: 'claude-sonnet-4-5', max_tokens: 40, system: 'Be brief.', messages: [{ role: 'user', content: 'Hello' }] };
 const messages = (body: unknown = anthropicChat): Promise<Answer> => call('/v1/messages', body, ANTHROPIC_AUTH);
-const converse = (body: unknown = { messages: [{ role: 'user', content: [{ text: 'Hello' }] }], inferenceConfig: { maxTokens: 40 } }): Promise<Answer> =>
-  call('/model/us.amazon.nova-micro-v1%3A0/converse', body, BEDROCK_AUTH);
+const converse = (
+  body: unknown = { messages: [{ role: 'user', content: [{ text: 'Hello' }] }], inferenceConfig: { maxTokens: 40 } },
+): Promise<Answer> => call('/model/us.amazon.nova-micro-v1%3A0/converse', body, BEDROCK_AUTH);
 
 /** Go duration (OpenAI `x-ratelimit-reset-*`) to milliseconds; throws on anything else. */
 function goMs(value: string | null): number {
@@ -89,8 +90,12 @@ describe('fake provider limits: request rate (OpenAI protocol)', () => {
     expect(goMs(limited.headers.get('x-ratelimit-reset-requests'))).toBeGreaterThan(0);
     expect(limited.json.error).toMatchObject({ type: 'requests', code: 'rate_limit_exceeded', param: null });
     // Worded like the real TPM message in the corpus, for requests.
-    expect(corpusResponse('openai/429_rate_limit_tpm.json').body.error.message).toMatch(/^Rate limit reached for \S+ in organization \S+ on tokens per min \(TPM\): Limit \d+, Used \d+, Requested \d+\. Please try again in [\d.]+m?s\./);
-    expect(limited.json.error.message).toMatch(/^Rate limit reached for gpt-4\.1-mini in organization \S+ on requests per min \(RPM\): Limit 120, Used 3, Requested 1\. Please try again in \d+ms\./);
+    expect(corpusResponse('openai/429_rate_limit_tpm.json').body.error.message).toMatch(
+      /^Rate limit reached for \S+ in organization \S+ on tokens per min \(TPM\): Limit \d+, Used \d+, Requested \d+\. Please try again in [\d.]+m?s\./,
+    );
+    expect(limited.json.error.message).toMatch(
+      /^Rate limit reached for gpt-4\.1-mini in organization \S+ on requests per min \(RPM\): Limit 120, Used 3, Requested 1\. Please try again in \d+ms\./,
+    );
 
     await sleep(550);
     const refilled = await chat();
@@ -128,7 +133,9 @@ describe('fake provider limits: token rate', () => {
     const second = await messages();
     expect([first.status, second.status]).toEqual([200, 200]);
     // Header names as the corpus shows them.
-    const corpusNames = Object.keys(corpusResponse('anthropic/429_headers_without_retry_after_2024.json').headers).filter((n) => n.startsWith('anthropic-ratelimit-'));
+    const corpusNames = Object.keys(corpusResponse('anthropic/429_headers_without_retry_after_2024.json').headers).filter((n) =>
+      n.startsWith('anthropic-ratelimit-'),
+    );
     expect(rateLimitHeaderNames(first.headers).sort()).toEqual(corpusNames.sort());
     expect(first.headers.get('anthropic-ratelimit-tokens-limit')).toBe('100');
     expect(first.headers.get('anthropic-ratelimit-tokens-remaining')).toBe('57');
@@ -150,7 +157,9 @@ describe('fake provider limits: token rate', () => {
     const real = corpusResponse('anthropic/429_rate_limit_input_tokens_per_minute.json').body;
     expect(Object.keys(limited.json).sort()).toEqual([...Object.keys(real), 'request_id'].sort());
     expect(limited.json.error.type).toBe(real.error.type);
-    expect(limited.json.error.message).toMatch(/^This request would exceed the rate limit for your organization \(\S+\) of 3,000 tokens per minute\./);
+    expect(limited.json.error.message).toMatch(
+      /^This request would exceed the rate limit for your organization \(\S+\) of 3,000 tokens per minute\./,
+    );
 
     await sleep(700);
     expect((await messages()).status).toBe(200);
@@ -170,7 +179,9 @@ describe('fake provider limits: token rate', () => {
     const limited = await call('/v1/chat/completions', { ...openaiChat, max_tokens: 20 }, OPENAI_AUTH);
     expect(limited.status).toBe(429);
     expect(limited.json.error).toMatchObject({ type: 'tokens', code: 'rate_limit_exceeded' });
-    expect(limited.json.error.message).toMatch(/on tokens per min \(TPM\): Limit 60, Used 21, Requested 21\. Please try again in 1[12](\.\d+)?s\./);
+    expect(limited.json.error.message).toMatch(
+      /on tokens per min \(TPM\): Limit 60, Used 21, Requested 21\. Please try again in 1[12](\.\d+)?s\./,
+    );
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(11);
   });
 });
@@ -295,7 +306,12 @@ describe('fake provider limits: schedule, stats and control routes', () => {
     expect((await chat()).status).toBe(429);
     const stats = await call('/_fake/stats', undefined, {}, 'GET');
     expect(stats.status).toBe(200);
-    expect(stats.json).toMatchObject({ requests: 2, rejected: { requestRate: 1 }, limits: { requestsPerMinute: 1 }, timeline: [{ second: 0, ok: 1, rateLimited: 1 }] });
+    expect(stats.json).toMatchObject({
+      requests: 2,
+      rejected: { requestRate: 1 },
+      limits: { requestsPerMinute: 1 },
+      timeline: [{ second: 0, ok: 1, rateLimited: 1 }],
+    });
     const reset = await call('/_fake/reset', undefined, {});
     expect(reset.status).toBe(200);
     expect(reset.json).toMatchObject({ requests: 0, rejected: { requestRate: 0 }, byStatus: {} });
@@ -309,7 +325,21 @@ describe('fake provider limits: CLI', () => {
   it('takes the limit flags and a schedule, and serves its stats on the control route', async () => {
     const child = spawn(
       process.execPath,
-      ['scripts/fake-provider.ts', '--port', '0', '--rpm', '120', '--request-burst', '2', '--tpm', '6000', '--noise-rate', '0', '--schedule', '[{"atSeconds":60,"capacity":8}]'],
+      [
+        'scripts/fake-provider.ts',
+        '--port',
+        '0',
+        '--rpm',
+        '120',
+        '--request-burst',
+        '2',
+        '--tpm',
+        '6000',
+        '--noise-rate',
+        '0',
+        '--schedule',
+        '[{"atSeconds":60,"capacity":8}]',
+      ],
       { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {
@@ -319,13 +349,22 @@ describe('fake provider limits: CLI', () => {
       const url = stdout.split('\n')[0];
       const statuses: number[] = [];
       for (let i = 0; i < 3; i++) {
-        const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: OPENAI_AUTH, body: JSON.stringify(openaiChat) });
+        const response = await fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: OPENAI_AUTH,
+          body: JSON.stringify(openaiChat),
+        });
         await response.arrayBuffer();
         statuses.push(response.status);
       }
       expect(statuses).toEqual([200, 200, 429]);
       const stats = await (await fetch(`${url}/_fake/stats`)).json();
-      expect(stats).toMatchObject({ requests: 3, rejected: { requestRate: 1 }, limits: { requestsPerMinute: 120, requestBurst: 2, tokensPerMinute: 6000, capacity: null }, scheduleApplied: [] });
+      expect(stats).toMatchObject({
+        requests: 3,
+        rejected: { requestRate: 1 },
+        limits: { requestsPerMinute: 120, requestBurst: 2, tokensPerMinute: 6000, capacity: null },
+        scheduleApplied: [],
+      });
     } finally {
       child.kill('SIGTERM');
       await once(child, 'close');

@@ -21,11 +21,16 @@ const OPENAI_AUTH = { authorization: 'Bearer test-key' };
 const ANTHROPIC_AUTH = { 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' };
 const BEDROCK_BEARER = { authorization: 'Bearer bedrock-api-key' };
 const BEDROCK_SIGV4 = {
-  authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc',
+  authorization:
+    'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc',
   'x-amz-date': '20260101T000000Z',
 };
 
-async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: any }> {
+async function post(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; json: any }> {
   const response = await fetch(`${fake!.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -42,7 +47,13 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 }
 
 const hello = { model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'Hello' }] };
-const weatherTool = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city', 'days'] } } };
+const weatherTool = {
+  type: 'function',
+  function: {
+    name: 'get_weather',
+    parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city', 'days'] },
+  },
+};
 
 describe('fake provider: answers', () => {
   it('answers OpenAI chat deterministically in the real shape, with usage', async () => {
@@ -100,19 +111,40 @@ describe('fake provider: answers', () => {
 
   it('answers Anthropic messages, forced tool_use and thinking blocks', async () => {
     await start();
-    const text = await post('/v1/messages', { model: 'claude-sonnet-4-5', max_tokens: 100, system: 'Be brief.', messages: [{ role: 'user', content: 'Hello' }] }, ANTHROPIC_AUTH);
+    const text = await post(
+      '/v1/messages',
+      { model: 'claude-sonnet-4-5', max_tokens: 100, system: 'Be brief.', messages: [{ role: 'user', content: 'Hello' }] },
+      ANTHROPIC_AUTH,
+    );
     expect(text.status).toBe(200);
-    expect(text.json).toMatchObject({ type: 'message', role: 'assistant', stop_reason: 'end_turn', content: [{ type: 'text' }], usage: { input_tokens: 3 } });
+    expect(text.json).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      stop_reason: 'end_turn',
+      content: [{ type: 'text' }],
+      usage: { input_tokens: 3 },
+    });
     const tool = await post(
       '/v1/messages',
-      { model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'Weather?' }], tools: [{ name: 'get_weather', input_schema: weatherTool.function.parameters }], tool_choice: { type: 'any' } },
+      {
+        model: 'claude-sonnet-4-5',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'Weather?' }],
+        tools: [{ name: 'get_weather', input_schema: weatherTool.function.parameters }],
+        tool_choice: { type: 'any' },
+      },
       ANTHROPIC_AUTH,
     );
     expect(tool.json.stop_reason).toBe('tool_use');
     expect(tool.json.content[0]).toMatchObject({ type: 'tool_use', name: 'get_weather', input: { city: expect.any(String) } });
     const thinking = await post(
       '/v1/messages',
-      { model: 'claude-sonnet-4-5', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'Think' }] },
+      {
+        model: 'claude-sonnet-4-5',
+        max_tokens: 2048,
+        thinking: { type: 'enabled', budget_tokens: 1024 },
+        messages: [{ role: 'user', content: 'Think' }],
+      },
       ANTHROPIC_AUTH,
     );
     expect(thinking.json.content.map((b: { type: string }) => b.type)).toEqual(['thinking', 'text']);
@@ -122,14 +154,32 @@ describe('fake provider: answers', () => {
   it('answers Bedrock Converse (model id URL-encoded) with text and forced toolUse', async () => {
     await start();
     const path = `/model/${encodeURIComponent('us.amazon.nova-micro-v1:0')}/converse`;
-    const text = await post(path, { messages: [{ role: 'user', content: [{ text: 'Hello' }] }], inferenceConfig: { maxTokens: 50 } }, BEDROCK_SIGV4);
+    const text = await post(
+      path,
+      { messages: [{ role: 'user', content: [{ text: 'Hello' }] }], inferenceConfig: { maxTokens: 50 } },
+      BEDROCK_SIGV4,
+    );
     expect(text.status).toBe(200);
-    expect(text.json).toMatchObject({ output: { message: { role: 'assistant', content: [{ text: expect.any(String) }] } }, stopReason: 'end_turn', usage: { inputTokens: 1 } });
+    expect(text.json).toMatchObject({
+      output: { message: { role: 'assistant', content: [{ text: expect.any(String) }] } },
+      stopReason: 'end_turn',
+      usage: { inputTokens: 1 },
+    });
     const tool = await post(
       path,
       {
         messages: [{ role: 'user', content: [{ text: 'Capital?' }] }],
-        toolConfig: { tools: [{ toolSpec: { name: 'get_capital', inputSchema: { json: { type: 'object', properties: { country: { type: 'string' } }, required: ['country'] } } } }], toolChoice: { any: {} } },
+        toolConfig: {
+          tools: [
+            {
+              toolSpec: {
+                name: 'get_capital',
+                inputSchema: { json: { type: 'object', properties: { country: { type: 'string' } }, required: ['country'] } },
+              },
+            },
+          ],
+          toolChoice: { any: {} },
+        },
       },
       BEDROCK_BEARER,
     );
@@ -139,12 +189,20 @@ describe('fake provider: answers', () => {
 
   it('answers Bedrock InvokeModel for Titan and Cohere v3/v4 bodies, with the token-count header', async () => {
     await start();
-    const titan = await post(`/model/${encodeURIComponent('amazon.titan-embed-text-v2:0')}/invoke`, { inputText: 'Hello world', dimensions: 256 }, BEDROCK_SIGV4);
+    const titan = await post(
+      `/model/${encodeURIComponent('amazon.titan-embed-text-v2:0')}/invoke`,
+      { inputText: 'Hello world', dimensions: 256 },
+      BEDROCK_SIGV4,
+    );
     expect(titan.status).toBe(200);
     expect(titan.json.embedding).toHaveLength(256);
     expect(titan.json).toMatchObject({ inputTextTokenCount: 2, embeddingsByType: { float: titan.json.embedding } });
     expect(titan.headers.get('x-amzn-bedrock-input-token-count')).toBe('2');
-    const v3 = await post('/model/cohere.embed-english-v3/invoke', { texts: ['Hello World'], input_type: 'search_document' }, BEDROCK_SIGV4);
+    const v3 = await post(
+      '/model/cohere.embed-english-v3/invoke',
+      { texts: ['Hello World'], input_type: 'search_document' },
+      BEDROCK_SIGV4,
+    );
     expect(v3.json).toMatchObject({ response_type: 'embeddings_floats', texts: ['hello world'] });
     expect(v3.json.embeddings[0]).toHaveLength(64);
     const v4 = await post('/model/cohere.embed-v4%3A0/invoke', { texts: ['a', 'b'], input_type: 'search_query' }, BEDROCK_SIGV4);
@@ -158,11 +216,25 @@ describe('fake provider: rejections the real providers make', () => {
     await start();
     const openai = await post('/v1/chat/completions', hello);
     expect(openai.status).toBe(401);
-    expect(openai.json.error).toMatchObject({ type: 'invalid_request_error', message: expect.stringContaining("didn't provide an API key") });
-    const anthropic = await post('/v1/messages', { model: 'c', max_tokens: 5, messages: [{ role: 'user', content: 'Hi' }] }, { 'anthropic-version': '2023-06-01' });
+    expect(openai.json.error).toMatchObject({
+      type: 'invalid_request_error',
+      message: expect.stringContaining("didn't provide an API key"),
+    });
+    const anthropic = await post(
+      '/v1/messages',
+      { model: 'c', max_tokens: 5, messages: [{ role: 'user', content: 'Hi' }] },
+      { 'anthropic-version': '2023-06-01' },
+    );
     expect(anthropic.status).toBe(401);
-    expect(anthropic.json).toMatchObject({ type: 'error', error: { type: 'authentication_error', message: 'x-api-key header is required' } });
-    const bedrock = await post('/model/m/converse', { messages: [{ role: 'user', content: [{ text: 'Hi' }] }] }, { authorization: 'Basic abc' });
+    expect(anthropic.json).toMatchObject({
+      type: 'error',
+      error: { type: 'authentication_error', message: 'x-api-key header is required' },
+    });
+    const bedrock = await post(
+      '/model/m/converse',
+      { messages: [{ role: 'user', content: [{ text: 'Hi' }] }] },
+      { authorization: 'Basic abc' },
+    );
     expect(bedrock.status).toBe(401);
     expect(bedrock.headers.get('x-amzn-errortype')).toMatch(/^UnrecognizedClientException:/);
     expect(bedrock.json).toEqual({ message: expect.stringContaining('Missing Authentication Token') });
@@ -175,7 +247,11 @@ describe('fake provider: rejections the real providers make', () => {
 
   it('Anthropic: 400 invalid_request_error without max_tokens', async () => {
     await start();
-    const { status, json } = await post('/v1/messages', { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] }, ANTHROPIC_AUTH);
+    const { status, json } = await post(
+      '/v1/messages',
+      { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] },
+      ANTHROPIC_AUTH,
+    );
     expect(status).toBe(400);
     expect(json).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Field required' } });
   });
@@ -242,7 +318,18 @@ describe('fake provider: rejections the real providers make', () => {
     const body = JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'Hi' }] }] });
     const path = '/model/us.amazon.nova-micro-v1%3A0/converse';
     const signedFor = async (host: string) =>
-      (await signer.sign({ method: 'POST', protocol: 'http:', hostname: host.split(':')[0], port: Number(host.split(':')[1]), path, query: {}, headers: { host, 'content-type': 'application/json' }, body })).headers as Record<string, string>;
+      (
+        await signer.sign({
+          method: 'POST',
+          protocol: 'http:',
+          hostname: host.split(':')[0],
+          port: Number(host.split(':')[1]),
+          path,
+          query: {},
+          headers: { host, 'content-type': 'application/json' },
+          body,
+        })
+      ).headers as Record<string, string>;
     const host = new URL(fake!.url).host;
     const good = await post(path, body, await signedFor(host));
     expect(good.status).toBe(200);
@@ -255,7 +342,17 @@ describe('fake provider: rejections the real providers make', () => {
 
   it('OpenAI: 400 for a tool message that answers no tool call', async () => {
     await start();
-    const { status, json } = await post('/v1/chat/completions', { ...hello, messages: [{ role: 'user', content: 'Hi' }, { role: 'tool', tool_call_id: 'call_x', content: '1' }] }, OPENAI_AUTH);
+    const { status, json } = await post(
+      '/v1/chat/completions',
+      {
+        ...hello,
+        messages: [
+          { role: 'user', content: 'Hi' },
+          { role: 'tool', tool_call_id: 'call_x', content: '1' },
+        ],
+      },
+      OPENAI_AUTH,
+    );
     expect(status).toBe(400);
     expect(json.error).toMatchObject({ type: 'invalid_request_error', param: 'messages.[1].role' });
   });
@@ -305,7 +402,9 @@ describe('fake provider: capacity and faults', () => {
   });
 
   it('a body match picks one text of a batch whatever its arrival order', async () => {
-    await start({ script: [{ match: { body: '"inputText":"text 4"' }, fault: { kind: 'status', status: 400, type: 'ValidationException' } }] });
+    await start({
+      script: [{ match: { body: '"inputText":"text 4"' }, fault: { kind: 'status', status: 400, type: 'ValidationException' } }],
+    });
     const statuses: number[] = [];
     for (const text of ['text 40', 'text 4', 'text 3', 'text 4']) {
       statuses.push((await post('/model/amazon.titan-embed-text-v2%3A0/invoke', { inputText: text }, BEDROCK_SIGV4)).status);
@@ -356,7 +455,10 @@ describe('fake provider: capacity and faults', () => {
 
 describe('fake provider CLI', () => {
   it('prints its URL first, serves, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['scripts/fake-provider.ts', '--port', '0', '--capacity', '4'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['scripts/fake-provider.ts', '--port', '0', '--capacity', '4'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     while (!stdout.includes('\n')) await once(child.stdout, 'data');

@@ -27,7 +27,9 @@ describe('requireChromium', () => {
 
   it('prefers DD_CHROMIUM_PATH and refuses one that is not executable', () => {
     expect(requireChromium({ PATH: '', DD_CHROMIUM_PATH: fakeBrowser })).toBe(fakeBrowser);
-    expect(() => requireChromium({ PATH: dir, DD_CHROMIUM_PATH: join(dir, 'missing') })).toThrow(/DD_CHROMIUM_PATH=.*missing is not an executable/);
+    expect(() => requireChromium({ PATH: dir, DD_CHROMIUM_PATH: join(dir, 'missing') })).toThrow(
+      /DD_CHROMIUM_PATH=.*missing is not an executable/,
+    );
   });
 
   it('fails naming the install command when there is none', () => {

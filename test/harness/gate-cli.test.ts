@@ -30,7 +30,16 @@ function entry(alias: string, engine: string, overrides: Record<string, unknown>
 
 async function summary(name: string, entries: unknown[]): Promise<string> {
   const file = join(dir, name);
-  await writeFile(file, JSON.stringify({ schema: 'dd-run-summary/1', startedAt: '2026-12-01T08:00:00.000Z', endedAt: '2026-12-01T08:00:01.000Z', wallMs: 1000, entries }));
+  await writeFile(
+    file,
+    JSON.stringify({
+      schema: 'dd-run-summary/1',
+      startedAt: '2026-12-01T08:00:00.000Z',
+      endedAt: '2026-12-01T08:00:01.000Z',
+      wallMs: 1000,
+      entries,
+    }),
+  );
   return file;
 }
 
@@ -54,7 +63,13 @@ describe('npm run gate', () => {
     expect(result.stdout).toMatch(/^writer\s+legacy → v2\s+error rate\s+0%\s+0%/m);
     expect(result.stdout).toContain('PASS: 2 aliases within the thresholds');
     const report = JSON.parse(await readFile(json, 'utf8'));
-    expect(report).toMatchObject({ schema: 'dd-gate-report/1', verdict: 'pass', failures: [], baseline: { file: baseline, engines: ['legacy'] }, candidate: { engines: ['v2'] } });
+    expect(report).toMatchObject({
+      schema: 'dd-gate-report/1',
+      verdict: 'pass',
+      failures: [],
+      baseline: { file: baseline, engines: ['legacy'] },
+      candidate: { engines: ['v2'] },
+    });
     expect(report.rows).toHaveLength(14);
     const page = await readFile(html, 'utf8');
     expect(page).toContain('<span class="verdict pass" id="verdict">PASS</span>');
@@ -64,7 +79,11 @@ describe('npm run gate', () => {
   it('exit 1 naming every failing alias and metric with baseline, candidate and threshold; the reports say the same', async () => {
     const baseline = await summary('legacy-2.json', [entry('writer', 'legacy'), entry('judge', 'legacy'), entry('gone', 'legacy')]);
     const candidate = await summary('v2-2.json', [
-      entry('writer', 'v2', { successes: 360, failures: { ModelInternalServerError: 40 }, tokens: { input: 7200, output: 3600, reasoning: 0 } }),
+      entry('writer', 'v2', {
+        successes: 360,
+        failures: { ModelInternalServerError: 40 },
+        tokens: { input: 7200, output: 3600, reasoning: 0 },
+      }),
       entry('judge', 'v2', { latencyMs: { p50: 10, p95: 40, p99: 50 } }),
     ]);
     const json = join(dir, 'fail.json');
@@ -77,7 +96,11 @@ describe('npm run gate', () => {
     expect(result.stdout).toContain('  gone: present baseline 400 calls, candidate –, –');
     const report = JSON.parse(await readFile(json, 'utf8'));
     expect(report.verdict).toBe('fail');
-    expect(report.failures.map((f: { alias: string; metric: string }) => `${f.alias}/${f.metric}`).sort()).toEqual(['gone/presence', 'judge/p95-latency', 'writer/error-rate']);
+    expect(report.failures.map((f: { alias: string; metric: string }) => `${f.alias}/${f.metric}`).sort()).toEqual([
+      'gone/presence',
+      'judge/p95-latency',
+      'writer/error-rate',
+    ]);
     expect(report.baselineOnly).toEqual(['gone']);
     const page = await readFile(html, 'utf8');
     expect(page).toContain('<span class="verdict fail" id="verdict">FAIL</span>');
@@ -88,15 +111,32 @@ describe('npm run gate', () => {
     const baseline = await summary('legacy-3.json', [entry('writer', 'legacy')]);
     const candidate = await summary('v2-3.json', [entry('writer', 'v2', { latencyMs: { p50: 10, p95: 30, p99: 40 } })]);
     expect((await runScript('gate', ['--baseline', baseline, '--candidate', candidate])).code).toBe(1);
-    const loose = await runScript('gate', ['--baseline', baseline, '--candidate', candidate, '--max-p95-ratio', '1.5x', '--max-error-rate-delta', '1pp', '--max-token-delta', '10%']);
+    const loose = await runScript('gate', [
+      '--baseline',
+      baseline,
+      '--candidate',
+      candidate,
+      '--max-p95-ratio',
+      '1.5x',
+      '--max-error-rate-delta',
+      '1pp',
+      '--max-token-delta',
+      '10%',
+    ]);
     expect(loose.code).toBe(0);
     expect(loose.stdout).toContain('PASS: 1 alias within the thresholds (error rate +1pp, tokens ±10%, p95 1.5x)');
   });
 
   it.each([
     [['--baseline', 'x.json'], 'gate: --baseline <file> and --candidate <file> are both required\n'],
-    [['--baseline', 'a', '--candidate', 'b', '--max-p95-ratio', 'fast'], 'gate: --max-p95-ratio must be a ratio ≥ 1 such as 1.2 (or 1.2x), got "fast"\n'],
-    [['--baseline', 'a', '--candidate', 'b', '--max-error-rate-delta', '0.5%'], 'gate: --max-error-rate-delta must be percentage points between 0 and 100, such as 0.5pp, got "0.5%"\n'],
+    [
+      ['--baseline', 'a', '--candidate', 'b', '--max-p95-ratio', 'fast'],
+      'gate: --max-p95-ratio must be a ratio ≥ 1 such as 1.2 (or 1.2x), got "fast"\n',
+    ],
+    [
+      ['--baseline', 'a', '--candidate', 'b', '--max-error-rate-delta', '0.5%'],
+      'gate: --max-error-rate-delta must be percentage points between 0 and 100, such as 0.5pp, got "0.5%"\n',
+    ],
     [['--frobnicate'], /^gate: Unknown option '--frobnicate'/],
   ])('exit 2 with one line for bad usage: %j', async (args, message) => {
     const result = await runScript('gate', args);
@@ -111,12 +151,14 @@ describe('npm run gate', () => {
     const second = await summary('same-2.json', [entry('writer', 'legacy')]);
     const refused = await runScript('gate', ['--baseline', first, '--candidate', second]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/^gate: --baseline and --candidate both ran on legacy: the engine switch did not take effect for the candidate \(check DATA_DESIGNER_ASYNC_ENGINE\)/);
+    expect(refused.stderr).toMatch(
+      /^gate: --baseline and --candidate both ran on legacy: the engine switch did not take effect for the candidate \(check DATA_DESIGNER_ASYNC_ENGINE\)/,
+    );
     const allowed = await runScript('gate', ['--baseline', first, '--candidate', second, '--allow-same-engine']);
     expect(allowed.code).toBe(0);
   });
 
-    it('exit 2 for a missing or malformed summary, naming the file', async () => {
+  it('exit 2 for a missing or malformed summary, naming the file', async () => {
     const good = await summary('good.json', [entry('writer', 'v2')]);
     const missing = await runScript('gate', ['--baseline', join(dir, 'nope.json'), '--candidate', good]);
     expect(missing.code).toBe(2);

@@ -4,7 +4,6 @@
 // headless Chromium (required: .ci/run installs Debian's `chromium` when it is missing; the test
 // installs nothing) and the DOM Chromium built is then queried with linkedom.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +23,10 @@ const reports: Record<'passing' | 'failing', { file: string; raw: string; docume
 let passingJson: any;
 
 async function load(file: string): Promise<Document> {
-  const { stdout } = await run(chromium, [...CHROMIUM_FLAGS, '--dump-dom', pathToFileURL(file).href], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(chromium, [...CHROMIUM_FLAGS, '--dump-dom', pathToFileURL(file).href], {
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return parseHTML(stdout).document as unknown as Document;
 }
 
@@ -40,7 +42,10 @@ beforeAll(async () => {
     env: { DD_COMPARE_TEST_HOOK: 'test/harness/support/plant-difference.ts' },
   });
   expect(planted.code).toBe(1);
-  for (const [key, file] of [['passing', passing], ['failing', failing]] as const) {
+  for (const [key, file] of [
+    ['passing', passing],
+    ['failing', failing],
+  ] as const) {
     reports[key] = { file, raw: await readFile(file, 'utf8'), document: await load(file) };
   }
 }, 900_000);
@@ -100,10 +105,13 @@ describe('HTML compare report', () => {
     expect(text(document.querySelector('#summary [data-key="mismatched"]'))).toBe('0');
     expect(text(document.querySelector('#summary [data-key="matches"]'))).toBe('10');
     expect(text(document.querySelector('#summary [data-key="parityAlone"]'))).toBe('0');
-    const cell = (provider: string, operation: string) => document.querySelector(`#parity-matrix td[data-provider="${provider}"][data-operation="${operation}"]`);
+    const cell = (provider: string, operation: string) =>
+      document.querySelector(`#parity-matrix td[data-provider="${provider}"][data-operation="${operation}"]`);
     // Each cell shows parity, matches and parity-alone counts.
     const counts = (provider: string, operation: string) =>
-      ['.parity', '.matches', '.parity-alone', '.mismatched'].map((selector) => text(cell(provider, operation)?.querySelector(selector) ?? null));
+      ['.parity', '.matches', '.parity-alone', '.mismatched'].map((selector) =>
+        text(cell(provider, operation)?.querySelector(selector) ?? null),
+      );
     expect(counts('openai', 'chat')).toEqual(['3/3 in parity', '3 match', '0 parity alone', '']);
     expect(counts('openai', 'embedding')).toEqual(['1/1 in parity', '1 match', '0 parity alone', '']);
     expect(counts('anthropic', 'chat')).toEqual(['2/2 in parity', '2 match', '0 parity alone', '']);
@@ -122,7 +130,7 @@ describe('HTML compare report', () => {
     expect(text(document.querySelector('#method'))).toContain('Both engines replayed the same recorded traffic');
   });
 
-  it('shows each engine\'s attempts and asked-for sleeps per case', () => {
+  it("shows each engine's attempts and asked-for sleeps per case", () => {
     const { document } = reports.passing;
     const rows = [...document.querySelectorAll('#cases tbody tr')];
     expect(rows).toHaveLength(passingJson.cases.length);
@@ -148,7 +156,9 @@ describe('HTML compare report', () => {
     expect(text(openaiChat?.querySelector('.matches') ?? null)).toBe('0 match');
     expect(text(openaiChat?.querySelector('.mismatched') ?? null)).toBe('3 mismatched');
     // Embeddings are untouched by the planted chat difference.
-    expect(text(document.querySelector('#parity-matrix td[data-provider="openai"][data-operation="embedding"] .parity'))).toBe('1/1 in parity');
+    expect(text(document.querySelector('#parity-matrix td[data-provider="openai"][data-operation="embedding"] .parity'))).toBe(
+      '1/1 in parity',
+    );
     const groups = [...document.querySelectorAll('section.group')];
     // One section per distinct set of paths, not one per case: fewer sections than failing cases.
     const members = groups.flatMap((g) => [...g.querySelectorAll('ul.members li')].map((li) => li.getAttribute('data-case')));
@@ -172,7 +182,9 @@ describe('HTML compare report', () => {
       }
     }
     // Passing rows have nothing to link to.
-    const embedRow = [...document.querySelectorAll('#cases tbody tr')].find((row) => text(row.querySelector('td')).startsWith('openai/openai-embed'));
+    const embedRow = [...document.querySelectorAll('#cases tbody tr')].find((row) =>
+      text(row.querySelector('td')).startsWith('openai/openai-embed'),
+    );
     expect(embedRow?.querySelector('a')).toBeNull();
   });
 
@@ -181,7 +193,10 @@ describe('HTML compare report', () => {
     for (const { file, raw } of Object.values(reports)) {
       const probe = `${file}.probe.html`;
       await writeFile(probe, raw.replace('</body>', `<script>${MIDWORD_PROBE}</script></body>`));
-      const { stdout } = await run(chromium!, [...CHROMIUM_FLAGS, '--window-size=640,900', '--dump-dom', pathToFileURL(probe).href], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+      const { stdout } = await run(chromium!, [...CHROMIUM_FLAGS, '--window-size=640,900', '--dump-dom', pathToFileURL(probe).href], {
+        timeout: 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+      });
       const body = parseHTML(stdout).document.querySelector('body')!;
       expect(Number(body.getAttribute('data-cells'))).toBeGreaterThan(20);
       expect(JSON.parse(body.getAttribute('data-midword') ?? 'null'), file).toEqual([]);

@@ -17,7 +17,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dd-out-'));
   fake = await startFakeProvider();
   config = join(dir, 'models.yaml');
-  await writeFile(config, `providers:\n  - { name: fake-openai, endpoint: "${fake.endpoints.openai}", providerType: openai, apiKey: any-key }\nmodels:\n  - { alias: chat-openai, model: gpt-4.1-mini, provider: fake-openai }\n`);
+  await writeFile(
+    config,
+    `providers:\n  - { name: fake-openai, endpoint: "${fake.endpoints.openai}", providerType: openai, apiKey: any-key }\nmodels:\n  - { alias: chat-openai, model: gpt-4.1-mini, provider: fake-openai }\n`,
+  );
   workload = join(dir, 'workload.yaml');
   await writeFile(workload, '- name: hello\n  alias: chat-openai\n');
 });

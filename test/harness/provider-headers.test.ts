@@ -59,14 +59,20 @@ beforeEach(() => {
 function setup() {
   const config = parseConfig({
     providers: [
-      { name: 'gateway', endpoint: `${url}/v1`, providerType: 'openai', apiKey: 'sk-literal-key', extraHeaders: { 'x-gateway-key': GATEWAY_KEY } },
+      {
+        name: 'gateway',
+        endpoint: `${url}/v1`,
+        providerType: 'openai',
+        apiKey: 'sk-literal-key',
+        extraHeaders: { 'x-gateway-key': GATEWAY_KEY },
+      },
     ],
     models: [{ alias: 'chat', model: 'gpt-4.1-mini', provider: 'gateway' }],
   });
   return { config, calls: parseWorkload([{ name: 'hello', alias: 'chat' }], config, 'workload') };
 }
 
-describe("provider extraHeaders in record and live compare", () => {
+describe('provider extraHeaders in record and live compare', () => {
   it('record sends them upstream and keeps header and value out of the fixture', async () => {
     const { config, calls } = setup();
     const out = join(dir, 'recorded');

@@ -38,7 +38,10 @@ afterAll(async () => {
 
 async function filesUnder(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
 }
 
 describe('record → replay round trip', () => {
@@ -74,13 +77,22 @@ describe('record → replay round trip', () => {
       model: 'claude-sonnet-4-5',
       baseUrl: fake.url,
       source: expect.stringMatching(/^recorded by npm run record on \d{4}-\d{2}-\d{2}$/),
-      request: { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi there' }] },
+      request: {
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Hi there' },
+        ],
+      },
     });
     expect(retried.exchanges.map((e: any) => e.response.status)).toEqual([429, 200]);
     const chat = JSON.parse(await readFile(join(out, 'openai/openai-hello.json'), 'utf8'));
     // Config parameters are baked into the canonical call so the fixture replays without the config.
     expect(chat.request).toEqual({ temperature: 0.5, max_tokens: 64, messages: [{ role: 'user', content: 'Hello' }] });
-    expect(chat.exchanges[0].request).toMatchObject({ method: 'POST', path: '/v1/chat/completions', body: { model: 'gpt-4.1-mini', temperature: 0.5 } });
+    expect(chat.exchanges[0].request).toMatchObject({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      body: { model: 'gpt-4.1-mini', temperature: 0.5 },
+    });
 
     // No credential header, no AWS signature header, no planted value anywhere.
     for (const file of files) {
@@ -101,7 +113,9 @@ describe('record → replay round trip', () => {
   it('reaches Bedrock with SigV4 when the provider has no apiKey (the proxy re-signs for the real host)', async () => {
     const before = fake.stats().byProvider.bedrock;
     const out = join(dir, 'sigv4');
-    const result = await runScript('record', ['--config', config, '--workload', WORKLOAD, '--out', out, '--filter', 'bedrock-hello'], { env: PLANTED_SECRETS });
+    const result = await runScript('record', ['--config', config, '--workload', WORKLOAD, '--out', out, '--filter', 'bedrock-hello'], {
+      env: PLANTED_SECRETS,
+    });
     expect(result.code).toBe(0);
     // A missing or wrong signature (one made for the proxy's host) would be a 401/403 here.
     const fixture = JSON.parse(await readFile(join(out, 'bedrock/bedrock-hello.json'), 'utf8'));
@@ -122,7 +136,9 @@ describe('compare --live', () => {
   it('runs the workload through both engines against the endpoints and compares structure', async () => {
     const json = join(dir, 'live.json');
     const html = join(dir, 'live.html');
-    const result = await runScript('compare', ['--live', '--config', config, '--workload', WORKLOAD, '--json', json, '--html', html], { env: PLANTED_SECRETS });
+    const result = await runScript('compare', ['--live', '--config', config, '--workload', WORKLOAD, '--json', json, '--html', html], {
+      env: PLANTED_SECRETS,
+    });
     expect(result.code).toBe(0);
     const report = JSON.parse(await readFile(json, 'utf8'));
     expectReportShape(report);
@@ -143,9 +159,13 @@ describe('compare --live', () => {
 
   it('fails a live case when one engine answers differently in structure', async () => {
     const json = join(dir, 'live-planted.json');
-    const result = await runScript('compare', ['--live', '--config', config, '--workload', WORKLOAD, '--filter', 'openai-json', '--json', json], {
-      env: { ...PLANTED_SECRETS, DD_COMPARE_TEST_HOOK: 'test/harness/support/plant-missing-usage.ts' },
-    });
+    const result = await runScript(
+      'compare',
+      ['--live', '--config', config, '--workload', WORKLOAD, '--filter', 'openai-json', '--json', json],
+      {
+        env: { ...PLANTED_SECRETS, DD_COMPARE_TEST_HOOK: 'test/harness/support/plant-missing-usage.ts' },
+      },
+    );
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('openai-json');
     expect(result.stdout).toContain('$.usagePresent');

@@ -20,7 +20,11 @@ afterAll(async () => {
 describe('npm run soak', () => {
   it('300 calls on each engine with 20 % faults: nothing lost, duplicated or left open', async () => {
     const json = join(dir, 'soak.json');
-    const result = await runScript('soak', ['--engine', 'both', '--calls', '300', '--concurrency', '16', '--fault-rate', '0.2', '--json', json], { timeoutMs: 170_000 });
+    const result = await runScript(
+      'soak',
+      ['--engine', 'both', '--calls', '300', '--concurrency', '16', '--fault-rate', '0.2', '--json', json],
+      { timeoutMs: 170_000 },
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const { reports } = JSON.parse(await readFile(json, 'utf8')) as { reports: (SoakReport & { problems: string[] })[] };
@@ -87,10 +91,18 @@ describe('soak verdict', () => {
   it('names each kind of problem', () => {
     const grown = clean.memory.map((m) => (m.percent === 100 ? { ...m, heapUsedMb: 90 } : m));
     expect(
-      soakProblems({ ...clean, lost: 2, duplicated: 1, failed: { 'unmapped TypeError': 1 }, socketsAfterClose: 4, providerInFlightAfterClose: 1, memory: grown }),
+      soakProblems({
+        ...clean,
+        lost: 2,
+        duplicated: 1,
+        failed: { 'unmapped TypeError': 1 },
+        socketsAfterClose: 4,
+        providerInFlightAfterClose: 1,
+        memory: grown,
+      }),
     ).toEqual([
       '2 calls never settled',
-      '1 provider requests more than the engine\'s attempts (duplicated)',
+      "1 provider requests more than the engine's attempts (duplicated)",
       '1 calls failed with unmapped TypeError (not a DataDesignerError)',
       '4 TCP sockets still open after registry.close()',
       '1 provider requests still open after registry.close()',

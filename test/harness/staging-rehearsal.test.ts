@@ -24,7 +24,10 @@ interface FakeProcess {
 
 function startFake(args: string[]): Promise<FakeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['scripts/fake-provider.ts', '--port', '0', '--latency-ms', LATENCY_MS, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['scripts/fake-provider.ts', '--port', '0', '--latency-ms', LATENCY_MS, ...args], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`fake provider printed no URL: ${out}`)), 20_000);
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -56,8 +59,18 @@ async function writeConfig(file: string, url: string): Promise<string> {
     ],
     models: [
       { alias: 'writer', model: 'gpt-4o-mini', provider: 'fake-openai', inferenceParameters: { maxTokens: 64, maxParallelRequests: 8 } },
-      { alias: 'judge', model: 'claude-sonnet-4-5', provider: 'fake-anthropic', inferenceParameters: { maxTokens: 64, maxParallelRequests: 8 } },
-      { alias: 'embedder', model: 'text-embedding-3-small', provider: 'fake-openai', inferenceParameters: { generationType: 'embedding', maxParallelRequests: 8 } },
+      {
+        alias: 'judge',
+        model: 'claude-sonnet-4-5',
+        provider: 'fake-anthropic',
+        inferenceParameters: { maxTokens: 64, maxParallelRequests: 8 },
+      },
+      {
+        alias: 'embedder',
+        model: 'text-embedding-3-small',
+        provider: 'fake-openai',
+        inferenceParameters: { generationType: 'embedding', maxParallelRequests: 8 },
+      },
     ],
   };
   await writeFile(file, JSON.stringify(config));
@@ -74,7 +87,10 @@ beforeAll(async () => {
   // The planted degradation: 60 % of requests answered 500 (with a 20 ms retry-after-ms, so the
   // retries do not sleep for seconds); with two retries about 22 % of calls fail for good.
   const script = join(dir, 'faults.json');
-  await writeFile(script, JSON.stringify({ seed: 7, faults: [{ rate: 0.6, fault: { kind: 'status', status: 500, headers: { 'retry-after-ms': '20' } } }] }));
+  await writeFile(
+    script,
+    JSON.stringify({ seed: 7, faults: [{ rate: 0.6, fault: { kind: 'status', status: 500, headers: { 'retry-after-ms': '20' } } }] }),
+  );
   faulty = await startFake(['--script', script]);
 }, 60_000);
 
@@ -85,14 +101,20 @@ afterAll(async () => {
 
 async function job(engine: string, config: string, name: string): Promise<string> {
   const summary = join(dir, name);
-  const result = await runScript('staging-job', ['--config', config, '--engine', engine, '--calls', CALLS, '--concurrency', CONCURRENCY, '--summary-json', summary], { timeoutMs: 170_000 });
+  const result = await runScript(
+    'staging-job',
+    ['--config', config, '--engine', engine, '--calls', CALLS, '--concurrency', CONCURRENCY, '--summary-json', summary],
+    { timeoutMs: 170_000 },
+  );
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   return summary;
 }
 
 describe.runIf(ENGINES.includes('legacy'))('staging rehearsal: fake provider → legacy and v2 runs → npm run gate', () => {
-  it('the same workload on legacy and on v2 passes the gate; with 500s planted for v2 the gate fails naming alias and metric', { timeout: 420_000 }, async () => {
+  it('the same workload on legacy and on v2 passes the gate; with 500s planted for v2 the gate fails naming alias and metric', {
+    timeout: 420_000,
+  }, async () => {
     const cleanConfig = await writeConfig(join(dir, 'clean.json'), clean!.url);
     const faultyConfig = await writeConfig(join(dir, 'faulty.json'), faulty!.url);
     const legacy = await job('legacy', cleanConfig, 'legacy-run.json');
@@ -117,7 +139,9 @@ describe.runIf(ENGINES.includes('legacy'))('staging rehearsal: fake provider →
     // Every alias sends to the faulty provider: each fails on its error rate.
     for (const alias of ALIASES) {
       expect(failing).toContain(`${alias}/error-rate`);
-      expect(fail.stdout).toMatch(new RegExp(`^  ${alias}: error rate baseline 0%, candidate \\d+(\\.\\d+)?%, \\+\\d+(\\.\\d+)?pp, threshold 0\\.5pp`, 'm'));
+      expect(fail.stdout).toMatch(
+        new RegExp(`^  ${alias}: error rate baseline 0%, candidate \\d+(\\.\\d+)?%, \\+\\d+(\\.\\d+)?pp, threshold 0\\.5pp`, 'm'),
+      );
     }
     // The retries the faults caused are on the table, as information.
     expect(fail.stdout).toMatch(/^writer\s+legacy → v2\s+retries \/ call\s+0\s+(?!0\s)\d[\d.]*\s/m);

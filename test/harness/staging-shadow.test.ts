@@ -31,8 +31,12 @@ beforeAll(async () => {
       models: [
         { alias: 'writer', model: 'gpt-4o-mini', provider: 'fake-openai', inferenceParameters: { maxTokens: 64 } },
         { alias: 'judge', model: 'claude-sonnet-4-5', provider: 'fake-anthropic', inferenceParameters: { maxTokens: 64 } },
-        { alias: 'embedder', model: 'text-embedding-3-small', provider: 'fake-openai', 
-          inferenceParameters: { generationType: 'embedding' } },
+        {
+          alias: 'embedder',
+          model: 'text-embedding-3-small',
+          provider: 'fake-openai',
+          inferenceParameters: { generationType: 'embedding' },
+        },
       ],
     }),
   );
@@ -72,7 +76,7 @@ describe('phase 0.5 rehearsal with shadow mode on', () => {
     expect(result.stdout).toContain('\n  writer (legacy primary, v2 shadow): sampled 50, compared 50 (in parity 50, out of parity 0)');
   }, 200_000);
 
-  it('staging-job --calls 50 at the issue\'s settings (a fifth sampled, default CPU budget): the sum holds', async () => {
+  it("staging-job --calls 50 at the issue's settings (a fifth sampled, default CPU budget): the sum holds", async () => {
     const out = join(dir, 'v2-shadow-budget.json');
     const args = ['--config', config, '--summary-json', out, '--engine', 'v2', '--calls', '50', '--concurrency', '16', '--warmup', '0'];
     const result = await runScript('staging-job', args, { env: { DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.2' }, timeoutMs: 180_000 });
@@ -83,7 +87,7 @@ describe('phase 0.5 rehearsal with shadow mode on', () => {
     for (const entry of shadow) expect(addsUp(entry), JSON.stringify(entry)).toBe(true);
   }, 200_000);
 
-  it('dd-models generate: the call\'s shadow run finishes before close, its counters go to stderr and into --summary-json', async () => {
+  it("dd-models generate: the call's shadow run finishes before close, its counters go to stderr and into --summary-json", async () => {
     const out = join(dir, 'generate-shadow.json');
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(

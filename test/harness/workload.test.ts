@@ -19,9 +19,7 @@ function problem(raw: unknown): string {
 
 describe('workload errors', () => {
   it('a misspelt key names the key, the call and the keys allowed', () => {
-    expect(problem([{ name: 'x', alas: 'chat' }])).toBe(
-      'w.yaml: [0]: unknown key "alas" (allowed: name, alias, request)',
-    );
+    expect(problem([{ name: 'x', alas: 'chat' }])).toBe('w.yaml: [0]: unknown key "alas" (allowed: name, alias, request)');
     expect(problem({ calls: [{ alias: 'chat' }, { alias: 'chat', reqest: {} }] })).toBe(
       'w.yaml: calls[1]: unknown key "reqest" (allowed: name, alias, request)',
     );

@@ -23,7 +23,12 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function setup(replies: Parameters<typeof startLocalServer>[0], provider: Record<string, unknown>, model: Record<string, unknown> = {}, env: Record<string, string> = {}) {
+async function setup(
+  replies: Parameters<typeof startLocalServer>[0],
+  provider: Record<string, unknown>,
+  model: Record<string, unknown> = {},
+  env: Record<string, string> = {},
+) {
   server = await startLocalServer(replies);
   const recorder = recordingRuntime();
   const client = legacyClient({ endpoint: server.origin, ...provider }, model, recorder.runtime, env);
@@ -37,7 +42,10 @@ const converseOk: Reply = { status: 200, body: CORPUS['bedrock/converse_kimi_rea
 describe('legacy Anthropic client over HTTP', () => {
   it('posts to /v1/messages once even when the endpoint ends in /v1, with x-api-key and anthropic-version', async () => {
     server = await startLocalServer([anthropicOk]);
-    const client = legacyClient({ endpoint: `${server.origin}/v1`, providerType: 'anthropic', apiKey: 'sk-ant-local-test-123456' }, { model: 'claude-opus-4-6' });
+    const client = legacyClient(
+      { endpoint: `${server.origin}/v1`, providerType: 'anthropic', apiKey: 'sk-ant-local-test-123456' },
+      { model: 'claude-opus-4-6' },
+    );
     closers.push(() => client.close());
     const response = await client.chat({ ...HELLO, messages: [{ role: 'system', content: 'Be brief.' }, ...HELLO.messages] });
     const [request] = server.requests;
@@ -45,13 +53,21 @@ describe('legacy Anthropic client over HTTP', () => {
     expect(request.headers['x-api-key']).toBe('sk-ant-local-test-123456');
     expect(request.headers['anthropic-version']).toBe('2023-06-01');
     expect(request.headers).not.toHaveProperty('authorization');
-    expect(request.body).toEqual({ model: 'claude-opus-4-6', max_tokens: 4096, system: 'Be brief.', messages: [{ role: 'user', content: 'Hello' }] });
+    expect(request.body).toEqual({
+      model: 'claude-opus-4-6',
+      max_tokens: 4096,
+      system: 'Be brief.',
+      messages: [{ role: 'user', content: 'Hello' }],
+    });
     expect(response.choices[0].message.content).toBe('\n\n2 + 2 = **4**');
     expect(response.choices[0].message.reasoning_content).toBe('4');
   });
 
   it('recovers from a 529 overload with one retry', async () => {
-    const overloaded: Reply = { status: 529, body: { type: 'error', error: { details: null, type: 'overloaded_error', message: 'Overloaded' } } };
+    const overloaded: Reply = {
+      status: 529,
+      body: { type: 'error', error: { details: null, type: 'overloaded_error', message: 'Overloaded' } },
+    };
     const { client, sleeps, server } = await setup([overloaded, anthropicOk], { providerType: 'anthropic' });
     await client.chat(HELLO);
     expect(server.requests.map((r) => r.path)).toEqual(['/v1/messages', '/v1/messages']);
@@ -67,7 +83,11 @@ describe('legacy Anthropic client over HTTP', () => {
 
 describe('legacy Bedrock client over HTTP', () => {
   it('uses Bearer auth with a Bedrock API key and URL-encodes the model id', async () => {
-    const { client, server } = await setup([converseOk], { providerType: 'bedrock', apiKey: 'bedrock-api-key-local-123456' }, { model: 'us.amazon.nova-micro-v1:0' });
+    const { client, server } = await setup(
+      [converseOk],
+      { providerType: 'bedrock', apiKey: 'bedrock-api-key-local-123456' },
+      { model: 'us.amazon.nova-micro-v1:0' },
+    );
     const response = await client.chat(HELLO);
     const [request] = server.requests;
     expect(request.path).toBe('/model/us.amazon.nova-micro-v1%3A0/converse');
@@ -87,7 +107,11 @@ describe('legacy Bedrock client over HTTP', () => {
         headers: { 'x-amzn-errortype': 'UnrecognizedClientException:http://internal.amazon.com/coral/com.amazon.bedrock/' },
         body: { message: 'The security token included in the request is invalid.' },
       };
-      const { client, server } = await setup([converseOk, denied], { providerType: 'bedrock', region: 'eu-west-3' }, { model: 'anthropic.claude-3-5-sonnet-20241022-v2:0' });
+      const { client, server } = await setup(
+        [converseOk, denied],
+        { providerType: 'bedrock', region: 'eu-west-3' },
+        { model: 'anthropic.claude-3-5-sonnet-20241022-v2:0' },
+      );
       await client.chat(HELLO);
       const [request] = server.requests;
       expect(request.path).toBe('/model/anthropic.claude-3-5-sonnet-20241022-v2%3A0/converse');
@@ -99,13 +123,19 @@ describe('legacy Bedrock client over HTTP', () => {
 
       // Re-sign what actually arrived: the signature must cover the bytes and headers as sent.
       const amzDate = request.headers['x-amz-date'];
-      const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+      const signingDate = new Date(
+        `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+      );
       const signedNames = /SignedHeaders=([^,]+)/.exec(request.headers.authorization)![1].split(';');
       const verifier = new SignatureV4({
         service: 'bedrock',
         region: 'eu-west-3',
         sha256: Sha256,
-        credentials: { accessKeyId: 'AKIDLOCALTEST0000001', secretAccessKey: 'local-secret-access-key-never-printed', sessionToken: 'local-session-token-never-printed' },
+        credentials: {
+          accessKeyId: 'AKIDLOCALTEST0000001',
+          secretAccessKey: 'local-secret-access-key-never-printed',
+          sessionToken: 'local-session-token-never-printed',
+        },
       });
       const url = new URL(request.path, server.origin);
       const resigned = await verifier.sign(
@@ -154,7 +184,10 @@ describe('legacy Bedrock client over HTTP', () => {
       headers: { 'x-amzn-errortype': 'ResourceNotFoundException:http://internal.amazon.com/coral/com.amazon.bedrock/' },
       body: { message: 'Access denied. This Model is marked by provider as Legacy.' },
     };
-    const { client, sleeps, server } = await setup([throttled, converseOk, notFound], { providerType: 'bedrock', apiKey: 'bedrock-api-key-local-123456' });
+    const { client, sleeps, server } = await setup([throttled, converseOk, notFound], {
+      providerType: 'bedrock',
+      apiKey: 'bedrock-api-key-local-123456',
+    });
     await client.chat(HELLO);
     expect(sleeps).toEqual([2000]);
     const error = await client.chat(HELLO).catch((e: unknown) => e);
@@ -192,7 +225,11 @@ describe('legacy Bedrock client over HTTP', () => {
 
   it('embeds with Cohere in one batch and reads usage from the token-count header', async () => {
     const recorded = CORPUS['bedrock/invoke_cohere_embed_v3'].response;
-    const { client, server } = await setup([{ status: 200, headers: recorded.headers, body: recorded.body }], { providerType: 'bedrock', apiKey: 'bedrock-api-key-local-123456' }, { model: 'cohere.embed-english-v3' });
+    const { client, server } = await setup(
+      [{ status: 200, headers: recorded.headers, body: recorded.body }],
+      { providerType: 'bedrock', apiKey: 'bedrock-api-key-local-123456' },
+      { model: 'cohere.embed-english-v3' },
+    );
     const response = await client.embed({ model: '', input: ['Hello, world!'] });
     expect(server.requests[0].body).toEqual({ texts: ['Hello, world!'], input_type: 'search_document' });
     expect(response.usage).toEqual({ prompt_tokens: 4, total_tokens: 4 });
@@ -225,17 +262,31 @@ describe('legacy Bedrock client over HTTP', () => {
   });
 
   it('rejects unsupported embedding families and http images before any request', async () => {
-    const { client, server } = await setup([converseOk], { providerType: 'bedrock', apiKey: 'bedrock-api-key-local-123456' }, { model: 'amazon.nova-pro-v1:0' });
+    const { client, server } = await setup(
+      [converseOk],
+      { providerType: 'bedrock', apiKey: 'bedrock-api-key-local-123456' },
+      { model: 'amazon.nova-pro-v1:0' },
+    );
     await expect(client.embed({ model: '', input: ['a'] })).rejects.toBeInstanceOf(ModelUnsupportedCapabilityError);
     await expect(
-      client.chat({ model: '', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }] }),
+      client.chat({
+        model: '',
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }],
+      }),
     ).rejects.toBeInstanceOf(ModelUnsupportedCapabilityError);
     expect(server.requests).toHaveLength(0);
   });
 
   it('reports the last rate-limit hint after exhausting retries', async () => {
-    const throttled: Reply = { status: 429, headers: { 'retry-after': '0.1', 'x-amzn-errortype': 'ThrottlingException:x' }, body: { message: 'Too many tokens' } };
-    const { client, sleeps } = await setup([throttled, throttled, throttled, throttled], { providerType: 'bedrock', apiKey: 'bedrock-api-key-local-123456' });
+    const throttled: Reply = {
+      status: 429,
+      headers: { 'retry-after': '0.1', 'x-amzn-errortype': 'ThrottlingException:x' },
+      body: { message: 'Too many tokens' },
+    };
+    const { client, sleeps } = await setup([throttled, throttled, throttled, throttled], {
+      providerType: 'bedrock',
+      apiKey: 'bedrock-api-key-local-123456',
+    });
     const error = await client.chat(HELLO).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelRateLimitError);
     expect((error as ModelRateLimitError).retryAfterMs).toBe(100);

@@ -95,11 +95,29 @@ describe('convertToAnthropicRequest rules', () => {
 
   it('defaults max_tokens to 4096, wraps stop, drops params Anthropic lacks, flattens extra_body', () => {
     const body = convertToAnthropicRequest(
-      { ...base, stop: 'END', seed: 1, n: 2, response_format: { type: 'json_object' }, frequency_penalty: 1, presence_penalty: 1, temperature: 0.2, top_p: 0.9 },
+      {
+        ...base,
+        stop: 'END',
+        seed: 1,
+        n: 2,
+        response_format: { type: 'json_object' },
+        frequency_penalty: 1,
+        presence_penalty: 1,
+        temperature: 0.2,
+        top_p: 0.9,
+      },
       'm',
       { top_k: 5 },
     );
-    expect(body).toEqual({ model: 'm', max_tokens: 4096, messages: [{ role: 'user', content: 'Hi' }], stop_sequences: ['END'], temperature: 0.2, top_p: 0.9, top_k: 5 });
+    expect(body).toEqual({
+      model: 'm',
+      max_tokens: 4096,
+      messages: [{ role: 'user', content: 'Hi' }],
+      stop_sequences: ['END'],
+      temperature: 0.2,
+      top_p: 0.9,
+      top_k: 5,
+    });
   });
 
   it('joins several system messages with a blank line', () => {
@@ -114,12 +132,15 @@ describe('convertToAnthropicRequest rules', () => {
 
   it('maps tool_choice and tool descriptions', () => {
     const tools = [{ type: 'function' as const, function: { name: 'f' } }];
-    const choose = (tool_choice: ChatRequest['tool_choice']) => convertToAnthropicRequest({ ...base, tools, tool_choice }, 'm', {}).tool_choice;
+    const choose = (tool_choice: ChatRequest['tool_choice']) =>
+      convertToAnthropicRequest({ ...base, tools, tool_choice }, 'm', {}).tool_choice;
     expect(choose('auto')).toEqual({ type: 'auto' });
     expect(choose('required')).toEqual({ type: 'any' });
     expect(choose('none')).toEqual({ type: 'none' });
     expect(choose({ type: 'function', function: { name: 'f' } })).toEqual({ type: 'tool', name: 'f' });
-    expect(convertToAnthropicRequest({ ...base, tools }, 'm', {}).tools).toEqual([{ name: 'f', input_schema: { type: 'object', properties: {} } }]);
+    expect(convertToAnthropicRequest({ ...base, tools }, 'm', {}).tools).toEqual([
+      { name: 'f', input_schema: { type: 'object', properties: {} } },
+    ]);
   });
 
   it('turns data URIs into base64 image blocks and URLs into url sources, dropping empty text', () => {
@@ -156,7 +177,9 @@ describe('convertToAnthropicRequest rules', () => {
 
   it('rejects tool-call arguments that are not a JSON object, naming the call', () => {
     const convert = (args: string) => () =>
-      convertToAnthropicMessages([{ role: 'assistant', content: null, tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'f', arguments: args } }] }]);
+      convertToAnthropicMessages([
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'f', arguments: args } }] },
+      ]);
     expect(convert('{not json')).toThrow(RequestInputError);
     expect(convert('{not json')).toThrow(/call_9/);
     expect(convert('[1,2]')).toThrow(/not an object/);
@@ -188,7 +211,12 @@ describe('parseAnthropicResponse on recorded responses', () => {
 
   it('counts cache reads and writes into the prompt and reports cache reads', () => {
     const { usage } = parseAnthropicResponse(CORPUS['anthropic/prompt_cache_read_and_write_usage'].response.body);
-    expect(usage).toEqual({ prompt_tokens: 3 + 1111 + 418, completion_tokens: 33, total_tokens: 3 + 1111 + 418 + 33, cached_prompt_tokens: 1111 });
+    expect(usage).toEqual({
+      prompt_tokens: 3 + 1111 + 418,
+      completion_tokens: 33,
+      total_tokens: 3 + 1111 + 418 + 33,
+      cached_prompt_tokens: 1111,
+    });
   });
 
   it('maps a refusal with empty content to content_filter and null content', () => {
@@ -214,9 +242,19 @@ describe('parseAnthropicResponse on recorded responses', () => {
   });
 
   it('maps stop reasons', () => {
-    expect(['end_turn', 'stop_sequence', 'pause_turn', 'max_tokens', 'model_context_window_exceeded', 'tool_use', 'refusal', 'weird', undefined].map((raw) => mapAnthropicStopReason(raw, false))).toEqual([
-      'stop', 'stop', 'stop', 'length', 'length', 'tool_calls', 'content_filter', 'stop', 'stop',
-    ]);
+    expect(
+      [
+        'end_turn',
+        'stop_sequence',
+        'pause_turn',
+        'max_tokens',
+        'model_context_window_exceeded',
+        'tool_use',
+        'refusal',
+        'weird',
+        undefined,
+      ].map((raw) => mapAnthropicStopReason(raw, false)),
+    ).toEqual(['stop', 'stop', 'stop', 'length', 'length', 'tool_calls', 'content_filter', 'stop', 'stop']);
     expect(mapAnthropicStopReason(null, true)).toBe('tool_calls');
   });
 });

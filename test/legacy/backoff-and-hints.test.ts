@@ -83,7 +83,12 @@ describe('retryBudget', () => {
     expect(retryBudget(new ModelTimeoutError(), undefined)).toBe(3);
     expect(retryBudget(new ModelInternalServerError(), undefined)).toBe(2);
     expect(retryBudget(new ModelAPIConnectionError(), undefined)).toBe(2);
-    for (const error of [new ModelBadRequestError(), new ModelAuthenticationError(), new ModelNotFoundError(), new ModelQuotaExceededError()]) {
+    for (const error of [
+      new ModelBadRequestError(),
+      new ModelAuthenticationError(),
+      new ModelNotFoundError(),
+      new ModelQuotaExceededError(),
+    ]) {
       expect(retryBudget(error, undefined)).toBe(0);
     }
   });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../src/core/types.ts';
 import { bedrockModelPath } from '../../src/models-legacy/bedrock/adapter.ts';
-import { bedrockEmbeddingFamily, convertToBedrockEmbeddingBodies, parseBedrockEmbeddingResults } from '../../src/models-legacy/bedrock/embeddings.ts';
+import {
+  bedrockEmbeddingFamily,
+  convertToBedrockEmbeddingBodies,
+  parseBedrockEmbeddingResults,
+} from '../../src/models-legacy/bedrock/embeddings.ts';
 import { convertToBedrockConverseRequest } from '../../src/models-legacy/bedrock/request.ts';
 import { mapBedrockStopReason } from '../../src/models-legacy/bedrock/stop-reason.ts';
 import { parseBedrockConverseResponse } from '../../src/models-legacy/bedrock/response.ts';
@@ -36,7 +40,9 @@ describe('convertToBedrockConverseRequest against recorded bodies', () => {
 
   it('replays reasoning, text and toolUse in order, then the tool result, with extra_body as additional fields', () => {
     const recorded = CORPUS['bedrock/converse_reasoning_replayed_with_tool_result'].request;
-    const assistant = (recorded.body as { messages: { content: { reasoningContent?: { reasoningText: { text: string; signature: string } } }[] }[] }).messages[1];
+    const assistant = (
+      recorded.body as { messages: { content: { reasoningContent?: { reasoningText: { text: string; signature: string } } }[] }[] }
+    ).messages[1];
     const reasoning = assistant.content[0].reasoningContent!.reasoningText;
     const request: ChatRequest = {
       model: 'us.anthropic.claude-3-7-sonnet-20250219-v1:0',
@@ -50,7 +56,12 @@ describe('convertToBedrockConverseRequest against recorded bodies', () => {
         },
         { role: 'tool', tool_call_id: 'tooluse_W9DaUFg4Tj2cRPpndqxWSg', content: 'Mexico' },
       ],
-      tools: [{ type: 'function', function: { name: 'get_user_country', parameters: { additionalProperties: false, properties: {}, type: 'object' } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'get_user_country', parameters: { additionalProperties: false, properties: {}, type: 'object' } },
+        },
+      ],
     };
     const body = convertToBedrockConverseRequest(request, { thinking: { type: 'enabled', budget_tokens: 1024 } });
     expect(dropKeys(body, recorded.ignore ?? [])).toEqual(dropKeys(recorded.body, recorded.ignore ?? []));
@@ -82,14 +93,22 @@ describe('convertToBedrockConverseRequest rules', () => {
     expect(convertToBedrockConverseRequest({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] }, {})).toEqual({
       messages: [{ role: 'user', content: [{ text: 'Hi' }] }],
     });
-    const body = convertToBedrockConverseRequest({ model: 'm', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 10, top_p: 0.5, stop: 'X', seed: 3, n: 1 }, {});
+    const body = convertToBedrockConverseRequest(
+      { model: 'm', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 10, top_p: 0.5, stop: 'X', seed: 3, n: 1 },
+      {},
+    );
     expect(body.inferenceConfig).toEqual({ maxTokens: 10, topP: 0.5, stopSequences: ['X'] });
     expect(body).not.toHaveProperty('seed');
   });
 
   it('maps tool_choice required/named/none', () => {
     const choose = (tool_choice: ChatRequest['tool_choice']) =>
-      (convertToBedrockConverseRequest({ model: 'm', messages: [{ role: 'user', content: 'Hi' }], tools: [getTemperature], tool_choice }, {}).toolConfig as Record<string, unknown>).toolChoice;
+      (
+        convertToBedrockConverseRequest(
+          { model: 'm', messages: [{ role: 'user', content: 'Hi' }], tools: [getTemperature], tool_choice },
+          {},
+        ).toolConfig as Record<string, unknown>
+      ).toolChoice;
     expect(choose('required')).toEqual({ any: {} });
     expect(choose({ type: 'function', function: { name: 'get_temperature' } })).toEqual({ tool: { name: 'get_temperature' } });
     expect(choose('none')).toBeUndefined();
@@ -105,7 +124,10 @@ describe('convertToBedrockConverseRequest rules', () => {
       ],
     };
     expect(() => convertToBedrockConverseRequest(history, {})).toThrow(/toolConfig/);
-    const image: ChatRequest = { model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }] }] };
+    const image: ChatRequest = {
+      model: 'm',
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }] }],
+    };
     try {
       convertToBedrockConverseRequest(image, {});
       expect.unreachable();
@@ -128,7 +150,9 @@ describe('parseBedrockConverseResponse on recorded responses', () => {
   it('keeps odd tool ids verbatim and reasoning without signature', () => {
     const response = parseBedrockConverseResponse(CORPUS['bedrock/converse_kimi_reasoning_and_odd_tool_id'].response.body);
     const message = response.choices[0].message;
-    expect(message.tool_calls).toEqual([{ id: 'functions.get_temperature:0', type: 'function', function: { name: 'get_temperature', arguments: '{"city":"London"}' } }]);
+    expect(message.tool_calls).toEqual([
+      { id: 'functions.get_temperature:0', type: 'function', function: { name: 'get_temperature', arguments: '{"city":"London"}' } },
+    ]);
     expect(message.thinking_blocks?.[0]).not.toHaveProperty('signature');
     expect(message.content).toBeNull();
     expect(response.choices[0].finish_reason).toBe('tool_calls');
@@ -142,30 +166,41 @@ describe('parseBedrockConverseResponse on recorded responses', () => {
     expect(message.reasoning_content).toBeNull();
   });
 
-  it('counts cache tokens into the prompt and keeps Bedrock\'s own total', () => {
+  it("counts cache tokens into the prompt and keeps Bedrock's own total", () => {
     expect(parseBedrockConverseResponse(CORPUS['bedrock/converse_cache_read_usage'].response.body).usage).toEqual({
-      prompt_tokens: 1324, completion_tokens: 5, total_tokens: 1329, cached_prompt_tokens: 1322,
+      prompt_tokens: 1324,
+      completion_tokens: 5,
+      total_tokens: 1329,
+      cached_prompt_tokens: 1322,
     });
     expect(parseBedrockConverseResponse(CORPUS['bedrock/converse_cache_write_usage'].response.body).usage).toEqual({
-      prompt_tokens: 1324, completion_tokens: 5, total_tokens: 1329, cached_prompt_tokens: 0,
+      prompt_tokens: 1324,
+      completion_tokens: 5,
+      total_tokens: 1329,
+      cached_prompt_tokens: 0,
     });
   });
 
   it('reads gpt-oss reasoning next to text and ignores trace', () => {
-    const message = parseBedrockConverseResponse(CORPUS['bedrock/converse_gpt_oss_reasoning_without_signature'].response.body).choices[0].message;
+    const message = parseBedrockConverseResponse(CORPUS['bedrock/converse_gpt_oss_reasoning_without_signature'].response.body).choices[0]
+      .message;
     expect(message).toEqual({
       role: 'assistant',
       content: 'ok',
       reasoning_content: 'User wants reply with the single word: ok. So just "ok".',
       thinking_blocks: [{ type: 'thinking', thinking: 'User wants reply with the single word: ok. So just "ok".' }],
     });
-    expect(parseBedrockConverseResponse(CORPUS['bedrock/converse_guardrail_trace'].response.body).choices[0].message.content).toMatch(/^The capital of France is Paris/);
+    expect(parseBedrockConverseResponse(CORPUS['bedrock/converse_guardrail_trace'].response.body).choices[0].message.content).toMatch(
+      /^The capital of France is Paris/,
+    );
   });
 
   it('maps stop reasons', () => {
-    expect(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'guardrail_intervened', 'content_filtered', 'other'].map((raw) => mapBedrockStopReason(raw, false))).toEqual([
-      'stop', 'stop', 'length', 'tool_calls', 'content_filter', 'content_filter', 'stop',
-    ]);
+    expect(
+      ['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'guardrail_intervened', 'content_filtered', 'other'].map((raw) =>
+        mapBedrockStopReason(raw, false),
+      ),
+    ).toEqual(['stop', 'stop', 'length', 'tool_calls', 'content_filter', 'content_filter', 'stop']);
     expect(mapBedrockStopReason('malformed_tool_use', true)).toBe('tool_calls');
     expect(mapBedrockStopReason('malformed_model_output', false)).toBe('stop');
   });
@@ -185,28 +220,48 @@ describe('Bedrock embeddings', () => {
       { inputText: 'a', dimensions: 256, normalize: true },
       { inputText: 'b', dimensions: 256, normalize: true },
     ]);
-    expect(convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-english-v3', plain, {})).toEqual([{ texts: ['a', 'b'], input_type: 'search_document' }]);
-    expect(convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-english-v3', plain, { input_type: 'search_query', truncate: 'NONE' })).toEqual([
-      { texts: ['a', 'b'], input_type: 'search_query', truncate: 'NONE' },
+    expect(convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-english-v3', plain, {})).toEqual([
+      { texts: ['a', 'b'], input_type: 'search_document' },
     ]);
+    expect(
+      convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-english-v3', plain, { input_type: 'search_query', truncate: 'NONE' }),
+    ).toEqual([{ texts: ['a', 'b'], input_type: 'search_query', truncate: 'NONE' }]);
     // extra_body is never validated: a non-string input_type goes out as given.
-    expect(convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-english-v3', plain, { input_type: 5 })).toEqual([{ texts: ['a', 'b'], input_type: 5 }]);
-    expect(convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-english-v3', plain, { input_type: undefined })).toEqual([{ texts: ['a', 'b'], input_type: 'search_document' }]);
+    expect(convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-english-v3', plain, { input_type: 5 })).toEqual([
+      { texts: ['a', 'b'], input_type: 5 },
+    ]);
+    expect(convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-english-v3', plain, { input_type: undefined })).toEqual([
+      { texts: ['a', 'b'], input_type: 'search_document' },
+    ]);
   });
 
   it('sends dimensions where the model takes them, and refuses them where it does not', () => {
     const request = { model: 'm', input: ['a'], dimensions: 512 };
-    expect(convertToBedrockEmbeddingBodies('cohere', 'us.cohere.embed-v4:0', request, {})).toEqual([{ texts: ['a'], output_dimension: 512, input_type: 'search_document' }]);
+    expect(convertToBedrockEmbeddingBodies('cohere', 'us.cohere.embed-v4:0', request, {})).toEqual([
+      { texts: ['a'], output_dimension: 512, input_type: 'search_document' },
+    ]);
     expect(() => convertToBedrockEmbeddingBodies('titan', 'amazon.titan-embed-text-v1', request, {})).toThrow(/takes no output dimensions/);
     expect(() => convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-english-v3', request, {})).toThrow(RequestInputError);
   });
 
   it('matches the recorded Titan and Cohere request bodies', () => {
     const titan = CORPUS['bedrock/invoke_titan_embed_v2'].request;
-    expect(convertToBedrockEmbeddingBodies('titan', 'amazon.titan-embed-text-v2:0', { model: 'm', input: ['Test embedding dimensions'], dimensions: 256 }, { normalize: true })[0]).toEqual(titan.body);
+    expect(
+      convertToBedrockEmbeddingBodies(
+        'titan',
+        'amazon.titan-embed-text-v2:0',
+        { model: 'm', input: ['Test embedding dimensions'], dimensions: 256 },
+        { normalize: true },
+      )[0],
+    ).toEqual(titan.body);
     const cohere = CORPUS['bedrock/invoke_cohere_embed_v4_by_type'].request;
     expect(
-      convertToBedrockEmbeddingBodies('cohere', 'cohere.embed-v4:0', { model: 'm', input: ['Test dimensions setting'] }, { input_type: 'search_query', output_dimension: 512, truncate: 'NONE' })[0],
+      convertToBedrockEmbeddingBodies(
+        'cohere',
+        'cohere.embed-v4:0',
+        { model: 'm', input: ['Test dimensions setting'] },
+        { input_type: 'search_query', output_dimension: 512, truncate: 'NONE' },
+      )[0],
     ).toEqual(cohere.body);
   });
 

@@ -14,11 +14,15 @@ function awsModulesLoadedBy(script: string): string[] {
     ${script}
     console.log(JSON.stringify([...seen].sort()));
   `;
-  const output = execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDLAZYTEST', AWS_SECRET_ACCESS_KEY: 'lazy-test-secret' } });
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+    encoding: 'utf8',
+    env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDLAZYTEST', AWS_SECRET_ACCESS_KEY: 'lazy-test-secret' },
+  });
   return JSON.parse(output.trim().split('\n').pop() ?? '[]');
 }
 
-const provider = (providerType: string, extra = '') => `{ name: 'p', endpoint: 'http://127.0.0.1:9', providerType: '${providerType}', ${extra} }`;
+const provider = (providerType: string, extra = '') =>
+  `{ name: 'p', endpoint: 'http://127.0.0.1:9', providerType: '${providerType}', ${extra} }`;
 const model = `{ alias: 'a', model: 'amazon.nova-micro-v1:0', provider: 'p', skipHealthCheck: false, inferenceParameters: { generationType: 'chat-completion', maxParallelRequests: 1 } }`;
 
 describe('AWS signing packages load lazily', () => {

@@ -17,9 +17,17 @@ import { startLocalServer, type LocalServer, type Reply } from './support/local-
 const HELLO: ChatRequest = { model: 'gpt-test', messages: [{ role: 'user', content: 'Hello' }] };
 const OK: Reply = {
   status: 200,
-  body: { id: 'chatcmpl-1', model: 'gpt-test', choices: [{ index: 0, message: { role: 'assistant', content: 'Hi!' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } },
+  body: {
+    id: 'chatcmpl-1',
+    model: 'gpt-test',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'Hi!' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+  },
 };
-const RATE_LIMITED: Reply = { status: 429, body: { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } } };
+const RATE_LIMITED: Reply = {
+  status: 429,
+  body: { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } },
+};
 
 let server: LocalServer | undefined;
 const closers: (() => Promise<void>)[] = [];
@@ -29,7 +37,12 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function setup(replies: Reply[] | ((req: never, i: number) => Reply), provider: Record<string, unknown> = {}, model: Record<string, unknown> = {}, random = 0.5) {
+async function setup(
+  replies: Reply[] | ((req: never, i: number) => Reply),
+  provider: Record<string, unknown> = {},
+  model: Record<string, unknown> = {},
+  random = 0.5,
+) {
   server = await startLocalServer(replies as Reply[]);
   const recorder = recordingRuntime(random);
   const client = legacyClient({ endpoint: `${server.origin}/v1`, ...provider }, model, recorder.runtime);
@@ -60,7 +73,12 @@ describe('legacy OpenAI-compatible client over HTTP', () => {
     // Provider extras are the facade's job (applied once, before `n` is stripped for generate);
     // the client must not re-apply them behind the facade's back.
     const { client, server } = await setup([OK], { extraHeaders: { 'X-Team': 'provider' }, extraBody: { top_k: 3, n: 5 } });
-    await client.chat({ ...HELLO, model: '', extra_headers: { 'x-team': 'caller', 'x-trace': 't1' }, extra_body: { top_k: 1, min_p: 0.1 } });
+    await client.chat({
+      ...HELLO,
+      model: '',
+      extra_headers: { 'x-team': 'caller', 'x-trace': 't1' },
+      extra_body: { top_k: 1, min_p: 0.1 },
+    });
     const [request] = server.requests;
     expect(request.headers).not.toHaveProperty('authorization');
     expect(request.headers['x-team']).toBe('caller');
@@ -114,7 +132,11 @@ describe('legacy OpenAI-compatible client over HTTP', () => {
     await noRetry.client.close();
     await server?.close();
 
-    const forced: Reply = { status: 400, headers: { 'x-should-retry': 'true', 'retry-after-ms': '0' }, body: { error: { message: 'request failed' } } };
+    const forced: Reply = {
+      status: 400,
+      headers: { 'x-should-retry': 'true', 'retry-after-ms': '0' },
+      body: { error: { message: 'request failed' } },
+    };
     const retry = await setup([forced, forced, OK]);
     await expect(retry.client.chat(HELLO)).resolves.toBeDefined();
     // retry-after-ms "0" is a hint of 0 → backoff is used.
@@ -124,7 +146,14 @@ describe('legacy OpenAI-compatible client over HTTP', () => {
   it('never retries insufficient_quota, a 429 that is a quota error', async () => {
     const quota: Reply = {
       status: 429,
-      body: { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } },
+      body: {
+        error: {
+          message: 'You exceeded your current quota, please check your plan and billing details.',
+          type: 'insufficient_quota',
+          param: null,
+          code: 'insufficient_quota',
+        },
+      },
     };
     const { client, server } = await setup([quota, OK]);
     const error = await client.chat(HELLO).catch((e: unknown) => e);
@@ -143,7 +172,11 @@ describe('legacy OpenAI-compatible client over HTTP', () => {
   });
 
   it('uses the model timeoutSeconds when the call sets none', async () => {
-    const { client } = await setup([{ hang: true }, { hang: true }, { hang: true }, { hang: true }], {}, { inferenceParameters: { timeoutSeconds: 1 } });
+    const { client } = await setup(
+      [{ hang: true }, { hang: true }, { hang: true }, { hang: true }],
+      {},
+      { inferenceParameters: { timeoutSeconds: 1 } },
+    );
     const started = Date.now();
     await expect(client.chat(HELLO)).rejects.toBeInstanceOf(ModelTimeoutError);
     // Four attempts of one second each: the model value, not the 60 s default.
@@ -165,14 +198,18 @@ describe('legacy OpenAI-compatible client over HTTP', () => {
     server = await startLocalServer([RATE_LIMITED, OK]);
     const controller = new AbortController();
     const reason = new Error('caller gave up');
-    const client = legacyClient({ endpoint: `${server.origin}/v1` }, {}, {
-      random: () => 0.5,
-      sleep: (_ms, signal) =>
-        new Promise<void>((_resolve, reject) => {
-          signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-          controller.abort(reason);
-        }),
-    });
+    const client = legacyClient(
+      { endpoint: `${server.origin}/v1` },
+      {},
+      {
+        random: () => 0.5,
+        sleep: (_ms, signal) =>
+          new Promise<void>((_resolve, reject) => {
+            signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+            controller.abort(reason);
+          }),
+      },
+    );
     closers.push(() => client.close());
     await expect(client.chat(HELLO, { signal: controller.signal })).rejects.toBe(reason);
     expect(server.requests).toHaveLength(1);
@@ -188,25 +225,36 @@ describe('legacy OpenAI-compatible client over HTTP', () => {
 
   it('never puts the API key in an error, even when the provider echoes it', async () => {
     const key = 'sk-proj-FakeSuperSecretValue0123456789';
-    const { client } = await setup([{ status: 401, body: { error: { message: `Incorrect API key provided: ${key}.`, type: 'invalid_request_error', code: 'invalid_api_key' } } }], { apiKey: key });
+    const { client } = await setup(
+      [
+        {
+          status: 401,
+          body: { error: { message: `Incorrect API key provided: ${key}.`, type: 'invalid_request_error', code: 'invalid_api_key' } },
+        },
+      ],
+      { apiKey: key },
+    );
     const error = await client.chat(HELLO).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelAuthenticationError);
-    const rendered = [String(error), (error as Error).message, JSON.stringify(error), (error as ModelAuthenticationError).render()].join('\n');
+    const rendered = [String(error), (error as Error).message, JSON.stringify(error), (error as ModelAuthenticationError).render()].join(
+      '\n',
+    );
     expect(rendered).not.toContain(key);
     expect(rendered).not.toContain('SuperSecretValue');
   });
 
   it('reports a 2xx body that is not JSON as ModelAPIError without retrying', async () => {
-    const { client, server } = await setup([{ status: 200, headers: { 'content-type': 'text/event-stream' }, body: 'data: {"error":{"message":"boom"}}\n\n' }, OK]);
+    const { client, server } = await setup([
+      { status: 200, headers: { 'content-type': 'text/event-stream' }, body: 'data: {"error":{"message":"boom"}}\n\n' },
+      OK,
+    ]);
     await expect(client.chat(HELLO)).rejects.toBeInstanceOf(ModelAPIError);
     expect(server.requests).toHaveLength(1);
   });
 
   it('rejects bad input before sending anything', async () => {
     const { client, server } = await setup([OK]);
-    const error = await client
-      .chat({ model: 'm', messages: [{ role: 'tool', content: 'x' } as never] })
-      .catch((e: unknown) => e);
+    const error = await client.chat({ model: 'm', messages: [{ role: 'tool', content: 'x' } as never] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelBadRequestError);
     expect((error as Error).message).toMatch(/tool_call_id/);
     await expect(client.embed({ model: 'e', input: [] })).rejects.toBeInstanceOf(ModelBadRequestError);
@@ -221,12 +269,30 @@ describe('legacy OpenAI-compatible client over HTTP', () => {
       return bytes.toString('base64');
     };
     const { client, server } = await setup([
-      { status: 200, body: { object: 'list', data: [{ index: 1, embedding: vector([0.5]) }, { index: 0, embedding: vector([0.25, -1]) }], model: 'emb', usage: { prompt_tokens: 4, total_tokens: 4 } } },
+      {
+        status: 200,
+        body: {
+          object: 'list',
+          data: [
+            { index: 1, embedding: vector([0.5]) },
+            { index: 0, embedding: vector([0.25, -1]) },
+          ],
+          model: 'emb',
+          usage: { prompt_tokens: 4, total_tokens: 4 },
+        },
+      },
     ]);
     const response = await client.embed({ model: 'emb', input: ['a', 'b'], encoding_format: 'base64' });
     expect(server.requests[0].path).toBe('/v1/embeddings');
     expect(server.requests[0].body).toEqual({ model: 'emb', input: ['a', 'b'], encoding_format: 'base64' });
-    expect(response).toEqual({ data: [{ index: 0, embedding: [0.25, -1] }, { index: 1, embedding: [0.5] }], usage: { prompt_tokens: 4, total_tokens: 4 }, model: 'emb' });
+    expect(response).toEqual({
+      data: [
+        { index: 0, embedding: [0.25, -1] },
+        { index: 1, embedding: [0.5] },
+      ],
+      usage: { prompt_tokens: 4, total_tokens: 4 },
+      model: 'emb',
+    });
   });
 
   it('refuses calls after close() without touching the network', async () => {

@@ -24,7 +24,13 @@ describe('convertToOpenAIChatBody', () => {
       {
         model: 'm',
         messages: [
-          { role: 'assistant', content: null, reasoning_content: null, thinking_blocks: [{ type: 'redacted_thinking', data: 'x' }], tool_calls: [] },
+          {
+            role: 'assistant',
+            content: null,
+            reasoning_content: null,
+            thinking_blocks: [{ type: 'redacted_thinking', data: 'x' }],
+            tool_calls: [],
+          },
           { role: 'assistant', content: 'a', reasoning_content: 'why' },
         ],
       },
@@ -39,16 +45,32 @@ describe('convertToOpenAIChatBody', () => {
 
   it('passes canonical params through and lets extra_body keys win, never sending timeout_ms', () => {
     const body = convertToOpenAIChatBody(
-      { model: 'm', messages: [{ role: 'user', content: 'Hi' }], temperature: 0.1, max_tokens: 5, seed: 7, timeout_ms: 1000, extra_headers: { a: 'b' }, extra_body: { ignored: 1 } },
+      {
+        model: 'm',
+        messages: [{ role: 'user', content: 'Hi' }],
+        temperature: 0.1,
+        max_tokens: 5,
+        seed: 7,
+        timeout_ms: 1000,
+        extra_headers: { a: 'b' },
+        extra_body: { ignored: 1 },
+      },
       'served-model',
       { max_tokens: 9, reasoning_effort: 'low' },
     );
-    expect(body).toEqual({ model: 'served-model', messages: [{ role: 'user', content: 'Hi' }], temperature: 0.1, max_tokens: 9, seed: 7, reasoning_effort: 'low' });
+    expect(body).toEqual({
+      model: 'served-model',
+      messages: [{ role: 'user', content: 'Hi' }],
+      temperature: 0.1,
+      max_tokens: 9,
+      seed: 7,
+      reasoning_effort: 'low',
+    });
   });
 });
 
 describe('parseOpenAIChatResponse on recorded responses', () => {
-  it('synthesises a deterministic id for Gemini\'s empty tool-call id', () => {
+  it("synthesises a deterministic id for Gemini's empty tool-call id", () => {
     const message = parseOpenAIChatResponse(CORPUS['openai/compat_gemini_empty_tool_call_id'].response.body).choices[0].message;
     const expected = `call_${createHash('sha256').update('0:get_current_time:{}').digest('hex').slice(0, 16)}`;
     expect(message.tool_calls).toEqual([{ id: expected, type: 'function', function: { name: 'get_current_time', arguments: '{}' } }]);
@@ -63,7 +85,13 @@ describe('parseOpenAIChatResponse on recorded responses', () => {
     expect(xai.choices[0].message.content).toBeNull(); // xAI sends "" next to tool calls
     expect(xai.choices[0].message.reasoning_content).toMatch(/^First, the user/);
     expect(xai.choices[0].finish_reason).toBe('tool_calls');
-    expect(xai.usage).toEqual({ prompt_tokens: 307, completion_tokens: 26, total_tokens: 588, reasoning_tokens: 255, cached_prompt_tokens: 244 });
+    expect(xai.usage).toEqual({
+      prompt_tokens: 307,
+      completion_tokens: 26,
+      total_tokens: 588,
+      reasoning_tokens: 255,
+      cached_prompt_tokens: 244,
+    });
   });
 
   it('passes OpenAI usage through with reasoning and cached tokens (0 kept)', () => {
@@ -73,7 +101,11 @@ describe('parseOpenAIChatResponse on recorded responses', () => {
 
   it('maps Azure content_filter with no content', () => {
     const response = parseOpenAIChatResponse(CORPUS['openai/azure_200_finish_reason_content_filter'].response.body);
-    expect(response.choices[0]).toEqual({ index: 0, message: { role: 'assistant', content: null, reasoning_content: null }, finish_reason: 'content_filter' });
+    expect(response.choices[0]).toEqual({
+      index: 0,
+      message: { role: 'assistant', content: null, reasoning_content: null },
+      finish_reason: 'content_filter',
+    });
     expect(response.usage).toBeUndefined();
   });
 
@@ -82,7 +114,10 @@ describe('parseOpenAIChatResponse on recorded responses', () => {
       choices: [
         {
           message: {
-            content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }],
+            content: [
+              { type: 'text', text: 'a' },
+              { type: 'text', text: 'b' },
+            ],
             tool_calls: [
               { id: 'x', function: { name: 'f', arguments: '  ' } },
               { id: 'functions.get_temperature:0', function: { name: 'g', arguments: { a: 1 } } },
@@ -106,9 +141,9 @@ describe('parseOpenAIChatResponse on recorded responses', () => {
   });
 
   it('maps finish reasons', () => {
-    expect(['stop', 'length', 'tool_calls', 'content_filter', 'function_call', 'eos', null].map((raw) => mapOpenAIFinishReason(raw, false))).toEqual([
-      'stop', 'length', 'tool_calls', 'content_filter', 'tool_calls', 'stop', 'stop',
-    ]);
+    expect(
+      ['stop', 'length', 'tool_calls', 'content_filter', 'function_call', 'eos', null].map((raw) => mapOpenAIFinishReason(raw, false)),
+    ).toEqual(['stop', 'length', 'tool_calls', 'content_filter', 'tool_calls', 'stop', 'stop']);
     // Outside the map: tool_calls when the message carries tool calls (engine-rules).
     expect(mapOpenAIFinishReason(null, true)).toBe('tool_calls');
   });
@@ -116,7 +151,9 @@ describe('parseOpenAIChatResponse on recorded responses', () => {
 
 describe('OpenAI embeddings', () => {
   it('builds the body with optional fields and extra_body on top', () => {
-    expect(convertToOpenAIEmbeddingBody({ model: 'e', input: ['a'], encoding_format: 'float', dimensions: 32 }, 'e', { user: 'u' })).toEqual({
+    expect(
+      convertToOpenAIEmbeddingBody({ model: 'e', input: ['a'], encoding_format: 'float', dimensions: 32 }, 'e', { user: 'u' }),
+    ).toEqual({
       model: 'e',
       input: ['a'],
       encoding_format: 'float',
@@ -148,8 +185,16 @@ describe('OpenAI embeddings', () => {
   });
 
   it('orders by index and fails on a count mismatch naming both numbers', () => {
-    const body = { data: [{ index: 1, embedding: [2] }, { index: 0, embedding: [1] }] };
-    expect(parseOpenAIEmbeddingResponse(body, 2).data).toEqual([{ index: 0, embedding: [1] }, { index: 1, embedding: [2] }]);
+    const body = {
+      data: [
+        { index: 1, embedding: [2] },
+        { index: 0, embedding: [1] },
+      ],
+    };
+    expect(parseOpenAIEmbeddingResponse(body, 2).data).toEqual([
+      { index: 0, embedding: [1] },
+      { index: 1, embedding: [2] },
+    ]);
     expect(() => parseOpenAIEmbeddingResponse(body, 3)).toThrow(/2 embeddings for 3 input texts/);
   });
 });

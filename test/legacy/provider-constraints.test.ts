@@ -21,7 +21,15 @@ describe('tool-call ids a provider would refuse', () => {
 
   it('maps a call and its result alike', () => {
     const body = convertToAnthropicRequest(
-      { model: 'm', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: null, tool_calls: [call('a:b')] }, { role: 'tool', tool_call_id: 'a:b', content: 'r' }], tools: TOOLS },
+      {
+        model: 'm',
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: null, tool_calls: [call('a:b')] },
+          { role: 'tool', tool_call_id: 'a:b', content: 'r' },
+        ],
+        tools: TOOLS,
+      },
       'm',
       {},
     );
@@ -34,18 +42,40 @@ describe('tool-call ids a provider would refuse', () => {
 describe('tool input schemas are objects', () => {
   it('adds type object where parameters have none, and refuses another type', () => {
     const anthropic = (parameters: Record<string, unknown>) =>
-      convertToAnthropicRequest({ model: 'm', messages: [{ role: 'user', content: 'q' }], tools: [{ type: 'function', function: { name: 'f', parameters } }] }, 'm', {}).tools;
+      convertToAnthropicRequest(
+        { model: 'm', messages: [{ role: 'user', content: 'q' }], tools: [{ type: 'function', function: { name: 'f', parameters } }] },
+        'm',
+        {},
+      ).tools;
     expect(anthropic({})).toEqual([{ name: 'f', input_schema: { type: 'object' } }]);
     expect(() => anthropic({ type: 'array' })).toThrow(RequestInputError);
-    const bedrock = convertToBedrockConverseRequest({ model: 'm', messages: [{ role: 'user', content: 'q' }], tools: [{ type: 'function', function: { name: 'f', description: '', parameters: {} } }] }, {});
-    expect((bedrock.toolConfig as { tools: unknown[] }).tools).toEqual([{ toolSpec: { name: 'f', inputSchema: { json: { type: 'object' } } } }]);
+    const bedrock = convertToBedrockConverseRequest(
+      {
+        model: 'm',
+        messages: [{ role: 'user', content: 'q' }],
+        tools: [{ type: 'function', function: { name: 'f', description: '', parameters: {} } }],
+      },
+      {},
+    );
+    expect((bedrock.toolConfig as { tools: unknown[] }).tools).toEqual([
+      { toolSpec: { name: 'f', inputSchema: { json: { type: 'object' } } } },
+    ]);
   });
 });
 
 describe('Bedrock turns alternate', () => {
   it('merges same-role neighbours in order and refuses user content next to tool results', () => {
     const body = convertToBedrockConverseRequest(
-      { model: 'm', messages: [{ role: 'user', content: 'a' }, { role: 'system', content: 's' }, { role: 'user', content: 'b' }, { role: 'assistant', content: 'c' }, { role: 'assistant', content: 'd' }] },
+      {
+        model: 'm',
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'system', content: 's' },
+          { role: 'user', content: 'b' },
+          { role: 'assistant', content: 'c' },
+          { role: 'assistant', content: 'd' },
+        ],
+      },
       {},
     );
     expect(body.messages).toEqual([
@@ -54,7 +84,16 @@ describe('Bedrock turns alternate', () => {
     ]);
     expect(() =>
       convertToBedrockConverseRequest(
-        { model: 'm', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: null, tool_calls: [call('t1')] }, { role: 'tool', tool_call_id: 't1', content: 'r' }, { role: 'user', content: 'next' }], tools: TOOLS },
+        {
+          model: 'm',
+          messages: [
+            { role: 'user', content: 'q' },
+            { role: 'assistant', content: null, tool_calls: [call('t1')] },
+            { role: 'tool', tool_call_id: 't1', content: 'r' },
+            { role: 'user', content: 'next' },
+          ],
+          tools: TOOLS,
+        },
         {},
       ),
     ).toThrow(/Message 3 puts user content and tool results next to each other/);

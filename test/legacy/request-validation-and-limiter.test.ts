@@ -16,7 +16,13 @@ describe('validateChatRequest', () => {
       validateChatRequest(
         request([
           { role: 'system', content: 'Be brief.' },
-          { role: 'user', content: [{ type: 'text', text: 'Hi' }, { type: 'image_url', image_url: { url: 'https://x/y.png' } }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Hi' },
+              { type: 'image_url', image_url: { url: 'https://x/y.png' } },
+            ],
+          },
           { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] },
           { role: 'tool', tool_call_id: 'c', content: 'ok' },
         ]),
@@ -31,14 +37,19 @@ describe('validateChatRequest', () => {
     [[{ role: 'user', content: [{ type: 'image_url', image_url: 'https://x' }] }], /image_url part without image_url.url/],
     [[{ role: 'user', content: ['text'] }], /not a content part/],
     [[{ role: 'tool', content: 'x' }], /tool message without a tool_call_id/],
-    [[{ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { arguments: '{}' } }] }], /tool_calls\[0\] has no function name/],
+    [
+      [{ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { arguments: '{}' } }] }],
+      /tool_calls\[0\] has no function name/,
+    ],
   ])('rejects %j', (messages, message) => {
     expect(() => validateChatRequest(request(messages))).toThrow(message);
   });
 });
 
 describe('content the Anthropic and Bedrock wire cannot carry', () => {
-  const audio = [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'x', format: 'wav' } }] }] as unknown as ChatMessage[];
+  const audio = [
+    { role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'x', format: 'wav' } }] },
+  ] as unknown as ChatMessage[];
 
   it('is refused as an unsupported capability rather than dropped', () => {
     for (const convert of [convertToAnthropicMessages, convertToBedrockMessages]) {
@@ -79,7 +90,12 @@ describe('ConcurrencyLimiter', () => {
     const limiter = new ConcurrencyLimiter(2);
     const order: number[] = [];
     const releases = await Promise.all([limiter.acquire(), limiter.acquire()]);
-    const waiters = [3, 4, 5].map((n) => limiter.acquire().then((release) => { order.push(n); return release; }));
+    const waiters = [3, 4, 5].map((n) =>
+      limiter.acquire().then((release) => {
+        order.push(n);
+        return release;
+      }),
+    );
     expect(limiter.active).toBe(2);
     expect(limiter.waiting).toBe(3);
     releases[0]();

@@ -23,13 +23,7 @@ const MODELS: ScriptedRegistryOptions['models'] = [
   { alias: 'embedder', model: 'text-embedding-3-small', inferenceParameters: { generationType: 'embedding' } },
 ];
 
-function openRegistry(
-  kit: ProviderKit,
-  server: ScriptedProvider,
-  engine: EngineName,
-  sdk: OtelSdk,
-  captureContent = false,
-): ModelRegistry {
+function openRegistry(kit: ProviderKit, server: ScriptedProvider, engine: EngineName, sdk: OtelSdk, captureContent = false): ModelRegistry {
   const config = scriptedConfig(kit, server, {
     provider: { apiKey: FAKE_KEY },
     models: kit === openaiKit ? MODELS : [{ alias: 'writer', model: kit.model }],
@@ -216,7 +210,10 @@ describe.each(ENGINES)('OpenTelemetry per call on the %s engine', (engine) => {
 
   it('tool loop: both model calls are children of the generate span, each with its own attempt span', async () => {
     server.reply(
-      openaiKit.reply({ toolCalls: [{ id: 'call_bhZkmIKKItNGJ41whHUHB7p1', name: 'multiply', args: { a: 6, b: 7 } }], usage: { input: 20, output: 5 } }),
+      openaiKit.reply({
+        toolCalls: [{ id: 'call_bhZkmIKKItNGJ41whHUHB7p1', name: 'multiply', args: { a: 6, b: 7 } }],
+        usage: { input: 20, output: 5 },
+      }),
       openaiKit.reply({ text: '42', usage: { input: 30, output: 1 } }),
     );
     const { output } = await registry.getModel('writer').generate('Six times seven?', { toolAlias: 'multiply' });
@@ -234,12 +231,28 @@ describe.each(ENGINES)('OpenTelemetry per call on the %s engine', (engine) => {
 
     const points = await sdk.metrics();
     expect(total(points, 'dd.model.calls', metricTags)).toBe(2);
-    expect(pointsOf(points, 'gen_ai.client.token.usage', { ...metricTags, 'gen_ai.token.type': 'input' })[0]).toMatchObject({ value: 2, sum: 50 });
-    expect(registry.runSummary().entries[0]).toMatchObject({ calls: 1, successes: 1, attempts: 2, tokens: { input: 50, output: 6, reasoning: 0 } });
+    expect(pointsOf(points, 'gen_ai.client.token.usage', { ...metricTags, 'gen_ai.token.type': 'input' })[0]).toMatchObject({
+      value: 2,
+      sum: 50,
+    });
+    expect(registry.runSummary().entries[0]).toMatchObject({
+      calls: 1,
+      successes: 1,
+      attempts: 2,
+      tokens: { input: 50, output: 6, reasoning: 0 },
+    });
   }, 30_000);
 
   it('embeddings: an embeddings span and metrics with gen_ai.operation.name embeddings', async () => {
-    server.reply(openaiEmbeddingReply([[0.1, 0.2], [0.3, 0.4]], 7));
+    server.reply(
+      openaiEmbeddingReply(
+        [
+          [0.1, 0.2],
+          [0.3, 0.4],
+        ],
+        7,
+      ),
+    );
     await registry.getModel('embedder').embed(['a', 'b']);
     const [span] = byName(sdk.finishedSpans(), 'embeddings ');
     expect(span.attributes).toMatchObject({
@@ -315,7 +328,9 @@ describe.each(ENGINES)('Bedrock on the %s engine', (engine) => {
         {
           status: 429,
           headers: { 'x-amzn-ErrorType': 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/' },
-          body: { message: 'Too many requests, please wait before trying again. You have sent too many requests.  Wait before trying again.' },
+          body: {
+            message: 'Too many requests, please wait before trying again. You have sent too many requests.  Wait before trying again.',
+          },
         },
         bedrockKit.reply({ text: 'Paris.' }),
       );

@@ -35,42 +35,54 @@ afterAll(async () => {
 
 describe('--summary-json on the harness CLIs', () => {
   // compare --live runs both engines side by side: it goes with legacy (phase 4).
-  it.runIf(ENGINES.includes('legacy'))('compare --live writes one entry per alias and engine, every call counted and settled', async () => {
-    const file = join(dir, 'live-summary.json');
-    const result = await runScript('compare', ['--live', '--config', config, '--workload', WORKLOAD, '--summary-json', file], { env: PLANTED_SECRETS });
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Run summary: ${file}`);
-    const summary = JSON.parse(await readFile(file, 'utf8')) as RunSummary;
-    expect(summary.schema).toBe('dd-run-summary/1');
-    expect([...new Set(summary.entries.map((e) => e.alias))].sort()).toEqual(ALIASES);
-    for (const alias of ALIASES) {
-      const [legacy, v2] = (['legacy', 'v2'] as const).map((engine) => summary.entries.find((e) => e.alias === alias && e.engine === engine)!);
-      // Both engines ran the same workload calls: the same number of calls for each alias.
-      expect(legacy.calls).toBeGreaterThan(0);
-      expect(v2.calls).toBe(legacy.calls);
-      for (const entry of [legacy, v2]) {
-        expect(entry.successes + Object.values(entry.failures).reduce((a, b) => a + b, 0)).toBe(entry.calls);
-        // A fanned-out embedding call makes several first attempts, so retries ≤ attempts − calls.
-        expect(entry.attempts).toBeGreaterThanOrEqual(entry.calls);
-        expect(entry.retries).toBeLessThanOrEqual(entry.attempts - entry.calls);
+  it.runIf(ENGINES.includes('legacy'))(
+    'compare --live writes one entry per alias and engine, every call counted and settled',
+    async () => {
+      const file = join(dir, 'live-summary.json');
+      const result = await runScript('compare', ['--live', '--config', config, '--workload', WORKLOAD, '--summary-json', file], {
+        env: PLANTED_SECRETS,
+      });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Run summary: ${file}`);
+      const summary = JSON.parse(await readFile(file, 'utf8')) as RunSummary;
+      expect(summary.schema).toBe('dd-run-summary/1');
+      expect([...new Set(summary.entries.map((e) => e.alias))].sort()).toEqual(ALIASES);
+      for (const alias of ALIASES) {
+        const [legacy, v2] = (['legacy', 'v2'] as const).map(
+          (engine) => summary.entries.find((e) => e.alias === alias && e.engine === engine)!,
+        );
+        // Both engines ran the same workload calls: the same number of calls for each alias.
+        expect(legacy.calls).toBeGreaterThan(0);
+        expect(v2.calls).toBe(legacy.calls);
+        for (const entry of [legacy, v2]) {
+          expect(entry.successes + Object.values(entry.failures).reduce((a, b) => a + b, 0)).toBe(entry.calls);
+          // A fanned-out embedding call makes several first attempts, so retries ≤ attempts − calls.
+          expect(entry.attempts).toBeGreaterThanOrEqual(entry.calls);
+          expect(entry.retries).toBeLessThanOrEqual(entry.attempts - entry.calls);
+        }
       }
-    }
-    // The fake answers the first Anthropic request of its life with a 429 (ROUND_TRIP_FAULTS):
-    // one engine saw it, retried once and succeeded.
-    const anthropic = summary.entries.filter((e) => e.alias === 'chat-anthropic');
-    expect(anthropic.reduce((n, e) => n + e.rateLimited, 0)).toBe(1);
-    expect(anthropic.reduce((n, e) => n + e.retries, 0)).toBe(1);
-    expect(anthropic.every((e) => e.successes === e.calls)).toBe(true);
-    // No planted credential in the written file.
-    const text = await readFile(file, 'utf8');
-    for (const secret of Object.values(PLANTED_SECRETS)) expect(text).not.toContain(secret);
-  }, 120_000);
+      // The fake answers the first Anthropic request of its life with a 429 (ROUND_TRIP_FAULTS):
+      // one engine saw it, retried once and succeeded.
+      const anthropic = summary.entries.filter((e) => e.alias === 'chat-anthropic');
+      expect(anthropic.reduce((n, e) => n + e.rateLimited, 0)).toBe(1);
+      expect(anthropic.reduce((n, e) => n + e.retries, 0)).toBe(1);
+      expect(anthropic.every((e) => e.successes === e.calls)).toBe(true);
+      // No planted credential in the written file.
+      const text = await readFile(file, 'utf8');
+      for (const secret of Object.values(PLANTED_SECRETS)) expect(text).not.toContain(secret);
+    },
+    120_000,
+  );
 
   it('record writes the summary of the recording engine', async () => {
     const file = join(dir, 'record-summary.json');
-    const result = await runScript('record', ['--config', config, '--workload', WORKLOAD, '--out', join(dir, 'recorded'), '--summary-json', file], {
-      env: PLANTED_SECRETS,
-    });
+    const result = await runScript(
+      'record',
+      ['--config', config, '--workload', WORKLOAD, '--out', join(dir, 'recorded'), '--summary-json', file],
+      {
+        env: PLANTED_SECRETS,
+      },
+    );
     expect(result.code).toBe(0);
     const summary = JSON.parse(await readFile(file, 'utf8')) as RunSummary;
     expect(new Set(summary.entries.map((e) => e.engine))).toEqual(new Set(['v2']));

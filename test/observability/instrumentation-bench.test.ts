@@ -19,7 +19,13 @@ afterAll(async () => {
 
 describe('instrumentation bench', () => {
   it('measures off, noop and sdk and reports the overheads and the path cost', async () => {
-    const report = await runInstrumentationBench({ endpoint: fake.endpoints.openai, timeMs: 100, rounds: 1, concurrency: 2, warmupCalls: 5 });
+    const report = await runInstrumentationBench({
+      endpoint: fake.endpoints.openai,
+      timeMs: 100,
+      rounds: 1,
+      concurrency: 2,
+      warmupCalls: 5,
+    });
     expect(report.rows.map((r) => r.variant)).toEqual([...INSTRUMENTATION_VARIANTS]);
     for (const row of report.rows) {
       expect(row.calls).toBeGreaterThan(0);

@@ -25,7 +25,7 @@ describe('LatencySamples percentiles', () => {
 
   it('past the limit keep a bounded uniform reservoir: count goes on, estimates stay close', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const samples = new LatencySamples(1000, random);
     for (let i = 0; i < 20_000; i += 1) samples.add(i % 1000);
     expect(samples.count).toBe(20_000);
@@ -65,7 +65,13 @@ describe('RunSummaryRecorder', () => {
   });
 
   it('is empty (no entries, null times) before any call', () => {
-    expect(new RunSummaryRecorder().summary()).toEqual({ schema: 'dd-run-summary/1', startedAt: null, endedAt: null, wallMs: 0, entries: [] });
+    expect(new RunSummaryRecorder().summary()).toEqual({
+      schema: 'dd-run-summary/1',
+      startedAt: null,
+      endedAt: null,
+      wallMs: 0,
+      entries: [],
+    });
   });
 });
 
@@ -133,7 +139,12 @@ describe.each(ENGINES)('registry.runSummary() on the %s engine (no OTel SDK regi
     expect(p95).toBeGreaterThanOrEqual(p50);
     expect(p99).toBeGreaterThanOrEqual(p95);
     expect(writerEntry.wallMs).toBeGreaterThanOrEqual(p99 - 1);
-    expect(summary.entries.find((e) => e.alias === 'embedder')).toMatchObject({ calls: 1, successes: 1, attempts: 1, tokens: { input: 4, output: 0 } });
+    expect(summary.entries.find((e) => e.alias === 'embedder')).toMatchObject({
+      calls: 1,
+      successes: 1,
+      attempts: 1,
+      tokens: { input: 4, output: 0 },
+    });
   });
 });
 
@@ -156,23 +167,37 @@ describe('dd-models generate --summary-json', () => {
 
   const cli = (args: string[]) =>
     new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['src/cli/dd-models.ts', ...args], { env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 }, (error, _out, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr }),
+      execFile(
+        process.execPath,
+        ['src/cli/dd-models.ts', ...args],
+        { env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 },
+        (error, _out, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr }),
       );
     });
 
   it.each(ENGINES)('writes the summary on success and on failure (%s)', async (engine) => {
     const ok = join(dir, engine, 'ok.json');
     server.reply(openaiKit.reply({ text: 'Paris.', usage: { input: 12, output: 3 } }));
-    expect((await cli(['generate', '--config', configFile, '--model', 'model', '--engine', engine, '--summary-json', ok, 'Q?'])).code).toBe(0);
+    expect((await cli(['generate', '--config', configFile, '--model', 'model', '--engine', engine, '--summary-json', ok, 'Q?'])).code).toBe(
+      0,
+    );
     const written = JSON.parse(await readFile(ok, 'utf8')) as RunSummary;
     expect(written.schema).toBe('dd-run-summary/1');
     expect(written.entries).toHaveLength(1);
-    expect(written.entries[0]).toMatchObject({ alias: 'model', engine, calls: 1, successes: 1, attempts: 1, tokens: { input: 12, output: 3 } });
+    expect(written.entries[0]).toMatchObject({
+      alias: 'model',
+      engine,
+      calls: 1,
+      successes: 1,
+      attempts: 1,
+      tokens: { input: 12, output: 3 },
+    });
 
     const failed = join(dir, engine, 'failed.json');
     server.reply(openaiErrorReply(401, 'Incorrect API key provided'));
-    expect((await cli(['generate', '--config', configFile, '--model', 'model', '--engine', engine, '--summary-json', failed, 'Q?'])).code).toBe(1);
+    expect(
+      (await cli(['generate', '--config', configFile, '--model', 'model', '--engine', engine, '--summary-json', failed, 'Q?'])).code,
+    ).toBe(1);
     const failure = JSON.parse(await readFile(failed, 'utf8')) as RunSummary;
     expect(failure.entries[0]).toMatchObject({ calls: 1, successes: 0, failures: { ModelAuthenticationError: 1 } });
   });

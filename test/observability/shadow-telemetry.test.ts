@@ -32,7 +32,13 @@ async function start(engine: EngineName, shadow: ShadowOptions | undefined) {
       providers: [{ name: 'fake-openai', endpoint: `${fake.url}/v1`, providerType: 'openai', apiKey: KEY }],
       models: [{ alias: 'writer', model: 'gpt-4.1-mini', provider: 'fake-openai', inferenceParameters: { maxTokens: 32 } }],
     },
-    { engine, logger: silentLogger, env: {}, observability: { tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider }, ...(shadow ? { shadow } : {}) },
+    {
+      engine,
+      logger: silentLogger,
+      env: {},
+      observability: { tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider },
+      ...(shadow ? { shadow } : {}),
+    },
   );
   return registry;
 }
@@ -46,24 +52,35 @@ async function twoCalls(r: ModelRegistry): Promise<void> {
 }
 
 describe('shadow mode in metrics and the run summary', () => {
-  it.each(['legacy', 'v2'] as const)('%s primary: dd.shadow.calls and the summary carry the same counts as shadowSummary()', async (engine) => {
-    const r = await start(engine, { sampleRate: 1, maxCpuShare: 1 });
-    await twoCalls(r);
-    const counters = r.shadowSummary();
-    expect(counters).toHaveLength(1);
-    expect(counters[0]).toMatchObject({ alias: 'writer', primary: engine, shadow: engine === 'legacy' ? 'v2' : 'legacy', sampled: 2, compared: 2, inParity: 2, outOfParity: 0 });
+  it.each(['legacy', 'v2'] as const)(
+    '%s primary: dd.shadow.calls and the summary carry the same counts as shadowSummary()',
+    async (engine) => {
+      const r = await start(engine, { sampleRate: 1, maxCpuShare: 1 });
+      await twoCalls(r);
+      const counters = r.shadowSummary();
+      expect(counters).toHaveLength(1);
+      expect(counters[0]).toMatchObject({
+        alias: 'writer',
+        primary: engine,
+        shadow: engine === 'legacy' ? 'v2' : 'legacy',
+        sampled: 2,
+        compared: 2,
+        inParity: 2,
+        outOfParity: 0,
+      });
 
-    const points = await sdk!.metrics();
-    const series = { 'dd.model.alias': 'writer', 'dd.engine': engine, 'dd.shadow.engine': counters[0].shadow };
-    expect(total(points, 'dd.shadow.calls', { ...series, 'dd.shadow.outcome': 'sampled' })).toBe(2);
-    expect(total(points, 'dd.shadow.calls', { ...series, 'dd.shadow.outcome': 'in_parity' })).toBe(2);
-    expect(total(points, 'dd.shadow.calls', { ...series, 'dd.shadow.outcome': 'out_of_parity' })).toBe(0);
+      const points = await sdk!.metrics();
+      const series = { 'dd.model.alias': 'writer', 'dd.engine': engine, 'dd.shadow.engine': counters[0].shadow };
+      expect(total(points, 'dd.shadow.calls', { ...series, 'dd.shadow.outcome': 'sampled' })).toBe(2);
+      expect(total(points, 'dd.shadow.calls', { ...series, 'dd.shadow.outcome': 'in_parity' })).toBe(2);
+      expect(total(points, 'dd.shadow.calls', { ...series, 'dd.shadow.outcome': 'out_of_parity' })).toBe(0);
 
-    const summary = r.runSummary();
-    expect(summary.shadow).toEqual(counters);
-    expect(summary.entries.map((e) => [e.alias, e.engine, e.calls])).toEqual([['writer', engine, 2]]);
-    expect(JSON.stringify(summary)).not.toContain(KEY);
-  });
+      const summary = r.runSummary();
+      expect(summary.shadow).toEqual(counters);
+      expect(summary.entries.map((e) => [e.alias, e.engine, e.calls])).toEqual([['writer', engine, 2]]);
+      expect(JSON.stringify(summary)).not.toContain(KEY);
+    },
+  );
 
   it('a planted difference shows as out_of_parity in the metric and the summary', async () => {
     const r = await start('legacy', { sampleRate: 1, maxCpuShare: 1, wrapShadowFactory: plantDifference });

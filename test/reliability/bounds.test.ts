@@ -41,7 +41,11 @@ describe('timers: a timeout a Node timer cannot hold is refused', () => {
     const build = (extra: object) =>
       createModelRegistry({ providers: [providerConfig('openai', server)], ...extra }, { env: {}, logger: silentLogger });
     expect(() =>
-      build({ models: [{ alias: 'e', model: 'x', provider: 'hostile', inferenceParameters: { generationType: 'embedding', timeoutSeconds: 3e6 } }] }),
+      build({
+        models: [
+          { alias: 'e', model: 'x', provider: 'hostile', inferenceParameters: { generationType: 'embedding', timeoutSeconds: 3e6 } },
+        ],
+      }),
     ).toThrow(/models\[0\]\.inferenceParameters\.timeoutSeconds: timeoutSeconds must be at most 2147483/);
     expect(() =>
       build({
@@ -144,7 +148,10 @@ describe.each(ENGINES)('the size-counting body read keeps the deadline (%s engin
 describe('maxResponseBytes in config', () => {
   it('must be an integer of at least 1024', () => {
     const build = (maxResponseBytes: number) =>
-      createModelRegistry({ providers: [providerConfig('openai', server, { maxResponseBytes })], models: [] }, { env: {}, logger: silentLogger });
+      createModelRegistry(
+        { providers: [providerConfig('openai', server, { maxResponseBytes })], models: [] },
+        { env: {}, logger: silentLogger },
+      );
     expect(() => build(10)).toThrow(/providers\[0\]\.maxResponseBytes: maxResponseBytes must be at least 1024/);
     expect(() => build(1.5e6 + 0.5)).toThrow(ConfigError);
     expect(() => build(1024)).not.toThrow();

@@ -34,7 +34,9 @@ async function setUp(engine: EngineName, type: ProviderType, faults: FaultRuleIn
   provider = await startFakeProvider({ script: faults });
   registry = createModelRegistry(
     {
-      providers: [{ name: `fake-${type}`, endpoint: provider.endpoints[type], providerType: type, apiKey: 'test-key-close', region: 'us-east-1' }],
+      providers: [
+        { name: `fake-${type}`, endpoint: provider.endpoints[type], providerType: type, apiKey: 'test-key-close', region: 'us-east-1' },
+      ],
       // One slot: a second call waits for it (legacy limiter, v2 admission).
       models: [{ alias: ALIAS, model: MODELS[type], provider: `fake-${type}`, inferenceParameters: { maxParallelRequests: 1 } }],
     },
@@ -113,7 +115,10 @@ describe.each(ENGINES)('%s engine', (engine) => {
       const client = await model.getClient(ALIAS);
       await model.close();
       const closedAt = Date.now();
-      expectClosedError(await settle(client.chat({ model: MODELS[type], messages: [{ role: 'user', content: 'hi' }] }), () => closedAt), 'call after close');
+      expectClosedError(
+        await settle(client.chat({ model: MODELS[type], messages: [{ role: 'user', content: 'hi' }] }), () => closedAt),
+        'call after close',
+      );
       expectClosedError(await settle(model.getClient(ALIAS), () => closedAt), 'registry after close');
       expect(provider!.stats().requests).toBe(0);
     });
@@ -125,7 +130,10 @@ describe.each(ENGINES)('%s engine', (engine) => {
     ];
     for (const [label, reasonOf] of REASONS) {
       it(`cancelling with ${label} rejects with the signal's own reason: in flight, queued and in backoff`, async () => {
-        const model = await setUp(engine, type, [{ on: [1], fault: HANG }, { on: [2], fault: RETRY_IN_30S }]);
+        const model = await setUp(engine, type, [
+          { on: [1], fault: HANG },
+          { on: [2], fault: RETRY_IN_30S },
+        ]);
         const cancel = (controller: AbortController): void => {
           const reason = reasonOf();
           if (reason === undefined) controller.abort();

@@ -40,22 +40,57 @@ function hint429(name: string, headers: Record<string, string>, sleep: number): 
 }
 
 function always(group: string, name: string, step: Step, outcome: string, retries: number, status?: number): FaultCase {
-  return { group, name, steps: [step], expected: { outcome, ...(status === undefined ? {} : { status }), attempts: retries + 1, sleeps: backoff(retries) } };
+  return {
+    group,
+    name,
+    steps: [step],
+    expected: { outcome, ...(status === undefined ? {} : { status }), attempts: retries + 1, sleeps: backoff(retries) },
+  };
 }
 
 export const FAULT_CASES: readonly FaultCase[] = [
   // Transport: no answer, or an answer that never completed → connection error (budget 2);
   // our own deadline → timeout (budget 3).
-  { group: 'transport', name: 'connection refused', steps: 'refused', expected: { outcome: 'ModelAPIConnectionError', attempts: 0, sleeps: backoff(2) } },
-  { group: 'transport', name: 'reset before body, once', steps: [{ kind: 'reset-before-body' }, ok], expected: { outcome: 'ok', attempts: 2, sleeps: backoff(1) } },
+  {
+    group: 'transport',
+    name: 'connection refused',
+    steps: 'refused',
+    expected: { outcome: 'ModelAPIConnectionError', attempts: 0, sleeps: backoff(2) },
+  },
+  {
+    group: 'transport',
+    name: 'reset before body, once',
+    steps: [{ kind: 'reset-before-body' }, ok],
+    expected: { outcome: 'ok', attempts: 2, sleeps: backoff(1) },
+  },
   always('transport', 'reset before body, every attempt', { kind: 'reset-before-body' }, 'ModelAPIConnectionError', 2),
   always('transport', 'reset mid body, every attempt', { kind: 'reset-mid-body' }, 'ModelAPIConnectionError', 2),
-  { ...always('transport', 'stall beyond the deadline, every attempt', { kind: 'stall' }, 'ModelTimeoutError', 3), timeoutMs: STALL_TIMEOUT_MS },
+  {
+    ...always('transport', 'stall beyond the deadline, every attempt', { kind: 'stall' }, 'ModelTimeoutError', 3),
+    timeoutMs: STALL_TIMEOUT_MS,
+  },
 
   // A complete 200 that is not the provider's answer → ModelAPIError without status, not retried.
   always('malformed 200', 'truncated JSON (complete response)', { kind: 'truncated-answer' }, 'ModelAPIError', 0),
-  always('malformed 200', 'non-JSON (an HTML page)', { kind: 'raw', status: 200, headers: { 'content-type': 'text/html' }, body: '<html><body>Service temporarily unavailable</body></html>' }, 'ModelAPIError', 0),
-  always('malformed 200', 'empty body', { kind: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: '' }, 'ModelAPIError', 0),
+  always(
+    'malformed 200',
+    'non-JSON (an HTML page)',
+    {
+      kind: 'raw',
+      status: 200,
+      headers: { 'content-type': 'text/html' },
+      body: '<html><body>Service temporarily unavailable</body></html>',
+    },
+    'ModelAPIError',
+    0,
+  ),
+  always(
+    'malformed 200',
+    'empty body',
+    { kind: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: '' },
+    'ModelAPIError',
+    0,
+  ),
   always('malformed 200', "wrong shape (another provider's answer)", { kind: 'foreign-answer' }, 'ModelAPIError', 0),
 
   // Server errors → internal server (budget 2).
@@ -89,8 +124,22 @@ export const FAULT_CASES: readonly FaultCase[] = [
   always('4xx', '422', err(422), 'ModelUnprocessableEntityError', 0, 422),
 
   // Redirects are never followed (a followed one would reach the server twice).
-  always('redirects', '301 to another path', { kind: 'raw', status: 301, headers: { location: '/moved' }, body: '' }, 'ModelAPIError', 0, 301),
-  always('redirects', '307 to another path', { kind: 'raw', status: 307, headers: { location: '/moved' }, body: '' }, 'ModelAPIError', 0, 307),
+  always(
+    'redirects',
+    '301 to another path',
+    { kind: 'raw', status: 301, headers: { location: '/moved' }, body: '' },
+    'ModelAPIError',
+    0,
+    301,
+  ),
+  always(
+    'redirects',
+    '307 to another path',
+    { kind: 'raw', status: 307, headers: { location: '/moved' }, body: '' },
+    'ModelAPIError',
+    0,
+    307,
+  ),
 
   // x-should-retry overrides the class default.
   always('x-should-retry', '400 with x-should-retry: true', err(400, { 'x-should-retry': 'true' }), 'ModelBadRequestError', 2, 400),

@@ -10,7 +10,6 @@ import { FAULT_CASES, NOW, RANDOM, type Expected, type FaultCase } from './fault
 import { refusedEndpoint, startScriptedProvider, type ScriptedProvider } from './support/scripted-provider.ts';
 import { ENGINES, MODELS } from './support/engine-provider-matrix.ts';
 
-
 let server: ScriptedProvider | undefined;
 let registry: ModelRegistry | undefined;
 afterEach(async () => {
@@ -29,7 +28,15 @@ async function run(engine: EngineName, provider: ProviderType, fault: FaultCase)
   let clock = NOW;
   registry = createModelRegistry(
     {
-      providers: [{ name: 'scripted', endpoint, providerType: provider, apiKey: 'matrix-key-not-a-secret', ...(provider === 'bedrock' ? { region: 'us-east-1' } : {}) }],
+      providers: [
+        {
+          name: 'scripted',
+          endpoint,
+          providerType: provider,
+          apiKey: 'matrix-key-not-a-secret',
+          ...(provider === 'bedrock' ? { region: 'us-east-1' } : {}),
+        },
+      ],
       models: [{ alias: 'm', model: MODELS[provider], provider: 'scripted' }],
     },
     {

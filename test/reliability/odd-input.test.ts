@@ -138,7 +138,10 @@ describe.each(ENGINES)('%s engine', (engine) => {
     for (const id of ['..', '.']) {
       const runtime = sleepRecorder();
       const model = await open({ engine, type: 'bedrock', model: id, runtime });
-      const error = await model.getModel(ALIAS).completion(HELLO).catch((caught: unknown) => caught);
+      const error = await model
+        .getModel(ALIAS)
+        .completion(HELLO)
+        .catch((caught: unknown) => caught);
       expect(error, refusal(error)).toBeInstanceOf(ModelBadRequestError);
       expect((error as Error).message).toContain(`'${id}'`);
       const client = await model.getClient(ALIAS);

@@ -45,7 +45,10 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
 
 async function filesUnder(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
 }
 
 /** The shadow's answer differs from the primary's (its text gets a suffix): every successful call is out of parity. */
@@ -182,7 +185,10 @@ describe.each(ENGINES)('escaped echoes, %s engine', (engine) => {
           }
           // Shadow mode keeps no configured header value (the canary is one), so the echo of an
           // ordinary request header shows that the encoded echoes reached the fixtures.
-          const written = Object.keys(shown).filter((k) => k.startsWith('fixture')).map((k) => shown[k]).join('\n');
+          const written = Object.keys(shown)
+            .filter((k) => k.startsWith('fixture'))
+            .map((k) => shown[k])
+            .join('\n');
           expect(base64Decodings(unescaped(written)).some((decoded) => decoded.includes('application/json'))).toBe(true);
         }
       }

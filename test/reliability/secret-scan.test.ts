@@ -198,7 +198,11 @@ describe('secret scan, record and compare --live outputs', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dd-secret-scan-'));
     await writeFile(join(dir, 'config.json'), JSON.stringify(scanConfig(server.url)));
-    const workload = TARGETS.map((alias) => ({ name: `scan-${alias}`, alias, request: { messages: [{ role: 'user', content: 'Hi' }], extra_headers: CALL_HEADERS } }));
+    const workload = TARGETS.map((alias) => ({
+      name: `scan-${alias}`,
+      alias,
+      request: { messages: [{ role: 'user', content: 'Hi' }], extra_headers: CALL_HEADERS },
+    }));
     await writeFile(join(dir, 'workload.json'), JSON.stringify(workload));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -206,16 +210,20 @@ describe('secret scan, record and compare --live outputs', () => {
   const childEnv = { ...SCAN_ENV, ...AWS_ENV, DD_LOG_LEVEL: 'debug' };
 
   // compare runs both engines: it retires with legacy (phase 4), and so does this test.
-  it.runIf(ENGINES.includes('legacy'))('compare --live against the echoing server reports no planted value', async () => {
-    server.scenario = { kind: 'aws-invalid-signature' };
-    const json = join(dir, 'live.json');
-    const args = ['--live', '--config', join(dir, 'config.json'), '--workload', join(dir, 'workload.json'), '--json', json];
-    const result = await runScript('compare', args, { env: childEnv });
-    const report = await readFile(json, 'utf8');
-    expect(report).toContain('scan-bedrock-sigv4');
-    expect(report).toContain(CANARY);
-    expect(leaks({ stdout: result.stdout, stderr: result.stderr, report })).toEqual({});
-  }, 60_000);
+  it.runIf(ENGINES.includes('legacy'))(
+    'compare --live against the echoing server reports no planted value',
+    async () => {
+      server.scenario = { kind: 'aws-invalid-signature' };
+      const json = join(dir, 'live.json');
+      const args = ['--live', '--config', join(dir, 'config.json'), '--workload', join(dir, 'workload.json'), '--json', json];
+      const result = await runScript('compare', args, { env: childEnv });
+      const report = await readFile(json, 'utf8');
+      expect(report).toContain('scan-bedrock-sigv4');
+      expect(report).toContain(CANARY);
+      expect(leaks({ stdout: result.stdout, stderr: result.stderr, report })).toEqual({});
+    },
+    60_000,
+  );
 
   it('record against the echoing server writes no planted value', async () => {
     server.scenario = { kind: 'status', status: 401 };

@@ -10,7 +10,13 @@ const PRODUCTION_FILES = async (): Promise<string[]> => {
   for (const folder of ['src/shadow', 'src/parity']) {
     for (const name of await readdir(folder)) if (name.endsWith('.ts')) files.push(join(folder, name));
   }
-  return [...files, 'src/core/wire-capture.ts', 'src/models-legacy/transport/wire-tap.ts', 'src/models-v2/transport/wire-tap-fetch.ts', 'src/models-v2/transport/wire-tap-handler.ts'];
+  return [
+    ...files,
+    'src/core/wire-capture.ts',
+    'src/models-legacy/transport/wire-tap.ts',
+    'src/models-v2/transport/wire-tap-fetch.ts',
+    'src/models-v2/transport/wire-tap-handler.ts',
+  ];
 };
 
 describe('shadow mode boundary', () => {
@@ -20,7 +26,10 @@ describe('shadow mode boundary', () => {
     for (const file of files) {
       const text = await readFile(file, 'utf8');
       const imports = [...text.matchAll(/(?:from|import\()\s*'([^']+)'/g)].map((m) => m[1]);
-      expect(imports.filter((i) => i.includes('/testing/') || i === 'msw' || i.startsWith('msw/')), file).toEqual([]);
+      expect(
+        imports.filter((i) => i.includes('/testing/') || i === 'msw' || i.startsWith('msw/')),
+        file,
+      ).toEqual([]);
     }
   });
 

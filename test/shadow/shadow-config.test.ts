@@ -12,7 +12,14 @@ describe('shadow settings', () => {
   });
 
   it('reads the environment variables', () => {
-    expect(resolveShadowOptions({ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.25', DATA_DESIGNER_SHADOW_DIR: 'out/shadow', DATA_DESIGNER_SHADOW_QUEUE_SIZE: '8', DATA_DESIGNER_SHADOW_MAX_CPU: '0.2' })).toEqual({
+    expect(
+      resolveShadowOptions({
+        DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.25',
+        DATA_DESIGNER_SHADOW_DIR: 'out/shadow',
+        DATA_DESIGNER_SHADOW_QUEUE_SIZE: '8',
+        DATA_DESIGNER_SHADOW_MAX_CPU: '0.2',
+      }),
+    ).toEqual({
       sampleRate: 0.25,
       fixturesDir: 'out/shadow',
       queueSize: 8,
@@ -31,16 +38,30 @@ describe('shadow settings', () => {
   });
 
   it('lets the option win over the environment', () => {
-    expect(resolveShadowOptions({ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.5' }, { sampleRate: 1, queueSize: 3, concurrency: 2, maxCpuShare: 1 })).toMatchObject({ sampleRate: 1, queueSize: 3, concurrency: 2, maxCpuShare: 1 });
+    expect(
+      resolveShadowOptions({ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.5' }, { sampleRate: 1, queueSize: 3, concurrency: 2, maxCpuShare: 1 }),
+    ).toMatchObject({ sampleRate: 1, queueSize: 3, concurrency: 2, maxCpuShare: 1 });
   });
 
   it.each([
     [{ DATA_DESIGNER_SHADOW_SAMPLE_RATE: 'often' }, /DATA_DESIGNER_SHADOW_SAMPLE_RATE="often" is not a number/],
     [{ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '1.5' }, /DATA_DESIGNER_SHADOW_SAMPLE_RATE must be a number from 0 to 1, got 1.5/],
-    [{ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.1', DATA_DESIGNER_SHADOW_QUEUE_SIZE: '0' }, /DATA_DESIGNER_SHADOW_QUEUE_SIZE must be a whole number from 1/],
-    [{ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.1', DATA_DESIGNER_SHADOW_MAX_CPU: '0' }, /DATA_DESIGNER_SHADOW_MAX_CPU must be a number above 0 and at most 1, got 0/],
-    [{ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.1', DATA_DESIGNER_SHADOW_THREAD: 'both' }, /DATA_DESIGNER_SHADOW_THREAD must be "worker" or "main", got "both"/],
-    [{ DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.1', DATA_DESIGNER_SHADOW_MAX_CPU: 'busy' }, /DATA_DESIGNER_SHADOW_MAX_CPU="busy" is not a number/],
+    [
+      { DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.1', DATA_DESIGNER_SHADOW_QUEUE_SIZE: '0' },
+      /DATA_DESIGNER_SHADOW_QUEUE_SIZE must be a whole number from 1/,
+    ],
+    [
+      { DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.1', DATA_DESIGNER_SHADOW_MAX_CPU: '0' },
+      /DATA_DESIGNER_SHADOW_MAX_CPU must be a number above 0 and at most 1, got 0/,
+    ],
+    [
+      { DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.1', DATA_DESIGNER_SHADOW_THREAD: 'both' },
+      /DATA_DESIGNER_SHADOW_THREAD must be "worker" or "main", got "both"/,
+    ],
+    [
+      { DATA_DESIGNER_SHADOW_SAMPLE_RATE: '0.1', DATA_DESIGNER_SHADOW_MAX_CPU: 'busy' },
+      /DATA_DESIGNER_SHADOW_MAX_CPU="busy" is not a number/,
+    ],
   ])('refuses bad environment values: %o', (env, message) => {
     expect(() => resolveShadowOptions(env)).toThrow(ConfigError);
     expect(() => resolveShadowOptions(env)).toThrow(message);
@@ -52,7 +73,10 @@ describe('shadow settings', () => {
     [{ sampleRate: 0.1, concurrency: 3 }, /shadow.concurrency must be a whole number from 1 to 2/],
     [{ sampleRate: 0.1, fixturesDir: '' }, /shadow.fixturesDir must be a non-empty path/],
     [{ sampleRate: 0.1, thread: 'process' }, /shadow.thread must be "worker" or "main"/],
-    [{ sampleRate: 0.1, thread: 'worker', wrapShadowFactory: (_e: unknown, f: unknown) => f }, /wrapShadowFactory cannot run on the shadow worker thread/],
+    [
+      { sampleRate: 0.1, thread: 'worker', wrapShadowFactory: (_e: unknown, f: unknown) => f },
+      /wrapShadowFactory cannot run on the shadow worker thread/,
+    ],
     [{ sampleRate: 0.1, maxCpuShare: 1.5 }, /shadow.maxCpuShare must be a number above 0 and at most 1, got 1.5/],
   ])('refuses bad option values: %o', (option, message) => {
     expect(() => resolveShadowOptions({}, option as ShadowOptions)).toThrow(message);

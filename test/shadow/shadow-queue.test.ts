@@ -2,7 +2,14 @@
 // share of the thread waits, drain() does not wait for the budget, close() forgets what waits.
 // The budget reads a clock the test drives (its constructor's seam), not the real one.
 import { describe, expect, it } from 'vitest';
-import { BURST_WINDOW_MS, INITIAL_TASK_ESTIMATE_MICROS, MAX_DEBT_WINDOW_MS, ShadowCpuBudget, threadCpuMicros, type BudgetClock } from '../../src/shadow/shadow-cpu-budget.ts';
+import {
+  BURST_WINDOW_MS,
+  INITIAL_TASK_ESTIMATE_MICROS,
+  MAX_DEBT_WINDOW_MS,
+  ShadowCpuBudget,
+  threadCpuMicros,
+  type BudgetClock,
+} from '../../src/shadow/shadow-cpu-budget.ts';
 import { ShadowQueue } from '../../src/shadow/shadow-queue.ts';
 
 function drivenClock(): BudgetClock & { at: number } {
@@ -96,7 +103,13 @@ describe('shadow queue', () => {
     const budget = new ShadowCpuBudget(0.05, clock);
     const queue = new ShadowQueue(8, 1, budget);
     const log: string[] = [];
-    const spending = (name: string) => ({ ...recordingTask(log, name), run: async () => { log.push(`run ${name}`); budget.spend(100_000); } });
+    const spending = (name: string) => ({
+      ...recordingTask(log, name),
+      run: async () => {
+        log.push(`run ${name}`);
+        budget.spend(100_000);
+      },
+    });
     for (const name of ['a', 'b', 'c']) queue.reserve()!.fill(spending(name));
     await turn();
     await turn();

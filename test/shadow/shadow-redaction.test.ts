@@ -77,7 +77,10 @@ afterEach(async () => {
 const CALLS = PROMPTS.length + 1;
 
 describe('shadow mode: prompts and tool arguments that look like credentials', () => {
-  for (const [primary, shadow] of [['legacy', 'v2'], ['v2', 'legacy']] as [EngineName, EngineName][]) {
+  for (const [primary, shadow] of [
+    ['legacy', 'v2'],
+    ['v2', 'legacy'],
+  ] as [EngineName, EngineName][]) {
     it(`${primary} primary / ${shadow} shadow: every call is in parity on all three providers`, async () => {
       fake = await startFakeProvider();
       const shadowing = { sampleRate: 1, maxCpuShare: 1 };

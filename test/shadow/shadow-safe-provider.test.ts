@@ -19,9 +19,14 @@ describe('the provider a shadow session gets', () => {
     );
     const safe = shadowSafeProvider(provider);
     expect(safe.apiKey).toBeUndefined();
-    expect(safe.extraHeaders).toEqual({ authorization: 'shadow-replay-fake-credential', 'x-api-key': 'shadow-replay-fake-credential', 'x-team': 'data' });
+    expect(safe.extraHeaders).toEqual({
+      authorization: 'shadow-replay-fake-credential',
+      'x-api-key': 'shadow-replay-fake-credential',
+      'x-team': 'data',
+    });
     // What crosses to the worker thread is a structured clone: nothing of the secrets in it.
     const cloned = JSON.stringify(structuredClone(safe));
-    for (const secret of ['sk-fake-shadow-key-0001', 'fake-shadow-secret-0002', 'fake-shadow-secret-0003']) expect(cloned).not.toContain(secret);
+    for (const secret of ['sk-fake-shadow-key-0001', 'fake-shadow-secret-0002', 'fake-shadow-secret-0003'])
+      expect(cloned).not.toContain(secret);
   });
 });

@@ -23,7 +23,7 @@ describe('shadow summary arithmetic', () => {
 
   it.each([
     [
-      'the issue\'s staging-job run: sampled 10, dropped 8, compared 0',
+      "the issue's staging-job run: sampled 10, dropped 8, compared 0",
       { compared: 0, inParity: 0, outOfParity: 0, dropped: 8, failed: 0, skipped: 0 },
       'sampled 10 ≠ compared 0 + dropped 8 + failed 0 + skipped 0',
     ],

@@ -23,7 +23,9 @@ describe('this repository', () => {
   });
 
   it('the closure walked from package.json is exactly the set npm marks as non-dev in the lock', async () => {
-    const lock = JSON.parse(await readFile(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean; link?: boolean }> };
+    const lock = JSON.parse(await readFile(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean; devOptional?: boolean; link?: boolean }>;
+    };
     const npmProduction = Object.entries(lock.packages).filter(([key, e]) => key !== '' && !e.dev && !e.devOptional && !e.link).length;
     const report = await buildDepsReport(REPO_ROOT);
     expect(report.closure.count).toBe(npmProduction);
@@ -59,7 +61,10 @@ async function put(path: string, text: string): Promise<void> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dd-deps-report-'));
   const dependencies = { shared: '^1.0.0', 'legacy-only': '^2.0.0', 'declared-unused': '^1.0.0' };
-  await put('package.json', JSON.stringify({ name: 'planted', engines: { node: '>=20' }, dependencies, devDependencies: { devtool: '^1.0.0' } }));
+  await put(
+    'package.json',
+    JSON.stringify({ name: 'planted', engines: { node: '>=20' }, dependencies, devDependencies: { devtool: '^1.0.0' } }),
+  );
   await put(
     'package-lock.json',
     JSON.stringify({
@@ -67,7 +72,12 @@ beforeAll(async () => {
       packages: {
         '': { name: 'planted', dependencies, devDependencies: { devtool: '^1.0.0' } },
         'node_modules/shared': { version: '1.0.0', license: 'MIT', engines: { node: '>=18' } },
-        'node_modules/legacy-only': { version: '2.0.0', license: 'Apache-2.0', dependencies: { leaf: '^3.0.0' }, engines: { node: '^20.19.0 || >=22.12' } },
+        'node_modules/legacy-only': {
+          version: '2.0.0',
+          license: 'Apache-2.0',
+          dependencies: { leaf: '^3.0.0' },
+          engines: { node: '^20.19.0 || >=22.12' },
+        },
         'node_modules/leaf': { version: '3.0.0', license: 'ISC', hasInstallScript: true },
         'node_modules/declared-unused': { version: '1.0.0', license: 'MIT', engines: { node: '>=22.19.0' } },
         'node_modules/devtool': { version: '1.0.0', license: 'MIT', dev: true, engines: { node: '>=99' } },
@@ -75,7 +85,10 @@ beforeAll(async () => {
     }),
   );
   await put('src/index.ts', "import { s } from 'shared';\nexport const x = s;\n");
-  await put('src/models-legacy/client.ts', "import { s } from 'shared';\nimport { l } from 'legacy-only/deep';\nexport const y = [s, l];\n");
+  await put(
+    'src/models-legacy/client.ts',
+    "import { s } from 'shared';\nimport { l } from 'legacy-only/deep';\nexport const y = [s, l];\n",
+  );
   await put('src/testing/tool.ts', "import { d } from 'devtool';\nexport const z = d;\n");
   await put('scripts/cli.ts', "import '../src/index.ts';\n");
 });

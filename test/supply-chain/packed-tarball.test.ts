@@ -40,7 +40,12 @@ async function readmeSnippet(): Promise<string> {
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'dd-packed-'));
-  const packed = await run('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: REPO_ROOT, env: childEnv(), maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+  const packed = await run('npm', ['pack', '--json', '--pack-destination', scratch], {
+    cwd: REPO_ROOT,
+    env: childEnv(),
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 300_000,
+  });
   // npm prints the prepack build's output before the JSON document.
   const json = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('\n[') + 1)) as { filename: string; files: { path: string }[] }[];
   tarball = join(scratch, json[0].filename);
@@ -84,7 +89,9 @@ describe('the packed tarball', () => {
     expect(packedFiles.filter((path) => path.startsWith('dist/testing/'))).toEqual([]);
     // Source maps would point at ../src, which is not packed.
     expect(packedFiles.filter((path) => path.endsWith('.map'))).toEqual([]);
-    const pkg = JSON.parse(await readFile(join(scratch, 'node_modules/data-designer-models/package.json'), 'utf8')) as { bin: Record<string, string> };
+    const pkg = JSON.parse(await readFile(join(scratch, 'node_modules/data-designer-models/package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
     expect(Object.values(pkg.bin).every((file) => file.endsWith('.js'))).toBe(true);
   });
 
@@ -111,27 +118,36 @@ describe('the packed tarball', () => {
   });
 
   // Shadow mode replays the other engine: it goes with legacy (phase 4).
-  it.runIf(ENGINES.includes('legacy'))('runs shadow mode from the compiled package, its runs on the shadow worker thread, and exits', async () => {
-    await writeFile(
-      join(scratch, 'shadow.mjs'),
-      [
-        "import { createModelRegistry, loadConfigFile } from 'data-designer-models';",
-        "const registry = createModelRegistry(await loadConfigFile('models.yaml'), { shadow: { sampleRate: 1 } });",
-        "const client = await registry.getClient('text');",
-        "await client.chat({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'Hello' }] });",
-        'await registry.shadowIdle();',
-        'console.log(JSON.stringify(registry.shadowSummary()));',
-        'await registry.close();',
-        '',
-      ].join('\n'),
-    );
-    const before = fake.stats().requests;
-    const { stdout } = await run(process.execPath, ['shadow.mjs'], { cwd: scratch, env: childEnv({ DATA_DESIGNER_ASYNC_ENGINE: '1' }), timeout: 60_000 });
-    const summary = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>[];
-    expect(summary).toEqual([expect.objectContaining({ alias: 'text', primary: 'v2', shadow: 'legacy', sampled: 1, compared: 1, inParity: 1, failed: 0 })]);
-    expect(fake.stats().requests).toBe(before + 1);
-    expect(packedFiles).toContain('dist/shadow/shadow-worker.js');
-  });
+  it.runIf(ENGINES.includes('legacy'))(
+    'runs shadow mode from the compiled package, its runs on the shadow worker thread, and exits',
+    async () => {
+      await writeFile(
+        join(scratch, 'shadow.mjs'),
+        [
+          "import { createModelRegistry, loadConfigFile } from 'data-designer-models';",
+          "const registry = createModelRegistry(await loadConfigFile('models.yaml'), { shadow: { sampleRate: 1 } });",
+          "const client = await registry.getClient('text');",
+          "await client.chat({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'Hello' }] });",
+          'await registry.shadowIdle();',
+          'console.log(JSON.stringify(registry.shadowSummary()));',
+          'await registry.close();',
+          '',
+        ].join('\n'),
+      );
+      const before = fake.stats().requests;
+      const { stdout } = await run(process.execPath, ['shadow.mjs'], {
+        cwd: scratch,
+        env: childEnv({ DATA_DESIGNER_ASYNC_ENGINE: '1' }),
+        timeout: 60_000,
+      });
+      const summary = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>[];
+      expect(summary).toEqual([
+        expect.objectContaining({ alias: 'text', primary: 'v2', shadow: 'legacy', sampled: 1, compared: 1, inParity: 1, failed: 0 }),
+      ]);
+      expect(fake.stats().requests).toBe(before + 1);
+      expect(packedFiles).toContain('dist/shadow/shadow-worker.js');
+    },
+  );
 
   it('type-checks a TS file importing the package, with no extra setup', async () => {
     await writeFile(

@@ -44,7 +44,12 @@ describe('compare on a fan-out fixture', () => {
       return { data: vectors, usage: { prompt_tokens: tokens, total_tokens: tokens } };
     });
     const comparison = await compareEngines(await loadFixtureFile(SHUFFLED), { hooks: { wrapFactory: reversed } });
-    expect(comparison.v2.requests.map((r) => (r.body as { inputText: string }).inputText)).toEqual(['A fourth text', 'A third text', 'A second text', 'Test embedding dimensions']);
+    expect(comparison.v2.requests.map((r) => (r.body as { inputText: string }).inputText)).toEqual([
+      'A fourth text',
+      'A third text',
+      'A second text',
+      'Test embedding dimensions',
+    ]);
     expect(comparison.diffs).toEqual([]);
     expect(comparison.parity).toBe(true);
   });

@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/testing/compare/cli-options.ts';
 import { errorRateZ } from '../../src/testing/gate/error-rate-significance.ts';
 import { evaluateGate, type GateReport } from '../../src/testing/gate/evaluate-gate.ts';
-import { DEFAULT_THRESHOLDS, parseMinCalls, parsePercent, parsePercentagePoints, parseRatio } from '../../src/testing/gate/gate-thresholds.ts';
+import {
+  DEFAULT_THRESHOLDS,
+  parseMinCalls,
+  parsePercent,
+  parsePercentagePoints,
+  parseRatio,
+} from '../../src/testing/gate/gate-thresholds.ts';
 import { parseSummary, type LoadedSummary, type SummaryEntry } from '../../src/testing/gate/read-summary.ts';
 
 function entry(overrides: Partial<SummaryEntry> = {}): SummaryEntry {
@@ -39,7 +45,10 @@ describe('gate thresholds', () => {
   });
 
   it('error rate: fails a significant rise above 0.5pp and names alias, metric, both rates and the threshold', () => {
-    const report = gate([entry({ successes: 995, failures: { ModelRateLimitError: 5 } })], [entry({ engine: 'v2', successes: 980, failures: { ModelInternalServerError: 20 } })]);
+    const report = gate(
+      [entry({ successes: 995, failures: { ModelRateLimitError: 5 } })],
+      [entry({ engine: 'v2', successes: 980, failures: { ModelInternalServerError: 20 } })],
+    );
     expect(failing(report)).toEqual(['writer/error-rate']);
     const [failure] = report.failures;
     expect(failure.baseline).toBeCloseTo(0.5);
@@ -50,7 +59,9 @@ describe('gate thresholds', () => {
 
   it('error rate: a rise within 0.5pp passes, and a lower candidate error rate passes', () => {
     expect(gate([entry({ successes: 996, failures: { A: 4 } })], [entry({ successes: 992, failures: { A: 8 } })]).verdict).toBe('pass');
-    expect(gate([entry({ successes: 900, failures: { A: 100 }, tokens: { input: 90_000, output: 45_000, reasoning: 0 } })], [entry()]).verdict).toBe('pass');
+    expect(
+      gate([entry({ successes: 900, failures: { A: 100 }, tokens: { input: 90_000, output: 45_000, reasoning: 0 } })], [entry()]).verdict,
+    ).toBe('pass');
   });
 
   it('error rate, small samples: 1 failure in 20 calls is above 0.5pp but not significant; 6 in 20 is', () => {
@@ -71,19 +82,29 @@ describe('gate thresholds', () => {
   });
 
   it('tokens per successful call: ±5% either way fails, within passes, and input and output are separate metrics', () => {
-    expect(failing(gate([entry()], [entry({ tokens: { input: 106_000, output: 50_000, reasoning: 0 } })]))).toEqual(['writer/input-tokens-per-success']);
-    expect(failing(gate([entry()], [entry({ tokens: { input: 100_000, output: 47_000, reasoning: 0 } })]))).toEqual(['writer/output-tokens-per-success']);
+    expect(failing(gate([entry()], [entry({ tokens: { input: 106_000, output: 50_000, reasoning: 0 } })]))).toEqual([
+      'writer/input-tokens-per-success',
+    ]);
+    expect(failing(gate([entry()], [entry({ tokens: { input: 100_000, output: 47_000, reasoning: 0 } })]))).toEqual([
+      'writer/output-tokens-per-success',
+    ]);
     expect(gate([entry()], [entry({ tokens: { input: 104_000, output: 52_000, reasoning: 0 } })]).verdict).toBe('pass');
   });
 
   it('tokens are divided by successes, not calls: failures without usage do not lower the per-call figure', () => {
-    const report = gate([entry()], [entry({ successes: 999, failures: { A: 1 }, tokens: { input: 99_900, output: 49_950, reasoning: 0 } })]);
+    const report = gate(
+      [entry()],
+      [entry({ successes: 999, failures: { A: 1 }, tokens: { input: 99_900, output: 49_950, reasoning: 0 } })],
+    );
     expect(report.rows.find((r) => r.metric === 'input-tokens-per-success')!.candidate).toBeCloseTo(100);
     expect(report.verdict).toBe('pass');
   });
 
   it('tokens: a baseline of none and a candidate with some fails (no relative change exists)', () => {
-    const report = gate([entry({ tokens: { input: 100_000, output: 0, reasoning: 0 } })], [entry({ tokens: { input: 100_000, output: 10, reasoning: 0 } })]);
+    const report = gate(
+      [entry({ tokens: { input: 100_000, output: 0, reasoning: 0 } })],
+      [entry({ tokens: { input: 100_000, output: 10, reasoning: 0 } })],
+    );
     expect(failing(report)).toEqual(['writer/output-tokens-per-success']);
     expect(report.failures[0].note).toBe('the baseline reported none');
   });
@@ -95,18 +116,36 @@ describe('gate thresholds', () => {
   });
 
   it('below --min-calls, tokens and p95 are shown but not judged, and the gate is inconclusive: it fails on the call count', () => {
-    const report = gate([entry({ calls: 10, successes: 10 })], [entry({ calls: 10, successes: 10, tokens: { input: 200_000, output: 50_000, reasoning: 0 }, latencyMs: { p50: 1, p95: 9000, p99: 9000 } })]);
-    expect(report.rows.filter((r) => r.status === 'not-judged').map((r) => r.metric)).toEqual(['input-tokens-per-success', 'output-tokens-per-success', 'p95-latency']);
+    const report = gate(
+      [entry({ calls: 10, successes: 10 })],
+      [
+        entry({
+          calls: 10,
+          successes: 10,
+          tokens: { input: 200_000, output: 50_000, reasoning: 0 },
+          latencyMs: { p50: 1, p95: 9000, p99: 9000 },
+        }),
+      ],
+    );
+    expect(report.rows.filter((r) => r.status === 'not-judged').map((r) => r.metric)).toEqual([
+      'input-tokens-per-success',
+      'output-tokens-per-success',
+      'p95-latency',
+    ]);
     expect(failing(report)).toEqual(['writer/call-count']);
     expect(report.failures[0].note).toBe('inconclusive: the candidate made 10 calls, fewer than --min-calls 30');
-    expect(gate([entry({ calls: 10, successes: 10 })], [entry({ calls: 10, successes: 10 })], { ...DEFAULT_THRESHOLDS, minCalls: 10 }).verdict).toBe('pass');
+    expect(
+      gate([entry({ calls: 10, successes: 10 })], [entry({ calls: 10, successes: 10 })], { ...DEFAULT_THRESHOLDS, minCalls: 10 }).verdict,
+    ).toBe('pass');
   });
 
   it('a candidate that made far fewer calls than the baseline did not run the same workload: it fails on the call count', () => {
     const report = gate([entry()], [entry({ calls: 500, successes: 500, tokens: { input: 50_000, output: 25_000, reasoning: 0 } })]);
     expect(failing(report)).toEqual(['writer/call-count']);
     expect(report.failures[0].note).toBe('not the same workload: the candidate made 500 calls, the baseline 1000');
-    expect(gate([entry()], [entry({ calls: 950, successes: 950, tokens: { input: 95_000, output: 47_500, reasoning: 0 } })]).verdict).toBe('pass');
+    expect(gate([entry()], [entry({ calls: 950, successes: 950, tokens: { input: 95_000, output: 47_500, reasoning: 0 } })]).verdict).toBe(
+      'pass',
+    );
   });
 
   it('cancelled calls are neither calls nor failures: a candidate whose caller cancelled more does not fail the error rate', () => {
@@ -127,7 +166,10 @@ describe('gate thresholds', () => {
     const report = gate([entry()], [entry({ attempts: 3000, retries: 2000, rateLimited: 1500 })]);
     expect(report.verdict).toBe('pass');
     const rows = report.rows.filter((r) => r.status === 'info');
-    expect(rows.map((r) => [r.metric, r.candidate])).toEqual([['retries-per-call', 2], ['rate-limited-per-call', 1.5]]);
+    expect(rows.map((r) => [r.metric, r.candidate])).toEqual([
+      ['retries-per-call', 2],
+      ['rate-limited-per-call', 1.5],
+    ]);
   });
 
   it('custom thresholds tighten and loosen each metric', () => {
@@ -150,7 +192,9 @@ describe('gate aliases', () => {
   });
 
   it('one alias on two engines in one summary is refused with the file and alias named', () => {
-    expect(() => gate([entry(), entry({ engine: 'v2' })], [entry()])).toThrow(/base\.json: alias "writer" appears for engines legacy and v2/);
+    expect(() => gate([entry(), entry({ engine: 'v2' })], [entry()])).toThrow(
+      /base\.json: alias "writer" appears for engines legacy and v2/,
+    );
   });
 });
 
@@ -192,7 +236,11 @@ describe('reading run summaries', () => {
     ['not JSON', '{', /run\.json: not JSON/],
     ['another schema', JSON.stringify({ ...valid, schema: 'dd-run-summary/9' }), /schema must be "dd-run-summary\/1"/],
     ['a missing count', JSON.stringify({ ...valid, entries: [{ ...entry(), calls: undefined }] }), /entries\[0\]\.calls must be a number/],
-    ['a negative token count', JSON.stringify({ ...valid, entries: [{ ...entry(), tokens: { input: -1, output: 0 } }] }), /entries\[0\]\.tokens\.input/],
+    [
+      'a negative token count',
+      JSON.stringify({ ...valid, entries: [{ ...entry(), tokens: { input: -1, output: 0 } }] }),
+      /entries\[0\]\.tokens\.input/,
+    ],
     ['more successes than calls', JSON.stringify({ ...valid, entries: [entry({ successes: 2000 })] }), /successes \(2000\) exceeds calls/],
   ])('refuses %s with the file and field named', (_, text, message) => {
     expect(() => parseSummary(text, 'run.json')).toThrow(UsageError);

@@ -54,7 +54,16 @@ describe('item 4: successes + failures = calls, or the summary is refused', () =
   it('refuses more failures than calls allow, and cancels are counted in the sum (the Cancelled class)', () => {
     const tooMany = () => load('c.json', raw({ successes: 990, failures: [['ModelInternalServerError', 20]] }));
     expect(tooMany).toThrow(/successes 990 \+ failures 20 ≠ calls 1000/);
-    const withCancels = load('c.json', raw({ successes: 990, failures: [['Cancelled', 4], ['ModelInternalServerError', 6]] }));
+    const withCancels = load(
+      'c.json',
+      raw({
+        successes: 990,
+        failures: [
+          ['Cancelled', 4],
+          ['ModelInternalServerError', 6],
+        ],
+      }),
+    );
     expect(withCancels.entries[0].calls).toBe(1000);
   });
 
@@ -234,9 +243,17 @@ describe('property: the gate over generated summaries', () => {
         expect(shared).toHaveLength(baseEntries.length);
         return;
       }
-      const judged = report.aliases.filter((a) => a.judged).map((a) => a.alias).sort();
+      const judged = report.aliases
+        .filter((a) => a.judged)
+        .map((a) => a.alias)
+        .sort();
       expect(judged).toEqual(switched.map((b) => b.alias).sort());
-      expect(report.baselineOnly).toEqual(baseEntries.filter((b) => !shared.includes(b)).map((b) => b.alias).sort());
+      expect(report.baselineOnly).toEqual(
+        baseEntries
+          .filter((b) => !shared.includes(b))
+          .map((b) => b.alias)
+          .sort(),
+      );
       expect(report.failures).toEqual(report.rows.filter((r) => r.status === 'fail'));
       expect(report.verdict).toBe(report.failures.length === 0 ? 'pass' : 'fail');
       if (report.verdict === 'pass' && baseEntries.length > 0) expect(judged.length).toBeGreaterThan(0);

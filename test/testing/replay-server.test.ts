@@ -5,7 +5,11 @@ import type { Exchange } from '../../src/testing/fixture.ts';
 const exchanges: Exchange[] = [
   {
     request: { method: 'POST', path: '/v1/chat/completions', body: { model: 'm', stream: true, temperature: 1 }, ignore: ['stream'] },
-    response: { status: 429, headers: { 'retry-after': '1', 'content-type': 'application/json' }, body: { error: { message: 'slow down' } } },
+    response: {
+      status: 429,
+      headers: { 'retry-after': '1', 'content-type': 'application/json' },
+      body: { error: { message: 'slow down' } },
+    },
   },
   {
     request: { method: 'POST', path: '/model/us.amazon.nova-micro-v1%3A0/converse' },
@@ -20,7 +24,11 @@ afterEach(async () => {
 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${server!.origin}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  fetch(`${server!.origin}${path}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 
 describe('replay server', () => {
   it('serves exchanges once, in order, with recorded status and headers', async () => {
@@ -61,7 +69,11 @@ describe('replay server', () => {
 
   it('never records credential headers', async () => {
     server = await startReplayServer(exchanges);
-    await post('/v1/chat/completions', { model: 'm', temperature: 1 }, { authorization: 'Bearer sk-live-123456789', 'x-api-key': 'k-987654321' });
+    await post(
+      '/v1/chat/completions',
+      { model: 'm', temperature: 1 },
+      { authorization: 'Bearer sk-live-123456789', 'x-api-key': 'k-987654321' },
+    );
     expect(server.requests[0].headers.authorization).toBe('***');
     expect(server.requests[0].headers['x-api-key']).toBe('***');
     expect(JSON.stringify(server.requests)).not.toMatch(/sk-live|k-987654321/);
@@ -71,7 +83,11 @@ describe('replay server', () => {
     const titanPath = '/model/amazon.titan-embed-text-v2%3A0/invoke';
     const text = (inputText: string, status: number, value: number): Exchange => ({
       request: { method: 'POST', path: titanPath, body: { inputText } },
-      response: { status, headers: { 'content-type': 'application/json' }, body: status === 200 ? { embedding: [value] } : { message: 'Too many requests' } },
+      response: {
+        status,
+        headers: { 'content-type': 'application/json' },
+        body: status === 200 ? { embedding: [value] } : { message: 'Too many requests' },
+      },
     });
     // Recorded in the order b, a (429), c, a (200).
     const shuffled = [text('b', 200, 2), text('a', 429, 0), text('c', 200, 3), text('a', 200, 1)];
@@ -94,7 +110,10 @@ describe('replay server', () => {
     });
 
     it('answers concurrent requests each with its own exchange', async () => {
-      server = await startReplayServer(shuffled.filter((e) => e.response.status === 200), { order: 'content' });
+      server = await startReplayServer(
+        shuffled.filter((e) => e.response.status === 200),
+        { order: 'content' },
+      );
       const bodies = await Promise.all(['a', 'b', 'c'].map(async (inputText) => (await post(titanPath, { inputText })).json()));
       expect(bodies).toEqual([{ embedding: [1] }, { embedding: [2] }, { embedding: [3] }]);
       expect(server.diffs()).toEqual([]);

@@ -48,7 +48,9 @@ afterAll(async () => {
 function registry(apiKey: string | undefined): ToolRegistry {
   return new ToolRegistry(
     {
-      mcpServers: [{ name: 'remote', transport: 'streamable_http', url, apiKey: apiKey === undefined ? undefined : new SecretReference(apiKey) }],
+      mcpServers: [
+        { name: 'remote', transport: 'streamable_http', url, apiKey: apiKey === undefined ? undefined : new SecretReference(apiKey) },
+      ],
       tools: [{ toolAlias: 'remote', providers: ['remote'], maxToolCallTurns: 5 }],
     },
     { env: { MCP_TOKEN: TOKEN }, logger: silentLogger },

@@ -42,10 +42,7 @@ describe('MCP tool catalog over stdio (@modelcontextprotocol/server-everything)'
 
   it('runs the calls of one turn and returns one tool message per call, in call order', async () => {
     const catalog = await registry.catalog('everything');
-    const messages = await catalog.execute([
-      call('call_1', 'get-sum', { a: 2, b: 40 }),
-      call('call_2', 'echo', { message: 'hello' }),
-    ]);
+    const messages = await catalog.execute([call('call_1', 'get-sum', { a: 2, b: 40 }), call('call_2', 'echo', { message: 'hello' })]);
     expect(messages).toEqual([
       { role: 'tool', tool_call_id: 'call_1', content: 'The sum of 2 and 40 is 42.' },
       { role: 'tool', tool_call_id: 'call_2', content: 'Echo: hello' },
@@ -55,7 +52,9 @@ describe('MCP tool catalog over stdio (@modelcontextprotocol/server-everything)'
   it('summarises image content blocks as text', async () => {
     const catalog = await registry.catalog('everything');
     const [message] = await catalog.execute([call('call_img', 'get-tiny-image', '')]);
-    expect(message.content).toMatch(/^Here's the image you requested:\n\[image result: image\/png, \d+ bytes; .*\]\nThe image above is the MCP logo\.$/);
+    expect(message.content).toMatch(
+      /^Here's the image you requested:\n\[image result: image\/png, \d+ bytes; .*\]\nThe image above is the MCP logo\.$/,
+    );
   });
 
   it('refuses a call outside allowTools with MCPToolError before running anything', async () => {
@@ -69,7 +68,11 @@ describe('MCP tool catalog over stdio (tiny server)', () => {
   it('runs the calls of one turn in parallel', async () => {
     const catalog = await registry.catalog('tiny-patient');
     const started = performance.now();
-    const messages = await catalog.execute([call('a', 'sleep', { ms: 600 }), call('b', 'sleep', { ms: 600 }), call('c', 'sleep', { ms: 600 })]);
+    const messages = await catalog.execute([
+      call('a', 'sleep', { ms: 600 }),
+      call('b', 'sleep', { ms: 600 }),
+      call('c', 'sleep', { ms: 600 }),
+    ]);
     const elapsed = performance.now() - started;
     expect(messages.map((m) => m.content)).toEqual(['slept 600 ms', 'slept 600 ms', 'slept 600 ms']);
     // One after another would take at least 1800 ms.

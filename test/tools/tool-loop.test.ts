@@ -11,13 +11,7 @@ import type { ModelRegistry } from '../../src/facade/model-registry.ts';
 import { jsonParser } from '../../src/facade/parsers/index.ts';
 import { TOOL_REFUSAL_MESSAGE } from '../../src/tools/tool-catalog.ts';
 import { MCPConfigurationError, MCPToolError } from '../../src/tools/tool-errors.ts';
-import {
-  PROVIDER_KITS,
-  openaiKit,
-  type ProviderKit,
-  type ScriptedToolCall,
-  type Turn,
-} from '../facade/helpers/provider-replies.ts';
+import { PROVIDER_KITS, openaiKit, type ProviderKit, type ScriptedToolCall, type Turn } from '../facade/helpers/provider-replies.ts';
 import { ENGINES, fastRuntime, scriptedRegistry } from '../facade/helpers/scripted-registry.ts';
 import { ScriptedProvider } from '../facade/helpers/scripted-provider.ts';
 import { everythingServer, tinyServer } from './fixtures/mcp-servers.ts';
@@ -158,7 +152,14 @@ describe.each(ENGINES)('tool loop on the %s engine', (engine) => {
       expect(output).toBe('The sum is 42 and the capital of France is Paris.');
       expect(server.received.map((r) => r.path)).toEqual([kit.chatPath, kit.chatPath]);
       const [first, second] = server.bodies;
-      expect(kit.toolNames(first).sort()).toEqual(['get-sum', 'get-tiny-image', 'lookup-capital', 'multiply', 'next-ticket', 'user-country']);
+      expect(kit.toolNames(first).sort()).toEqual([
+        'get-sum',
+        'get-tiny-image',
+        'lookup-capital',
+        'multiply',
+        'next-ticket',
+        'user-country',
+      ]);
       expect(kit.toolNames(second)).toEqual(kit.toolNames(first));
       const results = [
         { id: id(1), content: 'The sum of 2 and 40 is 42.' },
@@ -170,7 +171,9 @@ describe.each(ENGINES)('tool loop on the %s engine', (engine) => {
         ...wire.toolResults(results),
       ]);
       expect(trace.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool', 'assistant']);
-      expect(trace.filter((m) => m.role === 'tool')).toEqual(results.map((r) => ({ role: 'tool', tool_call_id: r.id, content: r.content })));
+      expect(trace.filter((m) => m.role === 'tool')).toEqual(
+        results.map((r) => ({ role: 'tool', tool_call_id: r.id, content: r.content })),
+      );
     });
 
     it('an image tool result reaches the model as a text summary', async () => {
@@ -183,7 +186,8 @@ describe.each(ENGINES)('tool loop on the %s engine', (engine) => {
     it('reasoning and thinking blocks of a tool turn are sent back unchanged (signature included)', async () => {
       const calls = [{ id: id(4), name: 'user-country', args: {} }];
       const reasoning = 'The user asks about their country; I should call user-country first.';
-      const signature = 'ErcBCkgIBhABGAIiQDYN+P1S3ACL3r24cAMKCrRNiuPPxvmT2uzREPLRyKEUXagRbXn97QCke6L7OEZvlh7NdA/MQNTwMZV8TuB4qPASDLNxYxDx1S3luCIfARoMIwLZXwhsvjjTN72XIjAJrEl5ryAvv6C1+6YMCPC73ffE+kgwB96IcZaOuDFQtyaoWwcFcDPBguM6YNp5e3cqHbDQ3QF5dR4PP5q+3K23pual3pUdT/0e7khyIxXkGAI=';
+      const signature =
+        'ErcBCkgIBhABGAIiQDYN+P1S3ACL3r24cAMKCrRNiuPPxvmT2uzREPLRyKEUXagRbXn97QCke6L7OEZvlh7NdA/MQNTwMZV8TuB4qPASDLNxYxDx1S3luCIfARoMIwLZXwhsvjjTN72XIjAJrEl5ryAvv6C1+6YMCPC73ffE+kgwB96IcZaOuDFQtyaoWwcFcDPBguM6YNp5e3cqHbDQ3QF5dR4PP5q+3K23pual3pUdT/0e7khyIxXkGAI=';
       const text = "I'll check which country you're in.";
       script({ toolCalls: calls, reasoning, signature, text }, { text: 'The largest city in Mexico is Mexico City.' });
       const { trace } = await registry
@@ -204,9 +208,12 @@ describe.each(ENGINES)('tool loop on the %s engine', (engine) => {
       const calls = [{ id: id(5), name: 'user-country', args: {} }];
       const redacted = 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP';
       script({ toolCalls: calls, redacted }, { text: 'Mexico City.' });
-      await registry.getModel('model').generate('Largest city in the user country?', { toolAlias: 'mixed', extra_body: extraBodyWithThinking(kit) });
+      await registry
+        .getModel('model')
+        .generate('Largest city in the user country?', { toolAlias: 'mixed', extra_body: extraBodyWithThinking(kit) });
       const [, toolTurn] = kit.messages(server.bodies[1]);
-      const redactedBlock = kit.type === 'anthropic' ? { type: 'redacted_thinking', data: redacted } : { reasoningContent: { redactedContent: redacted } };
+      const redactedBlock =
+        kit.type === 'anthropic' ? { type: 'redacted_thinking', data: redacted } : { reasoningContent: { redactedContent: redacted } };
       expect(toolTurn.content[0]).toEqual(redactedBlock);
       expect(toolTurn.content.slice(1)).toEqual((wire.assistantToolTurn({ calls }) as { content: unknown[] }).content);
     });

@@ -143,10 +143,15 @@ describe('v2 anthropic adapter', () => {
     const elsewhere = await startLoopbackProvider([{ status: 200, body: message }]);
     try {
       // Another port is another origin: fetch would re-send a 307 there with x-api-key attached.
-      const { server, client } = await setup([{ status: 307, headers: { location: `${elsewhere.url.replace('127.0.0.1', 'localhost')}/v1/messages` }, body: '' }], {
-        apiKey: 'sk-ant-redirect-test-key-123456',
-      });
-      const failure = await client.chat({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] }).catch((e: unknown) => e);
+      const { server, client } = await setup(
+        [{ status: 307, headers: { location: `${elsewhere.url.replace('127.0.0.1', 'localhost')}/v1/messages` }, body: '' }],
+        {
+          apiKey: 'sk-ant-redirect-test-key-123456',
+        },
+      );
+      const failure = await client
+        .chat({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] })
+        .catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(ModelAPIError);
       expect((failure as ModelAPIError).status).toBe(307);
       expect(server.requests).toHaveLength(1);

@@ -80,7 +80,13 @@ describe('adapters release the caller signal after every attempt', () => {
     const endpoint = type === 'openai' ? `${server.url}/v1` : server.url;
     const client = await createClient(
       factoryArgs(
-        { name: `deadline-${type}`, endpoint, providerType: type, apiKey: 'deadline-key-123456', ...(type === 'bedrock' ? { region: 'us-east-1' } : {}) },
+        {
+          name: `deadline-${type}`,
+          endpoint,
+          providerType: type,
+          apiKey: 'deadline-key-123456',
+          ...(type === 'bedrock' ? { region: 'us-east-1' } : {}),
+        },
         { alias: 'a', model: 'm' },
       ),
     );

@@ -34,7 +34,11 @@ afterEach(async () => {
   process.env = { ...savedEnv };
 });
 
-async function setup(script: Parameters<typeof startLoopbackProvider>[0], provider: Record<string, unknown> = {}, model = 'us.amazon.nova-micro-v1:0') {
+async function setup(
+  script: Parameters<typeof startLoopbackProvider>[0],
+  provider: Record<string, unknown> = {},
+  model = 'us.amazon.nova-micro-v1:0',
+) {
   server = await startLoopbackProvider(script);
   const runtime = recordingRuntime();
   client = await createClient(
@@ -47,7 +51,9 @@ async function setup(script: Parameters<typeof startLoopbackProvider>[0], provid
   return { server, client, runtime };
 }
 
-const tools = [{ type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }];
+const tools = [
+  { type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } },
+];
 
 describe('v2 bedrock adapter', () => {
   it('sends Converse to the URL-encoded model path with a bearer API key', async () => {
@@ -255,9 +261,9 @@ describe('v2 bedrock adapter', () => {
     const controller = new AbortController();
     const reason = new Error('stop now');
     setTimeout(() => controller.abort(reason), 50);
-    await expect(
-      client.chat({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] }, { signal: controller.signal }),
-    ).rejects.toBe(reason);
+    await expect(client.chat({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] }, { signal: controller.signal })).rejects.toBe(
+      reason,
+    );
   });
 
   it('reports a refused connection as ModelAPIConnectionError after 1 + 2 attempts', async () => {
@@ -278,14 +284,21 @@ describe('v2 bedrock adapter', () => {
     expect(server.requests[0].headers['x-call']).toBe('1');
   });
 
-  it('keeps each call\'s extra headers to its own requests when calls overlap, retries included', async () => {
+  it("keeps each call's extra headers to its own requests when calls overlap, retries included", async () => {
     const throttled = { status: 429, body: { message: 'Too many requests' }, headers: { 'retry-after': '0' } };
     const { server, client } = await setup(
-      [throttled, { status: 200, body: converse, delayMs: 40 }, { status: 200, body: converse, delayMs: 40 }, { status: 200, body: converse }],
+      [
+        throttled,
+        { status: 200, body: converse, delayMs: 40 },
+        { status: 200, body: converse, delayMs: 40 },
+        { status: 200, body: converse },
+      ],
       { apiKey: 'bedrock-api-key-abcdef' },
     );
     await Promise.all(
-      ['a', 'b', 'c'].map((tag) => client!.chat({ model: 'm', messages: [{ role: 'user', content: tag }], extra_headers: { 'x-call': tag } })),
+      ['a', 'b', 'c'].map((tag) =>
+        client!.chat({ model: 'm', messages: [{ role: 'user', content: tag }], extra_headers: { 'x-call': tag } }),
+      ),
     );
     expect(server.requests).toHaveLength(4);
     for (const sent of server.requests) {
@@ -302,7 +315,13 @@ describe('v2 bedrock adapter', () => {
     );
     const image = { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } };
     await expect(
-      client.chat({ model: 'm', messages: [{ role: 'system', content: [image] }, { role: 'user', content: 'x' }] } as never),
+      client.chat({
+        model: 'm',
+        messages: [
+          { role: 'system', content: [image] },
+          { role: 'user', content: 'x' },
+        ],
+      } as never),
     ).rejects.toBeInstanceOf(ModelUnsupportedCapabilityError);
     expect(server.requests).toHaveLength(0);
   });

@@ -4,11 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ModelRequestAdmissionTimeoutError, ModelTimeoutError } from '../../src/core/errors.ts';
 import type { Logger } from '../../src/core/logger.ts';
 
-import {
-  CapacityAdmission,
-  PROBE_INTERVAL_MAX_MS,
-  PROBE_INTERVAL_MIN_MS,
-} from '../../src/models-v2/capacity-admission.ts';
+import { CapacityAdmission, PROBE_INTERVAL_MAX_MS, PROBE_INTERVAL_MIN_MS } from '../../src/models-v2/capacity-admission.ts';
 import { headerLookup } from '../../src/models-v2/transport/header-lookup.ts';
 import { PACING_MARGIN, RateBucketMirror } from '../../src/models-v2/rate-bucket-mirror.ts';
 
@@ -202,7 +198,11 @@ describe('capacity admission: queue', () => {
 describe('capacity admission: pacing from rate-limit headers', () => {
   const openaiHeaders = (limit: number, remaining: number, reset: string) =>
     readRateLimitHeaders(
-      headerLookup({ 'x-ratelimit-limit-requests': String(limit), 'x-ratelimit-remaining-requests': String(remaining), 'x-ratelimit-reset-requests': reset }),
+      headerLookup({
+        'x-ratelimit-limit-requests': String(limit),
+        'x-ratelimit-remaining-requests': String(remaining),
+        'x-ratelimit-reset-requests': reset,
+      }),
       0,
     );
 
@@ -238,7 +238,11 @@ describe('capacity admission: pacing from rate-limit headers', () => {
   it('a token bucket paces by the attempt’s estimated tokens', async () => {
     const { throttle, runtime } = admission(8);
     const tokens = readRateLimitHeaders(
-      headerLookup({ 'anthropic-ratelimit-tokens-limit': '6000', 'anthropic-ratelimit-tokens-remaining': '100', 'anthropic-ratelimit-tokens-reset': '1970-01-01T00:01:00Z' }),
+      headerLookup({
+        'anthropic-ratelimit-tokens-limit': '6000',
+        'anthropic-ratelimit-tokens-remaining': '100',
+        'anthropic-ratelimit-tokens-reset': '1970-01-01T00:01:00Z',
+      }),
       0,
     );
     (await throttle.acquire('chat', runtime, undefined, { tokens: 100 })).release({ kind: 'success', rateLimits: tokens });
@@ -251,7 +255,11 @@ describe('capacity admission: pacing from rate-limit headers', () => {
     const { throttle } = admission(8);
     const runtime = recordingRuntime(0.5, Date.parse('2026-01-01T00:00:00Z'));
     const stale = readRateLimitHeaders(
-      headerLookup({ 'anthropic-ratelimit-requests-limit': '5', 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': '2024-03-26T20:00:00Z' }),
+      headerLookup({
+        'anthropic-ratelimit-requests-limit': '5',
+        'anthropic-ratelimit-requests-remaining': '0',
+        'anthropic-ratelimit-requests-reset': '2024-03-26T20:00:00Z',
+      }),
       runtime.now(),
     );
     (await throttle.acquire('chat', runtime)).release({ kind: 'rate_limited', rateLimits: stale });
@@ -276,7 +284,11 @@ describe('capacity admission: pacing timer', () => {
   }
   const reading = (limit: number, remaining: number) =>
     readRateLimitHeaders(
-      headerLookup({ 'x-ratelimit-limit-requests': String(limit), 'x-ratelimit-remaining-requests': String(remaining), 'x-ratelimit-reset-requests': '60s' }),
+      headerLookup({
+        'x-ratelimit-limit-requests': String(limit),
+        'x-ratelimit-remaining-requests': String(remaining),
+        'x-ratelimit-reset-requests': '60s',
+      }),
       0,
     );
 
@@ -407,12 +419,15 @@ describe('rate-limit headers', () => {
   });
 
   it('ignores what is not a bucket: Azure’s -1, remaining above limit, garbage', () => {
-    expect(readRateLimitHeaders(headerLookup({ 'x-ratelimit-limit-tokens': '-1', 'x-ratelimit-remaining-tokens': '-1' }), 0)).toBeUndefined();
-    expect(readRateLimitHeaders(headerLookup({ 'x-ratelimit-limit-requests': '5', 'x-ratelimit-remaining-requests': '9' }), 0)).toBeUndefined();
-    expect(readRateLimitHeaders(headerLookup({ 'x-ratelimit-limit-requests': '1e3', 'x-ratelimit-remaining-requests': '5' }), 0)).toBeUndefined();
+    expect(
+      readRateLimitHeaders(headerLookup({ 'x-ratelimit-limit-tokens': '-1', 'x-ratelimit-remaining-tokens': '-1' }), 0),
+    ).toBeUndefined();
+    expect(
+      readRateLimitHeaders(headerLookup({ 'x-ratelimit-limit-requests': '5', 'x-ratelimit-remaining-requests': '9' }), 0),
+    ).toBeUndefined();
+    expect(
+      readRateLimitHeaders(headerLookup({ 'x-ratelimit-limit-requests': '1e3', 'x-ratelimit-remaining-requests': '5' }), 0),
+    ).toBeUndefined();
     expect(readRateLimitHeaders(headerLookup({}), 0)).toBeUndefined();
   });
 });
-
-
-

@@ -25,8 +25,18 @@ describe('shared resource pool', () => {
     const disposed: number[] = [];
     const shared: number[] = [];
     const make = () => ({ id: ++created });
-    const a = await pool.acquire('k', make, (v) => void disposed.push(v.id), (v) => void shared.push(v.id));
-    const b = await pool.acquire('k', make, (v) => void disposed.push(v.id), (v) => void shared.push(v.id));
+    const a = await pool.acquire(
+      'k',
+      make,
+      (v) => void disposed.push(v.id),
+      (v) => void shared.push(v.id),
+    );
+    const b = await pool.acquire(
+      'k',
+      make,
+      (v) => void disposed.push(v.id),
+      (v) => void shared.push(v.id),
+    );
     expect(a.value).toBe(b.value);
     expect(shared).toEqual([1]);
     await a.release();
@@ -36,7 +46,13 @@ describe('shared resource pool', () => {
     expect(disposed).toEqual([1]);
     expect(pool.size).toBe(0);
 
-    await expect(pool.acquire('bad', () => Promise.reject(new Error('boom')), () => {})).rejects.toThrow('boom');
+    await expect(
+      pool.acquire(
+        'bad',
+        () => Promise.reject(new Error('boom')),
+        () => {},
+      ),
+    ).rejects.toThrow('boom');
     expect(pool.size).toBe(0);
     const retried = await pool.acquire('bad', make, () => {});
     expect(retried.value.id).toBe(2);
@@ -46,9 +62,7 @@ describe('shared resource pool', () => {
 describe('v2 client lifecycle', () => {
   it('a closed client refuses calls with a ConfigError', async () => {
     const server = await startLoopbackProvider(() => ({ status: 200, body: completion }));
-    const client = await createClient(
-      factoryArgs({ name: 'life-1', endpoint: `${server.url}/v1` }, { alias: 'a', model: 'm' }),
-    );
+    const client = await createClient(factoryArgs({ name: 'life-1', endpoint: `${server.url}/v1` }, { alias: 'a', model: 'm' }));
     await client.chat({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
     await client.close();
     await client.close();
@@ -75,11 +89,26 @@ describe('v2 client lifecycle', () => {
 
   it.each([
     ['openai', '/v1', completion],
-    ['anthropic', '', { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } }],
+    [
+      'anthropic',
+      '',
+      {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'm',
+        content: [{ type: 'text', text: 'ok' }],
+        stop_reason: 'end_turn',
+        usage: { input_tokens: 1, output_tokens: 1 },
+      },
+    ],
   ] as const)('%s: sockets belong to the client and close() releases them', async (providerType, path, body) => {
     const server = await startLoopbackProvider(() => ({ status: 200, body }));
     const client = await createClient(
-      factoryArgs({ name: `life-${providerType}`, endpoint: `${server.url}${path}`, providerType, apiKey: 'life-key-123456' }, { alias: 'a', model: 'm' }),
+      factoryArgs(
+        { name: `life-${providerType}`, endpoint: `${server.url}${path}`, providerType, apiKey: 'life-key-123456' },
+        { alias: 'a', model: 'm' },
+      ),
     );
     await client.chat({ model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 5 });
     await client.chat({ model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 5 });
@@ -94,7 +123,11 @@ describe('v2 client lifecycle', () => {
   // released resources - for Bedrock a destroyed agent that quietly opens new sockets.
   it.each([
     ['openai', '/v1', completion],
-    ['anthropic', '', { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn' }],
+    [
+      'anthropic',
+      '',
+      { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn' },
+    ],
     ['bedrock', '', converse],
   ] as const)('%s: a call in flight when close() runs is not retried afterwards', async (providerType, path, body) => {
     const server = await startLoopbackProvider((_request, index) =>
@@ -103,7 +136,13 @@ describe('v2 client lifecycle', () => {
     const runtime = recordingRuntime();
     const client = await createClient(
       factoryArgs(
-        { name: `life-close-${providerType}`, endpoint: `${server.url}${path}`, providerType, apiKey: 'life-key-123456', region: 'us-east-1' },
+        {
+          name: `life-close-${providerType}`,
+          endpoint: `${server.url}${path}`,
+          providerType,
+          apiKey: 'life-key-123456',
+          region: 'us-east-1',
+        },
         { alias: 'a', model: 'm' },
         { runtime },
       ),
@@ -122,7 +161,9 @@ describe('v2 client lifecycle', () => {
     const server = await startLoopbackProvider(() => ({ status: 200, body: completion, delayMs: 40 }));
     const provider = { name: 'life-cap', endpoint: `${server.url}/v1` };
     const wide = await createClient(factoryArgs(provider, { alias: 'wide', model: 'm', inferenceParameters: { maxParallelRequests: 6 } }));
-    const narrow = await createClient(factoryArgs(provider, { alias: 'narrow', model: 'm', inferenceParameters: { maxParallelRequests: 2 } }));
+    const narrow = await createClient(
+      factoryArgs(provider, { alias: 'narrow', model: 'm', inferenceParameters: { maxParallelRequests: 2 } }),
+    );
     const call = (client: typeof wide) => client.chat({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
     await Promise.all([call(wide), call(wide), call(narrow), call(wide), call(narrow), call(wide)]);
     expect(server.requests).toHaveLength(6);

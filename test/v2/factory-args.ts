@@ -1,5 +1,11 @@
 // Builds the factory arguments the registry would, from plain config objects.
-import { modelConfigSchema, modelProviderSchema, resolveProvider, type ModelConfigInput, type ModelProviderInput } from '../../src/config/schemas.ts';
+import {
+  modelConfigSchema,
+  modelProviderSchema,
+  resolveProvider,
+  type ModelConfigInput,
+  type ModelProviderInput,
+} from '../../src/config/schemas.ts';
 import type { Runtime } from '../../src/core/model-client.ts';
 import type { ClientFactoryArgs } from '../../src/config/client-factory.ts';
 

@@ -6,7 +6,12 @@ import { headerLookup } from '../../src/models-v2/transport/header-lookup.ts';
 const subject = { providerName: 'prov', modelAlias: 'alias' };
 
 function classify(status: number, body: unknown, headers: Record<string, string> = {}) {
-  return classifyHttpFailure({ status, header: headerLookup(headers), body, rawBody: typeof body === 'string' ? body : JSON.stringify(body) }, subject, 0, undefined);
+  return classifyHttpFailure(
+    { status, header: headerLookup(headers), body, rawBody: typeof body === 'string' ? body : JSON.stringify(body) },
+    subject,
+    0,
+    undefined,
+  );
 }
 
 describe('failure classification', () => {

@@ -77,11 +77,15 @@ describe('v2 openai adapter: wire', () => {
   });
 
   it('sends the key as a bearer token and the request as given (the facade owns precedence)', async () => {
-    const { server, client } = await setup([{ status: 200, body: completion }], {
-      apiKey: 'sk-test-abcdefghijklmnop',
-      extraBody: { seed: 7, n: 5 },
-      extraHeaders: { 'x-trace': 'provider' },
-    }, { inferenceParameters: { extraBody: { top_k: 3 } } });
+    const { server, client } = await setup(
+      [{ status: 200, body: completion }],
+      {
+        apiKey: 'sk-test-abcdefghijklmnop',
+        extraBody: { seed: 7, n: 5 },
+        extraHeaders: { 'x-trace': 'provider' },
+      },
+      { inferenceParameters: { extraBody: { top_k: 3 } } },
+    );
     await client.chat({
       model: '',
       messages: [{ role: 'user', content: 'hi' }],
@@ -210,9 +214,7 @@ describe('v2 openai adapter: failures and retries', () => {
         body: { error: { message: 'You exceeded your current quota.', type: 'insufficient_quota', code: 'insufficient_quota' } },
       },
     ]);
-    await expect(client.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(
-      ModelQuotaExceededError,
-    );
+    await expect(client.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(ModelQuotaExceededError);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -259,9 +261,7 @@ describe('v2 openai adapter: failures and retries', () => {
   it('surfaces a timeout as ModelTimeoutError once the budget is spent', async () => {
     const slow: ScriptedResponse = { status: 200, body: completion, delayMs: 400 };
     const { server, client } = await setup([slow, slow, slow, slow], {}, { inferenceParameters: { timeoutSeconds: 1 } });
-    const failure = await client
-      .chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], timeout_ms: 50 })
-      .catch((e: unknown) => e);
+    const failure = await client.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], timeout_ms: 50 }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ModelTimeoutError);
     expect(server.requests).toHaveLength(4);
   });
@@ -279,9 +279,9 @@ describe('v2 openai adapter: failures and retries', () => {
     const controller = new AbortController();
     const reason = new Error('caller gave up');
     setTimeout(() => controller.abort(reason), 50);
-    await expect(
-      client.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { signal: controller.signal }),
-    ).rejects.toBe(reason);
+    await expect(client.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { signal: controller.signal })).rejects.toBe(
+      reason,
+    );
     expect(server.requests).toHaveLength(1);
   });
 

@@ -27,7 +27,15 @@ describe('tool-call ids a provider would refuse', () => {
 
   it('maps a call and its result alike', () => {
     const body = toAnthropicMessagesBody(
-      { model: 'm', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: null, tool_calls: [call('a:b')] }, { role: 'tool', tool_call_id: 'a:b', content: 'r' }], tools: TOOLS },
+      {
+        model: 'm',
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: null, tool_calls: [call('a:b')] },
+          { role: 'tool', tool_call_id: 'a:b', content: 'r' },
+        ],
+        tools: TOOLS,
+      },
       {},
       subject,
     );
@@ -43,9 +51,19 @@ describe('tool input schemas are objects', () => {
     const anthropic = (parameters: Record<string, unknown>) =>
       toAnthropicMessagesBody({ model: 'm', messages: [{ role: 'user', content: 'q' }], tools: tools(parameters) }, {}, subject).tools;
     expect(anthropic({})).toEqual([{ name: 'f', input_schema: { type: 'object' } }]);
-    expect(anthropic({ properties: { a: { type: 'string' } } })).toEqual([{ name: 'f', input_schema: { type: 'object', properties: { a: { type: 'string' } } } }]);
+    expect(anthropic({ properties: { a: { type: 'string' } } })).toEqual([
+      { name: 'f', input_schema: { type: 'object', properties: { a: { type: 'string' } } } },
+    ]);
     expect(() => anthropic({ type: 'array' })).toThrow(ModelBadRequestError);
-    const bedrock = toBedrockConverseInput({ model: 'm', messages: [{ role: 'user', content: 'q' }], tools: [{ type: 'function', function: { name: 'f', description: '', parameters: {} } }] }, {}, subject);
+    const bedrock = toBedrockConverseInput(
+      {
+        model: 'm',
+        messages: [{ role: 'user', content: 'q' }],
+        tools: [{ type: 'function', function: { name: 'f', description: '', parameters: {} } }],
+      },
+      {},
+      subject,
+    );
     expect(bedrock.toolConfig?.tools).toEqual([{ toolSpec: { name: 'f', inputSchema: { json: { type: 'object' } } } }]);
   });
 });
@@ -53,7 +71,16 @@ describe('tool input schemas are objects', () => {
 describe('Bedrock turns alternate', () => {
   it('merges same-role neighbours in order and refuses user content next to tool results', () => {
     const input = toBedrockConverseInput(
-      { model: 'm', messages: [{ role: 'user', content: 'a' }, { role: 'system', content: 's' }, { role: 'user', content: 'b' }, { role: 'assistant', content: 'c' }, { role: 'assistant', content: 'd' }] },
+      {
+        model: 'm',
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'system', content: 's' },
+          { role: 'user', content: 'b' },
+          { role: 'assistant', content: 'c' },
+          { role: 'assistant', content: 'd' },
+        ],
+      },
       {},
       subject,
     );
@@ -63,7 +90,16 @@ describe('Bedrock turns alternate', () => {
     ]);
     expect(() =>
       toBedrockConverseInput(
-        { model: 'm', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: null, tool_calls: [call('t1')] }, { role: 'tool', tool_call_id: 't1', content: 'r' }, { role: 'user', content: 'next' }], tools: TOOLS },
+        {
+          model: 'm',
+          messages: [
+            { role: 'user', content: 'q' },
+            { role: 'assistant', content: null, tool_calls: [call('t1')] },
+            { role: 'tool', tool_call_id: 't1', content: 'r' },
+            { role: 'user', content: 'next' },
+          ],
+          tools: TOOLS,
+        },
         {},
         subject,
       ),

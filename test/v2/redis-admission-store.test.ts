@@ -17,7 +17,9 @@ import { type RedisServer, redisServerAvailable, startRedisServer } from '../../
 const available = redisServerAvailable();
 const required = Boolean(process.env.CI || process.env.DD_REQUIRE_SHARED);
 if (!available && required) {
-  throw new Error('redis-server is not installed: the shared admission store suite needs it (apt-get install redis-server; .ci/run installs it)');
+  throw new Error(
+    'redis-server is not installed: the shared admission store suite needs it (apt-get install redis-server; .ci/run installs it)',
+  );
 }
 const suite = available ? describe : describe.skip;
 if (!available) console.warn('redis-server not found: skipping the shared admission store suite (install redis-server to run it)');
@@ -140,7 +142,7 @@ suite('shared admission store (real redis-server)', () => {
     }
   }, 20_000);
 
-  it('a crowd cut is applied once for the fleet (a stale second decision adopts it) and starts the fleet\'s probe back-off', async () => {
+  it("a crowd cut is applied once for the fleet (a stale second decision adopts it) and starts the fleet's probe back-off", async () => {
     const keyPrefix = prefix();
     const a = await storeDomain(server.url, keyPrefix);
     const b = await storeDomain(server.url, keyPrefix);
@@ -178,7 +180,9 @@ suite('shared admission store (real redis-server)', () => {
     try {
       const results = await Promise.allSettled(
         registries.flatMap((registry) =>
-          Array.from({ length: 150 }, async (_, i) => (await registry.getClient('rows')).chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }], max_tokens: 8 })),
+          Array.from({ length: 150 }, async (_, i) =>
+            (await registry.getClient('rows')).chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }], max_tokens: 8 }),
+          ),
         ),
       );
       expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
@@ -217,14 +221,20 @@ suite('shared admission store (real redis-server)', () => {
     try {
       // 120 calls at 20 a second after a burst of 20: about 5 s when paced together.
       const results = await Promise.allSettled(
-        registries.flatMap((registry) => Array.from({ length: 60 }, async (_, i) => (await registry.getClient('rows')).chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }] }))),
+        registries.flatMap((registry) =>
+          Array.from({ length: 60 }, async (_, i) =>
+            (await registry.getClient('rows')).chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }] }),
+          ),
+        ),
       );
       expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
       const stats = provider.stats();
       // Only the first wave, sent before any header was read, meets an empty bucket.
       expect(stats.rejected.requestRate).toBeLessThan(60);
       const late = stats.timeline.filter((s) => s.second >= 2);
-      expect(late.reduce((sum, s) => sum + s.rateLimited, 0)).toBeLessThanOrEqual(Math.ceil(0.05 * late.reduce((sum, s) => sum + s.ok + s.rateLimited, 0)) + 2);
+      expect(late.reduce((sum, s) => sum + s.rateLimited, 0)).toBeLessThanOrEqual(
+        Math.ceil(0.05 * late.reduce((sum, s) => sum + s.ok + s.rateLimited, 0)) + 2,
+      );
     } finally {
       await Promise.all(registries.map((r) => r.close()));
       await provider.close();
@@ -245,14 +255,21 @@ suite('shared admission store (real redis-server)', () => {
           const keys = await sampler.keys(`${keyPrefix}:*:state`);
           for (const state of keys) {
             const base = state.slice(0, -':state'.length);
-            const [held, limit] = (await sampler.multi().zCard(`${base}:leases`).hGet(state, 'limit').exec()) as unknown as [number, string];
+            const [held, limit] = (await sampler.multi().zCard(`${base}:leases`).hGet(state, 'limit').exec()) as unknown as [
+              number,
+              string,
+            ];
             samples.push({ held: Number(held), limit: Number(limit) });
           }
           await new Promise((resolve) => setTimeout(resolve, 2));
         }
       })();
       const results = await Promise.allSettled(
-        registries.flatMap((registry) => Array.from({ length: 80 }, async (_, i) => (await registry.getClient('rows')).chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }] }))),
+        registries.flatMap((registry) =>
+          Array.from({ length: 80 }, async (_, i) =>
+            (await registry.getClient('rows')).chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }] }),
+          ),
+        ),
       );
       sampling = false;
       await loop;
@@ -276,7 +293,8 @@ suite('shared admission store (real redis-server)', () => {
     const keyPrefix = prefix();
     const loggers = [capturing(), capturing()];
     const registries = loggers.map((logger) => twoWorkerRegistry(provider.endpoints.openai, own.url, keyPrefix, 16, logger));
-    const call = async (registry: (typeof registries)[number]) => (await registry.getClient('rows')).chat({ model: '', messages: [{ role: 'user', content: 'x' }] });
+    const call = async (registry: (typeof registries)[number]) =>
+      (await registry.getClient('rows')).chat({ model: '', messages: [{ role: 'user', content: 'x' }] });
     try {
       await Promise.all(registries.map((registry) => Promise.all(Array.from({ length: 4 }, () => call(registry)))));
       // Both heartbeats have seen both workers.
@@ -343,7 +361,14 @@ suite('shared admission store (real redis-server)', () => {
         probe.destroy();
       }
       // Never the password, anywhere a user could see it.
-      const seen = [...logger.warns, ...logger.infos, JSON.stringify(up), inspect(up, { depth: 9 }), JSON.stringify(registry.config), inspect(registry.config, { depth: 9 })];
+      const seen = [
+        ...logger.warns,
+        ...logger.infos,
+        JSON.stringify(up),
+        inspect(up, { depth: 9 }),
+        JSON.stringify(registry.config),
+        inspect(registry.config, { depth: 9 }),
+      ];
       for (const text of seen) expect(text).not.toContain(PASSWORD);
     } finally {
       await registry.close();
@@ -395,12 +420,19 @@ suite('shared admission store (real redis-server)', () => {
     );
     try {
       const client = await registry.getClient('rows');
-      const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => client.chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }] })));
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => client.chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }] })),
+      );
       expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
       expect(logger.warns).toHaveLength(1);
       const snapshot = (await registry.admissionSnapshot())[0]!;
       expect(snapshot.store).toMatchObject({ type: 'redis', connected: false });
-      for (const text of [...logger.warns, JSON.stringify(snapshot), inspect(snapshot, { depth: 9 }), inspect(registry.config, { depth: 9 })]) {
+      for (const text of [
+        ...logger.warns,
+        JSON.stringify(snapshot),
+        inspect(snapshot, { depth: 9 }),
+        inspect(registry.config, { depth: 9 }),
+      ]) {
         expect(text).not.toContain(wrong);
       }
     } finally {
@@ -422,7 +454,9 @@ describe('admission.store config', () => {
     expect(problem({ type: 'redis', url: 'http://u:secret-pw-1@host' })).toMatch(/must start with redis:\/\/ or rediss:\/\//);
     expect(problem({ type: 'redis', url: 'http://u:secret-pw-1@host' })).not.toContain('secret-pw-1');
     expect(problem({ type: 'redis', url: 'no url at all' })).toMatch(/is not a URL/);
-    expect(admissionConfigSchema.safeParse({ policy: 'aimd', store: { type: 'redis', url: 'redis://h' } }).error?.issues[0]?.message).toMatch(/policy "aimd" keeps its own/);
+    expect(
+      admissionConfigSchema.safeParse({ policy: 'aimd', store: { type: 'redis', url: 'redis://h' } }).error?.issues[0]?.message,
+    ).toMatch(/policy "aimd" keeps its own/);
   });
 
   it.runIf(ENGINES.includes('legacy'))('legacy ignores the store, and its snapshot says so (no connection is made)', async () => {
@@ -439,7 +473,11 @@ describe('admission.store config', () => {
     try {
       await (await registry.getClient('rows')).chat({ model: '', messages: [{ role: 'user', content: 'x' }] });
       const [entry] = await registry.admissionSnapshot();
-      expect(entry).toMatchObject({ policy: 'fixed', limit: 4, store: { type: 'redis', ignored: expect.stringMatching(/legacy engine keeps its fixed/) } });
+      expect(entry).toMatchObject({
+        policy: 'fixed',
+        limit: 4,
+        store: { type: 'redis', ignored: expect.stringMatching(/legacy engine keeps its fixed/) },
+      });
       expect(JSON.stringify(entry)).not.toContain('legacy-pw-5150');
     } finally {
       await registry.close();

@@ -80,7 +80,7 @@ suite('admission store: credentials and TLS problems are named', () => {
     expect(warns[0]).not.toMatch(/no answer within/);
   });
 
-  it("rediss:// to a server whose certificate is not trusted: the certificate is named", async () => {
+  it('rediss:// to a server whose certificate is not trusted: the certificate is named', async () => {
     const warns = await warningsFor(tls.url);
     expect(warns).toHaveLength(1);
     expect(warns[0]).toMatch(/TLS/);

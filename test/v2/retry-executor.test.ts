@@ -35,9 +35,7 @@ function failing(errors: DataDesignerError[], result = 'ok'): { attempt: () => P
 async function runAll(errors: DataDesignerError[], random = 0.5) {
   const runtime = recordingRuntime(random);
   const script = failing(errors);
-  const outcome = await executeWithRetries(script.attempt, { runtime, throttle: unthrottled, domain: 'chat' }).catch(
-    (e: unknown) => e,
-  );
+  const outcome = await executeWithRetries(script.attempt, { runtime, throttle: unthrottled, domain: 'chat' }).catch((e: unknown) => e);
   return { outcome, attempts: script.calls(), sleeps: runtime.sleeps };
 }
 
@@ -290,10 +288,14 @@ describe('AIMD throttle', () => {
             clock.now += ms;
             resolve();
           }, 20);
-          signal?.addEventListener('abort', () => {
-            clearTimeout(timer);
-            reject(signal.reason);
-          }, { once: true });
+          signal?.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              reject(signal.reason);
+            },
+            { once: true },
+          );
         }),
     };
     const held = await throttle.acquire('chat', runtime);

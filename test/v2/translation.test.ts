@@ -33,7 +33,13 @@ const toolHistory: ChatRequest['messages'] = [
   { role: 'tool', tool_call_id: 't1', content: 'r1' },
   { role: 'tool', tool_call_id: 't2', content: [{ type: 'text', text: 'r2' }] },
   { role: 'system', content: 'two' },
-  { role: 'user', content: [{ type: 'text', text: '' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] },
+  {
+    role: 'user',
+    content: [
+      { type: 'text', text: '' },
+      { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+    ],
+  },
 ];
 
 describe('openai translation', () => {
@@ -106,7 +112,15 @@ describe('openai translation', () => {
 describe('anthropic translation', () => {
   it('hoists systems, orders assistant blocks, merges tool results and drops empty text', () => {
     const body = toAnthropicMessagesBody(
-      { model: 'claude', messages: toolHistory, tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: 'required', n: 2, seed: 1, response_format: { type: 'json_object' } },
+      {
+        model: 'claude',
+        messages: toolHistory,
+        tools: [{ type: 'function', function: { name: 'f' } }],
+        tool_choice: 'required',
+        n: 2,
+        seed: 1,
+        response_format: { type: 'json_object' },
+      },
       {},
       subject,
     );
@@ -221,7 +235,11 @@ describe('bedrock translation', () => {
       'toolUse',
     ]);
     expect(assistant.content?.[0]).toEqual({ reasoningContent: { reasoningText: { text: 'hmm', signature: 'sig' } } });
-    expect(Buffer.from((assistant.content?.[1] as { reasoningContent: { redactedContent: Uint8Array } }).reasoningContent.redactedContent).toString('base64')).toBe('AAEC');
+    expect(
+      Buffer.from(
+        (assistant.content![1] as { reasoningContent: { redactedContent: Uint8Array } }).reasoningContent.redactedContent,
+      ).toString('base64'),
+    ).toBe('AAEC');
     expect(results).toEqual({
       role: 'user',
       content: [
@@ -300,7 +318,9 @@ describe('bedrock translation', () => {
     ]);
     // extra_body is never validated: a non-string input_type goes out as given.
     expect(cohereEmbeddingBodies({ model: 'c', input: ['a'] }, {}, { input_type: null })).toEqual([{ texts: ['a'], input_type: null }]);
-    expect(cohereEmbeddingBodies({ model: 'c', input: ['a'] }, {}, { input_type: undefined })).toEqual([{ texts: ['a'], input_type: 'search_document' }]);
+    expect(cohereEmbeddingBodies({ model: 'c', input: ['a'] }, {}, { input_type: undefined })).toEqual([
+      { texts: ['a'], input_type: 'search_document' },
+    ]);
     expect(() => fromCohereResponses([{ output: { embeddings: [[1]] }, inputTokenHeader: undefined }], 2, subject)).toThrow(
       /1 embeddings for 2 input texts/,
     );
@@ -324,19 +344,27 @@ describe('bedrock translation', () => {
     );
     expect(joined.data[199]).toEqual({ index: 199, embedding: [199] });
     expect(joined.usage).toEqual({ prompt_tokens: 209, total_tokens: 209 });
-    const partial = fromCohereResponses([{ output: answer(1, 0), inputTokenHeader: '3' }, { output: answer(1, 1), inputTokenHeader: undefined }], 2, subject);
+    const partial = fromCohereResponses(
+      [
+        { output: answer(1, 0), inputTokenHeader: '3' },
+        { output: answer(1, 1), inputTokenHeader: undefined },
+      ],
+      2,
+      subject,
+    );
     expect(partial.usage).toBeUndefined();
   });
 });
 
 describe('canonical request checks', () => {
   it('rejects a tool message without tool_call_id and a tool call without a name', () => {
-    expect(() =>
-      checkChatRequest({ model: 'm', messages: [{ role: 'tool', content: 'x' } as never] }, subject),
-    ).toThrow(/no tool_call_id/);
+    expect(() => checkChatRequest({ model: 'm', messages: [{ role: 'tool', content: 'x' } as never] }, subject)).toThrow(/no tool_call_id/);
     expect(() =>
       checkChatRequest(
-        { model: 'm', messages: [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: '', arguments: '{}' } }] }] },
+        {
+          model: 'm',
+          messages: [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: '', arguments: '{}' } }] }],
+        },
         subject,
       ),
     ).toThrow(/without a function name/);

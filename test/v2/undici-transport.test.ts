@@ -202,13 +202,22 @@ describe('undici transport: what the provider sees', () => {
     await made.chat(ask({ extra_headers: { 'X-Trace': 't-1' } }));
     const pairs = lowerPairs(server.rawHeaders[0]).filter((pair) => !/^(user-agent|x-stainless-[a-z-]+):/.test(pair));
     // What main's fetch path sent, apart from the SDK's own version/platform headers.
-    const common = ['accept: application/json', 'accept-encoding: gzip, deflate', 'accept-language: *', 'connection: keep-alive',
-      'content-type: application/json', 'sec-fetch-mode: cors', 'x-trace: t-1'];
+    const common = [
+      'accept: application/json',
+      'accept-encoding: gzip, deflate',
+      'accept-language: *',
+      'connection: keep-alive',
+      'content-type: application/json',
+      'sec-fetch-mode: cors',
+      'x-trace: t-1',
+    ];
     const expected =
       provider === 'openai'
         ? [...common, 'authorization: Bearer sk-test-FAKE-0000']
         : [...common, 'anthropic-version: <date>', 'x-api-key: sk-test-FAKE-0000'];
-    const seen = pairs.filter((pair) => !pair.startsWith('content-length:')).map((pair) => pair.replace(/^(anthropic-version: )\d{4}-\d{2}-\d{2}$/, '$1<date>'));
+    const seen = pairs
+      .filter((pair) => !pair.startsWith('content-length:'))
+      .map((pair) => pair.replace(/^(anthropic-version: )\d{4}-\d{2}-\d{2}$/, '$1<date>'));
     expect(seen.sort()).toEqual(expected.sort());
     expect(pairs.find((pair) => pair.startsWith('content-length:'))).toBe(`content-length: ${Buffer.byteLength(server.bodies[0])}`);
   });
@@ -433,5 +442,15 @@ const connectionError = (provider: Provider, causes: string[]): Outcome => ({
   causes: [...(provider === 'openai' ? ['Error'] : ['APIConnectionError']), ...causes],
 });
 const MAIN_RESET_BEFORE_HEADERS = (provider: Provider): Outcome => connectionError(provider, ['TypeError', 'SocketError:UND_ERR_SOCKET']);
-const MAIN_RESET_MID_BODY: Outcome = { name: 'ModelAPIConnectionError', status: undefined, retryable: true, causes: ['TypeError', 'SocketError:UND_ERR_SOCKET'] };
-const MAIN_CORRUPT_GZIP: Outcome = { name: 'ModelAPIConnectionError', status: undefined, retryable: true, causes: ['TypeError', 'Error:Z_DATA_ERROR'] };
+const MAIN_RESET_MID_BODY: Outcome = {
+  name: 'ModelAPIConnectionError',
+  status: undefined,
+  retryable: true,
+  causes: ['TypeError', 'SocketError:UND_ERR_SOCKET'],
+};
+const MAIN_CORRUPT_GZIP: Outcome = {
+  name: 'ModelAPIConnectionError',
+  status: undefined,
+  retryable: true,
+  causes: ['TypeError', 'Error:Z_DATA_ERROR'],
+};

@@ -196,8 +196,14 @@ const CANONICAL: Record<string, ChatRequest | EmbeddingRequest> = {
     ],
     tool_choice: 'auto',
     tools: [
-      { type: 'function', function: { ...tool('create_file', '', { path: { type: 'string' } }, { required: ['path'] }).function, strict: true } },
-      { type: 'function', function: { ...tool('delete_file', '', { path: { type: 'string' } }, { required: ['path'] }).function, strict: true } },
+      {
+        type: 'function',
+        function: { ...tool('create_file', '', { path: { type: 'string' } }, { required: ['path'] }).function, strict: true },
+      },
+      {
+        type: 'function',
+        function: { ...tool('delete_file', '', { path: { type: 'string' } }, { required: ['path'] }).function, strict: true },
+      },
     ],
   },
   'openai/compat_gemini_tool_result_with_generated_id.json': {

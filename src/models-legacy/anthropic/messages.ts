@@ -1,4 +1,12 @@
-import type { AssistantMessage, ChatMessage, SystemMessage, TextPart, ThinkingBlock, ToolMessage, UserContentPart } from '../../core/types.ts';
+import type {
+  AssistantMessage,
+  ChatMessage,
+  SystemMessage,
+  TextPart,
+  ThinkingBlock,
+  ToolMessage,
+  UserContentPart,
+} from '../../core/types.ts';
 import type { JsonRecord } from '../canonical/json-value.ts';
 import { joinTextParts } from '../canonical/message-text.ts';
 import { inlineImageMediaType } from '../canonical/inline-image-media-type.ts';
@@ -78,7 +86,9 @@ function systemBlocks(messages: readonly SystemMessage[]): string | JsonRecord[]
   }
   const blocks = messages.flatMap<JsonRecord>((message) =>
     typeof message.content === 'string'
-      ? (isBlankText(message.content) ? [] : [{ type: 'text', text: message.content }])
+      ? isBlankText(message.content)
+        ? []
+        : [{ type: 'text', text: message.content }]
       : contentBlocks(message.content),
   );
   return blocks.length > 0 ? blocks : undefined;

@@ -54,7 +54,10 @@ export function createBedrockAdapter(provider: ResolvedProvider): ProviderAdapte
         label: (index) => bedrockEmbeddingCallLabel(family, index, request.input.length),
         parse: (results) => {
           const response = parseBedrockEmbeddingResults(family, results, request.input.length);
-          checkEmbeddingVectors(response.data.map((item) => item.embedding), dimensions);
+          checkEmbeddingVectors(
+            response.data.map((item) => item.embedding),
+            dimensions,
+          );
           return response;
         },
       };

@@ -49,7 +49,12 @@ export function convertToBedrockEmbeddingBodies(
   const inputType = extraBody.input_type === undefined ? COHERE_DEFAULT_INPUT_TYPE : extraBody.input_type;
   const bodies: JsonRecord[] = [];
   for (let start = 0; start < request.input.length; start += COHERE_MAX_TEXTS_PER_CALL) {
-    bodies.push({ texts: request.input.slice(start, start + COHERE_MAX_TEXTS_PER_CALL), ...dimensions, ...extraBody, input_type: inputType });
+    bodies.push({
+      texts: request.input.slice(start, start + COHERE_MAX_TEXTS_PER_CALL),
+      ...dimensions,
+      ...extraBody,
+      input_type: inputType,
+    });
   }
   return bodies;
 }

@@ -1,4 +1,12 @@
-import type { AssistantMessage, CacheControl, ChatMessage, TextPart, ThinkingBlock, ToolMessage, UserContentPart } from '../../core/types.ts';
+import type {
+  AssistantMessage,
+  CacheControl,
+  ChatMessage,
+  TextPart,
+  ThinkingBlock,
+  ToolMessage,
+  UserContentPart,
+} from '../../core/types.ts';
 import { isRecord, type JsonRecord } from '../canonical/json-value.ts';
 import { joinTextParts } from '../canonical/message-text.ts';
 import { inlineImageMediaType } from '../canonical/inline-image-media-type.ts';
@@ -76,7 +84,13 @@ function toolResultContent(content: ToolMessage['content']): JsonRecord[] {
 function systemBlocks(content: string | readonly TextPart[]): JsonRecord[] {
   const text = typeof content === 'string' ? content : joinTextParts(content.filter((part) => !isBlankText(part.text)));
   if (isBlankText(text)) return [];
-  const marked = typeof content === 'string' ? undefined : content.map(partCacheControl).filter((c) => c !== undefined).at(-1);
+  const marked =
+    typeof content === 'string'
+      ? undefined
+      : content
+          .map(partCacheControl)
+          .filter((c) => c !== undefined)
+          .at(-1);
   return marked ? [{ text }, cachePoint(marked)] : [{ text }];
 }
 

@@ -25,9 +25,7 @@ export function createBedrockRequestSigner(region: string | undefined): BedrockR
 
   const load = async (): Promise<SignatureV4> => {
     if (!region) {
-      throw new BedrockSigningSetupError(
-        'No AWS region is known for this Bedrock provider, so requests cannot be signed',
-      );
+      throw new BedrockSigningSetupError('No AWS region is known for this Bedrock provider, so requests cannot be signed');
     }
     const [{ SignatureV4: Signer }, { Sha256 }, { fromNodeProviderChain }] = await Promise.all([
       import('@smithy/signature-v4'),

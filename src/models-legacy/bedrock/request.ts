@@ -51,7 +51,8 @@ export function convertToBedrockConverseRequest(request: ChatRequest, extraBody:
   if (request.temperature !== undefined) inferenceConfig.temperature = request.temperature;
   if (request.top_p !== undefined) inferenceConfig.topP = request.top_p;
   // Each stop sequence is a NonEmptyString: "" is left out, and no list is sent when none is left.
-  const stopSequences = request.stop === undefined ? [] : (Array.isArray(request.stop) ? request.stop : [request.stop]).filter((s) => s !== '');
+  const stopSequences =
+    request.stop === undefined ? [] : (Array.isArray(request.stop) ? request.stop : [request.stop]).filter((s) => s !== '');
   if (stopSequences.length > 0) inferenceConfig.stopSequences = stopSequences;
   if (Object.keys(inferenceConfig).length > 0) body.inferenceConfig = inferenceConfig;
 

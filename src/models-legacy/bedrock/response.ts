@@ -37,7 +37,10 @@ function redactedData(raw: string): string {
 // `content[].text`; the citations themselves have no canonical field and are left out.
 function citedText(block: JsonRecord): string {
   if (!Array.isArray(block.content)) return '';
-  return block.content.map((part) => asRecord(part)?.text).filter((text): text is string => typeof text === 'string').join('');
+  return block.content
+    .map((part) => asRecord(part)?.text)
+    .filter((text): text is string => typeof text === 'string')
+    .join('');
 }
 
 export function parseBedrockConverseResponse(body: unknown): ChatResponse {

@@ -25,10 +25,16 @@ function validateParts(parts: unknown[], messageIndex: number, role: string, pro
   parts.forEach((part, j) => {
     const where = `messages[${messageIndex}].content[${j}]`;
     if (!isRecord(part) || typeof part.type !== 'string') {
-      throw badRequest(`${where} is not a content part`, 'Use parts of the form {"type": "text", "text": "..."} or {"type": "image_url", "image_url": {"url": "..."}}.');
+      throw badRequest(
+        `${where} is not a content part`,
+        'Use parts of the form {"type": "text", "text": "..."} or {"type": "image_url", "image_url": {"url": "..."}}.',
+      );
     }
     if (part.type === 'image_url' && !(isRecord(part.image_url) && typeof part.image_url.url === 'string' && part.image_url.url !== '')) {
-      throw badRequest(`${where} is an image_url part without image_url.url`, 'Pass images as {"type": "image_url", "image_url": {"url": "https://... or data:..."}}.');
+      throw badRequest(
+        `${where} is an image_url part without image_url.url`,
+        'Pass images as {"type": "image_url", "image_url": {"url": "https://... or data:..."}}.',
+      );
     }
     if (part.type === 'image_url' && !IMAGE_ROLES.has(role)) {
       throw unsupportedCapability(

@@ -6,8 +6,20 @@ import { isRecord, type JsonRecord } from './json-value.ts';
 import { badRequest, unsupportedCapability } from './request-input-error.ts';
 
 const OPTIONAL_REQUEST_FIELDS = new Set([
-  'tools', 'tool_choice', 'temperature', 'top_p', 'max_tokens', 'stop', 'seed', 'response_format', 'n',
-  'frequency_penalty', 'presence_penalty', 'extra_body', 'extra_headers', 'timeout_ms',
+  'tools',
+  'tool_choice',
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'stop',
+  'seed',
+  'response_format',
+  'n',
+  'frequency_penalty',
+  'presence_penalty',
+  'extra_body',
+  'extra_headers',
+  'timeout_ms',
 ]);
 const OPTIONAL_ASSISTANT_FIELDS = ['tool_calls', 'reasoning_content', 'thinking_blocks'];
 const OPTIONAL_TOOL_FIELDS = ['description', 'parameters', 'strict'];

@@ -5,11 +5,13 @@ import type { TextPart, UserContentPart } from '../../core/types.ts';
 export function joinTextParts(content: string | readonly (TextPart | UserContentPart)[] | null | undefined): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content
-    .filter((part): part is TextPart => part.type === 'text' && typeof part.text === 'string')
-    .map((part) => part.text)
-    // A blank part (empty or whitespace only) adds nothing but a stray line: left out
-    // (engine-rules, "Canonical request contract", Blank text).
-    .filter((text) => text.trim() !== '')
-    .join('\n');
+  return (
+    content
+      .filter((part): part is TextPart => part.type === 'text' && typeof part.text === 'string')
+      .map((part) => part.text)
+      // A blank part (empty or whitespace only) adds nothing but a stray line: left out
+      // (engine-rules, "Canonical request contract", Blank text).
+      .filter((text) => text.trim() !== '')
+      .join('\n')
+  );
 }

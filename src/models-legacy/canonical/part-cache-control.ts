@@ -21,5 +21,7 @@ export function partCacheControl(part: { cache_control?: unknown }): CacheContro
 }
 
 export function hasCacheControl(content: unknown): boolean {
-  return Array.isArray(content) && content.some((part) => isRecord(part) && part.cache_control !== undefined && part.cache_control !== null);
+  return (
+    Array.isArray(content) && content.some((part) => isRecord(part) && part.cache_control !== undefined && part.cache_control !== null)
+  );
 }

@@ -22,7 +22,10 @@ export function validateSamplingParams(request: ChatRequest): void {
     const value = fields[name];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      throw badRequest(`${name} must be an integer of at least 1, got ${shown(value)}`, `Pass ${name} as a positive integer, or leave it unset.`);
+      throw badRequest(
+        `${name} must be an integer of at least 1, got ${shown(value)}`,
+        `Pass ${name} as a positive integer, or leave it unset.`,
+      );
     }
   }
   for (const name of INTEGER_FIELDS) {

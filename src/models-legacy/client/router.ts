@@ -4,7 +4,7 @@
 import type { ModelConfig, ResolvedProvider } from '../../config/schemas.ts';
 import {
   ConfigError,
-  DataDesignerError,
+  type DataDesignerError,
   ModelAPIConnectionError,
   ModelAPIError,
   ModelAuthenticationError,
@@ -238,12 +238,7 @@ export class CustomRouter {
     return { providerName: deployment.provider.name, modelAlias: deployment.model.alias };
   }
 
-  #context(
-    deployment: Deployment,
-    request: ChatRequest | EmbeddingRequest,
-    options: CallOptions,
-    signal: AbortSignal,
-  ): CallContext {
+  #context(deployment: Deployment, request: ChatRequest | EmbeddingRequest, options: CallOptions, signal: AbortSignal): CallContext {
     const timeoutMs = this.#guardInput(deployment, () =>
       resolveTimeoutMs(options.timeoutMs, request.timeout_ms, deployment.model.inferenceParameters.timeoutSeconds),
     );
@@ -390,9 +385,7 @@ export class CustomRouter {
       retryAfterMs: hintMs === undefined ? undefined : Math.max(0, hintMs),
       retryable: shouldRetry,
     };
-    const error = classification.multimodal
-      ? ModelBadRequestError.multimodal(init)
-      : new classification.errorClass(init);
+    const error = classification.multimodal ? ModelBadRequestError.multimodal(init) : new classification.errorClass(init);
     return { ok: false, error, shouldRetry, hintMs };
   }
 

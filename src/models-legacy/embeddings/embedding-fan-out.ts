@@ -19,7 +19,9 @@ export class FanOutStopped extends Error {
  */
 export function nameFailedSubRequest(error: DataDesignerError, label: string): DataDesignerError {
   const before = error.message;
-  const causeText = /[.!?]$/.test(error.causeText) ? `${error.causeText.slice(0, -1)} (${label})${error.causeText.slice(-1)}` : `${error.causeText} (${label})`;
+  const causeText = /[.!?]$/.test(error.causeText)
+    ? `${error.causeText.slice(0, -1)} (${label})${error.causeText.slice(-1)}`
+    : `${error.causeText} (${label})`;
   const message = before.startsWith(error.causeText) ? `${causeText}${before.slice(error.causeText.length)}` : `${before} (${label})`;
   (error as { causeText: string }).causeText = causeText;
   error.message = message;
@@ -58,7 +60,8 @@ export async function fanOut<T>(
         (error: unknown) => {
           if (failure) return; // a sibling stopped by the first failure, or a later one
           // The caller's abort reason or close() passes as is; only provider failures name texts.
-          const named = error instanceof DataDesignerError && !(error instanceof ConfigError) ? nameFailedSubRequest(error, label(index)) : error;
+          const named =
+            error instanceof DataDesignerError && !(error instanceof ConfigError) ? nameFailedSubRequest(error, label(index)) : error;
           failure = { error: named };
           stop.abort(new FanOutStopped());
         },

@@ -29,8 +29,14 @@ export function createOpenAIAdapter(provider: ResolvedProvider): ProviderAdapter
         calls: bodies.map((body) => ({ path: '/embeddings', body })),
         label: (index) => openAIEmbeddingBatchLabel(index, request.input.length),
         parse: (results) => {
-          const response = parseOpenAIEmbeddingBatches(results.map((result) => result.body), request.input.length);
-          checkEmbeddingVectors(response.data.map((item) => item.embedding), dimensions);
+          const response = parseOpenAIEmbeddingBatches(
+            results.map((result) => result.body),
+            request.input.length,
+          );
+          checkEmbeddingVectors(
+            response.data.map((item) => item.embedding),
+            dimensions,
+          );
           return response;
         },
       };

@@ -12,7 +12,9 @@ import { checkEmbeddingCount, isNumberArray } from '../embeddings/embedding-chec
 export function convertToOpenAIEmbeddingBodies(request: EmbeddingRequest, model: string, extraBody: JsonRecord): JsonRecord[] {
   const bodies: JsonRecord[] = [];
   for (let start = 0; start < request.input.length; start += OPENAI_EMBEDDING_BATCH_MAX) {
-    bodies.push(convertToOpenAIEmbeddingBody({ ...request, input: request.input.slice(start, start + OPENAI_EMBEDDING_BATCH_MAX) }, model, extraBody));
+    bodies.push(
+      convertToOpenAIEmbeddingBody({ ...request, input: request.input.slice(start, start + OPENAI_EMBEDDING_BATCH_MAX) }, model, extraBody),
+    );
   }
   return bodies;
 }
@@ -70,7 +72,9 @@ export function parseOpenAIEmbeddingResponse(body: unknown, expectedCount: numbe
  * usage summed (present when every batch reports it), `model` from the first batch that has one.
  */
 export function parseOpenAIEmbeddingBatches(bodies: readonly unknown[], inputCount: number): EmbeddingResponse {
-  const parsed = bodies.map((body, index) => parseOpenAIEmbeddingResponse(body, Math.min(OPENAI_EMBEDDING_BATCH_MAX, inputCount - index * OPENAI_EMBEDDING_BATCH_MAX)));
+  const parsed = bodies.map((body, index) =>
+    parseOpenAIEmbeddingResponse(body, Math.min(OPENAI_EMBEDDING_BATCH_MAX, inputCount - index * OPENAI_EMBEDDING_BATCH_MAX)),
+  );
   if (parsed.length === 1) return parsed[0];
   const response: EmbeddingResponse = { data: parsed.flatMap((p) => p.data).map((item, index) => ({ index, embedding: item.embedding })) };
   if (parsed.every((p) => p.usage !== undefined)) {

@@ -7,9 +7,7 @@ import { toolCallIdOrSynthesized } from '../canonical/tool-call-ids.ts';
 function contentText(raw: unknown): string | null {
   if (typeof raw === 'string') return raw.length > 0 ? raw : null;
   if (Array.isArray(raw)) {
-    const text = raw
-      .map((part) => (isRecord(part) && part.type === 'text' && typeof part.text === 'string' ? part.text : ''))
-      .join('');
+    const text = raw.map((part) => (isRecord(part) && part.type === 'text' && typeof part.text === 'string' ? part.text : '')).join('');
     return text.length > 0 ? text : null;
   }
   return null;

@@ -28,11 +28,7 @@ export function extractErrorMessage(bodyText: string): ErrorBody {
   const root = asRecord(parsed);
   const error = asRecord(root?.error);
   const found =
-    messageText(error?.message) ??
-    messageText(root?.message) ??
-    messageText(root?.Message) ??
-    messageText(root?.detail) ??
-    bodyText;
+    messageText(error?.message) ?? messageText(root?.message) ?? messageText(root?.Message) ?? messageText(root?.detail) ?? bodyText;
   const message = collapse(found);
   const out: ErrorBody = {};
   if (message) out.message = message;

@@ -19,7 +19,10 @@ export function resolveTimeoutMs(
   for (const [name, value] of candidates) {
     if (value === undefined || value === null) continue; // null is unset (engine-rules, canonical request contract)
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw badRequest(`${name} must be a positive number of milliseconds, got ${String(value)}`, `Pass a positive ${name.split(' ')[0]} or leave it unset.`);
+      throw badRequest(
+        `${name} must be a positive number of milliseconds, got ${String(value)}`,
+        `Pass a positive ${name.split(' ')[0]} or leave it unset.`,
+      );
     }
     // A Node timer cannot hold more; a longer deadline would fire after 1 ms, on every attempt.
     if (value > MAX_TIMER_MS) {

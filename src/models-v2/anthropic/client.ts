@@ -63,7 +63,11 @@ async function createSdk(args: ClientFactoryArgs): Promise<AnthropicSdk> {
 
 export async function createAnthropicModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
   const [sdk, throttle] = await Promise.all([
-    sdks.acquire(sdkClientKey(args.provider), () => createSdk(args), (shared) => shared.transport.close()),
+    sdks.acquire(
+      sdkClientKey(args.provider),
+      () => createSdk(args),
+      (shared) => shared.transport.close(),
+    ),
     acquireThrottle(args),
   ]);
   return new AnthropicModelClient(args, sdk, throttle);

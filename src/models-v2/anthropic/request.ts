@@ -103,7 +103,10 @@ function toolResultContent(content: ToolMessage['content'], subject: ErrorSubjec
   if (typeof content === 'string') return content;
   if (content.some((part) => part.type === 'image_url') || anyCacheControl(content)) return partBlocks(content, subject);
   // Blank parts are left out of the joined text, as from blocks (engine-rules, Blank text).
-  return contentText((content as TextPart[]).filter((part) => !isBlank(part.text)), '\n');
+  return contentText(
+    (content as TextPart[]).filter((part) => !isBlank(part.text)),
+    '\n',
+  );
 }
 
 function toolResultMessage(messages: [ToolMessage, number][], subject: ErrorSubject, ids: RequestToolUseIds): MessageParam {
@@ -120,7 +123,14 @@ function toolResultMessage(messages: [ToolMessage, number][], subject: ErrorSubj
 function systemPrompt(messages: SystemMessage[], subject: ErrorSubject): string | TextBlockParam[] | undefined {
   if (!messages.some((message) => anyCacheControl(message.content))) {
     const texts = messages
-      .map(({ content }) => (typeof content === 'string' ? content : contentText(content.filter((part) => !isBlank(part.text)), '\n')))
+      .map(({ content }) =>
+        typeof content === 'string'
+          ? content
+          : contentText(
+              content.filter((part) => !isBlank(part.text)),
+              '\n',
+            ),
+      )
       .filter((text) => !isBlank(text));
     return texts.length === 0 ? undefined : texts.join('\n\n');
   }

@@ -73,7 +73,9 @@ export function fromAnthropicMessage(raw: unknown, subject: ErrorSubject): ChatR
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
           ...(thinkingBlocks.length > 0 ? { thinking_blocks: thinkingBlocks } : {}),
         },
-        finish_reason: (stopReason && Object.hasOwn(FINISH_REASONS, stopReason) ? FINISH_REASONS[stopReason] : undefined) ?? finishReasonOutsideMap(toolCalls.length),
+        finish_reason:
+          (stopReason && Object.hasOwn(FINISH_REASONS, stopReason) ? FINISH_REASONS[stopReason] : undefined) ??
+          finishReasonOutsideMap(toolCalls.length),
       },
     ],
   };

@@ -72,7 +72,9 @@ async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
     new HttpsAgent({ keepAlive: true, maxSockets: sockets }),
   ];
   const key = args.provider.apiKey?.reveal();
-  const BoundedHandler = wireTapHandlerClass(boundedHandlerClass(NodeHttpHandler, args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES));
+  const BoundedHandler = wireTapHandlerClass(
+    boundedHandlerClass(NodeHttpHandler, args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES),
+  );
   const client = new module.BedrockRuntimeClient({
     region: args.provider.region ?? FALLBACK_REGION,
     endpoint: args.provider.endpoint,
@@ -83,9 +85,7 @@ async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
     requestHandler: new BoundedHandler({ httpAgent: agents[0], httpsAgent: agents[1] }),
     // A Bedrock API key goes out as `Authorization: Bearer`; without one, SigV4 from the default
     // credential chain. The preference is explicit so AWS_AUTH_SCHEME_PREFERENCE cannot flip it.
-    ...(key
-      ? { token: { token: key }, authSchemePreference: ['httpBearerAuth'] }
-      : { authSchemePreference: ['sigv4'] }),
+    ...(key ? { token: { token: key }, authSchemePreference: ['httpBearerAuth'] } : { authSchemePreference: ['sigv4'] }),
   });
   registerResolvedCredentials(client);
   const errorBodies = new WeakMap<object, string>();
@@ -134,10 +134,15 @@ function destroySdk(sdk: BedrockSdk): void {
 export async function createBedrockModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
   const sockets = args.model.inferenceParameters.maxParallelRequests;
   const [sdk, throttle] = await Promise.all([
-    sdks.acquire(sdkClientKey(args.provider), () => createSdk(args), destroySdk, (shared) => {
-      // Another model on the same endpoint: its parallel requests need sockets of their own.
-      for (const agent of shared.agents) agent.maxSockets += sockets;
-    }),
+    sdks.acquire(
+      sdkClientKey(args.provider),
+      () => createSdk(args),
+      destroySdk,
+      (shared) => {
+        // Another model on the same endpoint: its parallel requests need sockets of their own.
+        for (const agent of shared.agents) agent.maxSockets += sockets;
+      },
+    ),
     acquireThrottle(args),
   ]);
   return new BedrockModelClient(args, sdk, throttle);
@@ -147,9 +152,7 @@ export async function createBedrockModelClient(args: ClientFactoryArgs): Promise
 // no token bucket to draw on: admission learns its limits from 429s alone.
 const NO_RATE_HEADERS = {};
 
-type SendableCommand =
-  | InstanceType<BedrockModule['ConverseCommand']>
-  | InstanceType<BedrockModule['InvokeModelCommand']>;
+type SendableCommand = InstanceType<BedrockModule['ConverseCommand']> | InstanceType<BedrockModule['InvokeModelCommand']>;
 
 class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements ModelClient {
   readonly providerType = 'bedrock' as const;
@@ -198,7 +201,11 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
           }),
       });
       const cohere = fromCohereResponses(batches, inputCount, this.subject);
-      checkVectorSizes(cohere.data.map((item) => item.embedding), requestedSize(bodies[0], 'output_dimension'), this.subject);
+      checkVectorSizes(
+        cohere.data.map((item) => item.embedding),
+        requestedSize(bodies[0], 'output_dimension'),
+        this.subject,
+      );
       return cohere;
     }
     const outputs = await sendConcurrently<unknown>(options, {
@@ -206,12 +213,21 @@ class BedrockModelClient extends SdkModelClientBase<BedrockSdk> implements Model
       label: (index) => titanRequestLabel(index, inputCount),
       send: (index, textOptions) => {
         const body = titanEmbeddingBody(request.input[index], dimensions, extraBody);
-        return this.run('embedding', textOptions, NO_RATE_HEADERS, async (context) => (await this.#invoke(sdk, body, request, timeoutMs, context)).output);
+        return this.run(
+          'embedding',
+          textOptions,
+          NO_RATE_HEADERS,
+          async (context) => (await this.#invoke(sdk, body, request, timeoutMs, context)).output,
+        );
       },
     });
     const titan = fromTitanResponses(outputs, this.subject);
     const asked = requestedSize(titanEmbeddingBody(request.input[0] ?? '', dimensions, extraBody), 'dimensions');
-    checkVectorSizes(titan.data.map((item) => item.embedding), asked, this.subject);
+    checkVectorSizes(
+      titan.data.map((item) => item.embedding),
+      asked,
+      this.subject,
+    );
     return titan;
   }
 

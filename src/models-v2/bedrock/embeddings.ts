@@ -2,7 +2,6 @@
 // docs/engine-rules.md Embeddings). Titan embeds one text per request; Cohere takes a batch.
 import { ModelUnsupportedCapabilityError } from '../../core/errors.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../core/types.ts';
-import { dimensionsFields } from './embedding-dimensions.ts';
 import { checkVectorCount, vectorOf } from '../embeddings/embedding-vectors.ts';
 import { type ErrorSubject, malformedResponseError } from '../retry/failure-classification.ts';
 import { isRecord } from '../canonical/json-value.ts';
@@ -24,7 +23,11 @@ export function bedrockEmbeddingFamily(modelId: string, subject: ErrorSubject): 
 }
 
 /** `dimensions` comes from `dimensionsFields` (checked once, before any request). */
-export function titanEmbeddingBody(text: string, dimensions: Record<string, number>, extraBody: Record<string, unknown>): Record<string, unknown> {
+export function titanEmbeddingBody(
+  text: string,
+  dimensions: Record<string, number>,
+  extraBody: Record<string, unknown>,
+): Record<string, unknown> {
   return { inputText: text, ...dimensions, ...extraBody };
 }
 

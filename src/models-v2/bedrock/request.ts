@@ -14,7 +14,17 @@ import type {
 } from '@aws-sdk/client-bedrock-runtime';
 import { ModelUnsupportedCapabilityError } from '../../core/errors.ts';
 import { BEDROCK_TOOL_NAME, BEDROCK_TOOL_NAME_RULE } from '../../core/provider-constraints.ts';
-import type { AssistantMessage, CacheControl, ChatMessage, ChatRequest, SystemMessage, TextPart, ToolChoice, ToolMessage, UserContentPart } from '../../core/types.ts';
+import type {
+  AssistantMessage,
+  CacheControl,
+  ChatMessage,
+  ChatRequest,
+  SystemMessage,
+  TextPart,
+  ToolChoice,
+  ToolMessage,
+  UserContentPart,
+} from '../../core/types.ts';
 import { contentText, parseToolArguments } from '../canonical/canonical-request-checks.ts';
 import { badRequest } from '../canonical/request-error.ts';
 import { parseDataUri } from '../canonical/data-uri.ts';
@@ -89,7 +99,8 @@ function toolResultContent(content: ToolMessage['content'], subject: ErrorSubjec
       solution: 'Put cache_control on a part of the next user or assistant message instead.',
     });
   }
-  if (typeof content !== 'string' && content.some((part) => part.type === 'image_url')) return partBlocks(content, subject) as ToolResultContentBlock[];
+  if (typeof content !== 'string' && content.some((part) => part.type === 'image_url'))
+    return partBlocks(content, subject) as ToolResultContentBlock[];
   // Blank parts are left out of the joined text, as from blocks (engine-rules, Blank text).
   const parts = typeof content === 'string' ? content : (content as TextPart[]).filter((part) => !isBlank(part.text));
   return [{ text: contentText(parts, '\n') }];
@@ -98,9 +109,16 @@ function toolResultContent(content: ToolMessage['content'], subject: ErrorSubjec
 // System text is a NonEmptyString: an empty system message sends no block.
 function systemContent(message: SystemMessage, subject: ErrorSubject): SystemContentBlock[] {
   const { content } = message;
-  const text = typeof content === 'string' ? content : contentText(content.filter((part) => !isBlank(part.text)), '\n');
+  const text =
+    typeof content === 'string'
+      ? content
+      : contentText(
+          content.filter((part) => !isBlank(part.text)),
+          '\n',
+        );
   if (isBlank(text)) return [];
-  const marks = typeof message.content === 'string' ? [] : message.content.map((part) => cacheControlOf(part, subject)).filter((c) => c !== undefined);
+  const marks =
+    typeof message.content === 'string' ? [] : message.content.map((part) => cacheControlOf(part, subject)).filter((c) => c !== undefined);
   const last = marks[marks.length - 1];
   return last ? [{ text }, cachePointBlock(last) as SystemContentBlock] : [{ text }];
 }
@@ -186,9 +204,7 @@ function toolChoiceOf(choice: ToolChoice | undefined): BedrockToolChoice | undef
 }
 
 function hasToolHistory(messages: ChatMessage[]): boolean {
-  return messages.some(
-    (message) => message.role === 'tool' || (message.role === 'assistant' && (message.tool_calls?.length ?? 0) > 0),
-  );
+  return messages.some((message) => message.role === 'tool' || (message.role === 'assistant' && (message.tool_calls?.length ?? 0) > 0));
 }
 
 /** `extraBody` is the already-merged extra body; Bedrock takes it as model-specific fields. */
@@ -220,7 +236,8 @@ export function toBedrockConverseInput(
   if (request.temperature !== undefined) inference.temperature = request.temperature;
   if (request.top_p !== undefined) inference.topP = request.top_p;
   // Stop sequences are NonEmptyStrings: "" is left out, and an empty list is not sent.
-  const stops = request.stop === undefined ? [] : (Array.isArray(request.stop) ? request.stop : [request.stop]).filter((stop) => stop !== '');
+  const stops =
+    request.stop === undefined ? [] : (Array.isArray(request.stop) ? request.stop : [request.stop]).filter((stop) => stop !== '');
   if (stops.length > 0) inference.stopSequences = stops;
   if (Object.keys(inference).length > 0) input.inferenceConfig = inference;
   if (tools.length > 0) {

@@ -71,7 +71,11 @@ export function fromBedrockConverseOutput(raw: ConverseCommandOutput | undefined
       const use = block.toolUse;
       const name = typeof use.name === 'string' ? use.name : '';
       const args = JSON.stringify(use.input ?? {}, plainNumbers);
-      toolCalls.push({ id: toolCallIdOr(use.toolUseId, toolCalls.length, name, args), type: 'function', function: { name, arguments: args } });
+      toolCalls.push({
+        id: toolCallIdOr(use.toolUseId, toolCalls.length, name, args),
+        type: 'function',
+        function: { name, arguments: args },
+      });
     } else if (isRecord(block.reasoningContent)) {
       const content = block.reasoningContent;
       // The SDK passes a non-string `text` through untouched. Without string text there is no
@@ -102,7 +106,9 @@ export function fromBedrockConverseOutput(raw: ConverseCommandOutput | undefined
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
           ...(thinkingBlocks.length > 0 ? { thinking_blocks: thinkingBlocks } : {}),
         },
-        finish_reason: (stopReason && Object.hasOwn(FINISH_REASONS, stopReason) ? FINISH_REASONS[stopReason] : undefined) ?? finishReasonOutsideMap(toolCalls.length),
+        finish_reason:
+          (stopReason && Object.hasOwn(FINISH_REASONS, stopReason) ? FINISH_REASONS[stopReason] : undefined) ??
+          finishReasonOutsideMap(toolCalls.length),
       },
     ],
   };

@@ -48,7 +48,10 @@ export function checkChatRequest(request: ChatRequest, subject: ErrorSubject, te
           throw new ModelUnsupportedCapabilityError({
             ...subject,
             causeText: `{subject} cannot take an image in ${message.role === 'assistant' ? 'an' : 'a'} ${message.role} message (message ${i}, part ${j})`,
-            solution: message.role === 'tool' ? 'Return the image in a user message after the tool results (or send the tool result as text).' : 'Move the image into a user message.',
+            solution:
+              message.role === 'tool'
+                ? 'Return the image in a user message after the tool results (or send the tool result as text).'
+                : 'Move the image into a user message.',
           });
         }
         // OpenAI system and tool messages take text parts only, assistant messages text or a

@@ -9,8 +9,20 @@ import type { ErrorSubject } from '../retry/failure-classification.ts';
 type Loose = Record<string, unknown>;
 
 const REQUEST_KEYS_NULL_MEANS_UNSET: readonly string[] = [
-  'tools', 'tool_choice', 'temperature', 'top_p', 'max_tokens', 'stop', 'seed', 'response_format', 'n',
-  'frequency_penalty', 'presence_penalty', 'extra_body', 'extra_headers', 'timeout_ms',
+  'tools',
+  'tool_choice',
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'stop',
+  'seed',
+  'response_format',
+  'n',
+  'frequency_penalty',
+  'presence_penalty',
+  'extra_body',
+  'extra_headers',
+  'timeout_ms',
 ];
 
 const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -97,7 +109,10 @@ function assertShapes(request: Loose, subject: ErrorSubject): void {
     wrongShape(subject, 'tool_choice', '"auto", "required", "none" or {"type": "function", "function": {"name": "..."}}', choice);
   }
   // Both may hold credentials, so only the kind of value is named, never the value itself.
-  for (const [field, value] of [['extra_body', extraBody], ['extra_headers', extraHeaders]] as const) {
+  for (const [field, value] of [
+    ['extra_body', extraBody],
+    ['extra_headers', extraHeaders],
+  ] as const) {
     if (value === undefined || isObject(value)) continue;
     const kind = Array.isArray(value) ? 'an array' : typeof value;
     throw badRequest(subject, `${field} is ${kind}, not an object`, `Pass ${field} as an object, or leave it unset.`);

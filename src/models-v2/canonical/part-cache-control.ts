@@ -11,7 +11,8 @@ export function cacheControlOf(part: { cache_control?: unknown }, subject: Error
   const given = part.cache_control;
   if (given === undefined || given === null) return undefined;
   const ttl = isRecord(given) ? given.ttl : undefined;
-  const valid = isRecord(given) && given.type === 'ephemeral' && (ttl === undefined || (typeof ttl === 'string' && CACHE_TTLS.includes(ttl)));
+  const valid =
+    isRecord(given) && given.type === 'ephemeral' && (ttl === undefined || (typeof ttl === 'string' && CACHE_TTLS.includes(ttl)));
   if (!valid) {
     throw badRequest(
       subject,
@@ -23,5 +24,7 @@ export function cacheControlOf(part: { cache_control?: unknown }, subject: Error
 }
 
 export function anyCacheControl(content: unknown): boolean {
-  return Array.isArray(content) && content.some((part) => isRecord(part) && part.cache_control !== undefined && part.cache_control !== null);
+  return (
+    Array.isArray(content) && content.some((part) => isRecord(part) && part.cache_control !== undefined && part.cache_control !== null)
+  );
 }

@@ -53,6 +53,7 @@ export function wireModelId(request: { model?: string }, model: ModelConfig): st
  */
 export function checkedExtraHeaders(request: { extra_headers?: Record<string, string> }, subject: ErrorSubject): Record<string, string> {
   const problem = firstHeaderProblem(request.extra_headers);
-  if (problem) throw badRequest(subject, `extra_headers: ${problem}`, 'Remove or fix that header in extra_headers (or the provider\'s extraHeaders).');
+  if (problem)
+    throw badRequest(subject, `extra_headers: ${problem}`, "Remove or fix that header in extra_headers (or the provider's extraHeaders).");
   return request.extra_headers ?? {};
 }

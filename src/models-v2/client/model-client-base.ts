@@ -3,7 +3,7 @@
 import type { ModelConfig, ResolvedProvider } from '../../config/schemas.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { type CallOptions, type Runtime, resolveRuntime } from '../../core/model-client.ts';
-import { type ClientFactoryArgs } from '../../config/client-factory.ts';
+import type { ClientFactoryArgs } from '../../config/client-factory.ts';
 import type { ProviderType } from '../../core/types.ts';
 import type { AdmissionSnapshot } from '../../core/admission-snapshot.ts';
 import type { AdmissionDemand, RequestThrottle, ThrottleDomain } from '../admission.ts';

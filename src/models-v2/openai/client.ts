@@ -8,7 +8,6 @@ import { DEFAULT_MAX_RESPONSE_BYTES } from '../../core/limits.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../../core/types.ts';
 import { chatDemand, embeddingDemand } from '../admission-demand.ts';
 import { headerLookup } from '../transport/header-lookup.ts';
-import type { ObserveHeaders } from '../retry/retry-executor.ts';
 import { acquireThrottle } from '../throttle-registry.ts';
 import { attemptSignals } from '../retry/attempt-deadline.ts';
 import { attemptTimeoutMs, checkedExtraHeaders, wireModelId } from '../client/call-settings.ts';
@@ -69,7 +68,11 @@ async function createSdk(args: ClientFactoryArgs): Promise<OpenAISdk> {
 
 export async function createOpenAIModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
   const [sdk, throttle] = await Promise.all([
-    sdks.acquire(sdkClientKey(args.provider), () => createSdk(args), (shared) => shared.transport.close()),
+    sdks.acquire(
+      sdkClientKey(args.provider),
+      () => createSdk(args),
+      (shared) => shared.transport.close(),
+    ),
     acquireThrottle(args),
   ]);
   return new OpenAIModelClient(args, sdk, throttle);
@@ -115,7 +118,9 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
         // Not `embeddings.create`: it rewrites the body (adds `encoding_format: "base64"` when
         // none was asked for), so the wire would differ from the canonical request.
         return this.run('embedding', batchOptions, embeddingDemand(batch), (context) =>
-          this.#send(sdk, request, timeoutMs, context, (sdkOptions) => sdk.client.post('/embeddings', { body, ...sdkOptions }).withResponse()),
+          this.#send(sdk, request, timeoutMs, context, (sdkOptions) =>
+            sdk.client.post('/embeddings', { body, ...sdkOptions }).withResponse(),
+          ),
         );
       },
     });
@@ -123,7 +128,11 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     const parts = raws.map((raw, index) => fromOpenAIEmbeddingResponse(raw, batches[index].input.length, this.subject));
     const joined = joinEmbeddingBatches(parts);
     const size = requestedSize(toOpenAIEmbeddingBody(batches[0], request.extra_body ?? {}), 'dimensions');
-    checkVectorSizes(joined.data.map((item) => item.embedding), size, this.subject);
+    checkVectorSizes(
+      joined.data.map((item) => item.embedding),
+      size,
+      this.subject,
+    );
     return joined;
   }
 

@@ -65,7 +65,10 @@ export function joinEmbeddingBatches(parts: EmbeddingResponse[]): EmbeddingRespo
   const out: EmbeddingResponse = { data: parts.flatMap((part) => part.data).map((item, index) => ({ index, embedding: item.embedding })) };
   if (parts.every((part) => part.usage)) {
     out.usage = parts.reduce(
-      (sum, part) => ({ prompt_tokens: sum.prompt_tokens + part.usage!.prompt_tokens, total_tokens: sum.total_tokens + part.usage!.total_tokens }),
+      (sum, part) => ({
+        prompt_tokens: sum.prompt_tokens + part.usage!.prompt_tokens,
+        total_tokens: sum.total_tokens + part.usage!.total_tokens,
+      }),
       { prompt_tokens: 0, total_tokens: 0 },
     );
   }

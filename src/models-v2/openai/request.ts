@@ -1,9 +1,6 @@
 // Canonical chat request → OpenAI Chat Completions body. The canonical shape *is* this wire shape
 // (docs/contract.md "Canonical types"), so translation is a pass-through with the few removals docs/engine-rules.md lists.
-import type {
-  ChatCompletionCreateParamsNonStreaming,
-  ChatCompletionMessageParam,
-} from 'openai/resources/chat/completions';
+import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ChatMessage, ChatRequest } from '../../core/types.ts';
 
 export type OpenAIChatBody = ChatCompletionCreateParamsNonStreaming & Record<string, unknown>;

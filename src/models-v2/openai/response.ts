@@ -106,7 +106,10 @@ export function fromOpenAIChatCompletion(raw: unknown, subject: ErrorSubject): C
     const toolCalls = listed.length > 0 ? listed : functionCallOf(message.function_call);
     // A structured-outputs refusal: its text replaces the null content, and the turn was filtered.
     const refusal = refusalOf(message);
-    const mapped = typeof choice.finish_reason === 'string' && Object.hasOwn(FINISH_REASONS, choice.finish_reason) ? FINISH_REASONS[choice.finish_reason] : undefined;
+    const mapped =
+      typeof choice.finish_reason === 'string' && Object.hasOwn(FINISH_REASONS, choice.finish_reason)
+        ? FINISH_REASONS[choice.finish_reason]
+        : undefined;
     const finish: FinishReason = refusal !== null ? 'content_filter' : (mapped ?? finishReasonOutsideMap(toolCalls.length));
     return {
       index: typeof choice.index === 'number' ? choice.index : position,

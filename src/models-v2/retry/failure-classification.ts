@@ -86,13 +86,15 @@ const AWS_ERROR_TYPES: Readonly<Record<string, ErrorClass>> = {
 
 /** Lower-cased, U+2019 → "'", whitespace collapsed: the form every phrase is matched against. */
 export function normalizeForMatching(text: string): string {
-  return text.replace(/\u2019/g, "'").replace(/\s+/g, ' ').trim().toLowerCase();
+  return text
+    .replace(/\u2019/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 }
 
 function field(value: unknown, key: string): unknown {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)[key]
-    : undefined;
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 function nonEmptyString(value: unknown): string | undefined {
@@ -145,12 +147,7 @@ function pickClass(failure: HttpFailure, message: string, quotaText: string): Er
   return ModelAPIError;
 }
 
-export function classifyHttpFailure(
-  failure: HttpFailure,
-  subject: ErrorSubject,
-  nowMs: number,
-  cause: unknown,
-): DataDesignerError {
+export function classifyHttpFailure(failure: HttpFailure, subject: ErrorSubject, nowMs: number, cause: unknown): DataDesignerError {
   const rawBody = failure.rawBody ?? (failure.body !== undefined ? JSON.stringify(failure.body) : undefined);
   const providerMessage = extractProviderMessage(failure.body, rawBody) ?? nonEmptyString(failure.sdkMessage);
   const message = normalizeForMatching(providerMessage ?? '');

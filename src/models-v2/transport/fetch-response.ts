@@ -3,7 +3,7 @@
 // with no web stream in between. `body` is null: the SDKs touch it only to tie abort listeners to
 // the response's lifetime (`response.body ?? response`) and to read a stream, which v2 never asks
 // for. The body is read once, like fetch's.
-import { ResponseHeaders } from './response-headers.ts';
+import type { ResponseHeaders } from './response-headers.ts';
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 

@@ -4,11 +4,7 @@
 
 export type HeaderLookup = (name: string) => string | undefined;
 
-type HeaderSource =
-  | { get(name: string): string | null }
-  | Record<string, string | string[] | number | undefined>
-  | undefined
-  | null;
+type HeaderSource = { get(name: string): string | null } | Record<string, string | string[] | number | undefined> | undefined | null;
 
 export const noHeaders: HeaderLookup = () => undefined;
 

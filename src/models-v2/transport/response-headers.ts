@@ -37,11 +37,15 @@ export class ResponseHeaders implements Iterable<[string, string]> {
   }
 
   keys(): IterableIterator<string> {
-    return this.#pairs().map(([name]) => name).values();
+    return this.#pairs()
+      .map(([name]) => name)
+      .values();
   }
 
   values(): IterableIterator<string> {
-    return this.#pairs().map(([, value]) => value).values();
+    return this.#pairs()
+      .map(([, value]) => value)
+      .values();
   }
 
   forEach(callback: (value: string, name: string, headers: ResponseHeaders) => void): void {

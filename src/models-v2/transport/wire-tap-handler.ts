@@ -21,7 +21,9 @@ interface SmithyRequest {
 
 function requestUrl(request: SmithyRequest): string {
   const query = Object.entries(request.query ?? {}).flatMap(([k, v]) =>
-    v === null ? [encodeURIComponent(k)] : (Array.isArray(v) ? v : [v]).map((item) => `${encodeURIComponent(k)}=${encodeURIComponent(item)}`),
+    v === null
+      ? [encodeURIComponent(k)]
+      : (Array.isArray(v) ? v : [v]).map((item) => `${encodeURIComponent(k)}=${encodeURIComponent(item)}`),
   );
   return `${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ''}${request.path}${query.length ? `?${query.join('&')}` : ''}`;
 }
@@ -63,7 +65,11 @@ export function wireTapHandlerClass(Base: HandlerClass): HandlerClass {
       } catch (error) {
         attempt.transportError = error instanceof Error ? error.name : typeof error;
         // The SDK meets the same failure reading the body it is handed.
-        response.body = new Readable({ read() { this.destroy(error as Error); } });
+        response.body = new Readable({
+          read() {
+            this.destroy(error as Error);
+          },
+        });
         return result;
       }
       const bytes = Buffer.concat(chunks);

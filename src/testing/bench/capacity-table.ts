@@ -2,13 +2,27 @@
 // targets are stated in.
 import type { CapacityRow } from './run-capacity-bench.ts';
 
-const percent = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)} %`);
+const percent = (value: number | null | undefined): string =>
+  value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)} %`;
 
 const settle = (times: (number | null)[] | undefined): string =>
   times ? times.map((s) => (s === null ? 'never' : s.toFixed(2))).join(' / ') : '—';
 
 export function capacityTable(rows: readonly CapacityRow[]): string {
-  const header = ['scenario', 'variant', 'calls', 'ok', 'failed', 'lost', 'wall s', 'goodput', 'to 90 %', '429s after 5 s', 'settle s (throughput)', 'settle s (limit)'];
+  const header = [
+    'scenario',
+    'variant',
+    'calls',
+    'ok',
+    'failed',
+    'lost',
+    'wall s',
+    'goodput',
+    'to 90 %',
+    '429s after 5 s',
+    'settle s (throughput)',
+    'settle s (limit)',
+  ];
   const lines = rows.map((r) => [
     r.scenario,
     r.variant,

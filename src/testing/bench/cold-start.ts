@@ -12,16 +12,30 @@ import { promisify } from 'node:util';
 import type { EngineName } from '../../core/model-client.ts';
 import type { ProviderType } from '../../core/types.ts';
 
-export type ColdStartCase = { kind: 'baseline' } | { kind: 'import' } | { kind: 'engine'; engine: EngineName; provider: ProviderType } | { kind: 'sdk'; provider: ProviderType };
+export type ColdStartCase =
+  | { kind: 'baseline' }
+  | { kind: 'import' }
+  | { kind: 'engine'; engine: EngineName; provider: ProviderType }
+  | { kind: 'sdk'; provider: ProviderType };
 
 const PROVIDERS: readonly ProviderType[] = ['openai', 'anthropic', 'bedrock'];
-const MODELS: Record<ProviderType, string> = { openai: 'gpt-4o-mini', anthropic: 'claude-sonnet-4-5', bedrock: 'us.amazon.nova-micro-v1:0' };
+const MODELS: Record<ProviderType, string> = {
+  openai: 'gpt-4o-mini',
+  anthropic: 'claude-sonnet-4-5',
+  bedrock: 'us.amazon.nova-micro-v1:0',
+};
 const KEY = 'bench-key-not-a-secret';
 
 const DONE = `process.stdout.write(String(performance.now()));`;
 
 function engineScript(distIndex: string, engine: EngineName, provider: ProviderType, endpoint: string): string {
-  const providerConfig = { name: provider, endpoint, providerType: provider, apiKey: KEY, ...(provider === 'bedrock' ? { region: 'us-east-1' } : {}) };
+  const providerConfig = {
+    name: provider,
+    endpoint,
+    providerType: provider,
+    apiKey: KEY,
+    ...(provider === 'bedrock' ? { region: 'us-east-1' } : {}),
+  };
   return `
 const { createModelRegistry } = await import(${JSON.stringify(distIndex)});
 const registry = createModelRegistry(

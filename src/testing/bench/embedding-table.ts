@@ -3,7 +3,18 @@
 import type { EmbeddingRow } from './run-embedding-bench.ts';
 
 export function embeddingTable(rows: readonly EmbeddingRow[]): string {
-  const header = ['call', 'engine', 'texts', 'provider requests', 'peak in flight', 'wall ms (median)', 'runs ms', 'target ms', 'wall / target', 'within target'];
+  const header = [
+    'call',
+    'engine',
+    'texts',
+    'provider requests',
+    'peak in flight',
+    'wall ms (median)',
+    'runs ms',
+    'target ms',
+    'wall / target',
+    'within target',
+  ];
   const lines = rows.map((r) => [
     r.scenario,
     r.engine,

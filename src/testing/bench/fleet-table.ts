@@ -5,7 +5,22 @@ const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toF
 const ms = (x: number): string => x.toFixed(2);
 
 export function fleetTable(rows: FleetRow[]): string {
-  const header = ['scenario', 'store', 'event', 'calls', 'ok', 'failed', 'lost', 'killed-worker calls', 'wall s', 'goodput', '429 after 5 s', 'leases back s', 'store p50/p99 ms (acquire; release)', 'warnings'];
+  const header = [
+    'scenario',
+    'store',
+    'event',
+    'calls',
+    'ok',
+    'failed',
+    'lost',
+    'killed-worker calls',
+    'wall s',
+    'goodput',
+    '429 after 5 s',
+    'leases back s',
+    'store p50/p99 ms (acquire; release)',
+    'warnings',
+  ];
   const body = rows.map((r) => [
     r.scenario,
     r.store,
@@ -19,7 +34,9 @@ export function fleetTable(rows: FleetRow[]): string {
     pct(r.goodput),
     pct(r.rateLimitedShareAfter5s),
     r.leasesBackSeconds === null ? '—' : r.leasesBackSeconds.toFixed(1),
-    r.storeOverheadMs ? `${ms(r.storeOverheadMs.acquireP50)}/${ms(r.storeOverheadMs.acquireP99)}; ${ms(r.storeOverheadMs.releaseP50)}/${ms(r.storeOverheadMs.releaseP99)}` : '—',
+    r.storeOverheadMs
+      ? `${ms(r.storeOverheadMs.acquireP50)}/${ms(r.storeOverheadMs.acquireP99)}; ${ms(r.storeOverheadMs.releaseP50)}/${ms(r.storeOverheadMs.releaseP99)}`
+      : '—',
     String(r.warnings),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));

@@ -39,7 +39,14 @@ const warnings: string[] = [];
 const registry = createModelRegistry(
   {
     providers: [{ name: 'fake', endpoint: args.endpoint, providerType: args.protocol, apiKey: 'bench-key-not-a-secret' }],
-    models: [{ alias: 'chat', model: args.model, provider: 'fake', inferenceParameters: { maxParallelRequests: args.maxParallelRequests, timeoutSeconds: 120 } }],
+    models: [
+      {
+        alias: 'chat',
+        model: args.model,
+        provider: 'fake',
+        inferenceParameters: { maxParallelRequests: args.maxParallelRequests, timeoutSeconds: 120 },
+      },
+    ],
     admission: { policy: 'capacity', store: args.store as AdmissionStoreConfig },
   },
   { engine: 'v2', env: {}, logger: { debug() {}, info() {}, warn: (line) => void warnings.push(line) } },
@@ -58,11 +65,23 @@ process.on('message', (message: { type?: string }) => {
 
 async function run(): Promise<FleetWorkerResult> {
   const started = performance.now();
-  const result: FleetWorkerResult = { calls: args.calls, succeeded: 0, failed: 0, failedByClass: {}, successTimes: [], storeCommandMs, warnings };
+  const result: FleetWorkerResult = {
+    calls: args.calls,
+    succeeded: 0,
+    failed: 0,
+    failedByClass: {},
+    successTimes: [],
+    storeCommandMs,
+    warnings,
+  };
   await Promise.all(
     Array.from({ length: args.calls }, async (_, index) => {
       try {
-        await client.chat({ model: '', messages: [{ role: 'user', content: `Row ${index}: describe a lighthouse at dusk in one sentence.` }], max_tokens: args.maxTokens });
+        await client.chat({
+          model: '',
+          messages: [{ role: 'user', content: `Row ${index}: describe a lighthouse at dusk in one sentence.` }],
+          max_tokens: args.maxTokens,
+        });
         result.succeeded += 1;
         result.successTimes.push(performance.now() - started);
       } catch (error) {

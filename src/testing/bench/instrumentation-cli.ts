@@ -47,7 +47,11 @@ export async function runInstrumentationCli(settings: InstrumentationCliSettings
   process.stdout.write(`${instrumentationTable(report)}\n`);
   if (settings.json) {
     const environment = { node: process.version, cores: cpus().length, date: new Date().toISOString() };
-    await writeReport(settings.json, '--json', `${JSON.stringify({ environment, settings: { timeMs, rounds, concurrency, latencyMs }, ...report }, null, 2)}\n`);
+    await writeReport(
+      settings.json,
+      '--json',
+      `${JSON.stringify({ environment, settings: { timeMs, rounds, concurrency, latencyMs }, ...report }, null, 2)}\n`,
+    );
     process.stdout.write(`JSON report written to ${settings.json}\n`);
   }
   return report.withinTarget ? 0 : 1;

@@ -55,7 +55,12 @@ function origin(endpoint: string): string {
 function floorCaller(target: ReferenceTarget): ReferenceCaller {
   const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
   const base = origin(target.endpoint);
-  const requests = target.sent.map((sent) => ({ url: `${base}${sent.path}`, method: sent.method, headers: replayHeaders(sent), body: sent.body }));
+  const requests = target.sent.map((sent) => ({
+    url: `${base}${sent.path}`,
+    method: sent.method,
+    headers: replayHeaders(sent),
+    body: sent.body,
+  }));
   return {
     call: () =>
       Promise.all(
@@ -88,7 +93,12 @@ function signedFloorCaller(target: ReferenceTarget): ReferenceCaller {
             headers: { host: url.host, 'content-type': 'application/json', accept: 'application/json' },
             body: sent.body,
           });
-          const answer = await request(`${url.origin}${sent.path}`, { method: sent.method as 'POST', headers: signed.headers, body: sent.body, dispatcher });
+          const answer = await request(`${url.origin}${sent.path}`, {
+            method: sent.method as 'POST',
+            headers: signed.headers,
+            body: sent.body,
+            dispatcher,
+          });
           if (answer.statusCode >= 300) throw new Error(`signed floor request answered ${answer.statusCode}: ${await answer.body.text()}`);
           return answer.body.json();
         }),
@@ -121,7 +131,9 @@ async function bedrockSdkCaller(target: ReferenceTarget, signed: boolean): Promi
     const modelId = bedrockModelId(sent);
     if (target.operation === 'chat') return () => client.send(new ConverseCommand({ modelId, ...JSON.parse(sent.body) }));
     return async () => {
-      const output = await client.send(new InvokeModelCommand({ modelId, contentType: 'application/json', accept: 'application/json', body: sent.body }));
+      const output = await client.send(
+        new InvokeModelCommand({ modelId, contentType: 'application/json', accept: 'application/json', body: sent.body }),
+      );
       return JSON.parse(new TextDecoder().decode(output.body)) as unknown;
     };
   });

@@ -30,7 +30,9 @@ export function coldStartDistTable(report: ColdStartDistReport): string {
     'provider   import + first call: v2   bare SDK  legacy  | v2/sdk (target ≤ 1.05)',
   ];
   for (const p of report.providers) {
-    lines.push(`${p.provider.padEnd(10)} ${`${fixed(p.v2Ms, 0)} ms`.padStart(25)} ${`${fixed(p.sdkMs, 0)} ms`.padStart(9)} ${`${fixed(p.legacyMs, 0)} ms`.padStart(7)} | ${fixed(p.v2VsSdk)}`);
+    lines.push(
+      `${p.provider.padEnd(10)} ${`${fixed(p.v2Ms, 0)} ms`.padStart(25)} ${`${fixed(p.sdkMs, 0)} ms`.padStart(9)} ${`${fixed(p.legacyMs, 0)} ms`.padStart(7)} | ${fixed(p.v2VsSdk)}`,
+    );
   }
   return lines.join('\n');
 }

@@ -31,9 +31,15 @@ export async function startRequestCapture(targetOrigin: string): Promise<Request
     requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body });
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name))) as Record<string, string>;
     try {
-      const answer = await request(new URL(req.url ?? '/', targetOrigin), { method: req.method as 'POST', headers, body: body || undefined });
+      const answer = await request(new URL(req.url ?? '/', targetOrigin), {
+        method: req.method as 'POST',
+        headers,
+        body: body || undefined,
+      });
       const text = await answer.body.text();
-      const replyHeaders = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name) && name !== 'content-length'));
+      const replyHeaders = Object.fromEntries(
+        Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name) && name !== 'content-length'),
+      );
       res.writeHead(answer.statusCode, replyHeaders);
       res.end(text);
     } catch (error) {

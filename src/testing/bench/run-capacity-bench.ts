@@ -73,7 +73,14 @@ export async function runCapacityScenario(
   };
   const registry = createModelRegistry(
     {
-      providers: [{ name: 'fake', endpoint: provider.endpoints[scenario.protocol], providerType: scenario.protocol, apiKey: 'bench-key-not-a-secret' }],
+      providers: [
+        {
+          name: 'fake',
+          endpoint: provider.endpoints[scenario.protocol],
+          providerType: scenario.protocol,
+          apiKey: 'bench-key-not-a-secret',
+        },
+      ],
       models: scenario.aliases.map(({ alias, maxParallelRequests }) => ({
         alias,
         model: MODEL[scenario.protocol],
@@ -125,7 +132,16 @@ async function runJob(scenario: CapacityScenario, clients: ModelClient[], option
   const cap = new AbortController();
   const capTimer = setTimeout(() => cap.abort(new Error('time cap')), options.maxSeconds * 1000);
   const started = performance.now();
-  const result: JobResult = { startedAt: started, calls: 0, succeeded: 0, failedByClass: {}, lost: 0, cutOff: 0, wallMs: 0, successTimes: [] };
+  const result: JobResult = {
+    startedAt: started,
+    calls: 0,
+    succeeded: 0,
+    failedByClass: {},
+    lost: 0,
+    cutOff: 0,
+    wallMs: 0,
+    successTimes: [],
+  };
   let pending = 0;
   const call = async (index: number): Promise<void> => {
     result.calls += 1;
@@ -133,7 +149,11 @@ async function runJob(scenario: CapacityScenario, clients: ModelClient[], option
     const client = clients[index % clients.length];
     try {
       await client.chat(
-        { model: '', messages: [{ role: 'user', content: `Row ${index}: describe a lighthouse at dusk in one sentence.` }], max_tokens: scenario.maxTokens },
+        {
+          model: '',
+          messages: [{ role: 'user', content: `Row ${index}: describe a lighthouse at dusk in one sentence.` }],
+          max_tokens: scenario.maxTokens,
+        },
         { signal: cap.signal },
       );
       result.succeeded += 1;
@@ -175,7 +195,13 @@ function capPlusGrace(signal: AbortSignal, graceMs: number): Promise<false> {
   });
 }
 
-function summarise(scenario: CapacityScenario, variant: CapacityVariant, job: JobResult, stats: FakeProviderStats, limitChanges: LimitEvent[]): CapacityRow {
+function summarise(
+  scenario: CapacityScenario,
+  variant: CapacityVariant,
+  job: JobResult,
+  stats: FakeProviderStats,
+  limitChanges: LimitEvent[],
+): CapacityRow {
   const okAnswers = Number(stats.byStatus['200'] ?? 0);
   const tokensPerCall = okAnswers > 0 && stats.tokens > 0 ? stats.tokens / okAnswers : 0;
   const limitingRate = scenario.limitingRate({ tokensPerCall });
@@ -247,7 +273,7 @@ function settleTimes(scenario: CapacityScenario, job: JobResult): (number | null
     const startBin = (phase.fromSecond * 1000) / SETTLE_BIN_MS;
     const next = phases[index + 2];
     const endBin = Math.floor(((next ? next.fromSecond * 1000 : endMs) - 1) / SETTLE_BIN_MS);
-    const target = 0.9 * phase.capacity * (1000 / SCENARIO_LATENCY_MS) * (SETTLE_WINDOW_BINS * SETTLE_BIN_MS / 1000);
+    const target = 0.9 * phase.capacity * (1000 / SCENARIO_LATENCY_MS) * ((SETTLE_WINDOW_BINS * SETTLE_BIN_MS) / 1000);
     const windowAt = (bin: number): number => bins.slice(bin, bin + SETTLE_WINDOW_BINS).reduce((a, b) => a + b, 0);
     for (let candidate = startBin; candidate + SETTLE_WINDOW_BINS - 1 <= endBin; candidate += 1) {
       let holds = true;

@@ -63,7 +63,15 @@ async function resetProvider(provider: ProviderProcess): Promise<void> {
 async function measure(provider: ProviderProcess, engine: EngineName, scenario: EmbeddingScenario, repeats: number): Promise<EmbeddingRow> {
   const registry = createModelRegistry(
     {
-      providers: [{ name: 'fake-bedrock', endpoint: provider.endpoints.bedrock, providerType: 'bedrock', apiKey: 'bench-key-not-a-secret', region: 'us-east-1' }],
+      providers: [
+        {
+          name: 'fake-bedrock',
+          endpoint: provider.endpoints.bedrock,
+          providerType: 'bedrock',
+          apiKey: 'bench-key-not-a-secret',
+          region: 'us-east-1',
+        },
+      ],
       models: [
         {
           alias: 'embed',
@@ -79,7 +87,10 @@ async function measure(provider: ProviderProcess, engine: EngineName, scenario: 
     const client = await registry.getClient('embed');
     const input = Array.from({ length: scenario.texts }, (_, i) => `row ${i}: a lighthouse at dusk`);
     // Warm-up: SDK loading and the socket pool are not what is measured.
-    await client.embed({ model: '', input: input.slice(0, EMBEDDING_BENCH.maxParallelRequests * (scenario.requests === scenario.texts ? 1 : 96)) });
+    await client.embed({
+      model: '',
+      input: input.slice(0, EMBEDDING_BENCH.maxParallelRequests * (scenario.requests === scenario.texts ? 1 : 96)),
+    });
     const wallMs: number[] = [];
     let providerRequests = 0;
     let peakInFlight = 0;
@@ -88,14 +99,25 @@ async function measure(provider: ProviderProcess, engine: EngineName, scenario: 
       const started = performance.now();
       const response = await client.embed({ model: '', input });
       wallMs.push(performance.now() - started);
-      if (response.data.length !== scenario.texts) throw new Error(`${scenario.id}: ${response.data.length} vectors for ${scenario.texts} texts`);
+      if (response.data.length !== scenario.texts)
+        throw new Error(`${scenario.id}: ${response.data.length} vectors for ${scenario.texts} texts`);
       const stats = await provider.stats();
       providerRequests = stats.requests;
       peakInFlight = Math.max(peakInFlight, stats.peakInFlight);
     }
     const targetMs = embeddingTargetMs(scenario);
     const medianMs = median(wallMs);
-    return { scenario: scenario.id, engine, texts: scenario.texts, providerRequests, peakInFlight, wallMs, medianMs, targetMs, withinTarget: medianMs <= targetMs };
+    return {
+      scenario: scenario.id,
+      engine,
+      texts: scenario.texts,
+      providerRequests,
+      peakInFlight,
+      wallMs,
+      medianMs,
+      targetMs,
+      withinTarget: medianMs <= targetMs,
+    };
   } finally {
     await registry.close();
   }

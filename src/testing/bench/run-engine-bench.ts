@@ -130,9 +130,7 @@ function clientsFor(engine: EngineName, settings: BenchSettings) {
 }
 
 function call(client: ModelClient, target: BenchTarget): Promise<unknown> {
-  return target.operation === 'chat'
-    ? client.chat({ ...CHAT, model: target.model })
-    : client.embed({ ...EMBED, model: target.model });
+  return target.operation === 'chat' ? client.chat({ ...CHAT, model: target.model }) : client.embed({ ...EMBED, model: target.model });
 }
 
 type Figures = Omit<BenchRow, 'engine' | 'provider' | 'operation'>;
@@ -179,7 +177,12 @@ function progressLine(name: string, target: BenchTarget, row: Figures): string {
 }
 
 function figureRatios(a: Figures, b: Figures): FigureRatios {
-  return { opsPerSec: a.opsPerSec / b.opsPerSec, p50: a.p50Ms / b.p50Ms, p99: a.p99Ms / b.p99Ms, cpuPerRequest: a.cpuUsPerRequest / b.cpuUsPerRequest };
+  return {
+    opsPerSec: a.opsPerSec / b.opsPerSec,
+    p50: a.p50Ms / b.p50Ms,
+    p99: a.p99Ms / b.p99Ms,
+    cpuPerRequest: a.cpuUsPerRequest / b.cpuUsPerRequest,
+  };
 }
 
 /** One v2 call per target through a recording pass-through: the requests the reference rows replay. */
@@ -281,7 +284,8 @@ export async function runEngineBench(settings: BenchSettings): Promise<BenchRepo
   });
   const referenceRatios: ReferenceRatio[] = withReferences
     ? settings.targets.map((target) => {
-        const mine = (r: { provider: ProviderType; operation: BenchOperation }) => r.provider === target.provider && r.operation === target.operation;
+        const mine = (r: { provider: ProviderType; operation: BenchOperation }) =>
+          r.provider === target.provider && r.operation === target.operation;
         const engineRows = rows.filter(mine);
         const refRows = references.filter(mine);
         const v2 = engineRows.find((r) => r.engine === 'v2')!;
@@ -290,7 +294,13 @@ export async function runEngineBench(settings: BenchSettings): Promise<BenchRepo
         const cpuVsFloor: Record<string, number> = {};
         for (const r of engineRows) cpuVsFloor[r.engine] = r.cpuUsPerRequest / floor.cpuUsPerRequest;
         for (const r of refRows) cpuVsFloor[r.variant] = r.cpuUsPerRequest / floor.cpuUsPerRequest;
-        return { provider: target.provider, operation: target.operation, v2VsFloor: figureRatios(v2, floor), v2VsSdk: figureRatios(v2, sdk), cpuVsFloor };
+        return {
+          provider: target.provider,
+          operation: target.operation,
+          v2VsFloor: figureRatios(v2, floor),
+          v2VsSdk: figureRatios(v2, sdk),
+          cpuVsFloor,
+        };
       })
     : [];
   return {
@@ -326,7 +336,9 @@ export async function runOverload(
   const registry = createModelRegistry(
     {
       providers: [{ name: 'overloaded', endpoint, providerType: 'openai', apiKey: TOKEN }],
-      models: [{ alias: 'm', model: 'gpt-4o-mini', provider: 'overloaded', inferenceParameters: { maxParallelRequests: options.concurrency } }],
+      models: [
+        { alias: 'm', model: 'gpt-4o-mini', provider: 'overloaded', inferenceParameters: { maxParallelRequests: options.concurrency } },
+      ],
     },
     { engine, logger: silentLogger, env: {} },
   );

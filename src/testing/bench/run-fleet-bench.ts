@@ -71,7 +71,10 @@ interface Worker {
 function startWorker(args: FleetWorkerArgs): { worker: Worker; ready: Promise<void> } {
   const child = spawn(process.execPath, [WORKER, JSON.stringify(args)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fleet worker ${child.pid} not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`fleet worker ${child.pid} not ready within ${READY_TIMEOUT_MS} ms`)),
+      READY_TIMEOUT_MS,
+    );
     child.on('message', (m: { type?: string }) => {
       if (m.type === 'ready') {
         clearTimeout(timer);
@@ -89,7 +92,12 @@ function startWorker(args: FleetWorkerArgs): { worker: Worker; ready: Promise<vo
   return { worker: { child, calls: args.calls, done }, ready };
 }
 
-export async function runFleetScenario(id: FleetScenarioId, store: FleetStore, event: FleetEvent, options: FleetRunOptions): Promise<FleetRow> {
+export async function runFleetScenario(
+  id: FleetScenarioId,
+  store: FleetStore,
+  event: FleetEvent,
+  options: FleetRunOptions,
+): Promise<FleetRow> {
   const scenario = scenarioOf(id);
   const totalCalls = options.calls ?? scenario.calls ?? 0;
   const provider = await startProviderProcess(scenario.provider);
@@ -136,7 +144,8 @@ export async function runFleetScenario(id: FleetScenarioId, store: FleetStore, e
     ]);
     clearTimeout(eventTimer);
     const wallSeconds = (performance.now() - started) / 1000;
-    const finished = results === 'timeout' ? await Promise.all(workers.map((w) => Promise.race([w.done, Promise.resolve(undefined)]))) : results;
+    const finished =
+      results === 'timeout' ? await Promise.all(workers.map((w) => Promise.race([w.done, Promise.resolve(undefined)]))) : results;
     const stats = await provider.stats();
     return summarise({ id, scenario, store, event, options, workers, finished, wallSeconds, stats, leasesBackSeconds: await leasesBack });
   } finally {
@@ -190,7 +199,13 @@ function summarise(run: {
     leasesBackSeconds: run.leasesBackSeconds,
     storeOverheadMs:
       acquire.length > 0
-        ? { acquireP50: percentile(acquire, 0.5), acquireP99: percentile(acquire, 0.99), releaseP50: percentile(release, 0.5), releaseP99: percentile(release, 0.99), commands: acquire.length + release.length }
+        ? {
+            acquireP50: percentile(acquire, 0.5),
+            acquireP99: percentile(acquire, 0.99),
+            releaseP50: percentile(release, 0.5),
+            releaseP99: percentile(release, 0.99),
+            commands: acquire.length + release.length,
+          }
         : null,
     warnings: ok.reduce((sum, s) => sum + s.r!.warnings.length, 0),
   };

@@ -82,13 +82,18 @@ function openRegistry(endpoint: string, concurrency: number, observability?: Obs
   return createModelRegistry(
     {
       providers: [{ name: 'openai-fake', endpoint, providerType: 'openai', apiKey: 'bench-key-not-a-secret' }],
-      models: [{ alias: 'writer', model: 'gpt-4o-mini', provider: 'openai-fake', inferenceParameters: { maxParallelRequests: concurrency } }],
+      models: [
+        { alias: 'writer', model: 'gpt-4o-mini', provider: 'openai-fake', inferenceParameters: { maxParallelRequests: concurrency } },
+      ],
     },
     { engine: 'v2', logger: silentLogger, env: {}, observability },
   );
 }
 
-async function measureRound(facade: ModelFacade, settings: InstrumentationBenchSettings): Promise<{ calls: number; errors: number; cpuUs: number }> {
+async function measureRound(
+  facade: ModelFacade,
+  settings: InstrumentationBenchSettings,
+): Promise<{ calls: number; errors: number; cpuUs: number }> {
   let calls = 0;
   let errors = 0;
   const deadline = performance.now() + settings.timeMs;
@@ -113,11 +118,19 @@ const PATH_ITERATIONS = 50_000;
 /** Times the per-call instrumentation path with the global (no-op) providers. */
 function measurePath(): number {
   const observability = new RegistryObservability();
-  const telemetry = observability.facadeTelemetry({ alias: 'writer', engine: 'v2', providerType: 'openai', providerName: 'p', model: 'gpt-4o-mini' });
+  const telemetry = observability.facadeTelemetry({
+    alias: 'writer',
+    engine: 'v2',
+    providerType: 'openai',
+    providerName: 'p',
+    model: 'gpt-4o-mini',
+  });
   const response = {
     id: 'x',
     model: 'gpt-4o-mini',
-    choices: [{ index: 0, message: { role: 'assistant' as const, content: 'ok', reasoning_content: null }, finish_reason: 'stop' as const }],
+    choices: [
+      { index: 0, message: { role: 'assistant' as const, content: 'ok', reasoning_content: null }, finish_reason: 'stop' as const },
+    ],
     usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
   };
   const run = (iterations: number) => {
@@ -148,12 +161,19 @@ export async function runInstrumentationBench(settings: InstrumentationBenchSett
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new DiscardingSpanExporter())] });
   const meterProvider = new MeterProvider({
     readers: [
-      new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.DELTA), exportIntervalMillis: 60_000 }),
+      new PeriodicExportingMetricReader({
+        exporter: new InMemoryMetricExporter(AggregationTemporality.DELTA),
+        exportIntervalMillis: 60_000,
+      }),
     ],
   });
   const plain = openRegistry(settings.endpoint, settings.concurrency);
   const withSdk = openRegistry(settings.endpoint, settings.concurrency, { tracerProvider, meterProvider });
-  const facades: Record<InstrumentationVariant, ModelFacade> = { off: plain.getModel('writer'), noop: plain.getModel('writer'), sdk: withSdk.getModel('writer') };
+  const facades: Record<InstrumentationVariant, ModelFacade> = {
+    off: plain.getModel('writer'),
+    noop: plain.getModel('writer'),
+    sdk: withSdk.getModel('writer'),
+  };
   const totals = Object.fromEntries(INSTRUMENTATION_VARIANTS.map((v) => [v, { calls: 0, errors: 0, rounds: [] as number[] }])) as Record<
     InstrumentationVariant,
     { calls: number; errors: number; rounds: number[] }
@@ -173,7 +193,9 @@ export async function runInstrumentationBench(settings: InstrumentationBenchSett
         totals[variant].calls += calls;
         totals[variant].errors += errors;
         totals[variant].rounds.push(perCall);
-        settings.onProgress?.(`round ${round + 1}/${settings.rounds} ${variant.padEnd(5)} ${calls} calls, ${perCall.toFixed(1)} µs CPU/call${errors ? `, ${errors} errors` : ''}`);
+        settings.onProgress?.(
+          `round ${round + 1}/${settings.rounds} ${variant.padEnd(5)} ${calls} calls, ${perCall.toFixed(1)} µs CPU/call${errors ? `, ${errors} errors` : ''}`,
+        );
       }
     }
   } finally {

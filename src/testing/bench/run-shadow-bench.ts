@@ -45,7 +45,10 @@ export interface ShadowBenchSettings {
 type ShadowCounts = Pick<ShadowCounterEntry, 'sampled' | 'compared' | 'inParity' | 'outOfParity' | 'dropped' | 'failed'>;
 
 /** One window of one round: a row's figures before the rounds are combined. */
-type MeasuredWindow = Pick<ShadowBenchRow, 'primary' | 'provider' | 'sampleRate' | 'calls' | 'errors' | 'opsPerSec' | 'p50Ms' | 'p99Ms' | 'cpuUsPerCall' | keyof ShadowCounts> & {
+type MeasuredWindow = Pick<
+  ShadowBenchRow,
+  'primary' | 'provider' | 'sampleRate' | 'calls' | 'errors' | 'opsPerSec' | 'p50Ms' | 'p99Ms' | 'cpuUsPerCall' | keyof ShadowCounts
+> & {
   /** cpuMicros of shadowSummary() over the window. */
   shadowCpuMicros: number;
   /** The window's latencies, sorted (pooled over rounds for the row's percentiles). */
@@ -111,10 +114,38 @@ function benchTarget(settings: ShadowBenchSettings, primary: EngineName, provide
   const endpoint = settings.endpoints[provider];
   const registry = createModelRegistry(
     {
-      providers: [{ name: provider, endpoint, providerType: provider, apiKey: 'bench-fake-key', ...(provider === 'bedrock' ? { region: 'us-east-1' } : {}) }],
-      models: [{ alias: 'bench', model: SHADOW_BENCH_MODELS[provider], provider, inferenceParameters: { maxParallelRequests: settings.concurrency, maxTokens: 16 } }],
+      providers: [
+        {
+          name: provider,
+          endpoint,
+          providerType: provider,
+          apiKey: 'bench-fake-key',
+          ...(provider === 'bedrock' ? { region: 'us-east-1' } : {}),
+        },
+      ],
+      models: [
+        {
+          alias: 'bench',
+          model: SHADOW_BENCH_MODELS[provider],
+          provider,
+          inferenceParameters: { maxParallelRequests: settings.concurrency, maxTokens: 16 },
+        },
+      ],
     },
-    { engine: primary, env: {}, logger: silentLogger, ...(rate > 0 ? { shadow: { sampleRate: rate, queueSize: settings.queueSize, ...(settings.maxCpuShare !== undefined ? { maxCpuShare: settings.maxCpuShare } : {}) } } : {}) },
+    {
+      engine: primary,
+      env: {},
+      logger: silentLogger,
+      ...(rate > 0
+        ? {
+            shadow: {
+              sampleRate: rate,
+              queueSize: settings.queueSize,
+              ...(settings.maxCpuShare !== undefined ? { maxCpuShare: settings.maxCpuShare } : {}),
+            },
+          }
+        : {}),
+    },
   );
   const client = registry.getClient('bench');
   return {
@@ -124,7 +155,13 @@ function benchTarget(settings: ShadowBenchSettings, primary: EngineName, provide
   };
 }
 
-async function measure(settings: ShadowBenchSettings, target: BenchTarget, primary: EngineName, provider: ProviderType, rate: number): Promise<MeasuredWindow> {
+async function measure(
+  settings: ShadowBenchSettings,
+  target: BenchTarget,
+  primary: EngineName,
+  provider: ProviderType,
+  rate: number,
+): Promise<MeasuredWindow> {
   const { registry, call } = target;
   if (!target.warmedUp) {
     for (let i = 0; i < settings.warmupCalls; i++) await call();
@@ -154,7 +191,8 @@ async function measure(settings: ShadowBenchSettings, target: BenchTarget, prima
   await registry.shadowIdle();
   const cpu = process.cpuUsage(cpuStart);
   const after = registry.shadowSummary()[0];
-  const delta = (name: 'sampled' | 'compared' | 'inParity' | 'outOfParity' | 'dropped' | 'failed' | 'cpuMicros') => (after?.[name] ?? 0) - (warm?.[name] ?? 0);
+  const delta = (name: 'sampled' | 'compared' | 'inParity' | 'outOfParity' | 'dropped' | 'failed' | 'cpuMicros') =>
+    (after?.[name] ?? 0) - (warm?.[name] ?? 0);
   latencies.sort((a, b) => a - b);
   const calls = latencies.length;
   return {
@@ -185,7 +223,11 @@ function roundOrder(slots: number, round: number): number[] {
   return [...order.slice(k), ...order.slice(0, k)];
 }
 
-function summarize(windows: readonly MeasuredWindow[], offByRound: readonly (MeasuredWindow | undefined)[], control: boolean): ShadowBenchRow {
+function summarize(
+  windows: readonly MeasuredWindow[],
+  offByRound: readonly (MeasuredWindow | undefined)[],
+  control: boolean,
+): ShadowBenchRow {
   const first = windows[0];
   const sum = (name: 'calls' | 'errors' | 'sampled' | 'compared' | 'inParity' | 'outOfParity' | 'dropped' | 'failed' | 'shadowCpuMicros') =>
     windows.reduce((total, w) => total + w[name], 0);
@@ -227,7 +269,11 @@ function summarize(windows: readonly MeasuredWindow[], offByRound: readonly (Mea
     addedCpuUsPerShadowRun: medianOrNull(added.map((a) => a.perRun)),
     ratioToOff:
       offs.length > 0
-        ? { opsPerSec: median(opsRatios), p50: percentile(mine, 50) / percentile(offPooled, 50), p99: percentile(mine, 99) / percentile(offPooled, 99) }
+        ? {
+            opsPerSec: median(opsRatios),
+            p50: percentile(mine, 50) / percentile(offPooled, 50),
+            p99: percentile(mine, 99) / percentile(offPooled, 99),
+          }
         : { opsPerSec: Number.NaN, p50: Number.NaN, p99: Number.NaN },
   };
 }
@@ -265,7 +311,8 @@ export async function runShadowBench(settings: ShadowBenchSettings): Promise<Sha
 }
 
 export function shadowBenchTable(rows: readonly ShadowBenchRow[]): string {
-  const header = 'primary  provider   rate  calls   ops/s   p50 ms  p99 ms  ×ops/s  ×p50   ×p99   sampled  compared  parity  dropped  failed  +CPU µs/sampled  +CPU µs/shadow run';
+  const header =
+    'primary  provider   rate  calls   ops/s   p50 ms  p99 ms  ×ops/s  ×p50   ×p99   sampled  compared  parity  dropped  failed  +CPU µs/sampled  +CPU µs/shadow run';
   const lines = [header];
   for (const r of rows) {
     lines.push(

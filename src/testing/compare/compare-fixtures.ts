@@ -23,7 +23,13 @@ export async function compareFixtures(fixtures: LoadedFixture[], options: Compar
   const cases: CompareCase[] = [];
   for (const { file, fixture } of fixtures) {
     const comparison = await compareEngines(fixture, { hooks: options.hooks });
-    const identity = { name: fixture.name, provider: fixture.provider, operation: fixture.operation, file, noRequestExpected: expectsNoRequest(fixture) };
+    const identity = {
+      name: fixture.name,
+      provider: fixture.provider,
+      operation: fixture.operation,
+      file,
+      noRequestExpected: expectsNoRequest(fixture),
+    };
     const c = buildCase(identity, comparison);
     cases.push(c);
     options.onCase?.(c);

@@ -1,17 +1,21 @@
 // The `--html` report: one self-contained file (inline CSS, no scripts, no external assets) that
 // can be attached to a rollout ticket and opened anywhere, offline.
 import { PROVIDER_TYPES, type Operation } from '../../core/types.ts';
-import { brief, casePasses, ENGINES, NO_REQUEST_EXPECTED, summarise, type CompareCase, type CompareReport, type EngineOutcome } from './compare-report.ts';
+import {
+  brief,
+  casePasses,
+  ENGINES,
+  NO_REQUEST_EXPECTED,
+  summarise,
+  type CompareCase,
+  type CompareReport,
+  type EngineOutcome,
+} from './compare-report.ts';
 
 const OPERATIONS: readonly Operation[] = ['chat', 'embedding'];
 
 export function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
 }
 
 function json(value: unknown): string {
@@ -81,15 +85,28 @@ function metaSection(report: CompareReport, generatedAt: string): string {
   const meta = report.meta;
   const rows: [string, string][] = [['generated', escapeHtml(meta?.generatedAt ?? generatedAt)]];
   if (meta) {
-    rows.push(['commit', meta.commit ? `<code>${escapeHtml(meta.commit)}</code>${meta.dirty ? ' (with uncommitted changes)' : ''}` : 'not a git checkout']);
+    rows.push([
+      'commit',
+      meta.commit ? `<code>${escapeHtml(meta.commit)}</code>${meta.dirty ? ' (with uncommitted changes)' : ''}` : 'not a git checkout',
+    ]);
     if (meta.fixtures) rows.push(['fixtures', meta.fixtures.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')]);
     if (meta.live) {
       rows.push(['config', `<code>${escapeHtml(meta.live.config)}</code>`], ['workload', `<code>${escapeHtml(meta.live.workload)}</code>`]);
-      rows.push(['endpoints', meta.live.providers.map((p) => `${escapeHtml(p.name)} (${escapeHtml(p.providerType)}) <code>${escapeHtml(p.endpoint)}</code>`).join('<br>')]);
+      rows.push([
+        'endpoints',
+        meta.live.providers
+          .map((p) => `${escapeHtml(p.name)} (${escapeHtml(p.providerType)}) <code>${escapeHtml(p.endpoint)}</code>`)
+          .join('<br>'),
+      ]);
     }
     if (meta.filter !== null) rows.push(['filter', `<code>${escapeHtml(meta.filter)}</code>`]);
     rows.push(['Node', escapeHtml(meta.versions.node)]);
-    rows.push(['packages', Object.entries(meta.versions.packages).map(([name, version]) => `${escapeHtml(name)} ${escapeHtml(version ?? 'not installed')}`).join(', ')]);
+    rows.push([
+      'packages',
+      Object.entries(meta.versions.packages)
+        .map(([name, version]) => `${escapeHtml(name)} ${escapeHtml(version ?? 'not installed')}`)
+        .join(', '),
+    ]);
   }
   return `<dl class="meta" id="meta">${rows.map(([k, v]) => `<dt>${k}</dt><dd data-key="${k}">${v}</dd>`).join('')}</dl>`;
 }
@@ -164,7 +181,9 @@ function outcomeLabel(outcome: EngineOutcome): string {
 function diffTable(caption: string, headers: [string, string], rows: { path: string; left: unknown; right: unknown }[]): string {
   if (rows.length === 0) return '';
   const body = rows
-    .map((r) => `<tr><td><code>${breakable(r.path)}</code></td><td><pre>${json(r.left)}</pre></td><td><pre>${json(r.right)}</pre></td></tr>`)
+    .map(
+      (r) => `<tr><td><code>${breakable(r.path)}</code></td><td><pre>${json(r.left)}</pre></td><td><pre>${json(r.right)}</pre></td></tr>`,
+    )
     .join('\n');
   return `
 <h4>${escapeHtml(caption)}</h4>
@@ -213,12 +232,23 @@ function engineLine(c: CompareCase, engine: 'legacy' | 'v2'): string {
 function groupSection(group: Group, index: number, live: boolean): string {
   const [{ c: first }] = group.cases;
   const members = group.cases
-    .map(({ c, index: row }) => `<li data-case="${escapeHtml(c.name)}"><a href="#case-${row}">${breakable(c.name)}</a> <span class="muted">${breakable(c.file)} · ${c.provider} · ${c.operation} · attempts ${c.legacy.attempts}/${c.v2.attempts}</span></li>`)
+    .map(
+      ({ c, index: row }) =>
+        `<li data-case="${escapeHtml(c.name)}"><a href="#case-${row}">${breakable(c.name)}</a> <span class="muted">${breakable(c.file)} · ${c.provider} · ${c.operation} · attempts ${c.legacy.attempts}/${c.v2.attempts}</span></li>`,
+    )
     .join('');
   // @both-engines: the two columns of a parity difference.
-  const parity = diffTable('Parity differences (legacy vs v2)', ['legacy', 'v2'] /* @both-engines */, first.diffs.map((d) => ({ path: d.path, left: d.legacy, right: d.v2 })));
+  const parity = diffTable(
+    'Parity differences (legacy vs v2)',
+    ['legacy', 'v2'] /* @both-engines */,
+    first.diffs.map((d) => ({ path: d.path, left: d.legacy, right: d.v2 })),
+  );
   const expectation = ENGINES.map((engine) =>
-    diffTable(`${engine}: differences from the ${live ? 'live requirements (success, usage, valid JSON)' : "fixture's expectation and recorded bodies"}`, ['expected', 'actual'], first[engine].mismatches.map((m) => ({ path: m.path, left: m.expected, right: m.actual }))),
+    diffTable(
+      `${engine}: differences from the ${live ? 'live requirements (success, usage, valid JSON)' : "fixture's expectation and recorded bodies"}`,
+      ['expected', 'actual'],
+      first[engine].mismatches.map((m) => ({ path: m.path, left: m.expected, right: m.actual })),
+    ),
   ).join('');
   const others = group.cases.length - 1;
   return `
@@ -236,7 +266,8 @@ function noMismatches(report: CompareReport): string {
   const { total, matches, parityAlone } = report.summary;
   if (total === 0) return 'No cases were compared.';
   if (parityAlone === 0) return `No mismatches: every case is in parity and matches.`;
-  if (matches === 0) return `No mismatches: every case is in parity; none had anything to match, so all ${total} were judged on parity alone.`;
+  if (matches === 0)
+    return `No mismatches: every case is in parity; none had anything to match, so all ${total} were judged on parity alone.`;
   return `No mismatches: every case is in parity; ${matches} also match and ${parityAlone} had nothing to match (judged on parity alone).`;
 }
 

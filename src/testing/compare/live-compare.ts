@@ -67,9 +67,15 @@ function requirements(call: WorkloadCall, request: Record<string, unknown>, outc
     const wantsJson = format?.type === 'json_object' || format?.type === 'json_schema';
     (shape.choices as { argumentsAreJson: boolean[]; contentIsJson: boolean | null }[]).forEach((choice, i) => {
       choice.argumentsAreJson.forEach((valid, j) => {
-        if (!valid) out.push({ path: `$.choices[${i}].message.tool_calls[${j}].function.arguments`, expected: 'valid JSON', actual: 'invalid JSON' });
+        if (!valid)
+          out.push({ path: `$.choices[${i}].message.tool_calls[${j}].function.arguments`, expected: 'valid JSON', actual: 'invalid JSON' });
       });
-      if (wantsJson && choice.contentIsJson !== true) out.push({ path: `$.choices[${i}].message.content`, expected: 'valid JSON', actual: choice.contentIsJson === null ? null : 'invalid JSON' });
+      if (wantsJson && choice.contentIsJson !== true)
+        out.push({
+          path: `$.choices[${i}].message.content`,
+          expected: 'valid JSON',
+          actual: choice.contentIsJson === null ? null : 'invalid JSON',
+        });
     });
   }
   return out;
@@ -95,8 +101,12 @@ async function runEngine(
     const summary = options.summary;
     response =
       call.operation === 'embedding'
-        ? await (summary ? summary.embed(client, wireRequest(call, request as EmbeddingRequest)) : client.embed(wireRequest(call, request as EmbeddingRequest)))
-        : await (summary ? summary.chat(client, wireRequest(call, request as ChatRequest)) : client.chat(wireRequest(call, request as ChatRequest)));
+        ? await (summary
+            ? summary.embed(client, wireRequest(call, request as EmbeddingRequest))
+            : client.embed(wireRequest(call, request as EmbeddingRequest)))
+        : await (summary
+            ? summary.chat(client, wireRequest(call, request as ChatRequest))
+            : client.chat(wireRequest(call, request as ChatRequest)));
   } catch (caught) {
     // The endpoint went away mid-run: every further call would only repeat the retries.
     if (caught instanceof ModelAPIConnectionError) {
@@ -106,7 +116,10 @@ async function runEngine(
     error =
       caught instanceof DataDesignerError
         ? { type: caught.name, message: caught.message }
-        : { type: `Unmapped:${caught instanceof Error ? caught.name : typeof caught}`, message: caught instanceof Error ? caught.message : String(caught) };
+        : {
+            type: `Unmapped:${caught instanceof Error ? caught.name : typeof caught}`,
+            message: caught instanceof Error ? caught.message : String(caught),
+          };
   } finally {
     await client?.close().catch(() => {});
   }
@@ -146,7 +159,8 @@ export async function compareLive(config: DataDesignerConfig, calls: WorkloadCal
           diffs.push({ path: d.path, legacy: d.left ?? null, v2: d.right ?? null });
         }
       }
-      for (const engine of ENGINES) outcomes[engine].mismatches = requirements(call, request as unknown as Record<string, unknown>, outcomes[engine]);
+      for (const engine of ENGINES)
+        outcomes[engine].mismatches = requirements(call, request as unknown as Record<string, unknown>, outcomes[engine]);
       const c: CompareCase = {
         name: call.name,
         provider: call.provider.providerType,

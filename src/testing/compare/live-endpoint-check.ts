@@ -29,7 +29,10 @@ export function networkCause(error: unknown): string {
   for (let depth = 0; current && depth < 6; depth++) {
     const e = current as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown };
     if (e.name === 'TimeoutError') return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
-    if (typeof e.code === 'string' && e.code.startsWith('E')) return typeof e.message === 'string' && e.message.includes(e.code) ? e.message : `${e.code}${typeof e.message === 'string' ? `: ${e.message}` : ''}`;
+    if (typeof e.code === 'string' && e.code.startsWith('E'))
+      return typeof e.message === 'string' && e.message.includes(e.code)
+        ? e.message
+        : `${e.code}${typeof e.message === 'string' ? `: ${e.message}` : ''}`;
     if (typeof e.message === 'string' && e.message) best = e.message;
     current = e.cause;
   }

@@ -13,7 +13,8 @@ export const NARROWED_ENGINES_LINE = "export const ENGINES: readonly EngineName[
 
 /** The engine loader and the line of it that reaches legacy. */
 export const LOADER_FILE = 'src/engine.ts';
-export const LOADER_LINE = /^(\s*)const module = engine === 'legacy' \? await import\('\.\/models-legacy\/index\.ts'\) : await import\('\.\/models-v2\/index\.ts'\);$/m;
+export const LOADER_LINE =
+  /^(\s*)const module = engine === 'legacy' \? await import\('\.\/models-legacy\/index\.ts'\) : await import\('\.\/models-v2\/index\.ts'\);$/m;
 
 /** Lists suites by path; its entries under a deleted folder go with the folder. */
 export const SUITE_LIST_FILE = 'test/shared-reference.ts';
@@ -38,7 +39,9 @@ export class RehearsalEditError extends Error {
 
 export function narrowEngines(text: string): string {
   if (!ENGINES_LINE.test(text)) {
-    throw new RehearsalEditError(`${ENGINES_FILE}: no line matching ${ENGINES_LINE} to narrow to ['v2'] (keep the engine list on that one line)`);
+    throw new RehearsalEditError(
+      `${ENGINES_FILE}: no line matching ${ENGINES_LINE} to narrow to ['v2'] (keep the engine list on that one line)`,
+    );
   }
   return text.replace(ENGINES_LINE, NARROWED_ENGINES_LINE);
 }
@@ -46,7 +49,9 @@ export function narrowEngines(text: string): string {
 export function dropLegacyLoader(text: string): string {
   const match = LOADER_LINE.exec(text);
   if (!match) {
-    throw new RehearsalEditError(`${LOADER_FILE}: the loader line that imports ./models-legacy/index.ts is not where the rehearsal expects it (${LOADER_LINE})`);
+    throw new RehearsalEditError(
+      `${LOADER_FILE}: the loader line that imports ./models-legacy/index.ts is not where the rehearsal expects it (${LOADER_LINE})`,
+    );
   }
   const indent = match[1];
   const replacement = [

@@ -53,9 +53,18 @@ function describeBroken(title: string, broken: BrokenFile[], applied: AppliedReh
 }
 
 /** Runs these test files in `cwd`; per failing file the names of its failing tests, or undefined without a report. */
-async function failingTests(files: BrokenFile[], cwd: string, prefix: string, timeoutMs: number): Promise<Map<string, Set<string>> | undefined> {
+async function failingTests(
+  files: BrokenFile[],
+  cwd: string,
+  prefix: string,
+  timeoutMs: number,
+): Promise<Map<string, Set<string>> | undefined> {
   const report = `${prefix}-vitest.json`;
-  await runStep('npx', ['vitest', 'run', '--reporter=dot', '--reporter=json', `--outputFile=${report}`, ...files.map((b) => b.file)], { cwd, log: `${prefix}-test.log`, timeoutMs });
+  await runStep('npx', ['vitest', 'run', '--reporter=dot', '--reporter=json', `--outputFile=${report}`, ...files.map((b) => b.file)], {
+    cwd,
+    log: `${prefix}-test.log`,
+    timeoutMs,
+  });
   return readFile(report, 'utf8').then(
     (text) => new Map(testFailures(text, cwd).map((b) => [b.file, new Set(b.tests ?? [FILE_LEVEL_FAILURE])])),
     () => undefined,
@@ -69,26 +78,37 @@ export async function rehearse(source: string, options: RehearsalOptions = {}): 
   try {
     const applied = await applyRehearsal(root);
     write(`rehearse: copied the repo to ${root} (node_modules symlinked, no .git)\n`);
-    write(`rehearse: deleted ${applied.deleted.join(', ')}; removed the legacy branch of loadClientFactory; narrowed ${ENGINES_FILE} to ['v2']\n`);
-    write(`rehearse: retired ${applied.retired.length} suite${applied.retired.length === 1 ? '' : 's'} marked ${RETIRE_MARKER}${applied.retired.length ? `: ${applied.retired.join(', ')}` : ''}\n`);
+    write(
+      `rehearse: deleted ${applied.deleted.join(', ')}; removed the legacy branch of loadClientFactory; narrowed ${ENGINES_FILE} to ['v2']\n`,
+    );
+    write(
+      `rehearse: retired ${applied.retired.length} suite${applied.retired.length === 1 ? '' : 's'} marked ${RETIRE_MARKER}${applied.retired.length ? `: ${applied.retired.join(', ')}` : ''}\n`,
+    );
     if (applied.hardCoded.length > 0) {
-      write(`rehearse: WARNING ${applied.hardCoded.length} hard-coded engine list${applied.hardCoded.length === 1 ? '' : 's'} (not narrowed; read ENGINES from ${ENGINES_FILE}):\n`);
+      write(
+        `rehearse: WARNING ${applied.hardCoded.length} hard-coded engine list${applied.hardCoded.length === 1 ? '' : 's'} (not narrowed; read ENGINES from ${ENGINES_FILE}):\n`,
+      );
       for (const site of applied.hardCoded) write(`  ${site}\n`);
     }
 
     write('rehearse: npm run typecheck …\n');
     const typecheck = await runStep('npm', ['run', 'typecheck'], { cwd: root, log: join(base, 'typecheck.log'), timeoutMs });
     const typeErrors = typecheck.code === 0 ? [] : typecheckFailures(typecheck.output);
-    if (typecheck.code !== 0 && typeErrors.length === 0) typeErrors.push({ file: '(typecheck)', problems: [typecheck.output.trim().split('\n').slice(-5).join(' | ')] });
+    if (typecheck.code !== 0 && typeErrors.length === 0)
+      typeErrors.push({ file: '(typecheck)', problems: [typecheck.output.trim().split('\n').slice(-5).join(' | ')] });
     write(`rehearse: typecheck ${typecheck.code === 0 ? 'ok' : 'FAILED'} (${(typecheck.ms / 1000).toFixed(0)} s)\n`);
 
     const report = join(base, 'vitest.json');
     write(`rehearse: npm test${options.tests?.length ? ` -- ${options.tests.join(' ')}` : ''} … (log: ${join(base, 'test.log')})\n`);
-    const tests = await runStep('npm', ['test', '--', '--reporter=dot', '--reporter=json', `--outputFile=${report}`, ...(options.tests ?? [])], {
-      cwd: root,
-      log: join(base, 'test.log'),
-      timeoutMs,
-    });
+    const tests = await runStep(
+      'npm',
+      ['test', '--', '--reporter=dot', '--reporter=json', `--outputFile=${report}`, ...(options.tests ?? [])],
+      {
+        cwd: root,
+        log: join(base, 'test.log'),
+        timeoutMs,
+      },
+    );
     let testBroken: BrokenFile[] = [];
     let testStepError: string | undefined;
     try {
@@ -96,9 +116,11 @@ export async function rehearse(source: string, options: RehearsalOptions = {}): 
     } catch {
       testStepError = `no test report (exit ${tests.code}): ${tests.output.trim().split('\n').slice(-5).join(' | ')}`;
     }
-    if (!testStepError && tests.code !== 0 && testBroken.length === 0) testStepError = `vitest exited ${tests.code}: ${tests.output.trim().split('\n').slice(-5).join(' | ')}`;
+    if (!testStepError && tests.code !== 0 && testBroken.length === 0)
+      testStepError = `vitest exited ${tests.code}: ${tests.output.trim().split('\n').slice(-5).join(' | ')}`;
     // Errors outside any test (an unhandled rejection) fail the run whatever the files did.
-    if (!testStepError && /Unhandled (Errors?|Rejection)/.test(tests.output)) testStepError = `vitest reported unhandled errors (exit ${tests.code}): ${tests.output.trim().split('\n').slice(-5).join(' | ')}`;
+    if (!testStepError && /Unhandled (Errors?|Rejection)/.test(tests.output))
+      testStepError = `vitest reported unhandled errors (exit ${tests.code}): ${tests.output.trim().split('\n').slice(-5).join(' | ')}`;
     write(`rehearse: tests ${tests.code === 0 ? 'ok' : 'FAILED'} (${(tests.ms / 1000).toFixed(0)} s)\n`);
 
     // A file that passes when run again on its own failed on the load of the full run (a timeout on
@@ -128,8 +150,12 @@ export async function rehearse(source: string, options: RehearsalOptions = {}): 
       ...describeBroken('flaky: failed in the full run, passed when run again alone (load, not legacy)', flaky, applied),
     ];
     if (lines.length) write(`${lines.join('\n')}\n`);
-    if (pass && alreadyFailing.length === 0 && flaky.length === 0) write('rehearse: PASS — legacy deleted, v2 typechecks and its suites are green\n');
-    else if (pass) write(`rehearse: PASS — removing legacy broke nothing; the ${alreadyFailing.length + flaky.length} file${alreadyFailing.length + flaky.length === 1 ? '' : 's'} listed above fail${alreadyFailing.length + flaky.length === 1 ? 's' : ''} on the original tree too or only under load\n`);
+    if (pass && alreadyFailing.length === 0 && flaky.length === 0)
+      write('rehearse: PASS — legacy deleted, v2 typechecks and its suites are green\n');
+    else if (pass)
+      write(
+        `rehearse: PASS — removing legacy broke nothing; the ${alreadyFailing.length + flaky.length} file${alreadyFailing.length + flaky.length === 1 ? '' : 's'} listed above fail${alreadyFailing.length + flaky.length === 1 ? 's' : ''} on the original tree too or only under load\n`,
+      );
     else write('rehearse: FAIL — fix the files above before deleting legacy\n');
     return { pass, applied, typecheck: typeErrors, tests: testBroken, alreadyFailing, flaky, testStepError, copy: root };
   } finally {

@@ -9,7 +9,11 @@ export interface StepResult {
   ms: number;
 }
 
-export function runStep(command: string, args: string[], options: { cwd: string; log: string; env?: Record<string, string>; timeoutMs: number }): Promise<StepResult> {
+export function runStep(
+  command: string,
+  args: string[],
+  options: { cwd: string; log: string; env?: Record<string, string>; timeoutMs: number },
+): Promise<StepResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {

@@ -65,7 +65,8 @@ function thinkingEnabled(body: Record<string, unknown>): boolean {
 function validate(body: Record<string, unknown>): string | undefined {
   if (typeof body.model !== 'string' || body.model === '') return 'model: Field required';
   if (body.max_tokens === undefined) return 'max_tokens: Field required';
-  if (!Number.isInteger(body.max_tokens) || (body.max_tokens as number) < 1) return 'max_tokens: Input should be a valid integer greater than or equal to 1';
+  if (!Number.isInteger(body.max_tokens) || (body.max_tokens as number) < 1)
+    return 'max_tokens: Input should be a valid integer greater than or equal to 1';
   if (body.temperature !== undefined && (typeof body.temperature !== 'number' || body.temperature < 0 || body.temperature > 1)) {
     return 'temperature: Input should be less than or equal to 1';
   }
@@ -83,13 +84,16 @@ function validate(body: Record<string, unknown>): string | undefined {
   if (choice && choice.type !== 'auto' && choice.type !== 'none' && tools.length === 0) {
     return 'tool_choice: tool_choice may only be specified while providing tools.';
   }
-  if (choice?.type === 'tool' && !toolNames.includes(choice.name)) return `tool_choice.name: Tool '${String(choice.name)}' not found in provided tools`;
+  if (choice?.type === 'tool' && !toolNames.includes(choice.name))
+    return `tool_choice.name: Tool '${String(choice.name)}' not found in provided tools`;
   if (thinkingEnabled(body)) {
     if (choice && (choice.type === 'any' || choice.type === 'tool')) return 'Thinking may not be enabled when tool_choice forces tool use.';
     const budget = (body.thinking as Record<string, unknown>).budget_tokens;
     if ((body.thinking as Record<string, unknown>).type === 'enabled') {
-      if (typeof budget !== 'number' || budget < 1024) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
-      if (budget >= (body.max_tokens as number)) return '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size';
+      if (typeof budget !== 'number' || budget < 1024)
+        return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+      if (budget >= (body.max_tokens as number))
+        return '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size';
     }
   }
 
@@ -103,16 +107,19 @@ function validate(body: Record<string, unknown>): string | undefined {
     }
     const isFinalAssistant = i === messages.length - 1 && message.role === 'assistant';
     if (typeof message.content === 'string') {
-      if (message.content === '' && !isFinalAssistant) return `messages.${i}: all messages must have non-empty content except for the optional final assistant message`;
+      if (message.content === '' && !isFinalAssistant)
+        return `messages.${i}: all messages must have non-empty content except for the optional final assistant message`;
       continue;
     }
     if (!Array.isArray(message.content)) return `messages.${i}.content: Input should be a valid string or list`;
-    if (message.content.length === 0 && !isFinalAssistant) return `messages.${i}: all messages must have non-empty content except for the optional final assistant message`;
+    if (message.content.length === 0 && !isFinalAssistant)
+      return `messages.${i}: all messages must have non-empty content except for the optional final assistant message`;
     for (const [j, block] of message.content.entries()) {
       if (!isRecord(block) || typeof block.type !== 'string' || !BLOCK_TYPES.includes(block.type)) {
         return `messages.${i}.content.${j}: Input tag '${isRecord(block) ? String(block.type) : typeof block}' found using 'type' does not match any of the expected tags: ${BLOCK_TYPES.map((t) => `'${t}'`).join(', ')}`;
       }
-      if (block.type === 'text' && (typeof block.text !== 'string' || block.text === '')) return 'messages: text content blocks must be non-empty';
+      if (block.type === 'text' && (typeof block.text !== 'string' || block.text === ''))
+        return 'messages: text content blocks must be non-empty';
       if (block.type === 'tool_use' || block.type === 'tool_result') usesTools = true;
     }
     const blocks = blocksOf(message.content);
@@ -133,7 +140,12 @@ function validate(body: Record<string, unknown>): string | undefined {
       if (missing.length > 0) {
         return `messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
       }
-      if (thinkingEnabled(body) && i === lastAssistantIndex(messages) && blocks[0]?.type !== 'thinking' && blocks[0]?.type !== 'redacted_thinking') {
+      if (
+        thinkingEnabled(body) &&
+        i === lastAssistantIndex(messages) &&
+        blocks[0]?.type !== 'thinking' &&
+        blocks[0]?.type !== 'redacted_thinking'
+      ) {
         return `messages.${i}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${blocks[0]?.type}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking`;
       }
     }

@@ -34,7 +34,18 @@ const ERROR_TYPES: Record<number, string> = {
   503: 'ServiceUnavailableException',
 };
 
-const BLOCK_KEYS = ['text', 'image', 'document', 'video', 'toolUse', 'toolResult', 'reasoningContent', 'cachePoint', 'guardContent', 'citationsContent'];
+const BLOCK_KEYS = [
+  'text',
+  'image',
+  'document',
+  'video',
+  'toolUse',
+  'toolResult',
+  'reasoningContent',
+  'cachePoint',
+  'guardContent',
+  'citationsContent',
+];
 const COHERE_INPUT_TYPES = ['search_document', 'search_query', 'classification', 'clustering', 'image'];
 const TITAN_DIMENSIONS = [256, 512, 1024];
 
@@ -72,7 +83,11 @@ function invokeInputTokensOf(body: Record<string, unknown>): number {
 
 function reasoningEnabled(body: Record<string, unknown>): boolean {
   const extra = isRecord(body.additionalModelRequestFields) ? body.additionalModelRequestFields : {};
-  return (isRecord(extra.thinking) && extra.thinking.type === 'enabled') || isRecord(extra.reasoning_config) || typeof extra.reasoning_effort === 'string';
+  return (
+    (isRecord(extra.thinking) && extra.thinking.type === 'enabled') ||
+    isRecord(extra.reasoning_config) ||
+    typeof extra.reasoning_effort === 'string'
+  );
 }
 
 function constraint(value: unknown, path: string, rule: string): string {
@@ -106,7 +121,11 @@ function validateConverse(body: Record<string, unknown>): string | undefined {
   const toolConfig = body.toolConfig;
   if (toolConfig !== undefined) {
     if (!isRecord(toolConfig) || !Array.isArray(toolConfig.tools) || toolConfig.tools.length === 0) {
-      return constraint(isRecord(toolConfig) ? toolConfig.tools : toolConfig, 'toolConfig.tools', 'Member must have length greater than or equal to 1');
+      return constraint(
+        isRecord(toolConfig) ? toolConfig.tools : toolConfig,
+        'toolConfig.tools',
+        'Member must have length greater than or equal to 1',
+      );
     }
     const names = toolConfig.tools.map((t) => (isRecord(t) && isRecord(t.toolSpec) ? t.toolSpec.name : undefined));
     const choice = toolConfig.toolChoice;
@@ -118,7 +137,11 @@ function validateConverse(body: Record<string, unknown>): string | undefined {
   let usesTools = false;
   for (const [i, message] of messages.entries()) {
     if (!isRecord(message) || (message.role !== 'user' && message.role !== 'assistant')) {
-      return constraint(isRecord(message) ? message.role : message, `messages.${i}.member.role`, 'Member must satisfy enum value set: [user, assistant]');
+      return constraint(
+        isRecord(message) ? message.role : message,
+        `messages.${i}.member.role`,
+        'Member must satisfy enum value set: [user, assistant]',
+      );
     }
     if (i === 0 && message.role !== 'user') {
       return 'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
@@ -126,7 +149,8 @@ function validateConverse(body: Record<string, unknown>): string | undefined {
     if (i > 0 && (messages[i - 1] as Record<string, unknown>).role === message.role) {
       return 'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.';
     }
-    if (!Array.isArray(message.content)) return constraint(message.content, `messages.${i}.member.content`, 'Member must be a list of ContentBlock');
+    if (!Array.isArray(message.content))
+      return constraint(message.content, `messages.${i}.member.content`, 'Member must be a list of ContentBlock');
     for (const [j, block] of message.content.entries()) {
       const keys = isRecord(block) ? Object.keys(block).filter((k) => BLOCK_KEYS.includes(k)) : [];
       if (keys.length !== 1) {
@@ -161,7 +185,8 @@ function validateConverse(body: Record<string, unknown>): string | undefined {
       }
     }
   }
-  if (usesTools && toolConfig === undefined) return 'The toolConfig field must be defined when using toolUse and toolResult content blocks.';
+  if (usesTools && toolConfig === undefined)
+    return 'The toolConfig field must be defined when using toolUse and toolResult content blocks.';
   return undefined;
 }
 
@@ -182,7 +207,11 @@ function converseAnswer(modelId: string, body: Record<string, unknown>, context:
   const toolConfig = isRecord(body.toolConfig) ? body.toolConfig : undefined;
   const specs = ((toolConfig?.tools as unknown[] | undefined) ?? []).map((t) => (isRecord(t) && isRecord(t.toolSpec) ? t.toolSpec : {}));
   const choice = isRecord(toolConfig?.toolChoice) ? toolConfig.toolChoice : undefined;
-  const forced = isRecord(choice?.tool) ? specs.find((s) => s.name === (choice.tool as Block).name) : isRecord(choice?.any) ? specs[0] : undefined;
+  const forced = isRecord(choice?.tool)
+    ? specs.find((s) => s.name === (choice.tool as Block).name)
+    : isRecord(choice?.any)
+      ? specs[0]
+      : undefined;
   if (forced) {
     const schema = isRecord(forced.inputSchema) ? forced.inputSchema.json : undefined;
     const input = valueForSchema(schema, `${seed}:${String(forced.name)}`);
@@ -243,7 +272,8 @@ function invokeAnswer(modelId: string, body: Record<string, unknown>, context: A
   }
   if (modelId.includes('cohere.embed')) {
     const texts = body.texts;
-    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) return protocol.error(400, malformed('#: required key [texts] not found'));
+    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string'))
+      return protocol.error(400, malformed('#: required key [texts] not found'));
     if (texts.length > 96) return protocol.error(400, malformed(`#/texts: expected maximum item count: 96, found: ${texts.length}`));
     if (body.input_type === undefined) return protocol.error(400, malformed('#: required key [input_type] not found'));
     if (!COHERE_INPUT_TYPES.includes(body.input_type as string)) {

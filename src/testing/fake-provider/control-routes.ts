@@ -20,5 +20,7 @@ export function isControlPath(pathname: string): boolean {
 export function controlReply(method: string, pathname: string, target: ControlTarget): FakeReply {
   if (pathname === '/_fake/stats' && method === 'GET') return jsonReply(200, target.stats());
   if (pathname === '/_fake/reset' && method === 'POST') return jsonReply(200, target.reset());
-  return jsonReply(404, { error: { message: `Unknown control route: ${method} ${pathname}. The fake provider serves GET /_fake/stats and POST /_fake/reset.` } });
+  return jsonReply(404, {
+    error: { message: `Unknown control route: ${method} ${pathname}. The fake provider serves GET /_fake/stats and POST /_fake/reset.` },
+  });
 }

@@ -166,7 +166,9 @@ function parseSchedule(schedule: ScheduleInput | undefined): ReturnType<typeof s
   const parsed = scheduleSchema.safeParse(schedule ?? []);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`startFakeProvider: schedule${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${issue.message}`);
+    throw new Error(
+      `startFakeProvider: schedule${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${issue.message}`,
+    );
   }
   return parsed.data;
 }
@@ -237,7 +239,14 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       }
     }
     if (!protocol || !route) {
-      send(res, openaiProtocol.error(404, `Unknown request URL: ${method} ${pathname}. The fake provider serves POST /v1/chat/completions, /v1/embeddings, /v1/messages, /model/{modelId}/converse and /model/{modelId}/invoke.`, { code: 'unknown_url' }));
+      send(
+        res,
+        openaiProtocol.error(
+          404,
+          `Unknown request URL: ${method} ${pathname}. The fake provider serves POST /v1/chat/completions, /v1/embeddings, /v1/messages, /model/{modelId}/converse and /model/{modelId}/invoke.`,
+          { code: 'unknown_url' },
+        ),
+      );
       return;
     }
     stats.routed(protocol.provider);
@@ -287,7 +296,12 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     if (fault?.kind === 'delay') await sleep(fault.ms);
 
     let reply = unauthorized;
-    if (!reply && verifySigV4 && protocol.provider === 'bedrock' && String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
+    if (
+      !reply &&
+      verifySigV4 &&
+      protocol.provider === 'bedrock' &&
+      String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')
+    ) {
       const check = await verifySigV4(request);
       if (!check.ok) reply = protocol.error(403, check.message, { type: check.type });
     }

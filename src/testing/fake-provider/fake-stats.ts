@@ -123,6 +123,12 @@ export class StatsRecorder {
 
   snapshot(now: number, limits: LimitSettings, scheduleApplied: AppliedStep[]): FakeProviderStats {
     this.#second(now);
-    return { ...structuredClone(this.#counters), inFlight: this.inFlight, limits, scheduleApplied, elapsedMs: Math.round(now - this.#origin) };
+    return {
+      ...structuredClone(this.#counters),
+      inFlight: this.inFlight,
+      limits,
+      scheduleApplied,
+      elapsedMs: Math.round(now - this.#origin),
+    };
   }
 }

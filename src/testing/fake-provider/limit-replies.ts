@@ -14,7 +14,8 @@ import type { BucketView, RateDecision } from './provider-limits.ts';
 import { goDuration, retryAfterSeconds, rfc3339Seconds, withThousands } from './rate-limit-format.ts';
 
 const ORGANIZATION = 'org-fakeprovider';
-const BEDROCK_TOO_MANY_REQUESTS = 'Too many requests, please wait before trying again. You have sent too many requests.  Wait before trying again.';
+const BEDROCK_TOO_MANY_REQUESTS =
+  'Too many requests, please wait before trying again. You have sent too many requests.  Wait before trying again.';
 const BEDROCK_TOO_MANY_TOKENS = 'Too many tokens, please wait before trying again.';
 const BEDROCK_TOO_MANY_CONNECTIONS = 'Too many connections, please wait before trying again.';
 
@@ -51,7 +52,9 @@ export function rateLimitHeaders(provider: ProviderType, views: BucketViews, wal
 /** The concurrency cap's 429. OpenAI/Anthropic keep the configured `retry-after`; Bedrock throttles as AWS does. */
 export function capacityReply(protocol: ProviderProtocol, capacity: number, retryAfter: string): FakeReply {
   if (protocol.provider === 'bedrock') return protocol.error(429, BEDROCK_TOO_MANY_REQUESTS, { type: 'ThrottlingException' });
-  return protocol.error(429, `Too many concurrent requests: this server handles ${capacity} at a time. Wait before trying again.`, { retryAfter });
+  return protocol.error(429, `Too many concurrent requests: this server handles ${capacity} at a time. Wait before trying again.`, {
+    retryAfter,
+  });
 }
 
 /** A request-rate or token-rate 429, `retry-after` = the wait until the request would pass (whole seconds, rounded up). */
@@ -99,5 +102,9 @@ export function noiseReply(protocol: ProviderProtocol, status: 429 | 529, retryA
   }
   return status === 529
     ? protocol.error(503, 'Transient overload injected by the fake provider (noise). Try again later.', after)
-    : protocol.error(429, 'Transient rate limit injected by the fake provider (noise). Try again later.', { ...after, type: 'requests', code: 'rate_limit_exceeded' });
+    : protocol.error(429, 'Transient rate limit injected by the fake provider (noise). Try again later.', {
+        ...after,
+        type: 'requests',
+        code: 'rate_limit_exceeded',
+      });
 }

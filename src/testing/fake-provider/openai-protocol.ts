@@ -57,14 +57,25 @@ function contentText(content: unknown): string {
 }
 
 function validateMessages(messages: unknown): Invalid | undefined {
-  if (messages === undefined) return { message: "Missing required parameter: 'messages'.", param: 'messages', code: 'missing_required_parameter' };
-  if (!Array.isArray(messages)) return { message: "Invalid type for 'messages': expected an array of objects.", param: 'messages', code: 'invalid_type' };
-  if (messages.length === 0) return { message: "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", param: 'messages', code: 'empty_array' };
+  if (messages === undefined)
+    return { message: "Missing required parameter: 'messages'.", param: 'messages', code: 'missing_required_parameter' };
+  if (!Array.isArray(messages))
+    return { message: "Invalid type for 'messages': expected an array of objects.", param: 'messages', code: 'invalid_type' };
+  if (messages.length === 0)
+    return {
+      message: "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      param: 'messages',
+      code: 'empty_array',
+    };
   // Tool-call ids the most recent assistant turn opened and no tool message has answered yet.
   let open: string[] = [];
   for (const [i, message] of messages.entries()) {
     if (!isRecord(message) || typeof message.role !== 'string') {
-      return { message: `Invalid type for 'messages[${i}]': expected an object with a 'role'.`, param: `messages[${i}]`, code: 'invalid_type' };
+      return {
+        message: `Invalid type for 'messages[${i}]': expected an object with a 'role'.`,
+        param: `messages[${i}]`,
+        code: 'invalid_type',
+      };
     }
     if (!ROLES.includes(message.role)) {
       return {
@@ -139,14 +150,26 @@ function validateChat(body: Record<string, unknown>): Invalid | undefined {
   for (const key of ['max_tokens', 'max_completion_tokens', 'n'] as const) {
     const value = body[key];
     if (value !== undefined && (!Number.isInteger(value) || (value as number) < 1)) {
-      return { message: `Invalid '${key}': integer below minimum value. Expected a value >= 1, but got ${JSON.stringify(value)} instead.`, param: key, code: 'integer_below_min_value' };
+      return {
+        message: `Invalid '${key}': integer below minimum value. Expected a value >= 1, but got ${JSON.stringify(value)} instead.`,
+        param: key,
+        code: 'integer_below_min_value',
+      };
     }
   }
   if (typeof body.n === 'number' && body.n > 128) {
-    return { message: `Invalid 'n': integer above maximum value. Expected a value <= 128, but got ${body.n} instead.`, param: 'n', code: 'integer_above_max_value' };
+    return {
+      message: `Invalid 'n': integer above maximum value. Expected a value <= 128, but got ${body.n} instead.`,
+      param: 'n',
+      code: 'integer_above_max_value',
+    };
   }
   if (body.temperature !== undefined && (typeof body.temperature !== 'number' || body.temperature < 0 || body.temperature > 2)) {
-    return { message: `Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got ${JSON.stringify(body.temperature)} instead.`, param: 'temperature', code: 'decimal_above_max_value' };
+    return {
+      message: `Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got ${JSON.stringify(body.temperature)} instead.`,
+      param: 'temperature',
+      code: 'decimal_above_max_value',
+    };
   }
   const names = toolNames(body.tools);
   if (body.tool_choice !== undefined && body.tool_choice !== 'none' && body.tool_choice !== 'auto' && names.length === 0) {
@@ -179,7 +202,9 @@ function chatAnswer(body: Record<string, unknown>, context: AnswerContext): Fake
         message: {
           role: 'assistant',
           content: null,
-          tool_calls: [{ id: `call_${shortHash(`${choiceSeed}:${forced}`)}`, type: 'function', function: { name: forced, arguments: args } }],
+          tool_calls: [
+            { id: `call_${shortHash(`${choiceSeed}:${forced}`)}`, type: 'function', function: { name: forced, arguments: args } },
+          ],
           refusal: null,
           annotations: [],
         },
@@ -190,7 +215,8 @@ function chatAnswer(body: Record<string, unknown>, context: AnswerContext): Fake
     const format = isRecord(body.response_format) ? body.response_format : undefined;
     let text = answerText(choiceSeed);
     if (format?.type === 'json_object') text = JSON.stringify({ answer: text });
-    if (format?.type === 'json_schema' && isRecord(format.json_schema)) text = JSON.stringify(valueForSchema(format.json_schema.schema, choiceSeed));
+    if (format?.type === 'json_schema' && isRecord(format.json_schema))
+      text = JSON.stringify(valueForSchema(format.json_schema.schema, choiceSeed));
     let finish = 'stop';
     text = applyStopSequences(text, stops).text;
     if (maxTokens !== undefined) {
@@ -233,14 +259,25 @@ function validateEmbeddings(body: Record<string, unknown>): Invalid | undefined 
   const input = body.input;
   const texts = typeof input === 'string' ? [input] : input;
   if (!Array.isArray(texts) || texts.length === 0 || texts.some((t) => typeof t !== 'string')) {
-    return { message: "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", param: null };
+    return {
+      message: "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+      param: null,
+    };
   }
   if (texts.length > 2048) return { message: `'$.input' is too long: ${texts.length} items > 2048`, param: 'input' };
   if (body.encoding_format !== undefined && body.encoding_format !== 'float' && body.encoding_format !== 'base64') {
-    return { message: `Invalid value: '${String(body.encoding_format)}'. Supported values are: 'float' and 'base64'.`, param: 'encoding_format', code: 'invalid_value' };
+    return {
+      message: `Invalid value: '${String(body.encoding_format)}'. Supported values are: 'float' and 'base64'.`,
+      param: 'encoding_format',
+      code: 'invalid_value',
+    };
   }
   if (body.dimensions !== undefined && (!Number.isInteger(body.dimensions) || (body.dimensions as number) < 1)) {
-    return { message: `Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got ${JSON.stringify(body.dimensions)} instead.`, param: 'dimensions', code: 'integer_below_min_value' };
+    return {
+      message: `Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got ${JSON.stringify(body.dimensions)} instead.`,
+      param: 'dimensions',
+      code: 'integer_below_min_value',
+    };
   }
   return undefined;
 }
@@ -289,7 +326,10 @@ export const openaiProtocol: ProviderProtocol = {
 
   answer(route: RouteMatch, request: FakeRequest, context: AnswerContext): FakeReply {
     if (!isRecord(request.body)) {
-      return this.error(400, 'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)');
+      return this.error(
+        400,
+        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
+      );
     }
     const body = request.body;
     const problem = route.operation === 'chat' ? validateChat(body) : validateEmbeddings(body);

@@ -96,11 +96,25 @@ export class ProviderLimits {
   admit(tokens: number, now: number): RateDecision {
     const requestWait = this.#requests?.waitFor(1, now) ?? 0;
     if (this.#requests && requestWait > 0) {
-      return { ok: false, reason: 'requestRate', waitMs: requestWait, limitPerMinute: this.#requests.shape.perMinute, used: used(this.#requests, now), requested: 1 };
+      return {
+        ok: false,
+        reason: 'requestRate',
+        waitMs: requestWait,
+        limitPerMinute: this.#requests.shape.perMinute,
+        used: used(this.#requests, now),
+        requested: 1,
+      };
     }
     const tokenWait = this.#tokens?.waitFor(tokens, now) ?? 0;
     if (this.#tokens && tokenWait > 0) {
-      return { ok: false, reason: 'tokenRate', waitMs: tokenWait, limitPerMinute: this.#tokens.shape.perMinute, used: used(this.#tokens, now), requested: tokens };
+      return {
+        ok: false,
+        reason: 'tokenRate',
+        waitMs: tokenWait,
+        limitPerMinute: this.#tokens.shape.perMinute,
+        used: used(this.#tokens, now),
+        requested: tokens,
+      };
     }
     this.#requests?.take(1, now);
     this.#tokens?.take(tokens, now);

@@ -21,7 +21,10 @@ interface ParsedAuthorization {
 }
 
 function parse(authorization: string): ParsedAuthorization | undefined {
-  const found = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(authorization);
+  const found =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(
+      authorization,
+    );
   if (!found) return undefined;
   return { accessKeyId: found[1], region: found[2], service: found[3], signedHeaders: found[4].split(';'), signature: found[5] };
 }
@@ -33,7 +36,9 @@ function signingDate(amzDate: string): Date | undefined {
 
 export type SigV4Check = { ok: true } | { ok: false; type: string; message: string };
 
-export function createSigV4Verifier(credentials: AwsTestCredentials): (input: { method: string; url: string; headers: IncomingHttpHeaders; rawBody: string }) => Promise<SigV4Check> {
+export function createSigV4Verifier(
+  credentials: AwsTestCredentials,
+): (input: { method: string; url: string; headers: IncomingHttpHeaders; rawBody: string }) => Promise<SigV4Check> {
   const signers = new Map<string, Promise<SignatureV4>>();
   // Whether the client signed its payload hash header decides whether we add it when re-signing.
   const signerFor = (region: string, service: string, applyChecksum: boolean): Promise<SignatureV4> => {
@@ -51,14 +56,27 @@ export function createSigV4Verifier(credentials: AwsTestCredentials): (input: { 
   return async ({ method, url, headers, rawBody }) => {
     const parsed = parse(String(headers.authorization ?? ''));
     const date = signingDate(String(headers['x-amz-date'] ?? ''));
-    if (!parsed || !date) return { ok: false, type: 'IncompleteSignatureException', message: 'Authorization header requires Credential, SignedHeaders and Signature, and X-Amz-Date must be set.' };
+    if (!parsed || !date)
+      return {
+        ok: false,
+        type: 'IncompleteSignatureException',
+        message: 'Authorization header requires Credential, SignedHeaders and Signature, and X-Amz-Date must be set.',
+      };
     if (parsed.accessKeyId !== credentials.accessKeyId) {
       return { ok: false, type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
     }
     // The signer trusts a payload-hash header, so check it against the body that arrived first.
     const claimedHash = headers['x-amz-content-sha256'];
-    if (typeof claimedHash === 'string' && claimedHash !== 'UNSIGNED-PAYLOAD' && claimedHash !== createHash('sha256').update(rawBody).digest('hex')) {
-      return { ok: false, type: 'XAmzContentSHA256Mismatch', message: "The provided 'x-amz-content-sha256' header does not match what was computed." };
+    if (
+      typeof claimedHash === 'string' &&
+      claimedHash !== 'UNSIGNED-PAYLOAD' &&
+      claimedHash !== createHash('sha256').update(rawBody).digest('hex')
+    ) {
+      return {
+        ok: false,
+        type: 'XAmzContentSHA256Mismatch',
+        message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+      };
     }
     const signed: Record<string, string> = {};
     for (const name of parsed.signedHeaders) {
@@ -85,7 +103,8 @@ export function createSigV4Verifier(credentials: AwsTestCredentials): (input: { 
     return {
       ok: false,
       type: 'InvalidSignatureException',
-      message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+      message:
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     };
   };
 }

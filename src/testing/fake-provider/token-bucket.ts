@@ -47,7 +47,11 @@ export class TokenBucket {
 
   /** Milliseconds until the bucket is full again. */
   untilFull(now: number): number {
-    return this.#shape.perMinute <= 0 ? (this.level(now) >= this.#shape.size ? 0 : Number.POSITIVE_INFINITY) : this.waitFor(this.#shape.size, now);
+    return this.#shape.perMinute <= 0
+      ? this.level(now) >= this.#shape.size
+        ? 0
+        : Number.POSITIVE_INFINITY
+      : this.waitFor(this.#shape.size, now);
   }
 
   /** Takes `amount` units when available (all or nothing). */

@@ -109,7 +109,17 @@ function errorRateRow(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateTh
   const threshold = `${t.maxErrorRateDeltaPp}pp`;
   const nb = judgedCalls(b);
   const nc = judgedCalls(c);
-  if (nb <= 0 || nc <= 0) return { alias, metric: 'error-rate', baseline: null, candidate: null, delta: null, threshold, status: 'not-judged', note: 'no calls on one side' };
+  if (nb <= 0 || nc <= 0)
+    return {
+      alias,
+      metric: 'error-rate',
+      baseline: null,
+      candidate: null,
+      delta: null,
+      threshold,
+      status: 'not-judged',
+      note: 'no calls on one side',
+    };
   const fb = failuresOf(b);
   const fc = failuresOf(c);
   const rb = (fb / nb) * 100;
@@ -131,16 +141,42 @@ function errorRateRow(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateTh
 function callCountRow(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateThresholds): RowOf {
   const nb = judgedCalls(b);
   const nc = judgedCalls(c);
-  const row: RowOf = { alias, metric: 'call-count', baseline: nb, candidate: nc, delta: nb > 0 ? nc / nb : null, threshold: `≥ ${t.minCalls}, ≥ ${MIN_CALL_SHARE * 100}%`, status: 'pass' };
-  if (nc < t.minCalls) return { ...row, status: 'fail', note: `inconclusive: the candidate made ${nc} calls, fewer than --min-calls ${t.minCalls}` };
-  if (nc < nb * MIN_CALL_SHARE) return { ...row, status: 'fail', note: `not the same workload: the candidate made ${nc} calls, the baseline ${nb}` };
+  const row: RowOf = {
+    alias,
+    metric: 'call-count',
+    baseline: nb,
+    candidate: nc,
+    delta: nb > 0 ? nc / nb : null,
+    threshold: `≥ ${t.minCalls}, ≥ ${MIN_CALL_SHARE * 100}%`,
+    status: 'pass',
+  };
+  if (nc < t.minCalls)
+    return { ...row, status: 'fail', note: `inconclusive: the candidate made ${nc} calls, fewer than --min-calls ${t.minCalls}` };
+  if (nc < nb * MIN_CALL_SHARE)
+    return { ...row, status: 'fail', note: `not the same workload: the candidate made ${nc} calls, the baseline ${nb}` };
   return row;
 }
 
-function tokenRow(alias: string, metric: 'input-tokens-per-success' | 'output-tokens-per-success', b: SummaryEntry, c: SummaryEntry, t: GateThresholds): RowOf {
+function tokenRow(
+  alias: string,
+  metric: 'input-tokens-per-success' | 'output-tokens-per-success',
+  b: SummaryEntry,
+  c: SummaryEntry,
+  t: GateThresholds,
+): RowOf {
   const key = metric === 'input-tokens-per-success' ? 'input' : 'output';
   const threshold = `±${+(t.maxTokenDelta * 100).toFixed(4)}%`;
-  if (b.successes === 0 || c.successes === 0) return { alias, metric, baseline: null, candidate: null, delta: null, threshold, status: 'not-judged', note: 'no successful call on one side' };
+  if (b.successes === 0 || c.successes === 0)
+    return {
+      alias,
+      metric,
+      baseline: null,
+      candidate: null,
+      delta: null,
+      threshold,
+      status: 'not-judged',
+      note: 'no successful call on one side',
+    };
   const vb = b.tokens[key] / b.successes;
   const vc = c.tokens[key] / c.successes;
   const row: RowOf = { alias, metric, baseline: vb, candidate: vc, delta: null, threshold, status: 'pass' };
@@ -157,7 +193,15 @@ function tokenRow(alias: string, metric: 'input-tokens-per-success' | 'output-to
 
 function p95Row(alias: string, b: SummaryEntry, c: SummaryEntry, t: GateThresholds): RowOf {
   const threshold = `${t.maxP95Ratio}x`;
-  const row: RowOf = { alias, metric: 'p95-latency', baseline: b.latencyMs.p95, candidate: c.latencyMs.p95, delta: null, threshold, status: 'pass' };
+  const row: RowOf = {
+    alias,
+    metric: 'p95-latency',
+    baseline: b.latencyMs.p95,
+    candidate: c.latencyMs.p95,
+    delta: null,
+    threshold,
+    status: 'pass',
+  };
   if (b.latencyMs.p95 <= 0) return { ...row, status: 'not-judged', note: 'baseline p95 is 0' };
   row.delta = c.latencyMs.p95 / b.latencyMs.p95;
   if (Math.min(b.calls, c.calls) < t.minCalls) return { ...row, status: 'not-judged', note: `fewer than ${t.minCalls} calls on one side` };
@@ -169,7 +213,15 @@ function perCallRow(alias: string, metric: 'retries-per-call' | 'rate-limited-pe
   const pick = (e: SummaryEntry) => (e.calls === 0 ? null : (metric === 'retries-per-call' ? e.retries : e.rateLimited) / e.calls);
   const vb = pick(b);
   const vc = pick(c);
-  return { alias, metric, baseline: vb, candidate: vc, delta: vb === null || vc === null ? null : vc - vb, threshold: null, status: 'info' };
+  return {
+    alias,
+    metric,
+    baseline: vb,
+    candidate: vc,
+    delta: vb === null || vc === null ? null : vc - vb,
+    threshold: null,
+    status: 'info',
+  };
 }
 
 /** The report's own counters, checked before it is printed: a gate whose sums disagree refuses (exit 2). */
@@ -253,7 +305,10 @@ export function evaluateGate(
   const judged = aliases.filter((a) => a.judged);
   if (base.size > 0 && judged.length === 0 && failures.length === 0) {
     const same = aliases.filter((a) => !a.judged && a.baselineEngine !== null && a.candidateEngine !== null);
-    const named = same.slice(0, 5).map((a) => `${escapeTerminalText(a.alias)}: ${escapeTerminalText(a.baselineEngine!)}`).join(', ');
+    const named = same
+      .slice(0, 5)
+      .map((a) => `${escapeTerminalText(a.alias)}: ${escapeTerminalText(a.baselineEngine!)}`)
+      .join(', ');
     const more = same.length > 5 ? `, +${same.length - 5} more` : '';
     throw new UsageError(
       `nothing to judge: every alias the two runs share ran the same engine on both sides (${named}${more}); the engine switch did not ` +

@@ -32,7 +32,8 @@ function row(r: GateRow): string {
 }
 
 export function renderGateHtml(report: GateReport, title = 'Phase-2 gate: baseline vs candidate'): string {
-  const side = (s: GateReport['baseline']) => `<code>${escapeHtml(s.file)}</code> (engines ${escapeHtml(s.engines.join(', ') || 'none')}${s.startedAt ? `, ${escapeHtml(s.startedAt)} → ${escapeHtml(s.endedAt ?? '?')}` : ''})`;
+  const side = (s: GateReport['baseline']) =>
+    `<code>${escapeHtml(s.file)}</code> (engines ${escapeHtml(s.engines.join(', ') || 'none')}${s.startedAt ? `, ${escapeHtml(s.startedAt)} → ${escapeHtml(s.endedAt ?? '?')}` : ''})`;
   const t = report.thresholds;
   const failures = report.failures.length
     ? `<ul id="failures">${report.failures.map((f) => `<li data-alias="${escapeHtml(f.alias)}" data-metric="${f.metric}">${escapeHtml(failureLine(f))}</li>`).join('')}</ul>`

@@ -1,7 +1,7 @@
 // Reads a run summary (`dd-models … --summary-json`, schema dd-run-summary/1) for the gate: the
 // fields it judges are checked for type, so a wrong or truncated file is a usage error naming the
 // file and the field, never a NaN in the verdict. Unknown keys are ignored (future sections).
-import { FILE_LIMITS, FileReadError, readBoundedTextFile } from '../../config/read-bounded-file.ts';
+import { FILE_LIMITS, type FileReadError, readBoundedTextFile } from '../../config/read-bounded-file.ts';
 import { RUN_SUMMARY_SCHEMA, type RunSummaryEntry } from '../../observability/run-summary.ts';
 import { UsageError } from '../compare/cli-options.ts';
 import { escapeTerminalText } from '../terminal-text.ts';
@@ -43,7 +43,8 @@ function isObject(value: unknown): value is Json {
 }
 
 function count(value: unknown, where: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${where} must be a number ≥ 0, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new Error(`${where} must be a number ≥ 0, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -107,7 +108,11 @@ function entryOf(raw: unknown, where: string): SummaryEntry {
       output: whole(tokens.output, `${where}.tokens.output`),
       reasoning: whole(tokens.reasoning ?? 0, `${where}.tokens.reasoning`),
     },
-    latencyMs: { p50: count(latency.p50, `${where}.latencyMs.p50`), p95: count(latency.p95, `${where}.latencyMs.p95`), p99: count(latency.p99, `${where}.latencyMs.p99`) },
+    latencyMs: {
+      p50: count(latency.p50, `${where}.latencyMs.p50`),
+      p95: count(latency.p95, `${where}.latencyMs.p95`),
+      p99: count(latency.p99, `${where}.latencyMs.p99`),
+    },
     wallMs: count(raw.wallMs ?? 0, `${where}.wallMs`),
   };
   for (const key of ['providerType', 'providerName', 'model'] as const) if (typeof raw[key] === 'string') entry[key] = raw[key];
@@ -125,7 +130,10 @@ export function parseSummary(text: string, file: string): LoadedSummary {
   }
   try {
     if (!isObject(raw)) throw new Error('must be a JSON object');
-    if (raw.schema !== RUN_SUMMARY_SCHEMA) throw new Error(`schema must be "${RUN_SUMMARY_SCHEMA}", got ${JSON.stringify(raw.schema)} (write it with dd-models … --summary-json)`);
+    if (raw.schema !== RUN_SUMMARY_SCHEMA)
+      throw new Error(
+        `schema must be "${RUN_SUMMARY_SCHEMA}", got ${JSON.stringify(raw.schema)} (write it with dd-models … --summary-json)`,
+      );
     if (!Array.isArray(raw.entries)) throw new Error('entries must be an array');
     const entries = raw.entries.map((entry, i) => entryOf(entry, `entries[${i}]`));
     return {

@@ -10,7 +10,18 @@ import type { Scrubber } from './secret-scrubber.ts';
 import { createResigner, isSigV4, SIGNATURE_HEADERS } from './sigv4-resigner.ts';
 
 // Hop-by-hop and framing headers are the proxy's own business on each leg.
-const HOP_HEADERS = new Set(['host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length', 'accept-encoding']);
+const HOP_HEADERS = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'content-length',
+  'accept-encoding',
+]);
 // fetch decodes compressed bodies, so their encoding and length no longer describe what we relay.
 const RELAY_DROP = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive']);
 
@@ -83,7 +94,11 @@ export async function startRecordingProxy(options: { target: string; scrubber: S
       payload = Buffer.from(await upstream.arrayBuffer());
     } catch (error) {
       // The engine must see what it would have seen without us: no response at all.
-      failures.push({ method, path, message: scrubber.value((error as Error).cause ? String((error as Error).cause) : (error as Error).message) });
+      failures.push({
+        method,
+        path,
+        message: scrubber.value((error as Error).cause ? String((error as Error).cause) : (error as Error).message),
+      });
       res.socket?.destroy();
       return;
     }

@@ -6,7 +6,14 @@ import { registeredSecrets } from '../../core/secrets.ts';
 import { createRedactor } from '../../shadow/exchange-redaction.ts';
 
 // Environment variables that hold credentials in the AWS and provider tool chains.
-const SECRET_ENV_VARS = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_BEARER_TOKEN_BEDROCK', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY'];
+const SECRET_ENV_VARS = [
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_BEARER_TOKEN_BEDROCK',
+  'OPENAI_API_KEY',
+  'ANTHROPIC_API_KEY',
+];
 
 // Shorter values are too likely to be ordinary text to scrub blindly (same rule as core/secrets).
 const MIN_SECRET_LENGTH = 4;
@@ -58,7 +65,9 @@ export function createScrubber(secrets: readonly string[], dropHeaders: Iterable
       const entries: [string, string][] =
         headers instanceof Headers
           ? [...headers.entries()]
-          : Object.entries(headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v] as [string, string]]));
+          : Object.entries(headers).flatMap(([k, v]) =>
+              v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v] as [string, string]],
+            );
       return redactor.headers(Object.fromEntries(entries));
     },
   };

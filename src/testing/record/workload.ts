@@ -8,7 +8,7 @@
 //       messages: [{role: user, content: "What is the weather in Paris?"}]
 import { extname } from 'node:path';
 import { parseJsonText, parseYamlText } from '../../config/config-syntax.ts';
-import { FILE_LIMITS, FileReadError, readBoundedTextFile } from '../../config/read-bounded-file.ts';
+import { FILE_LIMITS, type FileReadError, readBoundedTextFile } from '../../config/read-bounded-file.ts';
 import { z } from 'zod';
 import { applyPrecedence } from '../../config/precedence.ts';
 import { embeddingParams, sampleChatParams } from '../../config/sample-params.ts';
@@ -22,7 +22,10 @@ const callSchema = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name must be letters, digits, ".", "_" or "-" (it becomes a file name)')
     .optional(),
   alias: z
-    .string({ error: (issue) => (issue.input === undefined ? 'missing (a model alias of the config)' : 'must be a model alias of the config (a string)') })
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? 'missing (a model alias of the config)' : 'must be a model alias of the config (a string)',
+    })
     .min(1, 'alias must name a model of the config'),
   request: z.record(z.string(), z.unknown()).optional(),
 });
@@ -70,7 +73,9 @@ export function parseWorkload(raw: unknown, config: DataDesignerConfig, label: s
     const where = `${label}: [${index}]`;
     const model = config.models.find((m) => m.alias === call.alias);
     if (!model) {
-      throw new UsageError(`${where}.alias: unknown model alias "${call.alias}"; the config has ${config.models.map((m) => `"${m.alias}"`).join(', ') || 'no models'}`);
+      throw new UsageError(
+        `${where}.alias: unknown model alias "${call.alias}"; the config has ${config.models.map((m) => `"${m.alias}"`).join(', ') || 'no models'}`,
+      );
     }
     const provider = config.providers.find((p) => p.name === model.provider) as ModelProvider;
     const operation: Operation = model.inferenceParameters.generationType === 'embedding' ? 'embedding' : 'chat';

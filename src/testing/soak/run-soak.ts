@@ -155,17 +155,19 @@ export async function runSoak(settings: SoakSettings): Promise<SoakReport> {
     const worker = async (): Promise<void> => {
       while (next < settings.calls) {
         const index = next++;
-        const promise = call(index, true).then(
-          () => {
-            ok++;
-          },
-          (error: unknown) => {
-            const name = error instanceof DataDesignerError ? error.name : `unmapped ${(error as Error)?.name ?? typeof error}`;
-            failed[name] = (failed[name] ?? 0) + 1;
-          },
-        ).finally(() => {
-          settledCount++;
-        });
+        const promise = call(index, true)
+          .then(
+            () => {
+              ok++;
+            },
+            (error: unknown) => {
+              const name = error instanceof DataDesignerError ? error.name : `unmapped ${(error as Error)?.name ?? typeof error}`;
+              failed[name] = (failed[name] ?? 0) + 1;
+            },
+          )
+          .finally(() => {
+            settledCount++;
+          });
         const deadline = timeout(settings.callDeadlineMs);
         await Promise.race([promise, deadline.promise]);
         deadline.cancel();

@@ -14,12 +14,14 @@ export function soakProblems(report: SoakReport): string[] {
   const unmapped = Object.entries(report.failed).filter(([name]) => name.startsWith('unmapped'));
   for (const [name, count] of unmapped) problems.push(`${count} calls failed with ${name} (not a DataDesignerError)`);
   if (report.socketsAfterClose > 0) problems.push(`${report.socketsAfterClose} TCP sockets still open after registry.close()`);
-  if (report.providerInFlightAfterClose > 0) problems.push(`${report.providerInFlightAfterClose} provider requests still open after registry.close()`);
+  if (report.providerInFlightAfterClose > 0)
+    problems.push(`${report.providerInFlightAfterClose} provider requests still open after registry.close()`);
   const quarter = report.memory.find((m) => m.percent === 25);
   const end = report.memory.find((m) => m.percent === 100);
   if (report.gcBeforeSamples && quarter && end) {
     const limit = Math.max(quarter.heapUsedMb * HEAP_GROWTH_ALLOWANCE.ratio, quarter.heapUsedMb + HEAP_GROWTH_ALLOWANCE.mb);
-    if (end.heapUsedMb > limit) problems.push(`heap grew from ${quarter.heapUsedMb.toFixed(1)} MB at 25 % to ${end.heapUsedMb.toFixed(1)} MB at the end`);
+    if (end.heapUsedMb > limit)
+      problems.push(`heap grew from ${quarter.heapUsedMb.toFixed(1)} MB at 25 % to ${end.heapUsedMb.toFixed(1)} MB at the end`);
   }
   return problems;
 }

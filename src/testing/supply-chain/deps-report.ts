@@ -79,7 +79,9 @@ async function importsByArea(root: string): Promise<Map<string, Set<ImportArea>>
 function licences(packages: Iterable<ClosurePackage>): { licence: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const p of packages) counts.set(p.license, (counts.get(p.license) ?? 0) + 1);
-  return [...counts].map(([licence, count]) => ({ licence, count })).sort((a, b) => b.count - a.count || a.licence.localeCompare(b.licence));
+  return [...counts]
+    .map(([licence, count]) => ({ licence, count }))
+    .sort((a, b) => b.count - a.count || a.licence.localeCompare(b.licence));
 }
 
 function strictestNode(packages: Iterable<ClosurePackage>): { floor: Version; packages: string[] } | undefined {
@@ -124,7 +126,10 @@ export async function buildDepsReport(root: string): Promise<DepsReport> {
     return shipped.length > 0 && shipped.every((a) => a === 'legacy');
   });
   const stillUsedByHarness = legacyOnly.filter((name) => areas(name).some((a) => a === 'harness' || a === 'scripts'));
-  const remaining = closureOf(lock, production.filter((name) => !legacyOnly.includes(name)));
+  const remaining = closureOf(
+    lock,
+    production.filter((name) => !legacyOnly.includes(name)),
+  );
   const removedPackages = [...closure.values()]
     .filter((p) => !remaining.has(p.path))
     .map((p) => `${p.name}@${p.version}`)
@@ -137,7 +142,10 @@ export async function buildDepsReport(root: string): Promise<DepsReport> {
     devImportedByLibrary,
     closure: {
       count: closure.size,
-      installScripts: [...closure.values()].filter((p) => p.hasInstallScript).map((p) => `${p.name}@${p.version}`).sort(),
+      installScripts: [...closure.values()]
+        .filter((p) => p.hasInstallScript)
+        .map((p) => `${p.name}@${p.version}`)
+        .sort(),
       licences: licences(closure.values()),
       strictestNode: strictest ? { floor: formatVersion(strictest.floor), packages: strictest.packages.sort() } : undefined,
     },
@@ -149,11 +157,15 @@ export async function buildDepsReport(root: string): Promise<DepsReport> {
 /** Problems that make the CLI exit 1. */
 export function depsProblems(report: DepsReport): string[] {
   const problems: string[] = [];
-  for (const name of report.unusedProduction) problems.push(`dependency ${name} is declared but nothing in src/ or scripts/ imports it: remove it from package.json`);
-  for (const name of report.devImportedByLibrary) problems.push(`devDependency ${name} is imported by the published library: make it a dependency or keep it in src/testing`);
+  for (const name of report.unusedProduction)
+    problems.push(`dependency ${name} is declared but nothing in src/ or scripts/ imports it: remove it from package.json`);
+  for (const name of report.devImportedByLibrary)
+    problems.push(`devDependency ${name} is imported by the published library: make it a dependency or keep it in src/testing`);
   if (!report.enginesNode.consistent) {
     const s = report.closure.strictestNode!;
-    problems.push(`engines.node is "${report.enginesNode.declared ?? '(unset)'}" but ${s.packages.join(', ')} need(s) Node ≥ ${s.floor}: raise it to ">=${s.floor}"`);
+    problems.push(
+      `engines.node is "${report.enginesNode.declared ?? '(unset)'}" but ${s.packages.join(', ')} need(s) Node ≥ ${s.floor}: raise it to ">=${s.floor}"`,
+    );
   }
   return problems;
 }
@@ -161,16 +173,27 @@ export function depsProblems(report: DepsReport): string[] {
 export function renderDepsReport(report: DepsReport): string {
   const lines = [`${report.packageName}: production closure ${report.closure.count} packages (from package-lock.json)`, ''];
   lines.push('declared dependencies (imported by):');
-  for (const d of report.declared) lines.push(`  ${d.kind === 'dev' ? 'dev ' : 'prod'}  ${d.name.padEnd(42)} ${d.importedBy.join(', ') || 'nothing'}`);
-  lines.push('', `install scripts in the closure: ${report.closure.installScripts.length ? report.closure.installScripts.join(', ') : 'none'}`);
+  for (const d of report.declared)
+    lines.push(`  ${d.kind === 'dev' ? 'dev ' : 'prod'}  ${d.name.padEnd(42)} ${d.importedBy.join(', ') || 'nothing'}`);
+  lines.push(
+    '',
+    `install scripts in the closure: ${report.closure.installScripts.length ? report.closure.installScripts.join(', ') : 'none'}`,
+  );
   lines.push('', 'licences:');
   for (const l of report.closure.licences) lines.push(`  ${String(l.count).padStart(4)}  ${l.licence}`);
   const s = report.closure.strictestNode;
-  lines.push('', `engines.node: declared "${report.enginesNode.declared ?? '(unset)'}"; strictest in the closure ${s ? `>=${s.floor} (${s.packages.join(', ')})` : 'none stated'}${report.enginesNode.consistent ? '' : ' — INCONSISTENT'}`);
+  lines.push(
+    '',
+    `engines.node: declared "${report.enginesNode.declared ?? '(unset)'}"; strictest in the closure ${s ? `>=${s.floor} (${s.packages.join(', ')})` : 'none stated'}${report.enginesNode.consistent ? '' : ' — INCONSISTENT'}`,
+  );
   const legacy = report.legacyRemoval;
-  lines.push('', `deleting ${LEGACY_DIR}/ would drop ${legacy.dependencies.length ? legacy.dependencies.join(', ') : 'no declared dependency'} and ${legacy.removedPackages.length} closure packages (${report.closure.count} → ${legacy.closureAfter}):`);
+  lines.push(
+    '',
+    `deleting ${LEGACY_DIR}/ would drop ${legacy.dependencies.length ? legacy.dependencies.join(', ') : 'no declared dependency'} and ${legacy.removedPackages.length} closure packages (${report.closure.count} → ${legacy.closureAfter}):`,
+  );
   for (const p of legacy.removedPackages) lines.push(`  ${p}`);
-  if (legacy.stillUsedByHarness.length) lines.push(`  (${legacy.stillUsedByHarness.join(', ')} still used by the harness: would move to devDependencies)`);
+  if (legacy.stillUsedByHarness.length)
+    lines.push(`  (${legacy.stillUsedByHarness.join(', ')} still used by the harness: would move to devDependencies)`);
   const problems = depsProblems(report);
   lines.push('', problems.length ? `problems:\n${problems.map((p) => `  - ${p}`).join('\n')}` : 'no problems found');
   return lines.join('\n');

@@ -30,7 +30,9 @@ export interface ClosurePackage {
 export function parseLockfile(text: string, origin: string): Lockfile {
   const parsed = JSON.parse(text) as Partial<Lockfile>;
   if (!parsed || typeof parsed !== 'object' || typeof parsed.packages !== 'object' || parsed.packages === null || !parsed.packages['']) {
-    throw new Error(`${origin}: not a package-lock.json with a "packages" map (lockfileVersion 2 or 3 is needed; run npm install with npm ≥ 7)`);
+    throw new Error(
+      `${origin}: not a package-lock.json with a "packages" map (lockfileVersion 2 or 3 is needed; run npm install with npm ≥ 7)`,
+    );
   }
   return parsed as Lockfile;
 }

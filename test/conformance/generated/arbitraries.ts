@@ -30,7 +30,19 @@ const ODD_MEDIA_TYPES = ['image/svg+xml', 'image/bmp', 'image/tiff'];
 
 /** Words, so that texts are distinct enough for conservation to mean something. */
 const word = fc.constantFrom(
-  'alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'Paris', 'Zürich', '東京', 'naïve', '🙂',
+  'alpha',
+  'bravo',
+  'charlie',
+  'delta',
+  'echo',
+  'foxtrot',
+  'golf',
+  'hotel',
+  'Paris',
+  'Zürich',
+  '東京',
+  'naïve',
+  '🙂',
 );
 const sentence = fc.array(word, { minLength: 1, maxLength: 6 }).map((words) => words.join(' '));
 
@@ -53,9 +65,9 @@ const cacheControl = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom<Json>({ type: 'persistent' }, { type: 'ephemeral', ttl: '10m' }) },
 );
 
-export const textPart = fc.record({ text: textValue, cache: cacheControl }).map(({ text, cache }) =>
-  cache === undefined ? { type: 'text', text } : { type: 'text', text, cache_control: cache },
-);
+export const textPart = fc
+  .record({ text: textValue, cache: cacheControl })
+  .map(({ text, cache }) => (cache === undefined ? { type: 'text', text } : { type: 'text', text, cache_control: cache }));
 
 const imagePart = fc.oneof(
   fc
@@ -257,10 +269,7 @@ const schema = fc.oneof(
 const toolDefinition = fc
   .record({
     name: toolName,
-    description: fc.oneof(
-      { weight: 3, arbitrary: sentence },
-      { weight: 1, arbitrary: fc.constantFrom(undefined, null, '', ' ') },
-    ),
+    description: fc.oneof({ weight: 3, arbitrary: sentence }, { weight: 1, arbitrary: fc.constantFrom(undefined, null, '', ' ') }),
     parameters: fc.oneof({ weight: 4, arbitrary: schema }, { weight: 1, arbitrary: fc.constantFrom(undefined, null) }),
     strict: fc.constantFrom(undefined, undefined, true, false, null),
   })
@@ -368,9 +377,12 @@ function toolsCalledIn(history: Json[]): Json[] {
 
 /** The canonical request (model filled in by the runner), with OpenAI-shape nulls where allowed. */
 export const chatRequest: fc.Arbitrary<Omit<ChatRequest, 'model'>> = fc
-  .record({ messages, ...FIELDS, defineCalledTools: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, fc.constant(false)) }, {
-    requiredKeys: ['messages', 'defineCalledTools'],
-  })
+  .record(
+    { messages, ...FIELDS, defineCalledTools: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, fc.constant(false)) },
+    {
+      requiredKeys: ['messages', 'defineCalledTools'],
+    },
+  )
   .map(({ defineCalledTools, ...fields }) => {
     const out: Json = {};
     for (const [key, value] of Object.entries(fields)) if (value !== undefined) out[key] = value;

@@ -256,8 +256,18 @@ function toolPairingFindings(provider: ProviderType, body: Json, shape: WireShap
 
 const SAMPLING_KEYS = ['temperature', 'top_p', 'max_tokens'] as const;
 const NULLABLE_KEYS = [
-  'tools', 'tool_choice', 'temperature', 'top_p', 'max_tokens', 'stop', 'seed', 'response_format', 'n', 'frequency_penalty',
-  'presence_penalty', 'extra_body',
+  'tools',
+  'tool_choice',
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'stop',
+  'seed',
+  'response_format',
+  'n',
+  'frequency_penalty',
+  'presence_penalty',
+  'extra_body',
 ] as const;
 
 function parsedArguments(args: string): unknown {
@@ -277,7 +287,11 @@ function conservationFindings(provider: ProviderType, request: ChatRequest, bodi
       if (!present(item.needle)) out.push({ kind, message: `${item.where}: ${what} ${show(item.needle)} is not in the body` });
     }
   };
-  lost('loss:text', 'text', inv.texts.map((t) => ({ where: t.where, needle: t.text })));
+  lost(
+    'loss:text',
+    'text',
+    inv.texts.map((t) => ({ where: t.where, needle: t.text })),
+  );
   lost('loss:image', 'image', inv.images);
   lost('loss:file-part', 'file part', inv.files);
   if (provider === 'anthropic') lost('loss:thinking', 'signed/redacted thinking', inv.signedThinking);
@@ -318,8 +332,7 @@ function conservationFindings(provider: ProviderType, request: ChatRequest, bodi
         out.push({ kind: 'loss:pairing', message });
       }
       if (j >= 0 && inv.calls[j].id !== canonicalId) {
-        const message =
-          `tool result ${k} answers call ${j} on the wire, whose canonical id is ${show(inv.calls[j].id)}, not ${show(canonicalId)}`;
+        const message = `tool result ${k} answers call ${j} on the wire, whose canonical id is ${show(inv.calls[j].id)}, not ${show(canonicalId)}`;
         out.push({ kind: 'loss:pairing', message });
       }
     });
@@ -369,8 +382,27 @@ function conservationFindings(provider: ProviderType, request: ChatRequest, bodi
 
 const NAMING = new RegExp(
   [
-    '\\d', '[\'"`]', 'message', 'tool', 'temperature', 'top_p', 'max_tokens', 'stop', 'seed', 'response_format', '\\bn\\b', 'penalty',
-    'extra_body', 'content', 'image', 'file', 'role', 'schema', 'cache_control', 'thinking', 'media',
+    '\\d',
+    '[\'"`]',
+    'message',
+    'tool',
+    'temperature',
+    'top_p',
+    'max_tokens',
+    'stop',
+    'seed',
+    'response_format',
+    '\\bn\\b',
+    'penalty',
+    'extra_body',
+    'content',
+    'image',
+    'file',
+    'role',
+    'schema',
+    'cache_control',
+    'thinking',
+    'media',
   ].join('|'),
   'i',
 );
@@ -403,7 +435,10 @@ function ruleKind(problem: string): string | undefined {
 
 export function specKind(problem: string): string {
   // ajv writes `$.messages.3.content`, the Smithy judge `$.messages[3].content (Shape)`.
-  const path = problem.split(/:? /)[0].replace(/\.(\d+)(?=\.|$)/g, '[$1]').replace(/\[\d+\]/g, '[*]');
+  const path = problem
+    .split(/:? /)[0]
+    .replace(/\.(\d+)(?=\.|$)/g, '[$1]')
+    .replace(/\[\d+\]/g, '[*]');
   const segments = path.match(/\$|\.[^.[]+|\[\*\]/g) ?? [path];
   return `spec ${segments.slice(0, 4).join('')}`;
 }

@@ -105,12 +105,15 @@ export async function runRequestConformance(options: RequestRunOptions): Promise
         const engines = found.engine === 'both' ? options.engines : [found.engine];
         const stillThere = async (partial: Partial0) =>
           (await evaluate(rig, partial, [found.provider], engines)).some((f) => keyOf(f) === key);
-        const details = await fc.check(fc.asyncProperty(chatRequest, async (partial) => !(await stillThere(partial))), {
-          seed: options.seed,
-          numRuns: options.runs,
-          path: String(at),
-          interruptAfterTimeLimit: Math.max(1_000, shrinkUntil - performance.now()),
-        });
+        const details = await fc.check(
+          fc.asyncProperty(chatRequest, async (partial) => !(await stillThere(partial))),
+          {
+            seed: options.seed,
+            numRuns: options.runs,
+            path: String(at),
+            interruptAfterTimeLimit: Math.max(1_000, shrinkUntil - performance.now()),
+          },
+        );
         if (details.failed && details.counterexample) {
           const [request] = details.counterexample;
           const again = (await evaluate(rig, request, [found.provider], engines)).find((f) => keyOf(f) === key);

@@ -59,7 +59,10 @@ const tokens = fc.oneof(w(5, fc.nat({ max: 100_000 })), w(1, fc.constant(0)));
 const toolName = fc.oneof(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_-]{0,11}$/), fc.constantFrom('get_weather', 'weather.get_forecast', ''));
 const toolInput = fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
 const argumentsText = fc.oneof(
-  w(4, toolInput.map((input) => JSON.stringify(input))),
+  w(
+    4,
+    toolInput.map((input) => JSON.stringify(input)),
+  ),
   w(1, fc.constantFrom('', '  ', '{"city": "Paris",\n "unit": "c"}', 'not json')),
 );
 
@@ -117,7 +120,10 @@ const openaiChoice = (position: number) =>
     logprobs: fc.oneof(w(4, fc.constant(null)), w(1, fc.constant(ABSENT))),
   });
 const openaiChoices = fc.oneof(
-  w(8, fc.integer({ min: 1, max: 3 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => openaiChoice(i))))),
+  w(
+    8,
+    fc.integer({ min: 1, max: 3 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => openaiChoice(i)))),
+  ),
   w(1, fc.constant([])),
   w(1, fc.constantFrom(ABSENT, null)),
 );
@@ -314,7 +320,10 @@ export const openaiEmbeddingCase: fc.Arbitrary<EmbeddingCase> = fc
             embedding: encoding === 'base64' ? float32Base64(v) : v,
           }));
           if (order === 'shuffled') {
-            data = data.map((d, i) => ({ d, k: (i * 7919 + seed) % 104729 })).sort((a, b) => a.k - b.k).map(({ d }) => d);
+            data = data
+              .map((d, i) => ({ d, k: (i * 7919 + seed) % 104729 }))
+              .sort((a, b) => a.k - b.k)
+              .map(({ d }) => d);
           }
           return {
             provider: 'openai',
@@ -330,9 +339,8 @@ export const openaiEmbeddingCase: fc.Arbitrary<EmbeddingCase> = fc
   );
 
 export const titanEmbeddingCase: fc.Arbitrary<EmbeddingCase> = ask(true).chain(({ n, dimensions }) =>
-  fc
-    .array(fc.record({ embedding: vector(dimensions ?? NATURAL), count: absentOr(tokens, 1) }), { minLength: n, maxLength: n })
-    .map((answers): EmbeddingCase => ({
+  fc.array(fc.record({ embedding: vector(dimensions ?? NATURAL), count: absentOr(tokens, 1) }), { minLength: n, maxLength: n }).map(
+    (answers): EmbeddingCase => ({
       provider: 'bedrock',
       operation: 'embedding',
       model: 'amazon.titan-embed-text-v2:0',
@@ -342,7 +350,8 @@ export const titanEmbeddingCase: fc.Arbitrary<EmbeddingCase> = ask(true).chain((
       bodies: answers.map((a) =>
         dropAbsent({ embedding: a.embedding, embeddingsByType: { float: a.embedding }, inputTextTokenCount: a.count }),
       ),
-    })),
+    }),
+  ),
 );
 
 export const cohereEmbeddingCase: fc.Arbitrary<EmbeddingCase> = fc
@@ -355,20 +364,22 @@ export const cohereEmbeddingCase: fc.Arbitrary<EmbeddingCase> = fc
           vectors: fc.array(vector(dimensions ?? NATURAL), { minLength: count, maxLength: count }),
           header: fc.option(tokens.map(String), { nil: undefined }),
         })
-        .map(({ vectors, header }): EmbeddingCase => ({
-          provider: 'bedrock',
-          operation: 'embedding',
-          model: version === 'v4' ? 'cohere.embed-v4:0' : 'cohere.embed-english-v3',
-          input: inputs(n),
-          ...(dimensions !== undefined ? { dimensions } : {}),
-          // invoke_cohere_embed_v3 (`embeddings` a list) and invoke_cohere_embed_v4_by_type (`embeddings.float`).
-          bodies: [
-            version === 'v4'
-              ? { id: 'e0', embeddings: { float: vectors }, response_type: 'embeddings_by_type', texts: inputs(n) }
-              : { id: 'e0', embeddings: vectors, response_type: 'embeddings_floats', texts: inputs(n) },
-          ],
-          tokenHeaders: [header],
-        })),
+        .map(
+          ({ vectors, header }): EmbeddingCase => ({
+            provider: 'bedrock',
+            operation: 'embedding',
+            model: version === 'v4' ? 'cohere.embed-v4:0' : 'cohere.embed-english-v3',
+            input: inputs(n),
+            ...(dimensions !== undefined ? { dimensions } : {}),
+            // invoke_cohere_embed_v3 (`embeddings` a list) and invoke_cohere_embed_v4_by_type (`embeddings.float`).
+            bodies: [
+              version === 'v4'
+                ? { id: 'e0', embeddings: { float: vectors }, response_type: 'embeddings_by_type', texts: inputs(n) }
+                : { id: 'e0', embeddings: vectors, response_type: 'embeddings_floats', texts: inputs(n) },
+            ],
+            tokenHeaders: [header],
+          }),
+        ),
     );
   });
 
@@ -385,12 +396,14 @@ export const CHAT_MODELS: Record<ProviderType, string> = {
 export function responseCase(provider: ProviderType): fc.Arbitrary<ResponseCase> {
   const chat = (body: fc.Arbitrary<unknown>) =>
     body.map((b): ChatCase => ({ provider, operation: 'chat', model: CHAT_MODELS[provider], body: b }));
-  const minimal = fc.constantFrom(...MINIMAL_RESPONSES.filter((m) => m.provider === provider)).map(
-    (m): ResponseCase =>
-      m.operation === 'chat'
-        ? { provider, operation: 'chat', model: m.model, body: m.body }
-        : { provider, operation: 'embedding', model: m.model, input: ['Hello'], bodies: [m.body] },
-  );
+  const minimal = fc
+    .constantFrom(...MINIMAL_RESPONSES.filter((m) => m.provider === provider))
+    .map(
+      (m): ResponseCase =>
+        m.operation === 'chat'
+          ? { provider, operation: 'chat', model: m.model, body: m.body }
+          : { provider, operation: 'embedding', model: m.model, input: ['Hello'], bodies: [m.body] },
+    );
   if (provider === 'openai') return fc.oneof(w(3, chat(openaiChatBody)), w(2, openaiEmbeddingCase), w(1, minimal));
   if (provider === 'anthropic') return fc.oneof(w(5, chat(anthropicMessageBody)), w(1, minimal));
   const embeddings = [w(1, titanEmbeddingCase), w(1, cohereEmbeddingCase)];

@@ -171,8 +171,7 @@ function anthropicChat(body: unknown): Expected {
       blocks.thinking.push(thinking(block.thinking, block.signature));
     } else if (block.type === 'redacted_thinking' && typeof block.data === 'string') {
       blocks.thinking.push({ type: 'redacted_thinking', data: block.data });
-    }
-    else if (block.type === 'tool_use') {
+    } else if (block.type === 'tool_use') {
       const name = typeof block.name === 'string' ? block.name : '';
       const args = JSON.stringify(block.input ?? {});
       blocks.calls.push(toolCall(block.id, blocks.calls.length, name, args));

@@ -92,7 +92,12 @@ export const openaiKit: ProviderKit = {
   toolNames: (body) => (body.tools ?? []).map((t: any) => t.function.name),
 };
 
-const anthropicStop = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use', context_window: 'model_context_window_exceeded' } as const;
+const anthropicStop = {
+  stop: 'end_turn',
+  length: 'max_tokens',
+  tool_calls: 'tool_use',
+  context_window: 'model_context_window_exceeded',
+} as const;
 
 export const anthropicKit: ProviderKit = {
   type: 'anthropic',
@@ -130,7 +135,12 @@ export const anthropicKit: ProviderKit = {
   toolNames: (body) => (body.tools ?? []).map((t: any) => t.name),
 };
 
-const bedrockStop = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use', context_window: 'model_context_window_exceeded' } as const;
+const bedrockStop = {
+  stop: 'end_turn',
+  length: 'max_tokens',
+  tool_calls: 'tool_use',
+  context_window: 'model_context_window_exceeded',
+} as const;
 
 export const bedrockKit: ProviderKit = {
   type: 'bedrock',

@@ -72,13 +72,7 @@ export class ScriptedProvider {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  #answer(
-    method: string,
-    path: string,
-    headers: IncomingHttpHeaders,
-    text: string,
-    res: import('node:http').ServerResponse,
-  ): void {
+  #answer(method: string, path: string, headers: IncomingHttpHeaders, text: string, res: import('node:http').ServerResponse): void {
     let body: unknown = text;
     try {
       body = text ? JSON.parse(text) : undefined;

@@ -29,11 +29,26 @@ export function fakeProviderConfig(url: string): unknown {
     ],
     models: [
       { alias: 'chat-openai', model: 'gpt-4.1-mini', provider: 'fake-openai', inferenceParameters: { temperature: 0.5, maxTokens: 64 } },
-      { alias: 'embed-openai', model: 'text-embedding-3-small', provider: 'fake-openai', inferenceParameters: { generationType: 'embedding', dimensions: 8 } },
+      {
+        alias: 'embed-openai',
+        model: 'text-embedding-3-small',
+        provider: 'fake-openai',
+        inferenceParameters: { generationType: 'embedding', dimensions: 8 },
+      },
       { alias: 'chat-anthropic', model: 'claude-sonnet-4-5', provider: 'fake-anthropic' },
       { alias: 'chat-bedrock', model: 'us.amazon.nova-micro-v1:0', provider: 'fake-bedrock' },
-      { alias: 'embed-titan', model: 'amazon.titan-embed-text-v2:0', provider: 'fake-bedrock', inferenceParameters: { generationType: 'embedding', dimensions: 256 } },
-      { alias: 'embed-cohere', model: 'cohere.embed-english-v3', provider: 'fake-bedrock', inferenceParameters: { generationType: 'embedding' } },
+      {
+        alias: 'embed-titan',
+        model: 'amazon.titan-embed-text-v2:0',
+        provider: 'fake-bedrock',
+        inferenceParameters: { generationType: 'embedding', dimensions: 256 },
+      },
+      {
+        alias: 'embed-cohere',
+        model: 'cohere.embed-english-v3',
+        provider: 'fake-bedrock',
+        inferenceParameters: { generationType: 'embedding' },
+      },
     ],
   };
 }

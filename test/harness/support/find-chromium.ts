@@ -23,5 +23,7 @@ export function requireChromium(env: NodeJS.ProcessEnv = process.env): string {
     const candidate = join(dir, 'chromium');
     if (executable(candidate)) return candidate;
   }
-  throw new Error('Chromium is required by the HTML report test and is not on PATH: install it (`apt-get install -y chromium`, as .ci/run does) or set DD_CHROMIUM_PATH');
+  throw new Error(
+    'Chromium is required by the HTML report test and is not on PATH: install it (`apt-get install -y chromium`, as .ci/run does) or set DD_CHROMIUM_PATH',
+  );
 }

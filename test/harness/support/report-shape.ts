@@ -27,14 +27,20 @@ function expectMeta(meta: Record<string, any>): void {
   expect(Object.keys(meta.versions.packages).sort()).toEqual(['@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime', 'openai', 'undici']);
 }
 
-export function expectReportShape(report: { cases: Record<string, unknown>[]; summary: Record<string, unknown>; meta?: Record<string, unknown> }): void {
+export function expectReportShape(report: {
+  cases: Record<string, unknown>[];
+  summary: Record<string, unknown>;
+  meta?: Record<string, unknown>;
+}): void {
   expect(Object.keys(report).sort()).toEqual(['cases', 'meta', 'summary']);
   expectMeta(report.meta as Record<string, any>);
   expect(Object.keys(report.summary).sort()).toEqual(['matches', 'mismatched', 'parity', 'parityAlone', 'total']);
   for (const key of ['total', 'parity', 'matches', 'parityAlone', 'mismatched']) expect(Number.isInteger(report.summary[key])).toBe(true);
   expect(report.summary.total).toBe(report.cases.length);
   // Every case is counted once: in parity and matching, in parity with nothing to match, or mismatched.
-  expect((report.summary.matches as number) + (report.summary.parityAlone as number) + (report.summary.mismatched as number)).toBe(report.summary.total);
+  expect((report.summary.matches as number) + (report.summary.parityAlone as number) + (report.summary.mismatched as number)).toBe(
+    report.summary.total,
+  );
   for (const c of report.cases) {
     expect(typeof c.name).toBe('string');
     expect(['openai', 'anthropic', 'bedrock']).toContain(c.provider);

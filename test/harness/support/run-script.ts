@@ -11,7 +11,11 @@ export interface ScriptResult {
   stderr: string;
 }
 
-export function runScript(script: string, args: string[], options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<ScriptResult> {
+export function runScript(
+  script: string,
+  args: string[],
+  options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
     // process.execPath is the Node 24 that runs vitest, the same one `npm run` uses.
     const child = spawn(process.execPath, [`scripts/${script}.ts`, ...args], {

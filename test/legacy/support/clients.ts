@@ -1,5 +1,11 @@
 // Builds legacy clients from config the way the registry does (zod-parsed, secret resolved).
-import { modelConfigSchema, modelProviderSchema, resolveProvider, type ModelConfigInput, type ModelProviderInput } from '../../../src/config/schemas.ts';
+import {
+  modelConfigSchema,
+  modelProviderSchema,
+  resolveProvider,
+  type ModelConfigInput,
+  type ModelProviderInput,
+} from '../../../src/config/schemas.ts';
 import type { Runtime } from '../../../src/core/model-client.ts';
 import { createClient } from '../../../src/models-legacy/index.ts';
 import type { LegacyModelClient } from '../../../src/models-legacy/client/model-client.ts';

@@ -52,7 +52,10 @@ export async function startLocalServer(replies: Reply[] | ((req: RecordedRequest
     }
     const recorded: RecordedRequest = { method: incoming.method ?? '', path: incoming.url ?? '', headers, bodyText, body };
     const index = requests.push(recorded) - 1;
-    const reply = typeof replies === 'function' ? replies(recorded, index) : (replies[index] ?? { status: 599, body: { error: { message: 'no scripted reply' } } });
+    const reply =
+      typeof replies === 'function'
+        ? replies(recorded, index)
+        : (replies[index] ?? { status: 599, body: { error: { message: 'no scripted reply' } } });
     if (reply.hang) {
       hanging.push(outgoing);
       outgoing.on('close', () => {

@@ -30,13 +30,17 @@ interface CorpusFile {
 
 function readCorpus(): Map<string, CorpusFile> {
   if (!statSync(WIRE_CORPUS_DIR, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new Error(`${WIRE_CORPUS_DIR} is missing: clone this repo beside shared/ (as CI does) to run the corpus-backed legacy tests (a suite reading it must be listed in test/shared-reference.ts)`);
+    throw new Error(
+      `${WIRE_CORPUS_DIR} is missing: clone this repo beside shared/ (as CI does) to run the corpus-backed legacy tests (a suite reading it must be listed in test/shared-reference.ts)`,
+    );
   }
   const cases = new Map<string, CorpusFile>();
   for (const provider of readdirSync(WIRE_CORPUS_DIR).sort()) {
     const folder = join(WIRE_CORPUS_DIR, provider);
     if (!statSync(folder).isDirectory()) continue;
-    for (const name of readdirSync(folder).filter((n) => n.endsWith('.json')).sort()) {
+    for (const name of readdirSync(folder)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       cases.set(`${provider}/${name.replace(/\.json$/, '')}`, JSON.parse(readFileSync(join(folder, name), 'utf8')) as CorpusFile);
     }
   }

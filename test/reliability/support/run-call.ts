@@ -42,7 +42,9 @@ export async function runCall(engine: EngineName, type: ProviderType, server: Ho
   const registry = createModelRegistry(
     {
       providers: [providerConfig(type, server, setup.provider)],
-      models: [{ alias: 'm', model: MODELS[type], provider: 'hostile', ...(setup.inference ? { inferenceParameters: setup.inference } : {}) }],
+      models: [
+        { alias: 'm', model: MODELS[type], provider: 'hostile', ...(setup.inference ? { inferenceParameters: setup.inference } : {}) },
+      ],
     },
     {
       engine,
@@ -56,7 +58,10 @@ export async function runCall(engine: EngineName, type: ProviderType, server: Ho
   let error: DataDesignerError | undefined;
   try {
     const client = await registry.getClient('m');
-    await client.chat({ model: MODELS[type], messages: [{ role: 'user', content: 'Name a colour.' }], max_tokens: 32, ...setup.request }, setup.options);
+    await client.chat(
+      { model: MODELS[type], messages: [{ role: 'user', content: 'Name a colour.' }], max_tokens: 32, ...setup.request },
+      setup.options,
+    );
   } catch (caught) {
     if (caught instanceof DataDesignerError) {
       error = caught;

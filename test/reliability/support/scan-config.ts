@@ -31,7 +31,14 @@ export function scanConfig(url: string) {
         extraHeaders: { ...extraHeaders, 'x-gateway-authorization': `Bearer ${PLANTED.extraHeaderBearer}` },
       },
       { name: 'echo-anthropic', endpoint: url, providerType: 'anthropic', apiKey: PLANTED.anthropicKey, extraHeaders },
-      { name: 'echo-bedrock-key', endpoint: url, providerType: 'bedrock', region: 'us-east-1', apiKey: PLANTED.bedrockApiKey, extraHeaders },
+      {
+        name: 'echo-bedrock-key',
+        endpoint: url,
+        providerType: 'bedrock',
+        region: 'us-east-1',
+        apiKey: PLANTED.bedrockApiKey,
+        extraHeaders,
+      },
       { name: 'echo-bedrock-sigv4', endpoint: url, providerType: 'bedrock', region: 'us-east-1', extraHeaders },
     ],
     models: [

@@ -80,8 +80,18 @@ function foreignAnswer(provider: ProviderType, requestNumber: number): FakeReply
   const other = FOREIGN[provider];
   const path = other === 'openai' ? '/v1/chat/completions' : '/v1/messages';
   const protocol = PROTOCOLS[other];
-  const body = { model: other === 'openai' ? 'gpt-4o-mini' : 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'Name a colour.' }] };
-  const request: FakeRequest = { method: 'POST', url: path, headers: { 'anthropic-version': '2023-06-01' }, body, rawBody: JSON.stringify(body) };
+  const body = {
+    model: other === 'openai' ? 'gpt-4o-mini' : 'claude-sonnet-4-5',
+    max_tokens: 16,
+    messages: [{ role: 'user', content: 'Name a colour.' }],
+  };
+  const request: FakeRequest = {
+    method: 'POST',
+    url: path,
+    headers: { 'anthropic-version': '2023-06-01' },
+    body,
+    rawBody: JSON.stringify(body),
+  };
   return protocol.answer(protocol.match('POST', path)!, request, { embeddingDimensions: 8, requestNumber, latencyMs: 0 });
 }
 
