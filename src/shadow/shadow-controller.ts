@@ -20,7 +20,7 @@ import { ShadowQueue, type QueuePlace } from './shadow-queue.ts';
 import { runShadow, type ShadowJudgement } from './shadow-run.ts';
 import { ShadowSession, type ShadowSessionSpec } from './shadow-session.ts';
 import { ShadowWorkerError, ShadowWorkerHost } from './shadow-worker-host.ts';
-import { shadowingClient, type SampledCallRecord } from './shadowing-client.ts';
+import { type SampledCallRecord, type Settled, type ShadowHooks, shadowingClient } from './shadowing-client.ts';
 
 export interface ShadowTarget {
   alias: string;
@@ -59,15 +59,13 @@ export interface ShadowControllerDeps {
   runtime?: Partial<Runtime>;
 }
 
-type Settled = { ok: true; response: unknown } | { ok: false; error: unknown };
-
 /** A primary result that could not be copied (a BigInt, a cycle): counted as a failed shadow run. */
 const UNCOPYABLE: unique symbol = Symbol('uncopyable result');
 
 /** A credential header's value as the shadow carries it: never the real one. */
 const SHADOW_FAKE_CREDENTIAL = 'shadow-replay-fake-credential';
 
-export class ShadowController {
+export class ShadowController implements ShadowHooks<ShadowTarget> {
   readonly options: ResolvedShadowOptions;
   readonly #deps: ShadowControllerDeps;
   readonly #queue: ShadowQueue;

@@ -6,7 +6,6 @@ import { resolveRuntime } from '../core/model-client.ts';
 import { runOutsideCapture, runWithCapture, type WireCapture } from '../core/wire-capture.ts';
 import type { ChatRequest, EmbeddingRequest } from '../core/types.ts';
 import type { CapturedCall } from './captured-call.ts';
-import type { ShadowController, ShadowTarget } from './shadow-controller.ts';
 import type { QueuePlace } from './shadow-queue.ts';
 
 export interface SampledCallRecord {
@@ -14,6 +13,29 @@ export interface SampledCallRecord {
   draws: number[];
   sleeps: number[];
   startedAt: number;
+}
+
+/** How the primary call settled. */
+export type Settled = { ok: true; response: unknown } | { ok: false; error: unknown };
+
+/**
+ * What the client needs of shadow mode, for one target (ShadowController implements it). Declared
+ * here, beside its one user, so the controller imports the client and never the other way round.
+ */
+export interface ShadowHooks<Target> {
+  sample(target: Target): QueuePlace | undefined;
+  snapshotRequest(request: ChatRequest | EmbeddingRequest): ChatRequest | EmbeddingRequest;
+  snapshotResult(result: unknown): unknown;
+  settled(
+    target: Target,
+    place: QueuePlace,
+    operation: CapturedCall['operation'],
+    request: ChatRequest | EmbeddingRequest,
+    options: CallOptions | undefined,
+    record: SampledCallRecord,
+    result: Settled,
+  ): void;
+  abandoned(target: Target, place: QueuePlace, error: unknown): void;
 }
 
 const NO_ATTEMPT: AttemptObserver = { attemptEnded() {} };
@@ -55,9 +77,9 @@ function later(fn: () => void): void {
   runOutsideCapture(() => setImmediate(fn));
 }
 
-export function shadowingClient(inner: ModelClient, target: ShadowTarget, controller: ShadowController): ModelClient {
+export function shadowingClient<Target extends { runtime?: Partial<Runtime> }>(inner: ModelClient, target: Target, controller: ShadowHooks<Target>): ModelClient {
   /** Hands the settled call to shadow mode; nothing shadow mode does can reach the caller. */
-  function offer(...args: Parameters<ShadowController['settled']> extends [unknown, ...infer Rest] ? Rest : never): void {
+  function offer(...args: Parameters<ShadowHooks<Target>['settled']> extends [unknown, ...infer Rest] ? Rest : never): void {
     try {
       controller.settled(target, ...args);
     } catch {

@@ -13,15 +13,14 @@ import {
   ATTR_HTTP_RESPONSE_STATUS_CODE,
 } from '../attribute-names.ts';
 import { errorClassOf } from '../error-class.ts';
-import { CLIENT_SPAN } from './facade-telemetry.ts';
-import type { ModelCallTelemetry } from './model-call.ts';
+import { CLIENT_SPAN, type ModelCallScope } from './telemetry-scope.ts';
 
 export class AttemptTelemetry implements AttemptObserver {
-  readonly #model: ModelCallTelemetry;
+  readonly #model: ModelCallScope;
   readonly #span: Span;
   readonly #t0 = performance.now();
 
-  constructor(model: ModelCallTelemetry, start: AttemptStart) {
+  constructor(model: ModelCallScope, start: AttemptStart) {
     this.#model = model;
     const { call, telemetry, operation } = model;
     const metricAttributes = telemetry.metricAttributes(operation);

@@ -5,12 +5,12 @@
 import { SpanStatusCode, context, trace, type Context, type Span } from '@opentelemetry/api';
 import { ATTR_DD_ERROR_CLASS, ATTR_ERROR_TYPE, ATTR_GEN_AI_OPERATION_NAME, OPERATION_GENERATE } from '../attribute-names.ts';
 import { errorClassOf } from '../error-class.ts';
-import { INTERNAL_SPAN, type FacadeTelemetry, type ModelOperation } from './facade-telemetry.ts';
 import { ModelCallTelemetry } from './model-call.ts';
 import { neverThrow } from '../never-throw.ts';
+import { type CallScope, INTERNAL_SPAN, type ModelOperation, type TelemetryScope } from './telemetry-scope.ts';
 
-export class FacadeCall {
-  readonly telemetry: FacadeTelemetry;
+export class FacadeCall implements CallScope {
+  readonly telemetry: TelemetryScope;
   readonly #record: boolean;
   readonly #startedAt = Date.now();
   readonly #t0 = performance.now();
@@ -23,7 +23,7 @@ export class FacadeCall {
   outputTokens = 0;
   reasoningTokens = 0;
 
-  constructor(telemetry: FacadeTelemetry, kind: 'completion' | 'embed' | 'generate', record: boolean) {
+  constructor(telemetry: TelemetryScope, kind: 'completion' | 'embed' | 'generate', record: boolean) {
     this.telemetry = telemetry;
     this.#record = record;
     if (kind === 'generate') {

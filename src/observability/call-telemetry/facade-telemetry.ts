@@ -1,8 +1,6 @@
 // What one facade owns for observability: its tracer, its registry's metric instruments, its
 // run-summary accumulator and the attributes that name it. Each facade call starts a FacadeCall.
-import { SpanKind, type Attributes, type Tracer } from '@opentelemetry/api';
-import type { EngineName } from '../../core/model-client.ts';
-import type { ProviderType } from '../../core/types.ts';
+import type { Attributes, Tracer } from '@opentelemetry/api';
 import {
   ATTR_DD_ENGINE,
   ATTR_DD_MODEL_ALIAS,
@@ -21,16 +19,9 @@ import { neverThrow } from '../never-throw.ts';
 import type { ModelInstruments } from '../model-instruments.ts';
 import { GEN_AI_PROVIDER_NAMES } from '../provider-names.ts';
 import type { RunSummaryAccumulator } from '../run-summary.ts';
+import type { FacadeIdentity, ModelOperation, TelemetryScope } from './telemetry-scope.ts';
 
-export type ModelOperation = typeof OPERATION_CHAT | typeof OPERATION_EMBEDDINGS;
-
-export interface FacadeIdentity {
-  alias: string;
-  engine: EngineName | undefined;
-  providerType: ProviderType;
-  providerName: string;
-  model: string;
-}
+export type { FacadeIdentity, ModelOperation } from './telemetry-scope.ts';
 
 export interface FacadeTelemetryInit {
   identity: FacadeIdentity;
@@ -40,7 +31,7 @@ export interface FacadeTelemetryInit {
   captureContent: boolean;
 }
 
-export class FacadeTelemetry {
+export class FacadeTelemetry implements TelemetryScope {
   readonly tracer: Tracer;
   readonly instruments: ModelInstruments;
   readonly accumulator: RunSummaryAccumulator;
@@ -97,6 +88,3 @@ export class FacadeTelemetry {
     return neverThrow(() => new FacadeCall(this, kind, record), undefined);
   }
 }
-
-export const CLIENT_SPAN = SpanKind.CLIENT;
-export const INTERNAL_SPAN = SpanKind.INTERNAL;

@@ -18,13 +18,12 @@ import {
 import { captureChatOutput, captureInput } from '../content-capture.ts';
 import { errorClassOf } from '../error-class.ts';
 import { neverThrow } from '../never-throw.ts';
-import type { FacadeCall } from './facade-call.ts';
-import { CLIENT_SPAN, type FacadeTelemetry, type ModelOperation } from './facade-telemetry.ts';
+import { type CallScope, CLIENT_SPAN, type ModelCallScope, type ModelOperation, type TelemetryScope } from './telemetry-scope.ts';
 
 const UNOBSERVED_ATTEMPT: AttemptObserver = { attemptEnded: () => {} };
 
-export class ModelCallTelemetry implements CallObserver {
-  readonly call: FacadeCall;
+export class ModelCallTelemetry implements CallObserver, ModelCallScope {
+  readonly call: CallScope;
   readonly operation: ModelOperation;
   readonly span: Span;
   readonly #parent: Context;
@@ -33,7 +32,7 @@ export class ModelCallTelemetry implements CallObserver {
   /** Lets go of the call's credential headers as secrets (held from input() to the span's end). */
   #releaseSecrets: () => void = () => {};
 
-  constructor(call: FacadeCall, operation: ModelOperation, parent: Context) {
+  constructor(call: CallScope, operation: ModelOperation, parent: Context) {
     this.call = call;
     this.operation = operation;
     this.#parent = parent;
@@ -46,7 +45,7 @@ export class ModelCallTelemetry implements CallObserver {
     call.telemetry.instruments.calls.add(1, call.telemetry.metricAttributes(operation));
   }
 
-  get telemetry(): FacadeTelemetry {
+  get telemetry(): TelemetryScope {
     return this.call.telemetry;
   }
 
