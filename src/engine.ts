@@ -4,6 +4,8 @@ import { ConfigError } from './core/errors.ts';
 import type { EngineName } from './core/model-client.ts';
 import type { ClientFactory } from './config/client-factory.ts';
 import { PROVIDER_TYPES, type ProviderType } from './core/types.ts';
+import { legacyEngine } from './engines/legacy.ts';
+import { v2Engine } from './engines/v2.ts';
 
 export const ENGINE_ENV_VAR = 'DATA_DESIGNER_ASYNC_ENGINE';
 
@@ -59,12 +61,27 @@ export function describeRouting(routing: EngineRouting): string {
   return PROVIDER_TYPES.map((type) => `${type}=${routing[type]}`).join(', ');
 }
 
+/** An engine this build carries: src/engines/<name>.ts, one line in REGISTERED below. */
+export interface EngineRegistration {
+  readonly name: EngineName;
+  load(): Promise<{ createClient?: ClientFactory }>;
+}
+
+/** The engines this build carries. Phase 4 deletes src/engines/legacy.ts and its entry here. */
+const REGISTERED: readonly EngineRegistration[] = [legacyEngine, v2Engine];
+
 /**
  * Loads an engine's client factory on demand, so importing the library loads neither engine
  * (and so none of the SDKs) until a model is first used.
  */
 export async function loadClientFactory(engine: EngineName): Promise<ClientFactory> {
-  const module = engine === 'legacy' ? await import('./models-legacy/index.ts') : await import('./models-v2/index.ts');
+  const registration = REGISTERED.find((candidate) => candidate.name === engine);
+  if (registration === undefined) {
+    throw new ConfigError(`The ${engine} engine is not part of this build (MIGRATION.md, phase 4)`, {
+      solution: `Set ${ENGINE_ENV_VAR} to route every provider to ${REGISTERED.map((r) => r.name).join(' or ')}.`,
+    });
+  }
+  const module = await registration.load();
   if (typeof module.createClient !== 'function') {
     throw new ConfigError(`The ${engine} engine does not export a client factory`, {
       solution: `Route the provider to the other engine with ${ENGINE_ENV_VAR} until the ${engine} engine is built.`,

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
-  dropLegacyLoader,
+  dropRegistration,
   ENGINES_FILE,
   hardCodedEngineLists,
+  LEGACY_REGISTRATION,
   LOADER_FILE,
   marksRetirement,
   narrowEngines,
@@ -43,19 +44,26 @@ describe('the rehearsal edits, on the real files', () => {
     expect(narrowed.split('\n').length).toBe(text.split('\n').length);
   });
 
-  it('removes the legacy branch of loadClientFactory: no import of models-legacy is left, legacy is refused', async () => {
+  it('drops the legacy registration from the engine switch through its import: no reference to legacy is left', async () => {
     const text = await readFile(LOADER_FILE, 'utf8');
-    expect(text).toContain("import('./models-legacy/index.ts')");
-    const edited = dropLegacyLoader(text);
-    expect(edited).not.toContain('models-legacy');
-    expect(edited).toContain("if (engine === 'legacy') {");
-    expect(edited).toContain("const module = await import('./models-v2/index.ts');");
+    expect(text).toContain("import { legacyEngine } from './engines/legacy.ts';");
+    const edited = dropRegistration(text);
+    expect(edited).not.toMatch(/legacy(Engine|\.ts)|models-legacy/);
+    expect(edited).toContain('const REGISTERED: readonly EngineRegistration[] = [v2Engine];');
+    expect(edited.split('\n').length).toBe(text.split('\n').length - 1);
+    // Whatever the order of the list, and with the import renamed.
+    const reordered = "import { legacyEngine as old } from './engines/legacy.ts';\nconst REGISTERED: readonly X[] = [v2Engine, old];\n";
+    expect(dropRegistration(reordered)).toBe('const REGISTERED: readonly X[] = [v2Engine];\n');
+    expect(await readFile(LEGACY_REGISTRATION, 'utf8')).toContain("import('../models-legacy/index.ts')");
   });
 
   it('stops with a clear error when a file no longer looks as the rehearsal expects', () => {
     expect(() => narrowEngines("export const ENGINES = ['legacy', 'v2'] as const;")).toThrow(RehearsalEditError);
     expect(() => narrowEngines('')).toThrow(/src\/testing\/engines\.ts: no line matching/);
-    expect(() => dropLegacyLoader('export {}')).toThrow(/src\/engine\.ts: the loader line that imports \.\/models-legacy/);
+    expect(() => dropRegistration('export {}')).toThrow(/src\/engine\.ts: no import of src\/engines\/legacy\.ts/);
+    expect(() => dropRegistration("import { legacyEngine } from './engines/legacy.ts';\nconst REGISTERED = [];\n")).toThrow(
+      /legacyEngine \(from src\/engines\/legacy\.ts\) is not in the REGISTERED list/,
+    );
   });
 
   it('finds hard-coded engine lists by line, in either order and quote style, and the retire marker', () => {
@@ -147,6 +155,7 @@ describe('npm run consolidation-check -- --rehearse', () => {
       const repo = join(kept!, 'repo');
       expect(await exists(join(repo, 'src/models-v2/index.ts'))).toBe(true);
       expect(await exists(join(repo, 'src/models-legacy'))).toBe(false);
+      expect(await exists(join(repo, 'src/engines/legacy.ts'))).toBe(false);
       expect(await exists(join(repo, 'test/legacy'))).toBe(false);
       expect(await exists(join(repo, '.git'))).toBe(false);
       expect(await readFile(join(repo, ENGINES_FILE), 'utf8')).toContain("= ['v2'];");

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import {
   DELETED_PATHS,
   dropDeletedSuiteEntries,
-  dropLegacyLoader,
+  dropRegistration,
   ENGINES_FILE,
   hardCodedEngineLists,
   LOADER_FILE,
@@ -41,7 +41,7 @@ async function rewrite(root: string, file: string, edit: (text: string) => strin
 export async function applyRehearsal(root: string): Promise<AppliedRehearsal> {
   for (const path of DELETED_PATHS) await rm(join(root, path), { recursive: true, force: true });
   await rewrite(root, ENGINES_FILE, narrowEngines);
-  await rewrite(root, LOADER_FILE, dropLegacyLoader);
+  await rewrite(root, LOADER_FILE, (text) => dropRegistration(text));
   await rewrite(root, SUITE_LIST_FILE, dropDeletedSuiteEntries);
   const retired: string[] = [];
   const hardCoded: string[] = [];

@@ -1,20 +1,22 @@
 // What the phase-4 rehearsal changes in its copy of the repo (MIGRATION.md, phase 4): the folders
-// it deletes, the one engine-list line it narrows, the legacy branch of the engine loader it
-// removes, and the marker by which a suite that only compares the two engines says it retires
-// with legacy. Pure text edits, so a test can check each one without copying anything.
+// it deletes (the legacy engine and its registration, src/engines/legacy.ts), the one engine-list
+// line it narrows, the deleted registration's entry in src/engine.ts (found through the import
+// graph, not a pattern of the loader's code), and the marker by which a suite that only compares
+// the two engines says it retires with legacy. Pure text edits, so a test can check each one
+// without copying anything.
+import { importsOf } from '../architecture/import-graph.ts';
 
 /** Deleted from the copy, relative to the repo root. */
-export const DELETED_PATHS: readonly string[] = ['src/models-legacy', 'test/legacy'];
+export const DELETED_PATHS: readonly string[] = ['src/models-legacy', 'src/engines/legacy.ts', 'test/legacy'];
 
 /** The one list of engines every parametrised suite and harness CLI reads. */
 export const ENGINES_FILE = 'src/testing/engines.ts';
 export const ENGINES_LINE = /^export const ENGINES: readonly EngineName\[\] = \[[^\]\n]*\];$/m;
 export const NARROWED_ENGINES_LINE = "export const ENGINES: readonly EngineName[] = ['v2'];";
 
-/** The engine loader and the line of it that reaches legacy. */
+/** The engine switch, which lists the registered engines, and legacy's registration module. */
 export const LOADER_FILE = 'src/engine.ts';
-export const LOADER_LINE =
-  /^(\s*)const module = engine === 'legacy' \? await import\('\.\/models-legacy\/index\.ts'\) : await import\('\.\/models-v2\/index\.ts'\);$/m;
+export const LEGACY_REGISTRATION = 'src/engines/legacy.ts';
 
 /** Lists suites by path; its entries under a deleted folder go with the folder. */
 export const SUITE_LIST_FILE = 'test/shared-reference.ts';
@@ -46,23 +48,41 @@ export function narrowEngines(text: string): string {
   return text.replace(ENGINES_LINE, NARROWED_ENGINES_LINE);
 }
 
-export function dropLegacyLoader(text: string): string {
-  const match = LOADER_LINE.exec(text);
-  if (!match) {
-    throw new RehearsalEditError(
-      `${LOADER_FILE}: the loader line that imports ./models-legacy/index.ts is not where the rehearsal expects it (${LOADER_LINE})`,
-    );
+/**
+ * Removes a deleted registration module from the engine switch: its import (located through the
+ * import graph) and each name it bound from the REGISTERED list. The switch then refuses the
+ * engine by itself (loadClientFactory: "not part of this build").
+ */
+export function dropRegistration(text: string, registration = LEGACY_REGISTRATION): string {
+  const imports = importsOf(LOADER_FILE, text).filter((edge) => edge.to === registration);
+  if (imports.length === 0) {
+    throw new RehearsalEditError(`${LOADER_FILE}: no import of ${registration} to remove (is the engine registered another way?)`);
   }
-  const indent = match[1];
-  const replacement = [
-    `${indent}if (engine === 'legacy') {`,
-    `${indent}  throw new ConfigError('The legacy engine has been removed (MIGRATION.md, phase 4)', {`,
-    `${indent}    solution: \`Set \${ENGINE_ENV_VAR}=1 (v2 for every provider).\`,`,
-    `${indent}  });`,
-    `${indent}}`,
-    `${indent}const module = await import('./models-v2/index.ts');`,
-  ].join('\n');
-  return text.replace(LOADER_LINE, replacement);
+  const lines = text.split('\n');
+  const bound: string[] = [];
+  for (const edge of [...imports].reverse()) {
+    const statement = lines[edge.line - 1];
+    const names =
+      statement
+        .match(/\{([^}]*)\}/)?.[1]
+        .split(',')
+        .map(
+          (name) =>
+            name
+              .trim()
+              .split(/\s+as\s+/)
+              .pop()!,
+        ) ?? [];
+    bound.push(...names.filter(Boolean));
+    lines.splice(edge.line - 1, 1);
+  }
+  let edited = lines.join('\n');
+  for (const name of bound) {
+    const entry = new RegExp(`(const REGISTERED[^=]*= \\[[^\\]]*?)\\b${name}\\b,?\\s*`);
+    if (!entry.test(edited)) throw new RehearsalEditError(`${LOADER_FILE}: ${name} (from ${registration}) is not in the REGISTERED list`);
+    edited = edited.replace(entry, '$1').replace(/(const REGISTERED[^=]*= \[[^\]]*?),\s*\]/, '$1]');
+  }
+  return edited;
 }
 
 export function dropDeletedSuiteEntries(text: string): string {
