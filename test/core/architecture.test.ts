@@ -25,7 +25,8 @@ const HOUSE = {
   'src/models-legacy/index.ts': "import type { B } from '../config/schemas.ts';\nexport const legacy = 1;\n",
   'src/engines/legacy.ts': "export const legacyEngine = { load: () => import('../models-legacy/index.ts') };\n",
   'src/engines/v2.ts': "export const v2Engine = { load: () => import('../models-v2/index.ts') };\n",
-  'src/engine.ts': "import { legacyEngine } from './engines/legacy.ts';\nimport { v2Engine } from './engines/v2.ts';\nexport const all = [legacyEngine, v2Engine];\n",
+  'src/engine.ts':
+    "import { legacyEngine } from './engines/legacy.ts';\nimport { v2Engine } from './engines/v2.ts';\nexport const all = [legacyEngine, v2Engine];\n",
   'src/index.ts': "export { all } from './engine.ts';\n",
 };
 
