@@ -31,32 +31,12 @@ import type { FacadeCall } from '../observability/call-telemetry/facade-call.ts'
 import type { FacadeTelemetry } from '../observability/call-telemetry/facade-telemetry.ts';
 import { RegistryObservability } from '../observability/registry-observability.ts';
 
-/** Request fields a caller may set per call; they win over the sampled inference parameters. */
-export type ChatOverrides = Partial<
-  Pick<
-    ChatRequest,
-    | 'temperature'
-    | 'top_p'
-    | 'max_tokens'
-    | 'stop'
-    | 'seed'
-    | 'response_format'
-    | 'n'
-    | 'frequency_penalty'
-    | 'presence_penalty'
-    | 'tools'
-    | 'tool_choice'
-    | 'extra_body'
-    | 'extra_headers'
-    | 'timeout_ms'
-  >
->;
-
-export type EmbeddingOverrides = Partial<
-  Pick<EmbeddingRequest, 'encoding_format' | 'dimensions' | 'extra_body' | 'extra_headers' | 'timeout_ms'>
->;
-
-const CHAT_OVERRIDE_KEYS: readonly (keyof ChatOverrides)[] = [
+/**
+ * Request fields a caller may set per call; they win over the sampled inference parameters. The
+ * one list of them: the ChatOverrides type is derived from it, and `ChatRequestFieldsCovered`
+ * fails the typecheck when the canonical ChatRequest gains a field this list does not name.
+ */
+const CHAT_OVERRIDE_KEYS = [
   'temperature',
   'top_p',
   'max_tokens',
@@ -71,15 +51,24 @@ const CHAT_OVERRIDE_KEYS: readonly (keyof ChatOverrides)[] = [
   'extra_body',
   'extra_headers',
   'timeout_ms',
-];
+] as const satisfies readonly (keyof ChatRequest)[];
 
-const EMBEDDING_OVERRIDE_KEYS: readonly (keyof EmbeddingOverrides)[] = [
+export type ChatOverrides = Partial<Pick<ChatRequest, (typeof CHAT_OVERRIDE_KEYS)[number]>>;
+
+/** `true` only while every ChatRequest field but model and messages is a per-call override. */
+type ChatRequestFieldsCovered = [Exclude<keyof ChatRequest, 'model' | 'messages' | keyof ChatOverrides>] extends [never] ? true : false;
+const CHAT_REQUEST_FIELDS_COVERED: ChatRequestFieldsCovered = true;
+void CHAT_REQUEST_FIELDS_COVERED;
+
+const EMBEDDING_OVERRIDE_KEYS = [
   'encoding_format',
   'dimensions',
   'extra_body',
   'extra_headers',
   'timeout_ms',
-];
+] as const satisfies readonly (keyof EmbeddingRequest)[];
+
+export type EmbeddingOverrides = Partial<Pick<EmbeddingRequest, (typeof EMBEDDING_OVERRIDE_KEYS)[number]>>;
 
 export interface CallControl {
   /** What the caller is doing, for error messages ("running generation for column 'x'"). */
