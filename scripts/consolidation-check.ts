@@ -26,7 +26,7 @@ async function main(): Promise<number> {
   }
   process.stdout.write(
     legacyPresent
-      ? 'INFO  src/models-legacy/ is still present: delete it (and its branch in src/engine.ts) once every phase gate holds\n'
+      ? 'INFO  src/models-legacy/ is still present: delete it (and src/engines/legacy.ts with its REGISTERED entry) once every phase gate holds\n'
       : 'INFO  src/models-legacy/ is gone\n',
   );
   process.stdout.write(`consolidation-check: ${checks.length - failed}/${checks.length} checks pass\n`);
@@ -37,8 +37,8 @@ const USAGE = `Usage: npm run consolidation-check [-- --rehearse [--tests <file|
   Checks the architecture rules of MIGRATION.md's consolidation checklist (exit 0 when all hold).
 
   --rehearse          then rehearse phase 4 in a temporary copy of the repo (no .git, node_modules
-                      symlinked): delete src/models-legacy/, test/legacy/ and the legacy branch of
-                      loadClientFactory, narrow src/testing/engines.ts to ['v2'], delete the suites
+                      symlinked): delete src/models-legacy/, test/legacy/ and src/engines/legacy.ts
+                      (and its REGISTERED entry in src/engine.ts), narrow src/testing/engines.ts to ['v2'], delete the suites
                       marked @retire-with-legacy, run the typecheck and the test suite there, and
                       print what broke or PASS (exit 0 PASS, 1 anything broke)
   --tests <filter>    (with --rehearse) run only these test files/filters instead of the whole suite
