@@ -5,7 +5,7 @@ import type { AdmissionSnapshot, ThrottleDomain } from '../core/admission-snapsh
 import type { Runtime } from '../core/model-client.ts';
 import type { RateLimitReading } from './rate-limit-headers.ts';
 
-export type { AdmissionPolicyName, AdmissionSnapshot, BucketSnapshot, LimitChange, ThrottleDomain } from '../core/admission-snapshot.ts';
+export type { AdmissionPolicyName, AdmissionSnapshot, LimitChange, ThrottleDomain } from '../core/admission-snapshot.ts';
 
 export type ThrottleOutcome =
   | { kind: 'success'; rateLimits?: RateLimitReading }

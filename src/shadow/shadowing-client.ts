@@ -77,7 +77,11 @@ function later(fn: () => void): void {
   runOutsideCapture(() => setImmediate(fn));
 }
 
-export function shadowingClient<Target extends { runtime?: Partial<Runtime> }>(inner: ModelClient, target: Target, controller: ShadowHooks<Target>): ModelClient {
+export function shadowingClient<Target extends { runtime?: Partial<Runtime> }>(
+  inner: ModelClient,
+  target: Target,
+  controller: ShadowHooks<Target>,
+): ModelClient {
   /** Hands the settled call to shadow mode; nothing shadow mode does can reach the caller. */
   function offer(...args: Parameters<ShadowHooks<Target>['settled']> extends [unknown, ...infer Rest] ? Rest : never): void {
     try {

@@ -40,7 +40,7 @@ const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'x-amz-security-to
 // Recorded responses may have been trimmed or re-encoded since capture; let node frame the body.
 const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'content-encoding', 'connection', 'keep-alive']);
 
-export const REPLAY_EXHAUSTED_HEADER = 'x-replay-exhausted';
+const REPLAY_EXHAUSTED_HEADER = 'x-replay-exhausted';
 
 function normalisePath(path: string): string {
   const pathname = path.split('?')[0];

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import { startProviderProcess } from '../soak/provider-process.ts';
 import type { FakeProviderStats } from '../fake-provider/fake-provider-server.ts';
-import { startRedisServer, type RedisServer } from '../redis/redis-server.ts';
+import type { RedisServer } from '../redis/redis-server.ts';
 import { type CapacityScenario, CAPACITY_SCENARIOS } from './capacity-scenarios.ts';
 import type { FleetWorkerArgs, FleetWorkerResult } from './fleet-worker.ts';
 
@@ -244,5 +244,3 @@ async function resetProvider(origin: string): Promise<void> {
   await response.arrayBuffer();
   if (!response.ok) throw new Error(`fake provider reset answered ${response.status}`);
 }
-
-export { startRedisServer };

@@ -17,8 +17,8 @@ import { capacityReply, noiseReply, rateLimitHeaders, rateReply } from './limit-
 import { limitChangeSchema, NO_LIMITS, scheduleSchema, type LimitSettings, type ScheduleInput } from './limit-settings.ts';
 import { ProviderLimits } from './provider-limits.ts';
 
-export type { FakeProviderStats, TimelineSecond } from './fake-stats.ts';
-export type { LimitSettings, ScheduleInput } from './limit-settings.ts';
+export type { FakeProviderStats } from './fake-stats.ts';
+export type { ScheduleInput } from './limit-settings.ts';
 
 export interface FakeProviderOptions {
   /** 0 (default) picks a free port. */
