@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // npm run conformance -- [--runs N] [--seed S] [--json F] [--engine legacy|v2|both] [--provider P]...
-// Generated conformance (issue 24): draws canonical requests with fast-check, sends each through
-// the real clients of every engine × provider on loopback, and judges what reached the wire by the
-// providers' definitions (../shared/api-specs), the rules they cannot express and content
-// conservation (docs/engine-rules.md, "Generated conformance"). Sections run in order; each
+// Generated conformance (issue 24), two sections. requests: draws canonical requests with
+// fast-check, sends each through the real clients of every engine × provider on loopback, and
+// judges what reached the wire by the providers' definitions (../shared/api-specs), the rules they
+// cannot express and content conservation (docs/engine-rules.md, "Generated conformance").
+// responses: draws provider answers from the response definitions and judges what both engines
+// make of them (docs/generated-responses.md). Sections run in order; each
 // returns a SectionReport (test/conformance/generated/report.ts). Exit 0: no violation; 1: any
 // violation; 2: usage error.
 import { writeFileSync } from 'node:fs';
@@ -13,12 +15,15 @@ import { PROVIDER_TYPES, type ProviderType } from '../src/core/types.ts';
 import { ENGINES } from '../src/testing/engines.ts';
 import type { Section, SectionOptions, SectionReport } from '../test/conformance/generated/report.ts';
 import { runRequestConformance } from '../test/conformance/generated/requests.ts';
+import { runResponseConformance } from '../test/conformance/generated/responses.ts';
 
 const USAGE = `Usage:
   npm run conformance -- [--runs N] [--seed S] [--json F] [--engine legacy|v2|both] [--provider openai|anthropic|bedrock]...
-                         [--no-shrink] [--shrink-seconds N]
+                         [--section requests|responses]... [--no-shrink] [--shrink-seconds N]
 
-  --runs N           generated cases per section (default 2000); each case runs on every provider × engine
+  --runs N           generated cases per section (default 2000); a request case runs on every provider × engine,
+                     a response case is read by every engine (--runs per provider)
+  --section S        requests or responses; repeatable; default both, in that order
   --seed S           fast-check seed (default 24); the same seed draws the same cases
   --json F           write the report (sections, outcomes, violations with their shrunk cases)
   --engine E         legacy, v2 or both (default both; parity is judged only with both)
@@ -29,8 +34,11 @@ const USAGE = `Usage:
 Exit codes: 0 no violation, 1 any violation, 2 usage error.
 `;
 
-/** The sections, in order. A responses section (runResponseConformance) is added here. */
-const SECTIONS: { name: string; run: Section }[] = [{ name: 'requests', run: runRequestConformance }];
+/** The sections, in order. */
+const SECTIONS: { name: string; run: Section }[] = [
+  { name: 'requests', run: runRequestConformance },
+  { name: 'responses', run: (options) => runResponseConformance(options) },
+];
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}`);
@@ -44,7 +52,7 @@ function integer(text: string | undefined, flag: string, fallback: number): numb
   return value;
 }
 
-function parse(): SectionOptions & { json?: string; shrinkSeconds: number } {
+function parse(): SectionOptions & { json?: string; shrinkSeconds: number; sections: string[] } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -54,6 +62,7 @@ function parse(): SectionOptions & { json?: string; shrinkSeconds: number } {
         json: { type: 'string' },
         engine: { type: 'string' },
         provider: { type: 'string', multiple: true },
+        section: { type: 'string', multiple: true },
         'no-shrink': { type: 'boolean' },
         'shrink-seconds': { type: 'string' },
         help: { type: 'boolean' },
@@ -72,6 +81,9 @@ function parse(): SectionOptions & { json?: string; shrinkSeconds: number } {
   const engines: EngineName[] = engine === 'both' ? [...ENGINES] : [engine as EngineName];
   const providers = (values.provider ?? [...PROVIDER_TYPES]) as ProviderType[];
   for (const p of providers) if (!PROVIDER_TYPES.includes(p)) fail(`--provider must be one of ${PROVIDER_TYPES.join(', ')}, got "${p}"`);
+  const names = SECTIONS.map((section) => section.name);
+  const sections = values.section ?? names;
+  for (const name of sections) if (!names.includes(name)) fail(`--section must be one of ${names.join(', ')}, got "${name}"`);
   const runs = integer(values.runs, '--runs', 2000);
   if (runs < 1) fail('--runs must be at least 1');
   return {
@@ -82,6 +94,7 @@ function parse(): SectionOptions & { json?: string; shrinkSeconds: number } {
     providers: [...new Set(providers)],
     shrink: !values['no-shrink'],
     shrinkSeconds: integer(values['shrink-seconds'], '--shrink-seconds', 120),
+    sections: [...new Set(sections)],
   };
 }
 
@@ -104,7 +117,7 @@ function summary(report: SectionReport, options: SectionOptions): string {
 async function main(): Promise<void> {
   const options = parse();
   const reports: SectionReport[] = [];
-  for (const section of SECTIONS) {
+  for (const section of SECTIONS.filter((s) => options.sections.includes(s.name))) {
     const what = `${options.runs} cases, seed ${options.seed}, engines ${options.engines.join('+')}, providers ${options.providers.join('+')}`;
     process.stdout.write(`running ${section.name}: ${what}\n`);
     const report = await section.run({

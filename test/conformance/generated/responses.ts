@@ -15,23 +15,10 @@ import { canonicalJson, diffJson } from '../../../src/testing/json-diff.ts';
 import { responseCase, type ResponseCase } from './response-bodies.ts';
 import { endpointClient, startResponseEndpoint, type Answer, type ResponseEndpoint, type Served } from './response-endpoint.ts';
 import { expectedOutcome, type Expected } from './response-oracle.ts';
+import type { SectionReport, SectionViolation } from './report.ts';
 
-// The report section type. The request suite (branch genreq) defines `Section` in
-// test/conformance/generated/report.ts; until both branches meet, this identical copy stands in.
-export interface Violation {
-  kind: string;
-  provider: string;
-  engine: string;
-  message: string;
-  counterexample: unknown;
-}
-export interface Section {
-  name: string;
-  cases: number;
-  outcomes: Record<string, number>;
-  violations: Violation[];
-  seconds: number;
-}
+// The report section `npm run conformance` prints (test/conformance/generated/report.ts).
+export type Section = SectionReport;
 
 export interface ResponseConformanceOptions {
   runs: number;
@@ -86,7 +73,7 @@ async function read(client: ModelClient, c: ResponseCase): Promise<Outcome> {
 }
 
 /** A violation's class: its kind and where it shows, without the case's own numbers. */
-function classKey(v: Omit<Violation, 'counterexample'>): string {
+function classKey(v: Omit<SectionViolation, 'counterexample'>): string {
   return `${v.kind}|${v.provider}|${v.engine}|${v.message.replace(/\d+/g, 'N').slice(0, 120)}`;
 }
 
@@ -98,8 +85,8 @@ function firstDifference(left: unknown, right: unknown): string | undefined {
 }
 
 /** Every rule a pair of readings breaks; `outcomes` counts what each engine did. */
-function judge(c: ResponseCase, expected: Expected, readings: Map<EngineName, Outcome>): Omit<Violation, 'counterexample'>[] {
-  const found: Omit<Violation, 'counterexample'>[] = [];
+function judge(c: ResponseCase, expected: Expected, readings: Map<EngineName, Outcome>): Omit<SectionViolation, 'counterexample'>[] {
+  const found: Omit<SectionViolation, 'counterexample'>[] = [];
   const where = `${c.provider} ${c.operation}`;
   for (const [engine, outcome] of readings) {
     const add = (kind: string, message: string) => found.push({ kind, provider: c.provider, engine, message: `${where}: ${message}` });
@@ -147,12 +134,12 @@ export async function runResponseConformance(options: ResponseConformanceOptions
   const engines = options.engines ?? (['legacy', 'v2'] as const);
   const providers = options.providers ?? (['openai', 'anthropic', 'bedrock'] as const);
   const outcomes: Record<string, number> = {};
-  const violations: Violation[] = [];
+  const violations: SectionViolation[] = [];
   let cases = 0;
   for (const provider of providers) {
     const harness = await harnessFor(provider, engines);
     const known = new Set<string>();
-    const evaluate = async (c: ResponseCase): Promise<Omit<Violation, 'counterexample'>[]> => {
+    const evaluate = async (c: ResponseCase): Promise<Omit<SectionViolation, 'counterexample'>[]> => {
       const expected = expectedOutcome(c);
       const readings = new Map<EngineName, Outcome>();
       for (const engine of engines) {
