@@ -18,9 +18,9 @@ import { wireTapFetch } from './wire-tap-fetch.ts';
 import { createUndiciFetch, type UndiciFetch } from './undici-fetch.ts';
 import { attemptFetchOptions } from './transport-attempt-signal.ts';
 import { type StainlessErrorClasses, fromStainlessError } from './stainless-sdk-errors.ts';
-import { chatDemand } from './admission-demand.ts';
+import { chatDemand } from './admission/admission-demand.ts';
 import { headerLookup } from './header-lookup.ts';
-import { acquireThrottle } from './throttle-registry.ts';
+import { acquireThrottle } from './admission/admission-registry.ts';
 
 interface AnthropicSdk {
   client: Anthropic;

@@ -34,7 +34,7 @@ import { malformedResponseError } from './failure-classification.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
 import { type AttemptContext, SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
-import { acquireThrottle } from './throttle-registry.ts';
+import { acquireThrottle } from './admission/admission-registry.ts';
 
 type BedrockModule = typeof import('@aws-sdk/client-bedrock-runtime');
 

@@ -19,4 +19,4 @@ export const createClient: ClientFactory = async (args): Promise<ModelClient> =>
   }
 };
 
-export type { RequestThrottle, ThrottleDomain, ThrottleOutcome, ThrottlePermit } from './admission.ts';
+export type { RequestThrottle, ThrottleDomain, ThrottleOutcome, ThrottlePermit } from './admission/admission.ts';

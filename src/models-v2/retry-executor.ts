@@ -2,9 +2,9 @@
 // provider sees are exactly the ones made here, under the same policy for all three providers.
 import { DataDesignerError, ModelRateLimitError } from '../core/errors.ts';
 import type { CallObserver, Runtime } from '../core/model-client.ts';
-import type { AdmissionDemand, RequestThrottle, ThrottleDomain, ThrottleOutcome } from './admission.ts';
+import type { AdmissionDemand, RequestThrottle, ThrottleDomain, ThrottleOutcome } from './admission/admission.ts';
 import type { HeaderLookup } from './header-lookup.ts';
-import { type RateLimitReading, readRateLimitHeaders } from './rate-limit-headers.ts';
+import { type RateLimitReading, readRateLimitHeaders } from './admission/pacing/rate-limit-headers.ts';
 import { retryBudget, retryDelayMs } from './retry-policy.ts';
 
 /** An attempt hands the response headers it saw (success or error) to admission through this. */

@@ -5,7 +5,7 @@ import { ConfigError } from '../core/errors.ts';
 import { type CallOptions, type ClientFactoryArgs, type Runtime, resolveRuntime } from '../core/model-client.ts';
 import type { ProviderType } from '../core/types.ts';
 import type { AdmissionSnapshot } from '../core/admission-snapshot.ts';
-import type { AdmissionDemand, RequestThrottle, ThrottleDomain } from './admission.ts';
+import type { AdmissionDemand, RequestThrottle, ThrottleDomain } from './admission/admission.ts';
 import type { ErrorSubject } from './failure-classification.ts';
 import { ClientClosedReason, InFlightCalls } from './in-flight-calls.ts';
 import { executeWithRetries, type ObserveHeaders } from './retry-executor.ts';

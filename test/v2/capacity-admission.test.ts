@@ -8,13 +8,13 @@ import {
   CapacityAdmission,
   PROBE_INTERVAL_MAX_MS,
   PROBE_INTERVAL_MIN_MS,
-} from '../../src/models-v2/capacity-admission.ts';
+} from '../../src/models-v2/admission/capacity-admission.ts';
 import { headerLookup } from '../../src/models-v2/header-lookup.ts';
-import { PACING_MARGIN, RateBucketMirror } from '../../src/models-v2/rate-bucket-mirror.ts';
+import { PACING_MARGIN, RateBucketMirror } from '../../src/models-v2/admission/pacing/rate-bucket-mirror.ts';
 
 /** A wait of `ms` at the believed refill, as pacing (erring slow by PACING_MARGIN) asks for it. */
 const paced = (ms: number) => Math.ceil(ms / PACING_MARGIN);
-import { parseGoDurationMs, readRateLimitHeaders } from '../../src/models-v2/rate-limit-headers.ts';
+import { parseGoDurationMs, readRateLimitHeaders } from '../../src/models-v2/admission/pacing/rate-limit-headers.ts';
 import { recordingRuntime } from './factory-args.ts';
 
 function capturingLogger(): Logger & { lines: string[] } {

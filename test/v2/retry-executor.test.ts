@@ -10,8 +10,8 @@ import {
   ModelTimeoutError,
   type DataDesignerError,
 } from '../../src/core/errors.ts';
-import { type ThrottlePermit, unthrottled } from '../../src/models-v2/admission.ts';
-import { AimdThrottle } from '../../src/models-v2/aimd-admission.ts';
+import { type ThrottlePermit, unthrottled } from '../../src/models-v2/admission/admission.ts';
+import { AimdThrottle } from '../../src/models-v2/admission/aimd-admission.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import { headerLookup } from '../../src/models-v2/header-lookup.ts';
 import { executeWithRetries } from '../../src/models-v2/retry-executor.ts';

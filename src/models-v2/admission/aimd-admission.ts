@@ -2,7 +2,7 @@
 // selectable policy (`admission.policy: aimd`) with its exact numbers, tunable like the source's
 // `request_admission` block: ×0.75 once per 429 cascade, +1 after 25 straight successes, and a
 // cooldown of Retry-After (or 2 s) during which no attempt of the domain starts.
-import type { Runtime } from '../core/model-client.ts';
+import type { Runtime } from '../../core/model-client.ts';
 import type { AdmissionDemand, AdmissionSnapshot, LimitChange, RequestThrottle, ThrottleDomain, ThrottleOutcome, ThrottlePermit } from './admission.ts';
 import { type AdmissionContext, admissionTimeout, logLimitChange, snapshotHeader } from './admission-context.ts';
 

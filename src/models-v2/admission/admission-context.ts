@@ -1,7 +1,7 @@
 // What both admission policies know about the (provider, model) they admit for, and how they
 // report a limit change: once, at info level, naming the aliases, the domain, old → new and why.
-import { ModelRequestAdmissionTimeoutError } from '../core/errors.ts';
-import type { Logger } from '../core/logger.ts';
+import { ModelRequestAdmissionTimeoutError } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { AdmissionPolicyName, AdmissionSnapshot, LimitChange, ThrottleDomain } from './admission.ts';
 
 export interface AdmissionContext {

@@ -4,15 +4,15 @@
 // With `admission.store` redis, the capacity policy keeps its shared state in Redis; each
 // registry (a worker) then has its own throttle and its own store connection (two registries of
 // one process act as two workers), and the snapshot shows the store.
-import type { AdmissionConfig, ModelConfig, ResolvedProvider } from '../config/schemas.ts';
-import { silentLogger, type Logger } from '../core/logger.ts';
-import { redactSecrets } from '../core/secrets.ts';
+import type { AdmissionConfig, ModelConfig, ResolvedProvider } from '../../config/schemas.ts';
+import { silentLogger, type Logger } from '../../core/logger.ts';
+import { redactSecrets } from '../../core/secrets.ts';
 import type { AdmissionSnapshot, RequestThrottle } from './admission.ts';
-import { type AdmissionStore, localAdmissionStore, unusableStore } from './admission-store.ts';
+import { type AdmissionStore, localAdmissionStore, unusableStore } from './store/admission-store.ts';
 import type { AdmissionContext } from './admission-context.ts';
 import { AimdThrottle } from './aimd-admission.ts';
 import { CapacityAdmission } from './capacity-admission.ts';
-import { type PoolLease, SharedResourcePool } from './shared-resource-pool.ts';
+import { type PoolLease, SharedResourcePool } from '../shared-resource-pool.ts';
 
 interface SharedThrottle {
   throttle: RequestThrottle & { clampCap(cap: number): void };
@@ -50,7 +50,7 @@ async function acquireStore(admission: AdmissionConfig | undefined, logger: Logg
     async () => {
       // Loaded only when a run asks for the Redis store: node-redis stays out of every other run.
       try {
-        const { createRedisAdmissionStore } = await import('./redis-admission-store.ts');
+        const { createRedisAdmissionStore } = await import('./store/redis-admission-store.ts');
         return await createRedisAdmissionStore({ url: config.url, keyPrefix: config.keyPrefix, logger });
       } catch (error) {
         // No call fails because of the store: one that cannot even be created leaves admission local.

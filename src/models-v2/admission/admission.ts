@@ -1,11 +1,11 @@
 // Admission before every attempt: the retry executor asks a throttle for a permit and reports how
 // the attempt ended. Two policies implement it (docs/engine-rules.md "Admission"): the default
 // capacity-seeking one (capacity-admission.ts) and the source system's AIMD (aimd-admission.ts).
-import type { AdmissionSnapshot, ThrottleDomain } from '../core/admission-snapshot.ts';
-import type { Runtime } from '../core/model-client.ts';
-import type { RateLimitReading } from './rate-limit-headers.ts';
+import type { AdmissionSnapshot, ThrottleDomain } from '../../core/admission-snapshot.ts';
+import type { Runtime } from '../../core/model-client.ts';
+import type { RateLimitReading } from './pacing/rate-limit-headers.ts';
 
-export type { AdmissionPolicyName, AdmissionSnapshot, BucketSnapshot, LimitChange, ThrottleDomain } from '../core/admission-snapshot.ts';
+export type { AdmissionPolicyName, AdmissionSnapshot, BucketSnapshot, LimitChange, ThrottleDomain } from '../../core/admission-snapshot.ts';
 
 export type ThrottleOutcome =
   | { kind: 'success'; rateLimits?: RateLimitReading }

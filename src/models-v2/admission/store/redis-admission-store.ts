@@ -13,10 +13,10 @@
 //   back within LEASE_TTL_MS.
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { RedisStoreUrl } from '../config/redis-store-url.ts';
-import type { Logger } from '../core/logger.ts';
-import { redactSecrets } from '../core/secrets.ts';
-import type { ThrottleDomain } from './admission.ts';
+import type { RedisStoreUrl } from '../../../config/redis-store-url.ts';
+import type { Logger } from '../../../core/logger.ts';
+import { redactSecrets } from '../../../core/secrets.ts';
+import type { ThrottleDomain } from '../admission.ts';
 import type {
   AcquireReply,
   SharedLease,

@@ -21,7 +21,7 @@
 //   are the store's, a crowd's cut and a probe are applied by the store atomically (the first
 //   worker to decide wins, the others adopt). While the store is unavailable this worker admits
 //   alone with a 1/N share of the last shared limit (N = live workers seen).
-import type { Runtime } from '../core/model-client.ts';
+import type { Runtime } from '../../core/model-client.ts';
 import type {
   AdmissionDemand,
   AdmissionSnapshot,
@@ -32,9 +32,9 @@ import type {
   ThrottlePermit,
 } from './admission.ts';
 import { type AdmissionContext, admissionTimeout, logLimitChange, snapshotHeader } from './admission-context.ts';
-import type { SharedAdmissionDomain, SharedLease } from './admission-store.ts';
-import { RateBucketMirror } from './rate-bucket-mirror.ts';
-import type { RateLimitReading } from './rate-limit-headers.ts';
+import type { SharedAdmissionDomain, SharedLease } from './store/admission-store.ts';
+import { RateBucketMirror } from './pacing/rate-bucket-mirror.ts';
+import type { RateLimitReading } from './pacing/rate-limit-headers.ts';
 
 /**
  * The most recent admissions (at the current limit) that 429s are counted against. Admissions,
