@@ -20,7 +20,7 @@ import { attemptFetchOptions } from './transport-attempt-signal.ts';
 import { type StainlessErrorClasses, fromStainlessError } from './stainless-sdk-errors.ts';
 import { chatDemand } from './admission/admission-demand.ts';
 import { headerLookup } from './header-lookup.ts';
-import { acquireThrottle } from './admission/admission-registry.ts';
+import { acquireAdmission } from './admission/admission-registry.ts';
 
 interface AnthropicSdk {
   client: Anthropic;
@@ -60,11 +60,11 @@ async function createSdk(args: ClientFactoryArgs): Promise<AnthropicSdk> {
 }
 
 export async function createAnthropicModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
-  const [sdk, throttle] = await Promise.all([
+  const [sdk, admission] = await Promise.all([
     sdks.acquire(sdkClientKey(args.provider), () => createSdk(args), (shared) => shared.transport.close()),
-    acquireThrottle(args),
+    acquireAdmission(args),
   ]);
-  return new AnthropicModelClient(args, sdk, throttle);
+  return new AnthropicModelClient(args, sdk, admission);
 }
 
 class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements ModelClient {

@@ -34,7 +34,7 @@ import { malformedResponseError } from './failure-classification.ts';
 import { sdkClientKey } from './sdk-client-key.ts';
 import { type AttemptContext, SdkModelClientBase } from './sdk-model-client-base.ts';
 import { SharedResourcePool } from './shared-resource-pool.ts';
-import { acquireThrottle } from './admission/admission-registry.ts';
+import { acquireAdmission } from './admission/admission-registry.ts';
 
 type BedrockModule = typeof import('@aws-sdk/client-bedrock-runtime');
 
@@ -130,14 +130,14 @@ function destroySdk(sdk: BedrockSdk): void {
 
 export async function createBedrockModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
   const sockets = args.model.inferenceParameters.maxParallelRequests;
-  const [sdk, throttle] = await Promise.all([
+  const [sdk, admission] = await Promise.all([
     sdks.acquire(sdkClientKey(args.provider), () => createSdk(args), destroySdk, (shared) => {
       // Another model on the same endpoint: its parallel requests need sockets of their own.
       for (const agent of shared.agents) agent.maxSockets += sockets;
     }),
-    acquireThrottle(args),
+    acquireAdmission(args),
   ]);
-  return new BedrockModelClient(args, sdk, throttle);
+  return new BedrockModelClient(args, sdk, admission);
 }
 
 // Bedrock answers without rate-limit headers (a ThrottlingException carries no hint), so there is

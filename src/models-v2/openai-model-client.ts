@@ -7,7 +7,7 @@ import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } f
 import { chatDemand, embeddingDemand } from './admission/admission-demand.ts';
 import { headerLookup } from './header-lookup.ts';
 import type { ObserveHeaders } from './retry-executor.ts';
-import { acquireThrottle } from './admission/admission-registry.ts';
+import { acquireAdmission } from './admission/admission-registry.ts';
 import { attemptSignals } from './attempt-deadline.ts';
 import { attemptTimeoutMs, checkedExtraHeaders, wireModelId } from './call-settings.ts';
 import { checkChatRequest, checkEmbeddingRequest } from './canonical-request-checks.ts';
@@ -65,11 +65,11 @@ async function createSdk(args: ClientFactoryArgs): Promise<OpenAISdk> {
 }
 
 export async function createOpenAIModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
-  const [sdk, throttle] = await Promise.all([
+  const [sdk, admission] = await Promise.all([
     sdks.acquire(sdkClientKey(args.provider), () => createSdk(args), (shared) => shared.transport.close()),
-    acquireThrottle(args),
+    acquireAdmission(args),
   ]);
-  return new OpenAIModelClient(args, sdk, throttle);
+  return new OpenAIModelClient(args, sdk, admission);
 }
 
 type SdkRequestOptions = NonNullable<Parameters<OpenAI['post']>[1]> & { timeout: number; maxRetries: 0 };

@@ -1,20 +1,29 @@
-// Admission before every attempt: the retry executor asks a throttle for a permit and reports how
-// the attempt ended. Two policies implement it (docs/engine-rules.md "Admission"): the default
-// capacity-seeking one (capacity-admission.ts) and the source system's AIMD (aimd-admission.ts).
-import type { AdmissionSnapshot, ThrottleDomain } from '../../core/admission-snapshot.ts';
+// Admission before every attempt: the retry executor asks the (provider, model) admission for a
+// permit and reports how the attempt ended. Two policies implement it (docs/engine-rules.md
+// "Admission"): the default capacity-seeking one (capacity-admission.ts) and the source system's
+// AIMD (aimd-admission.ts). Both wait in one gate (admission-gate.ts) and decide with a pure limit
+// algorithm (limits/); admission-registry.ts builds one per (provider, model).
+import type { AdmissionDomain, AdmissionSnapshot } from '../../core/admission-snapshot.ts';
 import type { Runtime } from '../../core/model-client.ts';
 import type { RateLimitReading } from './pacing/rate-limit-headers.ts';
 
-export type { AdmissionPolicyName, AdmissionSnapshot, BucketSnapshot, LimitChange, ThrottleDomain } from '../../core/admission-snapshot.ts';
+export type {
+  AdmissionDomain,
+  AdmissionPolicyName,
+  AdmissionSnapshot,
+  BucketSnapshot,
+  LimitChange,
+  ThrottleDomain,
+} from '../../core/admission-snapshot.ts';
 
-export type ThrottleOutcome =
+export type AdmissionOutcome =
   | { kind: 'success'; rateLimits?: RateLimitReading }
   | { kind: 'rate_limited'; retryAfterMs?: number; rateLimits?: RateLimitReading }
   | { kind: 'failure'; rateLimits?: RateLimitReading };
 
-export interface ThrottlePermit {
+export interface AdmissionPermit {
   /** Called exactly once per permit; later calls are ignored. */
-  release(outcome: ThrottleOutcome): void;
+  release(outcome: AdmissionOutcome): void;
 }
 
 export interface AdmissionDemand {
@@ -24,19 +33,27 @@ export interface AdmissionDemand {
   modelAlias?: string;
 }
 
-export interface RequestThrottle {
+export interface Admission {
   /**
    * Resolves when an attempt may start; rejects with the signal's reason when aborted, or with
    * `ModelRequestAdmissionTimeoutError` when a queue deadline is configured and passes first.
    */
-  acquire(domain: ThrottleDomain, runtime: Runtime, signal?: AbortSignal, demand?: AdmissionDemand): Promise<ThrottlePermit>;
+  acquire(domain: AdmissionDomain, runtime: Runtime, signal?: AbortSignal, demand?: AdmissionDemand): Promise<AdmissionPermit>;
   /** One entry per domain that has seen traffic; `now` (epoch ms) dates the bucket estimates. */
   snapshot(now?: number): AdmissionSnapshot[];
 }
 
-const noopPermit: ThrottlePermit = { release: () => {} };
+/** @deprecated former names, kept for importers of `src/models-v2/index.ts`. */
+export type RequestThrottle = Admission;
+/** @deprecated see `AdmissionOutcome`. */
+export type ThrottleOutcome = AdmissionOutcome;
+/** @deprecated see `AdmissionPermit`. */
+export type ThrottlePermit = AdmissionPermit;
 
-export const unthrottled: RequestThrottle = {
+const noopPermit: AdmissionPermit = { release: () => {} };
+
+/** Admits every attempt at once (no limit): for callers that run without admission. */
+export const unlimitedAdmission: Admission = {
   acquire: async (_domain, _runtime, signal) => {
     if (signal?.aborted) throw signal.reason;
     return noopPermit;

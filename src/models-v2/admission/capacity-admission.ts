@@ -15,54 +15,43 @@
 //   failed probes doubling from 250 ms to 1 s (a provider that grows is found within about
 //   1.5 s; a refused probe costs a few 429s, each only to the attempt that got it).
 // - The attempt that got a 429 honours its Retry-After (the retry executor); nothing else stops.
-// - Admission is FIFO, cancellable, and bounded by `admission.queueTimeoutSeconds` when set.
-// - With a shared store (admission-store.ts, `admission.store`), the same decisions are taken on
+// - Admission is FIFO, cancellable, and bounded by `admission.queueTimeoutSeconds` when set: the
+//   gate both policies share (admission-gate.ts); the limit arithmetic is limits/capacity-limit.ts.
+// - With a shared store (store/admission-store.ts, `admission.store`), the same decisions are taken on
 //   the fleet's state: a slot is a lease granted by the store below the shared limit, the buckets
 //   are the store's, a crowd's cut and a probe are applied by the store atomically (the first
 //   worker to decide wins, the others adopt). While the store is unavailable this worker admits
 //   alone with a 1/N share of the last shared limit (N = live workers seen).
 import type { Runtime } from '../../core/model-client.ts';
 import type {
+  Admission,
   AdmissionDemand,
+  AdmissionDomain,
+  AdmissionOutcome,
+  AdmissionPermit,
   AdmissionSnapshot,
   LimitChange,
-  RequestThrottle,
-  ThrottleDomain,
-  ThrottleOutcome,
-  ThrottlePermit,
 } from './admission.ts';
-import { type AdmissionContext, admissionTimeout, logLimitChange, snapshotHeader } from './admission-context.ts';
-import type { SharedAdmissionDomain, SharedLease } from './store/admission-store.ts';
+import { type AdmissionContext, logLimitChange, snapshotHeader } from './admission-context.ts';
+import { AdmissionGate, type GateWaiter } from './admission-gate.ts';
+import { CapacityLimit } from './limits/capacity-limit.ts';
 import { RateBucketMirror } from './pacing/rate-bucket-mirror.ts';
 import type { RateLimitReading } from './pacing/rate-limit-headers.ts';
+import type { SharedAdmissionDomain, SharedLease } from './store/admission-store.ts';
 
-/**
- * The most recent admissions (at the current limit) that 429s are counted against. Admissions,
- * not outcomes: refusals come back at once and successes a latency later, so a share of
- * outcomes would see a few noise 429s as a crowd just after every change.
- */
-export const CROWDING_WINDOW = 64;
-/** Unexplained 429s among those admissions, at least this many and this share, mean "over the ceiling". */
-export const CROWDING_MIN_COUNT = 4;
-export const CROWDING_MIN_SHARE = 0.25;
-export const PROBE_INTERVAL_MIN_MS = 250;
-export const PROBE_INTERVAL_MAX_MS = 1_000;
+export {
+  CROWDING_MIN_COUNT,
+  CROWDING_MIN_SHARE,
+  CROWDING_WINDOW,
+  PROBE_INTERVAL_MAX_MS,
+  PROBE_INTERVAL_MIN_MS,
+} from './limits/capacity-limit.ts';
 /** A pacing wait never exceeds this, whatever a header says (a daily bucket must not freeze a job). */
 export const MAX_PACING_WAIT_MS = 60_000;
 /** Shared store: a queued head retries this often when no release was announced (bounded, no busy loop). */
 export const SHARED_SLOT_RETRY_MS = 25;
 /** Shared store: queued attempts one acquisition asks slots for (one round trip for all of them). */
 export const SHARED_BATCH = 16;
-
-interface Waiter {
-  tokens: number;
-  modelAlias?: string;
-  runtime: Runtime;
-  grant(permit: ThrottlePermit): void;
-  fail(reason: unknown): void;
-  /** Set once the waiter sat out a pacing wait: it goes next, whatever the clock says. */
-  paced: boolean;
-}
 
 interface Ticket {
   seq: number;
@@ -87,45 +76,25 @@ interface SharedState {
 }
 
 interface DomainState {
-  limit: number;
+  limit: CapacityLimit;
+  gate: AdmissionGate;
   inFlight: Set<number>;
-  queue: Waiter[];
   /** Admissions so far; also the cumulative request cost. */
   seq: number;
   tokensSpent: number;
-  /** Attempts admitted after this one are judged at the current limit. */
-  changeSeq: number;
-  /** Successes of attempts admitted at the current limit. */
-  provenAtLimit: number;
-  /** Whether demand filled the current limit at some point: only a used limit is worth raising. */
-  saturated: boolean;
-  /** Admission numbers of recent attempts (at the current limit) refused with an unexplained 429. */
-  refused: number[];
-  /** Limit before the current probe, while a probe is unconfirmed. */
-  probeFrom?: number;
-  /** The last raise held for a full round: the next one may take a bigger step. */
-  probeHeld: boolean;
-  probeStep: number;
-  probeIntervalMs: number;
-  nextProbeAt: number;
-  /** The limit at which 429s last crowded (diagnostic). */
-  ceiling?: number;
   /** The clock of the last call admitted for: snapshots and cap changes are dated by it. */
   clock?: Pick<Runtime, 'now'>;
   requests?: RateBucketMirror;
   tokens?: RateBucketMirror;
-  /** The waiter a pacing timer is running for, when it fires (runtime clock), and how to stop it. */
-  pacing?: { waiter: Waiter; until: number; stop: AbortController };
-  lastChange?: LimitChange;
   shared?: SharedState;
 }
 
-export type SharedDomainSource = (domain: ThrottleDomain) => SharedAdmissionDomain | undefined;
+export type SharedDomainSource = (domain: AdmissionDomain) => SharedAdmissionDomain | undefined;
 
-export class CapacityAdmission implements RequestThrottle {
+export class CapacityAdmission implements Admission {
   #cap: number;
   readonly #context: AdmissionContext;
-  readonly #domains = new Map<ThrottleDomain, DomainState>();
+  readonly #domains = new Map<AdmissionDomain, DomainState>();
   readonly #sharedSource?: SharedDomainSource;
 
   constructor(cap: number, context: AdmissionContext, shared?: SharedDomainSource) {
@@ -142,7 +111,7 @@ export class CapacityAdmission implements RequestThrottle {
   clampCap(cap: number): void {
     this.#cap = Math.max(1, Math.min(this.#cap, Math.floor(cap)));
     for (const [domain, state] of this.#domains) {
-      if (state.limit > this.#cap) this.#setLimit(domain, state, this.#cap, nowOf(state), 'a smaller maxParallelRequests registered');
+      if (state.limit.value > this.#cap) this.#setLimit(domain, state, this.#cap, nowOf(state), 'a smaller maxParallelRequests registered');
     }
   }
 
@@ -150,80 +119,39 @@ export class CapacityAdmission implements RequestThrottle {
     return [...this.#domains].map(([domain, state]) => this.#snapshotOf(domain, state, at ?? nowOf(state)));
   }
 
-  #snapshotOf(domain: ThrottleDomain, state: DomainState, now: number): AdmissionSnapshot {
+  #snapshotOf(domain: AdmissionDomain, state: DomainState, now: number): AdmissionSnapshot {
+    const { ceiling, lastChange } = state.limit;
     return {
       ...snapshotHeader(this.#context, 'capacity', domain, this.#cap),
-      limit: state.limit,
+      limit: state.limit.value,
       inFlight: state.inFlight.size,
-      queued: state.queue.length,
-      ...(state.ceiling !== undefined ? { ceiling: state.ceiling } : {}),
+      queued: state.gate.size,
+      ...(ceiling !== undefined ? { ceiling } : {}),
       ...(state.requests ? { requests: bucketSnapshot(state.requests, now, state.seq) } : {}),
       ...(state.tokens ? { tokens: bucketSnapshot(state.tokens, now, state.tokensSpent) } : {}),
-      ...(state.lastChange ? { lastChange: { ...state.lastChange } } : {}),
+      ...(lastChange ? { lastChange: { ...lastChange } } : {}),
     };
   }
 
-  acquire(domain: ThrottleDomain, runtime: Runtime, signal?: AbortSignal, demand?: AdmissionDemand): Promise<ThrottlePermit> {
+  acquire(domain: AdmissionDomain, runtime: Runtime, signal?: AbortSignal, demand?: AdmissionDemand): Promise<AdmissionPermit> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const state = this.#state(domain);
     state.clock = runtime;
-    return new Promise<ThrottlePermit>((resolve, reject) => {
-      let deadline: ReturnType<typeof setTimeout> | undefined;
-      const settle = (): void => {
-        signal?.removeEventListener('abort', onAbort);
-        if (deadline !== undefined) clearTimeout(deadline);
-      };
-      const waiter: Waiter = {
-        tokens: Math.max(0, demand?.tokens ?? 0),
-        modelAlias: demand?.modelAlias,
-        runtime,
-        paced: false,
-        grant: (permit) => {
-          settle();
-          resolve(permit);
-        },
-        fail: (reason) => {
-          settle();
-          reject(reason);
-        },
-      };
-      const leave = (reason: unknown): void => {
-        const index = state.queue.indexOf(waiter);
-        if (index < 0) return;
-        state.queue.splice(index, 1);
-        stopPacing(state, waiter);
-        waiter.fail(reason);
-        this.#pump(domain, state);
-      };
-      const onAbort = (): void => leave(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const timeoutMs = this.#context.queueTimeoutMs;
-      if (timeoutMs !== undefined) deadline = setTimeout(() => leave(admissionTimeout(this.#context, waiter.modelAlias)), timeoutMs);
-      state.queue.push(waiter);
-      this.#pump(domain, state);
-    });
+    return state.gate.enter(runtime, signal, demand);
   }
 
   /** Admits from the head of the queue while the limit and the rate buckets allow (FIFO: nobody overtakes). */
-  #pump(domain: ThrottleDomain, state: DomainState): void {
+  #pump(domain: AdmissionDomain, state: DomainState): void {
     if (state.shared?.domain.connected) {
       this.#pumpShared(domain, state, state.shared);
       return;
     }
-    while (state.queue.length > 0 && state.inFlight.size < state.limit) {
-      const head = state.queue[0];
-      const now = head.runtime.now();
-      if (!head.paced) {
-        const wait = this.#pacingWaitMs(state, head, now);
-        if (wait > 0) {
-          this.#pace(domain, state, head, wait);
-          return;
-        }
-      }
-      stopPacing(state, head);
-      state.queue.shift();
-      head.grant(this.#admit(domain, state, head, now));
-    }
+    state.gate.admitWhile({
+      hasRoom: () => state.inFlight.size < state.limit.value,
+      // A head that sat out a pacing wait goes next, whatever the clock says.
+      waitMs: (head, now) => (head.pacedUntil !== undefined ? 0 : pacingWaitMs(state, head, now)),
+      admit: (head, now) => this.#admit(domain, state, head, now),
+    });
   }
 
   /**
@@ -233,13 +161,14 @@ export class CapacityAdmission implements RequestThrottle {
    * SHARED_SLOT_RETRY_MS; when a shared bucket is short, as long as the store says. A store
    * failure leaves the queue to the local path.
    */
-  #pumpShared(domain: ThrottleDomain, state: DomainState, shared: SharedState): void {
-    const room = Math.min(SHARED_BATCH, state.queue.length, this.#cap - state.inFlight.size);
+  #pumpShared(domain: AdmissionDomain, state: DomainState, shared: SharedState): void {
+    const room = Math.min(SHARED_BATCH, state.gate.size, this.#cap - state.inFlight.size);
     if (shared.acquiring || shared.waiting || room <= 0) return;
-    const head = state.queue[0];
+    const waiters = state.gate.peek(room);
+    const head = waiters[0];
     shared.acquiring = true;
-    const costs = state.queue.slice(0, room).map((waiter) => waiter.tokens);
-    void shared.domain.acquire(costs, shared.lastLimit ?? state.limit).then((reply) => {
+    const costs = waiters.map((waiter) => waiter.tokens);
+    void shared.domain.acquire(costs, shared.lastLimit ?? state.limit.value).then((reply) => {
       shared.acquiring = false;
       if (!reply) {
         this.#pump(domain, state);
@@ -247,16 +176,11 @@ export class CapacityAdmission implements RequestThrottle {
       }
       const now = head.runtime.now();
       this.#adopt(domain, state, shared, reply.limit, reply.version, now);
-      if (reply.inFlight >= reply.limit) state.saturated = true;
+      if (reply.inFlight >= reply.limit) state.limit.saturate();
       for (const lease of reply.grants) {
         // A waiter may have left (aborted) meanwhile: the slot goes to whoever is first now.
-        const waiter = state.queue.shift();
-        if (!waiter) {
-          void shared.domain.release(lease.id, {});
-          continue;
-        }
-        stopPacing(state, waiter);
-        waiter.grant(this.#admit(domain, state, waiter, waiter.runtime.now(), lease));
+        const granted = state.gate.grantHead((waiter) => this.#admit(domain, state, waiter, waiter.runtime.now(), lease));
+        if (!granted) void shared.domain.release(lease.id, {});
       }
       if (reply.stop === 'done') {
         this.#pump(domain, state);
@@ -273,47 +197,29 @@ export class CapacityAdmission implements RequestThrottle {
   }
 
   /** Shared store: take the fleet's limit when another worker changed it. */
-  #adopt(domain: ThrottleDomain, state: DomainState, shared: SharedState, limit: number, version: number, now: number): void {
+  #adopt(domain: AdmissionDomain, state: DomainState, shared: SharedState, limit: number, version: number, now: number): void {
     shared.lastLimit = limit;
     if (version === shared.version) return;
     shared.version = version;
-    if (limit !== state.limit) this.#setLimit(domain, state, limit, now, 'the shared limit changed (another worker, or the store)');
+    if (limit !== state.limit.value) this.#setLimit(domain, state, limit, now, 'the shared limit changed (another worker, or the store)');
   }
 
-  #pacingWaitMs(state: DomainState, waiter: Waiter, now: number): number {
-    const requestWait = state.requests?.waitMs(1, now, state.seq) ?? 0;
-    const tokenWait = waiter.tokens > 0 ? (state.tokens?.waitMs(waiter.tokens, now, state.tokensSpent) ?? 0) : 0;
-    return Math.min(MAX_PACING_WAIT_MS, Math.max(requestWait, tokenWait));
-  }
-
-  /** One timer at a time, for the head of the queue; when it fires the head goes next. */
-  #pace(domain: ThrottleDomain, state: DomainState, head: Waiter, waitMs: number): void {
-    const until = head.runtime.now() + waitMs;
-    // A timer already running for the head stays unless a newer reading brings the wait forward.
-    if (state.pacing?.waiter === head && state.pacing.until <= until) return;
-    state.pacing?.stop.abort();
-    const stop = new AbortController();
-    state.pacing = { waiter: head, until, stop };
-    head.runtime.sleep(waitMs, stop.signal).then(
-      () => {
-        if (state.pacing?.waiter !== head) return;
-        state.pacing = undefined;
-        head.paced = true;
-        this.#pump(domain, state);
-      },
-      () => {},
-    );
-  }
-
-  #admit(domain: ThrottleDomain, state: DomainState, waiter: Waiter, now: number, lease?: SharedLease): ThrottlePermit {
+  #admit(domain: AdmissionDomain, state: DomainState, waiter: GateWaiter, now: number, lease?: SharedLease): AdmissionPermit {
     state.seq += 1;
     state.tokensSpent += waiter.tokens;
     // Shared: the buckets are mirrored in the fleet's coordinates (server clock, fleet spend).
     const ticket: Ticket = lease
-      ? { seq: state.seq, admittedAt: lease.admittedAt, tokens: waiter.tokens, requestsThrough: lease.requestsThrough, tokensThrough: lease.tokensThrough, lease }
+      ? {
+          seq: state.seq,
+          admittedAt: lease.admittedAt,
+          tokens: waiter.tokens,
+          requestsThrough: lease.requestsThrough,
+          tokensThrough: lease.tokensThrough,
+          lease,
+        }
       : { seq: state.seq, admittedAt: now, tokens: waiter.tokens, requestsThrough: state.seq, tokensThrough: state.tokensSpent };
     state.inFlight.add(ticket.seq);
-    if (!lease && state.inFlight.size >= state.limit) state.saturated = true;
+    if (!lease && state.inFlight.size >= state.limit.value) state.limit.saturate();
     let released = false;
     return {
       release: (outcome) => {
@@ -327,18 +233,10 @@ export class CapacityAdmission implements RequestThrottle {
     };
   }
 
-  #learn(domain: ThrottleDomain, state: DomainState, ticket: Ticket, outcome: ThrottleOutcome, now: number): void {
-    if (outcome.rateLimits) this.#observe(state, ticket, outcome.rateLimits);
-    const current = ticket.seq > state.changeSeq;
+  #learn(domain: AdmissionDomain, state: DomainState, ticket: Ticket, outcome: AdmissionOutcome, now: number): void {
+    if (outcome.rateLimits) observe(state, ticket, outcome.rateLimits);
     if (outcome.kind === 'success') {
-      if (!current) return;
-      state.provenAtLimit += 1;
-      if (state.probeFrom !== undefined && state.provenAtLimit >= state.limit) {
-        // The probe held for a full round: the level is proven, a later crowd is not its refusal.
-        state.probeFrom = undefined;
-        state.probeHeld = true;
-      }
-      this.#maybeRaise(domain, state, now);
+      if (state.limit.succeeded(ticket.seq)) this.#maybeRaise(domain, state, now);
       return;
     }
     if (outcome.kind !== 'rate_limited') return;
@@ -351,30 +249,16 @@ export class CapacityAdmission implements RequestThrottle {
       state.tokens?.refused(ticket.seq, ticket.tokens);
       return;
     }
-    if (!current) return;
-    const windowStart = Math.max(state.changeSeq, state.seq - CROWDING_WINDOW);
-    state.refused = state.refused.filter((seq) => seq > windowStart);
-    // An attempt admitted before the window (a slow one) is not news about the recent admissions.
-    if (ticket.seq <= windowStart) return;
-    state.refused.push(ticket.seq);
-    const admitted = state.seq - windowStart;
-    const refused = state.refused.length;
-    // An isolated 429 is noise: only its own attempt waits (its Retry-After, in the executor).
-    if (refused < CROWDING_MIN_COUNT || refused < CROWDING_MIN_SHARE * admitted) return;
-    // Over the ceiling: fall to what the provider was serving, the attempts still in flight that
-    // were admitted before this one; a refused probe falls back no lower than where it started.
-    const from = state.limit;
-    const probeFrom = state.probeFrom;
-    const nextInterval = probeFrom === undefined ? PROBE_INTERVAL_MIN_MS : Math.min(PROBE_INTERVAL_MAX_MS, state.probeIntervalMs * 2);
-    const why = `${refused} of the last ${admitted} attempts got 429 without an empty rate bucket`;
-    const reason = probeFrom === undefined ? why : `probe refused: ${why}`;
+    const cut = state.limit.refused(ticket.seq, state.seq);
+    if (!cut) return;
     if (ticket.lease && state.shared?.domain.connected) {
       // The fleet's leases decide what the provider was serving; the store applies the cut once.
       const shared = state.shared;
       if (shared.changing) return;
       shared.changing = true;
-      state.refused = [];
-      void shared.domain.recordRefusal({ version: shared.version, refusedSeq: ticket.lease.seq, from, floor: probeFrom ?? 1, reason, probeIntervalMs: nextInterval }).then((reply) => {
+      state.limit.forgetRefusals();
+      const proposal = { version: shared.version, refusedSeq: ticket.lease.seq, from: cut.from, floor: cut.floor, reason: cut.reason };
+      void shared.domain.recordRefusal({ ...proposal, probeIntervalMs: cut.probeIntervalMs }).then((reply) => {
         shared.changing = false;
         if (!reply) return;
         if (!reply.applied) {
@@ -383,97 +267,57 @@ export class CapacityAdmission implements RequestThrottle {
         }
         shared.version = reply.version;
         shared.lastLimit = reply.limit;
-        state.ceiling = from;
-        state.probeIntervalMs = nextInterval;
-        this.#setLimit(domain, state, reply.limit, now, reason);
-        state.probeStep = 1;
-        state.nextProbeAt = now + state.probeIntervalMs;
+        this.#logged(domain, state.limit.applyCut(cut, reply.limit, state.seq, now));
         this.#pump(domain, state);
       });
       return;
     }
+    // Over the ceiling: fall to what the provider was serving, the attempts still in flight that
+    // were admitted before this one; a refused probe falls back no lower than where it started.
     const servedBefore = [...state.inFlight].filter((seq) => seq < ticket.seq).length;
-    const to = Math.max(probeFrom ?? 1, Math.min(servedBefore, from - 1));
-    state.ceiling = from;
-    state.probeIntervalMs = nextInterval;
-    this.#setLimit(domain, state, to, now, reason);
-    state.probeStep = 1;
-    state.nextProbeAt = now + state.probeIntervalMs;
+    this.#logged(domain, state.limit.applyCut(cut, CapacityLimit.cutTo(cut, servedBefore), state.seq, now));
   }
 
-  #maybeRaise(domain: ThrottleDomain, state: DomainState, now: number): void {
+  #maybeRaise(domain: AdmissionDomain, state: DomainState, now: number): void {
     const shared = state.shared?.domain.connected ? state.shared : undefined;
     // Shared: the limit is the fleet's, bounded by the caps of the live workers together.
-    const cap = shared ? shared.domain.fleetCap : this.#cap;
-    if (state.limit >= cap || !state.saturated) return;
-    if (state.provenAtLimit < state.limit || now < state.nextProbeAt) return;
-    const confirmed = state.probeHeld;
-    const step = confirmed ? state.probeStep * 2 : state.probeStep;
-    const from = state.limit;
-    const to = Math.min(cap, from + step);
-    const reason = `probing: ${state.provenAtLimit} successes at ${from}, all of it in use`;
-    const probe = (): void => {
-      if (confirmed) state.probeIntervalMs = PROBE_INTERVAL_MIN_MS;
-      this.#setLimit(domain, state, to, now, reason);
-      state.probeFrom = from;
-      state.probeStep = step;
-    };
+    const probe = state.limit.probe(now, shared ? shared.domain.fleetCap : this.#cap);
+    if (!probe) return;
     if (!shared) {
-      probe();
+      this.#logged(domain, state.limit.applyProbe(probe, state.seq, now));
       return;
     }
     if (shared.changing) return;
     shared.changing = true;
-    void shared.domain.setLimit({ version: shared.version, to, reason }).then((reply) => {
+    void shared.domain.setLimit({ version: shared.version, to: probe.to, reason: probe.reason }).then((reply) => {
       shared.changing = false;
       if (!reply) return;
       if (!reply.applied) {
         // Another worker changed the limit, or the fleet's probe back-off is still running.
-        state.nextProbeAt = now + Math.max(0, reply.probeAt - reply.at);
+        state.limit.deferProbe(now + Math.max(0, reply.probeAt - reply.at));
         this.#adopt(domain, state, shared, reply.limit, reply.version, now);
         return;
       }
       shared.version = reply.version;
       shared.lastLimit = reply.limit;
-      probe();
+      this.#logged(domain, state.limit.applyProbe(probe, state.seq, now));
       this.#pump(domain, state);
     });
   }
 
-  #setLimit(domain: ThrottleDomain, state: DomainState, to: number, now: number, reason: string): void {
-    const from = state.limit;
-    state.limit = to;
-    state.changeSeq = state.seq;
-    state.provenAtLimit = 0;
-    state.saturated = false;
-    state.refused = [];
-    state.probeFrom = undefined;
-    state.probeHeld = false;
-    if (from === to) return;
-    state.lastChange = { at: now, from, to, reason };
-    logLimitChange(this.#context, domain, state.lastChange);
+  #setLimit(domain: AdmissionDomain, state: DomainState, to: number, now: number, reason: string): void {
+    this.#logged(domain, state.limit.set(to, state.seq, now, reason));
   }
 
-  #observe(state: DomainState, ticket: Ticket, reading: RateLimitReading): void {
-    // Shared: readings are ordered by the fleet's admission number, so any worker's newer reading wins.
-    const seq = ticket.lease?.seq ?? ticket.seq;
-    if (reading.requests) {
-      const at = { atMs: ticket.admittedAt, seq, spentThrough: ticket.requestsThrough };
-      if (state.requests) state.requests.observe(reading.requests, at);
-      else state.requests = new RateBucketMirror(reading.requests, at);
-    }
-    if (reading.tokens) {
-      const at = { atMs: ticket.admittedAt, seq, spentThrough: ticket.tokensThrough };
-      if (state.tokens) state.tokens.observe(reading.tokens, at);
-      else state.tokens = new RateBucketMirror(reading.tokens, at);
-    }
+  #logged(domain: AdmissionDomain, change: LimitChange | undefined): void {
+    if (change) logLimitChange(this.#context, domain, change);
   }
 
   /**
    * Shared store: when it falls back, this worker keeps a conservative share of the last shared
    * limit (÷ the live workers seen); when it rejoins, the next acquisition adopts the fleet's limit.
    */
-  #share(domain: ThrottleDomain, state: DomainState, sharedDomain: SharedAdmissionDomain): void {
+  #share(domain: AdmissionDomain, state: DomainState, sharedDomain: SharedAdmissionDomain): void {
     const shared: SharedState = { domain: sharedDomain, version: -1, acquiring: false, waiting: false, changing: false };
     state.shared = shared;
     sharedDomain.onConnectionChange((connected) => {
@@ -484,33 +328,27 @@ export class CapacityAdmission implements RequestThrottle {
       state.requests = undefined;
       state.tokens = undefined;
       if (!connected) {
-        const last = shared.lastLimit ?? state.limit;
+        const last = shared.lastLimit ?? state.limit.value;
         const workers = sharedDomain.liveWorkers;
         const share = Math.max(1, Math.min(this.#cap, Math.floor(last / workers)));
-        this.#setLimit(domain, state, share, nowOf(state), `admission store unavailable: a 1/${workers} share of the last shared limit ${last}`);
+        const reason = `admission store unavailable: a 1/${workers} share of the last shared limit ${last}`;
+        this.#setLimit(domain, state, share, nowOf(state), reason);
       }
       this.#pump(domain, state);
     });
   }
 
-  #state(domain: ThrottleDomain): DomainState {
+  #state(domain: AdmissionDomain): DomainState {
     let state = this.#domains.get(domain);
     if (!state) {
-      state = {
-        limit: this.#cap,
+      const created: DomainState = {
+        limit: new CapacityLimit(this.#cap),
+        gate: new AdmissionGate(this.#context, () => this.#pump(domain, created)),
         inFlight: new Set(),
-        queue: [],
         seq: 0,
         tokensSpent: 0,
-        changeSeq: 0,
-        provenAtLimit: 0,
-        saturated: false,
-        refused: [],
-        probeHeld: false,
-        probeStep: 1,
-        probeIntervalMs: PROBE_INTERVAL_MIN_MS,
-        nextProbeAt: Number.NEGATIVE_INFINITY,
       };
+      state = created;
       const shared = this.#sharedSource?.(domain);
       if (shared) this.#share(domain, state, shared);
       this.#domains.set(domain, state);
@@ -519,8 +357,29 @@ export class CapacityAdmission implements RequestThrottle {
   }
 }
 
+function pacingWaitMs(state: DomainState, waiter: GateWaiter, now: number): number {
+  const requestWait = state.requests?.waitMs(1, now, state.seq) ?? 0;
+  const tokenWait = waiter.tokens > 0 ? (state.tokens?.waitMs(waiter.tokens, now, state.tokensSpent) ?? 0) : 0;
+  return Math.min(MAX_PACING_WAIT_MS, Math.max(requestWait, tokenWait));
+}
+
+function observe(state: DomainState, ticket: Ticket, reading: RateLimitReading): void {
+  // Shared: readings are ordered by the fleet's admission number, so any worker's newer reading wins.
+  const seq = ticket.lease?.seq ?? ticket.seq;
+  if (reading.requests) {
+    const at = { atMs: ticket.admittedAt, seq, spentThrough: ticket.requestsThrough };
+    if (state.requests) state.requests.observe(reading.requests, at);
+    else state.requests = new RateBucketMirror(reading.requests, at);
+  }
+  if (reading.tokens) {
+    const at = { atMs: ticket.admittedAt, seq, spentThrough: ticket.tokensThrough };
+    if (state.tokens) state.tokens.observe(reading.tokens, at);
+    else state.tokens = new RateBucketMirror(reading.tokens, at);
+  }
+}
+
 /** The readings an outcome carried, as the mirrors now hold them, for the shared buckets. */
-function sharedReadings(state: DomainState, outcome: ThrottleOutcome) {
+function sharedReadings(state: DomainState, outcome: AdmissionOutcome) {
   return {
     ...(outcome.rateLimits?.requests && state.requests ? { requests: state.requests.sharedReading() } : {}),
     ...(outcome.rateLimits?.tokens && state.tokens ? { tokens: state.tokens.sharedReading() } : {}),
@@ -533,12 +392,6 @@ function bucketSnapshot(bucket: RateBucketMirror, now: number, spentNow: number)
     estimatedRemaining: Math.floor(bucket.estimatedRemaining(now, spentNow)),
     refillPerSecond: Math.round(bucket.refillPerSecond * 100) / 100,
   };
-}
-
-function stopPacing(state: DomainState, waiter: Waiter): void {
-  if (state.pacing?.waiter !== waiter) return;
-  state.pacing.stop.abort();
-  state.pacing = undefined;
 }
 
 function nowOf(state: DomainState): number {

@@ -7,7 +7,7 @@
 //   through atomic scripts (`redis-admission-scripts.ts`).
 // The store holds state and applies transitions; every decision stays with the capacity policy.
 import type { StoreSnapshot } from '../../../core/admission-snapshot.ts';
-import type { ThrottleDomain } from '../admission.ts';
+import type { AdmissionDomain } from '../admission.ts';
 
 export type AdmissionStoreType = 'local' | 'redis';
 
@@ -87,7 +87,7 @@ export interface AdmissionStore {
   readonly type: AdmissionStoreType;
   status(): AdmissionStoreStatus;
   /** The shared state for one (provider endpoint, model, domain); undefined for the local store. */
-  domain(key: { providerType: string; endpoint: string; model: string; domain: ThrottleDomain }, cap: number): SharedAdmissionDomain | undefined;
+  domain(key: { providerType: string; endpoint: string; model: string; domain: AdmissionDomain }, cap: number): SharedAdmissionDomain | undefined;
   close(): Promise<void>;
 }
 
