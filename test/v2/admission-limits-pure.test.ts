@@ -25,7 +25,8 @@ describe('CapacityLimit', () => {
     expect(limit.refused(2, 16)).toBeUndefined();
     expect(limit.refused(3, 16)).toBeUndefined();
     const cut = limit.refused(4, 16);
-    expect(cut).toEqual({ from: 8, floor: 1, reason: '4 of the last 16 attempts got 429 without an empty rate bucket', probeIntervalMs: 250 });
+    const reason = '4 of the last 16 attempts got 429 without an empty rate bucket';
+    expect(cut).toEqual({ from: 8, floor: 1, reason, probeIntervalMs: 250 });
     expect(limit.value).toBe(8);
   });
 

@@ -178,7 +178,7 @@ function domainOf(throttle: AimdAdmission, domain: 'chat' | 'embedding') {
   return entry;
 }
 
-describe('AIMD throttle', () => {
+describe('AIMD admission', () => {
   it('cuts the limit by 0.75 once per 429 cascade and cools down before the next attempt', async () => {
     const throttle = aimd(8);
     const runtime = recordingRuntime();

@@ -42,9 +42,16 @@ function registryIdOf(admission: AdmissionConfig): number {
   return id;
 }
 
-async function acquireStore(admission: AdmissionConfig | undefined, logger: Logger): Promise<{ store: AdmissionStore; release(): Promise<void> }> {
+interface StoreLease {
+  store: AdmissionStore;
+  release(): Promise<void>;
+}
+
+async function acquireStore(admission: AdmissionConfig | undefined, logger: Logger): Promise<StoreLease> {
   const config = admission?.store;
-  if (!admission || !config || config.type !== 'redis' || admission.policy !== 'capacity') return { store: localAdmissionStore, release: async () => {} };
+  if (!admission || !config || config.type !== 'redis' || admission.policy !== 'capacity') {
+    return { store: localAdmissionStore, release: async () => {} };
+  }
   const lease = await stores.acquire(
     `redis:${registryIdOf(admission)}`,
     async () => {
@@ -87,7 +94,7 @@ export async function acquireAdmission({ provider, model, admission, logger }: A
     admission?.aimd,
     ...(shared && admission ? [`registry ${registryIdOf(admission)}`] : []),
   ]);
-  let storeLease: { store: AdmissionStore; release(): Promise<void> } | undefined;
+  let storeLease: StoreLease | undefined;
   const lease = await admissions.acquire(
     key,
     async () => {
@@ -109,7 +116,10 @@ export async function acquireAdmission({ provider, model, admission, logger }: A
               cooldownMs: admission.aimd.cooldownSeconds * 1000,
             })
           : new CapacityAdmission(cap, context, (domain) =>
-              store.domain({ providerType: provider.providerType, endpoint: provider.endpoint ?? provider.name, model: model.model, domain }, cap),
+              store.domain(
+                { providerType: provider.providerType, endpoint: provider.endpoint ?? provider.name, model: model.model, domain },
+                cap,
+              ),
             );
       return { admission: withStoreSnapshot(policyAdmission, store), context, releaseStore: storeLease.release };
     },

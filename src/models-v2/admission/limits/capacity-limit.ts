@@ -156,7 +156,8 @@ export class CapacityLimit {
     const confirmed = this.#probeHeld;
     const step = confirmed ? this.#probeStep * 2 : this.#probeStep;
     const from = this.#value;
-    return { from, to: Math.min(cap, from + step), step, confirmed, reason: `probing: ${this.#provenAtLimit} successes at ${from}, all of it in use` };
+    const reason = `probing: ${this.#provenAtLimit} successes at ${from}, all of it in use`;
+    return { from, to: Math.min(cap, from + step), step, confirmed, reason };
   }
 
   /** Applies a probe at `now`; `admitted` is the latest admission number. */
