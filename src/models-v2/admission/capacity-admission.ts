@@ -35,8 +35,8 @@ import type {
 import { type AdmissionContext, logLimitChange, snapshotHeader } from './admission-context.ts';
 import { AdmissionGate, type GateWaiter } from './admission-gate.ts';
 import { CapacityLimit } from './limits/capacity-limit.ts';
+import { bucketSnapshot, MAX_PACING_WAIT_MS, observeReading, pacingWaitMs, sharedReadings } from './pacing/bucket-pacing.ts';
 import { RateBucketMirror } from './pacing/rate-bucket-mirror.ts';
-import type { RateLimitReading } from './pacing/rate-limit-headers.ts';
 import type { SharedAdmissionDomain, SharedLease } from './store/admission-store.ts';
 
 export {
@@ -46,8 +46,7 @@ export {
   PROBE_INTERVAL_MAX_MS,
   PROBE_INTERVAL_MIN_MS,
 } from './limits/capacity-limit.ts';
-/** A pacing wait never exceeds this, whatever a header says (a daily bucket must not freeze a job). */
-export const MAX_PACING_WAIT_MS = 60_000;
+export { MAX_PACING_WAIT_MS } from './pacing/bucket-pacing.ts';
 /** Shared store: a queued head retries this often when no release was announced (bounded, no busy loop). */
 export const SHARED_SLOT_RETRY_MS = 25;
 /** Shared store: queued attempts one acquisition asks slots for (one round trip for all of them). */
@@ -149,7 +148,7 @@ export class CapacityAdmission implements Admission {
     state.gate.admitWhile({
       hasRoom: () => state.inFlight.size < state.limit.value,
       // A head that sat out a pacing wait goes next, whatever the clock says.
-      waitMs: (head, now) => (head.pacedUntil !== undefined ? 0 : pacingWaitMs(state, head, now)),
+      waitMs: (head, now) => (head.pacedUntil !== undefined ? 0 : pacingWaitMs(state, head.tokens, now, state.seq, state.tokensSpent)),
       admit: (head, now) => this.#admit(domain, state, head, now),
     });
   }
@@ -234,7 +233,8 @@ export class CapacityAdmission implements Admission {
   }
 
   #learn(domain: AdmissionDomain, state: DomainState, ticket: Ticket, outcome: AdmissionOutcome, now: number): void {
-    if (outcome.rateLimits) observe(state, ticket, outcome.rateLimits);
+    // Shared: readings are ordered by the fleet's admission number, so any worker's newer reading wins.
+    if (outcome.rateLimits) observeReading(state, outcome.rateLimits, { ...ticket, seq: ticket.lease?.seq ?? ticket.seq });
     if (outcome.kind === 'success') {
       if (state.limit.succeeded(ticket.seq)) this.#maybeRaise(domain, state, now);
       return;
@@ -355,43 +355,6 @@ export class CapacityAdmission implements Admission {
     }
     return state;
   }
-}
-
-function pacingWaitMs(state: DomainState, waiter: GateWaiter, now: number): number {
-  const requestWait = state.requests?.waitMs(1, now, state.seq) ?? 0;
-  const tokenWait = waiter.tokens > 0 ? (state.tokens?.waitMs(waiter.tokens, now, state.tokensSpent) ?? 0) : 0;
-  return Math.min(MAX_PACING_WAIT_MS, Math.max(requestWait, tokenWait));
-}
-
-function observe(state: DomainState, ticket: Ticket, reading: RateLimitReading): void {
-  // Shared: readings are ordered by the fleet's admission number, so any worker's newer reading wins.
-  const seq = ticket.lease?.seq ?? ticket.seq;
-  if (reading.requests) {
-    const at = { atMs: ticket.admittedAt, seq, spentThrough: ticket.requestsThrough };
-    if (state.requests) state.requests.observe(reading.requests, at);
-    else state.requests = new RateBucketMirror(reading.requests, at);
-  }
-  if (reading.tokens) {
-    const at = { atMs: ticket.admittedAt, seq, spentThrough: ticket.tokensThrough };
-    if (state.tokens) state.tokens.observe(reading.tokens, at);
-    else state.tokens = new RateBucketMirror(reading.tokens, at);
-  }
-}
-
-/** The readings an outcome carried, as the mirrors now hold them, for the shared buckets. */
-function sharedReadings(state: DomainState, outcome: AdmissionOutcome) {
-  return {
-    ...(outcome.rateLimits?.requests && state.requests ? { requests: state.requests.sharedReading() } : {}),
-    ...(outcome.rateLimits?.tokens && state.tokens ? { tokens: state.tokens.sharedReading() } : {}),
-  };
-}
-
-function bucketSnapshot(bucket: RateBucketMirror, now: number, spentNow: number) {
-  return {
-    limit: bucket.limit,
-    estimatedRemaining: Math.floor(bucket.estimatedRemaining(now, spentNow)),
-    refillPerSecond: Math.round(bucket.refillPerSecond * 100) / 100,
-  };
 }
 
 function nowOf(state: DomainState): number {
