@@ -5,6 +5,9 @@ import { ModelRequestAdmissionTimeoutError } from '../../src/core/errors.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { AdmissionPermit } from '../../src/models-v2/admission/admission.ts';
 import { AdmissionGate, type GateRules } from '../../src/models-v2/admission/admission-gate.ts';
+import type { AdmissionContext } from '../../src/models-v2/admission/admission-context.ts';
+import { AimdAdmission } from '../../src/models-v2/admission/aimd-admission.ts';
+import { CapacityAdmission } from '../../src/models-v2/admission/capacity-admission.ts';
 import { recordingRuntime } from './factory-args.ts';
 
 /** A gate with `slots` slots and a wait the test sets for whoever is at the head. */
@@ -83,5 +86,54 @@ describe('admission gate', () => {
     expect(runtime.sleeps).toEqual([300, 300]);
     expect(gate.size).toBe(0);
     await tick();
+  });
+});
+
+// Both policies wait in the one gate: the same order, cancel and deadline, whichever is configured.
+describe.each([
+  ['capacity', (context: AdmissionContext) => new CapacityAdmission(1, context)],
+  ['aimd', (context: AdmissionContext) => new AimdAdmission(1, context)],
+] as const)('the %s policy waits in the shared gate', (policy, build) => {
+  const context = (queueTimeoutMs?: number): AdmissionContext => ({
+    provider: 'prov',
+    model: 'm',
+    aliases: ['first'],
+    logger: silentLogger,
+    ...(queueTimeoutMs ? { queueTimeoutMs } : {}),
+  });
+
+  it('admits in arrival order and passes a cancelled waiter by', async () => {
+    const admission = build(context());
+    const runtime = recordingRuntime();
+    const order: string[] = [];
+    const held = await admission.acquire('chat', runtime);
+    const controller = new AbortController();
+    const waiting = ['a', 'cancelled', 'b', 'c'].map((name) =>
+      admission.acquire('chat', runtime, name === 'cancelled' ? controller.signal : undefined).then((permit) => {
+        order.push(name);
+        return permit;
+      }),
+    );
+    const cancelled = waiting[1].catch((error: unknown) => error);
+    controller.abort(new Error('gone'));
+    expect(await cancelled).toEqual(new Error('gone'));
+    let permit = held;
+    for (const index of [0, 2, 3]) {
+      permit.release({ kind: 'success' });
+      permit = await waiting[index];
+    }
+    permit.release({ kind: 'success' });
+    expect(order).toEqual(['a', 'b', 'c']);
+    expect(admission.snapshot()[0]).toMatchObject({ policy, inFlight: 0, queued: 0 });
+  });
+
+  it('the queue deadline rejects with ModelRequestAdmissionTimeoutError and leaves the queue', async () => {
+    const admission = build(context(20));
+    const runtime = recordingRuntime();
+    await admission.acquire('chat', runtime);
+    const error = await admission.acquire('chat', runtime, undefined, { modelAlias: 'late' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelRequestAdmissionTimeoutError);
+    expect((error as Error).message).toContain('late');
+    expect(admission.snapshot()[0]).toMatchObject({ inFlight: 1, queued: 0 });
   });
 });
