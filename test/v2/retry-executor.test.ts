@@ -291,7 +291,7 @@ describe('AIMD admission', () => {
     const runtime = {
       now: () => clock.now,
       random: () => 0.5,
-      // Real waiting, so the cancel lands while the woken waiter sits out the cooldown.
+      // Real waiting, so the cancel lands while the head of the queue sits out the cooldown.
       sleep: (ms: number, signal?: AbortSignal) =>
         new Promise<void>((resolve, reject) => {
           const timer = setTimeout(() => {
