@@ -7,7 +7,7 @@
 import type { Runtime } from '../../core/model-client.ts';
 import type { Admission, AdmissionDemand, AdmissionDomain, AdmissionPermit, AdmissionSnapshot, LimitChange } from './admission.ts';
 import { type AdmissionContext, logLimitChange, snapshotHeader } from './admission-context.ts';
-import { AdmissionGate } from './admission-gate.ts';
+import { AdmissionGate, type GateRules } from './admission-gate.ts';
 import { AimdLimit, type AimdTuning } from './limits/aimd-limit.ts';
 
 export { AIMD_DEFAULTS, AIMD_MAX_COOLDOWN_MS, type AimdTuning } from './limits/aimd-limit.ts';
@@ -15,6 +15,8 @@ export { AIMD_DEFAULTS, AIMD_MAX_COOLDOWN_MS, type AimdTuning } from './limits/a
 interface DomainState {
   limit: AimdLimit;
   gate: AdmissionGate;
+  /** What the gate's local loop asks (made once per domain: the loop runs on every release). */
+  rules: GateRules;
   inFlight: number;
 }
 
@@ -63,14 +65,7 @@ export class AimdAdmission implements Admission {
   }
 
   #pump(domain: AdmissionDomain, state: DomainState): void {
-    state.gate.admitWhile({
-      hasRoom: () => state.inFlight < state.limit.value,
-      waitMs: (head, now) => state.limit.cooldownMs(now, head.pacedUntil),
-      admit: (head) => {
-        state.inFlight += 1;
-        return this.#permit(domain, state, head.runtime);
-      },
-    });
+    state.gate.admitWhile(state.rules);
   }
 
   #permit(domain: AdmissionDomain, state: DomainState, runtime: Runtime): AdmissionPermit {
@@ -96,6 +91,14 @@ export class AimdAdmission implements Admission {
       const created: DomainState = {
         limit: new AimdLimit(this.#cap, this.#tuning),
         gate: new AdmissionGate(this.#context, () => this.#pump(domain, created)),
+        rules: {
+          hasRoom: () => created.inFlight < created.limit.value,
+          waitMs: (head, now) => created.limit.cooldownMs(now, head.pacedUntil),
+          admit: (head) => {
+            created.inFlight += 1;
+            return this.#permit(domain, created, head.runtime);
+          },
+        },
         inFlight: 0,
       };
       state = created;

@@ -33,7 +33,7 @@ import type {
   LimitChange,
 } from './admission.ts';
 import { type AdmissionContext, logLimitChange, snapshotHeader } from './admission-context.ts';
-import { AdmissionGate, type GateWaiter } from './admission-gate.ts';
+import { AdmissionGate, type GateRules, type GateWaiter } from './admission-gate.ts';
 import { CapacityLimit } from './limits/capacity-limit.ts';
 import { bucketSnapshot, MAX_PACING_WAIT_MS, observeReading, pacingWaitMs, sharedReadings } from './pacing/bucket-pacing.ts';
 import { RateBucketMirror } from './pacing/rate-bucket-mirror.ts';
@@ -77,6 +77,8 @@ interface SharedState {
 interface DomainState {
   limit: CapacityLimit;
   gate: AdmissionGate;
+  /** What the gate's local loop asks (made once per domain: the loop runs on every release). */
+  rules: GateRules;
   inFlight: Set<number>;
   /** Admissions so far; also the cumulative request cost. */
   seq: number;
@@ -145,12 +147,7 @@ export class CapacityAdmission implements Admission {
       this.#pumpShared(domain, state, state.shared);
       return;
     }
-    state.gate.admitWhile({
-      hasRoom: () => state.inFlight.size < state.limit.value,
-      // A head that sat out a pacing wait goes next, whatever the clock says.
-      waitMs: (head, now) => (head.pacedUntil !== undefined ? 0 : pacingWaitMs(state, head.tokens, now, state.seq, state.tokensSpent)),
-      admit: (head, now) => this.#admit(domain, state, head, now),
-    });
+    state.gate.admitWhile(state.rules);
   }
 
   /**
@@ -344,6 +341,13 @@ export class CapacityAdmission implements Admission {
       const created: DomainState = {
         limit: new CapacityLimit(this.#cap),
         gate: new AdmissionGate(this.#context, () => this.#pump(domain, created)),
+        rules: {
+          hasRoom: () => created.inFlight.size < created.limit.value,
+          // A head that sat out a pacing wait goes next, whatever the clock says.
+          waitMs: (head, now) =>
+            head.pacedUntil !== undefined ? 0 : pacingWaitMs(created, head.tokens, now, created.seq, created.tokensSpent),
+          admit: (head, now) => this.#admit(domain, created, head, now),
+        },
         inFlight: new Set(),
         seq: 0,
         tokensSpent: 0,
