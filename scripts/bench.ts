@@ -100,7 +100,7 @@ fleet options:
 `;
 
 // Overload: more configured concurrency than the provider accepts. Shows whether an engine
-// adapts (v2's AIMD throttle) or spends its retry budget on 429s.
+// adapts (v2's AIMD admission) or spends its retry budget on 429s.
 const OVERLOAD = { capacity: 4, concurrency: 16, retryAfterSeconds: 0.05, latencyMs: 20 };
 
 async function overloadScenario(calls: number): Promise<OverloadResult[]> {

@@ -98,4 +98,11 @@ export { RUN_SUMMARY_SCHEMA } from './observability/run-summary.ts';
 export { writeRunSummary } from './observability/write-run-summary.ts';
 export type { CallObserver, AttemptObserver, AttemptStart } from './core/model-client.ts';
 export type { Logger } from './core/logger.ts';
-export type { AdmissionSnapshot, AdmissionPolicyName, BucketSnapshot, LimitChange, ThrottleDomain } from './core/admission-snapshot.ts';
+export type {
+  AdmissionSnapshot,
+  AdmissionPolicyName,
+  BucketSnapshot,
+  LimitChange,
+  ThrottleDomain,
+  AdmissionDomain,
+} from './core/admission-snapshot.ts';

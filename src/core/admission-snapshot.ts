@@ -1,7 +1,9 @@
 // What admission knows at a moment, per (provider, model, domain): the same shape from both
 // engines, so the registry can show it whichever engine serves an alias.
 
-export type ThrottleDomain = 'chat' | 'embedding';
+export type AdmissionDomain = 'chat' | 'embedding';
+/** @deprecated the former name of `AdmissionDomain`, kept for importers of the public API. */
+export type ThrottleDomain = AdmissionDomain;
 
 /** v2's `capacity` (default) and `aimd` policies; legacy's `fixed` maxParallelRequests limit. */
 export type AdmissionPolicyName = 'capacity' | 'aimd' | 'fixed';
@@ -42,7 +44,7 @@ export interface AdmissionSnapshot {
   aliases: string[];
   model: string;
   provider: string;
-  domain: ThrottleDomain;
+  domain: AdmissionDomain;
   /** The smallest maxParallelRequests among the aliases. */
   cap: number;
   /** Attempts allowed in flight now. */

@@ -189,7 +189,7 @@ export class ModelRegistry {
   /**
    * What admission knows now for every alias with a client: the limit, what is in flight and
    * queued, the provider's rate buckets as admission mirrors them, and the last limit change.
-   * Aliases sharing a (provider, model) throttle (v2) share one entry; legacy limits each alias alone.
+   * Aliases sharing a (provider, model) admission (v2) share one entry; legacy limits each alias alone.
    */
   async admissionSnapshot(): Promise<AdmissionSnapshot[]> {
     const seen = new Set<string>();

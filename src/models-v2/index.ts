@@ -20,4 +20,6 @@ export const createClient: ClientFactory = async (args): Promise<ModelClient> =>
   }
 };
 
-export type { RequestThrottle, ThrottleDomain, ThrottleOutcome, ThrottlePermit } from './admission.ts';
+export type { Admission, AdmissionDomain, AdmissionOutcome, AdmissionPermit } from './admission/admission.ts';
+// Former names of the same types, kept for existing importers.
+export type { RequestThrottle, ThrottleDomain, ThrottleOutcome, ThrottlePermit } from './admission/admission.ts';

@@ -42,7 +42,7 @@ function shadowProvider(spec: ShadowSessionSpec, origin: string): ResolvedProvid
     modelProviderSchema.parse({ name: 'shadow-key', endpoint, providerType: spec.providerType, apiKey: SHADOW_FAKE_KEY }),
     {},
   ).apiKey;
-  // A name of its own per session: the shadow never shares SDK clients or throttle state with
+  // A name of its own per session: the shadow never shares SDK clients or admission state with
   // the primary or with another session.
   sessionCounter += 1;
   return { ...spec.provider, name: `${spec.provider.name}~shadow-${sessionCounter}`, endpoint, apiKey: fakeKey };

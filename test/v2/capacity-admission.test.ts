@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { ModelRequestAdmissionTimeoutError, ModelTimeoutError } from '../../src/core/errors.ts';
 import type { Logger } from '../../src/core/logger.ts';
 
-import { CapacityAdmission, PROBE_INTERVAL_MAX_MS, PROBE_INTERVAL_MIN_MS } from '../../src/models-v2/capacity-admission.ts';
+import { CapacityAdmission, PROBE_INTERVAL_MAX_MS, PROBE_INTERVAL_MIN_MS } from '../../src/models-v2/admission/capacity-admission.ts';
 import { headerLookup } from '../../src/models-v2/transport/header-lookup.ts';
-import { PACING_MARGIN, RateBucketMirror } from '../../src/models-v2/rate-bucket-mirror.ts';
+import { PACING_MARGIN, RateBucketMirror } from '../../src/models-v2/admission/pacing/rate-bucket-mirror.ts';
 
 /** A wait of `ms` at the believed refill, as pacing (erring slow by PACING_MARGIN) asks for it. */
 const paced = (ms: number) => Math.ceil(ms / PACING_MARGIN);
-import { parseGoDurationMs, readRateLimitHeaders } from '../../src/models-v2/rate-limit-headers.ts';
+import { parseGoDurationMs, readRateLimitHeaders } from '../../src/models-v2/admission/pacing/rate-limit-headers.ts';
 import { recordingRuntime } from './factory-args.ts';
 
 function capturingLogger(): Logger & { lines: string[] } {

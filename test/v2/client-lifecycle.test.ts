@@ -157,7 +157,7 @@ describe('v2 client lifecycle', () => {
     await server.close();
   });
 
-  it('the AIMD throttle caps concurrent attempts at maxParallelRequests, shared across aliases', async () => {
+  it('the AIMD admission caps concurrent attempts at maxParallelRequests, shared across aliases', async () => {
     const server = await startLoopbackProvider(() => ({ status: 200, body: completion, delayMs: 40 }));
     const provider = { name: 'life-cap', endpoint: `${server.url}/v1` };
     const wide = await createClient(factoryArgs(provider, { alias: 'wide', model: 'm', inferenceParameters: { maxParallelRequests: 6 } }));

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admissionConfigSchema } from '../../src/config/schemas.ts';
 import type { Logger } from '../../src/core/logger.ts';
-import { createRedisAdmissionStore } from '../../src/models-v2/redis-admission-store.ts';
+import { createRedisAdmissionStore } from '../../src/models-v2/admission/store/redis-admission-store.ts';
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../../src/testing/redis/redis-server.ts';
 
 const available = redisServerAvailable();

@@ -10,8 +10,8 @@ import {
   ModelTimeoutError,
   type DataDesignerError,
 } from '../../src/core/errors.ts';
-import { type ThrottlePermit, unthrottled } from '../../src/models-v2/admission.ts';
-import { AimdThrottle } from '../../src/models-v2/aimd-admission.ts';
+import { type AdmissionPermit, unlimitedAdmission } from '../../src/models-v2/admission/admission.ts';
+import { AimdAdmission } from '../../src/models-v2/admission/aimd-admission.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import { headerLookup } from '../../src/models-v2/transport/header-lookup.ts';
 import { executeWithRetries } from '../../src/models-v2/retry/retry-executor.ts';
@@ -35,7 +35,9 @@ function failing(errors: DataDesignerError[], result = 'ok'): { attempt: () => P
 async function runAll(errors: DataDesignerError[], random = 0.5) {
   const runtime = recordingRuntime(random);
   const script = failing(errors);
-  const outcome = await executeWithRetries(script.attempt, { runtime, throttle: unthrottled, domain: 'chat' }).catch((e: unknown) => e);
+  const outcome = await executeWithRetries(script.attempt, { runtime, admission: unlimitedAdmission, domain: 'chat' }).catch(
+    (e: unknown) => e,
+  );
   return { outcome, attempts: script.calls(), sleeps: runtime.sleeps };
 }
 
@@ -91,7 +93,7 @@ describe('retry budgets', () => {
           calls += 1;
           throw bug;
         },
-        { runtime, throttle: unthrottled, domain: 'chat' },
+        { runtime, admission: unlimitedAdmission, domain: 'chat' },
       ),
     ).rejects.toBe(bug);
     expect(calls).toBe(1);
@@ -115,7 +117,7 @@ describe('backoff', () => {
     let draws = 0;
     const counted = { ...runtime, random: () => (draws++, 0.5) };
     const script = failing([rate(1000), rate(), rate(500)]);
-    await executeWithRetries(script.attempt, { runtime: counted, throttle: unthrottled, domain: 'chat' });
+    await executeWithRetries(script.attempt, { runtime: counted, admission: unlimitedAdmission, domain: 'chat' });
     expect(draws).toBe(3);
     expect(runtime.sleeps).toEqual([1000, 4000, 500]);
   });
@@ -130,7 +132,7 @@ describe('backoff', () => {
     };
     const pending = executeWithRetries(failing([rate()]).attempt, {
       runtime,
-      throttle: unthrottled,
+      admission: unlimitedAdmission,
       domain: 'chat',
       signal: controller.signal,
     });
@@ -168,15 +170,15 @@ describe('retry hints', () => {
   });
 });
 
-const aimd = (cap: number) => new AimdThrottle(cap, { provider: 'p', model: 'm', aliases: ['a'], logger: silentLogger });
+const aimd = (cap: number) => new AimdAdmission(cap, { provider: 'p', model: 'm', aliases: ['a'], logger: silentLogger });
 
-function domainOf(throttle: AimdThrottle, domain: 'chat' | 'embedding') {
+function domainOf(throttle: AimdAdmission, domain: 'chat' | 'embedding') {
   const entry = throttle.snapshot().find((d) => d.domain === domain);
   if (!entry) throw new Error(`no ${domain} state yet`);
   return entry;
 }
 
-describe('AIMD throttle', () => {
+describe('AIMD admission', () => {
   it('cuts the limit by 0.75 once per 429 cascade and cools down before the next attempt', async () => {
     const throttle = aimd(8);
     const runtime = recordingRuntime();
@@ -210,7 +212,7 @@ describe('AIMD throttle', () => {
     const runtime = recordingRuntime();
     const first = await throttle.acquire('chat', runtime);
     let secondStarted = false;
-    const second = throttle.acquire('chat', runtime).then((permit: ThrottlePermit) => {
+    const second = throttle.acquire('chat', runtime).then((permit: AdmissionPermit) => {
       secondStarted = true;
       return permit;
     });
@@ -227,7 +229,7 @@ describe('AIMD throttle', () => {
     const held = [await throttle.acquire('chat', runtime), await throttle.acquire('chat', runtime)];
     const order: number[] = [];
     const queued = [0, 1, 2, 3].map((i) =>
-      throttle.acquire('chat', runtime).then((permit: ThrottlePermit) => {
+      throttle.acquire('chat', runtime).then((permit: AdmissionPermit) => {
         order.push(i);
         return permit;
       }),
@@ -257,22 +259,30 @@ describe('AIMD throttle', () => {
     expect(domainOf(throttle, 'chat').inFlight).toBe(1);
   });
 
-  // A released slot wakes exactly one waiter; if that waiter is cancelled before it takes the
-  // slot, the wake-up must pass on, or the rest of the queue waits for a release that never comes.
-  it('a woken waiter that is cancelled passes its wake-up to the next one', async () => {
+  // Both policies wait in one gate (admission-gate.ts): a released slot is handed to the head of
+  // the queue at once, so there is no woken-but-not-yet-admitted waiter whose cancel could strand
+  // the queue. A cancel before the hand-off passes the slot on; one after it lands on a caller that
+  // already holds the permit, and its release passes the slot on.
+  it('a cancelled waiter never strands the queue behind it', async () => {
     const throttle = aimd(1);
     const runtime = recordingRuntime();
     const held = await throttle.acquire('chat', runtime);
-    const controller = new AbortController();
-    const cancelled = throttle.acquire('chat', runtime, controller.signal);
+    const before = new AbortController();
+    const cancelledBefore = throttle.acquire('chat', runtime, before.signal);
+    const after = new AbortController();
+    const cancelledAfter = throttle.acquire('chat', runtime, after.signal);
     const next = throttle.acquire('chat', runtime);
     await new Promise((resolve) => setTimeout(resolve, 5));
+    before.abort(new Error('cancelled'));
+    await expect(cancelledBefore).rejects.toThrow('cancelled');
     held.release({ kind: 'success' });
-    controller.abort(new Error('cancelled'));
-    await expect(cancelled).rejects.toThrow('cancelled');
+    after.abort(new Error('cancelled'));
+    const handedOff = await cancelledAfter;
+    expect(domainOf(throttle, 'chat')).toMatchObject({ inFlight: 1, queued: 1 });
+    handedOff.release({ kind: 'failure' });
     const granted = await Promise.race([next, new Promise((resolve) => setTimeout(() => resolve('stuck'), 200))]);
     expect(granted).not.toBe('stuck');
-    expect(domainOf(throttle, 'chat').inFlight).toBe(1);
+    expect(domainOf(throttle, 'chat')).toMatchObject({ inFlight: 1, queued: 0 });
   });
 
   it('a waiter cancelled during the cooldown does not strand the queue behind it', async () => {
@@ -281,7 +291,7 @@ describe('AIMD throttle', () => {
     const runtime = {
       now: () => clock.now,
       random: () => 0.5,
-      // Real waiting, so the cancel lands while the woken waiter sits out the cooldown.
+      // Real waiting, so the cancel lands while the head of the queue sits out the cooldown.
       sleep: (ms: number, signal?: AbortSignal) =>
         new Promise<void>((resolve, reject) => {
           const timer = setTimeout(() => {

@@ -20,9 +20,9 @@ import { wireTapFetch } from '../transport/wire-tap-fetch.ts';
 import { createUndiciFetch, type UndiciFetch } from '../transport/fetch.ts';
 import { attemptFetchOptions } from '../transport/attempt-signal.ts';
 import { type StainlessErrorClasses, fromStainlessError } from '../client/sdk-errors.ts';
-import { chatDemand } from '../admission-demand.ts';
+import { chatDemand } from '../admission/admission-demand.ts';
 import { headerLookup } from '../transport/header-lookup.ts';
-import { acquireThrottle } from '../throttle-registry.ts';
+import { acquireAdmission } from '../admission/admission-registry.ts';
 
 interface AnthropicSdk {
   client: Anthropic;
@@ -62,15 +62,15 @@ async function createSdk(args: ClientFactoryArgs): Promise<AnthropicSdk> {
 }
 
 export async function createAnthropicModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
-  const [sdk, throttle] = await Promise.all([
+  const [sdk, admission] = await Promise.all([
     sdks.acquire(
       sdkClientKey(args.provider),
       () => createSdk(args),
       (shared) => shared.transport.close(),
     ),
-    acquireThrottle(args),
+    acquireAdmission(args),
   ]);
-  return new AnthropicModelClient(args, sdk, throttle);
+  return new AnthropicModelClient(args, sdk, admission);
 }
 
 class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements ModelClient {

@@ -37,7 +37,7 @@ import { malformedResponseError } from '../retry/failure-classification.ts';
 import { sdkClientKey } from '../client/sdk-client-key.ts';
 import { type AttemptContext, SdkModelClientBase } from '../client/model-client-base.ts';
 import { SharedResourcePool } from '../client/shared-resource-pool.ts';
-import { acquireThrottle } from '../throttle-registry.ts';
+import { acquireAdmission } from '../admission/admission-registry.ts';
 
 type BedrockModule = typeof import('@aws-sdk/client-bedrock-runtime');
 
@@ -133,7 +133,7 @@ function destroySdk(sdk: BedrockSdk): void {
 
 export async function createBedrockModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
   const sockets = args.model.inferenceParameters.maxParallelRequests;
-  const [sdk, throttle] = await Promise.all([
+  const [sdk, admission] = await Promise.all([
     sdks.acquire(
       sdkClientKey(args.provider),
       () => createSdk(args),
@@ -143,9 +143,9 @@ export async function createBedrockModelClient(args: ClientFactoryArgs): Promise
         for (const agent of shared.agents) agent.maxSockets += sockets;
       },
     ),
-    acquireThrottle(args),
+    acquireAdmission(args),
   ]);
-  return new BedrockModelClient(args, sdk, throttle);
+  return new BedrockModelClient(args, sdk, admission);
 }
 
 // Bedrock answers without rate-limit headers (a ThrottlingException carries no hint), so there is

@@ -1,4 +1,4 @@
-// What the three adapters share: identity, the leases on the shared SDK client and throttle, and
+// What the three adapters share: identity, the leases on the shared SDK client and admission, and
 // running one call through the retry executor with the call's runtime.
 import type { ModelConfig, ResolvedProvider } from '../../config/schemas.ts';
 import { ConfigError } from '../../core/errors.ts';
@@ -6,7 +6,7 @@ import { type CallOptions, type Runtime, resolveRuntime } from '../../core/model
 import type { ClientFactoryArgs } from '../../config/client-factory.ts';
 import type { ProviderType } from '../../core/types.ts';
 import type { AdmissionSnapshot } from '../../core/admission-snapshot.ts';
-import type { AdmissionDemand, RequestThrottle, ThrottleDomain } from '../admission.ts';
+import type { AdmissionDemand, Admission, AdmissionDomain } from '../admission/admission.ts';
 import type { ErrorSubject } from '../retry/failure-classification.ts';
 import { ClientClosedReason, InFlightCalls } from './in-flight-calls.ts';
 import { executeWithRetries, type ObserveHeaders } from '../retry/retry-executor.ts';
@@ -31,11 +31,11 @@ export abstract class SdkModelClientBase<Sdk> {
   protected readonly subject: ErrorSubject;
   readonly #runtime: Partial<Runtime> | undefined;
   readonly #sdk: PoolLease<Sdk>;
-  readonly #throttle: PoolLease<RequestThrottle>;
+  readonly #admission: PoolLease<Admission>;
   readonly #calls = new InFlightCalls();
   #closed = false;
 
-  constructor(args: ClientFactoryArgs, sdk: PoolLease<Sdk>, throttle: PoolLease<RequestThrottle>) {
+  constructor(args: ClientFactoryArgs, sdk: PoolLease<Sdk>, admission: PoolLease<Admission>) {
     this.provider = args.provider;
     this.model = args.model;
     this.providerName = args.provider.name;
@@ -43,7 +43,7 @@ export abstract class SdkModelClientBase<Sdk> {
     this.subject = { providerName: args.provider.name, modelAlias: args.model.alias };
     this.#runtime = args.runtime;
     this.#sdk = sdk;
-    this.#throttle = throttle;
+    this.#admission = admission;
   }
 
   protected get sdk(): Sdk {
@@ -53,11 +53,11 @@ export abstract class SdkModelClientBase<Sdk> {
 
   /** What admission knows about this alias's (provider, model), per domain. */
   admissionSnapshot(): AdmissionSnapshot[] {
-    return this.#throttle.value.snapshot();
+    return this.#admission.value.snapshot();
   }
 
   protected async run<T>(
-    domain: ThrottleDomain,
+    domain: AdmissionDomain,
     options: CallOptions | undefined,
     demand: AdmissionDemand,
     attempt: (context: AttemptContext) => Promise<T>,
@@ -68,7 +68,7 @@ export abstract class SdkModelClientBase<Sdk> {
     try {
       return await executeWithRetries((retriesMade, observe) => attempt({ runtime, retriesMade, observe, signal: call.signal }), {
         runtime,
-        throttle: this.#throttle.value,
+        admission: this.#admission.value,
         domain,
         demand: { ...demand, modelAlias: this.modelAlias },
         signal: call.signal,
@@ -88,7 +88,7 @@ export abstract class SdkModelClientBase<Sdk> {
     if (this.#closed) return;
     this.#closed = true;
     this.#calls.abortAll();
-    await Promise.all([this.#sdk.release(), this.#throttle.release()]);
+    await Promise.all([this.#sdk.release(), this.#admission.release()]);
   }
 
   // One class for every call a closed client stops, before or during the call (engine-rules).

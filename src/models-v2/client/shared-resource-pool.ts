@@ -1,4 +1,4 @@
-// SDK clients and throttles are shared by every ModelClient of the same provider (or provider and
+// SDK clients and admissions are shared by every ModelClient of the same provider (or provider and
 // model): the registry creates one ModelClient per alias, but sockets and rate-limit state belong
 // to the endpoint. Entries are reference-counted and disposed when the last user closes.
 

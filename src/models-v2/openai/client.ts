@@ -6,9 +6,9 @@ import type { ModelClient, CallOptions } from '../../core/model-client.ts';
 import type { ClientFactoryArgs } from '../../config/client-factory.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../../core/limits.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../../core/types.ts';
-import { chatDemand, embeddingDemand } from '../admission-demand.ts';
+import { chatDemand, embeddingDemand } from '../admission/admission-demand.ts';
 import { headerLookup } from '../transport/header-lookup.ts';
-import { acquireThrottle } from '../throttle-registry.ts';
+import { acquireAdmission } from '../admission/admission-registry.ts';
 import { attemptSignals } from '../retry/attempt-deadline.ts';
 import { attemptTimeoutMs, checkedExtraHeaders, wireModelId } from '../client/call-settings.ts';
 import { checkChatRequest, checkEmbeddingRequest } from '../canonical/canonical-request-checks.ts';
@@ -67,15 +67,15 @@ async function createSdk(args: ClientFactoryArgs): Promise<OpenAISdk> {
 }
 
 export async function createOpenAIModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
-  const [sdk, throttle] = await Promise.all([
+  const [sdk, admission] = await Promise.all([
     sdks.acquire(
       sdkClientKey(args.provider),
       () => createSdk(args),
       (shared) => shared.transport.close(),
     ),
-    acquireThrottle(args),
+    acquireAdmission(args),
   ]);
-  return new OpenAIModelClient(args, sdk, throttle);
+  return new OpenAIModelClient(args, sdk, admission);
 }
 
 type SdkRequestOptions = NonNullable<Parameters<OpenAI['post']>[1]> & { timeout: number; maxRetries: 0 };

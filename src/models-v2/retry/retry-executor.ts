@@ -2,9 +2,9 @@
 // provider sees are exactly the ones made here, under the same policy for all three providers.
 import { DataDesignerError, ModelRateLimitError } from '../../core/errors.ts';
 import type { CallObserver, Runtime } from '../../core/model-client.ts';
-import type { AdmissionDemand, RequestThrottle, ThrottleDomain, ThrottleOutcome } from '../admission.ts';
+import type { AdmissionDemand, Admission, AdmissionDomain, AdmissionOutcome } from '../admission/admission.ts';
 import type { HeaderLookup } from '../transport/header-lookup.ts';
-import { type RateLimitReading, readRateLimitHeaders } from '../rate-limit-headers.ts';
+import { type RateLimitReading, readRateLimitHeaders } from '../admission/pacing/rate-limit-headers.ts';
 import { retryBudget, retryDelayMs } from './retry-policy.ts';
 
 /** An attempt hands the response headers it saw (success or error) to admission through this. */
@@ -12,8 +12,8 @@ export type ObserveHeaders = (header: HeaderLookup) => void;
 
 export interface RetryExecution {
   runtime: Runtime;
-  throttle: RequestThrottle;
-  domain: ThrottleDomain;
+  admission: Admission;
+  domain: AdmissionDomain;
   /** What one attempt draws from the provider's buckets, and the alias to name in admission errors. */
   demand?: AdmissionDemand;
   /**
@@ -40,11 +40,11 @@ export async function executeWithRetries<T>(
   attempt: (retriesMade: number, observe: ObserveHeaders) => Promise<T>,
   execution: RetryExecution,
 ): Promise<T> {
-  const { runtime, throttle, domain, demand, signal, stopped, observer } = execution;
+  const { runtime, admission, domain, demand, signal, stopped, observer } = execution;
   for (let retriesMade = 0; ; retriesMade += 1) {
     if (signal?.aborted) throw signal.reason;
     const waitStartedAt = observer ? runtime.now() : 0;
-    const permit = await throttle.acquire(domain, runtime, signal, demand);
+    const permit = await admission.acquire(domain, runtime, signal, demand);
     const observed = observer?.attemptStarted({ attempt: retriesMade + 1, admissionWaitMs: runtime.now() - waitStartedAt });
     let rateLimits: RateLimitReading | undefined;
     const observe: ObserveHeaders = (header) => {
@@ -71,7 +71,7 @@ export async function executeWithRetries<T>(
   }
 }
 
-function outcomeOf(error: unknown, rateLimits: RateLimitReading | undefined): ThrottleOutcome {
+function outcomeOf(error: unknown, rateLimits: RateLimitReading | undefined): AdmissionOutcome {
   if (error instanceof ModelRateLimitError) return { kind: 'rate_limited', retryAfterMs: error.retryAfterMs, rateLimits };
   return { kind: 'failure', rateLimits };
 }

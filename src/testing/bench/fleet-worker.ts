@@ -30,7 +30,7 @@ export interface FleetWorkerResult {
 const args = JSON.parse(process.argv[2] ?? '{}') as FleetWorkerArgs;
 const storeCommandMs: FleetWorkerResult['storeCommandMs'] = { acquire: [], release: [] };
 if (args.store.type === 'redis') {
-  const { timeStoreCommands } = await import('../../models-v2/redis-admission-store.ts');
+  const { timeStoreCommands } = await import('../../models-v2/admission/store/redis-admission-store.ts');
   timeStoreCommands((kind, ms) => {
     if (kind !== 'other') storeCommandMs[kind].push(ms);
   });

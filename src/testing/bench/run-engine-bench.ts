@@ -324,7 +324,7 @@ export interface OverloadResult {
 
 /**
  * A provider that accepts fewer requests than the configured concurrency: does the engine adapt
- * (v2's AIMD throttle) or burn its retry budget on 429s? `endpoint` must be a fresh fake provider
+ * (v2's AIMD admission) or burn its retry budget on 429s? `endpoint` must be a fresh fake provider
  * with a capacity limit; `stats` reads its counters.
  */
 export async function runOverload(

@@ -16,7 +16,7 @@ export interface CompareFixturesOptions {
 }
 
 /**
- * One case at a time: the engines keep per-(provider, model) throttle state, and cases that
+ * One case at a time: the engines keep per-(provider, model) admission state, and cases that
  * share a model must not see each other's 429s.
  */
 export async function compareFixtures(fixtures: LoadedFixture[], options: CompareFixturesOptions = {}): Promise<CompareCase[]> {

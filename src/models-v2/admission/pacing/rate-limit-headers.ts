@@ -9,7 +9,7 @@
 //   anthropic-ratelimit-requests-limit / -remaining / -reset, the same for -tokens (and the
 //   -input-tokens / -output-tokens split); reset is an RFC 3339 time when the bucket is full again.
 // Bedrock sends none: its ThrottlingException carries no hint at all.
-import type { HeaderLookup } from './transport/header-lookup.ts';
+import type { HeaderLookup } from '../../transport/header-lookup.ts';
 
 export interface BucketReading {
   /** Bucket size: the per-minute allowance. */

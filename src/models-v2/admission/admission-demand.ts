@@ -2,7 +2,7 @@
 // four characters a token, the providers' own rule of thumb) plus the most it may generate.
 // The estimate only has to be close: admission re-syncs with the provider's remaining count on
 // every response, so an error is bounded by what is in flight, not carried forward.
-import type { ChatRequest, EmbeddingRequest } from '../core/types.ts';
+import type { ChatRequest, EmbeddingRequest } from '../../core/types.ts';
 import type { AdmissionDemand } from './admission.ts';
 
 const CHARS_PER_TOKEN = 4;

@@ -1,33 +1,33 @@
-// One admission throttle per (provider, model), shared by every alias that points at that model;
+// One admission per (provider, model), shared by every alias that points at that model;
 // its cap is the smallest maxParallelRequests among them. The run's `admission.policy` picks the
 // implementation when the first alias registers.
 // With `admission.store` redis, the capacity policy keeps its shared state in Redis; each
-// registry (a worker) then has its own throttle and its own store connection (two registries of
+// registry (a worker) then has its own admission and its own store connection (two registries of
 // one process act as two workers), and the snapshot shows the store.
-import type { AdmissionConfig, ModelConfig, ResolvedProvider } from '../config/schemas.ts';
-import { silentLogger, type Logger } from '../core/logger.ts';
-import { redactSecrets } from '../core/secrets.ts';
-import type { AdmissionSnapshot, RequestThrottle } from './admission.ts';
-import { type AdmissionStore, localAdmissionStore, unusableStore } from './admission-store.ts';
+import type { AdmissionConfig, ModelConfig, ResolvedProvider } from '../../config/schemas.ts';
+import { silentLogger, type Logger } from '../../core/logger.ts';
+import { redactSecrets } from '../../core/secrets.ts';
+import type { Admission, AdmissionSnapshot } from './admission.ts';
+import { type AdmissionStore, localAdmissionStore, unusableStore } from './store/admission-store.ts';
 import type { AdmissionContext } from './admission-context.ts';
-import { AimdThrottle } from './aimd-admission.ts';
+import { AimdAdmission } from './aimd-admission.ts';
 import { CapacityAdmission } from './capacity-admission.ts';
-import { type PoolLease, SharedResourcePool } from './client/shared-resource-pool.ts';
+import { type PoolLease, SharedResourcePool } from '../client/shared-resource-pool.ts';
 
-interface SharedThrottle {
-  throttle: RequestThrottle & { clampCap(cap: number): void };
+interface SharedAdmission {
+  admission: Admission & { clampCap(cap: number): void };
   context: AdmissionContext;
   releaseStore(): Promise<void>;
 }
 
 /** Every snapshot entry names the store (type, connected or on its fallback, masked URL). */
-function withStoreSnapshot<T extends RequestThrottle>(throttle: T, store: AdmissionStore): T {
-  const snapshot = throttle.snapshot.bind(throttle);
-  throttle.snapshot = (now?: number): AdmissionSnapshot[] => snapshot(now).map((entry) => ({ ...entry, store: store.status() }));
-  return throttle;
+function withStoreSnapshot<T extends Admission>(admission: T, store: AdmissionStore): T {
+  const snapshot = admission.snapshot.bind(admission);
+  admission.snapshot = (now?: number): AdmissionSnapshot[] => snapshot(now).map((entry) => ({ ...entry, store: store.status() }));
+  return admission;
 }
 
-const throttles = new SharedResourcePool<SharedThrottle>();
+const admissions = new SharedResourcePool<SharedAdmission>();
 const stores = new SharedResourcePool<AdmissionStore>();
 /** One id per admission config object, i.e. per registry: shared stores are per worker. */
 const registryIds = new WeakMap<AdmissionConfig, number>();
@@ -42,19 +42,22 @@ function registryIdOf(admission: AdmissionConfig): number {
   return id;
 }
 
-async function acquireStore(
-  admission: AdmissionConfig | undefined,
-  logger: Logger,
-): Promise<{ store: AdmissionStore; release(): Promise<void> }> {
+interface StoreLease {
+  store: AdmissionStore;
+  release(): Promise<void>;
+}
+
+async function acquireStore(admission: AdmissionConfig | undefined, logger: Logger): Promise<StoreLease> {
   const config = admission?.store;
-  if (!admission || !config || config.type !== 'redis' || admission.policy !== 'capacity')
+  if (!admission || !config || config.type !== 'redis' || admission.policy !== 'capacity') {
     return { store: localAdmissionStore, release: async () => {} };
+  }
   const lease = await stores.acquire(
     `redis:${registryIdOf(admission)}`,
     async () => {
       // Loaded only when a run asks for the Redis store: node-redis stays out of every other run.
       try {
-        const { createRedisAdmissionStore } = await import('./redis-admission-store.ts');
+        const { createRedisAdmissionStore } = await import('./store/redis-admission-store.ts');
         return await createRedisAdmissionStore({ url: config.url, keyPrefix: config.keyPrefix, logger });
       } catch (error) {
         // No call fails because of the store: one that cannot even be created leaves admission local.
@@ -68,14 +71,14 @@ async function acquireStore(
   return { store: lease.value, release: () => lease.release() };
 }
 
-export interface ThrottleArgs {
+export interface AdmissionArgs {
   provider: ResolvedProvider;
   model: ModelConfig;
   admission?: AdmissionConfig;
   logger?: Logger;
 }
 
-export async function acquireThrottle({ provider, model, admission, logger }: ThrottleArgs): Promise<PoolLease<RequestThrottle>> {
+export async function acquireAdmission({ provider, model, admission, logger }: AdmissionArgs): Promise<PoolLease<Admission>> {
   const cap = model.inferenceParameters.maxParallelRequests;
   const policy = admission?.policy ?? 'capacity';
   // The admission settings are part of the key: two registries of one process with different
@@ -91,8 +94,8 @@ export async function acquireThrottle({ provider, model, admission, logger }: Th
     admission?.aimd,
     ...(shared && admission ? [`registry ${registryIdOf(admission)}`] : []),
   ]);
-  let storeLease: { store: AdmissionStore; release(): Promise<void> } | undefined;
-  const lease = await throttles.acquire(
+  let storeLease: StoreLease | undefined;
+  const lease = await admissions.acquire(
     key,
     async () => {
       storeLease = await acquireStore(admission, logger ?? silentLogger);
@@ -104,9 +107,9 @@ export async function acquireThrottle({ provider, model, admission, logger }: Th
         logger: logger ?? silentLogger,
         ...(admission?.queueTimeoutSeconds !== undefined ? { queueTimeoutMs: admission.queueTimeoutSeconds * 1000 } : {}),
       };
-      const throttle =
+      const policyAdmission =
         admission?.policy === 'aimd'
-          ? new AimdThrottle(cap, context, {
+          ? new AimdAdmission(cap, context, {
               decreaseFactor: admission.aimd.decreaseFactor,
               additiveIncrease: admission.aimd.additiveIncrease,
               successesUntilIncrease: admission.aimd.successesUntilIncrease,
@@ -118,13 +121,13 @@ export async function acquireThrottle({ provider, model, admission, logger }: Th
                 cap,
               ),
             );
-      return { throttle: withStoreSnapshot(throttle, store), context, releaseStore: storeLease.release };
+      return { admission: withStoreSnapshot(policyAdmission, store), context, releaseStore: storeLease.release };
     },
     (shared) => shared.releaseStore(),
     (shared) => {
       if (!shared.context.aliases.includes(model.alias)) shared.context.aliases.push(model.alias);
-      shared.throttle.clampCap(cap);
+      shared.admission.clampCap(cap);
     },
   );
-  return { value: lease.value.throttle, release: () => lease.release() };
+  return { value: lease.value.admission, release: () => lease.release() };
 }

@@ -6,8 +6,8 @@
 //   the policy learned, the rate buckets and the in-flight leases live in Redis and change only
 //   through atomic scripts (`redis-admission-scripts.ts`).
 // The store holds state and applies transitions; every decision stays with the capacity policy.
-import type { StoreSnapshot } from '../core/admission-snapshot.ts';
-import type { ThrottleDomain } from './admission.ts';
+import type { StoreSnapshot } from '../../../core/admission-snapshot.ts';
+import type { AdmissionDomain } from '../admission.ts';
 
 export type AdmissionStoreType = 'local' | 'redis';
 
@@ -95,7 +95,7 @@ export interface AdmissionStore {
   status(): AdmissionStoreStatus;
   /** The shared state for one (provider endpoint, model, domain); undefined for the local store. */
   domain(
-    key: { providerType: string; endpoint: string; model: string; domain: ThrottleDomain },
+    key: { providerType: string; endpoint: string; model: string; domain: AdmissionDomain },
     cap: number,
   ): SharedAdmissionDomain | undefined;
   close(): Promise<void>;

@@ -13,10 +13,10 @@
 //   back within LEASE_TTL_MS.
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { RedisStoreUrl } from '../config/redis-store-url.ts';
-import type { Logger } from '../core/logger.ts';
-import { redactSecrets } from '../core/secrets.ts';
-import type { ThrottleDomain } from './admission.ts';
+import type { RedisStoreUrl } from '../../../config/redis-store-url.ts';
+import type { Logger } from '../../../core/logger.ts';
+import { redactSecrets } from '../../../core/secrets.ts';
+import type { AdmissionDomain } from '../admission.ts';
 import type {
   AcquireReply,
   SharedLease,
@@ -140,7 +140,7 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     return this.#connected;
   }
 
-  domain(key: { providerType: string; endpoint: string; model: string; domain: ThrottleDomain }, cap: number): SharedAdmissionDomain {
+  domain(key: { providerType: string; endpoint: string; model: string; domain: AdmissionDomain }, cap: number): SharedAdmissionDomain {
     const digest = createHash('sha1')
       .update(JSON.stringify([key.providerType, key.endpoint, key.model]))
       .digest('hex')

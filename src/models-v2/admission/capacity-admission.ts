@@ -1,0 +1,362 @@
+// The default v2 admission policy: reach the provider's capacity without storming it
+// (docs/engine-rules.md "Admission", which records why it departs from docs/contract.md "Retries, timeouts, admission"'s AIMD).
+//
+// - A 429 is news about one limit. When the provider's rate-limit headers explain it (a request
+//   or token bucket is empty), it is the pacing's business; the concurrency limit is untouched.
+// - Rate buckets are mirrored from the headers of every response, so attempts are paced before
+//   the provider has to refuse them.
+// - An unexplained 429 lowers the concurrency limit only when 429s crowd the recent admissions
+//   (at least 4, and a quarter of the last 64 at the current limit). An isolated 429 is noise,
+//   whether or not a probe is under way.
+//   The new limit is what the provider was actually serving: the attempts still in flight that
+//   were admitted before the refused one.
+// - After a full round of successes at a limit that demand filled, the limit probes
+//   upward: +1 after a refusal, doubling while probes keep succeeding, with the wait between
+//   failed probes doubling from 250 ms to 1 s (a provider that grows is found within about
+//   1.5 s; a refused probe costs a few 429s, each only to the attempt that got it).
+// - The attempt that got a 429 honours its Retry-After (the retry executor); nothing else stops.
+// - Admission is FIFO, cancellable, and bounded by `admission.queueTimeoutSeconds` when set: the
+//   gate both policies share (admission-gate.ts); the limit arithmetic is limits/capacity-limit.ts.
+// - With a shared store (store/admission-store.ts, `admission.store`), the same decisions are taken on
+//   the fleet's state: a slot is a lease granted by the store below the shared limit, the buckets
+//   are the store's, a crowd's cut and a probe are applied by the store atomically (the first
+//   worker to decide wins, the others adopt). While the store is unavailable this worker admits
+//   alone with a 1/N share of the last shared limit (N = live workers seen).
+import type { Runtime } from '../../core/model-client.ts';
+import type {
+  Admission,
+  AdmissionDemand,
+  AdmissionDomain,
+  AdmissionOutcome,
+  AdmissionPermit,
+  AdmissionSnapshot,
+  LimitChange,
+} from './admission.ts';
+import { type AdmissionContext, logLimitChange, snapshotHeader } from './admission-context.ts';
+import { AdmissionGate, type GateRules, type GateWaiter } from './admission-gate.ts';
+import { CapacityLimit } from './limits/capacity-limit.ts';
+import { bucketSnapshot, MAX_PACING_WAIT_MS, observeReading, pacingWaitMs, sharedReadings } from './pacing/bucket-pacing.ts';
+import { RateBucketMirror } from './pacing/rate-bucket-mirror.ts';
+import type { SharedAdmissionDomain, SharedLease } from './store/admission-store.ts';
+
+export {
+  PROBE_INTERVAL_MAX_MS,
+  PROBE_INTERVAL_MIN_MS,
+} from './limits/capacity-limit.ts';
+/** Shared store: a queued head retries this often when no release was announced (bounded, no busy loop). */
+export const SHARED_SLOT_RETRY_MS = 25;
+/** Shared store: queued attempts one acquisition asks slots for (one round trip for all of them). */
+export const SHARED_BATCH = 16;
+
+interface Ticket {
+  seq: number;
+  admittedAt: number;
+  tokens: number;
+  requestsThrough: number;
+  tokensThrough: number;
+  /** Shared store: the lease the attempt holds. */
+  lease?: SharedLease;
+}
+
+/** Shared store: where this domain stands with the fleet's state. */
+interface SharedState {
+  domain: SharedAdmissionDomain;
+  /** The version of the shared limit last adopted (-1: adopt whatever the store says next). */
+  version: number;
+  lastLimit?: number;
+  /** A store acquisition, a wait for a slot or a proposed limit change is under way. */
+  acquiring: boolean;
+  waiting: boolean;
+  changing: boolean;
+}
+
+interface DomainState {
+  limit: CapacityLimit;
+  gate: AdmissionGate;
+  /** What the gate's local loop asks (made once per domain: the loop runs on every release). */
+  rules: GateRules;
+  inFlight: Set<number>;
+  /** Admissions so far; also the cumulative request cost. */
+  seq: number;
+  tokensSpent: number;
+  /** The clock of the last call admitted for: snapshots and cap changes are dated by it. */
+  clock?: Pick<Runtime, 'now'>;
+  requests?: RateBucketMirror;
+  tokens?: RateBucketMirror;
+  shared?: SharedState;
+}
+
+export type SharedDomainSource = (domain: AdmissionDomain) => SharedAdmissionDomain | undefined;
+
+export class CapacityAdmission implements Admission {
+  #cap: number;
+  readonly #context: AdmissionContext;
+  readonly #domains = new Map<AdmissionDomain, DomainState>();
+  readonly #sharedSource?: SharedDomainSource;
+
+  constructor(cap: number, context: AdmissionContext, shared?: SharedDomainSource) {
+    this.#cap = Math.max(1, Math.floor(cap));
+    this.#context = context;
+    this.#sharedSource = shared;
+  }
+
+  get cap(): number {
+    return this.#cap;
+  }
+
+  /** Another alias of the same model registered: the cap only ever tightens. */
+  clampCap(cap: number): void {
+    this.#cap = Math.max(1, Math.min(this.#cap, Math.floor(cap)));
+    for (const [domain, state] of this.#domains) {
+      if (state.limit.value > this.#cap) this.#setLimit(domain, state, this.#cap, nowOf(state), 'a smaller maxParallelRequests registered');
+    }
+  }
+
+  snapshot(at?: number): AdmissionSnapshot[] {
+    return [...this.#domains].map(([domain, state]) => this.#snapshotOf(domain, state, at ?? nowOf(state)));
+  }
+
+  #snapshotOf(domain: AdmissionDomain, state: DomainState, now: number): AdmissionSnapshot {
+    const { ceiling, lastChange } = state.limit;
+    return {
+      ...snapshotHeader(this.#context, 'capacity', domain, this.#cap),
+      limit: state.limit.value,
+      inFlight: state.inFlight.size,
+      queued: state.gate.size,
+      ...(ceiling !== undefined ? { ceiling } : {}),
+      ...(state.requests ? { requests: bucketSnapshot(state.requests, now, state.seq) } : {}),
+      ...(state.tokens ? { tokens: bucketSnapshot(state.tokens, now, state.tokensSpent) } : {}),
+      ...(lastChange ? { lastChange: { ...lastChange } } : {}),
+    };
+  }
+
+  acquire(domain: AdmissionDomain, runtime: Runtime, signal?: AbortSignal, demand?: AdmissionDemand): Promise<AdmissionPermit> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const state = this.#state(domain);
+    state.clock = runtime;
+    return state.gate.enter(runtime, signal, demand);
+  }
+
+  /** Admits from the head of the queue while the limit and the rate buckets allow (FIFO: nobody overtakes). */
+  #pump(domain: AdmissionDomain, state: DomainState): void {
+    if (state.shared?.domain.connected) {
+      this.#pumpShared(domain, state, state.shared);
+      return;
+    }
+    state.gate.admitWhile(state.rules);
+  }
+
+  /**
+   * Shared store: one acquisition at a time per domain, for up to SHARED_BATCH of the queue's
+   * head (FIFO within this worker) in one round trip; this worker's cap still bounds what it
+   * runs. When the fleet is full the head waits for a release announced by the store, or
+   * SHARED_SLOT_RETRY_MS; when a shared bucket is short, as long as the store says. A store
+   * failure leaves the queue to the local path.
+   */
+  #pumpShared(domain: AdmissionDomain, state: DomainState, shared: SharedState): void {
+    const room = Math.min(SHARED_BATCH, state.gate.size, this.#cap - state.inFlight.size);
+    if (shared.acquiring || shared.waiting || room <= 0) return;
+    const waiters = state.gate.peek(room);
+    const head = waiters[0];
+    shared.acquiring = true;
+    const costs = waiters.map((waiter) => waiter.tokens);
+    void shared.domain.acquire(costs, shared.lastLimit ?? state.limit.value).then((reply) => {
+      shared.acquiring = false;
+      if (!reply) {
+        this.#pump(domain, state);
+        return;
+      }
+      const now = head.runtime.now();
+      this.#adopt(domain, state, shared, reply.limit, reply.version, now);
+      if (reply.inFlight >= reply.limit) state.limit.saturate();
+      for (const lease of reply.grants) {
+        // A waiter may have left (aborted) meanwhile: the slot goes to whoever is first now.
+        const granted = state.gate.grantHead((waiter) => this.#admit(domain, state, waiter, waiter.runtime.now(), lease));
+        if (!granted) void shared.domain.release(lease.id, {});
+      }
+      if (reply.stop === 'done') {
+        this.#pump(domain, state);
+        return;
+      }
+      shared.waiting = true;
+      const resume = (): void => {
+        shared.waiting = false;
+        this.#pump(domain, state);
+      };
+      if (reply.stop === 'paced') head.runtime.sleep(Math.min(MAX_PACING_WAIT_MS, reply.waitMs)).then(resume, resume);
+      else void shared.domain.slotFreed(SHARED_SLOT_RETRY_MS).then(resume);
+    });
+  }
+
+  /** Shared store: take the fleet's limit when another worker changed it. */
+  #adopt(domain: AdmissionDomain, state: DomainState, shared: SharedState, limit: number, version: number, now: number): void {
+    shared.lastLimit = limit;
+    if (version === shared.version) return;
+    shared.version = version;
+    if (limit !== state.limit.value) this.#setLimit(domain, state, limit, now, 'the shared limit changed (another worker, or the store)');
+  }
+
+  #admit(domain: AdmissionDomain, state: DomainState, waiter: GateWaiter, now: number, lease?: SharedLease): AdmissionPermit {
+    state.seq += 1;
+    state.tokensSpent += waiter.tokens;
+    // Shared: the buckets are mirrored in the fleet's coordinates (server clock, fleet spend).
+    const ticket: Ticket = lease
+      ? {
+          seq: state.seq,
+          admittedAt: lease.admittedAt,
+          tokens: waiter.tokens,
+          requestsThrough: lease.requestsThrough,
+          tokensThrough: lease.tokensThrough,
+          lease,
+        }
+      : { seq: state.seq, admittedAt: now, tokens: waiter.tokens, requestsThrough: state.seq, tokensThrough: state.tokensSpent };
+    state.inFlight.add(ticket.seq);
+    if (!lease && state.inFlight.size >= state.limit.value) state.limit.saturate();
+    let released = false;
+    return {
+      release: (outcome) => {
+        if (released) return;
+        released = true;
+        state.inFlight.delete(ticket.seq);
+        this.#learn(domain, state, ticket, outcome, waiter.runtime.now());
+        if (ticket.lease && state.shared) void state.shared.domain.release(ticket.lease.id, sharedReadings(state, outcome));
+        this.#pump(domain, state);
+      },
+    };
+  }
+
+  #learn(domain: AdmissionDomain, state: DomainState, ticket: Ticket, outcome: AdmissionOutcome, now: number): void {
+    // Shared: readings are ordered by the fleet's admission number, so any worker's newer reading wins.
+    if (outcome.rateLimits) observeReading(state, outcome.rateLimits, { ...ticket, seq: ticket.lease?.seq ?? ticket.seq });
+    if (outcome.kind === 'success') {
+      if (state.limit.succeeded(ticket.seq)) this.#maybeRaise(domain, state, now);
+      return;
+    }
+    if (outcome.kind !== 'rate_limited') return;
+    const reading = outcome.rateLimits;
+    const requestsEmpty = RateBucketMirror.exhausted(reading?.requests, 1);
+    const tokensEmpty = RateBucketMirror.exhausted(reading?.tokens, ticket.tokens);
+    // Refused for an empty bucket: the provider did not spend the attempt (any other 429 may have).
+    if (requestsEmpty || tokensEmpty) {
+      state.requests?.refused(ticket.seq, 1);
+      state.tokens?.refused(ticket.seq, ticket.tokens);
+      return;
+    }
+    const cut = state.limit.refused(ticket.seq, state.seq);
+    if (!cut) return;
+    if (ticket.lease && state.shared?.domain.connected) {
+      // The fleet's leases decide what the provider was serving; the store applies the cut once.
+      const shared = state.shared;
+      if (shared.changing) return;
+      shared.changing = true;
+      state.limit.forgetRefusals();
+      const proposal = { version: shared.version, refusedSeq: ticket.lease.seq, from: cut.from, floor: cut.floor, reason: cut.reason };
+      void shared.domain.recordRefusal({ ...proposal, probeIntervalMs: cut.probeIntervalMs }).then((reply) => {
+        shared.changing = false;
+        if (!reply) return;
+        if (!reply.applied) {
+          this.#adopt(domain, state, shared, reply.limit, reply.version, now);
+          return;
+        }
+        shared.version = reply.version;
+        shared.lastLimit = reply.limit;
+        this.#logged(domain, state.limit.applyCut(cut, reply.limit, state.seq, now));
+        this.#pump(domain, state);
+      });
+      return;
+    }
+    // Over the ceiling: fall to what the provider was serving, the attempts still in flight that
+    // were admitted before this one; a refused probe falls back no lower than where it started.
+    const servedBefore = [...state.inFlight].filter((seq) => seq < ticket.seq).length;
+    this.#logged(domain, state.limit.applyCut(cut, CapacityLimit.cutTo(cut, servedBefore), state.seq, now));
+  }
+
+  #maybeRaise(domain: AdmissionDomain, state: DomainState, now: number): void {
+    const shared = state.shared?.domain.connected ? state.shared : undefined;
+    // Shared: the limit is the fleet's, bounded by the caps of the live workers together.
+    const probe = state.limit.probe(now, shared ? shared.domain.fleetCap : this.#cap);
+    if (!probe) return;
+    if (!shared) {
+      this.#logged(domain, state.limit.applyProbe(probe, state.seq, now));
+      return;
+    }
+    if (shared.changing) return;
+    shared.changing = true;
+    void shared.domain.setLimit({ version: shared.version, to: probe.to, reason: probe.reason }).then((reply) => {
+      shared.changing = false;
+      if (!reply) return;
+      if (!reply.applied) {
+        // Another worker changed the limit, or the fleet's probe back-off is still running.
+        state.limit.deferProbe(now + Math.max(0, reply.probeAt - reply.at));
+        this.#adopt(domain, state, shared, reply.limit, reply.version, now);
+        return;
+      }
+      shared.version = reply.version;
+      shared.lastLimit = reply.limit;
+      this.#logged(domain, state.limit.applyProbe(probe, state.seq, now));
+      this.#pump(domain, state);
+    });
+  }
+
+  #setLimit(domain: AdmissionDomain, state: DomainState, to: number, now: number, reason: string): void {
+    this.#logged(domain, state.limit.set(to, state.seq, now, reason));
+  }
+
+  #logged(domain: AdmissionDomain, change: LimitChange | undefined): void {
+    if (change) logLimitChange(this.#context, domain, change);
+  }
+
+  /**
+   * Shared store: when it falls back, this worker keeps a conservative share of the last shared
+   * limit (÷ the live workers seen); when it rejoins, the next acquisition adopts the fleet's limit.
+   */
+  #share(domain: AdmissionDomain, state: DomainState, sharedDomain: SharedAdmissionDomain): void {
+    const shared: SharedState = { domain: sharedDomain, version: -1, acquiring: false, waiting: false, changing: false };
+    state.shared = shared;
+    sharedDomain.onConnectionChange((connected) => {
+      shared.version = -1;
+      shared.changing = false;
+      // The mirrors count in the fleet's coordinates while shared and in this worker's own on the
+      // fallback: each side starts afresh from the next response's headers.
+      state.requests = undefined;
+      state.tokens = undefined;
+      if (!connected) {
+        const last = shared.lastLimit ?? state.limit.value;
+        const workers = sharedDomain.liveWorkers;
+        const share = Math.max(1, Math.min(this.#cap, Math.floor(last / workers)));
+        const reason = `admission store unavailable: a 1/${workers} share of the last shared limit ${last}`;
+        this.#setLimit(domain, state, share, nowOf(state), reason);
+      }
+      this.#pump(domain, state);
+    });
+  }
+
+  #state(domain: AdmissionDomain): DomainState {
+    let state = this.#domains.get(domain);
+    if (!state) {
+      const created: DomainState = {
+        limit: new CapacityLimit(this.#cap),
+        gate: new AdmissionGate(this.#context, () => this.#pump(domain, created)),
+        rules: {
+          hasRoom: () => created.inFlight.size < created.limit.value,
+          // A head that sat out a pacing wait goes next, whatever the clock says.
+          waitMs: (head, now) =>
+            head.pacedUntil !== undefined ? 0 : pacingWaitMs(created, head.tokens, now, created.seq, created.tokensSpent),
+          admit: (head, now) => this.#admit(domain, created, head, now),
+        },
+        inFlight: new Set(),
+        seq: 0,
+        tokensSpent: 0,
+      };
+      state = created;
+      const shared = this.#sharedSource?.(domain);
+      if (shared) this.#share(domain, state, shared);
+      this.#domains.set(domain, state);
+    }
+    return state;
+  }
+}
+
+function nowOf(state: DomainState): number {
+  return state.clock?.now() ?? Date.now();
+}

@@ -1,0 +1,194 @@
+// The capacity policy's concurrency limit (docs/engine-rules.md "Admission"), as pure arithmetic on
+// admission numbers and explicit clock values: no timers, no promises, no buckets. The policy
+// around it (../capacity-admission.ts) owns the gate, the pacing and the fleet sync, and tells it
+// what happened; it answers with the decisions (a cut, a probe) and applies the ones taken.
+//
+// - An unexplained 429 counts only when 429s crowd the recent admissions (at least 4, and a
+//   quarter of the last 64 at the current limit); an isolated 429 is noise.
+// - After a full round of successes at a limit that demand filled, the limit probes upward: +1
+//   after a refusal, doubling while probes keep succeeding, the wait between failed probes
+//   doubling from 250 ms to 1 s.
+import type { LimitChange } from '../admission.ts';
+
+/**
+ * The most recent admissions (at the current limit) that 429s are counted against. Admissions,
+ * not outcomes: refusals come back at once and successes a latency later, so a share of
+ * outcomes would see a few noise 429s as a crowd just after every change.
+ */
+export const CROWDING_WINDOW = 64;
+/** Unexplained 429s among those admissions, at least this many and this share, mean "over the ceiling". */
+export const CROWDING_MIN_COUNT = 4;
+export const CROWDING_MIN_SHARE = 0.25;
+export const PROBE_INTERVAL_MIN_MS = 250;
+export const PROBE_INTERVAL_MAX_MS = 1_000;
+
+/** 429s crowded the recent admissions: the limit should fall from `from`, no lower than `floor`. */
+export interface Cut {
+  from: number;
+  floor: number;
+  reason: string;
+  /** The wait before the next probe once the cut is applied. */
+  probeIntervalMs: number;
+}
+
+/** Successes proved the limit: it may rise from `from` to `to`. */
+export interface Probe {
+  from: number;
+  to: number;
+  step: number;
+  /** The previous raise held for a full round (the probe interval starts afresh). */
+  confirmed: boolean;
+  reason: string;
+}
+
+export class CapacityLimit {
+  #value: number;
+  /** Attempts admitted after this admission number are judged at the current limit. */
+  #changeSeq = 0;
+  /** Successes of attempts admitted at the current limit. */
+  #provenAtLimit = 0;
+  /** Whether demand filled the current limit at some point: only a used limit is worth raising. */
+  #saturated = false;
+  /** Admission numbers of recent attempts (at the current limit) refused with an unexplained 429. */
+  #refused: number[] = [];
+  /** Limit before the current probe, while a probe is unconfirmed. */
+  #probeFrom?: number;
+  /** The last raise held for a full round: the next one may take a bigger step. */
+  #probeHeld = false;
+  #probeStep = 1;
+  #probeIntervalMs = PROBE_INTERVAL_MIN_MS;
+  #nextProbeAt = Number.NEGATIVE_INFINITY;
+  /** The limit at which 429s last crowded (diagnostic). */
+  #ceiling?: number;
+  #lastChange?: LimitChange;
+
+  constructor(cap: number) {
+    this.#value = cap;
+  }
+
+  /** Attempts that may run at once. */
+  get value(): number {
+    return this.#value;
+  }
+
+  get ceiling(): number | undefined {
+    return this.#ceiling;
+  }
+
+  get lastChange(): LimitChange | undefined {
+    return this.#lastChange;
+  }
+
+  /** Demand filled the limit (an admission reached it, or the fleet's in-flight count did). */
+  saturate(): void {
+    this.#saturated = true;
+  }
+
+  /** Whether the attempt admitted as number `seq` was admitted at the current limit. */
+  isCurrent(seq: number): boolean {
+    return seq > this.#changeSeq;
+  }
+
+  /** The attempt admitted as `seq` succeeded; true when it counts at the current limit. */
+  succeeded(seq: number): boolean {
+    if (!this.isCurrent(seq)) return false;
+    this.#provenAtLimit += 1;
+    if (this.#probeFrom !== undefined && this.#provenAtLimit >= this.#value) {
+      // The probe held for a full round: the level is proven, a later crowd is not its refusal.
+      this.#probeFrom = undefined;
+      this.#probeHeld = true;
+    }
+    return true;
+  }
+
+  /**
+   * The attempt admitted as `seq` got a 429 no empty bucket explains; `admitted` is the latest
+   * admission number. Returns the cut when 429s now crowd the recent admissions.
+   */
+  refused(seq: number, admitted: number): Cut | undefined {
+    if (!this.isCurrent(seq)) return undefined;
+    const windowStart = Math.max(this.#changeSeq, admitted - CROWDING_WINDOW);
+    this.#refused = this.#refused.filter((refusedSeq) => refusedSeq > windowStart);
+    // An attempt admitted before the window (a slow one) is not news about the recent admissions.
+    if (seq <= windowStart) return undefined;
+    this.#refused.push(seq);
+    const inWindow = admitted - windowStart;
+    const refused = this.#refused.length;
+    // An isolated 429 is noise: only its own attempt waits (its Retry-After, in the executor).
+    if (refused < CROWDING_MIN_COUNT || refused < CROWDING_MIN_SHARE * inWindow) return undefined;
+    const probeFrom = this.#probeFrom;
+    const why = `${refused} of the last ${inWindow} attempts got 429 without an empty rate bucket`;
+    return {
+      from: this.#value,
+      floor: probeFrom ?? 1,
+      reason: probeFrom === undefined ? why : `probe refused: ${why}`,
+      probeIntervalMs: probeFrom === undefined ? PROBE_INTERVAL_MIN_MS : Math.min(PROBE_INTERVAL_MAX_MS, this.#probeIntervalMs * 2),
+    };
+  }
+
+  /** Forgets the counted refusals (a cut was handed to the fleet's store to decide). */
+  forgetRefusals(): void {
+    this.#refused = [];
+  }
+
+  /**
+   * Where a cut lands on one worker: what the provider was serving, the attempts admitted before
+   * the refused one and still in flight (`servedBefore`); a refused probe falls no lower than its start.
+   */
+  static cutTo(cut: Cut, servedBefore: number): number {
+    return Math.max(cut.floor, Math.min(servedBefore, cut.from - 1));
+  }
+
+  /** Applies a cut to `to` at `now`; `admitted` is the latest admission number. */
+  applyCut(cut: Cut, to: number, admitted: number, now: number): LimitChange | undefined {
+    this.#ceiling = cut.from;
+    this.#probeIntervalMs = cut.probeIntervalMs;
+    const change = this.set(to, admitted, now, cut.reason);
+    this.#probeStep = 1;
+    this.#nextProbeAt = now + this.#probeIntervalMs;
+    return change;
+  }
+
+  /** The probe due at `now` below `cap`, if a full round of successes filled the limit. */
+  probe(now: number, cap: number): Probe | undefined {
+    if (this.#value >= cap || !this.#saturated) return undefined;
+    if (this.#provenAtLimit < this.#value || now < this.#nextProbeAt) return undefined;
+    const confirmed = this.#probeHeld;
+    const step = confirmed ? this.#probeStep * 2 : this.#probeStep;
+    const from = this.#value;
+    const reason = `probing: ${this.#provenAtLimit} successes at ${from}, all of it in use`;
+    return { from, to: Math.min(cap, from + step), step, confirmed, reason };
+  }
+
+  /** Applies a probe at `now`; `admitted` is the latest admission number. */
+  applyProbe(probe: Probe, admitted: number, now: number): LimitChange | undefined {
+    if (probe.confirmed) this.#probeIntervalMs = PROBE_INTERVAL_MIN_MS;
+    const change = this.set(probe.to, admitted, now, probe.reason);
+    this.#probeFrom = probe.from;
+    this.#probeStep = probe.step;
+    return change;
+  }
+
+  /** No probe before `at` (the fleet's probe back-off is still running). */
+  deferProbe(at: number): void {
+    this.#nextProbeAt = at;
+  }
+
+  /**
+   * Sets the limit at `now`: attempts admitted after `admitted` are judged at it, from scratch.
+   * Returns the change when the value moved.
+   */
+  set(to: number, admitted: number, now: number, reason: string): LimitChange | undefined {
+    const from = this.#value;
+    this.#value = to;
+    this.#changeSeq = admitted;
+    this.#provenAtLimit = 0;
+    this.#saturated = false;
+    this.#refused = [];
+    this.#probeFrom = undefined;
+    this.#probeHeld = false;
+    if (from === to) return undefined;
+    this.#lastChange = { at: now, from, to, reason };
+    return this.#lastChange;
+  }
+}

@@ -1,0 +1,180 @@
+// The admission limit algorithms alone (src/models-v2/admission/limits/): pure arithmetic driven
+// with explicit admission numbers and clock values, no timers, no promises, no fake clock.
+import { describe, expect, it } from 'vitest';
+import { AIMD_MAX_COOLDOWN_MS, AimdLimit } from '../../src/models-v2/admission/limits/aimd-limit.ts';
+import {
+  CapacityLimit,
+  CROWDING_WINDOW,
+  PROBE_INTERVAL_MAX_MS,
+  PROBE_INTERVAL_MIN_MS,
+} from '../../src/models-v2/admission/limits/capacity-limit.ts';
+
+const T0 = 1_700_000_000_000;
+
+/** A limit of 8 with `admitted` admissions counted and the limit filled once. */
+function capacity(cap = 8) {
+  const limit = new CapacityLimit(cap);
+  limit.saturate();
+  return limit;
+}
+
+describe('CapacityLimit', () => {
+  it('an isolated 429 is noise; the fourth among 16 admissions is a crowd', () => {
+    const limit = capacity();
+    expect(limit.refused(1, 16)).toBeUndefined();
+    expect(limit.refused(2, 16)).toBeUndefined();
+    expect(limit.refused(3, 16)).toBeUndefined();
+    const cut = limit.refused(4, 16);
+    const reason = '4 of the last 16 attempts got 429 without an empty rate bucket';
+    expect(cut).toEqual({ from: 8, floor: 1, reason, probeIntervalMs: 250 });
+    expect(limit.value).toBe(8);
+  });
+
+  it('three 429s are noise even when they are most of the admissions', () => {
+    const limit = capacity();
+    for (const seq of [1, 2, 3]) expect(limit.refused(seq, 4)).toBeUndefined();
+    expect(limit.refused(4, 4)?.reason).toBe('4 of the last 4 attempts got 429 without an empty rate bucket');
+  });
+
+  it('four 429s among more than 16 admissions are below a quarter: still noise', () => {
+    const limit = capacity();
+    for (const seq of [1, 2, 3, 4]) expect(limit.refused(seq, 17)).toBeUndefined();
+    expect(limit.refused(5, 17)).toBeDefined();
+  });
+
+  it('only the last CROWDING_WINDOW admissions count', () => {
+    const limit = capacity();
+    for (const seq of [1, 2, 3]) limit.refused(seq, 3);
+    // 3 old refusals fall out of the window once 64 more attempts were admitted.
+    expect(limit.refused(CROWDING_WINDOW + 4, CROWDING_WINDOW + 4)).toBeUndefined();
+    // A refusal of an attempt admitted before the window is not news.
+    expect(limit.refused(2, CROWDING_WINDOW + 10)).toBeUndefined();
+  });
+
+  it('a cut lands on what was served, never on the old value, never below the floor', () => {
+    const cut = { from: 8, floor: 1, reason: 'r', probeIntervalMs: 250 };
+    expect(CapacityLimit.cutTo(cut, 5)).toBe(5);
+    expect(CapacityLimit.cutTo(cut, 12)).toBe(7);
+    expect(CapacityLimit.cutTo(cut, 0)).toBe(1);
+    expect(CapacityLimit.cutTo({ ...cut, floor: 6 }, 2)).toBe(6);
+  });
+
+  it('after a cut, probes wait PROBE_INTERVAL_MIN_MS and a full round of successes at a filled limit', () => {
+    const limit = capacity();
+    for (const seq of [1, 2, 3]) limit.refused(seq, 16);
+    const change = limit.applyCut(limit.refused(4, 16)!, 5, 16, T0);
+    expect(change).toEqual({ at: T0, from: 8, to: 5, reason: '4 of the last 16 attempts got 429 without an empty rate bucket' });
+    expect(limit.ceiling).toBe(8);
+    // Attempts admitted before the change no longer count.
+    expect(limit.succeeded(16)).toBe(false);
+    for (let seq = 17; seq < 22; seq += 1) expect(limit.succeeded(seq)).toBe(true);
+    expect(limit.probe(T0 + PROBE_INTERVAL_MIN_MS, 8)).toBeUndefined(); // never filled at 5
+    limit.saturate();
+    expect(limit.probe(T0 + PROBE_INTERVAL_MIN_MS - 1, 8)).toBeUndefined();
+    const probe = limit.probe(T0 + PROBE_INTERVAL_MIN_MS, 8);
+    expect(probe).toEqual({ from: 5, to: 6, step: 1, confirmed: false, reason: 'probing: 5 successes at 5, all of it in use' });
+  });
+
+  it('a probe that holds a full round doubles the next step, up to the cap', () => {
+    const limit = new CapacityLimit(4);
+    limit.set(2, 0, T0, 'start');
+    limit.saturate();
+    limit.succeeded(1);
+    limit.succeeded(2);
+    limit.applyProbe(limit.probe(T0, 8)!, 2, T0);
+    expect(limit.value).toBe(3);
+    limit.saturate();
+    for (const seq of [3, 4, 5]) limit.succeeded(seq);
+    expect(limit.probe(T0, 8)).toMatchObject({ from: 3, to: 5, step: 2, confirmed: true });
+    expect(limit.probe(T0, 4)).toMatchObject({ from: 3, to: 4 });
+    expect(limit.probe(T0, 3)).toBeUndefined();
+  });
+
+  it('a refused probe falls back no lower than its start and doubles the wait up to PROBE_INTERVAL_MAX_MS', () => {
+    const limit = new CapacityLimit(16);
+    limit.set(4, 0, T0, 'start');
+    let admitted = 0;
+    let now = T0;
+    const waits: number[] = [];
+    for (let round = 0; round < 4; round += 1) {
+      limit.saturate();
+      for (let i = 0; i < limit.value; i += 1) limit.succeeded(++admitted);
+      const probe = limit.probe(now + 10_000, 16)!;
+      now += 10_000;
+      limit.applyProbe(probe, admitted, now);
+      expect(limit.value).toBe(5);
+      for (let i = 0; i < 4; i += 1) admitted += 1;
+      let cut;
+      for (let seq = admitted - 3; seq <= admitted; seq += 1) cut = limit.refused(seq, admitted);
+      expect(cut?.floor).toBe(4);
+      expect(cut?.reason).toMatch(/^probe refused: /);
+      limit.applyCut(cut!, CapacityLimit.cutTo(cut!, 0), admitted, now);
+      expect(limit.value).toBe(4);
+      waits.push(cut!.probeIntervalMs);
+    }
+    expect(waits).toEqual([500, PROBE_INTERVAL_MAX_MS, PROBE_INTERVAL_MAX_MS, PROBE_INTERVAL_MAX_MS]);
+  });
+
+  it('setting the same value reports no change; a new value is the last change', () => {
+    const limit = new CapacityLimit(8);
+    expect(limit.set(8, 3, T0, 'same')).toBeUndefined();
+    expect(limit.lastChange).toBeUndefined();
+    expect(limit.set(3, 3, T0 + 5, 'why')).toEqual({ at: T0 + 5, from: 8, to: 3, reason: 'why' });
+    expect(limit.isCurrent(3)).toBe(false);
+    expect(limit.isCurrent(4)).toBe(true);
+  });
+});
+
+describe('AimdLimit', () => {
+  it('cuts ×0.75 once per 429 cascade and cools down for Retry-After', () => {
+    const limit = new AimdLimit(8);
+    expect(limit.record({ kind: 'rate_limited', retryAfterMs: 5000 }, T0, 2, 8)).toEqual({
+      at: T0,
+      from: 8,
+      to: 6,
+      reason: '429 (first of its cascade)',
+    });
+    expect(limit.record({ kind: 'rate_limited' }, T0 + 1, 1, 8)).toBeUndefined();
+    expect(limit.value).toBe(6);
+    expect(limit.blockedUntil).toBe(T0 + 5000);
+    expect(limit.cooldownMs(T0 + 1000)).toBe(4000);
+    expect(limit.cooldownMs(T0 + 5000)).toBe(0);
+    // A failure while the burst still runs keeps the cascade; once it drained, the next 429 cuts again.
+    limit.record({ kind: 'failure' }, T0 + 2, 1, 8);
+    expect(limit.record({ kind: 'rate_limited' }, T0 + 3, 1, 8)).toBeUndefined();
+    limit.record({ kind: 'failure' }, T0 + 4, 0, 8);
+    expect(limit.record({ kind: 'rate_limited' }, T0 + 5, 0, 8)?.to).toBe(4);
+  });
+
+  it('a missing or out-of-range Retry-After cools down for the tuned default', () => {
+    const limit = new AimdLimit(8, { cooldownMs: 3000 });
+    limit.record({ kind: 'rate_limited', retryAfterMs: AIMD_MAX_COOLDOWN_MS + 1 }, T0, 0, 8);
+    expect(limit.blockedUntil).toBe(T0 + 3000);
+    limit.record({ kind: 'rate_limited', retryAfterMs: 0 }, T0 + 10, 0, 8);
+    expect(limit.blockedUntil).toBe(T0 + 3010);
+  });
+
+  it('adds one after 25 straight successes, never above the cap', () => {
+    const limit = new AimdLimit(4);
+    limit.record({ kind: 'rate_limited' }, T0, 0, 4);
+    expect(limit.value).toBe(3);
+    const changes = Array.from({ length: 75 }, (_, i) => limit.record({ kind: 'success' }, T0 + i, 0, 4)).filter(Boolean);
+    expect(changes).toEqual([{ at: T0 + 24, from: 3, to: 4, reason: '25 straight successes' }]);
+    expect(limit.value).toBe(4);
+  });
+
+  it('a cooldown is sat out once per value, and a clock it was not set by is not ours to wait for', () => {
+    const limit = new AimdLimit(2);
+    limit.record({ kind: 'rate_limited', retryAfterMs: 1000 }, T0, 0, 2);
+    expect(limit.cooldownMs(T0, T0 + 1000)).toBe(0);
+    expect(limit.cooldownMs(T0, T0 + 999)).toBe(1000);
+    expect(limit.cooldownMs(T0 - AIMD_MAX_COOLDOWN_MS)).toBe(0);
+  });
+
+  it('clamps to a smaller cap, never up', () => {
+    const limit = new AimdLimit(8);
+    expect(limit.clamp(10, T0)).toBeUndefined();
+    expect(limit.clamp(3, T0)).toEqual({ at: T0, from: 8, to: 3, reason: 'a smaller maxParallelRequests registered' });
+    expect(limit.value).toBe(3);
+  });
+});
