@@ -95,6 +95,32 @@ export interface ChatRequest {
   timeout_ms?: number;
 }
 
+/**
+ * The canonical request's optional fields that OpenAI's chat body carries under the same names
+ * (the canonical shape is OpenAI's). The one list both engines and the facade derive theirs from.
+ */
+export const OPENAI_NATIVE_CHAT_FIELDS = [
+  'tools',
+  'tool_choice',
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'stop',
+  'seed',
+  'response_format',
+  'n',
+  'frequency_penalty',
+  'presence_penalty',
+] as const satisfies readonly (keyof ChatRequest)[];
+
+/** Every optional field of ChatRequest (all but model and messages): the native ones and our own. */
+export const OPTIONAL_CHAT_FIELDS = [
+  ...OPENAI_NATIVE_CHAT_FIELDS,
+  'extra_body',
+  'extra_headers',
+  'timeout_ms',
+] as const satisfies readonly (keyof ChatRequest)[];
+
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 
 export interface ResponseMessage {

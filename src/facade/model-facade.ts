@@ -19,6 +19,7 @@ import type {
   ToolCall,
   UserContentPart,
 } from '../core/types.ts';
+import { OPTIONAL_CHAT_FIELDS } from '../core/types.ts';
 import type { ToolCatalog } from '../tools/tool-catalog.ts';
 import { MCPConfigurationError } from '../tools/tool-errors.ts';
 import type { ToolRegistry } from '../tools/tool-registry.ts';
@@ -36,22 +37,7 @@ import { RegistryObservability } from '../observability/registry-observability.t
  * one list of them: the ChatOverrides type is derived from it, and `ChatRequestFieldsCovered`
  * fails the typecheck when the canonical ChatRequest gains a field this list does not name.
  */
-const CHAT_OVERRIDE_KEYS = [
-  'temperature',
-  'top_p',
-  'max_tokens',
-  'stop',
-  'seed',
-  'response_format',
-  'n',
-  'frequency_penalty',
-  'presence_penalty',
-  'tools',
-  'tool_choice',
-  'extra_body',
-  'extra_headers',
-  'timeout_ms',
-] as const satisfies readonly (keyof ChatRequest)[];
+const CHAT_OVERRIDE_KEYS = OPTIONAL_CHAT_FIELDS;
 
 export type ChatOverrides = Partial<Pick<ChatRequest, (typeof CHAT_OVERRIDE_KEYS)[number]>>;
 

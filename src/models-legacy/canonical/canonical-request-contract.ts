@@ -1,26 +1,11 @@
 // docs/engine-rules.md, "Canonical request contract" (issue 24): `null` on an optional canonical
 // field means unset, `stop: []` is unset, a non-string stop entry or a text part without string
 // text is refused, and parts a provider cannot take in a role are refused, never dropped.
-import type { ChatRequest } from '../../core/types.ts';
+import { type ChatRequest, OPTIONAL_CHAT_FIELDS } from '../../core/types.ts';
 import { isRecord, type JsonRecord } from './json-value.ts';
 import { badRequest, unsupportedCapability } from './request-input-error.ts';
 
-const OPTIONAL_REQUEST_FIELDS = new Set([
-  'tools',
-  'tool_choice',
-  'temperature',
-  'top_p',
-  'max_tokens',
-  'stop',
-  'seed',
-  'response_format',
-  'n',
-  'frequency_penalty',
-  'presence_penalty',
-  'extra_body',
-  'extra_headers',
-  'timeout_ms',
-]);
+const OPTIONAL_REQUEST_FIELDS: ReadonlySet<string> = new Set(OPTIONAL_CHAT_FIELDS);
 const OPTIONAL_ASSISTANT_FIELDS = ['tool_calls', 'reasoning_content', 'thinking_blocks'];
 const OPTIONAL_TOOL_FIELDS = ['description', 'parameters', 'strict'];
 

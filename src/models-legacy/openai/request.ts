@@ -1,22 +1,10 @@
-import type { ChatMessage, ChatRequest } from '../../core/types.ts';
+import { type ChatMessage, type ChatRequest, OPENAI_NATIVE_CHAT_FIELDS } from '../../core/types.ts';
 import type { JsonRecord } from '../canonical/json-value.ts';
 import { unsupportedCapability } from '../canonical/request-input-error.ts';
 import { refuseUntakeableParts } from '../canonical/canonical-request-contract.ts';
 
 // Canonical fields are OpenAI's own, so they pass through; only our bookkeeping keys are removed.
-const PASSTHROUGH_FIELDS = [
-  'tools',
-  'tool_choice',
-  'temperature',
-  'top_p',
-  'max_tokens',
-  'stop',
-  'seed',
-  'response_format',
-  'n',
-  'frequency_penalty',
-  'presence_penalty',
-] as const;
+const PASSTHROUGH_FIELDS = OPENAI_NATIVE_CHAT_FIELDS;
 
 function toOpenAIMessage(message: ChatMessage, index: number): JsonRecord {
   // OpenAI tool messages take text parts only (ChatCompletionRequestToolMessageContentPart).

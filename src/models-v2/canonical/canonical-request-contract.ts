@@ -2,28 +2,13 @@
 // translation: a null optional field is the field unset, an empty stop list is no stop list, and
 // what no provider body could carry (a stop entry that is not text, a text part without text) or
 // what this provider cannot take in a role (a document in a system prompt) is refused here.
-import type { ChatRequest } from '../../core/types.ts';
+import { type ChatRequest, OPTIONAL_CHAT_FIELDS } from '../../core/types.ts';
 import { badRequest } from './request-error.ts';
 import type { ErrorSubject } from '../retry/failure-classification.ts';
 
 type Loose = Record<string, unknown>;
 
-const REQUEST_KEYS_NULL_MEANS_UNSET: readonly string[] = [
-  'tools',
-  'tool_choice',
-  'temperature',
-  'top_p',
-  'max_tokens',
-  'stop',
-  'seed',
-  'response_format',
-  'n',
-  'frequency_penalty',
-  'presence_penalty',
-  'extra_body',
-  'extra_headers',
-  'timeout_ms',
-];
+const REQUEST_KEYS_NULL_MEANS_UNSET: readonly string[] = OPTIONAL_CHAT_FIELDS;
 
 const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null && !Array.isArray(value);
 

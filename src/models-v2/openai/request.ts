@@ -1,23 +1,11 @@
 // Canonical chat request → OpenAI Chat Completions body. The canonical shape *is* this wire shape
 // (docs/contract.md "Canonical types"), so translation is a pass-through with the few removals docs/engine-rules.md lists.
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { ChatMessage, ChatRequest } from '../../core/types.ts';
+import { type ChatMessage, type ChatRequest, OPENAI_NATIVE_CHAT_FIELDS } from '../../core/types.ts';
 
 export type OpenAIChatBody = ChatCompletionCreateParamsNonStreaming & Record<string, unknown>;
 
-const OPTIONAL_FIELDS = [
-  'tools',
-  'tool_choice',
-  'temperature',
-  'top_p',
-  'max_tokens',
-  'stop',
-  'seed',
-  'response_format',
-  'n',
-  'frequency_penalty',
-  'presence_penalty',
-] as const satisfies readonly (keyof ChatRequest)[];
+const OPTIONAL_FIELDS = OPENAI_NATIVE_CHAT_FIELDS;
 
 export function toOpenAIMessage(given: ChatMessage): ChatCompletionMessageParam {
   // A list of parts must have at least one (every message type of CreateChatCompletionRequest):
