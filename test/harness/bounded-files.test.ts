@@ -5,7 +5,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILE_LIMITS } from '../../src/config/read-bounded-file.ts';
 import { runScript } from './support/run-script.ts';
@@ -76,7 +76,9 @@ describe('compare: fixtures', () => {
       const result = await runScript('compare', ['--fixtures', path], QUICK);
       expect(result.code).toBe(2);
       const kind = path === pipe ? 'a FIFO (named pipe)' : 'a character device';
-      expect(oneLine(result.stderr)).toContain(`${path}: is ${kind}, not a regular file; a fixture must be a regular file`);
+      // compare names a fixture by its path relative to the working directory (the repo root).
+      const shown = relative(process.cwd(), path) || path;
+      expect(oneLine(result.stderr)).toContain(`${shown}: is ${kind}, not a regular file; a fixture must be a regular file`);
     }
   });
 

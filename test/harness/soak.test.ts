@@ -26,7 +26,7 @@ describe('npm run soak', () => {
       { timeoutMs: 170_000 },
     );
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.code, `soak found problems:\n${result.stdout}`).toBe(0);
     const { reports } = JSON.parse(await readFile(json, 'utf8')) as { reports: (SoakReport & { problems: string[] })[] };
     expect(reports.map((r) => r.engine)).toEqual(ENGINES);
     for (const r of reports) {
