@@ -2,7 +2,7 @@
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import type { ChatResponse, FinishReason, ThinkingBlock, ToolCall, Usage } from '../../core/types.ts';
 import { type ErrorSubject, malformedResponseError } from '../retry/failure-classification.ts';
-import { finishReasonOutsideMap } from '../canonical/finish-reason-fallback.ts';
+import { assistantChoice } from '../canonical/assistant-choice.ts';
 import { toolCallIdOr } from '../canonical/tool-call-ids.ts';
 import { isRecord } from '../canonical/json-value.ts';
 
@@ -60,24 +60,9 @@ export function fromAnthropicMessage(raw: unknown, subject: ErrorSubject): ChatR
       });
     }
   }
-  const joinedReasoning = reasoning.join('\n');
   const stopReason = typeof message.stop_reason === 'string' ? message.stop_reason : undefined;
   const response: ChatResponse = {
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text === '' ? null : text,
-          reasoning_content: joinedReasoning === '' ? null : joinedReasoning,
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-          ...(thinkingBlocks.length > 0 ? { thinking_blocks: thinkingBlocks } : {}),
-        },
-        finish_reason:
-          (stopReason && Object.hasOwn(FINISH_REASONS, stopReason) ? FINISH_REASONS[stopReason] : undefined) ??
-          finishReasonOutsideMap(toolCalls.length),
-      },
-    ],
+    choices: [assistantChoice({ text, reasoning, toolCalls, thinkingBlocks }, stopReason, FINISH_REASONS)],
   };
   if (typeof message.id === 'string') response.id = message.id;
   if (typeof message.model === 'string') response.model = message.model;

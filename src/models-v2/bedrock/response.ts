@@ -3,7 +3,7 @@
 import type { ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { ChatResponse, FinishReason, ThinkingBlock, ToolCall, Usage } from '../../core/types.ts';
 import { type ErrorSubject, malformedResponseError } from '../retry/failure-classification.ts';
-import { finishReasonOutsideMap } from '../canonical/finish-reason-fallback.ts';
+import { assistantChoice } from '../canonical/assistant-choice.ts';
 import { toolCallIdOr } from '../canonical/tool-call-ids.ts';
 import { isRecord } from '../canonical/json-value.ts';
 
@@ -93,24 +93,9 @@ export function fromBedrockConverseOutput(raw: ConverseCommandOutput | undefined
       if (data !== undefined) thinkingBlocks.push({ type: 'redacted_thinking', data });
     }
   }
-  const joinedReasoning = reasoning.join('\n');
-  const stopReason = typeof raw?.stopReason === 'string' ? raw.stopReason : undefined;
+  const stopReason = typeof raw?.stopReason === 'string' ? raw?.stopReason : undefined;
   const response: ChatResponse = {
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text === '' ? null : text,
-          reasoning_content: joinedReasoning === '' ? null : joinedReasoning,
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-          ...(thinkingBlocks.length > 0 ? { thinking_blocks: thinkingBlocks } : {}),
-        },
-        finish_reason:
-          (stopReason && Object.hasOwn(FINISH_REASONS, stopReason) ? FINISH_REASONS[stopReason] : undefined) ??
-          finishReasonOutsideMap(toolCalls.length),
-      },
-    ],
+    choices: [assistantChoice({ text, reasoning, toolCalls, thinkingBlocks }, stopReason, FINISH_REASONS)],
   };
   const usage = usageOf(raw?.usage);
   if (usage) response.usage = usage;
