@@ -14,6 +14,23 @@ function expectedPath(provider: string, operation: string, model: string): RegEx
   return `/model/${encodeURIComponent(model)}/${operation === 'embedding' ? 'invoke' : 'converse'}`;
 }
 
+type Exchange = (typeof loaded)[number]['fixture']['exchanges'][number];
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * An exchange that fails the attempt: a status of 300 or more, or an OpenAI-compatible 2xx whose
+ * JSON body reports a failure — an `error` and no answer list, or a choice the server interrupted
+ * (engine-rules "A 2xx body decides", issue 30).
+ */
+function failed(e: Exchange, provider: string, operation: string): boolean {
+  if (e.response.status >= 300) return true;
+  if (provider !== 'openai' || !isObject(e.response.body)) return false;
+  const body = e.response.body;
+  const answers = body[operation === 'embedding' ? 'data' : 'choices'];
+  if (!Array.isArray(answers)) return isObject(body.error);
+  return answers.some((c) => isObject(c) && (c.finish_reason === 'insufficient_system_resource' || c.finish_reason === 'error'));
+}
+
 describe('bundled fixtures', () => {
   it('cover all three providers in roughly the planned proportions', () => {
     const count = (p: string) => loaded.filter((l) => l.fixture.provider === p).length;
@@ -57,15 +74,19 @@ describe('bundled fixtures', () => {
         const batched =
           fixture.model.includes('titan-embed') ||
           (fixture.model.includes('cohere.embed') && ((fixture.request?.input as unknown[]) ?? []).length > 96);
-        const allOk = fixture.exchanges.every((e) => e.response.status < 300);
-        const failed = fixture.exchanges.filter((e) => e.response.status >= 300).length;
-        const retries = allOk ? 0 : batched && 'response' in ex ? failed : fixture.exchanges.length - 1;
+        const fails = (e: Exchange) => failed(e, fixture.provider, fixture.operation);
+        const allOk = !fixture.exchanges.some(fails);
+        const failures = fixture.exchanges.filter(fails).length;
+        const retries = allOk ? 0 : batched && 'response' in ex ? failures : fixture.exchanges.length - 1;
         if (ex.sleeps !== undefined && ex.sleeps.length !== retries) problems.push(`${ex.sleeps.length} sleeps for ${retries} retries`);
         // A success must end on a 2xx and a retried failure must not.
-        const last = fixture.exchanges.at(-1)!.response.status;
-        if ('response' in ex && (last < 200 || last > 299)) problems.push(`expects a response but the last exchange is ${last}`);
+        const lastExchange = fixture.exchanges.at(-1)!;
+        const last = lastExchange.response.status;
+        if ('response' in ex && (last < 200 || last > 299 || fails(lastExchange))) {
+          problems.push(`expects a response but the last exchange is ${last}${fails(lastExchange) ? ' reporting a failure' : ''}`);
+        }
         if (!allOk && !batched)
-          for (const e of fixture.exchanges.slice(0, -1)) if (e.response.status < 300) problems.push('a 2xx before the last exchange');
+          for (const e of fixture.exchanges.slice(0, -1)) if (!fails(e)) problems.push('a 2xx before the last exchange');
         if (allOk && fixture.exchanges.length > 1 && !batched) problems.push('several 2xx exchanges outside a Titan or Cohere batch');
         // In a batch that succeeds, a failed request is retried later with the same body.
         if (batched && 'response' in ex) {
@@ -73,7 +94,7 @@ describe('bundled fixtures', () => {
             const retried = fixture.exchanges
               .slice(i + 1)
               .some((later) => JSON.stringify(later.request.body) === JSON.stringify(e.request.body));
-            if (e.response.status >= 300 && !retried) problems.push(`exchanges[${i}] failed and no later exchange retries its body`);
+            if (fails(e) && !retried) problems.push(`exchanges[${i}] failed and no later exchange retries its body`);
           });
         }
         // Backoff without hints is 2000 × 2^k with the replay's jitter factor of exactly 1.

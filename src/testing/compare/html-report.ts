@@ -227,7 +227,9 @@ function engineLine(c: CompareCase, engine: 'legacy' | 'v2'): string {
   const o = c[engine];
   const what = o.ok ? 'canonical response' : `${escapeHtml(o.error?.type ?? 'error')}: ${escapeHtml(brief(o.error?.message ?? '', 300))}`;
   const slept = o.sleeps.length ? `, asked to sleep ${o.sleeps.map((ms) => Math.round(ms)).join(', ')} ms` : ', no sleeps';
-  const paced = o.pacingWaits.length ? `, paced by admission ${o.pacingWaits.map((ms) => Math.round(ms)).join(', ')} ms (not compared)` : '';
+  const paced = o.pacingWaits.length
+    ? `, paced by admission ${o.pacingWaits.map((ms) => Math.round(ms)).join(', ')} ms (not compared)`
+    : '';
   return `<li><strong>${engine}</strong>: ${what}, ${plural(o.attempts, 'attempt', 'attempts')}${slept}${paced}</li>`;
 }
 
