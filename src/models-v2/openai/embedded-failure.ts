@@ -9,7 +9,7 @@ import { parseRetryHintMs, parseShouldRetry } from '../retry/retry-hints.ts';
 import { isRecord } from '../canonical/json-value.ts';
 
 /** Finish reasons saying the server interrupted the generation: the answer is incomplete. */
-export const INTERRUPTED_FINISH_REASONS: ReadonlySet<string> = new Set(['insufficient_system_resource', 'error']);
+const INTERRUPTED_FINISH_REASONS: ReadonlySet<string> = new Set(['insufficient_system_resource', 'error']);
 
 /** `error.code` as an HTTP error status (an integer, or its digits as a string, 400–599). */
 function embeddedStatus(error: Record<string, unknown>): number | undefined {
