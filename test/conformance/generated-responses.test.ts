@@ -129,7 +129,12 @@ describe('generated responses, read by both engines', () => {
     expect(chat({ choices: [] })).toMatchObject({ kind: 'error', type: 'ModelAPIError' });
     // A choice the server interrupted fails the answer as a server error (engine-rules "A 2xx body decides").
     for (const reason of ['insufficient_system_resource', 'error']) {
-      const body = { choices: [{ message: { content: 'Hi' }, finish_reason: 'stop' }, { message: { content: 'Hal' }, finish_reason: reason }] };
+      const body = {
+        choices: [
+          { message: { content: 'Hi' }, finish_reason: 'stop' },
+          { message: { content: 'Hal' }, finish_reason: reason },
+        ],
+      };
       expect(chat(body)).toMatchObject({ kind: 'error', type: 'ModelInternalServerError' });
     }
     expect(chat({ id: 'x' })).toMatchObject({ kind: 'error' });

@@ -4,7 +4,7 @@
 import { basename, dirname, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFixtures } from '../../src/testing/fixture.ts';
-import { FIXTURES_DIR, REPO_ROOT } from './support.ts';
+import { failedExchange as failed, FIXTURES_DIR, REPO_ROOT, type Exchange } from './support.ts';
 
 const loaded = await loadFixtures([FIXTURES_DIR], REPO_ROOT);
 
@@ -12,23 +12,6 @@ function expectedPath(provider: string, operation: string, model: string): RegEx
   if (provider === 'openai') return operation === 'embedding' ? '/v1/embeddings' : '/v1/chat/completions';
   if (provider === 'anthropic') return '/v1/messages';
   return `/model/${encodeURIComponent(model)}/${operation === 'embedding' ? 'invoke' : 'converse'}`;
-}
-
-type Exchange = (typeof loaded)[number]['fixture']['exchanges'][number];
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * An exchange that fails the attempt: a status of 300 or more, or an OpenAI-compatible 2xx whose
- * JSON body reports a failure — an `error` and no answer list, or a choice the server interrupted
- * (engine-rules "A 2xx body decides", issue 30).
- */
-function failed(e: Exchange, provider: string, operation: string): boolean {
-  if (e.response.status >= 300) return true;
-  if (provider !== 'openai' || !isObject(e.response.body)) return false;
-  const body = e.response.body;
-  const answers = body[operation === 'embedding' ? 'data' : 'choices'];
-  if (!Array.isArray(answers)) return isObject(body.error);
-  return answers.some((c) => isObject(c) && (c.finish_reason === 'insufficient_system_resource' || c.finish_reason === 'error'));
 }
 
 describe('bundled fixtures', () => {
