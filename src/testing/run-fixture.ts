@@ -2,7 +2,7 @@
 // Engines are reached through `loadClientFactory` (src/engine.ts), never imported directly, so
 // deleting the legacy folder only removes one branch there.
 import { DataDesignerError } from '../core/errors.ts';
-import type { EngineName, ModelClient, Runtime } from '../core/model-client.ts';
+import type { AttemptObserver, CallObserver, EngineName, ModelClient, Runtime } from '../core/model-client.ts';
 import type { ClientFactory } from '../config/client-factory.ts';
 import type { ChatResponse, EmbeddingResponse } from '../core/types.ts';
 import { modelConfigSchema, resolveProvider, modelProviderSchema } from '../config/schemas.ts';
@@ -49,6 +49,18 @@ export interface RunError {
   tellsPurpose?: boolean;
 }
 
+const NO_ATTEMPT: AttemptObserver = { attemptEnded() {} };
+
+/** `all` with one occurrence of each of `removed` taken out, in order. */
+function withoutEach(all: readonly number[], removed: readonly number[]): number[] {
+  const left = [...all];
+  for (const ms of removed) {
+    const at = left.indexOf(ms);
+    if (at >= 0) left.splice(at, 1);
+  }
+  return left;
+}
+
 /** A purpose no engine message contains by chance. */
 const PURPOSE_PROBE = 'running the purpose probe of the harness';
 
@@ -59,8 +71,13 @@ export interface FixtureRun {
   error?: RunError;
   attempts: number;
   requests: ServedRequest[];
-  /** Backoff sleeps the engine asked for, in ms. */
+  /** Backoff sleeps the engine asked for (its retry rule: Retry-After or jitter), in ms. */
   sleeps: number[];
+  /**
+   * Every other wait the engine sat out, in ms: v2's admission pacing (a rate bucket refilling).
+   * Shown in the report, never compared: only backoff sleeps are a parity claim (docs/harness.md).
+   */
+  pacingWaits: number[];
   /** Recorded-vs-sent differences, unexpected requests, unused exchanges. */
   diffs: ReplayDiff[];
   /**
@@ -143,6 +160,9 @@ function isUnordered(fixture: Fixture, exchanges: Fixture['exchanges']): boolean
 export async function runFixture(fixture: Fixture, engine: EngineName, options: RunOptions = {}): Promise<FixtureRun> {
   const exchanges = comparableExchanges(fixture);
   const server = await startReplayServer(exchanges, { order: replayOrderOf(fixture, exchanges) });
+  // Every wait moves the clock; only those the engine announced as backoff are its sleeps (the
+  // call observer hears them, as shadow mode does); the rest are admission's pacing waits.
+  const waits: number[] = [];
   const sleeps: number[] = [];
   let now = REPLAY_EPOCH_MS;
   const runtime: Runtime = {
@@ -150,10 +170,11 @@ export async function runFixture(fixture: Fixture, engine: EngineName, options: 
     random: () => options.random ?? REPLAY_RANDOM,
     sleep: async (ms, signal) => {
       if (signal?.aborted) throw signal.reason;
-      sleeps.push(ms);
+      waits.push(ms);
       now += ms; // time moves as if we had waited, so date-based hints stay consistent
     },
   };
+  const observer: CallObserver = { attemptStarted: () => NO_ATTEMPT, retryScheduled: (ms) => sleeps.push(ms) };
   const provider = resolveProvider(
     modelProviderSchema.parse({
       name: `${fixture.provider}-replay`,
@@ -182,8 +203,8 @@ export async function runFixture(fixture: Fixture, engine: EngineName, options: 
     client = await factory({ provider, model, runtime });
     response =
       fixture.operation === 'embedding'
-        ? await client.embed(fixtureEmbeddingRequest(fixture), { signal: abort.signal })
-        : await client.chat(fixtureChatRequest(fixture), { signal: abort.signal });
+        ? await client.embed(fixtureEmbeddingRequest(fixture), { signal: abort.signal, observer })
+        : await client.chat(fixtureChatRequest(fixture), { signal: abort.signal, observer });
   } catch (caught) {
     error = describeError(caught);
   } finally {
@@ -200,6 +221,7 @@ export async function runFixture(fixture: Fixture, engine: EngineName, options: 
     attempts: server.requests.length,
     requests: [...server.requests],
     sleeps,
+    pacingWaits: withoutEach(waits, sleeps),
     diffs: server.diffs(),
     unordered: isUnordered(fixture, exchanges),
   };

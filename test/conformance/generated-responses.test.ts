@@ -88,7 +88,12 @@ describe('generated responses, read by both engines', () => {
       }
     }
     // The edges are drawn, not just possible: successes and shape errors on every provider with embeddings.
-    const edges = ['openai/chat/legacy/ModelAPIError', 'openai/embedding/v2/ModelAPIError', 'bedrock/embedding/legacy/ModelAPIError'];
+    const edges = [
+      'openai/chat/legacy/ModelAPIError',
+      'openai/chat/v2/ModelInternalServerError',
+      'openai/embedding/v2/ModelAPIError',
+      'bedrock/embedding/legacy/ModelAPIError',
+    ];
     for (const label of edges) {
       expect(section.outcomes[label] ?? 0, label).toBeGreaterThan(10);
     }
@@ -122,6 +127,16 @@ describe('generated responses, read by both engines', () => {
   it('the oracle refuses what the canonical type cannot hold, and keeps what it can', () => {
     const chat = (body: unknown) => expectedOutcome({ provider: 'openai', operation: 'chat', model: 'gpt-4o', body });
     expect(chat({ choices: [] })).toMatchObject({ kind: 'error', type: 'ModelAPIError' });
+    // A choice the server interrupted fails the answer as a server error (engine-rules "A 2xx body decides").
+    for (const reason of ['insufficient_system_resource', 'error']) {
+      const body = {
+        choices: [
+          { message: { content: 'Hi' }, finish_reason: 'stop' },
+          { message: { content: 'Hal' }, finish_reason: reason },
+        ],
+      };
+      expect(chat(body)).toMatchObject({ kind: 'error', type: 'ModelInternalServerError' });
+    }
     expect(chat({ id: 'x' })).toMatchObject({ kind: 'error' });
     expect(chat({ choices: [{ message: { content: 'Hi' }, finish_reason: 'eos' }] })).toEqual({
       kind: 'ok',

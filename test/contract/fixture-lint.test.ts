@@ -4,7 +4,7 @@
 import { basename, dirname, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFixtures } from '../../src/testing/fixture.ts';
-import { FIXTURES_DIR, REPO_ROOT } from './support.ts';
+import { failedExchange as failed, FIXTURES_DIR, REPO_ROOT, type Exchange } from './support.ts';
 
 const loaded = await loadFixtures([FIXTURES_DIR], REPO_ROOT);
 
@@ -57,15 +57,19 @@ describe('bundled fixtures', () => {
         const batched =
           fixture.model.includes('titan-embed') ||
           (fixture.model.includes('cohere.embed') && ((fixture.request?.input as unknown[]) ?? []).length > 96);
-        const allOk = fixture.exchanges.every((e) => e.response.status < 300);
-        const failed = fixture.exchanges.filter((e) => e.response.status >= 300).length;
-        const retries = allOk ? 0 : batched && 'response' in ex ? failed : fixture.exchanges.length - 1;
+        const fails = (e: Exchange) => failed(e, fixture.provider, fixture.operation);
+        const allOk = !fixture.exchanges.some(fails);
+        const failures = fixture.exchanges.filter(fails).length;
+        const retries = allOk ? 0 : batched && 'response' in ex ? failures : fixture.exchanges.length - 1;
         if (ex.sleeps !== undefined && ex.sleeps.length !== retries) problems.push(`${ex.sleeps.length} sleeps for ${retries} retries`);
         // A success must end on a 2xx and a retried failure must not.
-        const last = fixture.exchanges.at(-1)!.response.status;
-        if ('response' in ex && (last < 200 || last > 299)) problems.push(`expects a response but the last exchange is ${last}`);
+        const lastExchange = fixture.exchanges.at(-1)!;
+        const last = lastExchange.response.status;
+        if ('response' in ex && (last < 200 || last > 299 || fails(lastExchange))) {
+          problems.push(`expects a response but the last exchange is ${last}${fails(lastExchange) ? ' reporting a failure' : ''}`);
+        }
         if (!allOk && !batched)
-          for (const e of fixture.exchanges.slice(0, -1)) if (e.response.status < 300) problems.push('a 2xx before the last exchange');
+          for (const e of fixture.exchanges.slice(0, -1)) if (!fails(e)) problems.push('a 2xx before the last exchange');
         if (allOk && fixture.exchanges.length > 1 && !batched) problems.push('several 2xx exchanges outside a Titan or Cohere batch');
         // In a batch that succeeds, a failed request is retried later with the same body.
         if (batched && 'response' in ex) {
@@ -73,7 +77,7 @@ describe('bundled fixtures', () => {
             const retried = fixture.exchanges
               .slice(i + 1)
               .some((later) => JSON.stringify(later.request.body) === JSON.stringify(e.request.body));
-            if (e.response.status >= 300 && !retried) problems.push(`exchanges[${i}] failed and no later exchange retries its body`);
+            if (fails(e) && !retried) problems.push(`exchanges[${i}] failed and no later exchange retries its body`);
           });
         }
         // Backoff without hints is 2000 × 2^k with the replay's jitter factor of exactly 1.

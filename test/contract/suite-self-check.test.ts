@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MODEL_ERROR_CLASSES } from '../../src/core/errors.ts';
-import type { ModelClient } from '../../src/core/model-client.ts';
+import type { CallOptions, ModelClient } from '../../src/core/model-client.ts';
 import type { ClientFactory } from '../../src/config/client-factory.ts';
 import { loadFixtures, type Fixture } from '../../src/testing/fixture.ts';
 import { runFixture } from '../../src/testing/run-fixture.ts';
@@ -35,7 +35,8 @@ interface Deviation {
 }
 
 // A ModelClient that replays the fixture's own claims: the recorded bodies, in order, with the
-// expected sleeps between them, then the expected response or error.
+// expected sleeps between them (announced to the call observer as backoff, as the engines do),
+// then the expected response or error.
 function oracle(fixture: Fixture, deviation: Deviation = {}): ClientFactory {
   return ({ provider, model, runtime }) => {
     const origin = new URL(provider.endpoint).origin;
@@ -46,14 +47,17 @@ function oracle(fixture: Fixture, deviation: Deviation = {}): ClientFactory {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body ?? {}),
       }).then((r) => r.arrayBuffer());
-    const call = async (): Promise<never> => {
+    const call = async (_request: unknown, options?: CallOptions): Promise<never> => {
       const expected = fixture.expect!;
       const sleeps = deviation.sleeps ? deviation.sleeps(expected.sleeps ?? []) : (expected.sleeps ?? []);
       const count = deviation.requests ?? fixture.exchanges.length;
       const sequence = deviation.reversed ? [...fixture.exchanges].reverse() : fixture.exchanges;
       for (let i = 0; i < count; i++) {
         const exchange = sequence[i];
-        if (i > 0 && sleeps[i - 1] !== undefined) await runtime!.sleep!(sleeps[i - 1]);
+        if (i > 0 && sleeps[i - 1] !== undefined) {
+          options?.observer?.retryScheduled?.(sleeps[i - 1]);
+          await runtime!.sleep!(sleeps[i - 1]);
+        }
         await post(exchange.request.path, deviation.body ? deviation.body(structuredClone(exchange.request.body)) : exchange.request.body);
       }
       if (deviation.extraRequest) await post(fixture.exchanges[0].request.path, fixture.exchanges[0].request.body);

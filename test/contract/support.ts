@@ -207,3 +207,19 @@ export function fixtureProblems(
   }
   return problems;
 }
+
+export type Exchange = Fixture['exchanges'][number];
+
+/**
+ * An exchange that fails its attempt: a status of 300 or more, or an OpenAI-compatible 2xx whose
+ * JSON body reports a failure — an `error` and no answer list, or a choice the server interrupted
+ * (engine-rules "A 2xx body decides", issue 30). Written from the rule, not from either engine.
+ */
+export function failedExchange(e: Exchange, provider: string, operation: string): boolean {
+  if (e.response.status >= 300) return true;
+  if (provider !== 'openai' || !isObject(e.response.body)) return false;
+  const body = e.response.body;
+  const answers = body[operation === 'embedding' ? 'data' : 'choices'];
+  if (!Array.isArray(answers)) return isObject(body.error);
+  return answers.some((c) => isObject(c) && (c.finish_reason === 'insufficient_system_resource' || c.finish_reason === 'error'));
+}

@@ -2,11 +2,14 @@ import type { ResolvedProvider } from '../../config/schemas.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ProviderType } from '../../core/types.ts';
 import type { JsonRecord } from '../canonical/json-value.ts';
 import type { SignableRequest } from '../bedrock/request-signing.ts';
+import type { EmbeddedFailure } from '../openai/embedded-failure.ts';
 
 /** One HTTP exchange to make: a path under the provider endpoint and a JSON body. */
 export interface WireCall {
   path: string;
   body: JsonRecord;
+  /** A 2xx body that reports a failure (engine-rules "A 2xx body decides"): classified in the attempt. */
+  failureIn?(body: unknown): EmbeddedFailure | undefined;
 }
 
 export interface WireResult {

@@ -9,6 +9,7 @@ import {
   ModelAPIError,
   ModelAuthenticationError,
   ModelBadRequestError,
+  ModelInternalServerError,
   ModelTimeoutError,
   ModelUnsupportedCapabilityError,
   type ModelErrorInit,
@@ -22,6 +23,7 @@ import { backoffDelayMs } from '../retry/backoff.ts';
 import { createBedrockAdapter } from '../bedrock/adapter.ts';
 import { fanOut } from '../embeddings/embedding-fan-out.ts';
 import { classifyHttpError } from '../retry/failure-classification.ts';
+import type { EmbeddedFailure } from '../openai/embedded-failure.ts';
 import { ConcurrencyLimiter } from './concurrency-limiter.ts';
 import { HttpTransport } from '../transport/http-transport.ts';
 import { isRecord, type JsonRecord } from '../canonical/json-value.ts';
@@ -372,6 +374,8 @@ export class CustomRouter {
           cause: error,
         });
       }
+      const failure = call.failureIn?.(parsed);
+      if (failure) return this.#embeddedFailure(deployment, failure, responseHeaders, parsed, runtime.now());
       return { ok: true, result: { body: parsed, headers: responseHeaders }, status };
     }
 
@@ -386,6 +390,43 @@ export class CustomRouter {
       retryable: shouldRetry,
     };
     const error = classification.multimodal ? ModelBadRequestError.multimodal(init) : new classification.errorClass(init);
+    return { ok: false, error, shouldRetry, hintMs };
+  }
+
+  /**
+   * A 2xx whose body reports a failure (engine-rules "A 2xx body decides"): an embedded `error.code`
+   * classifies it as that status would; a choice interrupted by the server without one is a server
+   * error. Retry hints and `x-should-retry` are read from the 2xx's headers as from any answer.
+   */
+  #embeddedFailure(
+    deployment: Deployment,
+    failure: EmbeddedFailure,
+    headers: Record<string, string>,
+    body: unknown,
+    nowMs: number,
+  ): AttemptOutcome {
+    const hintMs = parseRetryHintMs(headers, nowMs);
+    const shouldRetry = parseShouldRetry(headers['x-should-retry']);
+    const classification = failure.status === undefined ? undefined : classifyHttpError(failure.status, headers, JSON.stringify(body));
+    const init: ModelErrorInit = {
+      ...this.#errorInit(deployment),
+      status: failure.status,
+      providerMessage: classification?.providerMessage ?? failure.message,
+      retryAfterMs: hintMs === undefined ? undefined : Math.max(0, hintMs),
+      retryable: shouldRetry,
+    };
+    let error: DataDesignerError;
+    if (classification) {
+      error = classification.multimodal ? ModelBadRequestError.multimodal(init) : new classification.errorClass(init);
+    } else if (failure.interruptedBy) {
+      error = new ModelInternalServerError({
+        ...init,
+        causeText: `{subject} answered HTTP 2xx with a generation the server interrupted (finish_reason "${failure.interruptedBy}")`,
+        solution: 'The server ran out of capacity mid-answer and the call was retried; retry later or lower maxParallelRequests.',
+      });
+    } else {
+      error = new ModelAPIError({ ...init, causeText: '{subject} answered HTTP 2xx with an error in its body and no status code' });
+    }
     return { ok: false, error, shouldRetry, hintMs };
   }
 

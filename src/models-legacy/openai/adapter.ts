@@ -3,6 +3,7 @@ import { askedDimensions, checkEmbeddingVectors } from '../embeddings/embedding-
 import { convertToOpenAIChatBody } from './request.ts';
 import { convertToOpenAIEmbeddingBodies, openAIEmbeddingBatchLabel, parseOpenAIEmbeddingBatches } from './embeddings.ts';
 import { parseOpenAIChatResponse } from './response.ts';
+import { openAIEmbeddedFailure } from './embedded-failure.ts';
 import { joinUrl, type ProviderAdapter } from '../client/provider-adapter.ts';
 
 /** OpenAI and every OpenAI-compatible server (vLLM, NIM, DeepSeek, xAI, Gemini-compat, Azure). */
@@ -18,7 +19,11 @@ export function createOpenAIAdapter(provider: ResolvedProvider): ProviderAdapter
       return headers;
     },
     planChat: ({ request, model, extraBody }) => ({
-      call: { path: '/chat/completions', body: convertToOpenAIChatBody(request, model, extraBody) },
+      call: {
+        path: '/chat/completions',
+        body: convertToOpenAIChatBody(request, model, extraBody),
+        failureIn: (body) => openAIEmbeddedFailure(body, 'choices'),
+      },
       parse: (result) => parseOpenAIChatResponse(result.body),
     }),
     // Over 2,048 texts: one request per batch, sent concurrently like Cohere's (engine-rules).
@@ -26,7 +31,7 @@ export function createOpenAIAdapter(provider: ResolvedProvider): ProviderAdapter
       const bodies = convertToOpenAIEmbeddingBodies(request, model, extraBody);
       const dimensions = askedDimensions(bodies[0], 'dimensions');
       return {
-        calls: bodies.map((body) => ({ path: '/embeddings', body })),
+        calls: bodies.map((body) => ({ path: '/embeddings', body, failureIn: (answer) => openAIEmbeddedFailure(answer, 'data') })),
         label: (index) => openAIEmbeddingBatchLabel(index, request.input.length),
         parse: (results) => {
           const response = parseOpenAIEmbeddingBatches(

@@ -22,6 +22,7 @@ import { attemptFetchOptions } from '../transport/attempt-signal.ts';
 import { type StainlessErrorClasses, fromStainlessError } from '../client/sdk-errors.ts';
 import { chatDemand } from '../admission/admission-demand.ts';
 import { headerLookup } from '../transport/header-lookup.ts';
+import { jsonSuccessBody } from '../transport/json-success-body.ts';
 import { acquireAdmission } from '../admission/admission-registry.ts';
 
 interface AnthropicSdk {
@@ -103,7 +104,7 @@ class AnthropicModelClient extends SdkModelClientBase<AnthropicSdk> implements M
           })
           .withResponse();
         observe(headerLookup(response.headers));
-        raw = data;
+        raw = jsonSuccessBody(data, response.headers);
       } catch (error) {
         observe(headerLookup((error as { headers?: Headers } | null)?.headers));
         // The SDK may have given up while our transport still reads (attempt-deadline.ts).

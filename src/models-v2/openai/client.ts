@@ -28,6 +28,8 @@ import { sdkClientKey } from '../client/sdk-client-key.ts';
 import { type AttemptContext, SdkModelClientBase } from '../client/model-client-base.ts';
 import { SharedResourcePool } from '../client/shared-resource-pool.ts';
 import { wireTapFetch } from '../transport/wire-tap-fetch.ts';
+import { jsonSuccessBody } from '../transport/json-success-body.ts';
+import { embeddedFailureError } from './embedded-failure.ts';
 import { createUndiciFetch, type UndiciFetch } from '../transport/fetch.ts';
 import { attemptFetchOptions } from '../transport/attempt-signal.ts';
 import { type StainlessErrorClasses, fromStainlessError } from '../client/sdk-errors.ts';
@@ -93,7 +95,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     checkChatRequest(request, this.subject);
     const body = toOpenAIChatBody(request, request.extra_body ?? {});
     return this.run('chat', options, chatDemand(request), async (context) => {
-      const raw = await this.#send(sdk, request, timeoutMs, context, (sdkOptions) =>
+      const raw = await this.#send(sdk, request, timeoutMs, context, 'choices', (sdkOptions) =>
         sdk.client.chat.completions.create(body, sdkOptions).withResponse(),
       );
       return fromOpenAIChatCompletion(raw, this.subject);
@@ -118,7 +120,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
         // Not `embeddings.create`: it rewrites the body (adds `encoding_format: "base64"` when
         // none was asked for), so the wire would differ from the canonical request.
         return this.run('embedding', batchOptions, embeddingDemand(batch), (context) =>
-          this.#send(sdk, request, timeoutMs, context, (sdkOptions) =>
+          this.#send(sdk, request, timeoutMs, context, 'data', (sdkOptions) =>
             sdk.client.post('/embeddings', { body, ...sdkOptions }).withResponse(),
           ),
         );
@@ -141,6 +143,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     request: ChatRequest | EmbeddingRequest,
     timeoutMs: number,
     { runtime, signal: callSignal, observe }: AttemptContext,
+    answers: 'choices' | 'data',
     send: (sdkOptions: SdkRequestOptions) => Promise<{ data: unknown; response: Response }>,
   ): Promise<unknown> {
     // Credential-named headers of this attempt are secrets while it runs and its error is built.
@@ -153,8 +156,13 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
         headers: request.extra_headers ?? {},
         fetchOptions: attemptFetchOptions(signal),
       });
-      observe(headerLookup(response.headers));
-      return data;
+      const header = headerLookup(response.headers);
+      observe(header);
+      const body = jsonSuccessBody(data, response.headers);
+      // A 2xx reporting a failure is that failure (engine-rules "A 2xx body decides"); thrown as is.
+      const failure = embeddedFailureError(body, answers, header, this.subject, runtime.now());
+      if (failure) throw failure;
+      return body;
     } catch (error) {
       observe(headerLookup((error as { headers?: Headers } | null)?.headers));
       // The SDK may have given up while our transport still reads (attempt-deadline.ts).

@@ -14,6 +14,11 @@ export interface EngineOutcome {
   requests: { method: string; path: string; body: unknown }[];
   /** Added to the documented shape: backoff sleeps (ms) the engine asked for. */
   sleeps: number[];
+  /**
+   * Added: the other waits (ms) the engine sat out before an attempt — v2's admission pacing on a
+   * provider's rate bucket. Reported, never compared (only backoff sleeps are a parity claim).
+   */
+  pacingWaits: number[];
   /** Added: where this engine fails `expect` or a recorded request body. */
   mismatches: { path: string; expected: unknown; actual: unknown }[];
 }
@@ -86,6 +91,7 @@ export function engineOutcome(run: FixtureRun): EngineOutcome {
     attempts: run.attempts,
     requests: run.requests.map((r) => ({ method: r.method, path: r.path, body: r.body ?? null })),
     sleeps: run.sleeps,
+    pacingWaits: run.pacingWaits,
     mismatches: run.expectation.diffs.map((d) => ({ path: d.path, expected: d.left, actual: d.right })),
   };
   if (run.ok) outcome.response = run.response;

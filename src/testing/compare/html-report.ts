@@ -155,7 +155,8 @@ function matrixSection(report: CompareReport): string {
 }
 
 function sleepsText(outcome: EngineOutcome): string {
-  return outcome.sleeps.length === 0 ? '–' : outcome.sleeps.map((ms) => Math.round(ms)).join(', ');
+  const slept = outcome.sleeps.length === 0 ? '–' : outcome.sleeps.map((ms) => Math.round(ms)).join(', ');
+  return outcome.pacingWaits.length === 0 ? slept : `${slept} (paced ${outcome.pacingWaits.map((ms) => Math.round(ms)).join(', ')})`;
 }
 
 function casesSection(report: CompareReport, groupOf: Map<CompareCase, number>): string {
@@ -226,7 +227,10 @@ function engineLine(c: CompareCase, engine: 'legacy' | 'v2'): string {
   const o = c[engine];
   const what = o.ok ? 'canonical response' : `${escapeHtml(o.error?.type ?? 'error')}: ${escapeHtml(brief(o.error?.message ?? '', 300))}`;
   const slept = o.sleeps.length ? `, asked to sleep ${o.sleeps.map((ms) => Math.round(ms)).join(', ')} ms` : ', no sleeps';
-  return `<li><strong>${engine}</strong>: ${what}, ${plural(o.attempts, 'attempt', 'attempts')}${slept}</li>`;
+  const paced = o.pacingWaits.length
+    ? `, paced by admission ${o.pacingWaits.map((ms) => Math.round(ms)).join(', ')} ms (not compared)`
+    : '';
+  return `<li><strong>${engine}</strong>: ${what}, ${plural(o.attempts, 'attempt', 'attempts')}${slept}${paced}</li>`;
 }
 
 function groupSection(group: Group, index: number, live: boolean): string {

@@ -129,6 +129,7 @@ async function runEngine(
     attempts: exchanges.length,
     requests: exchanges.map((e) => ({ method: e.request.method, path: e.request.path, body: e.request.body ?? null })),
     sleeps: [],
+    pacingWaits: [],
     mismatches: [],
   };
   if (error) outcome.error = error;

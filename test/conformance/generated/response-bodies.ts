@@ -114,8 +114,9 @@ const openaiChoice = (position: number) =>
     finish_reason: fc.oneof(
       w(1, fc.constant(ABSENT)),
       w(8, fc.constantFrom(...OPENAI_FINISH)),
-      // Unknown to the definition's enum (DeepSeek's insufficient_system_resource, a future value) and null.
-      w(1, fc.constantFrom('insufficient_system_resource', 'future_reason', null)),
+      // Unknown to the definition's enum — DeepSeek's insufficient_system_resource and OpenRouter's
+      // error (an interrupted generation, issue 30), a future value — and null.
+      w(1, fc.constantFrom('insufficient_system_resource', 'error', 'future_reason', null)),
     ),
     logprobs: fc.oneof(w(4, fc.constant(null)), w(1, fc.constant(ABSENT))),
   });

@@ -9,8 +9,11 @@ import type { ChatCase, EmbeddingCase, ResponseCase } from './response-bodies.ts
 
 export type Expected =
   | { kind: 'ok'; response: ChatResponse | EmbeddingResponse }
-  /** `why`: what makes the answer unrepresentable (a 2xx of the wrong shape → ModelAPIError). */
-  | { kind: 'error'; type: 'ModelAPIError'; why: string };
+  /**
+   * `why`: what makes the answer unrepresentable (a 2xx of the wrong shape → ModelAPIError), or
+   * what makes it a failure (a choice the server interrupted → ModelInternalServerError, issue 30).
+   */
+  | { kind: 'error'; type: 'ModelAPIError' | 'ModelInternalServerError'; why: string };
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -43,6 +46,8 @@ const OPENAI_FINISH: Record<string, FinishReason> = {
   content_filter: 'content_filter',
   function_call: 'tool_calls',
 };
+/** DeepSeek's and OpenRouter's finish reasons for a generation the server interrupted. */
+const INTERRUPTED_FINISH = new Set(['insufficient_system_resource', 'error']);
 const ANTHROPIC_FINISH: Record<string, FinishReason> = {
   end_turn: 'stop',
   stop_sequence: 'stop',
@@ -81,6 +86,12 @@ function openaiText(content: unknown): string | null {
 function openaiChat(body: unknown): Expected {
   if (!isObject(body) || !Array.isArray(body.choices)) return { kind: 'error', type: 'ModelAPIError', why: 'no choices array' };
   if (body.choices.length === 0) return { kind: 'error', type: 'ModelAPIError', why: 'choices: [] (no answer to represent)' };
+  // engine-rules "A 2xx body decides": a choice the server cut off makes the whole answer a server failure.
+  const interrupted = body.choices.find((c) => isObject(c) && INTERRUPTED_FINISH.has(c.finish_reason as string));
+  if (isObject(interrupted)) {
+    const why = `a choice the server interrupted (finish_reason ${JSON.stringify(interrupted.finish_reason)})`;
+    return { kind: 'error', type: 'ModelInternalServerError', why };
+  }
   const choices = body.choices.map((raw, position) => {
     const choice = isObject(raw) ? raw : {};
     const message = isObject(choice.message) ? choice.message : {};
