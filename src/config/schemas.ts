@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { firstHeaderProblem } from '../core/header-problem.ts';
 import { MAX_TIMEOUT_SECONDS } from '../core/limits.ts';
 import { PROVIDER_TYPES, type ProviderType } from '../core/types.ts';
+import { DIALECT_NAMES, type DialectName } from '../core/dialects/server-dialect.ts';
 import { normaliseApiKey } from './api-key-text.ts';
+import { closestName } from './closest-name.ts';
 import { maskCredentialValues } from './masked-record.ts';
 import { RedisStoreUrl, redisUrlProblem } from './redis-store-url.ts';
 import { SecretReference, type SecretValue, resolveSecretRef } from './secret-ref.ts';
@@ -17,6 +19,18 @@ export const providerTypeSchema = z.string().transform((value, ctx): ProviderTyp
   ctx.addIssue({
     code: 'custom',
     message: `unknown provider type "${value}"; valid values are ${PROVIDER_TYPES.map((t) => `"${t}"`).join(', ')} (${OPENAI_COMPATIBLE_NOTE})`,
+  });
+  return z.NEVER;
+});
+
+/** A provider's `dialect` (docs/compatible-servers.md): case-insensitive, stored lower-case. */
+const dialectSchema = z.string().transform((value, ctx): DialectName => {
+  const lowered = value.trim().toLowerCase();
+  if ((DIALECT_NAMES as readonly string[]).includes(lowered)) return lowered as DialectName;
+  const guess = closestName(lowered, DIALECT_NAMES);
+  ctx.addIssue({
+    code: 'custom',
+    message: `unknown dialect "${value}"; ${guess ? `did you mean "${guess}"? ` : ''}valid values are ${DIALECT_NAMES.map((d) => `"${d}"`).join(', ')}`,
   });
   return z.NEVER;
 });
@@ -65,10 +79,16 @@ export const modelProviderSchema = z
     extraHeaders: maskedStringRecord.optional(),
     /** Largest success body accepted, in bytes (default DEFAULT_MAX_RESPONSE_BYTES, 64 MiB). */
     maxResponseBytes: z.int().min(1024, 'maxResponseBytes must be at least 1024').optional(),
+    /** Which OpenAI-compatible server this is (default "openai"); providerType "openai" only. */
+    dialect: dialectSchema.optional(),
   })
   .superRefine((provider, ctx) => {
     const endpoint = endpointProblem(provider.endpoint);
     if (endpoint) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: `provider "${provider.name}": ${endpoint}` });
+    if (provider.dialect !== undefined && provider.providerType !== 'openai') {
+      const message = `provider "${provider.name}": dialect applies to OpenAI-compatible servers (providerType "openai"), not "${provider.providerType}"; remove it`;
+      ctx.addIssue({ code: 'custom', path: ['dialect'], message });
+    }
     const header = firstHeaderProblem(provider.extraHeaders);
     if (header) ctx.addIssue({ code: 'custom', path: ['extraHeaders'], message: `provider "${provider.name}": ${header}` });
   });

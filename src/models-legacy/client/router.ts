@@ -22,6 +22,8 @@ import { backoffDelayMs } from '../retry/backoff.ts';
 import { createBedrockAdapter } from '../bedrock/adapter.ts';
 import { fanOut } from '../embeddings/embedding-fan-out.ts';
 import { classifyHttpError } from '../retry/failure-classification.ts';
+import { serverErrorRules } from '../retry/server-error-rules.ts';
+import type { ErrorRule } from '../../core/dialects/server-dialect.ts';
 import { ConcurrencyLimiter } from './concurrency-limiter.ts';
 import { HttpTransport } from '../transport/http-transport.ts';
 import { isRecord, type JsonRecord } from '../canonical/json-value.ts';
@@ -61,6 +63,8 @@ interface Deployment {
   adapter: ProviderAdapter;
   limiter: ConcurrencyLimiter;
   transport: HttpTransport;
+  /** The error rows of the provider's dialect (retry/server-error-rules.ts). */
+  errorRules: readonly ErrorRule[];
 }
 
 interface CallContext {
@@ -120,6 +124,7 @@ export class CustomRouter {
         provider,
         model,
         adapter: ADAPTERS[provider.providerType](provider),
+        errorRules: serverErrorRules(provider.dialect),
         limiter: new ConcurrencyLimiter(concurrency),
         transport: new HttpTransport({
           connections: concurrency,
@@ -375,7 +380,7 @@ export class CustomRouter {
       return { ok: true, result: { body: parsed, headers: responseHeaders }, status };
     }
 
-    const classification = classifyHttpError(status, responseHeaders, bodyText);
+    const classification = classifyHttpError(status, responseHeaders, bodyText, deployment.errorRules);
     const hintMs = parseRetryHintMs(responseHeaders, runtime.now());
     const shouldRetry = parseShouldRetry(responseHeaders['x-should-retry']);
     const init: ModelErrorInit = {

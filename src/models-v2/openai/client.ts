@@ -31,6 +31,7 @@ import { wireTapFetch } from '../transport/wire-tap-fetch.ts';
 import { createUndiciFetch, type UndiciFetch } from '../transport/fetch.ts';
 import { attemptFetchOptions } from '../transport/attempt-signal.ts';
 import { type StainlessErrorClasses, fromStainlessError } from '../client/sdk-errors.ts';
+import { errorRulesFor } from '../retry/server-error-rules.ts';
 
 interface OpenAISdk {
   client: OpenAI;
@@ -82,6 +83,7 @@ type SdkRequestOptions = NonNullable<Parameters<OpenAI['post']>[1]> & { timeout:
 
 class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelClient {
   readonly providerType = 'openai' as const;
+  readonly #errorRules = errorRulesFor(this.provider.dialect);
 
   async chat(given: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const sdk = this.sdk;
@@ -167,6 +169,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
         callerSignal: callSignal,
         deadline,
         bodies: sdk.errorBodies,
+        errorRules: this.#errorRules,
       });
     } finally {
       dispose();
