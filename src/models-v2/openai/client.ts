@@ -32,6 +32,8 @@ import { createUndiciFetch, type UndiciFetch } from '../transport/fetch.ts';
 import { attemptFetchOptions } from '../transport/attempt-signal.ts';
 import { type StainlessErrorClasses, fromStainlessError } from '../client/sdk-errors.ts';
 import { errorRulesFor } from '../retry/server-error-rules.ts';
+import { DIALECTS } from '../../core/dialects/dialect-table.ts';
+import { DEFAULT_DIALECT } from '../../core/dialects/server-dialect.ts';
 
 interface OpenAISdk {
   client: OpenAI;
@@ -93,7 +95,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     checkChatRequest(request, this.subject);
-    const body = toOpenAIChatBody(request, request.extra_body ?? {});
+    const body = toOpenAIChatBody(request, request.extra_body ?? {}, DIALECTS[this.provider.dialect ?? DEFAULT_DIALECT].request);
     return this.run('chat', options, chatDemand(request), async (context) => {
       const raw = await this.#send(sdk, request, timeoutMs, context, (sdkOptions) =>
         sdk.client.chat.completions.create(body, sdkOptions).withResponse(),
