@@ -13,12 +13,16 @@ import { SecretReference, type SecretValue, resolveSecretRef } from './secret-re
 
 const OPENAI_COMPATIBLE_NOTE = 'vLLM, NIM, TGI, OpenRouter and other OpenAI-compatible servers use "openai"';
 
+const quotedList = (values: readonly string[]): string => values.map((v) => `"${v}"`).join(', ');
+
 export const providerTypeSchema = z.string().transform((value, ctx): ProviderType => {
   const lowered = value.trim().toLowerCase();
   if ((PROVIDER_TYPES as readonly string[]).includes(lowered)) return lowered as ProviderType;
+  // `providerType: vllm` names a server dialect: say where it goes instead.
+  const asDialect = (DIALECT_NAMES as readonly string[]).includes(lowered) ? `; set providerType "openai" and dialect "${lowered}"` : '';
   ctx.addIssue({
     code: 'custom',
-    message: `unknown provider type "${value}"; valid values are ${PROVIDER_TYPES.map((t) => `"${t}"`).join(', ')} (${OPENAI_COMPATIBLE_NOTE})`,
+    message: `unknown provider type "${value}"; valid values are ${quotedList(PROVIDER_TYPES)} (${OPENAI_COMPATIBLE_NOTE})${asDialect}`,
   });
   return z.NEVER;
 });
@@ -30,7 +34,7 @@ const dialectSchema = z.string().transform((value, ctx): DialectName => {
   const guess = closestName(lowered, DIALECT_NAMES);
   ctx.addIssue({
     code: 'custom',
-    message: `unknown dialect "${value}"; ${guess ? `did you mean "${guess}"? ` : ''}valid values are ${DIALECT_NAMES.map((d) => `"${d}"`).join(', ')}`,
+    message: `unknown dialect "${value}"; ${guess ? `did you mean "${guess}"? ` : ''}valid values are ${quotedList(DIALECT_NAMES)}`,
   });
   return z.NEVER;
 });
@@ -86,8 +90,8 @@ export const modelProviderSchema = z
     const endpoint = endpointProblem(provider.endpoint);
     if (endpoint) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: `provider "${provider.name}": ${endpoint}` });
     if (provider.dialect !== undefined && provider.providerType !== 'openai') {
-      const message = `provider "${provider.name}": dialect applies to OpenAI-compatible servers (providerType "openai"), not "${provider.providerType}"; remove it`;
-      ctx.addIssue({ code: 'custom', path: ['dialect'], message });
+      const problem = `dialect applies to OpenAI-compatible servers (providerType "openai"), not "${provider.providerType}"; remove it`;
+      ctx.addIssue({ code: 'custom', path: ['dialect'], message: `provider "${provider.name}": ${problem}` });
     }
     const header = firstHeaderProblem(provider.extraHeaders);
     if (header) ctx.addIssue({ code: 'custom', path: ['extraHeaders'], message: `provider "${provider.name}": ${header}` });

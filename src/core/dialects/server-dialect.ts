@@ -30,7 +30,7 @@ export type ErrorRuleClass =
 
 /**
  * One row of an error table. Every condition that is set must hold (an unset one matches
- * anything); the first matching row decides the class, before the status rules of SPEC §6.
+ * anything); the first matching row decides the class, before the rest of docs/engine-rules.md "Errors".
  */
 export interface ErrorRule {
   /** HTTP status of the response. */
