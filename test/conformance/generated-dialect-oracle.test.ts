@@ -36,7 +36,7 @@ const kinds = (body: Record<string, unknown>) => dialectFindings(request, sent(b
 
 describe('the dialect oracle (Mistral rules)', () => {
   it('judges one dialect per distinct set of request rules, never the default', () => {
-    expect(dialectsToJudge()).toEqual(['vllm', 'mistral']);
+    expect(dialectsToJudge()).toEqual(['vllm', 'groq', 'mistral']);
   });
 
   it('passes a body that follows the rules', () => {

@@ -37,7 +37,14 @@ export const DIALECTS: Readonly<Record<DialectName, ServerDialect>> = {
   llamacpp: { name: 'llamacpp', server: 'llama.cpp server', errors: [], request: AS_OPENAI, sources: [] },
   openrouter: { name: 'openrouter', server: 'OpenRouter', errors: [], request: AS_OPENAI, sources: [] },
   azure: { name: 'azure', server: 'Azure OpenAI', errors: [], request: AS_OPENAI, sources: [] },
-  groq: { name: 'groq', server: 'Groq', errors: [], request: AS_OPENAI, sources: [] },
+  groq: {
+    name: 'groq',
+    server: 'Groq',
+    errors: [],
+    // 400 "property 'reasoning_content' is unsupported" on an assistant turn of the history.
+    request: { ...AS_OPENAI, reasoningHistory: 'omit' },
+    sources: ['https://github.com/janhq/jan/issues/8136', 'https://github.com/tashfeenahmed/freellmapi/issues/1070'],
+  },
   together: { name: 'together', server: 'Together AI', errors: [], request: AS_OPENAI, sources: [] },
   deepseek: {
     name: 'deepseek',
