@@ -1,10 +1,10 @@
 // The legacy engine against every row of the dialect tables (src/core/dialects), one test per row
 // and per dialect, generated from the tables (docs/engine-rules.md "Server dialects").
 import { describe, expect, it } from 'vitest';
+import { DIALECT_HISTORY, expectDialectBody } from '../dialect-history.ts';
 import { DIALECTS } from '../../src/core/dialects/dialect-table.ts';
 import { EVERY_SERVER_ERROR_RULES } from '../../src/core/dialects/every-server-errors.ts';
 import { DIALECT_NAMES, type ErrorRule } from '../../src/core/dialects/server-dialect.ts';
-import type { ChatRequest } from '../../src/core/types.ts';
 import { convertToOpenAIChatBody } from '../../src/models-legacy/openai/request.ts';
 import { classifyHttpError } from '../../src/models-legacy/retry/failure-classification.ts';
 import { serverErrorRules } from '../../src/models-legacy/retry/server-error-rules.ts';
@@ -42,41 +42,12 @@ describe('legacy reads every error row of the dialect tables', () => {
   });
 });
 
-const OTHER_ID = 'toolu_01A09q90qw90lq917835lq9';
-const FITTING_ID = 'Xy7Qp2Lm9';
-const history: ChatRequest = {
-  model: 'm',
-  messages: [
-    { role: 'user', content: 'Weather?' },
-    {
-      role: 'assistant',
-      content: 'Checking.',
-      reasoning_content: 'Two lookups.',
-      tool_calls: [
-        { id: OTHER_ID, type: 'function', function: { name: 'weather', arguments: '{}' } },
-        { id: FITTING_ID, type: 'function', function: { name: 'weather', arguments: '{}' } },
-      ],
-    },
-    { role: 'tool', tool_call_id: OTHER_ID, content: 'rain' },
-    { role: 'tool', tool_call_id: FITTING_ID, content: 'sun' },
-  ],
-  tools: [],
-};
-
 describe('legacy follows the request rules of every dialect', () => {
   it.each(DIALECT_NAMES)('%s', (name) => {
     const rules = DIALECTS[name].request;
-    const body = convertToOpenAIChatBody(history, 'm', {}, rules) as {
-      messages: { reasoning_content?: string; tool_calls?: { id: string }[]; tool_call_id?: string }[];
-      tools?: unknown[];
-    };
-    const assistant = body.messages[1];
-    expect(assistant.reasoning_content !== undefined).toBe(rules.reasoningHistory === 'send');
-    expect(body.tools !== undefined).toBe(rules.emptyTools === 'send');
-    const ids = (assistant.tool_calls ?? []).map((call) => call.id);
-    expect(body.messages.slice(2).map((m) => m.tool_call_id)).toEqual(ids);
-    expect(ids[1]).toBe(FITTING_ID);
-    expect(ids[0] === OTHER_ID).toBe(rules.toolCallIds === 'as-given');
-    if (rules.toolCallIds === 'nine-alphanumeric') expect(ids[0]).toMatch(/^[A-Za-z0-9]{9}$/);
+    expectDialectBody(
+      convertToOpenAIChatBody(DIALECT_HISTORY, 'm', {}, rules) as unknown as Parameters<typeof expectDialectBody>[0],
+      rules,
+    );
   });
 });

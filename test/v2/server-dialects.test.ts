@@ -1,10 +1,10 @@
 // Every row of the dialect tables (src/core/dialects) read by v2, one test per row, generated from
 // the tables themselves so a row added later is tested too (docs/engine-rules.md "Server dialects").
 import { describe, expect, it } from 'vitest';
+import { DIALECT_HISTORY, expectDialectBody } from '../dialect-history.ts';
 import { DIALECTS } from '../../src/core/dialects/dialect-table.ts';
 import { EVERY_SERVER_ERROR_RULES } from '../../src/core/dialects/every-server-errors.ts';
 import { DIALECT_NAMES, type ErrorRule } from '../../src/core/dialects/server-dialect.ts';
-import type { ChatRequest } from '../../src/core/types.ts';
 import { toOpenAIChatBody } from '../../src/models-v2/openai/request.ts';
 import { classifyHttpFailure } from '../../src/models-v2/retry/failure-classification.ts';
 import { errorRulesFor } from '../../src/models-v2/retry/server-error-rules.ts';
@@ -44,42 +44,9 @@ describe('v2 reads every error row of the dialect tables', () => {
   });
 });
 
-const FOREIGN_ID = 'call_00_9V0vrf86Pc9aelHCJMZqnJBo';
-const KEPT_ID = 'abcDEF123';
-const request: ChatRequest = {
-  model: 'm',
-  messages: [
-    { role: 'user', content: 'Weather?' },
-    {
-      role: 'assistant',
-      content: null,
-      reasoning_content: 'I should call the tool.',
-      tool_calls: [
-        { id: FOREIGN_ID, type: 'function', function: { name: 'weather', arguments: '{}' } },
-        { id: KEPT_ID, type: 'function', function: { name: 'weather', arguments: '{}' } },
-      ],
-    },
-    { role: 'tool', tool_call_id: FOREIGN_ID, content: 'foggy' },
-    { role: 'tool', tool_call_id: KEPT_ID, content: 'sunny' },
-  ],
-  tools: [],
-};
-
 describe('v2 follows the request rules of every dialect', () => {
   it.each(DIALECT_NAMES)('%s', (name) => {
     const rules = DIALECTS[name].request;
-    const body = toOpenAIChatBody(request, {}, rules) as unknown as {
-      messages: { reasoning_content?: string; tool_calls?: { id: string }[]; tool_call_id?: string }[];
-      tools?: unknown[];
-    };
-    const [, assistant, firstResult, secondResult] = body.messages;
-    expect('reasoning_content' in assistant).toBe(rules.reasoningHistory === 'send');
-    expect('tools' in body).toBe(rules.emptyTools === 'send');
-    const [foreign, kept] = assistant.tool_calls ?? [];
-    expect(kept.id).toBe(KEPT_ID);
-    expect(firstResult.tool_call_id).toBe(foreign.id);
-    expect(secondResult.tool_call_id).toBe(KEPT_ID);
-    if (rules.toolCallIds === 'as-given') expect(foreign.id).toBe(FOREIGN_ID);
-    else expect(foreign.id).toMatch(/^[A-Za-z0-9]{9}$/);
+    expectDialectBody(toOpenAIChatBody(DIALECT_HISTORY, {}, rules) as unknown as Parameters<typeof expectDialectBody>[0], rules);
   });
 });
