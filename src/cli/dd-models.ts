@@ -8,6 +8,7 @@ import { formatZodIssues } from '../config/load-config.ts';
 import { parseJsonText } from '../config/config-syntax.ts';
 import { FILE_LIMITS, type FileReadError, readBoundedTextFile } from '../config/read-bounded-file.ts';
 import { ConfigError, DataDesignerError } from '../core/errors.ts';
+import { DEFAULT_DIALECT } from '../core/dialects/server-dialect.ts';
 import type { ModelFacade } from '../facade/model-facade.ts';
 import type { Parser } from '../facade/parsers/parser-error.ts';
 import { jsonParser } from '../facade/parsers/json-parser.ts';
@@ -166,6 +167,13 @@ async function generate(values: Values, positionals: string[]): Promise<number> 
   return 0;
 }
 
+/** `engine: v2`, and for an OpenAI-compatible provider the server dialect it is read with (docs/compatible-servers.md). */
+function inUse(registry: ModelRegistry, alias: string): string {
+  const provider = registry.getProvider(registry.getModelConfig(alias).provider);
+  const dialect = provider.providerType === 'openai' ? `, dialect: ${provider.dialect ?? DEFAULT_DIALECT}` : '';
+  return `engine: ${registry.engineFor(alias)}${dialect}`;
+}
+
 async function health(values: Values, positionals: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`health takes no prompt (got '${positionals.join(' ')}')`);
   if (values['summary-json'] !== undefined) {
@@ -179,17 +187,17 @@ async function health(values: Values, positionals: string[]): Promise<number> {
     // Every alias is checked and reported, whatever happened to the ones before it.
     let failed = 0;
     for (const alias of aliases) {
-      const engine = registry.engineFor(alias);
+      const engine = inUse(registry, alias);
       if (registry.getModelConfig(alias).skipHealthCheck) {
-        process.stdout.write(`${alias}: skipped (engine: ${engine})\n`);
+        process.stdout.write(`${alias}: skipped (${engine})\n`);
         continue;
       }
       try {
         await registry.healthCheck([alias]);
-        process.stdout.write(`${alias}: ok (engine: ${engine})\n`);
+        process.stdout.write(`${alias}: ok (${engine})\n`);
       } catch (error) {
         failed += 1;
-        process.stdout.write(`${alias}: failed (engine: ${engine}) ${describeFailure(error)}\n`);
+        process.stdout.write(`${alias}: failed (${engine}) ${describeFailure(error)}\n`);
       }
     }
     process.stdout.write(`health: ${aliases.length - failed} of ${aliases.length} passed or skipped, ${failed} failed\n`);

@@ -4,19 +4,37 @@ import { z } from 'zod';
 import { firstHeaderProblem } from '../core/header-problem.ts';
 import { MAX_TIMEOUT_SECONDS } from '../core/limits.ts';
 import { PROVIDER_TYPES, type ProviderType } from '../core/types.ts';
+import { DIALECT_NAMES, type DialectName } from '../core/dialects/server-dialect.ts';
 import { normaliseApiKey } from './api-key-text.ts';
+import { closestName } from './closest-name.ts';
 import { maskCredentialValues } from './masked-record.ts';
 import { RedisStoreUrl, redisUrlProblem } from './redis-store-url.ts';
 import { SecretReference, type SecretValue, resolveSecretRef } from './secret-ref.ts';
 
 const OPENAI_COMPATIBLE_NOTE = 'vLLM, NIM, TGI, OpenRouter and other OpenAI-compatible servers use "openai"';
 
+const quotedList = (values: readonly string[]): string => values.map((v) => `"${v}"`).join(', ');
+
 export const providerTypeSchema = z.string().transform((value, ctx): ProviderType => {
   const lowered = value.trim().toLowerCase();
   if ((PROVIDER_TYPES as readonly string[]).includes(lowered)) return lowered as ProviderType;
+  // `providerType: vllm` names a server dialect: say where it goes instead.
+  const asDialect = (DIALECT_NAMES as readonly string[]).includes(lowered) ? `; set providerType "openai" and dialect "${lowered}"` : '';
   ctx.addIssue({
     code: 'custom',
-    message: `unknown provider type "${value}"; valid values are ${PROVIDER_TYPES.map((t) => `"${t}"`).join(', ')} (${OPENAI_COMPATIBLE_NOTE})`,
+    message: `unknown provider type "${value}"; valid values are ${quotedList(PROVIDER_TYPES)} (${OPENAI_COMPATIBLE_NOTE})${asDialect}`,
+  });
+  return z.NEVER;
+});
+
+/** A provider's `dialect` (docs/compatible-servers.md): case-insensitive, stored lower-case. */
+const dialectSchema = z.string().transform((value, ctx): DialectName => {
+  const lowered = value.trim().toLowerCase();
+  if ((DIALECT_NAMES as readonly string[]).includes(lowered)) return lowered as DialectName;
+  const guess = closestName(lowered, DIALECT_NAMES);
+  ctx.addIssue({
+    code: 'custom',
+    message: `unknown dialect "${value}"; ${guess ? `did you mean "${guess}"? ` : ''}valid values are ${quotedList(DIALECT_NAMES)}`,
   });
   return z.NEVER;
 });
@@ -65,10 +83,16 @@ export const modelProviderSchema = z
     extraHeaders: maskedStringRecord.optional(),
     /** Largest success body accepted, in bytes (default DEFAULT_MAX_RESPONSE_BYTES, 64 MiB). */
     maxResponseBytes: z.int().min(1024, 'maxResponseBytes must be at least 1024').optional(),
+    /** Which OpenAI-compatible server this is (default "openai"); providerType "openai" only. */
+    dialect: dialectSchema.optional(),
   })
   .superRefine((provider, ctx) => {
     const endpoint = endpointProblem(provider.endpoint);
     if (endpoint) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: `provider "${provider.name}": ${endpoint}` });
+    if (provider.dialect !== undefined && provider.providerType !== 'openai') {
+      const problem = `dialect applies to OpenAI-compatible servers (providerType "openai"), not "${provider.providerType}"; remove it`;
+      ctx.addIssue({ code: 'custom', path: ['dialect'], message: `provider "${provider.name}": ${problem}` });
+    }
     const header = firstHeaderProblem(provider.extraHeaders);
     if (header) ctx.addIssue({ code: 'custom', path: ['extraHeaders'], message: `provider "${provider.name}": ${header}` });
   });

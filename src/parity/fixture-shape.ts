@@ -2,6 +2,7 @@
 // held-out corpora are written in it, so it only ever grows by optional fields. Production-safe:
 // compare loads fixtures in it and shadow mode writes them (src/testing/fixture.ts re-exports it).
 import { z } from 'zod';
+import { DIALECT_NAMES } from '../core/dialects/server-dialect.ts';
 import type { ChatRequest, EmbeddingRequest, ProviderType } from '../core/types.ts';
 
 const exchangeRequestSchema = z.object({
@@ -45,6 +46,8 @@ export const fixtureSchema = z
     provider: z.enum(['openai', 'anthropic', 'bedrock']),
     operation: z.enum(['chat', 'embedding']),
     model: z.string().min(1),
+    /** The provider's `dialect` the case runs with (docs/compatible-servers.md); unset = "openai". */
+    dialect: z.enum(DIALECT_NAMES).optional(),
     source: z.string().optional(),
     notes: z.string().optional(),
     baseUrl: z.url().optional(),

@@ -3,6 +3,7 @@
 // redacted before the call's capture was kept.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DialectName } from '../core/dialects/server-dialect.ts';
 import { fixtureSchema } from '../parity/fixture-shape.ts';
 import type { CapturedCall } from './captured-call.ts';
 import { parseBodyText } from './replay-origin.ts';
@@ -16,6 +17,8 @@ export interface ShadowFixture {
   source: string;
   notes: string;
   baseUrl: string;
+  /** The provider's server dialect, when set: the fixture replays with it. */
+  dialect?: DialectName;
   request: Record<string, unknown>;
   exchanges: {
     request: { method: string; path: string; body?: unknown };
@@ -41,6 +44,7 @@ export function shadowFixture(call: CapturedCall, verdict: ShadowJudgement, name
     source: `shadow mode: live call on alias '${call.alias}', primary ${call.primary}, shadow ${call.shadow}, captured ${at.toISOString()}`,
     notes: `out of parity: ${noted.join('; ')}${more}`,
     baseUrl: call.baseUrl,
+    ...(call.provider.dialect ? { dialect: call.provider.dialect } : {}),
     request,
     exchanges: call.exchanges.map((e) => ({
       request: { method: e.method, path: e.path, ...(e.bodyText === '' ? {} : { body: parseBodyText(e.bodyText) }) },

@@ -182,6 +182,7 @@ export async function runFixture(fixture: Fixture, engine: EngineName, options: 
       providerType: fixture.provider,
       apiKey: REPLAY_API_KEY,
       ...(fixture.provider === 'bedrock' ? { region: 'us-east-1' } : {}),
+      ...(fixture.dialect ? { dialect: fixture.dialect } : {}),
     }),
     {},
   );

@@ -129,6 +129,35 @@ describe('reference config case 4: provider type', () => {
     expect(error.message).toContain('providers[0].providerType');
     expect(error.message).toMatch(/"openai", "anthropic", "bedrock"/);
     expect(error.message).toMatch(/vLLM.*"openai"/);
+    expect(error.message).toContain('set providerType "openai" and dialect "vllm"');
+  });
+});
+
+describe('server dialect (issue 30)', () => {
+  const withProvider = (extra: Record<string, unknown>) =>
+    parseConfig({ ...baseConfig, providers: [{ ...baseConfig.providers[0], ...extra }] });
+
+  it('is optional, any case, stored lower-case', () => {
+    expect(withProvider({}).providers[0].dialect).toBeUndefined();
+    expect(withProvider({ dialect: ' Mistral ' }).providers[0].dialect).toBe('mistral');
+    expect(withProvider({ dialect: 'llamacpp' }).providers[0].dialect).toBe('llamacpp');
+  });
+
+  it('an unknown dialect names the closest one and lists the valid values', () => {
+    const error = configError(() => withProvider({ dialect: 'mistal' }));
+    expect(error.message).toContain('providers[0].dialect: unknown dialect "mistal"; did you mean "mistral"?');
+    expect(error.message).toContain(
+      'valid values are "openai", "vllm", "nim", "tgi", "ollama", "llamacpp", "openrouter", "azure", "groq", "together", ' +
+        '"deepseek", "mistral"',
+    );
+    expect(configError(() => withProvider({ dialect: 'llama.cpp' })).message).toContain('did you mean "llamacpp"?');
+    expect(configError(() => withProvider({ dialect: 'lmstudio' })).message).not.toContain('did you mean');
+  });
+
+  it('is refused on an Anthropic or Bedrock provider, naming the provider', () => {
+    const error = configError(() => withProvider({ providerType: 'anthropic', dialect: 'openai' }));
+    expect(error.message).toContain('providers[0].dialect');
+    expect(error.message).toContain('dialect applies to OpenAI-compatible servers (providerType "openai"), not "anthropic"');
   });
 });
 
@@ -310,7 +339,8 @@ describe('unknown keys name what is allowed there', () => {
   it('suggests the key a typo meant and lists the allowed ones', () => {
     const provider = configError(() => parseConfig({ ...baseConfig, providers: [{ ...baseConfig.providers[0], providerTyp: 'openai' }] }));
     expect(provider.message).toContain(
-      'providers[0]: unknown key "providerTyp" (did you mean "providerType"? allowed: name, endpoint, providerType, apiKey, region, extraBody, extraHeaders, maxResponseBytes)',
+      'providers[0]: unknown key "providerTyp" (did you mean "providerType"? allowed: name, endpoint, providerType, apiKey, region, ' +
+        'extraBody, extraHeaders, maxResponseBytes, dialect)',
     );
     const chat = configError(() =>
       parseConfig({ ...baseConfig, models: [{ ...baseConfig.models[0], inferenceParameters: { temprature: 0.3 } }] }),

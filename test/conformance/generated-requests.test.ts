@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_TYPES } from '../../src/core/types.ts';
 import { installNetworkGuard, type NetworkGuard } from '../contract/network-guard.ts';
 import { ENGINES } from '../contract/support.ts';
+import { dialectsToJudge } from './generated/dialect-oracle.ts';
 import { requestJudges, runRequestConformance } from './generated/requests.ts';
 
 const GENERATED_SEED = 24;
@@ -47,6 +48,15 @@ describe('generated canonical requests (fixed seed)', () => {
           .filter(([k]) => k.startsWith(`${provider} × ${engine}:`))
           .reduce((n, [, v]) => n + v, 0);
         expect(judged, `${provider} × ${engine} outcomes`).toBe(GENERATED_RUNS);
+      }
+    }
+    // Issue 30: every OpenAI case ran on each dialect with request rules of its own too.
+    for (const dialect of dialectsToJudge()) {
+      for (const engine of ENGINES) {
+        const judged = Object.entries(report.outcomes)
+          .filter(([k]) => k.startsWith(`openai (dialect ${dialect}) × ${engine}:`))
+          .reduce((n, [, v]) => n + v, 0);
+        expect(judged, `openai (dialect ${dialect}) × ${engine} outcomes`).toBe(GENERATED_RUNS);
       }
     }
     const lines = report.violations.map(

@@ -175,9 +175,12 @@ describe.each(ENGINES)('dd-models health --engine %s (issue 12, item 7)', (engin
     expect(run.code).toBe(1);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toMatch(
-      new RegExp(`^first: failed \\(engine: ${engine}\\) ModelAuthenticationError: .*model 'first'.* while running health checks\\.`),
+      new RegExp(
+        `^first: failed \\(engine: ${engine}, dialect: openai\\) ` +
+          "ModelAuthenticationError: .*model 'first'.* while running health checks\\.",
+      ),
     );
-    expect(lines[1]).toBe(`second: ok (engine: ${engine})`);
+    expect(lines[1]).toBe(`second: ok (engine: ${engine}, dialect: openai)`);
     expect(lines[2]).toBe('health: 1 of 2 passed or skipped, 1 failed');
     expect(server.bodies).toHaveLength(2);
     expect(run.stdout + run.stderr).not.toContain('sk-scripted-test-key');
@@ -186,7 +189,16 @@ describe.each(ENGINES)('dd-models health --engine %s (issue 12, item 7)', (engin
   it('exits 0 when every alias passes', async () => {
     server.reply(openaiKit.reply({ text: 'Hello!' }));
     const run = await cli(['health', '--config', configFile, '--engine', engine]);
-    expect(run.stdout).toBe(`model: ok (engine: ${engine})\nhealth: 1 of 1 passed or skipped, 0 failed\n`);
+    expect(run.stdout).toBe(`model: ok (engine: ${engine}, dialect: openai)\nhealth: 1 of 1 passed or skipped, 0 failed\n`);
+    expect(run.code).toBe(0);
+  });
+
+  it('names the dialect the provider is read with (issue 30)', async () => {
+    const file = join(dir, `health-dialect-${engine}.json`);
+    await writeFile(file, JSON.stringify(scriptedConfig(openaiKit, server, { provider: { dialect: 'Mistral' } })));
+    server.reply(openaiKit.reply({ text: 'Hello!' }));
+    const run = await cli(['health', '--config', file, '--engine', engine]);
+    expect(run.stdout).toBe(`model: ok (engine: ${engine}, dialect: mistral)\nhealth: 1 of 1 passed or skipped, 0 failed\n`);
     expect(run.code).toBe(0);
   });
 

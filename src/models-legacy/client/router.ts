@@ -24,6 +24,8 @@ import { createBedrockAdapter } from '../bedrock/adapter.ts';
 import { fanOut } from '../embeddings/embedding-fan-out.ts';
 import { classifyHttpError } from '../retry/failure-classification.ts';
 import type { EmbeddedFailure } from '../openai/embedded-failure.ts';
+import { serverErrorRules } from '../retry/server-error-rules.ts';
+import type { ErrorRule } from '../../core/dialects/server-dialect.ts';
 import { ConcurrencyLimiter } from './concurrency-limiter.ts';
 import { HttpTransport } from '../transport/http-transport.ts';
 import { isRecord, type JsonRecord } from '../canonical/json-value.ts';
@@ -63,6 +65,8 @@ interface Deployment {
   adapter: ProviderAdapter;
   limiter: ConcurrencyLimiter;
   transport: HttpTransport;
+  /** The error rows of the provider's dialect (retry/server-error-rules.ts). */
+  errorRules: readonly ErrorRule[];
 }
 
 interface CallContext {
@@ -122,6 +126,7 @@ export class CustomRouter {
         provider,
         model,
         adapter: ADAPTERS[provider.providerType](provider),
+        errorRules: serverErrorRules(provider.dialect),
         limiter: new ConcurrencyLimiter(concurrency),
         transport: new HttpTransport({
           connections: concurrency,
@@ -379,7 +384,7 @@ export class CustomRouter {
       return { ok: true, result: { body: parsed, headers: responseHeaders }, status };
     }
 
-    const classification = classifyHttpError(status, responseHeaders, bodyText);
+    const classification = classifyHttpError(status, responseHeaders, bodyText, deployment.errorRules);
     const hintMs = parseRetryHintMs(responseHeaders, runtime.now());
     const shouldRetry = parseShouldRetry(responseHeaders['x-should-retry']);
     const init: ModelErrorInit = {

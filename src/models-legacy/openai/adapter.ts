@@ -1,5 +1,7 @@
 import type { ResolvedProvider } from '../../config/schemas.ts';
 import { askedDimensions, checkEmbeddingVectors } from '../embeddings/embedding-checks.ts';
+import { DIALECTS } from '../../core/dialects/dialect-table.ts';
+import { DEFAULT_DIALECT } from '../../core/dialects/server-dialect.ts';
 import { convertToOpenAIChatBody } from './request.ts';
 import { convertToOpenAIEmbeddingBodies, openAIEmbeddingBatchLabel, parseOpenAIEmbeddingBatches } from './embeddings.ts';
 import { parseOpenAIChatResponse } from './response.ts';
@@ -8,6 +10,7 @@ import { joinUrl, type ProviderAdapter } from '../client/provider-adapter.ts';
 
 /** OpenAI and every OpenAI-compatible server (vLLM, NIM, DeepSeek, xAI, Gemini-compat, Azure). */
 export function createOpenAIAdapter(provider: ResolvedProvider): ProviderAdapter {
+  const dialectRules = DIALECTS[provider.dialect ?? DEFAULT_DIALECT].request;
   return {
     providerType: 'openai',
     url: (path) => joinUrl(provider.endpoint, path),
@@ -21,7 +24,7 @@ export function createOpenAIAdapter(provider: ResolvedProvider): ProviderAdapter
     planChat: ({ request, model, extraBody }) => ({
       call: {
         path: '/chat/completions',
-        body: convertToOpenAIChatBody(request, model, extraBody),
+        body: convertToOpenAIChatBody(request, model, extraBody, dialectRules),
         failureIn: (body) => openAIEmbeddedFailure(body, 'choices'),
       },
       parse: (result) => parseOpenAIChatResponse(result.body),

@@ -5,6 +5,8 @@ export interface ErrorBody {
   message?: string;
   /** `error.code` when the body has one (OpenAI `context_length_exceeded`, vLLM integer codes). */
   code?: unknown;
+  /** `error.type` when the body has one (llama.cpp `exceed_context_size_error`). */
+  type?: unknown;
 }
 
 function collapse(text: string): string {
@@ -33,6 +35,7 @@ export function extractErrorMessage(bodyText: string): ErrorBody {
   const out: ErrorBody = {};
   if (message) out.message = message;
   if (error && error.code !== undefined) out.code = error.code;
+  if (error && error.type !== undefined) out.type = error.type;
   return out;
 }
 

@@ -14,7 +14,9 @@ import {
   type DataDesignerError,
   type ModelErrorInit,
 } from '../../core/errors.ts';
+import type { ErrorRule, ErrorRuleClass } from '../../core/dialects/server-dialect.ts';
 import { extractErrorMessage, normalizeErrorText } from './error-message.ts';
+import { matchServerErrorRule, serverErrorRules } from './server-error-rules.ts';
 
 type ErrorClass = new (init?: ModelErrorInit) => DataDesignerError;
 
@@ -57,6 +59,13 @@ const UNSUPPORTED_PARAM_PHRASES = [
   'please use only one',
   'mutually exclusive',
 ];
+
+const SERVER_RULE_CLASSES: Record<ErrorRuleClass, ErrorClass> = {
+  ModelQuotaExceededError,
+  ModelContextWindowExceededError,
+  ModelRateLimitError,
+  ModelInternalServerError,
+};
 
 const MULTIMODAL_PHRASE = 'is not a multimodal model';
 
@@ -112,14 +121,22 @@ function classifyByStatus(status: number, text: string, code: unknown): Pick<Htt
 
 /**
  * Maps a non-2xx response onto the docs/contract.md "Errors" taxonomy in the order fixed by docs/engine-rules.md:
- * quota first (a quota 429 must not be retried), then Bedrock's exception name, then the status.
+ * the server rows of the provider's dialect, then quota (a quota 429 must not be retried), then Bedrock's
+ * exception name, then the status.
  */
-export function classifyHttpError(status: number, headers: Record<string, string>, bodyText: string): HttpErrorClassification {
-  const { message, code } = extractErrorMessage(bodyText);
+export function classifyHttpError(
+  status: number,
+  headers: Record<string, string>,
+  bodyText: string,
+  rules: readonly ErrorRule[] = serverErrorRules(undefined),
+): HttpErrorClassification {
+  const { message, code, type } = extractErrorMessage(bodyText);
   const text = normalizeErrorText(message ?? '');
   const amznErrorType = parseAmznErrorType(headers['x-amzn-errortype']);
   const base = { providerMessage: message, amznErrorType };
 
+  const ruled = matchServerErrorRule(rules, { status, code, type, amznErrorType, text });
+  if (ruled) return { ...base, errorClass: SERVER_RULE_CLASSES[ruled], multimodal: false };
   // OpenAI's insufficient_quota sits in `type`/`code`, not in the message: search the whole body.
   if (hasAny(`${text} ${normalizeErrorText(bodyText)}`, QUOTA_PHRASES) || amznErrorType === 'ServiceQuotaExceededException') {
     return { ...base, errorClass: ModelQuotaExceededError, multimodal: false };

@@ -6,6 +6,7 @@
 // top-level `{"message": …}` would be lost) comes from the transport (transport/fetch.ts), keyed by
 // the response's headers object, which the SDK hands on to its APIError unchanged.
 import { DataDesignerError, ModelAPIConnectionError, ModelAPIError, ModelTimeoutError } from '../../core/errors.ts';
+import type { ErrorRule } from '../../core/dialects/server-dialect.ts';
 import { type ErrorSubject, classifyHttpFailure } from '../retry/failure-classification.ts';
 import { isTransportInterruption } from '../transport/interruption.ts';
 import { headerLookup } from '../transport/header-lookup.ts';
@@ -36,6 +37,8 @@ export interface StainlessErrorContext {
   /** Our attempt deadline; when it fired, whatever the SDK threw is a timeout. */
   deadline: AbortSignal;
   bodies: WeakMap<object, string>;
+  /** The provider's dialect error rows (retry/server-error-rules.ts); the default dialect's when unset. */
+  errorRules?: readonly ErrorRule[];
 }
 
 /** Returns what to throw: a `DataDesignerError`, or the caller's abort reason. */
@@ -69,6 +72,7 @@ export function fromStainlessError(error: unknown, context: StainlessErrorContex
       subject,
       context.nowMs,
       error,
+      context.errorRules,
     );
   }
   if (isTransportInterruption(error)) return new ModelAPIConnectionError({ ...subject, cause: error });

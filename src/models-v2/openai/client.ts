@@ -33,6 +33,9 @@ import { embeddedFailureError } from './embedded-failure.ts';
 import { createUndiciFetch, type UndiciFetch } from '../transport/fetch.ts';
 import { attemptFetchOptions } from '../transport/attempt-signal.ts';
 import { type StainlessErrorClasses, fromStainlessError } from '../client/sdk-errors.ts';
+import { errorRulesFor } from '../retry/server-error-rules.ts';
+import { DIALECTS } from '../../core/dialects/dialect-table.ts';
+import { DEFAULT_DIALECT } from '../../core/dialects/server-dialect.ts';
 
 interface OpenAISdk {
   client: OpenAI;
@@ -84,6 +87,7 @@ type SdkRequestOptions = NonNullable<Parameters<OpenAI['post']>[1]> & { timeout:
 
 class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelClient {
   readonly providerType = 'openai' as const;
+  readonly #errorRules = errorRulesFor(this.provider.dialect);
 
   async chat(given: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const sdk = this.sdk;
@@ -93,7 +97,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     const timeoutMs = attemptTimeoutMs(options, request, this.model, this.subject);
     checkedExtraHeaders(request, this.subject);
     checkChatRequest(request, this.subject);
-    const body = toOpenAIChatBody(request, request.extra_body ?? {});
+    const body = toOpenAIChatBody(request, request.extra_body ?? {}, DIALECTS[this.provider.dialect ?? DEFAULT_DIALECT].request);
     return this.run('chat', options, chatDemand(request), async (context) => {
       const raw = await this.#send(sdk, request, timeoutMs, context, 'choices', (sdkOptions) =>
         sdk.client.chat.completions.create(body, sdkOptions).withResponse(),
@@ -175,6 +179,7 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
         callerSignal: callSignal,
         deadline,
         bodies: sdk.errorBodies,
+        errorRules: this.#errorRules,
       });
     } finally {
       dispose();

@@ -17,8 +17,10 @@ import {
   ModelUnprocessableEntityError,
   ModelUnsupportedParamsError,
 } from '../../core/errors.ts';
+import type { ErrorRule, ErrorRuleClass } from '../../core/dialects/server-dialect.ts';
 import type { HeaderLookup } from '../transport/header-lookup.ts';
 import { parseRetryHintMs, parseShouldRetry } from './retry-hints.ts';
+import { classByErrorRule, errorRulesFor } from './server-error-rules.ts';
 
 /** Who failed, for the error message. */
 export interface ErrorSubject {
@@ -69,6 +71,13 @@ const UNSUPPORTED_PARAM_PHRASES = [
   'please use only one',
   'mutually exclusive',
 ];
+
+const RULE_CLASSES: Readonly<Record<ErrorRuleClass, ErrorClass>> = {
+  ModelQuotaExceededError,
+  ModelContextWindowExceededError,
+  ModelRateLimitError,
+  ModelInternalServerError,
+};
 
 const AWS_ERROR_TYPES: Readonly<Record<string, ErrorClass>> = {
   UnrecognizedClientException: ModelAuthenticationError,
@@ -122,8 +131,12 @@ export function awsErrorTypeOf(failure: HttpFailure): string | undefined {
   return header?.split(':')[0]?.trim() || undefined;
 }
 
-function pickClass(failure: HttpFailure, message: string, quotaText: string): ErrorClass {
+function pickClass(failure: HttpFailure, message: string, quotaText: string, rules: readonly ErrorRule[]): ErrorClass {
   const awsType = awsErrorTypeOf(failure);
+  const error = field(failure.body, 'error');
+  const facts = { status: failure.status, code: field(error, 'code'), type: field(error, 'type'), awsType, message };
+  const byRule = classByErrorRule(rules, facts);
+  if (byRule) return RULE_CLASSES[byRule];
   if (awsType === 'ServiceQuotaExceededException') return ModelQuotaExceededError;
   if (QUOTA_PHRASES.some((phrase) => quotaText.includes(phrase))) return ModelQuotaExceededError;
   const byAwsType = awsType ? AWS_ERROR_TYPES[awsType] : undefined;
@@ -131,7 +144,7 @@ function pickClass(failure: HttpFailure, message: string, quotaText: string): Er
   // ValidationException takes the 400 rules whatever the status; other types take the status's.
   const status = awsType === 'ValidationException' ? 400 : failure.status;
   const hasAny = (phrases: string[]): boolean => phrases.some((phrase) => message.includes(phrase));
-  const code = field(field(failure.body, 'error'), 'code');
+  const code = facts.code;
   if (status === 401) return ModelAuthenticationError;
   if (status === 403) return ModelPermissionDeniedError;
   if (status === 404) return ModelNotFoundError;
@@ -147,12 +160,19 @@ function pickClass(failure: HttpFailure, message: string, quotaText: string): Er
   return ModelAPIError;
 }
 
-export function classifyHttpFailure(failure: HttpFailure, subject: ErrorSubject, nowMs: number, cause: unknown): DataDesignerError {
+/** `rules`: the provider's dialect rows then every server's (server-error-rules.ts); the default dialect's when unset. */
+export function classifyHttpFailure(
+  failure: HttpFailure,
+  subject: ErrorSubject,
+  nowMs: number,
+  cause: unknown,
+  rules: readonly ErrorRule[] = errorRulesFor(undefined),
+): DataDesignerError {
   const rawBody = failure.rawBody ?? (failure.body !== undefined ? JSON.stringify(failure.body) : undefined);
   const providerMessage = extractProviderMessage(failure.body, rawBody) ?? nonEmptyString(failure.sdkMessage);
   const message = normalizeForMatching(providerMessage ?? '');
   const quotaText = `${message} ${normalizeForMatching(rawBody ?? '')}`;
-  const ErrorType = pickClass(failure, message, quotaText);
+  const ErrorType = pickClass(failure, message, quotaText, rules);
   const init: ModelErrorInit = {
     ...subject,
     status: failure.status,

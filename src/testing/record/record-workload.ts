@@ -78,6 +78,8 @@ export async function recordWorkload(config: DataDesignerConfig, calls: Workload
             operation: call.operation,
             model: call.model.model,
             baseUrl: call.provider.endpoint,
+            // Replayed with the same dialect, or compare would translate the request another way.
+            ...(call.provider.dialect ? { dialect: call.provider.dialect } : {}),
             source: `recorded by npm run record on ${date}`,
             request: scrubber.value(canonical),
             exchanges,

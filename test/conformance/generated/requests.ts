@@ -10,6 +10,9 @@ import { readSpec, SPEC_FILES } from '../spec-files.ts';
 import { buildValidators } from '../validators.ts';
 import type { Validators } from '../judge-request.ts';
 import { chatRequest } from './arbitraries.ts';
+import { dialectFindings, dialectsToJudge } from './dialect-oracle.ts';
+import { DIALECTS } from '../../../src/core/dialects/dialect-table.ts';
+import type { DialectName } from '../../../src/core/dialects/server-dialect.ts';
 import { judgeCall, oracleRules, parityFindings, type OracleRules } from './oracle.ts';
 import type { SectionOptions, SectionReport, SectionViolation } from './report.ts';
 import { CHAT_MODELS, WireRig, type CallResult } from './wire-rig.ts';
@@ -62,11 +65,43 @@ async function evaluate(
         for (const f of judgement.findings) found.push({ ...f, provider, engine });
       }
       for (const f of parityFindings(results)) found.push({ ...f, provider, engine: 'both' });
+      if (provider === 'openai') found.push(...(await evaluateDialects(rig, request, engines, outcomes)));
       return found;
     }),
   );
   return perProvider.flat();
 }
+
+/** The OpenAI case again on each dialect with rules of its own: the ordinary oracle, the dialect's rules, parity. */
+async function evaluateDialects(
+  rig: WireRig,
+  request: ChatRequest,
+  engines: readonly EngineName[],
+  outcomes?: Record<string, number>,
+): Promise<Found[]> {
+  const { validators, rules } = requestJudges();
+  const found: Found[] = [];
+  for (const dialect of DIALECTS_JUDGED) {
+    const results: Partial<Record<EngineName, CallResult>> = {};
+    const add = (f: { kind: string; message: string }, engine: Found['engine']) =>
+      found.push({ kind: `${dialect} dialect: ${f.kind}`, message: f.message, provider: 'openai', engine });
+    for (const engine of engines) {
+      const result = await rig.callDialect(dialect, engine, request);
+      results[engine] = result;
+      const judgement = judgeCall(request, result, validators, rules);
+      if (outcomes) {
+        const key = `openai (dialect ${dialect}) × ${engine}: ${judgement.outcome}`;
+        outcomes[key] = (outcomes[key] ?? 0) + 1;
+      }
+      for (const f of [...judgement.findings, ...dialectFindings(request, result, DIALECTS[dialect].request)]) add(f, engine);
+    }
+    for (const f of parityFindings(results)) add(f, 'both');
+  }
+  return found;
+}
+
+/** Every OpenAI case also runs on these dialects (one per distinct set of request rules). */
+const DIALECTS_JUDGED: readonly DialectName[] = dialectsToJudge();
 
 const keyOf = (f: Pick<Found, 'kind' | 'provider' | 'engine'>) => `${f.kind} | ${f.provider} | ${f.engine}`;
 
@@ -78,7 +113,7 @@ export interface RequestRunOptions extends SectionOptions {
 export async function runRequestConformance(options: RequestRunOptions): Promise<SectionReport> {
   const started = performance.now();
   requestJudges();
-  const rig = await WireRig.start(options.providers, options.engines);
+  const rig = await WireRig.start(options.providers, options.engines, options.providers.includes('openai') ? DIALECTS_JUDGED : []);
   const outcomes: Record<string, number> = {};
   const first = new Map<string, { index: number; found: Found }>();
   let index = 0;

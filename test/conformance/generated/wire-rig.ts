@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { modelConfigSchema, modelProviderSchema, resolveProvider } from '../../../src/config/schemas.ts';
 import { DataDesignerError } from '../../../src/core/errors.ts';
 import type { EngineName, ModelClient, Runtime } from '../../../src/core/model-client.ts';
+import type { DialectName } from '../../../src/core/dialects/server-dialect.ts';
 import type { ChatRequest, ProviderType } from '../../../src/core/types.ts';
 import { loadClientFactory } from '../../../src/engine.ts';
 import { DEFAULT_BASE_URLS } from '../../../src/parity/fixture-shape.ts';
@@ -102,7 +103,7 @@ class ProviderRig {
     this.requests = requests;
   }
 
-  static async start(provider: ProviderType, engines: readonly EngineName[]): Promise<ProviderRig> {
+  static async start(provider: ProviderType, engines: readonly EngineName[], dialect?: DialectName): Promise<ProviderRig> {
     const answer = loadAnswer(provider);
     const requests: WireRequest[] = [];
     const server = createServer((incoming, outgoing) => {
@@ -120,11 +121,12 @@ class ProviderRig {
     const base = new URL(DEFAULT_BASE_URLS[provider]);
     const providerConfig = resolveProvider(
       modelProviderSchema.parse({
-        name: `${provider}-generated`,
+        name: `${provider}${dialect ? `-${dialect}` : ''}-generated`,
         endpoint: `http://127.0.0.1:${port}${base.pathname.replace(/\/+$/, '')}`,
         providerType: provider,
         apiKey: REPLAY_API_KEY,
         ...(provider === 'bedrock' ? { region: 'us-east-1' } : {}),
+        ...(dialect ? { dialect } : {}),
       }),
       {},
     );
@@ -190,18 +192,33 @@ class ProviderRig {
   }
 }
 
-/** Every provider × engine asked for, ready to take calls one after the other. */
+/** Every provider × engine asked for, and an OpenAI provider per dialect asked for, ready to take calls one after the other. */
 export class WireRig {
   private readonly rigs: Map<ProviderType, ProviderRig>;
+  private readonly dialectRigs: Map<DialectName, ProviderRig>;
 
-  private constructor(rigs: Map<ProviderType, ProviderRig>) {
+  private constructor(rigs: Map<ProviderType, ProviderRig>, dialectRigs: Map<DialectName, ProviderRig>) {
     this.rigs = rigs;
+    this.dialectRigs = dialectRigs;
   }
 
-  static async start(providers: readonly ProviderType[], engines: readonly EngineName[]): Promise<WireRig> {
+  static async start(
+    providers: readonly ProviderType[],
+    engines: readonly EngineName[],
+    dialects: readonly DialectName[] = [],
+  ): Promise<WireRig> {
     const rigs = new Map<ProviderType, ProviderRig>();
     for (const provider of providers) rigs.set(provider, await ProviderRig.start(provider, engines));
-    return new WireRig(rigs);
+    const dialectRigs = new Map<DialectName, ProviderRig>();
+    for (const dialect of dialects) dialectRigs.set(dialect, await ProviderRig.start('openai', engines, dialect));
+    return new WireRig(rigs, dialectRigs);
+  }
+
+  /** The same call to an OpenAI provider configured with `dialect` (started with it). */
+  callDialect(dialect: DialectName, engine: EngineName, request: ChatRequest, timeoutMs = 10_000): Promise<CallResult> {
+    const rig = this.dialectRigs.get(dialect);
+    if (!rig) throw new Error(`generated rig: dialect ${dialect} not started`);
+    return rig.call(engine, request, timeoutMs);
   }
 
   /** Sequential per provider: the bodies that arrive between start and end are this call's. */
@@ -212,6 +229,6 @@ export class WireRig {
   }
 
   async close(): Promise<void> {
-    for (const rig of this.rigs.values()) await rig.close();
+    for (const rig of [...this.rigs.values(), ...this.dialectRigs.values()]) await rig.close();
   }
 }
