@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // dd-models: run one generation (or the health checks) through the model layer from a config
 // file, to try a model, a provider or an engine by hand. A thin shell over the public API.
+// First, before anything that could fail on an old Node.js: exit 2 with one line naming the version.
+import './node-version-exit.ts';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { checkConfigFile, SHAPE_NAMES } from '../config/config-check.ts';
