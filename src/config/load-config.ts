@@ -14,6 +14,7 @@ import {
 } from './schemas.ts';
 import { configShape, SOURCE_WORDING, translateSourceConfig, type SourceIssue, type Translation } from './snake-case-config.ts';
 import { typosFirst } from './config-error-order.ts';
+import { closestKey } from './closest-name.ts';
 import { ConfigSyntaxError, parseJsonText, parseYamlText } from './config-syntax.ts';
 import { FILE_LIMITS, type FileReadError, readBoundedTextFile } from './read-bounded-file.ts';
 
@@ -76,33 +77,6 @@ function allowedKeysAt(path: readonly PropertyKey[], raw: unknown): string[] | u
     default:
       return undefined;
   }
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
-
-/** The allowed key a typo most likely meant: same letters in another case, or ≤ 2 edits away. */
-function closestKey(key: string, allowed: readonly string[]): string | undefined {
-  const letters = (text: string) => text.toLowerCase().replace(/[_-]/g, '');
-  const lowered = letters(key);
-  // `apiKey` where `api_key` is expected (and the reverse) is the same key in the other shape.
-  const sameLetters = allowed.find((candidate) => letters(candidate) === lowered);
-  if (sameLetters) return sameLetters;
-  let best: { key: string; distance: number } | undefined;
-  for (const candidate of allowed) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (distance <= 2 && (!best || distance < best.distance)) best = { key: candidate, distance };
-  }
-  return best?.key;
 }
 
 // A config with thousands of unknown keys (or a megabyte-long key) gets an error of bounded size:
