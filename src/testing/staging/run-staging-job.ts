@@ -8,7 +8,7 @@
 import type { DataDesignerConfig } from '../../config/schemas.ts';
 import { silentLogger } from '../../core/logger.ts';
 import type { EngineName } from '../../core/model-client.ts';
-import { createModelRegistry } from '../../index.ts';
+import { createModelRegistry, type EngineOption } from '../../index.ts';
 import type { RunSummary } from '../../observability/run-summary.ts';
 
 export interface StagingJobOptions {
@@ -22,7 +22,7 @@ export interface StagingJobOptions {
    */
   warmup?: number;
   /** Engine for every provider; undefined → DATA_DESIGNER_ASYNC_ENGINE. */
-  engine?: EngineName;
+  engine?: EngineOption;
   env?: Record<string, string | undefined>;
 }
 
