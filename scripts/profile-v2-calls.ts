@@ -8,12 +8,12 @@ import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../src/config/command-line-flags.ts';
 import { createModelRegistry } from '../src/index.ts';
 import { silentLogger } from '../src/core/logger.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({
+const { values } = parseFlags({
   options: {
     provider: { type: 'string', default: 'openai' },
     operation: { type: 'string', default: 'chat' },

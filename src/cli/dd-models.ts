@@ -100,7 +100,13 @@ async function main(argv: string[]): Promise<number | undefined> {
 }
 
 function engineOption(value: string | undefined): EngineRouting | undefined {
-  return value === undefined ? undefined : parseEngineSwitch(value, '--engine');
+  if (value === undefined) return undefined;
+  try {
+    return parseEngineSwitch(value, '--engine');
+  } catch (error) {
+    // A bad flag: the switch's one message, as a usage error (exit 2, pointer to --help).
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function count(value: string | undefined, flag: string): number | undefined {

@@ -8,6 +8,7 @@ type RolloutCommand = (args: string[], program: string) => Promise<void>;
 const LOADERS: Record<string, () => Promise<RolloutCommand>> = {
   compare: async () => (await import('./compare/compare-command.ts')).compareCommand,
   record: async () => (await import('./record/record-command.ts')).recordCommand,
+  bench: async () => (await import('./bench/bench-in-clone.ts')).benchCommand,
   gate: async () => (await import('./gate/gate-command.ts')).gateCommand,
   'staging-job': async () => (await import('./staging/staging-job-command.ts')).stagingJobCommand,
   'fake-provider': async () => (await import('./fake-provider/fake-provider-command.ts')).fakeProviderCommand,
