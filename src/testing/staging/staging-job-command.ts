@@ -18,7 +18,7 @@ const usage = (program: string): string => `Usage:
   ${program} --config <file> --summary-json <file> [--engine <value>] [--calls <n>] [--concurrency <n>]
 
   --config <file>         providers and models (YAML or JSON); every model alias is called
-  --summary-json <file>   where the run summary goes (dd-run-summary/1), for npm run gate
+  --summary-json <file>   where the run summary goes (dd-run-summary/1), for the gate command
   --engine <value>        the engine switch for this run, as DATA_DESIGNER_ASYNC_ENGINE (its default):
                           ${ENGINE_SWITCH_VALUES}
   --calls <n>             calls per alias (default 200)
