@@ -14,7 +14,9 @@ export class UnknownFlagError extends Error {
 export function unknownFlagMessage(flag: string, options: ParseArgsConfig['options']): string {
   const names = Object.entries(options ?? {}).flatMap(([name, option]) => [`--${name}`, ...(option.short ? [`-${option.short}`] : [])]);
   const long = names.filter((name) => name.startsWith('--'));
-  const guess = flag.startsWith('--') ? closestKey(flag, long) : undefined;
+  // A typo (≤ 2 edits), or the start of exactly one flag (`--summary` for `--summary-json`).
+  const started = long.filter((name) => name.startsWith(flag));
+  const guess = flag.startsWith('--') ? (closestKey(flag, long) ?? (started.length === 1 ? started[0] : undefined)) : undefined;
   return `unknown flag ${flag}${guess ? `: did you mean ${guess}?` : ''} (flags: ${long.join(', ')})`;
 }
 
