@@ -387,7 +387,6 @@ await runCli('bench', async () => {
       'restart-redis': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
-    strict: true,
   });
   if (values.help) {
     process.stdout.write(USAGE);

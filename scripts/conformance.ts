@@ -67,7 +67,6 @@ function parse(): SectionOptions & { json?: string; shrinkSeconds: number; secti
         'shrink-seconds': { type: 'string' },
         help: { type: 'boolean' },
       },
-      strict: true,
     }));
   } catch (error) {
     fail((error as Error).message);

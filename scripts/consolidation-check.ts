@@ -62,7 +62,6 @@ function commandLine(argv: string[]): CommandLine | number {
         tests: { type: 'string', multiple: true },
         keep: { type: 'boolean' },
       },
-      strict: true,
       allowPositionals: false,
     });
     if (values.help) {

@@ -18,7 +18,6 @@ const USAGE = `Usage: npm run deps-report -- [options]
 await runCli('deps-report', async () => {
   const { values } = parseFlags({
     options: { json: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
   });
   if (values.help) {
     process.stdout.write(USAGE);

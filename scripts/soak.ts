@@ -44,7 +44,6 @@ await runCli('soak', async () => {
       'summary-json': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
-    strict: true,
   });
   if (values.help) {
     process.stdout.write(USAGE);

@@ -1,7 +1,6 @@
 // One engine vocabulary (issue 29 item 4): DATA_DESIGNER_ASYNC_ENGINE, every --engine flag and the
 // library's engine option understand the same values ("v2", "legacy", 1/true, 0/false, a provider
 // list), and refuse anything else with the same message, naming where the value came from.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,27 +11,14 @@ import { createModelRegistry } from '../../src/index.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import { startFakeProvider, type FakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
 import { ENGINES } from '../../src/testing/engines.ts';
-import { REPO_ROOT, runScript, type ScriptResult } from './support/run-script.ts';
+import { runDdModels, runScript } from './support/run-script.ts';
 
 /** The one message, whatever the entry point. */
 const refusal = (source: string, value: string) =>
   `${source}=${JSON.stringify(value)} is not understood (unknown part: "${value}"): use ${ENGINE_SWITCH_VALUES}`;
 
-function ddModels(args: string[], env: Record<string, string> = {}): Promise<ScriptResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['src/cli/dd-models.ts', ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** dd-models with the engine variable set as given (unset: "", legacy), never inherited from the caller. */
+const ddModels = (args: string[], env: Record<string, string> = {}) => runDdModels(args, { env: { [ENGINE_ENV_VAR]: '', ...env } });
 
 let fake: FakeProvider;
 let dir: string;
@@ -41,16 +27,11 @@ let config: string;
 beforeAll(async () => {
   fake = await startFakeProvider();
   dir = await mkdtemp(join(tmpdir(), 'dd-engine-vocabulary-'));
-  config = join(dir, 'models.yaml');
+  config = join(dir, 'models.json');
+  const provider = { name: 'fake-openai', endpoint: fake.endpoints.openai, providerType: 'openai', apiKey: 'any-key' };
   await writeFile(
     config,
-    [
-      'providers:',
-      `  - { name: fake-openai, endpoint: "${fake.endpoints.openai}", providerType: openai, apiKey: any-key }`,
-      'models:',
-      '  - { alias: text, model: gpt-4.1-mini, provider: fake-openai }',
-      '',
-    ].join('\n'),
+    JSON.stringify({ providers: [provider], models: [{ alias: 'text', model: 'gpt-4.1-mini', provider: provider.name }] }),
   );
   await writeFile(join(dir, 'workload.yaml'), '- { name: hello, alias: text }\n');
 });

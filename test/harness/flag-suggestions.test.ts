@@ -1,9 +1,8 @@
 // An unknown flag (issue 29 item 6): every command — dd-models and each script — answers a typo
 // with the flag it most likely meant and the flags there are, exits 2, and starts nothing.
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseFlags, UnknownFlagError } from '../../src/config/command-line-flags.ts';
-import { REPO_ROOT, runScript, type ScriptResult } from './support/run-script.ts';
+import { runDdModels, runScript } from './support/run-script.ts';
 
 describe('parseFlags', () => {
   const options = { fixtures: { type: 'string' }, filter: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
@@ -32,18 +31,6 @@ describe('parseFlags', () => {
   });
 });
 
-function ddModels(args: string[]): Promise<ScriptResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['src/cli/dd-models.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('every command', () => {
   it.each([
     ['generate', '--engin', '--engine'],
@@ -53,7 +40,7 @@ describe('every command', () => {
     ['staging-job', '--summary', '--summary-json'],
     ['fake-provider', '--prot', '--port'],
   ])('dd-models %s %s: did you mean %s?', async (command, typo, meant) => {
-    const result = await ddModels([command, typo, 'x']);
+    const result = await runDdModels([command, typo, 'x']);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`unknown flag ${typo}: did you mean ${meant}? (flags: `);

@@ -65,7 +65,6 @@ export async function compareCommand(args: string[], program: string): Promise<v
         'summary-json': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-      strict: true,
       allowPositionals: false,
     });
     if (values.help) {

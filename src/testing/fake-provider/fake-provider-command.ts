@@ -104,7 +104,6 @@ export async function fakeProviderCommand(args: string[], program: string): Prom
         'no-auth': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-      strict: true,
     });
     if (values.help) {
       process.stdout.write(usage(program));

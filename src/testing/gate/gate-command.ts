@@ -54,7 +54,6 @@ export async function gateCommand(args: string[], program: string): Promise<void
         html: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-      strict: true,
       allowPositionals: false,
     });
     if (values.help) {

@@ -38,7 +38,6 @@ export async function recordCommand(args: string[], program: string): Promise<vo
         'summary-json': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-      strict: true,
     });
     if (values.help) {
       process.stdout.write(usage(program));

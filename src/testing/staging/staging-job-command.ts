@@ -45,7 +45,6 @@ export async function stagingJobCommand(args: string[], program: string): Promis
         warmup: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-      strict: true,
       allowPositionals: false,
     });
     if (values.help) {
