@@ -70,8 +70,8 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parseFlags<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-/** The rollout's commands, compiled beside the library and loaded only when one is run. */
 const COMMANDS = ['generate', 'health', 'config'];
+/** The rollout's commands (src/testing/rollout-commands.ts), compiled beside the library and loaded only when one is run. */
 const ROLLOUT_COMMANDS = ['compare', 'record', 'gate', 'bench', 'staging-job', 'fake-provider'];
 
 async function main(argv: string[]): Promise<number | undefined> {

@@ -21,7 +21,7 @@ export interface StagingJobOptions {
    * worker, as a long staging job does, and not one cold start per process in its p95.
    */
   warmup?: number;
-  /** Engine for every provider; undefined → DATA_DESIGNER_ASYNC_ENGINE. */
+  /** The engine switch (`--engine`: one engine, or a routing per provider type); undefined → DATA_DESIGNER_ASYNC_ENGINE. */
   engine?: EngineOption;
   env?: Record<string, string | undefined>;
 }
