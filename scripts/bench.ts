@@ -7,7 +7,8 @@ import { spawn, execFile } from 'node:child_process';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
+import { parseFlags } from '../src/config/command-line-flags.ts';
 import { ensureWritable, numberOption, runCli, UsageError, writeReport } from '../src/testing/compare/cli-options.ts';
 import {
   DEFAULT_TARGETS,
@@ -361,7 +362,7 @@ async function runEmbeddingsCli(settings: { repeats: number; json?: string }): P
 }
 
 await runCli('bench', async () => {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     options: {
       mode: { type: 'string' },
       json: { type: 'string' },
@@ -386,7 +387,6 @@ await runCli('bench', async () => {
       'restart-redis': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
-    strict: true,
   });
   if (values.help) {
     process.stdout.write(USAGE);

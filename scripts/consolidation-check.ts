@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../src/config/command-line-flags.ts';
 import { readImportGraph } from '../src/testing/architecture/import-graph.ts';
 import { layeringRules } from '../src/testing/architecture/layering.ts';
 import { rehearse } from '../src/testing/consolidation/rehearse.ts';
@@ -54,7 +54,7 @@ interface CommandLine {
 /** The parsed options, or an exit code: 0 after --help, 2 for an unknown or misplaced flag. */
 function commandLine(argv: string[]): CommandLine | number {
   try {
-    const { values } = parseArgs({
+    const { values } = parseFlags({
       args: argv,
       options: {
         help: { type: 'boolean', short: 'h' },
@@ -62,7 +62,6 @@ function commandLine(argv: string[]): CommandLine | number {
         tests: { type: 'string', multiple: true },
         keep: { type: 'boolean' },
       },
-      strict: true,
       allowPositionals: false,
     });
     if (values.help) {

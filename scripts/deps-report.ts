@@ -5,7 +5,7 @@
 // declared dependency is unused, the library imports a devDependency, or engines.node is too low.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../src/config/command-line-flags.ts';
 import { ensureWritable, runCli, UsageError, writeReport } from '../src/testing/compare/cli-options.ts';
 import { buildDepsReport, depsProblems, renderDepsReport } from '../src/testing/supply-chain/deps-report.ts';
 
@@ -16,9 +16,8 @@ const USAGE = `Usage: npm run deps-report -- [options]
 `;
 
 await runCli('deps-report', async () => {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     options: { json: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
   });
   if (values.help) {
     process.stdout.write(USAGE);

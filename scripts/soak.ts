@@ -4,7 +4,7 @@
 // with injected faults: calls, ok/failed by class, lost, duplicated, memory at each quarter and
 // sockets left after close(). Exit 0 clean, 1 when a problem was found, 2 for bad input.
 import { cpus } from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../src/config/command-line-flags.ts';
 import { PROVIDER_TYPES, type ProviderType } from '../src/core/types.ts';
 import type { EngineName } from '../src/core/model-client.ts';
 import { ensureWritable, numberOption, runCli, UsageError, writeReport } from '../src/testing/compare/cli-options.ts';
@@ -31,7 +31,7 @@ const USAGE = `Usage: npm run soak -- --engine v2|legacy|both [options]
 `;
 
 await runCli('soak', async () => {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     options: {
       engine: { type: 'string' },
       calls: { type: 'string' },
@@ -44,7 +44,6 @@ await runCli('soak', async () => {
       'summary-json': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
-    strict: true,
   });
   if (values.help) {
     process.stdout.write(USAGE);

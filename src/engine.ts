@@ -15,21 +15,32 @@ export type EngineOption = EngineName | Partial<Record<ProviderType, EngineName>
 const ALL_V2: EngineRouting = { openai: 'v2', anthropic: 'v2', bedrock: 'v2' };
 const ALL_LEGACY: EngineRouting = { openai: 'legacy', anthropic: 'legacy', bedrock: 'legacy' };
 
-const ACCEPTED =
-  '"1"/"true" (v2 everywhere), unset/""/"0"/"false" (legacy everywhere), or a comma list of provider types such as "openai" or "openai,anthropic"';
+/** The one vocabulary of the engine switch: the variable, every `--engine` flag and the `engine` option's strings. */
+export const ENGINE_SWITCH_VALUES =
+  '"v2" (or "1"/"true": v2 everywhere), "legacy" (or "0"/"false"/empty: legacy everywhere), ' +
+  'or a comma list of provider types to route to v2 ("openai", "openai,anthropic")';
 
-export function resolveEngine(env: Record<string, string | undefined> = process.env, explicit?: EngineOption): EngineRouting {
-  if (explicit !== undefined) return fromOption(explicit);
-  const raw = env[ENGINE_ENV_VAR];
+const TO_V2 = new Set(['v2', '1', 'true']);
+const TO_LEGACY = new Set(['legacy', '0', 'false', '']);
+
+/**
+ * Reads an engine switch value, wherever it came from (`source`: `DATA_DESIGNER_ASYNC_ENGINE`,
+ * `--engine`, `engine option`). Anything not understood is a ConfigError whose message names the
+ * source, the part not understood and the accepted values (harness CLIs print the message alone).
+ */
+export function parseEngineSwitch(raw: string | undefined, source: string): EngineRouting {
   const value = (raw ?? '').trim().toLowerCase();
-  if (value === '' || value === '0' || value === 'false') return { ...ALL_LEGACY };
-  if (value === '1' || value === 'true') return { ...ALL_V2 };
+  if (TO_LEGACY.has(value)) return { ...ALL_LEGACY };
+  if (TO_V2.has(value)) return { ...ALL_V2 };
   const listed = value.split(',').map((part) => part.trim());
   const unknown = listed.filter((part) => !(PROVIDER_TYPES as readonly string[]).includes(part));
-  if (unknown.length > 0 || listed.length === 0) {
+  if (unknown.length > 0) {
+    const parts = unknown.map((part) => (part === '' ? '(empty)' : `"${part}"`)).join(', ');
     throw new ConfigError(
-      `${ENGINE_ENV_VAR}="${raw}" is not understood (unknown part${unknown.length > 1 ? 's' : ''}: ${unknown.map((u) => `"${u}"`).join(', ') || '(empty)'})`,
-      { solution: `Set ${ENGINE_ENV_VAR} to ${ACCEPTED}.` },
+      `${source}=${JSON.stringify(raw)} is not understood (unknown part${unknown.length > 1 ? 's' : ''}: ${parts}): use ${ENGINE_SWITCH_VALUES}`,
+      {
+        solution: `Give ${source} one of the values above: "v2" puts every provider on v2, "openai" only OpenAI-type providers.`,
+      },
     );
   }
   const routing = { ...ALL_LEGACY };
@@ -37,9 +48,13 @@ export function resolveEngine(env: Record<string, string | undefined> = process.
   return routing;
 }
 
+export function resolveEngine(env: Record<string, string | undefined> = process.env, explicit?: EngineOption): EngineRouting {
+  if (explicit !== undefined) return fromOption(explicit);
+  return parseEngineSwitch(env[ENGINE_ENV_VAR], ENGINE_ENV_VAR);
+}
+
 function fromOption(option: EngineOption): EngineRouting {
-  if (option === 'legacy') return { ...ALL_LEGACY };
-  if (option === 'v2') return { ...ALL_V2 };
+  if (typeof option === 'string') return parseEngineSwitch(option, 'engine option');
   if (typeof option !== 'object' || option === null) {
     throw new ConfigError(`engine option ${JSON.stringify(option)} is not valid`, {
       solution: `Pass 'legacy', 'v2' or an object such as { openai: 'v2' }.`,

@@ -1,4 +1,6 @@
 // Public API. This file and src/engine.ts are the only places that know two engines exist.
+// First, before anything that could fail on an old Node.js: the one-line version check.
+import './core/supported-node.ts';
 import { parseConfig } from './config/load-config.ts';
 import type { DataDesignerConfig, DataDesignerConfigInput } from './config/schemas.ts';
 import { createStderrLogger, redactingLogger, type Logger } from './core/logger.ts';

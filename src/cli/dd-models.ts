@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // dd-models: run one generation (or the health checks) through the model layer from a config
 // file, to try a model, a provider or an engine by hand. A thin shell over the public API.
-import { parseArgs } from 'node:util';
+// First, before anything that could fail on an old Node.js: exit 2 with one line naming the version.
+import './node-version-exit.ts';
 import { z } from 'zod';
 import { checkConfigFile, SHAPE_NAMES } from '../config/config-check.ts';
 import { formatZodIssues } from '../config/load-config.ts';
@@ -13,7 +14,10 @@ import type { ModelFacade } from '../facade/model-facade.ts';
 import type { Parser } from '../facade/parsers/parser-error.ts';
 import { jsonParser } from '../facade/parsers/json-parser.ts';
 import { formatUsageSummary } from '../facade/usage.ts';
-import { createModelRegistry, loadConfigFile, type EngineName, type ModelRegistry } from '../index.ts';
+import { createModelRegistry, loadConfigFile, type ModelRegistry } from '../index.ts';
+import { parseEngineSwitch, type EngineRouting } from '../engine.ts';
+import { parseFlags } from '../config/command-line-flags.ts';
+import { closestName } from '../config/closest-name.ts';
 import { checkSummaryPath, writeRunSummary } from '../observability/write-run-summary.ts';
 import { formatShadowSummary, shadowCountsProblems } from '../shadow/shadow-summary-text.ts';
 
@@ -21,18 +25,22 @@ const HELP = `dd-models — call a configured model through the Data Designer mo
 
 Usage:
   dd-models generate --config <file> --model <alias> [options] "prompt"
-  dd-models health --config <file> [--model <alias>]... [--engine legacy|v2]
+  dd-models health --config <file> [--model <alias>]... [--engine <value>]
       checks every alias (or each --model), prints one line per alias, exits 1 if any failed
   dd-models config check <file>    validate a config (ours or Data Designer's snake_case shape)
                                    and print it normalised, secrets as ***; exit 2 when it has
                                    a problem (an apiKey naming an unset environment variable)
+  dd-models compare|record|gate|bench|staging-job|fake-provider [options]
+                                   the rollout's commands (MIGRATION.md), as \`npm run <command> --\`
+                                   in a clone; \`dd-models <command> --help\` for each
   dd-models --help
 
 generate options:
   --config <file>                  providers/models/tools config (YAML or JSON)
   --model <alias>                  model alias to call
   --json-schema <file>             parse the answer as JSON valid against this JSON Schema
-  --engine legacy|v2               engine for every provider (default: DATA_DESIGNER_ASYNC_ENGINE)
+  --engine <value>                 the engine switch, as DATA_DESIGNER_ASYNC_ENGINE (its default): v2, legacy,
+                                   1/true, 0/false, or the provider types to route to v2 (openai,anthropic)
   --system <text>                  system prompt
   --tool-alias <alias>             let the model call the tools of this tool alias
   --max-correction-steps <n>       correction turns after a parse failure (default 0)
@@ -61,12 +69,21 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Values = ReturnType<typeof parseFlags<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-async function main(argv: string[]): Promise<number> {
+const COMMANDS = ['generate', 'health', 'config'];
+/** The rollout's commands (src/testing/rollout-commands.ts), compiled beside the library and loaded only when one is run. */
+const ROLLOUT_COMMANDS = ['compare', 'record', 'gate', 'bench', 'staging-job', 'fake-provider'];
+
+async function main(argv: string[]): Promise<number | undefined> {
+  if (ROLLOUT_COMMANDS.includes(argv[0])) {
+    const { runRolloutCommand } = await import('../testing/rollout-commands.ts');
+    await runRolloutCommand(argv[0], argv.slice(1));
+    return undefined;
+  }
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseFlags({ args: argv, options: OPTIONS, allowPositionals: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -79,13 +96,18 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'generate') return generate(values, rest);
   if (command === 'health') return health(values, rest);
   if (command === 'config') return configCommand(rest);
-  throw new UsageError(`unknown command '${command}'`);
+  const guess = closestName(command, [...COMMANDS, ...ROLLOUT_COMMANDS]);
+  throw new UsageError(`unknown command '${command}'${guess ? ` (did you mean '${guess}'?)` : ''}`);
 }
 
-function engineOption(value: string | undefined): EngineName | undefined {
+function engineOption(value: string | undefined): EngineRouting | undefined {
   if (value === undefined) return undefined;
-  if (value !== 'legacy' && value !== 'v2') throw new UsageError(`--engine must be 'legacy' or 'v2', got '${value}'`);
-  return value;
+  try {
+    return parseEngineSwitch(value, '--engine');
+  } catch (error) {
+    // A bad flag: the switch's one message, as a usage error (exit 2, pointer to --help).
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function count(value: string | undefined, flag: string): number | undefined {
@@ -274,7 +296,8 @@ function schemaInstruction(schema: unknown): string {
 // Errors are reported as sentences with what to do next; stack traces only help us, not users.
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    // A rollout command sets its own exit code.
+    if (code !== undefined) process.exitCode = code;
   },
   (error: unknown) => {
     if (error instanceof UsageError) {

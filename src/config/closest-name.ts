@@ -1,5 +1,5 @@
-// "Did you mean …?" for a mistyped key or value: shared by the config loader (unknown keys) and
-// the schemas (unknown values such as a provider's `dialect`).
+// "Did you mean …?" for a mistyped key, value or flag: shared by the config loader (unknown keys), the
+// schemas (unknown values such as a provider's `dialect`) and command-line-flags.ts (unknown flags).
 
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -1,10 +1,11 @@
-// Serves a fixture's recorded exchanges on 127.0.0.1. msw's in-process interception sees only the
+// Serves a fixture's recorded exchanges on 127.0.0.1. In-process interception (msw) sees only the
 // global fetch and node:http — not undici's own transports and not HTTP/2 — so instead of
-// intercepting we stand up a real loopback server and resolve each request with msw's
-// `getResponse`: every engine then runs on its production transport, real sockets included.
+// intercepting we stand up a real loopback server that answers each request with its recorded
+// response: every engine then runs on its production transport, real sockets included. No msw
+// here: the harness runs from the installed package (dd-models compare), where devDependencies
+// are absent.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getResponse, http, HttpResponse, type RequestHandler } from 'msw';
 import { diffJson, dropKeys } from './json-diff.ts';
 import type { Exchange } from './fixture.ts';
 
@@ -62,16 +63,16 @@ function recordedResponse(exchange: Exchange): Response {
     if (!FRAMING_HEADERS.has(name.toLowerCase())) headers.set(name, value);
   }
   const { body } = exchange.response;
-  if (body === undefined || body === null) return new HttpResponse(null, { status: exchange.response.status, headers });
-  if (typeof body === 'string') return new HttpResponse(body, { status: exchange.response.status, headers });
+  if (body === undefined || body === null) return new Response(null, { status: exchange.response.status, headers });
+  if (typeof body === 'string') return new Response(body, { status: exchange.response.status, headers });
   if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-  return new HttpResponse(JSON.stringify(body), { status: exchange.response.status, headers });
+  return new Response(JSON.stringify(body), { status: exchange.response.status, headers });
 }
 
 // The answer to a request the recording does not cover. `x-should-retry: false` keeps engines
 // from retrying into the void, so an extra request costs one diff, not a cascade.
 function exhaustedResponse(reason: string): Response {
-  return HttpResponse.json(
+  return Response.json(
     { error: { type: 'replay_exhausted', message: `replay: ${reason}` } },
     { status: 500, headers: { 'x-should-retry': 'false', [REPLAY_EXHAUSTED_HEADER]: 'true' } },
   );
@@ -154,10 +155,7 @@ export async function startReplayServer(exchanges: readonly Exchange[], options:
   const used = exchanges.map(() => false);
   let servedCount = 0;
 
-  // The exchange is chosen before msw sees the request (concurrent requests must not race for
-  // one); msw then answers it through a handler that serves exactly that exchange.
-  const handlerFor = (index: number): RequestHandler => http.all('*', () => recordedResponse(exchanges[index]));
-
+  // The exchange is chosen when the request arrives: concurrent requests never race for one.
   const handle = async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of incoming) chunks.push(chunk as Buffer);
@@ -172,19 +170,12 @@ export async function startReplayServer(exchanges: readonly Exchange[], options:
     const served: ServedRequest = { method, path, headers, body: parseBody(bodyText) };
     const requestIndex = requests.push(served) - 1;
 
-    const request = new Request(new URL(path, `http://${incoming.headers.host ?? '127.0.0.1'}`), {
-      method,
-      headers: Object.entries(incoming.headers).flatMap(([name, value]) =>
-        value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value] as [string, string]],
-      ),
-      body: method === 'GET' || method === 'HEAD' ? undefined : bodyText,
-    });
     const pick = pickExchange(exchanges, used, order, served);
     let response: Response | undefined;
     if (pick) {
       used[pick.index] = true;
       servedCount += 1;
-      response = await getResponse([handlerFor(pick.index)], request);
+      response = recordedResponse(exchanges[pick.index]);
       const recorded = exchanges[pick.index].request;
       if (recorded.body !== undefined && !pick.bodyMatched) {
         const ignore = new Set(recorded.ignore ?? []);

@@ -72,6 +72,10 @@ describe('layering rules (docs/architecture.md; src/testing/architecture/layerin
     expect(failing({ ...HOUSE, 'src/index.ts': "export { v2 } from './models-v2/index.ts';\n" })).toContain(
       'importing src/index.ts statically loads no SDK (SDKs come in through import())',
     );
+    expect(failing({ ...HOUSE, 'src/cli/x.ts': "import { compareCommand } from '../testing/compare/compare-command.ts';\n" })).toEqual([
+      'dd-models loads the harness (src/testing) only through import(), for the rollout commands',
+    ]);
+    expect(failing({ ...HOUSE, 'src/cli/x.ts': "const load = () => import('../testing/compare/compare-command.ts');\n" })).toEqual([]);
     expect(failing({ ...HOUSE, 'src/attic/x.ts': 'export const x = 1;\n' })).toEqual([
       'every room of src/ and scripts/ has a floor (FLOORS in src/testing/architecture/layering.ts)',
     ]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.ts';
-import { ENGINE_ENV_VAR, resolveEngine } from '../../src/engine.ts';
+import { ENGINE_ENV_VAR, ENGINE_SWITCH_VALUES, resolveEngine } from '../../src/engine.ts';
 import { createModelRegistry } from '../../src/index.ts';
 import { ModelRegistry } from '../../src/facade/model-registry.ts';
 import { parseConfig } from '../../src/config/load-config.ts';
@@ -11,11 +11,12 @@ const legacy = { openai: 'legacy', anthropic: 'legacy', bedrock: 'legacy' };
 const v2 = { openai: 'v2', anthropic: 'v2', bedrock: 'v2' };
 
 describe('DATA_DESIGNER_ASYNC_ENGINE', () => {
-  it.each([undefined, '', '0', 'false', 'FALSE', ' 0 '])('%j routes everything to legacy', (value) => {
+  it.each([undefined, '', '0', 'false', 'FALSE', ' 0 ', 'legacy', 'Legacy'])('%j routes everything to legacy', (value) => {
     expect(resolveEngine(env(value))).toEqual(legacy);
   });
 
-  it.each(['1', 'true', 'True'])('%j routes everything to v2', (value) => {
+  // One vocabulary (issue 29 item 4): the names --engine takes are understood here too.
+  it.each(['1', 'true', 'True', 'v2', ' V2 '])('%j routes everything to v2', (value) => {
     expect(resolveEngine(env(value))).toEqual(v2);
   });
 
@@ -25,24 +26,34 @@ describe('DATA_DESIGNER_ASYNC_ENGINE', () => {
     expect(resolveEngine(env(' openai , anthropic,bedrock'))).toEqual(v2);
   });
 
-  it.each(['yes', '2', 'openai,vllm', 'openai,', 'v2'])('%j is a ConfigError naming the variable and the accepted values', (value) => {
-    let caught: unknown;
-    try {
-      resolveEngine(env(value));
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(ConfigError);
-    const error = caught as ConfigError;
-    expect(error.message).toContain(ENGINE_ENV_VAR);
-    expect(error.solution).toMatch(/"1"\/"true".*"0"\/"false".*comma list/);
-  });
+  it.each(['yes', '2', 'openai,vllm', 'openai,', 'v3', 'v2,openai'])(
+    '%j is a ConfigError naming the variable and the accepted values',
+    (value) => {
+      let caught: unknown;
+      try {
+        resolveEngine(env(value));
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ConfigError);
+      const error = caught as ConfigError;
+      expect(error.message).toContain(`${ENGINE_ENV_VAR}=${JSON.stringify(value)} is not understood (unknown part`);
+      expect(error.message).toContain(ENGINE_SWITCH_VALUES);
+      expect(error.message).toMatch(/"v2" \(or "1"\/"true".*"legacy" \(or "0"\/"false".*comma list/);
+      expect(error.solution).toContain(`Give ${ENGINE_ENV_VAR} one of the values above`);
+    },
+  );
 
   it('an explicit engine option wins over the environment', () => {
     expect(resolveEngine(env('1'), 'legacy')).toEqual(legacy);
     expect(resolveEngine(env('0'), 'v2')).toEqual(v2);
     expect(resolveEngine(env('garbage'), { bedrock: 'v2' })).toEqual({ openai: 'legacy', anthropic: 'legacy', bedrock: 'v2' });
     expect(() => resolveEngine({}, { openai: 'v3' as 'v2' })).toThrow(ConfigError);
+    // The option's strings speak the same vocabulary, with the same message.
+    expect(resolveEngine({}, 'openai' as 'v2')).toEqual({ openai: 'v2', anthropic: 'legacy', bedrock: 'legacy' });
+    expect(() => resolveEngine({}, 'v3' as 'v2')).toThrow(
+      `engine option="v3" is not understood (unknown part: "v3"): use ${ENGINE_SWITCH_VALUES}`,
+    );
   });
 });
 

@@ -137,7 +137,7 @@ describe('npm run gate', () => {
       ['--baseline', 'a', '--candidate', 'b', '--max-error-rate-delta', '0.5%'],
       'gate: --max-error-rate-delta must be percentage points between 0 and 100, such as 0.5pp, got "0.5%"\n',
     ],
-    [['--frobnicate'], /^gate: Unknown option '--frobnicate'/],
+    [['--frobnicate'], /^gate: unknown flag --frobnicate \(flags: --baseline, --candidate, /],
   ])('exit 2 with one line for bad usage: %j', async (args, message) => {
     const result = await runScript('gate', args);
     expect(result.code).toBe(2);

@@ -16,7 +16,9 @@ export const FLOORS: readonly (readonly string[])[] = [
   ['src/observability'],
   ['src/facade'],
   ['src/index.ts'],
-  ['src/testing', 'src/cli'],
+  ['src/testing'],
+  // dd-models runs the rollout's commands (src/testing/rollout-commands.ts), through import() only.
+  ['src/cli'],
   ['scripts'],
 ];
 
@@ -144,6 +146,12 @@ export function layeringRules(graph: ImportGraph): RuleResult[] {
     failures: graph.edges
       .filter((edge) => edge.from.startsWith('src/') && !inside(edge.from, 'src/models-v2') && !BARE_SDK_REFERENCES.includes(edge.from))
       .filter((edge) => isSdk(edge.specifier) && !edge.typeOnly)
+      .map(where),
+  });
+  rules.push({
+    name: 'dd-models loads the harness (src/testing) only through import(), for the rollout commands',
+    failures: graph.edges
+      .filter((edge) => inside(edge.from, 'src/cli') && inside(edge.to, 'src/testing') && !edge.dynamic && !edge.typeOnly)
       .map(where),
   });
   const loaded = staticallyReachable(graph, 'src/index.ts');

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { resolveProvider, type DataDesignerConfig } from '../../config/schemas.ts';
 import { DataDesignerError } from '../../core/errors.ts';
 import type { EngineName, ModelClient } from '../../core/model-client.ts';
-import type { ChatRequest, EmbeddingRequest } from '../../core/types.ts';
-import { loadClientFactory } from '../../engine.ts';
+import type { ChatRequest, EmbeddingRequest, ProviderType } from '../../core/types.ts';
+import type { ClientFactory } from '../../config/client-factory.ts';
+import { loadClientFactory, type EngineRouting } from '../../engine.ts';
 import { parseFixture, type Fixture } from '../fixture.ts';
 import type { ClientRunSummary } from '../../observability/client-run-summary.ts';
 import { createProxyPool, type ProxyFailure } from './recording-proxy.ts';
@@ -16,7 +17,8 @@ import { canonicalRequest, wireRequest, type WorkloadCall } from './workload.ts'
 
 export interface RecordOptions {
   outDir: string;
-  engine?: EngineName;
+  /** One engine for every call, or a routing per provider type (`--engine openai`); default v2. */
+  engine?: EngineName | EngineRouting;
   env?: Record<string, string | undefined>;
   /** The date written into each fixture's `source`. */
   now?: Date;
@@ -39,7 +41,14 @@ export async function recordWorkload(config: DataDesignerConfig, calls: Workload
   const env = options.env ?? process.env;
   const scrubber = createScrubber(collectSecrets(config, env), configuredHeaderNames(config));
   const date = (options.now ?? new Date()).toISOString().slice(0, 10);
-  const factory = await loadClientFactory(options.engine ?? 'v2');
+  const engine = options.engine ?? 'v2';
+  const engineFor = (type: ProviderType): EngineName => (typeof engine === 'string' ? engine : engine[type]);
+  // Loaded before any request: an engine this build lacks is a ConfigError, not a recorded outcome.
+  const factories = new Map<ProviderType, ClientFactory>();
+  for (const call of calls) {
+    const type = call.provider.providerType;
+    if (!factories.has(type)) factories.set(type, await loadClientFactory(engineFor(type)));
+  }
   const proxies = createProxyPool(scrubber);
   const results: RecordedCall[] = [];
   try {
@@ -52,7 +61,7 @@ export async function recordWorkload(config: DataDesignerConfig, calls: Workload
       let outcome = 'ok';
       let client: ModelClient | undefined;
       try {
-        client = await factory({ provider, model: call.model });
+        client = await factories.get(call.provider.providerType)!({ provider, model: call.model });
         // The fixture keeps the canonical request; the wire also carries the provider's headers.
         const summary = options.summary;
         if (call.operation === 'embedding') {

@@ -8,7 +8,7 @@
 import type { DataDesignerConfig } from '../../config/schemas.ts';
 import { silentLogger } from '../../core/logger.ts';
 import type { EngineName } from '../../core/model-client.ts';
-import { createModelRegistry } from '../../index.ts';
+import { createModelRegistry, type EngineOption } from '../../index.ts';
 import type { RunSummary } from '../../observability/run-summary.ts';
 
 export interface StagingJobOptions {
@@ -21,8 +21,8 @@ export interface StagingJobOptions {
    * worker, as a long staging job does, and not one cold start per process in its p95.
    */
   warmup?: number;
-  /** Engine for every provider; undefined → DATA_DESIGNER_ASYNC_ENGINE. */
-  engine?: EngineName;
+  /** The engine switch (`--engine`: one engine, or a routing per provider type); undefined → DATA_DESIGNER_ASYNC_ENGINE. */
+  engine?: EngineOption;
   env?: Record<string, string | undefined>;
 }
 

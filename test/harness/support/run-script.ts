@@ -11,14 +11,24 @@ export interface ScriptResult {
   stderr: string;
 }
 
-export function runScript(
-  script: string,
-  args: string[],
-  options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
-): Promise<ScriptResult> {
+interface RunOptions {
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+}
+
+export function runScript(script: string, args: string[], options: RunOptions = {}): Promise<ScriptResult> {
+  return runSource(`scripts/${script}.ts`, args, options);
+}
+
+/** `npm run dd-models -- <args>`: src/cli/dd-models.ts, the same way. */
+export function runDdModels(args: string[], options: RunOptions = {}): Promise<ScriptResult> {
+  return runSource('src/cli/dd-models.ts', args, options);
+}
+
+function runSource(file: string, args: string[], options: RunOptions): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
     // process.execPath is the Node 24 that runs vitest, the same one `npm run` uses.
-    const child = spawn(process.execPath, [`scripts/${script}.ts`, ...args], {
+    const child = spawn(process.execPath, [file, ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
