@@ -89,7 +89,7 @@ export async function startRedisServer(options: { password?: string; tls?: boole
   };
 }
 
-async function waitForPort(port: number): Promise<void> {
+export async function waitForPort(port: number): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {

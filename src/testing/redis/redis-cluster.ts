@@ -1,0 +1,188 @@
+// A real Redis Cluster for tests and the fleet benchmark: N primaries (and optionally a replica
+// each) started from `redis-server --cluster-enabled yes` on free loopback ports in a temp dir
+// (persistence off, node timeout 1 s so a killed primary is failed over within seconds), joined
+// by `redis-cli --cluster create … --cluster-yes`, and stopped (the dir removed) by its owner.
+// Events a test plays mid-run: move one slot to another primary (the documented resharding steps:
+// SETSLOT IMPORTING/MIGRATING, MIGRATE the keys, SETSLOT NODE everywhere) and SIGKILL a primary
+// (its replica takes over). No mock of Redis anywhere.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'redis';
+import { freePort, REDIS_SERVER_BINARY, waitForPort } from './redis-server.ts';
+
+const REDIS_CLI_BINARY = 'redis-cli';
+const NODE_TIMEOUT_MS = 1_000;
+const READY_TIMEOUT_MS = 30_000;
+
+interface ClusterNode {
+  port: number;
+  busPort: number;
+  child?: ChildProcess;
+}
+
+export interface RedisClusterHandle {
+  /** A seed URL (the first primary) with the password, if any: the cluster's other nodes are discovered from it. */
+  readonly url: string;
+  /** Every node as host:port (primaries first). */
+  readonly nodes: string[];
+  /** The slot `key` hashes to (CLUSTER KEYSLOT: the hash tag decides). */
+  keySlot(key: string): Promise<number>;
+  /** The port of the primary serving `slot` now. */
+  primaryOf(slot: number): Promise<number>;
+  /** Moves `slot` with its keys to another primary (the one after its current owner). Returns the new owner's port. */
+  migrateSlot(slot: number): Promise<number>;
+  /** SIGKILLs the primary serving `slot` and waits until its replica serves it (needs `replicas: 1`). Returns the new port. */
+  killPrimaryOf(slot: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Whether redis-server and redis-cli (for `--cluster create`) can be run here. */
+export function redisClusterToolsAvailable(): boolean {
+  return [REDIS_SERVER_BINARY, REDIS_CLI_BINARY].every((bin) => spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0);
+}
+
+export async function startRedisCluster(
+  options: { primaries?: number; replicas?: 0 | 1; password?: string } = {},
+): Promise<RedisClusterHandle> {
+  const primaries = options.primaries ?? 3;
+  const replicas = options.replicas ?? 0;
+  if (primaries < 3) throw new Error('a Redis Cluster needs at least 3 primaries');
+  const dir = mkdtempSync(join(tmpdir(), 'dd-redis-cluster-'));
+  const nodes: ClusterNode[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(nodes.map((node) => killNode(node)));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < primaries * (1 + replicas); i++) nodes.push({ port: await freePort(), busPort: await freePort() });
+    for (const node of nodes) {
+      const args = ['--bind', '127.0.0.1', '--port', String(node.port), '--cluster-enabled', 'yes', '--cluster-port', String(node.busPort)];
+      args.push('--cluster-config-file', `nodes-${node.port}.conf`, '--cluster-node-timeout', String(NODE_TIMEOUT_MS));
+      args.push('--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'warning', '--repl-diskless-sync-delay', '0');
+      if (process.env.DD_CLUSTER_LOG) args.push('--loglevel', 'notice', '--logfile', join(dir, `log-${node.port}.txt`));
+      if (options.password) args.push('--requirepass', options.password, '--masterauth', options.password);
+      node.child = spawn(REDIS_SERVER_BINARY, args, { stdio: 'ignore' });
+    }
+    await Promise.all(nodes.map((node) => waitForPort(node.port)));
+    const auth = options.password ? ['-a', options.password, '--no-auth-warning'] : [];
+    const create = spawnSync(
+      REDIS_CLI_BINARY,
+      [...auth, '--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'],
+      { encoding: 'utf8', timeout: READY_TIMEOUT_MS },
+    );
+    if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+    await untilClusterOk(nodes, options.password);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const command = <T>(port: number, args: string[]) => nodeCommand<T>(port, args, options.password);
+  const nodeId = (port: number) => command<string>(port, ['CLUSTER', 'MYID']);
+  const live = () => nodes.filter((n) => n.child && n.child.exitCode === null);
+  const primaryOf = async (slot: number): Promise<number> => {
+    const shards = await command<unknown[]>(live()[0].port, ['CLUSTER', 'SLOTS']);
+    for (const shard of shards as [number, number, [string, number]][]) {
+      if (slot >= shard[0] && slot <= shard[1]) return Number(shard[2][1]);
+    }
+    throw new Error(`no primary serves slot ${slot}`);
+  };
+
+  return {
+    url: `redis://${options.password ? `:${encodeURIComponent(options.password)}@` : ''}127.0.0.1:${nodes[0].port}`,
+    nodes: nodes.map((n) => `127.0.0.1:${n.port}`),
+    keySlot: async (key) => Number(await command<number>(live()[0].port, ['CLUSTER', 'KEYSLOT', key])),
+    primaryOf,
+    async migrateSlot(slot) {
+      const from = await primaryOf(slot);
+      const ports = await primaryPorts(live()[0].port, options.password);
+      const to = ports[(ports.indexOf(from) + 1) % ports.length];
+      const [fromId, toId] = [await nodeId(from), await nodeId(to)];
+      await command(to, ['CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', fromId]);
+      await command(from, ['CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', toId]);
+      const auth = options.password ? ['AUTH', options.password] : [];
+      for (;;) {
+        const keys = await command<string[]>(from, ['CLUSTER', 'GETKEYSINSLOT', String(slot), '100']);
+        if (keys.length === 0) break;
+        await command(from, ['MIGRATE', '127.0.0.1', String(to), '', '0', '5000', ...auth, 'KEYS', ...keys]);
+      }
+      // The new owner first, then the old one, then every other primary (the documented order; replicas follow theirs).
+      for (const port of [to, from, ...ports.filter((p) => p !== to && p !== from)]) {
+        await command(port, ['CLUSTER', 'SETSLOT', String(slot), 'NODE', toId]);
+      }
+      await untilClusterOk(live(), options.password);
+      return to;
+    },
+    async killPrimaryOf(slot) {
+      if (replicas === 0) throw new Error('killPrimaryOf needs a cluster started with replicas: 1');
+      const port = await primaryOf(slot);
+      const victim = nodes.find((n) => n.port === port)!;
+      await killNode(victim);
+      const deadline = Date.now() + READY_TIMEOUT_MS;
+      for (;;) {
+        const now = await primaryOf(slot).catch(() => port);
+        if (now !== port) {
+          await untilClusterOk(live(), options.password);
+          return now;
+        }
+        if (Date.now() > deadline) throw new Error(`no replica took over slot ${slot} within ${READY_TIMEOUT_MS} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    stop,
+  };
+}
+
+async function primaryPorts(port: number, password: string | undefined): Promise<number[]> {
+  const shards = await nodeCommand<[number, number, [string, number]][]>(port, ['CLUSTER', 'SLOTS'], password);
+  return [...new Set(shards.map((shard) => Number(shard[2][1])))].sort((a, b) => a - b);
+}
+
+/** One command to one node (its own short-lived connection). */
+async function nodeCommand<T>(port: number, args: string[], password: string | undefined): Promise<T> {
+  const client = createClient({
+    url: `redis://127.0.0.1:${port}`,
+    password,
+    RESP: 3,
+    socket: { connectTimeout: 2_000, reconnectStrategy: false },
+  });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return (await client.sendCommand(args)) as T;
+  } finally {
+    client.destroy();
+  }
+}
+
+async function killNode(node: ClusterNode): Promise<void> {
+  const running = node.child;
+  node.child = undefined;
+  if (!running || running.exitCode !== null) return;
+  const exited = new Promise((resolve) => running.once('exit', resolve));
+  running.kill('SIGKILL');
+  await exited;
+}
+
+/** Until every node says cluster_state:ok, every replica is in sync, and all of them map every slot to the same primary (bounded). */
+async function untilClusterOk(nodes: ClusterNode[], password: string | undefined): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const views = await Promise.all(
+      nodes.map(async (node) => {
+        const info = await nodeCommand<string>(node.port, ['CLUSTER', 'INFO'], password).catch(() => '');
+        if (!/cluster_state:ok/.test(String(info))) return undefined;
+        // A replica that has not finished its first sync cannot take over: wait for its link.
+        const replication = String(await nodeCommand<string>(node.port, ['INFO', 'replication'], password).catch(() => ''));
+        if (/role:slave/.test(replication) && !/master_link_status:up/.test(replication)) return undefined;
+        const slots = await nodeCommand<[number, number, [string, number]][]>(node.port, ['CLUSTER', 'SLOTS'], password).catch(() => []);
+        return JSON.stringify(slots.map((s) => [s[0], s[1], Number(s[2][1])]).sort((a, b) => a[0] - b[0]));
+      }),
+    );
+    if (views.every((view) => view !== undefined && view === views[0])) return;
+    if (Date.now() > deadline) throw new Error(`the Redis Cluster did not settle within ${READY_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
