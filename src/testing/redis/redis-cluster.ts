@@ -51,7 +51,9 @@ export async function startRedisCluster(
   if (primaries < 3) throw new Error('a Redis Cluster needs at least 3 primaries');
   const dir = mkdtempSync(join(tmpdir(), 'dd-redis-cluster-'));
   const nodes: ClusterNode[] = [];
+  const clients = new NodeClients(options.password);
   const stop = async (): Promise<void> => {
+    clients.closeAll();
     await Promise.all(nodes.map((node) => killNode(node)));
     rmSync(dir, { recursive: true, force: true });
   };
@@ -61,7 +63,6 @@ export async function startRedisCluster(
       const args = ['--bind', '127.0.0.1', '--port', String(node.port), '--cluster-enabled', 'yes', '--cluster-port', String(node.busPort)];
       args.push('--cluster-config-file', `nodes-${node.port}.conf`, '--cluster-node-timeout', String(NODE_TIMEOUT_MS));
       args.push('--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'warning', '--repl-diskless-sync-delay', '0');
-      if (process.env.DD_CLUSTER_LOG) args.push('--loglevel', 'notice', '--logfile', join(dir, `log-${node.port}.txt`));
       if (options.password) args.push('--requirepass', options.password, '--masterauth', options.password);
       node.child = spawn(REDIS_SERVER_BINARY, args, { stdio: 'ignore' });
     }
@@ -73,13 +74,13 @@ export async function startRedisCluster(
       { encoding: 'utf8', timeout: READY_TIMEOUT_MS },
     );
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
-    await untilClusterOk(nodes, options.password);
+    await untilClusterOk(nodes, clients);
   } catch (error) {
     await stop();
     throw error;
   }
 
-  const command = <T>(port: number, args: string[]) => nodeCommand<T>(port, args, options.password);
+  const command = <T>(port: number, args: string[]) => clients.command<T>(port, args);
   const nodeId = (port: number) => command<string>(port, ['CLUSTER', 'MYID']);
   const live = () => nodes.filter((n) => n.child && n.child.exitCode === null);
   const primaryOf = async (slot: number): Promise<number> => {
@@ -97,7 +98,7 @@ export async function startRedisCluster(
     primaryOf,
     async migrateSlot(slot) {
       const from = await primaryOf(slot);
-      const ports = await primaryPorts(live()[0].port, options.password);
+      const ports = await primaryPorts(live()[0].port, clients);
       const to = ports[(ports.indexOf(from) + 1) % ports.length];
       const [fromId, toId] = [await nodeId(from), await nodeId(to)];
       await command(to, ['CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', fromId]);
@@ -112,7 +113,7 @@ export async function startRedisCluster(
       for (const port of [to, from, ...ports.filter((p) => p !== to && p !== from)]) {
         await command(port, ['CLUSTER', 'SETSLOT', String(slot), 'NODE', toId]);
       }
-      await untilClusterOk(live(), options.password);
+      await untilClusterOk(live(), clients);
       return to;
     },
     async killPrimaryOf(slot) {
@@ -120,11 +121,12 @@ export async function startRedisCluster(
       const port = await primaryOf(slot);
       const victim = nodes.find((n) => n.port === port)!;
       await killNode(victim);
+      clients.drop(port);
       const deadline = Date.now() + READY_TIMEOUT_MS;
       for (;;) {
         const now = await primaryOf(slot).catch(() => port);
         if (now !== port) {
-          await untilClusterOk(live(), options.password);
+          await untilClusterOk(live(), clients);
           return now;
         }
         if (Date.now() > deadline) throw new Error(`no replica took over slot ${slot} within ${READY_TIMEOUT_MS} ms`);
@@ -135,25 +137,56 @@ export async function startRedisCluster(
   };
 }
 
-async function primaryPorts(port: number, password: string | undefined): Promise<number[]> {
-  const shards = await nodeCommand<[number, number, [string, number]][]>(port, ['CLUSTER', 'SLOTS'], password);
+async function primaryPorts(port: number, clients: NodeClients): Promise<number[]> {
+  const shards = await clients.command<[number, number, [string, number]][]>(port, ['CLUSTER', 'SLOTS']);
   return [...new Set(shards.map((shard) => Number(shard[2][1])))].sort((a, b) => a - b);
 }
 
-/** One command to one node (its own short-lived connection). */
-async function nodeCommand<T>(port: number, args: string[], password: string | undefined): Promise<T> {
-  const client = createClient({
-    url: `redis://127.0.0.1:${port}`,
-    password,
-    RESP: 3,
-    socket: { connectTimeout: 2_000, reconnectStrategy: false },
-  });
+function connectNode(port: number, password: string | undefined) {
+  const client = createClient({ url: `redis://127.0.0.1:${port}`, password, socket: { connectTimeout: 2_000, reconnectStrategy: false } });
   client.on('error', () => {});
-  await client.connect();
-  try {
-    return (await client.sendCommand(args)) as T;
-  } finally {
-    client.destroy();
+  return client.connect();
+}
+
+/**
+ * One connection per node, kept for the cluster's life: the launcher shares its process with the
+ * workers a test runs, and a fresh connection per command (six nodes, several commands each, every
+ * 200 ms while it waits) stalled their store commands for over a second.
+ */
+class NodeClients {
+  readonly #password: string | undefined;
+  readonly #clients = new Map<number, ReturnType<typeof connectNode>>();
+  constructor(password: string | undefined) {
+    this.#password = password;
+  }
+
+  async command<T>(port: number, args: string[]): Promise<T> {
+    let client = this.#clients.get(port);
+    if (!client) {
+      const made = connectNode(port, this.#password);
+      made.catch(() => this.#clients.delete(port));
+      this.#clients.set(port, made);
+      client = made;
+    }
+    try {
+      return (await (await client).sendCommand(args)) as T;
+    } catch (error) {
+      this.drop(port);
+      throw error;
+    }
+  }
+
+  drop(port: number): void {
+    const client = this.#clients.get(port);
+    this.#clients.delete(port);
+    client?.then(
+      (c) => c.destroy(),
+      () => {},
+    );
+  }
+
+  closeAll(): void {
+    for (const port of [...this.#clients.keys()]) this.drop(port);
   }
 }
 
@@ -167,17 +200,17 @@ async function killNode(node: ClusterNode): Promise<void> {
 }
 
 /** Until every node says cluster_state:ok, every replica is in sync, and all of them map every slot to the same primary (bounded). */
-async function untilClusterOk(nodes: ClusterNode[], password: string | undefined): Promise<void> {
+async function untilClusterOk(nodes: ClusterNode[], clients: NodeClients): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     const views = await Promise.all(
       nodes.map(async (node) => {
-        const info = await nodeCommand<string>(node.port, ['CLUSTER', 'INFO'], password).catch(() => '');
+        const info = await clients.command<string>(node.port, ['CLUSTER', 'INFO']).catch(() => '');
         if (!/cluster_state:ok/.test(String(info))) return undefined;
         // A replica that has not finished its first sync cannot take over: wait for its link.
-        const replication = String(await nodeCommand<string>(node.port, ['INFO', 'replication'], password).catch(() => ''));
+        const replication = String(await clients.command<string>(node.port, ['INFO', 'replication']).catch(() => ''));
         if (/role:slave/.test(replication) && !/master_link_status:up/.test(replication)) return undefined;
-        const slots = await nodeCommand<[number, number, [string, number]][]>(node.port, ['CLUSTER', 'SLOTS'], password).catch(() => []);
+        const slots = await clients.command<[number, number, [string, number]][]>(node.port, ['CLUSTER', 'SLOTS']).catch(() => []);
         return JSON.stringify(slots.map((s) => [s[0], s[1], Number(s[2][1])]).sort((a, b) => a[0] - b[0]));
       }),
     );

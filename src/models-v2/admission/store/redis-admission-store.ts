@@ -3,8 +3,9 @@
 // "Shared admission store").
 //
 // - Client: node-redis (`redis`), loaded lazily (dynamic import) only when a run configures this
-//   store; one standalone server or a Redis Cluster, over TLS or not (redis-connection.ts). RESP3, EVALSHA (EVAL once after a NOSCRIPT, e.g. after a restart), every command
-//   bounded by COMMAND_TIMEOUT_MS, no offline queue (a command while disconnected fails at once).
+//   store; one standalone server or a Redis Cluster, over TLS or not (redis-connection.ts).
+//   RESP3, EVALSHA (EVAL once after a NOSCRIPT, e.g. after a restart), every command bounded by
+//   COMMAND_TIMEOUT_MS, no offline queue (a command while disconnected fails at once).
 // - A failure of any kind (down, slow, restarted) never fails a call: the store switches to its
 //   fallback with ONE warning, each domain then admits locally, and a background check rejoins
 //   when Redis answers again (one info line).
@@ -151,7 +152,7 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     this.#client.destroy();
   }
 
-  /** Scripts this worker has run, per server (a NOSCRIPT for one of them means that server restarted). */
+  /** Scripts this worker has run on the current Redis (a NOSCRIPT for one of them means Redis restarted). */
   readonly #loaded = new Set<string>();
 
   /** Runs a script by SHA (loading it once after a NOSCRIPT); undefined on any failure (the store falls back). */
@@ -169,18 +170,16 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     // every command is also raced against our own bound (a late reply is dropped: its lease expires).
     try {
       reply = (await withTimeout(this.#client.send(['EVALSHA', sha, ...tail], keys[0]), COMMAND_TIMEOUT_MS)) as number[];
-      this.#loaded.add(`${this.#client.serverOf(keys[0])} ${sha}`);
+      this.#loaded.add(script);
     } catch (error) {
       if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
       // A script this worker loaded before is gone: Redis restarted (or was flushed) while no
       // command of ours was in flight. Its admission numbers restarted too, so the store falls back
       // and rejoins as a new epoch rather than reusing lease ids it may still hold.
-      // In a cluster scripts are cached per primary: one that never ran it (after a slot migration
-      // or a failover) just loads it.
-      const loadedAs = `${this.#client.serverOf(keys[0])} ${sha}`;
-      if (this.#loaded.has(loadedAs)) throw new Error('Redis lost its scripts (restarted or flushed)');
+      // (In a cluster a primary that never ran it — a slot's new owner — just loads it.)
+      if (this.#loaded.has(script) && this.#client.noscriptMeansDataLoss) throw new Error('Redis lost its scripts (restarted or flushed)');
       reply = (await withTimeout(this.#client.send(['EVAL', script, ...tail], keys[0]), COMMAND_TIMEOUT_MS)) as number[];
-      this.#loaded.add(loadedAs);
+      this.#loaded.add(script);
     }
     commandTimer?.(script === ACQUIRE_SCRIPT ? 'acquire' : script === RELEASE_SCRIPT ? 'release' : 'other', performance.now() - started);
     return reply;
@@ -223,7 +222,8 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
 
   async #tryRejoin(): Promise<void> {
     if (this.#closed || this.#connected) return;
-    if (!(await withTimeout(this.#client.answers(), COMMAND_TIMEOUT_MS).catch(() => false))) return;
+    const keys = [...this.#domains.keys()].map((base) => domainKeys(base)[0]);
+    if (!(await withTimeout(this.#client.answers(keys), COMMAND_TIMEOUT_MS).catch(() => false))) return;
     if (this.#connected || this.#closed) return;
     clearInterval(this.#rejoinTimer);
     this.#rejoinTimer = undefined;

@@ -7,8 +7,7 @@
 //   tag, so each script runs on the one primary that owns the domain's slot; MOVED and ASK (a
 //   slot migration, a failover) are followed by node-redis, and TRYAGAIN (a multi-key script while
 //   its slot is half migrated) is retried here for a few milliseconds. Scripts are cached per
-//   server, so `serverOf` names the primary that owns a key now (the store loads a script once per
-//   primary; a NOSCRIPT from a primary that ran it before means that server lost its data).
+//   primary, so there a NOSCRIPT just loads the script (`noscriptMeansDataLoss`).
 // - The release channel is a classic (cluster-wide) channel: a PUBLISH on any primary reaches a
 //   subscriber on any node.
 // - TLS: `rediss://`; `tls.caFile` adds a private CA (read once, bounded) to what the client trusts.
@@ -39,10 +38,19 @@ export interface RedisConnection {
   connect(): Promise<unknown>;
   /** One command; in a cluster it runs on the primary that owns `key`'s slot (no key: any node). */
   send(args: string[], key?: string): Promise<unknown>;
-  /** The server that answers for `key` now: "standalone", or the owning primary's host:port. */
-  serverOf(key: string): string;
-  /** Whether Redis answers now (a cluster: its state is ok); reconnects a cluster whose discovery failed. Unbounded: the caller bounds it. */
-  answers(): Promise<boolean>;
+  /**
+   * Whether a NOSCRIPT for a script this connection ran before means the server lost its data
+   * (restarted, flushed). True for one server; false for a cluster, where scripts are cached per
+   * primary and a command can be answered by a primary that never saw them (the new owner of a
+   * migrating slot, through ASK; a promoted replica) without any data lost.
+   */
+  readonly noscriptMeansDataLoss: boolean;
+  /**
+   * Whether Redis answers now — a cluster: its state is ok and the primaries owning `keys` answer
+   * (a killed primary's slots are served again only once its replica is promoted). Reconnects a
+   * cluster whose discovery failed. Unbounded: the caller bounds it.
+   */
+  answers(keys: string[]): Promise<boolean>;
   /** A second connection (the store subscribes on it). */
   duplicate(): RedisConnection;
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
@@ -54,6 +62,7 @@ export interface RedisConnection {
 /** How long a half-migrated slot's TRYAGAIN is retried before the command counts as failed. */
 const TRYAGAIN_PAUSE_MS = 5;
 const TRYAGAIN_ATTEMPTS = 20;
+const TOPOLOGY_REFRESH_AFTER_MS = 100;
 
 /** A factory of connections to `target` (node-redis loaded lazily; the CA file read once). */
 export async function redisConnectionFactory(target: RedisTarget, timeouts: RedisConnectionTimeouts): Promise<() => RedisConnection> {
@@ -96,6 +105,10 @@ export async function redisConnectionFactory(target: RedisTarget, timeouts: Redi
         defaults,
         RESP: 3,
         commandOptions: { timeout: timeouts.commandMs },
+        // A primary that stops answering is asked about again (CLUSTER SLOTS) from its first
+        // reconnection attempt on, not after node-redis's default 5 s: its replica's promotion is
+        // seen as soon as the cluster has made it.
+        topologyRefreshOnReconnectionAttemptStrategy: TOPOLOGY_REFRESH_AFTER_MS,
       }) as unknown as NodeRedisCluster,
       make,
     );
@@ -115,7 +128,6 @@ interface NodeRedisClient {
 interface NodeRedisCluster {
   isOpen: boolean;
   isReady: boolean;
-  slots: ({ master: { address: string } } | undefined)[];
   connect(): Promise<unknown>;
   sendCommand(firstKey: string | undefined, isReadonly: boolean, args: string[]): Promise<unknown>;
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
@@ -130,7 +142,7 @@ function standalone(client: NodeRedisClient, make: () => RedisConnection): Redis
     },
     connect: () => client.connect(),
     send: (args) => client.sendCommand(args),
-    serverOf: () => 'standalone',
+    noscriptMeansDataLoss: true,
     async answers() {
       if (!client.isReady) return false;
       await client.sendCommand(['PING']);
@@ -169,17 +181,17 @@ function cluster(client: NodeRedisCluster, make: () => RedisConnection): RedisCo
         }
       }
     },
-    serverOf(key) {
-      return client.slots[keySlot(key)]?.master.address ?? 'unknown';
-    },
-    async answers() {
+    noscriptMeansDataLoss: false,
+    async answers(keys) {
       // Discovery that failed (every seed down, a refused password) is not retried by node-redis.
       if (!client.isOpen) {
         void connect().catch(() => {});
         return false;
       }
       if (!client.isReady) return false;
-      return /cluster_state:ok/.test(String(await client.sendCommand(undefined, true, ['CLUSTER', 'INFO'])));
+      if (!/cluster_state:ok/.test(String(await client.sendCommand(undefined, true, ['CLUSTER', 'INFO'])))) return false;
+      await Promise.all(keys.map((key) => client.sendCommand(key, false, ['EXISTS', key])));
+      return true;
     },
     duplicate: make,
     subscribe: (channel, listener) => client.subscribe(channel, listener),
