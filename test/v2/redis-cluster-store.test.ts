@@ -159,6 +159,25 @@ suite('shared admission store on a Redis Cluster (3 primaries + replicas, real r
     }
   }, 60_000);
 
+  it('a wrong password for the cluster: Redis refused the credentials (WRONGPASS), never "no answer", the password never shown', async () => {
+    const wrong = 'cluster-wrong-pw-3371';
+    const warns: string[] = [];
+    const logger: Logger = { debug: () => {}, info: () => {}, warn: (m) => warns.push(m) };
+    const url = cluster.url.replace(encodeURIComponent(PASSWORD), wrong);
+    const { store: config } = admissionConfigSchema.parse({ store: { ...clusterStore(prefix()), url } });
+    if (config.type !== 'redis') throw new Error('unreachable');
+    const store = await createRedisAdmissionStore({ ...config, logger });
+    try {
+      expect(store.status()).toMatchObject({ connected: false });
+      expect(warns).toHaveLength(1);
+      expect(warns[0]).toMatch(/WRONGPASS/);
+      expect(warns[0]).not.toMatch(/no answer within/);
+      expect(warns[0]).not.toContain(wrong);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("the domain's primary killed mid-run: its replica takes over, no call fails, the workers rejoin, no lease left behind", async () => {
     const provider = await startFakeProvider({ latencyMs: 20 });
     const keyPrefix = prefix();
