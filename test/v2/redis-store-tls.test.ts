@@ -3,7 +3,8 @@
 // the test makes with openssl (src/testing/redis/test-certificates.ts). With the CA given in
 // `admission.store.tls.caFile` the store verifies the server (chain and host) and shares admission;
 // without it, or with another CA, the certificate is named as untrusted and the warning says where
-// the CA goes; a wrong password over TLS is a refused password. No secret in any message.
+// the CA goes; a wrong password over TLS is a refused password. No secret in any message. The
+// same against a Redis Cluster whose nodes speak TLS only (clients, bus and replication).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admissionConfigSchema } from '../../src/config/schemas.ts';
 import type { Logger } from '../../src/core/logger.ts';
 import { createRedisAdmissionStore } from '../../src/models-v2/admission/store/redis-admission-store.ts';
+import { type RedisClusterHandle, redisClusterToolsAvailable, startRedisCluster } from '../../src/testing/redis/redis-cluster.ts';
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../../src/testing/redis/redis-server.ts';
 import { makeCertificateAuthority } from '../../src/testing/redis/test-certificates.ts';
 
-const available = redisServerAvailable();
+const available = redisServerAvailable() && redisClusterToolsAvailable();
 const required = Boolean(process.env.CI || process.env.DD_REQUIRE_SHARED);
 if (!available && required) {
-  throw new Error('redis-server is not installed: the TLS store suite needs it (apt-get install redis-server; .ci/run installs it)');
+  throw new Error('redis-server and redis-cli are not installed: the TLS store suite needs them (.ci/run installs redis-server)');
 }
 const suite = available ? describe : describe.skip;
 
@@ -104,6 +106,42 @@ suite('admission store over TLS (rediss://, a private CA, real redis-server)', (
     expect(warns).toHaveLength(1);
     expect(warns[0]).toMatch(/TLS mismatch/);
     expect(warns[0]).toMatch(/rediss:\/\//);
+    expect(warns[0]).not.toContain(PASSWORD);
+  });
+});
+
+suite('admission store on a Redis Cluster over TLS (3 TLS-only primaries, a private CA)', () => {
+  let cluster: RedisClusterHandle;
+  beforeAll(async () => {
+    cluster = await startRedisCluster({ primaries: 3, password: PASSWORD, tls: true });
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('with the CA in tls.caFile: every node is verified and two workers share one limit', async () => {
+    const store = { url: cluster.url, mode: 'cluster', tls: { caFile: cluster.caFile } };
+    const a = await open(store);
+    const b = await open(store);
+    try {
+      expect([a.warns, b.warns]).toEqual([[], []]);
+      const key = { providerType: 'openai', endpoint: 'http://provider.invalid/v1', model: 'gpt-x', domain: 'chat' as const };
+      const [da, db] = [a.store.domain(key, 8)!, b.store.domain(key, 8)!];
+      const replies = await Promise.all([da.acquire([0, 0, 0], 4), db.acquire([0, 0, 0], 4)]);
+      expect(replies.reduce((sum, r) => sum + (r?.grants.length ?? 0), 0)).toBe(4);
+      expect(await db.acquire([0], 4)).toMatchObject({ grants: [], stop: 'full' });
+    } finally {
+      await a.store.close();
+      await b.store.close();
+    }
+  });
+
+  it('without the CA: the certificate is named as not trusted, the password never shown', async () => {
+    const warns = await warningsFor({ url: cluster.url, mode: 'cluster' });
+    expect(warns).toHaveLength(1);
+    expect(warns[0]).toMatch(/certificate/);
+    expect(warns[0]).toMatch(/admission\.store\.tls\.caFile/);
+    expect(warns[0]).not.toMatch(/no answer within/);
     expect(warns[0]).not.toContain(PASSWORD);
   });
 });

@@ -2,15 +2,17 @@
 // each) started from `redis-server --cluster-enabled yes` on free loopback ports in a temp dir
 // (persistence off, node timeout 1 s so a killed primary is failed over within seconds), joined
 // by `redis-cli --cluster create … --cluster-yes`, and stopped (the dir removed) by its owner.
-// Events a test plays mid-run: move one slot to another primary (the documented resharding steps:
-// SETSLOT IMPORTING/MIGRATING, MIGRATE the keys, SETSLOT NODE everywhere) and SIGKILL a primary
-// (its replica takes over). No mock of Redis anywhere.
+// With `tls` every node speaks TLS only (clients, cluster bus, replication). Events a test plays
+// mid-run: move one slot to another primary (the documented resharding steps: SETSLOT
+// IMPORTING/MIGRATING, MIGRATE the keys, SETSLOT NODE everywhere) and SIGKILL a primary (its
+// replica takes over). No mock of Redis anywhere.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { freePort, REDIS_SERVER_BINARY, waitForPort } from './redis-server.ts';
+import { type CertificateAuthority, makeCertificateAuthority, makeServerCertificate } from './test-certificates.ts';
 
 const REDIS_CLI_BINARY = 'redis-cli';
 const NODE_TIMEOUT_MS = 1_000;
@@ -25,6 +27,8 @@ interface ClusterNode {
 export interface RedisClusterHandle {
   /** A seed URL (the first primary) with the password, if any: the cluster's other nodes are discovered from it. */
   readonly url: string;
+  /** `tls`: the CA that signed every node's certificate. */
+  readonly caFile?: string;
   /** Every node as host:port (primaries first). */
   readonly nodes: string[];
   /** The slot `key` hashes to (CLUSTER KEYSLOT: the hash tag decides). */
@@ -43,15 +47,38 @@ export function redisClusterToolsAvailable(): boolean {
   return [REDIS_SERVER_BINARY, REDIS_CLI_BINARY].every((bin) => spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0);
 }
 
+/**
+ * `tls`: every node listens on TLS only (clients, the cluster bus and replication), with one
+ * certificate for 127.0.0.1 signed by a CA made for the cluster (`caFile`).
+ */
 export async function startRedisCluster(
-  options: { primaries?: number; replicas?: 0 | 1; password?: string } = {},
+  options: { primaries?: number; replicas?: 0 | 1; password?: string; tls?: boolean } = {},
 ): Promise<RedisClusterHandle> {
   const primaries = options.primaries ?? 3;
   const replicas = options.replicas ?? 0;
   if (primaries < 3) throw new Error('a Redis Cluster needs at least 3 primaries');
   const dir = mkdtempSync(join(tmpdir(), 'dd-redis-cluster-'));
   const nodes: ClusterNode[] = [];
-  const clients = new NodeClients(options.password);
+  let tlsArgs: string[] = [];
+  let cliTls: string[] = [];
+  let caFile: string | undefined;
+  if (options.tls) {
+    let ca: CertificateAuthority;
+    let cert: string;
+    let key: string;
+    try {
+      ca = makeCertificateAuthority(dir, 'dd-test-cluster-ca');
+      ({ cert, key } = makeServerCertificate(dir, ca));
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+    caFile = ca.caFile;
+    tlsArgs = ['--tls-cluster', 'yes', '--tls-replication', 'yes', '--tls-cert-file', cert, '--tls-key-file', key];
+    tlsArgs.push('--tls-ca-cert-file', caFile, '--tls-auth-clients', 'no');
+    cliTls = ['--tls', '--cacert', caFile];
+  }
+  const clients = new NodeClients(options.password, caFile);
   const stop = async (): Promise<void> => {
     clients.closeAll();
     await Promise.all(nodes.map((node) => killNode(node)));
@@ -60,14 +87,15 @@ export async function startRedisCluster(
   try {
     for (let i = 0; i < primaries * (1 + replicas); i++) nodes.push({ port: await freePort(), busPort: await freePort() });
     for (const node of nodes) {
-      const args = ['--bind', '127.0.0.1', '--port', String(node.port), '--cluster-enabled', 'yes', '--cluster-port', String(node.busPort)];
+      const ports = options.tls ? ['--port', '0', '--tls-port', String(node.port), ...tlsArgs] : ['--port', String(node.port)];
+      const args = ['--bind', '127.0.0.1', ...ports, '--cluster-enabled', 'yes', '--cluster-port', String(node.busPort)];
       args.push('--cluster-config-file', `nodes-${node.port}.conf`, '--cluster-node-timeout', String(NODE_TIMEOUT_MS));
       args.push('--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'warning', '--repl-diskless-sync-delay', '0');
       if (options.password) args.push('--requirepass', options.password, '--masterauth', options.password);
       node.child = spawn(REDIS_SERVER_BINARY, args, { stdio: 'ignore' });
     }
     await Promise.all(nodes.map((node) => waitForPort(node.port)));
-    const auth = options.password ? ['-a', options.password, '--no-auth-warning'] : [];
+    const auth = [...(options.password ? ['-a', options.password, '--no-auth-warning'] : []), ...cliTls];
     const create = spawnSync(
       REDIS_CLI_BINARY,
       [...auth, '--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'],
@@ -81,6 +109,7 @@ export async function startRedisCluster(
   }
 
   const command = <T>(port: number, args: string[]) => clients.command<T>(port, args);
+  const userInfo = options.password ? `:${encodeURIComponent(options.password)}@` : '';
   const nodeId = (port: number) => command<string>(port, ['CLUSTER', 'MYID']);
   const live = () => nodes.filter((n) => n.child && n.child.exitCode === null);
   const primaryOf = async (slot: number): Promise<number> => {
@@ -92,7 +121,8 @@ export async function startRedisCluster(
   };
 
   return {
-    url: `redis://${options.password ? `:${encodeURIComponent(options.password)}@` : ''}127.0.0.1:${nodes[0].port}`,
+    caFile,
+    url: `${options.tls ? 'rediss' : 'redis'}://${userInfo}127.0.0.1:${nodes[0].port}`,
     nodes: nodes.map((n) => `127.0.0.1:${n.port}`),
     keySlot: async (key) => Number(await command<number>(live()[0].port, ['CLUSTER', 'KEYSLOT', key])),
     primaryOf,
@@ -142,8 +172,9 @@ async function primaryPorts(port: number, clients: NodeClients): Promise<number[
   return [...new Set(shards.map((shard) => Number(shard[2][1])))].sort((a, b) => a - b);
 }
 
-function connectNode(port: number, password: string | undefined) {
-  const client = createClient({ url: `redis://127.0.0.1:${port}`, password, socket: { connectTimeout: 2_000, reconnectStrategy: false } });
+function connectNode(port: number, password: string | undefined, ca: string | undefined) {
+  const socket = { connectTimeout: 2_000, reconnectStrategy: false as const, ...(ca ? { tls: true as const, ca } : {}) };
+  const client = createClient({ url: `${ca ? 'rediss' : 'redis'}://127.0.0.1:${port}`, password, socket });
   client.on('error', () => {});
   return client.connect();
 }
@@ -155,15 +186,17 @@ function connectNode(port: number, password: string | undefined) {
  */
 class NodeClients {
   readonly #password: string | undefined;
+  readonly #ca: string | undefined;
   readonly #clients = new Map<number, ReturnType<typeof connectNode>>();
-  constructor(password: string | undefined) {
+  constructor(password: string | undefined, caFile: string | undefined) {
     this.#password = password;
+    this.#ca = caFile ? readFileSync(caFile, 'utf8') : undefined;
   }
 
   async command<T>(port: number, args: string[]): Promise<T> {
     let client = this.#clients.get(port);
     if (!client) {
-      const made = connectNode(port, this.#password);
+      const made = connectNode(port, this.#password, this.#ca);
       made.catch(() => this.#clients.delete(port));
       this.#clients.set(port, made);
       client = made;

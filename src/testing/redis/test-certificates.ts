@@ -1,6 +1,7 @@
 // Certificates for the TLS redis-server of the tests, made by `openssl` in a directory the caller
 // owns (and removes): a private CA, and a server certificate it signs for 127.0.0.1 (subject
-// alternative name IP:127.0.0.1, server auth), so a client that is given the CA file verifies the
+// alternative name IP:127.0.0.1; server and client auth, since cluster nodes present it to each
+// other on the TLS cluster bus), so a client that is given the CA file verifies the
 // server fully — chain and host — as it would against a managed Redis behind a private CA.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -35,7 +36,7 @@ export function makeServerCertificate(dir: string, ca: CertificateAuthority): { 
   const request = join(dir, 'server.csr');
   const extensions = join(dir, 'server.ext');
   openssl(['req', ...KEY, '-keyout', key, '-out', request, '-subj', '/CN=127.0.0.1'], 'a certificate request');
-  writeFileSync(extensions, 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  writeFileSync(extensions, 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n');
   const sign = ['x509', '-req', '-in', request, '-CA', ca.caFile, '-CAkey', ca.keyFile, '-CAcreateserial', '-days', '1'];
   openssl([...sign, '-out', cert, '-extfile', extensions], 'a server certificate');
   return { cert, key };
