@@ -98,7 +98,7 @@ export async function redisConnectionFactory(target: RedisTarget, timeouts: Redi
     disableOfflineQueue: true,
     socket,
   };
-  const make = (): RedisConnection =>
+  const make = (minimizeConnections = false): RedisConnection =>
     cluster(
       createCluster({
         rootNodes: seeds,
@@ -109,10 +109,12 @@ export async function redisConnectionFactory(target: RedisTarget, timeouts: Redi
         // reconnection attempt on, not after node-redis's default 5 s: its replica's promotion is
         // seen as soon as the cluster has made it.
         topologyRefreshOnReconnectionAttemptStrategy: TOPOLOGY_REFRESH_AFTER_MS,
+        // The subscriber (a duplicate) needs the topology and one node, not a connection to every primary.
+        minimizeConnections,
       }) as unknown as NodeRedisCluster,
-      make,
+      () => make(true),
     );
-  return make;
+  return () => make();
 }
 
 // Minimal structural views of node-redis (imported lazily, so only as types here).
