@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admissionConfigSchema } from '../../src/config/schemas.ts';
 import type { Logger } from '../../src/core/logger.ts';
+import type { AdmissionStore } from '../../src/models-v2/admission/store/admission-store.ts';
 import { createRedisAdmissionStore } from '../../src/models-v2/admission/store/redis-admission-store.ts';
 import { type RedisClusterHandle, redisClusterToolsAvailable, startRedisCluster } from '../../src/testing/redis/redis-cluster.ts';
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../../src/testing/redis/redis-server.ts';
@@ -32,6 +33,15 @@ async function open(store: Record<string, unknown>) {
   const { store: config } = admissionConfigSchema.parse({ store: { type: 'redis', keyPrefix: 'tls', ...store } });
   if (config.type !== 'redis') throw new Error('unreachable');
   return { store: await createRedisAdmissionStore({ ...config, logger }), warns };
+}
+
+/** Two workers asking for 3 slots each of a limit of 4 get 4 together, then none. */
+async function expectOneSharedLimit(a: AdmissionStore, b: AdmissionStore): Promise<void> {
+  const key = { providerType: 'openai', endpoint: 'http://provider.invalid/v1', model: 'gpt-x', domain: 'chat' as const };
+  const [da, db] = [a.domain(key, 8)!, b.domain(key, 8)!];
+  const replies = await Promise.all([da.acquire([0, 0, 0], 4), db.acquire([0, 0, 0], 4)]);
+  expect(replies.reduce((sum, r) => sum + (r?.grants.length ?? 0), 0)).toBe(4);
+  expect(await db.acquire([0], 4)).toMatchObject({ grants: [], stop: 'full' });
 }
 
 async function warningsFor(store: Record<string, unknown>): Promise<string[]> {
@@ -65,11 +75,7 @@ suite('admission store over TLS (rediss://, a private CA, real redis-server)', (
     try {
       expect([a.warns, b.warns]).toEqual([[], []]);
       expect([a.store.status(), b.store.status()]).toEqual([0, 1].map(() => expect.objectContaining({ connected: true })));
-      const key = { providerType: 'openai', endpoint: 'http://provider.invalid/v1', model: 'gpt-x', domain: 'chat' as const };
-      const [da, db] = [a.store.domain(key, 8)!, b.store.domain(key, 8)!];
-      const replies = await Promise.all([da.acquire([0, 0, 0], 4), db.acquire([0, 0, 0], 4)]);
-      expect(replies.reduce((sum, r) => sum + (r?.grants.length ?? 0), 0)).toBe(4);
-      expect(await db.acquire([0], 4)).toMatchObject({ grants: [], stop: 'full' });
+      await expectOneSharedLimit(a.store, b.store);
     } finally {
       await a.store.close();
       await b.store.close();
@@ -125,11 +131,7 @@ suite('admission store on a Redis Cluster over TLS (3 TLS-only primaries, a priv
     const b = await open(store);
     try {
       expect([a.warns, b.warns]).toEqual([[], []]);
-      const key = { providerType: 'openai', endpoint: 'http://provider.invalid/v1', model: 'gpt-x', domain: 'chat' as const };
-      const [da, db] = [a.store.domain(key, 8)!, b.store.domain(key, 8)!];
-      const replies = await Promise.all([da.acquire([0, 0, 0], 4), db.acquire([0, 0, 0], 4)]);
-      expect(replies.reduce((sum, r) => sum + (r?.grants.length ?? 0), 0)).toBe(4);
-      expect(await db.acquire([0], 4)).toMatchObject({ grants: [], stop: 'full' });
+      await expectOneSharedLimit(a.store, b.store);
     } finally {
       await a.store.close();
       await b.store.close();
