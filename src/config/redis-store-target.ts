@@ -49,6 +49,8 @@ export function redisStoreTargetProblems(store: {
   tls?: { caFile?: string };
 }): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
+  // A URL that failed its own check has been reported already.
+  if (!store.url) return problems;
   const url = new URL(store.url.reveal());
   if (store.nodes && store.mode !== 'cluster') {
     problems.push({
