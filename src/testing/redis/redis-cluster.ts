@@ -95,11 +95,20 @@ export async function startRedisCluster(
       node.child = spawn(REDIS_SERVER_BINARY, args, { stdio: 'ignore' });
     }
     await Promise.all(nodes.map((node) => waitForPort(node.port)));
-    const auth = [...(options.password ? ['-a', options.password, '--no-auth-warning'] : []), ...cliTls];
+    // The password goes by environment (REDISCLI_AUTH), not on redis-cli's command line.
+    const env = { ...process.env, ...(options.password ? { REDISCLI_AUTH: options.password } : {}) };
     const create = spawnSync(
       REDIS_CLI_BINARY,
-      [...auth, '--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'],
-      { encoding: 'utf8', timeout: READY_TIMEOUT_MS },
+      [
+        ...cliTls,
+        '--cluster',
+        'create',
+        ...nodes.map((n) => `127.0.0.1:${n.port}`),
+        '--cluster-replicas',
+        String(replicas),
+        '--cluster-yes',
+      ],
+      { encoding: 'utf8', timeout: READY_TIMEOUT_MS, env },
     );
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
     await untilClusterOk(nodes, clients);
