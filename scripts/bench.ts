@@ -28,12 +28,14 @@ import { referenceTable, coldStartDistTable } from '../src/testing/bench/referen
 import { runInstrumentationCli } from '../src/testing/bench/instrumentation-cli.ts';
 import {
   FLEET_SCENARIOS,
+  FLEET_STORES,
   runFleetScenario,
   type FleetEvent,
   type FleetRow,
   type FleetStore,
 } from '../src/testing/bench/run-fleet-bench.ts';
 import { fleetTable } from '../src/testing/bench/fleet-table.ts';
+import { redisClusterToolsAvailable, startRedisCluster } from '../src/testing/redis/redis-cluster.ts';
 import { redisServerAvailable, startRedisServer } from '../src/testing/redis/redis-server.ts';
 import type { EngineName } from '../src/core/model-client.ts';
 import { runShadowBench, shadowBenchTable, SHADOW_BENCH_RATES } from '../src/testing/bench/run-shadow-bench.ts';
@@ -92,7 +94,8 @@ capacity options:
 
 fleet options:
   --workers <n>         worker processes (default 4)
-  --store <s>           local, redis or both (default both; the bench starts its own redis-server)
+  --store <list>        from local,redis,cluster, or both (= local,redis; the default); the bench starts
+                        its own redis-server, and for cluster a 3-primary Redis Cluster (redis-cli)
   --scenarios <list>    from a,b (capacity scenarios a and b; default both)
   --kill-worker         also a run per store that SIGKILLs one worker halfway
   --restart-redis       also a Redis run that restarts redis-server halfway
@@ -293,8 +296,9 @@ async function runFleetCli(settings: {
   json?: string;
 }): Promise<number> {
   const redis = settings.stores.includes('redis') ? await startRedisServer() : undefined;
+  const cluster = settings.stores.includes('cluster') ? await startRedisCluster({ primaries: 3 }) : undefined;
   process.stdout.write(
-    `bench fleet: ${settings.workers} workers × maxParallelRequests 64, scenarios ${settings.scenarios.join(',')}, stores ${settings.stores.join(', ')}${redis ? ` (redis-server on 127.0.0.1:${redis.port})` : ''}, ${cpus().length} cores, node ${process.version}\n\n`,
+    `bench fleet: ${settings.workers} workers × maxParallelRequests 64, scenarios ${settings.scenarios.join(',')}, stores ${settings.stores.join(', ')}${redis ? ` (redis-server on 127.0.0.1:${redis.port})` : ''}${cluster ? ` (Redis Cluster ${cluster.nodes.join(',')})` : ''}, ${cpus().length} cores, node ${process.version}\n\n`,
   );
   const rows: FleetRow[] = [];
   try {
@@ -309,15 +313,17 @@ async function runFleetCli(settings: {
           calls: settings.calls,
           maxSeconds: settings.maxSeconds,
           redis,
+          cluster,
         });
         rows.push(row);
         process.stdout.write(
-          `${scenario} ${store.padEnd(5)} ${event.padEnd(13)} ${row.succeeded}/${row.calls} ok, ${row.failed} failed, ${row.lost} lost, ${row.wallSeconds.toFixed(1)} s, goodput ${(row.goodput * 100).toFixed(0)} %\n`,
+          `${scenario} ${store.padEnd(7)} ${event.padEnd(13)} ${row.succeeded}/${row.calls} ok, ${row.failed} failed, ${row.lost} lost, ${row.wallSeconds.toFixed(1)} s, goodput ${(row.goodput * 100).toFixed(0)} %\n`,
         );
       }
     }
   } finally {
     await redis?.stop();
+    await cluster?.stop();
   }
   process.stdout.write(`\n${fleetTable(rows)}\n`);
   if (settings.json) {
@@ -334,8 +340,8 @@ async function runFleetCli(settings: {
     await writeReport(settings.json, '--json', `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`JSON report written to ${settings.json}\n`);
   }
-  // Lost calls are a defect with either store; failed calls are one with the Redis store.
-  return rows.some((r) => r.lost > 0 || (r.store === 'redis' && r.failed > 0)) ? 1 : 0;
+  // Lost calls are a defect with any store; failed calls are one with a Redis store.
+  return rows.some((r) => r.lost > 0 || (r.store !== 'local' && r.failed > 0)) ? 1 : 0;
 }
 
 async function runEmbeddingsCli(settings: { repeats: number; json?: string }): Promise<number> {
@@ -405,11 +411,14 @@ await runCli('bench', async () => {
   }
   if (values.mode === 'fleet') {
     const workers = numberOption(values.workers, '--workers', { min: 2, integer: true }) ?? 4;
-    const store = values.store ?? 'both';
-    if (!['local', 'redis', 'both'].includes(store)) throw new UsageError(`--store must be local, redis or both (got "${store}")`);
-    const stores: FleetStore[] = store === 'both' ? ['local', 'redis'] : [store as FleetStore];
+    const picked = pickList(values.store ?? 'both', '--store', [...FLEET_STORES, 'both'] as const);
+    const stores = [...new Set(picked.flatMap((s): FleetStore[] => (s === 'both' ? ['local', 'redis'] : [s])))];
     if (stores.includes('redis') && !redisServerAvailable())
       throw new UsageError('--store redis needs redis-server on the PATH (apt-get install redis-server), or use --store local');
+    if (stores.includes('cluster') && !redisClusterToolsAvailable())
+      throw new UsageError(
+        '--store cluster needs redis-server and redis-cli on the PATH (apt-get install redis-server), or use --store local',
+      );
     const scenarios = pickList(values.scenarios, '--scenarios', FLEET_SCENARIOS);
     const calls = numberOption(values.calls, '--calls', { min: 1, integer: true });
     const maxSeconds = numberOption(values['max-seconds'], '--max-seconds', { min: 1 }) ?? 300;

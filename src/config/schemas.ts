@@ -8,6 +8,7 @@ import { DIALECT_NAMES, type DialectName } from '../core/dialects/server-dialect
 import { normaliseApiKey } from './api-key-text.ts';
 import { closestName } from './closest-name.ts';
 import { maskCredentialValues } from './masked-record.ts';
+import { caFileProblem, REDIS_STORE_MODES, redisNodeProblem, redisStoreTargetProblems } from './redis-store-target.ts';
 import { RedisStoreUrl, redisUrlProblem } from './redis-store-url.ts';
 import { SecretReference, type SecretValue, resolveSecretRef } from './secret-ref.ts';
 
@@ -274,6 +275,10 @@ const redisStoreUrl = z
     return z.NEVER;
   });
 
+function addProblem(ctx: z.RefinementCtx, problem: string | undefined, path?: number[]): void {
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, ...(path ? { path } : {}) });
+}
+
 /**
  * Where admission state lives (docs/engine-rules.md "Shared admission store"): `local` (default,
  * in-process) or `redis`, shared by every worker that names the same URL and key prefix. v2 only:
@@ -283,15 +288,35 @@ export const admissionStoreSchema = z.discriminatedUnion(
   'type',
   [
     z.strictObject({ type: z.literal('local') }),
-    z.strictObject({
-      type: z.literal('redis'),
-      url: redisStoreUrl,
-      keyPrefix: z
-        .string()
-        .min(1, 'keyPrefix must not be empty')
-        .regex(/^[^\s{}]+$/, 'keyPrefix must not contain spaces or braces')
-        .default('dd:admission'),
-    }),
+    z
+      .strictObject({
+        type: z.literal('redis'),
+        url: redisStoreUrl,
+        keyPrefix: z
+          .string()
+          .min(1, 'keyPrefix must not be empty')
+          .regex(/^[^\s{}]+$/, 'keyPrefix must not contain spaces or braces')
+          .default('dd:admission'),
+        /** `cluster`: url (and nodes) are nodes of a Redis Cluster; default one standalone server (redis-store-target.ts). */
+        mode: z.enum(REDIS_STORE_MODES, { error: 'admission.store.mode must be "standalone" or "cluster"' }).default('standalone'),
+        nodes: z
+          .array(z.string())
+          .min(1, 'admission.store.nodes must list at least one host:port (or be left out)')
+          .superRefine((nodes, ctx) => nodes.forEach((node, i) => addProblem(ctx, redisNodeProblem(node, i), [i])))
+          .optional(),
+        tls: z
+          .strictObject({
+            caFile: z
+              .string()
+              .min(1)
+              .superRefine((path, ctx) => addProblem(ctx, caFileProblem(path)))
+              .optional(),
+          })
+          .optional(),
+      })
+      .superRefine((store, ctx) => {
+        for (const { path, message } of redisStoreTargetProblems(store)) ctx.addIssue({ code: 'custom', path: [path], message });
+      }),
   ],
   { error: (issue) => (issue.code === 'invalid_union' ? 'admission.store.type must be "local" or "redis"' : undefined) },
 );

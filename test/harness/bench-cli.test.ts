@@ -33,7 +33,7 @@ describe('npm run bench input errors', () => {
   it('fleet: an unknown store or scenario, or a single worker, is one line before anything starts', async () => {
     const store = await runScript('bench', ['--mode', 'fleet', '--store', 'memcached']);
     expect(store.code).toBe(2);
-    expect(store.stderr).toBe('bench: --store must be local, redis or both (got "memcached")\n');
+    expect(store.stderr).toBe('bench: --store: unknown "memcached"; choose from local, redis, cluster, both\n');
     const scenario = await runScript('bench', ['--mode', 'fleet', '--store', 'local', '--scenarios', 'a,c']);
     expect(scenario.code).toBe(2);
     expect(scenario.stderr).toBe('bench: --scenarios: unknown "c"; choose from a, b\n');

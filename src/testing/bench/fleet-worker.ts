@@ -12,7 +12,7 @@ export interface FleetWorkerArgs {
   maxParallelRequests: number;
   calls: number;
   maxTokens: number;
-  store: { type: 'local' } | { type: 'redis'; url: string; keyPrefix: string };
+  store: { type: 'local' } | { type: 'redis'; url: string; keyPrefix: string; mode?: 'standalone' | 'cluster' };
 }
 
 export interface FleetWorkerResult {

@@ -1,13 +1,15 @@
 // The fleet benchmark (issue "admission shared by every worker through Redis"): N worker
 // processes (fleet-worker.ts, each a registry with maxParallelRequests 64) against ONE fake
 // provider process with a capacity scenario's limit, with the local store (every worker learns
-// alone) or the Redis store (the bench starts its own redis-server). Optional events halfway:
+// alone) or the Redis store (the bench starts its own redis-server, or with `cluster` its own
+// 3-primary Redis Cluster: src/testing/redis/redis-cluster.ts). Optional events halfway:
 // SIGKILL one worker, or restart Redis (a fresh, empty server on the same port).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import { startProviderProcess } from '../soak/provider-process.ts';
 import type { FakeProviderStats } from '../fake-provider/fake-provider-server.ts';
+import type { RedisClusterHandle } from '../redis/redis-cluster.ts';
 import type { RedisServer } from '../redis/redis-server.ts';
 import { type CapacityScenario, CAPACITY_SCENARIOS } from './capacity-scenarios.ts';
 import type { FleetWorkerArgs, FleetWorkerResult } from './fleet-worker.ts';
@@ -16,7 +18,8 @@ const WORKER = fileURLToPath(new URL('./fleet-worker.ts', import.meta.url));
 const MODEL = { openai: 'gpt-4o-mini', anthropic: 'claude-sonnet-4-5' } as const;
 export const FLEET_SCENARIOS = ['a', 'b'] as const;
 export type FleetScenarioId = (typeof FLEET_SCENARIOS)[number];
-export type FleetStore = 'local' | 'redis';
+export const FLEET_STORES = ['local', 'redis', 'cluster'] as const;
+export type FleetStore = (typeof FLEET_STORES)[number];
 export type FleetEvent = 'none' | 'kill-worker' | 'restart-redis';
 export const FLEET_MAX_PARALLEL = 64;
 const READY_TIMEOUT_MS = 30_000;
@@ -56,6 +59,8 @@ export interface FleetRunOptions {
   calls?: number;
   maxSeconds: number;
   redis?: RedisServer;
+  /** For the `cluster` store. */
+  cluster?: RedisClusterHandle;
 }
 
 function scenarioOf(id: FleetScenarioId): CapacityScenario {
@@ -103,6 +108,7 @@ export async function runFleetScenario(
   const provider = await startProviderProcess(scenario.provider);
   const keyPrefix = `fleet:${id}:${store}:${event}:${Date.now()}`;
   if (store === 'redis' && !options.redis) throw new Error('the Redis store needs a redis-server');
+  if (store === 'cluster' && !options.cluster) throw new Error('the cluster store needs a Redis Cluster');
   const workers: Worker[] = [];
   try {
     const starts = Array.from({ length: options.workers }, (_, i) => {
@@ -114,7 +120,12 @@ export async function runFleetScenario(
         maxParallelRequests: FLEET_MAX_PARALLEL,
         calls,
         maxTokens: scenario.maxTokens,
-        store: store === 'redis' ? { type: 'redis', url: options.redis!.url, keyPrefix } : { type: 'local' },
+        store:
+          store === 'redis'
+            ? { type: 'redis', url: options.redis!.url, keyPrefix }
+            : store === 'cluster'
+              ? { type: 'redis', url: options.cluster!.url, mode: 'cluster', keyPrefix }
+              : { type: 'local' },
       });
     });
     workers.push(...starts.map((s) => s.worker));

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeCertificateAuthority, makeServerCertificate } from './test-certificates.ts';
 
 export const REDIS_SERVER_BINARY = 'redis-server';
 const START_TIMEOUT_MS = 10_000;
@@ -17,6 +18,8 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Stops the server (if running) and starts a fresh, empty one on the same port. */
   restart(): Promise<void>;
+  /** `tls: 'ca'`: the CA file that signed the running server's certificate (made anew at each start). */
+  readonly caFile?: string;
 }
 
 /** Whether redis-server can be run here. */
@@ -37,25 +40,33 @@ export async function freePort(): Promise<number> {
 
 /**
  * `tls`: the port speaks TLS only, with a self-signed certificate made by `openssl` for this server
- * (no client certificate asked for); a client must trust it (or not verify it) to get in.
+ * (no client certificate asked for); a client must trust it (or not verify it) to get in. `'ca'`:
+ * a certificate for 127.0.0.1 signed by a private CA made for it (`caFile`), as a managed Redis has.
  */
-export async function startRedisServer(options: { password?: string; tls?: boolean } = {}): Promise<RedisServer> {
+export async function startRedisServer(options: { password?: string; tls?: boolean | 'ca' } = {}): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   let certDir: string | undefined;
+  let caFile: string | undefined;
   const start = async (): Promise<void> => {
     const args = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'];
     if (options.tls) {
       // Made anew at each start (and removed at each stop): nothing is left behind.
       certDir = mkdtempSync(join(tmpdir(), 'dd-redis-tls-'));
-      const cert = join(certDir, 'cert.pem');
-      const key = join(certDir, 'key.pem');
-      const subject = ['-subj', '/CN=127.0.0.1'];
-      const request = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', ...subject];
-      const made = spawnSync('openssl', request, { stdio: 'ignore' });
-      if (made.status !== 0) throw new Error('openssl could not make a certificate for the TLS redis-server');
+      let cert = join(certDir, 'cert.pem');
+      let key = join(certDir, 'key.pem');
+      if (options.tls === 'ca') {
+        const ca = makeCertificateAuthority(certDir, 'dd-test-redis-ca');
+        ({ cert, key } = makeServerCertificate(certDir, ca));
+        caFile = ca.caFile;
+      } else {
+        const subject = ['-subj', '/CN=127.0.0.1'];
+        const request = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', ...subject];
+        const made = spawnSync('openssl', request, { stdio: 'ignore' });
+        if (made.status !== 0) throw new Error('openssl could not make a certificate for the TLS redis-server');
+      }
       args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', cert, '--tls-key-file', key);
-      args.push('--tls-ca-cert-file', cert, '--tls-auth-clients', 'no');
+      args.push('--tls-ca-cert-file', caFile ?? cert, '--tls-auth-clients', 'no');
     } else {
       args.push('--port', String(port));
     }
@@ -75,12 +86,16 @@ export async function startRedisServer(options: { password?: string; tls?: boole
     }
     if (certDir) rmSync(certDir, { recursive: true, force: true });
     certDir = undefined;
+    caFile = undefined;
   };
   await start();
   const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
   return {
     port,
     url: `${options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
+    get caFile() {
+      return caFile;
+    },
     stop,
     restart: async () => {
       await stop();
@@ -89,7 +104,7 @@ export async function startRedisServer(options: { password?: string; tls?: boole
   };
 }
 
-async function waitForPort(port: number): Promise<void> {
+export async function waitForPort(port: number): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {

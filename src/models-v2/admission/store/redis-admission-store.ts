@@ -3,8 +3,9 @@
 // "Shared admission store").
 //
 // - Client: node-redis (`redis`), loaded lazily (dynamic import) only when a run configures this
-//   store. RESP3, EVALSHA (EVAL once after a NOSCRIPT, e.g. after a restart), every command
-//   bounded by COMMAND_TIMEOUT_MS, no offline queue (a command while disconnected fails at once).
+//   store; one standalone server or a Redis Cluster, over TLS or not (redis-connection.ts).
+//   RESP3, EVALSHA (EVAL once after a NOSCRIPT, e.g. after a restart), every command bounded by
+//   COMMAND_TIMEOUT_MS, no offline queue (a command while disconnected fails at once).
 // - A failure of any kind (down, slow, restarted) never fails a call: the store switches to its
 //   fallback with ONE warning, each domain then admits locally, and a background check rejoins
 //   when Redis answers again (one info line).
@@ -13,7 +14,6 @@
 //   back within LEASE_TTL_MS.
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { RedisStoreUrl } from '../../../config/redis-store-url.ts';
 import type { Logger } from '../../../core/logger.ts';
 import { redactSecrets } from '../../../core/secrets.ts';
 import type { AdmissionDomain } from '../admission.ts';
@@ -27,6 +27,7 @@ import type {
   SharedBucketReading,
 } from './admission-store.ts';
 import { ACQUIRE_SCRIPT, RECORD_REFUSAL_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT, SET_LIMIT_SCRIPT } from './redis-admission-scripts.ts';
+import { type RedisConnection, type RedisTarget, redisConnectionFactory } from './redis-connection.ts';
 import { redisJoinProblem } from './redis-join-problem.ts';
 
 /** A lease not renewed for this long is gone: a killed worker's slots come back within it. */
@@ -51,33 +52,17 @@ interface ScriptRunner {
   run(script: string, keys: string[], args: (string | number)[]): Promise<number[]>;
 }
 
-// Minimal structural view of the node-redis client we use (the package is imported lazily).
-interface RedisClientLike {
-  isReady: boolean;
-  connect(): Promise<unknown>;
-  sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown>;
-  duplicate(): RedisClientLike;
-  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-  destroy(): void;
-}
-
-export interface RedisStoreOptions {
-  url: RedisStoreUrl;
+export interface RedisStoreOptions extends RedisTarget {
   keyPrefix: string;
   logger: Logger;
 }
 
 export async function createRedisAdmissionStore(options: RedisStoreOptions): Promise<AdmissionStore> {
-  const { createClient } = await import('redis');
-  const make = (): RedisClientLike =>
-    createClient({
-      url: options.url.reveal(),
-      RESP: 3,
-      disableOfflineQueue: true,
-      commandOptions: { timeout: COMMAND_TIMEOUT_MS },
-      socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, REJOIN_CHECK_MS) },
-    }) as unknown as RedisClientLike;
+  const make = await redisConnectionFactory(options, {
+    commandMs: COMMAND_TIMEOUT_MS,
+    connectMs: CONNECT_TIMEOUT_MS,
+    reconnectMaxMs: REJOIN_CHECK_MS,
+  });
   const store = new RedisAdmissionStore(options, make);
   await store.start();
   return store;
@@ -92,8 +77,8 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     return `${this.#workerBase}.${this.#epoch}`;
   }
   readonly #options: RedisStoreOptions;
-  readonly #client: RedisClientLike;
-  #subscriber?: RedisClientLike;
+  readonly #client: RedisConnection;
+  #subscriber?: RedisConnection;
   readonly #channel: string;
   readonly #domains = new Map<string, RedisDomain>();
   readonly #shas = new Map<string, string>();
@@ -106,12 +91,12 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
   /** The last error the client emitted (a refused AUTH, a TLS failure): why a connect only timed out. */
   #lastClientError: unknown;
 
-  constructor(options: RedisStoreOptions, make: () => RedisClientLike) {
+  constructor(options: RedisStoreOptions, make: () => RedisConnection) {
     this.#options = options;
     this.#client = make();
     this.#channel = `${options.keyPrefix}:released`;
     // node-redis emits socket errors as events; they are handled by the fallback, never thrown.
-    this.#client.on('error', (error: unknown) => {
+    this.#client.onError((error: unknown) => {
       this.#lastClientError = error;
     });
   }
@@ -184,15 +169,16 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     // node-redis times out only commands not yet written; a written one waits for its reply, so
     // every command is also raced against our own bound (a late reply is dropped: its lease expires).
     try {
-      reply = (await withTimeout(this.#client.sendCommand(['EVALSHA', sha, ...tail]), COMMAND_TIMEOUT_MS)) as number[];
+      reply = (await withTimeout(this.#client.send(['EVALSHA', sha, ...tail], keys[0]), COMMAND_TIMEOUT_MS)) as number[];
       this.#loaded.add(script);
     } catch (error) {
       if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
       // A script this worker loaded before is gone: Redis restarted (or was flushed) while no
       // command of ours was in flight. Its admission numbers restarted too, so the store falls back
       // and rejoins as a new epoch rather than reusing lease ids it may still hold.
-      if (this.#loaded.has(script)) throw new Error('Redis lost its scripts (restarted or flushed)');
-      reply = (await withTimeout(this.#client.sendCommand(['EVAL', script, ...tail]), COMMAND_TIMEOUT_MS)) as number[];
+      // (In a cluster a primary that never ran it — a slot's new owner — just loads it.)
+      if (this.#loaded.has(script) && this.#client.noscriptMeansDataLoss) throw new Error('Redis lost its scripts (restarted or flushed)');
+      reply = (await withTimeout(this.#client.send(['EVAL', script, ...tail], keys[0]), COMMAND_TIMEOUT_MS)) as number[];
       this.#loaded.add(script);
     }
     commandTimer?.(script === ACQUIRE_SCRIPT ? 'acquire' : script === RELEASE_SCRIPT ? 'release' : 'other', performance.now() - started);
@@ -235,12 +221,9 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
   }
 
   async #tryRejoin(): Promise<void> {
-    if (this.#closed || this.#connected || !this.#client.isReady) return;
-    try {
-      await withTimeout(this.#client.sendCommand(['PING']), COMMAND_TIMEOUT_MS);
-    } catch {
-      return;
-    }
+    if (this.#closed || this.#connected) return;
+    const keys = [...this.#domains.keys()].map((base) => domainKeys(base)[0]);
+    if (!(await withTimeout(this.#client.answers(keys), COMMAND_TIMEOUT_MS).catch(() => false))) return;
     if (this.#connected || this.#closed) return;
     clearInterval(this.#rejoinTimer);
     this.#rejoinTimer = undefined;
@@ -255,7 +238,7 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     if (this.#subscriber) return;
     const subscriber = this.#client.duplicate();
     try {
-      subscriber.on('error', () => {});
+      subscriber.onError(() => {});
       await withTimeout(subscriber.connect(), CONNECT_TIMEOUT_MS);
       await withTimeout(
         subscriber.subscribe(this.#channel, (message) => this.#domains.get(message)?.wake()),

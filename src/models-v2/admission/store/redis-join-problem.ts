@@ -67,8 +67,8 @@ export async function redisJoinProblem(rawUrl: string, failure: unknown, lastEve
   if (TLS_ERROR_CODES.test(codeOf(seen)) || TLS_ERROR_TEXT.test(text)) {
     const why = /certificate|CERT/i.test(`${codeOf(seen)} ${text}`) ? `the server's certificate is not trusted (${text})` : text;
     return (
-      `the TLS handshake with Redis failed: ${why}; give Node the CA that signed the certificate (NODE_EXTRA_CA_CERTS), ` +
-      'or check the scheme (rediss:// for TLS)'
+      `the TLS handshake with Redis failed: ${why}; give the CA that signed the certificate in admission.store.tls.caFile ` +
+      '(or NODE_EXTRA_CA_CERTS), or check the scheme (rediss:// for TLS)'
     );
   }
   const url = new URL(rawUrl);
