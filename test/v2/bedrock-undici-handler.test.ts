@@ -231,6 +231,39 @@ describe('Bedrock request handler on undici, against the NodeHttpHandler it repl
     expect(await pending).toMatchObject({ name: 'AbortError', message: 'Request aborted', cause: reason });
   });
 
+  it("the v2 client's Converse request is the bare SDK's on NodeHttpHandler, header line for header line", async () => {
+    const { url, seen } = await serve(() => jsonAnswer(maxTokens.exchange));
+    const client = await createClient(
+      factoryArgs(
+        { name: 'br-wire', endpoint: url, providerType: 'bedrock', region: 'us-east-1', apiKey: 'br-key-123456' },
+        { alias: 'a', model: 'us.amazon.nova-micro-v1:0' },
+      ),
+    );
+    try {
+      await client.chat({ model: 'us.amazon.nova-micro-v1:0', messages: [{ role: 'user', content: 'What is the capital of France?' }] });
+    } finally {
+      await client.close();
+    }
+    // The client as v2 configures it (createSdk), on the handler and retry middleware the SDK ships.
+    const bare = new BedrockRuntimeClient({
+      region: 'us-east-1',
+      endpoint: url,
+      maxAttempts: 1,
+      retryMode: 'standard',
+      token: { token: 'br-key-123456' },
+      authSchemePreference: ['httpBearerAuth'],
+      requestHandler: new NodeHttpHandler(),
+    });
+    handlers.push(bare);
+    await bare.send(new ConverseCommand({ modelId: 'us.amazon.nova-micro-v1:0', ...JSON.parse(seen[0].body.toString('utf8')) }));
+    const [v2, sdk] = seen;
+    expect(v2.url).toBe(sdk.url);
+    expect(v2.body.equals(sdk.body)).toBe(true);
+    expect(headerLines(v2)).toEqual(headerLines(sdk));
+    expect(headerLines(v2)).toContain('amz-sdk-request: attempt=1; max=1');
+    expect(v2.headers['amz-sdk-invocation-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
   it('the v2 Bedrock client sends through undici, not node:http', async () => {
     const { url } = await serve(() => jsonAnswer(maxTokens.exchange));
     const viaUndici: string[] = [];
