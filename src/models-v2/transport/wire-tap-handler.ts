@@ -2,7 +2,7 @@
 // (undici-http-handler.ts). It sees each attempt after signing (the credential headers are redacted
 // before anything is kept past the call). With no capture current it is one AsyncLocalStorage
 // lookup; the handler hands the SDK the body as bytes, which the tap records as they are.
-import { beginAttempt, currentCapture } from '../../core/wire-capture.ts';
+import { type WireCapture, beginAttempt, currentCapture } from '../../core/wire-capture.ts';
 import type { SmithyHandlerOptions, SmithyHttpRequest, SmithyHttpResponse, UndiciHttpHandler } from './undici-http-handler.ts';
 
 function requestUrl(request: SmithyHttpRequest): string {
@@ -27,9 +27,16 @@ function lowerCased(headers: Record<string, string>): Record<string, string> {
 /** The handler with the tap in front: `handle` records the attempt when a capture is current. */
 export function wireTapHandler(inner: UndiciHttpHandler): UndiciHttpHandler {
   const handle = inner.handle.bind(inner);
-  inner.handle = async (request: SmithyHttpRequest, options?: SmithyHandlerOptions): Promise<{ response: SmithyHttpResponse }> => {
+  // Not async itself: with no capture current the SDK gets the handler's promise as it is.
+  inner.handle = (request: SmithyHttpRequest, options?: SmithyHandlerOptions): Promise<{ response: SmithyHttpResponse }> => {
     const capture = currentCapture();
-    if (!capture) return handle(request, options);
+    return capture ? captured(capture, request, options) : handle(request, options);
+  };
+  const captured = async (
+    capture: WireCapture,
+    request: SmithyHttpRequest,
+    options?: SmithyHandlerOptions,
+  ): Promise<{ response: SmithyHttpResponse }> => {
     const attempt = beginAttempt(capture, {
       method: request.method.toUpperCase(),
       url: requestUrl(request),
