@@ -6,6 +6,7 @@ import { type IncomingHttpHeaders, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BedrockRuntimeClient, ConverseCommand, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -13,6 +14,7 @@ import { UndiciHttpHandler } from '../../src/models-v2/transport/undici-http-han
 import { ResponseTooLargeError } from '../../src/models-v2/transport/response-too-large-error.ts';
 import { createClient } from '../../src/models-v2/index.ts';
 import { factoryArgs } from './factory-args.ts';
+import { WIRE_CORPUS_DIR } from '../shared-reference.ts';
 
 interface Exchange {
   request: { method: string; path: string; body?: unknown };
@@ -20,7 +22,7 @@ interface Exchange {
 }
 
 function corpus(name: string): { source: string; exchange: Exchange } {
-  const file = JSON.parse(readFileSync(new URL(`../../../shared/wire-corpus/bedrock/${name}.json`, import.meta.url), 'utf8'));
+  const file = JSON.parse(readFileSync(join(WIRE_CORPUS_DIR, 'bedrock', `${name}.json`), 'utf8'));
   return { source: file.source, exchange: file.exchanges[0] };
 }
 
