@@ -102,14 +102,17 @@ for (const target of TARGETS) {
     await loop(clients[variant], target, 300);
   }
   const cpu = Object.fromEntries(variants.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
+  const opsPerSec = Object.fromEntries(variants.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
   const ratios = { 'v2-base/legacy': [] as number[], 'v2-this/legacy': [] as number[], 'v2-this/v2-base': [] as number[] };
   for (let round = 0; round < rounds; round++) {
     const perCall = {} as Record<Variant, number>;
     for (let i = 0; i < variants.length; i++) {
       const variant = variants[(i + round) % variants.length];
       const before = process.cpuUsage();
+      const startedAt = performance.now();
       await loop(clients[variant], target, callsPerRound);
       const used = process.cpuUsage(before);
+      opsPerSec[variant].push((callsPerRound * 1000) / (performance.now() - startedAt));
       perCall[variant] = (used.user + used.system) / callsPerRound;
       cpu[variant].push(perCall[variant]);
     }
@@ -121,7 +124,9 @@ for (const target of TARGETS) {
   const ratioText = Object.entries(ratios)
     .map(([name, xs]) => `${name} ${median(xs).toFixed(2)}`)
     .join(', ');
+  const throughput = variants.map((v) => `${v} ${median(opsPerSec[v]).toFixed(0)}`).join(', ');
   process.stdout.write(`${alias.padEnd(18)} CPU µs/call (median): ${figures} | per-round ratio medians: ${ratioText}\n`);
+  process.stdout.write(`${''.padEnd(18)} calls/s (median): ${throughput}\n`);
 }
 await Promise.all(Object.values(registries).map((registry) => registry.close()));
 await new Promise<void>((done) => {
