@@ -110,6 +110,21 @@ function headerLines(request: Seen): string[] {
   return lines.sort();
 }
 
+/** One chat call through the v2 Bedrock client (bearer key), closed afterwards. */
+async function v2Converse(endpoint: string, text: string): Promise<void> {
+  const client = await createClient(
+    factoryArgs(
+      { name: 'br', endpoint, providerType: 'bedrock', region: 'us-east-1', apiKey: 'br-key-123456' },
+      { alias: 'a', model: 'us.amazon.nova-micro-v1:0' },
+    ),
+  );
+  try {
+    await client.chat({ model: 'us.amazon.nova-micro-v1:0', messages: [{ role: 'user', content: text }] });
+  } finally {
+    await client.close();
+  }
+}
+
 const jsonAnswer = (exchange: Exchange, extra: [string, string][] = []): Answer => ({
   status: exchange.response.status,
   headers: [...Object.entries(exchange.response.headers), ...extra],
@@ -235,17 +250,7 @@ describe('Bedrock request handler on undici, against the NodeHttpHandler it repl
 
   it("the v2 client's Converse request is the bare SDK's on NodeHttpHandler, header line for header line", async () => {
     const { url, seen } = await serve(() => jsonAnswer(maxTokens.exchange));
-    const client = await createClient(
-      factoryArgs(
-        { name: 'br-wire', endpoint: url, providerType: 'bedrock', region: 'us-east-1', apiKey: 'br-key-123456' },
-        { alias: 'a', model: 'us.amazon.nova-micro-v1:0' },
-      ),
-    );
-    try {
-      await client.chat({ model: 'us.amazon.nova-micro-v1:0', messages: [{ role: 'user', content: 'What is the capital of France?' }] });
-    } finally {
-      await client.close();
-    }
+    await v2Converse(url, 'What is the capital of France?');
     // The client as v2 configures it (createSdk), on the handler and retry middleware the SDK ships.
     const bare = new BedrockRuntimeClient({
       region: 'us-east-1',
@@ -274,18 +279,11 @@ describe('Bedrock request handler on undici, against the NodeHttpHandler it repl
     const onNodeHttp = (message: unknown) => viaNodeHttp.push((message as { request: { path: string } }).request.path);
     subscribe('undici:request:create', onUndici);
     subscribe('http.client.request.start', onNodeHttp);
-    const client = await createClient(
-      factoryArgs(
-        { name: 'br', endpoint: url, providerType: 'bedrock', region: 'us-east-1', apiKey: 'br-key-123456' },
-        { alias: 'a', model: 'us.amazon.nova-micro-v1:0' },
-      ),
-    );
     try {
-      await client.chat({ model: 'us.amazon.nova-micro-v1:0', messages: [{ role: 'user', content: 'x' }] });
+      await v2Converse(url, 'x');
     } finally {
       unsubscribe('undici:request:create', onUndici);
       unsubscribe('http.client.request.start', onNodeHttp);
-      await client.close();
     }
     expect(viaUndici).toEqual(['/model/us.amazon.nova-micro-v1%3A0/converse']);
     expect(viaNodeHttp).toEqual([]);
