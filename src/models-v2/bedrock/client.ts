@@ -1,7 +1,7 @@
 // ModelClient over `@aws-sdk/client-bedrock-runtime`: Converse for chat, InvokeModel for
 // embeddings. The client runs on an HTTP/1.1 request handler on undici (transport/undici-http-handler.ts):
-// the SDK's default HTTP/2 handler cannot be intercepted by recorders (docs/contract.md "Provider
-// translation") and buys nothing for request/response calls.
+// the SDK's default HTTP/2 handler cannot be intercepted by recorders
+// (docs/contract.md "Provider translation") and buys nothing for request/response calls.
 import { contractChatRequest } from '../canonical/canonical-request-contract.ts';
 import { wireTapHandler } from '../transport/wire-tap-handler.ts';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
