@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run profile-v2 -- [--provider openai|anthropic] [--operation chat|embedding] [--calls N] [--concurrency N] [--out file]
+// npm run profile-v2 -- [--provider openai|anthropic|bedrock] [--operation chat|embedding] [--calls N] [--concurrency N] [--out file]
 // A CPU profile of a loop of v2 calls against the fake provider (a child process, so only the
 // client's CPU is profiled) and where its time went, by category of code. The profiler runs
 // around the measured loop only (after warm-up); the .cpuprofile opens in Chrome DevTools.
@@ -30,7 +30,7 @@ const { values } = (() => {
     process.exit(2);
   }
 })();
-const provider = values.provider as 'openai' | 'anthropic';
+const provider = values.provider as 'openai' | 'anthropic' | 'bedrock';
 const operation = values.operation as 'chat' | 'embedding';
 const calls = Number(values.calls);
 const concurrency = Number(values.concurrency);
@@ -51,6 +51,8 @@ function category({ functionName, url }: Node['callFrame']): string {
   if (url.includes('node:internal/webstreams')) return 'web streams';
   if (url.includes('node:internal/abort_controller') || url.includes('node:internal/event_target')) return 'AbortSignal / EventTarget';
   if (url.includes('/node_modules/openai/') || url.includes('/node_modules/@anthropic-ai/')) return 'Stainless SDK';
+  if (url.includes('/node_modules/@smithy/') || url.includes('/node_modules/@aws-sdk/') || url.includes('/node_modules/@aws-crypto/'))
+    return 'AWS SDK (smithy, @aws-sdk)';
   if (url.includes('/src/')) return 'our code (src/)';
   if (url.includes('node:zlib') || url.includes('node:internal/streams') || url.includes('node:stream')) return 'node streams';
   if (url.includes('node:net') || url.includes('node:internal/net') || url.includes('node:_http') || url.includes('node:internal/http'))
@@ -77,6 +79,11 @@ async function startFakeProvider(): Promise<{ url: string; stop(): Promise<void>
 }
 
 const fake = await startFakeProvider();
+const MODELS = {
+  openai: { chat: 'gpt-4o-mini', embedding: 'text-embedding-3-small' },
+  anthropic: { chat: 'claude-3-5-haiku-latest', embedding: 'claude-3-5-haiku-latest' },
+  bedrock: { chat: 'us.amazon.nova-micro-v1:0', embedding: 'cohere.embed-english-v3' },
+} as const;
 const registry = createModelRegistry(
   {
     providers: [
@@ -85,12 +92,13 @@ const registry = createModelRegistry(
         endpoint: provider === 'openai' ? `${fake.url}/v1` : fake.url,
         providerType: provider,
         apiKey: 'profile-key-not-a-secret',
+        ...(provider === 'bedrock' ? { region: 'us-east-1' } : {}),
       },
     ],
     models: [
       {
         alias: 'm',
-        model: provider === 'openai' ? (operation === 'chat' ? 'gpt-4o-mini' : 'text-embedding-3-small') : 'claude-3-5-haiku-latest',
+        model: MODELS[provider][operation],
         provider: 'fake',
         inferenceParameters:
           operation === 'embedding'

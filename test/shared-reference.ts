@@ -32,6 +32,7 @@ export const SHARED_BACKED_SUITES: readonly string[] = [
   'test/reliability/headers-and-urls.test.ts',
   'test/reliability/secret-scan-escaped.test.ts',
   'test/reliability/secret-scan.test.ts',
+  'test/v2/bedrock-undici-handler.test.ts',
   'test/v2/wire-corpus.test.ts',
 ];
 

@@ -1,4 +1,4 @@
-// The Bedrock adapter against a loopback server: HTTP/1.1 through NodeHttpHandler, bearer or SigV4.
+// The Bedrock adapter against a loopback server: HTTP/1.1 through our undici request handler, bearer or SigV4.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelUnsupportedCapabilityError } from '../../src/core/errors.ts';
 import type { ModelClient } from '../../src/core/model-client.ts';

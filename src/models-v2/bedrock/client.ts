@@ -1,11 +1,10 @@
 // ModelClient over `@aws-sdk/client-bedrock-runtime`: Converse for chat, InvokeModel for
-// embeddings. The client runs on an HTTP/1.1 NodeHttpHandler: the SDK's default HTTP/2 handler
-// cannot be intercepted by recorders (docs/contract.md "Provider translation") and buys nothing for request/response calls.
+// embeddings. The client runs on an HTTP/1.1 request handler on undici (transport/undici-http-handler.ts):
+// the SDK's default HTTP/2 handler cannot be intercepted by recorders
+// (docs/contract.md "Provider translation") and buys nothing for request/response calls.
 import { contractChatRequest } from '../canonical/canonical-request-contract.ts';
-import { wireTapHandlerClass } from '../transport/wire-tap-handler.ts';
+import { wireTapHandler } from '../transport/wire-tap-handler.ts';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { CallOptions, ModelClient } from '../../core/model-client.ts';
 import type { ClientFactoryArgs } from '../../config/client-factory.ts';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../../core/types.ts';
@@ -25,7 +24,7 @@ import { sendConcurrently } from '../embeddings/embedding-fan-out.ts';
 import { checkVectorSizes, requestedSize } from '../embeddings/embedding-vectors.ts';
 import { checkBedrockModelId } from './model-id-check.ts';
 import { fromBedrockError } from './sdk-errors.ts';
-import { boundedHandlerClass } from '../transport/bounded-node-http-handler.ts';
+import { UndiciHttpHandler } from '../transport/undici-http-handler.ts';
 import { type BedrockCallSlot, installCallMiddleware } from './call-middleware.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../../core/limits.ts';
 import { attemptSignals } from '../retry/attempt-deadline.ts';
@@ -44,7 +43,7 @@ type BedrockModule = typeof import('@aws-sdk/client-bedrock-runtime');
 interface BedrockSdk {
   module: BedrockModule;
   client: BedrockRuntimeClient;
-  agents: [HttpAgent, HttpsAgent];
+  handler: UndiciHttpHandler;
   errorBodies: WeakMap<object, string>;
   calls: WeakMap<object, BedrockCallSlot>;
 }
@@ -55,26 +54,19 @@ const FALLBACK_REGION = 'us-east-1';
 
 const sdks = new SharedResourcePool<BedrockSdk>();
 
-interface RawHttpResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
 async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
-  const [module, { NodeHttpHandler, streamCollector }] = await Promise.all([
+  const errorBodies = new WeakMap<object, string>();
+  // The handler reads every body within the Bounds rules and keeps the whole text of an error
+  // body (at most ERROR_BODY_LIMIT_BYTES) for classification (quota phrases, non-JSON proxy
+  // errors): the SDK consumes error bodies while deserialising and keeps only `message`.
+  const [module, handler] = await Promise.all([
     import('@aws-sdk/client-bedrock-runtime'),
-    import('@smithy/node-http-handler'),
+    UndiciHttpHandler.create(args.model.inferenceParameters.maxParallelRequests, {
+      maxResponseBytes: args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      errorBodies,
+    }),
   ]);
-  const sockets = args.model.inferenceParameters.maxParallelRequests;
-  const agents: [HttpAgent, HttpsAgent] = [
-    new HttpAgent({ keepAlive: true, maxSockets: sockets }),
-    new HttpsAgent({ keepAlive: true, maxSockets: sockets }),
-  ];
   const key = args.provider.apiKey?.reveal();
-  const BoundedHandler = wireTapHandlerClass(
-    boundedHandlerClass(NodeHttpHandler, args.provider.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES),
-  );
   const client = new module.BedrockRuntimeClient({
     region: args.provider.region ?? FALLBACK_REGION,
     endpoint: args.provider.endpoint,
@@ -82,32 +74,17 @@ async function createSdk(args: ClientFactoryArgs): Promise<BedrockSdk> {
     // "adaptive" mode adds a client-side rate limiter) cannot bring the SDK's own back.
     maxAttempts: 1,
     retryMode: 'standard',
-    requestHandler: new BoundedHandler({ httpAgent: agents[0], httpsAgent: agents[1] }),
+    // A smithy HttpHandler by shape (handle, metadata, destroy, config hooks); its types come from
+    // @smithy/types, which is not ours to depend on.
+    requestHandler: wireTapHandler(handler) as never,
     // A Bedrock API key goes out as `Authorization: Bearer`; without one, SigV4 from the default
     // credential chain. The preference is explicit so AWS_AUTH_SCHEME_PREFERENCE cannot flip it.
     ...(key ? { token: { token: key }, authSchemePreference: ['httpBearerAuth'] } : { authSchemePreference: ['sigv4'] }),
   });
   registerResolvedCredentials(client);
-  const errorBodies = new WeakMap<object, string>();
-  // The SDK consumes error bodies while deserialising and keeps only `message`; the whole text
-  // (at most ERROR_BODY_LIMIT_BYTES: the handler cut it) is kept for classification (quota
-  // phrases, non-JSON proxy errors).
-  client.middlewareStack.add(
-    (next) => async (handlerArgs) => {
-      const result = await next(handlerArgs);
-      const response = result.response as RawHttpResponse;
-      if (response && response.statusCode >= 300) {
-        const bytes = await streamCollector(response.body as never);
-        response.body = bytes;
-        errorBodies.set(response, Buffer.from(bytes).toString('utf8'));
-      }
-      return result;
-    },
-    { step: 'deserialize', priority: 'low', name: 'dataDesignerErrorBodyCapture' },
-  );
   const calls = new WeakMap<object, BedrockCallSlot>();
   installCallMiddleware(client, calls);
-  return { module, client, agents, errorBodies, calls };
+  return { module, client, handler, errorBodies, calls };
 }
 
 /**
@@ -126,22 +103,19 @@ function registerResolvedCredentials(client: BedrockRuntimeClient): void {
   };
 }
 
-function destroySdk(sdk: BedrockSdk): void {
+function destroySdk(sdk: BedrockSdk): Promise<void> {
   sdk.client.destroy();
-  for (const agent of sdk.agents) agent.destroy();
+  return sdk.handler.close();
 }
 
 export async function createBedrockModelClient(args: ClientFactoryArgs): Promise<ModelClient> {
-  const sockets = args.model.inferenceParameters.maxParallelRequests;
   const [sdk, admission] = await Promise.all([
     sdks.acquire(
       sdkClientKey(args.provider),
       () => createSdk(args),
       destroySdk,
-      (shared) => {
-        // Another model on the same endpoint: its parallel requests need sockets of their own.
-        for (const agent of shared.agents) agent.maxSockets += sockets;
-      },
+      // Another model on the same endpoint: its parallel requests need sockets of their own.
+      (shared) => shared.handler.widen(args.model.inferenceParameters.maxParallelRequests),
     ),
     acquireAdmission(args),
   ]);

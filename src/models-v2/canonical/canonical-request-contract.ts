@@ -8,26 +8,40 @@ import type { ErrorSubject } from '../retry/failure-classification.ts';
 
 type Loose = Record<string, unknown>;
 
-const REQUEST_KEYS_NULL_MEANS_UNSET: readonly string[] = OPTIONAL_CHAT_FIELDS;
+const REQUEST_KEYS_NULL_MEANS_UNSET: ReadonlySet<string> = new Set(OPTIONAL_CHAT_FIELDS);
+const PART_KEYS: ReadonlySet<string> = new Set(['cache_control']);
+const IMAGE_URL_KEYS: ReadonlySet<string> = new Set(['detail']);
+const ASSISTANT_KEYS: ReadonlySet<string> = new Set(['tool_calls', 'reasoning_content', 'thinking_blocks']);
+const THINKING_BLOCK_KEYS: ReadonlySet<string> = new Set(['signature']);
+const TOOL_FUNCTION_KEYS: ReadonlySet<string> = new Set(['description', 'parameters', 'strict']);
 
 const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function dropNulls(value: Loose, keys: readonly string[]): Loose {
-  if (!keys.some((key) => value[key] === null)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([key, v]) => !(v === null && keys.includes(key))));
+// Runs on every call, for the request, each message and each part: it walks the object's own few
+// fields rather than probing each of the (many) keys the contract names.
+function dropNulls(value: Loose, keys: ReadonlySet<string>): Loose {
+  let found = false;
+  for (const key in value) {
+    if (value[key] === null && keys.has(key)) {
+      found = true;
+      break;
+    }
+  }
+  if (!found) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key, v]) => !(v === null && keys.has(key))));
 }
 
 function normalisedPart(part: unknown): unknown {
   if (!isObject(part)) return part;
-  const out = dropNulls(part, ['cache_control']);
-  return isObject(out.image_url) ? { ...out, image_url: dropNulls(out.image_url, ['detail']) } : out;
+  const out = dropNulls(part, PART_KEYS);
+  return isObject(out.image_url) ? { ...out, image_url: dropNulls(out.image_url, IMAGE_URL_KEYS) } : out;
 }
 
 function normalisedMessage(message: unknown): unknown {
   if (!isObject(message)) return message;
-  let out = message.role === 'assistant' ? dropNulls(message, ['tool_calls', 'reasoning_content', 'thinking_blocks']) : message;
+  let out = message.role === 'assistant' ? dropNulls(message, ASSISTANT_KEYS) : message;
   if (Array.isArray(out.thinking_blocks)) {
-    const blocks = out.thinking_blocks.map((block: unknown) => (isObject(block) ? dropNulls(block, ['signature']) : block));
+    const blocks = out.thinking_blocks.map((block: unknown) => (isObject(block) ? dropNulls(block, THINKING_BLOCK_KEYS) : block));
     out = { ...out, thinking_blocks: blocks };
   }
   return Array.isArray(out.content) ? { ...out, content: out.content.map(normalisedPart) } : out;
@@ -35,7 +49,7 @@ function normalisedMessage(message: unknown): unknown {
 
 function normalisedTool(tool: unknown): unknown {
   if (!isObject(tool) || !isObject(tool.function)) return tool;
-  return { ...tool, function: dropNulls(tool.function, ['description', 'parameters', 'strict']) };
+  return { ...tool, function: dropNulls(tool.function, TOOL_FUNCTION_KEYS) };
 }
 
 function stopOf(stop: unknown, subject: ErrorSubject): string | string[] | undefined {

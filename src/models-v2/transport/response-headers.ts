@@ -15,10 +15,14 @@ export class ResponseHeaders implements Iterable<[string, string]> {
   }
 
   get(name: string): string | null {
-    // The SDKs and our readers ask in lower case; only other spellings pay for toLowerCase().
-    const key = UPPER_CASE.test(name) && !Object.hasOwn(this.#record, name) ? name.toLowerCase() : name;
+    const record = this.#record;
     // Own properties only: the record is a plain object (`constructor`, `__proto__` are no headers).
-    const value = Object.hasOwn(this.#record, key) ? this.#record[key] : undefined;
+    let value = Object.hasOwn(record, name) ? record[name] : undefined;
+    // The SDKs and our readers ask in lower case: only a miss spelt otherwise pays for toLowerCase().
+    if (value === undefined && UPPER_CASE.test(name)) {
+      const key = name.toLowerCase();
+      value = Object.hasOwn(record, key) ? record[key] : undefined;
+    }
     if (value === undefined) return null;
     return typeof value === 'string' ? value : value.join(', ');
   }

@@ -2,7 +2,7 @@
 // given. With no capture current it is one AsyncLocalStorage lookup and a direct call; for a
 // captured call it records the request as sent and a copy of the response (the SDK reads the
 // original, untouched object: error-body bookkeeping keyed by it keeps working).
-import { beginAttempt, currentCapture, headersRecord } from '../../core/wire-capture.ts';
+import { type WireCapture, beginAttempt, currentCapture, headersRecord } from '../../core/wire-capture.ts';
 
 type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -17,9 +17,12 @@ function bodyText(body: RequestInit['body'] | undefined): string {
 }
 
 export function wireTapFetch<F extends FetchLike>(inner: F): F {
-  const tapped = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  // Not async itself: with no capture current the SDK gets inner's promise as it is.
+  const tapped = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const capture = currentCapture();
-    if (!capture) return inner(input, init);
+    return capture ? captured(capture, input, init) : inner(input, init);
+  };
+  const captured = async (capture: WireCapture, input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
     const attempt = beginAttempt(capture, {

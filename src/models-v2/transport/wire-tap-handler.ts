@@ -1,25 +1,11 @@
-// Shadow mode's tap on Bedrock: a subclass of whatever smithy request handler the client runs on.
-// It sees each attempt after signing (the credential headers are redacted before anything is
-// kept past the call). With no capture current it is one AsyncLocalStorage lookup; for a captured
-// call the response body is read here once and handed on to the SDK as a fresh stream.
-import type { NodeHttpHandler } from '@smithy/node-http-handler';
-import { Readable } from 'node:stream';
-import { beginAttempt, currentCapture } from '../../core/wire-capture.ts';
+// Shadow mode's tap on Bedrock: wraps the smithy request handler the client runs on
+// (undici-http-handler.ts). It sees each attempt after signing (the credential headers are redacted
+// before anything is kept past the call). With no capture current it is one AsyncLocalStorage
+// lookup; the handler hands the SDK the body as bytes, which the tap records as they are.
+import { type WireCapture, beginAttempt, currentCapture } from '../../core/wire-capture.ts';
+import type { SmithyHandlerOptions, SmithyHttpRequest, SmithyHttpResponse, UndiciHttpHandler } from './undici-http-handler.ts';
 
-type HandlerClass = typeof NodeHttpHandler;
-
-interface SmithyRequest {
-  method: string;
-  protocol: string;
-  hostname: string;
-  port?: number;
-  path: string;
-  query?: Record<string, string | string[] | null>;
-  headers: Record<string, string>;
-  body?: unknown;
-}
-
-function requestUrl(request: SmithyRequest): string {
+function requestUrl(request: SmithyHttpRequest): string {
   const query = Object.entries(request.query ?? {}).flatMap(([k, v]) =>
     v === null
       ? [encodeURIComponent(k)]
@@ -30,52 +16,42 @@ function requestUrl(request: SmithyRequest): string {
 
 function bodyText(body: unknown): string {
   if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   return '';
 }
 
-export function wireTapHandlerClass(Base: HandlerClass): HandlerClass {
-  return class WireTapHandler extends Base {
-    override async handle(...args: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
-      const capture = currentCapture();
-      if (!capture) return super.handle(...args);
-      const request = args[0] as unknown as SmithyRequest;
-      const attempt = beginAttempt(capture, {
-        method: request.method.toUpperCase(),
-        url: requestUrl(request),
-        headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), String(value)])),
-        bodyText: bodyText(request.body),
-      });
-      let result: Awaited<ReturnType<NodeHttpHandler['handle']>>;
-      try {
-        result = await super.handle(...args);
-      } catch (error) {
-        attempt.transportError = error instanceof Error ? error.name : typeof error;
-        throw error;
-      }
+function lowerCased(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
+}
+
+/** The handler with the tap in front: `handle` records the attempt when a capture is current. */
+export function wireTapHandler(inner: UndiciHttpHandler): UndiciHttpHandler {
+  const handle = inner.handle.bind(inner);
+  // Not async itself: with no capture current the SDK gets the handler's promise as it is.
+  inner.handle = (request: SmithyHttpRequest, options?: SmithyHandlerOptions): Promise<{ response: SmithyHttpResponse }> => {
+    const capture = currentCapture();
+    return capture ? captured(capture, request, options) : handle(request, options);
+  };
+  const captured = async (
+    capture: WireCapture,
+    request: SmithyHttpRequest,
+    options?: SmithyHandlerOptions,
+  ): Promise<{ response: SmithyHttpResponse }> => {
+    const attempt = beginAttempt(capture, {
+      method: request.method.toUpperCase(),
+      url: requestUrl(request),
+      headers: lowerCased(request.headers),
+      bodyText: bodyText(request.body),
+    });
+    try {
+      const result = await handle(request, options);
       const { response } = result;
-      const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
-      if (!(response.body instanceof Readable)) {
-        attempt.response = { status: response.statusCode, headers, bodyText: '' };
-        return result;
-      }
-      const chunks: Buffer[] = [];
-      try {
-        for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Uint8Array));
-      } catch (error) {
-        attempt.transportError = error instanceof Error ? error.name : typeof error;
-        // The SDK meets the same failure reading the body it is handed.
-        response.body = new Readable({
-          read() {
-            this.destroy(error as Error);
-          },
-        });
-        return result;
-      }
-      const bytes = Buffer.concat(chunks);
-      attempt.response = { status: response.statusCode, headers, bodyText: bytes.toString('utf8') };
-      response.body = Readable.from([bytes]);
+      attempt.response = { status: response.statusCode, headers: lowerCased(response.headers), bodyText: bodyText(response.body) };
       return result;
+    } catch (error) {
+      attempt.transportError = error instanceof Error ? error.name : typeof error;
+      throw error;
     }
   };
+  return inner;
 }
