@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { FILE_LIMITS, type FileReadError, readBoundedTextFile } from '../src/config/read-bounded-file.ts';
 import { numberOption, runCli, UsageError } from '../src/testing/compare/cli-options.ts';
 import { startFakeProvider } from '../src/testing/fake-provider/fake-provider-server.ts';
+import { watchParent } from '../src/testing/fake-provider/parent-watch.ts';
 import { faultScriptSchema, parseFaultSpec, type FaultInput, type FaultScriptInput } from '../src/testing/fake-provider/fault-script.ts';
 import { scheduleSchema, type ScheduleInput } from '../src/testing/fake-provider/limit-settings.ts';
 
@@ -146,12 +147,18 @@ await runCli('fake-provider', async () => {
       `fake provider listening: openai endpoint ${provider.endpoints.openai}, anthropic ${provider.endpoints.anthropic}, bedrock ${provider.endpoints.bedrock}\n` +
       `control: GET ${provider.url}/_fake/stats, POST ${provider.url}/_fake/reset\n`,
   );
+  // Until interrupted, or until whoever started it is gone (npm stopped by its PID: parent-watch.ts).
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      unwatch();
       resolve();
     };
+    const unwatch = watchParent(() => {
+      process.stderr.write('fake provider: the process that started it is gone (npm stopped?); stopping\n');
+      stop();
+    });
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
