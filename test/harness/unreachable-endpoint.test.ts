@@ -4,6 +4,7 @@
 // failure. Two dead endpoints: a closed loopback port (the message names ECONNREFUSED), and a
 // server that accepts and drops every connection, which counts them — so "fails before the retry
 // budget would" is asserted as a count of connections, not a time.
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -130,3 +131,25 @@ describe.each(ENGINES)('engine %s: a dead endpoint fails at once, naming the URL
     expect(`${result.stdout}${result.stderr}`).toContain(`endpoint http://127.0.0.1:${(dropper.address() as AddressInfo).port}/v1`);
   });
 });
+
+it('record: a call whose requests all fail upstream prints one line for its retries, not one per attempt', async () => {
+  // Alive for the probe (a HEAD gets a 404), dead for every call (the socket is dropped mid-request).
+  const halfDead = createHttpServer((req, res) => (req.method === 'HEAD' ? res.writeHead(404).end() : req.socket.destroy()));
+  await new Promise<void>((done) => halfDead.listen(0, '127.0.0.1', done));
+  try {
+    const file = join(dir, 'half-dead.yaml');
+    await writeFile(file, config((halfDead.address() as AddressInfo).port));
+    const result = await runScript('record', [
+      ...['--config', file, '--workload', join(dir, 'workload.yaml'), '--out', join(dir, 'half-dead-out')],
+      ...['--filter', 'call-0', '--engine', 'legacy'],
+    ]);
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^call-0: NOT RECORDED: no request reached the provider \(ModelAPIConnectionError\)$/);
+    // The connection budget is 3 attempts (docs/engine-rules.md): one line says so.
+    expect(lines[1]).toMatch(/^ {2}POST \/v1\/chat\/completions failed upstream: .+ \(3 attempts\)$/);
+    expect(lines.slice(2)).toEqual(['recorded 0/1 calls into ' + join(dir, 'half-dead-out')]);
+  } finally {
+    await new Promise((done) => halfDead.close(done));
+  }
+}, 60_000);
