@@ -8,10 +8,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../harness/support/free-port.ts';
 import { REPO_ROOT } from '../harness/support/run-script.ts';
 import { type RunnableBlock, runnableBlocks } from './support/runnable-blocks.ts';
 
@@ -50,14 +50,6 @@ function finish(child: ChildProcess, timeoutMs: number): Promise<{ code: number 
       resolve({ code, output });
     });
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
 }
 
 /** A scratch copy: the files the commands need, node_modules linked, ../shared beside it, one git commit. */

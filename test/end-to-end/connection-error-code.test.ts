@@ -2,12 +2,12 @@
 // ModelAPIConnectionError whose message keeps the network error code (ECONNREFUSED, …) the caller
 // can act on, in both engines and for every provider type (issue 29 item 3: v2 dropped it). The
 // endpoint is a loopback port nothing listens on; retries sleep instantly (injected runtime).
-import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createModelRegistry, DataDesignerError } from '../../src/index.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { ProviderType } from '../../src/core/types.ts';
 import { ENGINES } from '../../src/testing/engines.ts';
+import { freePort } from '../harness/support/free-port.ts';
 
 const MODELS: Record<ProviderType, string> = {
   openai: 'gpt-4o-mini',
@@ -15,18 +15,9 @@ const MODELS: Record<ProviderType, string> = {
   bedrock: 'us.amazon.nova-micro-v1:0',
 };
 
-/** A loopback port that was free a moment ago: connecting to it is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
 describe.each(ENGINES)('%s: a refused connection names its error code', (engine) => {
   it.each(['openai', 'anthropic', 'bedrock'] as const)('%s', async (type) => {
-    const port = await closedPort();
+    const port = await freePort();
     const endpoint = type === 'openai' ? `http://127.0.0.1:${port}/v1` : `http://127.0.0.1:${port}`;
     const sleeps: number[] = [];
     const registry = createModelRegistry(

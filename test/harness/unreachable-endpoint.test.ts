@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../src/testing/engines.ts';
+import { freePort } from './support/free-port.ts';
 import { REPO_ROOT, runScript, type ScriptResult } from './support/run-script.ts';
 
 let dir: string;
@@ -57,10 +58,7 @@ const commands = {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dd-unreachable-'));
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  closedPort = (probe.address() as AddressInfo).port;
-  await new Promise((done) => probe.close(done));
+  closedPort = await freePort();
   dropper = createServer((socket) => {
     connections += 1;
     socket.destroy();
