@@ -20,7 +20,7 @@ describe('config errors for a typo', () => {
     const error = configError({ providers: [PROVIDER], models: [{ alias: 'text', model: 'gpt-4o-mini', provder: 'p' }] });
     const lines = error.message.split('\n').filter((line) => line.startsWith('  - '));
     expect(lines[0]).toMatch(/^ {2}- models\[0\] \(alias "text"\): unknown key "provder" \(did you mean "provider"\?/);
-    expect(lines.filter((line) => line.includes('models[0].provider'))).toEqual([]);
+    expect(lines.filter((line) => line.includes('models[0] (alias "text").provider'))).toEqual([]);
     expect(error.path).toBe('models[0]');
   });
 
