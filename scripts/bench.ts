@@ -19,6 +19,7 @@ import {
 } from '../src/testing/bench/run-engine-bench.ts';
 import { startFakeProvider } from '../src/testing/fake-provider/fake-provider-server.ts';
 import { CAPACITY_SCENARIOS } from '../src/testing/bench/capacity-scenarios.ts';
+import { DEFAULT_SHADOW_MAX_CPU } from '../src/shadow/shadow-config.ts';
 import { CAPACITY_VARIANTS, runCapacityScenario, type CapacityRow } from '../src/testing/bench/run-capacity-bench.ts';
 import { capacityTable } from '../src/testing/bench/capacity-table.ts';
 import { EMBEDDING_BENCH, runEmbeddingBench } from '../src/testing/bench/run-embedding-bench.ts';
@@ -47,7 +48,7 @@ const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings|shadow
 
   --mode compare        both engines side by side, no provider limit: ops/s, latency, CPU ratios
   --mode capacity       both engines and both v2 admission policies against provider limits
-                        (scenarios a–f, docs/benchmarks.md); takes several minutes
+                        (scenarios a–f, docs/benchmarks.md); all of them take about 12 minutes
   --mode embeddings     both engines: a 1,000-text Titan call and a 10,000-text Cohere call at
                         50 ms latency, maxParallelRequests 32, against 1.5 × requests/32 × 50 ms
   --mode shadow         the primary's latency/throughput with shadow mode off, at 0.1 and 1.0,
@@ -79,7 +80,7 @@ shadow options:
   --latency-ms <n>      fake provider latency per answer (default 2)
   --providers <list>    e.g. openai,bedrock (default openai,anthropic,bedrock)
   --queue-size <n>      shadow queue size (default 64)
-  --max-cpu <x>         shadow.maxCpuShare, 0.001–1 (default: shadow mode's, 0.05)
+  --max-cpu <x>         shadow.maxCpuShare, 0.001–1 (default: shadow mode's, ${DEFAULT_SHADOW_MAX_CPU})
 
 instrumentation options:
   --time-ms <n>         measured time per variant per round (default 2000)

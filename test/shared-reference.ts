@@ -37,7 +37,10 @@ export const SHARED_BACKED_SUITES: readonly string[] = [
 ];
 
 /** Suites that run without ../shared but leave out their corpus half. */
-export const PARTLY_SHARED_SUITES: readonly string[] = ['test/contract/parity.test.ts (its wire-corpus half)'];
+export const PARTLY_SHARED_SUITES: readonly string[] = [
+  'test/contract/parity.test.ts (its wire-corpus half)',
+  'test/docs/runnable-docs.test.ts (the doc blocks that replay ../shared/wire-corpus)',
+];
 
 export interface SharedPlan {
   /** Suites vitest must leave out. */

@@ -8,8 +8,10 @@ import { checkConfigFile, SHAPE_NAMES } from '../config/config-check.ts';
 import { formatZodIssues } from '../config/load-config.ts';
 import { parseJsonText } from '../config/config-syntax.ts';
 import { FILE_LIMITS, type FileReadError, readBoundedTextFile } from '../config/read-bounded-file.ts';
-import { ConfigError, DataDesignerError } from '../core/errors.ts';
+import { ConfigError, DataDesignerError, ModelAPIConnectionError } from '../core/errors.ts';
 import { DEFAULT_DIALECT } from '../core/dialects/server-dialect.ts';
+import { printableEndpoint, unreachableEndpoints } from '../facade/endpoint-probe.ts';
+import { checkModelHealth, HEALTH_CHECK_PURPOSE } from '../facade/health-check.ts';
 import type { ModelFacade } from '../facade/model-facade.ts';
 import type { Parser } from '../facade/parsers/parser-error.ts';
 import { jsonParser } from '../facade/parsers/json-parser.ts';
@@ -54,6 +56,8 @@ The answer goes to stdout, followed by the engine used and the usage of this run
 Exit status: 0 success, 1 the call failed, 2 bad command line, config or environment (fix the input named).`;
 
 class UsageError extends Error {}
+
+const GENERATE_PURPOSE = 'running dd-models generate';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -123,6 +127,30 @@ async function openRegistry(values: Values): Promise<ModelRegistry> {
   return createModelRegistry(config, { engine });
 }
 
+/**
+ * Probes the endpoint of each alias once (each distinct endpoint once) before any call, as
+ * `compare --live` does: a dead endpoint is one clear error naming it and its errno, in well under
+ * the time the engines' connection retries would take (issue 29 item 3). Per alias whose endpoint
+ * did not answer: the error to report; no request is sent to it.
+ */
+async function unreachable(
+  registry: ModelRegistry,
+  aliases: readonly string[],
+  purpose: string,
+): Promise<Map<string, ModelAPIConnectionError>> {
+  const facades = aliases.map((alias) => registry.getModel(alias));
+  const dead = await unreachableEndpoints(facades.map((facade) => facade.provider.endpoint));
+  const errors = new Map<string, ModelAPIConnectionError>();
+  for (const facade of facades) {
+    const reason = dead.get(facade.provider.endpoint);
+    if (reason === undefined) continue;
+    const causeText = `The endpoint ${printableEndpoint(facade.provider.endpoint)} of {subject} is unreachable (${reason})`;
+    const { modelAlias, providerName } = facade;
+    errors.set(modelAlias, new ModelAPIConnectionError({ modelAlias, providerName, causeText, purpose }));
+  }
+  return errors;
+}
+
 /** Shadow mode's counters on stderr (stdout is the model's output), with a line when they do not add up. */
 function reportShadow(registry: ModelRegistry): void {
   const entries = registry.shadowSummary();
@@ -155,6 +183,8 @@ async function generate(values: Values, positionals: string[]): Promise<number> 
         `model '${aliases[0]}' is an embedding model (inferenceParameters.generationType: embedding); generate needs a chat model alias (try 'dd-models health --model ${aliases[0]}' to check it)`,
       );
     }
+    const dead = (await unreachable(registry, aliases, GENERATE_PURPOSE)).get(aliases[0]);
+    if (dead) throw dead;
     const systemPrompt = [values.system, schema && schemaInstruction(schema.raw)].filter(Boolean).join('\n\n') || undefined;
     const parser: Parser<unknown> = schema ? jsonParser(schema.zod) : (text) => text;
     const { output } = await facade.generate(prompt, {
@@ -163,7 +193,7 @@ async function generate(values: Values, positionals: string[]): Promise<number> 
       toolAlias: values['tool-alias'],
       maxCorrectionSteps,
       maxConversationRestarts,
-      purpose: 'running dd-models generate',
+      purpose: GENERATE_PURPOSE,
     });
     report(facade, output, values.json === true);
   } catch (error) {
@@ -206,17 +236,24 @@ async function health(values: Values, positionals: string[]): Promise<number> {
     const aliases = values.model ?? registry.aliases;
     // Every alias is known before the first request: a typo is an input to fix (exit 2).
     for (const alias of aliases) registry.getModel(alias);
-    // Every alias is checked and reported, whatever happened to the ones before it.
+    const checked = aliases.filter((alias) => !registry.getModelConfig(alias).skipHealthCheck);
+    const dead = await unreachable(registry, checked, HEALTH_CHECK_PURPOSE);
+    // Every alias is checked and reported, whatever happened to the ones before it: one line each
+    // (the facade's check, not registry.healthCheck, whose own warning would say it twice).
     let failed = 0;
     for (const alias of aliases) {
       const engine = inUse(registry, alias);
-      if (registry.getModelConfig(alias).skipHealthCheck) {
-        process.stdout.write(`${alias}: skipped (${engine})\n`);
+      if (!checked.includes(alias)) {
+        process.stdout.write(`${alias}: skipped (${engine})
+`);
         continue;
       }
       try {
-        await registry.healthCheck([alias]);
-        process.stdout.write(`${alias}: ok (${engine})\n`);
+        const deadEndpoint = dead.get(alias);
+        if (deadEndpoint) throw deadEndpoint;
+        await checkModelHealth(registry.getModel(alias));
+        process.stdout.write(`${alias}: ok (${engine})
+`);
       } catch (error) {
         failed += 1;
         process.stdout.write(`${alias}: failed (${engine}) ${describeFailure(error)}\n`);

@@ -29,6 +29,39 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
+// The keys that name a list entry, in the order they are tried: a model's alias, a provider's or
+// MCP provider's name, a tool config's alias (ours and the source shape's spelling).
+const ENTRY_NAMES: readonly [key: string, label: string][] = [
+  ['alias', 'alias'],
+  ['name', 'name'],
+  ['toolAlias', 'tool alias'],
+  ['tool_alias', 'tool alias'],
+];
+const ENTRY_NAME_MAX_CHARS = 60;
+
+/**
+ * The path as a person finds it in the file: `models[4] (alias "judge").inferenceParameters`, not
+ * just `models[4]` (issue 29 item 6) — each list entry is named by its alias or name when it has one.
+ */
+function labelledPath(path: readonly PropertyKey[], raw: unknown): string {
+  let out = '';
+  path.forEach((segment, i) => {
+    if (typeof segment !== 'number') {
+      out += out ? `.${String(segment)}` : String(segment);
+      return;
+    }
+    out += `[${segment}]`;
+    const entry = valueAt(raw, path.slice(0, i + 1));
+    if (entry === null || typeof entry !== 'object') return;
+    const named = ENTRY_NAMES.find(([key]) => typeof (entry as Record<string, unknown>)[key] === 'string');
+    if (!named) return;
+    const value = (entry as Record<string, string>)[named[0]];
+    const shown = value.length > ENTRY_NAME_MAX_CHARS ? `${value.slice(0, ENTRY_NAME_MAX_CHARS)}…` : value;
+    out += ` (${named[1]} ${redactSecrets(JSON.stringify(shown))})`;
+  });
+  return out || '(root)';
+}
+
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let value = raw;
   for (const segment of path) {
@@ -110,7 +143,7 @@ function unknownKeysMessage(keys: readonly string[], allowed: readonly string[] 
   return `unknown key${keys.length > 1 ? 's' : ''} ${named} (${guess}allowed: ${allowed.join(', ')})`;
 }
 
-/** One line per issue: `models[0].inferenceParameters.temperature: <what is wrong>`. */
+/** One line per issue: `models[0] (alias "text").inferenceParameters.temperature: <what is wrong>`. */
 function orderedIssues(error: z.ZodError, raw: unknown): z.core.$ZodIssue[] {
   return typosFirst(error.issues, (issue) => {
     const allowed = allowedKeysAt(issue.path, raw) ?? [];
@@ -121,7 +154,7 @@ function orderedIssues(error: z.ZodError, raw: unknown): z.core.$ZodIssue[] {
 
 export function formatZodIssues(error: z.ZodError, label = 'config', raw?: unknown): string {
   const lines = orderedIssues(error, raw).map((issue) => {
-    const path = formatPath(issue.path);
+    const path = labelledPath(issue.path, raw);
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
       const keys = (issue as { keys?: string[] }).keys ?? [];
@@ -136,25 +169,25 @@ export function formatZodIssues(error: z.ZodError, label = 'config', raw?: unkno
   return issueList(label, lines);
 }
 
-function issueLine(path: readonly PropertyKey[], message: string): string {
+function issueLine(path: readonly PropertyKey[], message: string, raw: unknown): string {
   const secret = path.some((p) => typeof p === 'string' && SECRET_KEYS.test(p));
-  return `  - ${formatPath(path)}: ${redactSecrets(secret ? message.replace(/"[^"]*"/g, `"${REDACTED}"`) : message)}`;
+  return `  - ${labelledPath(path, raw)}: ${redactSecrets(secret ? message.replace(/"[^"]*"/g, `"${REDACTED}"`) : message)}`;
 }
 
-function sourceIssueLine(issue: SourceIssue): string {
+function sourceIssueLine(issue: SourceIssue, raw: unknown): string {
   const message = issue.unknownKeys ? unknownKeysMessage(issue.unknownKeys, issue.allowed) : issue.message;
-  return issueLine(issue.path, message);
+  return issueLine(issue.path, message, raw);
 }
 
 /** zod's issue on the translated config, worded and located as the user wrote the source file. */
-function translatedIssueLine(issue: z.ZodError['issues'][number], translation: Translation): string {
+function translatedIssueLine(issue: z.ZodError['issues'][number], translation: Translation, raw: unknown): string {
   const path = translation.originalPath(issue.path);
   let message = issue.message;
   const ours = issue.path.at(-1);
   const theirs = path.at(-1);
   if (typeof ours === 'string' && typeof theirs === 'string' && ours !== theirs) message = message.replaceAll(ours, theirs);
   for (const [pattern, word] of SOURCE_WORDING) message = message.replace(pattern, word);
-  return issueLine(path, message);
+  return issueLine(path, message, raw);
 }
 
 /**
@@ -164,12 +197,12 @@ function translatedIssueLine(issue: z.ZodError['issues'][number], translation: T
 function parseSourceConfig(raw: unknown, label: string): DataDesignerConfig {
   const translation = translateSourceConfig(raw);
   if (translation.issues.length > 0) {
-    const lines = translation.issues.map(sourceIssueLine);
+    const lines = translation.issues.map((issue) => sourceIssueLine(issue, raw));
     throw new ConfigError(issueList(label, lines), { path: formatPath(translation.issues[0].path) });
   }
   const result = dataDesignerConfigSchema.safeParse(translation.value);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => translatedIssueLine(issue, translation));
+    const lines = result.error.issues.map((issue) => translatedIssueLine(issue, translation, raw));
     const first = result.error.issues[0];
     throw new ConfigError(issueList(label, lines), { path: first ? formatPath(translation.originalPath(first.path)) : undefined });
   }

@@ -126,7 +126,7 @@ describe('reference config case 4: provider type', () => {
 
   it('rejects unknown types listing the valid ones and the OpenAI-compatible note', () => {
     const error = configError(() => parseConfig({ ...baseConfig, providers: [{ ...baseConfig.providers[0], providerType: 'vllm' }] }));
-    expect(error.message).toContain('providers[0].providerType');
+    expect(error.message).toContain('providers[0] (name "openai-prod").providerType');
     expect(error.message).toMatch(/"openai", "anthropic", "bedrock"/);
     expect(error.message).toMatch(/vLLM.*"openai"/);
     expect(error.message).toContain('set providerType "openai" and dialect "vllm"');
@@ -185,7 +185,7 @@ describe('strict config', () => {
     const error = configError(() =>
       parseConfig({ ...baseConfig, models: [{ ...baseConfig.models[0], inferenceParameters: { temprature: 0.3 } }] }),
     );
-    expect(error.message).toContain('models[0].inferenceParameters');
+    expect(error.message).toContain('models[0] (alias "text").inferenceParameters');
     expect(error.message).toContain('"temprature"');
     expect(error.path).toBe('models[0].inferenceParameters');
   });
@@ -197,7 +197,7 @@ describe('strict config', () => {
         models: [{ alias: 'a', model: 'm', provider: 'openai-prod', inferenceParameters: { maxTokens: 'many' } }],
       }),
     );
-    expect(error.message).toMatch(/models\[0\]\.inferenceParameters\.maxTokens: .*expected number/);
+    expect(error.message).toMatch(/models\[0\] \(alias "a"\)\.inferenceParameters\.maxTokens: .*expected number/);
   });
 
   it('rejects duplicate provider names and model aliases', () => {
@@ -210,7 +210,7 @@ describe('strict config', () => {
 
   it('reports dangling references after the shape is valid', () => {
     const error = configError(() => parseConfig({ ...baseConfig, models: [{ alias: 'a', model: 'm', provider: 'nope' }] }));
-    expect(error.message).toMatch(/models\[0\]\.provider: unknown provider "nope"; configured providers: "openai-prod"/);
+    expect(error.message).toMatch(/models\[0\] \(alias "a"\)\.provider: unknown provider "nope"; configured providers: "openai-prod"/);
   });
 
   it('strips trailing slashes from endpoints and loads YAML', () => {
@@ -254,7 +254,7 @@ describe('secret references', () => {
     const error = configError(() =>
       parseConfig({ providers: [{ name: 'p', endpoint: 'https://x.test', apiKey: 12345678, api_key: 'sk-should-not-show-999' }] }),
     );
-    expect(error.message).toContain('providers[0].apiKey');
+    expect(error.message).toContain('providers[0] (name "p").apiKey');
     expect(error.message).not.toContain('12345678');
     expect(error.message).not.toContain('sk-should-not-show-999');
   });
@@ -290,7 +290,7 @@ describe('secret references', () => {
 
   it('rejects an endpoint carrying user:password@ without repeating the password', () => {
     const error = configError(() => parseConfig({ providers: [{ name: 'p', endpoint: 'https://me:cfgPlantedUrlPass8@x.test/v1' }] }));
-    expect(error.message).toContain('providers[0].endpoint: provider "p": endpoint must not hold credentials');
+    expect(error.message).toContain('providers[0] (name "p").endpoint: provider "p": endpoint must not hold credentials');
     expect(error.message).not.toContain('cfgPlantedUrlPass8');
   });
 
@@ -339,8 +339,8 @@ describe('unknown keys name what is allowed there', () => {
   it('suggests the key a typo meant and lists the allowed ones', () => {
     const provider = configError(() => parseConfig({ ...baseConfig, providers: [{ ...baseConfig.providers[0], providerTyp: 'openai' }] }));
     expect(provider.message).toContain(
-      'providers[0]: unknown key "providerTyp" (did you mean "providerType"? allowed: name, endpoint, providerType, apiKey, region, ' +
-        'extraBody, extraHeaders, maxResponseBytes, dialect)',
+      'providers[0] (name "openai-prod"): unknown key "providerTyp" (did you mean "providerType"? allowed: name, endpoint, providerType, ' +
+        'apiKey, region, extraBody, extraHeaders, maxResponseBytes, dialect)',
     );
     const chat = configError(() =>
       parseConfig({ ...baseConfig, models: [{ ...baseConfig.models[0], inferenceParameters: { temprature: 0.3 } }] }),
@@ -366,7 +366,9 @@ describe('unknown keys name what is allowed there', () => {
         mcpServers: [{ name: 's', transport: 'streamable_http', url: 'http://127.0.0.1:1/mcp', api_key: 'K' }],
       }),
     );
-    expect(server.message).toContain('mcpServers[0]: unknown key "api_key" (did you mean "apiKey"? allowed: name, transport, url, apiKey)');
+    expect(server.message).toContain(
+      'mcpServers[0] (name "s"): unknown key "api_key" (did you mean "apiKey"? allowed: name, transport, url, apiKey)',
+    );
     const weights = configError(() =>
       parseConfig({
         ...baseConfig,

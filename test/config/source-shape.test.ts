@@ -129,7 +129,7 @@ describe('a Data Designer (snake_case) config', () => {
     expect(single.models[0].provider).toBe('only');
     const several = errorOf(edited((c) => delete c.default && delete c.model_configs[1].provider));
     expect(several.message).toContain(
-      'model_configs[1].provider: missing; name one of the configured providers ("nvidia", "local-vllm") or set a top-level default',
+      'model_configs[1] (alias "diverse").provider: missing; name one of the configured providers ("nvidia", "local-vllm") or set a top-level default',
     );
     const wrong = errorOf(edited((c) => (c.default = 'nvdia')));
     expect(wrong.message).toContain('default: default must name a configured provider');
@@ -138,18 +138,18 @@ describe('a Data Designer (snake_case) config', () => {
   it('names an unknown key with its path as written, the key it most likely meant and what is allowed', () => {
     const typo = errorOf(edited((c) => (c.model_configs[0].inference_parameters.temprature = 0.5)));
     expect(typo.message).toContain(
-      'model_configs[0].inference_parameters: unknown key "temprature" (did you mean "temperature"? allowed: generation_type, max_parallel_requests, timeout,',
+      'model_configs[0] (alias "text").inference_parameters: unknown key "temprature" (did you mean "temperature"? allowed: generation_type, max_parallel_requests, timeout,',
     );
     expect(typo.path).toBe('model_configs[0].inference_parameters');
     // Our spelling inside a source file is a stray key too, with the source spelling suggested.
     const camel = errorOf(edited((c) => (c.providers[0] = { ...c.providers[0], extraBody: {} })));
     expect(camel.message).toContain(
-      'providers[0]: unknown key "extraBody" (did you mean "extra_body"? allowed: name, endpoint, provider_type, api_key, extra_body, extra_headers)',
+      'providers[0] (name "nvidia"): unknown key "extraBody" (did you mean "extra_body"? allowed: name, endpoint, provider_type, api_key, extra_body, extra_headers)',
     );
     const top = errorOf(edited((c) => (c.model_config = [])));
     expect(top.message).toContain('(root): unknown key "model_config" (did you mean "model_configs"?');
     const tool = errorOf(edited((c) => (c.tool_configs[0].max_turns = 2)));
-    expect(tool.message).toContain('tool_configs[0]: unknown key "max_turns"');
+    expect(tool.message).toContain('tool_configs[0] (tool alias "search"): unknown key "max_turns"');
   });
 
   it("reports the schema's range errors at the source path, in the source's words", () => {
@@ -162,28 +162,32 @@ describe('a Data Designer (snake_case) config', () => {
         c.providers[0].provider_type = 'litellm';
       }),
     ).message;
-    expect(message).toContain('model_configs[0].inference_parameters.max_parallel_requests: max_parallel_requests must be at least 1');
-    expect(message).toContain('model_configs[0].inference_parameters.timeout: timeout must be at least 1');
-    expect(message).toContain('model_configs[0].inference_parameters.top_p: top_p defined in model config must be between 0.0 and 1.0');
     expect(message).toContain(
-      'model_configs[1].inference_parameters.temperature: temperature defined in model config must be between 0.0 and 2.0',
+      'model_configs[0] (alias "text").inference_parameters.max_parallel_requests: max_parallel_requests must be at least 1',
     );
-    expect(message).toContain('providers[0].provider_type: unknown provider type "litellm"');
+    expect(message).toContain('model_configs[0] (alias "text").inference_parameters.timeout: timeout must be at least 1');
+    expect(message).toContain(
+      'model_configs[0] (alias "text").inference_parameters.top_p: top_p defined in model config must be between 0.0 and 1.0',
+    );
+    expect(message).toContain(
+      'model_configs[1] (alias "diverse").inference_parameters.temperature: temperature defined in model config must be between 0.0 and 2.0',
+    );
+    expect(message).toContain('providers[0] (name "nvidia").provider_type: unknown provider type "litellm"');
     expect(message).not.toMatch(/maxParallelRequests|timeoutSeconds|topP|providerType/);
   });
 
   it('refuses the MCP transports this layer does not speak, naming the fix', () => {
     const sse = errorOf(edited((c) => delete c.mcp_providers[0].provider_type));
     expect(sse.message).toContain(
-      'mcp_providers[0].provider_type: MCP transport "sse" (the source default for a remote MCP provider) is not supported; set provider_type: streamable_http',
+      'mcp_providers[0] (name "docs-search").provider_type: MCP transport "sse" (the source default for a remote MCP provider) is not supported; set provider_type: streamable_http',
     );
     const unknownServer = errorOf(edited((c) => (c.tool_configs[0].providers = ['docs-search', 'nope'])));
-    expect(unknownServer.message).toContain('tool_configs[0].providers[1]: unknown MCP server "nope"');
+    expect(unknownServer.message).toContain('tool_configs[0] (tool alias "search").providers[1]: unknown MCP server "nope"');
   });
 
   it('never echoes an api_key value in an error', () => {
     const error = errorOf(edited((c) => (c.providers[0].api_key = ['nvapiPlantedKey0xRz'])));
-    expect(error.message).toContain('providers[0].api_key');
+    expect(error.message).toContain('providers[0] (name "nvidia").api_key');
     expect(error.message).not.toContain('nvapiPlantedKey0xRz');
   });
 });
@@ -237,7 +241,7 @@ describe('dd-models config check FILE', () => {
     const bad = await cli(['config', 'check', file]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(
-      'model_configs[0].inference_parameters: unknown key "max_paralel_requests" (did you mean "max_parallel_requests"?',
+      'model_configs[0] (alias "text").inference_parameters: unknown key "max_paralel_requests" (did you mean "max_parallel_requests"?',
     );
     expect(bad.stdout).toBe('');
     const usage = await cli(['config', 'check']);

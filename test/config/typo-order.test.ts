@@ -19,8 +19,8 @@ describe('config errors for a typo', () => {
   it('a typo of a required model key: the unknown key with its guess is the first and only line', () => {
     const error = configError({ providers: [PROVIDER], models: [{ alias: 'text', model: 'gpt-4o-mini', provder: 'p' }] });
     const lines = error.message.split('\n').filter((line) => line.startsWith('  - '));
-    expect(lines[0]).toMatch(/^ {2}- models\[0\]: unknown key "provder" \(did you mean "provider"\?/);
-    expect(lines.filter((line) => line.includes('models[0].provider'))).toEqual([]);
+    expect(lines[0]).toMatch(/^ {2}- models\[0\] \(alias "text"\): unknown key "provder" \(did you mean "provider"\?/);
+    expect(lines.filter((line) => line.includes('models[0] (alias "text").provider'))).toEqual([]);
     expect(error.path).toBe('models[0]');
   });
 
@@ -34,6 +34,21 @@ describe('config errors for a typo', () => {
 
   it('a missing key with no typo beside it is still reported', () => {
     const error = configError({ providers: [PROVIDER], models: [{ alias: 'text', model: 'gpt-4o-mini' }] });
-    expect(error.message).toMatch(/models\[0\]\.provider: /);
+    expect(error.message).toMatch(/models\[0\] \(alias "text"\)\.provider: /);
+  });
+});
+
+describe('config errors name the list entry (issue 29 item 6)', () => {
+  it('by its alias or name, not only its index: models[4] (alias "judge")', () => {
+    const models = ['a', 'b', 'c', 'd'].map((alias) => ({ alias, model: 'm', provider: 'p' }));
+    const error = configError({
+      providers: [PROVIDER],
+      models: [...models, { alias: 'judge', model: 'm', provider: 'p', inferenceParameters: { temperature: 9 } }],
+    });
+    expect(error.message).toContain('  - models[4] (alias "judge").inferenceParameters.temperature: temperature');
+    // The machine-readable path stays the bare path.
+    expect(error.path).toBe('models[4].inferenceParameters.temperature');
+    const provider = configError({ providers: [{ ...PROVIDER, endpoint: 'ftp://x.test' }], models: [] });
+    expect(provider.message).toContain('  - providers[0] (name "p").endpoint: ');
   });
 });

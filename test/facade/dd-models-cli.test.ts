@@ -123,7 +123,7 @@ describe('dd-models errors and help', () => {
     const run = await cli(['generate', '--config', bad, '--model', 'model', 'Hi']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
-      /^dd-models: ConfigError: Invalid config file .*providers\[0\]\.providerType: unknown provider type "mistral"/s,
+      /^dd-models: ConfigError: Invalid config file .*providers\[0\] \(name "p"\)\.providerType: unknown provider type "mistral"/s,
     );
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });

@@ -238,7 +238,8 @@ describe('compare CLI', () => {
     const result = await runScript('compare', ['--live', '--config', config, '--workload', 'test/harness/workloads/fake-provider.yaml']);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      `compare: Invalid config file ${config}: providers[0]: unknown key "providerTyp" (did you mean "providerType"? allowed: name, endpoint, providerType, apiKey, region, extraBody, extraHeaders, maxResponseBytes, dialect); models[0].provider: unknown provider "q"; configured providers: "p".\n`,
+      `compare: Invalid config file ${config}: providers[0] (name "p"): unknown key "providerTyp" (did you mean "providerType"? allowed: name, endpoint, providerType, apiKey, region, extraBody, extraHeaders, maxResponseBytes, dialect); models[0] (alias "a").provider: unknown provider "q"; configured providers: "p".
+`,
     );
   });
 

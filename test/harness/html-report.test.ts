@@ -85,6 +85,31 @@ const MIDWORD_PROBE = `(() => {
   document.body.setAttribute('data-cells', String(cells.length));
 })();`;
 
+/**
+ * Runs in the laid-out page: how wide the all-cases table is against the page (the window less its
+ * scrollbar) and its scrolling box, and on how many lines the longest-wrapped case name sits.
+ */
+const WIDTH_PROBE = `(() => {
+  const table = document.querySelector('#cases');
+  let lines = 0;
+  let name = '';
+  for (const cell of table.querySelectorAll('tbody tr > td:first-child')) {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const count = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    if (count > lines) { lines = count; name = cell.textContent; }
+  }
+  document.body.setAttribute('data-width', JSON.stringify({
+    page: document.documentElement.clientWidth,
+    pageScroll: document.documentElement.scrollWidth,
+    tableRight: Math.ceil(table.getBoundingClientRect().right),
+    box: table.parentElement.clientWidth,
+    boxScroll: table.parentElement.scrollWidth,
+    lines,
+    name,
+  }));
+})();`;
+
 const text = (element: Element | null): string => (element?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
 describe('HTML compare report', () => {
@@ -202,4 +227,23 @@ describe('HTML compare report', () => {
       expect(JSON.parse(body.getAttribute('data-midword') ?? 'null'), file).toEqual([]);
     }
   });
+
+  it('at 1,400 px the all-cases table fits the page and no case name wraps past two lines (issue 29 item 6)', async () => {
+    // The bundled fixtures: hundreds of cases, names up to ~60 characters, every error class.
+    const wide = join(dir, 'wide.html');
+    expect((await runScript('compare', ['--html', wide])).code).toBe(0);
+    const probe = `${wide}.probe.html`;
+    await writeFile(probe, (await readFile(wide, 'utf8')).replace('</body>', `<script>${WIDTH_PROBE}</script></body>`));
+    const { stdout } = await run(chromium, [...CHROMIUM_FLAGS, '--window-size=1400,900', '--dump-dom', pathToFileURL(probe).href], {
+      timeout: 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const measured = JSON.parse(parseHTML(stdout).document.querySelector('body')!.getAttribute('data-width') ?? 'null');
+    expect(measured.page).toBeGreaterThan(1300);
+    // Nothing scrolls sideways: not the page, not the table's own box.
+    expect(measured.pageScroll, JSON.stringify(measured)).toBeLessThanOrEqual(measured.page);
+    expect(measured.tableRight, JSON.stringify(measured)).toBeLessThanOrEqual(measured.page);
+    expect(measured.boxScroll, JSON.stringify(measured)).toBeLessThanOrEqual(measured.box);
+    expect(measured.lines, measured.name).toBeLessThanOrEqual(2);
+  }, 180_000);
 });

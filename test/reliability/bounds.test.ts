@@ -46,13 +46,13 @@ describe('timers: a timeout a Node timer cannot hold is refused', () => {
           { alias: 'e', model: 'x', provider: 'hostile', inferenceParameters: { generationType: 'embedding', timeoutSeconds: 3e6 } },
         ],
       }),
-    ).toThrow(/models\[0\]\.inferenceParameters\.timeoutSeconds: timeoutSeconds must be at most 2147483/);
+    ).toThrow(/models\[0\] \(alias "e"\)\.inferenceParameters\.timeoutSeconds: timeoutSeconds must be at most 2147483/);
     expect(() =>
       build({
         tools: [{ toolAlias: 't', providers: ['s'], timeoutSeconds: 3e6 }],
         mcpServers: [{ name: 's', transport: 'stdio', command: 'true' }],
       }),
-    ).toThrow(/tools\[0\]\.timeoutSeconds: timeoutSeconds must be at most 2147483/);
+    ).toThrow(/tools\[0\] \(tool alias "t"\)\.timeoutSeconds: timeoutSeconds must be at most 2147483/);
   });
 
   describe.each(ENGINES)('%s', (engine) => {
@@ -152,7 +152,7 @@ describe('maxResponseBytes in config', () => {
         { providers: [providerConfig('openai', server, { maxResponseBytes })], models: [] },
         { env: {}, logger: silentLogger },
       );
-    expect(() => build(10)).toThrow(/providers\[0\]\.maxResponseBytes: maxResponseBytes must be at least 1024/);
+    expect(() => build(10)).toThrow(/providers\[0\] \(name "hostile"\)\.maxResponseBytes: maxResponseBytes must be at least 1024/);
     expect(() => build(1.5e6 + 0.5)).toThrow(ConfigError);
     expect(() => build(1024)).not.toThrow();
   });

@@ -58,7 +58,7 @@ function configErrorOf(build: () => unknown): ConfigError {
 describe.each(TYPES)('%s provider config', (type) => {
   it.each(BAD_HEADERS)('extraHeaders with %s → ConfigError naming the provider and the header', (_name, headers, named) => {
     const error = configErrorOf(buildRegistry(type, { extraHeaders: headers }));
-    expect(error.message).toMatch(/providers\[0\]\.extraHeaders: provider "hostile": /);
+    expect(error.message).toMatch(/providers\[0\] \(name "hostile"\)\.extraHeaders: provider "hostile": /);
     expect(error.message).toMatch(named);
     expect(error.message).not.toContain(PLANTED);
   });
@@ -69,14 +69,14 @@ describe.each(TYPES)('%s provider config', (type) => {
     ['ws:', 'ws://127.0.0.1:9/v1', /endpoint must be an http or https URL, not "ws:"/],
   ])('a %s endpoint → ConfigError naming the provider', (_name, endpoint, named) => {
     const error = configErrorOf(buildRegistry(type, { endpoint }));
-    expect(error.message).toMatch(/providers\[0\]\.endpoint: provider "hostile": /);
+    expect(error.message).toMatch(/providers\[0\] \(name "hostile"\)\.endpoint: provider "hostile": /);
     expect(error.message).toMatch(named);
   });
 
   it('an endpoint with user:password@ → ConfigError that never prints the password', () => {
     const endpoint = server.url.replace('http://', 'http://admin:url-password-7d1e@');
     const error = configErrorOf(buildRegistry(type, { endpoint }));
-    expect(error.message).toMatch(/providers\[0\]\.endpoint: provider "hostile": endpoint must not hold credentials/);
+    expect(error.message).toMatch(/providers\[0\] \(name "hostile"\)\.endpoint: provider "hostile": endpoint must not hold credentials/);
     for (const text of [error.message, String(error), JSON.stringify(error), error.render()]) {
       expect(text).not.toContain('url-password-7d1e');
     }

@@ -187,7 +187,7 @@ describe('secret scan, URL credentials', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toContain('providers[0].endpoint');
+    expect((error as Error).message).toContain('providers[0] (name "echo-openai").endpoint');
     expect((error as Error).message).toContain('must not hold credentials');
     expect(leaks(errorRenderings(error))).toEqual({});
   });

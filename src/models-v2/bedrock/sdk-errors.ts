@@ -1,15 +1,10 @@
 // Reduces an AWS SDK (smithy) failure from the Bedrock runtime client to our classes. Service
 // exceptions carry `name`, `$metadata.httpStatusCode` and the raw `$response`; transport failures
 // carry Node error codes; our own deadline shows up as an abort of the signal we passed.
-import {
-  DataDesignerError,
-  ModelAPIConnectionError,
-  ModelAPIError,
-  ModelAuthenticationError,
-  ModelTimeoutError,
-} from '../../core/errors.ts';
+import { DataDesignerError, ModelAPIError, ModelAuthenticationError, ModelTimeoutError } from '../../core/errors.ts';
 import { type ErrorSubject, classifyHttpFailure, malformedResponseError } from '../retry/failure-classification.ts';
 import { isTransportInterruption } from '../transport/interruption.ts';
+import { connectionError } from '../transport/connection-error.ts';
 import { headerLookup } from '../transport/header-lookup.ts';
 import { parseJsonOrUndefined } from '../canonical/json-value.ts';
 import { findResponseTooLarge, responseTooLargeError } from '../transport/response-too-large-error.ts';
@@ -46,7 +41,7 @@ export function fromBedrockError(error: unknown, context: BedrockErrorContext): 
   }
   const failure = (error ?? {}) as SmithyFailure;
   // Before the status: a body cut mid-stream still carries the 200 it started with.
-  if (isTransportInterruption(error)) return new ModelAPIConnectionError({ ...subject, cause: error });
+  if (isTransportInterruption(error)) return connectionError(subject, error);
   const status = failure.$metadata?.httpStatusCode ?? failure.$response?.statusCode;
   if (typeof status === 'number') {
     if (status >= 200 && status < 300) return malformedResponseError(subject, 'Bedrock response', error);
@@ -76,7 +71,7 @@ export function fromBedrockError(error: unknown, context: BedrockErrorContext): 
     return new ModelTimeoutError({ ...subject, cause: error });
   }
   if (typeof failure.code === 'string' || failure.name === 'AbortError') {
-    return new ModelAPIConnectionError({ ...subject, cause: error });
+    return connectionError(subject, error);
   }
   return new ModelAPIError({ ...subject, cause: error });
 }

@@ -5,10 +5,11 @@
 // an error body (the SDKs keep only part of it: openai keeps just `body.error`, so a vLLM
 // top-level `{"message": …}` would be lost) comes from the transport (transport/fetch.ts), keyed by
 // the response's headers object, which the SDK hands on to its APIError unchanged.
-import { DataDesignerError, ModelAPIConnectionError, ModelAPIError, ModelTimeoutError } from '../../core/errors.ts';
+import { DataDesignerError, ModelAPIError, ModelTimeoutError } from '../../core/errors.ts';
 import type { ErrorRule } from '../../core/dialects/server-dialect.ts';
 import { type ErrorSubject, classifyHttpFailure } from '../retry/failure-classification.ts';
 import { isTransportInterruption } from '../transport/interruption.ts';
+import { connectionError } from '../transport/connection-error.ts';
 import { headerLookup } from '../transport/header-lookup.ts';
 import { parseJsonOrUndefined } from '../canonical/json-value.ts';
 import { findResponseTooLarge, responseTooLargeError } from '../transport/response-too-large-error.ts';
@@ -56,7 +57,7 @@ export function fromStainlessError(error: unknown, context: StainlessErrorContex
     });
   }
   if (error instanceof classes.APIUserAbortError || error instanceof classes.APIConnectionError) {
-    return new ModelAPIConnectionError({ ...subject, cause: error });
+    return connectionError(subject, error);
   }
   if (error instanceof classes.APIError && typeof (error as StainlessApiError).status === 'number') {
     const apiError = error as StainlessApiError;
@@ -75,7 +76,7 @@ export function fromStainlessError(error: unknown, context: StainlessErrorContex
       context.errorRules,
     );
   }
-  if (isTransportInterruption(error)) return new ModelAPIConnectionError({ ...subject, cause: error });
+  if (isTransportInterruption(error)) return connectionError(subject, error);
   // A 2xx the SDK could not parse (e.g. invalid JSON under a JSON content type).
   return new ModelAPIError({
     ...subject,

@@ -25,7 +25,7 @@ function json(value: unknown): string {
 const STYLE = `
   :root { --ok: #1a7f37; --bad: #cf222e; --na: #6e7781; --line: #d0d7de; --soft: #f6f8fa; }
   * { box-sizing: border-box; }
-  body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; color: #1f2328; }
+  body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 1600px; padding: 0 1rem; color: #1f2328; }
   h1 { font-size: 1.6rem; margin-bottom: .25rem; }
   h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid var(--line); padding-bottom: .3rem; }
   h3 { font-size: 1rem; margin: 1.5rem 0 .5rem; }
@@ -46,6 +46,10 @@ const STYLE = `
      <wbr> break points at / - _ . [ so they wrap between their parts instead. */
   th, td { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; overflow-wrap: normal; word-break: normal; hyphens: none; }
   th { background: var(--soft); font-weight: 600; }
+  /* The all-cases table fits a 1,400 px window (issue 29 item 6): the case name gets the room (at
+     most two lines for the longest bundled names), the outcome columns break class names between
+     their words (<wbr> at ModelRate|Limit|Error) instead of pushing the table past the page. */
+  #cases td:first-child { min-width: 26rem; }
   td.ok { color: var(--ok); font-weight: 600; }
   td.bad { color: var(--bad); font-weight: 600; }
   td.na { color: var(--na); }
@@ -62,6 +66,11 @@ const STYLE = `
 /** Text with break opportunities after the separators of names and JSON paths, never inside a word. */
 export function breakable(text: string): string {
   return escapeHtml(text).replace(/([/_.\-[])/g, '$1<wbr>');
+}
+
+/** An error class name with break opportunities between its words: `Model<wbr>Rate<wbr>Limit<wbr>Error`. */
+function breakableName(text: string): string {
+  return escapeHtml(text).replace(/([a-z])(?=[A-Z])/g, '$1<wbr>');
 }
 
 function verdictCell(value: boolean | null): string {
@@ -163,7 +172,7 @@ function casesSection(report: CompareReport, groupOf: Map<CompareCase, number>):
   const rows = report.cases.map((c, i) => {
     const group = groupOf.get(c);
     const name = group === undefined ? breakable(c.name) : `<a href="#group-${group}">${breakable(c.name)}</a>`;
-    return `<tr id="case-${i}"><td>${name}</td><td>${c.provider}</td><td>${c.operation}</td>${verdictCell(c.parity)}${verdictCell(c.matches)}<td>${c.legacy.attempts}/${c.v2.attempts}${c.noRequestExpected ? ` (${NO_REQUEST_EXPECTED})` : ''}</td><td>${sleepsText(c.legacy)}</td><td>${sleepsText(c.v2)}</td><td>${escapeHtml(outcomeLabel(c.legacy))}</td><td>${escapeHtml(outcomeLabel(c.v2))}</td></tr>`;
+    return `<tr id="case-${i}"><td>${name}</td><td>${c.provider}</td><td>${c.operation}</td>${verdictCell(c.parity)}${verdictCell(c.matches)}<td>${c.legacy.attempts}/${c.v2.attempts}${c.noRequestExpected ? ` (${NO_REQUEST_EXPECTED})` : ''}</td><td>${sleepsText(c.legacy)}</td><td>${sleepsText(c.v2)}</td><td>${breakableName(outcomeLabel(c.legacy))}</td><td>${breakableName(outcomeLabel(c.v2))}</td></tr>`;
   });
   return `
 <h2>All cases</h2>

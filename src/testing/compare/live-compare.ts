@@ -14,7 +14,8 @@ import { collectSecrets, configuredHeaderNames, createScrubber } from '../record
 import { canonicalRequest, wireRequest, type WorkloadCall } from '../record/workload.ts';
 import type { RunHooks } from '../run-fixture.ts';
 import type { ClientRunSummary } from '../../observability/client-run-summary.ts';
-import { LiveEndpointUnreachable, networkCause } from './live-endpoint-check.ts';
+import { networkCause } from '../../facade/endpoint-probe.ts';
+import { LiveEndpointUnreachable } from './live-endpoint-check.ts';
 import { ENGINES, matchVerdict, type CompareCase, type EngineOutcome, type ParityDifference } from './compare-report.ts';
 
 export interface LiveCompareOptions {

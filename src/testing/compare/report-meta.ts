@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { DataDesignerConfig } from '../../config/schemas.ts';
+import { printableEndpoint } from '../../facade/endpoint-probe.ts';
 import type { CompareMeta } from './compare-report.ts';
 
 /** The packages whose versions decide what the engines send. */
@@ -38,16 +39,6 @@ function git(args: string[], cwd: string): string | undefined {
     return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
   } catch {
     return undefined;
-  }
-}
-
-/** An endpoint as it may be archived: scheme, host and path, no query (it can carry a key). */
-export function printableEndpoint(endpoint: string): string {
-  try {
-    const url = new URL(endpoint);
-    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    return '(invalid URL)';
   }
 }
 

@@ -4,6 +4,7 @@ import { parseFlags } from '../../config/command-line-flags.ts';
 import { FILE_LIMITS, type FileReadError, readBoundedTextFile } from '../../config/read-bounded-file.ts';
 import { numberOption, runCli, UsageError } from '../compare/cli-options.ts';
 import { startFakeProvider } from './fake-provider-server.ts';
+import { watchParent } from './parent-watch.ts';
 import { faultScriptSchema, parseFaultSpec, type FaultInput, type FaultScriptInput } from './fault-script.ts';
 import { scheduleSchema, type ScheduleInput } from './limit-settings.ts';
 
@@ -147,12 +148,18 @@ export async function fakeProviderCommand(args: string[], program: string): Prom
         `fake provider listening: openai endpoint ${provider.endpoints.openai}, anthropic ${provider.endpoints.anthropic}, bedrock ${provider.endpoints.bedrock}\n` +
         `control: GET ${provider.url}/_fake/stats, POST ${provider.url}/_fake/reset\n`,
     );
+    // Until interrupted, or until whoever started it is gone (npm stopped by its PID: parent-watch.ts).
     await new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
+        unwatch();
         resolve();
       };
+      const unwatch = watchParent(() => {
+        process.stderr.write('fake provider: the process that started it is gone (npm stopped?); stopping\n');
+        stop();
+      });
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });

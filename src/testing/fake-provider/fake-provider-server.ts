@@ -223,6 +223,13 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       send(res, controlReply(method, pathname, { stats: snapshot, reset }));
       return;
     }
+    // A reachability probe (the CLIs' bare HEAD, src/facade/endpoint-probe.ts) is no model call:
+    // answered as an API answers a method it does not serve, and left out of every count.
+    if (method === 'HEAD') {
+      req.resume();
+      res.writeHead(405, { allow: 'POST' }).end();
+      return;
+    }
     const requestNumber = stats.started(clock());
     res.on('close', () => stats.closed());
     res.on('finish', () => stats.answered(res.statusCode, clock()));

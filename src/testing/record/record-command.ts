@@ -8,6 +8,8 @@ import { ensureWritable, runCli, UsageError } from '../compare/cli-options.ts';
 import { refuseUnsetKeyVariables } from '../unset-key-refusal.ts';
 import { recordWorkload } from './record-workload.ts';
 import { loadWorkload } from './workload.ts';
+import { checkLiveEndpoints, LiveEndpointUnreachable } from '../compare/live-endpoint-check.ts';
+import { redactSecrets } from '../../core/secrets.ts';
 import { ENGINE_SWITCH_VALUES, parseEngineSwitch } from '../../engine.ts';
 import { folderOutputProblem } from '../output-paths.ts';
 import { ClientRunSummary } from '../../observability/client-run-summary.ts';
@@ -65,6 +67,15 @@ export async function recordCommand(args: string[], program: string): Promise<vo
       calls.map((call) => call.provider.name),
     );
 
+    // Before any call: a dead endpoint is one line now, not every call's retries (issue 29 item 3).
+    try {
+      await checkLiveEndpoints(calls, 'nothing was recorded');
+    } catch (error) {
+      if (!(error instanceof LiveEndpointUnreachable)) throw error;
+      process.stderr.write(`record: ${redactSecrets(error.message)}\n`);
+      return 1;
+    }
+
     const results = await recordWorkload(config, calls, {
       outDir: values.out as string,
       engine,
@@ -74,7 +85,13 @@ export async function recordCommand(args: string[], program: string): Promise<vo
           ? `${r.file} (${r.exchanges} exchange${r.exchanges === 1 ? '' : 's'}, ${r.outcome})`
           : `NOT RECORDED: no request reached the provider (${r.outcome})`;
         process.stdout.write(`${r.name}: ${what}\n`);
-        for (const f of r.failures) process.stdout.write(`  ${f.method} ${f.path} failed upstream: ${f.message}\n`);
+        // One line per distinct failure: a call's retries of the same refused request are one problem.
+        const seen = new Map<string, number>();
+        for (const f of r.failures) {
+          const line = `${f.method} ${f.path} failed upstream: ${f.message}`;
+          seen.set(line, (seen.get(line) ?? 0) + 1);
+        }
+        for (const [line, times] of seen) process.stdout.write(`  ${line}${times > 1 ? ` (${times} attempts)` : ''}\n`);
       },
     });
     const written = results.filter((r) => r.file).length;

@@ -73,6 +73,12 @@ export class ScriptedProvider {
   }
 
   #answer(method: string, path: string, headers: IncomingHttpHeaders, text: string, res: import('node:http').ServerResponse): void {
+    // The CLIs' reachability probe (a bare HEAD, src/facade/endpoint-probe.ts) is no model call:
+    // answered as an API server answers a method it does not serve, without taking a reply.
+    if (method === 'HEAD') {
+      res.writeHead(405).end();
+      return;
+    }
     let body: unknown = text;
     try {
       body = text ? JSON.parse(text) : undefined;

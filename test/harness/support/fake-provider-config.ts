@@ -1,6 +1,7 @@
 // A config whose providers all point at one fake provider, for the record and live-compare tests
 // (and for re-recording test/harness/recorded/). Keys are secret references to env variables, so
 // a test can plant values and then prove none of them reached a fixture or report.
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FaultScriptInput } from '../../../src/testing/fake-provider/fault-script.ts';
@@ -14,10 +15,15 @@ export const PLANTED_SECRETS = {
   AWS_SESSION_TOKEN: 'fake-planted-aws-session-token-888999000',
 } as const;
 
-/** The first Anthropic request gets a 429 with a short hint, so one fixture records a retry. */
-export const ROUND_TRIP_FAULTS: FaultScriptInput = [
-  { match: { provider: 'anthropic' }, on: [1], fault: { kind: 'status', status: 429, retryAfter: '0.01' } },
-];
+/**
+ * The first Anthropic request gets a 429 with a short hint, so one fixture records a retry (the
+ * example workload's `anthropic-hello-after-429`). The file the docs pass to `npm run fake-provider
+ * -- --script`, so the documented command and the tests serve the same faults.
+ */
+const ROUND_TRIP_FAULTS_FILE = 'test/harness/workloads/fake-provider-faults.json';
+export const ROUND_TRIP_FAULTS: FaultScriptInput = JSON.parse(
+  readFileSync(new URL(`../../../${ROUND_TRIP_FAULTS_FILE}`, import.meta.url), 'utf8'),
+) as FaultScriptInput;
 
 export function fakeProviderConfig(url: string): unknown {
   return {
