@@ -145,7 +145,7 @@ describe('server dialect (issue 30)', () => {
 
   it('an unknown dialect names the closest one and lists the valid values', () => {
     const error = configError(() => withProvider({ dialect: 'mistal' }));
-    expect(error.message).toContain('providers[0].dialect: unknown dialect "mistal"; did you mean "mistral"?');
+    expect(error.message).toContain('providers[0] (name "openai-prod").dialect: unknown dialect "mistal"; did you mean "mistral"?');
     expect(error.message).toContain(
       'valid values are "openai", "vllm", "nim", "tgi", "ollama", "llamacpp", "openrouter", "azure", "groq", "together", ' +
         '"deepseek", "mistral"',
@@ -156,7 +156,7 @@ describe('server dialect (issue 30)', () => {
 
   it('is refused on an Anthropic or Bedrock provider, naming the provider', () => {
     const error = configError(() => withProvider({ providerType: 'anthropic', dialect: 'openai' }));
-    expect(error.message).toContain('providers[0].dialect');
+    expect(error.message).toContain('providers[0] (name "openai-prod").dialect');
     expect(error.message).toContain('dialect applies to OpenAI-compatible servers (providerType "openai"), not "anthropic"');
   });
 });

@@ -92,11 +92,11 @@ describe.each(ENGINES)('engine %s: a dead endpoint fails at once, naming the URL
     expect(result.stderr).toBe('');
     const refused = `is unreachable (connect ECONNREFUSED 127.0.0.1:${closedPort}) while running health checks.`;
     expect(result.stdout.split('\n')).toEqual([
-      `chat-openai: failed (engine: ${engine}) ModelAPIConnectionError: The endpoint http://127.0.0.1:${closedPort}/v1 of model ` +
+      `chat-openai: failed (engine: ${engine}, dialect: openai) ModelAPIConnectionError: The endpoint http://127.0.0.1:${closedPort}/v1 of model ` +
         `'chat-openai' on provider 'fake-openai' ${refused}`,
       `chat-anthropic: failed (engine: ${engine}) ModelAPIConnectionError: The endpoint http://127.0.0.1:${closedPort} of model ` +
         `'chat-anthropic' on provider 'fake-anthropic' ${refused}`,
-      `chat-openai-2: failed (engine: ${engine}) ModelAPIConnectionError: The endpoint http://127.0.0.1:${closedPort}/v1 of model ` +
+      `chat-openai-2: failed (engine: ${engine}, dialect: openai) ModelAPIConnectionError: The endpoint http://127.0.0.1:${closedPort}/v1 of model ` +
         `'chat-openai-2' on provider 'fake-openai' ${refused}`,
       'health: 0 of 3 passed or skipped, 3 failed',
       '',
