@@ -32,7 +32,9 @@ const MODELS: Record<ProviderType, string> = {
 };
 const KEY = 'bench-key-not-a-secret';
 
-const DONE = `process.stdout.write(String(performance.now()));`;
+// Wall time since the process started, and the CPU time it used (user + system): on a shared
+// machine the wall time carries other processes' load, the CPU time much less of it.
+const DONE = `{ const cpu = process.cpuUsage(); process.stdout.write(JSON.stringify([performance.now(), (cpu.user + cpu.system) / 1000])); }`;
 
 const providersOf = (target: ColdStartTarget): readonly ProviderType[] => (target === 'all' ? PROVIDERS : [target]);
 
@@ -105,15 +107,29 @@ export function coldStartScript(root: string, endpoints: Record<ProviderType, st
   }
 }
 
-/** Milliseconds from the child's start until its work was done. */
-export async function coldStartRun(root: string, endpoints: Record<ProviderType, string>, which: ColdStartCase): Promise<number> {
+export interface ColdStartSample {
+  /** Milliseconds from the child's start until its work was done. */
+  wallMs: number;
+  /** CPU milliseconds (user + system) the child had used by then. */
+  cpuMs: number;
+}
+
+export async function coldStartRun(root: string, endpoints: Record<ProviderType, string>, which: ColdStartCase): Promise<ColdStartSample> {
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', coldStartScript(root, endpoints, which)], {
     cwd: root,
     env: { ...process.env, NODE_OPTIONS: '' },
   });
-  const ms = Number(stdout);
-  if (!Number.isFinite(ms)) throw new Error(`cold-start child (${JSON.stringify(which)}) printed ${JSON.stringify(stdout)}`);
-  return ms;
+  const [wallMs, cpuMs] = (() => {
+    try {
+      return JSON.parse(stdout) as unknown[];
+    } catch {
+      return [];
+    }
+  })();
+  if (typeof wallMs !== 'number' || typeof cpuMs !== 'number') {
+    throw new Error(`cold-start child (${JSON.stringify(which)}) printed ${JSON.stringify(stdout)}`);
+  }
+  return { wallMs, cpuMs };
 }
 
 export interface ColdStartProviderRow {
@@ -130,6 +146,8 @@ export interface ColdStartProviderRow {
   v2VsLegacy: number;
   /** legacyMs / sdkMs; target (`all`, issue 27) ≤ 1. */
   legacyVsSdk: number;
+  /** The same three figures in CPU milliseconds of the child (medians). */
+  cpu: { v2Ms: number; legacyMs: number; sdkMs: number };
 }
 
 export interface ColdStartDistReport {
@@ -140,6 +158,8 @@ export interface ColdStartDistReport {
   importMs: number;
   /** importMs - baselineMs; target ≤ 60 (issue 27). */
   importOverBaselineMs: number;
+  /** The baseline and import figures in CPU milliseconds of the child (medians). */
+  cpu: { baselineMs: number; importMs: number; importOverBaselineMs: number };
   providers: ColdStartProviderRow[];
 }
 
@@ -160,23 +180,45 @@ export async function runColdStartDist(root: string, endpoints: Record<ProviderT
       { kind: 'engine', engine: 'legacy', provider },
     ]),
   ];
-  const samples = cases.map(() => [] as number[]);
+  const samples = cases.map(() => [] as ColdStartSample[]);
   for (let round = 0; round < runs; round++) {
     for (const [index, which] of cases.entries()) samples[index].push(await coldStartRun(root, endpoints, which));
   }
-  const at = (predicate: (c: ColdStartCase) => boolean) => median(samples[cases.findIndex(predicate)]);
-  const baselineMs = at((c) => c.kind === 'baseline');
-  const importMs = at((c) => c.kind === 'import');
+  const at = (predicate: (c: ColdStartCase) => boolean, figure: keyof ColdStartSample = 'wallMs') =>
+    median(samples[cases.findIndex(predicate)].map((sample) => sample[figure]));
+  const baseline = (c: ColdStartCase) => c.kind === 'baseline';
+  const imported = (c: ColdStartCase) => c.kind === 'import';
+  const engineCase = (engine: EngineName, provider: ColdStartTarget) => (c: ColdStartCase) =>
+    c.kind === 'engine' && c.engine === engine && c.provider === provider;
+  const sdkCase = (provider: ColdStartTarget) => (c: ColdStartCase) => c.kind === 'sdk' && c.provider === provider;
   return {
     runs,
-    baselineMs,
-    importMs,
-    importOverBaselineMs: importMs - baselineMs,
+    baselineMs: at(baseline),
+    importMs: at(imported),
+    importOverBaselineMs: at(imported) - at(baseline),
+    cpu: {
+      baselineMs: at(baseline, 'cpuMs'),
+      importMs: at(imported, 'cpuMs'),
+      importOverBaselineMs: at(imported, 'cpuMs') - at(baseline, 'cpuMs'),
+    },
     providers: TARGETS.map((provider) => {
-      const v2Ms = at((c) => c.kind === 'engine' && c.engine === 'v2' && c.provider === provider);
-      const legacyMs = at((c) => c.kind === 'engine' && c.engine === 'legacy' && c.provider === provider);
-      const sdkMs = at((c) => c.kind === 'sdk' && c.provider === provider);
-      return { provider, v2Ms, legacyMs, sdkMs, v2VsSdk: v2Ms / sdkMs, v2VsLegacy: v2Ms / legacyMs, legacyVsSdk: legacyMs / sdkMs };
+      const v2Ms = at(engineCase('v2', provider));
+      const legacyMs = at(engineCase('legacy', provider));
+      const sdkMs = at(sdkCase(provider));
+      return {
+        provider,
+        v2Ms,
+        legacyMs,
+        sdkMs,
+        v2VsSdk: v2Ms / sdkMs,
+        v2VsLegacy: v2Ms / legacyMs,
+        legacyVsSdk: legacyMs / sdkMs,
+        cpu: {
+          v2Ms: at(engineCase('v2', provider), 'cpuMs'),
+          legacyMs: at(engineCase('legacy', provider), 'cpuMs'),
+          sdkMs: at(sdkCase(provider), 'cpuMs'),
+        },
+      };
     }),
   };
 }
