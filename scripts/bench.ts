@@ -504,7 +504,8 @@ await runCli('bench', async () => {
   }
   if (values.mode !== 'compare')
     throw new UsageError(
-      `--mode must be "compare", "capacity", "embeddings", "shadow", "instrumentation", "fleet" or "cold-start" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`,
+      `--mode must be "compare", "capacity", "embeddings", "shadow", "instrumentation", "fleet" or "cold-start" ` +
+        `(got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`,
     );
   const timeMs = numberOption(values['time-ms'], '--time-ms', { min: 100, integer: true }) ?? 3000;
   const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, integer: true }) ?? 8;

@@ -12,6 +12,8 @@ import { SecretReference, type SecretValue, resolveSecretRef } from './secret-re
 import { lazySchema } from './lazy-schema.ts';
 
 const OPENAI_COMPATIBLE_NOTE = 'vLLM, NIM, TGI, OpenRouter and other OpenAI-compatible servers use "openai"';
+const quotedList = (names: Iterable<string>): string => [...names].map((name) => `"${name}"`).join(', ');
+const VALID_PROVIDER_TYPES = quotedList(PROVIDER_TYPES);
 
 export const providerTypeSchema = lazySchema((z) =>
   z.string().transform((value, ctx): ProviderType => {
@@ -19,7 +21,7 @@ export const providerTypeSchema = lazySchema((z) =>
     if ((PROVIDER_TYPES as readonly string[]).includes(lowered)) return lowered as ProviderType;
     ctx.addIssue({
       code: 'custom',
-      message: `unknown provider type "${value}"; valid values are ${PROVIDER_TYPES.map((t) => `"${t}"`).join(', ')} (${OPENAI_COMPATIBLE_NOTE})`,
+      message: `unknown provider type "${value}"; valid values are ${VALID_PROVIDER_TYPES} (${OPENAI_COMPATIBLE_NOTE})`,
     });
     return z.NEVER;
   }),
@@ -329,7 +331,8 @@ export const admissionConfigSchema = lazySchema((z) =>
     .refine((admission) => admission.store.type === 'local' || admission.policy === 'capacity', {
       path: ['store'],
       message:
-        'admission.store "redis" shares the capacity policy\'s state; policy "aimd" keeps its own in-process (set policy: capacity, or store: { type: "local" })',
+        'admission.store "redis" shares the capacity policy\'s state; ' +
+        'policy "aimd" keeps its own in-process (set policy: capacity, or store: { type: "local" })',
     }),
 );
 export type AdmissionConfig = z.output<typeof admissionConfigSchema>;
@@ -357,7 +360,7 @@ export const dataDesignerConfigSchema = lazySchema((z) =>
           ctx.addIssue({
             code: 'custom',
             path: ['models', i, 'provider'],
-            message: `unknown provider "${model.provider}"; configured providers: ${[...providerNames].map((n) => `"${n}"`).join(', ')}`,
+            message: `unknown provider "${model.provider}"; configured providers: ${quotedList(providerNames)}`,
           });
         }
       });
@@ -368,7 +371,7 @@ export const dataDesignerConfigSchema = lazySchema((z) =>
             ctx.addIssue({
               code: 'custom',
               path: ['tools', i, 'providers', j],
-              message: `unknown MCP server "${server}"; configured servers: ${[...serverNames].map((n) => `"${n}"`).join(', ') || '(none)'}`,
+              message: `unknown MCP server "${server}"; configured servers: ${quotedList(serverNames) || '(none)'}`,
             });
           }
         });

@@ -20,11 +20,14 @@ const BAD_CONFIG = {
 
 const EXPECTED_MESSAGE = [
   'Invalid config:',
-  '  - models[0].inferenceParameters: unknown key "temprature" (did you mean "temperature"? allowed: generationType, temperature, topP, maxTokens, maxParallelRequests, timeoutSeconds, extraBody)',
-  '  - providers[0].providerType: unknown provider type "opneai"; valid values are "openai", "anthropic", "bedrock" (vLLM, NIM, TGI, OpenRouter and other OpenAI-compatible servers use "openai")',
+  '  - models[0].inferenceParameters: unknown key "temprature" (did you mean "temperature"? ' +
+    'allowed: generationType, temperature, topP, maxTokens, maxParallelRequests, timeoutSeconds, extraBody)',
+  '  - providers[0].providerType: unknown provider type "opneai"; valid values are "openai", "anthropic", "bedrock" ' +
+    '(vLLM, NIM, TGI, OpenRouter and other OpenAI-compatible servers use "openai")',
   '  - models[0].model: Invalid input: expected string, received number',
   '  - models[0].inferenceParameters.maxTokens: maxTokens must be at least 1',
-  '  - admission.store: admission.store "redis" shares the capacity policy\'s state; policy "aimd" keeps its own in-process (set policy: capacity, or store: { type: "local" }).',
+  '  - admission.store: admission.store "redis" shares the capacity policy\'s state; ' +
+    'policy "aimd" keeps its own in-process (set policy: capacity, or store: { type: "local" }).',
 ].join('\n');
 
 // Packages that importing the package must not load (each costs tens of milliseconds or more).
@@ -83,7 +86,7 @@ describe('config schemas built on first use (issue 27)', () => {
     expect(report.afterValidation).toContain('zod');
   }, 30_000);
 
-  it('createModelRegistry in a fresh process throws the same ConfigError, word for word, as when the schemas were built at import', async () => {
+  it('createModelRegistry in a fresh process throws the ConfigError word for word as with schemas built at import', async () => {
     const { error } = await runChild();
     expect(error).toEqual({
       configError: true,

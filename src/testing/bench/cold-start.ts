@@ -34,7 +34,10 @@ const KEY = 'bench-key-not-a-secret';
 
 // Wall time since the process started, and the CPU time it used (user + system): on a shared
 // machine the wall time carries other processes' load, the CPU time much less of it.
-const DONE = `{ const cpu = process.cpuUsage(); process.stdout.write(JSON.stringify([performance.now(), (cpu.user + cpu.system) / 1000])); }`;
+const DONE = `{
+const cpu = process.cpuUsage();
+process.stdout.write(JSON.stringify([performance.now(), (cpu.user + cpu.system) / 1000]));
+}`;
 
 const providersOf = (target: ColdStartTarget): readonly ProviderType[] => (target === 'all' ? PROVIDERS : [target]);
 

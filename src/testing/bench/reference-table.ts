@@ -26,15 +26,17 @@ export function coldStartDistTable(report: ColdStartDistReport): string {
   const lines = [
     '',
     `cold start of the built dist (ms from process start until done, median of ${report.runs}; CPU ms of the process in brackets):`,
-    `  node, nothing imported ${ms(report.baselineMs)} [${ms(report.cpu.baselineMs)}]; import('dist/index.js') ${ms(report.importMs)} [${ms(report.cpu.importMs)}]`,
+    `  node, nothing imported ${ms(report.baselineMs)} [${ms(report.cpu.baselineMs)}];` +
+      ` import('dist/index.js') ${ms(report.importMs)} [${ms(report.cpu.importMs)}]`,
     `  = ${ms(report.importOverBaselineMs)} [${ms(report.cpu.importOverBaselineMs)}] over node (target ≤ 60)`,
     '',
     'provider   import + first call: v2          bare SDK          legacy | v2/sdk  v2/legacy  legacy/sdk (targets, all: ≤ 1)',
   ];
   for (const p of report.providers) {
     const cell = (wall: number, cpu: number) => `${ms(wall)} [${ms(cpu)}]`.padStart(17);
+    const cells = `${cell(p.v2Ms, p.cpu.v2Ms).padStart(26)} ${cell(p.sdkMs, p.cpu.sdkMs)} ${cell(p.legacyMs, p.cpu.legacyMs)}`;
     lines.push(
-      `${p.provider.padEnd(10)} ${cell(p.v2Ms, p.cpu.v2Ms).padStart(26)} ${cell(p.sdkMs, p.cpu.sdkMs)} ${cell(p.legacyMs, p.cpu.legacyMs)} | ${fixed(p.v2VsSdk).padEnd(7)} ${fixed(p.v2VsLegacy).padEnd(10)} ${fixed(p.legacyVsSdk)}`,
+      `${p.provider.padEnd(10)} ${cells} | ${fixed(p.v2VsSdk).padEnd(7)} ${fixed(p.v2VsLegacy).padEnd(10)} ${fixed(p.legacyVsSdk)}`,
     );
   }
   return lines.join('\n');
