@@ -44,7 +44,7 @@ import type { ProviderType } from '../src/core/types.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings|shadow|instrumentation|fleet [options]
+const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings|shadow|instrumentation|fleet|cold-start [options]
 
   --mode compare        both engines side by side, no provider limit: ops/s, latency, CPU ratios
   --mode capacity       both engines and both v2 admission policies against provider limits
@@ -58,6 +58,8 @@ const USAGE = `Usage: npm run bench -- --mode compare|capacity|embeddings|shadow
                         OpenTelemetry SDK / with the SDK registered (docs/benchmarks.md)
   --mode fleet          N worker processes (each maxParallelRequests 64) against one fake
                         provider, local and Redis admission stores side by side (docs/benchmarks.md "Fleet")
+  --mode cold-start     only the built-dist cold start of compare (\`npm run build\` first):
+                        --cold-runs interleaved rounds (default 10), wall and CPU ms
   --json <file>         write the full report as JSON
 
 compare options:
@@ -494,9 +496,26 @@ await runCli('bench', async () => {
       await fake.stop();
     }
   }
+  if (values.mode === 'cold-start') {
+    const runs = numberOption(values['cold-runs'], '--cold-runs', { min: 1, integer: true }) ?? 10;
+    if (values.json) await ensureWritable(values.json, '--json');
+    await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: root });
+    const fake = await startFakeProviderProcess(0);
+    try {
+      const coldStartDist = await runColdStartDist(root, fake.endpoints, runs);
+      process.stdout.write(`${coldStartDistTable(coldStartDist)}\n`);
+      const environment = { node: process.version, cores: cpus().length, date: new Date().toISOString() };
+      if (values.json)
+        await writeReport(values.json, '--json', `${JSON.stringify({ mode: 'cold-start', environment, coldStartDist }, null, 2)}\n`);
+      return 0;
+    } finally {
+      await fake.stop();
+    }
+  }
   if (values.mode !== 'compare')
     throw new UsageError(
-      `--mode must be "compare", "capacity", "embeddings", "shadow", "instrumentation" or "fleet" (got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`,
+      `--mode must be "compare", "capacity", "embeddings", "shadow", "instrumentation", "fleet" or "cold-start" ` +
+        `(got ${values.mode === undefined ? 'nothing' : `"${values.mode}"`})`,
     );
   const timeMs = numberOption(values['time-ms'], '--time-ms', { min: 100, integer: true }) ?? 3000;
   const concurrency = numberOption(values.concurrency, '--concurrency', { min: 1, integer: true }) ?? 8;

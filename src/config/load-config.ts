@@ -16,7 +16,7 @@ import { configShape, SOURCE_WORDING, translateSourceConfig, type SourceIssue, t
 import { typosFirst } from './config-error-order.ts';
 import { closestName } from './closest-name.ts';
 import { ConfigSyntaxError, parseJsonText, parseYamlText } from './config-syntax.ts';
-import { FILE_LIMITS, type FileReadError, readBoundedTextFile } from './read-bounded-file.ts';
+import type { FileReadError } from './read-bounded-file.ts';
 
 const SECRET_KEYS = /^(apiKey|api_key|authorization|x-api-key|secret|token|password)$/i;
 
@@ -243,6 +243,8 @@ export function parseConfigText(text: string, fileName: string): DataDesignerCon
 
 /** The config file's text: a regular file of at most FILE_LIMITS.config.maxBytes (never a FIFO or a device). */
 export async function readConfigText(path: string): Promise<string> {
+  // Loaded with the first file read, not with the package (node:fs/promises and its streams; issue 27).
+  const { FILE_LIMITS, readBoundedTextFile } = await import('./read-bounded-file.ts');
   try {
     return await readBoundedTextFile(path, FILE_LIMITS.config);
   } catch (error) {

@@ -1,10 +1,11 @@
 // What a registry owns for observability: one tracer and meter (from the options or the global
 // providers), the metric instruments, the admission gauge, and the run-summary recorder.
-import { metrics, trace, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import { registerAwsCredentialSecrets, registerSecret } from '../core/secrets.ts';
 import { registerAdmissionGauge, type AdmissionSource } from './admission-gauge.ts';
 import { FacadeTelemetry, type FacadeIdentity } from './call-telemetry/facade-telemetry.ts';
 import { INSTRUMENTATION_SCOPE } from './metric-names.ts';
+import { otelApi } from './otel-api.ts';
 import { createModelInstruments, type ModelInstruments } from './model-instruments.ts';
 import type { ObservabilityOptions } from './observability-options.ts';
 import { RunSummaryRecorder, type RunSummary } from './run-summary.ts';
@@ -21,8 +22,8 @@ export class RegistryObservability {
 
   /** `shadowCounts`: shadow mode's counters, when shadow mode is on (metric `dd.shadow.calls`, run summary `shadow`). */
   constructor(options: ObservabilityOptions = {}, admission?: AdmissionSource, shadowCounts?: () => readonly ShadowCountsEntry[]) {
-    const tracerProvider = options.tracerProvider ?? trace.getTracerProvider();
-    const meterProvider = options.meterProvider ?? metrics.getMeterProvider();
+    const tracerProvider = options.tracerProvider ?? otelApi().trace.getTracerProvider();
+    const meterProvider = options.meterProvider ?? otelApi().metrics.getMeterProvider();
     this.#tracer = tracerProvider.getTracer(INSTRUMENTATION_SCOPE);
     const meter = meterProvider.getMeter(INSTRUMENTATION_SCOPE);
     this.#instruments = createModelInstruments(meter);

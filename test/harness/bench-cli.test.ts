@@ -26,7 +26,7 @@ describe('npm run bench input errors', () => {
     const result = await runScript('bench', []);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'bench: --mode must be "compare", "capacity", "embeddings", "shadow", "instrumentation" or "fleet" (got nothing)\n',
+      'bench: --mode must be "compare", "capacity", "embeddings", "shadow", "instrumentation", "fleet" or "cold-start" (got nothing)\n',
     );
   });
 

@@ -16,16 +16,25 @@ afterAll(async () => {
 describe('bench cold start', () => {
   it('the baseline imports nothing and calls nobody', async () => {
     const before = fake.stats().requests;
-    expect(await coldStartRun(REPO_ROOT, fake.endpoints, { kind: 'baseline' })).toBeGreaterThan(0);
+    const sample = await coldStartRun(REPO_ROOT, fake.endpoints, { kind: 'baseline' });
+    expect(sample.wallMs).toBeGreaterThan(0);
+    expect(sample.cpuMs).toBeGreaterThan(0);
     expect(fake.stats().requests).toBe(before);
   });
 
   for (const provider of ['openai', 'anthropic', 'bedrock'] as const) {
     it(`the bare ${provider} SDK case makes exactly one successful call`, async () => {
       const before = fake.stats().requests;
-      const ms = await coldStartRun(REPO_ROOT, fake.endpoints, { kind: 'sdk', provider });
-      expect(ms).toBeGreaterThan(0);
+      const sample = await coldStartRun(REPO_ROOT, fake.endpoints, { kind: 'sdk', provider });
+      expect(sample.wallMs).toBeGreaterThan(0);
       expect(fake.stats().requests).toBe(before + 1);
     }, 30_000);
   }
+
+  it('the bare-SDK "all" case makes one successful call per provider in one process', async () => {
+    const before = fake.stats().requests;
+    const sample = await coldStartRun(REPO_ROOT, fake.endpoints, { kind: 'sdk', provider: 'all' });
+    expect(sample.cpuMs).toBeGreaterThan(0);
+    expect(fake.stats().requests).toBe(before + 3);
+  }, 30_000);
 });

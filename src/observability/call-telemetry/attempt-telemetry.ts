@@ -1,6 +1,6 @@
 // One HTTP attempt an engine reported: a child span of its model call, the attempt-level
 // metrics, and the run-summary counters (attempts, retries, rate-limited attempts).
-import { SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
 import { DataDesignerError, ModelRateLimitError } from '../../core/errors.ts';
 import type { AttemptObserver, AttemptStart } from '../../core/model-client.ts';
 import {
@@ -13,7 +13,8 @@ import {
   ATTR_HTTP_RESPONSE_STATUS_CODE,
 } from '../attribute-names.ts';
 import { errorClassOf } from '../error-class.ts';
-import { CLIENT_SPAN, type ModelCallScope } from './telemetry-scope.ts';
+import { otelApi } from '../otel-api.ts';
+import type { ModelCallScope } from './telemetry-scope.ts';
 
 export class AttemptTelemetry implements AttemptObserver {
   readonly #model: ModelCallScope;
@@ -34,7 +35,7 @@ export class AttemptTelemetry implements AttemptObserver {
     this.#span = telemetry.tracer.startSpan(
       `attempt ${start.attempt}`,
       {
-        kind: CLIENT_SPAN,
+        kind: otelApi().SpanKind.CLIENT,
         attributes: { ...telemetry.spanAttributes, [ATTR_DD_ATTEMPT]: start.attempt, [ATTR_DD_ADMISSION_WAIT_MS]: waitMs },
       },
       model.context,
@@ -77,7 +78,7 @@ export class AttemptTelemetry implements AttemptObserver {
         if (error.status !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, error.status);
         if (error.retryAfterMs !== undefined) span.setAttribute(ATTR_DD_RETRY_AFTER_MS, error.retryAfterMs);
       }
-      span.setStatus({ code: SpanStatusCode.ERROR, message: errorClass });
+      span.setStatus({ code: otelApi().SpanStatusCode.ERROR, message: errorClass });
     }
     span.end();
   }

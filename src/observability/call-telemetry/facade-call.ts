@@ -2,12 +2,13 @@
 // they add up to, and — for generate — the parent span its model calls (tool-loop turns,
 // corrections, restarts) are children of. completion and embed make exactly one model call,
 // whose span is the call's only span.
-import { SpanStatusCode, context, trace, type Context, type Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import { ATTR_DD_ERROR_CLASS, ATTR_ERROR_TYPE, ATTR_GEN_AI_OPERATION_NAME, OPERATION_GENERATE } from '../attribute-names.ts';
 import { errorClassOf } from '../error-class.ts';
 import { ModelCallTelemetry } from './model-call.ts';
 import { neverThrow } from '../never-throw.ts';
-import { type CallScope, INTERNAL_SPAN, type ModelOperation, type TelemetryScope } from './telemetry-scope.ts';
+import { otelApi } from '../otel-api.ts';
+import type { CallScope, ModelOperation, TelemetryScope } from './telemetry-scope.ts';
 
 export class FacadeCall implements CallScope {
   readonly telemetry: TelemetryScope;
@@ -27,19 +28,22 @@ export class FacadeCall implements CallScope {
     this.telemetry = telemetry;
     this.#record = record;
     if (kind === 'generate') {
-      const parent = context.active();
+      const parent = otelApi().context.active();
       this.#parentSpan = telemetry.tracer.startSpan(
         `${OPERATION_GENERATE} ${telemetry.identity.alias}`,
-        { kind: INTERNAL_SPAN, attributes: { ...telemetry.spanAttributes, [ATTR_GEN_AI_OPERATION_NAME]: OPERATION_GENERATE } },
+        {
+          kind: otelApi().SpanKind.INTERNAL,
+          attributes: { ...telemetry.spanAttributes, [ATTR_GEN_AI_OPERATION_NAME]: OPERATION_GENERATE },
+        },
         parent,
       );
-      this.#parentContext = trace.setSpan(parent, this.#parentSpan);
+      this.#parentContext = otelApi().trace.setSpan(parent, this.#parentSpan);
     }
   }
 
   /** One model call of this facade call (its span is a child of generate's span, if any). */
   modelCall(operation: ModelOperation): ModelCallTelemetry | undefined {
-    return neverThrow(() => new ModelCallTelemetry(this, operation, this.#parentContext ?? context.active()), undefined);
+    return neverThrow(() => new ModelCallTelemetry(this, operation, this.#parentContext ?? otelApi().context.active()), undefined);
   }
 
   /** The call settled: `error` is what the caller gets (undefined on success). */
@@ -54,7 +58,7 @@ export class FacadeCall implements CallScope {
     if (span) {
       if (errorClass !== undefined && span.isRecording()) {
         span.setAttributes({ [ATTR_ERROR_TYPE]: errorClass, [ATTR_DD_ERROR_CLASS]: errorClass });
-        span.setStatus({ code: SpanStatusCode.ERROR, message: errorClass });
+        span.setStatus({ code: otelApi().SpanStatusCode.ERROR, message: errorClass });
       }
       span.end();
     }

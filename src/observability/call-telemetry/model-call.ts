@@ -1,6 +1,6 @@
 // One model call (one ModelClient.chat or .embed) of a facade call: its span, its GenAI metrics,
 // and the CallObserver the engine reports its HTTP attempts to (each attempt a child span).
-import { SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
 import type { AttemptObserver, AttemptStart, CallObserver } from '../../core/model-client.ts';
 import { registerCallHeaderSecrets } from '../../core/secrets.ts';
 import type { ChatMessage, ChatResponse, EmbeddingResponse } from '../../core/types.ts';
@@ -18,7 +18,8 @@ import {
 import { captureChatOutput, captureInput } from '../content-capture.ts';
 import { errorClassOf } from '../error-class.ts';
 import { neverThrow } from '../never-throw.ts';
-import { type CallScope, CLIENT_SPAN, type ModelCallScope, type ModelOperation, type TelemetryScope } from './telemetry-scope.ts';
+import { otelApi } from '../otel-api.ts';
+import type { CallScope, ModelCallScope, ModelOperation, TelemetryScope } from './telemetry-scope.ts';
 
 const UNOBSERVED_ATTEMPT: AttemptObserver = { attemptEnded: () => {} };
 
@@ -39,7 +40,7 @@ export class ModelCallTelemetry implements CallObserver, ModelCallScope {
     const { tracer, identity, spanAttributes } = call.telemetry;
     this.span = tracer.startSpan(
       `${operation} ${identity.model}`,
-      { kind: CLIENT_SPAN, attributes: { ...spanAttributes, [ATTR_GEN_AI_OPERATION_NAME]: operation } },
+      { kind: otelApi().SpanKind.CLIENT, attributes: { ...spanAttributes, [ATTR_GEN_AI_OPERATION_NAME]: operation } },
       parent,
     );
     call.telemetry.instruments.calls.add(1, call.telemetry.metricAttributes(operation));
@@ -51,7 +52,7 @@ export class ModelCallTelemetry implements CallObserver, ModelCallScope {
 
   /** The context attempt spans start in (this span as parent), made on the first attempt. */
   get context(): Context {
-    this.#context ??= trace.setSpan(this.#parent, this.span);
+    this.#context ??= otelApi().trace.setSpan(this.#parent, this.span);
     return this.#context;
   }
 
@@ -127,7 +128,7 @@ export class ModelCallTelemetry implements CallObserver, ModelCallScope {
     telemetry.instruments.errors.add(1, attributes);
     if (this.span.isRecording()) {
       this.span.setAttributes({ [ATTR_ERROR_TYPE]: errorClass, [ATTR_DD_ERROR_CLASS]: errorClass });
-      this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorClass });
+      this.span.setStatus({ code: otelApi().SpanStatusCode.ERROR, message: errorClass });
     }
     this.span.end();
   }

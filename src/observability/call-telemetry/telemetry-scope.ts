@@ -2,15 +2,12 @@
 // one facade call (CallScope) and one model call (ModelCallScope). The classes that create the next
 // level (FacadeTelemetry -> FacadeCall -> ModelCallTelemetry -> AttemptTelemetry) import downward
 // only; the back-references go through these interfaces, so the four files form no import circle.
-import { type Attributes, type Context, SpanKind, type Tracer } from '@opentelemetry/api';
+import type { Attributes, Context, Tracer } from '@opentelemetry/api';
 import type { EngineName } from '../../core/model-client.ts';
 import type { ProviderType } from '../../core/types.ts';
 import type { OPERATION_CHAT, OPERATION_EMBEDDINGS } from '../attribute-names.ts';
 import type { ModelInstruments } from '../model-instruments.ts';
 import type { RunSummaryAccumulator } from '../run-summary.ts';
-
-export const CLIENT_SPAN = SpanKind.CLIENT;
-export const INTERNAL_SPAN = SpanKind.INTERNAL;
 
 export type ModelOperation = typeof OPERATION_CHAT | typeof OPERATION_EMBEDDINGS;
 
