@@ -27,6 +27,7 @@ import { referenceTable, coldStartDistTable } from '../src/testing/bench/referen
 import { runInstrumentationCli } from '../src/testing/bench/instrumentation-cli.ts';
 import {
   FLEET_SCENARIOS,
+  FLEET_STORES,
   runFleetScenario,
   type FleetEvent,
   type FleetRow,
@@ -90,8 +91,10 @@ capacity options:
   --max-seconds <n>     cut a variant off after this long (default 300); cut-off calls count as failed
 
 fleet options:
-  --workers <n>         worker processes (default 4)
-  --store <s>           local, redis or both (default both; the bench starts its own redis-server)
+  --workers <list>      worker processes, e.g. 4,16 (default 4; 16 is about what two cores can run)
+  --rtt-ms <list>       round trip added between every worker and Redis and the provider by a TCP
+                        delay proxy, e.g. 0,1,3 (default 0: plain loopback)
+  --store <list>        from local,redis, or both (default both; the bench starts its own redis-server)
   --scenarios <list>    from a,b (capacity scenarios a and b; default both)
   --kill-worker         also a run per store that SIGKILLs one worker halfway
   --restart-redis       also a Redis run that restarts redis-server halfway
@@ -242,6 +245,13 @@ function pickList<T extends string>(raw: string | undefined, flag: string, allow
   return picked as T[];
 }
 
+/** A comma-separated list of numbers (each checked as numberOption does), or undefined when the flag is absent. */
+function numberList(raw: string | undefined, flag: string, bounds: Parameters<typeof numberOption>[2]): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const items = raw.split(',').map((item) => item.trim());
+  return [...new Set(items.map((item) => numberOption(item, flag, bounds)!))];
+}
+
 async function runCapacityCli(settings: {
   scenarios: string[];
   variants: (typeof CAPACITY_VARIANTS)[number][];
@@ -282,7 +292,8 @@ async function runCapacityCli(settings: {
 }
 
 async function runFleetCli(settings: {
-  workers: number;
+  workers: number[];
+  rttMs: number[];
   stores: FleetStore[];
   scenarios: (typeof FLEET_SCENARIOS)[number][];
   killWorker: boolean;
@@ -293,7 +304,7 @@ async function runFleetCli(settings: {
 }): Promise<number> {
   const redis = settings.stores.includes('redis') ? await startRedisServer() : undefined;
   process.stdout.write(
-    `bench fleet: ${settings.workers} workers × maxParallelRequests 64, scenarios ${settings.scenarios.join(',')}, stores ${settings.stores.join(', ')}${redis ? ` (redis-server on 127.0.0.1:${redis.port})` : ''}, ${cpus().length} cores, node ${process.version}\n\n`,
+    `bench fleet: ${settings.workers.join(',')} workers × maxParallelRequests 64, RTT ${settings.rttMs.join(',')} ms, scenarios ${settings.scenarios.join(',')}, stores ${settings.stores.join(', ')}${redis ? ` (redis-server on 127.0.0.1:${redis.port})` : ''}, ${cpus().length} cores, node ${process.version}\n\n`,
   );
   const rows: FleetRow[] = [];
   try {
@@ -302,17 +313,23 @@ async function runFleetCli(settings: {
       for (const store of settings.stores) runs.push([store, 'none']);
       if (settings.killWorker) for (const store of settings.stores) runs.push([store, 'kill-worker']);
       if (settings.restartRedis && redis) runs.push(['redis', 'restart-redis']);
-      for (const [store, event] of runs) {
-        const row = await runFleetScenario(scenario, store, event, {
-          workers: settings.workers,
-          calls: settings.calls,
-          maxSeconds: settings.maxSeconds,
-          redis,
-        });
-        rows.push(row);
-        process.stdout.write(
-          `${scenario} ${store.padEnd(5)} ${event.padEnd(13)} ${row.succeeded}/${row.calls} ok, ${row.failed} failed, ${row.lost} lost, ${row.wallSeconds.toFixed(1)} s, goodput ${(row.goodput * 100).toFixed(0)} %\n`,
-        );
+      for (const workers of settings.workers) {
+        for (const rttMs of settings.rttMs) {
+          for (const [store, event] of runs) {
+            const row = await runFleetScenario(scenario, store, event, {
+              workers,
+              rttMs,
+              calls: settings.calls,
+              maxSeconds: settings.maxSeconds,
+              redis,
+            });
+            rows.push(row);
+            const late = row.rateLimitedShareAfter5s === null ? '—' : `${(row.rateLimitedShareAfter5s * 100).toFixed(1)} %`;
+            process.stdout.write(
+              `${scenario} ${store.padEnd(5)} ${event.padEnd(13)} ${workers} workers, rtt ${rttMs} ms: ${row.succeeded}/${row.calls} ok, ${row.failed} failed, ${row.lost} lost, ${row.wallSeconds.toFixed(1)} s, goodput ${(row.goodput * 100).toFixed(0)} %, 429s after 5 s ${late}\n`,
+            );
+          }
+        }
       }
     }
   } finally {
@@ -324,6 +341,7 @@ async function runFleetCli(settings: {
       environment: { node: process.version, cores: cpus().length, date: new Date().toISOString() },
       settings: {
         workers: settings.workers,
+        rttMs: settings.rttMs,
         maxParallelRequests: 64,
         calls: settings.calls ?? 'scenario',
         maxSeconds: settings.maxSeconds,
@@ -384,6 +402,7 @@ await runCli('bench', async () => {
       calls: { type: 'string' },
       'kill-worker': { type: 'boolean' },
       'restart-redis': { type: 'boolean' },
+      'rtt-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -404,10 +423,9 @@ await runCli('bench', async () => {
     return runCapacityCli({ scenarios, variants, maxSeconds, json: values.json });
   }
   if (values.mode === 'fleet') {
-    const workers = numberOption(values.workers, '--workers', { min: 2, integer: true }) ?? 4;
-    const store = values.store ?? 'both';
-    if (!['local', 'redis', 'both'].includes(store)) throw new UsageError(`--store must be local, redis or both (got "${store}")`);
-    const stores: FleetStore[] = store === 'both' ? ['local', 'redis'] : [store as FleetStore];
+    const workers = numberList(values.workers, '--workers', { min: 2, max: 64, integer: true }) ?? [4];
+    const rttMs = numberList(values['rtt-ms'], '--rtt-ms', { min: 0, max: 100 }) ?? [0];
+    const stores: FleetStore[] = values.store === 'both' ? [...FLEET_STORES] : pickList(values.store, '--store', FLEET_STORES);
     if (stores.includes('redis') && !redisServerAvailable())
       throw new UsageError('--store redis needs redis-server on the PATH (apt-get install redis-server), or use --store local');
     const scenarios = pickList(values.scenarios, '--scenarios', FLEET_SCENARIOS);
@@ -416,6 +434,7 @@ await runCli('bench', async () => {
     if (values.json) await ensureWritable(values.json, '--json');
     return runFleetCli({
       workers,
+      rttMs,
       stores,
       scenarios,
       killWorker: Boolean(values['kill-worker']),

@@ -1,4 +1,4 @@
-// The fleet benchmark's table: local and Redis stores side by side, per scenario and event.
+// The fleet benchmark's table: local and Redis stores side by side, per scenario, event, worker count and RTT.
 import type { FleetRow } from './run-fleet-bench.ts';
 
 const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(x < 0.1 ? 1 : 0)} %`);
@@ -9,6 +9,8 @@ export function fleetTable(rows: FleetRow[]): string {
     'scenario',
     'store',
     'event',
+    'workers',
+    'rtt ms (measured)',
     'calls',
     'ok',
     'failed',
@@ -25,6 +27,8 @@ export function fleetTable(rows: FleetRow[]): string {
     r.scenario,
     r.store,
     r.event,
+    String(r.workers),
+    r.rttMs === 0 ? '0 (loopback)' : `${r.rttMs} (${r.rttMeasuredMs === null ? '—' : r.rttMeasuredMs.toFixed(2)})`,
     String(r.calls),
     String(r.succeeded),
     String(r.failed),

@@ -2,10 +2,12 @@
 // processes (fleet-worker.ts, each a registry with maxParallelRequests 64) against ONE fake
 // provider process with a capacity scenario's limit, with the local store (every worker learns
 // alone) or the Redis store (the bench starts its own redis-server). Optional events halfway:
-// SIGKILL one worker, or restart Redis (a fresh, empty server on the same port).
+// SIGKILL one worker, or restart Redis (a fresh, empty server on the same port). With `rttMs`, the
+// workers reach Redis and the provider through a delay proxy (src/testing/network/delay-proxy.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
+import { measureRoundTrip, startDelayProxy, type DelayProxy } from '../network/delay-proxy.ts';
 import { startProviderProcess } from '../soak/provider-process.ts';
 import type { FakeProviderStats } from '../fake-provider/fake-provider-server.ts';
 import type { RedisServer } from '../redis/redis-server.ts';
@@ -16,7 +18,8 @@ const WORKER = fileURLToPath(new URL('./fleet-worker.ts', import.meta.url));
 const MODEL = { openai: 'gpt-4o-mini', anthropic: 'claude-sonnet-4-5' } as const;
 export const FLEET_SCENARIOS = ['a', 'b'] as const;
 export type FleetScenarioId = (typeof FLEET_SCENARIOS)[number];
-export type FleetStore = 'local' | 'redis';
+export const FLEET_STORES = ['local', 'redis'] as const;
+export type FleetStore = (typeof FLEET_STORES)[number];
 export type FleetEvent = 'none' | 'kill-worker' | 'restart-redis';
 export const FLEET_MAX_PARALLEL = 64;
 const READY_TIMEOUT_MS = 30_000;
@@ -26,6 +29,10 @@ export interface FleetRow {
   store: FleetStore;
   event: FleetEvent;
   workers: number;
+  /** The round trip added between every worker and Redis and the provider (0: plain loopback, no proxy). */
+  rttMs: number;
+  /** That round trip as measured through the proxy before the run (median of PINGs to Redis, minus loopback's; null: no Redis). */
+  rttMeasuredMs: number | null;
   /** Calls of the workers that ran to the end (a killed worker's calls are in killedWorkerCalls). */
   calls: number;
   succeeded: number;
@@ -56,6 +63,8 @@ export interface FleetRunOptions {
   calls?: number;
   maxSeconds: number;
   redis?: RedisServer;
+  /** Round trip added between the workers and Redis and the provider, ms (default 0: no proxy). */
+  rttMs?: number;
 }
 
 function scenarioOf(id: FleetScenarioId): CapacityScenario {
@@ -104,17 +113,22 @@ export async function runFleetScenario(
   const keyPrefix = `fleet:${id}:${store}:${event}:${Date.now()}`;
   if (store === 'redis' && !options.redis) throw new Error('the Redis store needs a redis-server');
   const workers: Worker[] = [];
+  const rttMs = options.rttMs ?? 0;
+  const proxies: DelayProxy[] = [];
   try {
+    const endpoint = await throughDelay(provider.endpoints[scenario.protocol], rttMs, proxies);
+    const redisUrl = store === 'redis' ? await throughDelay(options.redis!.url, rttMs, proxies) : undefined;
+    const rttMeasuredMs = redisUrl ? await redisRoundTrip(options.redis!.url, redisUrl) : null;
     const starts = Array.from({ length: options.workers }, (_, i) => {
       const calls = Math.floor(totalCalls / options.workers) + (i < totalCalls % options.workers ? 1 : 0);
       return startWorker({
-        endpoint: provider.endpoints[scenario.protocol],
+        endpoint,
         protocol: scenario.protocol,
         model: MODEL[scenario.protocol],
         maxParallelRequests: FLEET_MAX_PARALLEL,
         calls,
         maxTokens: scenario.maxTokens,
-        store: store === 'redis' ? { type: 'redis', url: options.redis!.url, keyPrefix } : { type: 'local' },
+        store: redisUrl ? { type: 'redis', url: redisUrl, keyPrefix } : { type: 'local' },
       });
     });
     workers.push(...starts.map((s) => s.worker));
@@ -147,10 +161,13 @@ export async function runFleetScenario(
     const finished =
       results === 'timeout' ? await Promise.all(workers.map((w) => Promise.race([w.done, Promise.resolve(undefined)]))) : results;
     const stats = await provider.stats();
-    return summarise({ id, scenario, store, event, options, workers, finished, wallSeconds, stats, leasesBackSeconds: await leasesBack });
+    const leasesBackSeconds = await leasesBack;
+    const row = summarise({ id, scenario, store, event, options, workers, finished, wallSeconds, stats, leasesBackSeconds });
+    return { ...row, rttMs, rttMeasuredMs };
   } finally {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await provider.stop();
+    await Promise.all(proxies.map((proxy) => proxy.close()));
   }
 }
 
@@ -165,7 +182,7 @@ function summarise(run: {
   wallSeconds: number;
   stats: FakeProviderStats;
   leasesBackSeconds: number | null;
-}): FleetRow {
+}): Omit<FleetRow, 'rttMs' | 'rttMeasuredMs'> {
   const { workers, finished, stats } = run;
   const killed = run.event === 'kill-worker' ? 1 : 0;
   const survivors = workers.map((w, i) => ({ w, r: finished[i] })).slice(killed);
@@ -209,6 +226,24 @@ function summarise(run: {
         : null,
     warnings: ok.reduce((sum, s) => sum + s.r!.warnings.length, 0),
   };
+}
+
+/** `url` with its host and port replaced by a delay proxy's to them (`url` itself at 0 ms: plain loopback). */
+async function throughDelay(url: string, rttMs: number, proxies: DelayProxy[]): Promise<string> {
+  if (rttMs === 0) return url;
+  const parsed = new URL(url);
+  const proxy = await startDelayProxy({ host: parsed.hostname, port: Number(parsed.port) }, rttMs);
+  proxies.push(proxy);
+  parsed.port = String(proxy.port);
+  return parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
+}
+
+/** What the proxy adds to a PING's round trip: the median through it minus the median straight to Redis. */
+async function redisRoundTrip(direct: string, proxied: string): Promise<number> {
+  if (direct === proxied) return 0;
+  // One line out, one line back (a server with a password answers -NOAUTH: as good a round trip).
+  const ping = (url: string) => measureRoundTrip(Number(new URL(url).port), 'PING\r\n', 50);
+  return Math.max(0, (await ping(proxied)) - (await ping(direct)));
 }
 
 /** Polls the fleet's lease sets until none belongs to the killed worker (lease ids start with host:pid:). */
