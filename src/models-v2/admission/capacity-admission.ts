@@ -37,14 +37,20 @@ import { AdmissionGate, type GateRules, type GateWaiter } from './admission-gate
 import { CapacityLimit } from './limits/capacity-limit.ts';
 import { bucketSnapshot, MAX_PACING_WAIT_MS, observeReading, pacingWaitMs, sharedReadings } from './pacing/bucket-pacing.ts';
 import { RateBucketMirror } from './pacing/rate-bucket-mirror.ts';
-import type { SharedAdmissionDomain, SharedLease } from './store/admission-store.ts';
+import type { SharedAdmissionDomain, SharedBucketReading, SharedLease } from './store/admission-store.ts';
+
+type SharedReadings = { requests?: SharedBucketReading; tokens?: SharedBucketReading };
 
 export {
   PROBE_INTERVAL_MAX_MS,
   PROBE_INTERVAL_MIN_MS,
 } from './limits/capacity-limit.ts';
-/** Shared store: a queued head retries this often when no release was announced (bounded, no busy loop). */
-export const SHARED_SLOT_RETRY_MS = 25;
+/**
+ * Shared store: while this worker waits in the fleet's queue, freed slots are pushed to it; it
+ * asks again this often all the same, which renews its place (lapsing after the store's
+ * WAITER_TTL_MS, 1 s) and catches a grant whose message was lost. Bounded, no busy loop.
+ */
+export const SHARED_SLOT_RETRY_MS = 250;
 /** Shared store: queued attempts one acquisition asks slots for (one round trip for all of them). */
 export const SHARED_BATCH = 16;
 
@@ -169,22 +175,53 @@ export class CapacityAdmission implements Admission {
       const now = head.runtime.now();
       this.#adopt(domain, state, shared, reply.limit, reply.version, now);
       if (reply.inFlight >= reply.limit) state.limit.saturate();
-      for (const lease of reply.grants) {
-        // A waiter may have left (aborted) meanwhile: the slot goes to whoever is first now.
-        const granted = state.gate.grantHead((waiter) => this.#admit(domain, state, waiter, waiter.runtime.now(), lease));
-        if (!granted) void shared.domain.release(lease.id, {});
-      }
+      for (const lease of reply.grants) this.#take(domain, state, shared, lease);
       if (reply.stop === 'done') {
         this.#pump(domain, state);
         return;
       }
-      shared.waiting = true;
-      const resume = (): void => {
-        shared.waiting = false;
-        this.#pump(domain, state);
-      };
-      if (reply.stop === 'paced') head.runtime.sleep(Math.min(MAX_PACING_WAIT_MS, reply.waitMs)).then(resume, resume);
-      else void shared.domain.slotFreed(SHARED_SLOT_RETRY_MS).then(resume);
+      if (reply.stop === 'paced') {
+        shared.waiting = true;
+        const resume = (): void => {
+          shared.waiting = false;
+          this.#pump(domain, state);
+        };
+        head.runtime.sleep(Math.min(MAX_PACING_WAIT_MS, reply.waitMs)).then(resume, resume);
+      } else this.#awaitGrants(domain, state, shared);
+    });
+  }
+
+  /** Shared store: this worker waits in the fleet's queue; slots come through `#take`, and it asks again now and then. */
+  #awaitGrants(domain: AdmissionDomain, state: DomainState, shared: SharedState): void {
+    if (shared.waiting) return;
+    shared.waiting = true;
+    void shared.domain.slotFreed(SHARED_SLOT_RETRY_MS).then(() => {
+      shared.waiting = false;
+      this.#pump(domain, state);
+    });
+  }
+
+  /** Shared store: a slot for this worker (granted, or handed over by the fleet's queue) goes to the head, if any. */
+  #take(domain: AdmissionDomain, state: DomainState, shared: SharedState, lease: SharedLease): void {
+    // A waiter may have left (aborted) meanwhile: the slot goes to whoever is first now, or back.
+    const taken =
+      state.inFlight.size < this.#cap && state.gate.grantHead((waiter) => this.#admit(domain, state, waiter, waiter.runtime.now(), lease));
+    if (!taken) this.#releaseLease(domain, state, shared, lease.id, {});
+  }
+
+  /**
+   * Shared store: frees a lease; the store hands the slot to the oldest waiting worker. This
+   * worker's own queued attempts go with it, so it keeps (or takes) its place in the fleet's queue
+   * instead of asking again: a slot freed elsewhere reaches it in one push, with no poll.
+   */
+  #releaseLease(domain: AdmissionDomain, state: DomainState, shared: SharedState, leaseId: string, readings: SharedReadings): void {
+    const room = Math.min(SHARED_BATCH, state.gate.size, this.#cap - state.inFlight.size);
+    const waiting = room > 0 ? state.gate.peek(room).map((waiter) => waiter.tokens) : [];
+    if (waiting.length > 0) this.#awaitGrants(domain, state, shared);
+    void shared.domain.release(leaseId, readings, waiting).then((reply) => {
+      if (!reply) return;
+      this.#adopt(domain, state, shared, reply.limit, reply.version, nowOf(state));
+      for (const lease of reply.grants) this.#take(domain, state, shared, lease);
     });
   }
 
@@ -219,7 +256,7 @@ export class CapacityAdmission implements Admission {
         released = true;
         state.inFlight.delete(ticket.seq);
         this.#learn(domain, state, ticket, outcome, waiter.runtime.now());
-        if (ticket.lease && state.shared) void state.shared.domain.release(ticket.lease.id, sharedReadings(state, outcome));
+        if (ticket.lease && state.shared) this.#releaseLease(domain, state, state.shared, ticket.lease.id, sharedReadings(state, outcome));
         this.#pump(domain, state);
       },
     };
@@ -313,6 +350,11 @@ export class CapacityAdmission implements Admission {
   #share(domain: AdmissionDomain, state: DomainState, sharedDomain: SharedAdmissionDomain): void {
     const shared: SharedState = { domain: sharedDomain, version: -1, acquiring: false, waiting: false, changing: false };
     state.shared = shared;
+    sharedDomain.onGrant((lease) => {
+      // Handed over by the fleet's queue: the fleet was full with workers waiting.
+      state.limit.saturate();
+      this.#take(domain, state, shared, lease);
+    });
     sharedDomain.onConnectionChange((connected) => {
       shared.version = -1;
       shared.changing = false;

@@ -22,7 +22,8 @@ export const FLEET_STORES = ['local', 'redis'] as const;
 export type FleetStore = (typeof FLEET_STORES)[number];
 export type FleetEvent = 'none' | 'kill-worker' | 'restart-redis';
 export const FLEET_MAX_PARALLEL = 64;
-const READY_TIMEOUT_MS = 30_000;
+// Sixteen workers loading at once on two busy cores take a while: generous, but bounded.
+const READY_TIMEOUT_MS = 120_000;
 
 export interface FleetRow {
   scenario: FleetScenarioId;

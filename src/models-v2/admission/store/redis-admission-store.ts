@@ -19,6 +19,7 @@ import { redactSecrets } from '../../../core/secrets.ts';
 import type { AdmissionDomain } from '../admission.ts';
 import type {
   AcquireReply,
+  ReleaseReply,
   SharedLease,
   AdmissionStore,
   AdmissionStoreStatus,
@@ -109,7 +110,8 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
   constructor(options: RedisStoreOptions, make: () => RedisClientLike) {
     this.#options = options;
     this.#client = make();
-    this.#channel = `${options.keyPrefix}:released`;
+    // Grants handed to this worker while it waits are published here (one channel per worker).
+    this.#channel = `${options.keyPrefix}:grant:${this.#workerBase}`;
     // node-redis emits socket errors as events; they are handled by the fallback, never thrown.
     this.#client.on('error', (error: unknown) => {
       this.#lastClientError = error;
@@ -258,7 +260,7 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
       subscriber.on('error', () => {});
       await withTimeout(subscriber.connect(), CONNECT_TIMEOUT_MS);
       await withTimeout(
-        subscriber.subscribe(this.#channel, (message) => this.#domains.get(message)?.wake()),
+        subscriber.subscribe(this.#channel, (message) => this.#granted(message)),
         CONNECT_TIMEOUT_MS,
       );
       this.#subscriber = subscriber;
@@ -273,6 +275,15 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     }
   }
 
+  /** A grant pushed by the hand-off: "<state key>|<worker id>|<seq>|<server ms>|<spent requests>|<spent tokens>". */
+  #granted(message: string): void {
+    const [stateKey, worker, ...numbers] = message.split('|');
+    // A grant for an earlier epoch of this worker (before a fallback) is nobody's: it expires.
+    if (!this.#connected || worker !== this.workerId || !stateKey?.endsWith(':state')) return;
+    const [seq, at, requestsThrough, tokensThrough] = numbers.map(Number);
+    this.#domains.get(stateKey.slice(0, -':state'.length))?.granted({ id: `${worker}:${seq}`, seq, admittedAt: at, requestsThrough, tokensThrough });
+  }
+
   async #renewAll(): Promise<void> {
     if (!this.#connected) return;
     for (const domain of this.#domains.values()) await domain.renew();
@@ -281,25 +292,24 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
 
 /** Keys of one domain, in the order every script takes them. */
 function domainKeys(base: string): string[] {
-  return [`${base}:state`, `${base}:leases`, `${base}:order`, `${base}:workers`, `${base}:caps`];
+  return [`${base}:state`, `${base}:leases`, `${base}:order`, `${base}:workers`, `${base}:caps`, `${base}:queue`, `${base}:wants`];
 }
 
 class RedisDomain implements SharedAdmissionDomain {
   readonly #store: RedisAdmissionStore;
-  readonly #base: string;
   readonly #keys: string[];
   readonly #channel: string;
   readonly #cap: number;
   /** This worker's leases still running: renewed on every heartbeat. */
   readonly #leases = new Set<string>();
   readonly #listeners: ((connected: boolean) => void)[] = [];
+  #grantListener?: (lease: SharedLease) => void;
   #wakers: (() => void)[] = [];
   #liveWorkers = 1;
   #fleetCap: number;
 
   constructor(store: RedisAdmissionStore, base: string, channel: string, cap: number) {
     this.#store = store;
-    this.#base = base;
     this.#keys = domainKeys(base);
     this.#channel = channel;
     this.#cap = cap;
@@ -319,25 +329,25 @@ class RedisDomain implements SharedAdmissionDomain {
   }
 
   async acquire(costs: number[], initialLimit: number): Promise<AcquireReply | undefined> {
-    const args = [this.#store.workerId, LEASE_TTL_MS, this.#cap, initialLimit, ...costs.map((c) => Math.max(0, Math.ceil(c)))];
+    const queue = this.#grantListener ? 1 : 0;
+    const args = [this.#store.workerId, LEASE_TTL_MS, this.#cap, initialLimit, queue, this.#channel, ...costs.map(tokenCost)];
     const reply = await this.#run(ACQUIRE_SCRIPT, args);
     if (!reply) return undefined;
     const [stop, limit, version, inFlight, , now, waitMs, granted] = reply.slice(0, 8).map(Number);
-    const grants: SharedLease[] = [];
-    for (let i = 0; i < granted; i++) {
-      const [seq, requestsThrough, tokensThrough] = reply.slice(8 + 3 * i, 11 + 3 * i).map(Number);
-      const id = `${this.#store.workerId}:${seq}`;
-      this.#leases.add(id);
-      grants.push({ id, seq, admittedAt: now, requestsThrough, tokensThrough });
-    }
+    const grants = this.#leasesOf(reply, 8, granted, now);
     return { grants, stop: stop === 3 ? 'done' : stop === 2 ? 'paced' : 'full', waitMs, limit, version, inFlight };
   }
 
-  async release(leaseId: string, readings: { requests?: SharedBucketReading; tokens?: SharedBucketReading }): Promise<void> {
+  async release(
+    leaseId: string,
+    readings: { requests?: SharedBucketReading; tokens?: SharedBucketReading },
+    waiting: number[] = [],
+  ): Promise<ReleaseReply | undefined> {
     const known = this.#leases.delete(leaseId);
-    if (!known || !this.connected) return;
-    // The channel message names the domain, so only its waiters wake.
-    const args: (string | number)[] = [leaseId, this.#channel, this.#base];
+    if (!known || !this.connected) return undefined;
+    const wants = this.#grantListener ? waiting.length : 0;
+    const cost = Math.max(0, ...waiting.map(tokenCost));
+    const args: (string | number)[] = [leaseId, this.#store.workerId, LEASE_TTL_MS, wants, cost, this.#channel];
     for (const [prefix, reading] of [
       ['r:', readings.requests],
       ['t:', readings.tokens],
@@ -345,11 +355,34 @@ class RedisDomain implements SharedAdmissionDomain {
       if (!reading) continue;
       args.push(prefix, reading.limit, reading.remaining, reading.atMs, reading.seq, reading.spentThrough, reading.refillPerMs);
     }
-    const sent = this.#run(RELEASE_SCRIPT, args);
-    // This worker's own queue retries at once: its acquisition follows the release on the same
-    // connection (pipelined), so the freed slot costs no extra round trip or published message.
-    this.wake();
-    await sent;
+    const reply = await this.#run(RELEASE_SCRIPT, args);
+    if (!reply) return undefined;
+    const [limit, version, queued, now, granted] = reply.slice(0, 5).map(Number);
+    // Out of the queue (nothing left to wait for): a wait for pushed slots ends now, not at its timer.
+    if (queued !== 1) this.wake();
+    return { grants: this.#leasesOf(reply, 5, granted, now), queued: queued === 1, limit, version };
+  }
+
+  onGrant(listener: (lease: SharedLease) => void): void {
+    this.#grantListener = listener;
+  }
+
+  /** A slot the hand-off pushed to this worker: to the listener, or straight back when nobody takes it. */
+  granted(lease: SharedLease): void {
+    this.#leases.add(lease.id);
+    if (this.#grantListener) this.#grantListener(lease);
+    else void this.release(lease.id, {});
+  }
+
+  #leasesOf(reply: number[], from: number, count: number, now: number): SharedLease[] {
+    const grants: SharedLease[] = [];
+    for (let i = 0; i < count; i++) {
+      const [seq, requestsThrough, tokensThrough] = reply.slice(from + 3 * i, from + 3 + 3 * i).map(Number);
+      const id = `${this.#store.workerId}:${seq}`;
+      this.#leases.add(id);
+      grants.push({ id, seq, admittedAt: now, requestsThrough, tokensThrough });
+    }
+    return grants;
   }
 
   async recordRefusal(args: {
@@ -372,7 +405,7 @@ class RedisDomain implements SharedAdmissionDomain {
   }
 
   async setLimit(args: { version: number; to: number; reason: string }): Promise<LimitReply | undefined> {
-    const reply = await this.#run(SET_LIMIT_SCRIPT, [args.version, args.to, args.reason, this.#channel, this.#base]);
+    const reply = await this.#run(SET_LIMIT_SCRIPT, [args.version, args.to, args.reason, LEASE_TTL_MS]);
     return reply && limitReply(reply);
   }
 
@@ -426,6 +459,10 @@ class RedisDomain implements SharedAdmissionDomain {
       return undefined;
     }
   }
+}
+
+function tokenCost(cost: number): number {
+  return Math.max(0, Math.ceil(cost));
 }
 
 function limitReply(reply: number[]): LimitReply {
