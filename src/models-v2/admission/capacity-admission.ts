@@ -53,6 +53,12 @@ export {
 export const SHARED_SLOT_RETRY_MS = 250;
 /** Shared store: queued attempts one acquisition asks slots for (one round trip for all of them). */
 export const SHARED_BATCH = 16;
+/**
+ * Shared store: how many times in a row a worker may pass a lease straight to its own next
+ * attempt while other workers wait in the fleet's queue; the next release hands it to the oldest
+ * of them. (No one waiting: no bound.) docs/engine-rules.md "Shared admission store".
+ */
+export const SHARED_PASS_LIMIT = 3;
 
 interface Ticket {
   seq: number;
@@ -60,8 +66,10 @@ interface Ticket {
   tokens: number;
   requestsThrough: number;
   tokensThrough: number;
-  /** Shared store: the lease the attempt holds. */
+  /** Shared store: the lease the attempt holds (its fields follow the store's answer when it was passed on). */
   lease?: SharedLease;
+  /** Shared store: times in a row the lease was passed on within this worker (SHARED_PASS_LIMIT: it goes back). */
+  passes?: { count: number };
 }
 
 /** Shared store: where this domain stands with the fleet's state. */
@@ -210,6 +218,39 @@ export class CapacityAdmission implements Admission {
   }
 
   /**
+   * Shared store: the lease of an attempt that ended goes straight to this worker's next attempt,
+   * with no round trip on its way (the store renews and renumbers it meanwhile), when that is safe
+   * and fair: the concurrency limit alone governs (no rate bucket to check, no 429 just now), and
+   * the lease has not been passed on SHARED_PASS_LIMIT times in a row while other workers wait.
+   * The store's answer resets the count when nobody waits, and ends the run when the fleet holds
+   * more leases than a lowered limit.
+   */
+  #passOn(domain: AdmissionDomain, state: DomainState, shared: SharedState, ticket: Ticket, outcome: AdmissionOutcome): boolean {
+    const lease = ticket.lease!;
+    const passes = ticket.passes!;
+    if (outcome.kind === 'rate_limited' || state.requests || state.tokens || !shared.domain.connected) return false;
+    if (passes.count >= SHARED_PASS_LIMIT || state.gate.size === 0 || state.inFlight.size >= this.#cap) return false;
+    const next: SharedLease = { ...lease };
+    const nextPasses = { count: passes.count + 1 };
+    let cost = 0;
+    const passed = state.gate.grantHead((waiter) => {
+      cost = waiter.tokens;
+      return this.#admit(domain, state, waiter, waiter.runtime.now(), next, nextPasses);
+    });
+    if (!passed) return false;
+    // This worker's demand fills the slots it holds.
+    state.limit.saturate();
+    void shared.domain.pass(next.id, cost).then((reply) => {
+      if (!reply?.kept || reply.over) {
+        nextPasses.count = SHARED_PASS_LIMIT;
+        if (!reply?.kept) return;
+      } else if (reply.othersWaiting === 0) nextPasses.count = 0;
+      Object.assign(next, reply.lease);
+    });
+    return true;
+  }
+
+  /**
    * Shared store: frees a lease; the store hands the slot to the oldest waiting worker. This
    * worker's own queued attempts go with it, so it keeps (or takes) its place in the fleet's queue
    * instead of asking again: a slot freed elsewhere reaches it in one push, with no poll.
@@ -233,7 +274,14 @@ export class CapacityAdmission implements Admission {
     if (limit !== state.limit.value) this.#setLimit(domain, state, limit, now, 'the shared limit changed (another worker, or the store)');
   }
 
-  #admit(domain: AdmissionDomain, state: DomainState, waiter: GateWaiter, now: number, lease?: SharedLease): AdmissionPermit {
+  #admit(
+    domain: AdmissionDomain,
+    state: DomainState,
+    waiter: GateWaiter,
+    now: number,
+    lease?: SharedLease,
+    passes?: { count: number },
+  ): AdmissionPermit {
     state.seq += 1;
     state.tokensSpent += waiter.tokens;
     // Shared: the buckets are mirrored in the fleet's coordinates (server clock, fleet spend).
@@ -245,6 +293,7 @@ export class CapacityAdmission implements Admission {
           requestsThrough: lease.requestsThrough,
           tokensThrough: lease.tokensThrough,
           lease,
+          passes: passes ?? { count: 0 },
         }
       : { seq: state.seq, admittedAt: now, tokens: waiter.tokens, requestsThrough: state.seq, tokensThrough: state.tokensSpent };
     state.inFlight.add(ticket.seq);
@@ -256,7 +305,10 @@ export class CapacityAdmission implements Admission {
         released = true;
         state.inFlight.delete(ticket.seq);
         this.#learn(domain, state, ticket, outcome, waiter.runtime.now());
-        if (ticket.lease && state.shared) this.#releaseLease(domain, state, state.shared, ticket.lease.id, sharedReadings(state, outcome));
+        const shared = state.shared;
+        if (ticket.lease && shared && !this.#passOn(domain, state, shared, ticket, outcome)) {
+          this.#releaseLease(domain, state, shared, ticket.lease.id, sharedReadings(state, outcome));
+        }
         this.#pump(domain, state);
       },
     };

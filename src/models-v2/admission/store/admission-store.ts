@@ -48,6 +48,17 @@ export interface ReleaseReply {
   version: number;
 }
 
+export interface PassReply {
+  /** False when the lease was gone (expired): the attempt runs, but the fleet no longer counts it. */
+  kept: boolean;
+  /** The lease as the new admission it is (its id unchanged). */
+  lease: SharedLease;
+  /** The fleet holds more leases than its limit (it was cut): this lease should go back. */
+  over: boolean;
+  /** Workers waiting in the fleet's queue, other than this one. */
+  othersWaiting: number;
+}
+
 export interface LimitReply {
   applied: boolean;
   limit: number;
@@ -95,6 +106,11 @@ export interface SharedAdmissionDomain {
     readings: { requests?: SharedBucketReading; tokens?: SharedBucketReading },
     waiting?: number[],
   ): Promise<ReleaseReply | undefined>;
+  /**
+   * The lease, still held, now runs this worker's next attempt (no slot changes hands): the store
+   * renews and renumbers it. `cost`: the attempt's token estimate.
+   */
+  pass(leaseId: string, cost: number): Promise<PassReply | undefined>;
   /** Slots the store hands this worker while it waits in the fleet's queue (one listener). */
   onGrant(listener: (lease: SharedLease) => void): void;
   /** A crowd of 429s: the store applies the policy's fall rule to the fleet's leases, if `version` is current. */

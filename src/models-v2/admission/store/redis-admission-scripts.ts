@@ -200,6 +200,26 @@ return reply
 `;
 
 /**
+ * A lease passed on by its worker to its own next attempt (no slot changes hands): it is renewed
+ * and numbered again, as the admission it now is. ARGV: lease id, lease ttl ms, cost of the attempt.
+ * Returns {kept (0: the lease is gone, e.g. expired), seq, now, spentRequests, spentTokens, over
+ * (1: the fleet holds more leases than its limit), workers waiting (other than the lease's)}.
+ */
+export const PASS_SCRIPT = `${PRELUDE}
+local lease, ttl, cost = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+if not redis.call('ZSCORE', KEYS[2], lease) then return {0, 0, now, 0, 0, 1, 0} end
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local spentR = redis.call('HINCRBY', KEYS[1], 'r:spent', 1)
+local spentT = redis.call('HINCRBY', KEYS[1], 't:spent', cost)
+redis.call('ZADD', KEYS[2], now + ttl, lease)
+redis.call('ZADD', KEYS[3], seq, lease)
+local over = redis.call('ZCARD', KEYS[2]) > num('limit', 0) and 1 or 0
+local worker = string.match(lease, '^(.*):%d+$')
+local waiting = redis.call('ZCARD', KEYS[6]) - (redis.call('ZSCORE', KEYS[6], worker) and 1 or 0)
+return {1, seq, now, spentR, spentT, over, waiting}
+`;
+
+/**
  * Record a crowd of 429s: the limit falls to the leases still in flight that were admitted
  * before the refused attempt — the rule of the capacity policy, applied where the whole fleet's
  * leases are — no lower than `floor`, at most `from` − 1; only when nobody changed the limit since

@@ -19,6 +19,7 @@ import { redactSecrets } from '../../../core/secrets.ts';
 import type { AdmissionDomain } from '../admission.ts';
 import type {
   AcquireReply,
+  PassReply,
   ReleaseReply,
   SharedLease,
   AdmissionStore,
@@ -27,7 +28,14 @@ import type {
   SharedAdmissionDomain,
   SharedBucketReading,
 } from './admission-store.ts';
-import { ACQUIRE_SCRIPT, RECORD_REFUSAL_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT, SET_LIMIT_SCRIPT } from './redis-admission-scripts.ts';
+import {
+  ACQUIRE_SCRIPT,
+  PASS_SCRIPT,
+  RECORD_REFUSAL_SCRIPT,
+  RELEASE_SCRIPT,
+  RENEW_SCRIPT,
+  SET_LIMIT_SCRIPT,
+} from './redis-admission-scripts.ts';
 import { redisJoinProblem } from './redis-join-problem.ts';
 
 /** A lease not renewed for this long is gone: a killed worker's slots come back within it. */
@@ -197,7 +205,8 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
       reply = (await withTimeout(this.#client.sendCommand(['EVAL', script, ...tail]), COMMAND_TIMEOUT_MS)) as number[];
       this.#loaded.add(script);
     }
-    commandTimer?.(script === ACQUIRE_SCRIPT ? 'acquire' : script === RELEASE_SCRIPT ? 'release' : 'other', performance.now() - started);
+    const kind = script === ACQUIRE_SCRIPT ? 'acquire' : script === RELEASE_SCRIPT || script === PASS_SCRIPT ? 'release' : 'other';
+    commandTimer?.(kind, performance.now() - started);
     return reply;
   }
 
@@ -361,6 +370,19 @@ class RedisDomain implements SharedAdmissionDomain {
     // Out of the queue (nothing left to wait for): a wait for pushed slots ends now, not at its timer.
     if (queued !== 1) this.wake();
     return { grants: this.#leasesOf(reply, 5, granted, now), queued: queued === 1, limit, version };
+  }
+
+  async pass(leaseId: string, cost: number): Promise<PassReply | undefined> {
+    if (!this.#leases.has(leaseId)) return undefined;
+    const reply = await this.#run(PASS_SCRIPT, [leaseId, LEASE_TTL_MS, tokenCost(cost)]);
+    if (!reply) return undefined;
+    const [kept, seq, admittedAt, requestsThrough, tokensThrough, over, othersWaiting] = reply.map(Number);
+    return {
+      kept: kept === 1,
+      lease: { id: leaseId, seq, admittedAt, requestsThrough, tokensThrough },
+      over: over === 1,
+      othersWaiting,
+    };
   }
 
   onGrant(listener: (lease: SharedLease) => void): void {
