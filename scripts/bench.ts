@@ -4,7 +4,7 @@
 // we measure is the client's alone). Reports ratios: the machines are shared and noisy, so only
 // figures measured side by side in one run mean anything.
 import { spawn, execFile } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -304,7 +304,9 @@ async function runFleetCli(settings: {
 }): Promise<number> {
   const redis = settings.stores.includes('redis') ? await startRedisServer() : undefined;
   process.stdout.write(
-    `bench fleet: ${settings.workers.join(',')} workers × maxParallelRequests 64, RTT ${settings.rttMs.join(',')} ms, scenarios ${settings.scenarios.join(',')}, stores ${settings.stores.join(', ')}${redis ? ` (redis-server on 127.0.0.1:${redis.port})` : ''}, ${cpus().length} cores, node ${process.version}\n\n`,
+    `bench fleet: ${settings.workers.join(',')} workers × maxParallelRequests 64, RTT ${settings.rttMs.join(',')} ms, ` +
+      `scenarios ${settings.scenarios.join(',')}, stores ${settings.stores.join(', ')}` +
+      `${redis ? ` (redis-server on 127.0.0.1:${redis.port})` : ''}, ${cpus().length} cores, node ${process.version}, load ${loadavg()[0].toFixed(1)}\n\n`,
   );
   const rows: FleetRow[] = [];
   try {
@@ -326,7 +328,9 @@ async function runFleetCli(settings: {
             rows.push(row);
             const late = row.rateLimitedShareAfter5s === null ? '—' : `${(row.rateLimitedShareAfter5s * 100).toFixed(1)} %`;
             process.stdout.write(
-              `${scenario} ${store.padEnd(5)} ${event.padEnd(13)} ${workers} workers, rtt ${rttMs} ms: ${row.succeeded}/${row.calls} ok, ${row.failed} failed, ${row.lost} lost, ${row.wallSeconds.toFixed(1)} s, goodput ${(row.goodput * 100).toFixed(0)} %, 429s after 5 s ${late}\n`,
+              `${scenario} ${store.padEnd(5)} ${event.padEnd(13)} ${workers} workers, rtt ${rttMs} ms: ${row.succeeded}/${row.calls} ok, ` +
+                `${row.failed} failed, ${row.lost} lost, ${row.wallSeconds.toFixed(1)} s, goodput ${(row.goodput * 100).toFixed(0)} %, ` +
+                `429s after 5 s ${late}, load ${loadavg()[0].toFixed(1)}\n`,
             );
           }
         }
@@ -338,7 +342,7 @@ async function runFleetCli(settings: {
   process.stdout.write(`\n${fleetTable(rows)}\n`);
   if (settings.json) {
     const report = {
-      environment: { node: process.version, cores: cpus().length, date: new Date().toISOString() },
+      environment: { node: process.version, cores: cpus().length, date: new Date().toISOString(), loadAverage: loadavg() },
       settings: {
         workers: settings.workers,
         rttMs: settings.rttMs,

@@ -49,7 +49,10 @@ async function until(predicate: () => boolean, timeoutMs: number): Promise<void>
 }
 
 async function held(domain: SharedAdmissionDomain, count: number, limit: number): Promise<SharedLease[]> {
-  const reply = await domain.acquire(Array.from({ length: count }, () => 0), limit);
+  const reply = await domain.acquire(
+    Array.from({ length: count }, () => 0),
+    limit,
+  );
   return reply?.grants ?? [];
 }
 

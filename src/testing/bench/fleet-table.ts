@@ -22,6 +22,7 @@ export function fleetTable(rows: FleetRow[]): string {
     'leases back s',
     'store p50/p99 ms (acquire; release)',
     'warnings',
+    'load',
   ];
   const body = rows.map((r) => [
     r.scenario,
@@ -42,6 +43,7 @@ export function fleetTable(rows: FleetRow[]): string {
       ? `${ms(r.storeOverheadMs.acquireP50)}/${ms(r.storeOverheadMs.acquireP99)}; ${ms(r.storeOverheadMs.releaseP50)}/${ms(r.storeOverheadMs.releaseP99)}`
       : '—',
     String(r.warnings),
+    r.loadAverage.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

@@ -5,6 +5,7 @@
 // SIGKILL one worker, or restart Redis (a fresh, empty server on the same port). With `rttMs`, the
 // workers reach Redis and the provider through a delay proxy (src/testing/network/delay-proxy.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import { measureRoundTrip, startDelayProxy, type DelayProxy } from '../network/delay-proxy.ts';
@@ -34,6 +35,8 @@ export interface FleetRow {
   rttMs: number;
   /** That round trip as measured through the proxy before the run (median of PINGs to Redis, minus loopback's; null: no Redis). */
   rttMeasuredMs: number | null;
+  /** The machine's 1-minute load average when the run ended (other work on it shows here). */
+  loadAverage: number;
   /** Calls of the workers that ran to the end (a killed worker's calls are in killedWorkerCalls). */
   calls: number;
   succeeded: number;
@@ -164,7 +167,7 @@ export async function runFleetScenario(
     const stats = await provider.stats();
     const leasesBackSeconds = await leasesBack;
     const row = summarise({ id, scenario, store, event, options, workers, finished, wallSeconds, stats, leasesBackSeconds });
-    return { ...row, rttMs, rttMeasuredMs };
+    return { ...row, rttMs, rttMeasuredMs, loadAverage: loadavg()[0] };
   } finally {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await provider.stop();
@@ -183,7 +186,7 @@ function summarise(run: {
   wallSeconds: number;
   stats: FakeProviderStats;
   leasesBackSeconds: number | null;
-}): Omit<FleetRow, 'rttMs' | 'rttMeasuredMs'> {
+}): Omit<FleetRow, 'rttMs' | 'rttMeasuredMs' | 'loadAverage'> {
   const { workers, finished, stats } = run;
   const killed = run.event === 'kill-worker' ? 1 : 0;
   const survivors = workers.map((w, i) => ({ w, r: finished[i] })).slice(killed);

@@ -42,7 +42,8 @@ local function bucketWait(prefix, c)
   local spent = num(prefix .. 'spent', 0)
   local need = math.min(c, lim)
   local rate = num(prefix .. 'rate', 0)
-  local est = math.min(lim, num(prefix .. 'rem', lim) + rate * math.max(0, now - num(prefix .. 'at', now))) - (spent - num(prefix .. 'spentAt', spent))
+  local refilled = num(prefix .. 'rem', lim) + rate * math.max(0, now - num(prefix .. 'at', now))
+  local est = math.min(lim, refilled) - (spent - num(prefix .. 'spentAt', spent))
   if est >= need then return 0 end
   if rate <= 0 then return 60000 end
   return math.ceil((need - est) / rate)

@@ -290,7 +290,8 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     // A grant for an earlier epoch of this worker (before a fallback) is nobody's: it expires.
     if (!this.#connected || worker !== this.workerId || !stateKey?.endsWith(':state')) return;
     const [seq, at, requestsThrough, tokensThrough] = numbers.map(Number);
-    this.#domains.get(stateKey.slice(0, -':state'.length))?.granted({ id: `${worker}:${seq}`, seq, admittedAt: at, requestsThrough, tokensThrough });
+    const lease = { id: `${worker}:${seq}`, seq, admittedAt: at, requestsThrough, tokensThrough };
+    this.#domains.get(stateKey.slice(0, -':state'.length))?.granted(lease);
   }
 
   async #renewAll(): Promise<void> {
