@@ -220,18 +220,21 @@ export class CapacityAdmission implements Admission {
   /**
    * Shared store: the lease of an attempt that ended goes straight to this worker's next attempt,
    * with no round trip on its way (the store renews and renumbers it meanwhile), when that is safe
-   * and fair: the concurrency limit alone governs (no rate bucket to check, no 429 just now), and
-   * the lease has not been passed on SHARED_PASS_LIMIT times in a row while other workers wait.
+   * and fair: the concurrency limit alone governs (no rate bucket to check), and the lease has not
+   * been passed on SHARED_PASS_LIMIT times in a row after successes while other workers wait.
    * The store's answer resets the count when nobody waits, and ends the run when the fleet holds
    * more leases than a lowered limit.
    */
   #passOn(domain: AdmissionDomain, state: DomainState, shared: SharedState, ticket: Ticket, outcome: AdmissionOutcome): boolean {
     const lease = ticket.lease!;
     const passes = ticket.passes!;
-    if (outcome.kind === 'rate_limited' || state.requests || state.tokens || !shared.domain.connected) return false;
+    if (state.requests || state.tokens || !shared.domain.connected) return false;
     if (passes.count >= SHARED_PASS_LIMIT || state.gate.size === 0 || state.inFlight.size >= this.#cap) return false;
     const next: SharedLease = { ...lease };
-    const nextPasses = { count: passes.count + 1 };
+    // A slot refused with a 429 stays with the worker that saw it, uncounted: its next 429s come as
+    // fast as in one process, so this worker's crowd rule sees the crowd and cuts the fleet's limit
+    // (handed around the fleet, the refusals were spread too thin for any worker to call it a crowd).
+    const nextPasses = { count: passes.count + (outcome.kind === 'rate_limited' ? 0 : 1) };
     let cost = 0;
     const passed = state.gate.grantHead((waiter) => {
       cost = waiter.tokens;
