@@ -145,6 +145,36 @@ suite('lease hand-off through the fleet queue (real redis-server)', () => {
     }
   });
 
+  it("a lease passed to the holder's next attempt is renumbered (the fleet's order stays right); the answer says who waits and when the fleet is over its limit", async () => {
+    const keyPrefix = prefix();
+    const holder = await worker(keyPrefix);
+    const waiter = await listeningWorker(keyPrefix);
+    try {
+      const leases = await held(holder.domain, 3, 3);
+      const passed = await holder.domain.pass(leases[0]!.id, 10);
+      expect(passed).toMatchObject({ kept: true, over: false, othersWaiting: 0, lease: { id: leases[0]!.id, seq: 4 } });
+      expect(passed!.lease.tokensThrough).toBe(10);
+      expect((await waiter.domain.acquire([0], 3))?.stop).toBe('full');
+      // A crowd cut below what the fleet holds: the next pass says so (the holder gives the lease back).
+      const cut = await holder.domain.recordRefusal({
+        version: 0,
+        refusedSeq: 3,
+        from: 3,
+        floor: 1,
+        reason: 'crowd',
+        probeIntervalMs: 1000,
+      });
+      // Admitted before number 3: only the lease numbered 2 — the passed one is number 4 now.
+      expect(cut).toMatchObject({ applied: true, limit: 1 });
+      expect(await holder.domain.pass(leases[1]!.id, 0)).toMatchObject({ kept: true, over: true, othersWaiting: 1 });
+      // A lease this worker no longer holds is not passed.
+      await holder.domain.release(leases[2]!.id, {});
+      expect(await holder.domain.pass(leases[2]!.id, 0)).toBeUndefined();
+    } finally {
+      await Promise.all([holder.store.close(), waiter.store.close()]);
+    }
+  });
+
   it('two registries on one capped fleet: every call succeeds with about one store command per call (no poll, no herd)', async () => {
     const provider = await startFakeProvider({ latencyMs: 15 });
     const keyPrefix = prefix();
