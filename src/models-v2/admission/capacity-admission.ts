@@ -163,9 +163,9 @@ export class CapacityAdmission implements Admission {
   /**
    * Shared store: one acquisition at a time per domain, for up to SHARED_BATCH of the queue's
    * head (FIFO within this worker) in one round trip; this worker's cap still bounds what it
-   * runs. When the fleet is full the head waits for a release announced by the store, or
-   * SHARED_SLOT_RETRY_MS; when a shared bucket is short, as long as the store says. A store
-   * failure leaves the queue to the local path.
+   * runs. When the fleet is full this worker waits in the fleet's queue: freed slots are pushed
+   * to it (`#take`), and it asks again after SHARED_SLOT_RETRY_MS; when a shared bucket is short,
+   * as long as the store says. A store failure leaves the queue to the local path.
    */
   #pumpShared(domain: AdmissionDomain, state: DomainState, shared: SharedState): void {
     const room = Math.min(SHARED_BATCH, state.gate.size, this.#cap - state.inFlight.size);

@@ -11,6 +11,9 @@
 // - Leases expire (LEASE_TTL_MS, server clock); this worker renews its own every
 //   RENEW_INTERVAL_MS, so a slow call is never counted twice and a killed worker's slots come
 //   back within LEASE_TTL_MS.
+// - Hand-off: a worker that listens for grants waits in the fleet's queue; a slot freed anywhere
+//   is published on its own channel (`<keyPrefix>:grant:<worker>`, one subscription per worker)
+//   and reaches its listener with no poll (docs/engine-rules.md "Hand-off of a freed slot").
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { RedisStoreUrl } from '../../../config/redis-store-url.ts';
