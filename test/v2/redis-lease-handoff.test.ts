@@ -160,6 +160,36 @@ suite('lease hand-off through the fleet queue (real redis-server)', () => {
     expect(await holder.domain.pass(leases[2]!.id, 0)).toBeUndefined();
   });
 
+  it('a shared bucket refills with time even when the spend after its last reading never reports back (no stall)', async () => {
+    const keyPrefix = prefix();
+    const reader = await worker(keyPrefix);
+    const [first] = await held(reader.domain, 1, 10);
+    // The provider said: 5 of 5 left, refilling 10 a second.
+    await reader.domain.release(first!.id, {
+      requests: {
+        limit: 5,
+        remaining: 5,
+        atMs: first!.admittedAt,
+        seq: first!.seq,
+        spentThrough: first!.requestsThrough,
+        refillPerMs: 0.01,
+      },
+    });
+    // A worker spends the bucket, then falls away: its responses (and their readings) never arrive.
+    const lost = await worker(keyPrefix);
+    expect(await held(lost.domain, 5, 10)).toHaveLength(5);
+    await lost.store.close();
+    expect(await reader.domain.acquire([0], 10)).toMatchObject({ grants: [], stop: 'paced' });
+    // Refilled at 10 a second, the next slot comes within about 100 ms: bounded, not never.
+    const started = Date.now();
+    let granted = 0;
+    while (granted === 0 && Date.now() - started < 3_000) {
+      granted = (await reader.domain.acquire([0], 10))?.grants.length ?? 0;
+      if (granted === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(granted).toBe(1);
+  });
+
   it('two registries on one capped fleet: every call succeeds with about one store command per call (no poll, no herd)', async () => {
     const provider = await startFakeProvider({ latencyMs: 15 });
     const keyPrefix = prefix();

@@ -42,8 +42,11 @@ local function bucketWait(prefix, c)
   local spent = num(prefix .. 'spent', 0)
   local need = math.min(c, lim)
   local rate = num(prefix .. 'rate', 0)
+  -- What the last reading left, refilled since, less what the fleet spent since — then capped: an
+  -- admission whose response never reported back (its worker fell back) is refilled like any other
+  -- (capped first, it counted as spent for ever: the domain stalled until a reading no one could get).
   local refilled = num(prefix .. 'rem', lim) + rate * math.max(0, now - num(prefix .. 'at', now))
-  local est = math.min(lim, refilled) - (spent - num(prefix .. 'spentAt', spent))
+  local est = math.min(lim, refilled - (spent - num(prefix .. 'spentAt', spent)))
   if est >= need then return 0 end
   if rate <= 0 then return 60000 end
   return math.ceil((need - est) / rate)
