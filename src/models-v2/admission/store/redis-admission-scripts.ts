@@ -42,11 +42,15 @@ local function bucketWait(prefix, c)
   local spent = num(prefix .. 'spent', 0)
   local need = math.min(c, lim)
   local rate = num(prefix .. 'rate', 0)
-  -- What the last reading left, refilled since, less what the fleet spent since — then capped: an
-  -- admission whose response never reported back (its worker fell back) is refilled like any other
-  -- (capped first, it counted as spent for ever: the domain stalled until a reading no one could get).
-  local refilled = num(prefix .. 'rem', lim) + rate * math.max(0, now - num(prefix .. 'at', now))
-  local est = math.min(lim, refilled - (spent - num(prefix .. 'spentAt', spent)))
+  -- What the last reading left, refilled since (at most to the bucket's size), less what the fleet
+  -- spent since: as if that spend were recent, since its responses bring a newer reading soon. A
+  -- reading older than a whole refill (lim / rate) is stale: spend whose response never reported
+  -- back (its worker fell back) is refilled like any other then, or the domain would stall for good.
+  local elapsed = math.max(0, now - num(prefix .. 'at', now))
+  local refilled = num(prefix .. 'rem', lim) + rate * elapsed
+  local spentSince = spent - num(prefix .. 'spentAt', spent)
+  local est = math.min(lim, refilled) - spentSince
+  if rate > 0 and elapsed > lim / rate then est = math.min(lim, refilled - spentSince) end
   if est >= need then return 0 end
   if rate <= 0 then return 60000 end
   return math.ceil((need - est) / rate)
