@@ -13,7 +13,7 @@
 //   back within LEASE_TTL_MS.
 // - Hand-off: a worker that listens for grants waits in the fleet's queue; a slot freed anywhere
 //   is published on its own channel (`<keyPrefix>:grant:<worker>`, one subscription per worker)
-//   and reaches its listener with no poll (docs/engine-rules.md "Hand-off of a freed slot").
+//   and reaches its listener with no poll (docs/engine-rules.md "Shared admission store", the hand-off).
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { RedisStoreUrl } from '../../../config/redis-store-url.ts';
