@@ -4,7 +4,7 @@
 // we measure is the client's alone). Reports ratios: the machines are shared and noisy, so only
 // figures measured side by side in one run mean anything.
 import { spawn, execFile } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -96,7 +96,9 @@ capacity options:
   --max-seconds <n>     cut a variant off after this long (default 300); cut-off calls count as failed
 
 fleet options:
-  --workers <n>         worker processes (default 4)
+  --workers <list>      worker processes, e.g. 4,16 (default 4; 16 is about what two cores can run)
+  --rtt-ms <list>       round trip added between every worker and Redis and the provider by a TCP
+                        delay proxy, e.g. 0,1,3 (default 0: plain loopback; cluster runs at 0 only)
   --store <list>        from local,redis,cluster, or both (= local,redis; the default); the bench starts
                         its own redis-server, and for cluster a 3-primary Redis Cluster (redis-cli)
   --scenarios <list>    from a,b (capacity scenarios a and b; default both)
@@ -249,6 +251,13 @@ function pickList<T extends string>(raw: string | undefined, flag: string, allow
   return picked as T[];
 }
 
+/** A comma-separated list of numbers (each checked as numberOption does), or undefined when the flag is absent. */
+function numberList(raw: string | undefined, flag: string, bounds: Parameters<typeof numberOption>[2]): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const items = raw.split(',').map((item) => item.trim());
+  return [...new Set(items.map((item) => numberOption(item, flag, bounds)!))];
+}
+
 async function runCapacityCli(settings: {
   scenarios: string[];
   variants: (typeof CAPACITY_VARIANTS)[number][];
@@ -289,7 +298,8 @@ async function runCapacityCli(settings: {
 }
 
 async function runFleetCli(settings: {
-  workers: number;
+  workers: number[];
+  rttMs: number[];
   stores: FleetStore[];
   scenarios: (typeof FLEET_SCENARIOS)[number][];
   killWorker: boolean;
@@ -301,7 +311,10 @@ async function runFleetCli(settings: {
   const redis = settings.stores.includes('redis') ? await startRedisServer() : undefined;
   const cluster = settings.stores.includes('cluster') ? await startRedisCluster({ primaries: 3 }) : undefined;
   process.stdout.write(
-    `bench fleet: ${settings.workers} workers × maxParallelRequests 64, scenarios ${settings.scenarios.join(',')}, stores ${settings.stores.join(', ')}${redis ? ` (redis-server on 127.0.0.1:${redis.port})` : ''}${cluster ? ` (Redis Cluster ${cluster.nodes.join(',')})` : ''}, ${cpus().length} cores, node ${process.version}\n\n`,
+    `bench fleet: ${settings.workers.join(',')} workers × maxParallelRequests 64, RTT ${settings.rttMs.join(',')} ms, ` +
+      `scenarios ${settings.scenarios.join(',')}, stores ${settings.stores.join(', ')}` +
+      `${redis ? ` (redis-server on 127.0.0.1:${redis.port})` : ''}${cluster ? ` (Redis Cluster ${cluster.nodes.join(',')})` : ''}, ` +
+      `${cpus().length} cores, node ${process.version}, load ${loadavg()[0].toFixed(1)}\n\n`,
   );
   const rows: FleetRow[] = [];
   try {
@@ -310,18 +323,26 @@ async function runFleetCli(settings: {
       for (const store of settings.stores) runs.push([store, 'none']);
       if (settings.killWorker) for (const store of settings.stores) runs.push([store, 'kill-worker']);
       if (settings.restartRedis && redis) runs.push(['redis', 'restart-redis']);
-      for (const [store, event] of runs) {
-        const row = await runFleetScenario(scenario, store, event, {
-          workers: settings.workers,
-          calls: settings.calls,
-          maxSeconds: settings.maxSeconds,
-          redis,
-          cluster,
-        });
-        rows.push(row);
-        process.stdout.write(
-          `${scenario} ${store.padEnd(7)} ${event.padEnd(13)} ${row.succeeded}/${row.calls} ok, ${row.failed} failed, ${row.lost} lost, ${row.wallSeconds.toFixed(1)} s, goodput ${(row.goodput * 100).toFixed(0)} %\n`,
-        );
+      for (const workers of settings.workers) {
+        for (const rttMs of settings.rttMs) {
+          for (const [store, event] of runs) {
+            const row = await runFleetScenario(scenario, store, event, {
+              workers,
+              rttMs,
+              calls: settings.calls,
+              maxSeconds: settings.maxSeconds,
+              redis,
+              cluster,
+            });
+            rows.push(row);
+            const late = row.rateLimitedShareAfter5s === null ? '—' : `${(row.rateLimitedShareAfter5s * 100).toFixed(1)} %`;
+            process.stdout.write(
+              `${scenario} ${store.padEnd(7)} ${event.padEnd(13)} ${workers} workers, rtt ${rttMs} ms: ${row.succeeded}/${row.calls} ok, ` +
+                `${row.failed} failed, ${row.lost} lost, ${row.wallSeconds.toFixed(1)} s, goodput ${(row.goodput * 100).toFixed(0)} %, ` +
+                `429s after 5 s ${late}, load ${loadavg()[0].toFixed(1)}\n`,
+            );
+          }
+        }
       }
     }
   } finally {
@@ -331,9 +352,10 @@ async function runFleetCli(settings: {
   process.stdout.write(`\n${fleetTable(rows)}\n`);
   if (settings.json) {
     const report = {
-      environment: { node: process.version, cores: cpus().length, date: new Date().toISOString() },
+      environment: { node: process.version, cores: cpus().length, date: new Date().toISOString(), loadAverage: loadavg() },
       settings: {
         workers: settings.workers,
+        rttMs: settings.rttMs,
         maxParallelRequests: 64,
         calls: settings.calls ?? 'scenario',
         maxSeconds: settings.maxSeconds,
@@ -394,6 +416,7 @@ await runCli('bench', async () => {
       calls: { type: 'string' },
       'kill-worker': { type: 'boolean' },
       'restart-redis': { type: 'boolean' },
+      'rtt-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -413,9 +436,14 @@ await runCli('bench', async () => {
     return runCapacityCli({ scenarios, variants, maxSeconds, json: values.json });
   }
   if (values.mode === 'fleet') {
-    const workers = numberOption(values.workers, '--workers', { min: 2, integer: true }) ?? 4;
+    const workers = numberList(values.workers, '--workers', { min: 2, max: 64, integer: true }) ?? [4];
+    const rttMs = numberList(values['rtt-ms'], '--rtt-ms', { min: 0, max: 100 }) ?? [0];
     const picked = pickList(values.store ?? 'both', '--store', [...FLEET_STORES, 'both'] as const);
     const stores = [...new Set(picked.flatMap((s): FleetStore[] => (s === 'both' ? ['local', 'redis'] : [s])))];
+    if (stores.includes('cluster') && rttMs.some((rtt) => rtt > 0))
+      throw new UsageError(
+        '--store cluster runs at --rtt-ms 0 only (the delay proxy cannot rewrite the node addresses a cluster announces)',
+      );
     if (stores.includes('redis') && !redisServerAvailable())
       throw new UsageError('--store redis needs redis-server on the PATH (apt-get install redis-server), or use --store local');
     if (stores.includes('cluster') && !redisClusterToolsAvailable())
@@ -428,6 +456,7 @@ await runCli('bench', async () => {
     if (values.json) await ensureWritable(values.json, '--json');
     return runFleetCli({
       workers,
+      rttMs,
       stores,
       scenarios,
       killWorker: Boolean(values['kill-worker']),

@@ -41,6 +41,14 @@ describe('npm run bench input errors', () => {
     expect(workers.code).toBe(2);
     expect(workers.stderr).toMatch(/^bench: --workers .*\n$/);
     expect(workers.stdout).toBe('');
+    // Lists: each item is checked, and a bad one is named before anything starts.
+    const list = await runScript('bench', ['--mode', 'fleet', '--store', 'local', '--workers', '4,1']);
+    expect(list.code).toBe(2);
+    expect(list.stderr).toBe('bench: --workers must be an integer ≥ 2 and ≤ 64, got "1"\n');
+    const rtt = await runScript('bench', ['--mode', 'fleet', '--store', 'local', '--rtt-ms', '0,-1']);
+    expect(rtt.code).toBe(2);
+    expect(rtt.stderr).toBe('bench: --rtt-ms must be a number ≥ 0 and ≤ 100, got "-1"\n');
+    expect(rtt.stdout).toBe('');
   });
 
   it('an unknown capacity scenario or variant names what is allowed', async () => {

@@ -37,16 +37,28 @@ import { AdmissionGate, type GateRules, type GateWaiter } from './admission-gate
 import { CapacityLimit } from './limits/capacity-limit.ts';
 import { bucketSnapshot, MAX_PACING_WAIT_MS, observeReading, pacingWaitMs, sharedReadings } from './pacing/bucket-pacing.ts';
 import { RateBucketMirror } from './pacing/rate-bucket-mirror.ts';
-import type { SharedAdmissionDomain, SharedLease } from './store/admission-store.ts';
+import type { SharedAdmissionDomain, SharedBucketReading, SharedLease } from './store/admission-store.ts';
+
+type SharedReadings = { requests?: SharedBucketReading; tokens?: SharedBucketReading };
 
 export {
   PROBE_INTERVAL_MAX_MS,
   PROBE_INTERVAL_MIN_MS,
 } from './limits/capacity-limit.ts';
-/** Shared store: a queued head retries this often when no release was announced (bounded, no busy loop). */
-export const SHARED_SLOT_RETRY_MS = 25;
+/**
+ * Shared store: while this worker waits in the fleet's queue, freed slots are pushed to it; it
+ * asks again this often all the same, which renews its place (lapsing after the store's
+ * WAITER_TTL_MS, 1 s) and catches a grant whose message was lost. Bounded, no busy loop.
+ */
+export const SHARED_SLOT_RETRY_MS = 250;
 /** Shared store: queued attempts one acquisition asks slots for (one round trip for all of them). */
 export const SHARED_BATCH = 16;
+/**
+ * Shared store: how many times in a row a worker may pass a lease straight to its own next
+ * attempt while other workers wait in the fleet's queue; the next release hands it to the oldest
+ * of them. (No one waiting: no bound.) docs/engine-rules.md "Shared admission store".
+ */
+export const SHARED_PASS_LIMIT = 3;
 
 interface Ticket {
   seq: number;
@@ -54,8 +66,10 @@ interface Ticket {
   tokens: number;
   requestsThrough: number;
   tokensThrough: number;
-  /** Shared store: the lease the attempt holds. */
+  /** Shared store: the lease the attempt holds (its fields follow the store's answer when it was passed on). */
   lease?: SharedLease;
+  /** Shared store: times in a row the lease was passed on within this worker (SHARED_PASS_LIMIT: it goes back). */
+  passes?: { count: number };
 }
 
 /** Shared store: where this domain stands with the fleet's state. */
@@ -149,9 +163,9 @@ export class CapacityAdmission implements Admission {
   /**
    * Shared store: one acquisition at a time per domain, for up to SHARED_BATCH of the queue's
    * head (FIFO within this worker) in one round trip; this worker's cap still bounds what it
-   * runs. When the fleet is full the head waits for a release announced by the store, or
-   * SHARED_SLOT_RETRY_MS; when a shared bucket is short, as long as the store says. A store
-   * failure leaves the queue to the local path.
+   * runs. When the fleet is full this worker waits in the fleet's queue: freed slots are pushed
+   * to it (`#take`), and it asks again after SHARED_SLOT_RETRY_MS; when a shared bucket is short,
+   * as long as the store says. A store failure leaves the queue to the local path.
    */
   #pumpShared(domain: AdmissionDomain, state: DomainState, shared: SharedState): void {
     const room = Math.min(SHARED_BATCH, state.gate.size, this.#cap - state.inFlight.size);
@@ -169,22 +183,89 @@ export class CapacityAdmission implements Admission {
       const now = head.runtime.now();
       this.#adopt(domain, state, shared, reply.limit, reply.version, now);
       if (reply.inFlight >= reply.limit) state.limit.saturate();
-      for (const lease of reply.grants) {
-        // A waiter may have left (aborted) meanwhile: the slot goes to whoever is first now.
-        const granted = state.gate.grantHead((waiter) => this.#admit(domain, state, waiter, waiter.runtime.now(), lease));
-        if (!granted) void shared.domain.release(lease.id, {});
-      }
+      for (const lease of reply.grants) this.#take(domain, state, shared, lease);
       if (reply.stop === 'done') {
         this.#pump(domain, state);
         return;
       }
-      shared.waiting = true;
-      const resume = (): void => {
-        shared.waiting = false;
-        this.#pump(domain, state);
-      };
-      if (reply.stop === 'paced') head.runtime.sleep(Math.min(MAX_PACING_WAIT_MS, reply.waitMs)).then(resume, resume);
-      else void shared.domain.slotFreed(SHARED_SLOT_RETRY_MS).then(resume);
+      if (reply.stop === 'paced') {
+        shared.waiting = true;
+        const resume = (): void => {
+          shared.waiting = false;
+          this.#pump(domain, state);
+        };
+        head.runtime.sleep(Math.min(MAX_PACING_WAIT_MS, reply.waitMs)).then(resume, resume);
+      } else this.#awaitGrants(domain, state, shared);
+    });
+  }
+
+  /** Shared store: this worker waits in the fleet's queue; slots come through `#take`, and it asks again now and then. */
+  #awaitGrants(domain: AdmissionDomain, state: DomainState, shared: SharedState): void {
+    if (shared.waiting) return;
+    shared.waiting = true;
+    void shared.domain.slotFreed(SHARED_SLOT_RETRY_MS).then(() => {
+      shared.waiting = false;
+      this.#pump(domain, state);
+    });
+  }
+
+  /** Shared store: a slot for this worker (granted, or handed over by the fleet's queue) goes to the head, if any. */
+  #take(domain: AdmissionDomain, state: DomainState, shared: SharedState, lease: SharedLease): void {
+    // A waiter may have left (aborted) meanwhile: the slot goes to whoever is first now, or back.
+    const taken =
+      state.inFlight.size < this.#cap && state.gate.grantHead((waiter) => this.#admit(domain, state, waiter, waiter.runtime.now(), lease));
+    if (!taken) this.#releaseLease(domain, state, shared, lease.id, {});
+  }
+
+  /**
+   * Shared store: the lease of an attempt that ended goes straight to this worker's next attempt,
+   * with no round trip on its way (the store renews and renumbers it meanwhile), when that is safe
+   * and fair: the concurrency limit alone governs (no rate bucket to check), and the lease has not
+   * been passed on SHARED_PASS_LIMIT times in a row after successes while other workers wait.
+   * The store's answer resets the count when nobody waits, and ends the run when the fleet holds
+   * more leases than a lowered limit.
+   */
+  #passOn(domain: AdmissionDomain, state: DomainState, shared: SharedState, ticket: Ticket, outcome: AdmissionOutcome): boolean {
+    const lease = ticket.lease!;
+    const passes = ticket.passes!;
+    if (state.requests || state.tokens || !shared.domain.connected) return false;
+    if (passes.count >= SHARED_PASS_LIMIT || state.gate.size === 0 || state.inFlight.size >= this.#cap) return false;
+    const next: SharedLease = { ...lease };
+    // A slot refused with a 429 stays with the worker that saw it, uncounted: its next 429s come as
+    // fast as in one process, so this worker's crowd rule sees the crowd and cuts the fleet's limit
+    // (handed around the fleet, the refusals were spread too thin for any worker to call it a crowd).
+    const nextPasses = { count: passes.count + (outcome.kind === 'rate_limited' ? 0 : 1) };
+    let cost = 0;
+    const passed = state.gate.grantHead((waiter) => {
+      cost = waiter.tokens;
+      return this.#admit(domain, state, waiter, waiter.runtime.now(), next, nextPasses);
+    });
+    if (!passed) return false;
+    // This worker's demand fills the slots it holds.
+    state.limit.saturate();
+    void shared.domain.pass(next.id, cost).then((reply) => {
+      if (!reply?.kept || reply.over) {
+        nextPasses.count = SHARED_PASS_LIMIT;
+        if (!reply?.kept) return;
+      } else if (reply.othersWaiting === 0) nextPasses.count = 0;
+      Object.assign(next, reply.lease);
+    });
+    return true;
+  }
+
+  /**
+   * Shared store: frees a lease; the store hands the slot to the oldest waiting worker. This
+   * worker's own queued attempts go with it, so it keeps (or takes) its place in the fleet's queue
+   * instead of asking again: a slot freed elsewhere reaches it in one push, with no poll.
+   */
+  #releaseLease(domain: AdmissionDomain, state: DomainState, shared: SharedState, leaseId: string, readings: SharedReadings): void {
+    const room = Math.min(SHARED_BATCH, state.gate.size, this.#cap - state.inFlight.size);
+    const waiting = room > 0 ? state.gate.peek(room).map((waiter) => waiter.tokens) : [];
+    if (waiting.length > 0) this.#awaitGrants(domain, state, shared);
+    void shared.domain.release(leaseId, readings, waiting).then((reply) => {
+      if (!reply) return;
+      this.#adopt(domain, state, shared, reply.limit, reply.version, nowOf(state));
+      for (const lease of reply.grants) this.#take(domain, state, shared, lease);
     });
   }
 
@@ -196,7 +277,14 @@ export class CapacityAdmission implements Admission {
     if (limit !== state.limit.value) this.#setLimit(domain, state, limit, now, 'the shared limit changed (another worker, or the store)');
   }
 
-  #admit(domain: AdmissionDomain, state: DomainState, waiter: GateWaiter, now: number, lease?: SharedLease): AdmissionPermit {
+  #admit(
+    domain: AdmissionDomain,
+    state: DomainState,
+    waiter: GateWaiter,
+    now: number,
+    lease?: SharedLease,
+    passes?: { count: number },
+  ): AdmissionPermit {
     state.seq += 1;
     state.tokensSpent += waiter.tokens;
     // Shared: the buckets are mirrored in the fleet's coordinates (server clock, fleet spend).
@@ -208,6 +296,7 @@ export class CapacityAdmission implements Admission {
           requestsThrough: lease.requestsThrough,
           tokensThrough: lease.tokensThrough,
           lease,
+          passes: passes ?? { count: 0 },
         }
       : { seq: state.seq, admittedAt: now, tokens: waiter.tokens, requestsThrough: state.seq, tokensThrough: state.tokensSpent };
     state.inFlight.add(ticket.seq);
@@ -219,7 +308,10 @@ export class CapacityAdmission implements Admission {
         released = true;
         state.inFlight.delete(ticket.seq);
         this.#learn(domain, state, ticket, outcome, waiter.runtime.now());
-        if (ticket.lease && state.shared) void state.shared.domain.release(ticket.lease.id, sharedReadings(state, outcome));
+        const shared = state.shared;
+        if (ticket.lease && shared && !this.#passOn(domain, state, shared, ticket, outcome)) {
+          this.#releaseLease(domain, state, shared, ticket.lease.id, sharedReadings(state, outcome));
+        }
         this.#pump(domain, state);
       },
     };
@@ -313,6 +405,11 @@ export class CapacityAdmission implements Admission {
   #share(domain: AdmissionDomain, state: DomainState, sharedDomain: SharedAdmissionDomain): void {
     const shared: SharedState = { domain: sharedDomain, version: -1, acquiring: false, waiting: false, changing: false };
     state.shared = shared;
+    sharedDomain.onGrant((lease) => {
+      // Handed over by the fleet's queue: the fleet was full with workers waiting.
+      state.limit.saturate();
+      this.#take(domain, state, shared, lease);
+    });
     sharedDomain.onConnectionChange((connected) => {
       shared.version = -1;
       shared.changing = false;

@@ -1,4 +1,4 @@
-// The fleet benchmark's table: local and Redis stores side by side, per scenario and event.
+// The fleet benchmark's table: local and Redis stores side by side, per scenario, event, worker count and RTT.
 import type { FleetRow } from './run-fleet-bench.ts';
 
 const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(x < 0.1 ? 1 : 0)} %`);
@@ -9,6 +9,8 @@ export function fleetTable(rows: FleetRow[]): string {
     'scenario',
     'store',
     'event',
+    'workers',
+    'rtt ms (measured)',
     'calls',
     'ok',
     'failed',
@@ -20,11 +22,14 @@ export function fleetTable(rows: FleetRow[]): string {
     'leases back s',
     'store p50/p99 ms (acquire; release)',
     'warnings',
+    'load',
   ];
   const body = rows.map((r) => [
     r.scenario,
     r.store,
     r.event,
+    String(r.workers),
+    r.rttMs === 0 ? '0 (loopback)' : `${r.rttMs} (${r.rttMeasuredMs === null ? '—' : r.rttMeasuredMs.toFixed(2)})`,
     String(r.calls),
     String(r.succeeded),
     String(r.failed),
@@ -38,6 +43,7 @@ export function fleetTable(rows: FleetRow[]): string {
       ? `${ms(r.storeOverheadMs.acquireP50)}/${ms(r.storeOverheadMs.acquireP99)}; ${ms(r.storeOverheadMs.releaseP50)}/${ms(r.storeOverheadMs.releaseP99)}`
       : '—',
     String(r.warnings),
+    r.loadAverage.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

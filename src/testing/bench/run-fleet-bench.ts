@@ -3,10 +3,15 @@
 // provider process with a capacity scenario's limit, with the local store (every worker learns
 // alone) or the Redis store (the bench starts its own redis-server, or with `cluster` its own
 // 3-primary Redis Cluster: src/testing/redis/redis-cluster.ts). Optional events halfway:
-// SIGKILL one worker, or restart Redis (a fresh, empty server on the same port).
+// SIGKILL one worker, or restart Redis (a fresh, empty server on the same port). With `rttMs`, the
+// workers reach Redis and the provider through a delay proxy (src/testing/network/delay-proxy.ts);
+// a cluster is reached directly (a proxy would have to rewrite the node addresses the cluster
+// announces), so the bench refuses `cluster` with an RTT above 0.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
+import { measureRoundTrip, startDelayProxy, type DelayProxy } from '../network/delay-proxy.ts';
 import { startProviderProcess } from '../soak/provider-process.ts';
 import type { FakeProviderStats } from '../fake-provider/fake-provider-server.ts';
 import type { RedisClusterHandle } from '../redis/redis-cluster.ts';
@@ -22,13 +27,20 @@ export const FLEET_STORES = ['local', 'redis', 'cluster'] as const;
 export type FleetStore = (typeof FLEET_STORES)[number];
 export type FleetEvent = 'none' | 'kill-worker' | 'restart-redis';
 export const FLEET_MAX_PARALLEL = 64;
-const READY_TIMEOUT_MS = 30_000;
+// Sixteen workers loading at once on two busy cores take a while: generous, but bounded.
+const READY_TIMEOUT_MS = 120_000;
 
 export interface FleetRow {
   scenario: FleetScenarioId;
   store: FleetStore;
   event: FleetEvent;
   workers: number;
+  /** The round trip added between every worker and Redis and the provider (0: plain loopback, no proxy). */
+  rttMs: number;
+  /** That round trip as measured through the proxy before the run (median of PINGs to Redis, minus loopback's; null: no Redis). */
+  rttMeasuredMs: number | null;
+  /** The machine's 1-minute load average when the run ended (other work on it shows here). */
+  loadAverage: number;
   /** Calls of the workers that ran to the end (a killed worker's calls are in killedWorkerCalls). */
   calls: number;
   succeeded: number;
@@ -61,6 +73,8 @@ export interface FleetRunOptions {
   redis?: RedisServer;
   /** For the `cluster` store. */
   cluster?: RedisClusterHandle;
+  /** Round trip added between the workers and Redis and the provider, ms (default 0: no proxy). */
+  rttMs?: number;
 }
 
 function scenarioOf(id: FleetScenarioId): CapacityScenario {
@@ -110,22 +124,26 @@ export async function runFleetScenario(
   if (store === 'redis' && !options.redis) throw new Error('the Redis store needs a redis-server');
   if (store === 'cluster' && !options.cluster) throw new Error('the cluster store needs a Redis Cluster');
   const workers: Worker[] = [];
+  const rttMs = options.rttMs ?? 0;
+  const proxies: DelayProxy[] = [];
   try {
+    const endpoint = await throughDelay(provider.endpoints[scenario.protocol], rttMs, proxies);
+    const redisUrl = store === 'redis' ? await throughDelay(options.redis!.url, rttMs, proxies) : undefined;
+    const rttMeasuredMs = redisUrl ? await redisRoundTrip(options.redis!.url, redisUrl) : null;
     const starts = Array.from({ length: options.workers }, (_, i) => {
       const calls = Math.floor(totalCalls / options.workers) + (i < totalCalls % options.workers ? 1 : 0);
       return startWorker({
-        endpoint: provider.endpoints[scenario.protocol],
+        endpoint,
         protocol: scenario.protocol,
         model: MODEL[scenario.protocol],
         maxParallelRequests: FLEET_MAX_PARALLEL,
         calls,
         maxTokens: scenario.maxTokens,
-        store:
-          store === 'redis'
-            ? { type: 'redis', url: options.redis!.url, keyPrefix }
-            : store === 'cluster'
-              ? { type: 'redis', url: options.cluster!.url, mode: 'cluster', keyPrefix }
-              : { type: 'local' },
+        store: redisUrl
+          ? { type: 'redis', url: redisUrl, keyPrefix }
+          : store === 'cluster'
+            ? { type: 'redis', url: options.cluster!.url, mode: 'cluster', keyPrefix }
+            : { type: 'local' },
       });
     });
     workers.push(...starts.map((s) => s.worker));
@@ -158,10 +176,13 @@ export async function runFleetScenario(
     const finished =
       results === 'timeout' ? await Promise.all(workers.map((w) => Promise.race([w.done, Promise.resolve(undefined)]))) : results;
     const stats = await provider.stats();
-    return summarise({ id, scenario, store, event, options, workers, finished, wallSeconds, stats, leasesBackSeconds: await leasesBack });
+    const leasesBackSeconds = await leasesBack;
+    const row = summarise({ id, scenario, store, event, options, workers, finished, wallSeconds, stats, leasesBackSeconds });
+    return { ...row, rttMs, rttMeasuredMs, loadAverage: loadavg()[0] };
   } finally {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await provider.stop();
+    await Promise.all(proxies.map((proxy) => proxy.close()));
   }
 }
 
@@ -176,7 +197,7 @@ function summarise(run: {
   wallSeconds: number;
   stats: FakeProviderStats;
   leasesBackSeconds: number | null;
-}): FleetRow {
+}): Omit<FleetRow, 'rttMs' | 'rttMeasuredMs' | 'loadAverage'> {
   const { workers, finished, stats } = run;
   const killed = run.event === 'kill-worker' ? 1 : 0;
   const survivors = workers.map((w, i) => ({ w, r: finished[i] })).slice(killed);
@@ -220,6 +241,24 @@ function summarise(run: {
         : null,
     warnings: ok.reduce((sum, s) => sum + s.r!.warnings.length, 0),
   };
+}
+
+/** `url` with its host and port replaced by a delay proxy's to them (`url` itself at 0 ms: plain loopback). */
+async function throughDelay(url: string, rttMs: number, proxies: DelayProxy[]): Promise<string> {
+  if (rttMs === 0) return url;
+  const parsed = new URL(url);
+  const proxy = await startDelayProxy({ host: parsed.hostname, port: Number(parsed.port) }, rttMs);
+  proxies.push(proxy);
+  parsed.port = String(proxy.port);
+  return parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
+}
+
+/** What the proxy adds to a PING's round trip: the median through it minus the median straight to Redis. */
+async function redisRoundTrip(direct: string, proxied: string): Promise<number> {
+  if (direct === proxied) return 0;
+  // One line out, one line back (a server with a password answers -NOAUTH: as good a round trip).
+  const ping = (url: string) => measureRoundTrip(Number(new URL(url).port), 'PING\r\n', 50);
+  return Math.max(0, (await ping(proxied)) - (await ping(direct)));
 }
 
 /** Polls the fleet's lease sets until none belongs to the killed worker (lease ids start with host:pid:). */

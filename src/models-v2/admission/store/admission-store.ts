@@ -39,6 +39,26 @@ export interface AcquireReply {
   inFlight: number;
 }
 
+export interface ReleaseReply {
+  /** Slots handed straight back to this worker (it was first in the queue). */
+  grants: SharedLease[];
+  /** Whether this worker still waits in the fleet's queue (more grants will be pushed). */
+  queued: boolean;
+  limit: number;
+  version: number;
+}
+
+export interface PassReply {
+  /** False when the lease was gone (expired): the attempt runs, but the fleet no longer counts it. */
+  kept: boolean;
+  /** The lease as the new admission it is (its id unchanged). */
+  lease: SharedLease;
+  /** The fleet holds more leases than its limit (it was cut): this lease should go back. */
+  over: boolean;
+  /** Workers waiting in the fleet's queue, other than this one. */
+  othersWaiting: number;
+}
+
 export interface LimitReply {
   applied: boolean;
   limit: number;
@@ -69,9 +89,30 @@ export interface SharedAdmissionDomain {
   /** Live workers and the sum of their caps, as last seen (at least 1 and this worker's cap). */
   readonly liveWorkers: number;
   readonly fleetCap: number;
-  /** Up to `costs.length` slots in one round trip, in order (costs: each attempt's token estimate). */
+  /**
+   * Up to `costs.length` slots in one round trip, in order (costs: each attempt's token estimate).
+   * With a grant listener (`onGrant`), what is not granted waits in the fleet's queue: the store
+   * pushes each slot to the listener when it frees (for `WAITER_TTL_MS`, renewed by every acquire
+   * and release).
+   */
   acquire(costs: number[], initialLimit: number): Promise<AcquireReply | undefined>;
-  release(leaseId: string, readings: { requests?: SharedBucketReading; tokens?: SharedBucketReading }): Promise<void>;
+  /**
+   * Frees a lease: the slot goes to the oldest waiting worker (this one, through the reply, when it
+   * is first). `waiting`: the costs of this worker's attempts still queued (it joins or keeps its
+   * place in the fleet's queue for them).
+   */
+  release(
+    leaseId: string,
+    readings: { requests?: SharedBucketReading; tokens?: SharedBucketReading },
+    waiting?: number[],
+  ): Promise<ReleaseReply | undefined>;
+  /**
+   * The lease, still held, now runs this worker's next attempt (no slot changes hands): the store
+   * renews and renumbers it. `cost`: the attempt's token estimate.
+   */
+  pass(leaseId: string, cost: number): Promise<PassReply | undefined>;
+  /** Slots the store hands this worker while it waits in the fleet's queue (one listener). */
+  onGrant(listener: (lease: SharedLease) => void): void;
   /** A crowd of 429s: the store applies the policy's fall rule to the fleet's leases, if `version` is current. */
   recordRefusal(args: {
     version: number;
@@ -83,7 +124,7 @@ export interface SharedAdmissionDomain {
   }): Promise<LimitReply | undefined>;
   /** A limit the policy chose (a probe), if `version` is current. */
   setLimit(args: { version: number; to: number; reason: string }): Promise<LimitReply | undefined>;
-  /** Resolves when a slot may have come free somewhere in the fleet, or after `maxMs`. */
+  /** Resolves when this worker should ask again (its queue wait ended, or the connection changed), or after `maxMs`. */
   slotFreed(maxMs: number): Promise<void>;
   /** Called when the store falls back (false) or rejoins (true). */
   onConnectionChange(listener: (connected: boolean) => void): void;

@@ -9,8 +9,14 @@
 //   3 order   sorted set: lease id → admission number (seq); "admitted before" counts
 //   4 workers sorted set: worker id → expiry (server ms); a worker renews while it lives
 //   5 caps    hash: worker id → its maxParallelRequests
+//   6 queue   sorted set: worker id → its turn; the workers waiting for a slot, oldest turn first
+//   7 wants   hash: worker id → slots it waits for; <id>|c the cost of each, <id>|d when its place
+//             lapses (server ms), <id>|ch the channel its grants are published on
 // The scripts hold no policy: they apply a decision the capacity policy made (or the rule it
 // passes in) atomically, so two workers never both cut the limit for the same crowd.
+
+/** A waiting worker that has not renewed its place for this long has left the queue (a dead one gets no grants). */
+export const WAITER_TTL_MS = 1_000;
 
 /** Shared by every script: the server clock and the removal of expired leases and workers. */
 const PRELUDE = `
@@ -30,18 +36,104 @@ local function num(field, default)
   if v then return tonumber(v) end
   return default
 end
+local function bucketWait(prefix, c)
+  local lim = num(prefix .. 'limit', nil)
+  if not lim or c <= 0 then return 0 end
+  local spent = num(prefix .. 'spent', 0)
+  local need = math.min(c, lim)
+  local rate = num(prefix .. 'rate', 0)
+  -- What the last reading left, refilled since (at most to the bucket's size), less what the fleet
+  -- spent since: as if that spend were recent, since its responses bring a newer reading soon. A
+  -- reading older than a whole refill (lim / rate) is stale: spend whose response never reported
+  -- back (its worker fell back) is refilled like any other then, or the domain would stall for good.
+  local elapsed = math.max(0, now - num(prefix .. 'at', now))
+  local refilled = num(prefix .. 'rem', lim) + rate * elapsed
+  local spentSince = spent - num(prefix .. 'spentAt', spent)
+  local est = math.min(lim, refilled) - spentSince
+  if rate > 0 and elapsed > lim / rate then est = math.min(lim, refilled - spentSince) end
+  if est >= need then return 0 end
+  if rate <= 0 then return 60000 end
+  return math.ceil((need - est) / rate)
+end
+local function costWait(cost)
+  return math.max(bucketWait('r:', 1), bucketWait('t:', cost))
+end
+local function grantOne(worker, cost, ttl)
+  local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+  local spentR = redis.call('HINCRBY', KEYS[1], 'r:spent', 1)
+  local spentT = redis.call('HINCRBY', KEYS[1], 't:spent', cost)
+  local lease = worker .. ':' .. seq
+  redis.call('ZADD', KEYS[2], now + ttl, lease)
+  redis.call('ZADD', KEYS[3], seq, lease)
+  return seq, spentR, spentT
+end
+local function dequeue(w)
+  redis.call('ZREM', KEYS[6], w)
+  redis.call('HDEL', KEYS[7], w, w .. '|c', w .. '|d', w .. '|ch')
+end
+-- A worker's place in the queue: kept if it has one (its turn stands), its wants replaced.
+local function enqueue(w, want, cost, channel)
+  if want <= 0 then
+    dequeue(w)
+    return
+  end
+  redis.call('HSET', KEYS[7], w, want, w .. '|c', cost, w .. '|d', now + ${WAITER_TTL_MS}, w .. '|ch', channel)
+  if not redis.call('ZSCORE', KEYS[6], w) then redis.call('ZADD', KEYS[6], redis.call('HINCRBY', KEYS[1], 'turn', 1), w) end
+end
+-- The hand-off: free slots go straight to the waiting workers, oldest turn first, one slot per
+-- worker per turn (one that wants more goes to the back). A grant for \`caller\` is appended to
+-- \`grants\` (seq, spent requests, spent tokens); any other is published on its worker's channel as
+-- "<state key>|<worker>|<seq>|<server ms>|<spent requests>|<spent tokens>". Returns why it stopped
+-- (3 the queue is served, 0 the fleet is full, 2 a bucket is short), the bucket's wait and the leases.
+local function handOff(caller, ttl, grants)
+  local limit = num('limit', nil)
+  local inFlight = redis.call('ZCARD', KEYS[2])
+  if not limit then return 3, 0, inFlight end
+  while true do
+    local head = redis.call('ZRANGE', KEYS[6], 0, 0)[1]
+    if not head then return 3, 0, inFlight end
+    local want = tonumber(redis.call('HGET', KEYS[7], head) or 0)
+    if want <= 0 or tonumber(redis.call('HGET', KEYS[7], head .. '|d') or 0) < now then
+      dequeue(head)
+    else
+      if inFlight >= limit then return 0, 0, inFlight end
+      local cost = tonumber(redis.call('HGET', KEYS[7], head .. '|c') or 0)
+      local w = costWait(cost)
+      if w > 0 then return 2, w, inFlight end
+      local seq, spentR, spentT = grantOne(head, cost, ttl)
+      inFlight = inFlight + 1
+      if head == caller then
+        grants[#grants + 1] = seq
+        grants[#grants + 1] = spentR
+        grants[#grants + 1] = spentT
+      else
+        local channel = redis.call('HGET', KEYS[7], head .. '|ch')
+        redis.call('PUBLISH', channel, table.concat({KEYS[1], head, seq, now, spentR, spentT}, '|'))
+      end
+      if want > 1 then
+        redis.call('HSET', KEYS[7], head, want - 1)
+        redis.call('ZADD', KEYS[6], redis.call('HINCRBY', KEYS[1], 'turn', 1), head)
+      else
+        dequeue(head)
+      end
+    end
+  end
+end
 `;
 
 /**
  * Acquire-slot-if-below-limit, with the rate buckets: one round trip for up to N queued attempts
- * of one worker, granted in order while the fleet is below the limit and the buckets hold each
- * attempt's cost. ARGV: worker id, lease ttl ms, worker cap, initial limit, cost of attempt 1…N.
+ * of one worker. ARGV: worker id, lease ttl ms, worker cap, initial limit, queue (1: a worker that
+ * takes grants pushed to it waits in the fleet's queue for what it did not get; 0: it does not
+ * queue), its grant channel, cost of attempt 1…N. Queued, the worker takes its turn with the
+ * others (`handOff`); not queued, it is granted in order after the queue is served.
  * Returns {stop, limit, version, inFlight, seq, now, waitMs, granted, then per grant: seq,
- * spentRequests, spentTokens}; stop 3 = all N granted, 0 = no free slot, 2 = a bucket is short
- * (waitMs until it refills enough). Lease id = worker id .. ':' .. seq.
+ * spentRequests, spentTokens}; stop 3 = all N granted, 0 = no free slot (queued: the rest will be
+ * pushed), 2 = a bucket is short (waitMs until it refills enough). Lease id = worker id .. ':' .. seq.
  */
 export const ACQUIRE_SCRIPT = `${PRELUDE}
 local worker, ttl, cap, initial = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local queue, channel = ARGV[5] == '1', ARGV[6]
 redis.call('ZADD', KEYS[4], now + ttl, worker)
 redis.call('HSET', KEYS[5], worker, cap)
 local limit = num('limit', nil)
@@ -50,40 +142,35 @@ if not limit then
   redis.call('HSET', KEYS[1], 'limit', limit, 'version', 0, 'seq', 0)
 end
 local version = num('version', 0)
-local inFlight = redis.call('ZCARD', KEYS[2])
-local function wait(prefix, c, spent)
-  local lim = num(prefix .. 'limit', nil)
-  if not lim or c <= 0 then return 0 end
-  local need = math.min(c, lim)
-  local rate = num(prefix .. 'rate', 0)
-  local est = math.min(lim, num(prefix .. 'rem', lim) + rate * math.max(0, now - num(prefix .. 'at', now))) - (spent - num(prefix .. 'spentAt', spent))
-  if est >= need then return 0 end
-  if rate <= 0 then return 60000 end
-  return math.ceil((need - est) / rate)
-end
 local grants = {}
-local stop, waitMs = 3, 0
-for i = 5, #ARGV do
-  if inFlight >= limit then
-    stop = 0
-    break
+local stop, waitMs, inFlight
+if queue then
+  local maxCost = 0
+  for i = 7, #ARGV do maxCost = math.max(maxCost, tonumber(ARGV[i])) end
+  enqueue(worker, #ARGV - 6, maxCost, channel)
+  stop, waitMs, inFlight = handOff(worker, ttl, grants)
+  if not redis.call('ZSCORE', KEYS[6], worker) then stop = 3 end
+else
+  stop, waitMs, inFlight = handOff(nil, ttl, grants)
+  if stop == 3 then
+    for i = 7, #ARGV do
+      if inFlight >= limit then
+        stop = 0
+        break
+      end
+      local cost = tonumber(ARGV[i])
+      local w = costWait(cost)
+      if w > 0 then
+        stop, waitMs = 2, w
+        break
+      end
+      local seq, spentR, spentT = grantOne(worker, cost, ttl)
+      inFlight = inFlight + 1
+      grants[#grants + 1] = seq
+      grants[#grants + 1] = spentR
+      grants[#grants + 1] = spentT
+    end
   end
-  local cost = tonumber(ARGV[i])
-  local w = math.max(wait('r:', 1, num('r:spent', 0)), wait('t:', cost, num('t:spent', 0)))
-  if w > 0 then
-    stop, waitMs = 2, w
-    break
-  end
-  local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-  local spentR = redis.call('HINCRBY', KEYS[1], 'r:spent', 1)
-  local spentT = redis.call('HINCRBY', KEYS[1], 't:spent', cost)
-  local lease = worker .. ':' .. seq
-  redis.call('ZADD', KEYS[2], now + ttl, lease)
-  redis.call('ZADD', KEYS[3], seq, lease)
-  inFlight = inFlight + 1
-  grants[#grants + 1] = seq
-  grants[#grants + 1] = spentR
-  grants[#grants + 1] = spentT
 end
 local reply = {stop, limit, version, inFlight, num('seq', 0), now, waitMs, #grants / 3}
 for i = 1, #grants do reply[#reply + 1] = grants[i] end
@@ -91,15 +178,19 @@ return reply
 `;
 
 /**
- * Release a lease and apply the rate-limit readings its response carried (newer readings only).
- * ARGV: lease id, channel, message (the domain), then per bucket prefix ('r:' / 't:'):
- * limit, remaining, atMs, seq, spentThrough, refill per ms (already paced).
- * Returns {limit, version}. Publishes on the channel so queued workers retry at once.
+ * Release a lease, apply the rate-limit readings its response carried (newer readings only) and
+ * hand the freed slot to the oldest waiting worker (the releasing one joins the queue for the
+ * attempts it still has waiting). ARGV: lease id, worker id, lease ttl ms, slots the worker still
+ * wants, their cost, its grant channel, then per bucket prefix ('r:' / 't:'): limit, remaining,
+ * atMs, seq, spentThrough, refill per ms (already paced).
+ * Returns {limit, version, still queued (1/0), now, granted, then per grant to this worker: seq,
+ * spentRequests, spentTokens}.
  */
 export const RELEASE_SCRIPT = `${PRELUDE}
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
-local i = 4
+local worker, ttl = ARGV[2], tonumber(ARGV[3])
+local i = 7
 while ARGV[i] do
   local p = ARGV[i]
   if tonumber(ARGV[i + 4]) >= num(p .. 'seq', -1) then
@@ -108,8 +199,32 @@ while ARGV[i] do
   end
   i = i + 7
 end
-redis.call('PUBLISH', ARGV[2], ARGV[3])
-return {num('limit', 0), num('version', 0)}
+enqueue(worker, tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6])
+local grants = {}
+handOff(worker, ttl, grants)
+local reply = {num('limit', 0), num('version', 0), redis.call('ZSCORE', KEYS[6], worker) and 1 or 0, now, #grants / 3}
+for j = 1, #grants do reply[#reply + 1] = grants[j] end
+return reply
+`;
+
+/**
+ * A lease passed on by its worker to its own next attempt (no slot changes hands): it is renewed
+ * and numbered again, as the admission it now is. ARGV: lease id, lease ttl ms, cost of the attempt.
+ * Returns {kept (0: the lease is gone, e.g. expired), seq, now, spentRequests, spentTokens, over
+ * (1: the fleet holds more leases than its limit), workers waiting (other than the lease's)}.
+ */
+export const PASS_SCRIPT = `${PRELUDE}
+local lease, ttl, cost = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+if not redis.call('ZSCORE', KEYS[2], lease) then return {0, 0, now, 0, 0, 1, 0} end
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local spentR = redis.call('HINCRBY', KEYS[1], 'r:spent', 1)
+local spentT = redis.call('HINCRBY', KEYS[1], 't:spent', cost)
+redis.call('ZADD', KEYS[2], now + ttl, lease)
+redis.call('ZADD', KEYS[3], seq, lease)
+local over = redis.call('ZCARD', KEYS[2]) > num('limit', 0) and 1 or 0
+local worker = string.match(lease, '^(.*):%d+$')
+local waiting = redis.call('ZCARD', KEYS[6]) - (redis.call('ZSCORE', KEYS[6], worker) and 1 or 0)
+return {1, seq, now, spentR, spentT, over, waiting}
 `;
 
 /**
@@ -135,8 +250,9 @@ return {1, to, version + 1, now, probeAt}
 
 /**
  * Set the limit decided by the policy (a probe upward, a tighter cap) when nobody changed it since
- * `version` and, for a raise, once the fleet's probe back-off has passed. ARGV: version, to,
- * reason, channel, message (the domain). Returns {applied, limit, version, now, probeAt}.
+ * `version` and, for a raise, once the fleet's probe back-off has passed; a raise goes to the
+ * waiting workers at once. ARGV: version, to, reason, lease ttl ms.
+ * Returns {applied, limit, version, now, probeAt}.
  */
 export const SET_LIMIT_SCRIPT = `${PRELUDE}
 local version = num('version', 0)
@@ -147,13 +263,14 @@ if tonumber(ARGV[2]) > limit and now < probeAt then return {0, limit, version, n
 local to = math.max(1, tonumber(ARGV[2]))
 redis.call('HSET', KEYS[1], 'limit', to, 'version', version + 1,
   'change', cjson.encode({at = now, from = limit, to = to, reason = ARGV[3]}))
-redis.call('PUBLISH', ARGV[4], ARGV[5])
+handOff(nil, tonumber(ARGV[4]), {})
 return {1, to, version + 1, now, probeAt}
 `;
 
 /**
  * A worker's heartbeat: renew its leases (only those still present: an expired lease is not
- * revived) and itself. ARGV: worker id, ttl ms, cap, lease ids…
+ * revived) and itself; slots that expired meanwhile go to the waiting workers. ARGV: worker id,
+ * ttl ms, cap, lease ids…
  * Returns {limit, version, liveWorkers, fleetCap, inFlight, seq}.
  */
 export const RENEW_SCRIPT = `${PRELUDE}
@@ -161,6 +278,7 @@ local worker, ttl = ARGV[1], tonumber(ARGV[2])
 redis.call('ZADD', KEYS[4], now + ttl, worker)
 redis.call('HSET', KEYS[5], worker, ARGV[3])
 for i = 4, #ARGV do redis.call('ZADD', KEYS[2], 'XX', now + ttl, ARGV[i]) end
+handOff(nil, ttl, {})
 local caps = redis.call('HVALS', KEYS[5])
 local fleetCap = 0
 for i = 1, #caps do fleetCap = fleetCap + tonumber(caps[i]) end

@@ -12,6 +12,9 @@
 // - Leases expire (LEASE_TTL_MS, server clock); this worker renews its own every
 //   RENEW_INTERVAL_MS, so a slow call is never counted twice and a killed worker's slots come
 //   back within LEASE_TTL_MS.
+// - Hand-off: a worker that listens for grants waits in the fleet's queue; a slot freed anywhere
+//   is published on its own channel (`<keyPrefix>:grant:<worker>`, one subscription per worker)
+//   and reaches its listener with no poll (docs/engine-rules.md "Shared admission store", the hand-off).
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '../../../core/logger.ts';
@@ -19,6 +22,8 @@ import { redactSecrets } from '../../../core/secrets.ts';
 import type { AdmissionDomain } from '../admission.ts';
 import type {
   AcquireReply,
+  PassReply,
+  ReleaseReply,
   SharedLease,
   AdmissionStore,
   AdmissionStoreStatus,
@@ -26,7 +31,14 @@ import type {
   SharedAdmissionDomain,
   SharedBucketReading,
 } from './admission-store.ts';
-import { ACQUIRE_SCRIPT, RECORD_REFUSAL_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT, SET_LIMIT_SCRIPT } from './redis-admission-scripts.ts';
+import {
+  ACQUIRE_SCRIPT,
+  PASS_SCRIPT,
+  RECORD_REFUSAL_SCRIPT,
+  RELEASE_SCRIPT,
+  RENEW_SCRIPT,
+  SET_LIMIT_SCRIPT,
+} from './redis-admission-scripts.ts';
 import { type RedisConnection, type RedisTarget, redisConnectionFactory } from './redis-connection.ts';
 import { redisJoinProblem } from './redis-join-problem.ts';
 
@@ -94,7 +106,8 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
   constructor(options: RedisStoreOptions, make: () => RedisConnection) {
     this.#options = options;
     this.#client = make();
-    this.#channel = `${options.keyPrefix}:released`;
+    // Grants handed to this worker while it waits are published here (one channel per worker).
+    this.#channel = `${options.keyPrefix}:grant:${this.#workerBase}`;
     // node-redis emits socket errors as events; they are handled by the fallback, never thrown.
     this.#client.onError((error: unknown) => {
       this.#lastClientError = error;
@@ -181,7 +194,8 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
       reply = (await withTimeout(this.#client.send(['EVAL', script, ...tail], keys[0]), COMMAND_TIMEOUT_MS)) as number[];
       this.#loaded.add(script);
     }
-    commandTimer?.(script === ACQUIRE_SCRIPT ? 'acquire' : script === RELEASE_SCRIPT ? 'release' : 'other', performance.now() - started);
+    const kind = script === ACQUIRE_SCRIPT ? 'acquire' : script === RELEASE_SCRIPT || script === PASS_SCRIPT ? 'release' : 'other';
+    commandTimer?.(kind, performance.now() - started);
     return reply;
   }
 
@@ -241,7 +255,7 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
       subscriber.onError(() => {});
       await withTimeout(subscriber.connect(), CONNECT_TIMEOUT_MS);
       await withTimeout(
-        subscriber.subscribe(this.#channel, (message) => this.#domains.get(message)?.wake()),
+        subscriber.subscribe(this.#channel, (message) => this.#granted(message)),
         CONNECT_TIMEOUT_MS,
       );
       this.#subscriber = subscriber;
@@ -256,6 +270,16 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     }
   }
 
+  /** A grant pushed by the hand-off: "<state key>|<worker id>|<seq>|<server ms>|<spent requests>|<spent tokens>". */
+  #granted(message: string): void {
+    const [stateKey, worker, ...numbers] = message.split('|');
+    // A grant for an earlier epoch of this worker (before a fallback) is nobody's: it expires.
+    if (!this.#connected || worker !== this.workerId || !stateKey?.endsWith(':state')) return;
+    const [seq, at, requestsThrough, tokensThrough] = numbers.map(Number);
+    const lease = { id: `${worker}:${seq}`, seq, admittedAt: at, requestsThrough, tokensThrough };
+    this.#domains.get(stateKey.slice(0, -':state'.length))?.granted(lease);
+  }
+
   async #renewAll(): Promise<void> {
     if (!this.#connected) return;
     for (const domain of this.#domains.values()) await domain.renew();
@@ -264,25 +288,24 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
 
 /** Keys of one domain, in the order every script takes them. */
 function domainKeys(base: string): string[] {
-  return [`${base}:state`, `${base}:leases`, `${base}:order`, `${base}:workers`, `${base}:caps`];
+  return [`${base}:state`, `${base}:leases`, `${base}:order`, `${base}:workers`, `${base}:caps`, `${base}:queue`, `${base}:wants`];
 }
 
 class RedisDomain implements SharedAdmissionDomain {
   readonly #store: RedisAdmissionStore;
-  readonly #base: string;
   readonly #keys: string[];
   readonly #channel: string;
   readonly #cap: number;
   /** This worker's leases still running: renewed on every heartbeat. */
   readonly #leases = new Set<string>();
   readonly #listeners: ((connected: boolean) => void)[] = [];
+  #grantListener?: (lease: SharedLease) => void;
   #wakers: (() => void)[] = [];
   #liveWorkers = 1;
   #fleetCap: number;
 
   constructor(store: RedisAdmissionStore, base: string, channel: string, cap: number) {
     this.#store = store;
-    this.#base = base;
     this.#keys = domainKeys(base);
     this.#channel = channel;
     this.#cap = cap;
@@ -302,25 +325,25 @@ class RedisDomain implements SharedAdmissionDomain {
   }
 
   async acquire(costs: number[], initialLimit: number): Promise<AcquireReply | undefined> {
-    const args = [this.#store.workerId, LEASE_TTL_MS, this.#cap, initialLimit, ...costs.map((c) => Math.max(0, Math.ceil(c)))];
+    const queue = this.#grantListener ? 1 : 0;
+    const args = [this.#store.workerId, LEASE_TTL_MS, this.#cap, initialLimit, queue, this.#channel, ...costs.map(tokenCost)];
     const reply = await this.#run(ACQUIRE_SCRIPT, args);
     if (!reply) return undefined;
     const [stop, limit, version, inFlight, , now, waitMs, granted] = reply.slice(0, 8).map(Number);
-    const grants: SharedLease[] = [];
-    for (let i = 0; i < granted; i++) {
-      const [seq, requestsThrough, tokensThrough] = reply.slice(8 + 3 * i, 11 + 3 * i).map(Number);
-      const id = `${this.#store.workerId}:${seq}`;
-      this.#leases.add(id);
-      grants.push({ id, seq, admittedAt: now, requestsThrough, tokensThrough });
-    }
+    const grants = this.#leasesOf(reply, 8, granted, now);
     return { grants, stop: stop === 3 ? 'done' : stop === 2 ? 'paced' : 'full', waitMs, limit, version, inFlight };
   }
 
-  async release(leaseId: string, readings: { requests?: SharedBucketReading; tokens?: SharedBucketReading }): Promise<void> {
+  async release(
+    leaseId: string,
+    readings: { requests?: SharedBucketReading; tokens?: SharedBucketReading },
+    waiting: number[] = [],
+  ): Promise<ReleaseReply | undefined> {
     const known = this.#leases.delete(leaseId);
-    if (!known || !this.connected) return;
-    // The channel message names the domain, so only its waiters wake.
-    const args: (string | number)[] = [leaseId, this.#channel, this.#base];
+    if (!known || !this.connected) return undefined;
+    const wants = this.#grantListener ? waiting.length : 0;
+    const cost = Math.max(0, ...waiting.map(tokenCost));
+    const args: (string | number)[] = [leaseId, this.#store.workerId, LEASE_TTL_MS, wants, cost, this.#channel];
     for (const [prefix, reading] of [
       ['r:', readings.requests],
       ['t:', readings.tokens],
@@ -328,11 +351,47 @@ class RedisDomain implements SharedAdmissionDomain {
       if (!reading) continue;
       args.push(prefix, reading.limit, reading.remaining, reading.atMs, reading.seq, reading.spentThrough, reading.refillPerMs);
     }
-    const sent = this.#run(RELEASE_SCRIPT, args);
-    // This worker's own queue retries at once: its acquisition follows the release on the same
-    // connection (pipelined), so the freed slot costs no extra round trip or published message.
-    this.wake();
-    await sent;
+    const reply = await this.#run(RELEASE_SCRIPT, args);
+    if (!reply) return undefined;
+    const [limit, version, queued, now, granted] = reply.slice(0, 5).map(Number);
+    // Out of the queue (nothing left to wait for): a wait for pushed slots ends now, not at its timer.
+    if (queued !== 1) this.wake();
+    return { grants: this.#leasesOf(reply, 5, granted, now), queued: queued === 1, limit, version };
+  }
+
+  async pass(leaseId: string, cost: number): Promise<PassReply | undefined> {
+    if (!this.#leases.has(leaseId)) return undefined;
+    const reply = await this.#run(PASS_SCRIPT, [leaseId, LEASE_TTL_MS, tokenCost(cost)]);
+    if (!reply) return undefined;
+    const [kept, seq, admittedAt, requestsThrough, tokensThrough, over, othersWaiting] = reply.map(Number);
+    return {
+      kept: kept === 1,
+      lease: { id: leaseId, seq, admittedAt, requestsThrough, tokensThrough },
+      over: over === 1,
+      othersWaiting,
+    };
+  }
+
+  onGrant(listener: (lease: SharedLease) => void): void {
+    this.#grantListener = listener;
+  }
+
+  /** A slot the hand-off pushed to this worker: to the listener, or straight back when nobody takes it. */
+  granted(lease: SharedLease): void {
+    this.#leases.add(lease.id);
+    if (this.#grantListener) this.#grantListener(lease);
+    else void this.release(lease.id, {});
+  }
+
+  #leasesOf(reply: number[], from: number, count: number, now: number): SharedLease[] {
+    const grants: SharedLease[] = [];
+    for (let i = 0; i < count; i++) {
+      const [seq, requestsThrough, tokensThrough] = reply.slice(from + 3 * i, from + 3 + 3 * i).map(Number);
+      const id = `${this.#store.workerId}:${seq}`;
+      this.#leases.add(id);
+      grants.push({ id, seq, admittedAt: now, requestsThrough, tokensThrough });
+    }
+    return grants;
   }
 
   async recordRefusal(args: {
@@ -355,7 +414,7 @@ class RedisDomain implements SharedAdmissionDomain {
   }
 
   async setLimit(args: { version: number; to: number; reason: string }): Promise<LimitReply | undefined> {
-    const reply = await this.#run(SET_LIMIT_SCRIPT, [args.version, args.to, args.reason, this.#channel, this.#base]);
+    const reply = await this.#run(SET_LIMIT_SCRIPT, [args.version, args.to, args.reason, LEASE_TTL_MS]);
     return reply && limitReply(reply);
   }
 
@@ -409,6 +468,10 @@ class RedisDomain implements SharedAdmissionDomain {
       return undefined;
     }
   }
+}
+
+function tokenCost(cost: number): number {
+  return Math.max(0, Math.ceil(cost));
 }
 
 function limitReply(reply: number[]): LimitReply {
