@@ -20,6 +20,7 @@ export const RESPONSE_DEVIATIONS: Readonly<Record<string, string>> = {
   'anthropic/tool-call-id-from-another-provider-mapped': DOCS_EXCERPT,
   'anthropic/tool-result-round-trip': DOCS_EXCERPT,
   'anthropic/tool-use-single': DOCS_EXCERPT,
+  'openai/deepseek-reasoning-content-sent-back-in-tool-loop': `${COMPAT} (DeepSeek)`,
   'openai/embedding-base64-decoded': BASE64,
   'openai/embedding-base64-full-vector': BASE64,
   'openai/embedding-base64-known-floats-ordered-by-index': BASE64,
