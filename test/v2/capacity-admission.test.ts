@@ -206,6 +206,35 @@ describe('capacity admission: pacing from rate-limit headers', () => {
       0,
     );
 
+  it('reading the headers asks only for the limit of a bucket the response does not report (issue 27: per-call CPU)', () => {
+    // A response with no rate-limit headers at all (Bedrock-like, most OpenAI-compatible servers).
+    const asked: string[] = [];
+    expect(readRateLimitHeaders((name) => (asked.push(name), undefined), 0)).toBeUndefined();
+    expect(asked).toEqual([
+      'x-ratelimit-limit-requests',
+      'anthropic-ratelimit-requests-limit',
+      'x-ratelimit-limit-tokens',
+      'anthropic-ratelimit-tokens-limit',
+      'anthropic-ratelimit-input-tokens-limit',
+    ]);
+    // An OpenAI response: both buckets read in full, no Anthropic name asked.
+    asked.length = 0;
+    const openai: Record<string, string> = {
+      'x-ratelimit-limit-requests': '60',
+      'x-ratelimit-remaining-requests': '59',
+      'x-ratelimit-reset-requests': '1s',
+      'x-ratelimit-limit-tokens': '1000',
+      'x-ratelimit-remaining-tokens': '990',
+      'x-ratelimit-reset-tokens': '600ms',
+    };
+    const reading = readRateLimitHeaders((name) => (asked.push(name), openai[name]), 0);
+    expect(reading).toEqual({
+      requests: { limit: 60, remaining: 59, resetMs: 1000, resetExact: true },
+      tokens: { limit: 1000, remaining: 990, resetMs: 600, resetExact: true },
+    });
+    expect(asked.sort()).toEqual(Object.keys(openai).sort());
+  });
+
   it('an empty request bucket paces the next attempt by the refill time, before any 429', async () => {
     const { throttle, runtime, chat } = admission(8);
     // 60 requests a minute, none left: one comes back every second.

@@ -193,6 +193,24 @@ describe('undici transport: what the provider sees', () => {
     expect(lowerPairs(server.rawHeaders[1])).toContain('user-agent: node');
   });
 
+  it('each request goes to its own URL when calls alternate between URLs and servers (the last parse is reused)', async () => {
+    const paths: string[] = [];
+    const first = await startServer((req, res) => (paths.push(`first ${req.url}`), res.end('{}')));
+    const second = await startServer((req, res) => (paths.push(`second ${req.url}`), res.end('{}')));
+    const transport = await createUndiciFetch({ maxResponseBytes: 1 << 20, errorBodies: new WeakMap() });
+    for (const url of [
+      `${first.url}/v1/a?x=1`,
+      `${first.url}/v1/a?x=1`,
+      `${second.url}/v1/b`,
+      `${first.url}/v1/a?x=2`,
+      `${first.url}/v1/a?x=1`,
+    ]) {
+      await (await transport.fetch(url)).text();
+    }
+    await transport.close();
+    expect(paths).toEqual(['first /v1/a?x=1', 'first /v1/a?x=1', 'second /v1/b', 'first /v1/a?x=2', 'first /v1/a?x=1']);
+  });
+
   it.each(PROVIDERS)('%s: the SDK request reaches the provider with the same headers as before', async (provider) => {
     const server = await startServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

@@ -8,6 +8,7 @@ import { connectionError } from '../transport/connection-error.ts';
 import { headerLookup } from '../transport/header-lookup.ts';
 import { parseJsonOrUndefined } from '../canonical/json-value.ts';
 import { findResponseTooLarge, responseTooLargeError } from '../transport/response-too-large-error.ts';
+import type { DeadlineState } from '../retry/attempt-deadline.ts';
 
 interface SmithyFailure extends Error {
   $metadata?: { httpStatusCode?: number };
@@ -20,7 +21,7 @@ export interface BedrockErrorContext {
   nowMs: number;
   timeoutMs: number;
   callerSignal?: AbortSignal;
-  deadline: AbortSignal;
+  deadline: DeadlineState;
   /** Raw error bodies captured by the client's middleware, keyed by the `$response` object. */
   bodies: WeakMap<object, string>;
 }

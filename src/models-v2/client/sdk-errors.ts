@@ -13,6 +13,7 @@ import { connectionError } from '../transport/connection-error.ts';
 import { headerLookup } from '../transport/header-lookup.ts';
 import { parseJsonOrUndefined } from '../canonical/json-value.ts';
 import { findResponseTooLarge, responseTooLargeError } from '../transport/response-too-large-error.ts';
+import type { DeadlineState } from '../retry/attempt-deadline.ts';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -36,7 +37,7 @@ export interface StainlessErrorContext {
   timeoutMs: number;
   callerSignal?: AbortSignal;
   /** Our attempt deadline; when it fired, whatever the SDK threw is a timeout. */
-  deadline: AbortSignal;
+  deadline: DeadlineState;
   bodies: WeakMap<object, string>;
   /** The provider's dialect error rows (retry/server-error-rules.ts); the default dialect's when unset. */
   errorRules?: readonly ErrorRule[];

@@ -99,8 +99,11 @@ class OpenAIModelClient extends SdkModelClientBase<OpenAISdk> implements ModelCl
     checkChatRequest(request, this.subject);
     const body = toOpenAIChatBody(request, request.extra_body ?? {}, DIALECTS[this.provider.dialect ?? DEFAULT_DIALECT].request);
     return this.run('chat', options, chatDemand(request), async (context) => {
+      // `post`, not `chat.completions.create`: create() serialises the body through a replacer
+      // called on every value (to spot a `stream` key v2 never sends) and wraps the response in
+      // a second promise; the bytes sent are the same, as for embeddings below.
       const raw = await this.#send(sdk, request, timeoutMs, context, 'choices', (sdkOptions) =>
-        sdk.client.chat.completions.create(body, sdkOptions).withResponse(),
+        sdk.client.post('/chat/completions', { body, ...sdkOptions }).withResponse(),
       );
       return fromOpenAIChatCompletion(raw, this.subject);
     });

@@ -9,11 +9,19 @@
 // GC has to walk. It is also what legacy does (client/router.ts), so fractional budgets behave
 // the same on both engines instead of throwing from `AbortSignal.timeout`'s integer check.
 
+/** Whether the attempt's deadline has fired; only ever read, never listened to. */
+export interface DeadlineState {
+  readonly aborted: boolean;
+}
+
 export interface AttemptSignals {
   /** Aborts on the deadline or the caller's signal: hand this to the SDK. */
   signal: AbortSignal;
-  /** Aborts only on the deadline: tells our timeout apart from the caller's cancel. */
-  deadline: AbortSignal;
+  /**
+   * Set only by the deadline: tells our timeout apart from the caller's cancel. A flag, not a
+   * second AbortController: nothing listens to it, and an attempt then makes one controller.
+   */
+  deadline: DeadlineState;
   /** Stops the timer and lets go of the caller's signal; call once the attempt has settled. */
   dispose(): void;
   /**
@@ -26,22 +34,21 @@ export interface AttemptSignals {
 const settledReason = (): DOMException => new DOMException('The attempt has already settled', 'AbortError');
 
 export function attemptSignals(timeoutMs: number, callerSignal: AbortSignal | undefined): AttemptSignals {
-  const deadline = new AbortController();
-  const combined = callerSignal ? new AbortController() : deadline;
+  const combined = new AbortController();
+  const deadline = { aborted: false };
   const timer = setTimeout(() => {
+    deadline.aborted = true;
     // The same reason `AbortSignal.timeout` gives, for anything that inspects it.
-    const reason = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-    deadline.abort(reason);
-    combined.abort(reason);
+    combined.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
   }, timeoutMs);
   // Like `AbortSignal.timeout`: the request's socket keeps the process alive, the deadline must not.
   timer.unref();
   if (!callerSignal) {
     return {
-      signal: deadline.signal,
-      deadline: deadline.signal,
+      signal: combined.signal,
+      deadline,
       dispose: () => clearTimeout(timer),
-      // The deadline is the transport's signal here; aborting it would read as a timeout.
+      // Only the deadline aborts the transport's signal here; aborting it would read as a timeout.
       cancel: () => undefined,
     };
   }
@@ -50,7 +57,7 @@ export function attemptSignals(timeoutMs: number, callerSignal: AbortSignal | un
   else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
   return {
     signal: combined.signal,
-    deadline: deadline.signal,
+    deadline,
     dispose: () => {
       clearTimeout(timer);
       callerSignal.removeEventListener('abort', onCallerAbort);

@@ -64,7 +64,7 @@ async function undiciFetch(
   init: RequestInit | undefined,
 ): Promise<UndiciResponse> {
   const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  const url = new URL(href);
+  const { url, origin, path } = requestTarget(href);
   const signal = transportSignal(init);
   if (signal?.aborted) throw signal.reason;
   const method = init?.method ?? 'GET';
@@ -72,8 +72,8 @@ async function undiciFetch(
   let data: Dispatcher.ResponseData;
   try {
     data = await agent.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
+      origin,
+      path,
       method: method as Dispatcher.HttpMethod,
       headers: fetchRequestHeaders(url, init?.headers as Headers | undefined, typeof body === 'string'),
       body,
@@ -115,6 +115,25 @@ async function undiciFetch(
     if (signal?.aborted) throw error;
   }
   return new UndiciResponse(status, statusText, headers, href, () => Promise.resolve(prefix));
+}
+
+interface RequestTarget {
+  href: string;
+  url: URL;
+  origin: string;
+  path: string;
+}
+let lastTarget: RequestTarget | undefined;
+
+/**
+ * The request URL, parsed once for a run of calls to the same URL (a model's calls all go to one
+ * endpoint): the last parse is kept and reused while the SDK hands over the same string.
+ */
+function requestTarget(href: string): RequestTarget {
+  if (lastTarget?.href === href) return lastTarget;
+  const url = new URL(href);
+  lastTarget = { href, url, origin: url.origin, path: url.pathname + url.search };
+  return lastTarget;
 }
 
 /** The request bodies the SDKs send for v2's calls: JSON text (or bytes). */

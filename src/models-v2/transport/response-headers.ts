@@ -60,11 +60,14 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     return this.entries();
   }
 
+  // The SDKs iterate every response once (to find its request id): read straight from the
+  // record, whose names are undici's lower-cased own keys.
   #pairs(): [string, string][] {
+    const record = this.#record;
     const pairs: [string, string][] = [];
-    for (const name of Object.keys(this.#record).sort()) {
-      const value = this.get(name);
-      if (value !== null) pairs.push([name, value]);
+    for (const name of Object.keys(record).sort()) {
+      const value = record[name];
+      if (value !== undefined) pairs.push([name, typeof value === 'string' ? value : value.join(', ')]);
     }
     return pairs;
   }

@@ -45,22 +45,38 @@ export function readRateLimitHeaders(header: HeaderLookup, nowMs: number): RateL
   return requests || tokens ? reading : undefined;
 }
 
+// The header names, spelt once: a call reads up to a dozen of them, mostly absent.
+const OPENAI_NAMES = {
+  requests: { limit: 'x-ratelimit-limit-requests', remaining: 'x-ratelimit-remaining-requests', reset: 'x-ratelimit-reset-requests' },
+  tokens: { limit: 'x-ratelimit-limit-tokens', remaining: 'x-ratelimit-remaining-tokens', reset: 'x-ratelimit-reset-tokens' },
+} as const;
+const anthropicNames = (kind: string) => ({
+  limit: `anthropic-ratelimit-${kind}-limit`,
+  remaining: `anthropic-ratelimit-${kind}-remaining`,
+  reset: `anthropic-ratelimit-${kind}-reset`,
+});
+const ANTHROPIC_NAMES = {
+  requests: anthropicNames('requests'),
+  tokens: anthropicNames('tokens'),
+  'input-tokens': anthropicNames('input-tokens'),
+} as const;
+
+// A bucket without its limit header is no bucket: its other headers are not read at all.
 function openaiBucket(header: HeaderLookup, kind: 'requests' | 'tokens'): BucketReading | undefined {
-  const reading = bucket(
-    header(`x-ratelimit-limit-${kind}`),
-    header(`x-ratelimit-remaining-${kind}`),
-    parseGoDurationMs(header(`x-ratelimit-reset-${kind}`)),
-  );
+  const names = OPENAI_NAMES[kind];
+  const limitText = header(names.limit);
+  if (limitText === undefined) return undefined;
+  const reading = bucket(limitText, header(names.remaining), parseGoDurationMs(header(names.reset)));
   return reading?.resetMs === undefined ? reading : { ...reading, resetExact: true };
 }
 
-function anthropicBucket(header: HeaderLookup, kind: string, nowMs: number): BucketReading | undefined {
-  const reset = header(`anthropic-ratelimit-${kind}-reset`);
-  return bucket(
-    header(`anthropic-ratelimit-${kind}-limit`),
-    header(`anthropic-ratelimit-${kind}-remaining`),
-    reset === undefined ? undefined : untilInstantMs(reset, header('date'), nowMs),
-  );
+function anthropicBucket(header: HeaderLookup, kind: keyof typeof ANTHROPIC_NAMES, nowMs: number): BucketReading | undefined {
+  const names = ANTHROPIC_NAMES[kind];
+  const limitText = header(names.limit);
+  if (limitText === undefined) return undefined;
+  const remainingText = header(names.remaining);
+  const reset = header(names.reset);
+  return bucket(limitText, remainingText, reset === undefined ? undefined : untilInstantMs(reset, header('date'), nowMs));
 }
 
 function bucket(limitText: string | undefined, remainingText: string | undefined, resetMs: number | undefined): BucketReading | undefined {
