@@ -11,25 +11,17 @@ import { fileURLToPath } from 'node:url';
 import type { ModelClient } from '../src/core/model-client.ts';
 import { silentLogger } from '../src/core/logger.ts';
 import { createModelRegistry } from '../src/index.ts';
-import { parseFlags } from '../src/config/command-line-flags.ts';
+import { parseFlagsOrExit } from '../src/config/command-line-flags.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// A bad flag is one line and exit 2, as in every other command.
-const { values } = (() => {
-  try {
-    return parseFlags({
-      options: {
-        base: { type: 'string' },
-        rounds: { type: 'string', default: '7' },
-        calls: { type: 'string', default: '400' },
-        targets: { type: 'string', default: 'openai-chat,openai-embedding,anthropic-chat,bedrock-chat,bedrock-embedding' },
-      },
-    });
-  } catch (error) {
-    process.stderr.write(`cpu-ab: ${(error as Error).message}\n`);
-    process.exit(2);
-  }
-})();
+const { values } = parseFlagsOrExit('cpu-ab', {
+  options: {
+    base: { type: 'string' },
+    rounds: { type: 'string', default: '7' },
+    calls: { type: 'string', default: '400' },
+    targets: { type: 'string', default: 'openai-chat,openai-embedding,anthropic-chat,bedrock-chat,bedrock-embedding' },
+  },
+});
 if (!values.base) {
   process.stderr.write("cpu-ab: --base <path to another checkout's src/> is required (e.g. a clone at the commit before)\n");
   process.exit(2);

@@ -8,28 +8,20 @@ import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFlags } from '../src/config/command-line-flags.ts';
+import { parseFlagsOrExit } from '../src/config/command-line-flags.ts';
 import { createModelRegistry } from '../src/index.ts';
 import { silentLogger } from '../src/core/logger.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// A bad flag is one line and exit 2, as in every other command.
-const { values } = (() => {
-  try {
-    return parseFlags({
-      options: {
-        provider: { type: 'string', default: 'openai' },
-        operation: { type: 'string', default: 'chat' },
-        calls: { type: 'string', default: '4000' },
-        concurrency: { type: 'string', default: '8' },
-        out: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    process.stderr.write(`profile-v2: ${(error as Error).message}\n`);
-    process.exit(2);
-  }
-})();
+const { values } = parseFlagsOrExit('profile-v2', {
+  options: {
+    provider: { type: 'string', default: 'openai' },
+    operation: { type: 'string', default: 'chat' },
+    calls: { type: 'string', default: '4000' },
+    concurrency: { type: 'string', default: '8' },
+    out: { type: 'string' },
+  },
+});
 const provider = values.provider as 'openai' | 'anthropic' | 'bedrock';
 const operation = values.operation as 'chat' | 'embedding';
 const calls = Number(values.calls);

@@ -30,3 +30,13 @@ export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typ
     throw new UnknownFlagError(unknownFlagMessage(flag, config.options));
   }
 }
+
+/** parseFlags for a script without runCli: a bad flag is one line on stderr and exit 2, as in every other command. */
+export function parseFlagsOrExit<T extends ParseArgsConfig>(program: string, config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseFlags(config);
+  } catch (error) {
+    process.stderr.write(`${program}: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}
