@@ -436,7 +436,7 @@ await runCli('bench', async () => {
     return runCapacityCli({ scenarios, variants, maxSeconds, json: values.json });
   }
   if (values.mode === 'fleet') {
-    const workers = numberList(values.workers, '--workers', { min: 2, max: 64, integer: true }) ?? [4];
+    const workers = numberList(values.workers, '--workers', { min: 1, max: 64, integer: true }) ?? [4];
     const rttMs = numberList(values['rtt-ms'], '--rtt-ms', { min: 0, max: 100 }) ?? [0];
     const picked = pickList(values.store ?? 'both', '--store', [...FLEET_STORES, 'both'] as const);
     const stores = [...new Set(picked.flatMap((s): FleetStore[] => (s === 'both' ? ['local', 'redis'] : [s])))];
