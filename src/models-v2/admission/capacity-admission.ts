@@ -60,6 +60,14 @@ export const SHARED_BATCH = 16;
  */
 export const SHARED_PASS_LIMIT = 3;
 
+/** Shared store: a lease passed on within this worker. */
+interface Passes {
+  /** Times in a row (SHARED_PASS_LIMIT: it goes back to the fleet). */
+  count: number;
+  /** Settles when the store has renumbered the lease for this attempt (its fleet admission number is known then). */
+  renumbered?: Promise<void>;
+}
+
 interface Ticket {
   seq: number;
   admittedAt: number;
@@ -68,8 +76,8 @@ interface Ticket {
   tokensThrough: number;
   /** Shared store: the lease the attempt holds (its fields follow the store's answer when it was passed on). */
   lease?: SharedLease;
-  /** Shared store: times in a row the lease was passed on within this worker (SHARED_PASS_LIMIT: it goes back). */
-  passes?: { count: number };
+  /** Shared store: how the lease came to this attempt. */
+  passes?: Passes;
 }
 
 /** Shared store: where this domain stands with the fleet's state. */
@@ -234,7 +242,7 @@ export class CapacityAdmission implements Admission {
     // A slot refused with a 429 stays with the worker that saw it, uncounted: its next 429s come as
     // fast as in one process, so this worker's crowd rule sees the crowd and cuts the fleet's limit
     // (handed around the fleet, the refusals were spread too thin for any worker to call it a crowd).
-    const nextPasses = { count: passes.count + (outcome.kind === 'rate_limited' ? 0 : 1) };
+    const nextPasses: Passes = { count: passes.count + (outcome.kind === 'rate_limited' ? 0 : 1) };
     let cost = 0;
     const passed = state.gate.grantHead((waiter) => {
       cost = waiter.tokens;
@@ -243,7 +251,7 @@ export class CapacityAdmission implements Admission {
     if (!passed) return false;
     // This worker's demand fills the slots it holds.
     state.limit.saturate();
-    void shared.domain.pass(next.id, cost).then((reply) => {
+    nextPasses.renumbered = shared.domain.pass(next.id, cost).then((reply) => {
       if (!reply?.kept || reply.over) {
         nextPasses.count = SHARED_PASS_LIMIT;
         if (!reply?.kept) return;
@@ -269,12 +277,14 @@ export class CapacityAdmission implements Admission {
     });
   }
 
-  /** Shared store: take the fleet's limit when another worker changed it. */
+  /** Shared store: take the fleet's limit when another worker changed it (a raise is followed as a probe). */
   #adopt(domain: AdmissionDomain, state: DomainState, shared: SharedState, limit: number, version: number, now: number): void {
     shared.lastLimit = limit;
+    state.limit.shareAmong(shared.domain.liveWorkers);
     if (version === shared.version) return;
     shared.version = version;
-    if (limit !== state.limit.value) this.#setLimit(domain, state, limit, now, 'the shared limit changed (another worker, or the store)');
+    if (limit === state.limit.value) return;
+    this.#logged(domain, state.limit.adopt(limit, state.seq, now, 'the shared limit changed (another worker, or the store)'));
   }
 
   #admit(
@@ -283,7 +293,7 @@ export class CapacityAdmission implements Admission {
     waiter: GateWaiter,
     now: number,
     lease?: SharedLease,
-    passes?: { count: number },
+    passes?: Passes,
   ): AdmissionPermit {
     state.seq += 1;
     state.tokensSpent += waiter.tokens;
@@ -342,8 +352,21 @@ export class CapacityAdmission implements Admission {
       if (shared.changing) return;
       shared.changing = true;
       state.limit.forgetRefusals();
-      const proposal = { version: shared.version, refusedSeq: ticket.lease.seq, from: cut.from, floor: cut.floor, reason: cut.reason };
-      void shared.domain.recordRefusal({ ...proposal, probeIntervalMs: cut.probeIntervalMs }).then((reply) => {
+      const lease = ticket.lease;
+      const version = shared.version;
+      // A passed lease is renumbered by the store meanwhile: the refused admission's fleet number
+      // (what "admitted before it" is counted against) is known once that answer is in.
+      const renumbered = ticket.passes?.renumbered ?? Promise.resolve();
+      const propose = () =>
+        shared.domain.recordRefusal({
+          version,
+          refusedSeq: lease.seq,
+          from: cut.from,
+          floor: Math.max(cut.floor, fleetCutFloor(cut.from)),
+          reason: cut.reason,
+          probeIntervalMs: cut.probeIntervalMs,
+        });
+      void renumbered.then(propose).then((reply) => {
         shared.changing = false;
         if (!reply) return;
         if (!reply.applied) {
@@ -422,6 +445,8 @@ export class CapacityAdmission implements Admission {
         const workers = sharedDomain.liveWorkers;
         const share = Math.max(1, Math.min(this.#cap, Math.floor(last / workers)));
         const reason = `admission store unavailable: a 1/${workers} share of the last shared limit ${last}`;
+        // Alone on the fallback: every success at the limit is this worker's.
+        state.limit.shareAmong(1);
         this.#setLimit(domain, state, share, nowOf(state), reason);
       }
       this.#pump(domain, state);
@@ -452,6 +477,17 @@ export class CapacityAdmission implements Admission {
     }
     return state;
   }
+}
+
+/**
+ * Shared store: a fleet's cut falls at most by half. The store counts the fleet's leases admitted
+ * before the refused one as what the provider was serving, but that count lags: leases passed on
+ * are renumbered meanwhile and other workers' refusals are still on their way, and measured at a
+ * 1 ms round trip it fell to 0 (64 → 1, and the fleet spent a second and a half probing back to
+ * 16). A cap found by halving takes one more crowd per halving, each a few milliseconds.
+ */
+export function fleetCutFloor(from: number): number {
+  return Math.ceil(from / 2);
 }
 
 function nowOf(state: DomainState): number {

@@ -8,6 +8,9 @@
 // - After a full round of successes at a limit that demand filled, the limit probes upward: +1
 //   after a refusal, doubling while probes keep succeeding, the wait between failed probes
 //   doubling from 250 ms to 1 s.
+// - In a fleet (a shared store) each worker sees its share of the round: it counts a round as
+//   full after its share of successes (÷ the live workers), and a raise another worker made is a
+//   probe for this worker too (its start is the floor of a crowd that refuses it, whoever sees it).
 import type { LimitChange } from '../admission.ts';
 
 /**
@@ -61,6 +64,8 @@ export class CapacityLimit {
   /** The limit at which 429s last crowded (diagnostic). */
   #ceiling?: number;
   #lastChange?: LimitChange;
+  /** Workers the limit's successes are spread over (a shared store): a round is this share of the limit. */
+  #workers = 1;
 
   constructor(cap: number) {
     this.#value = cap;
@@ -79,6 +84,16 @@ export class CapacityLimit {
     return this.#lastChange;
   }
 
+  /** The successes spread over `workers` (a fleet sharing the limit; 1 alone): each sees its share of a round. */
+  shareAmong(workers: number): void {
+    this.#workers = Math.max(1, Math.floor(workers));
+  }
+
+  /** Successes at the current limit that make a full round for this worker. */
+  #round(): number {
+    return Math.max(1, Math.ceil(this.#value / this.#workers));
+  }
+
   /** Demand filled the limit (an admission reached it, or the fleet's in-flight count did). */
   saturate(): void {
     this.#saturated = true;
@@ -93,7 +108,7 @@ export class CapacityLimit {
   succeeded(seq: number): boolean {
     if (!this.isCurrent(seq)) return false;
     this.#provenAtLimit += 1;
-    if (this.#probeFrom !== undefined && this.#provenAtLimit >= this.#value) {
+    if (this.#probeFrom !== undefined && this.#provenAtLimit >= this.#round()) {
       // The probe held for a full round: the level is proven, a later crowd is not its refusal.
       this.#probeFrom = undefined;
       this.#probeHeld = true;
@@ -152,11 +167,12 @@ export class CapacityLimit {
   /** The probe due at `now` below `cap`, if a full round of successes filled the limit. */
   probe(now: number, cap: number): Probe | undefined {
     if (this.#value >= cap || !this.#saturated) return undefined;
-    if (this.#provenAtLimit < this.#value || now < this.#nextProbeAt) return undefined;
+    if (this.#provenAtLimit < this.#round() || now < this.#nextProbeAt) return undefined;
     const confirmed = this.#probeHeld;
     const step = confirmed ? this.#probeStep * 2 : this.#probeStep;
     const from = this.#value;
-    const reason = `probing: ${this.#provenAtLimit} successes at ${from}, all of it in use`;
+    const share = this.#workers > 1 ? ` (this worker's share of a round, 1/${this.#workers})` : '';
+    const reason = `probing: ${this.#provenAtLimit} successes at ${from}${share}, all of it in use`;
     return { from, to: Math.min(cap, from + step), step, confirmed, reason };
   }
 
@@ -166,6 +182,22 @@ export class CapacityLimit {
     const change = this.set(probe.to, admitted, now, probe.reason);
     this.#probeFrom = probe.from;
     this.#probeStep = probe.step;
+    return change;
+  }
+
+  /**
+   * The fleet's limit, changed by another worker (or the store), taken at `now`. A raise was a
+   * probe: this worker follows it as its own (its start is the floor if a crowd refuses it, and a
+   * full round at it doubles the next step), so whichever worker sees the refusal or the round
+   * acts as the prober would.
+   */
+  adopt(to: number, admitted: number, now: number, reason: string): LimitChange | undefined {
+    const from = this.#value;
+    const change = this.set(to, admitted, now, reason);
+    if (to > from) {
+      this.#probeFrom = from;
+      this.#probeStep = to - from;
+    }
     return change;
   }
 

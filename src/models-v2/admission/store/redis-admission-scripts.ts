@@ -127,7 +127,7 @@ end
  * takes grants pushed to it waits in the fleet's queue for what it did not get; 0: it does not
  * queue), its grant channel, cost of attempt 1…N. Queued, the worker takes its turn with the
  * others (`handOff`); not queued, it is granted in order after the queue is served.
- * Returns {stop, limit, version, inFlight, seq, now, waitMs, granted, then per grant: seq,
+ * Returns {stop, limit, version, inFlight, live workers, now, waitMs, granted, then per grant: seq,
  * spentRequests, spentTokens}; stop 3 = all N granted, 0 = no free slot (queued: the rest will be
  * pushed), 2 = a bucket is short (waitMs until it refills enough). Lease id = worker id .. ':' .. seq.
  */
@@ -172,7 +172,7 @@ else
     end
   end
 end
-local reply = {stop, limit, version, inFlight, num('seq', 0), now, waitMs, #grants / 3}
+local reply = {stop, limit, version, inFlight, redis.call('ZCARD', KEYS[4]), now, waitMs, #grants / 3}
 for i = 1, #grants do reply[#reply + 1] = grants[i] end
 return reply
 `;

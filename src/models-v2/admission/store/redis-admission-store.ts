@@ -329,7 +329,9 @@ class RedisDomain implements SharedAdmissionDomain {
     const args = [this.#store.workerId, LEASE_TTL_MS, this.#cap, initialLimit, queue, this.#channel, ...costs.map(tokenCost)];
     const reply = await this.#run(ACQUIRE_SCRIPT, args);
     if (!reply) return undefined;
-    const [stop, limit, version, inFlight, , now, waitMs, granted] = reply.slice(0, 8).map(Number);
+    const [stop, limit, version, inFlight, liveWorkers, now, waitMs, granted] = reply.slice(0, 8).map(Number);
+    // Workers joining show at once (the heartbeat counts them only every RENEW_INTERVAL_MS).
+    this.#liveWorkers = Math.max(1, liveWorkers);
     const grants = this.#leasesOf(reply, 8, granted, now);
     return { grants, stop: stop === 3 ? 'done' : stop === 2 ? 'paced' : 'full', waitMs, limit, version, inFlight };
   }
