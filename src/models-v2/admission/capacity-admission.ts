@@ -34,10 +34,16 @@ import type {
 } from './admission.ts';
 import { type AdmissionContext, logLimitChange, snapshotHeader } from './admission-context.ts';
 import { AdmissionGate, type GateRules, type GateWaiter } from './admission-gate.ts';
-import { CapacityLimit } from './limits/capacity-limit.ts';
+import { CapacityLimit, type Cut } from './limits/capacity-limit.ts';
 import { bucketSnapshot, MAX_PACING_WAIT_MS, observeReading, pacingWaitMs, sharedReadings } from './pacing/bucket-pacing.ts';
 import { RateBucketMirror } from './pacing/rate-bucket-mirror.ts';
-import type { SharedAdmissionDomain, SharedBucketReading, SharedLease } from './store/admission-store.ts';
+import type {
+  EndedAttempt,
+  FleetOutcomes,
+  SharedAdmissionDomain,
+  SharedBucketReading,
+  SharedLease,
+} from './store/admission-store.ts';
 
 type SharedReadings = { requests?: SharedBucketReading; tokens?: SharedBucketReading };
 
@@ -233,16 +239,15 @@ export class CapacityAdmission implements Admission {
    * The store's answer resets the count when nobody waits, and ends the run when the fleet holds
    * more leases than a lowered limit.
    */
-  #passOn(domain: AdmissionDomain, state: DomainState, shared: SharedState, ticket: Ticket, outcome: AdmissionOutcome): boolean {
+  #passOn(domain: AdmissionDomain, state: DomainState, shared: SharedState, ticket: Ticket, ended: EndedAttempt['outcome']): boolean {
     const lease = ticket.lease!;
     const passes = ticket.passes!;
     if (state.requests || state.tokens || !shared.domain.connected) return false;
     if (passes.count >= SHARED_PASS_LIMIT || state.gate.size === 0 || state.inFlight.size >= this.#cap) return false;
     const next: SharedLease = { ...lease };
-    // A slot refused with a 429 stays with the worker that saw it, uncounted: its next 429s come as
-    // fast as in one process, so this worker's crowd rule sees the crowd and cuts the fleet's limit
-    // (handed around the fleet, the refusals were spread too thin for any worker to call it a crowd).
-    const nextPasses: Passes = { count: passes.count + (outcome.kind === 'rate_limited' ? 0 : 1) };
+    // A slot refused with a 429 stays with the worker that saw it, uncounted: the next attempt goes
+    // out at once, as in one process, and the store counts the refusals toward the fleet's crowd.
+    const nextPasses: Passes = { count: passes.count + (ended === 'refused' ? 0 : 1) };
     let cost = 0;
     const passed = state.gate.grantHead((waiter) => {
       cost = waiter.tokens;
@@ -251,12 +256,16 @@ export class CapacityAdmission implements Admission {
     if (!passed) return false;
     // This worker's demand fills the slots it holds.
     state.limit.saturate();
-    nextPasses.renumbered = shared.domain.pass(next.id, cost).then((reply) => {
-      if (!reply?.kept || reply.over) {
-        nextPasses.count = SHARED_PASS_LIMIT;
-        if (!reply?.kept) return;
-      } else if (reply.othersWaiting === 0) nextPasses.count = 0;
-      Object.assign(next, reply.lease);
+    // The store counts how the lease's last attempt ended, under the number it was admitted as
+    // (known once a pass before it has been answered).
+    nextPasses.renumbered = afterRenumbering(ticket).then(async () => {
+      const endedAttempt = { outcome: ended, seq: lease.seq };
+      const reply = await shared.domain.pass(next.id, cost, endedAttempt);
+      if (!reply) return;
+      if (!reply.kept || reply.over) nextPasses.count = SHARED_PASS_LIMIT;
+      else if (reply.othersWaiting === 0) nextPasses.count = 0;
+      if (reply.kept) Object.assign(next, reply.lease);
+      this.#judgeFleet(domain, state, shared, reply, endedAttempt);
     });
     return true;
   }
@@ -266,21 +275,79 @@ export class CapacityAdmission implements Admission {
    * worker's own queued attempts go with it, so it keeps (or takes) its place in the fleet's queue
    * instead of asking again: a slot freed elsewhere reaches it in one push, with no poll.
    */
-  #releaseLease(domain: AdmissionDomain, state: DomainState, shared: SharedState, leaseId: string, readings: SharedReadings): void {
+  #releaseLease(
+    domain: AdmissionDomain,
+    state: DomainState,
+    shared: SharedState,
+    leaseId: string,
+    readings: SharedReadings,
+    ended?: { ticket: Ticket; outcome: EndedAttempt['outcome'] },
+  ): void {
     const room = Math.min(SHARED_BATCH, state.gate.size, this.#cap - state.inFlight.size);
     const waiting = room > 0 ? state.gate.peek(room).map((waiter) => waiter.tokens) : [];
     if (waiting.length > 0) this.#awaitGrants(domain, state, shared);
-    void shared.domain.release(leaseId, readings, waiting).then((reply) => {
+    void afterRenumbering(ended?.ticket).then(async () => {
+      const endedAttempt = ended && { outcome: ended.outcome, seq: ended.ticket.lease!.seq };
+      const reply = await shared.domain.release(leaseId, readings, waiting, endedAttempt);
       if (!reply) return;
-      this.#adopt(domain, state, shared, reply.limit, reply.version, nowOf(state));
       for (const lease of reply.grants) this.#take(domain, state, shared, lease);
+      if (endedAttempt) this.#judgeFleet(domain, state, shared, reply, endedAttempt);
+      else this.#adopt(domain, state, shared, reply.limit, reply.version, nowOf(state));
+    });
+  }
+
+  /**
+   * Shared store: the fleet's round and crowd at its limit, as the store counted them after this
+   * worker's attempt ended, judged by this worker's rules: a full round may probe upward, a crowd
+   * (when this attempt was one of its refusals) proposes the cut. The first worker to decide wins.
+   */
+  #judgeFleet(
+    domain: AdmissionDomain,
+    state: DomainState,
+    shared: SharedState,
+    reply: { limit: number; version: number; outcomes: FleetOutcomes },
+    ended: EndedAttempt,
+  ): void {
+    const now = nowOf(state);
+    this.#adopt(domain, state, shared, reply.limit, reply.version, now);
+    // Counts of another version of the limit than this worker's are not news about its limit.
+    if (reply.version !== shared.version) return;
+    state.limit.fleetSucceeded(reply.outcomes.succeeded);
+    if (ended.outcome === 'ok') this.#maybeRaise(domain, state, now);
+    if (ended.outcome !== 'refused') return;
+    const cut = state.limit.fleetRefused(reply.outcomes.refused, reply.outcomes.admitted);
+    if (cut) this.#proposeCut(domain, state, shared, cut, ended.seq, now);
+  }
+
+  /** Shared store: a crowd's cut, applied by the store to the fleet's leases if nobody changed the limit meanwhile. */
+  #proposeCut(domain: AdmissionDomain, state: DomainState, shared: SharedState, cut: Cut, refusedSeq: number, now: number): void {
+    if (shared.changing) return;
+    shared.changing = true;
+    const proposal = {
+      version: shared.version,
+      refusedSeq,
+      from: cut.from,
+      floor: Math.max(cut.floor, fleetCutFloor(cut.from)),
+      reason: cut.reason,
+      probeIntervalMs: cut.probeIntervalMs,
+    };
+    void shared.domain.recordRefusal(proposal).then((reply) => {
+      shared.changing = false;
+      if (!reply) return;
+      if (!reply.applied) {
+        this.#adopt(domain, state, shared, reply.limit, reply.version, now);
+        return;
+      }
+      shared.version = reply.version;
+      shared.lastLimit = reply.limit;
+      this.#logged(domain, state.limit.applyCut(cut, reply.limit, state.seq, now));
+      this.#pump(domain, state);
     });
   }
 
   /** Shared store: take the fleet's limit when another worker changed it (a raise is followed as a probe). */
   #adopt(domain: AdmissionDomain, state: DomainState, shared: SharedState, limit: number, version: number, now: number): void {
     shared.lastLimit = limit;
-    state.limit.shareAmong(shared.domain.liveWorkers);
     if (version === shared.version) return;
     shared.version = version;
     if (limit === state.limit.value) return;
@@ -317,24 +384,31 @@ export class CapacityAdmission implements Admission {
         if (released) return;
         released = true;
         state.inFlight.delete(ticket.seq);
-        this.#learn(domain, state, ticket, outcome, waiter.runtime.now());
+        const ended = this.#learn(domain, state, ticket, outcome, waiter.runtime.now());
         const shared = state.shared;
-        if (ticket.lease && shared && !this.#passOn(domain, state, shared, ticket, outcome)) {
-          this.#releaseLease(domain, state, shared, ticket.lease.id, sharedReadings(state, outcome));
+        if (ticket.lease && shared && !this.#passOn(domain, state, shared, ticket, ended)) {
+          this.#releaseLease(domain, state, shared, ticket.lease.id, sharedReadings(state, outcome), { ticket, outcome: ended });
         }
         this.#pump(domain, state);
       },
     };
   }
 
-  #learn(domain: AdmissionDomain, state: DomainState, ticket: Ticket, outcome: AdmissionOutcome, now: number): void {
+  /**
+   * What an ended attempt teaches: the buckets' reading, and how it counts for the limit ('ok', a
+   * 'refused' 429 no empty bucket explains, or 'other'). Alone (or on the fallback) this worker
+   * counts its round and its crowd itself; sharing a store, the store counts them for the fleet
+   * (`#judgeFleet`, on the answer to the release or pass that reports this outcome).
+   */
+  #learn(domain: AdmissionDomain, state: DomainState, ticket: Ticket, outcome: AdmissionOutcome, now: number): EndedAttempt['outcome'] {
     // Shared: readings are ordered by the fleet's admission number, so any worker's newer reading wins.
     if (outcome.rateLimits) observeReading(state, outcome.rateLimits, { ...ticket, seq: ticket.lease?.seq ?? ticket.seq });
+    const fleet = ticket.lease !== undefined && state.shared?.domain.connected === true;
     if (outcome.kind === 'success') {
-      if (state.limit.succeeded(ticket.seq)) this.#maybeRaise(domain, state, now);
-      return;
+      if (!fleet && state.limit.succeeded(ticket.seq)) this.#maybeRaise(domain, state, now);
+      return 'ok';
     }
-    if (outcome.kind !== 'rate_limited') return;
+    if (outcome.kind !== 'rate_limited') return 'other';
     const reading = outcome.rateLimits;
     const requestsEmpty = RateBucketMirror.exhausted(reading?.requests, 1);
     const tokensEmpty = RateBucketMirror.exhausted(reading?.tokens, ticket.tokens);
@@ -342,48 +416,17 @@ export class CapacityAdmission implements Admission {
     if (requestsEmpty || tokensEmpty) {
       state.requests?.refused(ticket.seq, 1);
       state.tokens?.refused(ticket.seq, ticket.tokens);
-      return;
+      return 'other';
     }
+    if (fleet) return 'refused';
     const cut = state.limit.refused(ticket.seq, state.seq);
-    if (!cut) return;
-    if (ticket.lease && state.shared?.domain.connected) {
-      // The fleet's leases decide what the provider was serving; the store applies the cut once.
-      const shared = state.shared;
-      if (shared.changing) return;
-      shared.changing = true;
-      state.limit.forgetRefusals();
-      const lease = ticket.lease;
-      const version = shared.version;
-      // A passed lease is renumbered by the store meanwhile: the refused admission's fleet number
-      // (what "admitted before it" is counted against) is known once that answer is in.
-      const renumbered = ticket.passes?.renumbered ?? Promise.resolve();
-      const propose = () =>
-        shared.domain.recordRefusal({
-          version,
-          refusedSeq: lease.seq,
-          from: cut.from,
-          floor: Math.max(cut.floor, fleetCutFloor(cut.from)),
-          reason: cut.reason,
-          probeIntervalMs: cut.probeIntervalMs,
-        });
-      void renumbered.then(propose).then((reply) => {
-        shared.changing = false;
-        if (!reply) return;
-        if (!reply.applied) {
-          this.#adopt(domain, state, shared, reply.limit, reply.version, now);
-          return;
-        }
-        shared.version = reply.version;
-        shared.lastLimit = reply.limit;
-        this.#logged(domain, state.limit.applyCut(cut, reply.limit, state.seq, now));
-        this.#pump(domain, state);
-      });
-      return;
-    }
     // Over the ceiling: fall to what the provider was serving, the attempts still in flight that
     // were admitted before this one; a refused probe falls back no lower than where it started.
-    const servedBefore = [...state.inFlight].filter((seq) => seq < ticket.seq).length;
-    this.#logged(domain, state.limit.applyCut(cut, CapacityLimit.cutTo(cut, servedBefore), state.seq, now));
+    if (cut) {
+      const servedBefore = [...state.inFlight].filter((seq) => seq < ticket.seq).length;
+      this.#logged(domain, state.limit.applyCut(cut, CapacityLimit.cutTo(cut, servedBefore), state.seq, now));
+    }
+    return 'refused';
   }
 
   #maybeRaise(domain: AdmissionDomain, state: DomainState, now: number): void {
@@ -445,8 +488,6 @@ export class CapacityAdmission implements Admission {
         const workers = sharedDomain.liveWorkers;
         const share = Math.max(1, Math.min(this.#cap, Math.floor(last / workers)));
         const reason = `admission store unavailable: a 1/${workers} share of the last shared limit ${last}`;
-        // Alone on the fallback: every success at the limit is this worker's.
-        state.limit.shareAmong(1);
         this.#setLimit(domain, state, share, nowOf(state), reason);
       }
       this.#pump(domain, state);
@@ -488,6 +529,11 @@ export class CapacityAdmission implements Admission {
  */
 export function fleetCutFloor(from: number): number {
   return Math.ceil(from / 2);
+}
+
+/** Settles when a lease passed on to this ticket's attempt has its fleet admission number (at once otherwise). */
+function afterRenumbering(ticket: Ticket | undefined): Promise<void> {
+  return ticket?.passes?.renumbered ?? Promise.resolve();
 }
 
 function nowOf(state: DomainState): number {

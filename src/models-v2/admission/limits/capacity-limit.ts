@@ -8,8 +8,10 @@
 // - After a full round of successes at a limit that demand filled, the limit probes upward: +1
 //   after a refusal, doubling while probes keep succeeding, the wait between failed probes
 //   doubling from 250 ms to 1 s.
-// - In a fleet (a shared store) each worker sees its share of the round: it counts a round as
-//   full after its share of successes (÷ the live workers), and a raise another worker made is a
+// - In a fleet (a shared store) the round and the crowd are the fleet's: the store counts every
+//   worker's successes and refusals at the current limit and each worker judges those counts with
+//   the same rules (a worker's own share of them is too thin: 4 refusals of one worker's own
+//   attempts take 16 times as long to gather among 16 workers). A raise another worker made is a
 //   probe for this worker too (its start is the floor of a crowd that refuses it, whoever sees it).
 import type { LimitChange } from '../admission.ts';
 
@@ -64,8 +66,6 @@ export class CapacityLimit {
   /** The limit at which 429s last crowded (diagnostic). */
   #ceiling?: number;
   #lastChange?: LimitChange;
-  /** Workers the limit's successes are spread over (a shared store): a round is this share of the limit. */
-  #workers = 1;
 
   constructor(cap: number) {
     this.#value = cap;
@@ -84,16 +84,6 @@ export class CapacityLimit {
     return this.#lastChange;
   }
 
-  /** The successes spread over `workers` (a fleet sharing the limit; 1 alone): each sees its share of a round. */
-  shareAmong(workers: number): void {
-    this.#workers = Math.max(1, Math.floor(workers));
-  }
-
-  /** Successes at the current limit that make a full round for this worker. */
-  #round(): number {
-    return Math.max(1, Math.ceil(this.#value / this.#workers));
-  }
-
   /** Demand filled the limit (an admission reached it, or the fleet's in-flight count did). */
   saturate(): void {
     this.#saturated = true;
@@ -107,13 +97,22 @@ export class CapacityLimit {
   /** The attempt admitted as `seq` succeeded; true when it counts at the current limit. */
   succeeded(seq: number): boolean {
     if (!this.isCurrent(seq)) return false;
-    this.#provenAtLimit += 1;
-    if (this.#probeFrom !== undefined && this.#provenAtLimit >= this.#round()) {
+    this.#proven(this.#provenAtLimit + 1);
+    return true;
+  }
+
+  /** Shared store: the fleet's successes at the current limit, as the store counted them. */
+  fleetSucceeded(count: number): void {
+    if (count > this.#provenAtLimit) this.#proven(count);
+  }
+
+  #proven(count: number): void {
+    this.#provenAtLimit = count;
+    if (this.#probeFrom !== undefined && this.#provenAtLimit >= this.#value) {
       // The probe held for a full round: the level is proven, a later crowd is not its refusal.
       this.#probeFrom = undefined;
       this.#probeHeld = true;
     }
-    return true;
   }
 
   /**
@@ -127,12 +126,22 @@ export class CapacityLimit {
     // An attempt admitted before the window (a slow one) is not news about the recent admissions.
     if (seq <= windowStart) return undefined;
     this.#refused.push(seq);
-    const inWindow = admitted - windowStart;
-    const refused = this.#refused.length;
+    return this.#crowd(this.#refused.length, admitted - windowStart, 'attempts');
+  }
+
+  /**
+   * Shared store: the fleet's refusals among its last admissions at the current limit (`refused`
+   * of `admitted`, as the store counted them). Returns the cut when they crowd.
+   */
+  fleetRefused(refused: number, admitted: number): Cut | undefined {
+    return this.#crowd(refused, admitted, "of the fleet's attempts");
+  }
+
+  #crowd(refused: number, inWindow: number, what: string): Cut | undefined {
     // An isolated 429 is noise: only its own attempt waits (its Retry-After, in the executor).
     if (refused < CROWDING_MIN_COUNT || refused < CROWDING_MIN_SHARE * inWindow) return undefined;
     const probeFrom = this.#probeFrom;
-    const why = `${refused} of the last ${inWindow} attempts got 429 without an empty rate bucket`;
+    const why = `${refused} of the last ${inWindow} ${what} got 429 without an empty rate bucket`;
     return {
       from: this.#value,
       floor: probeFrom ?? 1,
@@ -167,12 +176,11 @@ export class CapacityLimit {
   /** The probe due at `now` below `cap`, if a full round of successes filled the limit. */
   probe(now: number, cap: number): Probe | undefined {
     if (this.#value >= cap || !this.#saturated) return undefined;
-    if (this.#provenAtLimit < this.#round() || now < this.#nextProbeAt) return undefined;
+    if (this.#provenAtLimit < this.#value || now < this.#nextProbeAt) return undefined;
     const confirmed = this.#probeHeld;
     const step = confirmed ? this.#probeStep * 2 : this.#probeStep;
     const from = this.#value;
-    const share = this.#workers > 1 ? ` (this worker's share of a round, 1/${this.#workers})` : '';
-    const reason = `probing: ${this.#provenAtLimit} successes at ${from}${share}, all of it in use`;
+    const reason = `probing: ${this.#provenAtLimit} successes at ${from}, all of it in use`;
     return { from, to: Math.min(cap, from + step), step, confirmed, reason };
   }
 
