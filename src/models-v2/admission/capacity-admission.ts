@@ -72,6 +72,11 @@ interface Passes {
   count: number;
   /** Settles when the store has renumbered the lease for this attempt (its fleet admission number is known then). */
   renumbered?: Promise<void>;
+  /**
+   * The store found the fleet over its limit when it renumbered the lease (a cut came while it was
+   * passed on): this attempt runs above the limit, so how it ends is no news about the limit.
+   */
+  overLimit?: boolean;
 }
 
 interface Ticket {
@@ -259,9 +264,10 @@ export class CapacityAdmission implements Admission {
     // The store counts how the lease's last attempt ended, under the number it was admitted as
     // (known once a pass before it has been answered).
     nextPasses.renumbered = afterRenumbering(ticket).then(async () => {
-      const endedAttempt = { outcome: ended, seq: lease.seq };
+      const endedAttempt = { outcome: counted(ticket, ended), seq: lease.seq };
       const reply = await shared.domain.pass(next.id, cost, endedAttempt);
       if (!reply) return;
+      if (reply.over) nextPasses.overLimit = true;
       if (!reply.kept || reply.over) nextPasses.count = SHARED_PASS_LIMIT;
       else if (reply.othersWaiting === 0) nextPasses.count = 0;
       if (reply.kept) Object.assign(next, reply.lease);
@@ -287,7 +293,7 @@ export class CapacityAdmission implements Admission {
     const waiting = room > 0 ? state.gate.peek(room).map((waiter) => waiter.tokens) : [];
     if (waiting.length > 0) this.#awaitGrants(domain, state, shared);
     void afterRenumbering(ended?.ticket).then(async () => {
-      const endedAttempt = ended && { outcome: ended.outcome, seq: ended.ticket.lease!.seq };
+      const endedAttempt = ended && { outcome: counted(ended.ticket, ended.outcome), seq: ended.ticket.lease!.seq };
       const reply = await shared.domain.release(leaseId, readings, waiting, endedAttempt);
       if (!reply) return;
       for (const lease of reply.grants) this.#take(domain, state, shared, lease);
@@ -529,6 +535,11 @@ export class CapacityAdmission implements Admission {
  */
 export function fleetCutFloor(from: number): number {
   return Math.ceil(from / 2);
+}
+
+/** How an ended attempt counts for the fleet's limit: not at all when it ran above a lowered limit. */
+function counted(ticket: Ticket, outcome: EndedAttempt['outcome']): EndedAttempt['outcome'] {
+  return ticket.passes?.overLimit ? 'other' : outcome;
 }
 
 /** Settles when a lease passed on to this ticket's attempt has its fleet admission number (at once otherwise). */
