@@ -197,7 +197,7 @@ export class CapacityLimit {
    * The fleet's limit, changed by another worker (or the store), taken at `now`. A raise was a
    * probe: this worker follows it as its own (its start is the floor if a crowd refuses it, and a
    * full round at it doubles the next step), so whichever worker sees the refusal or the round
-   * acts as the prober would.
+   * acts as the prober would. After a cut the next probe is +1, whoever makes it.
    */
   adopt(to: number, admitted: number, now: number, reason: string): LimitChange | undefined {
     const from = this.#value;
@@ -205,6 +205,9 @@ export class CapacityLimit {
     if (to > from) {
       this.#probeFrom = from;
       this.#probeStep = to - from;
+    } else if (to < from) {
+      // A cut: probing starts again from +1, as after this worker's own cut.
+      this.#probeStep = 1;
     }
     return change;
   }
