@@ -24,6 +24,7 @@ export function fleetTable(rows: FleetRow[]): string {
     'store p50/p99 ms (acquire; release)',
     'warnings',
     'limit changes',
+    'worker CPU ms/call',
     'load',
   ];
   const body = rows.map((r) => [
@@ -47,6 +48,7 @@ export function fleetTable(rows: FleetRow[]): string {
       : '—',
     String(r.warnings),
     String(r.limitChanges),
+    r.workerCpuMsPerCall.toFixed(2),
     r.loadAverage.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));

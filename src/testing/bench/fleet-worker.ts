@@ -30,6 +30,8 @@ export interface FleetWorkerResult {
   warnings: string[];
   /** Changes of the admission limit this worker logged during the job (its own and adopted ones). */
   limitChanges: number;
+  /** CPU time this process used from 'go' to the end of its job (user + system), ms. */
+  cpuMs: number;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as FleetWorkerArgs;
@@ -106,6 +108,7 @@ process.on('message', (message: { type?: string }) => {
 
 async function run(): Promise<FleetWorkerResult> {
   const started = performance.now();
+  const cpuAtGo = process.cpuUsage();
   const result: FleetWorkerResult = {
     calls: args.calls,
     succeeded: 0,
@@ -115,6 +118,7 @@ async function run(): Promise<FleetWorkerResult> {
     storeCommandMs,
     warnings,
     limitChanges: 0,
+    cpuMs: 0,
   };
   await Promise.all(
     Array.from({ length: args.calls }, async (_, index) => {
@@ -134,5 +138,7 @@ async function run(): Promise<FleetWorkerResult> {
     }),
   );
   result.limitChanges = limitChanges;
+  const cpu = process.cpuUsage(cpuAtGo);
+  result.cpuMs = (cpu.user + cpu.system) / 1000;
   return result;
 }

@@ -73,6 +73,8 @@ export interface FleetRow {
   warnings: number;
   /** Limit changes the workers logged, summed (a fleet's change is logged once by each worker). */
   limitChanges: number;
+  /** The workers' CPU time per call (user + system, summed over the workers that ran to the end), ms. */
+  workerCpuMsPerCall: number;
   /** The provider's answers per second: 2xx, 429 and the most in flight at once (JSON only). */
   timeline: { second: number; ok: number; rateLimited: number; peakInFlight: number }[];
 }
@@ -260,6 +262,7 @@ function summarise(run: {
         : null,
     warnings: ok.reduce((sum, s) => sum + s.r!.warnings.length, 0),
     limitChanges: ok.reduce((sum, s) => sum + s.r!.limitChanges, 0),
+    workerCpuMsPerCall: ok.reduce((sum, s) => sum + s.r!.cpuMs, 0) / Math.max(1, ok.reduce((sum, s) => sum + s.r!.calls, 0)),
     timeline: stats.timeline.map(({ second, ok: okCount, rateLimited, peakInFlight }) => ({ second, ok: okCount, rateLimited, peakInFlight })),
   };
 }
