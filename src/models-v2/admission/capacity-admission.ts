@@ -319,7 +319,7 @@ export class CapacityAdmission implements Admission {
     this.#adopt(domain, state, shared, reply.limit, reply.version, now);
     // Counts of another version of the limit than this worker's are not news about its limit.
     if (reply.version !== shared.version) return;
-    state.limit.fleetSucceeded(reply.outcomes.succeeded);
+    state.limit.fleetCounted(reply.outcomes);
     if (ended.outcome === 'ok') this.#maybeRaise(domain, state, now);
     if (ended.outcome !== 'refused') return;
     const cut = state.limit.fleetRefused(reply.outcomes.refused, reply.outcomes.admitted);
@@ -439,7 +439,7 @@ export class CapacityAdmission implements Admission {
   #maybeRaise(domain: AdmissionDomain, state: DomainState, now: number): void {
     const shared = state.shared?.domain.connected ? state.shared : undefined;
     // Shared: the limit is the fleet's, bounded by the caps of the live workers together.
-    const probe = state.limit.probe(now, shared ? shared.domain.fleetCap : this.#cap);
+    const probe = state.limit.probe(now, shared ? shared.domain.fleetCap : this.#cap, state.seq);
     if (!probe) return;
     if (!shared) {
       this.#logged(domain, state.limit.applyProbe(probe, state.seq, now));

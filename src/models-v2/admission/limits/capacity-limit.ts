@@ -66,6 +66,8 @@ export class CapacityLimit {
   /** The limit at which 429s last crowded (diagnostic). */
   #ceiling?: number;
   #lastChange?: LimitChange;
+  /** Shared store: the fleet's refusals in the crowd window at the current limit, as last counted. */
+  #fleetRefused = 0;
 
   constructor(cap: number) {
     this.#value = cap;
@@ -101,9 +103,10 @@ export class CapacityLimit {
     return true;
   }
 
-  /** Shared store: the fleet's successes at the current limit, as the store counted them. */
-  fleetSucceeded(count: number): void {
-    if (count > this.#provenAtLimit) this.#proven(count);
+  /** Shared store: the fleet's successes and refusals at the current limit, as the store counted them. */
+  fleetCounted(counts: { succeeded: number; refused: number }): void {
+    if (counts.succeeded > this.#provenAtLimit) this.#proven(counts.succeeded);
+    this.#fleetRefused = counts.refused;
   }
 
   #proven(count: number): void {
@@ -150,11 +153,6 @@ export class CapacityLimit {
     };
   }
 
-  /** Forgets the counted refusals (a cut was handed to the fleet's store to decide). */
-  forgetRefusals(): void {
-    this.#refused = [];
-  }
-
   /**
    * Where a cut lands on one worker: what the provider was serving, the attempts admitted before
    * the refused one and still in flight (`servedBefore`); a refused probe falls no lower than its start.
@@ -173,10 +171,17 @@ export class CapacityLimit {
     return change;
   }
 
-  /** The probe due at `now` below `cap`, if a full round of successes filled the limit. */
-  probe(now: number, cap: number): Probe | undefined {
+  /**
+   * The probe due at `now` below `cap`, if a full round of successes filled the limit; `admitted`
+   * is the latest admission number. Not while refusals gather in the window (as many as a crowd
+   * needs, if not its share): a limit that draws them is no place to raise from.
+   */
+  probe(now: number, cap: number, admitted: number): Probe | undefined {
     if (this.#value >= cap || !this.#saturated) return undefined;
     if (this.#provenAtLimit < this.#value || now < this.#nextProbeAt) return undefined;
+    const windowStart = Math.max(this.#changeSeq, admitted - CROWDING_WINDOW);
+    this.#refused = this.#refused.filter((refusedSeq) => refusedSeq > windowStart);
+    if (Math.max(this.#refused.length, this.#fleetRefused) >= CROWDING_MIN_COUNT) return undefined;
     const confirmed = this.#probeHeld;
     const step = confirmed ? this.#probeStep * 2 : this.#probeStep;
     const from = this.#value;
@@ -228,6 +233,7 @@ export class CapacityLimit {
     this.#provenAtLimit = 0;
     this.#saturated = false;
     this.#refused = [];
+    this.#fleetRefused = 0;
     this.#probeFrom = undefined;
     this.#probeHeld = false;
     if (from === to) return undefined;
