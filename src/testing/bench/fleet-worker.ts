@@ -14,7 +14,9 @@ export interface FleetWorkerArgs {
   maxParallelRequests: number;
   calls: number;
   maxTokens: number;
-  store: { type: 'local' } | { type: 'redis'; url: string; keyPrefix: string; mode?: 'standalone' | 'cluster' };
+  store:
+    | { type: 'local' }
+    | { type: 'redis'; url: string; keyPrefix: string; mode?: 'standalone' | 'cluster'; nodeAddressMap?: Record<string, string> };
   trace?: boolean;
 }
 

@@ -5,8 +5,8 @@
 // 3-primary Redis Cluster: src/testing/redis/redis-cluster.ts). Optional events halfway:
 // SIGKILL one worker, or restart Redis (a fresh, empty server on the same port). With `rttMs`, the
 // workers reach Redis and the provider through a delay proxy (src/testing/network/delay-proxy.ts);
-// a cluster is reached directly (a proxy would have to rewrite the node addresses the cluster
-// announces), so the bench refuses `cluster` with an RTT above 0. The `known` store is the
+// a cluster's nodes each through their own, named to the workers by `nodeAddressMap` (the
+// addresses the nodes announce → their proxies). The `known` store is the
 // yardstick: the provider's capacity split over the workers as their maxParallelRequests, no store,
 // nothing to learn — what this machine allows N processes at that concurrency (like the capacity
 // bench's reference r).
@@ -145,7 +145,12 @@ export async function runFleetScenario(
   try {
     const endpoint = await throughDelay(provider.endpoints[scenario.protocol], rttMs, proxies);
     const redisUrl = store === 'redis' ? await throughDelay(options.redis!.url, rttMs, proxies) : undefined;
-    const rttMeasuredMs = redisUrl ? await redisRoundTrip(options.redis!.url, redisUrl) : null;
+    const cluster = store === 'cluster' ? await clusterThroughDelay(options.cluster!, rttMs, proxies) : undefined;
+    const rttMeasuredMs = redisUrl
+      ? await redisRoundTrip(options.redis!.url, redisUrl)
+      : cluster
+        ? await redisRoundTrip(options.cluster!.url, cluster.url)
+        : null;
     const known = store === 'known' ? knownShares(scenario, options.workers) : undefined;
     const starts = Array.from({ length: options.workers }, (_, i) => {
       const calls = Math.floor(totalCalls / options.workers) + (i < totalCalls % options.workers ? 1 : 0);
@@ -159,8 +164,8 @@ export async function runFleetScenario(
         maxTokens: scenario.maxTokens,
         store: redisUrl
           ? { type: 'redis', url: redisUrl, keyPrefix }
-          : store === 'cluster'
-            ? { type: 'redis', url: options.cluster!.url, mode: 'cluster', keyPrefix }
+          : cluster
+            ? { type: 'redis', url: cluster.url, mode: 'cluster', keyPrefix, ...(cluster.map ? { nodeAddressMap: cluster.map } : {}) }
             : { type: 'local' },
       });
     });
@@ -287,6 +292,30 @@ async function throughDelay(url: string, rttMs: number, proxies: DelayProxy[]): 
   proxies.push(proxy);
   parsed.port = String(proxy.port);
   return parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
+}
+
+/**
+ * A cluster through the delay: a proxy per node, and the map from the address each node announces
+ * to its proxy (the workers connect to the proxies, whatever CLUSTER SLOTS says). At 0 ms, as is.
+ */
+async function clusterThroughDelay(
+  cluster: RedisClusterHandle,
+  rttMs: number,
+  proxies: DelayProxy[],
+): Promise<{ url: string; map?: Record<string, string> }> {
+  if (rttMs === 0) return { url: cluster.url };
+  const map: Record<string, string> = {};
+  for (const node of cluster.nodes) {
+    const split = node.lastIndexOf(':');
+    const proxy = await startDelayProxy({ host: node.slice(0, split), port: Number(node.slice(split + 1)) }, rttMs);
+    proxies.push(proxy);
+    map[node] = `127.0.0.1:${proxy.port}`;
+  }
+  const seed = new URL(cluster.url);
+  const [host, port] = map[seed.host]!.split(':');
+  seed.hostname = host;
+  seed.port = port;
+  return { url: seed.toString().replace(/\/$/, ''), map };
 }
 
 /** What the proxy adds to a PING's round trip: the median through it minus the median straight to Redis. */
