@@ -16,6 +16,8 @@ const TIMER_LATE_MS = 0.5;
 export interface DelayProxy {
   readonly port: number;
   readonly rttMs: number;
+  /** Connections accepted so far. */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -80,7 +82,9 @@ function delayedPipe(from: Socket, to: Socket, delayMs: number): void {
 export async function startDelayProxy(target: { host: string; port: number }, rttMs: number): Promise<DelayProxy> {
   if (!(rttMs >= 0) || !Number.isFinite(rttMs)) throw new Error(`the delay proxy's RTT must be a number of ms >= 0 (got ${rttMs})`);
   const sockets = new Set<Socket>();
+  let connections = 0;
   const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
+    connections += 1;
     // Half-open both ways: an end travels (delayed) to the other side; each direction closes on its own.
     const upstream = connect({ host: target.host, port: target.port, noDelay: true, allowHalfOpen: true });
     for (const socket of [client, upstream]) {
@@ -104,6 +108,9 @@ export async function startDelayProxy(target: { host: string; port: number }, rt
   return {
     port: address.port,
     rttMs,
+    get connections() {
+      return connections;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
