@@ -9,13 +9,7 @@ import { DIALECT_NAMES, type DialectName } from '../core/dialects/server-dialect
 import { normaliseApiKey } from './api-key-text.ts';
 import { closestName } from './closest-name.ts';
 import { maskCredentialValues } from './masked-record.ts';
-import {
-  caFileProblem,
-  nodeAddressProblem,
-  REDIS_STORE_MODES,
-  redisNodeProblem,
-  redisStoreTargetProblems,
-} from './redis-store-target.ts';
+import { caFileProblem, nodeAddressProblem, REDIS_STORE_MODES, redisNodeProblem, redisStoreTargetProblems } from './redis-store-target.ts';
 import { RedisStoreUrl, redisUrlProblem } from './redis-store-url.ts';
 import { SecretReference, type SecretValue, resolveSecretRef } from './secret-ref.ts';
 import { lazySchema } from './lazy-schema.ts';

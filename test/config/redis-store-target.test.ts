@@ -24,8 +24,14 @@ describe('admission.store: cluster and TLS settings', () => {
     expect(problem(seeded)).toBeUndefined();
     expect(problem({ url: 'rediss://cache:6380/0', mode: 'cluster', tls: { caFile } })).toBeUndefined();
     expect(admissionConfigSchema.parse({ store: { type: 'redis', url: 'redis://cache' } }).store).toMatchObject({ mode: 'standalone' });
-    const mapped = { url: 'redis://10.0.0.1:7000', mode: 'cluster', nodeAddressMap: { '10.0.0.1:7000': 'gw.example:17000', '[fd00::2]:7001': '[::1]:17001' } };
-    expect(admissionConfigSchema.parse({ store: { type: 'redis', ...mapped } }).store).toMatchObject({ nodeAddressMap: mapped.nodeAddressMap });
+    const mapped = {
+      url: 'redis://10.0.0.1:7000',
+      mode: 'cluster',
+      nodeAddressMap: { '10.0.0.1:7000': 'gw.example:17000', '[fd00::2]:7001': '[::1]:17001' },
+    };
+    expect(admissionConfigSchema.parse({ store: { type: 'redis', ...mapped } }).store).toMatchObject({
+      nodeAddressMap: mapped.nodeAddressMap,
+    });
   });
 
   it('names the field to fix for each mistake', () => {
@@ -38,7 +44,9 @@ describe('admission.store: cluster and TLS settings', () => {
       /nodes\[0\] must be host:port without a scheme or credentials/,
     );
     expect(problem({ url: 'redis://h:6379/3', mode: 'cluster' })).toMatch(/a Redis Cluster has only database 0/);
-    expect(problem({ url: 'redis://h', nodeAddressMap: { 'h:1': 'g:2' } })).toMatch(/nodeAddressMap maps the addresses .*set mode: cluster/);
+    expect(problem({ url: 'redis://h', nodeAddressMap: { 'h:1': 'g:2' } })).toMatch(
+      /nodeAddressMap maps the addresses .*set mode: cluster/,
+    );
     expect(problem({ url: 'redis://h', mode: 'cluster', nodeAddressMap: { 'h:1': 'g' } })).toMatch(
       /admission.store.nodeAddressMap\["h:1"\] must be host:port/,
     );

@@ -47,7 +47,7 @@ describe('delay proxy', () => {
     }
   });
 
-  it('adds the RTT asked for: no round trip shorter (within the timers\' half millisecond), the median not far above', async () => {
+  it("adds the RTT asked for: no round trip shorter (within the timers' half millisecond), the median not far above", async () => {
     const proxy = await startDelayProxy({ host: '127.0.0.1', port: echoPort }, 6);
     try {
       const socket = await dial(proxy.port);

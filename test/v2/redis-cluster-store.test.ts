@@ -204,7 +204,9 @@ suite('shared admission store on a Redis Cluster (3 primaries + replicas, real r
         nodeAddressMap[node] = `127.0.0.1:${proxy.port}`;
       }
       const seed = `redis://:${encodeURIComponent(PASSWORD)}@${nodeAddressMap[cluster.nodes[0]!]}`;
-      const stores = await Promise.all([0, 1].map(() => openStore({ type: 'redis', url: seed, mode: 'cluster', keyPrefix, nodeAddressMap })));
+      const stores = await Promise.all(
+        [0, 1].map(() => openStore({ type: 'redis', url: seed, mode: 'cluster', keyPrefix, nodeAddressMap })),
+      );
       try {
         expect(stores.map((s) => s.status())).toEqual([0, 1].map(() => expect.objectContaining({ connected: true })));
         const key = { providerType: 'openai', endpoint: 'http://provider.invalid/v1', model: 'gpt-x', domain: 'chat' as const };

@@ -37,13 +37,7 @@ import { AdmissionGate, type GateRules, type GateWaiter } from './admission-gate
 import { CapacityLimit, type Cut } from './limits/capacity-limit.ts';
 import { bucketSnapshot, MAX_PACING_WAIT_MS, observeReading, pacingWaitMs, sharedReadings } from './pacing/bucket-pacing.ts';
 import { RateBucketMirror } from './pacing/rate-bucket-mirror.ts';
-import type {
-  EndedAttempt,
-  FleetOutcomes,
-  SharedAdmissionDomain,
-  SharedBucketReading,
-  SharedLease,
-} from './store/admission-store.ts';
+import type { EndedAttempt, FleetOutcomes, SharedAdmissionDomain, SharedBucketReading, SharedLease } from './store/admission-store.ts';
 
 type SharedReadings = { requests?: SharedBucketReading; tokens?: SharedBucketReading };
 
@@ -315,7 +309,6 @@ export class CapacityAdmission implements Admission {
     ended: EndedAttempt,
   ): void {
     const now = nowOf(state);
-    if (process.env.DBG_FLEET && (globalThis as any).__dbg++ < 30) console.error(`[${process.pid} ${Math.round(performance.now())}] judge ${ended.outcome} v${reply.version}/${shared.version} L${reply.limit} ${JSON.stringify(reply.outcomes)} inflight ${state.inFlight.size} gate ${state.gate.size}`);
     this.#adopt(domain, state, shared, reply.limit, reply.version, now);
     // Counts of another version of the limit than this worker's are not news about its limit.
     if (reply.version !== shared.version) return;
@@ -548,7 +541,6 @@ function afterRenumbering(ticket: Ticket | undefined): Promise<void> {
   return ticket?.passes?.renumbered ?? Promise.resolve();
 }
 
-(globalThis as any).__dbg = 0;
 function nowOf(state: DomainState): number {
   return state.clock?.now() ?? Date.now();
 }

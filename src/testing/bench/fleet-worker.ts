@@ -48,7 +48,10 @@ const warnings: string[] = [];
 let goAt: number | undefined;
 let limitChanges = 0;
 function trace(line: string): void {
-  if (args.trace) process.stderr.write(`[worker ${process.pid} ${goAt === undefined ? 'before go' : `${Math.round(performance.now() - goAt)} ms`}] ${line}\n`);
+  if (args.trace)
+    process.stderr.write(
+      `[worker ${process.pid} ${goAt === undefined ? 'before go' : `${Math.round(performance.now() - goAt)} ms`}] ${line}\n`,
+    );
 }
 const registry = createModelRegistry(
   {

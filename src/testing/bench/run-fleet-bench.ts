@@ -267,8 +267,18 @@ function summarise(run: {
         : null,
     warnings: ok.reduce((sum, s) => sum + s.r!.warnings.length, 0),
     limitChanges: ok.reduce((sum, s) => sum + s.r!.limitChanges, 0),
-    workerCpuMsPerCall: ok.reduce((sum, s) => sum + s.r!.cpuMs, 0) / Math.max(1, ok.reduce((sum, s) => sum + s.r!.calls, 0)),
-    timeline: stats.timeline.map(({ second, ok: okCount, rateLimited, peakInFlight }) => ({ second, ok: okCount, rateLimited, peakInFlight })),
+    workerCpuMsPerCall:
+      ok.reduce((sum, s) => sum + s.r!.cpuMs, 0) /
+      Math.max(
+        1,
+        ok.reduce((sum, s) => sum + s.r!.calls, 0),
+      ),
+    timeline: stats.timeline.map(({ second, ok: okCount, rateLimited, peakInFlight }) => ({
+      second,
+      ok: okCount,
+      rateLimited,
+      peakInFlight,
+    })),
   };
 }
 
