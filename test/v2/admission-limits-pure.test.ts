@@ -163,6 +163,28 @@ describe('CapacityLimit', () => {
     expect(limit.probe(T0 + 10_000, 64, 200)).toMatchObject({ from: 12, to: 13, step: 1, confirmed: false });
   });
 
+  it('fleet: a crowd above the level the fleet last raised from falls no lower than it, even after the raise held; a crowd at that level falls past it', () => {
+    const limit = capacity(64);
+    limit.set(16, 0, T0, 'start');
+    limit.adopt(17, 10, T0, 'the shared limit changed');
+    // The raise held a full round (it looked proven) before the crowd came.
+    limit.fleetCounted({ succeeded: 17, refused: 0 });
+    expect(limit.fleetRefused(16, 64)).toMatchObject({ from: 17, floor: 16, reason: expect.not.stringMatching(/probe refused/) });
+    limit.set(16, 100, T0, 'cut');
+    // At 16 the floor no longer holds: a crowd there is the capacity falling.
+    expect(limit.fleetRefused(16, 64)).toMatchObject({ from: 16, floor: 1 });
+    // One process keeps its own rule: what it was serving (no raise floor after a held raise).
+    const alone = capacity(64);
+    alone.set(16, 0, T0, 'start');
+    alone.saturate();
+    for (let seq = 1; seq <= 16; seq += 1) alone.succeeded(seq);
+    alone.applyProbe(alone.probe(T0 + 10_000, 64, 16)!, 16, T0);
+    for (let seq = 17; seq <= 33; seq += 1) alone.succeeded(seq);
+    let cut;
+    for (const seq of [34, 35, 36, 37, 38, 39]) cut = alone.refused(seq, 40);
+    expect(cut).toMatchObject({ from: 17, floor: 1 });
+  });
+
   it('setting the same value reports no change; a new value is the last change', () => {
     const limit = new CapacityLimit(8);
     expect(limit.set(8, 3, T0, 'same')).toBeUndefined();

@@ -68,6 +68,12 @@ export class CapacityLimit {
   #lastChange?: LimitChange;
   /** Shared store: the fleet's refusals in the crowd window at the current limit, as last counted. */
   #fleetRefused = 0;
+  /**
+   * The start of the latest raise (this worker's probe or one it adopted), kept after the raise
+   * held: a fleet's crowd above it falls no lower (`fleetRefused`); forgotten once the limit is at
+   * or below it.
+   */
+  #raisedFrom?: number;
 
   constructor(cap: number) {
     this.#value = cap;
@@ -137,7 +143,14 @@ export class CapacityLimit {
    * of `admitted`, as the store counted them). Returns the cut when they crowd.
    */
   fleetRefused(refused: number, admitted: number): Cut | undefined {
-    return this.#crowd(refused, admitted, "of the fleet's attempts");
+    const cut = this.#crowd(refused, admitted, "of the fleet's attempts");
+    // A level the fleet raised from was proven by a full round there. A crowd above it means the
+    // raise went too far, as in one process, even if the raise seemed to hold: a fleet on busy
+    // hosts may not fill a limit for a while after raising it. The fleet's count of what the
+    // provider was serving lags (see fleetCutFloor), so that level is the floor; a crowd at it
+    // (capacity really fell) falls past it.
+    if (cut && this.#raisedFrom !== undefined && this.#raisedFrom < cut.from) cut.floor = Math.max(cut.floor, this.#raisedFrom);
+    return cut;
   }
 
   #crowd(refused: number, inWindow: number, what: string): Cut | undefined {
@@ -194,6 +207,7 @@ export class CapacityLimit {
     if (probe.confirmed) this.#probeIntervalMs = PROBE_INTERVAL_MIN_MS;
     const change = this.set(probe.to, admitted, now, probe.reason);
     this.#probeFrom = probe.from;
+    this.#raisedFrom = probe.from;
     this.#probeStep = probe.step;
     return change;
   }
@@ -209,6 +223,7 @@ export class CapacityLimit {
     const change = this.set(to, admitted, now, reason);
     if (to > from) {
       this.#probeFrom = from;
+      this.#raisedFrom = from;
       this.#probeStep = to - from;
     } else if (to < from) {
       // A cut: probing starts again from +1, as after this worker's own cut.
@@ -234,6 +249,7 @@ export class CapacityLimit {
     this.#saturated = false;
     this.#refused = [];
     this.#fleetRefused = 0;
+    if (this.#raisedFrom !== undefined && to <= this.#raisedFrom) this.#raisedFrom = undefined;
     this.#probeFrom = undefined;
     this.#probeHeld = false;
     if (from === to) return undefined;
