@@ -185,6 +185,31 @@ describe('CapacityLimit', () => {
     expect(cut).toMatchObject({ from: 17, floor: 1 });
   });
 
+  it('a raised level that keeps drawing refusals through a whole window (a few per cent) is given back to where the raise started', () => {
+    const limit = capacity(64);
+    limit.set(16, 0, T0, 'start');
+    limit.saturate();
+    for (let seq = 1; seq <= 16; seq += 1) limit.succeeded(seq);
+    limit.applyProbe(limit.probe(T0 + 10_000, 64, 16)!, 16, T0);
+    for (let seq = 17; seq <= 33; seq += 1) limit.succeeded(seq);
+    // 4 refusals while fewer than 64 attempts were admitted at 17: too early to tell.
+    for (const seq of [20, 30, 40]) expect(limit.refused(seq, 60)).toBeUndefined();
+    expect(limit.refused(50, 60)).toBeUndefined();
+    // A whole window at 17 with 5 of 64 refused: given back.
+    expect(limit.refused(70, 80)).toEqual({
+      from: 17,
+      floor: 16,
+      reason: 'raise refused: 5 of the last 64 attempts got 429 without an empty rate bucket',
+      probeIntervalMs: 2 * PROBE_INTERVAL_MIN_MS,
+    });
+    // The fleet's counts, the same rule; a level never raised to keeps its noise.
+    limit.set(16, 100, T0, 'cut');
+    expect(limit.fleetRefused(5, 64)).toBeUndefined();
+    limit.adopt(17, 200, T0, 'the shared limit changed');
+    expect(limit.fleetRefused(5, 63)).toBeUndefined();
+    expect(limit.fleetRefused(5, 64)).toMatchObject({ from: 17, floor: 16, reason: expect.stringMatching(/^raise refused: /) });
+  });
+
   it('setting the same value reports no change; a new value is the last change', () => {
     const limit = new CapacityLimit(8);
     expect(limit.set(8, 3, T0, 'same')).toBeUndefined();

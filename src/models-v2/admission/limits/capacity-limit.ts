@@ -154,10 +154,24 @@ export class CapacityLimit {
   }
 
   #crowd(refused: number, inWindow: number, what: string): Cut | undefined {
-    // An isolated 429 is noise: only its own attempt waits (its Retry-After, in the executor).
-    if (refused < CROWDING_MIN_COUNT || refused < CROWDING_MIN_SHARE * inWindow) return undefined;
-    const probeFrom = this.#probeFrom;
     const why = `${refused} of the last ${inWindow} ${what} got 429 without an empty rate bucket`;
+    // An isolated 429 is noise: only its own attempt waits (its Retry-After, in the executor).
+    if (refused < CROWDING_MIN_COUNT) return undefined;
+    if (refused < CROWDING_MIN_SHARE * inWindow) {
+      // A raised level that keeps drawing refusals through a whole window (a few per cent: at a few
+      // milliseconds' round trip the raise fills the provider's idle gaps and is refused the rest
+      // of the time) is given back: each of its refusals costs its call a Retry-After, and a call
+      // refused on every attempt fails.
+      const raisedFrom = this.#raisedFrom;
+      if (raisedFrom === undefined || raisedFrom >= this.#value || inWindow < CROWDING_WINDOW) return undefined;
+      return {
+        from: this.#value,
+        floor: raisedFrom,
+        reason: `raise refused: ${why}`,
+        probeIntervalMs: Math.min(PROBE_INTERVAL_MAX_MS, this.#probeIntervalMs * 2),
+      };
+    }
+    const probeFrom = this.#probeFrom;
     return {
       from: this.#value,
       floor: probeFrom ?? 1,
@@ -165,6 +179,7 @@ export class CapacityLimit {
       probeIntervalMs: probeFrom === undefined ? PROBE_INTERVAL_MIN_MS : Math.min(PROBE_INTERVAL_MAX_MS, this.#probeIntervalMs * 2),
     };
   }
+
 
   /**
    * Where a cut lands on one worker: what the provider was serving, the attempts admitted before
