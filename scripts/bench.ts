@@ -98,14 +98,17 @@ capacity options:
 fleet options:
   --workers <list>      worker processes, e.g. 4,16 (default 4; 16 is about what two cores can run)
   --rtt-ms <list>       round trip added between every worker and Redis and the provider by a TCP
-                        delay proxy, e.g. 0,1,3 (default 0: plain loopback; cluster runs at 0 only)
-  --store <list>        from local,redis,cluster, or both (= local,redis; the default); the bench starts
-                        its own redis-server, and for cluster a 3-primary Redis Cluster (redis-cli)
+                        delay proxy, e.g. 0,1,3 (default 0: plain loopback; a cluster: a proxy per node)
+  --store <list>        from local,redis,cluster,known, or both (= local,redis; the default); the bench
+                        starts its own redis-server, and for cluster a 3-primary Redis Cluster
+                        (redis-cli); known is the yardstick: scenario a's cap of 16 split over the
+                        workers as their maxParallelRequests, no store (not run for b)
   --scenarios <list>    from a,b (capacity scenarios a and b; default both)
   --kill-worker         also a run per store that SIGKILLs one worker halfway
   --restart-redis       also a Redis run that restarts redis-server halfway
   --calls <n>           calls per run instead of the scenario's (short smoke runs)
   --max-seconds <n>     give up on a run after this long (default 300); unsettled calls count as lost
+  --trace               workers print their limit changes and warnings to stderr (ms since the start)
 `;
 
 // Overload: more configured concurrency than the provider accepts. Shows whether an engine
@@ -306,6 +309,7 @@ async function runFleetCli(settings: {
   restartRedis: boolean;
   calls?: number;
   maxSeconds: number;
+  trace: boolean;
   json?: string;
 }): Promise<number> {
   const redis = settings.stores.includes('redis') ? await startRedisServer() : undefined;
@@ -326,7 +330,10 @@ async function runFleetCli(settings: {
       for (const workers of settings.workers) {
         for (const rttMs of settings.rttMs) {
           for (const [store, event] of runs) {
+            // The yardstick splits a concurrency cap; a rate limit has none to split.
+            if (store === 'known' && scenario !== 'a') continue;
             const row = await runFleetScenario(scenario, store, event, {
+              trace: settings.trace,
               workers,
               rttMs,
               calls: settings.calls,
@@ -338,7 +345,8 @@ async function runFleetCli(settings: {
             const late = row.rateLimitedShareAfter5s === null ? '—' : `${(row.rateLimitedShareAfter5s * 100).toFixed(1)} %`;
             process.stdout.write(
               `${scenario} ${store.padEnd(7)} ${event.padEnd(13)} ${workers} workers, rtt ${rttMs} ms: ${row.succeeded}/${row.calls} ok, ` +
-                `${row.failed} failed, ${row.lost} lost, ${row.wallSeconds.toFixed(1)} s, goodput ${(row.goodput * 100).toFixed(0)} %, ` +
+                `${row.failed} failed, ${row.lost} lost, ${row.wallSeconds.toFixed(1)} s, goodput ${(row.goodput * 100).toFixed(0)} % ` +
+                `(to 90 %: ${row.goodputTo90 === null ? '—' : `${(row.goodputTo90 * 100).toFixed(0)} %`}), ` +
                 `429s after 5 s ${late}, load ${loadavg()[0].toFixed(1)}\n`,
             );
           }
@@ -417,6 +425,7 @@ await runCli('bench', async () => {
       'kill-worker': { type: 'boolean' },
       'restart-redis': { type: 'boolean' },
       'rtt-ms': { type: 'string' },
+      trace: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -436,14 +445,13 @@ await runCli('bench', async () => {
     return runCapacityCli({ scenarios, variants, maxSeconds, json: values.json });
   }
   if (values.mode === 'fleet') {
-    const workers = numberList(values.workers, '--workers', { min: 2, max: 64, integer: true }) ?? [4];
+    const workers = numberList(values.workers, '--workers', { min: 1, max: 64, integer: true }) ?? [4];
     const rttMs = numberList(values['rtt-ms'], '--rtt-ms', { min: 0, max: 100 }) ?? [0];
     const picked = pickList(values.store ?? 'both', '--store', [...FLEET_STORES, 'both'] as const);
     const stores = [...new Set(picked.flatMap((s): FleetStore[] => (s === 'both' ? ['local', 'redis'] : [s])))];
-    if (stores.includes('cluster') && rttMs.some((rtt) => rtt > 0))
-      throw new UsageError(
-        '--store cluster runs at --rtt-ms 0 only (the delay proxy cannot rewrite the node addresses a cluster announces)',
-      );
+    const cap = CAPACITY_SCENARIOS.find((s) => s.id === 'a')?.provider.capacity ?? 0;
+    if (stores.includes('known') && workers.some((n) => n > cap))
+      throw new UsageError(`--store known splits scenario a's cap of ${cap} over the workers: at most ${cap} workers`);
     if (stores.includes('redis') && !redisServerAvailable())
       throw new UsageError('--store redis needs redis-server on the PATH (apt-get install redis-server), or use --store local');
     if (stores.includes('cluster') && !redisClusterToolsAvailable())
@@ -463,6 +471,7 @@ await runCli('bench', async () => {
       restartRedis: Boolean(values['restart-redis']),
       calls,
       maxSeconds,
+      trace: Boolean(values.trace),
       json: values.json,
     });
   }

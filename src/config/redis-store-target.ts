@@ -1,8 +1,9 @@
 // Which Redis deployment the shared admission store talks to, beyond the URL (docs/config-shapes.md
 // "admission.store"): `mode: cluster` makes the URL one node of a Redis Cluster (or its
 // configuration endpoint) and `nodes` lists more seed nodes as host:port (the URL's scheme, user
-// and password apply to every node); `tls.caFile` is a PEM bundle of the CA(s) that signed the
-// server certificates, for a private CA. Every problem is found here, before the network, in a
+// and password apply to every node); `nodeAddressMap` maps an address a cluster node announces to
+// the one this worker reaches it at (NAT, port forwarding, a proxy); `tls.caFile` is a PEM bundle
+// of the CA(s) that signed the server certificates, for a private CA. Every problem is found here, before the network, in a
 // sentence naming the field to fix (never repeating the URL, which may hold a password).
 import { statSync } from 'node:fs';
 
@@ -14,7 +15,17 @@ export const MAX_CA_FILE_BYTES = 1024 * 1024;
 
 /** What is wrong with one `admission.store.nodes` entry (host:port, [v6]:port); undefined when fine. */
 export function redisNodeProblem(node: string, index: number): string | undefined {
-  const field = `admission.store.nodes[${index}]`;
+  return hostPortProblem(node, `admission.store.nodes[${index}]`);
+}
+
+/** What is wrong with one `admission.store.nodeAddressMap` entry (both sides host:port); undefined when fine. */
+export function nodeAddressProblem(announced: string, reachedAt: string): string | undefined {
+  const field = `admission.store.nodeAddressMap["${announced}"]`;
+  return hostPortProblem(announced, `${field} (the address the node announces)`) ?? hostPortProblem(reachedAt, field);
+}
+
+/** A host:port (a name, an IPv4 address or a bracketed IPv6 one), checked for the field named. */
+function hostPortProblem(node: string, field: string): string | undefined {
   if (/^[a-z]+:\/\//i.test(node)) {
     return `${field} must be host:port without a scheme or credentials (they come from admission.store.url)`;
   }
@@ -46,6 +57,7 @@ export function redisStoreTargetProblems(store: {
   url: { reveal(): string };
   mode: RedisStoreMode;
   nodes?: string[];
+  nodeAddressMap?: Record<string, string>;
   tls?: { caFile?: string };
 }): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
@@ -56,6 +68,12 @@ export function redisStoreTargetProblems(store: {
     problems.push({
       path: 'nodes',
       message: 'admission.store.nodes lists Redis Cluster seed nodes: set mode: cluster (or remove nodes)',
+    });
+  }
+  if (store.nodeAddressMap && store.mode !== 'cluster') {
+    problems.push({
+      path: 'nodeAddressMap',
+      message: 'admission.store.nodeAddressMap maps the addresses Redis Cluster nodes announce: set mode: cluster (or remove it)',
     });
   }
   if (store.mode === 'cluster' && url.pathname && url.pathname !== '/' && url.pathname !== '/0') {

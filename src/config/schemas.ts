@@ -9,7 +9,7 @@ import { DIALECT_NAMES, type DialectName } from '../core/dialects/server-dialect
 import { normaliseApiKey } from './api-key-text.ts';
 import { closestName } from './closest-name.ts';
 import { maskCredentialValues } from './masked-record.ts';
-import { caFileProblem, REDIS_STORE_MODES, redisNodeProblem, redisStoreTargetProblems } from './redis-store-target.ts';
+import { caFileProblem, nodeAddressProblem, REDIS_STORE_MODES, redisNodeProblem, redisStoreTargetProblems } from './redis-store-target.ts';
 import { RedisStoreUrl, redisUrlProblem } from './redis-store-url.ts';
 import { SecretReference, type SecretValue, resolveSecretRef } from './secret-ref.ts';
 import { lazySchema } from './lazy-schema.ts';
@@ -341,6 +341,13 @@ export const admissionStoreSchema = lazySchema((z) =>
             .array(z.string())
             .min(1, 'admission.store.nodes must list at least one host:port (or be left out)')
             .superRefine((nodes, ctx) => nodes.forEach((node, i) => addProblem(ctx, redisNodeProblem(node, i), [i])))
+            .optional(),
+          /** Cluster: "host:port" a node announces → "host:port" this worker reaches it at (NAT, port forwarding, a proxy). */
+          nodeAddressMap: z
+            .record(z.string(), z.string())
+            .superRefine((map, ctx) => {
+              for (const [announced, reachedAt] of Object.entries(map)) addProblem(ctx, nodeAddressProblem(announced, reachedAt));
+            })
             .optional(),
           tls: z
             .strictObject({

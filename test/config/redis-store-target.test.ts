@@ -24,6 +24,14 @@ describe('admission.store: cluster and TLS settings', () => {
     expect(problem(seeded)).toBeUndefined();
     expect(problem({ url: 'rediss://cache:6380/0', mode: 'cluster', tls: { caFile } })).toBeUndefined();
     expect(admissionConfigSchema.parse({ store: { type: 'redis', url: 'redis://cache' } }).store).toMatchObject({ mode: 'standalone' });
+    const mapped = {
+      url: 'redis://10.0.0.1:7000',
+      mode: 'cluster',
+      nodeAddressMap: { '10.0.0.1:7000': 'gw.example:17000', '[fd00::2]:7001': '[::1]:17001' },
+    };
+    expect(admissionConfigSchema.parse({ store: { type: 'redis', ...mapped } }).store).toMatchObject({
+      nodeAddressMap: mapped.nodeAddressMap,
+    });
   });
 
   it('names the field to fix for each mistake', () => {
@@ -36,6 +44,18 @@ describe('admission.store: cluster and TLS settings', () => {
       /nodes\[0\] must be host:port without a scheme or credentials/,
     );
     expect(problem({ url: 'redis://h:6379/3', mode: 'cluster' })).toMatch(/a Redis Cluster has only database 0/);
+    expect(problem({ url: 'redis://h', nodeAddressMap: { 'h:1': 'g:2' } })).toMatch(
+      /nodeAddressMap maps the addresses .*set mode: cluster/,
+    );
+    expect(problem({ url: 'redis://h', mode: 'cluster', nodeAddressMap: { 'h:1': 'g' } })).toMatch(
+      /admission.store.nodeAddressMap\["h:1"\] must be host:port/,
+    );
+    expect(problem({ url: 'redis://h', mode: 'cluster', nodeAddressMap: { h: 'g:2' } })).toMatch(
+      /nodeAddressMap\["h"\] \(the address the node announces\) must be host:port/,
+    );
+    expect(problem({ url: 'redis://h', mode: 'cluster', nodeAddressMap: { 'h:1': 'redis://:map-pw-5@g:2' } })).toMatch(
+      /must be host:port without a scheme or credentials/,
+    );
     expect(problem({ url: 'redis://h', tls: { caFile } })).toMatch(/admission.store.tls applies to TLS connections: .*rediss:\/\//);
     expect(problem({ url: 'rediss://h', tls: { caFile: join(dir, 'missing.pem') } })).toMatch(
       /admission.store.tls.caFile .*missing.pem cannot be read \(ENOENT\)/,
@@ -48,6 +68,7 @@ describe('admission.store: cluster and TLS settings', () => {
     const text = [
       problem({ url: 'redis://:url-pw-3321@h:6379/3', mode: 'cluster' }),
       problem({ url: 'redis://:url-pw-3321@h', mode: 'cluster', nodes: ['redis://:node-pw-9@h2:6379'] }),
+      problem({ url: 'redis://h', mode: 'cluster', nodeAddressMap: { 'h:1': 'redis://:node-pw-9@g:2' } }),
     ].join(' ');
     expect(text).not.toContain('url-pw-3321');
     expect(text).not.toContain('node-pw-9');

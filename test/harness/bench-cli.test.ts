@@ -30,21 +30,24 @@ describe('npm run bench input errors', () => {
     );
   });
 
-  it('fleet: an unknown store or scenario, or a single worker, is one line before anything starts', async () => {
+  it('fleet: an unknown store or scenario, no worker, or more workers than the known cap has slots, is one line before anything starts', async () => {
     const store = await runScript('bench', ['--mode', 'fleet', '--store', 'memcached']);
     expect(store.code).toBe(2);
-    expect(store.stderr).toBe('bench: --store: unknown "memcached"; choose from local, redis, cluster, both\n');
+    expect(store.stderr).toBe('bench: --store: unknown "memcached"; choose from local, redis, cluster, known, both\n');
     const scenario = await runScript('bench', ['--mode', 'fleet', '--store', 'local', '--scenarios', 'a,c']);
     expect(scenario.code).toBe(2);
     expect(scenario.stderr).toBe('bench: --scenarios: unknown "c"; choose from a, b\n');
-    const workers = await runScript('bench', ['--mode', 'fleet', '--workers', '1']);
+    const workers = await runScript('bench', ['--mode', 'fleet', '--workers', '0']);
     expect(workers.code).toBe(2);
     expect(workers.stderr).toMatch(/^bench: --workers .*\n$/);
     expect(workers.stdout).toBe('');
     // Lists: each item is checked, and a bad one is named before anything starts.
-    const list = await runScript('bench', ['--mode', 'fleet', '--store', 'local', '--workers', '4,1']);
+    const list = await runScript('bench', ['--mode', 'fleet', '--store', 'local', '--workers', '4,0']);
     expect(list.code).toBe(2);
-    expect(list.stderr).toBe('bench: --workers must be an integer ≥ 2 and ≤ 64, got "1"\n');
+    expect(list.stderr).toBe('bench: --workers must be an integer ≥ 1 and ≤ 64, got "0"\n');
+    const known = await runScript('bench', ['--mode', 'fleet', '--store', 'known', '--workers', '4,32']);
+    expect(known.code).toBe(2);
+    expect(known.stderr).toBe("bench: --store known splits scenario a's cap of 16 over the workers: at most 16 workers\n");
     const rtt = await runScript('bench', ['--mode', 'fleet', '--store', 'local', '--rtt-ms', '0,-1']);
     expect(rtt.code).toBe(2);
     expect(rtt.stderr).toBe('bench: --rtt-ms must be a number ≥ 0 and ≤ 100, got "-1"\n');

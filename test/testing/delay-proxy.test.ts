@@ -1,6 +1,7 @@
 // The fleet benchmark's TCP delay proxy against real sockets (a loopback echo server and a real
 // redis-server): bytes arrive whole and in order both ways, an end is passed on after the data
-// before it, and no byte is ever delivered before rtt/2 has passed in each direction.
+// before it, and no answer comes back before the RTT asked for (less the half millisecond by which
+// the proxy asks its timers early, since they fire late by about that much) nor far after it.
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +47,7 @@ describe('delay proxy', () => {
     }
   });
 
-  it('never answers before the RTT asked for: each round trip takes at least rtt (both directions delayed)', async () => {
+  it("adds the RTT asked for: no round trip shorter (within the timers' half millisecond), the median not far above", async () => {
     const proxy = await startDelayProxy({ host: '127.0.0.1', port: echoPort }, 6);
     try {
       const socket = await dial(proxy.port);
@@ -58,9 +59,11 @@ describe('delay proxy', () => {
         times.push(performance.now() - started);
       }
       socket.destroy();
-      expect(Math.min(...times)).toBeGreaterThanOrEqual(6);
-      // The helper the benchmark reports with measures the same thing.
-      expect(await measureRoundTrip(proxy.port, 'x\n', 5)).toBeGreaterThanOrEqual(6);
+      expect(Math.min(...times)).toBeGreaterThanOrEqual(5.5);
+      // The helper the benchmark reports with measures the same thing: 6 ms, not two rounded-up halves.
+      const median = await measureRoundTrip(proxy.port, 'x\n', 21);
+      expect(median).toBeGreaterThanOrEqual(5.5);
+      expect(median).toBeLessThan(9);
     } finally {
       await proxy.close();
     }
@@ -104,7 +107,7 @@ describe.runIf(redisServerAvailable())('delay proxy in front of a real redis-ser
       const started = performance.now();
       socket.write('PING\r\n');
       const [reply] = (await once(socket, 'data')) as [Buffer];
-      expect(performance.now() - started).toBeGreaterThanOrEqual(4);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(3.5);
       expect(reply.toString()).toBe('+PONG\r\n');
       socket.destroy();
     } finally {

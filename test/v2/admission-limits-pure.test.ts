@@ -68,10 +68,10 @@ describe('CapacityLimit', () => {
     // Attempts admitted before the change no longer count.
     expect(limit.succeeded(16)).toBe(false);
     for (let seq = 17; seq < 22; seq += 1) expect(limit.succeeded(seq)).toBe(true);
-    expect(limit.probe(T0 + PROBE_INTERVAL_MIN_MS, 8)).toBeUndefined(); // never filled at 5
+    expect(limit.probe(T0 + PROBE_INTERVAL_MIN_MS, 8, 1000)).toBeUndefined(); // never filled at 5
     limit.saturate();
-    expect(limit.probe(T0 + PROBE_INTERVAL_MIN_MS - 1, 8)).toBeUndefined();
-    const probe = limit.probe(T0 + PROBE_INTERVAL_MIN_MS, 8);
+    expect(limit.probe(T0 + PROBE_INTERVAL_MIN_MS - 1, 8, 1000)).toBeUndefined();
+    const probe = limit.probe(T0 + PROBE_INTERVAL_MIN_MS, 8, 1000);
     expect(probe).toEqual({ from: 5, to: 6, step: 1, confirmed: false, reason: 'probing: 5 successes at 5, all of it in use' });
   });
 
@@ -81,13 +81,13 @@ describe('CapacityLimit', () => {
     limit.saturate();
     limit.succeeded(1);
     limit.succeeded(2);
-    limit.applyProbe(limit.probe(T0, 8)!, 2, T0);
+    limit.applyProbe(limit.probe(T0, 8, 1000)!, 2, T0);
     expect(limit.value).toBe(3);
     limit.saturate();
     for (const seq of [3, 4, 5]) limit.succeeded(seq);
-    expect(limit.probe(T0, 8)).toMatchObject({ from: 3, to: 5, step: 2, confirmed: true });
-    expect(limit.probe(T0, 4)).toMatchObject({ from: 3, to: 4 });
-    expect(limit.probe(T0, 3)).toBeUndefined();
+    expect(limit.probe(T0, 8, 1000)).toMatchObject({ from: 3, to: 5, step: 2, confirmed: true });
+    expect(limit.probe(T0, 4, 1000)).toMatchObject({ from: 3, to: 4 });
+    expect(limit.probe(T0, 3, 1000)).toBeUndefined();
   });
 
   it('a refused probe falls back no lower than its start and doubles the wait up to PROBE_INTERVAL_MAX_MS', () => {
@@ -99,7 +99,7 @@ describe('CapacityLimit', () => {
     for (let round = 0; round < 4; round += 1) {
       limit.saturate();
       for (let i = 0; i < limit.value; i += 1) limit.succeeded(++admitted);
-      const probe = limit.probe(now + 10_000, 16)!;
+      const probe = limit.probe(now + 10_000, 16, 1000)!;
       now += 10_000;
       limit.applyProbe(probe, admitted, now);
       expect(limit.value).toBe(5);
@@ -113,6 +113,101 @@ describe('CapacityLimit', () => {
       waits.push(cut!.probeIntervalMs);
     }
     expect(waits).toEqual([500, PROBE_INTERVAL_MAX_MS, PROBE_INTERVAL_MAX_MS, PROBE_INTERVAL_MAX_MS]);
+  });
+
+  it('no probe while refusals gather in the window (4 of 64 is no crowd, but no place to raise from); once they leave it, the probe comes', () => {
+    const limit = capacity(16);
+    limit.set(8, 0, T0, 'start');
+    limit.saturate();
+    for (const seq of [10, 20, 30, 40]) expect(limit.refused(seq, 64)).toBeUndefined();
+    for (let seq = 1; seq <= 8; seq += 1) limit.succeeded(seq);
+    expect(limit.probe(T0, 16, 64)).toBeUndefined();
+    // 64 admissions later the four refusals are out of the window.
+    expect(limit.probe(T0, 16, 104)).toMatchObject({ from: 8, to: 9 });
+  });
+
+  it("fleet: the store's counts stand for this worker's — a full round of the fleet's successes probes, the fleet's refusals block it, and crowd by the same rule", () => {
+    const limit = capacity(64);
+    limit.set(16, 0, T0, 'start');
+    limit.saturate();
+    limit.fleetCounted({ succeeded: 15, refused: 0 });
+    expect(limit.probe(T0, 64, 200)).toBeUndefined();
+    limit.fleetCounted({ succeeded: 16, refused: 4 });
+    expect(limit.probe(T0, 64, 200)).toBeUndefined();
+    limit.fleetCounted({ succeeded: 17, refused: 3 });
+    expect(limit.probe(T0, 64, 200)).toMatchObject({ from: 16, to: 17, reason: 'probing: 17 successes at 16, all of it in use' });
+    // The crowd rule on the fleet's counts: at least 4, and a quarter of the window.
+    expect(limit.fleetRefused(3, 8)).toBeUndefined();
+    expect(limit.fleetRefused(4, 17)).toBeUndefined();
+    expect(limit.fleetRefused(4, 16)).toEqual({
+      from: 16,
+      floor: 1,
+      reason: "4 of the last 16 of the fleet's attempts got 429 without an empty rate bucket",
+      probeIntervalMs: PROBE_INTERVAL_MIN_MS,
+    });
+  });
+
+  it("fleet: a raise another worker made is this worker's probe too (its start floors a refusing crowd, a full round at it doubles the step); an adopted cut starts again from +1", () => {
+    const limit = capacity(64);
+    limit.set(16, 0, T0, 'start');
+    expect(limit.adopt(20, 10, T0, 'the shared limit changed')).toMatchObject({ from: 16, to: 20 });
+    // Refused: the floor is the raise's start, as for the worker that made it.
+    expect(limit.fleetRefused(5, 12)).toMatchObject({ from: 20, floor: 16, reason: expect.stringMatching(/^probe refused: /) });
+    // Held for a full round: the next step doubles the raise's.
+    limit.saturate();
+    limit.fleetCounted({ succeeded: 20, refused: 0 });
+    expect(limit.probe(T0 + 10_000, 64, 100)).toMatchObject({ from: 20, to: 28, step: 8, confirmed: true });
+    limit.adopt(12, 100, T0, 'the shared limit changed');
+    limit.saturate();
+    limit.fleetCounted({ succeeded: 12, refused: 0 });
+    expect(limit.probe(T0 + 10_000, 64, 200)).toMatchObject({ from: 12, to: 13, step: 1, confirmed: false });
+  });
+
+  it('fleet: a crowd above the level the fleet last raised from falls no lower than it, even after the raise held; a crowd at that level falls past it', () => {
+    const limit = capacity(64);
+    limit.set(16, 0, T0, 'start');
+    limit.adopt(17, 10, T0, 'the shared limit changed');
+    // The raise held a full round (it looked proven) before the crowd came.
+    limit.fleetCounted({ succeeded: 17, refused: 0 });
+    expect(limit.fleetRefused(16, 64)).toMatchObject({ from: 17, floor: 16, reason: expect.not.stringMatching(/probe refused/) });
+    limit.set(16, 100, T0, 'cut');
+    // At 16 the floor no longer holds: a crowd there is the capacity falling.
+    expect(limit.fleetRefused(16, 64)).toMatchObject({ from: 16, floor: 1 });
+    // One process keeps its own rule: what it was serving (no raise floor after a held raise).
+    const alone = capacity(64);
+    alone.set(16, 0, T0, 'start');
+    alone.saturate();
+    for (let seq = 1; seq <= 16; seq += 1) alone.succeeded(seq);
+    alone.applyProbe(alone.probe(T0 + 10_000, 64, 16)!, 16, T0);
+    for (let seq = 17; seq <= 33; seq += 1) alone.succeeded(seq);
+    let cut;
+    for (const seq of [34, 35, 36, 37, 38, 39]) cut = alone.refused(seq, 40);
+    expect(cut).toMatchObject({ from: 17, floor: 1 });
+  });
+
+  it('a raised level that keeps drawing refusals through a whole window (a few per cent) is given back to where the raise started', () => {
+    const limit = capacity(64);
+    limit.set(16, 0, T0, 'start');
+    limit.saturate();
+    for (let seq = 1; seq <= 16; seq += 1) limit.succeeded(seq);
+    limit.applyProbe(limit.probe(T0 + 10_000, 64, 16)!, 16, T0);
+    for (let seq = 17; seq <= 33; seq += 1) limit.succeeded(seq);
+    // 4 refusals while fewer than 64 attempts were admitted at 17: too early to tell.
+    for (const seq of [20, 30, 40]) expect(limit.refused(seq, 60)).toBeUndefined();
+    expect(limit.refused(50, 60)).toBeUndefined();
+    // A whole window at 17 with 5 of 64 refused: given back.
+    expect(limit.refused(70, 80)).toEqual({
+      from: 17,
+      floor: 16,
+      reason: 'raise refused: 5 of the last 64 attempts got 429 without an empty rate bucket',
+      probeIntervalMs: 2 * PROBE_INTERVAL_MIN_MS,
+    });
+    // The fleet's counts, the same rule; a level never raised to keeps its noise.
+    limit.set(16, 100, T0, 'cut');
+    expect(limit.fleetRefused(5, 64)).toBeUndefined();
+    limit.adopt(17, 200, T0, 'the shared limit changed');
+    expect(limit.fleetRefused(5, 63)).toBeUndefined();
+    expect(limit.fleetRefused(5, 64)).toMatchObject({ from: 17, floor: 16, reason: expect.stringMatching(/^raise refused: /) });
   });
 
   it('setting the same value reports no change; a new value is the last change', () => {

@@ -406,6 +406,32 @@ suite('shared admission store (real redis-server)', () => {
     }
   }, 30_000);
 
+  it('a worker stalled past the command bound while the answer waits in its socket is not a Redis outage (no fallback, no warning)', async () => {
+    const own = await startRedisServer();
+    const logger = capturing();
+    const { store, domain } = await storeDomain(own.url, prefix(), logger);
+    const pauser = createClient({ url: own.url });
+    await pauser.connect();
+    try {
+      // Redis answers 100 ms late; meanwhile this process is busy for 700 ms (500 ms is the bound).
+      await pauser.sendCommand(['CLIENT', 'PAUSE', '100', 'ALL']);
+      const pending = domain.acquire([0], 4);
+      await new Promise((resolve) => setImmediate(resolve));
+      const busyUntil = performance.now() + 700;
+      while (performance.now() < busyUntil) {
+        // a synchronous stall: no timer and no socket is served
+      }
+      // Timers run before sockets are read: the bound must let the waiting answer in first.
+      expect(await pending).toMatchObject({ stop: 'done', limit: 4 });
+      expect(store.status()).toMatchObject({ connected: true });
+      expect(logger.warns).toEqual([]);
+    } finally {
+      pauser.destroy();
+      await store.close();
+      await own.stop();
+    }
+  }, 20_000);
+
   it('a wrong password or an unreachable server: calls still succeed, and the warning never quotes the password', async () => {
     const provider = await startFakeProvider({ latencyMs: 5 });
     const logger = capturing();

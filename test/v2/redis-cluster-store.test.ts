@@ -11,6 +11,7 @@ import { createModelRegistry } from '../../src/index.ts';
 import { keySlot } from '../../src/models-v2/admission/store/redis-connection.ts';
 import { createRedisAdmissionStore, LEASE_TTL_MS } from '../../src/models-v2/admission/store/redis-admission-store.ts';
 import { startFakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
+import { type DelayProxy, startDelayProxy } from '../../src/testing/network/delay-proxy.ts';
 import { freePort } from '../../src/testing/redis/redis-server.ts';
 import { type RedisClusterHandle, redisClusterToolsAvailable, startRedisCluster } from '../../src/testing/redis/redis-cluster.ts';
 
@@ -188,6 +189,38 @@ suite('shared admission store on a Redis Cluster (3 primaries + replicas, real r
       expect(await da.acquire([0], 1)).toMatchObject({ grants: [], stop: 'full' });
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('nodes reached at other addresses than they announce (nodeAddressMap): every primary is used through its mapped address', async () => {
+    const keyPrefix = prefix();
+    const proxies: DelayProxy[] = [];
+    const nodeAddressMap: Record<string, string> = {};
+    try {
+      for (const node of cluster.nodes) {
+        const split = node.lastIndexOf(':');
+        const proxy = await startDelayProxy({ host: node.slice(0, split), port: Number(node.slice(split + 1)) }, 0);
+        proxies.push(proxy);
+        nodeAddressMap[node] = `127.0.0.1:${proxy.port}`;
+      }
+      const seed = `redis://:${encodeURIComponent(PASSWORD)}@${nodeAddressMap[cluster.nodes[0]!]}`;
+      const stores = await Promise.all(
+        [0, 1].map(() => openStore({ type: 'redis', url: seed, mode: 'cluster', keyPrefix, nodeAddressMap })),
+      );
+      try {
+        expect(stores.map((s) => s.status())).toEqual([0, 1].map(() => expect.objectContaining({ connected: true })));
+        const key = { providerType: 'openai', endpoint: 'http://provider.invalid/v1', model: 'gpt-x', domain: 'chat' as const };
+        const [a, b] = stores.map((store) => store.domain(key, 8)!);
+        expect((await a!.acquire([0, 0], 2))?.grants).toHaveLength(2);
+        expect(await b!.acquire([0], 2)).toMatchObject({ grants: [], stop: 'full', limit: 2 });
+        // The client connects to every primary: each through its mapped address, none as announced.
+        const primaries = cluster.nodes.slice(0, 3);
+        for (const node of primaries) expect(proxies[cluster.nodes.indexOf(node)]!.connections, node).toBeGreaterThan(0);
+      } finally {
+        await Promise.all(stores.map((s) => s.close()));
+      }
+    } finally {
+      await Promise.all(proxies.map((proxy) => proxy.close()));
     }
   });
 

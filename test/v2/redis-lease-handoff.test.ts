@@ -139,7 +139,7 @@ suite('lease hand-off through the fleet queue (real redis-server)', () => {
     const holder = await worker(keyPrefix);
     const waiter = await listeningWorker(keyPrefix);
     const leases = await held(holder.domain, 3, 3);
-    const passed = await holder.domain.pass(leases[0]!.id, 10);
+    const passed = await holder.domain.pass(leases[0]!.id, 10, { outcome: 'ok', seq: leases[0]!.seq });
     expect(passed).toMatchObject({ kept: true, over: false, othersWaiting: 0, lease: { id: leases[0]!.id, seq: 4 } });
     expect(passed!.lease.tokensThrough).toBe(10);
     expect((await waiter.domain.acquire([0], 3))?.stop).toBe('full');
@@ -154,10 +154,40 @@ suite('lease hand-off through the fleet queue (real redis-server)', () => {
     });
     // Admitted before number 3: only the lease numbered 2 — the passed one is number 4 now.
     expect(cut).toMatchObject({ applied: true, limit: 1 });
-    expect(await holder.domain.pass(leases[1]!.id, 0)).toMatchObject({ kept: true, over: true, othersWaiting: 1 });
+    expect(await holder.domain.pass(leases[1]!.id, 0, { outcome: 'other', seq: leases[1]!.seq })).toMatchObject({
+      kept: true,
+      over: true,
+      othersWaiting: 1,
+    });
     // A lease this worker no longer holds is not passed.
     await holder.domain.release(leases[2]!.id, {});
-    expect(await holder.domain.pass(leases[2]!.id, 0)).toBeUndefined();
+    expect(await holder.domain.pass(leases[2]!.id, 0, { outcome: 'ok', seq: leases[2]!.seq })).toBeUndefined();
+  });
+
+  it("counts the fleet's round and crowd at its limit from every worker's releases and passes, afresh after a limit change", async () => {
+    const keyPrefix = prefix();
+    const a = await worker(keyPrefix);
+    const b = await worker(keyPrefix);
+    const fromA = await held(a.domain, 4, 8);
+    const fromB = await held(b.domain, 4, 8);
+    // Two workers' outcomes add up in one count: successes (the round) and refusals (the crowd).
+    const first = await a.domain.pass(fromA[0]!.id, 0, { outcome: 'ok', seq: fromA[0]!.seq });
+    expect(first?.outcomes).toEqual({ succeeded: 1, refused: 0, admitted: 9 });
+    const second = await b.domain.release(fromB[0]!.id, {}, [], { outcome: 'refused', seq: fromB[0]!.seq });
+    expect(second?.outcomes).toEqual({ succeeded: 1, refused: 1, admitted: 9 });
+    const third = await b.domain.pass(fromB[1]!.id, 0, { outcome: 'refused', seq: fromB[1]!.seq });
+    expect(third?.outcomes).toEqual({ succeeded: 1, refused: 2, admitted: 10 });
+    // 'other' (an explained 429, an error) counts for neither.
+    const fourth = await a.domain.release(fromA[1]!.id, {}, [], { outcome: 'other', seq: fromA[1]!.seq });
+    expect(fourth?.outcomes).toEqual({ succeeded: 1, refused: 2, admitted: 10 });
+    // A limit change starts both counts afresh, and an attempt admitted before it is not news about it.
+    const cut = await a.domain.recordRefusal({ version: 0, refusedSeq: 6, from: 8, floor: 7, reason: 'crowd', probeIntervalMs: 250 });
+    expect(cut).toMatchObject({ applied: true });
+    const old = await a.domain.release(fromA[2]!.id, {}, [], { outcome: 'refused', seq: fromA[2]!.seq });
+    expect(old).toMatchObject({ version: 1, outcomes: { succeeded: 0, refused: 0, admitted: 0 } });
+    const [fresh] = await held(b.domain, 1, 8);
+    const after = await b.domain.release(fresh!.id, {}, [], { outcome: 'ok', seq: fresh!.seq });
+    expect(after?.outcomes).toEqual({ succeeded: 1, refused: 0, admitted: 1 });
   });
 
   it('a shared bucket refills with time even when the spend after its last reading never reports back (no stall)', async () => {

@@ -58,8 +58,8 @@ async function acquireStore(admission: AdmissionConfig | undefined, logger: Logg
       // Loaded only when a run asks for the Redis store: node-redis stays out of every other run.
       try {
         const { createRedisAdmissionStore } = await import('./store/redis-admission-store.ts');
-        const { url, keyPrefix, mode, nodes, tls } = config;
-        return await createRedisAdmissionStore({ url, keyPrefix, mode, nodes, tls, logger });
+        const { url, keyPrefix, mode, nodes, nodeAddressMap, tls } = config;
+        return await createRedisAdmissionStore({ url, keyPrefix, mode, nodes, nodeAddressMap, tls, logger });
       } catch (error) {
         // No call fails because of the store: one that cannot even be created leaves admission local.
         const reason = redactSecrets(error instanceof Error ? error.message : String(error));

@@ -34,10 +34,10 @@ import type {
 } from './admission.ts';
 import { type AdmissionContext, logLimitChange, snapshotHeader } from './admission-context.ts';
 import { AdmissionGate, type GateRules, type GateWaiter } from './admission-gate.ts';
-import { CapacityLimit } from './limits/capacity-limit.ts';
+import { CapacityLimit, type Cut } from './limits/capacity-limit.ts';
 import { bucketSnapshot, MAX_PACING_WAIT_MS, observeReading, pacingWaitMs, sharedReadings } from './pacing/bucket-pacing.ts';
 import { RateBucketMirror } from './pacing/rate-bucket-mirror.ts';
-import type { SharedAdmissionDomain, SharedBucketReading, SharedLease } from './store/admission-store.ts';
+import type { EndedAttempt, FleetOutcomes, SharedAdmissionDomain, SharedBucketReading, SharedLease } from './store/admission-store.ts';
 
 type SharedReadings = { requests?: SharedBucketReading; tokens?: SharedBucketReading };
 
@@ -60,6 +60,19 @@ export const SHARED_BATCH = 16;
  */
 export const SHARED_PASS_LIMIT = 3;
 
+/** Shared store: a lease passed on within this worker. */
+interface Passes {
+  /** Times in a row (SHARED_PASS_LIMIT: it goes back to the fleet). */
+  count: number;
+  /** Settles when the store has renumbered the lease for this attempt (its fleet admission number is known then). */
+  renumbered?: Promise<void>;
+  /**
+   * The store found the fleet over its limit when it renumbered the lease (a cut came while it was
+   * passed on): this attempt runs above the limit, so how it ends is no news about the limit.
+   */
+  overLimit?: boolean;
+}
+
 interface Ticket {
   seq: number;
   admittedAt: number;
@@ -68,8 +81,8 @@ interface Ticket {
   tokensThrough: number;
   /** Shared store: the lease the attempt holds (its fields follow the store's answer when it was passed on). */
   lease?: SharedLease;
-  /** Shared store: times in a row the lease was passed on within this worker (SHARED_PASS_LIMIT: it goes back). */
-  passes?: { count: number };
+  /** Shared store: how the lease came to this attempt. */
+  passes?: Passes;
 }
 
 /** Shared store: where this domain stands with the fleet's state. */
@@ -225,16 +238,15 @@ export class CapacityAdmission implements Admission {
    * The store's answer resets the count when nobody waits, and ends the run when the fleet holds
    * more leases than a lowered limit.
    */
-  #passOn(domain: AdmissionDomain, state: DomainState, shared: SharedState, ticket: Ticket, outcome: AdmissionOutcome): boolean {
+  #passOn(domain: AdmissionDomain, state: DomainState, shared: SharedState, ticket: Ticket, ended: EndedAttempt['outcome']): boolean {
     const lease = ticket.lease!;
     const passes = ticket.passes!;
     if (state.requests || state.tokens || !shared.domain.connected) return false;
     if (passes.count >= SHARED_PASS_LIMIT || state.gate.size === 0 || state.inFlight.size >= this.#cap) return false;
     const next: SharedLease = { ...lease };
-    // A slot refused with a 429 stays with the worker that saw it, uncounted: its next 429s come as
-    // fast as in one process, so this worker's crowd rule sees the crowd and cuts the fleet's limit
-    // (handed around the fleet, the refusals were spread too thin for any worker to call it a crowd).
-    const nextPasses = { count: passes.count + (outcome.kind === 'rate_limited' ? 0 : 1) };
+    // A slot refused with a 429 stays with the worker that saw it, uncounted: the next attempt goes
+    // out at once, as in one process, and the store counts the refusals toward the fleet's crowd.
+    const nextPasses: Passes = { count: passes.count + (ended === 'refused' ? 0 : 1) };
     let cost = 0;
     const passed = state.gate.grantHead((waiter) => {
       cost = waiter.tokens;
@@ -243,12 +255,17 @@ export class CapacityAdmission implements Admission {
     if (!passed) return false;
     // This worker's demand fills the slots it holds.
     state.limit.saturate();
-    void shared.domain.pass(next.id, cost).then((reply) => {
-      if (!reply?.kept || reply.over) {
-        nextPasses.count = SHARED_PASS_LIMIT;
-        if (!reply?.kept) return;
-      } else if (reply.othersWaiting === 0) nextPasses.count = 0;
-      Object.assign(next, reply.lease);
+    // The store counts how the lease's last attempt ended, under the number it was admitted as
+    // (known once a pass before it has been answered).
+    nextPasses.renumbered = afterRenumbering(ticket).then(async () => {
+      const endedAttempt = { outcome: counted(ticket, ended), seq: lease.seq };
+      const reply = await shared.domain.pass(next.id, cost, endedAttempt);
+      if (!reply) return;
+      if (reply.over) nextPasses.overLimit = true;
+      if (!reply.kept || reply.over) nextPasses.count = SHARED_PASS_LIMIT;
+      else if (reply.othersWaiting === 0) nextPasses.count = 0;
+      if (reply.kept) Object.assign(next, reply.lease);
+      this.#judgeFleet(domain, state, shared, reply, endedAttempt);
     });
     return true;
   }
@@ -258,23 +275,83 @@ export class CapacityAdmission implements Admission {
    * worker's own queued attempts go with it, so it keeps (or takes) its place in the fleet's queue
    * instead of asking again: a slot freed elsewhere reaches it in one push, with no poll.
    */
-  #releaseLease(domain: AdmissionDomain, state: DomainState, shared: SharedState, leaseId: string, readings: SharedReadings): void {
+  #releaseLease(
+    domain: AdmissionDomain,
+    state: DomainState,
+    shared: SharedState,
+    leaseId: string,
+    readings: SharedReadings,
+    ended?: { ticket: Ticket; outcome: EndedAttempt['outcome'] },
+  ): void {
     const room = Math.min(SHARED_BATCH, state.gate.size, this.#cap - state.inFlight.size);
     const waiting = room > 0 ? state.gate.peek(room).map((waiter) => waiter.tokens) : [];
     if (waiting.length > 0) this.#awaitGrants(domain, state, shared);
-    void shared.domain.release(leaseId, readings, waiting).then((reply) => {
+    void afterRenumbering(ended?.ticket).then(async () => {
+      const endedAttempt = ended && { outcome: counted(ended.ticket, ended.outcome), seq: ended.ticket.lease!.seq };
+      const reply = await shared.domain.release(leaseId, readings, waiting, endedAttempt);
       if (!reply) return;
-      this.#adopt(domain, state, shared, reply.limit, reply.version, nowOf(state));
       for (const lease of reply.grants) this.#take(domain, state, shared, lease);
+      if (endedAttempt) this.#judgeFleet(domain, state, shared, reply, endedAttempt);
+      else this.#adopt(domain, state, shared, reply.limit, reply.version, nowOf(state));
     });
   }
 
-  /** Shared store: take the fleet's limit when another worker changed it. */
+  /**
+   * Shared store: the fleet's round and crowd at its limit, as the store counted them after this
+   * worker's attempt ended, judged by this worker's rules: a full round may probe upward, a crowd
+   * (when this attempt was one of its refusals) proposes the cut. The first worker to decide wins.
+   */
+  #judgeFleet(
+    domain: AdmissionDomain,
+    state: DomainState,
+    shared: SharedState,
+    reply: { limit: number; version: number; outcomes: FleetOutcomes },
+    ended: EndedAttempt,
+  ): void {
+    const now = nowOf(state);
+    this.#adopt(domain, state, shared, reply.limit, reply.version, now);
+    // Counts of another version of the limit than this worker's are not news about its limit.
+    if (reply.version !== shared.version) return;
+    state.limit.fleetCounted(reply.outcomes);
+    if (ended.outcome === 'ok') this.#maybeRaise(domain, state, now);
+    if (ended.outcome !== 'refused') return;
+    const cut = state.limit.fleetRefused(reply.outcomes.refused, reply.outcomes.admitted);
+    if (cut) this.#proposeCut(domain, state, shared, cut, ended.seq, now);
+  }
+
+  /** Shared store: a crowd's cut, applied by the store to the fleet's leases if nobody changed the limit meanwhile. */
+  #proposeCut(domain: AdmissionDomain, state: DomainState, shared: SharedState, cut: Cut, refusedSeq: number, now: number): void {
+    if (shared.changing) return;
+    shared.changing = true;
+    const proposal = {
+      version: shared.version,
+      refusedSeq,
+      from: cut.from,
+      floor: Math.max(cut.floor, fleetCutFloor(cut.from)),
+      reason: cut.reason,
+      probeIntervalMs: cut.probeIntervalMs,
+    };
+    void shared.domain.recordRefusal(proposal).then((reply) => {
+      shared.changing = false;
+      if (!reply) return;
+      if (!reply.applied) {
+        this.#adopt(domain, state, shared, reply.limit, reply.version, now);
+        return;
+      }
+      shared.version = reply.version;
+      shared.lastLimit = reply.limit;
+      this.#logged(domain, state.limit.applyCut(cut, reply.limit, state.seq, now));
+      this.#pump(domain, state);
+    });
+  }
+
+  /** Shared store: take the fleet's limit when another worker changed it (a raise is followed as a probe). */
   #adopt(domain: AdmissionDomain, state: DomainState, shared: SharedState, limit: number, version: number, now: number): void {
     shared.lastLimit = limit;
     if (version === shared.version) return;
     shared.version = version;
-    if (limit !== state.limit.value) this.#setLimit(domain, state, limit, now, 'the shared limit changed (another worker, or the store)');
+    if (limit === state.limit.value) return;
+    this.#logged(domain, state.limit.adopt(limit, state.seq, now, 'the shared limit changed (another worker, or the store)'));
   }
 
   #admit(
@@ -283,7 +360,7 @@ export class CapacityAdmission implements Admission {
     waiter: GateWaiter,
     now: number,
     lease?: SharedLease,
-    passes?: { count: number },
+    passes?: Passes,
   ): AdmissionPermit {
     state.seq += 1;
     state.tokensSpent += waiter.tokens;
@@ -307,24 +384,31 @@ export class CapacityAdmission implements Admission {
         if (released) return;
         released = true;
         state.inFlight.delete(ticket.seq);
-        this.#learn(domain, state, ticket, outcome, waiter.runtime.now());
+        const ended = this.#learn(domain, state, ticket, outcome, waiter.runtime.now());
         const shared = state.shared;
-        if (ticket.lease && shared && !this.#passOn(domain, state, shared, ticket, outcome)) {
-          this.#releaseLease(domain, state, shared, ticket.lease.id, sharedReadings(state, outcome));
+        if (ticket.lease && shared && !this.#passOn(domain, state, shared, ticket, ended)) {
+          this.#releaseLease(domain, state, shared, ticket.lease.id, sharedReadings(state, outcome), { ticket, outcome: ended });
         }
         this.#pump(domain, state);
       },
     };
   }
 
-  #learn(domain: AdmissionDomain, state: DomainState, ticket: Ticket, outcome: AdmissionOutcome, now: number): void {
+  /**
+   * What an ended attempt teaches: the buckets' reading, and how it counts for the limit ('ok', a
+   * 'refused' 429 no empty bucket explains, or 'other'). Alone (or on the fallback) this worker
+   * counts its round and its crowd itself; sharing a store, the store counts them for the fleet
+   * (`#judgeFleet`, on the answer to the release or pass that reports this outcome).
+   */
+  #learn(domain: AdmissionDomain, state: DomainState, ticket: Ticket, outcome: AdmissionOutcome, now: number): EndedAttempt['outcome'] {
     // Shared: readings are ordered by the fleet's admission number, so any worker's newer reading wins.
     if (outcome.rateLimits) observeReading(state, outcome.rateLimits, { ...ticket, seq: ticket.lease?.seq ?? ticket.seq });
+    const fleet = ticket.lease !== undefined && state.shared?.domain.connected === true;
     if (outcome.kind === 'success') {
-      if (state.limit.succeeded(ticket.seq)) this.#maybeRaise(domain, state, now);
-      return;
+      if (!fleet && state.limit.succeeded(ticket.seq)) this.#maybeRaise(domain, state, now);
+      return 'ok';
     }
-    if (outcome.kind !== 'rate_limited') return;
+    if (outcome.kind !== 'rate_limited') return 'other';
     const reading = outcome.rateLimits;
     const requestsEmpty = RateBucketMirror.exhausted(reading?.requests, 1);
     const tokensEmpty = RateBucketMirror.exhausted(reading?.tokens, ticket.tokens);
@@ -332,41 +416,23 @@ export class CapacityAdmission implements Admission {
     if (requestsEmpty || tokensEmpty) {
       state.requests?.refused(ticket.seq, 1);
       state.tokens?.refused(ticket.seq, ticket.tokens);
-      return;
+      return 'other';
     }
+    if (fleet) return 'refused';
     const cut = state.limit.refused(ticket.seq, state.seq);
-    if (!cut) return;
-    if (ticket.lease && state.shared?.domain.connected) {
-      // The fleet's leases decide what the provider was serving; the store applies the cut once.
-      const shared = state.shared;
-      if (shared.changing) return;
-      shared.changing = true;
-      state.limit.forgetRefusals();
-      const proposal = { version: shared.version, refusedSeq: ticket.lease.seq, from: cut.from, floor: cut.floor, reason: cut.reason };
-      void shared.domain.recordRefusal({ ...proposal, probeIntervalMs: cut.probeIntervalMs }).then((reply) => {
-        shared.changing = false;
-        if (!reply) return;
-        if (!reply.applied) {
-          this.#adopt(domain, state, shared, reply.limit, reply.version, now);
-          return;
-        }
-        shared.version = reply.version;
-        shared.lastLimit = reply.limit;
-        this.#logged(domain, state.limit.applyCut(cut, reply.limit, state.seq, now));
-        this.#pump(domain, state);
-      });
-      return;
-    }
     // Over the ceiling: fall to what the provider was serving, the attempts still in flight that
     // were admitted before this one; a refused probe falls back no lower than where it started.
-    const servedBefore = [...state.inFlight].filter((seq) => seq < ticket.seq).length;
-    this.#logged(domain, state.limit.applyCut(cut, CapacityLimit.cutTo(cut, servedBefore), state.seq, now));
+    if (cut) {
+      const servedBefore = [...state.inFlight].filter((seq) => seq < ticket.seq).length;
+      this.#logged(domain, state.limit.applyCut(cut, CapacityLimit.cutTo(cut, servedBefore), state.seq, now));
+    }
+    return 'refused';
   }
 
   #maybeRaise(domain: AdmissionDomain, state: DomainState, now: number): void {
     const shared = state.shared?.domain.connected ? state.shared : undefined;
     // Shared: the limit is the fleet's, bounded by the caps of the live workers together.
-    const probe = state.limit.probe(now, shared ? shared.domain.fleetCap : this.#cap);
+    const probe = state.limit.probe(now, shared ? shared.domain.fleetCap : this.#cap, state.seq);
     if (!probe) return;
     if (!shared) {
       this.#logged(domain, state.limit.applyProbe(probe, state.seq, now));
@@ -452,6 +518,27 @@ export class CapacityAdmission implements Admission {
     }
     return state;
   }
+}
+
+/**
+ * Shared store: a fleet's cut falls at most by half. The store counts the fleet's leases admitted
+ * before the refused one as what the provider was serving, but that count lags: leases passed on
+ * are renumbered meanwhile and other workers' refusals are still on their way, and measured at a
+ * 1 ms round trip it fell to 0 (64 → 1, and the fleet spent a second and a half probing back to
+ * 16). A cap found by halving takes one more crowd per halving, each a few milliseconds.
+ */
+export function fleetCutFloor(from: number): number {
+  return Math.ceil(from / 2);
+}
+
+/** How an ended attempt counts for the fleet's limit: not at all when it ran above a lowered limit. */
+function counted(ticket: Ticket, outcome: EndedAttempt['outcome']): EndedAttempt['outcome'] {
+  return ticket.passes?.overLimit ? 'other' : outcome;
+}
+
+/** Settles when a lease passed on to this ticket's attempt has its fleet admission number (at once otherwise). */
+function afterRenumbering(ticket: Ticket | undefined): Promise<void> {
+  return ticket?.passes?.renumbered ?? Promise.resolve();
 }
 
 function nowOf(state: DomainState): number {

@@ -18,10 +18,13 @@ export function fleetTable(rows: FleetRow[]): string {
     'killed-worker calls',
     'wall s',
     'goodput',
+    'to 90 %',
     '429 after 5 s',
     'leases back s',
     'store p50/p99 ms (acquire; release)',
     'warnings',
+    'limit changes',
+    'worker CPU ms/call',
     'load',
   ];
   const body = rows.map((r) => [
@@ -37,12 +40,15 @@ export function fleetTable(rows: FleetRow[]): string {
     String(r.killedWorkerCalls),
     r.wallSeconds.toFixed(1),
     pct(r.goodput),
+    pct(r.goodputTo90),
     pct(r.rateLimitedShareAfter5s),
     r.leasesBackSeconds === null ? '—' : r.leasesBackSeconds.toFixed(1),
     r.storeOverheadMs
       ? `${ms(r.storeOverheadMs.acquireP50)}/${ms(r.storeOverheadMs.acquireP99)}; ${ms(r.storeOverheadMs.releaseP50)}/${ms(r.storeOverheadMs.releaseP99)}`
       : '—',
     String(r.warnings),
+    String(r.limitChanges),
+    r.workerCpuMsPerCall.toFixed(2),
     r.loadAverage.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));

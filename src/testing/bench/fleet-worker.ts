@@ -1,7 +1,9 @@
 // Child-process entry of the fleet benchmark: one worker = one registry (v2, capacity policy,
 // `maxParallelRequests` as given) with the local or the Redis admission store. argv[2] is the JSON
-// of FleetWorkerArgs. IPC: sends {type:'ready'} once its client (and store connection) exists,
-// runs its share of the job on {type:'go'}, then sends {type:'done', result} and exits.
+// of FleetWorkerArgs. IPC: makes one warm-up call (the bench resets the provider's counts after
+// every worker is ready) and, with a Redis store, waits until it has joined the store, then sends
+// {type:'ready'}; runs its share of the job on {type:'go'}, then sends {type:'done', result} and
+// exits. With `trace`, its limit changes and warnings go to stderr, stamped with ms since 'go'.
 import { createModelRegistry } from '../../index.ts';
 import type { AdmissionStoreConfig } from '../../config/schemas.ts';
 
@@ -12,7 +14,10 @@ export interface FleetWorkerArgs {
   maxParallelRequests: number;
   calls: number;
   maxTokens: number;
-  store: { type: 'local' } | { type: 'redis'; url: string; keyPrefix: string; mode?: 'standalone' | 'cluster' };
+  store:
+    | { type: 'local' }
+    | { type: 'redis'; url: string; keyPrefix: string; mode?: 'standalone' | 'cluster'; nodeAddressMap?: Record<string, string> };
+  trace?: boolean;
 }
 
 export interface FleetWorkerResult {
@@ -25,6 +30,10 @@ export interface FleetWorkerResult {
   /** Per-call store overhead: durations of the acquire and release commands, ms. */
   storeCommandMs: { acquire: number[]; release: number[] };
   warnings: string[];
+  /** Changes of the admission limit this worker logged during the job (its own and adopted ones). */
+  limitChanges: number;
+  /** CPU time this process used from 'go' to the end of its job (user + system), ms. */
+  cpuMs: number;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as FleetWorkerArgs;
@@ -36,6 +45,14 @@ if (args.store.type === 'redis') {
   });
 }
 const warnings: string[] = [];
+let goAt: number | undefined;
+let limitChanges = 0;
+function trace(line: string): void {
+  if (args.trace)
+    process.stderr.write(
+      `[worker ${process.pid} ${goAt === undefined ? 'before go' : `${Math.round(performance.now() - goAt)} ms`}] ${line}\n`,
+    );
+}
 const registry = createModelRegistry(
   {
     providers: [{ name: 'fake', endpoint: args.endpoint, providerType: args.protocol, apiKey: 'bench-key-not-a-secret' }],
@@ -49,13 +66,44 @@ const registry = createModelRegistry(
     ],
     admission: { policy: 'capacity', store: args.store as AdmissionStoreConfig },
   },
-  { engine: 'v2', env: {}, logger: { debug() {}, info() {}, warn: (line) => void warnings.push(line) } },
+  {
+    engine: 'v2',
+    env: {},
+    logger: {
+      debug() {},
+      info: (line) => {
+        if (goAt !== undefined && line.includes(': limit ')) limitChanges += 1;
+        trace(line);
+      },
+      warn: (line) => {
+        warnings.push(line);
+        trace(line);
+      },
+    },
+  },
 );
 const client = await registry.getClient('chat');
+// Sixteen processes booting at once on two cores can miss the store's 1 s connect bound and start
+// on the fallback: the Redis rows measure sharing, so each worker joins before the clock starts.
+await client.chat({ model: '', messages: [{ role: 'user', content: 'warm-up' }], max_tokens: args.maxTokens }).catch(() => undefined);
+if (args.store.type === 'redis') await joined();
+warnings.length = 0;
+storeCommandMs.acquire.length = 0;
+storeCommandMs.release.length = 0;
 process.send?.({ type: 'ready' });
+
+/** Resolves once this worker's admission is connected to its Redis store (it rejoins every second). */
+async function joined(): Promise<void> {
+  for (;;) {
+    const snapshot = await registry.admissionSnapshot();
+    if (snapshot.some((entry) => entry.store?.type === 'redis' && entry.store.connected)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 process.on('message', (message: { type?: string }) => {
   if (message.type !== 'go') return;
+  goAt = performance.now();
   void run().then(async (result) => {
     process.send?.({ type: 'done', result });
     await registry.close();
@@ -65,6 +113,7 @@ process.on('message', (message: { type?: string }) => {
 
 async function run(): Promise<FleetWorkerResult> {
   const started = performance.now();
+  const cpuAtGo = process.cpuUsage();
   const result: FleetWorkerResult = {
     calls: args.calls,
     succeeded: 0,
@@ -73,6 +122,8 @@ async function run(): Promise<FleetWorkerResult> {
     successTimes: [],
     storeCommandMs,
     warnings,
+    limitChanges: 0,
+    cpuMs: 0,
   };
   await Promise.all(
     Array.from({ length: args.calls }, async (_, index) => {
@@ -91,5 +142,8 @@ async function run(): Promise<FleetWorkerResult> {
       }
     }),
   );
+  result.limitChanges = limitChanges;
+  const cpu = process.cpuUsage(cpuAtGo);
+  result.cpuMs = (cpu.user + cpu.system) / 1000;
   return result;
 }

@@ -5,8 +5,11 @@
 // 3-primary Redis Cluster: src/testing/redis/redis-cluster.ts). Optional events halfway:
 // SIGKILL one worker, or restart Redis (a fresh, empty server on the same port). With `rttMs`, the
 // workers reach Redis and the provider through a delay proxy (src/testing/network/delay-proxy.ts);
-// a cluster is reached directly (a proxy would have to rewrite the node addresses the cluster
-// announces), so the bench refuses `cluster` with an RTT above 0.
+// a cluster's nodes each through their own, named to the workers by `nodeAddressMap` (the
+// addresses the nodes announce → their proxies). The `known` store is the
+// yardstick: the provider's capacity split over the workers as their maxParallelRequests, no store,
+// nothing to learn — what this machine allows N processes at that concurrency (like the capacity
+// bench's reference r).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +26,7 @@ const WORKER = fileURLToPath(new URL('./fleet-worker.ts', import.meta.url));
 const MODEL = { openai: 'gpt-4o-mini', anthropic: 'claude-sonnet-4-5' } as const;
 export const FLEET_SCENARIOS = ['a', 'b'] as const;
 export type FleetScenarioId = (typeof FLEET_SCENARIOS)[number];
-export const FLEET_STORES = ['local', 'redis', 'cluster'] as const;
+export const FLEET_STORES = ['local', 'redis', 'cluster', 'known'] as const;
 export type FleetStore = (typeof FLEET_STORES)[number];
 export type FleetEvent = 'none' | 'kill-worker' | 'restart-redis';
 export const FLEET_MAX_PARALLEL = 64;
@@ -52,6 +55,11 @@ export interface FleetRow {
   wallSeconds: number;
   /** The provider's 2xx answers per second (every worker, the killed one included) ÷ the limiting rate. */
   goodput: number;
+  /**
+   * The same up to the moment 90 % of the calls had succeeded (the workers' own clocks from 'go'):
+   * leaves out the tail of calls sitting out a Retry-After near the end (null: fewer succeeded).
+   */
+  goodputTo90: number | null;
   limitingRate: number;
   limitingResource: string;
   attempts: number;
@@ -63,6 +71,12 @@ export interface FleetRow {
   storeOverheadMs: { acquireP50: number; acquireP99: number; releaseP50: number; releaseP99: number; commands: number } | null;
   /** Warnings the workers logged (the store's fallback warning, once per worker and outage). */
   warnings: number;
+  /** Limit changes the workers logged, summed (a fleet's change is logged once by each worker). */
+  limitChanges: number;
+  /** The workers' CPU time per call (user + system, summed over the workers that ran to the end), ms. */
+  workerCpuMsPerCall: number;
+  /** The provider's answers per second: 2xx, 429 and the most in flight at once (JSON only). */
+  timeline: { second: number; ok: number; rateLimited: number; peakInFlight: number }[];
 }
 
 export interface FleetRunOptions {
@@ -75,6 +89,8 @@ export interface FleetRunOptions {
   cluster?: RedisClusterHandle;
   /** Round trip added between the workers and Redis and the provider, ms (default 0: no proxy). */
   rttMs?: number;
+  /** Workers print their limit changes and warnings to stderr, stamped with ms since 'go'. */
+  trace?: boolean;
 }
 
 function scenarioOf(id: FleetScenarioId): CapacityScenario {
@@ -129,20 +145,27 @@ export async function runFleetScenario(
   try {
     const endpoint = await throughDelay(provider.endpoints[scenario.protocol], rttMs, proxies);
     const redisUrl = store === 'redis' ? await throughDelay(options.redis!.url, rttMs, proxies) : undefined;
-    const rttMeasuredMs = redisUrl ? await redisRoundTrip(options.redis!.url, redisUrl) : null;
+    const cluster = store === 'cluster' ? await clusterThroughDelay(options.cluster!, rttMs, proxies) : undefined;
+    const rttMeasuredMs = redisUrl
+      ? await redisRoundTrip(options.redis!.url, redisUrl)
+      : cluster
+        ? await redisRoundTrip(options.cluster!.url, cluster.url)
+        : null;
+    const known = store === 'known' ? knownShares(scenario, options.workers) : undefined;
     const starts = Array.from({ length: options.workers }, (_, i) => {
       const calls = Math.floor(totalCalls / options.workers) + (i < totalCalls % options.workers ? 1 : 0);
       return startWorker({
         endpoint,
         protocol: scenario.protocol,
         model: MODEL[scenario.protocol],
-        maxParallelRequests: FLEET_MAX_PARALLEL,
+        maxParallelRequests: known?.[i] ?? FLEET_MAX_PARALLEL,
+        ...(options.trace ? { trace: true } : {}),
         calls,
         maxTokens: scenario.maxTokens,
         store: redisUrl
           ? { type: 'redis', url: redisUrl, keyPrefix }
-          : store === 'cluster'
-            ? { type: 'redis', url: options.cluster!.url, mode: 'cluster', keyPrefix }
+          : cluster
+            ? { type: 'redis', url: cluster.url, mode: 'cluster', keyPrefix, ...(cluster.map ? { nodeAddressMap: cluster.map } : {}) }
             : { type: 'local' },
       });
     });
@@ -209,6 +232,8 @@ function summarise(run: {
   const okAnswers = Number(stats.byStatus['200'] ?? 0);
   const tokensPerCall = okAnswers > 0 && stats.tokens > 0 ? stats.tokens / okAnswers : 0;
   const limitingRate = run.scenario.limitingRate({ tokensPerCall });
+  const successTimes = ok.flatMap(({ r }) => r!.successTimes).sort((a, b) => a - b);
+  const needed = Math.ceil(survivors.reduce((sum, s) => sum + s.w.calls, 0) * 0.9);
   const late = stats.timeline.filter((s) => s.second >= 5);
   const lateAnswers = late.reduce((sum, s) => sum + s.ok + s.rateLimited, 0);
   return {
@@ -224,6 +249,7 @@ function summarise(run: {
     killedWorkerCalls: killed ? workers[0].calls : 0,
     wallSeconds: run.wallSeconds,
     goodput: okAnswers / run.wallSeconds / limitingRate,
+    goodputTo90: needed > 0 && successTimes.length >= needed ? needed / (successTimes[needed - 1] / 1000) / limitingRate : null,
     limitingRate,
     limitingResource: run.scenario.limitingResource,
     attempts: stats.requests,
@@ -240,7 +266,32 @@ function summarise(run: {
           }
         : null,
     warnings: ok.reduce((sum, s) => sum + s.r!.warnings.length, 0),
+    limitChanges: ok.reduce((sum, s) => sum + s.r!.limitChanges, 0),
+    workerCpuMsPerCall:
+      ok.reduce((sum, s) => sum + s.r!.cpuMs, 0) /
+      Math.max(
+        1,
+        ok.reduce((sum, s) => sum + s.r!.calls, 0),
+      ),
+    timeline: stats.timeline.map(({ second, ok: okCount, rateLimited, peakInFlight }) => ({
+      second,
+      ok: okCount,
+      rateLimited,
+      peakInFlight,
+    })),
   };
+}
+
+/**
+ * The `known` store: the scenario's concurrency capacity split as evenly as whole slots allow over
+ * the workers (each worker's maxParallelRequests). Refused where there is no such capacity (a rate
+ * limit) or fewer slots than workers.
+ */
+export function knownShares(scenario: CapacityScenario, workers: number): number[] {
+  const capacity = scenario.provider.capacity;
+  if (capacity === undefined) throw new Error(`the known store needs a concurrency capacity; scenario ${scenario.id} has none`);
+  if (capacity < workers) throw new Error(`the known store needs at least one slot per worker: capacity ${capacity}, ${workers} workers`);
+  return Array.from({ length: workers }, (_, i) => Math.floor(capacity / workers) + (i < capacity % workers ? 1 : 0));
 }
 
 /** `url` with its host and port replaced by a delay proxy's to them (`url` itself at 0 ms: plain loopback). */
@@ -251,6 +302,30 @@ async function throughDelay(url: string, rttMs: number, proxies: DelayProxy[]): 
   proxies.push(proxy);
   parsed.port = String(proxy.port);
   return parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
+}
+
+/**
+ * A cluster through the delay: a proxy per node, and the map from the address each node announces
+ * to its proxy (the workers connect to the proxies, whatever CLUSTER SLOTS says). At 0 ms, as is.
+ */
+async function clusterThroughDelay(
+  cluster: RedisClusterHandle,
+  rttMs: number,
+  proxies: DelayProxy[],
+): Promise<{ url: string; map?: Record<string, string> }> {
+  if (rttMs === 0) return { url: cluster.url };
+  const map: Record<string, string> = {};
+  for (const node of cluster.nodes) {
+    const split = node.lastIndexOf(':');
+    const proxy = await startDelayProxy({ host: node.slice(0, split), port: Number(node.slice(split + 1)) }, rttMs);
+    proxies.push(proxy);
+    map[node] = `127.0.0.1:${proxy.port}`;
+  }
+  const seed = new URL(cluster.url);
+  const [host, port] = map[seed.host]!.split(':');
+  seed.hostname = host;
+  seed.port = port;
+  return { url: seed.toString().replace(/\/$/, ''), map };
 }
 
 /** What the proxy adds to a PING's round trip: the median through it minus the median straight to Redis. */

@@ -8,6 +8,11 @@
 // - After a full round of successes at a limit that demand filled, the limit probes upward: +1
 //   after a refusal, doubling while probes keep succeeding, the wait between failed probes
 //   doubling from 250 ms to 1 s.
+// - In a fleet (a shared store) the round and the crowd are the fleet's: the store counts every
+//   worker's successes and refusals at the current limit and each worker judges those counts with
+//   the same rules (a worker's own share of them is too thin: 4 refusals of one worker's own
+//   attempts take 16 times as long to gather among 16 workers). A raise another worker made is a
+//   probe for this worker too (its start is the floor of a crowd that refuses it, whoever sees it).
 import type { LimitChange } from '../admission.ts';
 
 /**
@@ -61,6 +66,14 @@ export class CapacityLimit {
   /** The limit at which 429s last crowded (diagnostic). */
   #ceiling?: number;
   #lastChange?: LimitChange;
+  /** Shared store: the fleet's refusals in the crowd window at the current limit, as last counted. */
+  #fleetRefused = 0;
+  /**
+   * The start of the latest raise (this worker's probe or one it adopted), kept after the raise
+   * held: a fleet's crowd above it falls no lower (`fleetRefused`); forgotten once the limit is at
+   * or below it.
+   */
+  #raisedFrom?: number;
 
   constructor(cap: number) {
     this.#value = cap;
@@ -92,13 +105,23 @@ export class CapacityLimit {
   /** The attempt admitted as `seq` succeeded; true when it counts at the current limit. */
   succeeded(seq: number): boolean {
     if (!this.isCurrent(seq)) return false;
-    this.#provenAtLimit += 1;
+    this.#proven(this.#provenAtLimit + 1);
+    return true;
+  }
+
+  /** Shared store: the fleet's successes and refusals at the current limit, as the store counted them. */
+  fleetCounted(counts: { succeeded: number; refused: number }): void {
+    if (counts.succeeded > this.#provenAtLimit) this.#proven(counts.succeeded);
+    this.#fleetRefused = counts.refused;
+  }
+
+  #proven(count: number): void {
+    this.#provenAtLimit = count;
     if (this.#probeFrom !== undefined && this.#provenAtLimit >= this.#value) {
       // The probe held for a full round: the level is proven, a later crowd is not its refusal.
       this.#probeFrom = undefined;
       this.#probeHeld = true;
     }
-    return true;
   }
 
   /**
@@ -112,12 +135,43 @@ export class CapacityLimit {
     // An attempt admitted before the window (a slow one) is not news about the recent admissions.
     if (seq <= windowStart) return undefined;
     this.#refused.push(seq);
-    const inWindow = admitted - windowStart;
-    const refused = this.#refused.length;
+    return this.#crowd(this.#refused.length, admitted - windowStart, 'attempts');
+  }
+
+  /**
+   * Shared store: the fleet's refusals among its last admissions at the current limit (`refused`
+   * of `admitted`, as the store counted them). Returns the cut when they crowd.
+   */
+  fleetRefused(refused: number, admitted: number): Cut | undefined {
+    const cut = this.#crowd(refused, admitted, "of the fleet's attempts");
+    // A level the fleet raised from was proven by a full round there. A crowd above it means the
+    // raise went too far, as in one process, even if the raise seemed to hold: a fleet on busy
+    // hosts may not fill a limit for a while after raising it. The fleet's count of what the
+    // provider was serving lags (see fleetCutFloor), so that level is the floor; a crowd at it
+    // (capacity really fell) falls past it.
+    if (cut && this.#raisedFrom !== undefined && this.#raisedFrom < cut.from) cut.floor = Math.max(cut.floor, this.#raisedFrom);
+    return cut;
+  }
+
+  #crowd(refused: number, inWindow: number, what: string): Cut | undefined {
+    const why = `${refused} of the last ${inWindow} ${what} got 429 without an empty rate bucket`;
     // An isolated 429 is noise: only its own attempt waits (its Retry-After, in the executor).
-    if (refused < CROWDING_MIN_COUNT || refused < CROWDING_MIN_SHARE * inWindow) return undefined;
+    if (refused < CROWDING_MIN_COUNT) return undefined;
+    if (refused < CROWDING_MIN_SHARE * inWindow) {
+      // A raised level that keeps drawing refusals through a whole window (a few per cent: at a few
+      // milliseconds' round trip the raise fills the provider's idle gaps and is refused the rest
+      // of the time) is given back: each of its refusals costs its call a Retry-After, and a call
+      // refused on every attempt fails.
+      const raisedFrom = this.#raisedFrom;
+      if (raisedFrom === undefined || raisedFrom >= this.#value || inWindow < CROWDING_WINDOW) return undefined;
+      return {
+        from: this.#value,
+        floor: raisedFrom,
+        reason: `raise refused: ${why}`,
+        probeIntervalMs: Math.min(PROBE_INTERVAL_MAX_MS, this.#probeIntervalMs * 2),
+      };
+    }
     const probeFrom = this.#probeFrom;
-    const why = `${refused} of the last ${inWindow} attempts got 429 without an empty rate bucket`;
     return {
       from: this.#value,
       floor: probeFrom ?? 1,
@@ -126,10 +180,6 @@ export class CapacityLimit {
     };
   }
 
-  /** Forgets the counted refusals (a cut was handed to the fleet's store to decide). */
-  forgetRefusals(): void {
-    this.#refused = [];
-  }
 
   /**
    * Where a cut lands on one worker: what the provider was serving, the attempts admitted before
@@ -149,10 +199,17 @@ export class CapacityLimit {
     return change;
   }
 
-  /** The probe due at `now` below `cap`, if a full round of successes filled the limit. */
-  probe(now: number, cap: number): Probe | undefined {
+  /**
+   * The probe due at `now` below `cap`, if a full round of successes filled the limit; `admitted`
+   * is the latest admission number. Not while refusals gather in the window (as many as a crowd
+   * needs, if not its share): a limit that draws them is no place to raise from.
+   */
+  probe(now: number, cap: number, admitted: number): Probe | undefined {
     if (this.#value >= cap || !this.#saturated) return undefined;
     if (this.#provenAtLimit < this.#value || now < this.#nextProbeAt) return undefined;
+    const windowStart = Math.max(this.#changeSeq, admitted - CROWDING_WINDOW);
+    this.#refused = this.#refused.filter((refusedSeq) => refusedSeq > windowStart);
+    if (Math.max(this.#refused.length, this.#fleetRefused) >= CROWDING_MIN_COUNT) return undefined;
     const confirmed = this.#probeHeld;
     const step = confirmed ? this.#probeStep * 2 : this.#probeStep;
     const from = this.#value;
@@ -165,7 +222,28 @@ export class CapacityLimit {
     if (probe.confirmed) this.#probeIntervalMs = PROBE_INTERVAL_MIN_MS;
     const change = this.set(probe.to, admitted, now, probe.reason);
     this.#probeFrom = probe.from;
+    this.#raisedFrom = probe.from;
     this.#probeStep = probe.step;
+    return change;
+  }
+
+  /**
+   * The fleet's limit, changed by another worker (or the store), taken at `now`. A raise was a
+   * probe: this worker follows it as its own (its start is the floor if a crowd refuses it, and a
+   * full round at it doubles the next step), so whichever worker sees the refusal or the round
+   * acts as the prober would. After a cut the next probe is +1, whoever makes it.
+   */
+  adopt(to: number, admitted: number, now: number, reason: string): LimitChange | undefined {
+    const from = this.#value;
+    const change = this.set(to, admitted, now, reason);
+    if (to > from) {
+      this.#probeFrom = from;
+      this.#raisedFrom = from;
+      this.#probeStep = to - from;
+    } else if (to < from) {
+      // A cut: probing starts again from +1, as after this worker's own cut.
+      this.#probeStep = 1;
+    }
     return change;
   }
 
@@ -185,6 +263,8 @@ export class CapacityLimit {
     this.#provenAtLimit = 0;
     this.#saturated = false;
     this.#refused = [];
+    this.#fleetRefused = 0;
+    if (this.#raisedFrom !== undefined && to <= this.#raisedFrom) this.#raisedFrom = undefined;
     this.#probeFrom = undefined;
     this.#probeHeld = false;
     if (from === to) return undefined;

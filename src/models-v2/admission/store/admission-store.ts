@@ -26,6 +26,28 @@ export interface SharedLease {
   tokensThrough: number;
 }
 
+/** How the attempt that held a lease ended, as the capacity policy's rules count it. */
+export interface EndedAttempt {
+  /** ok: a success; refused: a 429 no empty rate bucket explains; other: anything else (not counted). */
+  outcome: 'ok' | 'refused' | 'other';
+  /** The attempt's fleet admission number. */
+  seq: number;
+}
+
+/**
+ * The fleet's outcomes at its current limit, counted by the store from every worker's releases
+ * and passes: the capacity policy judges its round and its crowd on these instead of this
+ * worker's share of them.
+ */
+export interface FleetOutcomes {
+  /** Successes of attempts admitted at the current limit. */
+  succeeded: number;
+  /** Refusals among the fleet's last CROWDING_WINDOW admissions at the current limit... */
+  refused: number;
+  /** ...and how many admissions that window holds. */
+  admitted: number;
+}
+
 export interface AcquireReply {
   /** Leases for the first attempts asked for, in order (possibly none). */
   grants: SharedLease[];
@@ -46,9 +68,12 @@ export interface ReleaseReply {
   queued: boolean;
   limit: number;
   version: number;
+  outcomes: FleetOutcomes;
 }
 
 export interface PassReply {
+  limit: number;
+  version: number;
   /** False when the lease was gone (expired): the attempt runs, but the fleet no longer counts it. */
   kept: boolean;
   /** The lease as the new admission it is (its id unchanged). */
@@ -57,6 +82,7 @@ export interface PassReply {
   over: boolean;
   /** Workers waiting in the fleet's queue, other than this one. */
   othersWaiting: number;
+  outcomes: FleetOutcomes;
 }
 
 export interface LimitReply {
@@ -99,18 +125,21 @@ export interface SharedAdmissionDomain {
   /**
    * Frees a lease: the slot goes to the oldest waiting worker (this one, through the reply, when it
    * is first). `waiting`: the costs of this worker's attempts still queued (it joins or keeps its
-   * place in the fleet's queue for them).
+   * place in the fleet's queue for them). `ended`: how the lease's attempt ended (none: a grant
+   * nobody took).
    */
   release(
     leaseId: string,
     readings: { requests?: SharedBucketReading; tokens?: SharedBucketReading },
     waiting?: number[],
+    ended?: EndedAttempt,
   ): Promise<ReleaseReply | undefined>;
   /**
    * The lease, still held, now runs this worker's next attempt (no slot changes hands): the store
-   * renews and renumbers it. `cost`: the attempt's token estimate.
+   * counts how its last attempt ended (`ended`), and renews and renumbers it. `cost`: the next
+   * attempt's token estimate.
    */
-  pass(leaseId: string, cost: number): Promise<PassReply | undefined>;
+  pass(leaseId: string, cost: number, ended: EndedAttempt): Promise<PassReply | undefined>;
   /** Slots the store hands this worker while it waits in the fleet's queue (one listener). */
   onGrant(listener: (lease: SharedLease) => void): void;
   /** A crowd of 429s: the store applies the policy's fall rule to the fleet's leases, if `version` is current. */

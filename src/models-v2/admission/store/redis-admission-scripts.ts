@@ -12,8 +12,15 @@
 //   6 queue   sorted set: worker id → its turn; the workers waiting for a slot, oldest turn first
 //   7 wants   hash: worker id → slots it waits for; <id>|c the cost of each, <id>|d when its place
 //             lapses (server ms), <id>|ch the channel its grants are published on
+//   8 refused sorted set: admission numbers of the fleet's recent attempts at the current limit
+//             refused with a 429 no empty bucket explains (the crowd rule's window); with the
+//             state's lseq (admissions before the current limit) and ok (successes at it)
 // The scripts hold no policy: they apply a decision the capacity policy made (or the rule it
-// passes in) atomically, so two workers never both cut the limit for the same crowd.
+// passes in) atomically, so two workers never both cut the limit for the same crowd. They count
+// what the policy's rules count, for the whole fleet: the successes at the current limit (its
+// round) and the refusals among the last admissions at it (its crowd), reported by every release
+// and pass, and return those counts for the workers to judge.
+import { CROWDING_WINDOW } from '../limits/capacity-limit.ts';
 
 /** A waiting worker that has not renewed its place for this long has left the queue (a dead one gets no grants). */
 export const WAITER_TTL_MS = 1_000;
@@ -54,6 +61,27 @@ local function bucketWait(prefix, c)
   if est >= need then return 0 end
   if rate <= 0 then return 60000 end
   return math.ceil((need - est) / rate)
+end
+-- The fleet's outcomes at the current limit. A limit change starts them afresh; an attempt
+-- admitted before it is not news about the new limit.
+local function limitChanged()
+  redis.call('HSET', KEYS[1], 'lseq', num('seq', 0), 'ok', 0)
+  redis.call('DEL', KEYS[8])
+end
+local function countOutcome(outcome, seq)
+  if not seq or seq <= num('lseq', 0) then return end
+  if outcome == 'ok' then
+    redis.call('HINCRBY', KEYS[1], 'ok', 1)
+  elseif outcome == 'refused' then
+    redis.call('ZADD', KEYS[8], seq, seq)
+  end
+end
+-- Successes at the limit, refusals among the last ${CROWDING_WINDOW} admissions at it, and those admissions.
+local function outcomes()
+  local seq = num('seq', 0)
+  local from = math.max(num('lseq', 0), seq - ${CROWDING_WINDOW})
+  redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', from)
+  return num('ok', 0), redis.call('ZCARD', KEYS[8]), seq - from
 end
 local function costWait(cost)
   return math.max(bucketWait('r:', 1), bucketWait('t:', cost))
@@ -127,7 +155,7 @@ end
  * takes grants pushed to it waits in the fleet's queue for what it did not get; 0: it does not
  * queue), its grant channel, cost of attempt 1…N. Queued, the worker takes its turn with the
  * others (`handOff`); not queued, it is granted in order after the queue is served.
- * Returns {stop, limit, version, inFlight, seq, now, waitMs, granted, then per grant: seq,
+ * Returns {stop, limit, version, inFlight, live workers, now, waitMs, granted, then per grant: seq,
  * spentRequests, spentTokens}; stop 3 = all N granted, 0 = no free slot (queued: the rest will be
  * pushed), 2 = a bucket is short (waitMs until it refills enough). Lease id = worker id .. ':' .. seq.
  */
@@ -172,25 +200,27 @@ else
     end
   end
 end
-local reply = {stop, limit, version, inFlight, num('seq', 0), now, waitMs, #grants / 3}
+local reply = {stop, limit, version, inFlight, redis.call('ZCARD', KEYS[4]), now, waitMs, #grants / 3}
 for i = 1, #grants do reply[#reply + 1] = grants[i] end
 return reply
 `;
 
 /**
- * Release a lease, apply the rate-limit readings its response carried (newer readings only) and
- * hand the freed slot to the oldest waiting worker (the releasing one joins the queue for the
- * attempts it still has waiting). ARGV: lease id, worker id, lease ttl ms, slots the worker still
- * wants, their cost, its grant channel, then per bucket prefix ('r:' / 't:'): limit, remaining,
- * atMs, seq, spentThrough, refill per ms (already paced).
- * Returns {limit, version, still queued (1/0), now, granted, then per grant to this worker: seq,
- * spentRequests, spentTokens}.
+ * Release a lease, count how its attempt ended, apply the rate-limit readings its response carried
+ * (newer readings only) and hand the freed slot to the oldest waiting worker (the releasing one
+ * joins the queue for the attempts it still has waiting). ARGV: lease id, worker id, lease ttl ms,
+ * slots the worker still wants, their cost, its grant channel, the attempt's outcome ('ok',
+ * 'refused' or 'other') and admission number, then per bucket prefix ('r:' / 't:'): limit,
+ * remaining, atMs, seq, spentThrough, refill per ms (already paced).
+ * Returns {limit, version, still queued (1/0), now, successes at the limit, refusals in the crowd
+ * window, admissions in it, granted, then per grant to this worker: seq, spentRequests, spentTokens}.
  */
 export const RELEASE_SCRIPT = `${PRELUDE}
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 local worker, ttl = ARGV[2], tonumber(ARGV[3])
-local i = 7
+countOutcome(ARGV[7], tonumber(ARGV[8]))
+local i = 9
 while ARGV[i] do
   local p = ARGV[i]
   if tonumber(ARGV[i + 4]) >= num(p .. 'seq', -1) then
@@ -202,20 +232,28 @@ end
 enqueue(worker, tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6])
 local grants = {}
 handOff(worker, ttl, grants)
-local reply = {num('limit', 0), num('version', 0), redis.call('ZSCORE', KEYS[6], worker) and 1 or 0, now, #grants / 3}
+local ok, refused, admitted = outcomes()
+local reply = {num('limit', 0), num('version', 0), redis.call('ZSCORE', KEYS[6], worker) and 1 or 0, now, ok, refused, admitted, #grants / 3}
 for j = 1, #grants do reply[#reply + 1] = grants[j] end
 return reply
 `;
 
 /**
- * A lease passed on by its worker to its own next attempt (no slot changes hands): it is renewed
- * and numbered again, as the admission it now is. ARGV: lease id, lease ttl ms, cost of the attempt.
+ * A lease passed on by its worker to its own next attempt (no slot changes hands): how the attempt
+ * that held it ended is counted, and it is renewed and numbered again, as the admission it now is.
+ * ARGV: lease id, lease ttl ms, cost of the attempt, the ended attempt's outcome ('ok', 'refused'
+ * or 'other') and admission number.
  * Returns {kept (0: the lease is gone, e.g. expired), seq, now, spentRequests, spentTokens, over
- * (1: the fleet holds more leases than its limit), workers waiting (other than the lease's)}.
+ * (1: the fleet holds more leases than its limit), workers waiting (other than the lease's),
+ * successes at the limit, refusals in the crowd window, admissions in it, limit, version}.
  */
 export const PASS_SCRIPT = `${PRELUDE}
 local lease, ttl, cost = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-if not redis.call('ZSCORE', KEYS[2], lease) then return {0, 0, now, 0, 0, 1, 0} end
+countOutcome(ARGV[4], tonumber(ARGV[5]))
+if not redis.call('ZSCORE', KEYS[2], lease) then
+  local ok, refused, admitted = outcomes()
+  return {0, 0, now, 0, 0, 1, 0, ok, refused, admitted, num('limit', 0), num('version', 0)}
+end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local spentR = redis.call('HINCRBY', KEYS[1], 'r:spent', 1)
 local spentT = redis.call('HINCRBY', KEYS[1], 't:spent', cost)
@@ -224,7 +262,8 @@ redis.call('ZADD', KEYS[3], seq, lease)
 local over = redis.call('ZCARD', KEYS[2]) > num('limit', 0) and 1 or 0
 local worker = string.match(lease, '^(.*):%d+$')
 local waiting = redis.call('ZCARD', KEYS[6]) - (redis.call('ZSCORE', KEYS[6], worker) and 1 or 0)
-return {1, seq, now, spentR, spentT, over, waiting}
+local ok, refused, admitted = outcomes()
+return {1, seq, now, spentR, spentT, over, waiting, ok, refused, admitted, num('limit', 0), num('version', 0)}
 `;
 
 /**
@@ -245,6 +284,7 @@ to = math.max(1, to)
 local probeAt = now + tonumber(ARGV[6])
 redis.call('HSET', KEYS[1], 'limit', to, 'version', version + 1, 'ceiling', ARGV[3], 'probeAt', probeAt,
   'change', cjson.encode({at = now, from = limit, to = to, reason = ARGV[5]}))
+limitChanged()
 return {1, to, version + 1, now, probeAt}
 `;
 
@@ -263,6 +303,7 @@ if tonumber(ARGV[2]) > limit and now < probeAt then return {0, limit, version, n
 local to = math.max(1, tonumber(ARGV[2]))
 redis.call('HSET', KEYS[1], 'limit', to, 'version', version + 1,
   'change', cjson.encode({at = now, from = limit, to = to, reason = ARGV[3]}))
+limitChanged()
 handOff(nil, tonumber(ARGV[4]), {})
 return {1, to, version + 1, now, probeAt}
 `;

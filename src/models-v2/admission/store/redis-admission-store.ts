@@ -22,6 +22,8 @@ import { redactSecrets } from '../../../core/secrets.ts';
 import type { AdmissionDomain } from '../admission.ts';
 import type {
   AcquireReply,
+  EndedAttempt,
+  FleetOutcomes,
   PassReply,
   ReleaseReply,
   SharedLease,
@@ -288,7 +290,16 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
 
 /** Keys of one domain, in the order every script takes them. */
 function domainKeys(base: string): string[] {
-  return [`${base}:state`, `${base}:leases`, `${base}:order`, `${base}:workers`, `${base}:caps`, `${base}:queue`, `${base}:wants`];
+  return [
+    `${base}:state`,
+    `${base}:leases`,
+    `${base}:order`,
+    `${base}:workers`,
+    `${base}:caps`,
+    `${base}:queue`,
+    `${base}:wants`,
+    `${base}:refused`,
+  ];
 }
 
 class RedisDomain implements SharedAdmissionDomain {
@@ -329,7 +340,9 @@ class RedisDomain implements SharedAdmissionDomain {
     const args = [this.#store.workerId, LEASE_TTL_MS, this.#cap, initialLimit, queue, this.#channel, ...costs.map(tokenCost)];
     const reply = await this.#run(ACQUIRE_SCRIPT, args);
     if (!reply) return undefined;
-    const [stop, limit, version, inFlight, , now, waitMs, granted] = reply.slice(0, 8).map(Number);
+    const [stop, limit, version, inFlight, liveWorkers, now, waitMs, granted] = reply.slice(0, 8).map(Number);
+    // Workers joining show at once (the heartbeat counts them only every RENEW_INTERVAL_MS).
+    this.#liveWorkers = Math.max(1, liveWorkers);
     const grants = this.#leasesOf(reply, 8, granted, now);
     return { grants, stop: stop === 3 ? 'done' : stop === 2 ? 'paced' : 'full', waitMs, limit, version, inFlight };
   }
@@ -338,12 +351,13 @@ class RedisDomain implements SharedAdmissionDomain {
     leaseId: string,
     readings: { requests?: SharedBucketReading; tokens?: SharedBucketReading },
     waiting: number[] = [],
+    ended: EndedAttempt = { outcome: 'other', seq: 0 },
   ): Promise<ReleaseReply | undefined> {
     const known = this.#leases.delete(leaseId);
     if (!known || !this.connected) return undefined;
     const wants = this.#grantListener ? waiting.length : 0;
     const cost = Math.max(0, ...waiting.map(tokenCost));
-    const args: (string | number)[] = [leaseId, this.#store.workerId, LEASE_TTL_MS, wants, cost, this.#channel];
+    const args: (string | number)[] = [leaseId, this.#store.workerId, LEASE_TTL_MS, wants, cost, this.#channel, ended.outcome, ended.seq];
     for (const [prefix, reading] of [
       ['r:', readings.requests],
       ['t:', readings.tokens],
@@ -353,22 +367,27 @@ class RedisDomain implements SharedAdmissionDomain {
     }
     const reply = await this.#run(RELEASE_SCRIPT, args);
     if (!reply) return undefined;
-    const [limit, version, queued, now, granted] = reply.slice(0, 5).map(Number);
+    const [limit, version, queued, now, succeeded, refused, admitted, granted] = reply.slice(0, 8).map(Number);
     // Out of the queue (nothing left to wait for): a wait for pushed slots ends now, not at its timer.
     if (queued !== 1) this.wake();
-    return { grants: this.#leasesOf(reply, 5, granted, now), queued: queued === 1, limit, version };
+    const outcomes: FleetOutcomes = { succeeded, refused, admitted };
+    return { grants: this.#leasesOf(reply, 8, granted, now), queued: queued === 1, limit, version, outcomes };
   }
 
-  async pass(leaseId: string, cost: number): Promise<PassReply | undefined> {
+  async pass(leaseId: string, cost: number, ended: EndedAttempt): Promise<PassReply | undefined> {
     if (!this.#leases.has(leaseId)) return undefined;
-    const reply = await this.#run(PASS_SCRIPT, [leaseId, LEASE_TTL_MS, tokenCost(cost)]);
+    const reply = await this.#run(PASS_SCRIPT, [leaseId, LEASE_TTL_MS, tokenCost(cost), ended.outcome, ended.seq]);
     if (!reply) return undefined;
-    const [kept, seq, admittedAt, requestsThrough, tokensThrough, over, othersWaiting] = reply.map(Number);
+    const [kept, seq, admittedAt, requestsThrough, tokensThrough, over, othersWaiting, succeeded, refused, admitted, limit, version] =
+      reply.map(Number);
     return {
+      limit,
+      version,
       kept: kept === 1,
       lease: { id: leaseId, seq, admittedAt, requestsThrough, tokensThrough },
       over: over === 1,
       othersWaiting,
+      outcomes: { succeeded, refused, admitted },
     };
   }
 
@@ -479,15 +498,33 @@ function limitReply(reply: number[]): LimitReply {
   return { applied: applied === 1, limit, version, at, probeAt };
 }
 
+/**
+ * `promise`, or an error after `ms`. Timers run before the event loop reads its sockets, so when
+ * this process was stalled past `ms` (a long synchronous task, or its CPU taken by others) the
+ * timer would fire ahead of an answer already waiting: it yields to I/O once first, and an answer
+ * that arrived while the process was busy is not counted as none (measured: 16 workers on two
+ * cores fell back at the start, one after the other, on answers that were there).
+ */
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    let settled = false;
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (settled) return;
+        settled = true;
+        reject(new Error(`no answer within ${ms} ms`));
+      });
+    }, ms);
     promise.then(
       (value) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         resolve(value);
       },
       (error: unknown) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         reject(error);
       },

@@ -22,6 +22,8 @@ export interface RedisTarget {
   mode?: RedisStoreMode;
   /** More cluster seed nodes, host:port (mode cluster). */
   nodes?: string[];
+  /** Cluster: the host:port a node announces → the host:port this worker reaches it at. */
+  nodeAddressMap?: Record<string, string>;
   tls?: { caFile?: string };
 }
 
@@ -105,6 +107,7 @@ export async function redisConnectionFactory(target: RedisTarget, timeouts: Redi
         defaults,
         RESP: 3,
         commandOptions: { timeout: timeouts.commandMs },
+        ...(target.nodeAddressMap ? { nodeAddressMap: reachedAt(target.nodeAddressMap) } : {}),
         // A primary that stops answering is asked about again (CLUSTER SLOTS) from its first
         // reconnection attempt on, not after node-redis's default 5 s: its replica's promotion is
         // seen as soon as the cluster has made it.
@@ -115,6 +118,16 @@ export async function redisConnectionFactory(target: RedisTarget, timeouts: Redi
       () => make(true),
     );
   return () => make();
+}
+
+/** node-redis's address map: a node's announced "host:port" → where to connect (unmapped: as announced). */
+function reachedAt(map: Record<string, string>): (address: string) => { host: string; port: number } | undefined {
+  return (address) => {
+    const mapped = map[address];
+    if (!mapped) return undefined;
+    const split = mapped.lastIndexOf(':');
+    return { host: mapped.slice(0, split).replace(/^\[(.*)\]$/, '$1'), port: Number(mapped.slice(split + 1)) };
+  };
 }
 
 // Minimal structural views of node-redis (imported lazily, so only as types here).
