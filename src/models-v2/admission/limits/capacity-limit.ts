@@ -180,7 +180,6 @@ export class CapacityLimit {
     };
   }
 
-
   /**
    * Where a cut lands on one worker: what the provider was serving, the attempts admitted before
    * the refused one and still in flight (`servedBefore`); a refused probe falls no lower than its start.
