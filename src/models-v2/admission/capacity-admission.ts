@@ -257,7 +257,7 @@ export class CapacityAdmission implements Admission {
     state.limit.saturate();
     // The store counts how the lease's last attempt ended, under the number it was admitted as
     // (known once a pass before it has been answered).
-    nextPasses.renumbered = afterRenumbering(ticket).then(async () => {
+    nextPasses.renumbered = afterRenumbering(ticket, async () => {
       const endedAttempt = { outcome: counted(ticket, ended), seq: lease.seq };
       const reply = await shared.domain.pass(next.id, cost, endedAttempt);
       if (!reply) return;
@@ -286,7 +286,7 @@ export class CapacityAdmission implements Admission {
     const room = Math.min(SHARED_BATCH, state.gate.size, this.#cap - state.inFlight.size);
     const waiting = room > 0 ? state.gate.peek(room).map((waiter) => waiter.tokens) : [];
     if (waiting.length > 0) this.#awaitGrants(domain, state, shared);
-    void afterRenumbering(ended?.ticket).then(async () => {
+    void afterRenumbering(ended?.ticket, async () => {
       const endedAttempt = ended && { outcome: counted(ended.ticket, ended.outcome), seq: ended.ticket.lease!.seq };
       const reply = await shared.domain.release(leaseId, readings, waiting, endedAttempt);
       if (!reply) return;
@@ -527,7 +527,7 @@ export class CapacityAdmission implements Admission {
  * 1 ms round trip it fell to 0 (64 → 1, and the fleet spent a second and a half probing back to
  * 16). A cap found by halving takes one more crowd per halving, each a few milliseconds.
  */
-export function fleetCutFloor(from: number): number {
+function fleetCutFloor(from: number): number {
   return Math.ceil(from / 2);
 }
 
@@ -536,9 +536,13 @@ function counted(ticket: Ticket, outcome: EndedAttempt['outcome']): EndedAttempt
   return ticket.passes?.overLimit ? 'other' : outcome;
 }
 
-/** Settles when a lease passed on to this ticket's attempt has its fleet admission number (at once otherwise). */
-function afterRenumbering(ticket: Ticket | undefined): Promise<void> {
-  return ticket?.passes?.renumbered ?? Promise.resolve();
+/**
+ * Runs `then` once a lease passed on to this ticket's attempt has its fleet admission number; at
+ * once (the store command goes out in this tick, no promise hop) when no pass is pending.
+ */
+function afterRenumbering(ticket: Ticket | undefined, then: () => Promise<void>): Promise<void> {
+  const pending = ticket?.passes?.renumbered;
+  return pending ? pending.then(then) : then();
 }
 
 function nowOf(state: DomainState): number {

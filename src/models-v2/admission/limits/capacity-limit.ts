@@ -130,12 +130,18 @@ export class CapacityLimit {
    */
   refused(seq: number, admitted: number): Cut | undefined {
     if (!this.isCurrent(seq)) return undefined;
-    const windowStart = Math.max(this.#changeSeq, admitted - CROWDING_WINDOW);
-    this.#refused = this.#refused.filter((refusedSeq) => refusedSeq > windowStart);
+    const windowStart = this.#slideWindow(admitted);
     // An attempt admitted before the window (a slow one) is not news about the recent admissions.
     if (seq <= windowStart) return undefined;
     this.#refused.push(seq);
     return this.#crowd(this.#refused.length, admitted - windowStart, 'attempts');
+  }
+
+  /** Drops the counted refusals the crowd window has left behind; returns where it starts (`admitted`: the latest admission). */
+  #slideWindow(admitted: number): number {
+    const windowStart = Math.max(this.#changeSeq, admitted - CROWDING_WINDOW);
+    this.#refused = this.#refused.filter((refusedSeq) => refusedSeq > windowStart);
+    return windowStart;
   }
 
   /**
@@ -206,8 +212,7 @@ export class CapacityLimit {
   probe(now: number, cap: number, admitted: number): Probe | undefined {
     if (this.#value >= cap || !this.#saturated) return undefined;
     if (this.#provenAtLimit < this.#value || now < this.#nextProbeAt) return undefined;
-    const windowStart = Math.max(this.#changeSeq, admitted - CROWDING_WINDOW);
-    this.#refused = this.#refused.filter((refusedSeq) => refusedSeq > windowStart);
+    this.#slideWindow(admitted);
     if (Math.max(this.#refused.length, this.#fleetRefused) >= CROWDING_MIN_COUNT) return undefined;
     const confirmed = this.#probeHeld;
     const step = confirmed ? this.#probeStep * 2 : this.#probeStep;
