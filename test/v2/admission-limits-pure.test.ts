@@ -18,6 +18,17 @@ function capacity(cap = 8) {
   return limit;
 }
 
+/** One process at 16 that probed to 17 (admissions 1–16), and held a full round there (17–33). */
+function raisedTo17AndHeld() {
+  const limit = capacity(64);
+  limit.set(16, 0, T0, 'start');
+  limit.saturate();
+  for (let seq = 1; seq <= 16; seq += 1) limit.succeeded(seq);
+  limit.applyProbe(limit.probe(T0 + 10_000, 64, 16)!, 16, T0);
+  for (let seq = 17; seq <= 33; seq += 1) limit.succeeded(seq);
+  return limit;
+}
+
 describe('CapacityLimit', () => {
   it('an isolated 429 is noise; the fourth among 16 admissions is a crowd', () => {
     const limit = capacity();
@@ -174,24 +185,14 @@ describe('CapacityLimit', () => {
     // At 16 the floor no longer holds: a crowd there is the capacity falling.
     expect(limit.fleetRefused(16, 64)).toMatchObject({ from: 16, floor: 1 });
     // One process keeps its own rule: what it was serving (no raise floor after a held raise).
-    const alone = capacity(64);
-    alone.set(16, 0, T0, 'start');
-    alone.saturate();
-    for (let seq = 1; seq <= 16; seq += 1) alone.succeeded(seq);
-    alone.applyProbe(alone.probe(T0 + 10_000, 64, 16)!, 16, T0);
-    for (let seq = 17; seq <= 33; seq += 1) alone.succeeded(seq);
+    const alone = raisedTo17AndHeld();
     let cut;
     for (const seq of [34, 35, 36, 37, 38, 39]) cut = alone.refused(seq, 40);
     expect(cut).toMatchObject({ from: 17, floor: 1 });
   });
 
   it('a raised level that keeps drawing refusals through a whole window (a few per cent) is given back to where the raise started', () => {
-    const limit = capacity(64);
-    limit.set(16, 0, T0, 'start');
-    limit.saturate();
-    for (let seq = 1; seq <= 16; seq += 1) limit.succeeded(seq);
-    limit.applyProbe(limit.probe(T0 + 10_000, 64, 16)!, 16, T0);
-    for (let seq = 17; seq <= 33; seq += 1) limit.succeeded(seq);
+    const limit = raisedTo17AndHeld();
     // 4 refusals while fewer than 64 attempts were admitted at 17: too early to tell.
     for (const seq of [20, 30, 40]) expect(limit.refused(seq, 60)).toBeUndefined();
     expect(limit.refused(50, 60)).toBeUndefined();
