@@ -7,7 +7,9 @@
 //
 // The warm-up: one call on the job's alias (its SDK client, its store connection), then
 // `warmUpCalls` on an alias of a model of its own, so a domain of its own in admission and in the
-// store: the code the job runs is compiled, and what the job's domain learns it learns in the job.
+// store, against a provider of its own with no limit (the bench's; through the same delay): the
+// code the job runs is compiled, what the job's domain learns it learns in the job, and a
+// rate-limited scenario's provider is not drained by it.
 // Measured without it (`--warm-up-calls 0`): four processes on two cores spent the first second
 // interpreting, at a third of the provider's rate, and the fleet's crowd gathered that slowly.
 import { createModelRegistry } from '../../index.ts';
@@ -20,8 +22,9 @@ export interface FleetWorkerArgs {
   maxParallelRequests: number;
   calls: number;
   maxTokens: number;
-  /** Calls on the warm-up alias before 'ready' (see above). */
+  /** Calls on the warm-up alias before 'ready' (see above), to `warmUpEndpoint`: a provider of its own. */
   warmUpCalls: number;
+  warmUpEndpoint?: string;
   store:
     | { type: 'local' }
     | { type: 'redis'; url: string; keyPrefix: string; mode?: 'standalone' | 'cluster'; nodeAddressMap?: Record<string, string> };
@@ -74,7 +77,15 @@ function trace(line: string): void {
 }
 const registry = createModelRegistry(
   {
-    providers: [{ name: 'fake', endpoint: args.endpoint, providerType: args.protocol, apiKey: 'bench-key-not-a-secret' }],
+    providers: [
+      { name: 'fake', endpoint: args.endpoint, providerType: args.protocol, apiKey: 'bench-key-not-a-secret' },
+      {
+        name: WARM_UP_ALIAS,
+        endpoint: args.warmUpEndpoint ?? args.endpoint,
+        providerType: args.protocol,
+        apiKey: 'bench-key-not-a-secret',
+      },
+    ],
     models: [
       {
         alias: 'chat',
@@ -85,7 +96,7 @@ const registry = createModelRegistry(
       {
         alias: WARM_UP_ALIAS,
         model: `${args.model}-${WARM_UP_ALIAS}`,
-        provider: 'fake',
+        provider: WARM_UP_ALIAS,
         inferenceParameters: { maxParallelRequests: WARM_UP_PARALLEL, timeoutSeconds: 120 },
       },
     ],

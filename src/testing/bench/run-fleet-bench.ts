@@ -146,6 +146,9 @@ export async function runFleetScenario(
   const scenario = scenarioOf(id);
   const totalCalls = options.calls ?? scenario.calls ?? 0;
   const provider = await startProviderProcess(scenario.provider);
+  const warmUpCalls = options.warmUpCalls ?? FLEET_WARM_UP_CALLS;
+  // The warm-up's provider: the scenario's latency, no limit (fleet-worker.ts).
+  const warmUpProvider = warmUpCalls > 0 ? await startProviderProcess({ latencyMs: scenario.provider.latencyMs }) : undefined;
   const keyPrefix = `fleet:${id}:${store}:${event}:${Date.now()}`;
   if (store === 'redis' && !options.redis) throw new Error('the Redis store needs a redis-server');
   if (store === 'cluster' && !options.cluster) throw new Error('the cluster store needs a Redis Cluster');
@@ -154,6 +157,7 @@ export async function runFleetScenario(
   const proxies: DelayProxy[] = [];
   try {
     const endpoint = await throughDelay(provider.endpoints[scenario.protocol], rttMs, proxies);
+    const warmUpEndpoint = warmUpProvider && (await throughDelay(warmUpProvider.endpoints[scenario.protocol], rttMs, proxies));
     const redisUrl = store === 'redis' ? await throughDelay(options.redis!.url, rttMs, proxies) : undefined;
     const cluster = store === 'cluster' ? await clusterThroughDelay(options.cluster!, rttMs, proxies) : undefined;
     const rttMeasuredMs = redisUrl
@@ -172,7 +176,8 @@ export async function runFleetScenario(
         ...(options.trace ? { trace: true } : {}),
         calls,
         maxTokens: scenario.maxTokens,
-        warmUpCalls: options.warmUpCalls ?? FLEET_WARM_UP_CALLS,
+        warmUpCalls,
+        ...(warmUpEndpoint ? { warmUpEndpoint } : {}),
         store: redisUrl
           ? { type: 'redis', url: redisUrl, keyPrefix }
           : cluster
@@ -221,6 +226,7 @@ export async function runFleetScenario(
   } finally {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await provider.stop();
+    await warmUpProvider?.stop();
     await Promise.all(proxies.map((proxy) => proxy.close()));
   }
 }
