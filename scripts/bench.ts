@@ -29,6 +29,7 @@ import { referenceTable, coldStartDistTable } from '../src/testing/bench/referen
 import { runInstrumentationCli } from '../src/testing/bench/instrumentation-cli.ts';
 import {
   FLEET_SCENARIOS,
+  FLEET_WARM_UP_CALLS,
   FLEET_STORES,
   runFleetScenario,
   type FleetEvent,
@@ -109,6 +110,9 @@ fleet options:
   --calls <n>           calls per run instead of the scenario's (short smoke runs)
   --max-seconds <n>     give up on a run after this long (default 300); unsettled calls count as lost
   --trace               workers print their limit changes and warnings to stderr (ms since the start)
+  --warm-up-calls <n>   calls each worker makes on a model of its own before the clock starts, so the
+                        job runs compiled code (default ${FLEET_WARM_UP_CALLS}; 0: one call, the job's first second
+                        interpreted)
 `;
 
 // Overload: more configured concurrency than the provider accepts. Shows whether an engine
@@ -310,6 +314,7 @@ async function runFleetCli(settings: {
   calls?: number;
   maxSeconds: number;
   trace: boolean;
+  warmUpCalls: number;
   json?: string;
 }): Promise<number> {
   const redis = settings.stores.includes('redis') ? await startRedisServer() : undefined;
@@ -318,7 +323,7 @@ async function runFleetCli(settings: {
     `bench fleet: ${settings.workers.join(',')} workers × maxParallelRequests 64, RTT ${settings.rttMs.join(',')} ms, ` +
       `scenarios ${settings.scenarios.join(',')}, stores ${settings.stores.join(', ')}` +
       `${redis ? ` (redis-server on 127.0.0.1:${redis.port})` : ''}${cluster ? ` (Redis Cluster ${cluster.nodes.join(',')})` : ''}, ` +
-      `${cpus().length} cores, node ${process.version}, load ${loadavg()[0].toFixed(1)}\n\n`,
+      `warm-up ${settings.warmUpCalls} calls per worker, ${cpus().length} cores, node ${process.version}, load ${loadavg()[0].toFixed(1)}\n\n`,
   );
   const rows: FleetRow[] = [];
   try {
@@ -334,6 +339,7 @@ async function runFleetCli(settings: {
             if (store === 'known' && scenario !== 'a') continue;
             const row = await runFleetScenario(scenario, store, event, {
               trace: settings.trace,
+              warmUpCalls: settings.warmUpCalls,
               workers,
               rttMs,
               calls: settings.calls,
@@ -367,6 +373,7 @@ async function runFleetCli(settings: {
         maxParallelRequests: 64,
         calls: settings.calls ?? 'scenario',
         maxSeconds: settings.maxSeconds,
+        warmUpCallsPerWorker: settings.warmUpCalls,
       },
       rows,
     };
@@ -426,6 +433,7 @@ await runCli('bench', async () => {
       'restart-redis': { type: 'boolean' },
       'rtt-ms': { type: 'string' },
       trace: { type: 'boolean' },
+      'warm-up-calls': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -461,8 +469,10 @@ await runCli('bench', async () => {
     const scenarios = pickList(values.scenarios, '--scenarios', FLEET_SCENARIOS);
     const calls = numberOption(values.calls, '--calls', { min: 1, integer: true });
     const maxSeconds = numberOption(values['max-seconds'], '--max-seconds', { min: 1 }) ?? 300;
+    const warmUpCalls = numberOption(values['warm-up-calls'], '--warm-up-calls', { min: 0, integer: true }) ?? FLEET_WARM_UP_CALLS;
     if (values.json) await ensureWritable(values.json, '--json');
     return runFleetCli({
+      warmUpCalls,
       workers,
       rttMs,
       stores,

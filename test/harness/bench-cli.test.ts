@@ -52,6 +52,10 @@ describe('npm run bench input errors', () => {
     expect(rtt.code).toBe(2);
     expect(rtt.stderr).toBe('bench: --rtt-ms must be a number ≥ 0 and ≤ 100, got "-1"\n');
     expect(rtt.stdout).toBe('');
+    const warmUp = await runScript('bench', ['--mode', 'fleet', '--store', 'local', '--warm-up-calls', '2.5']);
+    expect(warmUp.code).toBe(2);
+    expect(warmUp.stderr).toMatch(/^bench: --warm-up-calls must be an integer ≥ 0.*got "2\.5"\n$/);
+    expect(warmUp.stdout).toBe('');
   });
 
   it('an unknown capacity scenario or variant names what is allowed', async () => {

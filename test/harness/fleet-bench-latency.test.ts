@@ -17,8 +17,11 @@ describe.runIf(redisServerAvailable())('fleet bench with added latency (real pro
   });
 
   it('workers reach Redis and the provider through the proxy: every call settles, the row and the table carry the RTT', async () => {
-    const row = await runFleetScenario('a', 'redis', 'none', { workers: 2, calls: 80, maxSeconds: 60, redis, rttMs: 4 });
+    const row = await runFleetScenario('a', 'redis', 'none', { workers: 2, calls: 80, maxSeconds: 60, redis, rttMs: 4, warmUpCalls: 12 });
     expect(row).toMatchObject({ workers: 2, rttMs: 4, calls: 80, lost: 0, failed: 0, succeeded: 80 });
+    // Each worker warmed up before the clock started; the provider's counts are the job's alone.
+    expect(row.warmUp).toMatchObject({ calls: 24, succeeded: 24 });
+    expect(row.warmUp.seconds).toBeGreaterThan(0);
     // The proxy adds the RTT asked for (its timers are asked half a millisecond early, as they fire late).
     expect(row.rttMeasuredMs).toBeGreaterThanOrEqual(3.5);
     // The workers used the store (through the proxy): its commands were timed.
@@ -34,7 +37,8 @@ describe.runIf(redisServerAvailable())('fleet bench with added latency (real pro
   }, 180_000);
 
   it('the known yardstick splits the cap over the workers: no store, nothing to learn, no 429, every slot used', async () => {
-    const known = await runFleetScenario('a', 'known', 'none', { workers: 3, calls: 60, maxSeconds: 60, rttMs: 0 });
+    const known = await runFleetScenario('a', 'known', 'none', { workers: 3, calls: 60, maxSeconds: 60, rttMs: 0, warmUpCalls: 0 });
+    expect(known.warmUp).toEqual({ calls: 0, succeeded: 0, seconds: expect.any(Number) });
     expect(known).toMatchObject({ store: 'known', succeeded: 60, failed: 0, lost: 0, storeOverheadMs: null, limitChanges: 0 });
     expect(known.timeline.reduce((sum, second) => sum + second.rateLimited, 0)).toBe(0);
     // At most the cap in flight at the provider, and every slot used: 16 split as 6, 5, 5.

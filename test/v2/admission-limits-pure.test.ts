@@ -147,12 +147,13 @@ describe('CapacityLimit', () => {
     expect(limit.probe(T0, 64, 200)).toBeUndefined();
     limit.fleetCounted({ succeeded: 17, refused: 3 });
     expect(limit.probe(T0, 64, 200)).toMatchObject({ from: 16, to: 17, reason: 'probing: 17 successes at 16, all of it in use' });
-    // The crowd rule on the fleet's counts: at least 4, and a quarter of the window.
+    // The crowd rule on the fleet's counts: at least 4, and a quarter of the window; a fleet's cut
+    // gives up at most half the limit (its count of what the provider served lags).
     expect(limit.fleetRefused(3, 8)).toBeUndefined();
     expect(limit.fleetRefused(4, 17)).toBeUndefined();
     expect(limit.fleetRefused(4, 16)).toEqual({
       from: 16,
-      floor: 1,
+      floor: 8,
       reason: "4 of the last 16 of the fleet's attempts got 429 without an empty rate bucket",
       probeIntervalMs: PROBE_INTERVAL_MIN_MS,
     });
@@ -182,8 +183,10 @@ describe('CapacityLimit', () => {
     limit.fleetCounted({ succeeded: 17, refused: 0 });
     expect(limit.fleetRefused(16, 64)).toMatchObject({ from: 17, floor: 16, reason: expect.not.stringMatching(/probe refused/) });
     limit.set(16, 100, T0, 'cut');
-    // At 16 the floor no longer holds: a crowd there is the capacity falling.
-    expect(limit.fleetRefused(16, 64)).toMatchObject({ from: 16, floor: 1 });
+    // At 16 the raise's floor no longer holds: a crowd there is the capacity falling (by half at most).
+    expect(limit.fleetRefused(16, 64)).toMatchObject({ from: 16, floor: 8 });
+    limit.set(5, 200, T0, 'cut');
+    expect(limit.fleetRefused(16, 64)).toMatchObject({ from: 5, floor: 3 });
     // One process keeps its own rule: what it was serving (no raise floor after a held raise).
     const alone = raisedTo17AndHeld();
     let cut;

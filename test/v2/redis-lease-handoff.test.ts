@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/core/logger.ts';
 import { createModelRegistry } from '../../src/index.ts';
 import type { SharedAdmissionDomain, SharedLease } from '../../src/models-v2/admission/store/admission-store.ts';
 import { WAITER_TTL_MS } from '../../src/models-v2/admission/store/redis-admission-scripts.ts';
-import { createRedisAdmissionStore, timeStoreCommands } from '../../src/models-v2/admission/store/redis-admission-store.ts';
+import { createRedisAdmissionStore, LEASE_TTL_MS, timeStoreCommands } from '../../src/models-v2/admission/store/redis-admission-store.ts';
 import { startFakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../../src/testing/redis/redis-server.ts';
 
@@ -132,6 +132,25 @@ suite('lease hand-off through the fleet queue (real redis-server)', () => {
     // The slot stayed free: the next acquisition gets it, and nothing was pushed to the dead waiter.
     expect(await holder.domain.acquire([0], 1)).toMatchObject({ stop: 'done', inFlight: 1 });
     expect(gone.pushed).toHaveLength(0);
+  });
+
+  it('a worker that closes leaves the fleet: its slots go to the waiting workers at once (not after LEASE_TTL_MS), its place in the queue and its heartbeat with it', async () => {
+    const keyPrefix = prefix();
+    const leaving = await listeningWorker(keyPrefix);
+    const waiter = await listeningWorker(keyPrefix);
+    // The leaving worker holds both slots of a limit of 2 and waits for a third, first in the queue.
+    expect(await held(leaving.domain, 2, 2)).toHaveLength(2);
+    expect((await leaving.domain.acquire([0], 2))?.stop).toBe('full');
+    expect((await waiter.domain.acquire([0, 0], 2))?.stop).toBe('full');
+    const closedAt = Date.now();
+    await leaving.store.close();
+    // Both slots are pushed to the waiter, well before the leases would have expired.
+    await until(() => waiter.pushed.length === 2, LEASE_TTL_MS / 3);
+    expect(Date.now() - closedAt).toBeLessThan(LEASE_TTL_MS / 3);
+    // The fleet holds the waiter's two leases and nothing for the worker that left; one worker is live.
+    expect(await waiter.domain.acquire([], 2)).toMatchObject({ inFlight: 2 });
+    expect(waiter.domain.liveWorkers).toBe(1);
+    expect(leaving.pushed).toHaveLength(0);
   });
 
   it("a lease passed to the holder's next attempt is renumbered (the fleet's order stays right); the answer says who waits and when the fleet is over its limit", async () => {

@@ -327,7 +327,7 @@ export class CapacityAdmission implements Admission {
       version: shared.version,
       refusedSeq,
       from: cut.from,
-      floor: Math.max(cut.floor, fleetCutFloor(cut.from)),
+      floor: cut.floor,
       reason: cut.reason,
       probeIntervalMs: cut.probeIntervalMs,
     };
@@ -518,17 +518,6 @@ export class CapacityAdmission implements Admission {
     }
     return state;
   }
-}
-
-/**
- * Shared store: a fleet's cut falls at most by half. The store counts the fleet's leases admitted
- * before the refused one as what the provider was serving, but that count lags: leases passed on
- * are renumbered meanwhile and other workers' refusals are still on their way, and measured at a
- * 1 ms round trip it fell to 0 (64 → 1, and the fleet spent a second and a half probing back to
- * 16). A cap found by halving takes one more crowd per halving, each a few milliseconds.
- */
-function fleetCutFloor(from: number): number {
-  return Math.ceil(from / 2);
 }
 
 /** How an ended attempt counts for the fleet's limit: not at all when it ran above a lowered limit. */

@@ -20,7 +20,7 @@ import type { FakeProviderStats } from '../fake-provider/fake-provider-server.ts
 import type { RedisClusterHandle } from '../redis/redis-cluster.ts';
 import type { RedisServer } from '../redis/redis-server.ts';
 import { type CapacityScenario, CAPACITY_SCENARIOS } from './capacity-scenarios.ts';
-import type { FleetWorkerArgs, FleetWorkerResult } from './fleet-worker.ts';
+import type { FleetWarmUp, FleetWorkerArgs, FleetWorkerResult } from './fleet-worker.ts';
 
 const WORKER = fileURLToPath(new URL('./fleet-worker.ts', import.meta.url));
 const MODEL = { openai: 'gpt-4o-mini', anthropic: 'claude-sonnet-4-5' } as const;
@@ -44,6 +44,8 @@ export interface FleetRow {
   rttMeasuredMs: number | null;
   /** The machine's 1-minute load average when the run ended (other work on it shows here). */
   loadAverage: number;
+  /** The workers' warm-up before the clock started, on a domain of its own: calls and successes summed, the slowest worker's seconds. */
+  warmUp: { calls: number; succeeded: number; seconds: number };
   /** Calls of the workers that ran to the end (a killed worker's calls are in killedWorkerCalls). */
   calls: number;
   succeeded: number;
@@ -91,7 +93,15 @@ export interface FleetRunOptions {
   rttMs?: number;
   /** Workers print their limit changes and warnings to stderr, stamped with ms since 'go'. */
   trace?: boolean;
+  /** Warm-up calls per worker on a domain of their own before the clock starts (default FLEET_WARM_UP_CALLS). */
+  warmUpCalls?: number;
 }
+
+/**
+ * Warm-up calls per worker (fleet-worker.ts): enough for V8 to compile the call path, so the job
+ * measures admission and not four processes interpreting their first second on two cores.
+ */
+export const FLEET_WARM_UP_CALLS = 100;
 
 function scenarioOf(id: FleetScenarioId): CapacityScenario {
   return CAPACITY_SCENARIOS.find((s) => s.id === id)!;
@@ -103,17 +113,17 @@ interface Worker {
   done: Promise<FleetWorkerResult | undefined>;
 }
 
-function startWorker(args: FleetWorkerArgs): { worker: Worker; ready: Promise<void> } {
+function startWorker(args: FleetWorkerArgs): { worker: Worker; ready: Promise<FleetWarmUp> } {
   const child = spawn(process.execPath, [WORKER, JSON.stringify(args)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const ready = new Promise<void>((resolve, reject) => {
+  const ready = new Promise<FleetWarmUp>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`fleet worker ${child.pid} not ready within ${READY_TIMEOUT_MS} ms`)),
       READY_TIMEOUT_MS,
     );
-    child.on('message', (m: { type?: string }) => {
+    child.on('message', (m: { type?: string; warmUp?: FleetWarmUp }) => {
       if (m.type === 'ready') {
         clearTimeout(timer);
-        resolve();
+        resolve(m.warmUp ?? { calls: 0, succeeded: 0, ms: 0 });
       }
     });
     child.once('exit', () => reject(new Error(`fleet worker ${child.pid} exited before it was ready`)));
@@ -136,6 +146,9 @@ export async function runFleetScenario(
   const scenario = scenarioOf(id);
   const totalCalls = options.calls ?? scenario.calls ?? 0;
   const provider = await startProviderProcess(scenario.provider);
+  const warmUpCalls = options.warmUpCalls ?? FLEET_WARM_UP_CALLS;
+  // The warm-up's provider: the scenario's latency, no limit (fleet-worker.ts).
+  const warmUpProvider = warmUpCalls > 0 ? await startProviderProcess({ latencyMs: scenario.provider.latencyMs }) : undefined;
   const keyPrefix = `fleet:${id}:${store}:${event}:${Date.now()}`;
   if (store === 'redis' && !options.redis) throw new Error('the Redis store needs a redis-server');
   if (store === 'cluster' && !options.cluster) throw new Error('the cluster store needs a Redis Cluster');
@@ -144,6 +157,7 @@ export async function runFleetScenario(
   const proxies: DelayProxy[] = [];
   try {
     const endpoint = await throughDelay(provider.endpoints[scenario.protocol], rttMs, proxies);
+    const warmUpEndpoint = warmUpProvider && (await throughDelay(warmUpProvider.endpoints[scenario.protocol], rttMs, proxies));
     const redisUrl = store === 'redis' ? await throughDelay(options.redis!.url, rttMs, proxies) : undefined;
     const cluster = store === 'cluster' ? await clusterThroughDelay(options.cluster!, rttMs, proxies) : undefined;
     const rttMeasuredMs = redisUrl
@@ -162,6 +176,8 @@ export async function runFleetScenario(
         ...(options.trace ? { trace: true } : {}),
         calls,
         maxTokens: scenario.maxTokens,
+        warmUpCalls,
+        ...(warmUpEndpoint ? { warmUpEndpoint } : {}),
         store: redisUrl
           ? { type: 'redis', url: redisUrl, keyPrefix }
           : cluster
@@ -170,7 +186,7 @@ export async function runFleetScenario(
       });
     });
     workers.push(...starts.map((s) => s.worker));
-    await Promise.all(starts.map((s) => s.ready));
+    const warmUps = await Promise.all(starts.map((s) => s.ready));
     await resetProvider(provider.endpoints.anthropic);
     const started = performance.now();
     for (const w of workers) w.child.send({ type: 'go' });
@@ -201,10 +217,16 @@ export async function runFleetScenario(
     const stats = await provider.stats();
     const leasesBackSeconds = await leasesBack;
     const row = summarise({ id, scenario, store, event, options, workers, finished, wallSeconds, stats, leasesBackSeconds });
-    return { ...row, rttMs, rttMeasuredMs, loadAverage: loadavg()[0] };
+    const warmUp = {
+      calls: warmUps.reduce((sum, w) => sum + w.calls, 0),
+      succeeded: warmUps.reduce((sum, w) => sum + w.succeeded, 0),
+      seconds: Math.max(0, ...warmUps.map((w) => w.ms)) / 1000,
+    };
+    return { ...row, rttMs, rttMeasuredMs, loadAverage: loadavg()[0], warmUp };
   } finally {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await provider.stop();
+    await warmUpProvider?.stop();
     await Promise.all(proxies.map((proxy) => proxy.close()));
   }
 }
@@ -220,7 +242,7 @@ function summarise(run: {
   wallSeconds: number;
   stats: FakeProviderStats;
   leasesBackSeconds: number | null;
-}): Omit<FleetRow, 'rttMs' | 'rttMeasuredMs' | 'loadAverage'> {
+}): Omit<FleetRow, 'rttMs' | 'rttMeasuredMs' | 'loadAverage' | 'warmUp'> {
   const { workers, finished, stats } = run;
   const killed = run.event === 'kill-worker' ? 1 : 0;
   const survivors = workers.map((w, i) => ({ w, r: finished[i] })).slice(killed);

@@ -146,16 +146,23 @@ export class CapacityLimit {
 
   /**
    * Shared store: the fleet's refusals among its last admissions at the current limit (`refused`
-   * of `admitted`, as the store counted them). Returns the cut when they crowd.
+   * of `admitted`, as the store counted them). Returns the cut when they crowd, its floor the
+   * fleet's: at most half the limit is given up at once, and never the level the fleet last raised from.
    */
   fleetRefused(refused: number, admitted: number): Cut | undefined {
     const cut = this.#crowd(refused, admitted, "of the fleet's attempts");
+    if (!cut) return undefined;
+    // The store counts the fleet's leases admitted before the refused one as what the provider
+    // was serving, but that count lags: leases passed on are renumbered meanwhile and other
+    // workers' refusals are still on their way. Measured at a 1 ms round trip it fell to 0 (64 → 1,
+    // and the fleet spent a second and a half probing back to 16). A cap found by halving takes
+    // one more crowd per halving, each a few milliseconds.
+    cut.floor = Math.max(cut.floor, Math.ceil(cut.from / 2));
     // A level the fleet raised from was proven by a full round there. A crowd above it means the
     // raise went too far, as in one process, even if the raise seemed to hold: a fleet on busy
-    // hosts may not fill a limit for a while after raising it. The fleet's count of what the
-    // provider was serving lags (see fleetCutFloor), so that level is the floor; a crowd at it
-    // (capacity really fell) falls past it.
-    if (cut && this.#raisedFrom !== undefined && this.#raisedFrom < cut.from) cut.floor = Math.max(cut.floor, this.#raisedFrom);
+    // hosts may not fill a limit for a while after raising it. With the count lagging, that level
+    // is the floor; a crowd at it (capacity really fell) falls past it.
+    if (this.#raisedFrom !== undefined && this.#raisedFrom < cut.from) cut.floor = Math.max(cut.floor, this.#raisedFrom);
     return cut;
   }
 

@@ -325,3 +325,32 @@ local fleetCap = 0
 for i = 1, #caps do fleetCap = fleetCap + tonumber(caps[i]) end
 return {num('limit', 0), num('version', 0), redis.call('ZCARD', KEYS[4]), fleetCap, redis.call('ZCARD', KEYS[2]), num('seq', 0)}
 `;
+
+/**
+ * A worker leaves the fleet (its store closes: the job is done, or the process stops): it leaves
+ * the queue, every lease it holds is freed (the ones it knows and any grant on its way to it), it
+ * is no longer a live worker, and the freed slots go to the waiting workers at once. Without it
+ * the slots of a worker that exits stay taken until their leases expire, and a worker that exits
+ * while queued is handed slots nobody will use (measured: 16 workers, each ending its share at its
+ * own time, left 9 of the fleet's 20 slots taken for 3–6 s at the end of the job).
+ * ARGV: worker id, lease ttl ms. Returns {leases freed, granted to waiting workers}.
+ */
+export const LEAVE_SCRIPT = `${PRELUDE}
+local worker, ttl = ARGV[1], tonumber(ARGV[2])
+dequeue(worker)
+redis.call('ZREM', KEYS[4], worker)
+redis.call('HDEL', KEYS[5], worker)
+local mine = worker .. ':'
+local freed = 0
+local leases = redis.call('ZRANGE', KEYS[2], 0, -1)
+for i = 1, #leases do
+  if string.sub(leases[i], 1, #mine) == mine then
+    redis.call('ZREM', KEYS[2], leases[i])
+    redis.call('ZREM', KEYS[3], leases[i])
+    freed = freed + 1
+  end
+end
+local before = redis.call('ZCARD', KEYS[2])
+handOff(nil, ttl, {})
+return {freed, redis.call('ZCARD', KEYS[2]) - before}
+`;

@@ -11,7 +11,8 @@
 //   when Redis answers again (one info line).
 // - Leases expire (LEASE_TTL_MS, server clock); this worker renews its own every
 //   RENEW_INTERVAL_MS, so a slow call is never counted twice and a killed worker's slots come
-//   back within LEASE_TTL_MS.
+//   back within LEASE_TTL_MS. A worker that closes its store leaves the fleet (LEAVE_SCRIPT): its
+//   slots and its place in the queue go to the others at once.
 // - Hand-off: a worker that listens for grants waits in the fleet's queue; a slot freed anywhere
 //   is published on its own channel (`<keyPrefix>:grant:<worker>`, one subscription per worker)
 //   and reaches its listener with no poll (docs/engine-rules.md "Shared admission store", the hand-off).
@@ -35,6 +36,7 @@ import type {
 } from './admission-store.ts';
 import {
   ACQUIRE_SCRIPT,
+  LEAVE_SCRIPT,
   PASS_SCRIPT,
   RECORD_REFUSAL_SCRIPT,
   RELEASE_SCRIPT,
@@ -99,6 +101,7 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
   #connected = false;
   #warned = false;
   #closed = false;
+  #closing?: Promise<void>;
   #renewTimer?: ReturnType<typeof setInterval>;
   #rejoinTimer?: ReturnType<typeof setInterval>;
   #liveWorkers = 1;
@@ -156,12 +159,22 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     return domain;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     this.#closed = true;
-    // Closed is offline: a waiter still queued admits locally instead of asking a closed client.
-    this.#connected = false;
+    // No heartbeat from here on (it would count this worker live again)...
     clearInterval(this.#renewTimer);
     clearInterval(this.#rejoinTimer);
+    // ...and it leaves the fleet: its slots and its place in the queue go to the others now, not
+    // when its leases expire (LEASE_TTL_MS). Bounded like every command; on a failure they
+    // expire as a killed worker's do.
+    await Promise.all([...this.#domains.values()].map((domain) => domain.leave()));
+    // Closed is offline: a waiter still queued admits locally instead of asking a closed client.
+    this.#connected = false;
     for (const domain of this.#domains.values()) domain.close();
     this.#subscriber?.destroy();
     this.#client.destroy();
@@ -472,6 +485,13 @@ class RedisDomain implements SharedAdmissionDomain {
     this.#liveWorkers = Math.max(1, liveWorkers);
     this.#fleetCap = fleetCap;
     this.#store.noteLiveWorkers(liveWorkers);
+  }
+
+  /** This worker leaves the fleet: its leases (and any grant on its way to it) are freed for the others, its place in the queue dropped. */
+  async leave(): Promise<void> {
+    this.#grantListener = undefined;
+    await this.#run(LEAVE_SCRIPT, [this.#store.workerId, LEASE_TTL_MS]);
+    this.#leases.clear();
   }
 
   close(): void {
