@@ -287,6 +287,61 @@ suite('shared admission store (real redis-server)', () => {
     }
   }, 30_000);
 
+  it('a registry that closes leaves the fleet at once: no lease, queue place or heartbeat of it stays behind for the others to wait out', async () => {
+    // A slow provider and more calls than the limit: the closing worker holds leases and waits in
+    // the fleet's queue when it closes (its calls end with the closed error, as on one process).
+    const provider = await startFakeProvider({ latencyMs: 400 });
+    const keyPrefix = prefix();
+    const [leaving, staying] = [0, 1].map(() => twoWorkerRegistry(provider.endpoints.openai, server.url, keyPrefix, 4, silentLogger));
+    const sampler = createClient({ url: server.url });
+    await sampler.connect();
+    try {
+      const call = async (registry: typeof leaving, i: number) =>
+        (await registry!.getClient('rows')).chat({ model: '', messages: [{ role: 'user', content: `row ${i}` }] });
+      // Settled as they end: the ones still running or waiting at close() end with the closed error.
+      const leavingCalls = Array.from({ length: 12 }, (_, i) =>
+        call(leaving, i).then(
+          () => 'ok',
+          (error: unknown) => (error as Error).message,
+        ),
+      );
+      const stayingCalls = Array.from({ length: 12 }, (_, i) => call(staying, i));
+      const workersKey = async () => (await sampler.keys(`${keyPrefix}:*:workers`))[0];
+      await expect
+        .poll(
+          async () => {
+            const key = await workersKey();
+            return key ? sampler.zCard(key) : 0;
+          },
+          { timeout: 5_000 },
+        )
+        .toBe(2);
+      const base = (await workersKey())!.slice(0, -':workers'.length);
+      await expect
+        .poll(async () => (await leaving!.admissionSnapshot()).find((s) => s.domain === 'chat')?.inFlight, { timeout: 5_000 })
+        .toBeGreaterThan(0);
+      await leaving!.close();
+      // Right after close(): one live worker, and every lease and queue place is the other's
+      // (a member's worker is its first three fields, host:pid:random.epoch).
+      const workerOf = (member: string) => member.split(':').slice(0, 3).join(':');
+      const live = await sampler.zRange(`${base}:workers`, 0, -1);
+      expect(live).toHaveLength(1);
+      const held = await sampler.zRange(`${base}:leases`, 0, -1);
+      const queued = await sampler.zRange(`${base}:queue`, 0, -1);
+      expect([...held, ...queued].map(workerOf).filter((worker) => worker !== live[0])).toEqual([]);
+      // The other worker's calls all succeed, well within a lease's life.
+      const started = Date.now();
+      const results = await Promise.allSettled(stayingCalls);
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      expect(Date.now() - started).toBeLessThan(LEASE_TTL_MS);
+      for (const outcome of await Promise.all(leavingCalls)) expect(outcome).toMatch(/^ok$|was closed/);
+    } finally {
+      sampler.destroy();
+      await Promise.all([leaving!.close(), staying!.close()]);
+      await provider.close();
+    }
+  }, 30_000);
+
   it('Redis gone: each of two workers falls back to half of the last shared limit', async () => {
     const own = await startRedisServer();
     const provider = await startFakeProvider({ latencyMs: 5 });
