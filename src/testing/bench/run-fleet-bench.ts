@@ -15,7 +15,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import { measureRoundTrip, startDelayProxy, type DelayProxy } from '../network/delay-proxy.ts';
-import { startProviderProcess } from '../soak/provider-process.ts';
+import { type ProviderProcess, startProviderProcess } from '../soak/provider-process.ts';
 import type { FakeProviderStats } from '../fake-provider/fake-provider-server.ts';
 import type { RedisClusterHandle } from '../redis/redis-cluster.ts';
 import type { RedisServer } from '../redis/redis-server.ts';
@@ -145,17 +145,18 @@ export async function runFleetScenario(
 ): Promise<FleetRow> {
   const scenario = scenarioOf(id);
   const totalCalls = options.calls ?? scenario.calls ?? 0;
-  const provider = await startProviderProcess(scenario.provider);
-  const warmUpCalls = options.warmUpCalls ?? FLEET_WARM_UP_CALLS;
-  // The warm-up's provider: the scenario's latency, no limit (fleet-worker.ts).
-  const warmUpProvider = warmUpCalls > 0 ? await startProviderProcess({ latencyMs: scenario.provider.latencyMs }) : undefined;
-  const keyPrefix = `fleet:${id}:${store}:${event}:${Date.now()}`;
   if (store === 'redis' && !options.redis) throw new Error('the Redis store needs a redis-server');
   if (store === 'cluster' && !options.cluster) throw new Error('the cluster store needs a Redis Cluster');
+  const warmUpCalls = options.warmUpCalls ?? FLEET_WARM_UP_CALLS;
+  const provider = await startProviderProcess(scenario.provider);
+  const keyPrefix = `fleet:${id}:${store}:${event}:${Date.now()}`;
   const workers: Worker[] = [];
   const rttMs = options.rttMs ?? 0;
   const proxies: DelayProxy[] = [];
+  let warmUpProvider: ProviderProcess | undefined;
   try {
+    // The warm-up's provider: the scenario's latency, no limit (fleet-worker.ts).
+    if (warmUpCalls > 0) warmUpProvider = await startProviderProcess({ latencyMs: scenario.provider.latencyMs });
     const endpoint = await throughDelay(provider.endpoints[scenario.protocol], rttMs, proxies);
     const warmUpEndpoint = warmUpProvider && (await throughDelay(warmUpProvider.endpoints[scenario.protocol], rttMs, proxies));
     const redisUrl = store === 'redis' ? await throughDelay(options.redis!.url, rttMs, proxies) : undefined;

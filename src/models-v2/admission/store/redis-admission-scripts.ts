@@ -333,7 +333,7 @@ return {num('limit', 0), num('version', 0), redis.call('ZCARD', KEYS[4]), fleetC
  * the slots of a worker that exits stay taken until their leases expire, and a worker that exits
  * while queued is handed slots nobody will use (measured: 16 workers, each ending its share at its
  * own time, left 9 of the fleet's 20 slots taken for 3–6 s at the end of the job).
- * ARGV: worker id, lease ttl ms. Returns {leases freed, granted to waiting workers}.
+ * ARGV: worker id, lease ttl ms. Returns {leases freed}.
  */
 export const LEAVE_SCRIPT = `${PRELUDE}
 local worker, ttl = ARGV[1], tonumber(ARGV[2])
@@ -350,7 +350,6 @@ for i = 1, #leases do
     freed = freed + 1
   end
 end
-local before = redis.call('ZCARD', KEYS[2])
 handOff(nil, ttl, {})
-return {freed, redis.call('ZCARD', KEYS[2]) - before}
+return {freed}
 `;
