@@ -69,11 +69,14 @@ export class CapacityLimit {
   /** Shared store: the fleet's refusals in the crowd window at the current limit, as last counted. */
   #fleetRefused = 0;
   /**
-   * The start of the latest raise (this worker's probe or one it adopted), kept after the raise
-   * held: a fleet's crowd above it falls no lower (`fleetRefused`); forgotten once the limit is at
-   * or below it.
+   * The starts of the raises that led to the current limit (this worker's probes and those it
+   * adopted), lowest first, kept after each raise held: a fleet's crowd above the latest falls no
+   * lower (`fleetRefused`), and a raised level that draws refusals a whole window long is given
+   * back to it (`#crowd`). A start is forgotten once the limit is at or below it, so a probe
+   * refused back to a level that was itself a raise (16 → 17 held, 17 → 19 refused) still knows
+   * where 17 came from. At most one entry per level below the cap.
    */
-  #raisedFrom?: number;
+  #raises: number[] = [];
 
   constructor(cap: number) {
     this.#value = cap;
@@ -162,7 +165,8 @@ export class CapacityLimit {
     // raise went too far, as in one process, even if the raise seemed to hold: a fleet on busy
     // hosts may not fill a limit for a while after raising it. With the count lagging, that level
     // is the floor; a crowd at it (capacity really fell) falls past it.
-    if (this.#raisedFrom !== undefined && this.#raisedFrom < cut.from) cut.floor = Math.max(cut.floor, this.#raisedFrom);
+    const raisedFrom = this.#raisedFrom;
+    if (raisedFrom !== undefined && raisedFrom < cut.from) cut.floor = Math.max(cut.floor, raisedFrom);
     return cut;
   }
 
@@ -233,7 +237,7 @@ export class CapacityLimit {
     if (probe.confirmed) this.#probeIntervalMs = PROBE_INTERVAL_MIN_MS;
     const change = this.set(probe.to, admitted, now, probe.reason);
     this.#probeFrom = probe.from;
-    this.#raisedFrom = probe.from;
+    this.#raised(probe.from);
     this.#probeStep = probe.step;
     return change;
   }
@@ -249,13 +253,23 @@ export class CapacityLimit {
     const change = this.set(to, admitted, now, reason);
     if (to > from) {
       this.#probeFrom = from;
-      this.#raisedFrom = from;
+      this.#raised(from);
       this.#probeStep = to - from;
     } else if (to < from) {
       // A cut: probing starts again from +1, as after this worker's own cut.
       this.#probeStep = 1;
     }
     return change;
+  }
+
+  /** The start of the latest raise still below the limit (undefined: the limit was not raised since its last cut). */
+  get #raisedFrom(): number | undefined {
+    return this.#raises.at(-1);
+  }
+
+  /** A raise from `from` (to above it) was applied. */
+  #raised(from: number): void {
+    this.#raises.push(from);
   }
 
   /** No probe before `at` (the fleet's probe back-off is still running). */
@@ -275,7 +289,7 @@ export class CapacityLimit {
     this.#saturated = false;
     this.#refused = [];
     this.#fleetRefused = 0;
-    if (this.#raisedFrom !== undefined && to <= this.#raisedFrom) this.#raisedFrom = undefined;
+    while (this.#raises.length > 0 && to <= this.#raises[this.#raises.length - 1]) this.#raises.pop();
     this.#probeFrom = undefined;
     this.#probeHeld = false;
     if (from === to) return undefined;
