@@ -7,6 +7,7 @@ import {
   CROWDING_WINDOW,
   PROBE_INTERVAL_MAX_MS,
   PROBE_INTERVAL_MIN_MS,
+  PROBE_PAYBACK_MIN_MS,
 } from '../../src/models-v2/admission/limits/capacity-limit.ts';
 
 const T0 = 1_700_000_000_000;
@@ -236,6 +237,19 @@ describe('CapacityLimit', () => {
     limit.set(16, 200, T0 + 11_000, 'given back');
     expect(limit.fleetRefused(5, 64)).toBeUndefined();
     expect(limit.fleetRefused(16, 64)).toMatchObject({ from: 16, floor: 8 });
+  });
+
+  it('no probe when the demand ends within the payback time: twice the last Retry-After, at least PROBE_PAYBACK_MIN_MS', () => {
+    const limit = raisedTo17AndHeld();
+    limit.saturate();
+    expect(limit.probePaybackMs).toBe(PROBE_PAYBACK_MIN_MS);
+    expect(limit.probe(T0 + 10_000, 64, 33, PROBE_PAYBACK_MIN_MS - 1)).toBeUndefined();
+    expect(limit.probe(T0 + 10_000, 64, 33, PROBE_PAYBACK_MIN_MS)).toMatchObject({ from: 17 });
+    // A provider that asks for 5 s between attempts: a probe needs 10 s of demand left.
+    limit.retryAfterSeen(5_000);
+    expect(limit.probePaybackMs).toBe(10_000);
+    expect(limit.probe(T0 + 10_000, 64, 33, 9_999)).toBeUndefined();
+    expect(limit.probe(T0 + 10_000, 64, 33)).toMatchObject({ from: 17 });
   });
 
   it('setting the same value reports no change; a new value is the last change', () => {

@@ -26,6 +26,13 @@ export const CROWDING_MIN_COUNT = 4;
 export const CROWDING_MIN_SHARE = 0.25;
 export const PROBE_INTERVAL_MIN_MS = 250;
 export const PROBE_INTERVAL_MAX_MS = 1_000;
+/**
+ * A probe pays only when the demand outlasts what its refusals cost: each refused attempt sits out
+ * the provider's Retry-After, so a probe made when the backlog runs out sooner than that turns
+ * its refusals into the job's tail (a column of a batch waits for its last row). No probe when
+ * the backlog ends within twice the last Retry-After seen, and at least this long.
+ */
+export const PROBE_PAYBACK_MIN_MS = 2_000;
 
 /** 429s crowded the recent admissions: the limit should fall from `from`, no lower than `floor`. */
 export interface Cut {
@@ -77,6 +84,8 @@ export class CapacityLimit {
    * where 17 came from. At most one entry per level below the cap.
    */
   #raises: number[] = [];
+  /** The provider's last Retry-After on a refusal (0: none seen). */
+  #retryAfterMs = 0;
 
   constructor(cap: number) {
     this.#value = cap;
@@ -93,6 +102,16 @@ export class CapacityLimit {
 
   get lastChange(): LimitChange | undefined {
     return this.#lastChange;
+  }
+
+  /** A refusal's Retry-After, as the provider sent it. */
+  retryAfterSeen(ms: number): void {
+    if (Number.isFinite(ms) && ms >= 0) this.#retryAfterMs = ms;
+  }
+
+  /** How long the demand must still last for a probe to pay (PROBE_PAYBACK_MIN_MS). */
+  get probePaybackMs(): number {
+    return Math.max(PROBE_PAYBACK_MIN_MS, 2 * this.#retryAfterMs);
   }
 
   /** Demand filled the limit (an admission reached it, or the fleet's in-flight count did). */
@@ -218,10 +237,13 @@ export class CapacityLimit {
   /**
    * The probe due at `now` below `cap`, if a full round of successes filled the limit; `admitted`
    * is the latest admission number. Not while refusals gather in the window (as many as a crowd
-   * needs, if not its share): a limit that draws them is no place to raise from.
+   * needs, if not its share): a limit that draws them is no place to raise from. Not when the
+   * demand ends within `probePaybackMs` (`endsInMs`: when the backlog runs out, as the policy
+   * estimates it; Infinity while calls keep arriving).
    */
-  probe(now: number, cap: number, admitted: number): Probe | undefined {
+  probe(now: number, cap: number, admitted: number, endsInMs = Number.POSITIVE_INFINITY): Probe | undefined {
     if (this.#value >= cap || !this.#saturated) return undefined;
+    if (endsInMs < this.probePaybackMs) return undefined;
     if (this.#provenAtLimit < this.#value || now < this.#nextProbeAt) return undefined;
     this.#slideWindow(admitted);
     if (Math.max(this.#refused.length, this.#fleetRefused) >= CROWDING_MIN_COUNT) return undefined;
