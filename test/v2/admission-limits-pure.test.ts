@@ -7,6 +7,7 @@ import {
   CROWDING_WINDOW,
   PROBE_INTERVAL_MAX_MS,
   PROBE_INTERVAL_MIN_MS,
+  PROBE_PAYBACK_MIN_MS,
 } from '../../src/models-v2/admission/limits/capacity-limit.ts';
 
 const T0 = 1_700_000_000_000;
@@ -212,6 +213,43 @@ describe('CapacityLimit', () => {
     limit.adopt(17, 200, T0, 'the shared limit changed');
     expect(limit.fleetRefused(5, 63)).toBeUndefined();
     expect(limit.fleetRefused(5, 64)).toMatchObject({ from: 17, floor: 16, reason: expect.stringMatching(/^raise refused: /) });
+  });
+
+  it('a probe refused back to a level that was itself a raise still gives that level back when it draws refusals a whole window long', () => {
+    // The trace behind the 429s at 3 ms (docs/benchmarks.md, fifth pass): 16 → 17 held a round, the
+    // next probe doubled to 19, a crowd refused it back to 17 — and 17 then drew a few per cent of
+    // refusals for seconds, because the fall had forgotten that 17 was a raise from 16.
+    const limit = raisedTo17AndHeld();
+    limit.saturate();
+    const probe = limit.probe(T0 + 10_000, 64, 33)!;
+    expect(probe).toMatchObject({ from: 17, to: 19, step: 2, confirmed: true });
+    limit.applyProbe(probe, 33, T0 + 10_000);
+    let cut;
+    for (const seq of [34, 35, 36, 37]) cut = limit.refused(seq, 40);
+    expect(cut).toMatchObject({ from: 19, floor: 17, reason: expect.stringMatching(/^probe refused: /) });
+    limit.applyCut(cut!, CapacityLimit.cutTo(cut!, 17), 40, T0 + 10_100);
+    expect(limit.value).toBe(17);
+    // At 17 again: noise while the window fills, then given back to 16, where the first raise started.
+    for (const seq of [50, 60, 70, 80]) expect(limit.refused(seq, 100)).toBeUndefined();
+    expect(limit.refused(90, 104)).toMatchObject({ from: 17, floor: 16, reason: expect.stringMatching(/^raise refused: /) });
+    // The fleet's counts, the same: a crowd at 17 falls no lower than 16; at 16 the raise is forgotten.
+    expect(limit.fleetRefused(16, 64)).toMatchObject({ from: 17, floor: 16 });
+    limit.set(16, 200, T0 + 11_000, 'given back');
+    expect(limit.fleetRefused(5, 64)).toBeUndefined();
+    expect(limit.fleetRefused(16, 64)).toMatchObject({ from: 16, floor: 8 });
+  });
+
+  it('no probe when the demand ends within the payback time: twice the last Retry-After, at least PROBE_PAYBACK_MIN_MS', () => {
+    const limit = raisedTo17AndHeld();
+    limit.saturate();
+    expect(limit.probePaybackMs).toBe(PROBE_PAYBACK_MIN_MS);
+    expect(limit.probe(T0 + 10_000, 64, 33, PROBE_PAYBACK_MIN_MS - 1)).toBeUndefined();
+    expect(limit.probe(T0 + 10_000, 64, 33, PROBE_PAYBACK_MIN_MS)).toMatchObject({ from: 17 });
+    // A provider that asks for 5 s between attempts: a probe needs 10 s of demand left.
+    limit.retryAfterSeen(5_000);
+    expect(limit.probePaybackMs).toBe(10_000);
+    expect(limit.probe(T0 + 10_000, 64, 33, 9_999)).toBeUndefined();
+    expect(limit.probe(T0 + 10_000, 64, 33)).toMatchObject({ from: 17 });
   });
 
   it('setting the same value reports no change; a new value is the last change', () => {

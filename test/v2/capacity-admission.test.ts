@@ -5,6 +5,7 @@ import { ModelRequestAdmissionTimeoutError, ModelTimeoutError } from '../../src/
 import type { Logger } from '../../src/core/logger.ts';
 
 import { CapacityAdmission, PROBE_INTERVAL_MAX_MS, PROBE_INTERVAL_MIN_MS } from '../../src/models-v2/admission/capacity-admission.ts';
+import { PROBE_PAYBACK_MIN_MS } from '../../src/models-v2/admission/limits/capacity-limit.ts';
 import { headerLookup } from '../../src/models-v2/transport/header-lookup.ts';
 import { PACING_MARGIN, RateBucketMirror } from '../../src/models-v2/admission/pacing/rate-bucket-mirror.ts';
 
@@ -124,6 +125,38 @@ describe('capacity admission: concurrency', () => {
       (await waiting).release({ kind: 'success' });
     }
     expect(limits).toEqual([9, 11, 15, 23, 39]);
+  });
+
+  it('does not probe when the backlog runs out before a refused attempt would be retried (its refusals would be the tail); a long backlog or calls still arriving keep probing', async () => {
+    /** Learns the cap of 4 (50 ms calls, Retry-After 1 s), then runs `rounds` rounds of a job of `backlog` calls submitted at once. */
+    async function job(backlog: number, arriving: 'nothing' | 'new calls' | 'retries') {
+      const { throttle, runtime, chat, take } = admission(32);
+      const first = await take(32);
+      await runtime.sleep(50);
+      for (const permit of first.slice(4)) permit.release({ kind: 'rate_limited', retryAfterMs: 1000 });
+      for (const permit of first.slice(0, 4)) permit.release({ kind: 'success' });
+      expect(chat().limit).toBe(4);
+      const queued = Array.from({ length: backlog }, () => throttle.acquire('chat', runtime));
+      let next = 0;
+      for (let round = 0; round < 8; round += 1) {
+        const running = await Promise.all(queued.slice(next, next + chat().limit));
+        next += running.length;
+        await runtime.sleep(50);
+        if (arriving !== 'nothing') queued.push(throttle.acquire('chat', runtime, undefined, { retry: arriving === 'retries' }));
+        for (const permit of running) permit.release({ kind: 'success' });
+      }
+      return chat().limit;
+    }
+    // 36 queued at 4 × 50 ms: gone in under half a second, sooner than the payback time (twice
+    // the Retry-After, at least PROBE_PAYBACK_MIN_MS).
+    expect(PROBE_PAYBACK_MIN_MS).toBeGreaterThan(500);
+    expect(await job(40, 'nothing')).toBe(4);
+    // 400 queued: 5 s of work left, the probe pays.
+    expect(await job(400, 'nothing')).toBeGreaterThan(4);
+    // New calls keep arriving (a closed loop of callers): the backlog never runs out.
+    expect(await job(40, 'new calls')).toBeGreaterThan(4);
+    // Retries re-entering the queue (the retry executor marks them) are not new demand.
+    expect(await job(40, 'retries')).toBe(4);
   });
 
   it('does not raise a limit that demand never filled', async () => {

@@ -209,6 +209,31 @@ suite('lease hand-off through the fleet queue (real redis-server)', () => {
     expect(after?.outcomes).toEqual({ succeeded: 1, refused: 0, admitted: 1 });
   });
 
+  it("counts a refusal reported up to a limit's worth of admissions after the crowd window: a report is one attempt's round trip late", async () => {
+    // At a limit of 64 on a fresh domain, 48 leases cycling through quick 429s admitted more than
+    // 64 attempts while one refusal was on its way to the store: with a window of 64 admissions
+    // every refusal aged out before it was counted, and the fleet sat at 64 for most of a second.
+    const keyPrefix = prefix();
+    const a = await worker(keyPrefix);
+    const leases = await held(a.domain, 8, 8);
+    const [cycling, , refused] = leases;
+    // 65 more admissions (the lease renumbered by each pass) before the refusal of admission 3 is reported.
+    let seq = cycling!.seq;
+    for (let i = 0; i < 65; i += 1) {
+      const reply = await a.domain.pass(cycling!.id, 0, { outcome: 'other', seq });
+      seq = reply!.lease.seq;
+    }
+    expect(seq).toBe(73);
+    // The pass that reports it is admission 74: the window is the last 64 (11–74), and a refusal
+    // counts if its attempt was among the last 64 + 8 (the limit), numbers 3–74. Admission 3's does.
+    const late = await a.domain.pass(cycling!.id, 0, { outcome: 'refused', seq: refused!.seq });
+    expect(late?.outcomes).toEqual({ succeeded: 0, refused: 1, admitted: 64 });
+    // One admission on, it has left the window.
+    await a.domain.pass(cycling!.id, 0, { outcome: 'other', seq: late!.lease.seq });
+    const gone = await a.domain.release(leases[3]!.id, {}, [], { outcome: 'other', seq: leases[3]!.seq });
+    expect(gone?.outcomes).toEqual({ succeeded: 0, refused: 0, admitted: 64 });
+  });
+
   it('a shared bucket refills with time even when the spend after its last reading never reports back (no stall)', async () => {
     const keyPrefix = prefix();
     const reader = await worker(keyPrefix);

@@ -30,6 +30,8 @@ export interface AdmissionDemand {
   tokens?: number;
   /** Named in the admission-timeout error. */
   modelAlias?: string;
+  /** A retry of a call admitted before (refused or failed): not new demand. */
+  retry?: boolean;
 }
 
 export interface Admission {

@@ -34,7 +34,7 @@ import type {
 } from './admission.ts';
 import { type AdmissionContext, logLimitChange, snapshotHeader } from './admission-context.ts';
 import { AdmissionGate, type GateRules, type GateWaiter } from './admission-gate.ts';
-import { CapacityLimit, type Cut } from './limits/capacity-limit.ts';
+import { CapacityLimit, type Cut, PROBE_INTERVAL_MIN_MS } from './limits/capacity-limit.ts';
 import { bucketSnapshot, MAX_PACING_WAIT_MS, observeReading, pacingWaitMs, sharedReadings } from './pacing/bucket-pacing.ts';
 import { RateBucketMirror } from './pacing/rate-bucket-mirror.ts';
 import type { EndedAttempt, FleetOutcomes, SharedAdmissionDomain, SharedBucketReading, SharedLease } from './store/admission-store.ts';
@@ -54,16 +54,19 @@ export const SHARED_SLOT_RETRY_MS = 250;
 /** Shared store: queued attempts one acquisition asks slots for (one round trip for all of them). */
 export const SHARED_BATCH = 16;
 /**
- * Shared store: how many times in a row a worker may pass a lease straight to its own next
- * attempt while other workers wait in the fleet's queue; the next release hands it to the oldest
- * of them. (No one waiting: no bound.) docs/engine-rules.md "Shared admission store".
+ * Shared store: how many times in a row a worker holding more than its share of the fleet's limit
+ * (the limit ÷ the live workers, rounded down) may pass a lease straight to its own next attempt
+ * while other workers wait in the fleet's queue; the next release hands it to the oldest of them.
+ * (No one waiting, or a worker within its share: no bound.) docs/engine-rules.md "Shared admission store".
  */
 export const SHARED_PASS_LIMIT = 3;
 
 /** Shared store: a lease passed on within this worker. */
 interface Passes {
-  /** Times in a row (SHARED_PASS_LIMIT: it goes back to the fleet). */
+  /** Times in a row (SHARED_PASS_LIMIT: it goes back to the fleet, unless the worker is within its share). */
   count: number;
+  /** The store's answer said the lease must go back: it is gone (expired), or the fleet holds more than its limit. */
+  giveBack?: boolean;
   /** Settles when the store has renumbered the lease for this attempt (its fleet admission number is known then). */
   renumbered?: Promise<void>;
   /**
@@ -76,6 +79,8 @@ interface Passes {
 interface Ticket {
   seq: number;
   admittedAt: number;
+  /** This worker's clock at admission (admittedAt is the fleet's, for a lease). */
+  startedAt: number;
   tokens: number;
   requestsThrough: number;
   tokensThrough: number;
@@ -111,7 +116,14 @@ interface DomainState {
   requests?: RateBucketMirror;
   tokens?: RateBucketMirror;
   shared?: SharedState;
+  /** When the last new call (not a retry) arrived, by the caller's clock. */
+  newCallAt?: number;
+  /** How long a successful attempt takes, smoothed (LATENCY_WEIGHT per success). */
+  latencyMs?: number;
 }
+
+/** The weight of each success in the smoothed attempt latency. */
+const LATENCY_WEIGHT = 0.1;
 
 export type SharedDomainSource = (domain: AdmissionDomain) => SharedAdmissionDomain | undefined;
 
@@ -161,6 +173,7 @@ export class CapacityAdmission implements Admission {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const state = this.#state(domain);
     state.clock = runtime;
+    if (!demand?.retry) state.newCallAt = runtime.now();
     return state.gate.enter(runtime, signal, demand);
   }
 
@@ -233,16 +246,22 @@ export class CapacityAdmission implements Admission {
   /**
    * Shared store: the lease of an attempt that ended goes straight to this worker's next attempt,
    * with no round trip on its way (the store renews and renumbers it meanwhile), when that is safe
-   * and fair: the concurrency limit alone governs (no rate bucket to check), and the lease has not
-   * been passed on SHARED_PASS_LIMIT times in a row after successes while other workers wait.
-   * The store's answer resets the count when nobody waits, and ends the run when the fleet holds
-   * more leases than a lowered limit.
+   * and fair: the concurrency limit alone governs (no rate bucket to check), and either this
+   * worker holds no more than its share of the fleet's limit (÷ the live workers, rounded down) or
+   * the lease has not been passed on SHARED_PASS_LIMIT times in a row after successes while other
+   * workers wait. The store's answer resets the count when nobody waits, and ends the run when the
+   * fleet holds more leases than a lowered limit or the lease is gone.
    */
   #passOn(domain: AdmissionDomain, state: DomainState, shared: SharedState, ticket: Ticket, ended: EndedAttempt['outcome']): boolean {
     const lease = ticket.lease!;
     const passes = ticket.passes!;
     if (state.requests || state.tokens || !shared.domain.connected) return false;
-    if (passes.count >= SHARED_PASS_LIMIT || state.gate.size === 0 || state.inFlight.size >= this.#cap) return false;
+    if (passes.giveBack || state.gate.size === 0 || state.inFlight.size >= this.#cap) return false;
+    // Within its share a worker keeps its leases: no worker can be starved by it (if every other
+    // worker held its share or less, a slot would be free for the one that waits), and a slot that
+    // changes workers sits idle for a Redis trip and a process's wake-up, each time.
+    const share = Math.floor(state.limit.value / shared.domain.liveWorkers);
+    if (passes.count >= SHARED_PASS_LIMIT && state.inFlight.size + 1 > share) return false;
     const next: SharedLease = { ...lease };
     // A slot refused with a 429 stays with the worker that saw it, uncounted: the next attempt goes
     // out at once, as in one process, and the store counts the refusals toward the fleet's crowd.
@@ -262,7 +281,7 @@ export class CapacityAdmission implements Admission {
       const reply = await shared.domain.pass(next.id, cost, endedAttempt);
       if (!reply) return;
       if (reply.over) nextPasses.overLimit = true;
-      if (!reply.kept || reply.over) nextPasses.count = SHARED_PASS_LIMIT;
+      if (!reply.kept || reply.over) nextPasses.giveBack = true;
       else if (reply.othersWaiting === 0) nextPasses.count = 0;
       if (reply.kept) Object.assign(next, reply.lease);
       this.#judgeFleet(domain, state, shared, reply, endedAttempt);
@@ -369,13 +388,21 @@ export class CapacityAdmission implements Admission {
       ? {
           seq: state.seq,
           admittedAt: lease.admittedAt,
+          startedAt: now,
           tokens: waiter.tokens,
           requestsThrough: lease.requestsThrough,
           tokensThrough: lease.tokensThrough,
           lease,
           passes: passes ?? { count: 0 },
         }
-      : { seq: state.seq, admittedAt: now, tokens: waiter.tokens, requestsThrough: state.seq, tokensThrough: state.tokensSpent };
+      : {
+          seq: state.seq,
+          admittedAt: now,
+          startedAt: now,
+          tokens: waiter.tokens,
+          requestsThrough: state.seq,
+          tokensThrough: state.tokensSpent,
+        };
     state.inFlight.add(ticket.seq);
     if (!lease && state.inFlight.size >= state.limit.value) state.limit.saturate();
     let released = false;
@@ -405,10 +432,13 @@ export class CapacityAdmission implements Admission {
     if (outcome.rateLimits) observeReading(state, outcome.rateLimits, { ...ticket, seq: ticket.lease?.seq ?? ticket.seq });
     const fleet = ticket.lease !== undefined && state.shared?.domain.connected === true;
     if (outcome.kind === 'success') {
+      const took = Math.max(0, now - ticket.startedAt);
+      state.latencyMs = state.latencyMs === undefined ? took : state.latencyMs + LATENCY_WEIGHT * (took - state.latencyMs);
       if (!fleet && state.limit.succeeded(ticket.seq)) this.#maybeRaise(domain, state, now);
       return 'ok';
     }
     if (outcome.kind !== 'rate_limited') return 'other';
+    if (outcome.retryAfterMs !== undefined) state.limit.retryAfterSeen(outcome.retryAfterMs);
     const reading = outcome.rateLimits;
     const requestsEmpty = RateBucketMirror.exhausted(reading?.requests, 1);
     const tokensEmpty = RateBucketMirror.exhausted(reading?.tokens, ticket.tokens);
@@ -432,7 +462,7 @@ export class CapacityAdmission implements Admission {
   #maybeRaise(domain: AdmissionDomain, state: DomainState, now: number): void {
     const shared = state.shared?.domain.connected ? state.shared : undefined;
     // Shared: the limit is the fleet's, bounded by the caps of the live workers together.
-    const probe = state.limit.probe(now, shared ? shared.domain.fleetCap : this.#cap, state.seq);
+    const probe = state.limit.probe(now, shared ? shared.domain.fleetCap : this.#cap, state.seq, endsInMs(state, now));
     if (!probe) return;
     if (!shared) {
       this.#logged(domain, state.limit.applyProbe(probe, state.seq, now));
@@ -523,6 +553,19 @@ export class CapacityAdmission implements Admission {
 /** How an ended attempt counts for the fleet's limit: not at all when it ran above a lowered limit. */
 function counted(ticket: Ticket, outcome: EndedAttempt['outcome']): EndedAttempt['outcome'] {
   return ticket.passes?.overLimit ? 'other' : outcome;
+}
+
+/**
+ * When this domain's backlog runs out, from `now`: the queued attempts at the concurrency this
+ * worker runs, each taking the smoothed latency. Infinity before any success, and while new calls
+ * keep arriving (one within the last two call durations, and PROBE_INTERVAL_MIN_MS: a closed loop
+ * of callers never runs out; a job submitted at once stops arriving).
+ */
+function endsInMs(state: DomainState, now: number): number {
+  const latencyMs = state.latencyMs;
+  if (latencyMs === undefined || state.newCallAt === undefined) return Number.POSITIVE_INFINITY;
+  if (now - state.newCallAt < Math.max(2 * latencyMs, PROBE_INTERVAL_MIN_MS)) return Number.POSITIVE_INFINITY;
+  return (state.gate.size / Math.max(1, state.inFlight.size)) * latencyMs;
 }
 
 /**

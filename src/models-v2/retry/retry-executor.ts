@@ -44,7 +44,7 @@ export async function executeWithRetries<T>(
   for (let retriesMade = 0; ; retriesMade += 1) {
     if (signal?.aborted) throw signal.reason;
     const waitStartedAt = observer ? runtime.now() : 0;
-    const permit = await admission.acquire(domain, runtime, signal, demand);
+    const permit = await admission.acquire(domain, runtime, signal, retriesMade > 0 ? { ...demand, retry: true } : demand);
     const observed = observer?.attemptStarted({ attempt: retriesMade + 1, admissionWaitMs: runtime.now() - waitStartedAt });
     let rateLimits: RateLimitReading | undefined;
     const observe: ObserveHeaders = (header) => {

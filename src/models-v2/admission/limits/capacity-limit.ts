@@ -26,6 +26,13 @@ export const CROWDING_MIN_COUNT = 4;
 export const CROWDING_MIN_SHARE = 0.25;
 export const PROBE_INTERVAL_MIN_MS = 250;
 export const PROBE_INTERVAL_MAX_MS = 1_000;
+/**
+ * A probe pays only when the demand outlasts what its refusals cost: each refused attempt sits out
+ * the provider's Retry-After, so a probe made when the backlog runs out sooner than that turns
+ * its refusals into the job's tail (a column of a batch waits for its last row). No probe when
+ * the backlog ends within twice the last Retry-After seen, and at least this long.
+ */
+export const PROBE_PAYBACK_MIN_MS = 2_000;
 
 /** 429s crowded the recent admissions: the limit should fall from `from`, no lower than `floor`. */
 export interface Cut {
@@ -69,11 +76,16 @@ export class CapacityLimit {
   /** Shared store: the fleet's refusals in the crowd window at the current limit, as last counted. */
   #fleetRefused = 0;
   /**
-   * The start of the latest raise (this worker's probe or one it adopted), kept after the raise
-   * held: a fleet's crowd above it falls no lower (`fleetRefused`); forgotten once the limit is at
-   * or below it.
+   * The starts of the raises that led to the current limit (this worker's probes and those it
+   * adopted), lowest first, kept after each raise held: a fleet's crowd above the latest falls no
+   * lower (`fleetRefused`), and a raised level that draws refusals a whole window long is given
+   * back to it (`#crowd`). A start is forgotten once the limit is at or below it, so a probe
+   * refused back to a level that was itself a raise (16 → 17 held, 17 → 19 refused) still knows
+   * where 17 came from. At most one entry per level below the cap.
    */
-  #raisedFrom?: number;
+  #raises: number[] = [];
+  /** The provider's last Retry-After on a refusal (0: none seen). */
+  #retryAfterMs = 0;
 
   constructor(cap: number) {
     this.#value = cap;
@@ -90,6 +102,16 @@ export class CapacityLimit {
 
   get lastChange(): LimitChange | undefined {
     return this.#lastChange;
+  }
+
+  /** A refusal's Retry-After, as the provider sent it. */
+  retryAfterSeen(ms: number): void {
+    if (Number.isFinite(ms) && ms >= 0) this.#retryAfterMs = ms;
+  }
+
+  /** How long the demand must still last for a probe to pay (PROBE_PAYBACK_MIN_MS). */
+  get probePaybackMs(): number {
+    return Math.max(PROBE_PAYBACK_MIN_MS, 2 * this.#retryAfterMs);
   }
 
   /** Demand filled the limit (an admission reached it, or the fleet's in-flight count did). */
@@ -162,7 +184,8 @@ export class CapacityLimit {
     // raise went too far, as in one process, even if the raise seemed to hold: a fleet on busy
     // hosts may not fill a limit for a while after raising it. With the count lagging, that level
     // is the floor; a crowd at it (capacity really fell) falls past it.
-    if (this.#raisedFrom !== undefined && this.#raisedFrom < cut.from) cut.floor = Math.max(cut.floor, this.#raisedFrom);
+    const raisedFrom = this.#raisedFrom;
+    if (raisedFrom !== undefined && raisedFrom < cut.from) cut.floor = Math.max(cut.floor, raisedFrom);
     return cut;
   }
 
@@ -214,10 +237,13 @@ export class CapacityLimit {
   /**
    * The probe due at `now` below `cap`, if a full round of successes filled the limit; `admitted`
    * is the latest admission number. Not while refusals gather in the window (as many as a crowd
-   * needs, if not its share): a limit that draws them is no place to raise from.
+   * needs, if not its share): a limit that draws them is no place to raise from. Not when the
+   * demand ends within `probePaybackMs` (`endsInMs`: when the backlog runs out, as the policy
+   * estimates it; Infinity while calls keep arriving).
    */
-  probe(now: number, cap: number, admitted: number): Probe | undefined {
+  probe(now: number, cap: number, admitted: number, endsInMs = Number.POSITIVE_INFINITY): Probe | undefined {
     if (this.#value >= cap || !this.#saturated) return undefined;
+    if (endsInMs < this.probePaybackMs) return undefined;
     if (this.#provenAtLimit < this.#value || now < this.#nextProbeAt) return undefined;
     this.#slideWindow(admitted);
     if (Math.max(this.#refused.length, this.#fleetRefused) >= CROWDING_MIN_COUNT) return undefined;
@@ -233,7 +259,7 @@ export class CapacityLimit {
     if (probe.confirmed) this.#probeIntervalMs = PROBE_INTERVAL_MIN_MS;
     const change = this.set(probe.to, admitted, now, probe.reason);
     this.#probeFrom = probe.from;
-    this.#raisedFrom = probe.from;
+    this.#raised(probe.from);
     this.#probeStep = probe.step;
     return change;
   }
@@ -249,13 +275,23 @@ export class CapacityLimit {
     const change = this.set(to, admitted, now, reason);
     if (to > from) {
       this.#probeFrom = from;
-      this.#raisedFrom = from;
+      this.#raised(from);
       this.#probeStep = to - from;
     } else if (to < from) {
       // A cut: probing starts again from +1, as after this worker's own cut.
       this.#probeStep = 1;
     }
     return change;
+  }
+
+  /** The start of the latest raise still below the limit (undefined: the limit was not raised since its last cut). */
+  get #raisedFrom(): number | undefined {
+    return this.#raises.at(-1);
+  }
+
+  /** A raise from `from` (to above it) was applied. */
+  #raised(from: number): void {
+    this.#raises.push(from);
   }
 
   /** No probe before `at` (the fleet's probe back-off is still running). */
@@ -275,7 +311,7 @@ export class CapacityLimit {
     this.#saturated = false;
     this.#refused = [];
     this.#fleetRefused = 0;
-    if (this.#raisedFrom !== undefined && to <= this.#raisedFrom) this.#raisedFrom = undefined;
+    while (this.#raises.length > 0 && to <= this.#raises[this.#raises.length - 1]) this.#raises.pop();
     this.#probeFrom = undefined;
     this.#probeHeld = false;
     if (from === to) return undefined;

@@ -76,12 +76,19 @@ local function countOutcome(outcome, seq)
     redis.call('ZADD', KEYS[8], seq, seq)
   end
 end
--- Successes at the limit, refusals among the last ${CROWDING_WINDOW} admissions at it, and those admissions.
+-- Successes at the limit, refusals among the last ${CROWDING_WINDOW} admissions at it, and those
+-- admissions. A refusal reaches the store one attempt's round trip after its admission (with the
+-- next pass or release of its worker), and in that time each of the fleet's other leases may have
+-- been admitted again: a refusal counts if its attempt was among the last ${CROWDING_WINDOW} + limit
+-- admissions (the window's own length stays ${CROWDING_WINDOW}). With the window alone, a fresh domain
+-- at a limit of 64 — 48 leases cycling through quick 429s, more than 64 admissions while one
+-- refusal was on its way — had every refusal age out before it was counted, and the fleet sat at
+-- 64, refused three times in four, for most of a second (measured, 16 workers at 1 ms).
 local function outcomes()
   local seq = num('seq', 0)
-  local from = math.max(num('lseq', 0), seq - ${CROWDING_WINDOW})
-  redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', from)
-  return num('ok', 0), redis.call('ZCARD', KEYS[8]), seq - from
+  local lseq = num('lseq', 0)
+  redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', math.max(lseq, seq - ${CROWDING_WINDOW} - num('limit', 0)))
+  return num('ok', 0), redis.call('ZCARD', KEYS[8]), seq - math.max(lseq, seq - ${CROWDING_WINDOW})
 end
 local function costWait(cost)
   return math.max(bucketWait('r:', 1), bucketWait('t:', cost))
