@@ -209,6 +209,20 @@ suite('lease hand-off through the fleet queue (real redis-server)', () => {
     expect(after?.outcomes).toEqual({ succeeded: 1, refused: 0, admitted: 1 });
   });
 
+  it('every pass refreshes the live workers: a worker that only passes its leases sees a new worker join at once', async () => {
+    // Within its share a worker keeps passing and makes no acquisition; its share must shrink as
+    // soon as another worker joins, not at its next heartbeat (RENEW_INTERVAL_MS later).
+    const keyPrefix = prefix();
+    const a = await worker(keyPrefix);
+    const [lease] = await held(a.domain, 1, 8);
+    expect(a.domain.liveWorkers).toBe(1);
+    const b = await worker(keyPrefix);
+    await held(b.domain, 1, 8);
+    const passed = await a.domain.pass(lease!.id, 0, { outcome: 'ok', seq: lease!.seq });
+    expect(passed?.kept).toBe(true);
+    expect(a.domain.liveWorkers).toBe(2);
+  });
+
   it("counts a refusal reported up to a limit's worth of admissions after the crowd window: a report is one attempt's round trip late", async () => {
     // At a limit of 64 on a fresh domain, 48 leases cycling through quick 429s admitted more than
     // 64 attempts while one refusal was on its way to the store: with a window of 64 admissions

@@ -252,14 +252,15 @@ return reply
  * or 'other') and admission number.
  * Returns {kept (0: the lease is gone, e.g. expired), seq, now, spentRequests, spentTokens, over
  * (1: the fleet holds more leases than its limit), workers waiting (other than the lease's),
- * successes at the limit, refusals in the crowd window, admissions in it, limit, version}.
+ * successes at the limit, refusals in the crowd window, admissions in it, limit, version, live
+ * workers}.
  */
 export const PASS_SCRIPT = `${PRELUDE}
 local lease, ttl, cost = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 countOutcome(ARGV[4], tonumber(ARGV[5]))
 if not redis.call('ZSCORE', KEYS[2], lease) then
   local ok, refused, admitted = outcomes()
-  return {0, 0, now, 0, 0, 1, 0, ok, refused, admitted, num('limit', 0), num('version', 0)}
+  return {0, 0, now, 0, 0, 1, 0, ok, refused, admitted, num('limit', 0), num('version', 0), redis.call('ZCARD', KEYS[4])}
 end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local spentR = redis.call('HINCRBY', KEYS[1], 'r:spent', 1)
@@ -270,7 +271,7 @@ local over = redis.call('ZCARD', KEYS[2]) > num('limit', 0) and 1 or 0
 local worker = string.match(lease, '^(.*):%d+$')
 local waiting = redis.call('ZCARD', KEYS[6]) - (redis.call('ZSCORE', KEYS[6], worker) and 1 or 0)
 local ok, refused, admitted = outcomes()
-return {1, seq, now, spentR, spentT, over, waiting, ok, refused, admitted, num('limit', 0), num('version', 0)}
+return {1, seq, now, spentR, spentT, over, waiting, ok, refused, admitted, num('limit', 0), num('version', 0), redis.call('ZCARD', KEYS[4])}
 `;
 
 /**

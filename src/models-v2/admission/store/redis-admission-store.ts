@@ -391,8 +391,12 @@ class RedisDomain implements SharedAdmissionDomain {
     if (!this.#leases.has(leaseId)) return undefined;
     const reply = await this.#run(PASS_SCRIPT, [leaseId, LEASE_TTL_MS, tokenCost(cost), ended.outcome, ended.seq]);
     if (!reply) return undefined;
-    const [kept, seq, admittedAt, requestsThrough, tokensThrough, over, othersWaiting, succeeded, refused, admitted, limit, version] =
+    const [kept, seq, admittedAt, requestsThrough, tokensThrough, over, othersWaiting, succeeded, refused, admitted, limit, version, live] =
       reply.map(Number);
+    // Every pass refreshes the live workers: a worker that keeps passing its leases (within its
+    // share) makes no acquisition, and its share must shrink as soon as another worker joins.
+    this.#liveWorkers = Math.max(1, live);
+    this.#store.noteLiveWorkers(live);
     return {
       limit,
       version,
