@@ -259,7 +259,7 @@ export class CapacityLimit {
     if (probe.confirmed) this.#probeIntervalMs = PROBE_INTERVAL_MIN_MS;
     const change = this.set(probe.to, admitted, now, probe.reason);
     this.#probeFrom = probe.from;
-    this.#raised(probe.from);
+    this.#raises.push(probe.from);
     this.#probeStep = probe.step;
     return change;
   }
@@ -275,7 +275,7 @@ export class CapacityLimit {
     const change = this.set(to, admitted, now, reason);
     if (to > from) {
       this.#probeFrom = from;
-      this.#raised(from);
+      this.#raises.push(from);
       this.#probeStep = to - from;
     } else if (to < from) {
       // A cut: probing starts again from +1, as after this worker's own cut.
@@ -287,11 +287,6 @@ export class CapacityLimit {
   /** The start of the latest raise still below the limit (undefined: the limit was not raised since its last cut). */
   get #raisedFrom(): number | undefined {
     return this.#raises.at(-1);
-  }
-
-  /** A raise from `from` (to above it) was applied. */
-  #raised(from: number): void {
-    this.#raises.push(from);
   }
 
   /** No probe before `at` (the fleet's probe back-off is still running). */

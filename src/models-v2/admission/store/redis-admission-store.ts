@@ -395,8 +395,7 @@ class RedisDomain implements SharedAdmissionDomain {
       reply.map(Number);
     // Every pass refreshes the live workers: a worker that keeps passing its leases (within its
     // share) makes no acquisition, and its share must shrink as soon as another worker joins.
-    this.#liveWorkers = Math.max(1, live);
-    this.#store.noteLiveWorkers(live);
+    this.#noteLiveWorkers(live);
     return {
       limit,
       version,
@@ -486,9 +485,14 @@ class RedisDomain implements SharedAdmissionDomain {
     const reply = await this.#run(RENEW_SCRIPT, [this.#store.workerId, LEASE_TTL_MS, this.#cap, ...this.#leases]);
     if (!reply) return;
     const [, , liveWorkers, fleetCap] = reply.map(Number);
-    this.#liveWorkers = Math.max(1, liveWorkers);
+    this.#noteLiveWorkers(liveWorkers);
     this.#fleetCap = fleetCap;
-    this.#store.noteLiveWorkers(liveWorkers);
+  }
+
+  /** The live workers as a store reply counted them, for this domain's share and the store's fallback. */
+  #noteLiveWorkers(count: number): void {
+    this.#liveWorkers = Math.max(1, count);
+    this.#store.noteLiveWorkers(count);
   }
 
   /** This worker leaves the fleet: its leases (and any grant on its way to it) are freed for the others, its place in the queue dropped. */
