@@ -16,6 +16,8 @@ import { type CertificateAuthority, makeCertificateAuthority, makeServerCertific
 
 const REDIS_CLI_BINARY = 'redis-cli';
 const NODE_TIMEOUT_MS = 1_000;
+/** Starts of the nodes on fresh ports before giving up (a port taken between finding and binding it). */
+const NODE_START_ATTEMPTS = 3;
 const READY_TIMEOUT_MS = 30_000;
 
 interface ClusterNode {
@@ -85,16 +87,29 @@ export async function startRedisCluster(
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < primaries * (1 + replicas); i++) nodes.push({ port: await freePort(), busPort: await freePort() });
-    for (const node of nodes) {
-      const ports = options.tls ? ['--port', '0', '--tls-port', String(node.port), ...tlsArgs] : ['--port', String(node.port)];
-      const args = ['--bind', '127.0.0.1', ...ports, '--cluster-enabled', 'yes', '--cluster-port', String(node.busPort)];
-      args.push('--cluster-config-file', `nodes-${node.port}.conf`, '--cluster-node-timeout', String(NODE_TIMEOUT_MS));
-      args.push('--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'warning', '--repl-diskless-sync-delay', '0');
-      if (options.password) args.push('--requirepass', options.password, '--masterauth', options.password);
-      node.child = spawn(REDIS_SERVER_BINARY, args, { stdio: 'ignore' });
+    // A port found free can be taken before redis-server binds it (other suites open sockets in
+    // parallel; seen once in CI: a node never listened): a node that exits before listening
+    // restarts the nodes on fresh ports, a few times.
+    for (let attempt = 1; ; attempt++) {
+      const taken = new Set<number>();
+      for (let i = 0; i < primaries * (1 + replicas); i++) nodes.push({ port: await uniquePort(taken), busPort: await uniquePort(taken) });
+      for (const node of nodes) {
+        const ports = options.tls ? ['--port', '0', '--tls-port', String(node.port), ...tlsArgs] : ['--port', String(node.port)];
+        const args = ['--bind', '127.0.0.1', ...ports, '--cluster-enabled', 'yes', '--cluster-port', String(node.busPort)];
+        args.push('--cluster-config-file', `nodes-${node.port}.conf`, '--cluster-node-timeout', String(NODE_TIMEOUT_MS));
+        args.push('--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'warning', '--repl-diskless-sync-delay', '0');
+        if (options.password) args.push('--requirepass', options.password, '--masterauth', options.password);
+        node.child = spawn(REDIS_SERVER_BINARY, args, { stdio: 'ignore' });
+      }
+      try {
+        await Promise.all(nodes.map((node) => listening(node)));
+        break;
+      } catch (error) {
+        await Promise.all(nodes.map((node) => killNode(node)));
+        nodes.length = 0;
+        if (attempt >= NODE_START_ATTEMPTS) throw error;
+      }
     }
-    await Promise.all(nodes.map((node) => waitForPort(node.port)));
     // The password goes by environment (REDISCLI_AUTH), not on redis-cli's command line.
     const env = { ...process.env, ...(options.password ? { REDISCLI_AUTH: options.password } : {}) };
     const create = spawnSync(
@@ -230,6 +245,29 @@ class NodeClients {
   closeAll(): void {
     for (const port of [...this.#clients.keys()]) this.drop(port);
   }
+}
+
+/** A free loopback port not among `taken` (a port just closed can be handed out again at once); added to it. */
+async function uniquePort(taken: Set<number>): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (!taken.has(port)) {
+      taken.add(port);
+      return port;
+    }
+  }
+}
+
+/** Resolves when the node listens; rejects at once if its process exits first (its port was taken). */
+function listening(node: ClusterNode): Promise<void> {
+  const child = node.child!;
+  const exited = new Promise<never>((_, reject) => {
+    child.once('exit', (code) => reject(new Error(`redis-server for 127.0.0.1:${node.port} exited (${code}) before it listened`)));
+    child.once('error', reject);
+  });
+  // The node exits later too (when the cluster stops): that rejection is nobody's news then.
+  exited.catch(() => {});
+  return Promise.race([waitForPort(node.port), exited]);
 }
 
 async function killNode(node: ClusterNode): Promise<void> {
