@@ -3,6 +3,7 @@
 // stopped after the file — no mock of Redis. Two registries in one process act as two workers.
 // Mid-run a domain's slot is migrated to another primary, and (separately) the primary serving it
 // is SIGKILLed so its replica takes over: no call fails, no lease is left behind.
+import { createHook } from 'node:async_hooks';
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admissionConfigSchema } from '../../src/config/schemas.ts';
@@ -189,6 +190,35 @@ suite('shared admission store on a Redis Cluster (3 primaries + replicas, real r
       expect(await da.acquire([0], 1)).toMatchObject({ grants: [], stop: 'full' });
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('a store command that has finished leaves no timer running behind it, routed through the cluster client too', async () => {
+    const store = await openStore(clusterStore(prefix()));
+    const live = new Set<number>();
+    const hook = createHook({
+      init(id, type) {
+        if (type === 'Timeout') live.add(id);
+      },
+      destroy(id) {
+        live.delete(id);
+      },
+    });
+    try {
+      const domain = store.domain({ providerType: 'openai', endpoint: 'http://provider.invalid/v1', model: 'gpt-x', domain: 'chat' }, 8)!;
+      const first = await domain.acquire([0], 4);
+      await domain.release(first!.grants[0]!.id, {});
+      hook.enable();
+      for (let i = 0; i < 100; i++) {
+        const reply = await domain.acquire([0], 4);
+        await domain.release(reply!.grants[0]!.id, {});
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      hook.disable();
+      expect(live.size).toBeLessThan(5);
+    } finally {
+      hook.disable();
+      await store.close();
     }
   });
 

@@ -75,7 +75,6 @@ export interface RedisStoreOptions extends RedisTarget {
 
 export async function createRedisAdmissionStore(options: RedisStoreOptions): Promise<AdmissionStore> {
   const make = await redisConnectionFactory(options, {
-    commandMs: COMMAND_TIMEOUT_MS,
     connectMs: CONNECT_TIMEOUT_MS,
     reconnectMaxMs: REJOIN_CHECK_MS,
   });

@@ -27,8 +27,16 @@ export interface RedisTarget {
   tls?: { caFile?: string };
 }
 
+/**
+ * node-redis's own per-command timeout is turned off (0; unset, it is 5 s): it arms an
+ * `AbortSignal.timeout` for every command, which cannot be cancelled, so each command leaves a
+ * timer that fires later, finished or not, and builds a DOMException with its stack. The store
+ * bounds every command itself (`withTimeout` in redis-admission-store.ts, cleared with the
+ * answer), and with no offline queue a command that cannot be written fails at once.
+ */
+const NO_CLIENT_COMMAND_TIMEOUT = { timeout: 0 };
+
 export interface RedisConnectionTimeouts {
-  commandMs: number;
   connectMs: number;
   /** The longest pause between two reconnection attempts. */
   reconnectMaxMs: number;
@@ -86,7 +94,7 @@ export async function redisConnectionFactory(target: RedisTarget, timeouts: Redi
         url: raw,
         RESP: 3,
         disableOfflineQueue: true,
-        commandOptions: { timeout: timeouts.commandMs },
+        commandOptions: NO_CLIENT_COMMAND_TIMEOUT,
         socket,
       }) as unknown as NodeRedisClient;
       return standalone(client, make);
@@ -106,7 +114,7 @@ export async function redisConnectionFactory(target: RedisTarget, timeouts: Redi
         rootNodes: seeds,
         defaults,
         RESP: 3,
-        commandOptions: { timeout: timeouts.commandMs },
+        commandOptions: NO_CLIENT_COMMAND_TIMEOUT,
         ...(target.nodeAddressMap ? { nodeAddressMap: reachedAt(target.nodeAddressMap) } : {}),
         // A primary that stops answering is asked about again (CLUSTER SLOTS) from its first
         // reconnection attempt on, not after node-redis's default 5 s: its replica's promotion is
