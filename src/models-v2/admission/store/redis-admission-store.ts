@@ -4,8 +4,9 @@
 //
 // - Client: node-redis (`redis`), loaded lazily (dynamic import) only when a run configures this
 //   store; one standalone server or a Redis Cluster, over TLS or not (redis-connection.ts).
-//   RESP3, EVALSHA (EVAL once after a NOSCRIPT, e.g. after a restart), every command bounded by
-//   COMMAND_TIMEOUT_MS, no offline queue (a command while disconnected fails at once).
+//   RESP3, EVALSHA (the scripts loaded when a domain is first used and on every rejoin; EVAL once
+//   after a NOSCRIPT all the same), every command bounded by COMMAND_TIMEOUT_MS (node-redis's own
+//   timeout off), no offline queue (a command while disconnected fails at once).
 // - A failure of any kind (down, slow, restarted) never fails a call: the store switches to its
 //   fallback with ONE warning, each domain then admits locally, and a background check rejoins
 //   when Redis answers again (one info line).
@@ -203,8 +204,8 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     const tail = [String(keys.length), ...keys, ...args.map(String)];
     const started = commandTimer ? performance.now() : 0;
     let reply: number[];
-    // node-redis times out only commands not yet written; a written one waits for its reply, so
-    // every command is also raced against our own bound (a late reply is dropped: its lease expires).
+    // node-redis's own timeout is off (redis-connection.ts): every command is raced against our
+    // own bound, cleared with the answer (a late reply is dropped: its lease expires).
     try {
       reply = (await withTimeout(this.#client.send(['EVALSHA', sha, ...tail], keys[0]), COMMAND_TIMEOUT_MS)) as number[];
       this.#loaded.add(script);
