@@ -3,7 +3,6 @@
 // each has its own throttle and its own store connection (docs/engine-rules.md "Shared admission
 // store"). Assertions are about counts and outcomes; waits are bounded polls, not fixed sleeps.
 import { createHook } from 'node:async_hooks';
-import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +11,6 @@ import { silentLogger, type Logger } from '../../src/core/logger.ts';
 import { createModelRegistry } from '../../src/index.ts';
 import type { SharedAdmissionDomain } from '../../src/models-v2/admission/store/admission-store.ts';
 import { createRedisAdmissionStore, LEASE_TTL_MS, RENEW_INTERVAL_MS } from '../../src/models-v2/admission/store/redis-admission-store.ts';
-import * as scripts from '../../src/models-v2/admission/store/redis-admission-scripts.ts';
 import { startFakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
 import { ENGINES } from '../../src/testing/engines.ts';
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../../src/testing/redis/redis-server.ts';
@@ -423,50 +421,6 @@ suite('shared admission store (real redis-server)', () => {
       await store.close();
     }
   });
-  it('every script is on a fresh Redis before the first call needs it: when a domain is first used, and again when the worker rejoins a restarted Redis', async () => {
-    const own = await startRedisServer({ password: PASSWORD });
-    const shas = Object.entries(scripts)
-      .filter(([name]) => name.endsWith('_SCRIPT'))
-      .map(([, text]) => createHash('sha1').update(String(text)).digest('hex'));
-    expect(shas).toHaveLength(7);
-    const logger = capturing();
-    const { store, domain } = await storeDomain(own.url, prefix(), logger);
-    const probe = createClient({ url: own.url });
-    probe.on('error', () => {});
-    try {
-      await probe.connect();
-      const loaded = async () => ((await probe.sendCommand(['SCRIPT', 'EXISTS', ...shas])) as number[]).map(Number);
-      await until(async () => (await loaded()).every((exists) => exists === 1), 5_000);
-      const evals = async () =>
-        Number(/cmdstat_eval:calls=(\d+)/.exec(String(await probe.sendCommand(['INFO', 'commandstats'])))?.[1] ?? 0);
-      const { grants } = (await domain.acquire([0, 0], 4))!;
-      expect(grants).toHaveLength(2);
-      expect((await domain.pass(grants[0]!.id, 0, { outcome: 'ok', seq: grants[0]!.seq }))?.kept).toBe(true);
-      expect(await domain.release(grants[1]!.id, {})).toBeDefined();
-      // No NOSCRIPT made the store send a script's text (EVAL).
-      expect(await evals()).toBe(0);
-
-      // A restart is a fresh, empty Redis: the heartbeat finds it gone, the worker rejoins and loads them again.
-      probe.destroy();
-      await own.restart();
-      await until(() => logger.infos.some((line) => line.includes('answers again')), 10_000);
-      const after = createClient({ url: own.url });
-      after.on('error', () => {});
-      await after.connect();
-      try {
-        await until(
-          async () => ((await after.sendCommand(['SCRIPT', 'EXISTS', ...shas])) as number[]).every((exists) => Number(exists) === 1),
-          5_000,
-        );
-      } finally {
-        after.destroy();
-      }
-    } finally {
-      if (probe.isOpen) probe.destroy();
-      await store.close();
-      await own.stop();
-    }
-  }, 30_000);
 
   it('Redis gone: each of two workers falls back to half of the last shared limit', async () => {
     const own = await startRedisServer();

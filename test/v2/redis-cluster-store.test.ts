@@ -4,14 +4,12 @@
 // Mid-run a domain's slot is migrated to another primary, and (separately) the primary serving it
 // is SIGKILLed so its replica takes over: no call fails, no lease is left behind.
 import { createHook } from 'node:async_hooks';
-import { createHash } from 'node:crypto';
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admissionConfigSchema } from '../../src/config/schemas.ts';
 import { type Logger, silentLogger } from '../../src/core/logger.ts';
 import { createModelRegistry } from '../../src/index.ts';
 import { keySlot } from '../../src/models-v2/admission/store/redis-connection.ts';
-import * as scripts from '../../src/models-v2/admission/store/redis-admission-scripts.ts';
 import { createRedisAdmissionStore, LEASE_TTL_MS } from '../../src/models-v2/admission/store/redis-admission-store.ts';
 import { startFakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
 import { type DelayProxy, startDelayProxy } from '../../src/testing/network/delay-proxy.ts';
@@ -220,41 +218,6 @@ suite('shared admission store on a Redis Cluster (3 primaries + replicas, real r
       expect(live.size).toBeLessThan(5);
     } finally {
       hook.disable();
-      await store.close();
-    }
-  });
-
-  it("a domain's primary gets every script when the domain is first used: no command waits for a NOSCRIPT and an EVAL", async () => {
-    const keyPrefix = prefix();
-    // A cluster none of whose nodes has ever run a script.
-    for (const master of probe.masters) await (await probe.nodeClient(master)).sendCommand(['SCRIPT', 'FLUSH']);
-    const shas = Object.entries(scripts)
-      .filter(([name]) => name.endsWith('_SCRIPT'))
-      .map(([, text]) => createHash('sha1').update(String(text)).digest('hex'));
-    expect(shas).toHaveLength(7);
-    const store = await openStore(clusterStore(keyPrefix));
-    try {
-      const domain = store.domain({ providerType: 'openai', endpoint: 'http://provider.invalid/v1', model: 'gpt-x', domain: 'chat' }, 8)!;
-      // The domain's heartbeat writes its keys; every one of them is on the primary asked below.
-      await until(async () => (await keysOf(keyPrefix)).length > 0, 5_000);
-      const [key] = await keysOf(keyPrefix);
-      const loaded = async () => ((await probe.sendCommand(key, false, ['SCRIPT', 'EXISTS', ...shas])) as number[]).map(Number);
-      await until(async () => (await loaded()).every((exists) => exists === 1), 5_000);
-      const evals = async () =>
-        Number(/cmdstat_eval:calls=(\d+)/.exec(String(await probe.sendCommand(key, false, ['INFO', 'commandstats'])))?.[1] ?? 0);
-      const before = await evals();
-      // Every transition a job runs, each answered from the script cache (EVALSHA).
-      const { grants, version } = (await domain.acquire([0, 0], 4))!;
-      expect(grants).toHaveLength(2);
-      expect((await domain.pass(grants[0]!.id, 0, { outcome: 'ok', seq: grants[0]!.seq }))?.kept).toBe(true);
-      expect(await domain.release(grants[1]!.id, {}, [], { outcome: 'refused', seq: grants[1]!.seq })).toBeDefined();
-      expect(
-        await domain.recordRefusal({ version, refusedSeq: grants[1]!.seq, from: 4, floor: 2, reason: 'test', probeIntervalMs: 250 }),
-      ).toMatchObject({ applied: true });
-      expect(await domain.setLimit({ version: version + 1, to: 3, reason: 'test' })).toBeDefined();
-      expect(await evals()).toBe(before);
-      expect(store.status()).toMatchObject({ connected: true });
-    } finally {
       await store.close();
     }
   });

@@ -65,14 +65,6 @@ export function timeStoreCommands(sink: ((kind: StoreCommandKind, ms: number) =>
   commandTimer = sink;
 }
 
-/**
- * Every script a domain runs. They are loaded on the domain's Redis (in a cluster: the primary
- * that owns its slot) when the domain is first used and when this worker rejoins, so no attempt
- * waits for a NOSCRIPT and a second round trip carrying the script (measured: 16 workers starting
- * a job together on a cluster node that had never run the pass and cut scripts sent 24 of them).
- */
-const DOMAIN_SCRIPTS = [ACQUIRE_SCRIPT, RELEASE_SCRIPT, PASS_SCRIPT, RECORD_REFUSAL_SCRIPT, SET_LIMIT_SCRIPT, RENEW_SCRIPT, LEAVE_SCRIPT];
-
 interface ScriptRunner {
   run(script: string, keys: string[], args: (string | number)[]): Promise<number[]>;
 }
@@ -162,8 +154,6 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     if (!domain) {
       domain = new RedisDomain(this, base, this.#channel, cap);
       this.#domains.set(base, domain);
-      // Loaded first: the heartbeat's script follows them on the same connection.
-      void this.#loadScripts(base);
       void domain.renew();
     }
     return domain;
@@ -224,20 +214,6 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     return reply;
   }
 
-  /**
-   * Loads DOMAIN_SCRIPTS on the Redis that holds `base`'s keys. Best effort: a failure here
-   * matters only if a command fails too, and that one falls back as always.
-   */
-  async #loadScripts(base: string): Promise<void> {
-    if (!this.#connected || !this.#client.isReady) return;
-    const key = domainKeys(base)[0];
-    await Promise.all(
-      DOMAIN_SCRIPTS.map((script) =>
-        withTimeout(this.#client.send(['SCRIPT', 'LOAD', script], key), COMMAND_TIMEOUT_MS).catch(() => undefined),
-      ),
-    );
-  }
-
   /** Reports a failed command: the first one of an outage warns and switches to the fallback. */
   failed(error: unknown): void {
     if (this.#closed) return;
@@ -284,8 +260,6 @@ class RedisAdmissionStore implements AdmissionStore, ScriptRunner {
     this.#warned = false;
     await this.#subscribe();
     this.#options.logger.info(`admission store: Redis at ${this.#options.url} answers again; this worker shares admission again`);
-    // The Redis it rejoins may be a fresh one.
-    for (const base of this.#domains.keys()) void this.#loadScripts(base);
     for (const domain of this.#domains.values()) domain.connectionChanged(true);
   }
 
