@@ -4,9 +4,9 @@
 //
 // - Client: node-redis (`redis`), loaded lazily (dynamic import) only when a run configures this
 //   store; one standalone server or a Redis Cluster, over TLS or not (redis-connection.ts).
-//   RESP3, EVALSHA (the scripts loaded when a domain is first used and on every rejoin; EVAL once
-//   after a NOSCRIPT all the same), every command bounded by COMMAND_TIMEOUT_MS (node-redis's own
-//   timeout off), no offline queue (a command while disconnected fails at once).
+//   RESP3, EVALSHA (EVAL once after a NOSCRIPT, e.g. after a restart), every command bounded by
+//   COMMAND_TIMEOUT_MS (node-redis's own timeout off), no offline queue (a command while
+//   disconnected fails at once).
 // - A failure of any kind (down, slow, restarted) never fails a call: the store switches to its
 //   fallback with ONE warning, each domain then admits locally, and a background check rejoins
 //   when Redis answers again (one info line).
