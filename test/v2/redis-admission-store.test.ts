@@ -2,7 +2,6 @@
 // port, persistence off) — no mock of Redis. Two registries in one process act as two workers:
 // each has its own throttle and its own store connection (docs/engine-rules.md "Shared admission
 // store"). Assertions are about counts and outcomes; waits are bounded polls, not fixed sleeps.
-import { createHook } from 'node:async_hooks';
 import { inspect } from 'node:util';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { createRedisAdmissionStore, LEASE_TTL_MS, RENEW_INTERVAL_MS } from '../.
 import { startFakeProvider } from '../../src/testing/fake-provider/fake-provider-server.ts';
 import { ENGINES } from '../../src/testing/engines.ts';
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../../src/testing/redis/redis-server.ts';
+import { acquireAndRelease, timersLeftBy } from './live-timers.ts';
 
 const available = redisServerAvailable();
 const required = Boolean(process.env.CI || process.env.DD_REQUIRE_SHARED);
@@ -393,31 +393,14 @@ suite('shared admission store (real redis-server)', () => {
 
   it('a store command that has finished leaves no timer running behind it (its bound is cleared with its answer)', async () => {
     const { store, domain } = await storeDomain(server.url, prefix());
-    const live = new Set<number>();
-    const hook = createHook({
-      init(id, type) {
-        if (type === 'Timeout') live.add(id);
-      },
-      destroy(id) {
-        live.delete(id);
-      },
-    });
     try {
       // One command answered before counting: the client is connected and the scripts loaded.
       const first = await domain.acquire([0], 4);
       await domain.release(first!.grants[0]!.id, {});
-      hook.enable();
-      for (let i = 0; i < 100; i++) {
-        const reply = await domain.acquire([0], 4);
-        await domain.release(reply!.grants[0]!.id, {});
-      }
-      await new Promise((resolve) => setImmediate(resolve));
-      hook.disable();
       // 200 commands, each bounded while it ran: none of those bounds (nor any timer of the client
       // for them) outlives its command. A timer per command would still be pending here.
-      expect(live.size).toBeLessThan(5);
+      expect(await timersLeftBy(() => acquireAndRelease(domain, 100))).toBeLessThan(5);
     } finally {
-      hook.disable();
       await store.close();
     }
   });

@@ -3,7 +3,6 @@
 // stopped after the file — no mock of Redis. Two registries in one process act as two workers.
 // Mid-run a domain's slot is migrated to another primary, and (separately) the primary serving it
 // is SIGKILLed so its replica takes over: no call fails, no lease is left behind.
-import { createHook } from 'node:async_hooks';
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admissionConfigSchema } from '../../src/config/schemas.ts';
@@ -15,6 +14,7 @@ import { startFakeProvider } from '../../src/testing/fake-provider/fake-provider
 import { type DelayProxy, startDelayProxy } from '../../src/testing/network/delay-proxy.ts';
 import { freePort } from '../../src/testing/redis/redis-server.ts';
 import { type RedisClusterHandle, redisClusterToolsAvailable, startRedisCluster } from '../../src/testing/redis/redis-cluster.ts';
+import { acquireAndRelease, timersLeftBy } from './live-timers.ts';
 
 const available = redisClusterToolsAvailable();
 const required = Boolean(process.env.CI || process.env.DD_REQUIRE_SHARED);
@@ -195,29 +195,12 @@ suite('shared admission store on a Redis Cluster (3 primaries + replicas, real r
 
   it('a store command that has finished leaves no timer running behind it, routed through the cluster client too', async () => {
     const store = await openStore(clusterStore(prefix()));
-    const live = new Set<number>();
-    const hook = createHook({
-      init(id, type) {
-        if (type === 'Timeout') live.add(id);
-      },
-      destroy(id) {
-        live.delete(id);
-      },
-    });
     try {
       const domain = store.domain({ providerType: 'openai', endpoint: 'http://provider.invalid/v1', model: 'gpt-x', domain: 'chat' }, 8)!;
       const first = await domain.acquire([0], 4);
       await domain.release(first!.grants[0]!.id, {});
-      hook.enable();
-      for (let i = 0; i < 100; i++) {
-        const reply = await domain.acquire([0], 4);
-        await domain.release(reply!.grants[0]!.id, {});
-      }
-      await new Promise((resolve) => setImmediate(resolve));
-      hook.disable();
-      expect(live.size).toBeLessThan(5);
+      expect(await timersLeftBy(() => acquireAndRelease(domain, 100))).toBeLessThan(5);
     } finally {
-      hook.disable();
       await store.close();
     }
   });
