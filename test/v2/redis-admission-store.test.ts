@@ -395,8 +395,7 @@ suite('shared admission store (real redis-server)', () => {
     const { store, domain } = await storeDomain(server.url, prefix());
     try {
       // One command answered before counting: the client is connected and the scripts loaded.
-      const first = await domain.acquire([0], 4);
-      await domain.release(first!.grants[0]!.id, {});
+      await acquireAndRelease(domain, 1);
       // 200 commands, each bounded while it ran: none of those bounds (nor any timer of the client
       // for them) outlives its command. A timer per command would still be pending here.
       expect(await timersLeftBy(() => acquireAndRelease(domain, 100))).toBeLessThan(5);
